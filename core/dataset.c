@@ -1,0 +1,475 @@
+/* dataset.c: columnar dataset storage, metadata, views and the host table's dataset entries. */
+#include "dataset.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+tally_column *tally_column_new(const char *name, tally_var_type type, size_t len)
+{
+    tally_column *c = xcalloc(1, sizeof *c);
+    c->refs = 1;
+    c->name = xstrdup(name);
+    c->type = type;
+    c->len = len;
+    if (type == TALLY_NUMERIC) {
+        c->num = xmalloc((len ? len : 1) * sizeof *c->num);
+        for (size_t i = 0; i < len; i++) c->num[i] = NAN;
+    } else {
+        c->str = xcalloc(len ? len : 1, sizeof *c->str);
+        c->arena_cap = 64;
+        c->arena = xmalloc(c->arena_cap);
+        c->arena[0] = '\0';
+        c->arena_len = 1;
+    }
+    return c;
+}
+
+void tally_column_unref(tally_column *c)
+{
+    if (!c || --c->refs > 0) return;
+    free(c->name);
+    free(c->label);
+    free(c->format);
+    free(c->num);
+    free(c->str);
+    free(c->arena);
+    for (size_t i = 0; i < c->nlabels; i++) {
+        free(c->labels[i].scode);
+        free(c->labels[i].label);
+    }
+    free(c->labels);
+    free(c->missing);
+    for (size_t i = 0; i < c->nsmissing; i++) free(c->smissing[i]);
+    free(c->smissing);
+    free(c);
+}
+
+static int column_resize(tally_column *c, size_t len)
+{
+    if (c->type == TALLY_NUMERIC) {
+        double *n = realloc(c->num, (len ? len : 1) * sizeof *n);
+        if (!n) return -1;
+        for (size_t i = c->len; i < len; i++) n[i] = NAN;
+        c->num = n;
+    } else {
+        uint64_t *s = realloc(c->str, (len ? len : 1) * sizeof *s);
+        if (!s) return -1;
+        for (size_t i = c->len; i < len; i++) s[i] = 0;
+        c->str = s;
+    }
+    c->len = len;
+    return 0;
+}
+
+const char *tally_column_string(const tally_column *c, size_t row)
+{
+    if (c->type != TALLY_STRING || row >= c->len) return "";
+    return c->arena + c->str[row];
+}
+
+int tally_column_set_string(tally_column *c, size_t row, const char *s, size_t len)
+{
+    if (c->type != TALLY_STRING || row >= c->len) return -1;
+    if (len == 0) {
+        c->str[row] = 0;
+        return 0;
+    }
+    if (c->arena_len + len + 1 > c->arena_cap) {
+        size_t cap = c->arena_cap;
+        while (c->arena_len + len + 1 > cap) cap *= 2;
+        char *a = realloc(c->arena, cap);
+        if (!a) return -1;
+        c->arena = a;
+        c->arena_cap = cap;
+    }
+    memcpy(c->arena + c->arena_len, s, len);
+    c->arena[c->arena_len + len] = '\0';
+    c->str[row] = c->arena_len;
+    c->arena_len += len + 1;
+    return 0;
+}
+
+void tally_column_set_label(tally_column *c, const char *label)
+{
+    free(c->label);
+    c->label = label ? xstrdup(label) : NULL;
+}
+
+static tally_value_label *label_slot(tally_column *c)
+{
+    if (c->nlabels == c->labels_cap) {
+        c->labels_cap = c->labels_cap ? c->labels_cap * 2 : 8;
+        c->labels = xrealloc(c->labels, c->labels_cap * sizeof *c->labels);
+    }
+    return &c->labels[c->nlabels++];
+}
+
+void tally_column_add_value_label(tally_column *c, double code, const char *label)
+{
+    for (size_t i = 0; i < c->nlabels; i++)
+        if (!c->labels[i].scode && c->labels[i].code == code) { /* a later label replaces */
+            free(c->labels[i].label);
+            c->labels[i].label = xstrdup(label);
+            return;
+        }
+    tally_value_label *l = label_slot(c);
+    l->code = code;
+    l->scode = NULL;
+    l->label = xstrdup(label);
+}
+
+void tally_column_add_string_value_label(tally_column *c, const char *code, const char *label)
+{
+    for (size_t i = 0; i < c->nlabels; i++)
+        if (c->labels[i].scode && strcmp(c->labels[i].scode, code) == 0) {
+            free(c->labels[i].label);
+            c->labels[i].label = xstrdup(label);
+            return;
+        }
+    tally_value_label *l = label_slot(c);
+    l->code = NAN;
+    l->scode = xstrdup(code);
+    l->label = xstrdup(label);
+}
+
+const char *tally_column_value_label(const tally_column *c, double code)
+{
+    for (size_t i = 0; i < c->nlabels; i++)
+        if (!c->labels[i].scode && c->labels[i].code == code) return c->labels[i].label;
+    return NULL;
+}
+
+const char *tally_column_string_value_label(const tally_column *c, const char *code)
+{
+    for (size_t i = 0; i < c->nlabels; i++)
+        if (c->labels[i].scode && strcmp(c->labels[i].scode, code) == 0) return c->labels[i].label;
+    return NULL;
+}
+
+void tally_column_add_missing(tally_column *c, double code)
+{
+    for (size_t i = 0; i < c->nmissing; i++)
+        if (c->missing[i] == code) return;
+    c->missing = xrealloc(c->missing, (c->nmissing + 1) * sizeof *c->missing);
+    c->missing[c->nmissing++] = code;
+}
+
+int tally_column_is_user_missing(const tally_column *c, double v)
+{
+    if (v != v) return 0;
+    for (size_t i = 0; i < c->nmissing; i++)
+        if (c->missing[i] == v) return 1;
+    return c->has_range && v >= c->range_lo && v <= c->range_hi;
+}
+
+int tally_column_is_user_missing_string(const tally_column *c, const char *s)
+{
+    for (size_t i = 0; i < c->nsmissing; i++)
+        if (strcmp(c->smissing[i], s) == 0) return 1;
+    return 0;
+}
+
+void tally_column_copy_meta(tally_column *dst, const tally_column *src)
+{
+    tally_column_set_label(dst, src->label);
+    dst->measure = src->measure;
+    free(dst->format);
+    dst->format = src->format ? xstrdup(src->format) : NULL;
+    dst->width = src->width;
+    dst->decimals = src->decimals;
+    dst->is_date = src->is_date;
+    for (size_t i = 0; i < src->nlabels; i++) {
+        if (src->labels[i].scode)
+            tally_column_add_string_value_label(dst, src->labels[i].scode, src->labels[i].label);
+        else
+            tally_column_add_value_label(dst, src->labels[i].code, src->labels[i].label);
+    }
+    for (size_t i = 0; i < src->nmissing; i++) tally_column_add_missing(dst, src->missing[i]);
+    for (size_t i = 0; i < src->nsmissing; i++) {
+        dst->smissing = xrealloc(dst->smissing, (dst->nsmissing + 1) * sizeof *dst->smissing);
+        dst->smissing[dst->nsmissing++] = xstrdup(src->smissing[i]);
+    }
+    dst->has_range = src->has_range;
+    dst->range_lo = src->range_lo;
+    dst->range_hi = src->range_hi;
+}
+
+/* ---- datasets ------------------------------------------------------------ */
+
+tally_dataset *tally_dataset_new(const char *name)
+{
+    tally_dataset *ds = xcalloc(1, sizeof *ds);
+    ds->name = xstrdup(name ? name : "");
+    ds->weight = -1;
+    return ds;
+}
+
+static void free_mrsets(tally_dataset *ds)
+{
+    for (size_t i = 0; i < ds->nmrsets; i++) {
+        free(ds->mrsets[i].name);
+        free(ds->mrsets[i].label);
+        free(ds->mrsets[i].cols);
+    }
+    free(ds->mrsets);
+}
+
+void tally_dataset_free(tally_dataset *ds)
+{
+    if (!ds) return;
+    for (size_t i = 0; i < ds->ncols; i++) tally_column_unref(ds->cols[i]);
+    free(ds->cols);
+    free(ds->sel);
+    free_mrsets(ds);
+    free(ds->name);
+    free(ds->source);
+    free(ds);
+}
+
+int tally_dataset_find(const tally_dataset *ds, const char *name)
+{
+    for (size_t i = 0; i < ds->ncols; i++)
+        if (strcmp(ds->cols[i]->name, name) == 0) return (int)i;
+    return -1;
+}
+
+int tally_dataset_attach_column(tally_dataset *ds, tally_column *col)
+{
+    if (col->len != ds->phys_len) return -1;
+    int existing = tally_dataset_find(ds, col->name);
+    col->refs++;
+    if (existing >= 0) { /* replacing a variable keeps its position */
+        tally_column_unref(ds->cols[existing]);
+        ds->cols[existing] = col;
+        return existing;
+    }
+    if (ds->ncols == ds->cols_cap) {
+        ds->cols_cap = ds->cols_cap ? ds->cols_cap * 2 : 16;
+        ds->cols = xrealloc(ds->cols, ds->cols_cap * sizeof *ds->cols);
+    }
+    ds->cols[ds->ncols] = col;
+    return (int)ds->ncols++;
+}
+
+int tally_dataset_add_column(tally_dataset *ds, const char *name, tally_var_type type)
+{
+    if (!name || !*name || tally_dataset_find(ds, name) >= 0) return -1;
+    tally_column *c = tally_column_new(name, type, ds->phys_len);
+    int idx = tally_dataset_attach_column(ds, c);
+    tally_column_unref(c);
+    return idx;
+}
+
+int tally_dataset_resize(tally_dataset *ds, size_t nrows)
+{
+    if (ds->sel) return -1;
+    for (size_t i = 0; i < ds->ncols; i++)
+        if (ds->cols[i]->refs > 1 || column_resize(ds->cols[i], nrows) != 0) return -1;
+    ds->phys_len = ds->nrows = nrows;
+    return 0;
+}
+
+int tally_dataset_set_string(tally_dataset *ds, int col, size_t row, const char *s, size_t len)
+{
+    if (col < 0 || (size_t)col >= ds->ncols || row >= ds->nrows) return -1;
+    return tally_column_set_string(ds->cols[col], tally_row(ds, row), s, len);
+}
+
+void tally_dataset_set_source(tally_dataset *ds, const char *src)
+{
+    free(ds->source);
+    ds->source = src ? xstrdup(src) : NULL;
+}
+
+static void copy_structure(tally_dataset *dst, const tally_dataset *src)
+{
+    dst->phys_len = src->phys_len;
+    for (size_t i = 0; i < src->ncols; i++) tally_dataset_attach_column(dst, src->cols[i]);
+    for (size_t i = 0; i < src->nmrsets; i++) {
+        const tally_mrset *m = &src->mrsets[i];
+        tally_dataset_add_mrset(dst, m->name, m->label, m->kind, m->counted, m->cols, m->ncols);
+    }
+    dst->weight = src->weight;
+    if (src->source) dst->source = xstrdup(src->source);
+}
+
+tally_dataset *tally_dataset_view(const tally_dataset *ds, const char *name, const size_t *rows, size_t n)
+{
+    tally_dataset *v = tally_dataset_new(name);
+    copy_structure(v, ds);
+    v->sel = xmalloc((n ? n : 1) * sizeof *v->sel);
+    for (size_t i = 0; i < n; i++) v->sel[i] = (uint32_t)tally_row(ds, rows[i]);
+    v->nrows = n;
+    return v;
+}
+
+tally_dataset *tally_dataset_copy(const tally_dataset *ds, const char *name)
+{
+    tally_dataset *v = tally_dataset_new(name);
+    copy_structure(v, ds);
+    if (ds->sel) {
+        v->sel = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *v->sel);
+        memcpy(v->sel, ds->sel, ds->nrows * sizeof *v->sel);
+    }
+    v->nrows = ds->nrows;
+    return v;
+}
+
+int tally_dataset_add_mrset(tally_dataset *ds, const char *name, const char *label, tally_mrset_kind kind,
+                            double counted, const int *cols, size_t ncols)
+{
+    if (!name || !*name || ncols == 0 || tally_dataset_find_mrset(ds, name)) return -1;
+    for (size_t i = 0; i < ncols; i++)
+        if (cols[i] < 0 || (size_t)cols[i] >= ds->ncols) return -1;
+    ds->mrsets = xrealloc(ds->mrsets, (ds->nmrsets + 1) * sizeof *ds->mrsets);
+    tally_mrset *m = &ds->mrsets[ds->nmrsets];
+    m->name = xstrdup(name);
+    m->label = label ? xstrdup(label) : NULL;
+    m->kind = kind;
+    m->counted = counted;
+    m->cols = xmalloc(ncols * sizeof *m->cols);
+    memcpy(m->cols, cols, ncols * sizeof *m->cols);
+    m->ncols = ncols;
+    return (int)ds->nmrsets++;
+}
+
+const tally_mrset *tally_dataset_find_mrset(const tally_dataset *ds, const char *name)
+{
+    for (size_t i = 0; i < ds->nmrsets; i++)
+        if (strcmp(ds->mrsets[i].name, name) == 0) return &ds->mrsets[i];
+    return NULL;
+}
+
+/* ---- host table entries ---------------------------------------------------- */
+
+static tally_column *col_at(const tally_dataset *ds, int col)
+{
+    return (col >= 0 && (size_t)col < ds->ncols) ? ds->cols[col] : NULL;
+}
+
+static int h_add_column(tally_dataset *ds, const char *name, tally_var_type type)
+{
+    return tally_dataset_add_column(ds, name, type);
+}
+static int h_resize(tally_dataset *ds, size_t n) { return tally_dataset_resize(ds, n); }
+static double *h_numeric_data(tally_dataset *ds, int col)
+{
+    tally_column *c = col_at(ds, col);
+    return (c && c->type == TALLY_NUMERIC && !ds->sel) ? c->num : NULL;
+}
+static void h_set_label(tally_dataset *ds, int col, const char *label)
+{
+    tally_column *c = col_at(ds, col);
+    if (c) tally_column_set_label(c, label);
+}
+static void h_set_measure(tally_dataset *ds, int col, tally_measure m)
+{
+    tally_column *c = col_at(ds, col);
+    if (c) c->measure = m;
+}
+static void h_set_format(tally_dataset *ds, int col, const char *format, int width, int decimals)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c) return;
+    free(c->format);
+    c->format = format ? xstrdup(format) : NULL;
+    c->width = width;
+    c->decimals = decimals;
+}
+static void h_add_value_label(tally_dataset *ds, int col, double code, const char *label)
+{
+    tally_column *c = col_at(ds, col);
+    if (c && label) tally_column_add_value_label(c, code, label);
+}
+static void h_add_string_value_label(tally_dataset *ds, int col, const char *code, const char *label)
+{
+    tally_column *c = col_at(ds, col);
+    if (c && code && label) tally_column_add_string_value_label(c, code, label);
+}
+static void h_add_missing(tally_dataset *ds, int col, double code)
+{
+    tally_column *c = col_at(ds, col);
+    if (c) tally_column_add_missing(c, code);
+}
+static void h_add_missing_string(tally_dataset *ds, int col, const char *code)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c || !code) return;
+    c->smissing = xrealloc(c->smissing, (c->nsmissing + 1) * sizeof *c->smissing);
+    c->smissing[c->nsmissing++] = xstrdup(code);
+}
+static void h_set_missing_range(tally_dataset *ds, int col, double lo, double hi)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c) return;
+    c->has_range = 1;
+    c->range_lo = lo;
+    c->range_hi = hi;
+}
+static void h_set_weight(tally_dataset *ds, int col)
+{
+    ds->weight = col_at(ds, col) ? col : -1;
+}
+static void h_set_date(tally_dataset *ds, int col, int is_date)
+{
+    tally_column *c = col_at(ds, col);
+    if (c) c->is_date = is_date;
+}
+static size_t h_nrows(const tally_dataset *ds) { return ds->nrows; }
+static int h_ncols(const tally_dataset *ds) { return (int)ds->ncols; }
+static const char *h_var_name(const tally_dataset *ds, int col)
+{
+    tally_column *c = col_at(ds, col);
+    return c ? c->name : NULL;
+}
+static const char *h_var_label(const tally_dataset *ds, int col)
+{
+    tally_column *c = col_at(ds, col);
+    return c ? c->label : NULL;
+}
+static tally_var_type h_var_type(const tally_dataset *ds, int col)
+{
+    tally_column *c = col_at(ds, col);
+    return c ? c->type : TALLY_NUMERIC;
+}
+static double h_number(const tally_dataset *ds, int col, size_t row)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c || c->type != TALLY_NUMERIC || row >= ds->nrows) return NAN;
+    return c->num[tally_row(ds, row)];
+}
+static const char *h_string(const tally_dataset *ds, int col, size_t row)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c || row >= ds->nrows) return "";
+    return tally_column_string(c, tally_row(ds, row));
+}
+
+void tally_dataset_fill_host(tally_host *h)
+{
+    h->ds_add_column = h_add_column;
+    h->ds_resize = h_resize;
+    h->ds_numeric_data = h_numeric_data;
+    h->ds_set_string = tally_dataset_set_string;
+    h->ds_set_source = tally_dataset_set_source;
+    h->var_set_label = h_set_label;
+    h->var_set_measure = h_set_measure;
+    h->var_set_format = h_set_format;
+    h->var_add_value_label = h_add_value_label;
+    h->var_add_string_value_label = h_add_string_value_label;
+    h->var_add_missing = h_add_missing;
+    h->var_add_missing_string = h_add_missing_string;
+    h->var_set_missing_range = h_set_missing_range;
+    h->ds_add_mrset = tally_dataset_add_mrset;
+    h->ds_set_weight = h_set_weight;
+    h->var_set_date = h_set_date;
+    h->ds_nrows = h_nrows;
+    h->ds_ncols = h_ncols;
+    h->var_name = h_var_name;
+    h->var_label = h_var_label;
+    h->var_type = h_var_type;
+    h->ds_number = h_number;
+    h->ds_string = h_string;
+}

@@ -1,0 +1,120 @@
+/* dataset.h: the columnar survey dataset owned by the core: columns, metadata, selections. */
+#ifndef TALLY_DATASET_H
+#define TALLY_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "tally/plugin.h"
+
+/*
+ * A dataset is a list of columns plus an optional selection vector.
+ *
+ * Columns are shared, reference-counted objects of a fixed physical length
+ * (the base dataset's row count). A view made by a filter or a de-duplication
+ * shares the parent's columns and keeps only `sel`, the physical row numbers
+ * it selects, in order. A column computed on a view has the physical length
+ * too; rows outside the view hold system-missing. So every kernel reads
+ * `col->num[sel ? sel[i] : i]` for i in 0..nrows-1.
+ *
+ * Strings live in one arena per column; a cell is an offset into it
+ * (0 is the empty string, which is also how a missing string is stored).
+ */
+
+typedef struct tally_value_label {
+    double code;   /* numeric code */
+    char *scode;   /* string code (string variables), else NULL */
+    char *label;
+} tally_value_label;
+
+typedef struct tally_column {
+    int refs;
+    char *name;
+    char *label;          /* question text, NULL if none */
+    tally_var_type type;
+    tally_measure measure;
+    char *format;         /* display format, e.g. "F8.2", NULL if none */
+    int width, decimals;
+    int is_date;
+    size_t len;           /* physical length */
+    double *num;          /* numeric cells, NaN = system-missing */
+    uint64_t *str;        /* string cells: offsets into arena */
+    char *arena;
+    size_t arena_len, arena_cap;
+    tally_value_label *labels;
+    size_t nlabels, labels_cap;
+    double *missing;      /* discrete user-missing codes */
+    size_t nmissing;
+    char **smissing;      /* discrete user-missing string codes */
+    size_t nsmissing;
+    int has_range;
+    double range_lo, range_hi;
+} tally_column;
+
+typedef struct tally_mrset {
+    char *name;
+    char *label;
+    tally_mrset_kind kind;
+    double counted;       /* dichotomy sets: the value that counts as "chosen" */
+    int *cols;
+    size_t ncols;
+} tally_mrset;
+
+struct tally_dataset {
+    char *name;
+    char *source;         /* "responses.csv (csv)" */
+    tally_column **cols;
+    size_t ncols, cols_cap;
+    size_t phys_len;      /* physical column length */
+    uint32_t *sel;        /* NULL: all physical rows */
+    size_t nrows;         /* rows in this dataset (== phys_len when sel is NULL) */
+    tally_mrset *mrsets;
+    size_t nmrsets;
+    int weight;           /* column index of the weight, -1 for none */
+};
+
+/* Returns a new empty dataset; free with tally_dataset_free. */
+tally_dataset *tally_dataset_new(const char *name);
+void tally_dataset_free(tally_dataset *ds);
+
+int tally_dataset_add_column(tally_dataset *ds, const char *name, tally_var_type type);
+/* Adds an existing column (takes a new reference). Returns its index or -1. */
+int tally_dataset_attach_column(tally_dataset *ds, tally_column *col);
+int tally_dataset_find(const tally_dataset *ds, const char *name); /* index or -1 */
+int tally_dataset_resize(tally_dataset *ds, size_t nrows); /* base datasets only */
+int tally_dataset_set_string(tally_dataset *ds, int col, size_t row, const char *s, size_t len);
+void tally_dataset_set_source(tally_dataset *ds, const char *src);
+
+/* Returns a new view of `ds` selecting rows[0..n-1] (indices into ds's own rows). */
+tally_dataset *tally_dataset_view(const tally_dataset *ds, const char *name, const size_t *rows, size_t n);
+/* Returns a new dataset sharing all columns and the selection of `ds`. */
+tally_dataset *tally_dataset_copy(const tally_dataset *ds, const char *name);
+
+/* Physical row of row i of the dataset. */
+static inline size_t tally_row(const tally_dataset *ds, size_t i) { return ds->sel ? ds->sel[i] : i; }
+
+/* Column helpers. */
+tally_column *tally_column_new(const char *name, tally_var_type type, size_t len);
+void tally_column_unref(tally_column *c);
+const char *tally_column_string(const tally_column *c, size_t phys_row);
+int tally_column_set_string(tally_column *c, size_t phys_row, const char *s, size_t len);
+void tally_column_set_label(tally_column *c, const char *label);
+void tally_column_add_value_label(tally_column *c, double code, const char *label);
+void tally_column_add_string_value_label(tally_column *c, const char *code, const char *label);
+const char *tally_column_value_label(const tally_column *c, double code);  /* NULL if none */
+const char *tally_column_string_value_label(const tally_column *c, const char *code);
+void tally_column_add_missing(tally_column *c, double code);
+/* 1 when `v` is user-missing (a declared code or in the range); NaN is system-missing, not user. */
+int tally_column_is_user_missing(const tally_column *c, double v);
+int tally_column_is_user_missing_string(const tally_column *c, const char *s);
+/* Copies the metadata (label, labels, missing, measure, format) from src to dst. */
+void tally_column_copy_meta(tally_column *dst, const tally_column *src);
+
+int tally_dataset_add_mrset(tally_dataset *ds, const char *name, const char *label, tally_mrset_kind kind,
+                            double counted, const int *cols, size_t ncols);
+const tally_mrset *tally_dataset_find_mrset(const tally_dataset *ds, const char *name);
+
+/* Fills the host table's dataset entries. */
+struct tally_host;
+void tally_dataset_fill_host(struct tally_host *h);
+
+#endif

@@ -1,0 +1,131 @@
+/* host.c: the host table handed to plugins, call contexts, logging and fault injection. */
+#include "host.h"
+#include "dataset.h"
+#include "result.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tally_ctx {
+    char *who;
+    char *error;
+};
+
+static int log_level = 1;
+
+void tally_log_set_level(int level) { log_level = level; }
+
+static void vlog(tally_log_level level, const char *who, const char *fmt, va_list ap)
+{
+    int threshold = log_level == 0 ? TALLY_LOG_ERROR : log_level == 1 ? TALLY_LOG_WARN : TALLY_LOG_DEBUG;
+    if ((int)level > threshold) return;
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    fprintf(stderr, "tally: %s%s%s: ", who ? who : "", who ? ": " : "", names[level]);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void tally_log(tally_log_level level, const char *who, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(level, who, fmt, ap);
+    va_end(ap);
+}
+
+tally_ctx *tally_ctx_new(const char *who)
+{
+    tally_ctx *c = xcalloc(1, sizeof *c);
+    c->who = xstrdup(who ? who : "tally");
+    return c;
+}
+
+void tally_ctx_free(tally_ctx *ctx)
+{
+    if (!ctx) return;
+    free(ctx->who);
+    free(ctx->error);
+    free(ctx);
+}
+
+const char *tally_ctx_error(const tally_ctx *ctx) { return ctx->error; }
+
+void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (ctx->error) { /* the first error is the cause; later ones are consequences */
+        free(msg);
+        return;
+    }
+    ctx->error = msg;
+}
+
+static void h_log(tally_ctx *ctx, tally_log_level level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(level, ctx ? ctx->who : NULL, fmt, ap);
+    va_end(ap);
+}
+
+static void h_error(tally_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    tally_ctx_set_error(ctx, "%s", msg);
+    free(msg);
+}
+
+/* Fault injection for the atomicity tests: TALLY_FAULT=point[,point...].
+ * Compiled in only when TALLY_FAULT_INJECTION is defined (test builds). */
+int tally_fault(const char *point)
+{
+#ifdef TALLY_FAULT_INJECTION
+    const char *spec = getenv("TALLY_FAULT");
+    if (!spec || !point) return 0;
+    size_t n = strlen(point);
+    for (const char *p = spec; (p = strstr(p, point)) != NULL; p += n) {
+        int starts = p == spec || p[-1] == ',';
+        int ends = p[n] == '\0' || p[n] == ',';
+        if (starts && ends) return 1;
+    }
+#else
+    (void)point;
+#endif
+    return 0;
+}
+
+static int h_fault(tally_ctx *ctx, const char *point)
+{
+    (void)ctx;
+    return tally_fault(point);
+}
+
+static tally_host host_table;
+static int host_ready;
+
+const tally_host *tally_host_get(void)
+{
+    if (!host_ready) {
+        memset(&host_table, 0, sizeof host_table);
+        host_table.size = sizeof host_table;
+        host_table.abi_major = TALLY_ABI_MAJOR;
+        host_table.abi_minor = TALLY_ABI_MINOR;
+        host_table.log = h_log;
+        host_table.error = h_error;
+        host_table.fault = h_fault;
+        tally_options_fill_host(&host_table);
+        tally_dataset_fill_host(&host_table);
+        tally_result_fill_host(&host_table);
+        host_ready = 1;
+    }
+    return &host_table;
+}

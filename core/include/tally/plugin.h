@@ -1,0 +1,218 @@
+/* tally/plugin.h: the one public header a tally plugin includes (ABI, descriptor, host table). */
+#ifndef TALLY_PLUGIN_H
+#define TALLY_PLUGIN_H
+
+/*
+ * A plugin is a shared object that exports one symbol, TALLY_PLUGIN_ENTRY_NAME,
+ * a function returning a pointer to a static const tally_plugin_descriptor.
+ *
+ * The plugin never links against the core. Everything it needs from the host
+ * (logging, errors, options, building datasets, reading results) comes through
+ * the tally_host table passed to each callback. The table is append-only: new
+ * functions are added at the end and bump TALLY_ABI_MINOR; host->size tells a
+ * plugin which entries exist (see TALLY_HOST_HAS).
+ *
+ * Ownership: every `const char *` returned by the host is borrowed and stays
+ * valid until the object it came from is freed by the host (for a report or a
+ * dataset: until the callback returns). Strings passed to the host are copied.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TALLY_ABI_MAJOR 1
+#define TALLY_ABI_MINOR 0
+#define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct tally_ctx tally_ctx;         /* per-call context: errors, log, plugin name */
+typedef struct tally_options tally_options; /* validated option values of one config block */
+typedef struct tally_dataset tally_dataset; /* columnar data with survey metadata */
+typedef struct tally_report tally_report;   /* ordered results of all stages */
+typedef struct tally_table tally_table;     /* one result table */
+
+typedef enum { TALLY_PLUGIN_INPUT = 1, TALLY_PLUGIN_OUTPUT = 2 } tally_plugin_kind;
+
+/* ---- option declarations ------------------------------------------------ */
+
+typedef enum {
+    TALLY_OPT_STRING = 1, /* any text */
+    TALLY_OPT_PATH,       /* text; relative paths are resolved against the config's folder */
+    TALLY_OPT_INT,        /* integer; range checked when min < max */
+    TALLY_OPT_NUMBER,     /* real number; range checked when min < max */
+    TALLY_OPT_BOOL,       /* true/false */
+    TALLY_OPT_CHOICE,     /* one of `choices`, written "a|b|c" */
+    TALLY_OPT_LIST        /* a list of strings: { "a", "b" } (a single string is a list of one) */
+} tally_opt_type;
+
+typedef struct tally_option_decl {
+    const char *name;
+    tally_opt_type type;
+    int required;              /* 1: the config must set it */
+    const char *default_value; /* textual default ("," / "true" / "1"), NULL for none */
+    const char *choices;       /* TALLY_OPT_CHOICE: "a|b|c" */
+    double min, max;           /* INT/NUMBER: inclusive range, checked when min < max */
+    const char *help;          /* one line, shown by `tally plugins NAME` */
+} tally_option_decl;
+
+/* ---- values and metadata ------------------------------------------------ */
+
+typedef enum { TALLY_NUMERIC = 1, TALLY_STRING = 2 } tally_var_type;
+typedef enum { TALLY_MEASURE_UNKNOWN = 0, TALLY_NOMINAL, TALLY_ORDINAL, TALLY_SCALE } tally_measure;
+typedef enum { TALLY_MRSET_DICHOTOMY = 1, TALLY_MRSET_CATEGORY = 2 } tally_mrset_kind;
+
+/* Result table column types; percents are stored as 0..100. */
+typedef enum {
+    TALLY_COL_LABEL = 1, TALLY_COL_COUNT, TALLY_COL_PERCENT, TALLY_COL_NUMBER,
+    TALLY_COL_MEAN, TALLY_COL_LETTERS, TALLY_COL_TEXT
+} tally_col_type;
+
+typedef enum {
+    TALLY_ROW_CATEGORY = 1, TALLY_ROW_MISSING, TALLY_ROW_TOTAL, TALLY_ROW_NET,
+    TALLY_ROW_BASE, TALLY_ROW_STAT, TALLY_ROW_SECTION
+} tally_row_type;
+
+typedef enum {
+    TALLY_CHART_NONE = 0, TALLY_CHART_BAR, TALLY_CHART_COLUMN, TALLY_CHART_PIE, TALLY_CHART_LINE
+} tally_chart_kind;
+
+typedef enum { TALLY_LOG_ERROR = 0, TALLY_LOG_WARN, TALLY_LOG_INFO, TALLY_LOG_DEBUG } tally_log_level;
+
+/* ---- the host function table -------------------------------------------- */
+
+typedef struct tally_host {
+    uint32_t size;      /* sizeof(tally_host) as the host was built */
+    uint32_t abi_major; /* TALLY_ABI_MAJOR of the host */
+    uint32_t abi_minor; /* TALLY_ABI_MINOR of the host */
+
+    /* Logging and errors. error() records the message the run reports; the
+     * plugin then returns non-zero. Say what, where (file:line or row/column)
+     * and what to do. */
+    void (*log)(tally_ctx *ctx, tally_log_level level, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+    void (*error)(tally_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+    /* Test builds only: returns 1 when TALLY_FAULT names `point` (fault injection). */
+    int (*fault)(tally_ctx *ctx, const char *point);
+
+    /* Options (already validated against the declarations; defaults filled in). */
+    int (*opt_is_set)(const tally_options *o, const char *name);
+    const char *(*opt_string)(const tally_options *o, const char *name); /* NULL if unset */
+    int64_t (*opt_int)(const tally_options *o, const char *name);
+    double (*opt_number)(const tally_options *o, const char *name);
+    int (*opt_bool)(const tally_options *o, const char *name);
+    size_t (*opt_list_len)(const tally_options *o, const char *name);
+    const char *(*opt_list_item)(const tally_options *o, const char *name, size_t i);
+    /* The file the block came from and its line, for messages. */
+    const char *(*opt_where)(const tally_options *o);
+
+    /* Building a dataset (input plugins). Columns are created first, then
+     * ds_resize sets the row count; numeric cells start as system-missing. */
+    int (*ds_add_column)(tally_dataset *ds, const char *name, tally_var_type type); /* index or -1 */
+    int (*ds_resize)(tally_dataset *ds, size_t nrows);               /* 0 ok, -1 out of memory */
+    double *(*ds_numeric_data)(tally_dataset *ds, int col);          /* writable, valid until resize */
+    int (*ds_set_string)(tally_dataset *ds, int col, size_t row, const char *s, size_t len);
+    void (*ds_set_source)(tally_dataset *ds, const char *description);
+    void (*var_set_label)(tally_dataset *ds, int col, const char *label);
+    void (*var_set_measure)(tally_dataset *ds, int col, tally_measure m);
+    void (*var_set_format)(tally_dataset *ds, int col, const char *format, int width, int decimals);
+    void (*var_add_value_label)(tally_dataset *ds, int col, double code, const char *label);
+    void (*var_add_string_value_label)(tally_dataset *ds, int col, const char *code, const char *label);
+    void (*var_add_missing)(tally_dataset *ds, int col, double code);
+    void (*var_add_missing_string)(tally_dataset *ds, int col, const char *code);
+    void (*var_set_missing_range)(tally_dataset *ds, int col, double lo, double hi);
+    /* Multiple-response set over existing columns; returns its index or -1. */
+    int (*ds_add_mrset)(tally_dataset *ds, const char *name, const char *label, tally_mrset_kind kind,
+                        double counted_value, const int *cols, size_t ncols);
+    void (*ds_set_weight)(tally_dataset *ds, int col);
+    void (*var_set_date)(tally_dataset *ds, int col, int is_date); /* numeric days since 1970-01-01 */
+
+    /* Reading a dataset (outputs that write raw data; `tally describe`). Rows
+     * are those of the dataset's selection, 0..ds_nrows-1. */
+    size_t (*ds_nrows)(const tally_dataset *ds);
+    int (*ds_ncols)(const tally_dataset *ds);
+    const char *(*var_name)(const tally_dataset *ds, int col);
+    const char *(*var_label)(const tally_dataset *ds, int col);
+    tally_var_type (*var_type)(const tally_dataset *ds, int col);
+    double (*ds_number)(const tally_dataset *ds, int col, size_t row); /* NaN = system-missing */
+    const char *(*ds_string)(const tally_dataset *ds, int col, size_t row);
+
+    /* Reading the report (output plugins). */
+    const char *(*rep_meta)(const tally_report *r, const char *key); /* title, subtitle, author,
+                                                    subject, language, source, date; NULL if unset */
+    size_t (*rep_ntables)(const tally_report *r);
+    const tally_table *(*rep_table)(const tally_report *r, size_t i);
+    const tally_table *(*rep_find_table)(const tally_report *r, const char *id);
+    size_t (*rep_nvalues)(const tally_report *r);
+    const char *(*rep_value_name)(const tally_report *r, size_t i);
+    const char *(*rep_value_text)(const tally_report *r, const char *name); /* formatted; NULL if none */
+    int (*rep_value_number)(const tally_report *r, const char *name, double *out); /* 1 if numeric */
+    const tally_dataset *(*rep_dataset)(const tally_report *r, const char *name); /* NULL if none */
+    const char *(*rep_tr)(const tally_report *r, const char *english); /* UI text in report language */
+
+    const char *(*tab_id)(const tally_table *t);
+    const char *(*tab_title)(const tally_table *t);
+    const char *(*tab_question)(const tally_table *t); /* NULL if none */
+    const char *(*tab_base)(const tally_table *t);     /* "N = 46, more than one answer possible" */
+    size_t (*tab_nnotes)(const tally_table *t);
+    const char *(*tab_note)(const tally_table *t, size_t i);
+    size_t (*tab_ncols)(const tally_table *t);
+    const char *(*tab_col_label)(const tally_table *t, size_t c);
+    const char *(*tab_col_group)(const tally_table *t, size_t c); /* banner header spanning columns, NULL */
+    tally_col_type (*tab_col_type)(const tally_table *t, size_t c);
+    int (*tab_col_decimals)(const tally_table *t, size_t c);
+    size_t (*tab_nrows)(const tally_table *t);
+    tally_row_type (*tab_row_type)(const tally_table *t, size_t r);
+    /* A cell is a number (NaN: empty) or a text; tab_cell_text is NULL for numbers. */
+    double (*tab_cell_number)(const tally_table *t, size_t r, size_t c);
+    const char *(*tab_cell_text)(const tally_table *t, size_t r, size_t c);
+    /* Formats a cell as the report shows it ("35.2%" with the column's decimals); returns buf. */
+    const char *(*tab_cell_format)(const tally_table *t, size_t r, size_t c, char *buf, size_t bufsize);
+    tally_chart_kind (*tab_chart_kind)(const tally_table *t);
+    const char *(*tab_chart_title)(const tally_table *t);
+    size_t (*tab_chart_nseries)(const tally_table *t);
+    size_t (*tab_chart_series)(const tally_table *t, size_t i); /* a column index */
+    /* Rows the chart plots: categories and nets, not totals, bases or missing. */
+    int (*tab_chart_uses_row)(const tally_table *t, size_t r);
+} tally_host;
+
+/* True when the host's table reaches `member` (for entries added in later minors). */
+#define TALLY_HOST_HAS(host, member) \
+    ((host)->size >= offsetof(tally_host, member) + sizeof((host)->member))
+
+/* ---- the plugin descriptor ---------------------------------------------- */
+
+typedef struct tally_plugin_descriptor {
+    uint32_t abi_major;   /* TALLY_ABI_MAJOR the plugin was built against */
+    uint32_t abi_minor;   /* TALLY_ABI_MINOR the plugin was built against */
+    uint32_t struct_size; /* sizeof(tally_plugin_descriptor) as the plugin saw it */
+    uint32_t kind;        /* tally_plugin_kind */
+    const char *name;
+    const char *description; /* one line */
+    const char *version;
+    const tally_option_decl *options; /* terminated by an entry whose name is NULL */
+    const char *extensions;           /* input: file endings it reads, "csv|tsv"; output: "md" */
+
+    /* Input plugins: read the file named by the `path` option into `out`.
+     * Return 0, or call host->error and return non-zero. */
+    int (*read)(const tally_host *host, tally_ctx *ctx, const tally_options *opts, tally_dataset *out);
+
+    /* Output plugins: write the report to `path` (a temporary file next to the
+     * final one; the host renames it once every output succeeded). */
+    int (*write)(const tally_host *host, tally_ctx *ctx, const tally_options *opts,
+                 const tally_report *report, const char *path);
+} tally_plugin_descriptor;
+
+typedef const tally_plugin_descriptor *(*tally_plugin_entry_fn)(void);
+
+/* Use once per plugin: TALLY_PLUGIN(descriptor_variable) */
+#define TALLY_PLUGIN(desc)                                                        \
+    __attribute__((visibility("default"))) const tally_plugin_descriptor *        \
+    tally_plugin_entry(void) { return &(desc); }
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,616 @@
+/* lua_runtime.c: runs stage scripts in the sandbox with the tally and report libraries. */
+#include "lua_runtime.h"
+#include "lua_api.h"
+#include "lua_sandbox.h"
+#include "host.h"
+#include "util.h"
+
+#include <errno.h>
+#include <lauxlib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef TALLY_STAGE_DIR
+#define TALLY_STAGE_DIR "/usr/local/share/tally/stages"
+#endif
+
+tally_dataset *tally_lua_take_dataset(lua_State *L, int idx); /* lua_table.c */
+
+typedef struct named_ds {
+    char *name;
+    tally_dataset *ds;
+} named_ds;
+
+struct tally_runtime {
+    tally_sandbox sb;
+    tally_report *report;
+    named_ds *datasets;
+    size_t ndatasets;
+    /* the stage being run, for tally.options messages */
+    const tally_block *block;
+    const tally_config *cfg;
+    int config_error;
+};
+
+static tally_runtime *runtime_of(lua_State *L)
+{
+    lua_getfield(L, LUA_REGISTRYINDEX, "tally.runtime");
+    tally_runtime *rt = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return rt;
+}
+
+tally_report *tally_lua_report(lua_State *L) { return runtime_of(L)->report; }
+
+tally_runtime *tally_runtime_new(tally_report *report)
+{
+    tally_runtime *rt = xcalloc(1, sizeof *rt);
+    if (tally_sandbox_open(&rt->sb) != 0) {
+        free(rt);
+        return NULL;
+    }
+    rt->report = report;
+    lua_State *L = rt->sb.L;
+    lua_pushlightuserdata(L, rt);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tally.runtime");
+    lua_newtable(L); /* a scratch `tally` table: modules create their metatables here */
+    tally_lua_open_table(L);
+    tally_lua_open_data(L);
+    tally_lua_open_stats(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tally.lib");
+    return rt;
+}
+
+void tally_runtime_free(tally_runtime *rt)
+{
+    if (!rt) return;
+    tally_sandbox_close(&rt->sb);
+    for (size_t i = 0; i < rt->ndatasets; i++) {
+        free(rt->datasets[i].name);
+        tally_dataset_free(rt->datasets[i].ds);
+    }
+    free(rt->datasets);
+    free(rt);
+}
+
+lua_State *tally_runtime_state(tally_runtime *rt) { return rt->sb.L; }
+
+void tally_runtime_add_dataset(tally_runtime *rt, const char *name, tally_dataset *ds)
+{
+    free(ds->name);
+    ds->name = xstrdup(name);
+    for (size_t i = 0; i < rt->ndatasets; i++)
+        if (strcmp(rt->datasets[i].name, name) == 0) {
+            /* the old one may still be reachable from Lua as a borrowed value
+             * until the stage ends; it is kept until the runtime is freed */
+            rt->datasets = xrealloc(rt->datasets, (rt->ndatasets + 1) * sizeof *rt->datasets);
+            rt->datasets[rt->ndatasets].name = xasprintf("\x01replaced:%s", name);
+            rt->datasets[rt->ndatasets].ds = rt->datasets[i].ds;
+            rt->ndatasets++;
+            rt->datasets[i].ds = ds;
+            return;
+        }
+    rt->datasets = xrealloc(rt->datasets, (rt->ndatasets + 1) * sizeof *rt->datasets);
+    rt->datasets[rt->ndatasets].name = xstrdup(name);
+    rt->datasets[rt->ndatasets].ds = ds;
+    rt->ndatasets++;
+}
+
+tally_dataset *tally_runtime_dataset(tally_runtime *rt, const char *name)
+{
+    for (size_t i = 0; i < rt->ndatasets; i++)
+        if (strcmp(rt->datasets[i].name, name) == 0) return rt->datasets[i].ds;
+    return NULL;
+}
+
+size_t tally_runtime_ndatasets(const tally_runtime *rt) { return rt->ndatasets; }
+
+tally_dataset *tally_runtime_dataset_at(tally_runtime *rt, size_t i)
+{
+    if (i >= rt->ndatasets || rt->datasets[i].name[0] == '\x01') return NULL;
+    return rt->datasets[i].ds;
+}
+
+/* ---- the tally library --------------------------------------------------------------- */
+
+static int l_dataset(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    tally_dataset *ds = tally_runtime_dataset(rt, name);
+    if (!ds) {
+        sbuf known;
+        sbuf_init(&known);
+        for (size_t i = 0; i < rt->ndatasets; i++)
+            if (rt->datasets[i].name[0] != '\x01')
+                sbuf_printf(&known, "%s%s", known.len ? ", " : "", rt->datasets[i].name);
+        lua_pushfstring(L, "no dataset '%s' (datasets: %s); declare it with input \"%s\" { ... } or make it "
+                           "with a filter stage (into = \"%s\")", name, known.len ? known.data : "none", name, name);
+        sbuf_free(&known);
+        return lua_error(L);
+    }
+    tally_lua_push_dataset(L, ds, 0);
+    return 1;
+}
+
+static int l_set_dataset(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    tally_dataset *src = tally_lua_check_dataset(L, 2);
+    tally_dataset *ds = tally_lua_take_dataset(L, 2);
+    if (!ds) ds = tally_dataset_copy(src, name); /* borrowed: share its columns */
+    tally_runtime_add_dataset(rt, name, ds);
+    tally_lua_push_dataset(L, ds, 0);
+    return 1;
+}
+
+static int l_tr(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    lua_pushstring(L, tally_tr(tally_report_meta(rt->report, "language"), luaL_checkstring(L, 1)));
+    return 1;
+}
+
+/* tally.percent(part, whole [, decimals]) -> "58.2%" (the report's rounding) */
+static int l_percent(lua_State *L)
+{
+    double part = luaL_checknumber(L, 1), whole = luaL_checknumber(L, 2);
+    int dec = (int)luaL_optinteger(L, 3, 1);
+    if (dec < 0 || dec > 6) dec = 1;
+    if (whole == 0) {
+        lua_pushliteral(L, "-");
+        return 1;
+    }
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.*f%%", dec, 100.0 * part / whole);
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* ---- tally.options: a stage declares its options ---------------------------------------- */
+
+static const char *const opt_types[] = {"string", "number", "integer", "boolean", "list", "table", "path", "choice", NULL};
+
+static int options_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int options_error(lua_State *L, const char *fmt, ...)
+{
+    tally_runtime *rt = runtime_of(L);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    rt->config_error = 1;
+    lua_pushfstring(L, "%s: stage '%s': %s", rt->block ? rt->block->where : "?", rt->block ? rt->block->name : "?", msg);
+    free(msg);
+    return lua_error(L);
+}
+
+static const char *spec_type(lua_State *L, int spec)
+{
+    lua_getfield(L, spec, "type");
+    const char *t = lua_tostring(L, -1);
+    lua_pop(L, 1);
+    return t ? t : "string";
+}
+
+/* Checks value at idx against the spec table at spec; may replace the value on the stack. */
+static void check_option_value(lua_State *L, const char *name, int spec, int idx)
+{
+    tally_runtime *rt = runtime_of(L);
+    const char *t = spec_type(L, spec);
+    int lt = lua_type(L, idx);
+    if (strcmp(t, "string") == 0 || strcmp(t, "path") == 0 || strcmp(t, "choice") == 0) {
+        if (lt != LUA_TSTRING) options_error(L, "option '%s' must be a string, not %s", name, lua_typename(L, lt));
+        if (strcmp(t, "path") == 0 && rt->block) {
+            char *p = path_join(rt->block->dir, lua_tostring(L, idx));
+            lua_pushstring(L, p);
+            free(p);
+            lua_replace(L, idx);
+        }
+        if (strcmp(t, "choice") == 0) {
+            lua_getfield(L, spec, "choices");
+            int ok = 0;
+            sbuf list;
+            sbuf_init(&list);
+            for (lua_Integer i = 1; lua_istable(L, -1) && i <= (lua_Integer)lua_rawlen(L, -1); i++) {
+                lua_rawgeti(L, -1, i);
+                if (lua_isstring(L, -1)) {
+                    if (strcmp(lua_tostring(L, -1), lua_tostring(L, idx)) == 0) ok = 1;
+                    sbuf_printf(&list, "%s%s", list.len ? ", " : "", lua_tostring(L, -1));
+                }
+                lua_pop(L, 1);
+            }
+            lua_pop(L, 1);
+            if (!ok) {
+                lua_pushstring(L, list.data ? list.data : "");
+                sbuf_free(&list);
+                options_error(L, "option '%s' must be one of %s, not '%s'", name, lua_tostring(L, -1),
+                              lua_tostring(L, idx));
+            }
+            sbuf_free(&list);
+        }
+    } else if (strcmp(t, "number") == 0 || strcmp(t, "integer") == 0) {
+        if (lt != LUA_TNUMBER) options_error(L, "option '%s' must be a number, not %s", name, lua_typename(L, lt));
+        if (strcmp(t, "integer") == 0 && !lua_isinteger(L, idx)) {
+            double x = lua_tonumber(L, idx);
+            if (x != floor(x)) options_error(L, "option '%s' must be a whole number, not %g", name, x);
+        }
+    } else if (strcmp(t, "boolean") == 0) {
+        if (lt != LUA_TBOOLEAN) options_error(L, "option '%s' must be true or false, not %s", name, lua_typename(L, lt));
+    } else if (strcmp(t, "list") == 0) {
+        if (lt == LUA_TSTRING || lt == LUA_TNUMBER) { /* a single value is a list of one */
+            lua_createtable(L, 1, 0);
+            lua_pushvalue(L, idx);
+            lua_rawseti(L, -2, 1);
+            lua_replace(L, idx);
+        } else if (lt != LUA_TTABLE) {
+            options_error(L, "option '%s' must be a list, not %s", name, lua_typename(L, lt));
+        }
+    } else if (strcmp(t, "table") == 0) {
+        if (lt != LUA_TTABLE) options_error(L, "option '%s' must be a table, not %s", name, lua_typename(L, lt));
+    }
+}
+
+static int l_options(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    /* The stage's `options` global is upvalue 1 of this closure. */
+    int opts = lua_upvalueindex(1);
+    lua_newtable(L); /* result */
+    int result = lua_gettop(L);
+
+    /* unknown names first, with a suggestion */
+    size_t nspec = 0;
+    const char **names = NULL;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (lua_type(L, -2) == LUA_TSTRING) {
+            names = xrealloc(names, (nspec + 1) * sizeof *names);
+            names[nspec++] = lua_tostring(L, -2);
+            if (!lua_istable(L, -1)) {
+                free(names);
+                return luaL_error(L, "tally.options: the spec of '%s' must be a table { type = ... }", lua_tostring(L, -2));
+            }
+            const char *t = spec_type(L, lua_gettop(L));
+            int known = 0;
+            for (const char *const *k = opt_types; *k; k++)
+                if (strcmp(*k, t) == 0) known = 1;
+            if (!known) {
+                free(names);
+                return luaL_error(L, "tally.options: option '%s' has unknown type '%s'", lua_tostring(L, -2), t);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    lua_pushnil(L);
+    while (lua_next(L, opts)) {
+        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+        lua_pop(L, 1);
+        if (!k) {
+            free(names);
+            return options_error(L, "stage options are written name = value");
+        }
+        lua_getfield(L, 1, k);
+        int declared = !lua_isnil(L, -1);
+        lua_pop(L, 1);
+        if (!declared) {
+            /* sort a copy of the names for a stable "allowed" list */
+            for (size_t i = 1; i < nspec; i++)
+                for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+                    const char *tmp = names[j];
+                    names[j] = names[j - 1];
+                    names[j - 1] = tmp;
+                }
+            sbuf allowed;
+            sbuf_init(&allowed);
+            for (size_t i = 0; i < nspec; i++) sbuf_printf(&allowed, "%s%s", i ? ", " : "", names[i]);
+            const char *near = str_closest(k, names, nspec);
+            lua_pushstring(L, allowed.data ? allowed.data : "");
+            sbuf_free(&allowed);
+            free(names);
+            if (near) return options_error(L, "unknown option '%s' (did you mean '%s'?); allowed: %s", k, near, lua_tostring(L, -1));
+            return options_error(L, "unknown option '%s'; allowed: %s", k, lua_tostring(L, -1));
+        }
+    }
+    free(names);
+
+    /* then each declared option: value, default or required */
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            continue;
+        }
+        const char *k = lua_tostring(L, -2);
+        int spec = lua_gettop(L);
+        lua_getfield(L, opts, k);
+        if (lua_isnil(L, -1)) {
+            lua_pop(L, 1);
+            lua_getfield(L, spec, "required");
+            int required = lua_toboolean(L, -1);
+            lua_pop(L, 1);
+            if (required) {
+                lua_getfield(L, spec, "help");
+                const char *help = lua_tostring(L, -1);
+                options_error(L, "missing required option '%s' (%s%s%s)", k, spec_type(L, spec), help ? ": " : "",
+                              help ? help : "");
+            }
+            lua_getfield(L, spec, "default");
+        }
+        if (!lua_isnil(L, -1)) check_option_value(L, k, spec, lua_gettop(L));
+        lua_setfield(L, result, k);
+        lua_pop(L, 1);
+    }
+    lua_pushvalue(L, result);
+    return 1;
+}
+
+/* ---- the report library ------------------------------------------------------------------ */
+
+static int l_report_add(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    tally_table *t = tally_lua_check_table(L, 1);
+    tally_report_add_table(rt->report, t);
+    lua_pushstring(L, t->id);
+    return 1;
+}
+
+static int l_report_value(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const char *name = luaL_checkstring(L, 1);
+    if (lua_type(L, 2) == LUA_TSTRING && !lua_isnumber(L, 2)) {
+        tally_report_set_text(rt->report, name, lua_tostring(L, 2));
+        return 0;
+    }
+    double v = luaL_checknumber(L, 2);
+    tally_report_set_number(rt->report, name, v, luaL_optstring(L, 3, NULL));
+    return 0;
+}
+
+static int l_report_text(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    tally_report_set_text(rt->report, luaL_checkstring(L, 1), luaL_checkstring(L, 2));
+    return 0;
+}
+
+static int l_report_get(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const tally_named_value *v = tally_report_find_value(rt->report, luaL_checkstring(L, 1));
+    if (!v) lua_pushnil(L);
+    else if (v->is_number) lua_pushnumber(L, v->number);
+    else lua_pushstring(L, v->text);
+    return 1;
+}
+
+static int l_report_check(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    int ok = lua_toboolean(L, 1);
+    const char *msg = luaL_checkstring(L, 2);
+    tally_report_add_check(rt->report, ok, msg);
+    if (!ok) tally_log(TALLY_LOG_ERROR, "check", "%s", msg);
+    return 0;
+}
+
+static int l_report_meta(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const char *v = tally_report_meta(rt->report, luaL_checkstring(L, 1));
+    if (v) lua_pushstring(L, v);
+    else lua_pushnil(L);
+    return 1;
+}
+
+static int l_report_table(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const tally_table *t = tally_report_find_table(rt->report, luaL_checkstring(L, 1));
+    if (!t) return luaL_error(L, "the report has no table '%s' (yet)", lua_tostring(L, 1));
+    tally_lua_push_table(L, (tally_table *)t);
+    return 1;
+}
+
+/* Pushes the environment of one stage: safe globals, options, tally, report. */
+static void push_stage_env(tally_runtime *rt, const tally_config *cfg, const tally_block *b)
+{
+    lua_State *L = rt->sb.L;
+    tally_sandbox_push_env(&rt->sb);
+    int env = lua_gettop(L);
+    if (cfg && b) tally_config_push_stage_options(cfg, b);
+    else lua_newtable(L);
+    int opts = lua_gettop(L);
+
+    lua_newtable(L); /* tally */
+    lua_getfield(L, LUA_REGISTRYINDEX, "tally.lib");
+    lua_pushnil(L);
+    while (lua_next(L, -2)) { /* functions modules registered */
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -5);
+    }
+    lua_pop(L, 1);
+    static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr},
+                                         {"percent", l_percent}, {NULL, NULL}};
+    luaL_setfuncs(L, tally_fns, 0);
+    lua_pushvalue(L, opts);
+    lua_pushcclosure(L, l_options, 1);
+    lua_setfield(L, -2, "options");
+    lua_pushstring(L, tally_report_meta(rt->report, "language") ? tally_report_meta(rt->report, "language") : "en");
+    lua_setfield(L, -2, "language");
+    lua_setfield(L, env, "tally");
+
+    lua_newtable(L); /* report */
+    static const luaL_Reg report_fns[] = {{"add", l_report_add},     {"value", l_report_value}, {"text", l_report_text},
+                                          {"get", l_report_get},     {"check", l_report_check}, {"meta", l_report_meta},
+                                          {"table", l_report_table}, {NULL, NULL}};
+    luaL_setfuncs(L, report_fns, 0);
+    lua_setfield(L, env, "report");
+
+    lua_setfield(L, env, "options"); /* pops opts */
+}
+
+/* ---- finding, compiling and running stages ------------------------------------------------ */
+
+static int readable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *tally_runtime_find_stage(const tally_config *cfg, const tally_block *b, char **err)
+{
+    const char *name = b->name;
+    if (strchr(name, '/') || path_has_ext(name, "lua")) {
+        char *p = path_join(b->dir, name);
+        if (readable(p)) return p;
+        *err = xasprintf("%s: stage script '%s' not found (looked at %s)", b->where, name, p);
+        free(p);
+        return NULL;
+    }
+    sbuf tried;
+    sbuf_init(&tried);
+    char **dirs = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->nstage_dirs; i++) {
+        dirs = xrealloc(dirs, (n + 1) * sizeof *dirs);
+        dirs[n++] = xstrdup(cfg->stage_dirs[i]);
+    }
+    const char *env = getenv("TALLY_STAGE_PATH");
+    if (env && *env) {
+        char *copy = xstrdup(env), *save = NULL;
+        for (char *t = strtok_r(copy, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
+            dirs = xrealloc(dirs, (n + 1) * sizeof *dirs);
+            dirs[n++] = xstrdup(t);
+        }
+        free(copy);
+    }
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len > 0) {
+        exe[len] = '\0';
+        char *d = path_dirname(exe);
+        dirs = xrealloc(dirs, (n + 2) * sizeof *dirs);
+        dirs[n++] = xasprintf("%s/stages", d);            /* a build folder with staged files */
+        dirs[n++] = xasprintf("%s/../plugins/stages", d); /* the source tree: build/tally */
+        free(d);
+    }
+    dirs = xrealloc(dirs, (n + 1) * sizeof *dirs);
+    dirs[n++] = xstrdup(TALLY_STAGE_DIR);
+    char *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        char *p = xasprintf("%s/%s.lua", dirs[i], name);
+        if (!found && readable(p)) found = p;
+        else free(p);
+        if (!found) sbuf_printf(&tried, "%s%s", tried.len ? ":" : "", dirs[i]);
+        free(dirs[i]);
+    }
+    free(dirs);
+    if (!found)
+        *err = xasprintf("%s: no stage '%s' on the stage path %s; check the name, or give a path to a .lua file",
+                         b->where, name, tried.data ? tried.data : "");
+    sbuf_free(&tried);
+    return found;
+}
+
+/* Loads `script` as text (never bytecode) and leaves the function on the stack. */
+static int load_script(lua_State *L, const char *script, char **err)
+{
+    FILE *f = fopen(script, "rb");
+    if (!f) {
+        *err = xasprintf("cannot read stage script %s: %s", script, strerror(errno));
+        return -1;
+    }
+    sbuf src;
+    sbuf_init(&src);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_add(&src, buf, n);
+    fclose(f);
+    char *chunk = xasprintf("@%s", script);
+    int rc = luaL_loadbufferx(L, src.data ? src.data : "", src.len, chunk, "t");
+    free(chunk);
+    sbuf_free(&src);
+    if (rc != LUA_OK) {
+        *err = xstrdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load script");
+        lua_pop(L, 1);
+        return -1;
+    }
+    return 0;
+}
+
+int tally_runtime_compile_stage(tally_runtime *rt, const char *script, char **err)
+{
+    if (load_script(rt->sb.L, script, err) != 0) return -1;
+    lua_pop(rt->sb.L, 1);
+    return 0;
+}
+
+static long long block_number(const tally_config *cfg, const tally_block *b, const char *key, long long def)
+{
+    const tally_host *h = tally_host_get();
+    if (h->opt_is_set(b->opts, key)) return (long long)h->opt_number(b->opts, key);
+    if (cfg && h->opt_is_set(cfg->report, key)) return (long long)h->opt_number(cfg->report, key);
+    return def;
+}
+
+tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config *cfg, const tally_block *b,
+                                           const char *script, char **err)
+{
+    lua_State *L = rt->sb.L;
+    int top = lua_gettop(L);
+    char *lerr = NULL;
+    lua_pushcfunction(L, tally_sandbox_msgh);
+    if (load_script(L, script, &lerr) != 0) {
+        *err = xasprintf("stage '%s' (%s): %s", b->name, b->where, lerr);
+        free(lerr);
+        lua_settop(L, top);
+        return TALLY_STAGE_CONFIG_ERROR;
+    }
+    rt->block = b;
+    rt->cfg = cfg;
+    rt->config_error = 0;
+    push_stage_env(rt, cfg, b);
+    lua_setupvalue(L, -2, 1);
+    long long instr = block_number(cfg, b, "max_instructions", TALLY_DEFAULT_MAX_INSTRUCTIONS);
+    long long mem_mb = block_number(cfg, b, "max_memory_mb", TALLY_DEFAULT_MAX_MEMORY_MB);
+    tally_sandbox_arm(&rt->sb, instr, (size_t)(mem_mb > 0 ? mem_mb : 0) * 1024 * 1024);
+    int rc = lua_pcall(L, 0, 0, top + 1);
+    int exhausted = rt->sb.exhausted;
+    tally_sandbox_disarm(&rt->sb);
+    tally_stage_status st = TALLY_STAGE_OK;
+    if (rc != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if (rt->config_error) {
+            /* option errors name the config line already; the traceback adds nothing */
+            const char *nl = msg ? strchr(msg, '\n') : NULL;
+            char *first = msg ? (nl ? xstrndup(msg, (size_t)(nl - msg)) : xstrdup(msg)) : xstrdup("?");
+            /* drop the script position the message handler may have put in front */
+            const char *cfgpos = strstr(first, b->where);
+            *err = xstrdup(cfgpos ? cfgpos : first);
+            free(first);
+            st = TALLY_STAGE_CONFIG_ERROR;
+        } else if (exhausted == 2) {
+            *err = xasprintf("stage '%s' (%s): memory budget of %lld MB exceeded in %s; raise max_memory_mb in the "
+                             "stage's config block if the work is genuine\n%s",
+                             b->name, b->where, mem_mb, script, msg ? msg : "");
+            st = TALLY_STAGE_ERROR;
+        } else {
+            *err = xasprintf("stage '%s' (%s): %s", b->name, b->where, msg ? msg : "error without a message");
+            st = TALLY_STAGE_ERROR;
+        }
+    }
+    rt->block = NULL;
+    lua_settop(L, top);
+    lua_gc(L, LUA_GCCOLLECT);
+    return st;
+}

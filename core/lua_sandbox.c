@@ -1,0 +1,262 @@
+/* lua_sandbox.c: capped allocator, instruction hook, safe environment and error traceback for stages. */
+#include "lua_sandbox.h"
+#include "util.h"
+
+#include <lauxlib.h>
+#include <lualib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOOK_EVERY 1000 /* instructions between budget checks */
+
+static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    tally_sandbox *sb = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        sb->used -= old;
+        return NULL;
+    }
+    if (sb->cap && nsize > old && sb->used - old + nsize > sb->cap) {
+        sb->exhausted = 2;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (!p) return NULL;
+    sb->used = sb->used - old + nsize;
+    return p;
+}
+
+tally_sandbox *tally_sandbox_of(lua_State *L)
+{
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    return ud;
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+    (void)ar;
+    tally_sandbox *sb = tally_sandbox_of(L);
+    if (sb->budget < 0) return;
+    sb->budget -= HOOK_EVERY;
+    if (sb->budget < 0 || sb->exhausted == 1) {
+        sb->exhausted = 1;
+        sb->budget = 0;
+        /* From now on every instruction fails, so no pcall can keep the stage alive. */
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+        char msg[200];
+        snprintf(msg, sizeof msg, "instruction budget of %lld exceeded (endless loop?); raise max_instructions "
+                                  "in the stage's config block if the work is genuine", sb->limit);
+        luaL_error(L, "%s", msg);
+    }
+}
+
+static int panic(lua_State *L)
+{
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "tally: unrecoverable Lua error: %s\n", msg ? msg : "?");
+    abort();
+}
+
+int tally_sandbox_open(tally_sandbox *sb)
+{
+    memset(sb, 0, sizeof *sb);
+    sb->budget = -1;
+    sb->L = lua_newstate(sandbox_alloc, sb);
+    if (!sb->L) return -1;
+    lua_atpanic(sb->L, panic);
+    lua_State *L = sb->L;
+    /* Open only the libraries stages may use; io, os, package and debug are never loaded. */
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_pop(L, 5);
+    /* string.dump would hand out bytecode; remove it from the library that
+     * the string metatable's __index points at, so ("").dump is gone too. */
+    lua_getglobal(L, LUA_STRLIBNAME);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "dump");
+    lua_pop(L, 1);
+    /* Protect the string metatable: getmetatable("") returns a string, and
+     * setmetatable cannot reach it (it only works on tables). */
+    lua_pushliteral(L, "");
+    lua_getmetatable(L, -1);
+    lua_pushliteral(L, "the string metatable is protected");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 2);
+    return 0;
+}
+
+void tally_sandbox_close(tally_sandbox *sb)
+{
+    if (sb->L) lua_close(sb->L);
+    sb->L = NULL;
+}
+
+void tally_sandbox_arm(tally_sandbox *sb, long long instructions, size_t memory_bytes)
+{
+    sb->exhausted = 0;
+    sb->limit = instructions;
+    sb->budget = instructions > 0 ? instructions : -1;
+    sb->mem_limit = memory_bytes;
+    sb->cap = memory_bytes ? sb->used + memory_bytes : 0;
+    lua_sethook(sb->L, instructions > 0 ? budget_hook : NULL, instructions > 0 ? LUA_MASKCOUNT : 0, HOOK_EVERY);
+}
+
+void tally_sandbox_disarm(tally_sandbox *sb)
+{
+    lua_sethook(sb->L, NULL, 0, 0);
+    sb->budget = -1;
+    sb->cap = 0;
+    sb->exhausted = 0;
+}
+
+/* pcall/xpcall for stages: a spent budget is re-raised, never swallowed. */
+static int rethrow_if_exhausted(lua_State *L, int status_ok)
+{
+    tally_sandbox *sb = tally_sandbox_of(L);
+    if (!status_ok && sb->exhausted) {
+        lua_pushvalue(L, -1);
+        return lua_error(L);
+    }
+    return 0;
+}
+
+static int safe_pcall(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    int st = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+    rethrow_if_exhausted(L, st == LUA_OK);
+    lua_pushboolean(L, st == LUA_OK);
+    lua_insert(L, 1);
+    return lua_gettop(L);
+}
+
+static int safe_xpcall(lua_State *L)
+{
+    int n = lua_gettop(L);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 1);
+    lua_copy(L, 2, 1);
+    lua_replace(L, 2); /* handler at 1, function at 2 */
+    int st = lua_pcall(L, n - 2, LUA_MULTRET, 1);
+    rethrow_if_exhausted(L, st == LUA_OK);
+    lua_pushboolean(L, st == LUA_OK);
+    lua_replace(L, 1);
+    return lua_gettop(L);
+}
+
+/* print goes to stderr as a log line, never into a report. */
+static int safe_print(lua_State *L)
+{
+    int n = lua_gettop(L);
+    fputs("tally: stage: ", stderr);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_tolstring(L, i, &len);
+        if (i > 1) fputc('\t', stderr);
+        fwrite(s, 1, len, stderr);
+        lua_pop(L, 1);
+    }
+    fputc('\n', stderr);
+    return 0;
+}
+
+static int unknown_global(lua_State *L)
+{
+    const char *name = lua_tostring(L, 2);
+    return luaL_error(L, "unknown global '%s' (stages see only options, tally, report and the safe parts of "
+                         "base, string, table, math and utf8)", name ? name : "?");
+}
+
+static void copy_library(lua_State *L, const char *name, const char *const *skip)
+{
+    lua_getglobal(L, name);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, -3)) {
+        const char *k = lua_tostring(L, -2);
+        int skipped = 0;
+        for (const char *const *s = skip; s && *s; s++)
+            if (k && strcmp(k, *s) == 0) skipped = 1;
+        if (skipped) {
+            lua_pop(L, 1);
+            continue;
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+    lua_remove(L, -2);
+    lua_setfield(L, -2, name);
+}
+
+void tally_sandbox_push_env(tally_sandbox *sb)
+{
+    lua_State *L = sb->L;
+    static const char *const base_ok[] = {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget",
+                                          "rawlen", "rawset", "select", "setmetatable", "getmetatable",
+                                          "tonumber", "tostring", "type", "_VERSION", NULL};
+    static const char *const string_skip[] = {"dump", NULL};
+    lua_newtable(L);
+    for (const char *const *f = base_ok; *f; f++) {
+        lua_getglobal(L, *f);
+        lua_setfield(L, -2, *f);
+    }
+    lua_pushcfunction(L, safe_pcall);
+    lua_setfield(L, -2, "pcall");
+    lua_pushcfunction(L, safe_xpcall);
+    lua_setfield(L, -2, "xpcall");
+    lua_pushcfunction(L, safe_print);
+    lua_setfield(L, -2, "print");
+    copy_library(L, LUA_STRLIBNAME, string_skip);
+    copy_library(L, LUA_TABLIBNAME, NULL);
+    copy_library(L, LUA_MATHLIBNAME, NULL);
+    copy_library(L, LUA_UTF8LIBNAME, NULL);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -2, "_G");
+    lua_newtable(L);
+    lua_pushcfunction(L, unknown_global);
+    lua_setfield(L, -2, "__index");
+    lua_pushliteral(L, "the stage environment is protected");
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+/* Does the message already start with "something:123:"? */
+static int has_position(const char *msg)
+{
+    const char *colon = strchr(msg, ':');
+    if (!colon || colon == msg) return 0;
+    const char *p = colon + 1;
+    if (*p < '0' || *p > '9') return 0;
+    while (*p >= '0' && *p <= '9') p++;
+    return *p == ':';
+}
+
+int tally_sandbox_msgh(lua_State *L)
+{
+    tally_sandbox *sb = tally_sandbox_of(L);
+    sb->cap = 0; /* the traceback itself needs memory, even after a memory bomb */
+    lua_sethook(L, NULL, 0, 0);
+    const char *msg = lua_tostring(L, 1);
+    if (!msg) msg = luaL_typename(L, 1);
+    if (!has_position(msg)) {
+        lua_Debug ar;
+        for (int level = 1; lua_getstack(L, level, &ar); level++) {
+            lua_getinfo(L, "Sl", &ar);
+            if (ar.currentline > 0 && ar.source[0] == '@') {
+                lua_pushfstring(L, "%s:%d: %s", ar.source + 1, ar.currentline, msg);
+                msg = lua_tostring(L, -1);
+                break;
+            }
+        }
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}

@@ -1,0 +1,40 @@
+/* lua_sandbox.h: a Lua state with a capped allocator, an instruction budget and a safe environment. */
+#ifndef TALLY_LUA_SANDBOX_H
+#define TALLY_LUA_SANDBOX_H
+
+#include <lua.h>
+#include <stddef.h>
+
+typedef struct tally_sandbox {
+    lua_State *L;
+    size_t used;          /* bytes the Lua heap holds now */
+    size_t cap;           /* allocation fails beyond this (0: no cap) */
+    long long budget;     /* instructions left in the current stage (< 0: no budget) */
+    long long limit;      /* the current stage's instruction budget, for messages */
+    size_t mem_limit;     /* the current stage's memory budget in bytes, for messages */
+    int exhausted;        /* 1: instructions ran out, 2: memory ran out; pcall cannot hide it */
+} tally_sandbox;
+
+/* Creates the state (returns 0) with the string metatable protected. The
+ * sandbox struct must stay at a fixed address while the state lives. */
+int tally_sandbox_open(tally_sandbox *sb);
+void tally_sandbox_close(tally_sandbox *sb);
+
+/* Starts the budgets for one stage: `instructions` (<= 0: none) and
+ * `memory_bytes` on top of what the heap holds now (0: none). */
+void tally_sandbox_arm(tally_sandbox *sb, long long instructions, size_t memory_bytes);
+void tally_sandbox_disarm(tally_sandbox *sb);
+
+/* Pushes a new environment table holding the safe parts of base, string, table,
+ * math and utf8 (fresh copies, so a stage cannot change what the next one
+ * sees). Reading an unknown global in it is an error. */
+void tally_sandbox_push_env(tally_sandbox *sb);
+
+/* Message handler for lua_pcall: adds the script position when a C function
+ * raised the error and appends a traceback. */
+int tally_sandbox_msgh(lua_State *L);
+
+/* The sandbox of a state. */
+tally_sandbox *tally_sandbox_of(lua_State *L);
+
+#endif

@@ -1,0 +1,483 @@
+/* lua_table.c: datasets and result tables as Lua userdata, and the tally.table constructor. */
+#include "lua_api.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct ds_box {
+    tally_dataset *ds;
+    int owned;
+} ds_box;
+
+typedef struct table_box {
+    tally_table *t;
+} table_box;
+
+/* ---- datasets -------------------------------------------------------------------- */
+
+void tally_lua_push_dataset(lua_State *L, tally_dataset *ds, int owned)
+{
+    ds_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    b->ds = ds;
+    b->owned = owned;
+    luaL_setmetatable(L, TALLY_LUA_DATASET);
+}
+
+static ds_box *check_ds_box(lua_State *L, int idx)
+{
+    return luaL_checkudata(L, idx, TALLY_LUA_DATASET);
+}
+
+tally_dataset *tally_lua_check_dataset(lua_State *L, int idx)
+{
+    return check_ds_box(L, idx)->ds;
+}
+
+/* Takes ownership of a Lua-owned dataset (for tally.set_dataset); NULL when
+ * the value is borrowed, in which case the caller copies it. */
+tally_dataset *tally_lua_take_dataset(lua_State *L, int idx)
+{
+    ds_box *b = check_ds_box(L, idx);
+    if (!b->owned) return NULL;
+    b->owned = 0;
+    return b->ds;
+}
+
+int tally_lua_check_var(lua_State *L, const tally_dataset *ds, const char *name)
+{
+    int col = tally_dataset_find(ds, name);
+    if (col >= 0) return col;
+    const char **names = xmalloc((ds->ncols + 1) * sizeof *names);
+    for (size_t i = 0; i < ds->ncols; i++) names[i] = ds->cols[i]->name;
+    const char *near = str_closest(name, names, ds->ncols);
+    char *hint = near ? xasprintf(" (did you mean '%s'?)", near) : xstrdup("");
+    free(names);
+    lua_pushfstring(L, "unknown variable '%s' in dataset '%s'%s", name, ds->name, hint);
+    free(hint);
+    return lua_error(L);
+}
+
+static int ds_gc(lua_State *L)
+{
+    ds_box *b = check_ds_box(L, 1);
+    if (b->owned) tally_dataset_free(b->ds);
+    b->ds = NULL;
+    b->owned = 0;
+    return 0;
+}
+
+static int ds_tostring(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    lua_pushfstring(L, "dataset '%s' (%d rows, %d variables)", ds->name, (int)ds->nrows, (int)ds->ncols);
+    return 1;
+}
+
+static int ds_name(lua_State *L)
+{
+    lua_pushstring(L, tally_lua_check_dataset(L, 1)->name);
+    return 1;
+}
+
+static int ds_source(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    if (ds->source) lua_pushstring(L, ds->source);
+    else lua_pushnil(L);
+    return 1;
+}
+
+static int ds_weight(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    if (ds->weight >= 0) lua_pushstring(L, ds->cols[ds->weight]->name);
+    else lua_pushnil(L);
+    return 1;
+}
+
+static int ds_mrsets(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    lua_createtable(L, (int)ds->nmrsets, 0);
+    for (size_t i = 0; i < ds->nmrsets; i++) {
+        lua_pushstring(L, ds->mrsets[i].name);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* ds:mrset_members(name) -> the variable names of a multiple-response set */
+static int ds_mrset_members(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    const char *name = luaL_checkstring(L, 2);
+    const tally_mrset *m = tally_dataset_find_mrset(ds, name);
+    if (!m) return luaL_error(L, "dataset '%s' has no multiple-response set '%s'", ds->name, name);
+    lua_createtable(L, (int)m->ncols, 0);
+    for (size_t i = 0; i < m->ncols; i++) {
+        lua_pushstring(L, ds->cols[m->cols[i]]->name);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+void tally_lua_add_dataset_methods(lua_State *L, const luaL_Reg *methods)
+{
+    luaL_getmetatable(L, TALLY_LUA_DATASET);
+    lua_getfield(L, -1, "__index");
+    luaL_setfuncs(L, methods, 0);
+    lua_pop(L, 2);
+}
+
+/* ---- result tables ------------------------------------------------------------------ */
+
+void tally_lua_push_table(lua_State *L, tally_table *t)
+{
+    table_box *b = lua_newuserdatauv(L, sizeof *b, 0);
+    tally_table_ref(t);
+    b->t = t;
+    luaL_setmetatable(L, TALLY_LUA_TABLE);
+}
+
+tally_table *tally_lua_check_table(lua_State *L, int idx)
+{
+    table_box *b = luaL_checkudata(L, idx, TALLY_LUA_TABLE);
+    return b->t;
+}
+
+static int tab_gc(lua_State *L)
+{
+    table_box *b = luaL_checkudata(L, 1, TALLY_LUA_TABLE);
+    tally_table_unref(b->t);
+    b->t = NULL;
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int value;
+} col_types[] = {{"label", TALLY_COL_LABEL},   {"count", TALLY_COL_COUNT}, {"percent", TALLY_COL_PERCENT},
+                 {"number", TALLY_COL_NUMBER}, {"mean", TALLY_COL_MEAN},   {"letters", TALLY_COL_LETTERS},
+                 {"text", TALLY_COL_TEXT}},
+  row_types[] = {{"category", TALLY_ROW_CATEGORY}, {"missing", TALLY_ROW_MISSING}, {"total", TALLY_ROW_TOTAL},
+                 {"net", TALLY_ROW_NET},           {"base", TALLY_ROW_BASE},       {"stat", TALLY_ROW_STAT},
+                 {"section", TALLY_ROW_SECTION}},
+  chart_kinds[] = {{"none", TALLY_CHART_NONE}, {"bar", TALLY_CHART_BAR}, {"column", TALLY_CHART_COLUMN},
+                   {"pie", TALLY_CHART_PIE},   {"line", TALLY_CHART_LINE}};
+
+#define LOOKUP(L, arr, s, what)                                                                \
+    lookup_name(L, arr[0].name ? (const void *)arr : NULL, sizeof arr / sizeof arr[0], s, what)
+
+static int lookup_name(lua_State *L, const void *arr, size_t n, const char *s, const char *what)
+{
+    const struct {
+        const char *name;
+        int value;
+    } *a = arr;
+    sbuf allowed;
+    sbuf_init(&allowed);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(a[i].name, s) == 0) {
+            sbuf_free(&allowed);
+            return a[i].value;
+        }
+        sbuf_printf(&allowed, "%s%s", i ? ", " : "", a[i].name);
+    }
+    lua_pushfstring(L, "unknown %s '%s'; allowed: %s", what, s, allowed.data);
+    sbuf_free(&allowed);
+    return lua_error(L);
+}
+
+static const char *name_of(const void *arr, size_t n, int value)
+{
+    const struct {
+        const char *name;
+        int value;
+    } *a = arr;
+    for (size_t i = 0; i < n; i++)
+        if (a[i].value == value) return a[i].name;
+    return "?";
+}
+
+/* A column given by 1-based index or by label. Returns a 0-based index. */
+static size_t check_col(lua_State *L, tally_table *t, int idx)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        lua_Integer c = lua_tointeger(L, idx);
+        if (c < 1 || (size_t)c > t->ncols) luaL_error(L, "table '%s' has no column %d", t->id, (int)c);
+        return (size_t)c - 1;
+    }
+    const char *label = luaL_checkstring(L, idx);
+    int c = tally_table_find_col(t, label);
+    if (c < 0) luaL_error(L, "table '%s' has no column '%s'", t->id, label);
+    return (size_t)c;
+}
+
+static size_t check_row(lua_State *L, tally_table *t, int idx)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) {
+        lua_Integer r = lua_tointeger(L, idx);
+        if (r < 1 || (size_t)r > t->nrows) luaL_error(L, "table '%s' has no row %d", t->id, (int)r);
+        return (size_t)r - 1;
+    }
+    const char *label = luaL_checkstring(L, idx);
+    int r = tally_table_find_row(t, label);
+    if (r < 0) luaL_error(L, "table '%s' has no row labelled '%s'", t->id, label);
+    return (size_t)r;
+}
+
+static void set_cell_from_lua(lua_State *L, tally_table *t, size_t r, size_t c, int idx)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) tally_table_set_number(t, r, c, lua_tonumber(L, idx));
+    else if (lua_type(L, idx) == LUA_TSTRING) tally_table_set_text(t, r, c, lua_tostring(L, idx));
+    else if (!lua_isnil(L, idx)) luaL_error(L, "a table cell is a number, a string or nil, not %s", luaL_typename(L, idx));
+}
+
+/* t:add_row(type, {cells...}) -> row index (1-based) */
+static int tab_add_row(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    int type = LOOKUP(L, row_types, luaL_checkstring(L, 2), "row type");
+    size_t r = tally_table_add_row(t, (tally_row_type)type);
+    if (lua_istable(L, 3)) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
+        if ((size_t)n > t->ncols) return luaL_error(L, "row has %d cells but table '%s' has %d columns", (int)n, t->id, (int)t->ncols);
+        for (lua_Integer i = 1; i <= n; i++) {
+            lua_rawgeti(L, 3, i);
+            set_cell_from_lua(L, t, r, (size_t)i - 1, -1);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pushinteger(L, (lua_Integer)r + 1);
+    return 1;
+}
+
+/* t:add_column(label, type [, decimals [, group]]) -> column index (1-based) */
+static int tab_add_column(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    const char *label = luaL_checkstring(L, 2);
+    int type = LOOKUP(L, col_types, luaL_optstring(L, 3, "number"), "column type");
+    int dec = (int)luaL_optinteger(L, 4, type == TALLY_COL_PERCENT ? 1 : type == TALLY_COL_COUNT ? 0 : 2);
+    size_t c = tally_table_add_col(t, label, (tally_col_type)type, dec);
+    if (lua_type(L, 5) == LUA_TSTRING) tally_table_set_col_group(t, c, lua_tostring(L, 5));
+    lua_pushinteger(L, (lua_Integer)c + 1);
+    return 1;
+}
+
+static int tab_cell(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    size_t r = check_row(L, t, 2), c = check_col(L, t, 3);
+    const tally_cell *cell = &t->rows[r].cells[c];
+    if (cell->text) lua_pushstring(L, cell->text);
+    else if (cell->num != cell->num) lua_pushnil(L);
+    else lua_pushnumber(L, cell->num);
+    return 1;
+}
+
+static int tab_set_cell(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    size_t r = check_row(L, t, 2), c = check_col(L, t, 3);
+    set_cell_from_lua(L, t, r, c, 4);
+    return 0;
+}
+
+static int tab_format(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    size_t r = check_row(L, t, 2), c = check_col(L, t, 3);
+    char buf[256];
+    lua_pushstring(L, tally_table_format_cell(t, r, c, buf, sizeof buf));
+    return 1;
+}
+
+static int tab_note(lua_State *L)
+{
+    tally_table_add_note(tally_lua_check_table(L, 1), luaL_checkstring(L, 2));
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* t:chart(kind [, {series columns}] [, title]) */
+static int tab_chart(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    int kind = LOOKUP(L, chart_kinds, luaL_checkstring(L, 2), "chart kind");
+    size_t series[64], n = 0;
+    if (lua_istable(L, 3)) {
+        for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, 3) && n < 64; i++) {
+            lua_rawgeti(L, 3, i);
+            series[n++] = check_col(L, t, lua_gettop(L));
+            lua_pop(L, 1);
+        }
+    } else if (lua_type(L, 3) == LUA_TSTRING || lua_type(L, 3) == LUA_TNUMBER) {
+        series[n++] = check_col(L, t, 3);
+    } else {
+        for (size_t c = 1; c < t->ncols && n == 0; c++) /* default: the first numeric column */
+            if (t->cols[c].type == TALLY_COL_PERCENT || t->cols[c].type == TALLY_COL_COUNT) series[n++] = c;
+    }
+    tally_table_set_chart(t, (tally_chart_kind)kind, luaL_optstring(L, 4, NULL), series, n);
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* t:set{ id=, title=, question=, base= } */
+static int tab_set(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_getfield(L, 2, "id");
+    if (lua_isstring(L, -1)) tally_table_set_id(t, lua_tostring(L, -1));
+    lua_getfield(L, 2, "title");
+    if (lua_isstring(L, -1)) tally_table_set_title(t, lua_tostring(L, -1));
+    lua_getfield(L, 2, "question");
+    if (lua_isstring(L, -1)) tally_table_set_question(t, lua_tostring(L, -1));
+    lua_getfield(L, 2, "base");
+    if (lua_isstring(L, -1)) tally_table_set_base(t, lua_tostring(L, -1));
+    lua_settop(L, 1);
+    return 1;
+}
+
+static int tab_nrows(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)tally_lua_check_table(L, 1)->nrows);
+    return 1;
+}
+
+static int tab_ncols(lua_State *L)
+{
+    lua_pushinteger(L, (lua_Integer)tally_lua_check_table(L, 1)->ncols);
+    return 1;
+}
+
+static int tab_row_type(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    size_t r = check_row(L, t, 2);
+    lua_pushstring(L, name_of(row_types, sizeof row_types / sizeof row_types[0], t->rows[r].type));
+    return 1;
+}
+
+static int tab_index(lua_State *L)
+{
+    tally_table *t = tally_lua_check_table(L, 1);
+    const char *k = luaL_checkstring(L, 2);
+    if (strcmp(k, "id") == 0) lua_pushstring(L, t->id);
+    else if (strcmp(k, "title") == 0) lua_pushstring(L, t->title);
+    else if (strcmp(k, "question") == 0) t->question ? (void)lua_pushstring(L, t->question) : lua_pushnil(L);
+    else if (strcmp(k, "base") == 0) t->base ? (void)lua_pushstring(L, t->base) : lua_pushnil(L);
+    else {
+        luaL_getmetatable(L, TALLY_LUA_TABLE);
+        lua_getfield(L, -1, "methods");
+        lua_getfield(L, -1, k);
+        if (lua_isnil(L, -1)) return luaL_error(L, "result tables have no field or method '%s'", k);
+    }
+    return 1;
+}
+
+/* tally.table{ id=, title=, question=, base=, columns = { {label, type, decimals}... } } */
+static int l_table_new(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "id");
+    lua_getfield(L, 1, "title");
+    tally_table *t = tally_table_new(luaL_optstring(L, -2, "table"), luaL_optstring(L, -1, ""));
+    lua_pop(L, 2);
+    tally_lua_push_table(L, t);
+    tally_table_unref(t);
+    int ud = lua_gettop(L);
+    lua_getfield(L, 1, "question");
+    if (lua_isstring(L, -1)) tally_table_set_question(t, lua_tostring(L, -1));
+    lua_getfield(L, 1, "base");
+    if (lua_isstring(L, -1)) tally_table_set_base(t, lua_tostring(L, -1));
+    lua_pop(L, 2);
+    lua_getfield(L, 1, "columns");
+    if (lua_istable(L, -1)) {
+        for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -1); i++) {
+            lua_rawgeti(L, -1, i);
+            if (!lua_istable(L, -1)) return luaL_error(L, "columns are tables: { \"Count\", \"count\" }");
+            int spec = lua_gettop(L);
+            lua_pushcfunction(L, tab_add_column);
+            lua_pushvalue(L, ud);
+            for (int k = 1; k <= 4; k++) lua_rawgeti(L, spec, k); /* label, type, decimals, group */
+            lua_call(L, 5, 0);
+            lua_pop(L, 1);
+        }
+    }
+    lua_pop(L, 1);
+    lua_pushvalue(L, ud);
+    return 1;
+}
+
+int tally_lua_open_table(lua_State *L)
+{
+    /* the `tally` library table is at the top of the stack */
+    lua_pushcfunction(L, l_table_new);
+    lua_setfield(L, -2, "table");
+
+    luaL_newmetatable(L, TALLY_LUA_TABLE);
+    static const luaL_Reg tab_methods[] = {
+        {"add_row", tab_add_row}, {"add_column", tab_add_column}, {"cell", tab_cell},
+        {"set_cell", tab_set_cell}, {"format", tab_format},      {"note", tab_note},
+        {"chart", tab_chart},     {"set", tab_set},              {"nrows", tab_nrows},
+        {"ncols", tab_ncols},     {"row_type", tab_row_type},    {NULL, NULL}};
+    lua_newtable(L);
+    luaL_setfuncs(L, tab_methods, 0);
+    lua_setfield(L, -2, "methods");
+    lua_pushcfunction(L, tab_index);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, tab_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushliteral(L, "tally.table");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+
+    luaL_newmetatable(L, TALLY_LUA_DATASET);
+    static const luaL_Reg ds_methods[] = {{"name", ds_name},     {"source", ds_source}, {"weight", ds_weight},
+                                          {"mrsets", ds_mrsets},
+                                          {"mrset_members", ds_mrset_members}, {NULL, NULL}};
+    lua_newtable(L);
+    luaL_setfuncs(L, ds_methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, ds_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, ds_tostring);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushliteral(L, "tally.dataset");
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+    return 0;
+}
+
+/* ---- option helpers for kernel bindings ----------------------------------------------- */
+
+const char *tally_lua_opt_string(lua_State *L, int idx, const char *key, const char *def)
+{
+    if (!lua_istable(L, idx)) return def;
+    lua_getfield(L, idx, key);
+    const char *s = lua_isstring(L, -1) ? lua_tostring(L, -1) : def;
+    lua_pop(L, 1); /* the string stays alive: it is referenced by the options table */
+    return s;
+}
+
+double tally_lua_opt_number(lua_State *L, int idx, const char *key, double def)
+{
+    if (!lua_istable(L, idx)) return def;
+    lua_getfield(L, idx, key);
+    double v = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : def;
+    lua_pop(L, 1);
+    return v;
+}
+
+int tally_lua_opt_bool(lua_State *L, int idx, const char *key, int def)
+{
+    if (!lua_istable(L, idx)) return def;
+    lua_getfield(L, idx, key);
+    int v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}

@@ -1,0 +1,18 @@
+/* quick_report.h: `tally report FILE -o OUT`: a default report without a config, and reading one file. */
+#ifndef TALLY_QUICK_REPORT_H
+#define TALLY_QUICK_REPORT_H
+
+#include "dataset.h"
+
+/* Reads `file` through the input plugin its ending selects, then applies
+ * `codebook` (or FILE's NAME.codebook.lua when present). Returns a new dataset,
+ * or NULL after printing the error, with the exit code in *code. */
+tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language, int *code);
+
+/* The codebook found beside a data file (NAME.codebook.lua), as a new string, or NULL. */
+char *tally_codebook_beside(const char *file);
+
+/* Runs `tally report` with its arguments (after the command word). */
+int tally_quick_report(int argc, char **argv, int verbosity);
+
+#endif

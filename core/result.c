@@ -1,0 +1,456 @@
+/* result.c: result tables, named values and report metadata, plus the host table's report entries. */
+#include "result.h"
+#include "dataset.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+tally_table *tally_table_new(const char *id, const char *title)
+{
+    tally_table *t = xcalloc(1, sizeof *t);
+    t->refs = 1;
+    t->id = xstrdup(id ? id : "table");
+    t->title = xstrdup(title ? title : "");
+    return t;
+}
+
+void tally_table_ref(tally_table *t) { t->refs++; }
+
+void tally_table_unref(tally_table *t)
+{
+    if (!t || --t->refs > 0) return;
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) free(t->rows[r].cells[c].text);
+        free(t->rows[r].cells);
+    }
+    free(t->rows);
+    for (size_t c = 0; c < t->ncols; c++) {
+        free(t->cols[c].label);
+        free(t->cols[c].group);
+    }
+    free(t->cols);
+    for (size_t i = 0; i < t->nnotes; i++) free(t->notes[i]);
+    free(t->notes);
+    free(t->id);
+    free(t->title);
+    free(t->question);
+    free(t->base);
+    free(t->chart_title);
+    free(t->series);
+    free(t);
+}
+
+size_t tally_table_add_col(tally_table *t, const char *label, tally_col_type type, int decimals)
+{
+    t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof *t->cols);
+    tally_tcol *c = &t->cols[t->ncols];
+    c->label = xstrdup(label ? label : "");
+    c->group = NULL;
+    c->type = type;
+    c->decimals = decimals;
+    for (size_t r = 0; r < t->nrows; r++) { /* widen existing rows */
+        t->rows[r].cells = xrealloc(t->rows[r].cells, (t->ncols + 1) * sizeof(tally_cell));
+        t->rows[r].cells[t->ncols].num = NAN;
+        t->rows[r].cells[t->ncols].text = NULL;
+    }
+    return t->ncols++;
+}
+
+void tally_table_set_col_group(tally_table *t, size_t col, const char *group)
+{
+    if (col >= t->ncols) return;
+    free(t->cols[col].group);
+    t->cols[col].group = group ? xstrdup(group) : NULL;
+}
+
+size_t tally_table_add_row(tally_table *t, tally_row_type type)
+{
+    if (t->nrows == t->rows_cap) {
+        t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
+        t->rows = xrealloc(t->rows, t->rows_cap * sizeof *t->rows);
+    }
+    tally_trow *row = &t->rows[t->nrows];
+    row->type = type;
+    row->cells = xmalloc((t->ncols ? t->ncols : 1) * sizeof *row->cells);
+    for (size_t c = 0; c < t->ncols; c++) {
+        row->cells[c].num = NAN;
+        row->cells[c].text = NULL;
+    }
+    return t->nrows++;
+}
+
+void tally_table_set_number(tally_table *t, size_t row, size_t col, double v)
+{
+    if (row >= t->nrows || col >= t->ncols) return;
+    tally_cell *c = &t->rows[row].cells[col];
+    free(c->text);
+    c->text = NULL;
+    c->num = v;
+}
+
+void tally_table_set_text(tally_table *t, size_t row, size_t col, const char *s)
+{
+    if (row >= t->nrows || col >= t->ncols) return;
+    tally_cell *c = &t->rows[row].cells[col];
+    free(c->text);
+    c->text = xstrdup(s ? s : "");
+    c->num = NAN;
+}
+
+static void replace(char **field, const char *s)
+{
+    free(*field);
+    *field = s ? xstrdup(s) : NULL;
+}
+
+void tally_table_set_question(tally_table *t, const char *q) { replace(&t->question, q); }
+void tally_table_set_base(tally_table *t, const char *base) { replace(&t->base, base); }
+void tally_table_set_title(tally_table *t, const char *title) { replace(&t->title, title ? title : ""); }
+void tally_table_set_id(tally_table *t, const char *id) { replace(&t->id, id ? id : "table"); }
+
+void tally_table_add_note(tally_table *t, const char *note)
+{
+    t->notes = xrealloc(t->notes, (t->nnotes + 1) * sizeof *t->notes);
+    t->notes[t->nnotes++] = xstrdup(note);
+}
+
+void tally_table_set_chart(tally_table *t, tally_chart_kind kind, const char *title,
+                           const size_t *series, size_t nseries)
+{
+    t->chart = kind;
+    replace(&t->chart_title, title);
+    free(t->series);
+    t->series = nseries ? xmalloc(nseries * sizeof *series) : NULL;
+    if (nseries) memcpy(t->series, series, nseries * sizeof *series);
+    t->nseries = nseries;
+}
+
+const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, char *buf, size_t n)
+{
+    if (!n) return buf;
+    buf[0] = '\0';
+    if (r >= t->nrows || c >= t->ncols) return buf;
+    const tally_cell *cell = &t->rows[r].cells[c];
+    if (cell->text) {
+        snprintf(buf, n, "%s", cell->text);
+        return buf;
+    }
+    double v = cell->num;
+    if (v != v) return buf;
+    const tally_tcol *col = &t->cols[c];
+    int dec = col->decimals < 0 ? 0 : col->decimals > 10 ? 10 : col->decimals;
+    switch (col->type) {
+    case TALLY_COL_COUNT:
+        if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, n, "%.0f", v);
+        else snprintf(buf, n, "%.*f", dec ? dec : 1, v);
+        break;
+    case TALLY_COL_PERCENT:
+        snprintf(buf, n, "%.*f%%", dec, v);
+        break;
+    default:
+        snprintf(buf, n, "%.*f", dec, v);
+        break;
+    }
+    /* "-0.0" reads as a sign error in a report: print it as zero. */
+    if (buf[0] == '-' && strspn(buf + 1, "0.%") == strlen(buf + 1)) memmove(buf, buf + 1, strlen(buf));
+    return buf;
+}
+
+int tally_table_find_col(const tally_table *t, const char *label)
+{
+    for (size_t c = 0; c < t->ncols; c++)
+        if (strcmp(t->cols[c].label, label) == 0) return (int)c;
+    return -1;
+}
+
+int tally_table_find_row(const tally_table *t, const char *label)
+{
+    if (!t->ncols) return -1;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (t->rows[r].cells[0].text && strcmp(t->rows[r].cells[0].text, label) == 0) return (int)r;
+    return -1;
+}
+
+/* ---- reports --------------------------------------------------------------- */
+
+tally_report *tally_report_new(void) { return xcalloc(1, sizeof(tally_report)); }
+
+void tally_report_free(tally_report *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->nmeta; i++) {
+        free(r->meta[i].key);
+        free(r->meta[i].value);
+    }
+    free(r->meta);
+    for (size_t i = 0; i < r->ntables; i++) tally_table_unref(r->tables[i]);
+    free(r->tables);
+    for (size_t i = 0; i < r->nvalues; i++) {
+        free(r->values[i].name);
+        free(r->values[i].text);
+    }
+    free(r->values);
+    free(r->datasets);
+    for (size_t i = 0; i < r->nchecks; i++) free(r->check_messages[i]);
+    free(r->check_messages);
+    free(r);
+}
+
+void tally_report_set_meta(tally_report *r, const char *key, const char *value)
+{
+    for (size_t i = 0; i < r->nmeta; i++)
+        if (strcmp(r->meta[i].key, key) == 0) {
+            replace(&r->meta[i].value, value);
+            return;
+        }
+    r->meta = xrealloc(r->meta, (r->nmeta + 1) * sizeof *r->meta);
+    r->meta[r->nmeta].key = xstrdup(key);
+    r->meta[r->nmeta].value = value ? xstrdup(value) : NULL;
+    r->nmeta++;
+}
+
+const char *tally_report_meta(const tally_report *r, const char *key)
+{
+    for (size_t i = 0; i < r->nmeta; i++)
+        if (strcmp(r->meta[i].key, key) == 0) return r->meta[i].value;
+    return NULL;
+}
+
+const tally_table *tally_report_find_table(const tally_report *r, const char *id)
+{
+    for (size_t i = 0; i < r->ntables; i++)
+        if (strcmp(r->tables[i]->id, id) == 0) return r->tables[i];
+    return NULL;
+}
+
+void tally_report_add_table(tally_report *r, tally_table *t)
+{
+    if (tally_report_find_table(r, t->id)) {
+        for (int k = 2;; k++) {
+            char *id = xasprintf("%s_%d", t->id, k);
+            if (!tally_report_find_table(r, id)) {
+                free(t->id);
+                t->id = id;
+                break;
+            }
+            free(id);
+        }
+    }
+    tally_table_ref(t);
+    r->tables = xrealloc(r->tables, (r->ntables + 1) * sizeof *r->tables);
+    r->tables[r->ntables++] = t;
+}
+
+static tally_named_value *value_slot(tally_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->nvalues; i++)
+        if (strcmp(r->values[i].name, name) == 0) {
+            free(r->values[i].text);
+            return &r->values[i];
+        }
+    r->values = xrealloc(r->values, (r->nvalues + 1) * sizeof *r->values);
+    tally_named_value *v = &r->values[r->nvalues++];
+    v->name = xstrdup(name);
+    return v;
+}
+
+void tally_report_set_number(tally_report *r, const char *name, double num, const char *text)
+{
+    tally_named_value *v = value_slot(r, name);
+    v->is_number = 1;
+    v->number = num;
+    if (text) {
+        v->text = xstrdup(text);
+    } else if (num == floor(num) && fabs(num) < 1e15) {
+        v->text = xasprintf("%.0f", num);
+    } else {
+        v->text = xasprintf("%.1f", num);
+    }
+}
+
+void tally_report_set_text(tally_report *r, const char *name, const char *text)
+{
+    tally_named_value *v = value_slot(r, name);
+    v->is_number = 0;
+    v->number = NAN;
+    v->text = xstrdup(text ? text : "");
+}
+
+const tally_named_value *tally_report_find_value(const tally_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->nvalues; i++)
+        if (strcmp(r->values[i].name, name) == 0) return &r->values[i];
+    return NULL;
+}
+
+void tally_report_add_dataset(tally_report *r, tally_dataset *ds)
+{
+    r->datasets = xrealloc(r->datasets, (r->ndatasets + 1) * sizeof *r->datasets);
+    r->datasets[r->ndatasets++] = ds;
+}
+
+void tally_report_add_check(tally_report *r, int passed, const char *message)
+{
+    if (!passed) r->failed_checks++;
+    r->check_messages = xrealloc(r->check_messages, (r->nchecks + 1) * sizeof *r->check_messages);
+    r->check_messages[r->nchecks++] = xasprintf("%s %s", passed ? "PASS" : "FAIL", message);
+}
+
+/* ---- UI text in the report's language ------------------------------------- */
+
+static const char *const tr_de[][2] = {
+    {"Contents", "Inhalt"},
+    {"Count", "Anzahl"},
+    {"Percent", "Prozent"},
+    {"Valid percent", "Gültige Prozent"},
+    {"Cumulative percent", "Kumulierte Prozent"},
+    {"Total", "Gesamt"},
+    {"Missing", "Fehlend"},
+    {"Valid", "Gültig"},
+    {"System missing", "System-fehlend"},
+    {"Base", "Basis"},
+    {"Table", "Tabelle"},
+    {"Title", "Titel"},
+    {"Date", "Datum"},
+    {"Data source", "Datenquelle"},
+    {"Tables", "Tabellen"},
+    {"Percent of responses", "Prozent der Antworten"},
+    {"Percent of cases", "Prozent der Fälle"},
+    {"Responses", "Antworten"},
+    {"Mean", "Mittelwert"},
+    {"Std. deviation", "Standardabweichung"},
+    {"Minimum", "Minimum"},
+    {"Maximum", "Maximum"},
+    {"Median", "Median"},
+    {"Data", "Daten"},
+    {"Back to contents", "Zurück zum Inhalt"},
+    {"more than one answer possible", "Mehrfachnennungen möglich"},
+    {"Valid total", "Gültig gesamt"},
+    {"weighted", "gewichtet"},
+    {"unweighted", "ungewichtet"},
+    {"Unweighted base", "Ungewichtete Basis"},
+    {"Unweighted N", "Ungewichtetes N"},
+    {"Column %", "Spalten-%"},
+    {"Row %", "Zeilen-%"},
+    {"Total %", "Gesamt-%"},
+    {"Descriptive statistics", "Deskriptive Statistik"},
+    {"25th percentile", "25. Perzentil"},
+    {"75th percentile", "75. Perzentil"},
+    {"Top", "Top"},
+    {"Bottom", "Bottom"},
+    {"box", "Box"},
+    {"Net", "Netto"},
+    {"Period", "Zeitraum"},
+    {"Rank", "Rang"},
+    {"Other", "Andere"},
+    {"sig.", "Sig."},
+    {"Columns not tested: base below", "Nicht getestete Spalten: Basis unter"},
+    {"Free-text variables not tabulated", "Nicht tabellierte Freitextvariablen"},
+    {"Cases", "Fälle"},
+    {"Std. deviation", "Standardabweichung"},
+};
+
+const char *tally_tr(const char *language, const char *english)
+{
+    if (!language || strcmp(language, "de") != 0) return english;
+    for (size_t i = 0; i < sizeof tr_de / sizeof tr_de[0]; i++)
+        if (strcmp(tr_de[i][0], english) == 0) return tr_de[i][1];
+    return english;
+}
+
+/* ---- host table entries ---------------------------------------------------- */
+
+static size_t h_ntables(const tally_report *r) { return r->ntables; }
+static const tally_table *h_table(const tally_report *r, size_t i) { return i < r->ntables ? r->tables[i] : NULL; }
+static size_t h_nvalues(const tally_report *r) { return r->nvalues; }
+static const char *h_value_name(const tally_report *r, size_t i) { return i < r->nvalues ? r->values[i].name : NULL; }
+static const char *h_value_text(const tally_report *r, const char *name)
+{
+    const tally_named_value *v = tally_report_find_value(r, name);
+    return v ? v->text : NULL;
+}
+static int h_value_number(const tally_report *r, const char *name, double *out)
+{
+    const tally_named_value *v = tally_report_find_value(r, name);
+    if (!v || !v->is_number) return 0;
+    *out = v->number;
+    return 1;
+}
+static const tally_dataset *h_dataset(const tally_report *r, const char *name)
+{
+    for (size_t i = 0; i < r->ndatasets; i++)
+        if (strcmp(r->datasets[i]->name, name) == 0) return r->datasets[i];
+    return NULL;
+}
+static const char *h_tr(const tally_report *r, const char *english)
+{
+    return tally_tr(tally_report_meta(r, "language"), english);
+}
+static const char *h_tab_id(const tally_table *t) { return t->id; }
+static const char *h_tab_title(const tally_table *t) { return t->title; }
+static const char *h_tab_question(const tally_table *t) { return t->question; }
+static const char *h_tab_base(const tally_table *t) { return t->base; }
+static size_t h_tab_nnotes(const tally_table *t) { return t->nnotes; }
+static const char *h_tab_note(const tally_table *t, size_t i) { return i < t->nnotes ? t->notes[i] : NULL; }
+static size_t h_tab_ncols(const tally_table *t) { return t->ncols; }
+static const char *h_col_label(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].label : NULL; }
+static const char *h_col_group(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].group : NULL; }
+static tally_col_type h_col_type(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].type : TALLY_COL_TEXT; }
+static int h_col_decimals(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].decimals : 0; }
+static size_t h_tab_nrows(const tally_table *t) { return t->nrows; }
+static tally_row_type h_row_type(const tally_table *t, size_t r) { return r < t->nrows ? t->rows[r].type : TALLY_ROW_CATEGORY; }
+static double h_cell_number(const tally_table *t, size_t r, size_t c)
+{
+    return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].num : NAN;
+}
+static const char *h_cell_text(const tally_table *t, size_t r, size_t c)
+{
+    return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].text : NULL;
+}
+static tally_chart_kind h_chart_kind(const tally_table *t) { return t->chart; }
+static const char *h_chart_title(const tally_table *t) { return t->chart_title ? t->chart_title : t->title; }
+static size_t h_chart_nseries(const tally_table *t) { return t->nseries; }
+static size_t h_chart_series(const tally_table *t, size_t i) { return i < t->nseries ? t->series[i] : 0; }
+static int h_chart_uses_row(const tally_table *t, size_t r)
+{
+    if (r >= t->nrows) return 0;
+    return t->rows[r].type == TALLY_ROW_CATEGORY || t->rows[r].type == TALLY_ROW_NET;
+}
+
+void tally_result_fill_host(tally_host *h)
+{
+    h->rep_meta = tally_report_meta;
+    h->rep_ntables = h_ntables;
+    h->rep_table = h_table;
+    h->rep_find_table = tally_report_find_table;
+    h->rep_nvalues = h_nvalues;
+    h->rep_value_name = h_value_name;
+    h->rep_value_text = h_value_text;
+    h->rep_value_number = h_value_number;
+    h->rep_dataset = h_dataset;
+    h->rep_tr = h_tr;
+    h->tab_id = h_tab_id;
+    h->tab_title = h_tab_title;
+    h->tab_question = h_tab_question;
+    h->tab_base = h_tab_base;
+    h->tab_nnotes = h_tab_nnotes;
+    h->tab_note = h_tab_note;
+    h->tab_ncols = h_tab_ncols;
+    h->tab_col_label = h_col_label;
+    h->tab_col_group = h_col_group;
+    h->tab_col_type = h_col_type;
+    h->tab_col_decimals = h_col_decimals;
+    h->tab_nrows = h_tab_nrows;
+    h->tab_row_type = h_row_type;
+    h->tab_cell_number = h_cell_number;
+    h->tab_cell_text = h_cell_text;
+    h->tab_cell_format = tally_table_format_cell;
+    h->tab_chart_kind = h_chart_kind;
+    h->tab_chart_title = h_chart_title;
+    h->tab_chart_nseries = h_chart_nseries;
+    h->tab_chart_series = h_chart_series;
+    h->tab_chart_uses_row = h_chart_uses_row;
+}

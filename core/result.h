@@ -1,0 +1,110 @@
+/* result.h: the result model stages produce and outputs read: tables, charts, named values. */
+#ifndef TALLY_RESULT_H
+#define TALLY_RESULT_H
+
+#include <stddef.h>
+#include "tally/plugin.h"
+
+typedef struct tally_cell {
+    double num;  /* NaN: empty or text */
+    char *text;  /* NULL for a number */
+} tally_cell;
+
+typedef struct tally_tcol {
+    char *label;
+    char *group;           /* banner header spanning columns, NULL */
+    tally_col_type type;
+    int decimals;
+} tally_tcol;
+
+typedef struct tally_trow {
+    tally_row_type type;
+    tally_cell *cells;     /* ncols cells; column 0 is usually the label */
+} tally_trow;
+
+struct tally_table {
+    int refs;
+    char *id;              /* unique within the report, "freq_q1" */
+    char *title;
+    char *question;        /* NULL if none */
+    char *base;            /* base text, NULL if none */
+    char **notes;
+    size_t nnotes;
+    tally_tcol *cols;
+    size_t ncols;
+    tally_trow *rows;
+    size_t nrows, rows_cap;
+    tally_chart_kind chart;
+    char *chart_title;
+    size_t *series;        /* column indices the chart plots */
+    size_t nseries;
+};
+
+typedef struct tally_named_value {
+    char *name;
+    int is_number;
+    double number;
+    char *text;            /* formatted text */
+} tally_named_value;
+
+typedef struct tally_meta {
+    char *key, *value;
+} tally_meta;
+
+struct tally_report {
+    tally_meta *meta;
+    size_t nmeta;
+    tally_table **tables;
+    size_t ntables;
+    tally_named_value *values;
+    size_t nvalues;
+    tally_dataset **datasets; /* borrowed: the runner owns them */
+    size_t ndatasets;
+    int failed_checks;        /* assert stages that failed */
+    char **check_messages;
+    size_t nchecks;
+};
+
+/* Tables: tally_table_new returns a table with one reference. */
+tally_table *tally_table_new(const char *id, const char *title);
+void tally_table_ref(tally_table *t);
+void tally_table_unref(tally_table *t);
+size_t tally_table_add_col(tally_table *t, const char *label, tally_col_type type, int decimals);
+void tally_table_set_col_group(tally_table *t, size_t col, const char *group);
+/* Adds a row of empty cells; returns its index. */
+size_t tally_table_add_row(tally_table *t, tally_row_type type);
+void tally_table_set_number(tally_table *t, size_t row, size_t col, double v);
+void tally_table_set_text(tally_table *t, size_t row, size_t col, const char *s);
+void tally_table_set_question(tally_table *t, const char *q);
+void tally_table_set_base(tally_table *t, const char *base);
+void tally_table_set_title(tally_table *t, const char *title);
+void tally_table_set_id(tally_table *t, const char *id);
+void tally_table_add_note(tally_table *t, const char *note);
+void tally_table_set_chart(tally_table *t, tally_chart_kind kind, const char *title,
+                           const size_t *series, size_t nseries);
+/* Formats cell (r, c) as shown in reports: counts as integers when whole, percents with '%'. */
+const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, char *buf, size_t n);
+int tally_table_find_col(const tally_table *t, const char *label); /* -1 if none */
+int tally_table_find_row(const tally_table *t, const char *label); /* by column-0 text, -1 if none */
+
+/* Reports. */
+tally_report *tally_report_new(void);
+void tally_report_free(tally_report *r);
+void tally_report_set_meta(tally_report *r, const char *key, const char *value);
+const char *tally_report_meta(const tally_report *r, const char *key);
+/* Adds a table (takes a new reference). A duplicate id gets a suffix "_2", "_3"... */
+void tally_report_add_table(tally_report *r, tally_table *t);
+const tally_table *tally_report_find_table(const tally_report *r, const char *id);
+void tally_report_set_number(tally_report *r, const char *name, double v, const char *text);
+void tally_report_set_text(tally_report *r, const char *name, const char *text);
+const tally_named_value *tally_report_find_value(const tally_report *r, const char *name);
+void tally_report_add_dataset(tally_report *r, tally_dataset *ds);
+void tally_report_add_check(tally_report *r, int passed, const char *message);
+
+/* English UI text translated into the report's language (meta "language"); borrowed. */
+const char *tally_tr(const char *language, const char *english);
+
+/* Fills the host table's report entries. */
+void tally_result_fill_host(tally_host *h);
+
+#endif

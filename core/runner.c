@@ -1,0 +1,467 @@
+/* runner.c: the pipeline: config, plugins, inputs, stages, then outputs written to temporary files and renamed. */
+#include "runner.h"
+#include "codebook.h"
+#include "config.h"
+#include "dataset.h"
+#include "host.h"
+#include "lua_runtime.h"
+#include "plugin_loader.h"
+#include "result.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct run {
+    const tally_run_opts *o;
+    tally_report *report;
+    tally_runtime *rt;
+    tally_config *cfg;
+    tally_plugin_path path;
+    tally_plugin **plugins;  /* per block: its plugin (inputs and outputs), else NULL */
+    char **scripts;          /* per block: stage script path */
+    char **codebooks;        /* per block: codebook path for inputs */
+    char **weights;          /* per block: weight variable for inputs */
+    char **final_paths;      /* per block: output destination */
+    char **tmp_paths;        /* per block: output temporary file */
+    struct timespec t0;
+} run;
+
+static double elapsed(const run *r)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
+}
+
+static void step(const run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void step(const run *r, const char *fmt, ...)
+{
+    if (!r->o->verbose && !r->o->progress) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (r->o->verbose) fprintf(stderr, "tally: [%8.3f s] %s\n", elapsed(r), msg);
+    else fprintf(stderr, "\r\033[K%s", msg); /* a progress line, overwritten in place */
+    free(msg);
+}
+
+static void end_progress(const run *r)
+{
+    if (r->o->progress && !r->o->verbose) fputs("\r\033[K", stderr);
+}
+
+static int fail(const run *r, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(const run *r, int code, const char *fmt, ...)
+{
+    end_progress(r);
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "tally: %s\n", msg);
+    free(msg);
+    return code;
+}
+
+/* Absolute form of a folder, without requiring it to exist. */
+static char *absolute(const char *p)
+{
+    if (p[0] == '/') return xstrdup(p);
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return xstrdup(p);
+    return xasprintf("%s/%s", cwd, p);
+}
+
+static int has_dotdot(const char *p)
+{
+    for (const char *s = p; (s = strstr(s, "..")) != NULL; s += 2)
+        if ((s == p || s[-1] == '/') && (s[2] == '\0' || s[2] == '/')) return 1;
+    return 0;
+}
+
+static int mkdir_p(const char *dir)
+{
+    char *copy = xstrdup(dir);
+    for (char *p = copy + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
+            free(copy);
+            return -1;
+        }
+        *p = '/';
+    }
+    int rc = (mkdir(copy, 0777) != 0 && errno != EEXIST) ? -1 : 0;
+    free(copy);
+    return rc;
+}
+
+static void set_report_meta(run *r)
+{
+    static const char *const keys[] = {"title", "subtitle", "author", "subject", "language", "source", "date"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        const char *v = tally_config_report(r->cfg, keys[i]);
+        if (v) tally_report_set_meta(r->report, keys[i], v);
+    }
+    if (!tally_report_meta(r->report, "language")) tally_report_set_meta(r->report, "language", "en");
+    if (!tally_report_meta(r->report, "title")) tally_report_set_meta(r->report, "title", "Report");
+    if (!tally_report_meta(r->report, "date")) {
+        /* SOURCE_DATE_EPOCH makes the date, like every other part of the output, reproducible */
+        const char *sde = getenv("SOURCE_DATE_EPOCH");
+        time_t t = sde && *sde ? (time_t)strtoll(sde, NULL, 10) : time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        char buf[32];
+        strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        tally_report_set_meta(r->report, "date", buf);
+    }
+}
+
+/* Removes a host-level key from a block's options, returning its string value. */
+static char *take_option(tally_block *b, const char *key)
+{
+    const char *v = tally_host_get()->opt_string(b->opts, key);
+    char *copy = v ? xstrdup(v) : NULL;
+    tally_options_remove(b->opts, key);
+    return copy;
+}
+
+/* Loads plugins and validates every block before anything runs. */
+static int prepare(run *r)
+{
+    tally_config *c = r->cfg;
+    const char *outdir = r->o->outdir ? r->o->outdir : tally_config_report(c, "outdir");
+    char *outabs = outdir ? absolute(outdir) : NULL;
+    for (size_t i = 0; i < c->nblocks; i++) {
+        tally_block *b = &c->blocks[i];
+        char *err = NULL;
+        if (b->kind == TALLY_BLOCK_STAGE) {
+            r->scripts[i] = tally_runtime_find_stage(c, b, &err);
+            if (!r->scripts[i] || tally_runtime_compile_stage(r->rt, r->scripts[i], &err) != 0) {
+                int code = fail(r, TALLY_EXIT_CONFIG, "%s", err);
+                free(err);
+                free(outabs);
+                return code;
+            }
+            continue;
+        }
+        if (b->kind == TALLY_BLOCK_INPUT) {
+            r->codebooks[i] = take_option(b, "codebook");
+            r->weights[i] = take_option(b, "weight");
+            if (r->codebooks[i] && r->codebooks[i][0] != '/') {
+                char *p = path_join(b->dir, r->codebooks[i]);
+                free(r->codebooks[i]);
+                r->codebooks[i] = p;
+            }
+            if (b->plugin) {
+                r->plugins[i] = tally_plugin_load(&r->path, b->plugin, TALLY_PLUGIN_INPUT, &err);
+            } else {
+                const char *p = tally_host_get()->opt_string(b->opts, "path");
+                if (!p) {
+                    free(outabs);
+                    return fail(r, TALLY_EXIT_CONFIG, "%s: input '%s' needs path = \"...\" (and plugin = \"...\" "
+                                "when the file ending does not tell)", b->where, b->name);
+                }
+                r->plugins[i] = tally_plugin_for_file(&r->path, p, TALLY_PLUGIN_INPUT, &err);
+            }
+        } else {
+            const char *p = tally_host_get()->opt_string(b->opts, "path");
+            if (p && outabs && p[0] != '/') {
+                if (has_dotdot(p)) {
+                    free(outabs);
+                    return fail(r, TALLY_EXIT_CONFIG, "%s: output '%s': path '%s' leaves the output folder %s; "
+                                "write a path inside it", b->where, b->name, p, outdir);
+                }
+                char *joined = path_join(outabs, p);
+                tally_options_set_string(b->opts, "path", joined);
+                free(joined);
+            }
+            r->plugins[i] = tally_plugin_load(&r->path, b->plugin, TALLY_PLUGIN_OUTPUT, &err);
+        }
+        if (!r->plugins[i]) {
+            int code = fail(r, TALLY_EXIT_CONFIG, "%s: %s", b->where, err);
+            free(err);
+            free(outabs);
+            return code;
+        }
+        char *what = xasprintf("%s '%s' (plugin %s)", b->kind == TALLY_BLOCK_INPUT ? "input" : "output", b->name,
+                               r->plugins[i]->name);
+        int rc = tally_options_validate(b->opts, r->plugins[i]->desc.options, what, b->dir, &err);
+        free(what);
+        if (rc != 0) {
+            int code = fail(r, TALLY_EXIT_CONFIG, "%s", err);
+            free(err);
+            free(outabs);
+            return code;
+        }
+        if (b->kind == TALLY_BLOCK_OUTPUT) {
+            const char *p = tally_host_get()->opt_string(b->opts, "path");
+            if (!p) {
+                free(outabs);
+                return fail(r, TALLY_EXIT_CONFIG, "%s: output '%s' has no path", b->where, b->name);
+            }
+            r->final_paths[i] = xstrdup(p);
+        }
+    }
+    free(outabs);
+    return TALLY_EXIT_OK;
+}
+
+static int check_inputs_exist(run *r)
+{
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        tally_block *b = &r->cfg->blocks[i];
+        if (b->kind != TALLY_BLOCK_INPUT) continue;
+        const char *p = tally_host_get()->opt_string(b->opts, "path");
+        struct stat st;
+        if (p && stat(p, &st) != 0)
+            return fail(r, TALLY_EXIT_DATA, "%s: input '%s': cannot open %s: %s", b->where, b->name, p, strerror(errno));
+        if (r->codebooks[i] && stat(r->codebooks[i], &st) != 0)
+            return fail(r, TALLY_EXIT_DATA, "%s: input '%s': cannot open codebook %s: %s", b->where, b->name,
+                        r->codebooks[i], strerror(errno));
+    }
+    return TALLY_EXIT_OK;
+}
+
+static int read_inputs(run *r)
+{
+    const tally_host *h = tally_host_get();
+    sbuf sources;
+    sbuf_init(&sources);
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        tally_block *b = &r->cfg->blocks[i];
+        if (b->kind != TALLY_BLOCK_INPUT) continue;
+        step(r, "reading input '%s'", b->name);
+        tally_ctx *ctx = tally_ctx_new(b->name);
+        tally_dataset *ds = tally_dataset_new(b->name);
+        const char *path = h->opt_string(b->opts, "path");
+        int rc = r->plugins[i]->desc.read(h, ctx, b->opts, ds);
+        if (rc == 0 && tally_fault("input")) tally_ctx_set_error(ctx, "fault injected after reading input '%s'", b->name);
+        if (rc != 0 || tally_ctx_error(ctx)) {
+            int code = fail(r, TALLY_EXIT_DATA, "input '%s' (%s): %s", b->name, b->where,
+                            tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the input plugin failed without a message");
+            tally_ctx_free(ctx);
+            tally_dataset_free(ds);
+            sbuf_free(&sources);
+            return code;
+        }
+        tally_ctx_free(ctx);
+        if (!ds->source && path) {
+            const char *base = strrchr(path, '/');
+            char *src = xasprintf("%s (%s)", base ? base + 1 : path, r->plugins[i]->name);
+            tally_dataset_set_source(ds, src);
+            free(src);
+        }
+        if (r->codebooks[i]) {
+            char *err = NULL;
+            if (tally_codebook_apply(r->codebooks[i], ds, tally_report_meta(r->report, "language"), &err) != 0) {
+                int code = fail(r, TALLY_EXIT_CONFIG, "%s", err);
+                free(err);
+                tally_dataset_free(ds);
+                sbuf_free(&sources);
+                return code;
+            }
+        }
+        if (r->weights[i]) {
+            int col = tally_dataset_find(ds, r->weights[i]);
+            if (col < 0 || ds->cols[col]->type != TALLY_NUMERIC) {
+                int code = fail(r, TALLY_EXIT_CONFIG, "%s: input '%s': weight '%s' is not a numeric variable of the data",
+                                b->where, b->name, r->weights[i]);
+                tally_dataset_free(ds);
+                sbuf_free(&sources);
+                return code;
+            }
+            ds->weight = col;
+        }
+        sbuf_printf(&sources, "%s%s", sources.len ? "; " : "", ds->source ? ds->source : b->name);
+        step(r, "read input '%s': %zu rows, %zu variables", b->name, ds->nrows, ds->ncols);
+        tally_runtime_add_dataset(r->rt, b->name, ds);
+    }
+    if (!tally_report_meta(r->report, "source") && sources.len) tally_report_set_meta(r->report, "source", sources.data);
+    sbuf_free(&sources);
+    return TALLY_EXIT_OK;
+}
+
+static int run_stages(run *r)
+{
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        tally_block *b = &r->cfg->blocks[i];
+        if (b->kind != TALLY_BLOCK_STAGE) continue;
+        step(r, "running stage '%s'", b->name);
+        char *err = NULL;
+        tally_stage_status st = tally_runtime_run_stage(r->rt, r->cfg, b, r->scripts[i], &err);
+        if (st == TALLY_STAGE_OK && tally_fault("stage")) {
+            st = TALLY_STAGE_ERROR;
+            err = xasprintf("stage '%s' (%s): fault injected", b->name, b->where);
+        }
+        if (st != TALLY_STAGE_OK) {
+            int code = fail(r, st == TALLY_STAGE_CONFIG_ERROR ? TALLY_EXIT_CONFIG : TALLY_EXIT_DATA, "%s", err);
+            free(err);
+            return code;
+        }
+    }
+    return TALLY_EXIT_OK;
+}
+
+static void remove_temps(run *r)
+{
+    for (size_t i = 0; i < r->cfg->nblocks; i++)
+        if (r->tmp_paths[i]) {
+            unlink(r->tmp_paths[i]);
+            free(r->tmp_paths[i]);
+            r->tmp_paths[i] = NULL;
+        }
+}
+
+/* Every output goes to a temporary file beside its destination; only when all
+ * of them succeeded are they renamed, so a failed run leaves the last good
+ * report in place. */
+static int write_outputs(run *r)
+{
+    const tally_host *h = tally_host_get();
+    for (size_t i = 0; i < tally_runtime_ndatasets(r->rt); i++) {
+        tally_dataset *ds = tally_runtime_dataset_at(r->rt, i);
+        if (ds) tally_report_add_dataset(r->report, ds);
+    }
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        tally_block *b = &r->cfg->blocks[i];
+        if (b->kind != TALLY_BLOCK_OUTPUT) continue;
+        const char *final = r->final_paths[i];
+        struct stat st;
+        if (stat(final, &st) == 0 && S_ISDIR(st.st_mode)) {
+            remove_temps(r);
+            return fail(r, TALLY_EXIT_DATA, "%s: output '%s': %s is a folder; give a file name", b->where, b->name, final);
+        }
+        char *dir = path_dirname(final);
+        if (mkdir_p(dir) != 0) {
+            int code = fail(r, TALLY_EXIT_DATA, "%s: output '%s': cannot create folder %s: %s", b->where, b->name, dir,
+                            strerror(errno));
+            free(dir);
+            remove_temps(r);
+            return code;
+        }
+        const char *base = strrchr(final, '/') ? strrchr(final, '/') + 1 : final;
+        r->tmp_paths[i] = xasprintf("%s/.%s.tmp-%ld", dir, base, (long)getpid());
+        free(dir);
+        step(r, "writing output '%s' to %s", b->name, final);
+        tally_ctx *ctx = tally_ctx_new(b->name);
+        int rc = r->plugins[i]->desc.write(h, ctx, b->opts, r->report, r->tmp_paths[i]);
+        char *fault_point = xasprintf("output:%s", b->name);
+        if (rc == 0 && (tally_fault(fault_point) || tally_fault("output")))
+            tally_ctx_set_error(ctx, "fault injected while writing output '%s'", b->name);
+        free(fault_point);
+        if (rc == 0 && !tally_ctx_error(ctx) && access(r->tmp_paths[i], F_OK) != 0)
+            tally_ctx_set_error(ctx, "the plugin reported success but wrote no file");
+        if (rc != 0 || tally_ctx_error(ctx)) {
+            int code = fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where,
+                            tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message");
+            tally_ctx_free(ctx);
+            remove_temps(r);
+            return code;
+        }
+        tally_ctx_free(ctx);
+    }
+    if (tally_fault("rename")) {
+        remove_temps(r);
+        return fail(r, TALLY_EXIT_DATA, "fault injected before the outputs were renamed");
+    }
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        if (!r->tmp_paths[i]) continue;
+        if (rename(r->tmp_paths[i], r->final_paths[i]) != 0) {
+            int code = fail(r, TALLY_EXIT_DATA, "cannot move %s to %s: %s", r->tmp_paths[i], r->final_paths[i],
+                            strerror(errno));
+            remove_temps(r);
+            return code;
+        }
+        free(r->tmp_paths[i]);
+        r->tmp_paths[i] = NULL;
+        step(r, "wrote %s", r->final_paths[i]);
+    }
+    return TALLY_EXIT_OK;
+}
+
+static void free_run(run *r)
+{
+    size_t n = r->cfg ? r->cfg->nblocks : 0;
+    for (size_t i = 0; i < n; i++) {
+        tally_plugin_free(r->plugins[i]);
+        free(r->scripts[i]);
+        free(r->codebooks[i]);
+        free(r->weights[i]);
+        free(r->final_paths[i]);
+        free(r->tmp_paths[i]);
+    }
+    free(r->plugins);
+    free(r->scripts);
+    free(r->codebooks);
+    free(r->weights);
+    free(r->final_paths);
+    free(r->tmp_paths);
+    tally_config_free(r->cfg);
+    tally_runtime_free(r->rt); /* after the config: block table refs live in its state */
+    tally_report_free(r->report);
+    tally_plugin_path_free(&r->path);
+}
+
+int tally_run(const tally_run_opts *o)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    r.report = tally_report_new();
+    r.rt = tally_runtime_new(r.report);
+    if (!r.rt) {
+        tally_report_free(r.report);
+        return fail(&r, TALLY_EXIT_DATA, "cannot create the Lua state (out of memory)");
+    }
+    char *err = NULL;
+    step(&r, "loading config %s", o->config);
+    r.cfg = tally_config_load(tally_runtime_state(r.rt), o->config, o->sets, o->nsets, &err);
+    if (!r.cfg) {
+        int code = fail(&r, TALLY_EXIT_CONFIG, "%s", err);
+        free(err);
+        free_run(&r);
+        return code;
+    }
+    size_t n = r.cfg->nblocks ? r.cfg->nblocks : 1;
+    r.plugins = xcalloc(n, sizeof *r.plugins);
+    r.scripts = xcalloc(n, sizeof *r.scripts);
+    r.codebooks = xcalloc(n, sizeof *r.codebooks);
+    r.weights = xcalloc(n, sizeof *r.weights);
+    r.final_paths = xcalloc(n, sizeof *r.final_paths);
+    r.tmp_paths = xcalloc(n, sizeof *r.tmp_paths);
+    tally_plugin_path_init(&r.path, (const char *const *)r.cfg->plugin_dirs, r.cfg->nplugin_dirs);
+    set_report_meta(&r);
+
+    int code = prepare(&r);
+    if (code == TALLY_EXIT_OK) code = check_inputs_exist(&r);
+    if (code == TALLY_EXIT_OK && o->check_only) {
+        end_progress(&r);
+        fprintf(stderr, "tally: %s is valid (%zu blocks)\n", o->config, r.cfg->nblocks);
+        free_run(&r);
+        return TALLY_EXIT_OK;
+    }
+    if (code == TALLY_EXIT_OK) code = read_inputs(&r);
+    if (code == TALLY_EXIT_OK) code = run_stages(&r);
+    if (code == TALLY_EXIT_OK) code = write_outputs(&r);
+    if (code == TALLY_EXIT_OK && r.report->failed_checks) {
+        end_progress(&r);
+        fprintf(stderr, "tally: %d of %zu report checks failed:\n", r.report->failed_checks, r.report->nchecks);
+        for (size_t i = 0; i < r.report->nchecks; i++)
+            if (strncmp(r.report->check_messages[i], "FAIL", 4) == 0) fprintf(stderr, "  %s\n", r.report->check_messages[i]);
+        code = TALLY_EXIT_CHECKS;
+    }
+    end_progress(&r);
+    if (o->verbose) fprintf(stderr, "tally: [%8.3f s] done\n", elapsed(&r));
+    free_run(&r);
+    return code;
+}

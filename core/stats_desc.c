@@ -1,0 +1,143 @@
+/* stats_desc.c: descriptives (N, mean, standard deviation, min, max) and HAVERAGE percentiles. */
+#include "stats_int.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct vw {
+    double v, w;
+} vw;
+
+static int cmp_vw(const void *a, const void *b)
+{
+    double x = ((const vw *)a)->v, y = ((const vw *)b)->v;
+    return x < y ? -1 : x > y;
+}
+
+/* HAVERAGE on distinct values with cumulative weights cc: the position is
+ * tc = (W + 1) p; y1 is the last value with cc <= tc, y2 the next one with
+ * weight c2; g = tc - cc(y1) and the result is (1 - g) y1 + g y2, where g is
+ * divided by c2 when c2 < 1 (fractional weights), as PSPP does. Positions
+ * before the first value give the minimum, positions after the last the maximum. */
+static double percentile_sorted(const vw *a, size_t n, double p)
+{
+    double W = 0;
+    for (size_t i = 0; i < n; i++) W += a[i].w;
+    double tc = (W + 1) * p, cc = 0, lower = NAN, cc_lower = 0;
+    for (size_t i = 0; i < n;) {
+        double y = a[i].v, c = 0;
+        while (i < n && a[i].v == y) c += a[i++].w;
+        if (cc + c <= tc) {
+            cc += c;
+            lower = y;
+            cc_lower = cc;
+            continue;
+        }
+        if (lower != lower) return y; /* before the first value */
+        double g = tc - cc_lower;
+        if (g >= 1) return y;
+        if (c < 1) g /= c;
+        return (1 - g) * lower + g * y;
+    }
+    return lower; /* at or after the last value */
+}
+
+double tally_stats_percentile(double *v, double *w, size_t n, double p)
+{
+    if (n == 0) return NAN;
+    vw *a = xmalloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++) a[i] = (vw){v[i], w ? w[i] : 1.0};
+    qsort(a, n, sizeof *a, cmp_vw);
+    double r = percentile_sorted(a, n, p);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = a[i].v;
+        if (w) w[i] = a[i].w;
+    }
+    free(a);
+    return r;
+}
+
+enum { D_N = 1, D_MEAN, D_SD, D_MIN, D_MAX, D_MEDIAN, D_Q1, D_Q3, D_UNW };
+
+tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, size_t ncols,
+                                      const tally_stats_opts *o, char **err)
+{
+    if (ncols == 0) {
+        *err = xasprintf("descriptives: no variables given");
+        return NULL;
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        if (cols[k] < 0 || (size_t)cols[k] >= ds->ncols) {
+            *err = xasprintf("descriptives: variable %zu is not in the dataset", k + 1);
+            return NULL;
+        }
+        if (ds->cols[cols[k]]->type != TALLY_NUMERIC) {
+            *err = xasprintf("descriptives: variable '%s' is a string; descriptives need numbers",
+                             ds->cols[cols[k]]->name);
+            return NULL;
+        }
+    }
+    const double *wts = stats_weights(ds, o);
+    char *id = stats_make_id("desc", ds->cols[cols[0]]->name);
+    tally_table *t = tally_table_new(id, NULL);
+    free(id);
+    stats_set_meta(t, o, t->id, stats_tr(o, "Descriptive statistics"), NULL);
+    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
+    tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? 1 : 0);
+    tally_table_add_col(t, stats_tr(o, "Mean"), TALLY_COL_MEAN, 2);
+    tally_table_add_col(t, stats_tr(o, "Std. deviation"), TALLY_COL_NUMBER, 2);
+    tally_table_add_col(t, stats_tr(o, "Minimum"), TALLY_COL_NUMBER, 2);
+    tally_table_add_col(t, stats_tr(o, "Maximum"), TALLY_COL_NUMBER, 2);
+    tally_table_add_col(t, stats_tr(o, "Median"), TALLY_COL_NUMBER, 2);
+    tally_table_add_col(t, stats_tr(o, "25th percentile"), TALLY_COL_NUMBER, 2);
+    tally_table_add_col(t, stats_tr(o, "75th percentile"), TALLY_COL_NUMBER, 2);
+    if (wts) tally_table_add_col(t, stats_tr(o, "Unweighted N"), TALLY_COL_COUNT, 0);
+
+    vw *a = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *a);
+    double all_w = 0, all_n = 0;
+    for (size_t i = 0; i < ds->nrows; i++) {
+        double w = stats_w(wts, tally_row(ds, i));
+        if (w > 0) {
+            all_w += w;
+            all_n += 1;
+        }
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        const tally_column *c = ds->cols[cols[k]];
+        size_t n = 0;
+        double W = 0, sum = 0;
+        for (size_t i = 0; i < ds->nrows; i++) {
+            size_t r = tally_row(ds, i);
+            double w = stats_w(wts, r), v = c->num[r];
+            if (!(w > 0) || !stats_valid_number(c, v)) continue;
+            a[n++] = (vw){v, w};
+            W += w;
+            sum += w * v;
+        }
+        double mean = W > 0 ? sum / W : NAN, ss = 0;
+        for (size_t i = 0; i < n; i++) ss += a[i].w * (a[i].v - mean) * (a[i].v - mean);
+        qsort(a, n, sizeof *a, cmp_vw);
+        size_t r = tally_table_add_row(t, TALLY_ROW_STAT);
+        tally_table_set_text(t, r, 0, c->label && *c->label ? c->label : c->name);
+        tally_table_set_number(t, r, D_N, W);
+        tally_table_set_number(t, r, D_MEAN, mean);
+        tally_table_set_number(t, r, D_SD, W > 1 ? sqrt(ss / (W - 1)) : NAN);
+        tally_table_set_number(t, r, D_MIN, n ? a[0].v : NAN);
+        tally_table_set_number(t, r, D_MAX, n ? a[n - 1].v : NAN);
+        tally_table_set_number(t, r, D_MEDIAN, n ? percentile_sorted(a, n, 0.5) : NAN);
+        tally_table_set_number(t, r, D_Q1, n ? percentile_sorted(a, n, 0.25) : NAN);
+        tally_table_set_number(t, r, D_Q3, n ? percentile_sorted(a, n, 0.75) : NAN);
+        if (wts) tally_table_set_number(t, r, D_UNW, (double)n);
+    }
+    free(a);
+    stats_set_base(t, o, wts != NULL, all_w, all_n, NULL);
+    tally_table_add_note(t, stats_tr(o, "Standard deviation with n - 1 (weighted: sum of weights - 1). "
+                                        "Percentiles: weighted average at (N + 1)p (HAVERAGE, as SPSS and PSPP EXAMINE)."));
+    if (o && o->chart != TALLY_CHART_NONE) {
+        size_t series = D_MEAN;
+        tally_table_set_chart(t, o->chart, NULL, &series, 1);
+    }
+    return t;
+}

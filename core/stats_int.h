@@ -1,0 +1,90 @@
+/* stats_int.h: helpers shared by the statistics kernels (category maps, weights, base texts). */
+#ifndef TALLY_STATS_INT_H
+#define TALLY_STATS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "stats.h"
+
+/* One distinct value of a column with its weighted and unweighted counts. */
+typedef struct stats_cat {
+    double code;      /* numeric code (NaN for system-missing) */
+    const char *str;  /* string variables: borrowed from the column's arena */
+    double w, n;      /* weighted and unweighted count */
+    int miss;         /* 0 valid, 1 user-missing, 2 system-missing */
+} stats_cat;
+
+/*
+ * The distinct values of one column. Values are added in the order met
+ * ("slots"); stats_catmap_finish sorts them for display: valid values in code
+ * order, user-missing in code order, system-missing last. Lookups take O(1):
+ * small integer codes index an array, other values go through a hash.
+ */
+typedef struct stats_catmap {
+    const tally_column *col; /* borrowed */
+    stats_cat *cats;         /* by slot */
+    size_t ncats, cap;
+    int32_t *direct;         /* integer codes 0..STATS_DIRECT-1: slot + 1, 0 when absent */
+    size_t *hash;            /* open addressing: slot + 1, 0 when empty */
+    size_t hcap;
+    size_t nan_slot;         /* slot + 1 of system-missing, 0 when none */
+    size_t *order;           /* after finish: slots in display order */
+    size_t *pos;             /* after finish: display position of each slot */
+    size_t nvalid, nuser, nsys;
+} stats_catmap;
+
+#define STATS_DIRECT 4096
+
+void stats_catmap_init(stats_catmap *m, const tally_column *col);
+void stats_catmap_free(stats_catmap *m);
+/* The slot of the value at physical row `phys`, added when new. */
+size_t stats_catmap_slot(stats_catmap *m, size_t phys);
+/* The slot of a numeric code or of a string, added when new. */
+size_t stats_catmap_slot_code(stats_catmap *m, double v);
+size_t stats_catmap_slot_string(stats_catmap *m, const char *s);
+/* Counts every row of ds (weights may be NULL; rows with weight <= 0 or NaN are skipped). */
+void stats_catmap_count(stats_catmap *m, const tally_dataset *ds, const double *wts);
+/* Classifies missing values and sorts the display order. */
+void stats_catmap_finish(stats_catmap *m);
+/* The display label of a category: its value label, else its code; written to buf. */
+const char *stats_cat_label(const stats_catmap *m, const stats_cat *c, const char *lang, char *buf, size_t n);
+/* The category at display position i. */
+static inline stats_cat *stats_catmap_at(const stats_catmap *m, size_t i) { return &m->cats[m->order[i]]; }
+
+/* Counts of a multiple-response set (stats_mr.c), items in display order. */
+typedef struct stats_mr_counts {
+    size_t n;
+    char **labels;       /* owned */
+    double *w, *un;      /* weighted and unweighted responses per item */
+    double responses;    /* weighted responses, all items */
+    double w_answering, n_answering; /* cases with at least one answer */
+    double w_all, n_all;             /* all cases (with a valid weight) */
+} stats_mr_counts;
+
+int stats_mr_compute(const tally_dataset *ds, const tally_mrset *set, const double *wts, const char *lang,
+                     stats_mr_counts *out, char **err);
+void stats_mr_counts_free(stats_mr_counts *c);
+
+/* The weight column to use, or NULL for unweighted. */
+const double *stats_weights(const tally_dataset *ds, const tally_stats_opts *o);
+/* Weight of physical row `phys`: 1 when unweighted; callers skip rows where !(w > 0). */
+static inline double stats_w(const double *wts, size_t phys) { return wts ? wts[phys] : 1.0; }
+
+/* 1 when the numeric value v of column c is valid (not system- or user-missing). */
+int stats_valid_number(const tally_column *c, double v);
+
+/* Formats a count: whole numbers without decimals, else one decimal. */
+void stats_fmt_count(char *buf, size_t n, double v);
+/* Sets the base text: "N = 46" or "N = 45.8 weighted, 46 unweighted", plus `extra`
+ * (already translated, may be NULL) after a comma. */
+void stats_set_base(tally_table *t, const tally_stats_opts *o, int weighted, double wbase, double nbase,
+                    const char *extra);
+/* Sets id (o->id or def_id), title (o->title, else label, else name) and question. */
+void stats_set_meta(tally_table *t, const tally_stats_opts *o, const char *def_id, const char *name,
+                    const char *label);
+/* A new identifier-safe id "prefix_name" (caller frees). */
+char *stats_make_id(const char *prefix, const char *name);
+/* Translated UI text. */
+const char *stats_tr(const tally_stats_opts *o, const char *english);
+
+#endif

@@ -1,0 +1,135 @@
+/* encoding.c: the csv plugin's text checks: NUL bytes, UTF-8 validity, Windows-1252/Latin-1 conversion. */
+#include "csv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Windows-1252 0x80..0x9F; the five unassigned bytes map to the C1 controls (as browsers do). */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+
+/* Length of the valid UTF-8 sequence at p (at most avail bytes), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned c = p[0];
+    if (c < 0x80) return 1;
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c == 0xE0) n = 3, lo = 0xA0;
+    else if (c == 0xED) n = 3, hi = 0x9F; /* no UTF-16 surrogates */
+    else if (c >= 0xE1 && c <= 0xEF) n = 3;
+    else if (c == 0xF0) n = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) n = 4;
+    else if (c == 0xF4) n = 4, hi = 0x8F; /* nothing above U+10FFFF */
+    else return 0;
+    if (avail < n) return 0;
+    if (p[1] < lo || p[1] > hi) return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF) return 0;
+    return n;
+}
+
+size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_kind *kind)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+    size_t i = 0;
+    while (i < n) {
+        if (i + 8 <= n) { /* eight ASCII bytes without a NUL pass at once */
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            uint64_t zero = (v - ones) & ~v & high;
+            if (!((v & high) | zero)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned c = s[i];
+        if (c == 0) {
+            *kind = CSV_ERR_NUL;
+            return i;
+        }
+        if (c < 0x80 || !utf8) {
+            i++;
+            continue;
+        }
+        size_t len = utf8_seq(s + i, avail - i);
+        if (!len) {
+            *kind = CSV_ERR_UTF8;
+            return i;
+        }
+        i += len;
+    }
+    return n;
+}
+
+static void put_utf8(char *o, size_t *k, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[(*k)++] = (char)cp;
+    } else if (cp < 0x800) {
+        o[(*k)++] = (char)(0xC0 | (cp >> 6));
+        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
+    } else {
+        o[(*k)++] = (char)(0xE0 | (cp >> 12));
+        o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
+    }
+}
+
+char *csv_to_utf8(const char *p, size_t n, int cp1252, size_t *out_len)
+{
+    char *o = malloc(n * 3 + 1);
+    if (!o) return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = (unsigned char)p[i];
+        if (c < 0x80) o[k++] = (char)c;
+        else put_utf8(o, &k, (cp1252 && c < 0xA0) ? cp1252_high[c - 0x80] : c);
+    }
+    o[k] = '\0';
+    *out_len = k;
+    return o;
+}
+
+char *csv_utf8_repair(const char *p, size_t n, size_t *out_len, size_t *nbad)
+{
+    char *o = malloc(n * 3 + 1);
+    if (!o) return NULL;
+    size_t k = 0, bad = 0;
+    const unsigned char *s = (const unsigned char *)p;
+    for (size_t i = 0; i < n;) {
+        size_t len = utf8_seq(s + i, n - i);
+        if (len) {
+            memcpy(o + k, s + i, len);
+            k += len;
+            i += len;
+        } else {
+            put_utf8(o, &k, 0xFFFD);
+            bad++;
+            i++;
+        }
+    }
+    o[k] = '\0';
+    *out_len = k;
+    *nbad = bad;
+    return o;
+}
+
+int csv_looks_binary(const char *p, size_t n, size_t *where)
+{
+    size_t sample = n < 4096 ? n : 4096, ctrl = 0, first = 0;
+    for (size_t i = 0; i < sample; i++) {
+        unsigned c = (unsigned char)p[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F) {
+            if (!ctrl) first = i;
+            ctrl++;
+        }
+    }
+    *where = first;
+    /* Text exports hold no control bytes; a few may be damage, many mean binary. */
+    return ctrl > 0 && ctrl * 16 > sample;
+}

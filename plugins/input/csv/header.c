@@ -1,0 +1,201 @@
+/* header.c: the csv plugin's sniffing (line ends, delimiter) and header rows (names made unique, labels). */
+#include "csv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char csv_detect_term(const char *p, size_t n)
+{
+    int inq = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '"') inq = !inq;
+        else if (!inq && p[i] == '\n') return '\n';
+        else if (!inq && p[i] == '\r') return (i + 1 < n && p[i + 1] == '\n') ? '\n' : (i + 1 < n ? '\r' : '\n');
+    }
+    return '\n';
+}
+
+#define SNIFF_LINES 20
+#define SNIFF_BYTES (64 * 1024)
+
+char csv_detect_delim(const char *p, size_t n, char term)
+{
+    static const char cand[4] = {',', ';', '\t', '|'};
+    size_t counts[SNIFF_LINES][4];
+    memset(counts, 0, sizeof counts);
+    size_t lines = 0, total = n;
+    int inq = 0, partial = 0;
+    if (n > SNIFF_BYTES) n = SNIFF_BYTES;
+    for (size_t i = 0; i < n && lines < SNIFF_LINES; i++) {
+        char c = p[i];
+        partial = 1;
+        if (c == '"') {
+            inq = !inq;
+        } else if (inq) {
+            continue;
+        } else if (c == term) {
+            lines++;
+            partial = 0;
+        } else {
+            for (int k = 0; k < 4; k++)
+                if (c == cand[k]) counts[lines][k]++;
+        }
+    }
+    /* A last line without its line end counts when the file ends there (or it is the only one). */
+    size_t used = lines;
+    if (partial && lines < SNIFF_LINES && (total <= SNIFF_BYTES || lines == 0)) used++;
+    int best = -1;
+    size_t best_count = 0;
+    for (int k = 0; k < 4; k++) { /* the same non-zero count on every line wins; more is better */
+        size_t c0 = counts[0][k];
+        if (!c0) continue;
+        int same = 1;
+        for (size_t l = 1; l < used; l++)
+            if (counts[l][k] != c0) same = 0;
+        if (same && c0 > best_count) best = k, best_count = c0;
+    }
+    if (best < 0) /* no consistent candidate: the most frequent on the first line */
+        for (int k = 0; k < 4; k++)
+            if (counts[0][k] > best_count) best = k, best_count = counts[0][k];
+    return best < 0 ? ',' : cand[best];
+}
+
+void csv_free_strings(char **v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* A field's text without quotes and surrounding spaces, as a new string. */
+static char *field_text(const char *p, size_t len)
+{
+    char *s = malloc(len + 1);
+    if (!s) return NULL;
+    size_t n = csv_unquote(p, len, s);
+    size_t a = 0;
+    while (a < n && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r' || s[a] == '\n')) a++;
+    while (n > a && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) n--;
+    memmove(s, s + a, n - a);
+    s[n - a] = '\0';
+    return s;
+}
+
+static int name_taken(char **names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcmp(names[i], name) == 0) return 1;
+    return 0;
+}
+
+/* Parses one row into new arrays of field texts; returns the count or -1. */
+static long header_row(const csv_cfg *cfg, const char **pos, const char *end, size_t *lines, char ***out)
+{
+    const char *next;
+    size_t nl;
+    long nf = csv_split_row(cfg, *pos, end, NULL, NULL, NULL, 0, &next, &nl);
+    if (nf < 0) return -1;
+    const char **starts = malloc((size_t)nf * sizeof *starts);
+    size_t *lens = malloc((size_t)nf * sizeof *lens);
+    unsigned char *q = malloc((size_t)nf);
+    char **texts = calloc((size_t)nf, sizeof *texts);
+    if (!starts || !lens || !q || !texts) {
+        free(starts), free(lens), free(q), free(texts);
+        return -2;
+    }
+    csv_split_row(cfg, *pos, end, starts, lens, q, (size_t)nf, &next, &nl);
+    for (long i = 0; i < nf; i++) texts[i] = field_text(starts[i], lens[i]);
+    free(starts), free(lens), free(q);
+    *pos = next;
+    *lines += nl;
+    *out = texts;
+    return nf;
+}
+
+int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, int nrows, const char **pos,
+                    const char *end, size_t *lines, char ***names_out, char ***labels_out, size_t *ncols_out)
+{
+    const char *path = cfg->path;
+    char **first = NULL;
+    size_t start_line = *lines + 1;
+    const char *p0 = *pos;
+    long n = header_row(cfg, pos, end, lines, &first);
+    if (n < 0) {
+        host->error(ctx, "%s:%zu: the header's quoted field is never closed; add the closing quote", path,
+                    start_line);
+        return -1;
+    }
+    size_t ncols = (size_t)n;
+    char **names = calloc(ncols, sizeof *names), **labels = calloc(ncols, sizeof *labels);
+    if (nrows == 0) { /* no header: the first row is data */
+        *pos = p0;
+        *lines = start_line - 1;
+    }
+    for (int r = 2; r <= nrows; r++) { /* label rows */
+        char **row = NULL;
+        size_t line = *lines + 1;
+        long m = header_row(cfg, pos, end, lines, &row);
+        if (m < 0 || (size_t)m != ncols) {
+            if (m < 0) host->error(ctx, "%s:%zu: header row %d has a quoted field that is never closed", path, line, r);
+            else host->error(ctx, "%s:%zu: header row %d has %ld fields, header row 1 has %zu; every header row "
+                                  "needs one cell per column (or set header_rows)", path, line, r, m, ncols);
+            csv_free_strings(row, m > 0 ? (size_t)m : 0);
+            csv_free_strings(first, ncols);
+            csv_free_strings(names, ncols);
+            csv_free_strings(labels, ncols);
+            return -1;
+        }
+        for (size_t i = 0; i < ncols; i++) {
+            if (!row[i] || !row[i][0]) continue;
+            if (!labels[i]) {
+                labels[i] = row[i];
+                row[i] = NULL;
+            } else {
+                size_t a = strlen(labels[i]), b = strlen(row[i]);
+                char *s = realloc(labels[i], a + b + 4);
+                if (s) {
+                    memcpy(s + a, " - ", 3);
+                    memcpy(s + a + 3, row[i], b + 1);
+                    labels[i] = s;
+                }
+            }
+        }
+        csv_free_strings(row, (size_t)m);
+    }
+    /* Names: row 1; with label rows an empty cell continues the name to its left. */
+    const char *inherit = NULL;
+    for (size_t i = 0; i < ncols; i++) {
+        char buf[64];
+        const char *base = nrows > 0 ? first[i] : NULL;
+        int continued = 0;
+        if (base && base[0]) inherit = base;
+        else if (nrows > 1 && inherit) base = inherit, continued = 1;
+        if (!base || !base[0]) {
+            snprintf(buf, sizeof buf, "V%zu", i + 1);
+            if (nrows > 0) host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu has no name; named it '%s'", path,
+                                     start_line, i + 1, buf);
+            base = buf;
+        }
+        char *name = NULL;
+        if (!name_taken(names, i, base)) {
+            name = strdup(base);
+        } else {
+            size_t len = strlen(base) + 24;
+            name = malloc(len);
+            for (unsigned k = 2; name; k++) {
+                snprintf(name, len, "%s_%u", base, k);
+                if (!name_taken(names, i, name)) break;
+            }
+            if (name && !continued)
+                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: duplicate name '%s' renamed to '%s'", path,
+                          start_line, i + 1, base, name);
+        }
+        names[i] = name;
+    }
+    csv_free_strings(first, ncols);
+    *names_out = names;
+    *labels_out = labels;
+    *ncols_out = ncols;
+    return 0;
+}

@@ -1,0 +1,526 @@
+/* read.c: the csv plugin's reader: maps the file, checks and converts text, parses chunks on all cores. */
+#include "csv.h"
+#include "csv_read.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_CHUNKS 64
+#define MIN_AUTO_CHUNK (1u << 20) /* files under 1 MiB a chunk are read by one thread */
+
+/* ---- the file in memory ------------------------------------------------------ */
+
+typedef struct csv_file {
+    const char *data; /* the file's bytes */
+    size_t len;
+    void *map;        /* mmap'ed region, or NULL */
+    char *owned;      /* read() copy, or NULL */
+} csv_file;
+
+static int file_load(const char *path, csv_file *f, int *err)
+{
+    memset(f, 0, sizeof *f);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *err = errno;
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        *err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        close(fd);
+        return -1;
+    }
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (m != MAP_FAILED) {
+            f->map = m;
+            f->data = m;
+            f->len = (size_t)st.st_size;
+            close(fd);
+            return 0;
+        }
+    }
+    size_t cap = 1 << 16, len = 0; /* pipes and files mmap refuses */
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf) {
+            *err = ENOMEM;
+            close(fd);
+            return -1;
+        }
+        ssize_t got = read(fd, buf + len, cap - len);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            *err = errno;
+            free(buf);
+            close(fd);
+            return -1;
+        }
+        if (got == 0) break;
+        len += (size_t)got;
+        if (len == cap) {
+            char *n = realloc(buf, cap * 2);
+            if (!n) free(buf);
+            buf = n;
+            cap *= 2;
+        }
+    }
+    close(fd);
+    f->owned = buf;
+    f->data = buf;
+    f->len = len;
+    return 0;
+}
+
+static void file_close(csv_file *f)
+{
+    if (f->map) munmap(f->map, f->len);
+    free(f->owned);
+}
+
+/* ---- running chunks in parallel ------------------------------------------------ */
+
+typedef enum { JOB_CHECK, JOB_SCAN, JOB_FILL } job_kind;
+
+typedef struct job {
+    job_kind kind;
+    int utf8;
+    csv_chunk *chunk;
+} job;
+
+static void *job_run(void *arg)
+{
+    job *j = arg;
+    csv_chunk *c = j->chunk;
+    if (j->kind == JOB_CHECK) {
+        size_t n = (size_t)(c->check_end - c->check_start);
+        csv_err_kind kind = CSV_OK;
+        size_t off = csv_check_text(c->check_start, n, (size_t)(c->buf_end - c->check_start), j->utf8, &kind);
+        if (off < n) {
+            c->err = kind;
+            c->err_ptr = c->check_start + off;
+        }
+    } else if (j->kind == JOB_SCAN) {
+        csv_scan_chunk(c);
+    } else {
+        csv_fill_chunk(c);
+    }
+    return NULL;
+}
+
+static void run_parallel(job_kind kind, int utf8, csv_chunk *chunks, size_t n)
+{
+    job jobs[MAX_CHUNKS];
+    pthread_t tids[MAX_CHUNKS];
+    int started[MAX_CHUNKS] = {0};
+    for (size_t i = 0; i < n; i++) jobs[i] = (job){kind, utf8, &chunks[i]};
+    for (size_t i = 1; i < n; i++) started[i] = pthread_create(&tids[i], NULL, job_run, &jobs[i]) == 0;
+    job_run(&jobs[0]);
+    for (size_t i = 1; i < n; i++) {
+        if (started[i]) pthread_join(tids[i], NULL);
+        else job_run(&jobs[i]); /* no thread to be had: run it here */
+    }
+}
+
+static size_t chunk_count(const csv_settings *s, size_t bytes)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = s->threads > 0 ? (size_t)s->threads : (cpus > 0 ? (size_t)cpus : 1);
+    if (n > MAX_CHUNKS) n = MAX_CHUNKS;
+    size_t min_chunk = s->threads > 0 ? 16 : MIN_AUTO_CHUNK;
+    while (n > 1 && bytes / n < min_chunk) n--;
+    return n ? n : 1;
+}
+
+/* Split points just after a `term` byte near equal shares of [a, b); returns the chunk count. */
+static size_t split(const char *a, const char *b, char term, size_t want, const char **pts)
+{
+    size_t n = 0, bytes = (size_t)(b - a);
+    pts[n++] = a;
+    for (size_t k = 1; k < want; k++) {
+        const char *t = a + bytes / want * k;
+        if (t <= pts[n - 1]) continue;
+        const char *nl = memchr(t, term, (size_t)(b - t));
+        if (!nl || nl + 1 >= b) break;
+        pts[n++] = nl + 1;
+    }
+    pts[n] = b;
+    return n;
+}
+
+static size_t line_at(const char *buf, const char *at, char term)
+{
+    size_t line = 1;
+    for (const char *p = buf; p < at && (p = memchr(p, term, (size_t)(at - p))) != NULL; p++) line++;
+    return line;
+}
+
+/* ---- the reader ----------------------------------------------------------------- */
+
+typedef struct reader {
+    const tally_host *h;
+    tally_ctx *ctx;
+    const csv_settings *s;
+    csv_file file;
+    char *converted;        /* UTF-8 copy (encoding conversion or repair), or NULL */
+    const char *buf, *end;  /* the text being parsed */
+    csv_cfg cfg;
+    char **names, **labels;
+    size_t ncols;
+    int *forced;
+    csv_chunk chunks[MAX_CHUNKS];
+    size_t nchunks;
+    double **num;
+} reader;
+
+static void reader_free(reader *r)
+{
+    for (size_t i = 0; i < r->nchunks; i++) {
+        free(r->chunks[i].fail);
+        free(r->chunks[i].cells);
+    }
+    csv_free_strings(r->names, r->ncols);
+    csv_free_strings(r->labels, r->ncols);
+    free(r->forced);
+    free(r->num);
+    free(r->converted);
+    file_close(&r->file);
+}
+
+/* Phase 0: NUL bytes and (for UTF-8 files) invalid sequences; repairs when allowed. */
+static int check_text(reader *r, size_t bom)
+{
+    const csv_settings *s = r->s;
+    const char *a = r->buf, *b = r->end;
+    const char *pts[MAX_CHUNKS + 1];
+    size_t n = split(a, b, r->cfg.term, chunk_count(s, (size_t)(b - a)), pts);
+    csv_chunk ch[MAX_CHUNKS];
+    memset(ch, 0, n * sizeof *ch);
+    for (size_t i = 0; i < n; i++) {
+        ch[i].check_start = pts[i];
+        ch[i].check_end = pts[i + 1];
+        ch[i].buf_end = b;
+    }
+    int utf8 = s->encoding == CSV_ENC_UTF8;
+    run_parallel(JOB_CHECK, utf8, ch, n);
+    for (size_t i = 0; i < n; i++) {
+        if (!ch[i].err) continue;
+        const char *at = ch[i].err_ptr;
+        size_t off = (size_t)(at - a) + bom, line = line_at(a, at, r->cfg.term);
+        if (ch[i].err == CSV_ERR_NUL) {
+            r->h->error(r->ctx, "%s:%zu: NUL byte at byte offset %zu; the file is damaged or is not a CSV file",
+                        s->path, line, off);
+            return -1;
+        }
+        if (!s->replace_invalid) {
+            r->h->error(r->ctx,
+                        "%s:%zu: invalid UTF-8 at byte offset %zu; set encoding = \"windows-1252\" (Excel) or "
+                        "\"latin-1\" if the file is not UTF-8, or invalid_utf8 = \"replace\"",
+                        s->path, line, off);
+            return -1;
+        }
+        size_t len, bad;
+        char *fixed = csv_utf8_repair(a, (size_t)(b - a), &len, &bad);
+        if (!fixed) {
+            r->h->error(r->ctx, "%s: out of memory repairing invalid UTF-8", s->path);
+            return -1;
+        }
+        r->h->log(r->ctx, TALLY_LOG_WARN, "%s: replaced %zu invalid UTF-8 byte%s with U+FFFD (first at line %zu)",
+                  s->path, bad, bad == 1 ? "" : "s", line);
+        free(r->converted);
+        r->converted = fixed;
+        r->buf = fixed;
+        r->end = fixed + len;
+        return 0;
+    }
+    return 0;
+}
+
+static int setup_columns(reader *r)
+{
+    const csv_settings *s = r->s;
+    r->forced = calloc(r->ncols ? r->ncols : 1, sizeof *r->forced);
+    if (!r->forced) return -1;
+    for (size_t t = 0; t < s->ntypes; t++) {
+        const char *item = s->types[t], *colon = strrchr(item, ':');
+        size_t nlen = (size_t)(colon - item);
+        size_t i = 0;
+        while (i < r->ncols && !(strlen(r->names[i]) == nlen && memcmp(r->names[i], item, nlen) == 0)) i++;
+        if (i == r->ncols) {
+            r->h->error(r->ctx, "%s: types: the header has no column '%.*s'; check the name (columns: %s%s)",
+                        s->path, (int)nlen, item, r->ncols ? r->names[0] : "", r->ncols > 1 ? ", ..." : "");
+            return -1;
+        }
+        r->forced[i] = strcmp(colon + 1, "numeric") == 0 ? TALLY_NUMERIC : TALLY_STRING;
+    }
+    return 0;
+}
+
+static void report_error(reader *r, const csv_chunk *c, size_t line_base)
+{
+    const char *path = r->s->path;
+    size_t line = line_base + c->err_line;
+    switch (c->err) {
+    case CSV_ERR_RAGGED:
+        r->h->error(r->ctx, "%s:%zu: row has %zu field%s, the header has %zu; fix the row or set on_ragged = "
+                            "\"skip\"", path, line, c->err_a, c->err_a == 1 ? "" : "s", c->err_b);
+        break;
+    case CSV_ERR_UNTERMINATED:
+        r->h->error(r->ctx, "%s:%zu:%zu: quoted field is never closed before the end of the file; add the "
+                            "closing quote (a quote inside a quoted field is written twice: \"\")",
+                    path, line, c->err_col);
+        break;
+    case CSV_ERR_TOO_LONG:
+        r->h->error(r->ctx, "%s:%zu:%zu: field is longer than max_field_bytes (%zu bytes); raise "
+                            "max_field_bytes or look for a quote that is never closed",
+                    path, line, c->err_col, c->err_a);
+        break;
+    case CSV_ERR_NOT_NUMBER: {
+        int shown = c->err_len > 40 ? 40 : (int)c->err_len;
+        r->h->error(r->ctx, "%s:%zu:%zu: '%.*s%s' in column '%s' is not a number, but types declares it "
+                            "numeric; fix the value, add it to 'missing', or declare the column string",
+                    path, line, c->err_col, shown, c->err_ptr, c->err_len > 40 ? "..." : "",
+                    r->names[c->err_col - 1]);
+        break;
+    }
+    default:
+        r->h->error(r->ctx, "%s:%zu: cannot parse this line", path, line);
+    }
+}
+
+/* Phase 1 on all chunks, then the chunk-start guesses checked in order. */
+static int scan(reader *r, size_t line_base, size_t *nrows, size_t *skipped, size_t *first_skip)
+{
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
+        c->fail = calloc(r->ncols ? r->ncols : 1, 1);
+        if (!c->fail) return -1;
+        for (size_t k = 0; k < r->ncols; k++) c->fail[k] = r->forced[k] == TALLY_STRING;
+    }
+    run_parallel(JOB_SCAN, 0, r->chunks, r->nchunks);
+    size_t rows = 0;
+    *skipped = 0;
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
+        if (i > 0 && c->start != r->chunks[i - 1].end) { /* guessed wrong (a quoted line end): again */
+            unsigned char *fail = c->fail;
+            const char *limit = c->limit, *start = r->chunks[i - 1].end;
+            memset(c, 0, sizeof *c);
+            c->cfg = &r->cfg;
+            c->buf_end = r->end;
+            c->start = start;
+            c->limit = limit > start ? limit : start;
+            c->fail = fail;
+            for (size_t k = 0; k < r->ncols; k++) c->fail[k] = r->forced[k] == TALLY_STRING;
+            csv_scan_chunk(c);
+        }
+        if (c->oom) return -1;
+        if (c->err) {
+            report_error(r, c, line_base);
+            return -2;
+        }
+        if (c->skipped && !*skipped) *first_skip = line_base + c->first_skip_line;
+        *skipped += c->skipped;
+        c->row0 = rows;
+        rows += c->rows;
+        line_base += c->lines;
+    }
+    *nrows = rows;
+    return 0;
+}
+
+static int store_strings(reader *r, tally_dataset *out, const int *idx)
+{
+    char *tmp = NULL;
+    size_t tmp_cap = 0;
+    for (size_t i = 0; i < r->nchunks; i++) {
+        const csv_chunk *c = &r->chunks[i];
+        for (size_t k = 0; k < c->ncells; k++) {
+            const csv_cell *cell = &c->cells[k];
+            const char *p = cell->p;
+            size_t len = cell->len;
+            if (cell->quoted) {
+                if (len > tmp_cap) {
+                    char *n = realloc(tmp, len);
+                    if (!n) {
+                        free(tmp);
+                        return -1;
+                    }
+                    tmp = n;
+                    tmp_cap = len;
+                }
+                len = csv_unquote(p, len, tmp);
+                p = tmp;
+            }
+            if (r->h->ds_set_string(out, idx[cell->col], cell->row, p, len) != 0) {
+                free(tmp);
+                return -1;
+            }
+        }
+    }
+    free(tmp);
+    return 0;
+}
+
+static int read_body(reader *r, tally_dataset *out, const char *body, size_t line_base)
+{
+    const csv_settings *s = r->s;
+    const char *pts[MAX_CHUNKS + 1];
+    r->nchunks = split(body, r->end, r->cfg.term, chunk_count(s, (size_t)(r->end - body)), pts);
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
+        memset(c, 0, sizeof *c);
+        c->cfg = &r->cfg;
+        c->buf_end = r->end;
+        c->start = pts[i];
+        c->limit = pts[i + 1];
+    }
+    size_t nrows = 0, skipped = 0, first_skip = 0;
+    int rc = scan(r, line_base, &nrows, &skipped, &first_skip);
+    if (rc == -1) r->h->error(r->ctx, "%s: out of memory while reading", s->path);
+    if (rc) return -1;
+
+    int *idx = malloc((r->ncols ? r->ncols : 1) * sizeof *idx);
+    r->num = calloc(r->ncols ? r->ncols : 1, sizeof *r->num);
+    if (!idx || !r->num) {
+        free(idx);
+        r->h->error(r->ctx, "%s: out of memory while reading", s->path);
+        return -1;
+    }
+    for (size_t k = 0; k < r->ncols; k++) {
+        int numeric = r->forced[k] == TALLY_NUMERIC;
+        if (!r->forced[k]) {
+            numeric = 1;
+            for (size_t i = 0; i < r->nchunks; i++)
+                if (r->chunks[i].fail[k]) numeric = 0;
+        }
+        idx[k] = r->h->ds_add_column(out, r->names[k], numeric ? TALLY_NUMERIC : TALLY_STRING);
+        if (idx[k] < 0) {
+            r->h->error(r->ctx, "%s: cannot add column '%s' (the dataset already has it?)", s->path, r->names[k]);
+            free(idx);
+            return -1;
+        }
+        if (r->labels[k]) r->h->var_set_label(out, idx[k], r->labels[k]);
+    }
+    if (r->h->ds_resize(out, nrows) != 0) {
+        free(idx);
+        r->h->error(r->ctx, "%s: out of memory for %zu rows x %zu columns", s->path, nrows, r->ncols);
+        return -1;
+    }
+    for (size_t k = 0; k < r->ncols; k++)
+        r->num[k] = r->h->var_type(out, idx[k]) == TALLY_NUMERIC ? r->h->ds_numeric_data(out, idx[k]) : NULL;
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
+        c->limit = c->end; /* phase 1 found where each chunk's rows end */
+        c->num = r->num;
+        c->ncells = 0;
+    }
+    if (nrows) run_parallel(JOB_FILL, 0, r->chunks, r->nchunks);
+    for (size_t i = 0; i < r->nchunks; i++)
+        if (r->chunks[i].oom) rc = -1;
+    if (rc == 0) rc = store_strings(r, out, idx);
+    free(idx);
+    if (rc) {
+        r->h->error(r->ctx, "%s: out of memory while reading", s->path);
+        return -1;
+    }
+    if (skipped)
+        r->h->log(r->ctx, TALLY_LOG_WARN,
+                  "%s: skipped %zu row%s whose field count differs from the header's %zu (first at line %zu)",
+                  s->path, skipped, skipped == 1 ? "" : "s", r->ncols, first_skip);
+    if (nrows == 0)
+        r->h->log(r->ctx, TALLY_LOG_WARN, "%s: no data rows, only the header; the dataset has %zu columns and 0 rows",
+                  s->path, r->ncols);
+    return 0;
+}
+
+int csv_read_file(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *out)
+{
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.h = h;
+    rd.ctx = ctx;
+    rd.s = s;
+    int err = 0, rc = -1;
+    if (file_load(s->path, &rd.file, &err) != 0) {
+        h->error(ctx, "%s: cannot open: %s; check the path (relative paths start at the config file's folder)",
+                 s->path, strerror(err));
+        return -1;
+    }
+    const char *a = rd.file.data, *b = a + rd.file.len;
+    size_t bom = 0;
+    if (b - a >= 3 && memcmp(a, "\xEF\xBB\xBF", 3) == 0) a += bom = 3;
+    size_t where;
+    if (a == b) {
+        h->error(ctx, "%s: the file is empty; export the data again or point 'path' at the right file", s->path);
+        goto done;
+    }
+    if (csv_looks_binary(a, (size_t)(b - a), &where)) {
+        h->error(ctx, "%s: not a text file (binary data at byte %zu); the csv plugin reads delimited text: "
+                      "for SPSS, Stata or SAS files use plugin = \"readstat\"", s->path, where + bom);
+        goto done;
+    }
+    rd.buf = a;
+    rd.end = b;
+    rd.cfg.term = csv_detect_term(a, (size_t)(b - a));
+    if (check_text(&rd, bom) != 0) goto done;
+    if (s->encoding != CSV_ENC_UTF8) {
+        size_t len;
+        char *u = csv_to_utf8(rd.buf, (size_t)(rd.end - rd.buf), s->encoding == CSV_ENC_CP1252, &len);
+        if (!u) {
+            h->error(ctx, "%s: out of memory converting to UTF-8", s->path);
+            goto done;
+        }
+        rd.converted = u;
+        rd.buf = u;
+        rd.end = u + len;
+    }
+    csv_cfg *cfg = &rd.cfg;
+    cfg->path = s->path;
+    cfg->delim = s->delim ? s->delim : csv_detect_delim(rd.buf, (size_t)(rd.end - rd.buf), cfg->term);
+    cfg->decimal = s->decimal;
+    if (cfg->delim == cfg->decimal) {
+        h->error(ctx, "%s: the delimiter looks like '%c', which is also the decimal separator; set delimiter",
+                 s->path, cfg->delim);
+        goto done;
+    }
+    cfg->skip_ragged = s->skip_ragged;
+    cfg->max_field = s->max_field;
+    for (size_t i = 0; i < s->nmissing; i++) {
+        cfg->miss[cfg->nmiss] = s->missing[i];
+        cfg->miss_len[cfg->nmiss++] = strlen(s->missing[i]);
+    }
+    csv_cfg_finish(cfg);
+    const char *pos = rd.buf;
+    size_t lines = 0;
+    if (csv_read_header(h, ctx, cfg, s->header_rows, &pos, rd.end, &lines, &rd.names, &rd.labels, &rd.ncols) != 0)
+        goto done;
+    if (setup_columns(&rd) != 0) {
+        if (!rd.forced) h->error(ctx, "%s: out of memory", s->path);
+        goto done;
+    }
+    cfg->ncols = rd.ncols;
+    cfg->forced = rd.forced;
+    if (read_body(&rd, out, pos, lines + 1) != 0) goto done;
+    const char *base = strrchr(s->path, '/');
+    size_t blen = strlen(base ? base + 1 : s->path);
+    char *src = malloc(blen + 8);
+    if (src) {
+        memcpy(src, base ? base + 1 : s->path, blen);
+        memcpy(src + blen, " (csv)", 7);
+        h->ds_set_source(out, src);
+        free(src);
+    }
+    rc = 0;
+done:
+    reader_free(&rd);
+    return rc;
+}

@@ -1,0 +1,72 @@
+/* rs_dates.c: which display formats mean dates, and their conversion to days since 1970-01-01. */
+#include "rs_internal.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define SPSS_EPOCH_DAYS 141428.0 /* 1582-10-14 to 1970-01-01 */
+#define EPOCH_1960_DAYS 3653.0   /* 1960-01-01 to 1970-01-01 */
+
+static int has_prefix(const char *s, const char *prefix)
+{
+    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* SPSS formats counting seconds since 1582 that name a calendar date or a point in time
+ * (TIME and DTIME are durations and stay plain numbers). */
+static int spss_is_date(const char *f)
+{
+    static const char *const p[] = {"DATETIME", "YMDHMS", "ADATE", "EDATE", "JDATE", "SDATE",
+                                    "QYR", "MOYR", "WKYR", "DATE"};
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
+        if (has_prefix(f, p[i])) return 1;
+    return 0;
+}
+
+static rs_date_kind sas_kind(const char *f)
+{
+    static const char *const seconds[] = {"DATETIME", "DATEAMPM", "E8601DT", "B8601DT", "MDYAMPM"};
+    static const char *const days[] = {"DATE", "MMDDYY", "DDMMYY", "YYMMDD", "JULIAN", "MONYY",
+                                       "WEEKDATE", "WORDDATE", "E8601DA", "B8601DA", "YYMON",
+                                       "MMYY", "YYMM", "NLDATE", "EURDFDE", "MINGUO", "NENGO"};
+    for (size_t i = 0; i < sizeof seconds / sizeof seconds[0]; i++)
+        if (has_prefix(f, seconds[i])) return RS_DATE_SAS_SECONDS;
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
+        if (has_prefix(f, days[i])) return RS_DATE_SAS_DAYS;
+    return RS_DATE_NONE;
+}
+
+rs_date_kind rs_date_kind_of(rs_format fmt, const char *f)
+{
+    if (!f || !*f) return RS_DATE_NONE;
+    switch (fmt) {
+    case RS_SAV:
+    case RS_ZSAV:
+    case RS_POR:
+        return spss_is_date(f) ? RS_DATE_SPSS : RS_DATE_NONE;
+    case RS_DTA:
+        /* %td and the old %d count days; %tc / %tC milliseconds. Weekly, monthly,
+         * quarterly and yearly formats (%tw %tm %tq %ty) are not days: left as numbers. */
+        if (has_prefix(f, "%td") || has_prefix(f, "%-td") || has_prefix(f, "%d")) return RS_DATE_STATA_DAYS;
+        if (has_prefix(f, "%tc") || has_prefix(f, "%-tc")) return RS_DATE_STATA_MS;
+        return RS_DATE_NONE;
+    case RS_SAS7BDAT:
+    case RS_XPT:
+        return sas_kind(f);
+    default:
+        return RS_DATE_NONE;
+    }
+}
+
+double rs_date_convert(rs_date_kind k, double v)
+{
+    if (v != v) return v;
+    switch (k) {
+    case RS_DATE_SPSS: return v / 86400.0 - SPSS_EPOCH_DAYS;
+    case RS_DATE_STATA_DAYS:
+    case RS_DATE_SAS_DAYS: return v - EPOCH_1960_DAYS;
+    case RS_DATE_STATA_MS: return v / 86400000.0 - EPOCH_1960_DAYS;
+    case RS_DATE_SAS_SECONDS: return v / 86400.0 - EPOCH_1960_DAYS;
+    default: return v;
+    }
+}

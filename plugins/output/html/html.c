@@ -1,0 +1,146 @@
+/* html.c: the `html` output plugin: the report's Markdown rendered by cmark-gfm into one self-contained HTML file. */
+#include "md_render.h"
+#include "template.h"
+#include "tally/plugin.h"
+
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const tally_option_decl html_options[] = {
+    {"path", TALLY_OPT_PATH, 1, NULL, NULL, 0, 0, "HTML file to write"},
+    {"template", TALLY_OPT_PATH, 0, NULL, NULL, 0, 0, "report template (default: templates/default.md)"},
+    {"title", TALLY_OPT_STRING, 0, NULL, NULL, 0, 0, "the page title (default: the report title)"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
+};
+
+/* Small, print-friendly, no external resources. */
+static const char html_style[] =
+    "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;line-height:1.45;color:#1b1b1b;"
+    "max-width:62rem;margin:2rem auto;padding:0 1rem}\n"
+    "h1,h2,h3{line-height:1.2}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}\n"
+    "table{border-collapse:collapse;margin:.8rem 0;font-size:.95rem}\n"
+    "th,td{border:1px solid #c8c8c8;padding:.25rem .6rem;vertical-align:top}\n"
+    "th{background:#eef1f4;font-weight:600}\n"
+    "td[align=right],th[align=right]{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    "tbody tr:nth-child(even){background:#f8f9fa}\n"
+    "pre{background:#f6f8fa;padding:.6rem;overflow:auto}code{font-size:.9em}\n"
+    "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt;color:#000}"
+    "h2{break-after:avoid;page-break-after:avoid}table{break-inside:avoid;page-break-inside:avoid}"
+    "th{background:#e6e6e6;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "tbody tr:nth-child(even){background:none}}\n";
+
+static void html_escape(tpl_buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': tpl_buf_puts(out, "&amp;"); break;
+        case '<': tpl_buf_puts(out, "&lt;"); break;
+        case '>': tpl_buf_puts(out, "&gt;"); break;
+        case '"': tpl_buf_puts(out, "&quot;"); break;
+        case '\'': tpl_buf_puts(out, "&#39;"); break;
+        default:
+            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') tpl_buf_putc(out, *s);
+        }
+    }
+}
+
+/* Markdown to an HTML fragment (new string, caller frees), or NULL. Raw HTML in
+ * the Markdown is never passed through: CMARK_OPT_UNSAFE is not set. */
+static char *markdown_to_html(const char *md)
+{
+    cmark_gfm_core_extensions_ensure_registered();
+    cmark_parser *parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+    if (!parser) return NULL;
+    cmark_syntax_extension *table = cmark_find_syntax_extension("table");
+    if (table) cmark_parser_attach_syntax_extension(parser, table);
+    cmark_parser_feed(parser, md, strlen(md));
+    cmark_node *doc = cmark_parser_finish(parser);
+    char *html = doc ? cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) : NULL;
+    if (doc) cmark_node_free(doc);
+    cmark_parser_free(parser);
+    return html; /* cmark's default allocator is malloc: the caller's free() releases it */
+}
+
+static int html_write(const tally_host *host, tally_ctx *ctx, const tally_options *opts,
+                      const tally_report *report, const char *path)
+{
+    tpl_env env = {
+        .host = host,
+        .report = report,
+        .heading_level = 1,
+        .table = md_render_table,
+        .chart = NULL, /* the table shows the numbers; no scripts to draw Mermaid */
+        .text = md_escape,
+    };
+    char *err = NULL;
+    char *md = tpl_render_file(&env, host->opt_string(opts, "template"), &err);
+    if (!md) {
+        host->error(ctx, "%s", err ? err : "template rendering failed");
+        free(err);
+        return 1;
+    }
+    char *body = markdown_to_html(md);
+    free(md);
+    if (!body) {
+        host->error(ctx, "cmark-gfm could not render the report to HTML (out of memory?)");
+        return 1;
+    }
+    const char *title = host->opt_string(opts, "title");
+    if (!title || !*title) title = host->rep_meta(report, "title");
+    if (!title || !*title) title = host->rep_tr(report, "Report");
+    const char *lang = host->rep_meta(report, "language");
+    tpl_buf out = {0};
+    tpl_buf_puts(&out, "<!DOCTYPE html>\n<html lang=\"");
+    html_escape(&out, lang && *lang ? lang : "en");
+    tpl_buf_puts(&out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                       "<meta name=\"generator\" content=\"tally\">\n<title>");
+    html_escape(&out, title);
+    tpl_buf_puts(&out, "</title>\n<style>\n");
+    tpl_buf_puts(&out, html_style);
+    tpl_buf_puts(&out, "</style>\n</head>\n<body>\n");
+    tpl_buf_puts(&out, body);
+    tpl_buf_puts(&out, "</body>\n</html>\n");
+    free(body);
+    int rc = 0;
+    FILE *f = NULL;
+    if (host->fault && host->fault(ctx, "html.write")) {
+        host->error(ctx, "cannot write '%s': injected fault", path);
+        rc = 1;
+    } else if (!(f = fopen(path, "wb"))) {
+        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
+        rc = 1;
+    } else {
+        int bad = fwrite(out.data, 1, out.len, f) != out.len;
+        int e = errno;
+        if (fclose(f) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
+        if (bad) {
+            host->error(ctx, "cannot write '%s': %s", path, strerror(e ? e : EIO));
+            rc = 1;
+        }
+    }
+    tpl_buf_free(&out);
+    return rc;
+}
+
+static const tally_plugin_descriptor html_descriptor = {
+    .abi_major = TALLY_ABI_MAJOR,
+    .abi_minor = TALLY_ABI_MINOR,
+    .struct_size = sizeof(tally_plugin_descriptor),
+    .kind = TALLY_PLUGIN_OUTPUT,
+    .name = "html",
+    .description = "one self-contained HTML page (Markdown rendered by cmark-gfm), printable",
+    .version = "1.0",
+    .options = html_options,
+    .extensions = "html|htm",
+    .write = html_write,
+};
+
+TALLY_PLUGIN(html_descriptor)

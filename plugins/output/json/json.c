@@ -1,0 +1,303 @@
+/* json.c: the `json` output plugin: every table's numbers and every named value, in a stable order for CI diffs. */
+#include "tally/plugin.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const tally_option_decl json_options[] = {
+    {"path", TALLY_OPT_PATH, 1, NULL, NULL, 0, 0, "JSON file to write"},
+    {"pretty", TALLY_OPT_BOOL, 0, "true", NULL, 0, 0, "indent (one value a line diffs well); false: one line"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
+};
+
+/* Writer state: the file, indentation, and whether the current container is empty. */
+typedef struct jw {
+    FILE *f;
+    int pretty;
+    int depth;
+    int empty[64];
+} jw;
+
+static void jw_newline(jw *w)
+{
+    if (!w->pretty) return;
+    fputc('\n', w->f);
+    for (int i = 0; i < w->depth; i++) fputs("  ", w->f);
+}
+
+/* Before a member or element: the comma and the line break. */
+static void jw_item(jw *w)
+{
+    if (w->depth > 0) {
+        if (!w->empty[w->depth]) fputc(',', w->f);
+        w->empty[w->depth] = 0;
+        jw_newline(w);
+    }
+}
+
+static void jw_open(jw *w, char c)
+{
+    fputc(c, w->f);
+    if (w->depth < 63) w->depth++;
+    w->empty[w->depth] = 1;
+}
+
+static void jw_close(jw *w, char c)
+{
+    int was_empty = w->empty[w->depth];
+    w->depth--;
+    if (!was_empty) jw_newline(w);
+    fputc(c, w->f);
+}
+
+/* Length of a valid UTF-8 sequence at s, or 0 when it is not valid. */
+static size_t utf8_len(const unsigned char *s)
+{
+    if (s[0] < 0x80) return 1;
+    size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    if (!n || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4)) return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if (n == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;        /* overlong */
+    if (n == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;       /* surrogate */
+    if (n == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;        /* overlong */
+    if (n == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;       /* beyond U+10FFFF */
+    return n;
+}
+
+/* A JSON string; invalid UTF-8 bytes become U+FFFD so the file always parses. */
+static void jw_string(jw *w, const char *s)
+{
+    if (!s) {
+        fputs("null", w->f);
+        return;
+    }
+    fputc('"', w->f);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned char c = *p;
+        if (c == '"' || c == '\\') {
+            fputc('\\', w->f);
+            fputc(c, w->f);
+            p++;
+        } else if (c == '\n') {
+            fputs("\\n", w->f), p++;
+        } else if (c == '\t') {
+            fputs("\\t", w->f), p++;
+        } else if (c == '\r') {
+            fputs("\\r", w->f), p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(w->f, "\\u%04x", c), p++;
+        } else {
+            size_t n = utf8_len(p);
+            if (n) fwrite(p, 1, n, w->f), p += n;
+            else fputs("\\ufffd", w->f), p++;
+        }
+    }
+    fputc('"', w->f);
+}
+
+static void jw_key(jw *w, const char *k)
+{
+    jw_item(w);
+    jw_string(w, k);
+    fputs(w->pretty ? ": " : ":", w->f);
+}
+
+/* The shortest text that reads back as the same double; null for NaN/inf. */
+static void jw_number(jw *w, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", w->f);
+        return;
+    }
+    char buf[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
+    fputs(buf, w->f);
+}
+
+static const char *col_type_name(tally_col_type t)
+{
+    switch (t) {
+    case TALLY_COL_LABEL: return "label";
+    case TALLY_COL_COUNT: return "count";
+    case TALLY_COL_PERCENT: return "percent";
+    case TALLY_COL_NUMBER: return "number";
+    case TALLY_COL_MEAN: return "mean";
+    case TALLY_COL_LETTERS: return "letters";
+    case TALLY_COL_TEXT: return "text";
+    }
+    return "text";
+}
+
+static const char *row_type_name(tally_row_type t)
+{
+    switch (t) {
+    case TALLY_ROW_CATEGORY: return "category";
+    case TALLY_ROW_MISSING: return "missing";
+    case TALLY_ROW_TOTAL: return "total";
+    case TALLY_ROW_NET: return "net";
+    case TALLY_ROW_BASE: return "base";
+    case TALLY_ROW_STAT: return "stat";
+    case TALLY_ROW_SECTION: return "section";
+    }
+    return "category";
+}
+
+static const char *chart_name(tally_chart_kind k)
+{
+    switch (k) {
+    case TALLY_CHART_BAR: return "bar";
+    case TALLY_CHART_COLUMN: return "column";
+    case TALLY_CHART_PIE: return "pie";
+    case TALLY_CHART_LINE: return "line";
+    case TALLY_CHART_NONE: break;
+    }
+    return NULL;
+}
+
+static void write_table(jw *w, const tally_host *h, const tally_table *t)
+{
+    size_t nc = h->tab_ncols(t), nr = h->tab_nrows(t);
+    jw_item(w);
+    jw_open(w, '{');
+    jw_key(w, "id"), jw_string(w, h->tab_id(t));
+    jw_key(w, "title"), jw_string(w, h->tab_title(t));
+    jw_key(w, "question"), jw_string(w, h->tab_question(t));
+    jw_key(w, "base"), jw_string(w, h->tab_base(t));
+    jw_key(w, "notes");
+    jw_open(w, '[');
+    for (size_t i = 0; i < h->tab_nnotes(t); i++) jw_item(w), jw_string(w, h->tab_note(t, i));
+    jw_close(w, ']');
+    jw_key(w, "chart"), jw_string(w, chart_name(h->tab_chart_kind(t)));
+    jw_key(w, "columns");
+    jw_open(w, '[');
+    for (size_t c = 0; c < nc; c++) {
+        jw_item(w);
+        jw_open(w, '{');
+        jw_key(w, "label"), jw_string(w, h->tab_col_label(t, c));
+        jw_key(w, "group"), jw_string(w, h->tab_col_group(t, c));
+        jw_key(w, "type"), jw_string(w, col_type_name(h->tab_col_type(t, c)));
+        jw_key(w, "decimals"), fprintf(w->f, "%d", h->tab_col_decimals(t, c));
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_key(w, "rows");
+    jw_open(w, '[');
+    for (size_t r = 0; r < nr; r++) {
+        jw_item(w);
+        jw_open(w, '{');
+        jw_key(w, "type"), jw_string(w, row_type_name(h->tab_row_type(t, r)));
+        jw_key(w, "label"), jw_string(w, nc ? h->tab_cell_text(t, r, 0) : NULL);
+        /* Cells line up with "columns": numbers, texts, null when empty. */
+        jw_key(w, "cells");
+        int saved = w->pretty;
+        w->pretty = 0; /* one row a line */
+        jw_open(w, '[');
+        for (size_t c = 0; c < nc; c++) {
+            jw_item(w);
+            if (c && saved) fputc(' ', w->f);
+            const char *s = h->tab_cell_text(t, r, c);
+            if (s) jw_string(w, s);
+            else jw_number(w, h->tab_cell_number(t, r, c));
+        }
+        jw_close(w, ']');
+        w->pretty = saved;
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void write_report(jw *w, const tally_host *h, const tally_report *rep)
+{
+    static const char *const meta_keys[] = {"title", "subtitle", "author", "subject", "language", "source", "date"};
+    jw_open(w, '{');
+    jw_key(w, "report");
+    jw_open(w, '{');
+    for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++) {
+        const char *v = h->rep_meta(rep, meta_keys[i]);
+        if (v) jw_key(w, meta_keys[i]), jw_string(w, v);
+    }
+    jw_close(w, '}');
+    jw_key(w, "tables");
+    jw_open(w, '[');
+    for (size_t i = 0; i < h->rep_ntables(rep); i++) write_table(w, h, h->rep_table(rep, i));
+    jw_close(w, ']');
+    /* Values by name, so that a stage added or moved does not reorder the file. */
+    size_t nv = h->rep_nvalues(rep);
+    const char **names = nv ? malloc(nv * sizeof *names) : NULL;
+    size_t kept = 0;
+    for (size_t i = 0; i < nv && names; i++)
+        if (h->rep_value_name(rep, i)) names[kept++] = h->rep_value_name(rep, i);
+    if (kept) qsort(names, kept, sizeof *names, cmp_names);
+    jw_key(w, "values");
+    jw_open(w, '{');
+    for (size_t i = 0; i < kept; i++) {
+        double d;
+        jw_key(w, names[i]);
+        jw_open(w, '{');
+        jw_key(w, "number");
+        if (h->rep_value_number(rep, names[i], &d)) jw_number(w, d);
+        else fputs("null", w->f);
+        jw_key(w, "text"), jw_string(w, h->rep_value_text(rep, names[i]));
+        jw_close(w, '}');
+    }
+    jw_close(w, '}');
+    free(names);
+    jw_close(w, '}');
+    fputc('\n', w->f);
+}
+
+static int json_write(const tally_host *host, tally_ctx *ctx, const tally_options *opts,
+                      const tally_report *report, const char *path)
+{
+    if (host->fault && host->fault(ctx, "json.write")) {
+        host->error(ctx, "cannot write '%s': injected fault", path);
+        return 1;
+    }
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
+        return 1;
+    }
+    jw w = {.f = f, .pretty = host->opt_bool(opts, "pretty")};
+    write_report(&w, host, report);
+    int bad = ferror(f);
+    int e = errno;
+    if (fclose(f) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad) {
+        host->error(ctx, "cannot write '%s': %s", path, strerror(e ? e : EIO));
+        return 1;
+    }
+    return 0;
+}
+
+static const tally_plugin_descriptor json_descriptor = {
+    .abi_major = TALLY_ABI_MAJOR,
+    .abi_minor = TALLY_ABI_MINOR,
+    .struct_size = sizeof(tally_plugin_descriptor),
+    .kind = TALLY_PLUGIN_OUTPUT,
+    .name = "json",
+    .description = "every table's numbers and every named value as JSON, in a stable order for CI diffs",
+    .version = "1.0",
+    .options = json_options,
+    .extensions = "json",
+    .write = json_write,
+};
+
+TALLY_PLUGIN(json_descriptor)

@@ -1,0 +1,92 @@
+/* markdown.c: the `markdown` output plugin: the report as GitHub-flavoured Markdown through a template. */
+#include "md_render.h"
+#include "template.h"
+#include "tally/plugin.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const tally_option_decl md_options[] = {
+    {"path", TALLY_OPT_PATH, 1, NULL, NULL, 0, 0, "Markdown file to write"},
+    {"template", TALLY_OPT_PATH, 0, NULL, NULL, 0, 0, "report template (default: templates/default.md)"},
+    {"charts", TALLY_OPT_BOOL, 0, "true", NULL, 0, 0, "write charts as Mermaid blocks"},
+    {"step_summary", TALLY_OPT_BOOL, 0, "false", NULL, 0, 0,
+     "also append the report to the file named by $GITHUB_STEP_SUMMARY"},
+    {"heading_level", TALLY_OPT_INT, 0, "1", NULL, 1, 6, "heading level of the report title ({{ heading 1 }})"},
+    {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
+};
+
+/* Writes `len` bytes of `text` to `path` with fopen mode `mode`; 0 or -1 with errno. */
+static int write_all(const char *path, const char *mode, const char *text, size_t len)
+{
+    FILE *f = fopen(path, mode);
+    if (!f) return -1;
+    size_t n = fwrite(text, 1, len, f);
+    int e = n == len ? 0 : errno ? errno : EIO;
+    if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
+    errno = e;
+    return e ? -1 : 0;
+}
+
+static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options *opts,
+                    const tally_report *report, const char *path)
+{
+    const char *where = host->opt_where(opts);
+    const char *summary = NULL;
+    if (host->opt_bool(opts, "step_summary")) {
+        summary = getenv("GITHUB_STEP_SUMMARY");
+        if (!summary || !*summary) {
+            host->error(ctx, "%s: output 'markdown': step_summary = true but $GITHUB_STEP_SUMMARY is not set "
+                             "(GitHub Actions sets it); set step_summary = false outside GitHub Actions", where);
+            return 1;
+        }
+    }
+    tpl_env env = {
+        .host = host,
+        .report = report,
+        .heading_level = (int)host->opt_int(opts, "heading_level"),
+        .table = md_render_table,
+        .chart = host->opt_bool(opts, "charts") ? md_render_chart : NULL,
+        .text = md_escape,
+    };
+    if (env.heading_level < 1) env.heading_level = 1;
+    char *err = NULL;
+    char *text = tpl_render_file(&env, host->opt_string(opts, "template"), &err);
+    if (!text) {
+        host->error(ctx, "%s", err ? err : "template rendering failed");
+        free(err);
+        return 1;
+    }
+    tpl_buf out = {text, strlen(text), strlen(text) + 1};
+    md_finish(&out);
+    int rc = 0;
+    if (host->fault && host->fault(ctx, "markdown.write")) {
+        host->error(ctx, "cannot write '%s': injected fault", path);
+        rc = 1;
+    } else if (write_all(path, "wb", out.data, out.len) != 0) {
+        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
+        rc = 1;
+    } else if (summary && write_all(summary, "ab", out.data, out.len) != 0) {
+        host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s': %s", summary, strerror(errno));
+        rc = 1;
+    }
+    tpl_buf_free(&out);
+    return rc;
+}
+
+static const tally_plugin_descriptor md_descriptor = {
+    .abi_major = TALLY_ABI_MAJOR,
+    .abi_minor = TALLY_ABI_MINOR,
+    .struct_size = sizeof(tally_plugin_descriptor),
+    .kind = TALLY_PLUGIN_OUTPUT,
+    .name = "markdown",
+    .description = "GitHub-flavoured Markdown: pipe tables, Mermaid charts, report templates",
+    .version = "1.0",
+    .options = md_options,
+    .extensions = "md|markdown",
+    .write = md_write,
+};
+
+TALLY_PLUGIN(md_descriptor)

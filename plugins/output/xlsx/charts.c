@@ -1,0 +1,160 @@
+/* charts.c: native Excel charts bound to a written table's cells, placed beside the table. */
+#include "xlsx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A run of consecutive sheet rows the chart plots. */
+typedef struct run {
+    lxw_row_t first, last;
+} run;
+
+static uint8_t chart_type(tally_chart_kind kind)
+{
+    switch (kind) {
+    case TALLY_CHART_BAR: return LXW_CHART_BAR;
+    case TALLY_CHART_COLUMN: return LXW_CHART_COLUMN;
+    case TALLY_CHART_PIE: return LXW_CHART_PIE;
+    case TALLY_CHART_LINE: return LXW_CHART_LINE;
+    default: return LXW_CHART_NONE;
+    }
+}
+
+static int plottable(tally_col_type type)
+{
+    return type == TALLY_COL_COUNT || type == TALLY_COL_PERCENT || type == TALLY_COL_NUMBER ||
+           type == TALLY_COL_MEAN;
+}
+
+/* "=('Sheet'!$A$2:$A$4,'Sheet'!$A$6:$A$7)": a union of the runs in column `col`. */
+static char *union_formula(const char *sheet, const run *runs, size_t nruns, lxw_col_t col)
+{
+    char *quoted = xw_sheet_ref(sheet, 0, 0); /* 'Sheet'!A1 */
+    if (!quoted) return NULL;
+    *strrchr(quoted, '!') = '\0';
+    size_t cap = nruns * (strlen(quoted) + 40) + 8, n = 0;
+    char *f = malloc(cap);
+    if (f) {
+        n += (size_t)snprintf(f + n, cap - n, "=(");
+        for (size_t i = 0; i < nruns; i++) {
+            char range[64];
+            lxw_rowcol_to_range_abs(range, runs[i].first, col, runs[i].last, col);
+            n += (size_t)snprintf(f + n, cap - n, "%s%s!%s", i ? "," : "", quoted, range);
+        }
+        snprintf(f + n, cap - n, ")");
+    }
+    free(quoted);
+    return f;
+}
+
+static int add_series(lxw_chart *chart, const xw_placed *p, const run *runs, size_t nruns,
+                      lxw_col_t col)
+{
+    lxw_chart_series *series;
+    if (nruns == 1) {
+        series = chart_add_series(chart, NULL, NULL);
+        if (!series) return -1;
+        chart_series_set_categories(series, p->sheet, runs[0].first, 0, runs[0].last, 0);
+        chart_series_set_values(series, p->sheet, runs[0].first, col, runs[0].last, col);
+    } else {
+        char *cats = union_formula(p->sheet, runs, nruns, 0);
+        char *vals = union_formula(p->sheet, runs, nruns, col);
+        series = cats && vals ? chart_add_series(chart, cats, vals) : NULL;
+        free(cats);
+        free(vals);
+        if (!series) return -1;
+    }
+    /* The categories are the label column's text. libxlsxwriter learns that only from
+     * cells it can read back (not in constant-memory mode, not for a union of ranges):
+     * say so, so Excel gets a text reference rather than a numeric one. */
+    if (series->categories) series->categories->has_string_cache = 1;
+    chart_series_set_name_range(series, p->sheet, p->header_row, col);
+    return 0;
+}
+
+/* The rows the chart plots, as runs of consecutive sheet rows. Returns how many. */
+static size_t chart_runs(const tally_host *h, const tally_table *t, const xw_placed *p, run *runs)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < h->tab_nrows(t); r++) {
+        if (!h->tab_chart_uses_row(t, r)) continue;
+        lxw_row_t row = p->first_row + (lxw_row_t)r;
+        if (n && runs[n - 1].last + 1 == row)
+            runs[n - 1].last = row;
+        else
+            runs[n++] = (run){row, row};
+    }
+    return n;
+}
+
+static void set_title(xw *w, lxw_chart *chart, const tally_table *t, const xw_placed *p)
+{
+    const tally_host *h = w->host;
+    const char *title = h->tab_chart_title(t);
+    const char *table_title = h->tab_title(t);
+    if (!title || (table_title && strcmp(title, table_title) == 0)) {
+        chart_title_set_name_range(chart, p->sheet, p->title_row, 0); /* the title cell */
+        return;
+    }
+    char *plain = xw_plain_text(title);
+    if (!plain) return;
+    if (plain[0] == '=') plain[0] = ' '; /* libxlsxwriter would read "=..." as a cell reference */
+    chart_title_set_name(chart, plain);
+    free(plain); /* libxlsxwriter keeps its own copy */
+}
+
+int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p)
+{
+    const tally_host *h = w->host;
+    uint8_t type = chart_type(h->tab_chart_kind(t));
+    if (type == LXW_CHART_NONE || p->last_row < p->first_row) return 0;
+
+    /* The series: the columns the stage named, else the first percent or count column. */
+    size_t nc = h->tab_ncols(t), ns = h->tab_chart_nseries(t), cols_n = 0;
+    size_t *cols = malloc((ns ? ns : 1) * sizeof *cols);
+    run *runs = malloc((h->tab_nrows(t) ? h->tab_nrows(t) : 1) * sizeof *runs);
+    if (!cols || !runs) {
+        free(cols);
+        free(runs);
+        return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
+    }
+    for (size_t i = 0; i < ns; i++) {
+        size_t c = h->tab_chart_series(t, i);
+        if (c > 0 && c < nc && plottable(h->tab_col_type(t, c))) cols[cols_n++] = c;
+    }
+    for (int want = TALLY_COL_PERCENT; !cols_n && want >= TALLY_COL_COUNT; want--)
+        for (size_t c = 1; c < nc && !cols_n; c++)
+            if (h->tab_col_type(t, c) == (tally_col_type)want) cols[cols_n++] = c;
+    if (type == LXW_CHART_PIE && cols_n > 1) cols_n = 1; /* a pie shows one series */
+    size_t nruns = chart_runs(h, t, p, runs);
+    if (!cols_n || !nruns) {
+        free(cols);
+        free(runs);
+        return 0;
+    }
+
+    lxw_chart *chart = workbook_add_chart(w->wb, type);
+    int rc = chart ? 0 : -1;
+    for (size_t i = 0; i < cols_n && rc == 0; i++) rc = add_series(chart, p, runs, nruns, (lxw_col_t)cols[i]);
+    free(cols);
+    free(runs);
+    if (rc < 0) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
+
+    set_title(w, chart, t, p);
+    if (type == LXW_CHART_PIE) {
+        chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+    } else {
+        if (cols_n == 1) chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+        else chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+    }
+    if (type == LXW_CHART_BAR) {
+        /* Bars read top to bottom in the table's order, the value axis stays below. */
+        chart_axis_set_reverse(chart->y_axis);
+        chart_axis_set_crossing_max(chart->y_axis);
+    }
+    lxw_chart_options opt = {.x_offset = 12, .y_offset = 4};
+    lxw_error err = worksheet_insert_chart_opt(s->ws, p->title_row, (lxw_col_t)(p->ncols + 1), chart, &opt);
+    if (err != LXW_NO_ERROR) return xw_fail(w, err, "a chart");
+    return XW_CHART_ROWS;
+}

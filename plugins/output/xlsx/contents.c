@@ -1,0 +1,69 @@
+/* contents.c: the workbook's first sheet: report title, date, source, base and links to every table. */
+#include "xlsx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void xw_entries_free(xw_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].text);
+        free(e[i].note);
+    }
+    free(e);
+}
+
+/* "Label:" in column A, the value in column B; skipped when the value is unset. */
+static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
+{
+    if (!value || !*value) return 0;
+    const char *label = w->host->rep_tr(w->rep, english);
+    size_t n = strlen(label) + 2;
+    char *text = malloc(n);
+    if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
+    snprintf(text, n, "%s:", label);
+    int rc = xw_write_text(w, s, *row, 0, text, xw_fmt(w, XW_BOLD, NULL), 1, "contents");
+    free(text);
+    if (rc == 0) rc = xw_write_text(w, s, *row, 1, value, NULL, 0, "contents");
+    (*row)++;
+    return rc;
+}
+
+static int entry_list(xw *w, xw_sheet *s, lxw_row_t *row, const char *heading, const xw_entry *e, size_t n)
+{
+    if (!n) return 0;
+    (*row)++;
+    if (xw_write_text(w, s, (*row)++, 0, w->host->rep_tr(w->rep, heading), xw_fmt(w, XW_SUBTITLE, NULL), 0,
+                      "contents") < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++, (*row)++) {
+        if (xw_write_link(w, s, *row, 0, e[i].sheet, e[i].row, e[i].text, 1) < 0) return -1;
+        if (e[i].note && xw_write_text(w, s, *row, 1, e[i].note, xw_fmt(w, XW_NOTE, NULL), 1, "contents") < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables, const xw_entry *data,
+                      size_t ndata)
+{
+    const tally_host *h = w->host;
+    lxw_row_t row = 0;
+    const char *title = w->title ? w->title : h->rep_tr(w->rep, "Contents");
+    if (xw_write_text(w, s, row++, 0, title, xw_fmt(w, XW_TITLE, NULL), 0, "report title") < 0) return -1;
+    const char *subtitle = h->rep_meta(w->rep, "subtitle");
+    if (subtitle && *subtitle && xw_write_text(w, s, row++, 0, subtitle, xw_fmt(w, XW_ITALIC, NULL), 0, "subtitle") < 0)
+        return -1;
+    row++;
+    const char *base = h->rep_meta(w->rep, "base");
+    if (!base) base = h->rep_value_text(w->rep, "base");
+    if (meta_row(w, s, &row, "Date", h->rep_meta(w->rep, "date")) < 0 ||
+        meta_row(w, s, &row, "Data source", h->rep_meta(w->rep, "source")) < 0 ||
+        meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0)
+        return -1;
+    if (entry_list(w, s, &row, "Tables", tables, ntables) < 0) return -1;
+    if (entry_list(w, s, &row, "Data", data, ndata) < 0) return -1;
+    s->next_row = row;
+    return 0;
+}

@@ -1,0 +1,110 @@
+/* formats.c: the xlsx plugin's cell formats, made once per style and number format. */
+#include "xlsx.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XW_SHADE 0xDDE4EE   /* header fill */
+#define XW_LINE 0x7F7F7F    /* header and total rule */
+#define XW_GREY 0x595959    /* footnotes */
+
+const char *xw_num_format(tally_col_type type, int decimals, int fractional_counts)
+{
+    static char buf[32];
+    int dec = decimals < 0 ? 0 : decimals > 10 ? 10 : decimals;
+    switch (type) {
+    case TALLY_COL_COUNT:
+        /* Weighted counts are not whole: show them with the column's decimals (at least 1). */
+        dec = fractional_counts ? (dec ? dec : 1) : 0;
+        break;
+    case TALLY_COL_PERCENT:
+    case TALLY_COL_MEAN:
+    case TALLY_COL_NUMBER:
+        break;
+    default:
+        return NULL;
+    }
+    size_t n = 0;
+    buf[n++] = '0';
+    if (dec) {
+        buf[n++] = '.';
+        for (int i = 0; i < dec; i++) buf[n++] = '0';
+    }
+    if (type == TALLY_COL_PERCENT) buf[n++] = '%';
+    buf[n] = '\0';
+    return buf;
+}
+
+static void apply_style(lxw_format *f, unsigned style)
+{
+    if (style & XW_BOLD) format_set_bold(f);
+    if (style & XW_ITALIC) format_set_italic(f);
+    if (style & XW_TOP_BORDER) {
+        format_set_top(f, LXW_BORDER_THIN);
+        format_set_top_color(f, XW_LINE);
+    }
+    if (style & XW_HEADER) {
+        format_set_bold(f);
+        format_set_bg_color(f, XW_SHADE);
+        format_set_bottom(f, LXW_BORDER_THIN);
+        format_set_bottom_color(f, XW_LINE);
+        format_set_text_wrap(f);
+        format_set_align(f, LXW_ALIGN_VERTICAL_BOTTOM);
+        if (!(style & XW_LEFT)) format_set_align(f, LXW_ALIGN_CENTER);
+    }
+    if (style & XW_TITLE) {
+        format_set_bold(f);
+        format_set_font_size(f, 14);
+    }
+    if (style & XW_SUBTITLE) {
+        format_set_bold(f);
+        format_set_font_size(f, 12);
+    }
+    if (style & XW_LEFT) format_set_align(f, LXW_ALIGN_LEFT);
+    if (style & XW_RIGHT) format_set_align(f, LXW_ALIGN_RIGHT);
+    if (style & XW_NOTE) {
+        format_set_italic(f);
+        format_set_font_size(f, 9);
+        format_set_font_color(f, XW_GREY);
+    }
+    if (style & XW_LINK) {
+        format_set_font_color(f, LXW_COLOR_BLUE);
+        format_set_underline(f, LXW_UNDERLINE_SINGLE);
+    }
+    if (style & XW_INDENT) format_set_indent(f, 1);
+}
+
+lxw_format *xw_fmt(xw *w, unsigned style, const char *num_format)
+{
+    for (size_t i = 0; i < w->nfmts; i++) {
+        const xw_format *e = &w->fmts[i];
+        if (e->style != style) continue;
+        if ((e->num_format == NULL) != (num_format == NULL)) continue;
+        if (num_format && strcmp(e->num_format, num_format) != 0) continue;
+        return e->fmt;
+    }
+    if (w->nfmts == w->fmts_cap) {
+        size_t cap = w->fmts_cap ? w->fmts_cap * 2 : 16;
+        xw_format *grown = realloc(w->fmts, cap * sizeof *grown);
+        if (!grown) return NULL; /* General format: still a correct workbook */
+        w->fmts = grown;
+        w->fmts_cap = cap;
+    }
+    lxw_format *f = workbook_add_format(w->wb);
+    if (!f) return NULL;
+    apply_style(f, style);
+    if (num_format) format_set_num_format(f, num_format);
+    char *copy = num_format ? strdup(num_format) : NULL;
+    if (num_format && !copy) return f;
+    w->fmts[w->nfmts++] = (xw_format){style, copy, f};
+    return f;
+}
+
+void xw_formats_free(xw *w)
+{
+    for (size_t i = 0; i < w->nfmts; i++) free(w->fmts[i].num_format);
+    free(w->fmts);
+    w->fmts = NULL;
+    w->nfmts = w->fmts_cap = 0;
+}

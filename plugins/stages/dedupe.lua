@@ -1,0 +1,27 @@
+-- dedupe.lua: keeps one row per key (first or last, optionally by an order variable); reports what it dropped.
+local o = tally.options {
+  dataset = { type = "string", required = true, help = "dataset to de-duplicate" },
+  key     = { type = "list", required = true, help = "variable(s) that identify a case, e.g. \"email\"" },
+  keep    = { type = "choice", choices = { "first", "last" }, default = "first", help = "which row of a key to keep" },
+  order   = { type = "string", help = "variable that orders rows within a key (e.g. \"submitted\"); default: file order" },
+  into    = { type = "string", help = "name of the resulting dataset (default: replaces `dataset`)" },
+  value   = { type = "string", help = "named value that receives the number of dropped rows (default: INTO_duplicates)" },
+}
+local out, dropped, details = tally.dataset(o.dataset):dedupe { key = o.key, keep = o.keep, order = o.order }
+local into = o.into or o.dataset
+tally.set_dataset(into, out)
+local name = o.value or (into .. "_duplicates")
+report.value(name, dropped)
+local keys = {}
+for i, d in ipairs(details) do
+  if i > 10 then keys[#keys + 1] = "..."; break end
+  keys[#keys + 1] = d.key .. " (" .. d.rows .. " rows)"
+end
+local note
+if dropped == 0 then
+  note = "No duplicate rows by " .. table.concat(o.key, ", ") .. "."
+else
+  note = dropped .. " duplicate row" .. (dropped == 1 and "" or "s") .. " dropped (key " ..
+         table.concat(o.key, ", ") .. ", kept the " .. o.keep .. "): " .. table.concat(keys, "; ") .. "."
+end
+report.text(name .. "_note", note)

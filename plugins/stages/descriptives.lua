@@ -1,0 +1,10 @@
+-- descriptives.lua: N, mean, standard deviation, minimum, maximum, median and quartiles of numeric variables.
+local o = tally.options {
+  dataset   = { type = "string", required = true, help = "dataset to read" },
+  variables = { type = "list", required = true, help = "numeric variables, one row each" },
+  weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  title     = { type = "string", help = "table title (default: Descriptive statistics)" },
+  id        = { type = "string", help = "table id (default: desc_FIRSTVARIABLE)" },
+}
+local ds = tally.dataset(o.dataset)
+report.add(ds:descriptives(o.variables, { weighted = o.weight, title = o.title, id = o.id }))

@@ -1,0 +1,117 @@
+/* test_describe.c: tally_describe_print on a dataset built through the host table, compared with the exact text. */
+#include "check.h"
+#include "dataset.h"
+#include "describe.h"
+#include "host.h"
+
+#include <float.h>
+#include <stdlib.h>
+
+static const char *const want =
+    "Source: city.csv (csv)\n"
+    "Rows: 3\n"
+    "Weight: wt\n"
+    "\n"
+    "Variables (6):\n"
+    "  1. q1\n"
+    "    Label:    How important is culture?\n"
+    "    Type:     numeric\n"
+    "    Measure:  ordinal\n"
+    "    Format:   F2.0\n"
+    "    Missing:  95 THRU HIGHEST; 9\n"
+    "    Values:\n"
+    "      1 = very important\n"
+    "      2 = important\n"
+    "      9 = don't know  [missing]\n"
+    "  2. city\n"
+    "    Type:     string, width 9\n"
+    "    Measure:  nominal\n"
+    "    Missing:  \"n/a\"; \"say \"\"no\"\"\"\n"
+    "    Values:\n"
+    "      \"Berlin\" = Capital\n"
+    "      \"n/a\" = not answered  [missing]\n"
+    "  3. born\n"
+    "    Type:     numeric, date (days since 1970-01-01)\n"
+    "    Measure:  scale\n"
+    "    Missing:  LOWEST THRU -1.5\n"
+    "  4. m1\n"
+    "    Type:     numeric\n"
+    "    Measure:  unknown\n"
+    "  5. m2\n"
+    "    Type:     numeric\n"
+    "    Measure:  unknown\n"
+    "  6. wt\n"
+    "    Type:     numeric\n"
+    "    Measure:  scale\n"
+    "\n"
+    "Multiple-response sets (2):\n"
+    "  $media\n"
+    "    Label:     Media used\n"
+    "    Kind:      dichotomy, counted value 1\n"
+    "    Variables: m1 m2\n"
+    "  $nolabel\n"
+    "    Kind:      category\n"
+    "    Variables: m2 m1\n";
+
+static char *describe(const tally_dataset *ds)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f) return NULL;
+    tally_describe_print(f, ds);
+    fclose(f);
+    return text;
+}
+
+int main(void)
+{
+    const tally_host *h = tally_host_get();
+    tally_dataset *ds = tally_dataset_new("d");
+    int q1 = h->ds_add_column(ds, "q1", TALLY_NUMERIC);
+    int city = h->ds_add_column(ds, "city", TALLY_STRING);
+    int born = h->ds_add_column(ds, "born", TALLY_NUMERIC);
+    int m1 = h->ds_add_column(ds, "m1", TALLY_NUMERIC);
+    int m2 = h->ds_add_column(ds, "m2", TALLY_NUMERIC);
+    int wt = h->ds_add_column(ds, "wt", TALLY_NUMERIC);
+    CHECK(h->ds_resize(ds, 3) == 0, "dataset of 3 rows");
+    h->ds_set_string(ds, city, 0, "Berlin", 6);
+    h->ds_set_string(ds, city, 1, "Frankfurt", 9); /* widest cell: no declared width, so width 9 */
+    h->ds_set_source(ds, "city.csv (csv)");
+    h->var_set_label(ds, q1, "How important is culture?");
+    h->var_set_measure(ds, q1, TALLY_ORDINAL);
+    h->var_set_format(ds, q1, "F2.0", 2, 0);
+    /* added out of order: the dictionary sorts value labels by code */
+    h->var_add_value_label(ds, q1, 9, "don't know");
+    h->var_add_value_label(ds, q1, 2, "important");
+    h->var_add_value_label(ds, q1, 1, "very important");
+    h->var_add_missing(ds, q1, 9);
+    h->var_set_missing_range(ds, q1, 95, DBL_MAX);
+    h->var_set_measure(ds, city, TALLY_NOMINAL);
+    h->var_add_string_value_label(ds, city, "n/a", "not answered");
+    h->var_add_string_value_label(ds, city, "Berlin", "Capital");
+    h->var_add_missing_string(ds, city, "n/a");
+    h->var_add_missing_string(ds, city, "say \"no\"");
+    h->var_set_date(ds, born, 1);
+    h->var_set_measure(ds, born, TALLY_SCALE);
+    h->var_set_missing_range(ds, born, -DBL_MAX, -1.5);
+    h->var_set_measure(ds, wt, TALLY_SCALE);
+    h->ds_set_weight(ds, wt);
+    int dich[] = {m1, m2}, cat[] = {m2, m1};
+    CHECK(h->ds_add_mrset(ds, "$media", "Media used", TALLY_MRSET_DICHOTOMY, 1, dich, 2) == 0, "dichotomy set added");
+    CHECK(h->ds_add_mrset(ds, "$nolabel", NULL, TALLY_MRSET_CATEGORY, 0, cat, 2) == 1, "category set added");
+
+    char *got = describe(ds);
+    CHECK_STR(got, want, "describe prints the whole dictionary exactly");
+    if (got && strcmp(got, want) != 0) printf("# full output:\n%s", got);
+    free(got);
+
+    tally_dataset *empty = tally_dataset_new("e");
+    got = describe(empty);
+    CHECK_STR(got, "Source: (unknown)\nRows: 0\nWeight: none\n\nVariables (0):\n\nMultiple-response sets (0):\n  none\n",
+              "describe of an empty dataset");
+    free(got);
+    tally_dataset_free(empty);
+    tally_dataset_free(ds);
+    CHECK_DONE();
+}

@@ -1,0 +1,143 @@
+/* test_options.c: option validation against plugin declarations: every message pinned. */
+#include "check.h"
+#include "host.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+static const tally_option_decl decls[] = {
+    {.name = "path", .type = TALLY_OPT_PATH, .required = 1, .help = "file to write"},
+    {.name = "layout", .type = TALLY_OPT_CHOICE, .default_value = "sheet", .choices = "sheet|stacked", .help = "layout"},
+    {.name = "charts", .type = TALLY_OPT_BOOL, .default_value = "true", .help = "native charts"},
+    {.name = "header_rows", .type = TALLY_OPT_INT, .default_value = "1", .min = 0, .max = 10, .help = "header rows"},
+    {.name = "missing", .type = TALLY_OPT_LIST, .default_value = "NA", .help = "missing tokens"},
+    {.name = "scale", .type = TALLY_OPT_NUMBER, .help = "a factor"},
+    {.name = NULL}};
+
+static char *validate(tally_options *o)
+{
+    char *err = NULL;
+    if (tally_options_validate(o, decls, "output 'xlsx'", "/base", &err) == 0) return NULL;
+    return err;
+}
+
+int main(void)
+{
+    const tally_host *h = tally_host_get();
+
+    tally_options *o = tally_options_new("c.lua:7");
+    tally_options_set_string(o, "path", "out/r.xlsx");
+    char *err = validate(o);
+    CHECK(err == NULL, "a valid block passes");
+    CHECK_STR(h->opt_string(o, "path"), "/base/out/r.xlsx", "paths are resolved against the config's folder");
+    CHECK_STR(h->opt_string(o, "layout"), "sheet", "choice default");
+    CHECK(h->opt_bool(o, "charts") == 1, "bool default");
+    CHECK(h->opt_int(o, "header_rows") == 1, "int default");
+    CHECK(h->opt_list_len(o, "missing") == 1 && strcmp(h->opt_list_item(o, "missing", 0), "NA") == 0, "list default");
+    CHECK(!h->opt_is_set(o, "scale"), "an option without default stays unset");
+    CHECK_STR(h->opt_where(o), "c.lua:7", "options remember where they came from");
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:7");
+    tally_options_set_string(o, "pth", "x");
+    err = validate(o);
+    CHECK_STR(err, "c.lua:7: output 'xlsx': unknown option 'pth' (did you mean 'path'?); allowed: path, layout, "
+                   "charts, header_rows, missing, scale", "unknown option with a suggestion and the allowed list");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:7");
+    tally_options_set_string(o, "zzzzzz", "x");
+    err = validate(o);
+    CHECK_STR(err, "c.lua:7: output 'xlsx': unknown option 'zzzzzz'; allowed: path, layout, charts, header_rows, "
+                   "missing, scale", "unknown option without a close match");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:9");
+    err = validate(o);
+    CHECK_STR(err, "c.lua:9: output 'xlsx': missing required option 'path' (a path (string): file to write)",
+              "missing required option");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:9");
+    tally_options_set_string(o, "path", "x");
+    tally_options_set_string(o, "layout", "grid");
+    err = validate(o);
+    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'layout' must be one of sheet, stacked, not 'grid'", "bad choice");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:9");
+    tally_options_set_string(o, "path", "x");
+    tally_options_set_number(o, "charts", 3);
+    err = validate(o);
+    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'charts' must be true or false, not a number", "wrong type");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:9");
+    tally_options_set_string(o, "path", "x");
+    tally_options_set_number(o, "header_rows", 11);
+    err = validate(o);
+    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'header_rows' must be between 0 and 10, not 11", "out of range");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:9");
+    tally_options_set_string(o, "path", "x");
+    tally_options_set_number(o, "header_rows", 1.5);
+    err = validate(o);
+    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'header_rows' must be a whole number, not 1.5", "not a whole number");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:9");
+    tally_options_set_string(o, "path", "x");
+    tally_options_add_list_item(o, "path", "y");
+    err = validate(o);
+    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'path' must be a path (string), not a list", "a list for a string");
+    free(err);
+    tally_options_free(o);
+
+    /* strings from --set are converted where the meaning is plain */
+    o = tally_options_new("");
+    tally_options_set_string(o, "path", "/abs/x");
+    tally_options_set_string(o, "charts", "false");
+    tally_options_set_string(o, "header_rows", "2");
+    tally_options_set_string(o, "missing", "-");
+    tally_options_set_string(o, "scale", "0.5");
+    err = validate(o);
+    CHECK(err == NULL, "strings convert to declared types");
+    CHECK_STR(h->opt_string(o, "path"), "/abs/x", "absolute paths are kept");
+    CHECK(h->opt_bool(o, "charts") == 0, "\"false\" is false");
+    CHECK(h->opt_int(o, "header_rows") == 2, "\"2\" is 2");
+    CHECK(h->opt_list_len(o, "missing") == 1 && strcmp(h->opt_list_item(o, "missing", 0), "-") == 0,
+          "a single value is a list of one");
+    CHECK_NEAR(h->opt_number(o, "scale"), 0.5, 1e-12, "\"0.5\" is 0.5");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("c.lua:2");
+    tally_options_set_string(o, "path", "x");
+    tally_options_set_string(o, "scale", "half");
+    err = validate(o);
+    CHECK_STR(err, "c.lua:2: output 'xlsx': option 'scale' must be a number, not 'half'", "text for a number");
+    free(err);
+    tally_options_free(o);
+
+    o = tally_options_new("");
+    tally_options_set_empty_list(o, "missing");
+    tally_options_set_string(o, "path", "x");
+    err = validate(o);
+    CHECK(err == NULL && h->opt_list_len(o, "missing") == 0, "an empty list stays empty (no default)");
+    free(err);
+    tally_options_free(o);
+
+    CHECK(str_distance("path", "pth") == 1, "edit distance");
+    const char *names[] = {"path", "delimiter", "decimal"};
+    CHECK_STR(str_closest("delimter", names, 3), "delimiter", "closest name");
+    CHECK(str_closest("xyz", names, 3) == NULL, "no suggestion when nothing is close");
+    CHECK_DONE();
+}

@@ -1,0 +1,119 @@
+/* test_plugin_loader.c: dlopen, ABI checks (major, newer minor, short descriptor), search path, listing. */
+#include "check.h"
+#include "dataset.h"
+#include "host.h"
+#include "plugin_loader.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+    const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
+    char *testdir = xasprintf("%s/tests/plugins", build);
+    char *plugdir = xasprintf("%s/plugins", build);
+    char *err = NULL;
+
+    char *bad = xasprintf("%s/badabi.so", testdir);
+    tally_plugin *pl = tally_plugin_load_file(bad, &err);
+    CHECK(pl == NULL, "a plugin of another ABI major is refused");
+    char *want = xasprintf("%s: plugin 'badabi' was built for tally plugin ABI %d.0, but this tally provides ABI %d.%d; "
+                           "rebuild the plugin against this tally's tally/plugin.h",
+                           bad, TALLY_ABI_MAJOR + 1, TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
+    CHECK_STR(err, want, "the refusal names both versions");
+    free(want);
+    free(err);
+    err = NULL;
+    free(bad);
+
+    char *newer = xasprintf("%s/newminor.so", testdir);
+    pl = tally_plugin_load_file(newer, &err);
+    CHECK(pl == NULL, "a plugin of a newer ABI minor is refused");
+    want = xasprintf("ABI %d.%d, but this tally provides ABI %d.%d", TALLY_ABI_MAJOR, TALLY_ABI_MINOR + 1,
+                     TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
+    CHECK_CONTAINS(err, want, "the refusal names both minors");
+    free(want);
+    free(err);
+    err = NULL;
+    free(newer);
+
+    char *old = xasprintf("%s/oldminor.so", testdir);
+    pl = tally_plugin_load_file(old, &err);
+    CHECK(pl != NULL, "a plugin with a shorter descriptor loads");
+    if (pl) {
+        CHECK(pl->desc.write == NULL, "entries past the declared size are not read (write is NULL, not the poison)");
+        tally_dataset *ds = tally_dataset_new("d");
+        tally_ctx *ctx = tally_ctx_new("oldminor");
+        tally_options *o = tally_options_new("");
+        CHECK(pl->desc.read(tally_host_get(), ctx, o, ds) == 0 && ds->nrows == 1 && ds->cols[0]->num[0] == 42,
+              "its read callback works through the host table");
+        tally_options_free(o);
+        tally_ctx_free(ctx);
+        tally_dataset_free(ds);
+        tally_plugin_free(pl);
+    }
+    free(err);
+    err = NULL;
+    free(old);
+
+    pl = tally_plugin_load_file("/nonexistent/x.so", &err);
+    CHECK(pl == NULL && err && strstr(err, "cannot load plugin /nonexistent/x.so: ") == err,
+          "a dlopen failure shows the loader's own message");
+    CHECK_CONTAINS(err, "No such file", "the loader's message is included");
+    free(err);
+    err = NULL;
+
+    /* search path: config folders first, then TALLY_PLUGIN_PATH */
+    setenv("TALLY_PLUGIN_PATH", plugdir, 1);
+    const char *cfg_dirs[] = {testdir};
+    tally_plugin_path path;
+    tally_plugin_path_init(&path, cfg_dirs, 1);
+    CHECK(path.n >= 3, "search path has config, env, binary and install folders");
+    CHECK_STR(path.dirs[0], testdir, "config plugin_path comes first");
+    CHECK_STR(path.dirs[1], plugdir, "then TALLY_PLUGIN_PATH");
+
+    pl = tally_plugin_load(&path, "csv", TALLY_PLUGIN_INPUT, &err);
+    CHECK(pl != NULL && strcmp(pl->name, "csv") == 0, "csv is found by name");
+    tally_plugin_free(pl);
+    pl = tally_plugin_load(&path, "csv", TALLY_PLUGIN_OUTPUT, &err);
+    CHECK(pl == NULL, "asking for the wrong kind fails");
+    CHECK_CONTAINS(err, "is an input plugin, but an output plugin is needed here", "wrong kind message");
+    free(err);
+    err = NULL;
+
+    pl = tally_plugin_load(&path, "parquet", TALLY_PLUGIN_INPUT, &err);
+    CHECK(pl == NULL, "a missing plugin is an error");
+    CHECK_CONTAINS(err, "no input plugin 'parquet' on the plugin search path ", "it names the plugin");
+    CHECK_CONTAINS(err, plugdir, "it lists the search path");
+    CHECK_CONTAINS(err, "(plugins found: csv", "it lists the plugins found");
+    free(err);
+    err = NULL;
+
+    size_t n = 0;
+    char *errors = NULL;
+    tally_plugin **all = tally_plugin_list(&path, &n, &errors);
+    int has_csv = 0, has_md = 0, has_xlsx = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(all[i]->name, "csv") == 0) has_csv = 1;
+        if (strcmp(all[i]->name, "markdown") == 0) has_md = 1;
+        if (strcmp(all[i]->name, "xlsx") == 0) has_xlsx = 1;
+        tally_plugin_free(all[i]);
+    }
+    free(all);
+    CHECK(has_csv && has_md && has_xlsx, "the listing has csv, markdown and xlsx");
+    CHECK_CONTAINS(errors, "badabi", "the listing reports unusable plugins");
+    free(errors);
+
+    pl = tally_plugin_for_file(&path, "data/x.CSV", TALLY_PLUGIN_INPUT, &err);
+    CHECK(pl && strcmp(pl->name, "csv") == 0, "input plugin by file ending (case-insensitive)");
+    tally_plugin_free(pl);
+    pl = tally_plugin_for_file(&path, "data/x.parquet", TALLY_PLUGIN_INPUT, &err);
+    CHECK(pl == NULL, "no plugin for an unknown ending");
+    CHECK_CONTAINS(err, "no input plugin reads files ending in '.parquet'", "unknown ending message");
+    free(err);
+
+    tally_plugin_path_free(&path);
+    free(testdir);
+    free(plugdir);
+    CHECK_DONE();
+}

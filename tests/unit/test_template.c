@@ -1,0 +1,226 @@
+/* test_template.c: the template engine: values, tables, conditionals, loops, includes and every error message. */
+#include "check.h"
+#include "result.h"
+#include "host.h"
+#include "../../plugins/common/template.c"
+#include "../../plugins/common/md_render.c"
+#include "../data/md/fixture.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+static tally_report *rep;
+
+/* A block renderer that shows which table it was asked for. */
+static void stub_table(const tally_host *h, const tally_report *r, tpl_buf *out, const tally_table *t)
+{
+    (void)r;
+    tpl_buf_printf(out, "[table %s]\n", h->tab_id(t));
+}
+
+static void stub_chart(const tally_host *h, const tally_report *r, tpl_buf *out, const tally_table *t)
+{
+    (void)r;
+    if (h->tab_chart_kind(t) != TALLY_CHART_NONE) tpl_buf_printf(out, "[chart %s]\n", h->tab_id(t));
+}
+
+static tpl_env env(void)
+{
+    tpl_env e = {tally_host_get(), rep, 1, stub_table, stub_chart, md_escape};
+    return e;
+}
+
+/* Renders `text` as template "t.md"; returns the output or "ERROR: message" (new string). */
+static char *render(const char *text)
+{
+    tpl_env e = env();
+    char *err = NULL;
+    char *out = tpl_render_string(&e, "templates/x.md", text, &err);
+    if (out) return out;
+    tpl_buf b = {0};
+    tpl_buf_printf(&b, "ERROR: %s", err ? err : "(none)");
+    free(err);
+    return tpl_buf_take(&b);
+}
+
+#define RENDERS(text, want, what)        \
+    do {                                 \
+        char *got_ = render(text);       \
+        CHECK_STR(got_, want, what);     \
+        free(got_);                      \
+    } while (0)
+
+static void test_values(void)
+{
+    RENDERS("{{ n_chinese }} of {{ n_total }} cities ({{ pct_chinese }})",
+            "12 of 46 cities (26.1%)", "named values fill in their formatted text");
+    RENDERS("{{report.title}}: {{ report.date }}", "German cities and their Chinese partners: 2021-01-01",
+            "report meta fields");
+    RENDERS("x{{ report.author }}y", "xy", "an unset meta field is empty");
+    RENDERS("City: {{ city }}", "City: Köln \\*am Rhein\\*", "inserted text is escaped for Markdown");
+    RENDERS("{{ heading 1 }} A\n{{ heading 3 }} B", "# A\n### B", "heading N");
+    RENDERS("{{ tr \"Base\" }}", "Base", "tr gives UI text in the report language");
+}
+
+static void test_errors(void)
+{
+    RENDERS("line 1\n\n{{ n_chinse }}", "ERROR: templates/x.md:3: unknown value 'n_chinse' (did you mean 'n_chinese'?)",
+            "an unknown value names template:line and the closest name");
+    char *got = render("a\n{{ qqqqqqqqqq }}");
+    CHECK_CONTAINS(got, "ERROR: templates/x.md:2: unknown value 'qqqqqqqqqq'; known: ", "no close name: the known values are listed");
+    free(got);
+    got = render("{% if report.title %}\n{{ foo bar }}\n{% endif %}");
+    CHECK_CONTAINS(got, "ERROR: templates/x.md:2: unknown placeholder {{ foo bar }}", "an unknown placeholder names template:line");
+    free(got);
+    RENDERS("{{ report.titel }}", "ERROR: templates/x.md:1: unknown field 'report.titel' (did you mean 'report.title'?)",
+            "an unknown report field");
+    RENDERS("\n{{ table \"freq_qq\" }}", "ERROR: templates/x.md:2: unknown table 'freq_qq' (did you mean 'freq_q1'?)",
+            "an unknown table id");
+    RENDERS("{% if zero %}\n{{ typo_value }}\n{% endif %}", "ERROR: templates/x.md:2: unknown value 'typo_value'; known: n_total, n_chinese, pct_chinese, zero, empty_text, city",
+            "errors in a branch not taken are still reported");
+    RENDERS("a\n{% if zero %}\nb\n", "ERROR: templates/x.md:2: {% if %} is never closed", "an unclosed if");
+    RENDERS("a\n{% endfor %}\n", "ERROR: templates/x.md:2: {% endfor %} without a matching opening tag", "a stray endfor");
+    RENDERS("{% for t in tables %}\n{% endif %}", "ERROR: templates/x.md:2: {% endif %} inside {% for %} (line 1); expected {% endfor %}",
+            "a mismatched closing tag");
+    RENDERS("{% for t in rows %}{% endfor %}", "ERROR: templates/x.md:1: expected {% for NAME in tables %}, got {% for t in rows %}",
+            "a for loop over something else");
+    RENDERS("{% frobnicate %}", "ERROR: templates/x.md:1: unknown tag {% frobnicate %} (tags: if, else, endif, for, endfor, include)",
+            "an unknown tag");
+    RENDERS("x {{ n_total", "ERROR: templates/x.md:1: '{{' is never closed with '}}'", "an unclosed placeholder");
+    RENDERS("{% for t in tables %}{{ t }}{% endfor %}",
+            "ERROR: templates/x.md:1: 't' is a table: write {{ table t }} or {{ t.title }}", "a bare loop variable");
+    RENDERS("{% for t in tables %}{{ t.titel }}{% endfor %}",
+            "ERROR: templates/x.md:1: unknown field 't.titel' (did you mean 't.title'?)", "an unknown table field");
+}
+
+static void test_conditionals(void)
+{
+    RENDERS("{% if n_total %}yes{% else %}no{% endif %}", "yes", "a non-zero number is true");
+    RENDERS("{% if zero %}yes{% else %}no{% endif %}", "no", "zero is false");
+    RENDERS("{% if empty_text %}yes{% else %}no{% endif %}", "no", "empty text is false");
+    RENDERS("{% if not zero %}yes{% endif %}", "yes", "if not");
+    RENDERS("{% if maybe_missing %}{{ maybe_missing }}{% else %}none{% endif %}", "none",
+            "a missing value is false and may be used inside its own if");
+    RENDERS("{% if report.subtitle %}S{% endif %}{% if report.title %}T{% endif %}", "T", "meta fields in conditions");
+    RENDERS("a\n{% if n_total %}\nb\n{% endif %}\nc\n", "a\nb\nc\n", "a tag alone on its line leaves no blank line");
+    RENDERS("a\n  {% if zero %}\nb\n  {% endif %}\nc\n", "a\nc\n", "indented tags alone on a line vanish too");
+    RENDERS("a\n{{ chart \"empty\" }}\nb\n", "a\nb\n", "a placeholder alone on its line that renders nothing takes its line");
+}
+
+static void test_loops(void)
+{
+    RENDERS("{% for t in tables %}{{ t.number }}. {{ t.id }}\n{% endfor %}",
+            "1. freq\\_q1\n2. hostile\n3. crosstab\\_q2\\_region\n4. trend\n5. empty\n", "a loop over tables in order");
+    RENDERS("{% for t in tables %}{% if t.question %}{{ t.question }}|{% endif %}{% endfor %}",
+            "Does your city have a partner city in China?|", "fields in conditions");
+    RENDERS("{% for t in tables %}\n{{ table t }}\n{% endfor %}",
+            "[table freq_q1]\n\n[table hostile]\n\n[table crosstab_q2_region]\n\n[table trend]\n\n[table empty]\n\n",
+            "{{ table t }} inside a loop");
+    RENDERS("{{ table \"trend\" }}{{ chart \"trend\" }}{{ chart \"empty\" }}", "[table trend]\n[chart trend]\n", "table and chart by id");
+    char *got = render("{{ tables }}");
+    CHECK(got && !strncmp(got, "## Q1 Partner city in China\n\nDoes your city have a partner city in China?\n\n[table freq_q1]\n\n[chart freq_q1]\n\n## Labels", 110),
+          "{{ tables }}: heading, question, table and chart of each table");
+    free(got);
+    tpl_env e = env();
+    e.chart = NULL;
+    char *err = NULL;
+    char *out = tpl_render_string(&e, "x.md", "{{ chart \"trend\" }}x", &err);
+    CHECK_STR(out, "x", "charts off: {{ chart }} renders nothing");
+    free(out);
+    free(err);
+}
+
+static void test_includes(void)
+{
+    char dir[] = "/tmp/tally-tpl-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "a scratch folder");
+    char a[256], b[256], c[256], sub[256];
+    snprintf(sub, sizeof sub, "%s/parts", dir);
+    mkdir(sub, 0700);
+    snprintf(a, sizeof a, "%s/main.md", dir);
+    snprintf(b, sizeof b, "%s/parts/intro.md", dir);
+    snprintf(c, sizeof c, "%s/parts/loop.md", dir);
+    fixture_spit(a, "start\n{% include \"parts/intro.md\" %}\nend\n");
+    fixture_spit(b, "{{ n_total }} cities\n");
+    tpl_env e = env();
+    char *err = NULL;
+    char *out = tpl_render_file(&e, a, &err);
+    CHECK_STR(out, "start\n46 cities\nend\n", "include is relative to the including template");
+    free(out);
+    free(err);
+    fixture_spit(b, "intro\n\n{% include \"loop.md\" %}\n");
+    fixture_spit(c, "x\n{% include \"../main.md\" %}\n");
+    out = tpl_render_file(&e, a, &err);
+    char want[2048];
+    snprintf(want, sizeof want, "%s:2: include cycle: %s -> %s -> %s -> %s/parts/../main.md", c, a, b, c, dir);
+    CHECK(out == NULL, "an include cycle is an error");
+    CHECK_STR(err, want, "the cycle message names template:line and the chain");
+    free(out);
+    free(err);
+    fixture_spit(b, "{{ n_totl }}\n");
+    out = tpl_render_file(&e, a, &err);
+    snprintf(want, sizeof want, "%s:1: unknown value 'n_totl' (did you mean 'n_total'?)", b);
+    CHECK_STR(err, want, "errors in an included file name that file and line");
+    free(out);
+    free(err);
+    fixture_spit(a, "{% include \"nope.md\" %}");
+    out = tpl_render_file(&e, a, &err);
+    CHECK_CONTAINS(err, ":1: cannot read included template", "a missing include");
+    free(out);
+    free(err);
+    out = tpl_render_file(&e, "/nonexistent/t.md", &err);
+    CHECK_STR(err, "cannot read template '/nonexistent/t.md': No such file or directory", "a missing template");
+    free(out);
+    free(err);
+    unlink(a), unlink(b), unlink(c), rmdir(sub), rmdir(dir);
+}
+
+static void test_default(void)
+{
+    char *file = fixture_slurp("templates/default.md");
+    CHECK(file && !strcmp(file, tpl_default_text), "the built-in default template equals templates/default.md");
+    free(file);
+    tpl_env e = env();
+    char *err = NULL;
+    char *out = tpl_render_file(&e, NULL, &err);
+    CHECK(out && !strncmp(out, "# German cities and their Chinese partners\n\nData source: responses.csv\n\nDate: 2021-01-01\n\n## Q1", 95),
+          "the default template starts with title, source and date");
+    CHECK_CONTAINS(out, "[table empty]\n", "the default template lists every table");
+    free(out);
+    free(err);
+}
+
+static void test_escape(void)
+{
+    tpl_buf b = {0};
+    md_escape(&b, "- item");
+    CHECK_STR(b.data, "\\- item", "a leading list marker is escaped at a line start");
+    b.len = 0;
+    md_escape(&b, "12. twelve");
+    CHECK_STR(b.data, "12\\. twelve", "an ordered-list marker is escaped at a line start");
+    b.len = 0;
+    md_escape(&b, "    code?");
+    CHECK_STR(b.data, "code?", "leading blanks cannot start a code block");
+    b.len = 0;
+    tpl_buf_puts(&b, "x ");
+    md_escape(&b, "- 1. mid");
+    CHECK_STR(b.data, "x - 1. mid", "no line-start escapes mid-line");
+    b.len = 0;
+    md_escape_cell(&b, "a|b\\c*d_e`f<g>h[i]j~k$l#m&amp;n & o\x01p\nq");
+    CHECK_STR(b.data, "a\\|b\\\\c\\*d\\_e\\`f\\<g\\>h\\[i\\]j\\~k\\$l\\#m\\&amp;n & op q", "every interpreted character in a cell");
+    tpl_buf_free(&b);
+}
+
+int main(void)
+{
+    rep = fixture_report();
+    test_values();
+    test_errors();
+    test_conditionals();
+    test_loops();
+    test_includes();
+    test_default();
+    test_escape();
+    tally_report_free(rep);
+    CHECK_DONE();
+}
