@@ -51,7 +51,11 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
 HEADERS := $(wildcard core/*.h core/include/tally/*.h plugins/common/*.h)
 
-.PHONY: all deps test-deps report test install clean bench check-asan check-valgrind fuzz
+# Targets kept in their own files: mk/bench.mk (make bench), mk/hardening.mk
+# (make check-asan, check-valgrind, fuzz).
+-include $(wildcard mk/*.mk)
+
+.PHONY: all deps test-deps report test install clean
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/tally $(PLUGIN_SOS)
@@ -118,7 +122,7 @@ endef
 $(foreach d,$(TEST_PLUGIN_DIRS),$(eval $(call test_plugin_rule,$(d))))
 
 # ---- tools (sample and benchmark generators) ----------------------------------------
-$(BUILD)/tools/%: tools/%.c $(HEADERS) | deps
+$(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps
 	@mkdir -p $(BUILD)/tools
 	$(CC) $(CFLAGS_BASE) -o $@ $< $(LDFLAGS_BASE) $(READSTAT_LIBS) -lm
 

@@ -117,16 +117,15 @@ static void check_pending(lua_State *L)
 {
     cb_state *cb = cb_get(L);
     if (cb->pending_line)
-        cb_fail(L, cb->pending_line, "%s '%s' has no { ... } block after it", cb->pending_what, cb->pending_name);
+        cb_fail(L, cb->pending_line, "%s has no { ... } block after it", cb->pending_what);
 }
 
-static void set_pending(lua_State *L, const char *what, const char *name, int line)
+static void set_pending(lua_State *L, const char *what, int line)
 {
     cb_state *cb = cb_get(L);
     check_pending(L);
     cb->pending_line = line;
     snprintf(cb->pending_what, sizeof cb->pending_what, "%s", what);
-    snprintf(cb->pending_name, sizeof cb->pending_name, "%s", name);
 }
 
 /* ---- variable / variables -------------------------------------------------------------- */
@@ -175,7 +174,7 @@ static int declare_variables(lua_State *L, int many)
         lua_rawseti(L, -2, 1);
         lua_replace(L, 1);
     }
-    set_pending(L, many ? "variables" : "variable", what, line);
+    set_pending(L, what, line);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, 1);
     lua_pushinteger(L, line);
@@ -210,7 +209,9 @@ static int l_mrset(lua_State *L)
     int line = caller_line(L);
     if (lua_type(L, 1) != LUA_TSTRING || !*lua_tostring(L, 1))
         return cb_fail(L, line, "mrset: expected a name, as mrset \"areas\" { ... }");
-    set_pending(L, "mrset", lua_tostring(L, 1), line);
+    char what[160];
+    snprintf(what, sizeof what, "mrset '%s'", lua_tostring(L, 1));
+    set_pending(L, what, line);
     lua_pushvalue(L, lua_upvalueindex(1));
     lua_pushvalue(L, 1);
     lua_pushinteger(L, line);
@@ -238,8 +239,9 @@ static int l_weight(lua_State *L)
 
 static void step_hook(lua_State *L, lua_Debug *ar)
 {
-    (void)ar;
-    luaL_error(L, "the codebook runs too long (an endless loop?)");
+    lua_getinfo(L, "l", ar); /* the hooked function is the running Lua code */
+    lua_getfield(L, LUA_REGISTRYINDEX, "tally.codebook.path");
+    luaL_error(L, "%s:%d: the codebook runs too long (an endless loop?)", lua_tostring(L, -1), ar->currentline);
 }
 
 static char *read_file(const char *path, size_t *len, char **err)
@@ -281,8 +283,7 @@ static int run_codebook(lua_State *L)
     lua_setupvalue(L, -2, 1);
     lua_call(L, 0, 0);
     if (cb->pending_line) { /* a declaration left without its block at the end */
-        lua_pushfstring(L, "%s:%d: %s '%s' has no { ... } block after it", cb->path, cb->pending_line,
-                        cb->pending_what, cb->pending_name);
+        lua_pushfstring(L, "%s:%d: %s has no { ... } block after it", cb->path, cb->pending_line, cb->pending_what);
         return lua_error(L);
     }
     return 0;
@@ -307,6 +308,8 @@ int tally_codebook_apply(const char *path, tally_dataset *ds, const char *langua
         *err = xasprintf("%s: out of memory", path);
         return -1;
     }
+    lua_pushstring(L, path);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tally.codebook.path");
     lua_sethook(L, step_hook, LUA_MASKCOUNT, CB_MAX_STEPS);
     lua_pushcfunction(L, run_codebook);
     lua_pushlightuserdata(L, &cb);

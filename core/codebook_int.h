@@ -14,8 +14,7 @@ typedef struct cb_state {
     char *text;
     size_t len;
     int pending_line;      /* a `variable "x"` still waiting for its { ... } */
-    char pending_what[32];
-    char pending_name[160];
+    char pending_what[200]; /* "variable 'x'" */
 } cb_state;
 
 cb_state *cb_get(lua_State *L);

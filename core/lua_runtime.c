@@ -500,8 +500,8 @@ char *tally_runtime_find_stage(const tally_config *cfg, const tally_block *b, ch
         exe[len] = '\0';
         char *d = path_dirname(exe);
         dirs = xrealloc(dirs, (n + 2) * sizeof *dirs);
-        dirs[n++] = xasprintf("%s/stages", d);            /* a build folder with staged files */
-        dirs[n++] = xasprintf("%s/../plugins/stages", d); /* the source tree: build/tally */
+        dirs[n++] = xasprintf("%s/../plugins/stages", d);     /* the source tree: build/tally */
+        dirs[n++] = xasprintf("%s/../share/tally/stages", d); /* an install, wherever its prefix */
         free(d);
     }
     dirs = xrealloc(dirs, (n + 1) * sizeof *dirs);

@@ -51,7 +51,10 @@ void tally_plugin_path_init(tally_plugin_path *p, const char *const *config_dirs
     }
     char *dir = exe_dir();
     if (dir) {
-        char *next = path_join(dir, "plugins");
+        char *next = path_join(dir, "plugins"); /* the build folder: build/tally, build/plugins */
+        path_add(p, next);
+        free(next);
+        next = path_join(dir, "../lib/tally/plugins"); /* an install, wherever its prefix */
         path_add(p, next);
         free(next);
         free(dir);

@@ -350,6 +350,8 @@ static const char *const tr_de[][2] = {
     {"Columns not tested: base below", "Nicht getestete Spalten: Basis unter"},
     {"Free-text variables not tabulated", "Nicht tabellierte Freitextvariablen"},
     {"Cases", "Fälle"},
+    {"Author", "Autor"},
+    {"Subtitle", "Untertitel"},
     {"Std. deviation", "Standardabweichung"},
 };
 

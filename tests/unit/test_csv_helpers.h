@@ -100,19 +100,19 @@ static char *csv_tmpfile(const char *data, size_t len)
     return path;
 }
 
-static const char *cell_str(const tally_dataset *ds, const char *col, size_t row)
+static inline const char *cell_str(const tally_dataset *ds, const char *col, size_t row)
 {
     int c = tally_dataset_find(ds, col);
     return c < 0 ? "(no column)" : tally_column_string(ds->cols[c], row);
 }
 
-static double cell_num(const tally_dataset *ds, const char *col, size_t row)
+static inline double cell_num(const tally_dataset *ds, const char *col, size_t row)
 {
     int c = tally_dataset_find(ds, col);
     return c < 0 || ds->cols[c]->type != TALLY_NUMERIC || row >= ds->nrows ? -999999 : ds->cols[c]->num[row];
 }
 
-static int col_type(const tally_dataset *ds, const char *col)
+static inline int col_type(const tally_dataset *ds, const char *col)
 {
     int c = tally_dataset_find(ds, col);
     return c < 0 ? 0 : (int)ds->cols[c]->type;

@@ -130,6 +130,7 @@ int csv_looks_binary(const char *p, size_t n, size_t *where)
         }
     }
     *where = first;
-    /* Text exports hold no control bytes; a few may be damage, many mean binary. */
-    return ctrl > 0 && ctrl * 16 > sample;
+    /* Text exports hold no control bytes; a few may be damage (reported later with
+     * their line), many mean binary. */
+    return (ctrl >= 8 || ctrl == sample) && ctrl * 16 > sample;
 }

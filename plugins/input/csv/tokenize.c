@@ -186,7 +186,7 @@ static inline void run_chunk(csv_chunk *c, const int fill)
                     int numeric = !esc && (is_missing(cfg, q, n) || quick_is_number(q, n, dec));
                     if (!numeric) {
                         if (forced[nf] == TALLY_NUMERIC) {
-                            set_error(c, CSV_ERR_NOT_NUMBER, fline, nf + 1, 0, 0, fs, len);
+                            set_error(c, CSV_ERR_NOT_NUMBER, fline, nf + 1, 0, 0, q, n);
                             free(pend);
                             return;
                         }
