@@ -137,7 +137,7 @@ tally_dataset *tally_data_recode(const tally_dataset *ds, const tally_recode_spe
             s = tally_column_string(src, r);
             while (k < sp->nrules && !rule_matches_text(&sp->rules[k], src, s)) k++;
         } else {
-            v = src->num[r];
+            v = tally_col_num(src, r);
             while (k < sp->nrules && !rule_matches(&sp->rules[k], src, v)) k++;
         }
         if (k < sp->nrules) out = sp->rules[k].to;
@@ -180,7 +180,7 @@ static _Thread_local const sort_ctx *sorting;
 static int cmp_cell(const tally_column *c, size_t a, size_t b)
 {
     if (c->type == TALLY_STRING) return strcmp(tally_column_string(c, a), tally_column_string(c, b));
-    double x = c->num[a], y = c->num[b];
+    double x = tally_col_num(c, a), y = tally_col_num(c, b);
     if (x != x || y != y) return (x == x) - (y == y); /* missing sorts first */
     return (x > y) - (x < y);
 }
@@ -210,7 +210,7 @@ static int cmp_size(const void *pa, const void *pb)
 static int key_missing(const tally_column *c, size_t r)
 {
     if (c->type == TALLY_STRING) return !*tally_column_string(c, r);
-    return c->num[r] != c->num[r];
+    return tally_col_num(c, r) != tally_col_num(c, r);
 }
 
 static void key_text(sbuf *b, const tally_column *const *keys, size_t nkeys, size_t r)
@@ -218,7 +218,7 @@ static void key_text(sbuf *b, const tally_column *const *keys, size_t nkeys, siz
     for (size_t k = 0; k < nkeys; k++) {
         if (k) sbuf_puts(b, ", ");
         if (keys[k]->type == TALLY_STRING) sbuf_puts(b, tally_column_string(keys[k], r));
-        else sbuf_printf(b, "%.15g", keys[k]->num[r]);
+        else sbuf_printf(b, "%.15g", tally_col_num(keys[k], r));
     }
 }
 
@@ -303,7 +303,7 @@ void tally_dedupe_result_free(tally_dedupe_result *r)
 static int cmp_across(const tally_column *a, size_t ra, const tally_column *b, size_t rb)
 {
     if (a->type == TALLY_STRING) return strcmp(tally_column_string(a, ra), tally_column_string(b, rb));
-    double x = a->num[ra], y = b->num[rb];
+    double x = tally_col_num(a, ra), y = tally_col_num(b, rb);
     return (x > y) - (x < y);
 }
 
@@ -402,7 +402,7 @@ tally_dataset *tally_data_join(const tally_dataset *ds, const tally_dataset *oth
                 const char *s = tally_column_string(from, (size_t)match[i]);
                 tally_column_set_string(col, r, s, strlen(s));
             } else {
-                col->num[r] = from->num[match[i]];
+                col->num[r] = tally_col_num(from, match[i]);
             }
         }
         tally_dataset_attach_column(out, col);
@@ -454,7 +454,7 @@ int tally_data_count_by(const tally_dataset *ds, const char *var, const char *we
     size_t n = 0;
     for (size_t i = 0; i < ds->nrows; i++) {
         size_t r = tally_row(ds, i);
-        double wt = w ? w->num[r] : 1;
+        double wt = w ? tally_col_num(w, r) : 1;
         if (!(wt > 0)) continue;
         cell *x = &cells[n++];
         x->w = wt;
@@ -464,7 +464,7 @@ int tally_data_count_by(const tally_dataset *ds, const char *var, const char *we
             x->umiss = *x->s && tally_column_is_user_missing_string(c, x->s);
         } else {
             x->s = NULL;
-            x->v = c->num[r];
+            x->v = tally_col_num(c, r);
             x->umiss = tally_column_is_user_missing(c, x->v);
         }
     }

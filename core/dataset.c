@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ void tally_column_unref(tally_column *c)
     free(c->label);
     free(c->format);
     free(c->num);
+    free(c->codes);
+    free(c->levels);
     free(c->str);
     free(c->arena);
     for (size_t i = 0; i < c->nlabels; i++) {
@@ -49,6 +52,7 @@ void tally_column_unref(tally_column *c)
 static int column_resize(tally_column *c, size_t len)
 {
     if (c->type == TALLY_NUMERIC) {
+        tally_column_numbers(c);
         double *n = realloc(c->num, (len ? len : 1) * sizeof *n);
         if (!n) return -1;
         for (size_t i = c->len; i < len; i++) n[i] = NAN;
@@ -357,7 +361,7 @@ static int h_resize(tally_dataset *ds, size_t n) { return tally_dataset_resize(d
 static double *h_numeric_data(tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
-    return (c && c->type == TALLY_NUMERIC && !ds->sel) ? c->num : NULL;
+    return (c && c->type == TALLY_NUMERIC && !ds->sel) ? tally_column_numbers(c) : NULL;
 }
 static void h_set_label(tally_dataset *ds, int col, const char *label)
 {
@@ -438,7 +442,7 @@ static double h_number(const tally_dataset *ds, int col, size_t row)
 {
     tally_column *c = col_at(ds, col);
     if (!c || c->type != TALLY_NUMERIC || row >= ds->nrows) return NAN;
-    return c->num[tally_row(ds, row)];
+    return tally_col_num(c, tally_row(ds, row));
 }
 static const char *h_string(const tally_dataset *ds, int col, size_t row)
 {
@@ -472,4 +476,122 @@ void tally_dataset_fill_host(tally_host *h)
     h->var_type = h_var_type;
     h->ds_number = h_number;
     h->ds_string = h_string;
+}
+
+/* ---- compact storage ------------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+int tally_column_compact(tally_column *c)
+{
+    if (c->type != TALLY_NUMERIC || c->codes || !c->num) return 0;
+    const double *v = c->num;
+    /* Small whole numbers (the usual survey codes) are counted in a table; any
+     * other value goes to a short list. More than 254 distinct: not compact. */
+    uint8_t small[256] = {0};
+    double other[TALLY_MAX_LEVELS];
+    unsigned nsmall = 0, nother = 0;
+    for (size_t i = 0; i < c->len; i++) {
+        double x = v[i];
+        if (x != x) continue;
+        if (x >= 0 && x < 256 && x == (double)(int)x) {
+            if (!small[(int)x]) {
+                small[(int)x] = 1;
+                if (++nsmall + nother > TALLY_MAX_LEVELS) return 0;
+            }
+            continue;
+        }
+        unsigned k = 0;
+        while (k < nother && other[k] != x) k++;
+        if (k == nother) {
+            if (nsmall + nother + 1 > TALLY_MAX_LEVELS) return 0;
+            other[nother++] = x;
+        }
+    }
+    unsigned n = 0;
+    double *levels = xmalloc((nsmall + nother + 1) * sizeof *levels);
+    for (int k = 0; k < 256; k++)
+        if (small[k]) levels[n++] = k;
+    for (unsigned k = 0; k < nother; k++) levels[n++] = other[k];
+    qsort(levels, n, sizeof *levels, cmp_double);
+    uint8_t code_of_small[256];
+    for (unsigned k = 0; k < n; k++)
+        if (levels[k] >= 0 && levels[k] < 256 && levels[k] == (double)(int)levels[k]) code_of_small[(int)levels[k]] = (uint8_t)k;
+    uint8_t *codes = xmalloc(c->len ? c->len : 1);
+    for (size_t i = 0; i < c->len; i++) {
+        double x = v[i];
+        if (x != x) {
+            codes[i] = TALLY_CODE_SYSMIS;
+        } else if (x >= 0 && x < 256 && x == (double)(int)x) {
+            codes[i] = code_of_small[(int)x];
+        } else {
+            unsigned lo = 0, hi = n; /* binary search in the sorted levels */
+            while (lo + 1 < hi) {
+                unsigned mid = (lo + hi) / 2;
+                if (levels[mid] <= x) lo = mid;
+                else hi = mid;
+            }
+            codes[i] = (uint8_t)lo;
+        }
+    }
+    free(c->num);
+    c->num = NULL;
+    c->codes = codes;
+    c->levels = levels;
+    c->nlevels = n;
+    return 1;
+}
+
+double *tally_column_numbers(tally_column *c)
+{
+    if (c->type != TALLY_NUMERIC) return NULL;
+    if (c->codes) {
+        double *num = xmalloc((c->len ? c->len : 1) * sizeof *num);
+        for (size_t i = 0; i < c->len; i++) num[i] = tally_col_num(c, i);
+        free(c->codes);
+        free(c->levels);
+        c->codes = NULL;
+        c->levels = NULL;
+        c->nlevels = 0;
+        c->num = num;
+    }
+    return c->num;
+}
+
+typedef struct compact_job {
+    tally_dataset *ds;
+    size_t next, step;
+} compact_job;
+
+static void *compact_worker(void *arg)
+{
+    compact_job *j = arg;
+    for (size_t i = j->next; i < j->ds->ncols; i += j->step)
+        if ((int)i != j->ds->weight) tally_column_compact(j->ds->cols[i]);
+    return NULL;
+}
+
+void tally_dataset_compact(tally_dataset *ds, int threads)
+{
+    if (threads < 1) threads = 1;
+    if (threads > 8) threads = 8;
+    if (ds->phys_len < 100000) threads = 1; /* threads cost more than they save on small data */
+    pthread_t tid[8];
+    compact_job jobs[8];
+    int started[8] = {0};
+    for (int t = 0; t < threads; t++) {
+        jobs[t].ds = ds;
+        jobs[t].next = (size_t)t;
+        jobs[t].step = (size_t)threads;
+        if (t > 0) started[t] = pthread_create(&tid[t], NULL, compact_worker, &jobs[t]) == 0;
+    }
+    compact_worker(&jobs[0]);
+    for (int t = 1; t < threads; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        else compact_worker(&jobs[t]); /* no thread: do its share here */
+    }
 }

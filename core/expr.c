@@ -632,7 +632,7 @@ static void read_var(const node *nd, const span *s, double *out, int clean)
 {
     const tally_column *c = nd->col;
     const tally_dataset *ds = s->ds;
-    if (ds->sel) for (size_t i = 0; i < s->n; i++) out[i] = c->num[ds->sel[s->start + i]];
+    if (ds->sel || !c->num) for (size_t i = 0; i < s->n; i++) out[i] = tally_col_num(c, tally_row(ds, s->start + i));
     else memcpy(out, c->num + s->start, s->n * sizeof *out);
     if (clean && (c->nmissing || c->has_range))
         for (size_t i = 0; i < s->n; i++)

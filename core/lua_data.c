@@ -457,7 +457,7 @@ static int l_value(lua_State *L)
         return luaL_error(L, "row %d is out of range (dataset '%s' has %d rows)", (int)row, ds->name, (int)ds->nrows);
     size_t r = tally_row(ds, (size_t)row - 1);
     if (c->type == TALLY_STRING) lua_pushstring(L, tally_column_string(c, r));
-    else push_number_or_nil(L, c->num[r]);
+    else push_number_or_nil(L, tally_col_num(c, r));
     return 1;
 }
 

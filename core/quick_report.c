@@ -70,6 +70,7 @@ tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const
         *code = TALLY_EXIT_CONFIG;
     }
     free(cb);
+    if (ds) tally_dataset_compact(ds, 2);
 out:
     free(what);
     tally_options_free(o);

@@ -281,6 +281,7 @@ static int read_inputs(run *r)
             }
             ds->weight = col;
         }
+        tally_dataset_compact(ds, 2); /* categorical columns to one byte a cell */
         sbuf_printf(&sources, "%s%s", sources.len ? "; " : "", ds->source ? ds->source : b->name);
         step(r, "read input '%s': %zu rows, %zu variables", b->name, ds->nrows, ds->ncols);
         tally_runtime_add_dataset(r->rt, b->name, ds);

@@ -134,15 +134,56 @@ size_t stats_catmap_slot_string(stats_catmap *m, const char *s)
 size_t stats_catmap_slot(stats_catmap *m, size_t phys)
 {
     if (m->col->type == TALLY_STRING) return stats_catmap_slot_string(m, tally_column_string(m->col, phys));
-    return stats_catmap_slot_code(m, m->col->num[phys]);
+    return stats_catmap_slot_code(m, tally_col_num(m->col, phys));
 }
 
 /* Numeric columns: codes 0..STATS_SMALL-1 go to local tables; four banks, one per
  * row modulo 4, keep consecutive rows from waiting on the same sum. */
 #define STATS_SMALL 256
 
+/* Compact columns: one byte a cell indexes the column's levels directly. */
+static void count_codes(stats_catmap *m, const tally_dataset *ds, const double *wts)
+{
+    const tally_column *c = m->col;
+    const uint8_t *codes = c->codes;
+    double w_by[256] = {0}, n_by[256] = {0};
+    const uint32_t *sel = ds->sel;
+    if (!wts && !sel) {
+        /* the common case, unweighted over all rows: four banks of counters */
+        uint32_t (*bank)[256] = xcalloc(4, sizeof *bank);
+        size_t i = 0, n = ds->nrows;
+        for (; i + 4 <= n; i += 4) {
+            bank[0][codes[i]]++;
+            bank[1][codes[i + 1]]++;
+            bank[2][codes[i + 2]]++;
+            bank[3][codes[i + 3]]++;
+        }
+        for (; i < n; i++) bank[0][codes[i]]++;
+        for (int k = 0; k < 256; k++) n_by[k] = w_by[k] = (double)bank[0][k] + bank[1][k] + bank[2][k] + bank[3][k];
+        free(bank);
+    } else {
+        for (size_t i = 0; i < ds->nrows; i++) {
+            size_t r = sel ? sel[i] : i;
+            double w = wts ? wts[r] : 1.0;
+            if (!(w > 0)) continue;
+            w_by[codes[r]] += w;
+            n_by[codes[r]] += 1;
+        }
+    }
+    for (int k = 0; k < 256; k++) {
+        if (n_by[k] == 0) continue;
+        size_t s = stats_catmap_slot_code(m, k == TALLY_CODE_SYSMIS ? NAN : c->levels[k]);
+        m->cats[s].w += w_by[k];
+        m->cats[s].n += n_by[k];
+    }
+}
+
 static void count_numeric(stats_catmap *m, const tally_dataset *ds, const double *wts)
 {
+    if (m->col->codes) {
+        count_codes(m, ds, wts);
+        return;
+    }
     const double *num = m->col->num;
     double (*bw)[STATS_SMALL] = xcalloc(4, sizeof *bw);
     double (*bn)[STATS_SMALL] = xcalloc(4, sizeof *bn);
@@ -250,8 +291,10 @@ const double *stats_weights(const tally_dataset *ds, const tally_stats_opts *o)
 {
     if (o && !o->weighted) return NULL;
     if (ds->weight < 0 || (size_t)ds->weight >= ds->ncols) return NULL;
-    const tally_column *c = ds->cols[ds->weight];
-    return c->type == TALLY_NUMERIC ? c->num : NULL;
+    /* Weights are read as a plain array; a compact weight column (weights that
+     * take few values) is widened back to doubles once. */
+    tally_column *c = ds->cols[ds->weight];
+    return c->type == TALLY_NUMERIC ? tally_column_numbers(c) : NULL;
 }
 
 int stats_valid_number(const tally_column *c, double v)

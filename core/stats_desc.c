@@ -110,7 +110,7 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
         double W = 0, sum = 0;
         for (size_t i = 0; i < ds->nrows; i++) {
             size_t r = tally_row(ds, i);
-            double w = stats_w(wts, r), v = c->num[r];
+            double w = stats_w(wts, r), v = tally_col_num(c, r);
             if (!(w > 0) || !stats_valid_number(c, v)) continue;
             a[n++] = (vw){v, w};
             W += w;

@@ -35,7 +35,7 @@ static double *scale_codes(const tally_dataset *ds, const int *cols, size_t ncol
     for (size_t k = 0; k < ncols; k++) {
         const tally_column *c = ds->cols[cols[k]];
         for (size_t i = 0; i < ds->nrows; i++) {
-            double v = c->num[tally_row(ds, i)];
+            double v = tally_col_num(c, tally_row(ds, i));
             if (stats_valid_number(c, v)) stats_catmap_slot_code(&m, v);
         }
     }

@@ -39,7 +39,7 @@ static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, con
         int any = 0;
         for (size_t k = 0; k < set->ncols; k++) {
             const tally_column *c = ds->cols[set->cols[k]];
-            if (c->num[r] == set->counted) {
+            if (tally_col_num(c, r) == set->counted) {
                 out->w[k] += w;
                 out->un[k] += 1;
                 out->responses += w;
@@ -75,7 +75,7 @@ static void count_categories(const tally_dataset *ds, const tally_mrset *set, co
                 if (!*v || tally_column_is_user_missing_string(c, v)) continue;
                 s = stats_catmap_slot_string(&m, v);
             } else {
-                double v = c->num[r];
+                double v = tally_col_num(c, r);
                 if (!stats_valid_number(c, v)) continue;
                 s = stats_catmap_slot_code(&m, v);
             }

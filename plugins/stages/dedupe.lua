@@ -6,12 +6,14 @@ local o = tally.options {
   order   = { type = "string", help = "variable that orders rows within a key (e.g. \"submitted\"); default: file order" },
   into    = { type = "string", help = "name of the resulting dataset (default: replaces `dataset`)" },
   value   = { type = "string", help = "named value that receives the number of dropped rows (default: INTO_duplicates)" },
+  kept    = { type = "string", help = "named value that receives the number of rows kept (default: INTO_n)" },
 }
 local out, dropped, details = tally.dataset(o.dataset):dedupe { key = o.key, keep = o.keep, order = o.order }
 local into = o.into or o.dataset
 tally.set_dataset(into, out)
 local name = o.value or (into .. "_duplicates")
 report.value(name, dropped)
+report.value(o.kept or (into .. "_n"), out:nrows())
 local keys = {}
 for i, d in ipairs(details) do
   if i > 10 then keys[#keys + 1] = "..."; break end

@@ -1,0 +1,110 @@
+# mk/hardening.mk: make check-asan (sanitizer suite), check-valgrind (memcheck e2e), fuzz (libFuzzer) and fuzz replays in make test.
+#
+#   make check-asan        every test of tests/run.sh with clang -fsanitize=address,undefined
+#                          (LeakSanitizer on), built in $(ASAN_BUILD); fails on any report
+#   make check-valgrind    tests/e2e/*.sh with $TALLY run under valgrind memcheck, built in
+#                          $(VG_BUILD); fails on any error or definite leak
+#   make fuzz              builds fuzz/fuzz_*.c with libFuzzer in $(FUZZ_BUILD) and runs each
+#                          for FUZZ_SECONDS (default 60) from its seed corpus fuzz/corpus/NAME/
+#   make fuzz-replay       (part of make test) the same targets without libFuzzer, replaying
+#                          the committed corpora and fuzz/regress/NAME/ crash inputs
+# See fuzz/README.md and docs/limits.md.
+
+.PHONY: check-asan check-valgrind fuzz fuzz-build fuzz-replay
+
+ASAN_BUILD   ?= build-asan
+ASAN_CC      ?= clang
+ASAN_FLAGS   ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+VG_BUILD     ?= build-valgrind
+VG_E2E       ?= $(wildcard tests/e2e/*.sh)
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+
+# Sanitizer reports go to files so that a report from a process whose exit code a
+# test does not check (or expects to be non-zero) still fails the run.
+SAN_LOGS = $(abspath $(ASAN_BUILD))/sanitizer-logs
+SAN_ENV  = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:exitcode=86:log_path=$(SAN_LOGS)/asan:strict_string_checks=1:detect_stack_use_after_return=1 \
+           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86:log_path=$(SAN_LOGS)/ubsan \
+           LSAN_OPTIONS=exitcode=86
+
+check-asan:
+	$(call ensure_pkgs,clang $(TEST_PKGS))
+	@rm -rf $(SAN_LOGS); mkdir -p $(SAN_LOGS)
+	@start=$$(date +%s); \
+	$(SAN_ENV) $(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) CC=$(ASAN_CC) OPT=-O1 SAN="$(ASAN_FLAGS)" test; rc=$$?; \
+	if ls $(SAN_LOGS)/* >/dev/null 2>&1; then \
+	  echo "check-asan: sanitizer reports in $(SAN_LOGS):"; head -n 60 $(SAN_LOGS)/*; rc=1; \
+	fi; \
+	echo "check-asan: $$(( $$(date +%s) - start )) s, $$([ $$rc = 0 ] && echo clean || echo FAILED)"; exit $$rc
+
+# valgrind runs the plain binary (no sanitizer) through a wrapper named by $TALLY;
+# TALLY stays a path relative to the repository root, as the e2e scripts expect.
+VG_LOGS = $(abspath $(VG_BUILD))/valgrind-logs
+check-valgrind:
+	$(call ensure_pkgs,valgrind $(TEST_PKGS))
+	@$(MAKE) --no-print-directory BUILD=$(VG_BUILD) OPT=-O1 SAN= all $(VG_BUILD)/tally-fault $(TEST_PLUGIN_SOS) $(TOOL_BINS)
+	@rm -rf $(VG_LOGS); mkdir -p $(VG_LOGS) $(VG_BUILD)/vg
+	@printf '%s\n' '#!/bin/sh' '# tally under valgrind memcheck (written by mk/hardening.mk)' \
+	  'exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	  --show-leak-kinds=definite --track-origins=no --log-file=$(VG_LOGS)/vg.%p "$(abspath $(VG_BUILD))/tally" "$$@"' \
+	  >$(VG_BUILD)/vg/tally; chmod +x $(VG_BUILD)/vg/tally
+	@start=$$(date +%s); : >$(VG_BUILD)/valgrind.log; \
+	for t in $(VG_E2E); do \
+	  echo "# $$t" | tee -a $(VG_BUILD)/valgrind.log; \
+	  BUILD=$(VG_BUILD) TALLY=$(VG_BUILD)/vg/tally TALLY_PLUGIN_PATH= sh $$t >>$(VG_BUILD)/valgrind.log 2>&1; \
+	done; \
+	grep '^not ok' $(VG_BUILD)/valgrind.log | head -40; \
+	failed=$$(grep -c '^not ok' $(VG_BUILD)/valgrind.log); passed=$$(grep -c '^ok - ' $(VG_BUILD)/valgrind.log); \
+	for f in $(VG_LOGS)/vg.*; do [ -s "$$f" ] && { echo "check-valgrind: report in $$f:"; head -n 40 "$$f"; failed=$$((failed + 1)); }; done; \
+	echo "check-valgrind: $$passed passed, $$failed failed, $$(( $$(date +%s) - start )) s"; [ $$failed = 0 ] && [ $$passed -gt 0 ]
+
+# ---- fuzz targets ------------------------------------------------------------------------
+# fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; FUZZ_NAME_SRCS are the plugin sources it needs.
+FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_INC   := -Iplugins/common -Iplugins/input/csv -Iplugins/output/xlsx -Ifuzz
+FUZZ_csv_SRCS      := $(wildcard plugins/input/csv/*.c)
+FUZZ_template_SRCS := plugins/common/template.c plugins/common/md_render.c
+FUZZ_md_escape_SRCS := plugins/common/template.c plugins/common/md_render.c
+FUZZ_xlsx_sanitize_SRCS := plugins/output/xlsx/sanitize.c
+FUZZ_xlsx_sanitize_LIBS := $(XLSX_LIBS)
+FUZZ_csv_LIBS      := -lpthread
+
+# Replay binaries: built by the project's compiler with its flags, run by make test
+# (tests/e2e/hostile_fuzz_replay.sh) over fuzz/corpus/NAME and fuzz/regress/NAME.
+FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz-replay/fuzz_,$(FUZZ_NAMES))
+test: $(FUZZ_REPLAY_BINS)
+fuzz-replay: $(FUZZ_REPLAY_BINS)
+$(BUILD)/fuzz-replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay_main.c fuzz/fuzz_common.h $(CORE_LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(FUZZ_INC) -o $@ $< fuzz/replay_main.c $(FUZZ_$*_SRCS) $(CORE_LIB) \
+	  $(LDFLAGS_BASE) $(FUZZ_$*_LIBS) $(CORE_LIBS)
+
+# libFuzzer binaries: the core library and plugin sources instrumented for coverage.
+FUZZ_SAN := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+fuzz-build:
+	$(call ensure_pkgs,clang)
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang OPT=-O1 SAN="$(FUZZ_SAN)" \
+	  $(addprefix $(FUZZ_BUILD)/fuzz/fuzz_,$(FUZZ_NAMES))
+
+$(BUILD)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(CORE_LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $(FUZZ_INC) -fsanitize=fuzzer -o $@ $< $(FUZZ_$*_SRCS) $(CORE_LIB) \
+	  $(LDFLAGS_BASE) $(FUZZ_$*_LIBS) $(CORE_LIBS)
+
+# Each target runs FUZZ_SECONDS from a copy of its seed corpus (the committed one
+# stays as it is); a crash input lands in $(FUZZ_BUILD)/findings/NAME/.
+fuzz: fuzz-build
+	@rc=0; for n in $(FUZZ_NAMES); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$n $(FUZZ_BUILD)/findings/$$n; \
+	  cp -n fuzz/corpus/$$n/* $(FUZZ_BUILD)/corpus/$$n/ 2>/dev/null; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(FUZZ_BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2560 \
+	    -max_len=65536 -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/findings/$$n/ $$( [ -f fuzz/dict/$$n.dict ] && echo -dict=fuzz/dict/$$n.dict ) \
+	    $(FUZZ_BUILD)/corpus/$$n fuzz/corpus/$$n >$(FUZZ_BUILD)/fuzz-$$n.log 2>&1 \
+	    || { rc=1; echo "fuzz: $$n FOUND A CRASH (log: $(FUZZ_BUILD)/fuzz-$$n.log, input: $(FUZZ_BUILD)/findings/$$n/)"; \
+	         grep -E 'ERROR|SUMMARY|==[0-9]+==' $(FUZZ_BUILD)/fuzz-$$n.log | head -5; }; \
+	  grep -E '^stat::number_of_executed_units|^stat::peak_rss' $(FUZZ_BUILD)/fuzz-$$n.log | tr '\n' ' '; echo; \
+	done; exit $$rc
