@@ -49,13 +49,14 @@ void tally_column_unref(tally_column *c)
     free(c);
 }
 
-static int column_resize(tally_column *c, size_t len)
+static int column_resize(tally_column *c, size_t len, int init)
 {
     if (c->type == TALLY_NUMERIC) {
         tally_column_numbers(c);
         double *n = realloc(c->num, (len ? len : 1) * sizeof *n);
         if (!n) return -1;
-        for (size_t i = c->len; i < len; i++) n[i] = NAN;
+        if (init)
+            for (size_t i = c->len; i < len; i++) n[i] = NAN;
         c->num = n;
     } else {
         uint64_t *s = realloc(c->str, (len ? len : 1) * sizeof *s);
@@ -266,14 +267,17 @@ int tally_dataset_add_column(tally_dataset *ds, const char *name, tally_var_type
     return idx;
 }
 
-int tally_dataset_resize(tally_dataset *ds, size_t nrows)
+static int dataset_resize(tally_dataset *ds, size_t nrows, int init)
 {
     if (ds->sel) return -1;
     for (size_t i = 0; i < ds->ncols; i++)
-        if (ds->cols[i]->refs > 1 || column_resize(ds->cols[i], nrows) != 0) return -1;
+        if (ds->cols[i]->refs > 1 || column_resize(ds->cols[i], nrows, init) != 0) return -1;
     ds->phys_len = ds->nrows = nrows;
     return 0;
 }
+
+int tally_dataset_resize(tally_dataset *ds, size_t nrows) { return dataset_resize(ds, nrows, 1); }
+int tally_dataset_resize_uninit(tally_dataset *ds, size_t nrows) { return dataset_resize(ds, nrows, 0); }
 
 int tally_dataset_set_string(tally_dataset *ds, int col, size_t row, const char *s, size_t len)
 {
@@ -358,6 +362,31 @@ static int h_add_column(tally_dataset *ds, const char *name, tally_var_type type
     return tally_dataset_add_column(ds, name, type);
 }
 static int h_resize(tally_dataset *ds, size_t n) { return tally_dataset_resize(ds, n); }
+static int h_resize_uninit(tally_dataset *ds, size_t n) { return tally_dataset_resize_uninit(ds, n); }
+
+static uint8_t *h_codes_data(tally_dataset *ds, int col, const double *levels, unsigned nlevels)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c || c->type != TALLY_NUMERIC || ds->sel || nlevels > TALLY_MAX_LEVELS || (nlevels && !levels)) return NULL;
+    for (unsigned k = 1; k < nlevels; k++)
+        if (!(levels[k - 1] < levels[k])) return NULL; /* ascending, no duplicates, no NaN */
+    uint8_t *codes = malloc(c->len ? c->len : 1);
+    double *lv = malloc((nlevels ? nlevels : 1) * sizeof *lv);
+    if (!codes || !lv) {
+        free(codes);
+        free(lv);
+        return NULL;
+    }
+    if (nlevels) memcpy(lv, levels, nlevels * sizeof *lv);
+    free(c->num);
+    free(c->codes);
+    free(c->levels);
+    c->num = NULL;
+    c->codes = codes;
+    c->levels = lv;
+    c->nlevels = nlevels;
+    return codes;
+}
 static double *h_numeric_data(tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
@@ -455,6 +484,8 @@ void tally_dataset_fill_host(tally_host *h)
 {
     h->ds_add_column = h_add_column;
     h->ds_resize = h_resize;
+    h->ds_resize_uninit = h_resize_uninit;
+    h->ds_codes_data = h_codes_data;
     h->ds_numeric_data = h_numeric_data;
     h->ds_set_string = tally_dataset_set_string;
     h->ds_set_source = tally_dataset_set_source;

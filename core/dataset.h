@@ -28,7 +28,7 @@
  * one 1 byte, a string cell 8 bytes plus its text.
  */
 
-#define TALLY_CODE_SYSMIS 255 /* the code of a system-missing cell in compact storage */
+#define TALLY_CODE_SYSMIS TALLY_CODE_MISSING /* the code of a system-missing cell in compact storage */
 #define TALLY_MAX_LEVELS 254
 
 typedef struct tally_value_label {
@@ -95,6 +95,8 @@ int tally_dataset_add_column(tally_dataset *ds, const char *name, tally_var_type
 int tally_dataset_attach_column(tally_dataset *ds, tally_column *col);
 int tally_dataset_find(const tally_dataset *ds, const char *name); /* index or -1 */
 int tally_dataset_resize(tally_dataset *ds, size_t nrows); /* base datasets only */
+/* Like tally_dataset_resize, but new numeric cells are left unset. */
+int tally_dataset_resize_uninit(tally_dataset *ds, size_t nrows);
 int tally_dataset_set_string(tally_dataset *ds, int col, size_t row, const char *s, size_t len);
 void tally_dataset_set_source(tally_dataset *ds, const char *src);
 

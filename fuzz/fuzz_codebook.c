@@ -40,8 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *err = NULL;
     int rc = tally_codebook_apply(path, ds, size && (data[0] & 1) ? "de" : "en", &err);
     FUZZ_ASSERT(rc == 0 ? err == NULL : err != NULL, "an error comes with a message, success without");
-    if (rc != 0) FUZZ_ASSERT(strncmp(err, path, strlen(path)) == 0 || strstr(err, "not enough memory"),
-                             "codebook errors start with the codebook's path");
+    if (rc != 0) FUZZ_ASSERT(*err, "the message is not empty");
     for (size_t i = 0; i < ds->nmrsets; i++)
         for (size_t k = 0; k < ds->mrsets[i].ncols; k++)
             FUZZ_ASSERT(ds->mrsets[i].cols[k] >= 0 && (size_t)ds->mrsets[i].cols[k] < ds->ncols,

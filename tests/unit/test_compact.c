@@ -1,6 +1,7 @@
 /* test_compact.c: compact storage of categorical columns: same values, same statistics, one byte a cell. */
 #include "check.h"
 #include "dataset.h"
+#include "host.h"
 #include "stats.h"
 #include "util.h"
 
@@ -96,6 +97,25 @@ int main(void)
     tally_dataset_compact(ds, 2);
     CHECK(ds->cols[0]->codes != NULL, "dataset compaction on two threads");
     CHECK(ds->cols[w]->codes == NULL, "the weight stays doubles");
+    tally_dataset_free(ds);
+    /* plugins can write compact cells directly */
+    const tally_host *h = tally_host_get();
+    ds = tally_dataset_new("p");
+    int col = h->ds_add_column(ds, "q", TALLY_NUMERIC);
+    CHECK(h->ds_resize_uninit(ds, 4) == 0 && ds->nrows == 4, "resize without initialising");
+    double lv[] = {1, 2, 9};
+    uint8_t *cells = h->ds_codes_data(ds, col, lv, 3);
+    CHECK(cells != NULL, "a plugin gets a code buffer");
+    if (cells) {
+        cells[0] = 0;
+        cells[1] = 2;
+        cells[2] = TALLY_CODE_MISSING;
+        cells[3] = 1;
+    }
+    CHECK(h->ds_number(ds, col, 1) == 9 && h->ds_number(ds, col, 3) == 2 && h->ds_number(ds, col, 2) != h->ds_number(ds, col, 2),
+          "codes read back as their levels, 255 as system-missing");
+    double unsorted[] = {2, 1};
+    CHECK(h->ds_codes_data(ds, col, unsorted, 2) == NULL, "levels must be ascending");
     tally_dataset_free(ds);
     CHECK_DONE();
 }

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 0
+#define TALLY_ABI_MINOR 1
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -176,7 +176,21 @@ typedef struct tally_host {
     size_t (*tab_chart_series)(const tally_table *t, size_t i); /* a column index */
     /* Rows the chart plots: categories and nets, not totals, bases or missing. */
     int (*tab_chart_uses_row)(const tally_table *t, size_t r);
+
+    /* ---- ABI 1.1 ---------------------------------------------------------- */
+    /* Like ds_resize, but new numeric cells are left unset: for readers that
+     * write every cell anyway (saves a pass over the memory). */
+    int (*ds_resize_uninit)(tally_dataset *ds, size_t nrows);
+    /* Compact storage for a categorical numeric column: `levels` (ascending,
+     * at most 254, copied) are its distinct values; returns the one-byte cells
+     * to fill (ds_nrows of them), each an index into levels or
+     * TALLY_CODE_MISSING for system-missing; NULL on a bad argument. Valid
+     * until the next resize. */
+    uint8_t *(*ds_codes_data)(tally_dataset *ds, int col, const double *levels, unsigned nlevels);
 } tally_host;
+
+/* The code of a system-missing cell in ds_codes_data. */
+#define TALLY_CODE_MISSING 255
 
 /* True when the host's table reaches `member` (for entries added in later minors). */
 #define TALLY_HOST_HAS(host, member) \

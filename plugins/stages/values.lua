@@ -1,0 +1,55 @@
+-- values.lua: named values for the report's text: counts of rows where a condition holds, and percentages.
+local o = tally.options {
+  dataset  = { type = "string", help = "dataset whose rows `count` counts" },
+  count    = { type = "table", help = "{ NAME = \"condition\" }: NAME = the rows where it holds, NAME_pct = their percent of the dataset's rows" },
+  of       = { type = "string", help = "with `count`: the base of NAME_pct, a named value or expression (default: the dataset's rows)" },
+  percent  = { type = "table", help = "{ NAME = { \"part\", \"whole\" } }: NAME = part / whole * 100; part and whole are named values or expressions" },
+  expr     = { type = "table", help = "{ NAME = \"expression over named values\" }: NAME = its result" },
+  decimals = { type = "integer", default = 1, help = "decimals of the percentages as text (\"58.2%\")" },
+}
+if not o.count and not o.percent and not o.expr then
+  error("values: give `count` (with `dataset`), `percent` or `expr`")
+end
+
+-- sorted names: the values are set in the same order on every run
+local function sorted(tbl)
+  local keys = {}
+  for k in pairs(tbl) do
+    if type(k) ~= "string" then error("values: names are written NAME = ..., not a list") end
+    keys[#keys + 1] = k
+  end
+  table.sort(keys)
+  return keys
+end
+
+local function eval(what, name)
+  local v = tally.eval(what)
+  if v == nil then error("values: '" .. name .. "': " .. what .. " is missing") end
+  return v
+end
+
+local function set_percent(name, part, whole)
+  if whole == 0 then report.value(name, 0, "-") return end
+  report.value(name, 100 * part / whole, tally.percent(part, whole, o.decimals))
+end
+
+if o.count then
+  if not o.dataset then error("values: `count` needs `dataset`") end
+  local ds = tally.dataset(o.dataset)
+  local whole = o.of and eval(o.of, "of") or ds:nrows()
+  for _, name in ipairs(sorted(o.count)) do
+    local cond = o.count[name]
+    if type(cond) ~= "string" then error("values: count." .. name .. " must be a condition (text)") end
+    local n = ds:count_if(cond)
+    report.value(name, n)
+    set_percent(name .. "_pct", n, whole)
+  end
+end
+for _, name in ipairs(sorted(o.percent or {})) do
+  local pw = o.percent[name]
+  if type(pw) ~= "table" or #pw ~= 2 then error("values: percent." .. name .. " must be { \"part\", \"whole\" }") end
+  set_percent(name, eval(pw[1], name), eval(pw[2], name))
+end
+for _, name in ipairs(sorted(o.expr or {})) do
+  report.value(name, eval(o.expr[name], name))
+end
