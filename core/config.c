@@ -1,5 +1,6 @@
 /* config.c: evaluates a Lua-syntax config in an empty environment; every error names file:line. */
 #include "config.h"
+#include "lua_sandbox.h"
 #include "util.h"
 
 #include <lauxlib.h>
@@ -23,6 +24,8 @@
  */
 
 #define MAX_INCLUDE_DEPTH 16
+#define CONFIG_MAX_INSTRUCTIONS 50000000LL
+#define CONFIG_MAX_MEMORY ((size_t)64 << 20)
 
 static const char *const config_names[] = {"report", "input", "stage", "output", "include", "env", "params"};
 #define NCONFIG_NAMES (sizeof config_names / sizeof config_names[0])
@@ -468,7 +471,19 @@ tally_config *tally_config_load(lua_State *L, const char *path, char *const *set
     loader ld = {.cfg = c, .depth = 0};
     make_params(L, sets, nsets);
     int top = lua_gettop(L);
-    if (eval_file(L, &ld, path) != 0) {
+    /* A config only declares things: a small budget stops an endless loop or a memory bomb in it. */
+    tally_sandbox *sb = tally_sandbox_of(L);
+    sb->budget_hint = "a config only declares inputs, stages and outputs";
+    tally_sandbox_arm(sb, CONFIG_MAX_INSTRUCTIONS, CONFIG_MAX_MEMORY);
+    int rc = eval_file(L, &ld, path);
+    int exhausted = sb->exhausted;
+    tally_sandbox_disarm(sb);
+    sb->budget_hint = NULL;
+    if (rc != 0 && exhausted == 2) {
+        lua_pushfstring(L, "%s: the config uses more than %d MB of memory; a config only declares inputs, stages "
+                           "and outputs", path, (int)(CONFIG_MAX_MEMORY >> 20));
+    }
+    if (rc != 0) {
         const char *msg = lua_tostring(L, -1);
         *err = xstrdup(msg ? msg : "config error");
         lua_settop(L, top);

@@ -47,10 +47,14 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
         sb->budget = 0;
         /* From now on every instruction fails, so no pcall can keep the stage alive. */
         lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
-        char msg[200];
-        snprintf(msg, sizeof msg, "instruction budget of %lld exceeded (endless loop?); raise max_instructions "
-                                  "in the stage's config block if the work is genuine", sb->limit);
-        luaL_error(L, "%s", msg);
+        char msg[300];
+        snprintf(msg, sizeof msg, "instruction budget of %lld exceeded (endless loop?); %s", sb->limit,
+                 sb->budget_hint ? sb->budget_hint
+                                 : "raise max_instructions in the stage's config block if the work is genuine");
+        luaL_where(L, 0); /* in a hook, level 0 is the running Lua function: the looping line */
+        lua_pushstring(L, msg);
+        lua_concat(L, 2);
+        lua_error(L);
     }
 }
 

@@ -13,6 +13,7 @@ typedef struct tally_sandbox {
     long long limit;      /* the current stage's instruction budget, for messages */
     size_t mem_limit;     /* the current stage's memory budget in bytes, for messages */
     int exhausted;        /* 1: instructions ran out, 2: memory ran out; pcall cannot hide it */
+    const char *budget_hint; /* what to do when the instructions run out (NULL: the stage text) */
 } tally_sandbox;
 
 /* Creates the state (returns 0) with the string metatable protected. The

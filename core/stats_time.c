@@ -95,7 +95,10 @@ tally_table *tally_stats_timeline(const tally_dataset *ds, int col, const tally_
         if (i == nyears) break;
         if (!have) {
             char label[32];
-            snprintf(label, sizeof label, decade ? "%lds" : "%ld", p);
+            /* a decade reads "1980s", in German "1980er" */
+            const char *lang = o->base.lang;
+            snprintf(label, sizeof label, decade ? "%ld%s" : "%ld", p,
+                     decade ? (lang && strcmp(lang, "de") == 0 ? "er" : "s") : "");
             row = tally_table_add_row(t, TALLY_ROW_CATEGORY);
             tally_table_set_text(t, row, 0, label);
             cur = p;

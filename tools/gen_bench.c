@@ -364,9 +364,9 @@ static void pspp_analyses(FILE *f)
           "DESCRIPTIVES /VARIABLES=age income hours /STATISTICS=MEAN STDDEV MIN MAX.\n"
           "DESCRIPTIVES /VARIABLES=att_1 TO att_8 /STATISTICS=MEAN STDDEV.\n",
           f);
-    for (int m = 0; m < NELEM(MULTI); m++)
-        fprintf(f, "CTABLES /TABLE $%s [COUNT, RESPONSES, COLPCT.RESPONSES.COUNT PCT5.1, COLPCT.COUNT PCT5.1].\n",
-                MULTI[m].name);
+    /* PSPP 1.6 has MRSETS but neither MULT RESPONSE nor CTABLES: the sets' items are counted by FREQUENCIES. */
+    fprintf(f, "FREQUENCIES /VARIABLES=%s_1 TO %s_%d.\n", MULTI[0].name, MULTI[NELEM(MULTI) - 1].name,
+            MULTI[NELEM(MULTI) - 1].nitems);
     fputs("CROSSTABS /TABLES=satisfaction BY agegroup /CELLS=COUNT COLUMN /STATISTICS=CHISQ.\n", f);
 }
 

@@ -2,7 +2,8 @@
 local o = tally.options {
   dataset   = { type = "string", required = true, help = "dataset to read" },
   by        = { type = "string", required = true, help = "variable that groups the cases (one row per value)" },
-  show      = { type = "string", required = true, help = "variable whose values are listed (e.g. \"city\")" },
+  show      = { type = "list", required = true, help = "variable(s) whose values are listed (e.g. \"city\"; several are joined by `joiner`)" },
+  joiner    = { type = "string", default = " - ", help = "text between the values of several `show` variables of one case" },
   where     = { type = "string", help = "list only the rows where this condition holds (see docs/expressions.md)" },
   order     = { type = "choice", choices = { "ascending", "descending" }, default = "ascending",
                 help = "order of the groups by value" },
@@ -17,7 +18,7 @@ if o.where then ds = ds:filter(o.where) end
 if ds:nrows() > o.max_cases then
   error(string.format("listing: %d rows to list, more than max_cases = %d; narrow it with `where`", ds:nrows(), o.max_cases))
 end
-local byvar, showvar = ds:var(o.by), ds:var(o.show)
+local byvar, showvar = ds:var(o.by), ds:var(o.show[1])
 local function quoted(name) return "`" .. name .. "`" end
 
 local groups = {}
@@ -34,11 +35,11 @@ local function show_value(v)
   return v
 end
 
-local title = o.title or ((showvar.label or o.show) .. " / " .. (byvar.label or o.by))
+local title = o.title or ((showvar.label or o.show[1]) .. " / " .. (byvar.label or o.by))
 local t = tally.table {
   id = o.id or ("list_" .. o.by:gsub("[^%w_]", "_")),
   title = title,
-  columns = { { byvar.label or o.by, "label" }, { tally.tr("Count"), "count", 0 }, { showvar.label or o.show, "text" } },
+  columns = { { byvar.label or o.by, "label" }, { tally.tr("Count"), "count", 0 }, { showvar.label or o.show[1], "text" } },
 }
 local total = 0
 for _, g in ipairs(groups) do
@@ -51,8 +52,12 @@ for _, g in ipairs(groups) do
   local sub, n = ds:filter(cond)
   local names = {}
   for i = 1, n do
-    local v = sub:value(i, o.show)
-    if v ~= nil and v ~= "" then names[#names + 1] = show_value(v) end
+    local parts = {}
+    for _, var in ipairs(o.show) do
+      local v = sub:value(i, var)
+      if v ~= nil and v ~= "" then parts[#parts + 1] = show_value(v) end
+    end
+    if #parts > 0 then names[#names + 1] = table.concat(parts, o.joiner) end
   end
   local list = table.concat(names, o.separator)
   local label = g.label or show_value(g.value)

@@ -5,10 +5,12 @@ local o = tally.options {
   of       = { type = "string", help = "with `count`: the base of NAME_pct, a named value or expression (default: the dataset's rows)" },
   percent  = { type = "table", help = "{ NAME = { \"part\", \"whole\" } }: NAME = part / whole * 100; part and whole are named values or expressions" },
   expr     = { type = "table", help = "{ NAME = \"expression over named values\" }: NAME = its result" },
+  rows     = { type = "string", help = "with `dataset`: named value that receives the dataset's number of rows" },
   decimals = { type = "integer", default = 1, help = "decimals of the percentages as text (\"58.2%\")" },
+  table    = { type = "table", help = "a table of named values: { id = , title = , rows = { { \"label\", \"value\" [, \"base value\"] }, ... } } (count, and percent of the base)" },
 }
-if not o.count and not o.percent and not o.expr then
-  error("values: give `count` (with `dataset`), `percent` or `expr`")
+if not o.count and not o.percent and not o.expr and not o.rows and not o.table then
+  error("values: give `rows` or `count` (with `dataset`), `percent`, `expr` or `table`")
 end
 
 -- sorted names: the values are set in the same order on every run
@@ -33,6 +35,10 @@ local function set_percent(name, part, whole)
   report.value(name, 100 * part / whole, tally.percent(part, whole, o.decimals))
 end
 
+if o.rows then
+  if not o.dataset then error("values: `rows` needs `dataset`") end
+  report.value(o.rows, tally.dataset(o.dataset):nrows())
+end
 if o.count then
   if not o.dataset then error("values: `count` needs `dataset`") end
   local ds = tally.dataset(o.dataset)
@@ -52,4 +58,28 @@ for _, name in ipairs(sorted(o.percent or {})) do
 end
 for _, name in ipairs(sorted(o.expr or {})) do
   report.value(name, eval(o.expr[name], name))
+end
+
+if o.table then
+  local spec = o.table
+  if type(spec.rows) ~= "table" or #spec.rows == 0 then error("values: table.rows must list { \"label\", \"value\" [, \"base\"] }") end
+  local t = tally.table {
+    id = spec.id or "values", title = spec.title or "", question = spec.question,
+    columns = { { "", "label" }, { tally.tr("Count"), "count", 0 }, { tally.tr("Percent"), "percent", o.decimals } },
+  }
+  for i, row in ipairs(spec.rows) do
+    if type(row) ~= "table" or type(row[1]) ~= "string" or type(row[2]) ~= "string" then
+      error("values: table.rows[" .. i .. "] must be { \"label\", \"value\" [, \"base\"] }")
+    end
+    local n = eval(row[2], row[2])
+    local pct
+    if row[3] then
+      local whole = eval(row[3], row[3])
+      pct = whole ~= 0 and 100 * n / whole or nil
+    end
+    t:add_row("category", { row[1], n, pct })
+  end
+  for _, note in ipairs(spec.notes or {}) do t:note(note) end
+  if spec.base then t:set { base = spec.base } end
+  report.add(t)
 end

@@ -135,6 +135,14 @@ int main(void)
     CHECK_STR(err, "--set 'output.nope.path=x': the config has no output 'nope'", "--set of an unknown block");
     free(err);
 
+    err = load_error(&sb, "forever.lua", "report { title = \"x\" }\nwhile true do end\n", NULL, 0, NULL);
+    CHECK_CONTAINS(err, "forever.lua:2: instruction budget of 50000000 exceeded (endless loop?); a config only declares",
+                   "an endless loop in a config is stopped");
+    free(err);
+    err = load_error(&sb, "bomb.lua", "local s = 'x'\nwhile true do s = s .. s end\n", NULL, 0, NULL);
+    CHECK_CONTAINS(err, "bomb.lua: the config uses more than 64 MB of memory", "a memory bomb in a config is stopped");
+    free(err);
+
     err = load_error(&sb, "nofile.lua", "", NULL, 0, NULL);
     CHECK(err == NULL, "an empty config loads");
     free(err);

@@ -1,0 +1,2 @@
+variable "q1"
+weight "w"

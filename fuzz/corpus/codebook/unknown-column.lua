@@ -1,0 +1,2 @@
+variable "q?" { label = "x" }
+variable "nosuch" { label = "y" }

@@ -1,0 +1,2 @@
+include "x.lua"
+report { title = env("HOME", "h") .. params.year }
