@@ -16,7 +16,8 @@
  * tally_lua_add_dataset_methods from their luaopen-style function, which the
  * runtime calls once per Lua state:
  *   tally_lua_open_table(L)   lua_table.c: tally.table{...}, table methods
- *   tally_lua_open_data(L)    lua_data.c:  filter, compute, recode, dedupe, join, count
+ *   tally_lua_open_data(L)    lua_data.c:  filter, compute, recode, dedupe, join, count_by,
+ *                             var, value, sum, count_if; tally.eval
  *   tally_lua_open_stats(L)   lua_stats.c: frequencies, multiresponse, crosstab, ...
  * Each receives the `tally` library table at the top of the stack and may add
  * functions to it; it must leave the stack as it found it.

@@ -78,12 +78,13 @@ static void usage_plugins(FILE *out)
 static void usage_describe(FILE *out)
 {
     fprintf(out,
-            "Usage: tally describe FILE [--codebook CODEBOOK] [--language en|de]\n"
+            "Usage: tally describe FILE [--codebook CODEBOOK] [--language en|de] [--set OPTION=VALUE]...\n"
             "\n"
             "Prints the dictionary of a data file, like PSPP's DISPLAY DICTIONARY: every variable\n"
             "with type, measurement level, format, label, value labels and missing values, and the\n"
             "multiple-response sets. The input plugin is chosen by the file's ending. For a CSV file,\n"
-            "FILE's codebook (NAME.codebook.lua beside it) is applied when present.\n\n%s",
+            "FILE's codebook (NAME.codebook.lua beside it) is applied when present. --set passes\n"
+            "an option to the input plugin (tally plugins NAME lists them), e.g. --set encoding=windows-1252.\n\n%s",
             exit_codes);
 }
 
@@ -218,9 +219,6 @@ static int cmd_plugins(int argc, char **argv)
     return rc;
 }
 
-/* Reads a data file through the plugin its ending selects; returns a new dataset or NULL. */
-tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language, int *code);
-
 static int cmd_describe(int argc, char **argv)
 {
     if (wants_help(argc, argv)) {
@@ -228,16 +226,28 @@ static int cmd_describe(int argc, char **argv)
         return 0;
     }
     const char *file = NULL, *codebook = NULL, *language = "en";
+    char **sets = xcalloc((size_t)argc + 1, sizeof *sets);
+    size_t nsets = 0;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--codebook") == 0 && i + 1 < argc) codebook = argv[++i];
+        if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) sets[nsets++] = argv[++i];
+        else if (strcmp(argv[i], "--codebook") == 0 && i + 1 < argc) codebook = argv[++i];
         else if (strcmp(argv[i], "--language") == 0 && i + 1 < argc) language = argv[++i];
-        else if (argv[i][0] == '-') return usage_error("describe ", "unknown option '%s'", argv[i]);
-        else if (!file) file = argv[i];
-        else return usage_error("describe ", "one file at a time ('%s' is extra)", argv[i]);
+        else if (argv[i][0] == '-') {
+            free(sets);
+            return usage_error("describe ", "unknown option '%s'", argv[i]);
+        } else if (!file) file = argv[i];
+        else {
+            free(sets);
+            return usage_error("describe ", "one file at a time ('%s' is extra)", argv[i]);
+        }
     }
-    if (!file) return usage_error("describe ", "%s", "describe needs a data file");
+    if (!file) {
+        free(sets);
+        return usage_error("describe ", "%s", "describe needs a data file");
+    }
     int code = 0;
-    tally_dataset *ds = tally_cli_read_file(file, codebook, language, &code);
+    tally_dataset *ds = tally_cli_read_file(file, codebook, language, sets, nsets, &code);
+    free(sets);
     if (!ds) return code;
     tally_describe_print(stdout, ds);
     tally_dataset_free(ds);

@@ -23,7 +23,8 @@ char *tally_codebook_beside(const char *file)
     return NULL;
 }
 
-tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language, int *code)
+tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language,
+                                   char *const *sets, size_t nsets, int *code)
 {
     tally_plugin_path path;
     tally_plugin_path_init(&path, NULL, 0);
@@ -39,6 +40,20 @@ tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const
     }
     tally_options *o = tally_options_new("");
     tally_options_set_string(o, "path", file);
+    for (size_t i = 0; i < nsets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        if (!eq || eq == sets[i]) {
+            fprintf(stderr, "tally: --set '%s': write --set option=value (for example --set encoding=windows-1252)\n",
+                    sets[i]);
+            *code = TALLY_EXIT_CONFIG;
+            tally_options_free(o);
+            tally_plugin_free(pl);
+            return NULL;
+        }
+        char *name = xstrndup(sets[i], (size_t)(eq - sets[i]));
+        tally_options_set_string(o, name, eq + 1);
+        free(name);
+    }
     char *what = xasprintf("input '%s'", file);
     if (tally_options_validate(o, pl->desc.options, what, NULL, &err) != 0) {
         fprintf(stderr, "tally: %s\n", err);

@@ -4,10 +4,12 @@
 
 #include "dataset.h"
 
-/* Reads `file` through the input plugin its ending selects, then applies
- * `codebook` (or FILE's NAME.codebook.lua when present). Returns a new dataset,
+/* Reads `file` through the input plugin its ending selects, with the plugin
+ * options `sets` ("name=value"), then applies `codebook` (or FILE's
+ * NAME.codebook.lua when present). Returns a new dataset,
  * or NULL after printing the error, with the exit code in *code. */
-tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language, int *code);
+tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language,
+                                   char *const *sets, size_t nsets, int *code);
 
 /* The codebook found beside a data file (NAME.codebook.lua), as a new string, or NULL. */
 char *tally_codebook_beside(const char *file);

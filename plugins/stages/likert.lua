@@ -6,14 +6,14 @@ local o = tally.options {
   box     = { type = "integer", default = 2, help = "codes in the top and the bottom box" },
   weight  = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   title   = { type = "string", help = "table title (default: the first item's label)" },
-  id      = { type = "string", help = "table id (default: likert_FIRSTITEM)" },
+  table_id = { type = "string", help = "table id (default: likert_FIRSTITEM)" },
   chart   = { type = "choice", choices = { "none", "bar" }, default = "none", help = "chart of the distribution" },
   base    = { type = "choice", choices = { "valid", "all" }, default = "valid",
               help = "percent of the valid answers per item, or of all cases (then \"don't know\" and missing answers get a column)" },
 }
 local ds = tally.dataset(o.dataset)
 local t = ds:likert(o.items, {
-  scale = o.scale, box = o.box, weighted = o.weight, title = o.title, id = o.id, chart = o.chart })
+  scale = o.scale, box = o.box, weighted = o.weight, title = o.title, id = o.table_id, chart = o.chart })
 if o.base == "valid" then
   report.add(t)
   return
@@ -65,7 +65,9 @@ columns[#columns + 1] = { tally.tr("Bottom") .. " " .. box .. " " .. tally.tr("b
 columns[#columns + 1] = { tally.tr("Net"), "percent", 1 }
 columns[#columns + 1] = { "N", "count", weighted and 1 or 0 }
 if weighted then columns[#columns + 1] = { tally.tr("Unweighted N"), "count", 0 } end
-local out = tally.table { id = t.id, title = t.title, question = t.question, columns = columns }
+-- a table of several items has no one question: the kernel would show the first item's label
+local question = #o.items == 1 and t.question or nil
+local out = tally.table { id = t.id, title = t.title, question = question, columns = columns }
 local c_n = nscale + 6 -- the kernel's N column
 for r = 1, t:nrows() do
   local valid = t:cell(r, c_n) or 0

@@ -9,7 +9,8 @@ local o = tally.options {
                 help = "order of the groups by value" },
   separator = { type = "string", default = ", ", help = "text between two listed values" },
   title     = { type = "string", help = "table title (default: \"SHOW by BY\" from the variables' labels)" },
-  id        = { type = "string", help = "table id (default: list_BY)" },
+  table_id  = { type = "string", help = "table id (default: list_BY)" },
+  label     = { type = "string", help = "heading of the listed values' column (default: the first `show` variable's label)" },
   values    = { type = "string", help = "prefix of named values: PREFIX_VALUE (the list, text) and PREFIX_VALUE_n (its length)" },
   max_cases = { type = "integer", default = 1000, help = "most rows a listing may show (it reads cells one by one)" },
 }
@@ -37,9 +38,9 @@ end
 
 local title = o.title or ((showvar.label or o.show[1]) .. " / " .. (byvar.label or o.by))
 local t = tally.table {
-  id = o.id or ("list_" .. o.by:gsub("[^%w_]", "_")),
+  id = o.table_id or ("list_" .. o.by:gsub("[^%w_]", "_")),
   title = title,
-  columns = { { byvar.label or o.by, "label" }, { tally.tr("Count"), "count", 0 }, { showvar.label or o.show[1], "text" } },
+  columns = { { byvar.label or o.by, "label" }, { tally.tr("Count"), "count", 0 }, { o.label or showvar.label or o.show[1], "text" } },
 }
 local total = 0
 for _, g in ipairs(groups) do

@@ -15,7 +15,7 @@ local o = tally.options {
                 help = "chart bound to each table" },
   plot      = { type = "choice", choices = { "cases", "responses", "count" }, default = "cases",
                 help = "what the chart plots: percent of cases, percent of responses (shares that add up to 100%, e.g. a pie) or the responses" },
-  id        = { type = "string", help = "table id (default: mr_SET); with several sets, used for the first" },
+  table_id  = { type = "string", help = "table id (default: mr_SET); with several sets, used for the first" },
   title     = { type = "string", help = "table title (default: the set's label); with several sets, used for the first" },
 }
 if not o.variables and not o.sets then
@@ -31,7 +31,7 @@ local first = true
 local function add(t)
   if first then
     local label = t.title
-    t:set { id = o.id, title = o.title }
+    t:set { id = o.table_id, title = o.title }
     if o.title and o.title ~= label and not t.question then t:set { question = label } end
     first = false
   end

@@ -1,10 +1,14 @@
 -- overview.lua: the default report of a dataset: frequencies, multiple-response sets, descriptives.
 -- `tally report FILE -o OUT` runs this stage. It decides per variable, from metadata first:
---   measure "scale"                    -> descriptives
---   measure nominal/ordinal, or labels -> a frequency table
---   no metadata: a numeric variable with at most `max_categories` distinct values is
---   categorical, else scale; a string variable with at most that many is categorical,
---   else free text (listed in a note, not tabulated).
+--   value labels, or a numeric nominal/ordinal variable -> a frequency table
+--   measure "scale"                          -> descriptives (dates: not tabulated, see below)
+--   no metadata: a variable whose values repeat (some value given twice, at most
+--   `max_categories` distinct values, and at most 10 or at most half as many as there are
+--   answers) is categorical; else a
+--   numeric variable is a scale (descriptives), a string variable free text (strings without
+--   value labels are judged by their values even when marked nominal). A numeric
+--   variable without metadata that holds only distinct whole numbers is an identifier.
+-- Dates, identifiers and free text are not tabulated; a note under the last table names them.
 -- Variables that belong to a multiple-response set are shown in the set's table.
 local o = tally.options {
   dataset        = { type = "string", required = true, help = "dataset to describe" },
@@ -24,46 +28,74 @@ local function has_labels(v)
   return next(v.values) ~= nil
 end
 
-local scale, text = {}, {}
+-- The distinct valid values of a variable: how many, how many answers, all whole and distinct.
+local function shape(name)
+  local distinct, answers, whole, repeats = 0, 0, true, false
+  for _, g in ipairs(ds:count_by(name)) do
+    if not g.missing and g.value ~= nil then
+      distinct = distinct + 1
+      answers = answers + g.rows
+      if g.rows > 1 then repeats = true end
+      if type(g.value) ~= "number" or g.value ~= math.floor(g.value) then whole = false end
+    end
+  end
+  return distinct, answers, whole, repeats
+end
+
+local function kind_of(name)
+  local v = ds:var(name)
+  if has_labels(v) then return "categorical" end
+  -- SPSS and PSPP call every string nominal unless told otherwise: for a string
+  -- without value labels that says little, so its values decide below.
+  if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" then return "categorical" end
+  if v.is_date then return "date" end
+  if v.measure == "scale" then return "scale" end
+  local distinct, answers, whole, repeats = shape(name)
+  if repeats and distinct <= o.max_categories and (distinct <= 10 or 2 * distinct <= answers) then
+    return "categorical"
+  end
+  if v.type ~= "numeric" then return "text" end
+  if whole and not repeats and distinct >= 10 then return "identifier" end
+  return "scale"
+end
+
+local tables, scale = {}, {}
+local skipped = { text = {}, date = {}, identifier = {} }
 for _, name in ipairs(ds:variables()) do
   if not in_set[name] and name ~= weight then
-    local v = ds:var(name)
-    local kind
-    if v.measure == "scale" then
-      kind = "scale"
-    elseif v.measure == "nominal" or v.measure == "ordinal" or has_labels(v) then
-      kind = "categorical"
-    else
-      local groups = ds:count_by(name)
-      if #groups <= o.max_categories then
-        kind = "categorical"
-      elseif v.type == "numeric" then
-        kind = "scale"
-      else
-        kind = "text"
-      end
-    end
+    local kind = kind_of(name)
     if kind == "categorical" then
-      report.add(ds:frequencies(name, { weighted = o.weight }))
+      tables[#tables + 1] = ds:frequencies(name, { weighted = o.weight })
     elseif kind == "scale" then
       scale[#scale + 1] = name
     else
-      text[#text + 1] = name
+      local list = skipped[kind]
+      list[#list + 1] = name
     end
   end
 end
 
 for _, name in ipairs(sets) do
-  report.add(ds:multiresponse(name, { weighted = o.weight }))
+  tables[#tables + 1] = ds:multiresponse(name, { weighted = o.weight })
 end
 
 if #scale > 0 then
-  local t = ds:descriptives(scale, { weighted = o.weight })
-  if #text > 0 then
-    t:note(tally.tr("Free-text variables not tabulated") .. ": " .. table.concat(text, ", "))
-  end
-  report.add(t)
+  tables[#tables + 1] = ds:descriptives(scale, { weighted = o.weight })
 end
+
+-- What was left out, under the last table (or as the named value `not_tabulated`).
+local notes = {}
+for _, k in ipairs({ { "text", "Free-text variables not tabulated" },
+                     { "date", "Date variables not tabulated" },
+                     { "identifier", "Identifiers not tabulated" } }) do
+  local list = skipped[k[1]]
+  if #list > 0 then notes[#notes + 1] = tally.tr(k[2]) .. ": " .. table.concat(list, ", ") end
+end
+if #tables > 0 then
+  for _, n in ipairs(notes) do tables[#tables]:note(n) end
+end
+for _, t in ipairs(tables) do report.add(t) end
+report.text("not_tabulated", table.concat(notes, "; "))
 
 report.value("n_rows", ds:nrows())
 report.value("n_variables", #ds:variables())

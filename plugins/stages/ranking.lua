@@ -9,6 +9,7 @@ local o = tally.options {
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   title     = { type = "string", help = "table title (default: the variable's or set's label)" },
   id        = { type = "string", help = "table id (default: ranking_NAME)" },
+  table_id  = { type = "string", help = "table id (the same as `id`, which a config cannot pass: it reserves `id` for the stage block)" },
   chart     = { type = "choice", choices = { "none", "bar", "column" }, default = "bar", help = "chart of the counts" },
 }
 local ds = tally.dataset(o.dataset)
@@ -16,4 +17,4 @@ local what = o.variable or o.variables
 if not what then error("ranking: give 'variable' or 'variables'") end
 report.add(ds:ranking(what, {
   top = o.top, other = o.other, counted = o.counted, weighted = o.weight,
-  title = o.title, id = o.id, chart = o.chart }))
+  title = o.title, id = o.table_id or o.id, chart = o.chart }))

@@ -8,10 +8,11 @@ local o = tally.options {
   to            = { type = "integer", help = "last year shown" },
   weight        = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   title         = { type = "string", help = "table title (default: the variable's label)" },
+  table_id      = { type = "string", help = "table id (default: timeline_VARIABLE)" },
   chart         = { type = "choice", choices = { "none", "column", "bar", "line" }, default = "column",
                     help = "chart of the counts" },
 }
 local ds = tally.dataset(o.dataset)
 report.add(ds:timeline(o.variable, {
   by = o.by, decades_until = o.decades_until, from = o.from, to = o.to,
-  weighted = o.weight, title = o.title, chart = o.chart }))
+  weighted = o.weight, title = o.title, id = o.table_id, chart = o.chart }))

@@ -1,0 +1,194 @@
+#!/bin/sh
+# bench/run.sh: times tally against pandas + XlsxWriter, PSPP and the raw floor on the generated survey; writes bench/results.md.
+#
+# Environment: BUILD (default build), RUNS (default 5), PSPP_RUNS (default RUNS), SIZES (default "100k 1m"),
+# RESULTS (default bench/results.md), PY (default /usr/bin/python3). Run from the repository root,
+# after `make` (`make bench` does both). Every tool runs RUNS times per size, interleaved, in one run;
+# wall time is taken with date +%s%N around the process, peak memory from /usr/bin/time.
+set -eu
+
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-5}
+PSPP_RUNS=${PSPP_RUNS:-$RUNS}
+SIZES=${SIZES:-"100k 1m"}
+RESULTS=${RESULTS:-bench/results.md}
+PY=${PY:-/usr/bin/python3}
+TALLY=$BUILD/tally
+GEN=$BUILD/tools/gen_bench
+DATA=samples/bench
+ROOT=$(pwd)
+
+for f in "$TALLY" "$GEN" /usr/bin/time; do
+  [ -x "$f" ] || { echo "bench: $f is missing (run make BUILD=$BUILD all $GEN; apt-get install time)" >&2; exit 1; }
+done
+have_pspp=0; command -v pspp >/dev/null 2>&1 && have_pspp=1
+have_pandas=0; "$PY" -c 'import pandas, xlsxwriter' 2>/dev/null && have_pandas=1
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/tally-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+SAMPLES=$WORK/samples
+: >"$SAMPLES"
+
+rows_of() { case $1 in *k) echo $((${1%k} * 1000)) ;; *m) echo $((${1%m} * 1000000)) ;; *) echo "$1" ;; esac; }
+
+# ---- data and jobs, prepared outside the timing ---------------------------------------------------
+for size in $SIZES; do
+  csv=$DATA/survey-$size.csv
+  if [ ! -s "$csv" ]; then
+    echo "bench: generating $csv" >&2
+    "$GEN" --rows "$(rows_of "$size")" --out "$csv"
+  fi
+  # PSPP cannot read newlines inside quoted fields: it reads a copy with those newlines as spaces.
+  [ $have_pspp = 1 ] && "$GEN" --rows "$(rows_of "$size")" --flat --out "$WORK/flat-$size.csv" &&
+    "$GEN" --pspp "$WORK/peer-$size.sps" --pspp-data "$WORK/flat-$size.csv"
+  for job in load freq1; do
+    {
+      echo "report { title = \"bench $job\" }"
+      echo "input \"survey\" { path = \"$ROOT/$csv\", codebook = \"$ROOT/$DATA/bench.codebook.lua\" }"
+      [ $job = freq1 ] && echo 'stage "frequencies" { dataset = "survey", variables = { "region" }, weight = false }'
+      :
+    } >"$WORK/$job-$size.lua"
+  done
+  mkdir -p "$WORK/tally-$size" "$WORK/pandas-$size" "$WORK/pspp-$size"
+  cat "$csv" >/dev/null # warm the page cache
+done
+
+# measure SIZE TASK CMD...: one timed run; stdout is discarded, stderr kept in $WORK/stderr.
+measure() {
+  size=$1; task=$2; shift 2
+  t0=$(date +%s%N)
+  if ! /usr/bin/time -f '%M' -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/stderr"; then
+    echo "bench: $task ($size) failed: $*" >&2; sed 's/^/  /' "$WORK/stderr" | tail -20 >&2; exit 1
+  fi
+  t1=$(date +%s%N)
+  echo "$size $task $(( (t1 - t0) / 1000 )) $(tail -n 1 "$WORK/rss")" >>"$SAMPLES"
+}
+
+# step SIZE TASK FROM TO: the time between two `tally -v` step lines of the last run, as a sample.
+step() {
+  awk -v from="$3" -v to="$4" -v size="$1" -v task="$2" '
+    { gsub(/[\[\]]/, ""); }
+    index($0, from) && t0 == "" { t0 = $2 }
+    index($0, to) && t0 != "" && t1 == "" { t1 = $2 }
+    END { if (t0 != "" && t1 != "") printf "%s %s %d 0\n", size, task, (t1 - t0) * 1e6 }' "$WORK/stderr" >>"$SAMPLES"
+}
+
+run=1
+while [ $run -le "$RUNS" ]; do
+  for size in $SIZES; do
+    csv=$DATA/survey-$size.csv
+    echo "bench: run $run/$RUNS, $size" >&2
+    measure "$size" floor_cat sh -c 'exec cat "$1" >/dev/null' sh "$csv"
+    measure "$size" floor_wc wc -l "$csv"
+    measure "$size" tally_load "$TALLY" -v run "$WORK/load-$size.lua"
+    step "$size" tally_load_step "reading input" "read input"
+    measure "$size" tally_freq1 "$TALLY" -v run "$WORK/freq1-$size.lua"
+    step "$size" tally_freq1_load_step "reading input" "read input"
+    step "$size" tally_freq1_step "running stage" "done"
+    measure "$size" tally_full "$TALLY" -q run config/bench.lua --set size="$size" --outdir "$WORK/tally-$size"
+    if [ $have_pandas = 1 ]; then
+      measure "$size" pandas_load "$PY" bench/peer_pandas.py --load "$csv"
+      awk -v size="$size" '/^read_csv / { printf "%s pandas_read_csv %d 0\n", size, $2 * 1e6 }' "$WORK/stderr" >>"$SAMPLES"
+      measure "$size" pandas_full "$PY" bench/peer_pandas.py "$csv" "$DATA/bench.codebook.lua" "$WORK/pandas-$size"
+    fi
+    if [ $have_pspp = 1 ] && [ $run -le "$PSPP_RUNS" ]; then
+      measure "$size" pspp_full pspp -O format=txt -o "$WORK/pspp-$size/out.txt" "$WORK/peer-$size.sps"
+      if grep -q ' error: ' "$WORK/pspp-$size/out.txt"; then
+        echo "bench: PSPP reported errors:" >&2; grep ' error: ' "$WORK/pspp-$size/out.txt" | head >&2; exit 1
+      fi
+    fi
+  done
+  run=$((run + 1))
+done
+
+# ---- summary -------------------------------------------------------------------------------------
+bytes_of() { wc -c <"$DATA/survey-$1.csv" | tr -d ' '; }
+sizes_bytes=""
+for size in $SIZES; do sizes_bytes="$sizes_bytes $size=$(bytes_of "$size")"; done
+
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+pyv=$("$PY" -c 'import sys, pandas, numpy, xlsxwriter
+try:
+    import scipy; s = scipy.__version__
+except ImportError:
+    s = "absent"
+print("Python %d.%d.%d, pandas %s, NumPy %s, XlsxWriter %s, SciPy %s" % (sys.version_info[:3] + (pandas.__version__, numpy.__version__, xlsxwriter.__version__, s)))' 2>/dev/null || echo "pandas absent")
+psppv=$(pspp --version 2>/dev/null | head -n 1 || echo "PSPP absent")
+
+awk -v sizes="$SIZES" -v bytes="$sizes_bytes" -v runs="$RUNS" -v pspp_runs="$PSPP_RUNS" \
+    -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v nproc="$(nproc)" -v cpu="$cpu" -v mem="$mem" \
+    -v kernel="$(uname -sr)" -v tallyv="$("$TALLY" --version)" -v pyv="$pyv" -v psppv="$psppv" \
+    -v ccv="$(${CC:-cc} --version 2>/dev/null | head -n 1)" '
+function sort_(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
+function stat(key, what,   n, i, a) {
+  n = cnt[key]; if (!n) return ""
+  for (i = 1; i <= n; i++) a[i] = (what == "rss" ? rss[key, i] : us[key, i])
+  sort_(a, n)
+  if (what == "min") return a[1]
+  if (what == "max") return a[n]
+  return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function sec(key, what,   v) { v = stat(key, what); return v == "" ? "" : v / 1e6 }
+function fmt(v) { return v == "" ? "n/a" : sprintf(v < 0.1 ? "%.4f" : "%.3f", v) }
+function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
+function fr(v, d) { return v == "" ? "n/a" : sprintf("%." d "f", v) }
+function verdict(ok) { return ok == "" ? "not measured" : (ok ? "**holds**" : "**does not hold**") }
+{ key = $1 SUBSEP $2; n = ++cnt[key]; us[key, n] = $3; rss[key, n] = $4 }
+END {
+  ns = split(sizes, S, " "); split(bytes, B, " ")
+  for (i in B) { split(B[i], kv, "="); sz[kv[1]] = kv[2] }
+  nt = split("floor_cat floor_wc tally_load tally_load_step pandas_load pandas_read_csv tally_freq1_step tally_full pandas_full pspp_full", T, " ")
+  desc["floor_cat"] = "floor: `cat FILE >/dev/null`"; desc["floor_wc"] = "floor: `wc -l FILE`"
+  desc["tally_load"] = "tally: load only (process)"; desc["tally_load_step"] = "tally: load step (`-v`)"
+  desc["pandas_load"] = "pandas: load only (process)"; desc["pandas_read_csv"] = "pandas: `read_csv` call alone"
+  desc["tally_freq1_step"] = "tally: one frequency table (`-v` step)"
+  desc["tally_full"] = "**tally: full report** (md + xlsx)"; desc["pandas_full"] = "**pandas + XlsxWriter: full report**"
+  desc["pspp_full"] = "**PSPP: full job** (text output)"
+  print "# Benchmark results: tally vs pandas + XlsxWriter vs PSPP"
+  print ""
+  print "Written by `bench/run.sh` (`make bench`). Do not edit by hand; rerun instead."
+  print ""
+  print "- Date: " date
+  print "- Machine: " cpu ", " nproc " cores (`nproc`), " mem " memory, " kernel
+  print "- Versions: " tallyv " (built with " ccv "); " pyv "; " psppv
+  printf "- Data: `tools/gen_bench` survey, 57 variables;"
+  for (i = 1; i <= ns; i++) printf " %s = %.1f MB", S[i], sz[S[i]] / 1e6
+  print ""
+  print "- Runs: " runs " of each task per size, interleaved (PSPP: " pspp_runs "); median, min and max wall seconds; peak RSS is the median of `/usr/bin/time` maximum resident set size"
+  print ""
+  print "| size | task | median s | min s | max s | peak RSS MB | MB/s |"
+  print "|---|---|---:|---:|---:|---:|---:|"
+  for (i = 1; i <= ns; i++) for (t = 1; t <= nt; t++) {
+    k = S[i] SUBSEP T[t]; if (!cnt[k]) continue
+    m = sec(k, "med"); r = stat(k, "rss")
+    printf "| %s | %s | %s | %s | %s | %s | %s |\n", S[i], desc[T[t]], fmt(m), fmt(sec(k, "min")), fmt(sec(k, "max")),
+      (r > 0 ? sprintf("%.0f", r / 1024) : ""), (T[t] ~ /load|read_csv|floor/ && m > 0 ? sprintf("%.0f", sz[S[i]] / 1e6 / m) : "")
+  }
+  big = S[ns]; small = S[1]
+  tf = sec(big SUBSEP "tally_full", "med"); pf = sec(big SUBSEP "pandas_full", "med"); sf = sec(big SUBSEP "pspp_full", "med")
+  tr = stat(big SUBSEP "tally_full", "rss"); pr = stat(big SUBSEP "pandas_full", "rss")
+  tl = sec(big SUBSEP "tally_load", "med"); pl = sec(big SUBSEP "pandas_read_csv", "med")
+  ts = sec(small SUBSEP "tally_full", "med"); fq = sec(big SUBSEP "tally_freq1_step", "med"); ld = sec(big SUBSEP "tally_freq1_load_step", "med")
+  r1 = ratio(tf, pf); r2 = ratio(tf, sf); r3 = ratio(tr, pr); r4 = ratio(pl, tl); r5 = (ns > 1 ? ratio(tf, ts) : ""); r6 = ratio(fq, ld)
+  print ""
+  print "## Ratios at " big " (medians)"
+  print ""
+  print "| figure | measured | target | verdict |"
+  print "|---|---:|---:|---|"
+  printf "| tally / pandas, full report wall time | %s | <= 0.100 | %s |\n", fr(r1, 3), verdict(r1 == "" ? "" : r1 <= 0.1)
+  printf "| tally / PSPP, full report wall time | %s | <= 0.010 | %s |\n", fr(r2, 4), verdict(r2 == "" ? "" : r2 <= 0.01)
+  printf "| tally / pandas, peak memory | %s | <= 0.250 | %s |\n", fr(r3, 3), verdict(r3 == "" ? "" : r3 <= 0.25)
+  printf "| pandas `read_csv` / tally load (speed-up) | %s | >= 10 | %s |\n", fr(r4, 2), verdict(r4 == "" ? "" : r4 >= 10)
+  printf "| tally full report, %s / %s time | %s | <= 12 | %s |\n", big, small, fr(r5, 2), verdict(r5 == "" ? "" : r5 <= 12)
+  printf "| one frequency table / load, tally `-v` steps | %s%% | < 1%% | %s |\n", fr(r6 == "" ? "" : r6 * 100, 2), verdict(r6 == "" ? "" : r6 < 0.01)
+  print ""
+  print "The tally load is the whole process (start, config, CSV parse, codebook), against the `read_csv` call"
+  print "alone timed inside Python (without interpreter start and imports), so the ratio is conservative."
+  print "PSPP 1.6 has MRSETS but neither MULT RESPONSE nor CTABLES: its job counts the items of the sets"
+  print "with FREQUENCIES; it reads a copy of the data with the newlines inside quoted fields"
+  print "replaced by spaces, made outside the timing."
+}' "$SAMPLES" >"$WORK/results.md"
+
+cp "$WORK/results.md" "$RESULTS"
+cat "$RESULTS"

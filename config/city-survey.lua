@@ -1,0 +1,153 @@
+-- city-survey.lua: the flagship report: German cities and their Chinese partners, figure for figure.
+-- `make report` runs it from the repository root and writes out/city-survey.{md,xlsx,json}.
+-- The text of templates/city-survey.md quotes the named values set below, so the prose always
+-- matches the tables. tests/city_survey_figures.py checks every published figure in the outputs.
+
+report {
+  title = "German cities and their Chinese partners",
+  subtitle = "The city-cooperation survey 2020/2021, reproduced from synthetic microdata",
+  subject = "Survey of German cities with at least 50,000 inhabitants",
+  language = "en",
+  outdir = "../out",
+}
+
+include "city-survey-base.lua"
+
+-- ---- named values for the text (counts; NAME_pct is the percent of the 46 cities) ---------------
+stage "values" {
+  dataset = "chinese",
+  count = {
+    n_multi = "cn_count > 1",
+    n_vital = "cn_vitality == 1", n_all_active = "cn_active == 1", n_formal_all = "cn_formal == 1",
+    n_twinning = "cn_type == 1", n_friendship = "cn_type == 2", n_contact = "cn_type == 3",
+    init_german_city = "initiators_german_city == 1", init_chinese = "initiators_chinese_authorities == 1",
+    area_economy = "area_economy == 1", area_culture = "area_culture == 1", area_education = "area_education == 1",
+    area_academic = "area_academic == 1", area_sport_tourism = "area_sport_tourism == 1",
+    area_administration = "area_administration == 1",
+    inst_education = "inst_education == 1", inst_universities = "inst_universities == 1",
+    inst_culture = "inst_culture == 1",
+    form_meetings = "form_meetings == 1", form_fairs = "form_fairs == 1",
+    form_trade_missions = "form_trade_missions == 1", form_office_cn = "form_office_cn == 1",
+    form_cn_office = "form_cn_office == 1", form_networks = "form_networks == 1",
+    ben_experience = "ben_experience == 1", ben_education = "ben_education == 1",
+    ben_investment = "ben_investment == 1", ben_culture = "ben_culture == 1",
+    ben_companies = "ben_companies == 1", ben_tourism = "ben_tourism == 1",
+    obs_distance = "obs_distance == 1", obs_costs = "obs_costs == 1", obs_language = "obs_language == 1",
+    obs_political = "obs_political == 1", obs_cultural = "obs_cultural == 1",
+    obs_cn_involvement = "obs_cn_involvement == 1", obs_own_involvement = "obs_own_involvement == 1",
+    sf_cn_partner_very = "sf_cn_partner == 1", sf_mayor_very = "sf_mayor == 1",
+    sf_agreement_very = "sf_agreement == 1", sf_companies_very = "sf_companies == 1",
+    sf_academic_very = "sf_academic == 1",
+    sf_office_minor = "sf_office_cn == 3", sf_office_not = "sf_office_cn == 4",
+    sf_federal_very = "sf_federal == 1", sf_federal_minor = "sf_federal == 3", sf_federal_not = "sf_federal == 4",
+    coord_federal_some = "coord_federal in {1, 2}", coord_federal_fully = "coord_federal == 1",
+    coord_cities_some = "coord_cities in {1, 2}", coord_eu_not = "coord_eu == 3",
+    infl_eu_none = "infl_eu == 4", infl_federal_positive = "infl_federal in {1, 2}",
+    infl_federal_small = "infl_federal == 3", infl_federal_none = "infl_federal == 4",
+    infl_land_direct = "infl_land == 1",
+  },
+}
+-- Chart 3 counts answers, not cities: the shares of the 72 responses, rounded as the chart shows them.
+stage "values" {
+  dataset = "chinese",
+  expr = { init_responses =
+    "init_german_city + init_chinese + init_business + init_academic + init_cultural + init_schools + init_sports + init_other" },
+  count = {
+    init_business = "initiators_business == 1", init_academic = "initiators_academic == 1",
+    init_cultural = "initiators_cultural == 1", init_schools = "initiators_schools == 1",
+    init_sports = "initiators_sports == 1", init_other = "initiators_other == 1",
+  },
+}
+stage "values" {
+  decimals = 0,
+  percent = {
+    init_german_city_resp = { "init_german_city", "init_responses" },
+    init_chinese_resp = { "init_chinese", "init_responses" },
+    init_other_resp = { "init_other", "init_responses" },
+  },
+}
+
+-- ---- tables -----------------------------------------------------------------------------------
+stage "values" {
+  table = {
+    id = "response", title = "Response",
+    rows = {
+      { "Cities qualified (at least 50,000 inhabitants)", "n_frame" },
+      { "Questionnaires received", "n_questionnaires" },
+      { "Duplicate questionnaires dropped", "cities_duplicates" },
+      { "Cities that answered", "cities_n", "n_frame" },
+      { "Cities with a Chinese partner", "chinese_n", "cities_n" },
+    },
+    base = "Percent of the row above: response rate of the 126 cities, share of the 79 answering cities",
+  },
+}
+stage "frequencies" { dataset = "cities", variables = { "worldwide", "named_partners", "cn_partner" } }
+
+-- Chart 2: the countries of the partner cities (the 76 cities that named them).
+stage "ranking" {
+  dataset = "cities", variable = "countries", top = 0, chart = "bar", table_id = "chart2",
+  title = "Chart 2. Countries with which German cities most often cooperate",
+}
+
+-- Partnerships with Chinese cities (base 46).
+stage "frequencies" { dataset = "chinese", variables = { "cn_count" } }
+stage "listing" {
+  dataset = "chinese", by = "cn_count", show = "city", where = "cn_count > 1", order = "descending",
+  table_id = "multi_partner", title = "Cities with more than one Chinese partner", values = "partners",
+}
+stage "frequencies" { dataset = "chinese", variables = { "cn_type" }, chart = "pie" }
+stage "frequencies" { dataset = "chinese", variables = { "cn_vitality" }, chart = "pie" }
+stage "frequencies" { dataset = "chinese", variables = { "cn_active", "cn_formal" } }
+
+-- Chart 1: links established per period, from the register.
+stage "timeline" {
+  dataset = "partnerships", variable = "year", decades_until = 2000, to = 2018, chart = "column", table_id = "chart1",
+  title = "Chart 1. Number of established links between German and Chinese communes (1980-2018)",
+}
+stage "listing" {
+  dataset = "partnerships", by = "year", show = { "entity", "partner" }, where = "year < 1990",
+  table_id = "first_links", title = "The first links (1980s)", values = "links",
+  label = "German entity - Chinese partner",
+}
+stage "frequencies" { dataset = "partnerships", variables = { "type", "entity_type" } }
+
+-- Chart 3: who initiated the cooperation, as percent of responses (72 answers).
+stage "multiresponse" {
+  dataset = "chinese", sets = "initiators", base = "all", chart = "pie", plot = "responses", table_id = "chart3",
+  title = "Chart 3. Initiating city-to-city cooperation",
+}
+-- Charts 4 and 5 and the other multiple-response questions: percent of cases (46 cities).
+stage "multiresponse" {
+  dataset = "chinese", sets = "areas", base = "all", chart = "bar", table_id = "chart4",
+  title = "Chart 4. Areas of German-Chinese city cooperation",
+}
+stage "multiresponse" {
+  dataset = "chinese", sets = "institutions", base = "all", chart = "column", table_id = "chart5",
+  title = "Chart 5. Cooperation with other local institutions",
+}
+stage "multiresponse" { dataset = "chinese", sets = { "forms", "benefits", "obstacles" }, base = "all", chart = "bar" }
+
+-- Ratings: percent of all 46 cities; "don't know" has its own column. Low to high importance.
+stage "likert" {
+  dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "success_factors",
+  items = { "sf_cn_partner", "sf_mayor", "sf_agreement", "sf_companies", "sf_academic", "sf_office_cn", "sf_federal" },
+  title = "Determinants of successful cooperation",
+}
+stage "likert" {
+  dataset = "chinese", base = "all", scale = { 3, 2, 1 }, chart = "bar", table_id = "coordination",
+  items = { "coord_federal", "coord_cities", "coord_eu" },
+  title = "Coordination of international activities",
+}
+stage "likert" {
+  dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "influence",
+  items = { "infl_eu", "infl_federal", "infl_land" },
+  title = "Perceived influence of the city",
+}
+
+-- The report's own checks: the published base figures (tally run exits 3 when one fails).
+stage "assert" { value = "cities_n", equals = 79, message = "79 cities answered after de-duplication" }
+stage "assert" { value = "chinese_n", equals = 46, message = "46 cities have a Chinese partner" }
+
+output "markdown" { path = "city-survey.md", template = "../templates/city-survey.md" }
+output "xlsx" { path = "city-survey.xlsx" }
+output "json" { path = "city-survey.json" }
