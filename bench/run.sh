@@ -31,6 +31,8 @@ SAMPLES=$WORK/samples
 
 rows_of() { case $1 in *k) echo $((${1%k} * 1000)) ;; *m) echo $((${1%m} * 1000000)) ;; *) echo "$1" ;; esac; }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg) # other work on the machine skews the figures: recorded with them
+
 # ---- data and jobs, prepared outside the timing ---------------------------------------------------
 for size in $SIZES; do
   csv=$DATA/survey-$size.csv
@@ -118,7 +120,7 @@ psppv=$(pspp --version 2>/dev/null | head -n 1 || echo "PSPP absent")
 
 awk -v sizes="$SIZES" -v bytes="$sizes_bytes" -v runs="$RUNS" -v pspp_runs="$PSPP_RUNS" \
     -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v nproc="$(nproc)" -v cpu="$cpu" -v mem="$mem" \
-    -v kernel="$(uname -sr)" -v tallyv="$("$TALLY" --version)" -v pyv="$pyv" -v psppv="$psppv" \
+    -v kernel="$(uname -sr)" -v load="$load0" -v tallyv="$("$TALLY" --version)" -v pyv="$pyv" -v psppv="$psppv" \
     -v ccv="$(${CC:-cc} --version 2>/dev/null | head -n 1)" '
 function sort_(a, n,   i, j, t) { for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t } }
 function stat(key, what,   n, i, a) {
@@ -150,7 +152,7 @@ END {
   print "Written by `bench/run.sh` (`make bench`). Do not edit by hand; rerun instead."
   print ""
   print "- Date: " date
-  print "- Machine: " cpu ", " nproc " cores (`nproc`), " mem " memory, " kernel
+  print "- Machine: " cpu ", " nproc " cores (`nproc`), " mem " memory, " kernel "; load average before the run: " load
   print "- Versions: " tallyv " (built with " ccv "); " pyv "; " psppv
   printf "- Data: `tools/gen_bench` survey, 57 variables;"
   for (i = 1; i <= ns; i++) printf " %s = %.1f MB", S[i], sz[S[i]] / 1e6

@@ -78,7 +78,7 @@ stage "values" {
       { "Cities that answered", "cities_n", "n_frame" },
       { "Cities with a Chinese partner", "chinese_n", "cities_n" },
     },
-    base = "Percent of the row above: response rate of the 126 cities, share of the 79 answering cities",
+    notes = { "Percent: the cities that answered of the cities qualified (the response rate), and the cities with a Chinese partner of the cities that answered." },
   },
 }
 stage "frequencies" { dataset = "cities", variables = { "worldwide", "named_partners", "cn_partner" } }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /*
  * The config sees only these names:
@@ -430,19 +431,25 @@ static int apply_set(tally_config *c, const char *set, char **err)
     for (size_t i = 0; i < c->nblocks; i++) {
         tally_block *b = &c->blocks[i];
         if (b->kind != bk) continue;
-        if (strcmp(b->name, id) == 0) hit = b;
+        const char *bid = tally_host_get()->opt_string(b->opts, "id");
+        if (strcmp(bid ? bid : b->name, id) == 0 || (!hit && strcmp(b->name, id) == 0)) hit = b;
     }
     if (!hit) {
         *err = xasprintf("--set '%s': the config has no %s '%s'", set, kind, id);
         rc = -1;
     } else {
-        /* A --set value replaces the file's, so relative paths are taken from the working folder. */
-        tally_options_set_string(hit->opts, opt, value);
-        if (bk == TALLY_BLOCK_STAGE) set_lua_field(c->L, hit->table_ref, opt, value);
-        if (strcmp(opt, "path") == 0) {
-            free(hit->dir);
-            hit->dir = xstrdup(".");
+        /* An input file given on the command line is relative to the working folder, not
+         * the config's: it is made absolute here, and the block's other paths keep their
+         * folder. Output paths stay relative: they belong in the output folder. */
+        char *v = NULL;
+        if (bk == TALLY_BLOCK_INPUT && (strcmp(opt, "path") == 0 || strcmp(opt, "codebook") == 0) && value[0] &&
+            value[0] != '/') {
+            char cwd[4096];
+            if (getcwd(cwd, sizeof cwd)) v = xasprintf("%s/%s", cwd, value);
         }
+        tally_options_set_string(hit->opts, opt, v ? v : value);
+        if (bk == TALLY_BLOCK_STAGE) set_lua_field(c->L, hit->table_ref, opt, v ? v : value);
+        free(v);
     }
     free(key);
     return rc;
@@ -535,11 +542,6 @@ void tally_config_push_stage_options(const tally_config *c, const tally_block *b
     lua_rawgeti(L, LUA_REGISTRYINDEX, b->table_ref);
     lua_pushnil(L);
     while (lua_next(L, -2)) {
-        const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-        if (k && (strcmp(k, "id") == 0 || strcmp(k, "max_instructions") == 0 || strcmp(k, "max_memory_mb") == 0)) {
-            lua_pop(L, 1);
-            continue;
-        }
         lua_pushvalue(L, -2);
         lua_insert(L, -2);
         lua_rawset(L, -5); /* into the copy, below the source, key, key, value */

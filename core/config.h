@@ -41,7 +41,7 @@ void tally_config_free(tally_config *c);
 /* Report-level option `name` as a string, NULL if unset (borrowed). */
 const char *tally_config_report(const tally_config *c, const char *name);
 
-/* Pushes a stage block's option table (a fresh shallow copy without reserved keys). */
+/* Pushes a stage block's option table (a fresh shallow copy). */
 void tally_config_push_stage_options(const tally_config *c, const tally_block *b);
 
 #endif

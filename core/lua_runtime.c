@@ -299,7 +299,9 @@ static int l_options(lua_State *L)
         lua_getfield(L, 1, k);
         int declared = !lua_isnil(L, -1);
         lua_pop(L, 1);
-        if (!declared) {
+        /* keys every stage block may carry, understood by tally itself */
+        int reserved = strcmp(k, "id") == 0 || strcmp(k, "max_instructions") == 0 || strcmp(k, "max_memory_mb") == 0;
+        if (!declared && !reserved) {
             /* sort a copy of the names for a stable "allowed" list */
             for (size_t i = 1; i < nspec; i++)
                 for (size_t j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {

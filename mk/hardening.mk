@@ -22,12 +22,11 @@ VG_BUILD     ?= build-valgrind
 VG_E2E       ?= $(wildcard tests/e2e/*.sh)
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_JOBS    ?= 1
 
 # Sanitizer reports go to files so that a report from a process whose exit code a
 # test does not check (or expects to be non-zero) still fails the run.
 SAN_LOGS = $(abspath $(ASAN_BUILD))/sanitizer-logs
-SAN_ENV  = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:exitcode=86:log_path=$(SAN_LOGS)/asan:strict_string_checks=1:detect_stack_use_after_return=1 \
+SAN_ENV  = ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:fast_unwind_on_malloc=0:exitcode=86:log_path=$(SAN_LOGS)/asan:strict_string_checks=1:detect_stack_use_after_return=1 \
            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86:log_path=$(SAN_LOGS)/ubsan \
            LSAN_OPTIONS=exitcode=86
 
@@ -104,7 +103,7 @@ fuzz: fuzz-build
 	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
 	  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  $(FUZZ_BUILD)/fuzz/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2560 \
-	    -max_len=65536 -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) -print_final_stats=1 \
+	    -max_len=65536 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/findings/$$n/ $$( [ -f fuzz/dict/$$n.dict ] && echo -dict=fuzz/dict/$$n.dict ) \
 	    $(FUZZ_BUILD)/corpus/$$n fuzz/corpus/$$n >$(FUZZ_BUILD)/fuzz-$$n.log 2>&1 \
 	    || { rc=1; echo "fuzz: $$n FOUND A CRASH (log: $(FUZZ_BUILD)/fuzz-$$n.log, input: $(FUZZ_BUILD)/findings/$$n/)"; \

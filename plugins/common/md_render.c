@@ -74,6 +74,14 @@ static const char *trim_into(tpl_buf *tmp, const char *s)
     return tmp->data;
 }
 
+/* 1 when a column label already starts with its group ("Total: Count" under "Total"):
+ * the header then shows the label alone rather than "Total: Total: Count". */
+static int names_group(const char *label, const char *group)
+{
+    size_t n = strlen(group);
+    return label && strncmp(label, group, n) == 0 && (label[n] == '\0' || label[n] == ':');
+}
+
 void md_render_table(const tally_host *h, const tally_report *rep, tpl_buf *out, const tally_table *t)
 {
     size_t nc = h->tab_ncols(t), nr = h->tab_nrows(t);
@@ -84,11 +92,12 @@ void md_render_table(const tally_host *h, const tally_report *rep, tpl_buf *out,
         for (size_t c = 0; c < nc; c++) {
             tpl_buf_putc(out, ' ');
             const char *group = h->tab_col_group(t, c);
-            if (group && *group) {
+            const char *label = h->tab_col_label(t, c);
+            if (group && *group && !names_group(label, group)) {
                 md_escape_cell(out, group);
                 tpl_buf_puts(out, ": ");
             }
-            md_escape_cell(out, h->tab_col_label(t, c));
+            md_escape_cell(out, label);
             tpl_buf_puts(out, " |");
         }
         tpl_buf_puts(out, "\n|");

@@ -117,16 +117,28 @@ int main(void)
     free(err);
 
     /* --set */
-    char *sets[] = {"report.title=Draft", "input.r.path=other.csv", "year=2021"};
+    char *sets[] = {"report.title=Draft", "input.r.path=other.csv", "year=2021", "stage.countries.top=5"};
     err = load_error(&sb, "set.lua",
                      "report { title = \"Final\", subtitle = \"Year \" .. (params.year or \"?\") }\n"
-                     "input \"r\" { path = \"r.csv\" }\n",
-                     sets, 3, &c);
+                     "input \"r\" { path = \"r.csv\" }\n"
+                     "stage \"ranking\" { id = \"countries\", top = 3 }\n",
+                     sets, 4, &c);
     CHECK(err == NULL, "--set applies");
     if (c) {
         CHECK_STR(tally_config_report(c, "title"), "Draft", "--set report.title overrides");
         CHECK_STR(tally_config_report(c, "subtitle"), "Year 2021", "--set without a dot is params.NAME");
-        CHECK_STR(h->opt_string(c->blocks[0].opts, "path"), "other.csv", "--set input.r.path overrides");
+        char cwd[4096];
+        char *want = xasprintf("%s/other.csv", getcwd(cwd, sizeof cwd) ? cwd : ".");
+        CHECK_STR(h->opt_string(c->blocks[0].opts, "path"), want, "--set input.r.path overrides, from the working folder");
+        free(want);
+        CHECK(strstr(c->blocks[0].dir, dir) != NULL, "the block's other paths keep the config's folder");
+        CHECK(c->nblocks == 2 && c->blocks[1].kind == TALLY_BLOCK_STAGE, "a stage with an id");
+        tally_config_push_stage_options(c, &c->blocks[1]);
+        lua_getfield(sb.L, -1, "top");
+        CHECK(lua_tointeger(sb.L, -1) == 5, "--set stage.ID.option reaches the stage with that id");
+        lua_getfield(sb.L, -2, "id");
+        CHECK(lua_isstring(sb.L, -1) && strcmp(lua_tostring(sb.L, -1), "countries") == 0, "the stage sees its id");
+        lua_pop(sb.L, 3);
         tally_config_free(c);
     }
     free(err);

@@ -1,6 +1,16 @@
 /* test_csv.c: the csv input plugin on valid input: RFC 4180 cases, encodings, header rows, options, threads. */
 #include "check.h"
+/* The reader stores categorical columns as one-byte codes, so numeric cells are
+ * read through tally_col_num here rather than the helper's `num` array. */
+#define cell_num cell_num_unused
 #include "test_csv_helpers.h"
+#undef cell_num
+
+static inline double cell_num(const tally_dataset *ds, const char *col, size_t row)
+{
+    int c = tally_dataset_find(ds, col);
+    return c < 0 || ds->cols[c]->type != TALLY_NUMERIC || row >= ds->nrows ? -999999 : tally_col_num(ds->cols[c], row);
+}
 
 #define DATA "tests/data/csv/"
 
@@ -216,6 +226,131 @@ static void test_ragged_skip(void)
     tally_dataset_free(ds);
 }
 
+/* 1 when every cell of column `col` is equal in a and b (NaN equals NaN). */
+static int same_column(const tally_dataset *a, const tally_dataset *b, const char *col)
+{
+    if (!a || !b || a->nrows != b->nrows) return 0;
+    for (size_t r = 0; r < a->nrows; r++) {
+        double x = cell_num(a, col, r), y = cell_num(b, col, r);
+        if (!(x == y || (isnan(x) && isnan(y)))) return 0;
+    }
+    return 1;
+}
+
+static const tally_column *column(const tally_dataset *ds, const char *name)
+{
+    int c = ds ? tally_dataset_find(ds, name) : -1;
+    return c < 0 ? NULL : ds->cols[c];
+}
+
+/* Categorical numeric columns arrive as one-byte codes with ascending levels;
+ * others stay doubles. Read by 1 thread and by many small chunks. */
+static void test_compact_codes(void)
+{
+    sbuf b;
+    sbuf_init(&b);
+    sbuf_puts(&b, "id,likert,half,dec,many,none,neg,text\n");
+    for (int i = 0; i < 4000; i++) {
+        const char *dec[] = {"0.5", "1.5", "2.25", "-3.75", ""};
+        sbuf_printf(&b, "%d,%d,", i, i % 13 == 0 ? 9 : 1 + i % 5);
+        if (i < 2000) sbuf_printf(&b, "%d,", i % 7);           /* few values in the first half */
+        else sbuf_printf(&b, "%d,", 100000 + i);               /* thousands in the second */
+        sbuf_printf(&b, "%s,%d.5,,%s,\"t,%d\"\n", dec[i % 5], i % 300, i % 2 ? "-0" : "0", i);
+    }
+    char *path = csv_tmpfile(b.data, b.len);
+    sbuf_free(&b);
+    char *err;
+    tally_dataset *one = csv_load(path, &err, "threads=1");
+    tally_dataset *many = csv_load(path, &err, "threads=37");
+    CHECK(one && many && one->nrows == 4000 && many->nrows == 4000, "compact: 4000 rows by 1 and 37 threads");
+    if (!one || !many) goto done;
+    const tally_column *lk = column(many, "likert");
+    CHECK(lk && lk->codes && !lk->num && lk->nlevels == 6 && lk->levels[0] == 1 && lk->levels[5] == 9,
+          "compact: Likert 1-5 + 9 read as codes, levels 1..5, 9");
+    CHECK(cell_num(many, "likert", 13) == 9 && cell_num(many, "likert", 14) == 5 && cell_num(many, "likert", 15) == 1,
+          "compact: Likert cells decode to their values");
+    const tally_column *dc = column(many, "dec");
+    CHECK(dc && dc->codes && dc->nlevels == 4 && dc->levels[0] == -3.75 && dc->levels[1] == 0.5 &&
+              dc->levels[3] == 2.25,
+          "compact: decimals as levels, ascending");
+    CHECK(cell_num(many, "dec", 2) == 2.25 && cell_num(many, "dec", 3) == -3.75 && isnan(cell_num(many, "dec", 4)),
+          "compact: decimal cells and a missing one");
+    const tally_column *mn = column(many, "many");
+    CHECK(mn && mn->num && !mn->codes && cell_num(many, "many", 299) == 299.5,
+          "compact: 300 distinct values stay doubles");
+    const tally_column *hf = column(many, "half");
+    CHECK(hf && hf->num && !hf->codes && cell_num(many, "half", 1999) == 1999 % 7 &&
+              cell_num(many, "half", 3999) == 103999,
+          "compact: categorical in early chunks, not in later ones: doubles, every cell right");
+    const tally_column *nn = column(many, "none");
+    CHECK(nn && nn->type == TALLY_NUMERIC && nn->codes && nn->nlevels == 0 && isnan(cell_num(many, "none", 0)) &&
+              isnan(cell_num(many, "none", 3999)),
+          "compact: an all-missing column is numeric with no levels");
+    const tally_column *ng = column(many, "neg");
+    CHECK(ng && ng->codes && ng->nlevels == 1 && ng->levels[0] == 0 && cell_num(many, "neg", 1) == 0,
+          "compact: -0 and 0 are one level");
+    CHECK(col_type(many, "text") == TALLY_STRING && strcmp(cell_str(many, "text", 7), "t,7") == 0,
+          "compact: the text column is unaffected");
+    int same = 1;
+    const char *cols[] = {"id", "likert", "half", "dec", "many", "none", "neg"};
+    for (size_t k = 0; k < sizeof cols / sizeof *cols; k++) same &= same_column(one, many, cols[k]);
+    CHECK(same, "compact: 37 threads read the same values as 1 thread");
+    const tally_column *lk1 = column(one, "likert");
+    CHECK(lk1 && lk1->codes && lk1->nlevels == 6, "compact: one thread writes codes too");
+done:
+    tally_dataset_free(one);
+    tally_dataset_free(many);
+    unlink(path);
+    free(path);
+}
+
+/* Values seen only in skipped rows or equal to a missing token are not levels. */
+static void test_compact_levels_exact(void)
+{
+    const char text[] = "a,b\n1,2\n7\n3,4\n-9,5\n8,9,10\n1,2\n";
+    char *path = csv_tmpfile(text, sizeof text - 1);
+    char *err;
+    tally_dataset *ds = csv_load(path, &err, "threads=1", "on_ragged=skip", "missing[]=-9", "missing[]=NA");
+    CHECK(ds && ds->nrows == 4, "levels: ragged rows skipped");
+    const tally_column *a = column(ds, "a");
+    CHECK(a && a->codes && a->nlevels == 2 && a->levels[0] == 1 && a->levels[1] == 3,
+          "levels: no level from a skipped row or a missing token (-9)");
+    CHECK(ds && isnan(cell_num(ds, "a", 2)) && cell_num(ds, "a", 3) == 1 && cell_num(ds, "b", 2) == 5,
+          "levels: the missing token is system-missing");
+    tally_dataset_free(ds);
+    unlink(path);
+    free(path);
+}
+
+/* A host of ABI 1.0 (no ds_resize_uninit, no ds_codes_data): every numeric
+ * column is written as doubles after the host's NaN fill. */
+static void test_old_host(void)
+{
+    const char text[] = "a,b,c\n1,2.5,x\n,NA,y\n3,4,z\n";
+    char *path = csv_tmpfile(text, sizeof text - 1);
+    tally_host old = *tally_host_get();
+    old.size = (uint32_t)offsetof(tally_host, ds_resize_uninit);
+    old.abi_minor = 0;
+    tally_options *o = tally_options_new("test.lua:1");
+    tally_options_set_string(o, "path", path);
+    char *err = NULL;
+    int valid = tally_options_validate(o, csv_plugin()->options, "input 'csv'", NULL, &err) == 0;
+    tally_dataset *ds = tally_dataset_new("responses");
+    tally_ctx *ctx = tally_ctx_new("csv");
+    int rc = valid ? csv_plugin()->read(&old, ctx, o, ds) : -1;
+    const tally_column *a = column(ds, "a");
+    CHECK(rc == 0 && ds->nrows == 3 && a && a->num && !a->codes, "ABI 1.0 host: numeric columns as doubles");
+    CHECK(rc == 0 && cell_num(ds, "a", 0) == 1 && isnan(cell_num(ds, "a", 1)) && isnan(cell_num(ds, "b", 1)) &&
+              cell_num(ds, "b", 0) == 2.5 && cell_num(ds, "a", 2) == 3,
+          "ABI 1.0 host: values and missing cells");
+    free(err);
+    tally_ctx_free(ctx);
+    tally_options_free(o);
+    tally_dataset_free(ds);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     test_rfc4180();
@@ -228,5 +363,8 @@ int main(void)
     test_threads();
     test_numbers();
     test_ragged_skip();
+    test_compact_codes();
+    test_compact_levels_exact();
+    test_old_host();
     CHECK_DONE();
 }

@@ -11,7 +11,9 @@
  * a converted copy for Windows-1252/Latin-1 input):
  *   0. csv_check_text   (parallel) NUL bytes and UTF-8 validity
  *   1. csv_scan_chunk   (parallel) rows, ragged rows, errors, which columns are numeric
- *   2. csv_fill_chunk   (parallel) numbers written straight into the dataset's arrays;
+ *                                  and each numeric column's distinct values (up to 254)
+ *   2. csv_fill_chunk   (parallel) numbers written straight into the dataset's arrays:
+ *                                  one-byte codes for categorical columns, else doubles;
  *                                  string cells collected, then stored by the main thread
  * The body is split into chunks after a line end, assuming that line end is
  * outside quotes; the guess is checked after phase 1 (a chunk must start exactly
@@ -20,6 +22,8 @@
  */
 
 #define CSV_MAX_MISSING 32
+#define CSV_MAX_LEVELS 254 /* a numeric column with more distinct values is stored as doubles */
+#define CSV_CODE_NONE 255  /* the code of a system-missing cell (TALLY_CODE_MISSING) */
 
 /* Settings shared read-only by all threads. */
 typedef struct csv_cfg {
@@ -35,6 +39,7 @@ typedef struct csv_cfg {
     size_t miss_len[CSV_MAX_MISSING];
     size_t nmiss;
     int miss_empty;         /* "" is a missing token */
+    int miss_num;           /* some missing token is itself a number ("-9"): check tokens first */
     uint64_t miss_lenmask;  /* bit n set: some token has length n (n < 64) */
     unsigned char special[256]; /* bytes that end an unquoted run: delim, term, '\r' */
 } csv_cfg;
@@ -53,6 +58,24 @@ typedef struct csv_cell {
     uint32_t quoted : 1;
 } csv_cell;
 
+/* The distinct values one chunk saw in one numeric column (phase 1). */
+typedef struct csv_set csv_set;
+typedef struct csv_levels {
+    uint64_t small[4];      /* bit v: the whole number v (0..255) was seen */
+    csv_set *set;           /* other values, NULL until one is seen (owned) */
+    uint32_t nsmall, nother;
+    uint32_t over;          /* more than CSV_MAX_LEVELS distinct values: not categorical */
+} csv_levels;
+
+/* Where phase 2 writes one column: codes (categorical), doubles, or neither (a string column). */
+typedef struct csv_colout {
+    double *num;              /* borrowed from the dataset, or NULL */
+    uint8_t *codes;           /* borrowed from the dataset, or NULL */
+    const double *levels;     /* ascending; codes index them */
+    unsigned nlevels;
+    uint8_t small_code[256];  /* code of the whole number v, CSV_CODE_NONE if not a level */
+} csv_colout;
+
 typedef struct csv_chunk {
     const csv_cfg *cfg;
     const char *buf_end;    /* end of the whole buffer */
@@ -67,6 +90,7 @@ typedef struct csv_chunk {
     size_t skipped;         /* ragged rows skipped */
     size_t first_skip_line; /* chunk-relative line of the first skipped row */
     unsigned char *fail;    /* per column: 1 when a field was not a number (owned) */
+    csv_levels *lv;         /* per column: distinct values (owned, with their sets) */
     /* the first error: kind, chunk-relative line, 1-based column, details */
     csv_err_kind err;
     size_t err_line, err_col, err_a, err_b;
@@ -74,7 +98,7 @@ typedef struct csv_chunk {
     size_t err_len;
     /* phase 2 */
     size_t row0;            /* dataset row of the chunk's first row */
-    double **num;           /* per column: the dataset's numeric array, NULL for strings (borrowed) */
+    const csv_colout *out;  /* per column: where cells go (borrowed) */
     csv_cell *cells;        /* string cells (owned) */
     size_t ncells, cells_cap;
     int oom;
@@ -94,11 +118,79 @@ size_t csv_unquote(const char *p, size_t len, char *out);
 /* Builds cfg->special from delim and term. */
 void csv_cfg_finish(csv_cfg *cfg);
 
+/* levels.c */
+/* Adds value x (not NaN) to a column's set: 0 already there, 1 new, 2 the set
+ * went over CSV_MAX_LEVELS (x not added, lv->over set), -1 out of memory. */
+int csv_levels_add(csv_levels *lv, double x);
+/* Takes back a row's addition to lv (add returned 1 or 2 for x). */
+void csv_levels_undo(csv_levels *lv, double x, int added);
+/* Frees the sets of n columns' levels and zeroes them. */
+void csv_levels_clear(csv_levels *lv, size_t n);
+/* Column `col`'s distinct values over all chunks, ascending, into levels (room
+ * for CSV_MAX_LEVELS); returns their count, or -1 when there are more (or
+ * some chunk went over). */
+int csv_levels_merge(const csv_chunk *chunks, size_t nchunks, size_t col, double *levels);
+
 /* number.c */
 /* 1 when [p, p+n) is a number with decimal separator `dec` (spaces around allowed). */
 int csv_is_number(const char *p, size_t n, char dec);
 /* Parses a field that csv_is_number accepted. */
 double csv_parse_number(const char *p, size_t n, char dec);
+
+static const double csv_pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+                                   1e14, 1e15};
+
+/* The common plain forms, -?digits[dec digits] with at most 15 digits, parsed
+ * exactly (same result as csv_parse_number); 0 for anything else. */
+static inline int csv_fast_number(const char *p, size_t n, char dec, double *out)
+{
+    size_t i = 0, nd = 0, frac = 0;
+    int neg = n && p[0] == '-';
+    uint64_t m = 0;
+    i = (size_t)neg;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)((unsigned char)p[i] - '0');
+        if (d > 9) break;
+        m = m * 10 + d;
+        nd++;
+    }
+    if (i < n && p[i] == dec) {
+        for (i++; i < n; i++) {
+            unsigned d = (unsigned)((unsigned char)p[i] - '0');
+            if (d > 9) break;
+            m = m * 10 + d;
+            nd++;
+            frac++;
+        }
+    }
+    if (i != n || nd == 0 || nd > 15) return 0;
+    double v = (double)m;
+    if (frac) v /= csv_pow10[frac];
+    *out = neg ? -v : v;
+    return 1;
+}
+
+/* A whole number 0..255 written as 1 to 3 digits (most survey cells); 0 otherwise. */
+static inline int csv_small_int(const char *p, size_t n, unsigned *out)
+{
+    unsigned a = (unsigned)((unsigned char)p[0] - '0');
+    if (n == 1) {
+        *out = a;
+        return a <= 9;
+    }
+    if (n == 2) {
+        unsigned b = (unsigned)((unsigned char)p[1] - '0');
+        *out = a * 10 + b;
+        return (a <= 9) & (b <= 9);
+    }
+    if (n == 3) {
+        unsigned b = (unsigned)((unsigned char)p[1] - '0'), c = (unsigned)((unsigned char)p[2] - '0');
+        unsigned v = a * 100 + b * 10 + c;
+        *out = v;
+        return (a <= 9) & (b <= 9) & (c <= 9) & (v <= 255);
+    }
+    return 0;
+}
 
 /* encoding.c */
 /* Scans [p, p+n) for NUL bytes (utf8 = 0: only those) and invalid UTF-8 (a sequence

@@ -178,7 +178,8 @@ typedef struct reader {
     int *forced;
     csv_chunk chunks[MAX_CHUNKS];
     size_t nchunks;
-    double **num;
+    csv_colout *out;        /* per column: where phase 2 writes */
+    double *levels;         /* the levels of all categorical columns */
 } reader;
 
 static void reader_free(reader *r)
@@ -186,11 +187,14 @@ static void reader_free(reader *r)
     for (size_t i = 0; i < r->nchunks; i++) {
         free(r->chunks[i].fail);
         free(r->chunks[i].cells);
+        csv_levels_clear(r->chunks[i].lv, r->ncols);
+        free(r->chunks[i].lv);
     }
     csv_free_strings(r->names, r->ncols);
     csv_free_strings(r->labels, r->ncols);
     free(r->forced);
-    free(r->num);
+    free(r->out);
+    free(r->levels);
     free(r->converted);
     file_close(&r->file);
 }
@@ -302,7 +306,8 @@ static int scan(reader *r, size_t line_base, size_t *nrows, size_t *skipped, siz
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
         c->fail = calloc(r->ncols ? r->ncols : 1, 1);
-        if (!c->fail) return -1;
+        c->lv = calloc(r->ncols ? r->ncols : 1, sizeof *c->lv);
+        if (!c->fail || !c->lv) return -1;
         for (size_t k = 0; k < r->ncols; k++) c->fail[k] = r->forced[k] == TALLY_STRING;
     }
     run_parallel(JOB_SCAN, 0, r->chunks, r->nchunks);
@@ -312,8 +317,12 @@ static int scan(reader *r, size_t line_base, size_t *nrows, size_t *skipped, siz
         csv_chunk *c = &r->chunks[i];
         if (i > 0 && c->start != r->chunks[i - 1].end) { /* guessed wrong (a quoted line end): again */
             unsigned char *fail = c->fail;
+            csv_levels *lv = c->lv;
             const char *limit = c->limit, *start = r->chunks[i - 1].end;
+            csv_levels_clear(lv, r->ncols);
+            free(c->cells);
             memset(c, 0, sizeof *c);
+            c->lv = lv;
             c->cfg = &r->cfg;
             c->buf_end = r->end;
             c->start = start;
@@ -388,11 +397,17 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     if (rc == -1) r->h->error(r->ctx, "%s: out of memory while reading", s->path);
     if (rc) return -1;
 
-    int *idx = malloc((r->ncols ? r->ncols : 1) * sizeof *idx);
-    r->num = calloc(r->ncols ? r->ncols : 1, sizeof *r->num);
-    if (!idx || !r->num) {
+    const tally_host *h = r->h;
+    size_t nc = r->ncols ? r->ncols : 1;
+    int *idx = malloc(nc * sizeof *idx);
+    int *nlev = malloc(nc * sizeof *nlev); /* per numeric column: its level count, -1 for doubles */
+    r->out = calloc(nc, sizeof *r->out);
+    int codes_ok = TALLY_HOST_HAS(h, ds_codes_data) && h->ds_codes_data;
+    r->levels = codes_ok ? malloc(nc * CSV_MAX_LEVELS * sizeof *r->levels) : NULL;
+    if (!idx || !nlev || !r->out || (codes_ok && !r->levels)) {
         free(idx);
-        r->h->error(r->ctx, "%s: out of memory while reading", s->path);
+        free(nlev);
+        h->error(r->ctx, "%s: out of memory while reading", s->path);
         return -1;
     }
     for (size_t k = 0; k < r->ncols; k++) {
@@ -402,25 +417,51 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
             for (size_t i = 0; i < r->nchunks; i++)
                 if (r->chunks[i].fail[k]) numeric = 0;
         }
-        idx[k] = r->h->ds_add_column(out, r->names[k], numeric ? TALLY_NUMERIC : TALLY_STRING);
+        nlev[k] = numeric && codes_ok ? csv_levels_merge(r->chunks, r->nchunks, k, r->levels + k * CSV_MAX_LEVELS)
+                                      : -1;
+        idx[k] = h->ds_add_column(out, r->names[k], numeric ? TALLY_NUMERIC : TALLY_STRING);
         if (idx[k] < 0) {
-            r->h->error(r->ctx, "%s: cannot add column '%s' (the dataset already has it?)", s->path, r->names[k]);
+            h->error(r->ctx, "%s: cannot add column '%s' (the dataset already has it?)", s->path, r->names[k]);
             free(idx);
+            free(nlev);
             return -1;
         }
-        if (r->labels[k]) r->h->var_set_label(out, idx[k], r->labels[k]);
+        if (r->labels[k]) h->var_set_label(out, idx[k], r->labels[k]);
     }
-    if (r->h->ds_resize(out, nrows) != 0) {
+    /* Every numeric cell is written below, so a host that can skips the NaN fill. */
+    int uninit = TALLY_HOST_HAS(h, ds_resize_uninit) && h->ds_resize_uninit;
+    if ((uninit ? h->ds_resize_uninit(out, nrows) : h->ds_resize(out, nrows)) != 0) {
         free(idx);
-        r->h->error(r->ctx, "%s: out of memory for %zu rows x %zu columns", s->path, nrows, r->ncols);
+        free(nlev);
+        h->error(r->ctx, "%s: out of memory for %zu rows x %zu columns", s->path, nrows, r->ncols);
         return -1;
     }
-    for (size_t k = 0; k < r->ncols; k++)
-        r->num[k] = r->h->var_type(out, idx[k]) == TALLY_NUMERIC ? r->h->ds_numeric_data(out, idx[k]) : NULL;
+    for (size_t k = 0; k < r->ncols; k++) {
+        csv_colout *o = &r->out[k];
+        if (h->var_type(out, idx[k]) != TALLY_NUMERIC) continue;
+        if (nlev[k] >= 0) { /* categorical: one byte a cell */
+            o->levels = r->levels + k * CSV_MAX_LEVELS;
+            o->nlevels = (unsigned)nlev[k];
+            o->codes = h->ds_codes_data(out, idx[k], o->levels, o->nlevels);
+            memset(o->small_code, CSV_CODE_NONE, sizeof o->small_code);
+            for (unsigned j = 0; j < o->nlevels; j++) {
+                double x = o->levels[j];
+                if (x >= 0 && x < 256 && x == (double)(int)x) o->small_code[(int)x] = (uint8_t)j;
+            }
+        }
+        if (!o->codes) o->num = h->ds_numeric_data(out, idx[k]);
+        if (!o->codes && !o->num) {
+            free(idx);
+            free(nlev);
+            h->error(r->ctx, "%s: out of memory for %zu rows x %zu columns", s->path, nrows, r->ncols);
+            return -1;
+        }
+    }
+    free(nlev);
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
         c->limit = c->end; /* phase 1 found where each chunk's rows end */
-        c->num = r->num;
+        c->out = r->out;
         c->ncells = 0;
     }
     if (nrows) run_parallel(JOB_FILL, 0, r->chunks, r->nchunks);

@@ -15,6 +15,9 @@
  * unquoted field is an ordinary character (5" screen).
  */
 
+/* The row loop is specialised for each phase: its helpers must be inlined. */
+#define CSV_HOT static inline __attribute__((always_inline))
+
 void csv_cfg_finish(csv_cfg *cfg)
 {
     memset(cfg->special, 0, sizeof cfg->special);
@@ -22,11 +25,14 @@ void csv_cfg_finish(csv_cfg *cfg)
     cfg->special[(unsigned char)cfg->term] = 1;
     cfg->special['\r'] = 1;
     cfg->miss_lenmask = 0;
-    for (size_t i = 0; i < cfg->nmiss; i++)
+    cfg->miss_num = 0;
+    for (size_t i = 0; i < cfg->nmiss; i++) {
         if (cfg->miss_len[i] < 64) cfg->miss_lenmask |= (uint64_t)1 << cfg->miss_len[i];
+        if (csv_is_number(cfg->miss[i], cfg->miss_len[i], cfg->decimal)) cfg->miss_num = 1;
+    }
 }
 
-static inline int is_missing(const csv_cfg *cfg, const char *p, size_t n)
+CSV_HOT int is_missing(const csv_cfg *cfg, const char *p, size_t n)
 {
     if (n == 0) return 1; /* an empty field is always system-missing */
     if (n >= 64 || !((cfg->miss_lenmask >> n) & 1)) return 0;
@@ -35,30 +41,31 @@ static inline int is_missing(const csv_cfg *cfg, const char *p, size_t n)
     return 0;
 }
 
-/* Plain unsigned integers of up to 9 digits are most survey cells: no call for those. */
-static inline int quick_is_number(const char *p, size_t n, char dec)
+/* A field's number: 1 with *v set, 0 for a missing token, -1 when it is not a
+ * number. The fast forms come first unless a missing token could be one of them. */
+CSV_HOT int field_number(const csv_cfg *cfg, const char *q, size_t n, double *v)
 {
-    if (n <= 9) {
-        size_t i = 0;
-        while (i < n && (unsigned)(p[i] - '0') <= 9) i++;
-        if (i == n) return 1;
-    }
-    return csv_is_number(p, n, dec);
+    if (n == 0) return 0;
+    if (!cfg->miss_num && csv_fast_number(q, n, cfg->decimal, v)) return 1;
+    if (is_missing(cfg, q, n)) return 0;
+    if (cfg->miss_num && csv_fast_number(q, n, cfg->decimal, v)) return 1;
+    if (!csv_is_number(q, n, cfg->decimal)) return -1;
+    *v = csv_parse_number(q, n, cfg->decimal);
+    return 1;
 }
 
-static inline double quick_number(const char *p, size_t n, char dec)
+/* The code of value x in a categorical column; CSV_CODE_NONE when x is not a
+ * level (only in rows that are skipped and overwritten later). */
+static uint8_t code_of(const csv_colout *o, double x)
 {
-    if (n <= 9) {
-        uint32_t v = 0;
-        size_t i = 0;
-        for (; i < n; i++) {
-            unsigned d = (unsigned)(p[i] - '0');
-            if (d > 9) break;
-            v = v * 10 + d;
-        }
-        if (i == n) return (double)v;
+    if (x >= 0 && x < 256 && x == (double)(int)x) return o->small_code[(int)x];
+    unsigned lo = 0, hi = o->nlevels;
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        if (o->levels[mid] < x) lo = mid + 1;
+        else hi = mid;
     }
-    return csv_parse_number(p, n, dec);
+    return lo < o->nlevels && o->levels[lo] == x ? (uint8_t)lo : CSV_CODE_NONE;
 }
 
 static int add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t col, int quoted)
@@ -94,28 +101,254 @@ static void set_error(csv_chunk *c, csv_err_kind kind, size_t line, size_t col, 
     c->err_len = len;
 }
 
+/* ---- finding bytes: 64-byte blocks as bit masks (SSE2, or a portable loop) ------ */
+
+/* The bytes of one 64-byte block that matter, as bit masks (bit i: base[i]). */
+typedef struct finder {
+    const char *base; /* the block, or NULL */
+    uint64_t bits;    /* delimiter, row terminator or CR */
+    uint64_t ends;    /* row terminator or CR */
+    uint64_t quotes;  /* '"' */
+    char delim, term;
+} finder;
+
+static inline finder finder_make(const csv_cfg *cfg)
+{
+    finder f;
+    memset(&f, 0, sizeof f);
+    f.delim = cfg->delim;
+    f.term = cfg->term;
+    return f;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Loads the block at p (64 readable bytes). */
+CSV_HOT void finder_load(finder *f, const char *p)
+{
+    const __m128i vd = _mm_set1_epi8(f->delim), vt = _mm_set1_epi8(f->term), vr = _mm_set1_epi8('\r'),
+                  vq = _mm_set1_epi8('"');
+    uint64_t d = 0, t = 0, q = 0;
+    for (int i = 0; i < 64; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << i;
+        t |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vt), _mm_cmpeq_epi8(x, vr))) << i;
+        q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << i;
+    }
+    f->base = p;
+    f->bits = d | t;
+    f->ends = t;
+    f->quotes = q;
+}
+
+/* The first '"' at or after p (e when none); adds the row terminators before it to *lines. */
+CSV_HOT const char *find_quote(char term, const char *p, const char *e, size_t *lines)
+{
+    const __m128i vq = _mm_set1_epi8('"'), vt = _mm_set1_epi8(term);
+    while (e - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+        unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq));
+        unsigned t = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vt));
+        if (q) t &= (q & -q) - 1;
+        for (; t; t &= t - 1) ++*lines;
+        if (q) return p + __builtin_ctz(q);
+        p += 16;
+    }
+    for (; p < e && *p != '"'; p++)
+        if (*p == term) ++*lines;
+    return p;
+}
+#else
+CSV_HOT void finder_load(finder *f, const char *p)
+{
+    uint64_t d = 0, t = 0, q = 0;
+    for (int i = 0; i < 64; i++) {
+        char ch = p[i];
+        d |= (uint64_t)(ch == f->delim) << i;
+        t |= (uint64_t)(ch == f->term || ch == '\r') << i;
+        q |= (uint64_t)(ch == '"') << i;
+    }
+    f->base = p;
+    f->bits = d | t;
+    f->ends = t;
+    f->quotes = q;
+}
+
+CSV_HOT const char *find_quote(char term, const char *p, const char *e, size_t *lines)
+{
+    for (; p < e && *p != '"'; p++)
+        if (*p == term) ++*lines;
+    return p;
+}
+#endif
+
+/* The first delimiter, row terminator or CR at or after p (e when none). The
+ * block's mask is kept, so the end of a short field is a shift and a bit scan. */
+CSV_HOT const char *find_special(finder *f, const unsigned char *sp, const char *p, const char *e)
+{
+    for (;;) {
+        uintptr_t off = (uintptr_t)p - (uintptr_t)f->base; /* huge when p is outside the block */
+        if (off < 64) {
+            uint64_t m = f->bits >> off;
+            if (m) return p + __builtin_ctzll(m);
+            p = f->base + 64;
+        }
+        if (e - p < 64) break;
+        finder_load(f, p);
+    }
+    f->base = NULL;
+    while (p < e && !sp[(unsigned char)*p]) p++;
+    return p;
+}
+
+/* A plain row at p (no quote, no lone CR, at most `max` fields, each at most
+ * maxf bytes, 64 bytes to read past it): the end of each field into ends[],
+ * the field count returned and *next set after the row end. 0 for any other
+ * row, which the general loop then reads. */
+CSV_HOT size_t split_plain(finder *f, const char *p, const char *e, const char **ends, size_t max, size_t maxf,
+                           const char **next)
+{
+    const char *fs = p;
+    size_t nf = 0;
+    for (;;) {
+        uintptr_t off = (uintptr_t)p - (uintptr_t)f->base;
+        if (off >= 64) {
+            if (e - p < 128) return 0;
+            finder_load(f, p);
+            off = 0;
+        }
+        const char *b = f->base;
+        uint64_t t = f->ends >> off, d = (f->bits & ~f->ends) >> off, q = f->quotes >> off;
+        if (t) {
+            unsigned ti = (unsigned)__builtin_ctzll(t);
+            uint64_t below = ti == 63 ? ~(uint64_t)0 : ((uint64_t)2 << ti) - 1;
+            if (q & below) return 0;
+            d &= below;
+            for (; d; d &= d - 1) {
+                const char *s = p + __builtin_ctzll(d);
+                if (nf == max || (size_t)(s - fs) > maxf) return 0;
+                ends[nf++] = s;
+                fs = s + 1;
+            }
+            const char *s = p + ti;
+            if (nf == max || (size_t)(s - fs) > maxf) return 0;
+            ends[nf++] = s;
+            if (*s == f->term) {
+                *next = s + 1;
+            } else if (f->term == '\n' && s[1] == '\n') { /* CRLF */
+                *next = s + 2;
+            } else {
+                return 0;
+            }
+            return nf;
+        }
+        if (q) return 0;
+        for (; d; d &= d - 1) {
+            const char *s = p + __builtin_ctzll(d);
+            if (nf == max || (size_t)(s - fs) > maxf) return 0;
+            ends[nf++] = s;
+            fs = s + 1;
+        }
+        p = b + 64;
+    }
+}
+
+/* One value a row added to a column's levels, taken back if the row is skipped. */
+typedef struct undo {
+    size_t col;
+    double x;
+    int added;
+} undo;
+
+/* Phase 1 work on one field of a column that may still be numeric: checks it,
+ * collects its value; returns 0, or -1 after set_error. */
+CSV_HOT int scan_field(csv_chunk *c, size_t nf, const char *q, size_t n, int esc, size_t fline,
+                             size_t *pend, size_t *npend, undo *un, size_t *nun)
+{
+    const csv_cfg *cfg = c->cfg;
+    csv_levels *lv = &c->lv[nf];
+    double x;
+    int kind;
+    if (esc) {
+        kind = -1;
+    } else if (n == 0) {
+        return 0;
+    } else {
+        unsigned v;
+        if (!cfg->miss_num && csv_small_int(q, n, &v)) { /* the common case: a small code */
+            if (lv->over) return 0;
+            uint64_t bit = (uint64_t)1 << (v & 63);
+            if (lv->small[v >> 6] & bit) return 0;
+            x = v;
+            kind = 1;
+        } else {
+            kind = field_number(cfg, q, n, &x);
+        }
+    }
+    if (kind < 0) {
+        if (cfg->forced[nf] == TALLY_NUMERIC) {
+            set_error(c, CSV_ERR_NOT_NUMBER, fline, nf + 1, 0, 0, q, n);
+            return -1;
+        }
+        pend[(*npend)++] = nf;
+        return 0;
+    }
+    if (kind == 0 || lv->over) return 0;
+    int added = csv_levels_add(lv, x);
+    if (added < 0) {
+        c->oom = 1;
+        return -1;
+    }
+    if (added) un[(*nun)++] = (undo){nf, x, added};
+    return 0;
+}
+
+/* Phase 2 work on one field of a numeric column. */
+CSV_HOT void fill_field(const csv_cfg *cfg, const csv_colout *o, size_t row, const char *q, size_t n)
+{
+    if (o->codes) {
+        uint8_t k = CSV_CODE_NONE;
+        unsigned v;
+        double x;
+        if (n == 0) k = CSV_CODE_NONE;
+        else if (!cfg->miss_num && csv_small_int(q, n, &v)) k = o->small_code[v];
+        else if (field_number(cfg, q, n, &x) > 0) k = code_of(o, x);
+        o->codes[row] = k;
+    } else {
+        double x;
+        o->num[row] = field_number(cfg, q, n, &x) > 0 ? x : NAN;
+    }
+}
+
 /* The shared row loop; `fill` is a constant at each call site, so the compiler
  * makes one specialised copy for the scan and one for the fill. */
-static inline void run_chunk(csv_chunk *c, const int fill)
+CSV_HOT void run_chunk(csv_chunk *c, const int fill)
 {
     const csv_cfg *cfg = c->cfg;
     const unsigned char *sp = cfg->special;
+    finder fd = finder_make(cfg);
     const char *p = c->start, *const e = c->buf_end, *const limit = c->limit;
-    const char term = cfg->term, delim = cfg->delim, dec = cfg->decimal;
+    const char term = cfg->term, delim = cfg->delim;
     const int lf = term == '\n';
     const size_t ncols = cfg->ncols, maxf = cfg->max_field;
-    const int *forced = cfg->forced;
     unsigned char *fail = c->fail;
-    double *const *num = c->num;
+    const csv_colout *out = c->out;
     size_t line = 0, r = 0, nrows = c->rows, row0 = c->row0;
-    size_t *pend = NULL, npend = 0;
+    size_t *pend = NULL, npend = 0, nun = 0;
+    undo *un = NULL;
+    const char **ends = malloc((ncols ? ncols : 1) * sizeof *ends);
 
     if (!fill) {
         pend = malloc((ncols ? ncols : 1) * sizeof *pend);
-        if (!pend) {
-            c->oom = 1;
-            return;
-        }
+        un = malloc((ncols ? ncols : 1) * sizeof *un);
+    }
+    if (!ends || (!fill && (!pend || !un))) {
+        free(ends);
+        free(pend);
+        free(un);
+        c->oom = 1;
+        return;
     }
     while (p < limit) {
         size_t row_line = line;
@@ -131,6 +364,31 @@ static inline void run_chunk(csv_chunk *c, const int fill)
         }
         size_t nf = 0, cell_mark = c->ncells;
         npend = 0;
+        nun = 0;
+        const char *next = NULL;
+        if (ncols && split_plain(&fd, p, e, ends, ncols, maxf, &next) == ncols) { /* the usual row */
+            const char *fs = p;
+            if (!fill) {
+                for (size_t k = 0; k < ncols; k++) {
+                    if (!fail[k] && scan_field(c, k, fs, (size_t)(ends[k] - fs), 0, line, pend, &npend, un, &nun) != 0)
+                        goto out;
+                    fs = ends[k] + 1;
+                }
+                for (size_t i = 0; i < npend; i++) fail[pend[i]] = 1;
+            } else if (r < nrows) {
+                for (size_t k = 0; k < ncols; k++) {
+                    const csv_colout *o = &out[k];
+                    size_t n = (size_t)(ends[k] - fs);
+                    if (o->num || o->codes) fill_field(cfg, o, row0 + r, fs, n);
+                    else if (!is_missing(cfg, fs, n) && add_cell(c, row0 + r, fs, n, k, 0) != 0) goto out;
+                    fs = ends[k] + 1;
+                }
+            }
+            r++;
+            line++;
+            p = next;
+            continue;
+        }
         for (;;) {
             const char *fs = p;
             size_t fline = line;
@@ -139,29 +397,24 @@ static inline void run_chunk(csv_chunk *c, const int fill)
                 quoted = 1;
                 p++;
                 for (;;) {
+                    p = find_quote(term, p, e, &line);
                     if (p >= e) {
                         if (!fill) set_error(c, CSV_ERR_UNTERMINATED, fline, nf + 1, 0, 0, NULL, 0);
-                        free(pend);
                         c->end = e;
-                        return;
+                        goto out;
                     }
-                    char ch = *p;
-                    if (ch == '"') {
-                        if (p + 1 < e && p[1] == '"') {
-                            esc = 1;
-                            p += 2;
-                            continue;
-                        }
-                        p++;
-                        break;
+                    if (p + 1 < e && p[1] == '"') {
+                        esc = 1;
+                        p += 2;
+                        continue;
                     }
-                    if (ch == term) line++;
                     p++;
+                    break;
                 }
             }
             const char *qend = p;
             for (;;) {
-                while (p < e && !sp[(unsigned char)*p]) p++;
+                p = find_special(&fd, sp, p, e);
                 if (lf && p < e && *p == '\r' && !(p + 1 < e && p[1] == '\n')) {
                     p++;
                     continue;
@@ -179,28 +432,18 @@ static inline void run_chunk(csv_chunk *c, const int fill)
             if (!fill) {
                 if (len > maxf) {
                     set_error(c, CSV_ERR_TOO_LONG, fline, nf + 1, maxf, 0, NULL, 0);
-                    free(pend);
-                    return;
+                    goto out;
                 }
-                if (nf < ncols && !fail[nf]) {
-                    int numeric = !esc && (is_missing(cfg, q, n) || quick_is_number(q, n, dec));
-                    if (!numeric) {
-                        if (forced[nf] == TALLY_NUMERIC) {
-                            set_error(c, CSV_ERR_NOT_NUMBER, fline, nf + 1, 0, 0, q, n);
-                            free(pend);
-                            return;
-                        }
-                        pend[npend++] = nf;
-                    }
-                }
+                if (nf < ncols && !fail[nf] && scan_field(c, nf, q, n, esc, fline, pend, &npend, un, &nun) != 0)
+                    goto out;
             } else if (nf < ncols) {
-                double *dst = num[nf];
-                if (dst) {
-                    if (r < nrows) dst[row0 + r] = is_missing(cfg, q, n) ? NAN : quick_number(q, n, dec);
+                const csv_colout *o = &out[nf];
+                if (o->num || o->codes) {
+                    if (r < nrows) fill_field(cfg, o, row0 + r, q, n);
                 } else if (esc) {
-                    if (add_cell(c, row0 + r, fs, len, nf, 1) != 0) return;
+                    if (add_cell(c, row0 + r, fs, len, nf, 1) != 0) goto out;
                 } else if (!is_missing(cfg, q, n)) {
-                    if (add_cell(c, row0 + r, q, n, nf, 0) != 0) return;
+                    if (add_cell(c, row0 + r, q, n, nf, 0) != 0) goto out;
                 }
             }
             nf++;
@@ -218,19 +461,29 @@ static inline void run_chunk(csv_chunk *c, const int fill)
             c->ncells = cell_mark; /* a skipped row leaves nothing behind */
         } else if (!cfg->skip_ragged) {
             set_error(c, CSV_ERR_RAGGED, row_line, 0, nf, ncols, NULL, 0);
-            free(pend);
-            return;
+            goto out;
         } else {
+            while (nun) { /* the row is skipped: so are the values it added */
+                nun--;
+                csv_levels_undo(&c->lv[un[nun].col], un[nun].x, un[nun].added);
+            }
             if (!c->skipped) c->first_skip_line = row_line;
             c->skipped++;
         }
     }
-    free(pend);
     c->end = p;
     if (!fill) {
         c->rows = r;
         c->lines = line;
     }
+    free(pend);
+    free(un);
+    free(ends);
+    return;
+out:
+    free(pend);
+    free(un);
+    free(ends);
 }
 
 void csv_scan_chunk(csv_chunk *c) { run_chunk(c, 0); }

@@ -1,6 +1,7 @@
 /* charts.c: native Excel charts bound to a written table's cells, placed beside the table. */
 #include "xlsx.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,13 +49,13 @@ static char *union_formula(const char *sheet, const run *runs, size_t nruns, lxw
     return f;
 }
 
-static int add_series(lxw_chart *chart, const xw_placed *p, const run *runs, size_t nruns,
-                      lxw_col_t col)
+static lxw_chart_series *add_series(lxw_chart *chart, const xw_placed *p, const run *runs, size_t nruns,
+                                    lxw_col_t col)
 {
     lxw_chart_series *series;
     if (nruns == 1) {
         series = chart_add_series(chart, NULL, NULL);
-        if (!series) return -1;
+        if (!series) return NULL;
         chart_series_set_categories(series, p->sheet, runs[0].first, 0, runs[0].last, 0);
         chart_series_set_values(series, p->sheet, runs[0].first, col, runs[0].last, col);
     } else {
@@ -63,14 +64,14 @@ static int add_series(lxw_chart *chart, const xw_placed *p, const run *runs, siz
         series = cats && vals ? chart_add_series(chart, cats, vals) : NULL;
         free(cats);
         free(vals);
-        if (!series) return -1;
+        if (!series) return NULL;
     }
     /* The categories are the label column's text. libxlsxwriter learns that only from
      * cells it can read back (not in constant-memory mode, not for a union of ranges):
      * say so, so Excel gets a text reference rather than a numeric one. */
     if (series->categories) series->categories->has_string_cache = 1;
     chart_series_set_name_range(series, p->sheet, p->header_row, col);
-    return 0;
+    return series;
 }
 
 /* The rows the chart plots, as runs of consecutive sheet rows. Returns how many. */
@@ -134,12 +135,34 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
         return 0;
     }
 
+    size_t ncats = 0;
+    for (size_t i = 0; i < nruns; i++) ncats += runs[i].last - runs[i].first + 1;
+
     lxw_chart *chart = workbook_add_chart(w->wb, type);
-    int rc = chart ? 0 : -1;
-    for (size_t i = 0; i < cols_n && rc == 0; i++) rc = add_series(chart, p, runs, nruns, (lxw_col_t)cols[i]);
+    lxw_chart_series *series = NULL;
+    int rc = chart ? 0 : -1, percent = 1;
+    for (size_t i = 0; i < cols_n && rc == 0; i++) {
+        series = add_series(chart, p, runs, nruns, (lxw_col_t)cols[i]);
+        if (!series) rc = -1;
+        percent &= h->tab_col_type(t, cols[i]) == TALLY_COL_PERCENT;
+    }
+    /* One series: each bar or slice carries its figure, formatted as in the table. */
+    char label_fmt[32] = "";
+    if (rc == 0 && cols_n == 1) {
+        const char *nf = xw_num_format(h->tab_col_type(t, cols[0]), h->tab_col_decimals(t, cols[0]), 0);
+        if (nf) snprintf(label_fmt, sizeof label_fmt, "%s", nf);
+    }
     free(cols);
     free(runs);
     if (rc < 0) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
+    if (cols_n == 1) {
+        chart_series_set_labels(series);
+        if (*label_fmt) chart_series_set_labels_num_format(series, label_fmt);
+        if (type == LXW_CHART_PIE) chart_series_set_labels_position(series, LXW_CHART_LABEL_POSITION_BEST_FIT);
+    }
+    /* Percent cells hold fractions: the value axis shows them as percents. */
+    if (percent && type != LXW_CHART_PIE)
+        chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, "0%");
 
     set_title(w, chart, t, p);
     if (type == LXW_CHART_PIE) {
@@ -153,8 +176,21 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
         chart_axis_set_reverse(chart->y_axis);
         chart_axis_set_crossing_max(chart->y_axis);
     }
-    lxw_chart_options opt = {.x_offset = 12, .y_offset = 4};
+    /* The default 480 x 288 pixels, grown so that every category keeps its label:
+     * about 22 pixels a bar, 48 a column (times the series), and room for long labels. */
+    lxw_chart_options opt = {.x_offset = 12, .y_offset = 4, .x_scale = 1, .y_scale = 1};
+    double per = (double)ncats * (double)(cols_n ? cols_n : 1);
+    if (type == LXW_CHART_BAR) {
+        opt.y_scale = (110.0 + 22.0 * per) / 288.0;
+        opt.x_scale = 1.25;
+    } else if (type != LXW_CHART_PIE) {
+        opt.x_scale = (120.0 + 48.0 * per) / 480.0;
+    }
+    if (opt.y_scale < 1) opt.y_scale = 1;
+    if (opt.y_scale > 4) opt.y_scale = 4;
+    if (opt.x_scale < 1) opt.x_scale = 1;
+    if (opt.x_scale > 3) opt.x_scale = 3;
     lxw_error err = worksheet_insert_chart_opt(s->ws, p->title_row, (lxw_col_t)(p->ncols + 1), chart, &opt);
     if (err != LXW_NO_ERROR) return xw_fail(w, err, "a chart");
-    return XW_CHART_ROWS;
+    return (int)ceil(XW_CHART_ROWS * opt.y_scale);
 }

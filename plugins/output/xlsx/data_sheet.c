@@ -90,7 +90,11 @@ int xw_data_write(xw *w, const char *dataset, int split, xw_entry **entries, siz
     for (size_t p = 0; p < parts && rc == 0; p++) {
         size_t first = p * XW_DATA_ROWS;
         size_t n = nrows - first < XW_DATA_ROWS ? nrows - first : XW_DATA_ROWS;
+        /* libxlsxwriter reads constant_memory when a sheet is added: this sheet streams
+         * its rows to a temporary file, the sheets added before it stay in memory. */
+        w->wb->options.constant_memory = 1;
         xw_sheet *s = xw_sheet_add(w, wanted);
+        w->wb->options.constant_memory = 0;
         if (!s) {
             rc = -1;
             break;

@@ -44,6 +44,14 @@ static char *table_sheet_wanted(xw *w, const tally_table *t, size_t number)
     return s;
 }
 
+/* Printed (or converted to PDF), a table sheet is one page wide with its chart
+ * beside it, in landscape; long tables run on to further pages. */
+static void print_setup(xw_sheet *s)
+{
+    worksheet_set_landscape(s->ws);
+    worksheet_fit_to_pages(s->ws, 1, 0);
+}
+
 /* The table sheets (and their charts); fills one contents entry per table. */
 static int write_tables(xw *w, xw_entry *entries)
 {
@@ -57,6 +65,7 @@ static int write_tables(xw *w, xw_entry *entries)
             s = wanted ? xw_sheet_add(w, wanted) : NULL;
             free(wanted);
             if (!s) return w->failed ? -1 : xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a sheet");
+            print_setup(s);
             if (w->stacked) stack = s;
         }
         xw_placed p;
@@ -82,6 +91,7 @@ static int build(xw *w, xw_entry *tables, xw_entry **data, size_t *ndata)
     if (xw_props_set(w) < 0) return -1;
     xw_sheet *contents = xw_sheet_add(w, h->rep_tr(w->rep, "Contents"));
     if (!contents) return -1;
+    print_setup(contents);
     if (write_tables(w, tables) < 0) return -1;
     const char *dataset = h->opt_is_set(w->opts, "data_sheet") ? h->opt_string(w->opts, "data_sheet") : NULL;
     if (dataset && xw_data_write(w, dataset, opt_is(h, w->opts, "row_limit", "split"), data, ndata) < 0)
@@ -118,12 +128,15 @@ static int xlsx_write(const tally_host *host, tally_ctx *ctx, const tally_option
     }
     fclose(probe);
 
-    /* A data sheet is written row by row in constant memory; its strings are then inline. */
+    /* A data sheet is written row by row in constant memory; its strings are then inline.
+     * Only the data sheets are: the table sheets are kept in memory, so that libxlsxwriter
+     * can give every chart the cached text and numbers of the cells it plots (without them
+     * LibreOffice shows "Chart Title" and previewers show empty charts). See data_sheet.c. */
     const char *dataset = host->opt_is_set(opts, "data_sheet") ? host->opt_string(opts, "data_sheet") : NULL;
     const tally_dataset *ds = dataset ? host->rep_dataset(report, dataset) : NULL;
     lxw_workbook_options wo;
     memset(&wo, 0, sizeof wo);
-    wo.constant_memory = dataset != NULL;
+    wo.constant_memory = 0;
     wo.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : NULL;
     wo.use_zip64 = ds && (double)host->ds_nrows(ds) * host->ds_ncols(ds) > 4e6; /* parts over 4 GB */
     w.wb = workbook_new_opt(path, &wo);

@@ -91,9 +91,46 @@ static int write_groups(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
     return 0;
 }
 
+/* How many lines a header wraps to in a column about XW_HEADER_WRAP characters wide
+ * (words kept whole, as Excel and LibreOffice wrap them). */
+static int header_lines(const char *label)
+{
+    const double room = XW_HEADER_WRAP * 1.1; /* the width xw_sheet_fit gives such a column, less padding */
+    int lines = 1;
+    double line = 0;
+    const char *p = label ? label : "";
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        char word[256];
+        size_t k = n < sizeof word - 1 ? n : sizeof word - 1;
+        memcpy(word, p, k);
+        word[k] = '\0';
+        double wd = xw_text_width(word);
+        if (line > 0 && line + 1 + wd > room) {
+            lines++;
+            line = wd;
+        } else {
+            line += (line > 0 ? 1 : 0) + wd;
+        }
+        p += n;
+        while (*p == ' ') p++;
+    }
+    return lines;
+}
+
 static int write_header(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
 {
     const tally_host *h = w->host;
+    int lines = 1;
+    for (size_t c = 1; c < h->tab_ncols(t); c++) {
+        const char *label = h->tab_col_label(t, c);
+        if (xw_text_width(label) >= XW_HEADER_WRAP) {
+            int n = header_lines(label);
+            if (n > lines) lines = n;
+        }
+    }
+    /* A wrapped header gets a row tall enough for its lines (LibreOffice does not grow it). */
+    if (lines > 1) worksheet_set_row(s->ws, row, 15.0 * (lines > 4 ? 4 : lines), NULL);
     for (size_t c = 0; c < h->tab_ncols(t); c++) {
         const char *label = h->tab_col_label(t, c);
         unsigned style = XW_HEADER | (c == 0 ? XW_LEFT : 0);
