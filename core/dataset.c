@@ -226,6 +226,7 @@ void tally_dataset_free(tally_dataset *ds)
     if (!ds) return;
     for (size_t i = 0; i < ds->ncols; i++) tally_column_unref(ds->cols[i]);
     free(ds->cols);
+    free(ds->hidx);
     free(ds->sel);
     free_mrsets(ds);
     free(ds->name);
@@ -233,10 +234,42 @@ void tally_dataset_free(tally_dataset *ds)
     free(ds);
 }
 
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Keeps the name index in step with the columns (a survey export can have
+ * 100,000 columns: a linear search per added column would be quadratic). */
+static void index_insert(tally_dataset *ds, size_t col)
+{
+    if ((ds->ncols + 1) * 2 > ds->hcap) {
+        size_t cap = ds->hcap ? ds->hcap * 2 : 64;
+        while (cap < (ds->ncols + 1) * 2) cap *= 2;
+        free(ds->hidx);
+        ds->hidx = xcalloc(cap, sizeof *ds->hidx);
+        ds->hcap = cap;
+        for (size_t i = 0; i < ds->ncols; i++) {
+            if (i == col) continue;
+            size_t j = name_hash(ds->cols[i]->name) & (cap - 1);
+            while (ds->hidx[j]) j = (j + 1) & (cap - 1);
+            ds->hidx[j] = (uint32_t)i + 1;
+        }
+    }
+    size_t j = name_hash(ds->cols[col]->name) & (ds->hcap - 1);
+    while (ds->hidx[j]) j = (j + 1) & (ds->hcap - 1);
+    ds->hidx[j] = (uint32_t)col + 1;
+}
+
 int tally_dataset_find(const tally_dataset *ds, const char *name)
 {
-    for (size_t i = 0; i < ds->ncols; i++)
+    if (!ds->hcap) return -1;
+    for (size_t j = name_hash(name) & (ds->hcap - 1); ds->hidx[j]; j = (j + 1) & (ds->hcap - 1)) {
+        size_t i = ds->hidx[j] - 1;
         if (strcmp(ds->cols[i]->name, name) == 0) return (int)i;
+    }
     return -1;
 }
 
@@ -255,6 +288,7 @@ int tally_dataset_attach_column(tally_dataset *ds, tally_column *col)
         ds->cols = xrealloc(ds->cols, ds->cols_cap * sizeof *ds->cols);
     }
     ds->cols[ds->ncols] = col;
+    index_insert(ds, ds->ncols);
     return (int)ds->ncols++;
 }
 

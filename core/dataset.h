@@ -84,6 +84,8 @@ struct tally_dataset {
     tally_mrset *mrsets;
     size_t nmrsets;
     int weight;           /* column index of the weight, -1 for none */
+    uint32_t *hidx;       /* name -> column index + 1 (open addressing), for wide datasets */
+    size_t hcap;
 };
 
 /* Returns a new empty dataset; free with tally_dataset_free. */
