@@ -19,7 +19,7 @@ static void trim(const char **s, size_t *n)
 static const char *cell_text(const tally_column *c, size_t row, char *buf, size_t bufsize)
 {
     if (c->type == TALLY_STRING) return tally_column_string(c, row);
-    double v = c->num[row];
+    double v = tally_col_num(c, row);
     if (v != v) return "";
     snprintf(buf, bufsize, "%.15g", v);
     return buf;

@@ -168,7 +168,8 @@ static int l_percent(lua_State *L)
         return 1;
     }
     char buf[64];
-    snprintf(buf, sizeof buf, "%.*f%%", dec, 100.0 * part / whole);
+    char num[64];
+    snprintf(buf, sizeof buf, "%s%%", tally_format_fixed(100.0 * part / whole, dec, num, sizeof num));
     lua_pushstring(L, buf);
     return 1;
 }

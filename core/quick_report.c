@@ -6,6 +6,7 @@
 #include "runner.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,14 @@ static char *make_config(const char *file, char **outs, size_t nouts, char **plu
     char *p = absolute && file[0] != '/' ? xasprintf("%s/%s", cwd, file) : xstrdup(file);
     put_quoted(&b, p);
     free(p);
+    char *cb = tally_codebook_beside(file);
+    if (cb) { /* a CSV's labels and sets come from its codebook */
+        sbuf_puts(&b, ", codebook = ");
+        p = absolute && cb[0] != '/' ? xasprintf("%s/%s", cwd, cb) : xstrdup(cb);
+        put_quoted(&b, p);
+        free(p);
+        free(cb);
+    }
     sbuf_puts(&b, " }\n\n-- a frequency table for every categorical variable, every multiple-response set,\n"
                   "-- descriptives for scale variables\nstage \"overview\" { dataset = \"data\" }\n\n");
     for (size_t i = 0; i < nouts; i++) {
@@ -164,6 +173,11 @@ int tally_quick_report(int argc, char **argv, int verbosity)
                         "Run 'tally report --help' for usage.\n");
         free(outs);
         return TALLY_EXIT_CONFIG;
+    }
+    if (access(file, R_OK) != 0) {
+        fprintf(stderr, "tally: report: cannot read %s: %s\n", file, strerror(errno));
+        free(outs);
+        return TALLY_EXIT_DATA;
     }
     tally_plugin_path path;
     tally_plugin_path_init(&path, NULL, 0);

@@ -128,6 +128,24 @@ void tally_table_set_chart(tally_table *t, tally_chart_kind kind, const char *ti
     t->nseries = nseries;
 }
 
+const char *tally_format_fixed(double v, int dec, char *buf, size_t n)
+{
+    if (dec < 0) dec = 0;
+    if (dec > 10) dec = 10;
+    double scale = pow(10, dec), x = fabs(v) * scale;
+    if (!(x < 9e15)) { /* too large for exact whole numbers: printf is as good as it gets */
+        snprintf(buf, n, "%.*f", dec, v);
+        return buf;
+    }
+    /* a relative nudge of 1e-12 lets 1.005 (stored as 1.00499999...) round up, as it reads */
+    double r = floor(x * (1 + 1e-12) + 0.5);
+    long long whole = (long long)(r / scale), frac = (long long)(r - (double)whole * scale);
+    const char *sign = (v < 0 && r > 0) ? "-" : "";
+    if (dec) snprintf(buf, n, "%s%lld.%0*lld", sign, whole, dec, frac);
+    else snprintf(buf, n, "%s%lld", sign, whole);
+    return buf;
+}
+
 const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, char *buf, size_t n)
 {
     if (!n) return buf;
@@ -144,18 +162,17 @@ const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, ch
     int dec = col->decimals < 0 ? 0 : col->decimals > 10 ? 10 : col->decimals;
     switch (col->type) {
     case TALLY_COL_COUNT:
-        if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, n, "%.0f", v);
-        else snprintf(buf, n, "%.*f", dec ? dec : 1, v);
+        tally_format_fixed(v, (v == floor(v) && fabs(v) < 1e15) ? 0 : (dec ? dec : 1), buf, n);
         break;
-    case TALLY_COL_PERCENT:
-        snprintf(buf, n, "%.*f%%", dec, v);
-        break;
-    default:
-        snprintf(buf, n, "%.*f", dec, v);
+    case TALLY_COL_PERCENT: {
+        char num[64];
+        snprintf(buf, n, "%s%%", tally_format_fixed(v, dec, num, sizeof num));
         break;
     }
-    /* "-0.0" reads as a sign error in a report: print it as zero. */
-    if (buf[0] == '-' && strspn(buf + 1, "0.%") == strlen(buf + 1)) memmove(buf, buf + 1, strlen(buf));
+    default:
+        tally_format_fixed(v, dec, buf, n);
+        break;
+    }
     return buf;
 }
 
@@ -267,7 +284,8 @@ void tally_report_set_number(tally_report *r, const char *name, double num, cons
     } else if (num == floor(num) && fabs(num) < 1e15) {
         v->text = xasprintf("%.0f", num);
     } else {
-        v->text = xasprintf("%.1f", num);
+        char buf[64];
+        v->text = xstrdup(tally_format_fixed(num, 1, buf, sizeof buf));
     }
 }
 
@@ -351,6 +369,11 @@ static const char *const tr_de[][2] = {
     {"Free-text variables not tabulated", "Nicht tabellierte Freitextvariablen"},
     {"Cases", "Fälle"},
     {"Author", "Autor"},
+    {"Date variables not tabulated", "Nicht tabellierte Datumsvariablen"},
+    {"Identifiers not tabulated", "Nicht tabellierte Kennungen"},
+    {"Variables not tabulated", "Nicht tabellierte Variablen"},
+    {"Variable", "Variable"},
+    {"Label", "Beschriftung"},
     {"Subtitle", "Untertitel"},
     {"Std. deviation", "Standardabweichung"},
 };

@@ -82,6 +82,9 @@ void tally_table_set_id(tally_table *t, const char *id);
 void tally_table_add_note(tally_table *t, const char *note);
 void tally_table_set_chart(tally_table *t, tally_chart_kind kind, const char *title,
                            const size_t *series, size_t nseries);
+/* `v` with `dec` decimals, halves rounded away from zero as SPSS and Excel show them
+ * (31.25 -> "31.3", not the "31.2" of printf's round-half-even); returns buf. */
+const char *tally_format_fixed(double v, int dec, char *buf, size_t n);
 /* Formats cell (r, c) as shown in reports: counts as integers when whole, percents with '%'. */
 const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, char *buf, size_t n);
 int tally_table_find_col(const tally_table *t, const char *label); /* -1 if none */

@@ -1,5 +1,7 @@
 /* stats_mr.c: multiple-response sets: responses, percent of responses and percent of cases. */
 #include "stats_int.h"
+
+#include <stdint.h>
 #include "util.h"
 
 #include <math.h>
@@ -32,27 +34,52 @@ static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, con
         const tally_column *c = ds->cols[set->cols[k]];
         out->labels[k] = xstrdup(c->label && *c->label ? c->label : c->name);
     }
-    for (size_t i = 0; i < ds->nrows; i++) {
-        size_t r = tally_row(ds, i);
-        double w = stats_w(wts, r);
-        if (!(w > 0)) continue;
-        int any = 0;
-        for (size_t k = 0; k < set->ncols; k++) {
-            const tally_column *c = ds->cols[set->cols[k]];
-            if (tally_col_num(c, r) == set->counted) {
-                out->w[k] += w;
-                out->un[k] += 1;
-                out->responses += w;
-                any = 1;
+    /* Column by column: each item's cells are read in one sweep, and `any`
+     * marks the cases that chose at least one item. */
+    uint8_t *any = xcalloc(ds->nrows ? ds->nrows : 1, 1);
+    for (size_t k = 0; k < set->ncols; k++) {
+        const tally_column *c = ds->cols[set->cols[k]];
+        double w_sum = 0, n_sum = 0;
+        if (c->codes) {
+            int kc = -1; /* the code of the counted value, if the column has it */
+            for (unsigned l = 0; l < c->nlevels; l++)
+                if (c->levels[l] == set->counted) kc = (int)l;
+            if (kc < 0) continue;
+            for (size_t i = 0; i < ds->nrows; i++) {
+                size_t r = tally_row(ds, i);
+                if (c->codes[r] != kc) continue;
+                double w = stats_w(wts, r);
+                if (!(w > 0)) continue;
+                w_sum += w;
+                n_sum += 1;
+                any[i] = 1;
+            }
+        } else if (c->type == TALLY_NUMERIC) {
+            for (size_t i = 0; i < ds->nrows; i++) {
+                size_t r = tally_row(ds, i);
+                if (c->num[r] != set->counted) continue;
+                double w = stats_w(wts, r);
+                if (!(w > 0)) continue;
+                w_sum += w;
+                n_sum += 1;
+                any[i] = 1;
             }
         }
+        out->w[k] += w_sum;
+        out->un[k] += n_sum;
+        out->responses += w_sum;
+    }
+    for (size_t i = 0; i < ds->nrows; i++) {
+        double w = stats_w(wts, tally_row(ds, i));
+        if (!(w > 0)) continue;
         out->w_all += w;
         out->n_all += 1;
-        if (any) {
+        if (any[i]) {
             out->w_answering += w;
             out->n_answering += 1;
         }
     }
+    free(any);
 }
 
 /* Category set: every valid value of any variable is an item, counted once per case. */

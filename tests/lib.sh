@@ -5,7 +5,7 @@ set -u
 : "${TALLY:=$BUILD/tally}"
 PY=/usr/bin/python3
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/tally-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap "rm -rf $TMP" EXIT
 failures=0
 
 ok()     { echo "ok - $*"; }

@@ -1,15 +1,16 @@
 -- overview.lua: the default report of a dataset: frequencies, multiple-response sets, descriptives.
 -- `tally report FILE -o OUT` runs this stage. It decides per variable, from metadata first:
 --   value labels, or a numeric nominal/ordinal variable -> a frequency table
---   measure "scale"                          -> descriptives (dates: not tabulated, see below)
---   no metadata: a variable whose values repeat (some value given twice, at most
---   `max_categories` distinct values, and at most 10 or at most half as many as there are
---   answers) is categorical; else a
---   numeric variable is a scale (descriptives), a string variable free text (strings without
---   value labels are judged by their values even when marked nominal). A numeric
---   variable without metadata that holds only distinct whole numbers is an identifier.
--- Dates, identifiers and free text are not tabulated; a note under the last table names them.
--- Variables that belong to a multiple-response set are shown in the set's table.
+--   a date                                              -> not tabulated
+--   measure "scale"                                     -> descriptives
+-- Otherwise (no metadata, or a string that SPSS calls nominal by default) the values decide:
+-- a variable whose values repeat (some value given twice, at most `max_categories` distinct
+-- values, and at most 10 or at most half as many as there are answers) is categorical; else a
+-- numeric variable is a scale, a string variable free text, and a numeric variable of distinct
+-- whole numbers (10 or more) an identifier. Dates, identifiers and free text are not tabulated:
+-- a note under the last table names them (when nothing can be tabulated, a table lists them).
+-- Variables that belong to a multiple-response set are shown in the set's table; the weight
+-- variable is not tabulated.
 local o = tally.options {
   dataset        = { type = "string", required = true, help = "dataset to describe" },
   max_categories = { type = "integer", default = 20, help = "most distinct values a variable without metadata may have to be tabulated" },
@@ -90,6 +91,18 @@ for _, k in ipairs({ { "text", "Free-text variables not tabulated" },
                      { "identifier", "Identifiers not tabulated" } }) do
   local list = skipped[k[1]]
   if #list > 0 then notes[#notes + 1] = tally.tr(k[2]) .. ": " .. table.concat(list, ", ") end
+end
+if #tables == 0 and #notes > 0 then
+  -- Nothing could be tabulated: say which variables there are, rather than write an empty report.
+  local t = tally.table {
+    id = "overview_not_tabulated",
+    title = tally.tr("Variables not tabulated"),
+    columns = { { tally.tr("Variable"), "label" }, { tally.tr("Label"), "text" } },
+  }
+  for _, kind in ipairs({ "text", "date", "identifier" }) do
+    for _, name in ipairs(skipped[kind]) do t:add_row("category", { name, ds:var(name).label or "" }) end
+  end
+  tables[1] = t
 end
 if #tables > 0 then
   for _, n in ipairs(notes) do tables[#tables]:note(n) end

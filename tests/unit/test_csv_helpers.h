@@ -109,7 +109,7 @@ static inline const char *cell_str(const tally_dataset *ds, const char *col, siz
 static inline double cell_num(const tally_dataset *ds, const char *col, size_t row)
 {
     int c = tally_dataset_find(ds, col);
-    return c < 0 || ds->cols[c]->type != TALLY_NUMERIC || row >= ds->nrows ? -999999 : ds->cols[c]->num[row];
+    return c < 0 || ds->cols[c]->type != TALLY_NUMERIC || row >= ds->nrows ? -999999 : tally_col_num(ds->cols[c], row);
 }
 
 static inline int col_type(const tally_dataset *ds, const char *col)

@@ -82,11 +82,32 @@ static char *field_text(const char *p, size_t len)
     return s;
 }
 
-static int name_taken(char **names, size_t n, const char *name)
+/* The names given so far, hashed (wide files have 100,000 columns): slots
+ * hold indexes + 1 into names, 0 is empty. */
+typedef struct name_set {
+    size_t *slot;
+    size_t mask;
+} name_set;
+
+static size_t name_hash(const char *s)
 {
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], name) == 0) return 1;
+    size_t h = 1469598103934665603u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static int name_taken(const name_set *set, char **names, const char *name)
+{
+    for (size_t h = name_hash(name) & set->mask; set->slot[h]; h = (h + 1) & set->mask)
+        if (strcmp(names[set->slot[h] - 1], name) == 0) return 1;
     return 0;
+}
+
+static void name_add(name_set *set, char **names, size_t i)
+{
+    size_t h = name_hash(names[i]) & set->mask;
+    while (set->slot[h]) h = (h + 1) & set->mask;
+    set->slot[h] = i + 1;
 }
 
 /* Parses one row into new arrays of field texts; returns the count or -1. */
@@ -165,6 +186,17 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
     }
     /* Names: row 1; with label rows an empty cell continues the name to its left. */
     const char *inherit = NULL;
+    name_set set;
+    set.mask = 15;
+    while (set.mask < ncols * 2) set.mask = set.mask * 2 + 1;
+    set.slot = calloc(set.mask + 1, sizeof *set.slot);
+    if (!set.slot) {
+        host->error(ctx, "%s: out of memory reading the header", path);
+        csv_free_strings(first, ncols);
+        csv_free_strings(names, ncols);
+        csv_free_strings(labels, ncols);
+        return -1;
+    }
     for (size_t i = 0; i < ncols; i++) {
         char buf[64];
         const char *base = nrows > 0 ? first[i] : NULL;
@@ -178,21 +210,23 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
             base = buf;
         }
         char *name = NULL;
-        if (!name_taken(names, i, base)) {
+        if (!name_taken(&set, names, base)) {
             name = strdup(base);
         } else {
             size_t len = strlen(base) + 24;
             name = malloc(len);
             for (unsigned k = 2; name; k++) {
                 snprintf(name, len, "%s_%u", base, k);
-                if (!name_taken(names, i, name)) break;
+                if (!name_taken(&set, names, name)) break;
             }
             if (name && !continued)
                 host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: duplicate name '%s' renamed to '%s'", path,
                           start_line, i + 1, base, name);
         }
         names[i] = name;
+        if (name) name_add(&set, names, i);
     }
+    free(set.slot);
     csv_free_strings(first, ncols);
     *names_out = names;
     *labels_out = labels;

@@ -97,7 +97,8 @@ static void report_parse_error(rs_state *st, readstat_error_t err, const char *e
 static void set_source(rs_state *st)
 {
     char src[1024];
-    snprintf(src, sizeof src, "%s (%s%s%s)", st->path, rs_format_name(st->format),
+    const char *base = strrchr(st->path, '/'); /* the file name, as the csv input and the runner give it */
+    snprintf(src, sizeof src, "%s (%s%s%s)", base ? base + 1 : st->path, rs_format_name(st->format),
              st->file_encoding ? ", " : "", st->file_encoding ? st->file_encoding : "");
     st->host->ds_set_source(st->ds, src);
 }

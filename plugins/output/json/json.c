@@ -114,6 +114,11 @@ static void jw_number(jw *w, double v)
         return;
     }
     char buf[40];
+    if (v == floor(v) && fabs(v) < 1e15) { /* whole numbers as integers: 80, not 8e+01 */
+        snprintf(buf, sizeof buf, "%.0f", v == 0 ? 0.0 : v);
+        fputs(buf, w->f);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) break;

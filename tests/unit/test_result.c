@@ -1,0 +1,52 @@
+/* test_result.c: the result model: cell formatting (SPSS rounding), ids, named values, translations. */
+#include "check.h"
+#include "result.h"
+#include "util.h"
+
+int main(void)
+{
+    char buf[64];
+    CHECK_STR(tally_format_fixed(31.25, 1, buf, sizeof buf), "31.3", "a half rounds away from zero (5/16)");
+    CHECK_STR(tally_format_fixed(1.005, 2, buf, sizeof buf), "1.01", "1.005 rounds as it reads");
+    CHECK_STR(tally_format_fixed(-2.5, 0, buf, sizeof buf), "-3", "negative halves round away from zero");
+    CHECK_STR(tally_format_fixed(-0.04, 1, buf, sizeof buf), "0.0", "no minus sign on a zero");
+    CHECK_STR(tally_format_fixed(58.227848, 1, buf, sizeof buf), "58.2", "46 of 79");
+    CHECK_STR(tally_format_fixed(62.698412, 1, buf, sizeof buf), "62.7", "79 of 126");
+    CHECK_STR(tally_format_fixed(0.125, 2, buf, sizeof buf), "0.13", "0.125 to two decimals");
+    CHECK_STR(tally_format_fixed(1234567.0, 0, buf, sizeof buf), "1234567", "whole numbers");
+    CHECK_STR(tally_format_fixed(0.05, 3, buf, sizeof buf), "0.050", "leading zeros of the fraction");
+
+    tally_table *t = tally_table_new("freq", "Q");
+    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
+    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
+    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 0);
+    tally_table_add_col(t, "Mean", TALLY_COL_MEAN, 2);
+    size_t r = tally_table_add_row(t, TALLY_ROW_CATEGORY);
+    tally_table_set_text(t, r, 0, "Economy");
+    tally_table_set_number(t, r, 1, 36);
+    tally_table_set_number(t, r, 2, 34.5);
+    tally_table_set_number(t, r, 3, 2.345);
+    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "36", "counts as integers");
+    CHECK_STR(tally_table_format_cell(t, r, 2, buf, sizeof buf), "35%", "percents with the column's decimals");
+    CHECK_STR(tally_table_format_cell(t, r, 3, buf, sizeof buf), "2.35", "means with their decimals");
+    tally_table_set_number(t, r, 1, 12.25);
+    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "12.3", "weighted counts get a decimal");
+    CHECK(tally_table_find_row(t, "Economy") == 0 && tally_table_find_col(t, "Percent") == 2, "rows and columns by label");
+
+    tally_report *rep = tally_report_new();
+    tally_report_add_table(rep, t);
+    tally_table *t2 = tally_table_new("freq", "Q again");
+    tally_report_add_table(rep, t2);
+    CHECK_STR(t2->id, "freq_2", "a duplicate id gets a suffix");
+    tally_report_set_number(rep, "pct", 58.25, NULL);
+    CHECK_STR(tally_report_find_value(rep, "pct")->text, "58.3", "named numbers use the same rounding");
+    tally_report_set_number(rep, "n", 46, NULL);
+    CHECK_STR(tally_report_find_value(rep, "n")->text, "46", "whole named numbers");
+    CHECK_STR(tally_tr("de", "Percent"), "Prozent", "German UI text");
+    CHECK_STR(tally_tr("en", "Percent"), "Percent", "English stays");
+    CHECK_STR(tally_tr("de", "no such text"), "no such text", "unknown text stays English");
+    tally_table_unref(t);
+    tally_table_unref(t2);
+    tally_report_free(rep);
+    CHECK_DONE();
+}
