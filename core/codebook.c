@@ -289,6 +289,33 @@ static int run_codebook(lua_State *L)
     return 0;
 }
 
+/* A codebook only declares things: its Lua heap is capped, so `s = s .. s`
+ * in one ends with a message instead of exhausting the machine. */
+#define CB_MAX_MEMORY ((size_t)64 << 20)
+
+typedef struct cb_heap {
+    size_t used, cap;
+    int hit;
+} cb_heap;
+
+static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+    cb_heap *h = ud;
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        h->used -= old;
+        return NULL;
+    }
+    if (nsize > old && h->used - old + nsize > h->cap) {
+        h->hit = 1;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p) h->used = h->used - old + nsize;
+    return p;
+}
+
 int tally_codebook_apply(const char *path, tally_dataset *ds, const char *language, char **err)
 {
     *err = NULL;
@@ -301,7 +328,8 @@ int tally_codebook_apply(const char *path, tally_dataset *ds, const char *langua
     if (!cb.text) return -1;
     char *chunkname = xasprintf("@%s", path);
     cb.chunkname = chunkname;
-    lua_State *L = luaL_newstate();
+    cb_heap heap = {0, CB_MAX_MEMORY, 0};
+    lua_State *L = lua_newstate(capped_alloc, &heap);
     if (!L) {
         free(cb.text);
         free(chunkname);
@@ -316,7 +344,11 @@ int tally_codebook_apply(const char *path, tally_dataset *ds, const char *langua
     int rc = 0;
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
-        *err = xstrdup(msg ? msg : "codebook error");
+        if (heap.hit)
+            *err = xasprintf("%s: the codebook uses more than %d MB of memory; a codebook only declares labels, "
+                             "values, missing codes and sets", path, (int)(CB_MAX_MEMORY >> 20));
+        else
+            *err = xstrdup(msg ? msg : "codebook error");
         rc = -1;
     }
     lua_close(L);

@@ -141,10 +141,25 @@ static int safe_pcall(lua_State *L)
     return lua_gettop(L);
 }
 
+/* The stage's message handler, called through this wrapper: once a budget is
+ * spent, the user's handler is skipped (Lua may call a handler with hooks
+ * off, where an endless loop in it could never be stopped). */
+static int xpcall_handler(lua_State *L)
+{
+    if (tally_sandbox_of(L)->exhausted) return 1; /* the error as it is */
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, 1);
+    return 1;
+}
+
 static int safe_xpcall(lua_State *L)
 {
     int n = lua_gettop(L);
     luaL_checktype(L, 2, LUA_TFUNCTION);
+    lua_pushvalue(L, 2);
+    lua_pushcclosure(L, xpcall_handler, 1);
+    lua_replace(L, 2);
     lua_pushvalue(L, 1);
     lua_copy(L, 2, 1);
     lua_replace(L, 2); /* handler at 1, function at 2 */
@@ -153,6 +168,19 @@ static int safe_xpcall(lua_State *L)
     lua_pushboolean(L, st == LUA_OK);
     lua_replace(L, 1);
     return lua_gettop(L);
+}
+
+/* setmetatable without finalizers: Lua runs __gc with hooks off, so a loop in
+ * one would escape the instruction budget. */
+static int safe_setmetatable(lua_State *L)
+{
+    if (lua_istable(L, 2) && lua_getfield(L, 2, "__gc") != LUA_TNIL)
+        return luaL_error(L, "stages may not set __gc finalizers (they run outside the instruction budget)");
+    lua_settop(L, 2);
+    lua_getglobal(L, "setmetatable");
+    lua_insert(L, 1);
+    lua_call(L, 2, 1);
+    return 1;
 }
 
 /* print goes to stderr as a log line, never into a report. */
@@ -204,7 +232,7 @@ void tally_sandbox_push_env(tally_sandbox *sb)
 {
     lua_State *L = sb->L;
     static const char *const base_ok[] = {"assert", "error", "ipairs", "next", "pairs", "rawequal", "rawget",
-                                          "rawlen", "rawset", "select", "setmetatable", "getmetatable",
+                                          "rawlen", "rawset", "select", "getmetatable",
                                           "tonumber", "tostring", "type", "_VERSION", NULL};
     static const char *const string_skip[] = {"dump", NULL};
     lua_newtable(L);
@@ -218,6 +246,8 @@ void tally_sandbox_push_env(tally_sandbox *sb)
     lua_setfield(L, -2, "xpcall");
     lua_pushcfunction(L, safe_print);
     lua_setfield(L, -2, "print");
+    lua_pushcfunction(L, safe_setmetatable);
+    lua_setfield(L, -2, "setmetatable");
     copy_library(L, LUA_STRLIBNAME, string_skip);
     copy_library(L, LUA_TABLIBNAME, NULL);
     copy_library(L, LUA_MATHLIBNAME, NULL);

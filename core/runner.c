@@ -174,12 +174,17 @@ static int prepare(run *r)
             }
         } else {
             const char *p = tally_host_get()->opt_string(b->opts, "path");
+            if (p && p[0] != '/' && has_dotdot(p)) {
+                /* outputs stay inside the output folder (outdir, else the config's folder) */
+                int code = outabs ? fail(r, TALLY_EXIT_CONFIG, "%s: output '%s': path '%s' leaves the output folder %s; "
+                                         "write a path inside it", b->where, b->name, p, outdir)
+                                  : fail(r, TALLY_EXIT_CONFIG, "%s: output '%s': path '%s' leaves the config's folder; "
+                                         "write a path inside it, or set report { outdir = \"...\" }",
+                                         b->where, b->name, p);
+                free(outabs);
+                return code;
+            }
             if (p && outabs && p[0] != '/') {
-                if (has_dotdot(p)) {
-                    free(outabs);
-                    return fail(r, TALLY_EXIT_CONFIG, "%s: output '%s': path '%s' leaves the output folder %s; "
-                                "write a path inside it", b->where, b->name, p, outdir);
-                }
                 char *joined = path_join(outabs, p);
                 tally_options_set_string(b->opts, "path", joined);
                 free(joined);
@@ -362,8 +367,11 @@ static int write_outputs(run *r)
         if (rc == 0 && !tally_ctx_error(ctx) && access(r->tmp_paths[i], F_OK) != 0)
             tally_ctx_set_error(ctx, "the plugin reported success but wrote no file");
         if (rc != 0 || tally_ctx_error(ctx)) {
-            int code = fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where,
-                            tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message");
+            /* the user knows the destination, not our temporary name for it */
+            char *msg = str_replace(tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message",
+                                    r->tmp_paths[i], final);
+            int code = fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
+            free(msg);
             tally_ctx_free(ctx);
             remove_temps(r);
             return code;

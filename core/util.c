@@ -118,6 +118,19 @@ char *sbuf_take(sbuf *b)
     return p;
 }
 
+char *str_replace(const char *s, const char *from, const char *to)
+{
+    sbuf b;
+    sbuf_init(&b);
+    size_t n = strlen(from);
+    for (const char *p; n && (p = strstr(s, from)) != NULL; s = p + n) {
+        sbuf_add(&b, s, (size_t)(p - s));
+        sbuf_puts(&b, to);
+    }
+    sbuf_puts(&b, s);
+    return sbuf_take(&b);
+}
+
 size_t str_distance(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);

@@ -30,6 +30,9 @@ void sbuf_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2,
 /* Hands the contents to the caller (caller frees) and empties the buffer. */
 char *sbuf_take(sbuf *b);
 
+/* `s` with every `from` replaced by `to`, as a new string. */
+char *str_replace(const char *s, const char *from, const char *to);
+
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t str_distance(const char *a, const char *b);
 /* The closest of `names` to `word`, or NULL when none is close enough. */

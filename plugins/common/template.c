@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- growable buffer ------------------------------------------------------- */
 
@@ -258,14 +259,22 @@ static char *trimmed(const char *s, size_t n)
     return t;
 }
 
+#define TEMPLATE_MAX_BYTES ((size_t)16 << 20) /* a template is text someone wrote: 16 MiB is plenty */
+
 static char *read_file(const char *path, size_t *len)
 {
+    struct stat st;
+    if (stat(path, &st) != 0) return NULL;
+    if (!S_ISREG(st.st_mode) || (size_t)st.st_size > TEMPLATE_MAX_BYTES) {
+        errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL; /* a device or a folder is no template */
+        return NULL;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     tpl_buf b = {0};
     char chunk[8192];
     size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) tpl_buf_add(&b, chunk, n);
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= TEMPLATE_MAX_BYTES) tpl_buf_add(&b, chunk, n);
     int bad = ferror(f);
     fclose(f);
     if (bad) {
@@ -662,6 +671,13 @@ typedef struct token {
 } token;
 
 /* Splits a placeholder into words and "strings"; returns the count or -1. */
+/* Frees the tokens made so far when tokenizing fails. */
+static int tokens_fail(token *tok, int n)
+{
+    for (int k = 0; k < n; k++) free(tok[k].s);
+    return -1;
+}
+
 static int tokenize(const char *c, token *tok, int max)
 {
     int n = 0;
@@ -670,7 +686,7 @@ static int tokenize(const char *c, token *tok, int max)
             c++;
             continue;
         }
-        if (n == max) return -1;
+        if (n == max) return tokens_fail(tok, n);
         if (*c == '"') {
             tpl_buf b = {0};
             c++;
@@ -680,7 +696,7 @@ static int tokenize(const char *c, token *tok, int max)
             }
             if (*c != '"') {
                 tpl_buf_free(&b);
-                return -1;
+                return tokens_fail(tok, n);
             }
             c++;
             tok[n].is_string = 1;

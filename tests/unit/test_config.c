@@ -97,7 +97,9 @@ int main(void)
     free(err);
 
     /* includes: relative to the including file, and cycles are errors */
-    mkdir(xasprintf("%s/base", dir), 0777);
+    char *basedir = xasprintf("%s/base", dir);
+    mkdir(basedir, 0777);
+    free(basedir);
     free(write_file("base/common.lua", "report { title = \"From base\", author = \"Team\" }\n"));
     err = load_error(&sb, "child.lua", "include \"base/common.lua\"\nreport { title = \"Child\" }\n", NULL, 0, &c);
     CHECK(err == NULL, "include of a base config");

@@ -98,6 +98,12 @@ int main(void)
                  "strmeta.lua:2: attempt to index a string value (local 'mt')", "the string metatable is protected");
     expect_error(rt, "setstrmeta", "setmetatable('', {})", "bad argument #1 to 'setmetatable' (table expected",
                  "setmetatable cannot touch strings");
+    expect_error(rt, "gc", "setmetatable({}, { __gc = function() end })",
+                 "stages may not set __gc finalizers", "finalizers are refused (they run outside the budget)");
+    err = run_stage(rt, "xhandler", "xpcall(function() error('x') end, function() while true do end end)\n",
+                    "max_instructions = 1000000", &st);
+    CHECK_CONTAINS(err, "instruction budget of 1000000 exceeded", "an endless loop in an xpcall handler is stopped");
+    free(err);
     expect_error(rt, "envmeta", "setmetatable(_G, nil)", "cannot change a protected metatable",
                  "the environment's metatable is protected");
     /* replacing _G or a library affects only the stage that did it */
