@@ -45,7 +45,7 @@ check-asan:
 VG_LOGS = $(abspath $(VG_BUILD))/valgrind-logs
 check-valgrind:
 	$(call ensure_pkgs,valgrind $(TEST_PKGS))
-	@$(MAKE) --no-print-directory BUILD=$(VG_BUILD) OPT=-O1 SAN= all $(VG_BUILD)/tally-fault \
+	@$(MAKE) --no-print-directory BUILD=$(VG_BUILD) OPT=-O1 SAN= all $(VG_BUILD)/tally-fault fuzz-replay \
 	  $(patsubst $(BUILD)/%,$(VG_BUILD)/%,$(TEST_PLUGIN_SOS) $(TOOL_BINS))
 	@rm -rf $(VG_LOGS); mkdir -p $(VG_LOGS) $(VG_BUILD)/vg
 	@printf '%s\n' '#!/bin/sh' '# tally under valgrind memcheck (written by mk/hardening.mk)' \
