@@ -351,6 +351,91 @@ static void test_old_host(void)
     free(path);
 }
 
+/* Columns read as numbers by some chunks and found to be text later (in another
+ * chunk, or further down the same one) are read again as text: every cell as written. */
+static void test_late_text(void)
+{
+    sbuf b;
+    sbuf_init(&b);
+    sbuf_puts(&b, "id,late,mid,early,wide,negz\n");
+    for (int i = 0; i < 3000; i++) {
+        sbuf_printf(&b, "%d,", i);
+        if (i == 2990) sbuf_puts(&b, "n/a,");                   /* text in the last chunk only */
+        else if (i % 9 == 0) sbuf_puts(&b, ",");
+        else sbuf_printf(&b, "%d,", i % 4);
+        sbuf_printf(&b, "%s,", i == 1500 ? "\"x,y\"" : i % 3 ? "7" : "NA"); /* text halfway */
+        sbuf_printf(&b, "%s,", i == 0 ? "first" : "2.5");       /* text in the first row */
+        sbuf_printf(&b, "%d,", i < 2500 ? i % 200 : 1000 + i);  /* past 254 values late */
+        sbuf_printf(&b, "%s\n", i % 400 == 1 ? "-0" : i % 2 ? "1.25" : "3");
+    }
+    char *path = csv_tmpfile(b.data, b.len);
+    sbuf_free(&b);
+    char *err;
+    const char *threads[] = {"threads=1", "threads=4", "threads=37"};
+    for (int t = 0; t < 3; t++) {
+        tally_dataset *ds = csv_load(path, &err, threads[t]);
+        CHECK(ds && ds->nrows == 3000, "late text (%s): 3000 rows", threads[t]);
+        if (!ds) continue;
+        int ok = col_type(ds, "late") == TALLY_STRING && col_type(ds, "mid") == TALLY_STRING &&
+                 col_type(ds, "early") == TALLY_STRING && col_type(ds, "wide") == TALLY_NUMERIC;
+        CHECK(ok, "late text (%s): late, mid and early are text, wide is numeric", threads[t]);
+        int cells = 1;
+        for (int i = 0; i < 3000; i++) {
+            char want[32];
+            if (i == 2990) snprintf(want, sizeof want, "n/a");
+            else if (i % 9 == 0) want[0] = '\0';
+            else snprintf(want, sizeof want, "%d", i % 4);
+            cells &= strcmp(cell_str(ds, "late", (size_t)i), want) == 0;
+            cells &= strcmp(cell_str(ds, "mid", (size_t)i), i == 1500 ? "x,y" : i % 3 ? "7" : "") == 0;
+            cells &= strcmp(cell_str(ds, "early", (size_t)i), i == 0 ? "first" : "2.5") == 0;
+            cells &= cell_num(ds, "wide", (size_t)i) == (i < 2500 ? i % 200 : 1000 + i);
+        }
+        CHECK(cells, "late text (%s): numbers read before the text are kept as their text", threads[t]);
+        int c = tally_dataset_find(ds, "negz");
+        const tally_column *nz = c < 0 ? NULL : ds->cols[c];
+        CHECK(nz && nz->codes && nz->nlevels == 3 && cell_num(ds, "negz", 1) == 0 && cell_num(ds, "negz", 3) == 1.25,
+              "late text (%s): -0 is the level 0 of a categorical column", threads[t]);
+        tally_dataset_free(ds);
+    }
+    unlink(path);
+    free(path);
+}
+
+/* A chunk large enough for the reader's big buffers: every cell still right. */
+static void test_big_chunk(void)
+{
+    sbuf b;
+    sbuf_init(&b);
+    sbuf_puts(&b, "a,b,c,d1,d2,d3,d4,d5,d6,d7,d8,d9,d10\n");
+    const int n = 100000;
+    for (int i = 0; i < n; i++) {
+        sbuf_printf(&b, "%d,%s,%d", i % 5, i % 17 ? "1" : "", i % 250);
+        for (int k = 1; k <= 10; k++) sbuf_printf(&b, ",%d", i * k + (i % 1000 == 999 ? 0 : k));
+        sbuf_puts(&b, "\n");
+    }
+    char *path = csv_tmpfile(b.data, b.len);
+    sbuf_free(&b);
+    char *err;
+    const char *threads[] = {"threads=1", "threads=3"};
+    for (int t = 0; t < 2; t++) {
+        tally_dataset *ds = csv_load(path, &err, threads[t]);
+        CHECK(ds && ds->nrows == (size_t)n, "big chunk (%s): all rows", threads[t]);
+        if (!ds) continue;
+        int ok = 1;
+        for (int i = 0; i < n && ok; i++) {
+            ok &= cell_num(ds, "a", (size_t)i) == i % 5 && cell_num(ds, "c", (size_t)i) == i % 250;
+            double bv = cell_num(ds, "b", (size_t)i);
+            ok &= i % 17 ? bv == 1 : isnan(bv);
+            ok &= cell_num(ds, "d1", (size_t)i) == i + (i % 1000 == 999 ? 0 : 1);
+            ok &= cell_num(ds, "d10", (size_t)i) == i * 10 + (i % 1000 == 999 ? 0 : 10);
+        }
+        CHECK(ok, "big chunk (%s): codes and doubles as written", threads[t]);
+        tally_dataset_free(ds);
+    }
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
     test_rfc4180();
@@ -364,6 +449,8 @@ int main(void)
     test_numbers();
     test_ragged_skip();
     test_compact_codes();
+    test_late_text();
+    test_big_chunk();
     test_compact_levels_exact();
     test_old_host();
     CHECK_DONE();

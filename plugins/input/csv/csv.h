@@ -10,14 +10,24 @@
  * Reading works in phases over one in-memory UTF-8 buffer (the mapped file, or
  * a converted copy for Windows-1252/Latin-1 input):
  *   0. csv_check_text   (parallel) NUL bytes and UTF-8 validity
- *   1. csv_scan_chunk   (parallel) rows, ragged rows, errors, which columns are numeric
- *                                  and each numeric column's distinct values (up to 254)
- *   2. csv_fill_chunk   (parallel) numbers written straight into the dataset's arrays:
- *                                  one-byte codes for categorical columns, else doubles;
- *                                  string cells collected, then stored by the main thread
+ *   1. csv_parse_chunk  (parallel) one tokenizing pass a chunk: rows, ragged rows and
+ *                                  errors; each field goes to its column's buffer in the
+ *                                  chunk: a one-byte chunk-local code while the column
+ *                                  has at most 254 distinct values in the chunk, else a
+ *                                  double; a text column's cells copied, unquoted, into
+ *                                  the chunk's text buffer
+ *   2. merge            (parallel over columns) the column types and levels over all
+ *                                  chunks decided, each chunk's buffer copied into the
+ *                                  dataset (local codes through a 256-entry table); the
+ *                                  string cells stored by the main thread meanwhile
+ * Phases 0 and 1 give the mapped file's pages back behind them (nothing keeps
+ * pointing into the file), so the file and the data read from it are not in
+ * memory at the same time.
  * The body is split into chunks after a line end, assuming that line end is
  * outside quotes; the guess is checked after phase 1 (a chunk must start exactly
- * where the one before it ended) and a wrong chunk is scanned again from there.
+ * where the one before it ended) and a wrong chunk is parsed again from there.
+ * A column that turns out to be text after some chunk read it as numbers (rare)
+ * is read again as text for those rows only (csv_reread_chunk).
  * Nothing is allocated per field.
  */
 
@@ -49,32 +59,36 @@ typedef enum {
     CSV_ERR_NUL, CSV_ERR_UTF8
 } csv_err_kind;
 
-/* One string cell found in phase 2; `p` points into the buffer (quoted: raw, with quotes). */
+/* One string cell: its text (quotes already removed) at `off` in the chunk's
+ * text buffer; `row` is the chunk's row. */
 typedef struct csv_cell {
     size_t row;
-    const char *p;
+    size_t off;
     uint32_t len;
-    uint32_t col : 31;
-    uint32_t quoted : 1;
+    uint32_t col;
 } csv_cell;
 
-/* The distinct values one chunk saw in one numeric column (phase 1). */
-typedef struct csv_set csv_set;
-typedef struct csv_levels {
-    uint64_t small[4];      /* bit v: the whole number v (0..255) was seen */
-    csv_set *set;           /* other values, NULL until one is seen (owned) */
-    uint32_t nsmall, nother;
-    uint32_t over;          /* more than CSV_MAX_LEVELS distinct values: not categorical */
-} csv_levels;
+/* One chunk's distinct values of one column, numbered in the order they were
+ * first seen (the chunk-local codes). */
+typedef struct csv_ltab {
+    uint8_t small[257];     /* local code of the whole number v (0..255), CSV_CODE_NONE if unseen;
+                               small[256] is always CSV_CODE_NONE (the empty field's code) */
+    uint16_t *slot;         /* other values: hash slots holding local code + 1, 0 empty; NULL until needed */
+    double *vals;           /* local code -> value */
+    unsigned n, cap;
+} csv_ltab;
 
-/* Where phase 2 writes one column: codes (categorical), doubles, or neither (a string column). */
-typedef struct csv_colout {
-    double *num;              /* borrowed from the dataset, or NULL */
-    uint8_t *codes;           /* borrowed from the dataset, or NULL */
-    const double *levels;     /* ascending; codes index them */
-    unsigned nlevels;
-    uint8_t small_code[256];  /* code of the whole number v, CSV_CODE_NONE if not a level */
-} csv_colout;
+/* What one chunk holds for one column. */
+typedef enum { CSV_BUF_CODES = 0, CSV_BUF_NUMS, CSV_BUF_TEXT } csv_buf_kind;
+
+typedef struct csv_colbuf {
+    csv_buf_kind kind;
+    uint8_t *codes;         /* CODES: a local code (or CSV_CODE_NONE) a row (owned) */
+    double *nums;           /* NUMS: a double a row, NaN for missing (owned) */
+    csv_ltab lt;            /* CODES: the local codes' values */
+    size_t text_from;       /* TEXT: the first row whose cell was collected (earlier rows held numbers) */
+    size_t reread;          /* after phase 1: rows 0..reread-1 are to be collected again as text */
+} csv_colbuf;
 
 typedef struct csv_chunk {
     const csv_cfg *cfg;
@@ -89,24 +103,41 @@ typedef struct csv_chunk {
     size_t lines;           /* line ends seen (physical lines, including inside quotes) */
     size_t skipped;         /* ragged rows skipped */
     size_t first_skip_line; /* chunk-relative line of the first skipped row */
-    unsigned char *fail;    /* per column: 1 when a field was not a number (owned) */
-    csv_levels *lv;         /* per column: distinct values (owned, with their sets) */
+    csv_colbuf *cols;       /* per column (owned) */
+    size_t cap;             /* rows the CODES and NUMS buffers have room for (a multiple of 64) */
+    uint8_t *blk;           /* phase 1: the codes of the current block of rows (tokenize.c) */
+    char *slab;             /* where big buffers are carved (huge-page aligned), or NULL */
+    size_t slab_size, slab_used;
+    void *slab_map;         /* the mapping holding the slab */
+    size_t slab_map_len;
+    csv_cell *cells;        /* string cells (owned) */
+    size_t ncells, cells_cap;
+    char *text;             /* the string cells' text (owned) */
+    size_t text_len, text_cap;
+    int drop;               /* phases 0 and 1: give the pages read back (the buffer is the mapped file) */
     /* the first error: kind, chunk-relative line, 1-based column, details */
     csv_err_kind err;
     size_t err_line, err_col, err_a, err_b;
     const char *err_ptr;
     size_t err_len;
-    /* phase 2 */
     size_t row0;            /* dataset row of the chunk's first row */
-    const csv_colout *out;  /* per column: where cells go (borrowed) */
-    csv_cell *cells;        /* string cells (owned) */
-    size_t ncells, cells_cap;
+    size_t reread_rows;     /* phase 1b: rows to read again (the largest `reread`) */
     int oom;
 } csv_chunk;
 
 /* tokenize.c */
-void csv_scan_chunk(csv_chunk *c);
-void csv_fill_chunk(csv_chunk *c);
+/* Sets up c->cols for a chunk (c->cfg, start and limit set); 0, or -1 when out of memory. */
+int csv_chunk_init(csv_chunk *c);
+/* Frees what a chunk owns and clears its results (cfg, buffer, bounds and `drop` are kept). */
+void csv_chunk_clear(csv_chunk *c);
+/* Gives back a buffer of `bytes` bytes that came from the chunk (its slab or malloc). */
+void csv_chunk_release(csv_chunk *c, void *p, size_t bytes);
+/* Gives back a column's buffers and level table. */
+void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b);
+/* Phase 1: tokenizes the chunk's rows into its column buffers. */
+void csv_parse_chunk(csv_chunk *c);
+/* Collects, as text cells, the fields of rows 0..cols[k].reread-1 of every column k with reread set. */
+void csv_reread_chunk(csv_chunk *c);
 /* One row parsed slowly (header rows, delimiter sniffing): field spans into
  * starts/lens/quoted (up to max); returns the field count (may exceed max) and
  * sets *next after the row and *lines to the line ends it crossed; -1 when a
@@ -119,17 +150,21 @@ size_t csv_unquote(const char *p, size_t len, char *out);
 void csv_cfg_finish(csv_cfg *cfg);
 
 /* levels.c */
-/* Adds value x (not NaN) to a column's set: 0 already there, 1 new, 2 the set
- * went over CSV_MAX_LEVELS (x not added, lv->over set), -1 out of memory. */
-int csv_levels_add(csv_levels *lv, double x);
-/* Takes back a row's addition to lv (add returned 1 or 2 for x). */
-void csv_levels_undo(csv_levels *lv, double x, int added);
-/* Frees the sets of n columns' levels and zeroes them. */
-void csv_levels_clear(csv_levels *lv, size_t n);
+/* Empties a table (csv_ltab_init: one never used; csv_ltab_clear: also frees what it holds). */
+void csv_ltab_init(csv_ltab *t);
+void csv_ltab_clear(csv_ltab *t);
+/* The local code of value x (not NaN): found or added; CSV_MAX_LEVELS when the
+ * table is full and x is not in it; -1 when out of memory. *added is set to 1
+ * when x was added. */
+int csv_ltab_code(csv_ltab *t, double x, int *added);
+/* Takes back the newest value (added by a row that is then skipped). */
+void csv_ltab_undo(csv_ltab *t);
 /* Column `col`'s distinct values over all chunks, ascending, into levels (room
- * for CSV_MAX_LEVELS); returns their count, or -1 when there are more (or
- * some chunk went over). */
+ * for CSV_MAX_LEVELS); returns their count, or -1 when there are more or some
+ * chunk did not keep codes. */
 int csv_levels_merge(const csv_chunk *chunks, size_t nchunks, size_t col, double *levels);
+/* map[j]: the index in levels (ascending, n of them) of local code j of t; map[CSV_CODE_NONE] too. */
+void csv_ltab_map(const csv_ltab *t, const double *levels, unsigned n, uint8_t map[256]);
 
 /* number.c */
 /* 1 when [p, p+n) is a number with decimal separator `dec` (spaces around allowed). */

@@ -1,25 +1,20 @@
-/* levels.c: the csv plugin's sets of distinct column values, which decide the categorical columns. */
+/* levels.c: the csv plugin's chunk-local codes of column values, and the levels they merge into. */
 #include "csv.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /*
- * Each chunk keeps, per numeric column, the whole numbers 0..255 it saw in a
- * 256-bit table and any other value in a small hash set. A column with more
- * than CSV_MAX_LEVELS distinct values is marked `over` and no longer collected;
- * the reader stores it as doubles. Within one row a column gets at most one
- * value, so taking back a skipped (ragged) row's additions only ever removes
- * the newest value of a set.
+ * Each chunk numbers the distinct values of a numeric column in the order it
+ * first sees them: whole numbers 0..255 through a 256-byte table, any other
+ * value through a small hash table. At most CSV_MAX_LEVELS values get a code;
+ * the chunk then keeps the column as doubles (the tokenizer's business). Within
+ * one row a column adds at most one value, so taking back a skipped (ragged)
+ * row's addition only ever removes the newest value.
  */
 
 #define SET_SLOTS 512 /* power of two, about twice CSV_MAX_LEVELS */
-#define SLOT_EMPTY 0xFFFFu
-
-struct csv_set {
-    double vals[CSV_MAX_LEVELS]; /* in the order they were added */
-    uint16_t slot[SET_SLOTS];    /* index into vals, or SLOT_EMPTY */
-};
 
 static inline unsigned set_hash(double x)
 {
@@ -28,71 +23,82 @@ static inline unsigned set_hash(double x)
     return (unsigned)((u * 0x9E3779B97F4A7C15ull) >> 55) & (SET_SLOTS - 1);
 }
 
-static void set_reindex(csv_set *s, unsigned n)
-{
-    memset(s->slot, 0xFF, sizeof s->slot);
-    for (unsigned i = 0; i < n; i++) {
-        unsigned h = set_hash(s->vals[i]);
-        while (s->slot[h] != SLOT_EMPTY) h = (h + 1) & (SET_SLOTS - 1);
-        s->slot[h] = (uint16_t)i;
-    }
-}
-
 static inline int is_small(double x) { return x >= 0 && x < 256 && x == (double)(int)x; }
 
-int csv_levels_add(csv_levels *lv, double x)
+/* Within a chunk -0 keeps a code of its own, so that a column stored as doubles
+ * keeps the sign; the levels merge it with 0, as the core's compaction does. */
+static inline int small_key(double x) { return is_small(x) && !(x == 0 && signbit(x)); }
+
+void csv_ltab_init(csv_ltab *t)
 {
-    if (lv->over) return 0;
-    if (is_small(x)) { /* -0 counts as 0, as the core's compaction does */
-        unsigned v = (unsigned)x;
-        uint64_t bit = (uint64_t)1 << (v & 63);
-        if (lv->small[v >> 6] & bit) return 0;
-        if (lv->nsmall + lv->nother >= CSV_MAX_LEVELS) {
-            lv->over = 1;
-            return 2;
-        }
-        lv->small[v >> 6] |= bit;
-        lv->nsmall++;
-        return 1;
+    memset(t->small, CSV_CODE_NONE, sizeof t->small);
+    t->slot = NULL;
+    t->vals = NULL;
+    t->n = t->cap = 0;
+}
+
+void csv_ltab_clear(csv_ltab *t)
+{
+    free(t->slot);
+    free(t->vals);
+    csv_ltab_init(t);
+}
+
+static int push_val(csv_ltab *t, double x)
+{
+    if (t->n == t->cap) {
+        unsigned cap = t->cap ? t->cap * 2 : 16;
+        if (cap > CSV_MAX_LEVELS) cap = CSV_MAX_LEVELS;
+        double *v = realloc(t->vals, cap * sizeof *v);
+        if (!v) return -1;
+        t->vals = v;
+        t->cap = cap;
     }
-    csv_set *s = lv->set;
-    if (!s) {
-        s = malloc(sizeof *s);
-        if (!s) return -1;
-        memset(s->slot, 0xFF, sizeof s->slot);
-        lv->set = s;
+    t->vals[t->n] = x;
+    return (int)t->n++;
+}
+
+int csv_ltab_code(csv_ltab *t, double x, int *added)
+{
+    *added = 0;
+    if (small_key(x)) {
+        unsigned v = (unsigned)x;
+        if (t->small[v] != CSV_CODE_NONE) return t->small[v];
+        if (t->n >= CSV_MAX_LEVELS) return CSV_MAX_LEVELS;
+        int k = push_val(t, (double)v);
+        if (k < 0) return -1;
+        t->small[v] = (uint8_t)k;
+        *added = 1;
+        return k;
+    }
+    if (!t->slot) {
+        t->slot = calloc(SET_SLOTS, sizeof *t->slot);
+        if (!t->slot) return -1;
     }
     unsigned h = set_hash(x);
-    for (; s->slot[h] != SLOT_EMPTY; h = (h + 1) & (SET_SLOTS - 1))
-        if (s->vals[s->slot[h]] == x) return 0;
-    if (lv->nsmall + lv->nother >= CSV_MAX_LEVELS) {
-        lv->over = 1;
-        return 2;
-    }
-    s->vals[lv->nother] = x;
-    s->slot[h] = (uint16_t)lv->nother++;
-    return 1;
+    for (; t->slot[h]; h = (h + 1) & (SET_SLOTS - 1))
+        if (t->vals[t->slot[h] - 1] == x) return t->slot[h] - 1;
+    if (t->n >= CSV_MAX_LEVELS) return CSV_MAX_LEVELS;
+    int k = push_val(t, x);
+    if (k < 0) return -1;
+    t->slot[h] = (uint16_t)(k + 1);
+    *added = 1;
+    return k;
 }
 
-void csv_levels_undo(csv_levels *lv, double x, int added)
+void csv_ltab_undo(csv_ltab *t)
 {
-    if (added == 2) {
-        lv->over = 0;
-    } else if (added == 1 && is_small(x)) {
-        unsigned v = (unsigned)x;
-        lv->small[v >> 6] &= ~((uint64_t)1 << (v & 63));
-        lv->nsmall--;
-    } else if (added == 1 && lv->set && lv->nother) {
-        lv->nother--; /* x was the newest value */
-        set_reindex(lv->set, lv->nother);
+    if (!t->n) return;
+    double x = t->vals[--t->n];
+    if (small_key(x)) {
+        t->small[(unsigned)x] = CSV_CODE_NONE;
+        return;
     }
-}
-
-void csv_levels_clear(csv_levels *lv, size_t n)
-{
-    if (!lv) return;
-    for (size_t i = 0; i < n; i++) free(lv[i].set);
-    memset(lv, 0, n * sizeof *lv);
+    /* The newest value sits where its probe first found an empty slot; no
+     * older value's probe passed that slot, so emptying it is enough. */
+    unsigned h = set_hash(x);
+    while (t->slot[h] != t->n + 1) h = (h + 1) & (SET_SLOTS - 1);
+    t->slot[h] = 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -104,25 +110,47 @@ static int cmp_double(const void *a, const void *b)
 int csv_levels_merge(const csv_chunk *chunks, size_t nchunks, size_t col, double *levels)
 {
     uint64_t small[4] = {0, 0, 0, 0};
-    unsigned n = 0;
+    unsigned n = 0, nsmall = 0;
     for (size_t i = 0; i < nchunks; i++) {
-        const csv_levels *lv = &chunks[i].lv[col];
-        if (lv->over) return -1;
-        for (int w = 0; w < 4; w++) small[w] |= lv->small[w];
-        for (uint32_t k = 0; k < lv->nother; k++) {
-            double x = lv->set->vals[k];
+        const csv_colbuf *b = &chunks[i].cols[col];
+        if (b->kind != CSV_BUF_CODES) return -1;
+        const csv_ltab *t = &b->lt;
+        for (unsigned k = 0; k < t->n; k++) {
+            double x = t->vals[k];
+            if (is_small(x)) {
+                unsigned v = (unsigned)x;
+                uint64_t bit = (uint64_t)1 << (v & 63);
+                if (!(small[v >> 6] & bit)) {
+                    small[v >> 6] |= bit;
+                    nsmall++;
+                }
+                continue;
+            }
             unsigned j = 0;
             while (j < n && levels[j] != x) j++;
             if (j < n) continue;
             if (n == CSV_MAX_LEVELS) return -1;
             levels[n++] = x;
         }
+        if (n + nsmall > CSV_MAX_LEVELS) return -1;
     }
-    for (unsigned v = 0; v < 256; v++) {
-        if (!((small[v >> 6] >> (v & 63)) & 1)) continue;
-        if (n == CSV_MAX_LEVELS) return -1;
-        levels[n++] = v;
-    }
+    for (unsigned v = 0; v < 256; v++)
+        if ((small[v >> 6] >> (v & 63)) & 1) levels[n++] = v;
     qsort(levels, n, sizeof *levels, cmp_double);
     return (int)n;
+}
+
+void csv_ltab_map(const csv_ltab *t, const double *levels, unsigned n, uint8_t map[256])
+{
+    memset(map, CSV_CODE_NONE, 256);
+    for (unsigned k = 0; k < t->n; k++) {
+        double x = t->vals[k];
+        unsigned lo = 0, hi = n;
+        while (lo < hi) {
+            unsigned mid = (lo + hi) / 2;
+            if (levels[mid] < x) lo = mid + 1;
+            else hi = mid;
+        }
+        map[k] = (uint8_t)lo; /* x is one of the levels */
+    }
 }

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -39,7 +40,7 @@ static int file_load(const char *path, csv_file *f, int *err)
         return -1;
     }
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
-        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m != MAP_FAILED) {
             f->map = m;
             f->data = m;
@@ -88,7 +89,7 @@ static void file_close(csv_file *f)
 
 /* ---- running chunks in parallel ------------------------------------------------ */
 
-typedef enum { JOB_CHECK, JOB_SCAN, JOB_FILL } job_kind;
+typedef enum { JOB_CHECK, JOB_PARSE, JOB_REREAD } job_kind;
 
 typedef struct job {
     job_kind kind;
@@ -96,22 +97,49 @@ typedef struct job {
     csv_chunk *chunk;
 } job;
 
+#ifndef CSV_CHECK_STEP /* settable when building, to test with small files */
+#define CSV_CHECK_STEP (8u << 20)
+#endif
+#define CHECK_STEP ((size_t)CSV_CHECK_STEP)
+
+/* Phase 0 on one chunk. On the mapped file it goes CHECK_STEP bytes at a time
+ * and gives the pages it checked back (phase 1 maps them again from the page
+ * cache), so the file is never all in memory along with what is read from it. */
+static void check_chunk(csv_chunk *c, int utf8)
+{
+    const char *p = c->check_start, *end = c->check_end;
+    while (p < end) {
+        const char *q = end;
+        if (c->drop && (size_t)(end - p) > CHECK_STEP) {
+            q = p + CHECK_STEP;
+            while (q < end && ((unsigned char)*q & 0xC0) == 0x80) q++; /* not inside a UTF-8 sequence */
+        }
+        size_t n = (size_t)(q - p);
+        csv_err_kind kind = CSV_OK;
+        size_t off = csv_check_text(p, n, (size_t)(c->buf_end - p), utf8, &kind);
+        if (off < n) {
+            c->err = kind;
+            c->err_ptr = p + off;
+            return;
+        }
+        if (c->drop) {
+            uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, b = (uintptr_t)q & ~(uintptr_t)4095;
+            if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+        }
+        p = q;
+    }
+}
+
 static void *job_run(void *arg)
 {
     job *j = arg;
     csv_chunk *c = j->chunk;
     if (j->kind == JOB_CHECK) {
-        size_t n = (size_t)(c->check_end - c->check_start);
-        csv_err_kind kind = CSV_OK;
-        size_t off = csv_check_text(c->check_start, n, (size_t)(c->buf_end - c->check_start), j->utf8, &kind);
-        if (off < n) {
-            c->err = kind;
-            c->err_ptr = c->check_start + off;
-        }
-    } else if (j->kind == JOB_SCAN) {
-        csv_scan_chunk(c);
-    } else {
-        csv_fill_chunk(c);
+        check_chunk(c, j->utf8);
+    } else if (j->kind == JOB_PARSE) {
+        csv_parse_chunk(c);
+    } else if (c->reread_rows) {
+        csv_reread_chunk(c);
     }
     return NULL;
 }
@@ -165,6 +193,14 @@ static size_t line_at(const char *buf, const char *at, char term)
 
 /* ---- the reader ----------------------------------------------------------------- */
 
+/* Where the merge writes one numeric column. */
+typedef struct csv_colout {
+    double *num;            /* borrowed from the dataset, or NULL */
+    uint8_t *codes;         /* borrowed from the dataset, or NULL */
+    const double *levels;   /* ascending; codes index them */
+    unsigned nlevels;
+} csv_colout;
+
 typedef struct reader {
     const tally_host *h;
     tally_ctx *ctx;
@@ -178,18 +214,15 @@ typedef struct reader {
     int *forced;
     csv_chunk chunks[MAX_CHUNKS];
     size_t nchunks;
-    csv_colout *out;        /* per column: where phase 2 writes */
+    csv_colout *out;        /* per column: where the merge writes */
     double *levels;         /* the levels of all categorical columns */
+    atomic_size_t next_col; /* the merge's next column */
+    size_t nrows;           /* rows in the dataset */
 } reader;
 
 static void reader_free(reader *r)
 {
-    for (size_t i = 0; i < r->nchunks; i++) {
-        free(r->chunks[i].fail);
-        free(r->chunks[i].cells);
-        csv_levels_clear(r->chunks[i].lv, r->ncols);
-        free(r->chunks[i].lv);
-    }
+    for (size_t i = 0; i < r->nchunks; i++) csv_chunk_clear(&r->chunks[i]);
     csv_free_strings(r->names, r->ncols);
     csv_free_strings(r->labels, r->ncols);
     free(r->forced);
@@ -208,10 +241,12 @@ static int check_text(reader *r, size_t bom)
     size_t n = split(a, b, r->cfg.term, chunk_count(s, (size_t)(b - a)), pts);
     csv_chunk ch[MAX_CHUNKS];
     memset(ch, 0, n * sizeof *ch);
+    int mapped = r->file.map && a >= r->file.data && a < r->file.data + r->file.len;
     for (size_t i = 0; i < n; i++) {
         ch[i].check_start = pts[i];
         ch[i].check_end = pts[i + 1];
         ch[i].buf_end = b;
+        ch[i].drop = mapped;
     }
     int utf8 = s->encoding == CSV_ENC_UTF8;
     run_parallel(JOB_CHECK, utf8, ch, n);
@@ -301,35 +336,22 @@ static void report_error(reader *r, const csv_chunk *c, size_t line_base)
 }
 
 /* Phase 1 on all chunks, then the chunk-start guesses checked in order. */
-static int scan(reader *r, size_t line_base, size_t *nrows, size_t *skipped, size_t *first_skip)
+static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, size_t *first_skip)
 {
-    for (size_t i = 0; i < r->nchunks; i++) {
-        csv_chunk *c = &r->chunks[i];
-        c->fail = calloc(r->ncols ? r->ncols : 1, 1);
-        c->lv = calloc(r->ncols ? r->ncols : 1, sizeof *c->lv);
-        if (!c->fail || !c->lv) return -1;
-        for (size_t k = 0; k < r->ncols; k++) c->fail[k] = r->forced[k] == TALLY_STRING;
-    }
-    run_parallel(JOB_SCAN, 0, r->chunks, r->nchunks);
+    for (size_t i = 0; i < r->nchunks; i++)
+        if (csv_chunk_init(&r->chunks[i]) != 0) return -1;
+    run_parallel(JOB_PARSE, 0, r->chunks, r->nchunks);
     size_t rows = 0;
     *skipped = 0;
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
         if (i > 0 && c->start != r->chunks[i - 1].end) { /* guessed wrong (a quoted line end): again */
-            unsigned char *fail = c->fail;
-            csv_levels *lv = c->lv;
-            const char *limit = c->limit, *start = r->chunks[i - 1].end;
-            csv_levels_clear(lv, r->ncols);
-            free(c->cells);
-            memset(c, 0, sizeof *c);
-            c->lv = lv;
-            c->cfg = &r->cfg;
-            c->buf_end = r->end;
+            const char *start = r->chunks[i - 1].end;
+            csv_chunk_clear(c);
             c->start = start;
-            c->limit = limit > start ? limit : start;
-            c->fail = fail;
-            for (size_t k = 0; k < r->ncols; k++) c->fail[k] = r->forced[k] == TALLY_STRING;
-            csv_scan_chunk(c);
+            if (c->limit < start) c->limit = start;
+            if (csv_chunk_init(c) != 0) return -1;
+            csv_parse_chunk(c);
         }
         if (c->oom) return -1;
         if (c->err) {
@@ -346,37 +368,99 @@ static int scan(reader *r, size_t line_base, size_t *nrows, size_t *skipped, siz
     return 0;
 }
 
+/* Column k is text: chunks that read (some of) it as numbers read those rows again. */
+static void make_text(reader *r, size_t k)
+{
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
+        csv_colbuf *b = &c->cols[k];
+        if (b->kind != CSV_BUF_TEXT) {
+            csv_colbuf_drop(c, b);
+            b->kind = CSV_BUF_TEXT;
+            b->text_from = c->rows;
+        }
+        b->reread = b->text_from;
+        if (b->reread > c->reread_rows) c->reread_rows = b->reread;
+    }
+}
+
 static int store_strings(reader *r, tally_dataset *out, const int *idx)
 {
-    char *tmp = NULL;
-    size_t tmp_cap = 0;
     for (size_t i = 0; i < r->nchunks; i++) {
-        const csv_chunk *c = &r->chunks[i];
+        csv_chunk *c = &r->chunks[i];
         for (size_t k = 0; k < c->ncells; k++) {
             const csv_cell *cell = &c->cells[k];
-            const char *p = cell->p;
-            size_t len = cell->len;
-            if (cell->quoted) {
-                if (len > tmp_cap) {
-                    char *n = realloc(tmp, len);
-                    if (!n) {
-                        free(tmp);
-                        return -1;
-                    }
-                    tmp = n;
-                    tmp_cap = len;
-                }
-                len = csv_unquote(p, len, tmp);
-                p = tmp;
-            }
-            if (r->h->ds_set_string(out, idx[cell->col], cell->row, p, len) != 0) {
-                free(tmp);
+            if (r->h->ds_set_string(out, idx[cell->col], c->row0 + cell->row, c->text + cell->off, cell->len) != 0)
                 return -1;
-            }
         }
+        free(c->cells); /* stored: their memory goes before the merge's peak */
+        free(c->text);
+        c->cells = NULL;
+        c->text = NULL;
+        c->ncells = c->cells_cap = c->text_len = c->text_cap = 0;
     }
-    free(tmp);
     return 0;
+}
+
+/* Maps the pages of a column the merge is about to fill in one call, rather
+ * than one page fault at a time. */
+static void prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* a hint: an old kernel refuses, nothing lost */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+/* Copies numeric column k from every chunk's buffer into the dataset, then frees those buffers. */
+static void merge_column(reader *r, size_t k)
+{
+    const csv_colout *o = &r->out[k];
+    prefault(o->codes ? (void *)o->codes : (void *)o->num, o->codes ? r->nrows : r->nrows * sizeof *o->num);
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
+        csv_colbuf *b = &c->cols[k];
+        size_t n = c->rows;
+        if (n && o->codes && b->kind == CSV_BUF_CODES) {
+            uint8_t map[256], *dst = o->codes + c->row0;
+            const uint8_t *src = b->codes;
+            csv_ltab_map(&b->lt, o->levels, o->nlevels, map);
+            unsigned same = 0;
+            while (same < b->lt.n && map[same] == same) same++;
+            if (same == b->lt.n) {
+                memcpy(dst, src, n);
+            } else {
+                for (size_t j = 0; j < n; j++) dst[j] = map[src[j]];
+            }
+        } else if (n && o->num && b->kind == CSV_BUF_CODES) {
+            double val[256], *dst = o->num + c->row0;
+            const uint8_t *src = b->codes;
+            for (int j = 0; j < 256; j++) val[j] = NAN;
+            for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
+            for (size_t j = 0; j < n; j++) dst[j] = val[src[j]];
+        } else if (n && o->num && b->kind == CSV_BUF_NUMS) {
+            memcpy(o->num + c->row0, b->nums, n * sizeof *b->nums);
+        }
+        csv_colbuf_drop(c, b);
+    }
+}
+
+static void merge_columns(reader *r)
+{
+    for (;;) {
+        size_t k = atomic_fetch_add(&r->next_col, 1);
+        if (k >= r->ncols) break;
+        if (r->out[k].codes || r->out[k].num) merge_column(r, k);
+    }
+}
+
+static void *merge_worker(void *arg)
+{
+    merge_columns(arg);
+    return NULL;
 }
 
 static int read_body(reader *r, tally_dataset *out, const char *body, size_t line_base)
@@ -384,6 +468,8 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     const csv_settings *s = r->s;
     const char *pts[MAX_CHUNKS + 1];
     r->nchunks = split(body, r->end, r->cfg.term, chunk_count(s, (size_t)(r->end - body)), pts);
+    /* Pages of the mapped file can be given back once parsed (the strings are copied). */
+    int mapped = r->file.map && r->buf >= r->file.data && r->buf < r->file.data + r->file.len;
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
         memset(c, 0, sizeof *c);
@@ -391,9 +477,10 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         c->buf_end = r->end;
         c->start = pts[i];
         c->limit = pts[i + 1];
+        c->drop = mapped;
     }
     size_t nrows = 0, skipped = 0, first_skip = 0;
-    int rc = scan(r, line_base, &nrows, &skipped, &first_skip);
+    int rc = parse(r, line_base, &nrows, &skipped, &first_skip);
     if (rc == -1) r->h->error(r->ctx, "%s: out of memory while reading", s->path);
     if (rc) return -1;
 
@@ -410,12 +497,18 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         h->error(r->ctx, "%s: out of memory while reading", s->path);
         return -1;
     }
+    int reread = 0;
+    r->nrows = nrows;
     for (size_t k = 0; k < r->ncols; k++) {
         int numeric = r->forced[k] == TALLY_NUMERIC;
         if (!r->forced[k]) {
             numeric = 1;
             for (size_t i = 0; i < r->nchunks; i++)
-                if (r->chunks[i].fail[k]) numeric = 0;
+                if (r->chunks[i].cols[k].kind == CSV_BUF_TEXT) numeric = 0;
+        }
+        if (!numeric) {
+            make_text(r, k);
+            for (size_t i = 0; i < r->nchunks; i++) reread |= r->chunks[i].reread_rows > 0;
         }
         nlev[k] = numeric && codes_ok ? csv_levels_merge(r->chunks, r->nchunks, k, r->levels + k * CSV_MAX_LEVELS)
                                       : -1;
@@ -427,6 +520,17 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
             return -1;
         }
         if (r->labels[k]) h->var_set_label(out, idx[k], r->labels[k]);
+    }
+    if (reread) { /* text columns that some chunk read as numbers: those rows again, as text */
+        run_parallel(JOB_REREAD, 0, r->chunks, r->nchunks);
+        for (size_t i = 0; i < r->nchunks; i++)
+            if (r->chunks[i].oom) rc = -1;
+        if (rc) {
+            free(idx);
+            free(nlev);
+            h->error(r->ctx, "%s: out of memory while reading", s->path);
+            return -1;
+        }
     }
     /* Every numeric cell is written below, so a host that can skips the NaN fill. */
     int uninit = TALLY_HOST_HAS(h, ds_resize_uninit) && h->ds_resize_uninit;
@@ -443,11 +547,6 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
             o->levels = r->levels + k * CSV_MAX_LEVELS;
             o->nlevels = (unsigned)nlev[k];
             o->codes = h->ds_codes_data(out, idx[k], o->levels, o->nlevels);
-            memset(o->small_code, CSV_CODE_NONE, sizeof o->small_code);
-            for (unsigned j = 0; j < o->nlevels; j++) {
-                double x = o->levels[j];
-                if (x >= 0 && x < 256 && x == (double)(int)x) o->small_code[(int)x] = (uint8_t)j;
-            }
         }
         if (!o->codes) o->num = h->ds_numeric_data(out, idx[k]);
         if (!o->codes && !o->num) {
@@ -458,16 +557,16 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         }
     }
     free(nlev);
-    for (size_t i = 0; i < r->nchunks; i++) {
-        csv_chunk *c = &r->chunks[i];
-        c->limit = c->end; /* phase 1 found where each chunk's rows end */
-        c->out = r->out;
-        c->ncells = 0;
-    }
-    if (nrows) run_parallel(JOB_FILL, 0, r->chunks, r->nchunks);
-    for (size_t i = 0; i < r->nchunks; i++)
-        if (r->chunks[i].oom) rc = -1;
-    if (rc == 0) rc = store_strings(r, out, idx);
+    /* Numeric columns on every thread; the main thread stores the strings first. */
+    size_t nthreads = r->nchunks < r->ncols ? r->nchunks : r->ncols;
+    pthread_t tids[MAX_CHUNKS];
+    int started[MAX_CHUNKS] = {0};
+    atomic_store(&r->next_col, 0);
+    for (size_t t = 1; t < nthreads && nrows; t++) started[t] = pthread_create(&tids[t], NULL, merge_worker, r) == 0;
+    rc = store_strings(r, out, idx);
+    merge_columns(r);
+    for (size_t t = 1; t < nthreads && nrows; t++)
+        if (started[t]) pthread_join(tids[t], NULL);
     free(idx);
     if (rc) {
         r->h->error(r->ctx, "%s: out of memory while reading", s->path);

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /*
  * Grammar (RFC 4180, read leniently where no data is lost):
@@ -54,22 +55,21 @@ CSV_HOT int field_number(const csv_cfg *cfg, const char *q, size_t n, double *v)
     return 1;
 }
 
-/* The code of value x in a categorical column; CSV_CODE_NONE when x is not a
- * level (only in rows that are skipped and overwritten later). */
-static uint8_t code_of(const csv_colout *o, double x)
-{
-    if (x >= 0 && x < 256 && x == (double)(int)x) return o->small_code[(int)x];
-    unsigned lo = 0, hi = o->nlevels;
-    while (lo < hi) {
-        unsigned mid = (lo + hi) / 2;
-        if (o->levels[mid] < x) lo = mid + 1;
-        else hi = mid;
-    }
-    return lo < o->nlevels && o->levels[lo] == x ? (uint8_t)lo : CSV_CODE_NONE;
-}
-
+/* A string cell: its text is copied (without quotes when `quoted`), so that the
+ * file's pages need not stay in memory. */
 static int add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t col, int quoted)
 {
+    if (c->text_cap - c->text_len < len) {
+        size_t cap = c->text_cap ? c->text_cap : 1 << 16;
+        while (cap - c->text_len < len) cap *= 2;
+        char *t = realloc(c->text, cap);
+        if (!t) {
+            c->oom = 1;
+            return -1;
+        }
+        c->text = t;
+        c->text_cap = cap;
+    }
     if (c->ncells == c->cells_cap) {
         size_t cap = c->cells_cap ? c->cells_cap * 2 : 1024;
         csv_cell *n = realloc(c->cells, cap * sizeof *n);
@@ -81,11 +81,17 @@ static int add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t 
         c->cells_cap = cap;
     }
     csv_cell *cell = &c->cells[c->ncells++];
+    char *to = c->text + c->text_len;
+    if (quoted) {
+        len = csv_unquote(p, len, to);
+    } else {
+        memcpy(to, p, len);
+    }
     cell->row = row;
-    cell->p = p;
+    cell->off = c->text_len;
     cell->len = (uint32_t)len;
     cell->col = (uint32_t)col;
-    cell->quoted = (uint32_t)quoted;
+    c->text_len += len;
     return 0;
 }
 
@@ -254,76 +260,350 @@ CSV_HOT size_t split_plain(finder *f, const char *p, const char *e, const char *
     }
 }
 
-/* One value a row added to a column's levels, taken back if the row is skipped. */
-typedef struct undo {
-    size_t col;
-    double x;
-    int added;
-} undo;
+/* ---- chunk buffers ------------------------------------------------------------ */
 
-/* Phase 1 work on one field of a column that may still be numeric: checks it,
- * collects its value; returns 0, or -1 after set_error. */
-CSV_HOT int scan_field(csv_chunk *c, size_t nf, const char *q, size_t n, int esc, size_t fline,
-                             size_t *pend, size_t *npend, undo *un, size_t *nun)
+/*
+ * A chunk's code and number buffers start small (malloc). Once FIRST_ROWS rows
+ * tell how many rows the chunk holds, they move into one slab: an anonymous
+ * mapping reserved generously (untouched pages cost nothing) and backed by huge
+ * pages where the system allows, so filling ~100 MB of buffers takes a few
+ * dozen page faults instead of tens of thousands. Buffers are carved from it in
+ * order; a buffer outgrown or merged gives its pages back at once (the peak
+ * memory stays that of the data), and the mapping goes with the chunk. When no
+ * slab can be had, or it is full, buffers come from malloc.
+ */
+
+#ifndef CSV_FIRST_ROWS          /* (both settable when building, to test the slab on small files) */
+#define CSV_FIRST_ROWS 4096     /* rows a chunk's buffers start with */
+#endif
+#ifndef CSV_SLAB_MIN
+#define CSV_SLAB_MIN (8u << 20) /* smaller chunks keep malloc'ed buffers */
+#endif
+#define FIRST_ROWS CSV_FIRST_ROWS
+#define SLAB_MIN CSV_SLAB_MIN
+#define BLOCK 64                /* rows of codes gathered before they go to the column buffers */
+#define HUGE_PAGE (2u << 20)
+
+static void slab_open(csv_chunk *c, size_t bytes)
+{
+    size_t len = bytes + HUGE_PAGE;
+    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) return;
+    c->slab_map = m;
+    c->slab_map_len = len;
+    c->slab = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    c->slab_size = bytes;
+    c->slab_used = 0;
+#ifdef MADV_HUGEPAGE
+    madvise(c->slab, bytes, MADV_HUGEPAGE);
+#endif
+}
+
+static void *buf_take(csv_chunk *c, size_t bytes)
+{
+    bytes = (bytes + 63) & ~(size_t)63;
+    if (c->slab && c->slab_size - c->slab_used >= bytes) {
+        void *p = c->slab + c->slab_used;
+        c->slab_used += bytes;
+        return p;
+    }
+    return malloc(bytes ? bytes : 1);
+}
+
+void csv_chunk_release(csv_chunk *c, void *p, size_t bytes)
+{
+    if (!p) return;
+    char *q = p;
+    if (!c->slab || q < c->slab || q >= c->slab + c->slab_size) {
+        free(p);
+        return;
+    }
+    uintptr_t a = ((uintptr_t)q + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)q + bytes) & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b)
+{
+    csv_chunk_release(c, b->codes, c->cap);
+    csv_chunk_release(c, b->nums, c->cap * sizeof *b->nums);
+    csv_ltab_clear(&b->lt);
+    b->codes = NULL;
+    b->nums = NULL;
+}
+
+int csv_chunk_init(csv_chunk *c)
 {
     const csv_cfg *cfg = c->cfg;
-    csv_levels *lv = &c->lv[nf];
-    double x;
-    int kind;
-    if (esc) {
-        kind = -1;
-    } else if (n == 0) {
-        return 0;
-    } else {
-        unsigned v;
-        if (!cfg->miss_num && csv_small_int(q, n, &v)) { /* the common case: a small code */
-            if (lv->over) return 0;
-            uint64_t bit = (uint64_t)1 << (v & 63);
-            if (lv->small[v >> 6] & bit) return 0;
-            x = v;
-            kind = 1;
-        } else {
-            kind = field_number(cfg, q, n, &x);
+    size_t ncols = cfg->ncols, bytes = c->limit > c->start ? (size_t)(c->limit - c->start) : 0;
+    size_t most = bytes / (ncols ? ncols : 1) + 2; /* a kept row takes at least ncols bytes */
+    c->cap = ((most < FIRST_ROWS ? most : FIRST_ROWS) + BLOCK - 1) & ~(size_t)(BLOCK - 1);
+    c->cols = calloc(ncols ? ncols : 1, sizeof *c->cols);
+    if (!c->cols) return -1;
+    for (size_t k = 0; k < ncols; k++) {
+        csv_colbuf *b = &c->cols[k];
+        csv_ltab_init(&b->lt);
+        if (cfg->forced[k] == TALLY_STRING) {
+            b->kind = CSV_BUF_TEXT;
+            continue;
         }
+        b->kind = CSV_BUF_CODES;
+        b->codes = buf_take(c, c->cap);
+        if (!b->codes) return -1;
     }
-    if (kind < 0) {
-        if (cfg->forced[nf] == TALLY_NUMERIC) {
-            set_error(c, CSV_ERR_NOT_NUMBER, fline, nf + 1, 0, 0, q, n);
-            return -1;
-        }
-        pend[(*npend)++] = nf;
-        return 0;
-    }
-    if (kind == 0 || lv->over) return 0;
-    int added = csv_levels_add(lv, x);
-    if (added < 0) {
-        c->oom = 1;
-        return -1;
-    }
-    if (added) un[(*nun)++] = (undo){nf, x, added};
     return 0;
 }
 
-/* Phase 2 work on one field of a numeric column. */
-CSV_HOT void fill_field(const csv_cfg *cfg, const csv_colout *o, size_t row, const char *q, size_t n)
+void csv_chunk_clear(csv_chunk *c)
 {
-    if (o->codes) {
-        uint8_t k = CSV_CODE_NONE;
-        unsigned v;
-        double x;
-        if (n == 0) k = CSV_CODE_NONE;
-        else if (!cfg->miss_num && csv_small_int(q, n, &v)) k = o->small_code[v];
-        else if (field_number(cfg, q, n, &x) > 0) k = code_of(o, x);
-        o->codes[row] = k;
-    } else {
-        double x;
-        o->num[row] = field_number(cfg, q, n, &x) > 0 ? x : NAN;
+    for (size_t k = 0; c->cols && k < c->cfg->ncols; k++) csv_colbuf_drop(c, &c->cols[k]);
+    free(c->cols);
+    free(c->cells);
+    free(c->text);
+    if (c->slab_map) munmap(c->slab_map, c->slab_map_len);
+    const csv_cfg *cfg = c->cfg;
+    const char *buf_end = c->buf_end, *start = c->start, *limit = c->limit;
+    int drop = c->drop;
+    memset(c, 0, sizeof *c);
+    c->cfg = cfg;
+    c->buf_end = buf_end;
+    c->start = start;
+    c->limit = limit;
+    c->drop = drop;
+}
+
+/* Room for row `r` == c->cap in every code and number buffer; the new size is
+ * guessed from the rows per byte so far (p: where the row starts). */
+static int chunk_grow(csv_chunk *c, const char *p)
+{
+    size_t ncols = c->cfg->ncols, done = (size_t)(p - c->start), total = (size_t)(c->limit - c->start);
+    size_t cap = c->cap * 2, old = c->cap;
+    if (done > 0) {
+        double est = (double)old * (double)total / (double)done * 1.06 + 256;
+        if (est > (double)cap) cap = (size_t)est;
+    }
+    size_t most = total / (ncols ? ncols : 1) + 2;
+    if (cap > most) cap = most;
+    cap = (cap + BLOCK - 1) & ~(size_t)(BLOCK - 1); /* a block of rows never straddles the end */
+    if (cap <= old) cap = old + BLOCK;
+    if (!c->slab_map) {
+        size_t ncodes = 0, nnums = 0;
+        for (size_t k = 0; k < ncols; k++) {
+            ncodes += c->cols[k].kind == CSV_BUF_CODES;
+            nnums += c->cols[k].kind == CSV_BUF_NUMS;
+        }
+        /* Today's buffers and one regrowth; columns turning to numbers later may fall back to malloc. */
+        size_t need = (ncodes + nnums * 8) * (cap + 64);
+        if (need >= SLAB_MIN) slab_open(c, need * 2 + (8u << 20));
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        csv_colbuf *b = &c->cols[k];
+        if (b->kind == CSV_BUF_CODES) {
+            uint8_t *n = buf_take(c, cap);
+            if (!n) return -1;
+            memcpy(n, b->codes, old);
+            csv_chunk_release(c, b->codes, old);
+            b->codes = n;
+        } else if (b->kind == CSV_BUF_NUMS) {
+            double *n = buf_take(c, cap * sizeof *n);
+            if (!n) return -1;
+            memcpy(n, b->nums, old * sizeof *n);
+            csv_chunk_release(c, b->nums, old * sizeof *n);
+            b->nums = n;
+        }
+    }
+    c->cap = cap;
+    return 0;
+}
+
+/* ---- codes gathered in blocks ---------------------------------------------------- */
+
+/*
+ * Codes are not stored straight into the ~50 column buffers, which would touch
+ * ~50 cache lines a row: each row puts them in a small block (BLOCK rows per
+ * column, column after column), and every BLOCK rows each column's 64 bytes go
+ * to its buffer as one whole cache line, written past the cache (the merge
+ * reads them much later).
+ */
+
+CSV_HOT void put_code(uint8_t *blk, size_t k, size_t r, uint8_t code) { blk[k * BLOCK + (r & (BLOCK - 1))] = code; }
+
+/* Column k's codes of the rows of the current block before row r, to its buffer. */
+static void flush_col(csv_chunk *c, size_t k, size_t r)
+{
+    size_t r0 = r & ~(size_t)(BLOCK - 1);
+    memcpy(c->cols[k].codes + r0, c->blk + k * BLOCK, r - r0);
+}
+
+/* The whole block ending with row r (r % BLOCK == BLOCK - 1), every code column. */
+CSV_HOT void flush_block(csv_chunk *c, size_t r)
+{
+    size_t r0 = r & ~(size_t)(BLOCK - 1), ncols = c->cfg->ncols;
+    const csv_colbuf *cols = c->cols;
+    for (size_t k = 0; k < ncols; k++) {
+        if (cols[k].kind != CSV_BUF_CODES) continue;
+#if defined(__SSE2__)
+        __m128i *dst = (__m128i *)(void *)(cols[k].codes + r0);
+        const __m128i *src = (const __m128i *)(const void *)(c->blk + k * BLOCK);
+        _mm_stream_si128(dst, _mm_loadu_si128(src));
+        _mm_stream_si128(dst + 1, _mm_loadu_si128(src + 1));
+        _mm_stream_si128(dst + 2, _mm_loadu_si128(src + 2));
+        _mm_stream_si128(dst + 3, _mm_loadu_si128(src + 3));
+#else
+        memcpy(cols[k].codes + r0, c->blk + k * BLOCK, BLOCK);
+#endif
     }
 }
 
-/* The shared row loop; `fill` is a constant at each call site, so the compiler
- * makes one specialised copy for the scan and one for the fill. */
-CSV_HOT void run_chunk(csv_chunk *c, const int fill)
+/* At the end of the chunk: the rows of the last, partial block. */
+static void flush_end(csv_chunk *c, size_t r)
+{
+    for (size_t k = 0; k < c->cfg->ncols; k++)
+        if (c->cols[k].kind == CSV_BUF_CODES) flush_col(c, k, r);
+#if defined(__SSE2__)
+    _mm_sfence(); /* the streamed lines are visible before another thread merges them */
+#endif
+}
+
+/* A column whose chunk-local values went over CSV_MAX_LEVELS: its rows 0..rows-1 become doubles. */
+static int to_nums(csv_chunk *c, size_t k, size_t rows)
+{
+    csv_colbuf *b = &c->cols[k];
+    flush_col(c, k, rows);
+    double *nums = buf_take(c, c->cap * sizeof *nums), val[256];
+    if (!nums) return -1;
+    for (int j = 0; j < 256; j++) val[j] = NAN;
+    for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
+    for (size_t i = 0; i < rows; i++) nums[i] = val[b->codes[i]];
+    csv_colbuf_drop(c, b);
+    b->nums = nums;
+    b->kind = CSV_BUF_NUMS;
+    return 0;
+}
+
+/* A field that is not a number, in a column still read as numbers: the column
+ * turns text at the end of the row, if the row is kept. */
+typedef struct pending {
+    size_t col;
+    const char *fs, *q; /* the raw field and its text without quotes */
+    size_t len, n;
+    int esc;
+} pending;
+
+/* A text field of column k in row r as a cell (nothing for a missing token). */
+CSV_HOT int text_cell(csv_chunk *c, size_t r, size_t k, const char *fs, size_t len, const char *q, size_t n, int esc)
+{
+    if (esc) return add_cell(c, r, fs, len, k, 1);
+    if (is_missing(c->cfg, q, n)) return 0;
+    return add_cell(c, r, q, n, k, 0);
+}
+
+/* The pending columns of kept row r turn text from r on; their numbers are dropped. */
+static int to_text(csv_chunk *c, size_t r, const pending *pd, size_t npd)
+{
+    for (size_t i = 0; i < npd; i++) {
+        csv_colbuf *b = &c->cols[pd[i].col];
+        csv_colbuf_drop(c, b);
+        b->kind = CSV_BUF_TEXT;
+        b->text_from = r;
+        if (text_cell(c, r, pd[i].col, pd[i].fs, pd[i].len, pd[i].q, pd[i].n, pd[i].esc) != 0) return -1;
+    }
+    return 0;
+}
+
+/* Phase 1 work on field k of row r: a code, a double or a text cell. `fs`/`len`
+ * is the raw field, `q`/`n` its text without quotes, `esc` set when the quotes
+ * cannot simply be dropped. Returns 0, or -1 after set_error or out of memory. */
+CSV_HOT int take_field(csv_chunk *c, csv_colbuf *cols, uint8_t *blk, size_t k, size_t r, const char *fs, size_t len,
+                       const char *q, size_t n, int esc, size_t fline, pending *pd, size_t *npd, size_t *un,
+                       size_t *nun)
+{
+    const csv_cfg *cfg = c->cfg;
+    const int miss_num = cfg->miss_num;
+    csv_colbuf *b = &cols[k];
+    double x;
+    if (b->kind == CSV_BUF_CODES) {
+        if (esc) goto not_number;
+        if (n == 0) {
+            put_code(blk, k, r, CSV_CODE_NONE);
+            return 0;
+        }
+        unsigned v;
+        if (!miss_num && csv_small_int(q, n, &v)) { /* the common case: a small code */
+            uint8_t code = b->lt.small[v];
+            if (code != CSV_CODE_NONE) {
+                put_code(blk, k, r, code);
+                return 0;
+            }
+            x = v;
+        } else {
+            int kind = field_number(cfg, q, n, &x);
+            if (kind == 0) {
+                put_code(blk, k, r, CSV_CODE_NONE);
+                return 0;
+            }
+            if (kind < 0) goto not_number;
+        }
+        int added, code = csv_ltab_code(&b->lt, x, &added);
+        if (code < 0) {
+            c->oom = 1;
+            return -1;
+        }
+        if (code < CSV_MAX_LEVELS) {
+            put_code(blk, k, r, (uint8_t)code);
+            if (added) un[(*nun)++] = k;
+            return 0;
+        }
+        if (to_nums(c, k, r) != 0) {
+            c->oom = 1;
+            return -1;
+        }
+        b->nums[r] = x;
+        return 0;
+    }
+    if (b->kind == CSV_BUF_NUMS) {
+        if (esc) goto not_number;
+        int kind = field_number(cfg, q, n, &x);
+        if (kind < 0) goto not_number;
+        b->nums[r] = kind > 0 ? x : NAN;
+        return 0;
+    }
+    if (text_cell(c, r, k, fs, len, q, n, esc) != 0) return -1;
+    return 0;
+not_number:
+    if (cfg->forced[k] == TALLY_NUMERIC) {
+        set_error(c, CSV_ERR_NOT_NUMBER, fline, k + 1, 0, 0, q, n);
+        return -1;
+    }
+    pd[(*npd)++] = (pending){k, fs, q, len, n, esc};
+    return 0;
+}
+
+/* The mapped file's pages before `to` that the chunk has read: given back (a
+ * later read maps them again from the page cache), so the file does not add
+ * its size to the peak memory on top of the data read from it. */
+#ifndef CSV_DROP_STEP /* settable when building, to test with small files */
+#define CSV_DROP_STEP (8u << 20)
+#endif
+#define DROP_STEP ((size_t)CSV_DROP_STEP)
+
+static void drop_pages(const char **dropped, const char *to, const char *e)
+{
+    uintptr_t a = ((uintptr_t)*dropped + 4095) & ~(uintptr_t)4095, b = (uintptr_t)to & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+    *dropped = to;
+#ifdef MADV_POPULATE_READ /* the next pages in one call rather than a fault at a time */
+    uintptr_t c = (uintptr_t)to & ~(uintptr_t)4095;
+    uintptr_t d = (uintptr_t)to + ((size_t)(e - to) < DROP_STEP ? (size_t)(e - to) : DROP_STEP);
+    if (d > c) madvise((void *)c, d - c, MADV_POPULATE_READ);
+#else
+    (void)e;
+#endif
+}
+
+/* The shared row loop; `reread` is a constant at each call site, so the
+ * compiler makes one specialised copy for phase 1 and one for reading columns
+ * again as text. */
+CSV_HOT void run_chunk(csv_chunk *c, const int reread)
 {
     const csv_cfg *cfg = c->cfg;
     const unsigned char *sp = cfg->special;
@@ -332,26 +612,29 @@ CSV_HOT void run_chunk(csv_chunk *c, const int fill)
     const char term = cfg->term, delim = cfg->delim;
     const int lf = term == '\n';
     const size_t ncols = cfg->ncols, maxf = cfg->max_field;
-    unsigned char *fail = c->fail;
-    const csv_colout *out = c->out;
-    size_t line = 0, r = 0, nrows = c->rows, row0 = c->row0;
-    size_t *pend = NULL, npend = 0, nun = 0;
-    undo *un = NULL;
+    const size_t stop = reread ? c->reread_rows : (size_t)-1;
+    csv_colbuf *const cols = c->cols;
+    size_t line = 0, r = 0, npd = 0, nun = 0;
+    size_t *un = NULL;
+    pending *pd = NULL;
     const char **ends = malloc((ncols ? ncols : 1) * sizeof *ends);
 
-    if (!fill) {
-        pend = malloc((ncols ? ncols : 1) * sizeof *pend);
+    if (!reread) {
+        pd = malloc((ncols ? ncols : 1) * sizeof *pd);
         un = malloc((ncols ? ncols : 1) * sizeof *un);
+        c->blk = malloc((ncols ? ncols : 1) * BLOCK);
     }
-    if (!ends || (!fill && (!pend || !un))) {
-        free(ends);
-        free(pend);
-        free(un);
+    if (!ends || (!reread && (!pd || !un || !c->blk))) {
         c->oom = 1;
-        return;
+        goto out;
     }
-    while (p < limit) {
+    uint8_t *const blk = c->blk;
+    const char *dropped = c->start;
+    const int drop = !reread && c->drop;
+    if (drop) drop_pages(&dropped, p, e);
+    while (p < limit && r < stop) {
         size_t row_line = line;
+        if (drop && (size_t)(p - dropped) >= DROP_STEP) drop_pages(&dropped, p, e);
         if (*p == term) { /* blank line */
             p++;
             line++;
@@ -362,28 +645,27 @@ CSV_HOT void run_chunk(csv_chunk *c, const int fill)
             line++;
             continue;
         }
-        size_t nf = 0, cell_mark = c->ncells;
-        npend = 0;
+        if (!reread && r == c->cap && chunk_grow(c, p) != 0) {
+            c->oom = 1;
+            goto out;
+        }
+        size_t nf = 0, cell_mark = c->ncells, text_mark = c->text_len;
+        npd = 0;
         nun = 0;
         const char *next = NULL;
         if (ncols && split_plain(&fd, p, e, ends, ncols, maxf, &next) == ncols) { /* the usual row */
             const char *fs = p;
-            if (!fill) {
-                for (size_t k = 0; k < ncols; k++) {
-                    if (!fail[k] && scan_field(c, k, fs, (size_t)(ends[k] - fs), 0, line, pend, &npend, un, &nun) != 0)
-                        goto out;
-                    fs = ends[k] + 1;
+            for (size_t k = 0; k < ncols; k++) {
+                size_t n = (size_t)(ends[k] - fs);
+                if (reread) {
+                    if (cols[k].reread > r && !is_missing(cfg, fs, n) && add_cell(c, r, fs, n, k, 0) != 0) goto out;
+                } else if (take_field(c, cols, blk, k, r, fs, n, fs, n, 0, line, pd, &npd, un, &nun) != 0) {
+                    goto out;
                 }
-                for (size_t i = 0; i < npend; i++) fail[pend[i]] = 1;
-            } else if (r < nrows) {
-                for (size_t k = 0; k < ncols; k++) {
-                    const csv_colout *o = &out[k];
-                    size_t n = (size_t)(ends[k] - fs);
-                    if (o->num || o->codes) fill_field(cfg, o, row0 + r, fs, n);
-                    else if (!is_missing(cfg, fs, n) && add_cell(c, row0 + r, fs, n, k, 0) != 0) goto out;
-                    fs = ends[k] + 1;
-                }
+                fs = ends[k] + 1;
             }
+            if (npd && to_text(c, r, pd, npd) != 0) goto out;
+            if (!reread && (r & (BLOCK - 1)) == BLOCK - 1) flush_block(c, r);
             r++;
             line++;
             p = next;
@@ -399,7 +681,7 @@ CSV_HOT void run_chunk(csv_chunk *c, const int fill)
                 for (;;) {
                     p = find_quote(term, p, e, &line);
                     if (p >= e) {
-                        if (!fill) set_error(c, CSV_ERR_UNTERMINATED, fline, nf + 1, 0, 0, NULL, 0);
+                        if (!reread) set_error(c, CSV_ERR_UNTERMINATED, fline, nf + 1, 0, 0, NULL, 0);
                         c->end = e;
                         goto out;
                     }
@@ -429,22 +711,14 @@ CSV_HOT void run_chunk(csv_chunk *c, const int fill)
                 q++;
                 n -= 2;
             }
-            if (!fill) {
+            if (reread) {
+                if (nf < ncols && cols[nf].reread > r && text_cell(c, r, nf, fs, len, q, n, esc) != 0) goto out;
+            } else {
                 if (len > maxf) {
                     set_error(c, CSV_ERR_TOO_LONG, fline, nf + 1, maxf, 0, NULL, 0);
                     goto out;
                 }
-                if (nf < ncols && !fail[nf] && scan_field(c, nf, q, n, esc, fline, pend, &npend, un, &nun) != 0)
-                    goto out;
-            } else if (nf < ncols) {
-                const csv_colout *o = &out[nf];
-                if (o->num || o->codes) {
-                    if (r < nrows) fill_field(cfg, o, row0 + r, q, n);
-                } else if (esc) {
-                    if (add_cell(c, row0 + r, fs, len, nf, 1) != 0) goto out;
-                } else if (!is_missing(cfg, q, n)) {
-                    if (add_cell(c, row0 + r, q, n, nf, 0) != 0) goto out;
-                }
+                if (nf < ncols && take_field(c, cols, blk, nf, r, fs, len, q, n, esc, fline, pd, &npd, un, &nun) != 0) goto out;
             }
             nf++;
             if (p >= e) break;
@@ -455,39 +729,41 @@ CSV_HOT void run_chunk(csv_chunk *c, const int fill)
             break;
         }
         if (nf == ncols) {
-            for (size_t i = 0; i < npend; i++) fail[pend[i]] = 1;
+            if (npd && to_text(c, r, pd, npd) != 0) goto out;
+            if (!reread && (r & (BLOCK - 1)) == BLOCK - 1) flush_block(c, r);
             r++;
-        } else if (fill) {
+        } else if (reread) {
             c->ncells = cell_mark; /* a skipped row leaves nothing behind */
+            c->text_len = text_mark;
         } else if (!cfg->skip_ragged) {
             set_error(c, CSV_ERR_RAGGED, row_line, 0, nf, ncols, NULL, 0);
             goto out;
         } else {
-            while (nun) { /* the row is skipped: so are the values it added */
-                nun--;
-                csv_levels_undo(&c->lv[un[nun].col], un[nun].x, un[nun].added);
-            }
+            c->ncells = cell_mark; /* the row is skipped: so are its cells and the values it added */
+            c->text_len = text_mark;
+            while (nun) csv_ltab_undo(&cols[un[--nun]].lt);
             if (!c->skipped) c->first_skip_line = row_line;
             c->skipped++;
         }
     }
-    c->end = p;
-    if (!fill) {
+    if (!reread) {
+        flush_end(c, r);
+        c->end = p;
         c->rows = r;
         c->lines = line;
     }
-    free(pend);
-    free(un);
-    free(ends);
-    return;
 out:
-    free(pend);
+    free(pd);
     free(un);
     free(ends);
+    if (!reread) {
+        free(c->blk);
+        c->blk = NULL;
+    }
 }
 
-void csv_scan_chunk(csv_chunk *c) { run_chunk(c, 0); }
-void csv_fill_chunk(csv_chunk *c) { run_chunk(c, 1); }
+void csv_parse_chunk(csv_chunk *c) { run_chunk(c, 0); }
+void csv_reread_chunk(csv_chunk *c) { run_chunk(c, 1); }
 
 long csv_split_row(const csv_cfg *cfg, const char *p, const char *end, const char **starts, size_t *lens,
                    unsigned char *quoted, size_t max, const char **next, size_t *lines)
