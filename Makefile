@@ -13,7 +13,7 @@ DESTDIR ?=
 CC      ?= cc
 BUILD   ?= build
 WERROR  ?= -Werror
-OPT     ?= -O2
+OPT     ?= -O3
 SAN     ?=
 
 # Debian packages: what the build needs, and what the tests add.

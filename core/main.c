@@ -7,6 +7,7 @@
 #include "runner.h"
 #include "util.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -256,6 +257,11 @@ static int cmd_describe(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Kernels allocate and free column-sized scratch arrays (a few MB) one after
+     * another; kept on the heap instead of fresh mappings, they are reused
+     * rather than faulted in and zeroed by the kernel each time. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     int verbosity = 1;
     /* -q / -v may stand anywhere; strip them before the commands see the arguments */
     int n = 0;

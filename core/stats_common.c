@@ -162,13 +162,22 @@ static void count_codes(stats_catmap *m, const tally_dataset *ds, const double *
         for (int k = 0; k < 256; k++) n_by[k] = w_by[k] = (double)bank[0][k] + bank[1][k] + bank[2][k] + bank[3][k];
         free(bank);
     } else {
+        /* four banks of sums, so consecutive rows with the same code do not wait on each other */
+        double (*wb)[256] = xcalloc(4, sizeof *wb);
+        uint32_t (*nb)[256] = xcalloc(4, sizeof *nb);
         for (size_t i = 0; i < ds->nrows; i++) {
             size_t r = sel ? sel[i] : i;
             double w = wts ? wts[r] : 1.0;
             if (!(w > 0)) continue;
-            w_by[codes[r]] += w;
-            n_by[codes[r]] += 1;
+            wb[i & 3][codes[r]] += w;
+            nb[i & 3][codes[r]]++;
         }
+        for (int k = 0; k < 256; k++) {
+            w_by[k] = (wb[0][k] + wb[1][k]) + (wb[2][k] + wb[3][k]);
+            n_by[k] = (double)nb[0][k] + nb[1][k] + nb[2][k] + nb[3][k];
+        }
+        free(wb);
+        free(nb);
     }
     for (int k = 0; k < 256; k++) {
         if (n_by[k] == 0) continue;

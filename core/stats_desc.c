@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,101 @@ double tally_stats_percentile(double *v, double *w, size_t n, double p)
 
 enum { D_N = 1, D_MEAN, D_SD, D_MIN, D_MAX, D_MEDIAN, D_Q1, D_Q3, D_UNW };
 
+typedef struct desc_result {
+    double W, mean, sd, min, max, median, q1, q3;
+    size_t cases;
+} desc_result;
+
+/* One variable's statistics; `a` is scratch room for nrows pairs. */
+static void describe_column(const tally_dataset *ds, const tally_column *c, const double *wts, vw *a,
+                            desc_result *d)
+{
+    size_t n = 0, cases = 0;
+    double W = 0, sum = 0;
+    if (c->codes) {
+        /* compact column: one (level, summed weight) pair a level, already in order */
+        double w_by[256] = {0};
+        size_t n_by[256] = {0};
+        for (size_t i = 0; i < ds->nrows; i++) {
+            size_t r = tally_row(ds, i);
+            double w = stats_w(wts, r);
+            if (!(w > 0)) continue;
+            w_by[c->codes[r]] += w;
+            n_by[c->codes[r]]++;
+        }
+        for (unsigned l = 0; l < c->nlevels; l++) {
+            if (!n_by[l] || !stats_valid_number(c, c->levels[l])) continue;
+            a[n++] = (vw){c->levels[l], w_by[l]};
+            W += w_by[l];
+            sum += w_by[l] * c->levels[l];
+            cases += n_by[l];
+        }
+    } else {
+        for (size_t i = 0; i < ds->nrows; i++) {
+            size_t r = tally_row(ds, i);
+            double w = stats_w(wts, r), v = c->num[r];
+            if (!(w > 0) || !stats_valid_number(c, v)) continue;
+            a[n++] = (vw){v, w};
+            W += w;
+            sum += w * v;
+        }
+        cases = n;
+        sort_vw(a, n);
+    }
+    double mean = W > 0 ? sum / W : NAN, ss = 0;
+    for (size_t i = 0; i < n; i++) ss += a[i].w * (a[i].v - mean) * (a[i].v - mean);
+    d->W = W;
+    d->mean = mean;
+    d->sd = W > 1 ? sqrt(ss / (W - 1)) : NAN;
+    d->min = n ? a[0].v : NAN;
+    d->max = n ? a[n - 1].v : NAN;
+    d->median = n ? percentile_sorted(a, n, 0.5) : NAN;
+    d->q1 = n ? percentile_sorted(a, n, 0.25) : NAN;
+    d->q3 = n ? percentile_sorted(a, n, 0.75) : NAN;
+    d->cases = cases;
+}
+
+/* Variables are independent: large datasets describe them on two threads. */
+typedef struct desc_job {
+    const tally_dataset *ds;
+    const int *cols;
+    size_t ncols;
+    const double *wts;
+    desc_result *res;
+    size_t first; /* this worker takes first, first + 2, ... */
+} desc_job;
+
+static void *describe_worker(void *arg)
+{
+    desc_job *j = arg;
+    vw *a = xmalloc((j->ds->nrows ? j->ds->nrows : 1) * sizeof *a);
+    size_t step = j->first == (size_t)-1 ? 1 : 2, k0 = j->first == (size_t)-1 ? 0 : j->first;
+    for (size_t k = k0; k < j->ncols; k += step)
+        describe_column(j->ds, j->ds->cols[j->cols[k]], j->wts, a, &j->res[k]);
+    free(a);
+    return NULL;
+}
+
+static void describe_all(desc_job *job)
+{
+    if (job->ncols < 2 || job->ds->nrows < 100000) {
+        job->first = (size_t)-1; /* all on this thread */
+        describe_worker(job);
+        return;
+    }
+    desc_job second = *job;
+    second.first = 1;
+    job->first = 0;
+    pthread_t tid;
+    int started = pthread_create(&tid, NULL, describe_worker, &second) == 0;
+    describe_worker(job);
+    if (started) {
+        pthread_join(tid, NULL);
+    } else {
+        describe_worker(&second); /* no thread: do its share here */
+    }
+}
+
 tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, size_t ncols,
                                       const tally_stats_opts *o, char **err)
 {
@@ -134,7 +230,6 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
     tally_table_add_col(t, stats_tr(o, "75th percentile"), TALLY_COL_NUMBER, 2);
     if (wts) tally_table_add_col(t, stats_tr(o, "Unweighted N"), TALLY_COL_COUNT, 0);
 
-    vw *a = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *a);
     double all_w = 0, all_n = 0;
     for (size_t i = 0; i < ds->nrows; i++) {
         double w = stats_w(wts, tally_row(ds, i));
@@ -143,55 +238,24 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
             all_n += 1;
         }
     }
+    desc_job job = {ds, cols, ncols, wts, xcalloc(ncols, sizeof(desc_result)), 0};
+    describe_all(&job);
     for (size_t k = 0; k < ncols; k++) {
         const tally_column *c = ds->cols[cols[k]];
-        size_t n = 0, cases = 0;
-        double W = 0, sum = 0;
-        if (c->codes) {
-            /* compact column: one (level, summed weight) pair a level, already in order */
-            double w_by[256] = {0};
-            size_t n_by[256] = {0};
-            for (size_t i = 0; i < ds->nrows; i++) {
-                size_t r = tally_row(ds, i);
-                double w = stats_w(wts, r);
-                if (!(w > 0)) continue;
-                w_by[c->codes[r]] += w;
-                n_by[c->codes[r]]++;
-            }
-            for (unsigned l = 0; l < c->nlevels; l++) {
-                if (!n_by[l] || !stats_valid_number(c, c->levels[l])) continue;
-                a[n++] = (vw){c->levels[l], w_by[l]};
-                W += w_by[l];
-                sum += w_by[l] * c->levels[l];
-                cases += n_by[l];
-            }
-        } else {
-            for (size_t i = 0; i < ds->nrows; i++) {
-                size_t r = tally_row(ds, i);
-                double w = stats_w(wts, r), v = c->num[r];
-                if (!(w > 0) || !stats_valid_number(c, v)) continue;
-                a[n++] = (vw){v, w};
-                W += w;
-                sum += w * v;
-            }
-            cases = n;
-            sort_vw(a, n);
-        }
-        double mean = W > 0 ? sum / W : NAN, ss = 0;
-        for (size_t i = 0; i < n; i++) ss += a[i].w * (a[i].v - mean) * (a[i].v - mean);
+        const desc_result *d = &job.res[k];
         size_t r = tally_table_add_row(t, TALLY_ROW_STAT);
         tally_table_set_text(t, r, 0, c->label && *c->label ? c->label : c->name);
-        tally_table_set_number(t, r, D_N, W);
-        tally_table_set_number(t, r, D_MEAN, mean);
-        tally_table_set_number(t, r, D_SD, W > 1 ? sqrt(ss / (W - 1)) : NAN);
-        tally_table_set_number(t, r, D_MIN, n ? a[0].v : NAN);
-        tally_table_set_number(t, r, D_MAX, n ? a[n - 1].v : NAN);
-        tally_table_set_number(t, r, D_MEDIAN, n ? percentile_sorted(a, n, 0.5) : NAN);
-        tally_table_set_number(t, r, D_Q1, n ? percentile_sorted(a, n, 0.25) : NAN);
-        tally_table_set_number(t, r, D_Q3, n ? percentile_sorted(a, n, 0.75) : NAN);
-        if (wts) tally_table_set_number(t, r, D_UNW, (double)cases);
+        tally_table_set_number(t, r, D_N, d->W);
+        tally_table_set_number(t, r, D_MEAN, d->mean);
+        tally_table_set_number(t, r, D_SD, d->sd);
+        tally_table_set_number(t, r, D_MIN, d->min);
+        tally_table_set_number(t, r, D_MAX, d->max);
+        tally_table_set_number(t, r, D_MEDIAN, d->median);
+        tally_table_set_number(t, r, D_Q1, d->q1);
+        tally_table_set_number(t, r, D_Q3, d->q3);
+        if (wts) tally_table_set_number(t, r, D_UNW, (double)d->cases);
     }
-    free(a);
+    free(job.res);
     stats_set_base(t, o, wts != NULL, all_w, all_n, NULL);
     tally_table_add_note(t, stats_tr(o, "Standard deviation with n - 1 (weighted: sum of weights - 1). "
                                         "Percentiles: weighted average at (N + 1)p (HAVERAGE, as SPSS and PSPP EXAMINE)."));
