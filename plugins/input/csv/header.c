@@ -111,7 +111,8 @@ static void name_add(name_set *set, char **names, size_t i)
 }
 
 /* Parses one row into new arrays of field texts; returns the count or -1. */
-static long header_row(const csv_cfg *cfg, const char **pos, const char *end, size_t *lines, char ***out)
+static long header_row(const csv_cfg *cfg, const char **pos, const char *end, size_t *lines, char ***out,
+                       size_t *toolong)
 {
     const char *next;
     size_t nl;
@@ -126,6 +127,12 @@ static long header_row(const csv_cfg *cfg, const char **pos, const char *end, si
         return -2;
     }
     csv_split_row(cfg, *pos, end, starts, lens, q, (size_t)nf, &next, &nl);
+    for (long i = 0; i < nf; i++)
+        if (lens[i] > cfg->max_field) { /* header cells are held to the same limit as data */
+            *toolong = (size_t)i + 1;
+            free(starts), free(lens), free(q), free(texts);
+            return -3;
+        }
     for (long i = 0; i < nf; i++) texts[i] = field_text(starts[i], lens[i]);
     free(starts), free(lens), free(q);
     *pos = next;
@@ -141,7 +148,13 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
     char **first = NULL;
     size_t start_line = *lines + 1;
     const char *p0 = *pos;
-    long n = header_row(cfg, pos, end, lines, &first);
+    size_t toolong = 0;
+    long n = header_row(cfg, pos, end, lines, &first, &toolong);
+    if (n == -3) {
+        host->error(ctx, "%s:%zu:%zu: header field is longer than max_field_bytes (%zu bytes); raise max_field_bytes "
+                         "or look for a quote that is never closed", path, start_line, toolong, cfg->max_field);
+        return -1;
+    }
     if (n < 0) {
         host->error(ctx, "%s:%zu: the header's quoted field is never closed; add the closing quote", path,
                     start_line);
@@ -156,9 +169,13 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
     for (int r = 2; r <= nrows; r++) { /* label rows */
         char **row = NULL;
         size_t line = *lines + 1;
-        long m = header_row(cfg, pos, end, lines, &row);
+        long m = header_row(cfg, pos, end, lines, &row, &toolong);
         if (m < 0 || (size_t)m != ncols) {
-            if (m < 0) host->error(ctx, "%s:%zu: header row %d has a quoted field that is never closed", path, line, r);
+            if (m == -3)
+                host->error(ctx, "%s:%zu:%zu: header field is longer than max_field_bytes (%zu bytes); raise "
+                                 "max_field_bytes or look for a quote that is never closed", path, line, toolong,
+                            cfg->max_field);
+            else if (m < 0) host->error(ctx, "%s:%zu: header row %d has a quoted field that is never closed", path, line, r);
             else host->error(ctx, "%s:%zu: header row %d has %ld fields, header row 1 has %zu; every header row "
                                   "needs one cell per column (or set header_rows)", path, line, r, m, ncols);
             csv_free_strings(row, m > 0 ? (size_t)m : 0);
