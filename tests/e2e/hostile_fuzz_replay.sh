@@ -13,4 +13,13 @@ for dir in fuzz/corpus/* fuzz/regress/*; do
   done
   if [ -z "$bad" ]; then ok "fuzz replay: $dir ($(ls "$dir" | wc -l) inputs)"; else not_ok "fuzz replay: $dir fails on:$bad"; fi
 done
+# the samples and fixtures that seed a target where they are (fuzz/seeds.sh)
+for name in codebook config; do
+  bad=""
+  for f in $(sh fuzz/seeds.sh $name); do
+    TMPDIR="$TMP" timeout 60 "$BUILD/fuzz-replay/fuzz_$name" "$f" >"$TMP/replay.out" 2>&1 || { bad="$bad $f"; sed 's/^/#   /' "$TMP/replay.out" | head -20; }
+  done
+  if [ -z "$bad" ]; then ok "fuzz replay: $name seeds from samples and fixtures ($(sh fuzz/seeds.sh $name | wc -l) inputs)"
+  else not_ok "fuzz replay: $name seeds fail on:$bad"; fi
+done
 finish

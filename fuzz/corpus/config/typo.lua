@@ -1,4 +1,0 @@
-report { title = "typo" }
-input "survey" { path = "survey.csv" }
-
-output "markdown" { pth = "x.md" }
