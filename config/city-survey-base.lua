@@ -43,3 +43,39 @@ stage "values" {
     n_not_named = "named_partners == 2",
   },
 }
+
+-- Charts 3 to 5, the other multiple-response questions and the rated questions. Each report
+-- calls this with its titles, in its language.
+function figure_stages(title)
+  -- Chart 3: who initiated the cooperation, as percent of responses (72 answers).
+  stage "multiresponse" {
+    dataset = "chinese", sets = "initiators", base = "all", chart = "pie", plot = "responses", table_id = "chart3",
+    title = title.chart3,
+  }
+  -- Charts 4 and 5 and the other multiple-response questions: percent of cases (46 cities).
+  stage "multiresponse" {
+    dataset = "chinese", sets = "areas", base = "all", chart = "bar", table_id = "chart4", title = title.chart4,
+  }
+  stage "multiresponse" {
+    dataset = "chinese", sets = "institutions", base = "all", chart = "column", table_id = "chart5",
+    title = title.chart5,
+  }
+  stage "multiresponse" { dataset = "chinese", sets = { "forms", "benefits", "obstacles" }, base = "all", chart = "bar" }
+
+  -- Ratings: percent of all 46 cities; "don't know" has its own column. Low to high importance.
+  stage "likert" {
+    dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "success_factors",
+    items = { "sf_cn_partner", "sf_mayor", "sf_agreement", "sf_companies", "sf_academic", "sf_office_cn", "sf_federal" },
+    title = title.success_factors,
+  }
+  stage "likert" {
+    dataset = "chinese", base = "all", scale = { 3, 2, 1 }, chart = "bar", table_id = "coordination",
+    items = { "coord_federal", "coord_cities", "coord_eu" },
+    title = title.coordination,
+  }
+  stage "likert" {
+    dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "influence",
+    items = { "infl_eu", "infl_federal", "infl_land" },
+    title = title.influence,
+  }
+end

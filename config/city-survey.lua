@@ -111,37 +111,13 @@ stage "listing" {
 }
 stage "frequencies" { dataset = "partnerships", variables = { "type", "entity_type" } }
 
--- Chart 3: who initiated the cooperation, as percent of responses (72 answers).
-stage "multiresponse" {
-  dataset = "chinese", sets = "initiators", base = "all", chart = "pie", plot = "responses", table_id = "chart3",
-  title = "Chart 3. Initiating city-to-city cooperation",
-}
--- Charts 4 and 5 and the other multiple-response questions: percent of cases (46 cities).
-stage "multiresponse" {
-  dataset = "chinese", sets = "areas", base = "all", chart = "bar", table_id = "chart4",
-  title = "Chart 4. Areas of German-Chinese city cooperation",
-}
-stage "multiresponse" {
-  dataset = "chinese", sets = "institutions", base = "all", chart = "column", table_id = "chart5",
-  title = "Chart 5. Cooperation with other local institutions",
-}
-stage "multiresponse" { dataset = "chinese", sets = { "forms", "benefits", "obstacles" }, base = "all", chart = "bar" }
-
--- Ratings: percent of all 46 cities; "don't know" has its own column. Low to high importance.
-stage "likert" {
-  dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "success_factors",
-  items = { "sf_cn_partner", "sf_mayor", "sf_agreement", "sf_companies", "sf_academic", "sf_office_cn", "sf_federal" },
-  title = "Determinants of successful cooperation",
-}
-stage "likert" {
-  dataset = "chinese", base = "all", scale = { 3, 2, 1 }, chart = "bar", table_id = "coordination",
-  items = { "coord_federal", "coord_cities", "coord_eu" },
-  title = "Coordination of international activities",
-}
-stage "likert" {
-  dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "influence",
-  items = { "infl_eu", "infl_federal", "infl_land" },
-  title = "Perceived influence of the city",
+figure_stages {
+  chart3 = "Chart 3. Initiating city-to-city cooperation",
+  chart4 = "Chart 4. Areas of German-Chinese city cooperation",
+  chart5 = "Chart 5. Cooperation with other local institutions",
+  success_factors = "Determinants of successful cooperation",
+  coordination = "Coordination of international activities",
+  influence = "Perceived influence of the city",
 }
 
 -- The report's own checks: the published base figures (tally run exits 3 when one fails).

@@ -43,36 +43,13 @@ stage "listing" {
 }
 stage "frequencies" { dataset = "chinese", variables = { "cn_type", "cn_vitality", "cn_active", "cn_formal" } }
 
--- Abbildung 3: Initiatoren in Prozent der Antworten (72 Antworten).
-stage "multiresponse" {
-  dataset = "chinese", sets = "initiators", base = "all", chart = "pie", plot = "responses", table_id = "chart3",
-  title = "Abbildung 3. Wer hat die Zusammenarbeit initiiert?",
-}
--- Abbildungen 4 und 5 und die übrigen Mehrfachnennungen: Prozent der Fälle (46 Städte).
-stage "multiresponse" {
-  dataset = "chinese", sets = "areas", base = "all", chart = "bar", table_id = "chart4",
-  title = "Abbildung 4. Bereiche der deutsch-chinesischen Zusammenarbeit",
-}
-stage "multiresponse" {
-  dataset = "chinese", sets = "institutions", base = "all", chart = "column", table_id = "chart5",
-  title = "Abbildung 5. Zusammenarbeit mit weiteren lokalen Einrichtungen",
-}
-stage "multiresponse" { dataset = "chinese", sets = { "forms", "benefits", "obstacles" }, base = "all", chart = "bar" }
-
-stage "likert" {
-  dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "success_factors",
-  items = { "sf_cn_partner", "sf_mayor", "sf_agreement", "sf_companies", "sf_academic", "sf_office_cn", "sf_federal" },
-  title = "Erfolgsfaktoren der Zusammenarbeit",
-}
-stage "likert" {
-  dataset = "chinese", base = "all", scale = { 3, 2, 1 }, chart = "bar", table_id = "coordination",
-  items = { "coord_federal", "coord_cities", "coord_eu" },
-  title = "Abstimmung der internationalen Aktivitäten",
-}
-stage "likert" {
-  dataset = "chinese", base = "all", scale = { 4, 3, 2, 1 }, chart = "bar", table_id = "influence",
-  items = { "infl_eu", "infl_federal", "infl_land" },
-  title = "Wahrgenommener Einfluss der Stadt",
+figure_stages {
+  chart3 = "Abbildung 3. Wer hat die Zusammenarbeit initiiert?",
+  chart4 = "Abbildung 4. Bereiche der deutsch-chinesischen Zusammenarbeit",
+  chart5 = "Abbildung 5. Zusammenarbeit mit weiteren lokalen Einrichtungen",
+  success_factors = "Erfolgsfaktoren der Zusammenarbeit",
+  coordination = "Abstimmung der internationalen Aktivitäten",
+  influence = "Wahrgenommener Einfluss der Stadt",
 }
 
 output "xlsx" { path = "partner-workbook.xlsx" }

@@ -18,7 +18,8 @@
  *   input  "name" { ... }     a dataset read by an input plugin
  *   stage  "script" { ... }   an analysis stage (a Lua file on the stage path)
  *   output "id" { ... }       an output plugin (the id is the plugin unless plugin= is given)
- *   include "file.lua"        declarations of a shared base config (relative to this file)
+ *   include "file.lua"        declarations of a shared base config (relative to this file);
+ *                             its global functions and tables stay visible after the include
  *   env("NAME" [, default])   an environment variable
  *   params                    values given with --set NAME=value (no dot in NAME)
  * Anything else is an error that names the line and the closest allowed name.
@@ -36,6 +37,8 @@ typedef struct loader {
     char *files[MAX_INCLUDE_DEPTH]; /* include chain, for cycle detection */
     char *dirs[MAX_INCLUDE_DEPTH];  /* their folders: relative paths start there */
     int depth;
+    int env_ref;                    /* the environment all files share, so a base config's
+                                       functions and tables are usable after its include */
 } loader;
 
 static loader *get_loader(lua_State *L)
@@ -359,9 +362,13 @@ static int eval_file(lua_State *L, loader *ld, const char *path)
     free(chunk);
     sbuf_free(&src);
     if (rc != LUA_OK) return -1; /* "file:line: syntax error" is on the stack */
-    int pref = params_ref_of(L);
-    push_env(L, ld, pref);
-    luaL_unref(L, LUA_REGISTRYINDEX, pref);
+    if (ld->env_ref == LUA_NOREF) {
+        int pref = params_ref_of(L);
+        push_env(L, ld, pref);
+        luaL_unref(L, LUA_REGISTRYINDEX, pref);
+        ld->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ld->env_ref);
     lua_setupvalue(L, -2, 1); /* _ENV */
     ld->files[ld->depth] = xstrdup(path);
     ld->dirs[ld->depth] = path_dirname(path);
@@ -475,7 +482,7 @@ tally_config *tally_config_load(lua_State *L, const char *path, char *const *set
     c->dir = path_dirname(path);
     c->report = tally_options_new(path);
     c->L = L;
-    loader ld = {.cfg = c, .depth = 0};
+    loader ld = {.cfg = c, .depth = 0, .env_ref = LUA_NOREF};
     make_params(L, sets, nsets);
     int top = lua_gettop(L);
     /* A config only declares things: a small budget stops an endless loop or a memory bomb in it. */
@@ -483,6 +490,7 @@ tally_config *tally_config_load(lua_State *L, const char *path, char *const *set
     sb->budget_hint = "a config only declares inputs, stages and outputs";
     tally_sandbox_arm(sb, CONFIG_MAX_INSTRUCTIONS, CONFIG_MAX_MEMORY);
     int rc = eval_file(L, &ld, path);
+    luaL_unref(L, LUA_REGISTRYINDEX, ld.env_ref);
     int exhausted = sb->exhausted;
     tally_sandbox_disarm(sb);
     sb->budget_hint = NULL;

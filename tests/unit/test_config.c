@@ -109,6 +109,14 @@ int main(void)
         tally_config_free(c);
     }
     free(err);
+    free(write_file("base/helpers.lua", "function figure(name, title)\n  stage \"frequencies\" { id = name, title = title }\nend\n"));
+    err = load_error(&sb, "uses.lua", "include \"base/helpers.lua\"\nfigure(\"chart1\", \"Chart 1\")\n", NULL, 0, &c);
+    CHECK(err == NULL && c && c->nblocks == 1, "a base config's functions can be called after its include");
+    if (c) {
+        CHECK_CONTAINS(c->blocks[0].where, "helpers.lua:2", "blocks a base function declares name its line");
+        tally_config_free(c);
+    }
+    free(err);
     free(write_file("loop_b.lua", "include \"loop_a.lua\"\n"));
     err = load_error(&sb, "loop_a.lua", "report { title = \"x\" }\ninclude \"loop_b.lua\"\n", NULL, 0, NULL);
     CHECK_CONTAINS(err, "loop_b.lua:1: config", "an include cycle names the line that closes it");
