@@ -1,5 +1,6 @@
 /* codebook.c: codebook files: variable metadata and multiple-response sets declared in Lua syntax. */
 #include "codebook.h"
+#include "lua_sandbox.h"
 #include "codebook_int.h"
 #include "util.h"
 
@@ -293,29 +294,6 @@ static int run_codebook(lua_State *L)
  * in one ends with a message instead of exhausting the machine. */
 #define CB_MAX_MEMORY ((size_t)64 << 20)
 
-typedef struct cb_heap {
-    size_t used, cap;
-    int hit;
-} cb_heap;
-
-static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
-{
-    cb_heap *h = ud;
-    size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        free(ptr);
-        h->used -= old;
-        return NULL;
-    }
-    if (nsize > old && h->used - old + nsize > h->cap) {
-        h->hit = 1;
-        return NULL;
-    }
-    void *p = realloc(ptr, nsize);
-    if (p) h->used = h->used - old + nsize;
-    return p;
-}
-
 int tally_codebook_apply(const char *path, tally_dataset *ds, const char *language, char **err)
 {
     *err = NULL;
@@ -328,8 +306,10 @@ int tally_codebook_apply(const char *path, tally_dataset *ds, const char *langua
     if (!cb.text) return -1;
     char *chunkname = xasprintf("@%s", path);
     cb.chunkname = chunkname;
-    cb_heap heap = {0, CB_MAX_MEMORY, 0};
-    lua_State *L = lua_newstate(capped_alloc, &heap);
+    tally_sandbox heap; /* only its capped allocator: the codebook's own state has no libraries */
+    memset(&heap, 0, sizeof heap);
+    heap.cap = CB_MAX_MEMORY;
+    lua_State *L = lua_newstate(tally_sandbox_alloc, &heap);
     if (!L) {
         free(cb.text);
         free(chunkname);
@@ -344,7 +324,7 @@ int tally_codebook_apply(const char *path, tally_dataset *ds, const char *langua
     int rc = 0;
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
-        if (heap.hit)
+        if (heap.exhausted == 2)
             *err = xasprintf("%s: the codebook uses more than %d MB of memory; a codebook only declares labels, "
                              "values, missing codes and sets", path, (int)(CB_MAX_MEMORY >> 20));
         else

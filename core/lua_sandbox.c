@@ -10,7 +10,7 @@
 
 #define HOOK_EVERY 1000 /* instructions between budget checks */
 
-static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+void *tally_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     tally_sandbox *sb = ud;
     size_t old = ptr ? osize : 0;
@@ -69,7 +69,7 @@ int tally_sandbox_open(tally_sandbox *sb)
 {
     memset(sb, 0, sizeof *sb);
     sb->budget = -1;
-    sb->L = lua_newstate(sandbox_alloc, sb);
+    sb->L = lua_newstate(tally_sandbox_alloc, sb);
     if (!sb->L) return -1;
     lua_atpanic(sb->L, panic);
     lua_State *L = sb->L;

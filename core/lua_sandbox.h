@@ -16,6 +16,10 @@ typedef struct tally_sandbox {
     const char *budget_hint; /* what to do when the instructions run out (NULL: the stage text) */
 } tally_sandbox;
 
+/* The counting allocator with a cap (ud: a tally_sandbox; cap 0: none). Memory past
+ * the cap fails and sets exhausted = 2. Usable on its own for other capped states. */
+void *tally_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
 /* Creates the state (returns 0) with the string metatable protected. The
  * sandbox struct must stay at a fixed address while the state lives. */
 int tally_sandbox_open(tally_sandbox *sb);
