@@ -4,6 +4,7 @@
 #include "host.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -230,23 +231,187 @@ static void check_bad_input(void)
     tally_dataset_free(ds);
 }
 
-/* The portable file PSPP 1.6 writes: ReadStat 1.1.8 rejects its header; either it reads
- * correctly (a newer libreadstat) or the error is the clear one. */
+/* The .por PSPP writes for por.sps (written by check_por): every cell and the dictionary
+ * are compared with what PSPP itself prints after IMPORT of the same file. */
+static const char por_sps[] =
+    "DATA LIST LIST /id (F4.0) score (F8.2) name (A10) when (DATE11) big (F12.3).\n"
+    "BEGIN DATA\n"
+    "1 3.25 \"Anna\" 01-JAN-1990 123456.789\n"
+    "2 -0.5 \"Ben\" 29-FEB-2000 -0.001\n"
+    "3 . \"\" . 1e10\n"
+    "4 99 \"x y\" 15-OCT-1582 0.1\n"
+    "5 97 \"refused\" 31-DEC-2025 .\n"
+    "6 1e-7 \"long name!\" 01-JAN-1970 -1e15\n"
+    "END DATA.\n"
+    "VARIABLE LABELS id 'Case number' /score 'Test score (0-100)' /name 'First name' /when 'Interview date'.\n"
+    "VALUE LABELS score 97 'refused' 99 'no answer' /name 'refused' 'Refused to say' /when 7305 'odd day'.\n"
+    "MISSING VALUES score (97 THRU 99) /name ('refused') /big (LO THRU -1, 0.1) /id (9000 THRU HI).\n"
+    "EXPORT OUTFILE='x.por'.\n";
+static const char por_oracle_sps[] =
+    "IMPORT FILE='x.por'.\n"
+    "DISPLAY DICTIONARY.\n"
+    "COMPUTE when70 = when / 86400 - 141428.\n"
+    "FORMATS id score big when70 (F30.9).\n"
+    "LIST id score name when70 big.\n";
+
+/* Splits a CSV line without quoted commas into at most `max` fields (in place). */
+static int split_csv(char *line, char **f, int max)
+{
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line; n < max;) {
+        f[n++] = p;
+        char *c = strchr(p, ',');
+        if (!c) break;
+        *c = '\0';
+        p = c + 1;
+    }
+    return n;
+}
+
+static void check_por_against_pspp(void)
+{
+    char err[2048], path[4096], line[4096];
+    int rc;
+    tally_dataset *ds = read_file("x.por", NULL, NULL, -1, &rc, err, sizeof err);
+    CHECK(rc == 0, "x.por: read succeeds: %s", err);
+    if (rc != 0) {
+        tally_dataset_free(ds);
+        return;
+    }
+    snprintf(path, sizeof path, "%s/oracle_por.csv", tmp);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "PSPP's listing of x.por is there");
+    if (!f) {
+        tally_dataset_free(ds);
+        return;
+    }
+    const char *names[] = {"ID", "SCORE", "NAME", "WHEN", "BIG"};
+    const tally_column *c[5];
+    for (int i = 0; i < 5; i++) c[i] = col(ds, names[i]);
+    CHECK(ds->ncols == 5 && c[0] && c[1] && c[2] && c[3] && c[4], "x.por: the 5 variables, named as PSPP names them");
+    if (!(c[0] && c[1] && c[2] && c[3] && c[4])) {
+        fclose(f);
+        tally_dataset_free(ds);
+        return;
+    }
+    int section = 0, vars = 0, cells = 0, bad = 0;
+    size_t row = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *fl[12];
+        if (strncmp(line, "Table: Variables", 16) == 0) section = 1;
+        else if (strncmp(line, "Table: Data List", 16) == 0) section = 2;
+        else if (line[0] == '\n' || line[0] == '\r') section = 0;
+        else if (section && strncmp(line, "Name,", 5) != 0 && (section == 1 || strncmp(line, "ID,", 3) != 0)) {
+            int n = split_csv(line, fl, 12);
+            if (section == 1 && n >= 9) {
+                const tally_column *v = col(ds, fl[0]);
+                char what[200];
+                snprintf(what, sizeof what, "x.por: %s label as PSPP", fl[0]);
+                CHECK_STR(v && v->label ? v->label : "", fl[2], what);
+                snprintf(what, sizeof what, "x.por: %s format as PSPP", fl[0]);
+                CHECK_STR(v ? v->format : NULL, fl[7], what);
+                vars++;
+            } else if (section == 2 && n == 5) {
+                CHECK(row < ds->nrows, "x.por: row %zu exists", row + 1);
+                if (row >= ds->nrows) break;
+                for (int i = 0; i < 5; i++) {
+                    cells++;
+                    if (i == 2) {
+                        const char *s = tally_column_string(c[2], row);
+                        if (strcmp(s ? s : "", fl[2]) != 0) {
+                            bad++;
+                            printf("# row %zu NAME: tally '%s', PSPP '%s'\n", row + 1, s, fl[2]);
+                        }
+                        continue;
+                    }
+                    const char *t = fl[i];
+                    while (*t == ' ') t++;
+                    double got = c[i]->num[row];
+                    int want_missing = strncmp(t, ".", 1) == 0 && (t[1] == '\0' || t[1] == ' ');
+                    double want = want_missing ? NAN : strtod(t, NULL);
+                    int same = want_missing ? is_nan(got) : !is_nan(got) && fabs(got - want) <= 1e-9 * (1 + fabs(want));
+                    if (!same) {
+                        bad++;
+                        printf("# row %zu %s: tally %.12g, PSPP '%s'\n", row + 1, names[i], got, t);
+                    }
+                }
+                row++;
+            }
+        }
+    }
+    fclose(f);
+    CHECK(vars == 5, "x.por: PSPP lists 5 variables (%d)", vars);
+    CHECK(row == 6 && ds->nrows == 6, "x.por: 6 rows as PSPP (%zu, tally %zu)", row, ds->nrows);
+    CHECK(cells == 30 && bad == 0, "x.por: all %d cells equal PSPP's (%d differ)", cells, bad);
+    /* Metadata PSPP shows in DISPLAY DICTIONARY: missing values and value labels. */
+    CHECK(c[1]->has_range && c[1]->range_lo == 97 && c[1]->range_hi == 99 && c[1]->nmissing == 0, "x.por: SCORE 97 THRU 99");
+    CHECK(c[4]->has_range && isinf(c[4]->range_lo) && c[4]->range_lo < 0 && c[4]->range_hi == -1 &&
+          c[4]->nmissing == 1 && fabs(c[4]->missing[0] - 0.1) < 1e-15, "x.por: BIG LOWEST THRU -1; 0.1");
+    /* PSPP 1.6's EXPORT writes 9000 THRU HI with the largest double as the lower bound (record 'A');
+     * PSPP's own IMPORT reads "1.797693134862316e+308 THRU HIGHEST", and so does tally. */
+    CHECK(c[0]->has_range && c[0]->range_lo > 1e308 && isinf(c[0]->range_hi), "x.por: ID x THRU HIGHEST (record A) as PSPP reads it");
+    CHECK(c[2]->nsmissing == 1 && strcmp(c[2]->smissing[0], "refused") == 0, "x.por: NAME missing 'refused'");
+    CHECK_STR(tally_column_value_label(c[1], 97), "refused", "x.por: value label 97");
+    CHECK_STR(tally_column_value_label(c[1], 99), "no answer", "x.por: value label 99");
+    CHECK_STR(tally_column_string_value_label(c[2], "refused"), "Refused to say", "x.por: string value label");
+    CHECK(c[3]->is_date && !c[0]->is_date, "x.por: WHEN is a date, ID is not");
+    CHECK(c[2]->type == TALLY_STRING && c[2]->width == 10, "x.por: NAME is a string of width 10");
+    CHECK_CONTAINS(ds->source, "x.por (por)", "x.por: source");
+    tally_dataset_free(ds);
+
+    ds = read_file("x.por", NULL, NULL, 0, &rc, err, sizeof err);
+    c[1] = col(ds, "SCORE");
+    c[2] = col(ds, "NAME");
+    c[4] = col(ds, "BIG");
+    CHECK(rc == 0 && c[1] && c[2] && c[4], "x.por, user_missing = false: read succeeds");
+    if (rc == 0 && c[1] && c[2] && c[4]) {
+        CHECK(is_nan(c[1]->num[3]) && is_nan(c[1]->num[4]) && c[1]->num[0] == 3.25, "x.por, user_missing = false: 97, 99 become system-missing");
+        CHECK(is_nan(c[4]->num[3]) && is_nan(c[4]->num[5]) && c[4]->num[2] == 1e10, "x.por, user_missing = false: 0.1 and -1e15 become system-missing");
+        CHECK_STR(tally_column_string(c[2], 4), "", "x.por, user_missing = false: 'refused' becomes empty");
+        CHECK(!c[1]->has_range && c[2]->nsmissing == 0, "x.por, user_missing = false: no missing metadata kept");
+    }
+    tally_dataset_free(ds);
+}
+
+/* survey.por as PSPP 1.6 writes it (libreadstat 1.1.8 rejects it; tally reads .por itself). */
 static void check_por(void)
 {
     int rc;
     char err[2048];
     tally_dataset *ds = read_file("survey.por", NULL, NULL, -1, &rc, err, sizeof err);
+    CHECK(rc == 0, "survey.por: read succeeds: %s", err);
     if (rc == 0) {
-        const tally_column *q1 = col(ds, "Q1") ? col(ds, "Q1") : col(ds, "q1");
-        CHECK(q1 && q1->num[3] == 98 && ds->nrows == 5, "survey.por: values read");
-    } else {
-        char want[4096];
-        snprintf(want, sizeof want, "cannot read '%s/survey.por' as an SPSS portable file (.por): ", tmp);
-        CHECK(strncmp(err, want, strlen(want)) == 0 && strstr(err, "copy or export it again (as .sav if you can)"),
-              "survey.por: fails with a clear message: %s", err);
+        const tally_column *q1 = col(ds, "Q1"), *city = col(ds, "CITY"), *born = col(ds, "BORN"), *inc = col(ds, "INCOME");
+        CHECK(q1 && city && born && inc && ds->nrows == 5 && ds->ncols == 11, "survey.por: 5 rows, 11 variables");
+        if (q1 && city && born && inc) {
+            CHECK(q1->num[3] == 98 && q1->nmissing == 1 && q1->has_range, "survey.por: Q1 values and missing");
+            CHECK_NEAR(inc->num[0], 1500.5, 1e-9, "survey.por: income row 1");
+            CHECK_NEAR(inc->num[4], 1e6, 1e-9, "survey.por: income row 5");
+            CHECK_NEAR(born->num[3], 11016, 1e-9, "survey.por: 2000-02-29 is day 11016");
+            CHECK_STR(tally_column_string(city, 2), "München", "survey.por: UTF-8 text PSPP writes is kept");
+            CHECK_STR(tally_column_string_value_label(city, "Köln"), "Cologne", "survey.por: string value label");
+            CHECK(ds->weight == tally_dataset_find(ds, "WT"), "survey.por: weight variable WT");
+        }
     }
     tally_dataset_free(ds);
+
+    /* Cut inside the data: the message says where and what to do. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/survey.por", tmp);
+    FILE *f = fopen(path, "rb");
+    static unsigned char buf[1 << 16];
+    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f) fclose(f);
+    CHECK(n > 1200, "survey.por is there to cut (%zu bytes)", n);
+    write_file("cut.por", buf, 1200);
+    expect_error("cut.por", NULL, "cannot read 'TMP/cut.por' as an SPSS portable file (.por): the file ends inside "
+                 "case 1, variable 'CITY'; the file is truncated or damaged: copy or export it again (as .sav if you can)",
+                 "truncated .por (inside the data)");
+    write_file("cut_dict.por", buf, 600);
+    expect_error("cut_dict.por", NULL, "cannot read 'TMP/cut_dict.por' as an SPSS portable file (.por): the file ends "
+                 "inside a variable label; the file is truncated or damaged: copy or export it again (as .sav if you can)",
+                 "truncated .por (inside the dictionary)");
 }
 
 int main(void)
@@ -272,6 +437,15 @@ int main(void)
         check_bad_input();
         check_por();
     }
+    FILE *sps = NULL;
+    snprintf(cmd, sizeof cmd, "%s/por.sps", tmp);
+    if ((sps = fopen(cmd, "w"))) fputs(por_sps, sps), fclose(sps);
+    snprintf(cmd, sizeof cmd, "%s/oracle_por.sps", tmp);
+    if ((sps = fopen(cmd, "w"))) fputs(por_oracle_sps, sps), fclose(sps);
+    snprintf(cmd, sizeof cmd, "cd '%s' && pspp por.sps >>pspp.log 2>&1 && pspp -O format=csv oracle_por.sps >oracle_por.csv 2>>pspp.log", tmp);
+    made = system(cmd) == 0;
+    CHECK(made, "pspp writes x.por and lists it (oracle_por.csv)");
+    if (made) check_por_against_pspp();
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     if (system(cmd) != 0) printf("# could not remove %s\n", tmp);
     CHECK_DONE();

@@ -131,6 +131,13 @@ static int rs_read(const tally_host *host, tally_ctx *ctx, const tally_options *
         return 1;
     }
     if (choose_format(&st, host->opt_string(opts, "format"), &st.format) != 0) return 1;
+    if (st.format == RS_POR) {
+        /* Portable files always go through tally's own reader (libreadstat 1.1.8 rejects PSPP's). */
+        int rc = rs_por_read(&st, encoding) != 0;
+        if (!rc) set_source(&st);
+        free_state(&st);
+        return rc;
+    }
 
     readstat_parser_t *p = readstat_parser_init();
     if (!p) {

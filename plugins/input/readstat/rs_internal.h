@@ -94,4 +94,9 @@ int rs_finish(rs_state *st);
  * expose them). Returns the number of sets added, or -1 after host->error. */
 int rs_sav_read_mrsets(rs_state *st, const char *encoding_override);
 
+/* por_reader.c: tally's own reader of SPSS portable files, used for every .por file
+ * (libreadstat 1.1.8 rejects those PSPP writes). `encoding` overrides the text
+ * encoding (NULL: UTF-8 when valid, else Latin-1). Returns 0, or -1 after host->error. */
+int rs_por_read(rs_state *st, const char *encoding);
+
 #endif
