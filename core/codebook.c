@@ -232,7 +232,7 @@ static int l_weight(lua_State *L)
     int col = cb_column(L, name, line, "weight");
     if (cb->ds->cols[col]->type != TALLY_NUMERIC)
         return cb_fail(L, line, "weight: column '%s' holds text; a weight must be numeric", name);
-    cb->ds->weight = col;
+    tally_dataset_set_weight(cb->ds, col);
     return 0;
 }
 

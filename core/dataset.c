@@ -475,9 +475,11 @@ static void h_set_missing_range(tally_dataset *ds, int col, double lo, double hi
     c->range_lo = lo;
     c->range_hi = hi;
 }
-static void h_set_weight(tally_dataset *ds, int col)
+void tally_dataset_set_weight(tally_dataset *ds, int col)
 {
-    ds->weight = col_at(ds, col) ? col : -1;
+    tally_column *c = col_at(ds, col);
+    ds->weight = c ? col : -1;
+    if (c) tally_column_numbers(c);
 }
 static void h_set_date(tally_dataset *ds, int col, int is_date)
 {
@@ -532,7 +534,7 @@ void tally_dataset_fill_host(tally_host *h)
     h->var_add_missing_string = h_add_missing_string;
     h->var_set_missing_range = h_set_missing_range;
     h->ds_add_mrset = tally_dataset_add_mrset;
-    h->ds_set_weight = h_set_weight;
+    h->ds_set_weight = tally_dataset_set_weight;
     h->var_set_date = h_set_date;
     h->ds_nrows = h_nrows;
     h->ds_ncols = h_ncols;

@@ -124,6 +124,10 @@ static inline double tally_col_num(const tally_column *c, size_t phys)
 int tally_column_compact(tally_column *c);
 /* Back to one double a cell (before writing into the column); returns num. */
 double *tally_column_numbers(tally_column *c);
+/* Makes column `col` the weight (-1: none). Weights are read as plain doubles by
+ * every kernel, so a weight stored compactly (a reader compacts before it knows
+ * which column weighs) is widened here, once. */
+void tally_dataset_set_weight(tally_dataset *ds, int col);
 /* Compacts every numeric column but the weight, on up to `threads` threads. */
 void tally_dataset_compact(tally_dataset *ds, int threads);
 

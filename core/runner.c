@@ -284,7 +284,7 @@ static int read_inputs(run *r)
                 sbuf_free(&sources);
                 return code;
             }
-            ds->weight = col;
+            tally_dataset_set_weight(ds, col);
         }
         tally_dataset_compact(ds, 2); /* categorical columns to one byte a cell */
         sbuf_printf(&sources, "%s%s", sources.len ? "; " : "", ds->source ? ds->source : b->name);

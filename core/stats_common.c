@@ -300,10 +300,9 @@ const double *stats_weights(const tally_dataset *ds, const tally_stats_opts *o)
 {
     if (o && !o->weighted) return NULL;
     if (ds->weight < 0 || (size_t)ds->weight >= ds->ncols) return NULL;
-    /* Weights are read as a plain array; a compact weight column (weights that
-     * take few values) is widened back to doubles once. */
-    tally_column *c = ds->cols[ds->weight];
-    return c->type == TALLY_NUMERIC ? tally_column_numbers(c) : NULL;
+    /* tally_dataset_set_weight keeps the weight as plain doubles */
+    const tally_column *c = ds->cols[ds->weight];
+    return c->type == TALLY_NUMERIC ? c->num : NULL;
 }
 
 int stats_valid_number(const tally_column *c, double v)
