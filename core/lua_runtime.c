@@ -31,6 +31,8 @@ struct tally_runtime {
     tally_report *report;
     named_ds *datasets;
     size_t ndatasets;
+    tally_dataset **retired; /* replaced datasets: Lua may still borrow them until the run ends */
+    size_t nretired;
     /* the stage being run, for tally.options messages */
     const tally_block *block;
     const tally_config *cfg;
@@ -75,6 +77,8 @@ void tally_runtime_free(tally_runtime *rt)
         tally_dataset_free(rt->datasets[i].ds);
     }
     free(rt->datasets);
+    for (size_t i = 0; i < rt->nretired; i++) tally_dataset_free(rt->retired[i]);
+    free(rt->retired);
     free(rt);
 }
 
@@ -86,12 +90,8 @@ void tally_runtime_add_dataset(tally_runtime *rt, const char *name, tally_datase
     ds->name = xstrdup(name);
     for (size_t i = 0; i < rt->ndatasets; i++)
         if (strcmp(rt->datasets[i].name, name) == 0) {
-            /* the old one may still be reachable from Lua as a borrowed value
-             * until the stage ends; it is kept until the runtime is freed */
-            rt->datasets = xrealloc(rt->datasets, (rt->ndatasets + 1) * sizeof *rt->datasets);
-            rt->datasets[rt->ndatasets].name = xasprintf("\x01replaced:%s", name);
-            rt->datasets[rt->ndatasets].ds = rt->datasets[i].ds;
-            rt->ndatasets++;
+            rt->retired = xrealloc(rt->retired, (rt->nretired + 1) * sizeof *rt->retired);
+            rt->retired[rt->nretired++] = rt->datasets[i].ds;
             rt->datasets[i].ds = ds;
             return;
         }
@@ -112,8 +112,7 @@ size_t tally_runtime_ndatasets(const tally_runtime *rt) { return rt->ndatasets; 
 
 tally_dataset *tally_runtime_dataset_at(tally_runtime *rt, size_t i)
 {
-    if (i >= rt->ndatasets || rt->datasets[i].name[0] == '\x01') return NULL;
-    return rt->datasets[i].ds;
+    return i < rt->ndatasets ? rt->datasets[i].ds : NULL;
 }
 
 /* ---- the tally library --------------------------------------------------------------- */
@@ -127,8 +126,7 @@ static int l_dataset(lua_State *L)
         sbuf known;
         sbuf_init(&known);
         for (size_t i = 0; i < rt->ndatasets; i++)
-            if (rt->datasets[i].name[0] != '\x01')
-                sbuf_printf(&known, "%s%s", known.len ? ", " : "", rt->datasets[i].name);
+            sbuf_printf(&known, "%s%s", known.len ? ", " : "", rt->datasets[i].name);
         lua_pushfstring(L, "no dataset '%s' (datasets: %s); declare it with input \"%s\" { ... } or make it "
                            "with a filter stage (into = \"%s\")", name, known.len ? known.data : "none", name, name);
         sbuf_free(&known);
