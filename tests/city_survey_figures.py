@@ -10,6 +10,7 @@ The figures are those of ../shared/reference/city-survey-figures.md (mapped to v
 docs/city-survey-figures.md): counts must match exactly, percentages to the published rounding.
 Prints "ok - ..." / "not ok - ..." lines; exits 1 when a check fails.
 """
+from tap import Tap
 import json
 import math
 import re
@@ -17,18 +18,10 @@ import sys
 import zipfile
 import xml.etree.ElementTree as ET
 
-failures = 0
 
 
-def check(cond, what, detail=None):
-    global failures
-    if cond:
-        print("ok - figures: " + what)
-    else:
-        failures += 1
-        print("not ok - figures: " + what)
-        if detail is not None:
-            print("#   got " + repr(detail)[:300])
+tap = Tap("figures: ")
+check = tap.check
 
 
 def round_half_up(x, digits=0):
@@ -463,8 +456,8 @@ def main():
     check_ratings(rep)
     check_markdown(out + "/city-survey.md")
     check_workbook(out + "/partner-workbook.xlsx")
-    print("# %d figure checks failed" % failures)
-    return 1 if failures else 0
+    print("# %d figure checks failed" % tap.failures)
+    return 1 if tap.failures else 0
 
 
 if __name__ == "__main__":

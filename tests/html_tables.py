@@ -2,6 +2,7 @@
 # html_tables.py: HTML output vs JSON output: every table comes back from cmark-gfm with its rows and columns.
 # The HTML output is the Markdown rendered by cmark-gfm: every table of the JSON must come back
 # as an HTML table with its rows and columns, and every title as literal heading text.
+from tap import Tap
 import html.parser, json, sys
 class P(html.parser.HTMLParser):
     def __init__(self):
@@ -23,13 +24,8 @@ class P(html.parser.HTMLParser):
 tag = sys.argv[3] + ": " if len(sys.argv) > 3 else ""
 p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 j = json.load(open(sys.argv[2]))
-bad = 0
-def check(cond, what, detail=None):
-    global bad
-    print(("ok - " if cond else "not ok - ") + tag + what)
-    if not cond:
-        bad += 1
-        if detail is not None: print("#   " + repr(detail)[:400])
+tap = Tap(tag)
+check = tap.check
 check(len(p.tables) == len(j["tables"]), "cmark-gfm finds one table per table", (len(p.tables), len(j["tables"])))
 check(p.h2 == [t["title"] for t in j["tables"]], "every title is literal heading text", p.h2)
 for t, h in zip(j["tables"], p.tables):
@@ -38,4 +34,4 @@ for t, h in zip(j["tables"], p.tables):
     labels = [r[0].strip() for r in h[1:]]
     check(shape == want and labels == [str(r["label"]) for r in t["rows"]],
           "%s: %d rows of %d cells, labels literal" % (t["id"], len(want), len(t["columns"])), (shape, labels))
-sys.exit(1 if bad else 0)
+tap.exit()

@@ -3,6 +3,7 @@
 
 Usage: xlsx_check.py MODE FILE [ARGS]. Prints "ok - ..." / "not ok - ..." lines; exits 1 on a failure.
 """
+from tap import Tap
 import re
 import sys
 import zipfile
@@ -10,7 +11,6 @@ import xml.etree.ElementTree as ET
 
 import openpyxl
 
-failures = 0
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -21,15 +21,8 @@ NS = {
 }
 
 
-def check(cond, what, detail=None):
-    global failures
-    if cond:
-        print("ok - xlsx: " + what)
-    else:
-        failures += 1
-        print("not ok - xlsx: " + what)
-        if detail is not None:
-            print("#   " + repr(detail)[:400])
+tap = Tap("xlsx: ")
+check = tap.check
 
 
 def ooxml_decode(text):
@@ -365,7 +358,7 @@ def main():
     else:
         {"main": check_main, "german": check_german, "empty": check_empty, "stacked": check_stacked, "nocharts": check_nocharts, "hostile": check_hostile,
          "data": check_data, "split": check_split}[mode](path)
-    sys.exit(1 if failures else 0)
+    tap.exit()
 
 
 if __name__ == "__main__":

@@ -50,13 +50,9 @@ $PY "$ROOT/tests/html_tables.py" "$a/rich.html" "$a/rich.json" html || failures=
 cat >"$TMP/rich.py" <<'EOF'
 import json, re, sys, zipfile, openpyxl
 xlsx, js, md = sys.argv[1], sys.argv[2], open(sys.argv[3], encoding="utf-8").read()
-bad = 0
-def check(cond, what, detail=None):
-    global bad
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        bad += 1
-        if detail is not None: print("#   " + repr(detail)[:600])
+from tap import Tap  # tests/tap.py, on PYTHONPATH
+tap = Tap("")
+check = tap.check
 j = json.load(open(js))
 wb = openpyxl.load_workbook(xlsx)
 x = next(t for t in j["tables"] if t["id"].startswith("xtab_"))
@@ -113,7 +109,7 @@ for c in xml:
     check(series in ("Valid percent", "Percent of cases"), t["id"] + ": the series is the " + str(series) + " column", name)
     check(want is not None and len(values) == len(want) and all(abs(p - q) < 1e-12 for p, q in zip(values, want)),
           t["id"] + ": chart values are the table's cells", (val, values, want))
-sys.exit(1 if bad else 0)
+tap.exit()
 EOF
-$PY "$TMP/rich.py" "$a/rich.xlsx" "$a/rich.json" "$a/rich.md" || failures=$((failures + 1))
+PYTHONPATH="$ROOT/tests" $PY "$TMP/rich.py" "$a/rich.xlsx" "$a/rich.json" "$a/rich.md" || failures=$((failures + 1))
 finish

@@ -10,14 +10,10 @@ export SOURCE_DATE_EPOCH=1609459200
 cat >"$TMP/complete.py" <<'EOF'
 import json, re, sys, openpyxl
 xlsx, md, js, want = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(";")
-bad = 0
 tag = sys.argv[5] + ": " if len(sys.argv) > 5 else ""
-def check(cond, what, detail=None):
-    global bad
-    print(("ok - " if cond else "not ok - ") + tag + what)
-    if not cond:
-        bad += 1
-        if detail is not None: print("#   " + repr(detail)[:600])
+from tap import Tap  # tests/tap.py, on PYTHONPATH
+tap = Tap(tag)
+check = tap.check
 j = json.load(open(js))
 titles = [t["title"] for t in j["tables"]]
 check(titles == want, "the tables, in order: " + "; ".join(want), titles)
@@ -68,7 +64,7 @@ for i, t in enumerate(j["tables"]):
     mdrows = [l for l in text.split("\n") if l.startswith("| ") and md_escape(str(t["rows"][0]["label"])) in l]
     check(mdrows, name + ": its first row in the Markdown", t["rows"][0]["label"])
 check(text.count("\n| :--- |") == len(titles), "one pipe table per table in the Markdown", text.count("\n| :--- |"))
-sys.exit(1 if bad else 0)
+tap.exit()
 EOF
 
 
@@ -105,7 +101,7 @@ mkdir -p "$TMP/sav"
 cp tests/data/report/survey.sps "$TMP/sav/"
 check "pspp writes the labelled survey.sav" sh -c "cd '$TMP/sav' && pspp survey.sps >/dev/null && test -s survey.sav"
 report_and_rerun "$TMP/sav" survey.sav
-$PY "$TMP/complete.py" "$TMP/sav/report.xlsx" "$TMP/sav/report.md" "$TMP/sav/report.json" \
+PYTHONPATH="$ROOT/tests" $PY "$TMP/complete.py" "$TMP/sav/report.xlsx" "$TMP/sav/report.md" "$TMP/sav/report.json" \
   "Region of the city;City size;Satisfaction | *rating*;Partner city;Areas of cooperation;Partner countries;Descriptive statistics" sav \
   || failures=$((failures + 1))
 $PY "$ROOT/tests/html_tables.py" "$TMP/sav/report.html" "$TMP/sav/report.json" sav || failures=$((failures + 1))
@@ -128,7 +124,7 @@ done
 mkdir -p "$TMP/csv"
 cp tests/data/report/cities.csv "$TMP/csv/"
 report_and_rerun "$TMP/csv" cities.csv
-$PY "$TMP/complete.py" "$TMP/csv/report.xlsx" "$TMP/csv/report.md" "$TMP/csv/report.json" \
+PYTHONPATH="$ROOT/tests" $PY "$TMP/complete.py" "$TMP/csv/report.xlsx" "$TMP/csv/report.md" "$TMP/csv/report.json" \
   "region;size;satisfaction;area_economy;area_culture;area_schools;Descriptive statistics" csv || failures=$((failures + 1))
 $PY "$ROOT/tests/html_tables.py" "$TMP/csv/report.html" "$TMP/csv/report.json" csv || failures=$((failures + 1))
 md=$TMP/csv/report.md
