@@ -121,6 +121,15 @@ $(BUILD)/tests/plugins/$(notdir $(1)).so: $(wildcard $(1)/*.c) $(HEADERS)
 endef
 $(foreach d,$(TEST_PLUGIN_DIRS),$(eval $(call test_plugin_rule,$(d))))
 
+# The csv plugin once more with tiny steps, slabs and first buffers, so that small test
+# files cross every window, buffer-growth and slab boundary (tests/e2e/csv_small_steps.sh).
+CSV_SMALL_SO := $(BUILD)/tests/csv-small/csv.so
+$(CSV_SMALL_SO): $(wildcard plugins/input/csv/*.c plugins/input/csv/*.h) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
+	  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 \
+	  -fvisibility=hidden -shared -o $@ $(wildcard plugins/input/csv/*.c) $(LDFLAGS_BASE) -lm
+
 # ---- tools (sample and benchmark generators) ----------------------------------------
 $(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps
 	@mkdir -p $(BUILD)/tools
@@ -131,7 +140,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(CORE_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS_BASE) -Itests/unit -o $@ $< $(CORE_LIB) $(LDFLAGS_BASE) $(CORE_LIBS)
 
-test: test-deps all $(BUILD)/tally-fault $(TEST_BINS) $(TEST_PLUGIN_SOS) $(TOOL_BINS)
+test: test-deps all $(BUILD)/tally-fault $(TEST_BINS) $(TEST_PLUGIN_SOS) $(CSV_SMALL_SO) $(TOOL_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh
 
 # ---- the main job ------------------------------------------------------------------------

@@ -12,13 +12,14 @@
 #include "host.h"
 #include "util.h"
 
-/* The csv plugin's descriptor from $BUILD/plugins/csv.so (exits when it cannot be loaded). */
+/* The csv plugin's descriptor from $BUILD/plugins/csv.so, or from $TALLY_TEST_CSV_SO (a build
+ * with tiny steps, tests/e2e/csv_small_steps.sh); exits when it cannot be loaded. */
 static const tally_plugin_descriptor *csv_plugin(void)
 {
     static const tally_plugin_descriptor *desc;
     if (desc) return desc;
-    const char *build = getenv("BUILD");
-    char *path = xasprintf("%s/plugins/csv.so", build && *build ? build : "build");
+    const char *build = getenv("BUILD"), *so = getenv("TALLY_TEST_CSV_SO");
+    char *path = so && *so ? xasprintf("%s", so) : xasprintf("%s/plugins/csv.so", build && *build ? build : "build");
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         printf("not ok - cannot load %s: %s\n", path, dlerror());

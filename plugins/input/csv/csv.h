@@ -9,7 +9,10 @@
 /*
  * Reading works in phases over one in-memory UTF-8 buffer (the mapped file, or
  * a converted copy for Windows-1252/Latin-1 input):
- *   0. csv_check_text   (parallel) NUL bytes and UTF-8 validity
+ *   0. csv_check_text   (parallel) NUL bytes and UTF-8 validity: of the whole text before
+ *                                  it is converted (Windows-1252, Latin-1), else only of the
+ *                                  start (the header rows); phase 1 checks the body as it
+ *                                  goes, a step ahead of the parse, while it is in the cache
  *   1. csv_parse_chunk  (parallel) one tokenizing pass a chunk: rows, ragged rows and
  *                                  errors; each field goes to its column's buffer in the
  *                                  chunk: a one-byte chunk-local code while the column
@@ -115,6 +118,8 @@ typedef struct csv_chunk {
     char *text;             /* the string cells' text (owned) */
     size_t text_len, text_cap;
     int drop;               /* phases 0 and 1: give the pages read back (the buffer is the mapped file) */
+    int check;              /* phase 1: check the text for NUL bytes (and, utf8 set, invalid UTF-8) as it goes */
+    int utf8;
     /* the first error: kind, chunk-relative line, 1-based column, details */
     csv_err_kind err;
     size_t err_line, err_col, err_a, err_b;

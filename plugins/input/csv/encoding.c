@@ -32,12 +32,32 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
     return n;
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* 1 when the 64 bytes at s are ASCII without a NUL (the common block, passed at once). */
+static inline int block_clean(const unsigned char *s)
+{
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s),
+            b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16)),
+            c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32)),
+            d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48)), z = _mm_setzero_si128();
+    __m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
+    __m128i nul = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, z), _mm_cmpeq_epi8(b, z)),
+                               _mm_or_si128(_mm_cmpeq_epi8(c, z), _mm_cmpeq_epi8(d, z)));
+    return _mm_movemask_epi8(_mm_or_si128(any, nul)) == 0;
+}
+#endif
+
 size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_kind *kind)
 {
     const unsigned char *s = (const unsigned char *)p;
     const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     size_t i = 0;
     while (i < n) {
+#if defined(__SSE2__)
+        while (i + 64 <= n && block_clean(s + i)) i += 64;
+#endif
         if (i + 8 <= n) { /* eight ASCII bytes without a NUL pass at once */
             uint64_t v;
             memcpy(&v, s + i, 8);

@@ -218,25 +218,76 @@ typedef struct reader {
     double *levels;         /* the levels of all categorical columns */
     atomic_size_t next_col; /* the merge's next column */
     size_t nrows;           /* rows in the dataset */
+    size_t bom;             /* bytes of byte-order mark before buf (for offsets in messages) */
+    int clean;              /* the text is known to hold no NUL and no invalid UTF-8 */
+    const char *checked;    /* [buf, checked) is known to be clean */
 } reader;
 
-static void reader_free(reader *r)
+/* What one reading of the text leaves: freed before a repaired copy is read again. */
+static void reader_clear_parse(reader *r)
 {
     for (size_t i = 0; i < r->nchunks; i++) csv_chunk_clear(&r->chunks[i]);
+    memset(r->chunks, 0, sizeof r->chunks);
+    r->nchunks = 0;
     csv_free_strings(r->names, r->ncols);
     csv_free_strings(r->labels, r->ncols);
+    r->names = r->labels = NULL;
+    r->ncols = 0;
     free(r->forced);
     free(r->out);
     free(r->levels);
+    r->forced = NULL;
+    r->out = NULL;
+    r->levels = NULL;
+}
+
+static void reader_free(reader *r)
+{
+    reader_clear_parse(r);
     free(r->converted);
     file_close(&r->file);
 }
 
-/* Phase 0: NUL bytes and (for UTF-8 files) invalid sequences; repairs when allowed. */
-static int check_text(reader *r, size_t bom)
+/* A NUL byte or invalid UTF-8 at `at`: the error, or (invalid UTF-8 when allowed) the
+ * whole text repaired into r->converted. 0 when repaired, -1 after the error. */
+static int text_problem(reader *r, csv_err_kind kind, const char *at, size_t bom)
 {
     const csv_settings *s = r->s;
     const char *a = r->buf, *b = r->end;
+    size_t off = (size_t)(at - a) + bom, line = line_at(a, at, r->cfg.term);
+    if (kind == CSV_ERR_NUL) {
+        r->h->error(r->ctx, "%s:%zu: NUL byte at byte offset %zu; the file is damaged or is not a CSV file",
+                    s->path, line, off);
+        return -1;
+    }
+    if (!s->replace_invalid) {
+        r->h->error(r->ctx,
+                    "%s:%zu: invalid UTF-8 at byte offset %zu; set encoding = \"windows-1252\" (Excel) or "
+                    "\"latin-1\" if the file is not UTF-8, or invalid_utf8 = \"replace\"",
+                    s->path, line, off);
+        return -1;
+    }
+    size_t len, bad;
+    char *fixed = csv_utf8_repair(a, (size_t)(b - a), &len, &bad);
+    if (!fixed) {
+        r->h->error(r->ctx, "%s: out of memory repairing invalid UTF-8", s->path);
+        return -1;
+    }
+    r->h->log(r->ctx, TALLY_LOG_WARN, "%s: replaced %zu invalid UTF-8 byte%s with U+FFFD (first at line %zu)",
+              s->path, bad, bad == 1 ? "" : "s", line);
+    free(r->converted);
+    r->converted = fixed;
+    r->buf = fixed;
+    r->end = fixed + len;
+    r->clean = 1;
+    return 0;
+}
+
+/* Phase 0 on [a, b) (on all cores): NUL bytes and (for UTF-8 files) invalid
+ * sequences; repairs when allowed. 0 when the text is fine or repaired. */
+static int check_text(reader *r, const char *a, const char *b, size_t bom)
+{
+    const csv_settings *s = r->s;
     const char *pts[MAX_CHUNKS + 1];
     size_t n = split(a, b, r->cfg.term, chunk_count(s, (size_t)(b - a)), pts);
     csv_chunk ch[MAX_CHUNKS];
@@ -245,41 +296,13 @@ static int check_text(reader *r, size_t bom)
     for (size_t i = 0; i < n; i++) {
         ch[i].check_start = pts[i];
         ch[i].check_end = pts[i + 1];
-        ch[i].buf_end = b;
+        ch[i].buf_end = r->end;
         ch[i].drop = mapped;
     }
     int utf8 = s->encoding == CSV_ENC_UTF8;
     run_parallel(JOB_CHECK, utf8, ch, n);
-    for (size_t i = 0; i < n; i++) {
-        if (!ch[i].err) continue;
-        const char *at = ch[i].err_ptr;
-        size_t off = (size_t)(at - a) + bom, line = line_at(a, at, r->cfg.term);
-        if (ch[i].err == CSV_ERR_NUL) {
-            r->h->error(r->ctx, "%s:%zu: NUL byte at byte offset %zu; the file is damaged or is not a CSV file",
-                        s->path, line, off);
-            return -1;
-        }
-        if (!s->replace_invalid) {
-            r->h->error(r->ctx,
-                        "%s:%zu: invalid UTF-8 at byte offset %zu; set encoding = \"windows-1252\" (Excel) or "
-                        "\"latin-1\" if the file is not UTF-8, or invalid_utf8 = \"replace\"",
-                        s->path, line, off);
-            return -1;
-        }
-        size_t len, bad;
-        char *fixed = csv_utf8_repair(a, (size_t)(b - a), &len, &bad);
-        if (!fixed) {
-            r->h->error(r->ctx, "%s: out of memory repairing invalid UTF-8", s->path);
-            return -1;
-        }
-        r->h->log(r->ctx, TALLY_LOG_WARN, "%s: replaced %zu invalid UTF-8 byte%s with U+FFFD (first at line %zu)",
-                  s->path, bad, bad == 1 ? "" : "s", line);
-        free(r->converted);
-        r->converted = fixed;
-        r->buf = fixed;
-        r->end = fixed + len;
-        return 0;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (ch[i].err) return text_problem(r, ch[i].err, ch[i].err_ptr, bom);
     return 0;
 }
 
@@ -335,7 +358,8 @@ static void report_error(reader *r, const csv_chunk *c, size_t line_base)
     }
 }
 
-/* Phase 1 on all chunks, then the chunk-start guesses checked in order. */
+/* Phase 1 on all chunks, then the chunk-start guesses checked in order. 0,
+ * 1 when the text was repaired (to be read again), -1 out of memory, -2 after an error. */
 static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, size_t *first_skip)
 {
     for (size_t i = 0; i < r->nchunks; i++)
@@ -353,6 +377,16 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
             if (csv_chunk_init(c) != 0) return -1;
             csv_parse_chunk(c);
         }
+    }
+    /* A problem in the text wins over parse errors (it may have caused them): the first one. */
+    const csv_chunk *bad = NULL;
+    for (size_t i = 0; i < r->nchunks; i++) {
+        const csv_chunk *c = &r->chunks[i];
+        if ((c->err == CSV_ERR_NUL || c->err == CSV_ERR_UTF8) && (!bad || c->err_ptr < bad->err_ptr)) bad = c;
+    }
+    if (bad) return text_problem(r, bad->err, bad->err_ptr, r->bom) == 0 ? 1 : -2;
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
         if (c->oom) return -1;
         if (c->err) {
             report_error(r, c, line_base);
@@ -478,10 +512,13 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         c->start = pts[i];
         c->limit = pts[i + 1];
         c->drop = mapped;
+        c->check = !r->clean;
+        c->utf8 = 1; /* the text is checked here only when it is meant to be UTF-8 */
     }
     size_t nrows = 0, skipped = 0, first_skip = 0;
     int rc = parse(r, line_base, &nrows, &skipped, &first_skip);
     if (rc == -1) r->h->error(r->ctx, "%s: out of memory while reading", s->path);
+    if (rc == 1) return 1;
     if (rc) return -1;
 
     const tally_host *h = r->h;
@@ -582,6 +619,51 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     return 0;
 }
 
+/* Reads the header and body of r->buf into `out`: 0, 1 when the text was
+ * repaired and is to be read again, -1 after an error. */
+static int read_text(reader *r, tally_dataset *out)
+{
+    const tally_host *h = r->h;
+    const csv_settings *s = r->s;
+    csv_cfg *cfg = &r->cfg;
+    cfg->path = s->path;
+    cfg->delim = s->delim ? s->delim : csv_detect_delim(r->buf, (size_t)(r->end - r->buf), cfg->term);
+    cfg->decimal = s->decimal;
+    if (cfg->delim == cfg->decimal) {
+        h->error(r->ctx, "%s: the delimiter looks like '%c', which is also the decimal separator; set delimiter",
+                 s->path, cfg->delim);
+        return -1;
+    }
+    cfg->skip_ragged = s->skip_ragged;
+    cfg->max_field = s->max_field;
+    cfg->nmiss = 0;
+    for (size_t i = 0; i < s->nmissing; i++) {
+        cfg->miss[cfg->nmiss] = s->missing[i];
+        cfg->miss_len[cfg->nmiss++] = strlen(s->missing[i]);
+    }
+    csv_cfg_finish(cfg);
+    const char *pos = r->buf;
+    size_t lines = 0;
+    if (csv_read_header(h, r->ctx, cfg, s->header_rows, &pos, r->end, &lines, &r->names, &r->labels, &r->ncols) != 0)
+        return -1;
+    if (!r->clean && pos > r->checked) { /* header rows longer than the part checked first */
+        if (check_text(r, r->checked, pos, r->bom) != 0) return -1;
+        if (r->clean) return 1;
+    }
+    if (setup_columns(r) != 0) {
+        if (!r->forced) h->error(r->ctx, "%s: out of memory", s->path);
+        return -1;
+    }
+    cfg->ncols = r->ncols;
+    cfg->forced = r->forced;
+    return read_body(r, out, pos, lines + 1);
+}
+
+#ifndef CSV_HEAD_CHECK /* bytes checked before the header is read (the body is checked as it is parsed) */
+#define CSV_HEAD_CHECK (4u << 20)
+#endif
+#define HEAD_CHECK ((size_t)CSV_HEAD_CHECK)
+
 int csv_read_file(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *out)
 {
     reader rd;
@@ -610,9 +692,10 @@ int csv_read_file(const tally_host *h, tally_ctx *ctx, const csv_settings *s, ta
     }
     rd.buf = a;
     rd.end = b;
+    rd.bom = bom;
     rd.cfg.term = csv_detect_term(a, (size_t)(b - a));
-    if (check_text(&rd, bom) != 0) goto done;
-    if (s->encoding != CSV_ENC_UTF8) {
+    if (s->encoding != CSV_ENC_UTF8) { /* NUL bytes first, then the whole text to UTF-8 */
+        if (check_text(&rd, rd.buf, rd.end, bom) != 0) goto done;
         size_t len;
         char *u = csv_to_utf8(rd.buf, (size_t)(rd.end - rd.buf), s->encoding == CSV_ENC_CP1252, &len);
         if (!u) {
@@ -622,34 +705,23 @@ int csv_read_file(const tally_host *h, tally_ctx *ctx, const csv_settings *s, ta
         rd.converted = u;
         rd.buf = u;
         rd.end = u + len;
+        rd.clean = 1;
+    } else { /* the start (and so the header rows) now; the body as it is parsed */
+        const char *to = rd.end;
+        if ((size_t)(rd.end - rd.buf) > HEAD_CHECK) {
+            to = rd.buf + HEAD_CHECK;
+            while (to < rd.end && ((unsigned char)*to & 0xC0) == 0x80) to++;
+        }
+        if (check_text(&rd, rd.buf, to, bom) != 0) goto done;
+        rd.checked = rd.clean ? rd.end : to;
+        if (to == rd.end) rd.clean = 1;
     }
-    csv_cfg *cfg = &rd.cfg;
-    cfg->path = s->path;
-    cfg->delim = s->delim ? s->delim : csv_detect_delim(rd.buf, (size_t)(rd.end - rd.buf), cfg->term);
-    cfg->decimal = s->decimal;
-    if (cfg->delim == cfg->decimal) {
-        h->error(ctx, "%s: the delimiter looks like '%c', which is also the decimal separator; set delimiter",
-                 s->path, cfg->delim);
-        goto done;
+    int got = read_text(&rd, out);
+    if (got == 1) { /* invalid UTF-8 replaced: the repaired copy, from the start */
+        reader_clear_parse(&rd);
+        got = read_text(&rd, out);
     }
-    cfg->skip_ragged = s->skip_ragged;
-    cfg->max_field = s->max_field;
-    for (size_t i = 0; i < s->nmissing; i++) {
-        cfg->miss[cfg->nmiss] = s->missing[i];
-        cfg->miss_len[cfg->nmiss++] = strlen(s->missing[i]);
-    }
-    csv_cfg_finish(cfg);
-    const char *pos = rd.buf;
-    size_t lines = 0;
-    if (csv_read_header(h, ctx, cfg, s->header_rows, &pos, rd.end, &lines, &rd.names, &rd.labels, &rd.ncols) != 0)
-        goto done;
-    if (setup_columns(&rd) != 0) {
-        if (!rd.forced) h->error(ctx, "%s: out of memory", s->path);
-        goto done;
-    }
-    cfg->ncols = rd.ncols;
-    cfg->forced = rd.forced;
-    if (read_body(&rd, out, pos, lines + 1) != 0) goto done;
+    if (got != 0) goto done;
     const char *base = strrchr(s->path, '/');
     size_t blen = strlen(base ? base + 1 : s->path);
     char *src = malloc(blen + 8);

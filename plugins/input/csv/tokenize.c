@@ -362,13 +362,15 @@ void csv_chunk_clear(csv_chunk *c)
     if (c->slab_map) munmap(c->slab_map, c->slab_map_len);
     const csv_cfg *cfg = c->cfg;
     const char *buf_end = c->buf_end, *start = c->start, *limit = c->limit;
-    int drop = c->drop;
+    int drop = c->drop, check = c->check, utf8 = c->utf8;
     memset(c, 0, sizeof *c);
     c->cfg = cfg;
     c->buf_end = buf_end;
     c->start = start;
     c->limit = limit;
     c->drop = drop;
+    c->check = check;
+    c->utf8 = utf8;
 }
 
 /* Room for row `r` == c->cap in every code and number buffer; the new size is
@@ -578,26 +580,64 @@ not_number:
     return 0;
 }
 
-/* The mapped file's pages before `to` that the chunk has read: given back (a
- * later read maps them again from the page cache), so the file does not add
- * its size to the peak memory on top of the data read from it. */
-#ifndef CSV_DROP_STEP /* settable when building, to test with small files */
-#define CSV_DROP_STEP (8u << 20)
+/*
+ * Phase 1 reads the buffer through a window that moves ahead STEP bytes at a
+ * time: on the mapped file the next pages are mapped in one call and those
+ * behind the parse given back (a later read maps them again from the page
+ * cache), so the file does not add its size to the peak memory; and when
+ * c->check is set each step is checked for NUL bytes and invalid UTF-8 just
+ * before it is parsed, while it is still in the cache.
+ */
+#ifndef CSV_STEP /* settable when building, to test with small files */
+#define CSV_STEP (8u << 20)
 #endif
-#define DROP_STEP ((size_t)CSV_DROP_STEP)
+#define STEP ((size_t)CSV_STEP)
+#define STEP_MARGIN (STEP / 8) /* the window moves on when the parse is this close to its end */
 
-static void drop_pages(const char **dropped, const char *to, const char *e)
+typedef struct window {
+    const char *dropped; /* pages before this were given back */
+    const char *checked; /* [c->start, checked) is checked (and mapped) */
+    const char *next;    /* a row starting at or after this moves the window on */
+} window;
+
+static void window_check(csv_chunk *c, window *w, const char *to, const char *e)
 {
-    uintptr_t a = ((uintptr_t)*dropped + 4095) & ~(uintptr_t)4095, b = (uintptr_t)to & ~(uintptr_t)4095;
-    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
-    *dropped = to;
-#ifdef MADV_POPULATE_READ /* the next pages in one call rather than a fault at a time */
-    uintptr_t c = (uintptr_t)to & ~(uintptr_t)4095;
-    uintptr_t d = (uintptr_t)to + ((size_t)(e - to) < DROP_STEP ? (size_t)(e - to) : DROP_STEP);
-    if (d > c) madvise((void *)c, d - c, MADV_POPULATE_READ);
-#else
-    (void)e;
+    if (!c->check || w->checked >= to || c->err == CSV_ERR_NUL || c->err == CSV_ERR_UTF8) return;
+    size_t n = (size_t)(to - w->checked);
+    csv_err_kind kind = CSV_OK;
+    size_t off = csv_check_text(w->checked, n, (size_t)(e - w->checked), c->utf8, &kind);
+    if (off < n) { /* this problem is reported, even over a parse error it may have caused */
+        c->err = kind;
+        c->err_ptr = w->checked + off;
+        return;
+    }
+    w->checked = to;
+}
+
+/* Moves the window on from row start p; returns -1 when the new step holds a NUL or invalid UTF-8. */
+static int window_move(csv_chunk *c, window *w, const char *p, const char *e)
+{
+    if (c->drop) {
+        uintptr_t a = ((uintptr_t)w->dropped + 4095) & ~(uintptr_t)4095, b = (uintptr_t)p & ~(uintptr_t)4095;
+        if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+        w->dropped = p;
+    }
+    const char *from = w->checked > p ? w->checked : p, *to = e;
+    if ((size_t)(e - from) > STEP) {
+        to = from + STEP;
+        while (to < e && ((unsigned char)*to & 0xC0) == 0x80) to++; /* not inside a UTF-8 sequence */
+    }
+#ifdef MADV_POPULATE_READ /* the step's pages in one call rather than a fault at a time */
+    if (c->drop) {
+        uintptr_t a = (uintptr_t)from & ~(uintptr_t)4095, b = (uintptr_t)to;
+        if (b > a) madvise((void *)a, b - a, MADV_POPULATE_READ);
+    }
 #endif
+    window_check(c, w, to, e); /* from w->checked: rows longer than the margin were read past it */
+    if (c->err) return -1;
+    if (!c->check) w->checked = to;
+    w->next = to >= e ? e + 1 : to - ((size_t)(to - from) > STEP_MARGIN ? STEP_MARGIN : 0);
+    return 0;
 }
 
 /* The shared row loop; `reread` is a constant at each call site, so the
@@ -629,12 +669,11 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         goto out;
     }
     uint8_t *const blk = c->blk;
-    const char *dropped = c->start;
-    const int drop = !reread && c->drop;
-    if (drop) drop_pages(&dropped, p, e);
+    window win = {c->start, c->start, c->start};
+    if (reread) win.next = e + 1; /* phase 1 has checked the text; pages are mapped as read */
     while (p < limit && r < stop) {
         size_t row_line = line;
-        if (drop && (size_t)(p - dropped) >= DROP_STEP) drop_pages(&dropped, p, e);
+        if (p >= win.next && window_move(c, &win, p, e) != 0) goto out;
         if (*p == term) { /* blank line */
             p++;
             line++;
@@ -753,6 +792,9 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         c->lines = line;
     }
 out:
+    /* Every byte read is checked, and a problem in the text wins over a parse
+     * error (which it may have caused): on an error, the rest of the buffer too. */
+    if (!reread) window_check(c, &win, c->err || c->oom ? e : c->end, e);
     free(pd);
     free(un);
     free(ends);
