@@ -58,6 +58,11 @@ static int column_resize(tally_column *c, size_t len, int init)
         if (init)
             for (size_t i = c->len; i < len; i++) n[i] = NAN;
         c->num = n;
+    } else if (c->len == 0 && len > 0) { /* a new column: calloc's pages of zeros are mapped only when written */
+        uint64_t *s = calloc(len, sizeof *s);
+        if (!s) return -1;
+        free(c->str);
+        c->str = s;
     } else {
         uint64_t *s = realloc(c->str, (len ? len : 1) * sizeof *s);
         if (!s) return -1;

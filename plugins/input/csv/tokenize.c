@@ -208,14 +208,17 @@ CSV_HOT const char *find_special(finder *f, const unsigned char *sp, const char 
     return p;
 }
 
-/* A plain row at p (no quote, no lone CR, at most `max` fields, each at most
- * maxf bytes, 64 bytes to read past it): the end of each field into ends[],
- * the field count returned and *next set after the row end. 0 for any other
- * row, which the general loop then reads. */
+/* A plain row at p (no quote, no lone CR, exactly `max` fields, each at most
+ * maxf bytes, 128 bytes to read past it): the end of each field into ends[]
+ * (room for max + SPLIT_SLACK entries), the field count returned and *next set
+ * after the row end. 0 for any other row, which the general loop then reads.
+ * The field count and lengths are checked once a block and once a row, not
+ * once a field. */
+#define SPLIT_SLACK 66
 CSV_HOT size_t split_plain(finder *f, const char *p, const char *e, const char **ends, size_t max, size_t maxf,
                            const char **next)
 {
-    const char *fs = p;
+    const char *const row = p;
     size_t nf = 0;
     for (;;) {
         uintptr_t off = (uintptr_t)p - (uintptr_t)f->base;
@@ -231,15 +234,10 @@ CSV_HOT size_t split_plain(finder *f, const char *p, const char *e, const char *
             uint64_t below = ti == 63 ? ~(uint64_t)0 : ((uint64_t)2 << ti) - 1;
             if (q & below) return 0;
             d &= below;
-            for (; d; d &= d - 1) {
-                const char *s = p + __builtin_ctzll(d);
-                if (nf == max || (size_t)(s - fs) > maxf) return 0;
-                ends[nf++] = s;
-                fs = s + 1;
-            }
+            for (; d; d &= d - 1) ends[nf++] = p + __builtin_ctzll(d);
             const char *s = p + ti;
-            if (nf == max || (size_t)(s - fs) > maxf) return 0;
             ends[nf++] = s;
+            if (nf != max) return 0;
             if (*s == f->term) {
                 *next = s + 1;
             } else if (f->term == '\n' && s[1] == '\n') { /* CRLF */
@@ -247,15 +245,16 @@ CSV_HOT size_t split_plain(finder *f, const char *p, const char *e, const char *
             } else {
                 return 0;
             }
+            if ((size_t)(s - row) > maxf) { /* a row longer than a field may be: each field */
+                const char *fs = row;
+                for (size_t k = 0; k < nf; fs = ends[k++] + 1)
+                    if ((size_t)(ends[k] - fs) > maxf) return 0;
+            }
             return nf;
         }
         if (q) return 0;
-        for (; d; d &= d - 1) {
-            const char *s = p + __builtin_ctzll(d);
-            if (nf == max || (size_t)(s - fs) > maxf) return 0;
-            ends[nf++] = s;
-            fs = s + 1;
-        }
+        for (; d; d &= d - 1) ends[nf++] = p + __builtin_ctzll(d);
+        if (nf > max) return 0;
         p = b + 64;
     }
 }
@@ -657,7 +656,7 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
     size_t line = 0, r = 0, npd = 0, nun = 0;
     size_t *un = NULL;
     pending *pd = NULL;
-    const char **ends = malloc((ncols ? ncols : 1) * sizeof *ends);
+    const char **ends = malloc((ncols + SPLIT_SLACK) * sizeof *ends);
 
     if (!reread) {
         pd = malloc((ncols ? ncols : 1) * sizeof *pd);
