@@ -271,6 +271,14 @@ static int ext_listed(const char *list, const char *ext)
 tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file, int kind, char **err)
 {
     const char *ext = path_ext(file);
+    char *named_err = NULL; /* a plugin named after the ending that cannot be loaded: the list says why */
+    int plain = *ext != '\0';
+    for (const char *c = ext; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))) plain = 0;
+    tally_plugin *named = plain ? tally_plugin_load(p, ext, kind, &named_err) : NULL;
+    free(named_err);
+    if (named && ext_listed(named->desc.extensions, ext)) return named;
+    if (named) tally_plugin_free(named);
     size_t n = 0;
     tally_plugin **all = tally_plugin_list(p, &n, NULL);
     tally_plugin *hit = NULL;

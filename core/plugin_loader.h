@@ -39,7 +39,10 @@ void tally_plugin_free(tally_plugin *pl);
  * may be NULL). Returns a new array of *n plugins; free each and the array. */
 tally_plugin **tally_plugin_list(const tally_plugin_path *p, size_t *n, char **errors);
 
-/* The input plugin whose `extensions` contain the file's ending, or NULL. */
+/* The plugin of `kind` whose `extensions` contain the file's ending, or NULL
+ * (with a new message in *err). The plugin named after the ending ("csv" for
+ * .csv) is asked first, so the usual case loads one plugin instead of all;
+ * otherwise the first by name that lists the ending. Returns a new plugin. */
 tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file, int kind, char **err);
 
 const char *tally_plugin_kind_name(int kind);
