@@ -580,6 +580,98 @@ not_number:
 }
 
 /*
+ * The common row in one pass: fields that are each a code the column has seen
+ * (one to three digits), an empty cell, a plain number of a column held as
+ * doubles, or unquoted text of a text column, each taken as its end is found.
+ * Returns 1 when the row is done (*next set after it); 2 when field *pk, at
+ * *pfs, needs the general loop (a quote, a value new to its column, text in a
+ * number column...): fields before it are taken, the general loop goes on
+ * from there; 0 when the row is to be read from its start (a wrong field count
+ * or line end): what this wrote for row r (codes into the block, doubles into
+ * nums[r]) is written again then. Text cells are only listed in text[], and
+ * stored by the caller once the row is taken.
+ */
+#define FAST_TEXT 8 /* text cells with text a row may list */
+typedef struct fast_text {
+    size_t col, len;
+    const char *fs;
+} fast_text;
+
+CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, uint8_t *blk, size_t r, size_t ncols,
+                     char dec, const char **next, fast_text *text, size_t *ntext, size_t *pk, const char **pfs)
+{
+    const char *fs = p;
+    size_t k = 0;
+    const size_t slot = r & (BLOCK - 1);
+    *ntext = 0;
+    for (;;) {
+        uintptr_t off = (uintptr_t)p - (uintptr_t)f->base;
+        if (off >= 64) {
+            if (e - p < 128) goto partial;
+            finder_load(f, p);
+            off = 0;
+        }
+        uint64_t t = f->ends >> off, d = f->bits >> off, q = f->quotes >> off;
+        uint64_t upto = t ? (t ^ (t - 1)) : ~(uint64_t)0; /* bits up to the first row end */
+        uint64_t qs = q & upto;
+        if (qs) d &= (qs & -qs) - 1; /* the fields before the first quote */
+        for (d &= upto; d; d &= d - 1) {
+            const char *s = p + __builtin_ctzll(d);
+            size_t n = (size_t)(s - fs);
+            if (k == ncols) goto partial;
+            csv_colbuf *b = &cols[k];
+            if (b->kind == CSV_BUF_CODES) {
+                unsigned v;
+                if (n <= 2) { /* empty, one or two digits, chosen without a branch (which would guess wrong) */
+                    unsigned a = (unsigned)((unsigned char)fs[0] - '0'), c = (unsigned)((unsigned char)fs[1] - '0');
+                    int bad = (n >= 1) & (a > 9);
+                    bad |= (n == 2) & (c > 9);
+                    v = n == 0 ? 256 : n == 1 ? a : a * 10 + c; /* small[256]: the empty cell's CSV_CODE_NONE */
+                    v = bad ? 256 : v;
+                    uint8_t code = b->lt.small[v];
+                    if (bad | ((code == CSV_CODE_NONE) & (n != 0))) goto partial; /* not a code, or a new one */
+                    blk[k * BLOCK + slot] = code;
+                } else {
+                    if (!csv_small_int(fs, n, &v)) goto partial;
+                    uint8_t code = b->lt.small[v];
+                    if (code == CSV_CODE_NONE) goto partial;
+                    blk[k * BLOCK + slot] = code;
+                }
+            } else if (b->kind == CSV_BUF_NUMS) {
+                double x = NAN;
+                if (n && !csv_fast_number(fs, n, dec, &x)) goto partial;
+                b->nums[r] = x;
+            } else if (n) { /* a text cell with text: stored once the row is taken */
+                if (*ntext == FAST_TEXT) goto partial;
+                text[*ntext].col = k;
+                text[*ntext].fs = fs;
+                text[(*ntext)++].len = n;
+            }
+            k++;
+            fs = s + 1;
+        }
+        if (qs) goto partial;
+        if (t) {
+            const char *s = fs - 1; /* the row end just taken as the last field's end */
+            if (k != ncols) return 0;
+            if (*s == f->term) {
+                *next = s + 1;
+            } else if (f->term == '\n' && s[1] == '\n') { /* CRLF */
+                *next = s + 2;
+            } else {
+                return 0;
+            }
+            return 1;
+        }
+        p = f->base + 64;
+    }
+partial:
+    *pk = k;
+    *pfs = fs;
+    return 2;
+}
+
+/*
  * Phase 1 reads the buffer through a window that moves ahead STEP bytes at a
  * time: on the mapped file the next pages are mapped in one call and those
  * behind the parse given back (a later read maps them again from the page
@@ -668,6 +760,11 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         goto out;
     }
     uint8_t *const blk = c->blk;
+    /* The one-pass row (fast_row) where no missing token can look like a number
+     * or a code and no field can be too long for it. */
+    const int fast = !reread && ncols && !cfg->miss_num && maxf >= 64;
+    fast_text ftext[FAST_TEXT];
+    size_t nftext = 0;
     window win = {c->start, c->start, c->start};
     if (reread) win.next = e + 1; /* phase 1 has checked the text; pages are mapped as read */
     while (p < limit && r < stop) {
@@ -691,7 +788,26 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         npd = 0;
         nun = 0;
         const char *next = NULL;
-        if (ncols && split_plain(&fd, p, e, ends, ncols, maxf, &next) == ncols) { /* the usual row */
+        int got = 0;
+        if (fast) {
+            size_t fk = 0;
+            const char *ffs = p;
+            got = fast_row(&fd, p, e, cols, blk, r, ncols, cfg->decimal, &next, ftext, &nftext, &fk, &ffs);
+            for (size_t i = 0; got && i < nftext; i++)
+                if (text_cell(c, r, ftext[i].col, ftext[i].fs, ftext[i].len, ftext[i].fs, ftext[i].len, 0) != 0) goto out;
+            if (got == 1) {
+                if ((r & (BLOCK - 1)) == BLOCK - 1) flush_block(c, r);
+                r++;
+                line++;
+                p = next;
+                continue;
+            }
+            if (got == 2) { /* the general loop from field fk */
+                nf = fk;
+                p = ffs;
+            }
+        }
+        if (got == 0 && ncols && split_plain(&fd, p, e, ends, ncols, maxf, &next) == ncols) { /* the usual row */
             const char *fs = p;
             for (size_t k = 0; k < ncols; k++) {
                 size_t n = (size_t)(ends[k] - fs);

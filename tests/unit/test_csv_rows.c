@@ -1,0 +1,168 @@
+/* test_csv_rows.c: the csv reader's one-pass row path against cells known by construction, row by row. */
+#include "check.h"
+#define cell_num cell_num_unused
+#include "test_csv_helpers.h"
+#undef cell_num
+
+#include <math.h>
+
+/*
+ * The reader takes most rows in one pass and hands a row to its general loop
+ * part-way (a quote, a value new to a column, text in a number column) or from
+ * its start (a wrong field count, a lone CR). The file below mixes all of these
+ * over a few hundred rows, so both paths and the hand-over between them are
+ * crossed in every chunk; each cell is checked against what was written.
+ */
+
+#define ROWS 700
+
+static double num_at(const tally_dataset *ds, const char *col, size_t row)
+{
+    int c = tally_dataset_find(ds, col);
+    return c < 0 || ds->cols[c]->type != TALLY_NUMERIC || row >= ds->nrows ? -999999 : tally_col_num(ds->cols[c], row);
+}
+
+/* What row i holds (i from 0), written and expected alike. */
+static int has_c1(size_t i) { return i % 7 != 3; }
+static int c1(size_t i) { return (int)(i * 5 % 10); }
+static int has_c2(size_t i) { return i % 11 != 5; }
+static int c2(size_t i) { return i < 400 ? 10 + (int)(i % 4) : 10 + (int)(i % 90); } /* new values from row 400 */
+static int c3(size_t i) { return 100 + (int)(i % 150); }                                /* three digits */
+static double x(size_t i) { return (i % 2 ? -1.0 : 1.0) * (double)(i % 1000) / 8.0; } /* exact in binary */
+/* Two digits, until "1:" (a digit and the byte after '9', not a number) turns the column to text. */
+static const char *c4(size_t i, char *buf, size_t n)
+{
+    if (i == 603) return "1:"; /* a row the one-pass path takes up to here */
+    snprintf(buf, n, "%zu", 10 + i % 11);
+    return buf;
+}
+static const char *t_text(size_t i, char *buf, size_t n)
+{
+    switch (i % 9) {
+    case 0: case 1: case 2: return "";
+    case 3: snprintf(buf, n, "word%zu", i); return buf;
+    case 4: return "a, b";            /* quoted: delimiter */
+    case 5: return "two\nlines";      /* quoted: line end */
+    case 6: return "say \"hi\"";      /* quoted: doubled quotes */
+    case 7: return "5\" screen";      /* a quote inside an unquoted field */
+    default: return "Grüße 书法";
+    }
+}
+
+static void put_text(char **p, const char *s, size_t i)
+{
+    int q = i % 9 == 4 || i % 9 == 5 || i % 9 == 6;
+    if (!q) {
+        *p += sprintf(*p, "%s", s);
+        return;
+    }
+    *(*p)++ = '"';
+    for (; *s; s++) {
+        if (*s == '"') *(*p)++ = '"';
+        *(*p)++ = *s;
+    }
+    *(*p)++ = '"';
+}
+
+static char *write_file(int crlf, size_t *len)
+{
+    char *buf = xmalloc(ROWS * 200 + 200), *p = buf, tb[64];
+    p += sprintf(p, "id,c1,c2,c3,x,t,late,u,c4%s", crlf ? "\r\n" : "\n");
+    for (size_t i = 0; i < ROWS; i++) {
+        p += sprintf(p, "%zu,", i + 1);
+        if (has_c1(i)) p += sprintf(p, "%d", c1(i));
+        *p++ = ',';
+        if (has_c2(i)) p += sprintf(p, "%d", c2(i));
+        p += sprintf(p, ",%d,%g,", c3(i), x(i));
+        put_text(&p, t_text(i, tb, sizeof tb), i);
+        if (i < 500) p += sprintf(p, ",%zu", i % 3); /* numbers, then text from row 500 */
+        else p += sprintf(p, ",n%zu", i);
+        p += sprintf(p, ",%s", i % 13 == 0 ? "x" : "");
+        p += sprintf(p, ",%s", c4(i, tb, sizeof tb));
+        p += sprintf(p, "%s", crlf && i % 5 ? "\r\n" : "\n");
+        if (i % 97 == 50) p += sprintf(p, "\n"); /* a blank line now and then */
+    }
+    *len = (size_t)(p - buf);
+    return buf;
+}
+
+static void check_file(int crlf, const char *threads)
+{
+    size_t len;
+    char *data = write_file(crlf, &len);
+    char *path = csv_tmpfile(data, len), *err = NULL, what[64], tb[64];
+    snprintf(what, sizeof what, "%s, %s", crlf ? "CRLF" : "LF", threads);
+    tally_dataset *ds = csv_load(path, &err, threads);
+    CHECK(ds != NULL, "%s: the file reads", what);
+    if (!ds) {
+        printf("#   %s\n", err);
+        free(err);
+        unlink(path);
+        free(path);
+        free(data);
+        return;
+    }
+    CHECK(ds->nrows == ROWS, "%s: %d rows (blank lines skipped), got %zu", what, ROWS, ds->nrows);
+    CHECK(col_type(ds, "late") == TALLY_STRING && col_type(ds, "t") == TALLY_STRING && col_type(ds, "c4") == TALLY_STRING,
+          "%s: text columns", what);
+    size_t bad = 0, first = (size_t)-1;
+    for (size_t i = 0; i < ds->nrows && i < ROWS; i++) {
+        char late[32], u[8];
+        snprintf(late, sizeof late, i < 500 ? "%zu" : "n%zu", i < 500 ? i % 3 : i);
+        snprintf(u, sizeof u, "%s", i % 13 == 0 ? "x" : "");
+        int ok = num_at(ds, "id", i) == (double)(i + 1);
+        ok &= has_c1(i) ? num_at(ds, "c1", i) == c1(i) : isnan(num_at(ds, "c1", i));
+        ok &= has_c2(i) ? num_at(ds, "c2", i) == c2(i) : isnan(num_at(ds, "c2", i));
+        ok &= num_at(ds, "c3", i) == c3(i);
+        ok &= num_at(ds, "x", i) == x(i);
+        ok &= strcmp(cell_str(ds, "t", i), t_text(i, tb, sizeof tb)) == 0;
+        ok &= strcmp(cell_str(ds, "late", i), late) == 0;
+        ok &= strcmp(cell_str(ds, "u", i), u) == 0;
+        ok &= strcmp(cell_str(ds, "c4", i), c4(i, tb, sizeof tb)) == 0;
+        if (!ok && !bad++) first = i;
+    }
+    CHECK(bad == 0, "%s: every cell as written (%zu rows differ, first %zu)", what, bad, bad ? first : 0);
+    tally_dataset_free(ds);
+    unlink(path);
+    free(path);
+    free(data);
+}
+
+/* Rows with a field too many or too few, skipped on request, wherever they fall. */
+static void check_ragged(void)
+{
+    char *buf = xmalloc(ROWS * 64 + 64), *p = buf, *err = NULL;
+    p += sprintf(p, "a,b,c,d\n");
+    size_t kept = 0;
+    for (size_t i = 0; i < ROWS; i++) {
+        if (i % 10 == 4) p += sprintf(p, "%zu,1,2,3,4\n", i);
+        else if (i % 10 == 8) p += sprintf(p, "%zu,1,2\n", i);
+        else p += sprintf(p, "%zu,%zu,%zu,%zu\n", i, i % 5, i % 3, i % 2), kept++;
+    }
+    char *path = csv_tmpfile(buf, (size_t)(p - buf));
+    tally_dataset *ds = csv_load(path, &err, "on_ragged=skip", "threads=2");
+    CHECK(ds && ds->nrows == kept, "ragged rows skipped: %zu kept", kept);
+    size_t bad = 0;
+    for (size_t i = 0, r = 0; ds && i < ROWS; i++) {
+        if (i % 10 == 4 || i % 10 == 8) continue;
+        bad += num_at(ds, "a", r) != (double)i || num_at(ds, "b", r) != (double)(i % 5) ||
+               num_at(ds, "d", r) != (double)(i % 2);
+        r++;
+    }
+    CHECK(ds && bad == 0, "ragged: the kept rows' cells as written (%zu differ)", bad);
+    if (ds) tally_dataset_free(ds);
+    free(err);
+    unlink(path);
+    free(path);
+    free(buf);
+}
+
+int main(void)
+{
+    check_file(0, "threads=1");
+    check_file(0, "threads=3");
+    check_file(1, "threads=1");
+    check_file(1, "threads=2");
+    check_ragged();
+    CHECK_DONE();
+}
