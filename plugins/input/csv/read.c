@@ -449,6 +449,35 @@ static void prefault(void *p, size_t bytes)
 #endif
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* dst[j] = map[src[j]] for n cells whose codes are below nl or CSV_CODE_NONE. A
+ * column with a handful of values (dichotomies, ratings) goes 16 cells at a
+ * time, each value a compare and a mask; others a table lookup a cell. */
+static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_t map[256], unsigned nl)
+{
+    size_t j = 0;
+#if defined(__SSE2__)
+    if (nl <= 7) {
+        __m128i want[8], put[8];
+        for (unsigned k = 0; k < nl; k++) {
+            want[k] = _mm_set1_epi8((char)k);
+            put[k] = _mm_set1_epi8((char)map[k]);
+        }
+        want[nl] = _mm_set1_epi8((char)CSV_CODE_NONE);
+        put[nl] = _mm_set1_epi8((char)map[CSV_CODE_NONE]);
+        for (; j + 16 <= n; j += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + j)), acc = _mm_setzero_si128();
+            for (unsigned k = 0; k <= nl; k++) acc = _mm_or_si128(acc, _mm_and_si128(_mm_cmpeq_epi8(x, want[k]), put[k]));
+            _mm_storeu_si128((__m128i *)(void *)(dst + j), acc);
+        }
+    }
+#endif
+    for (; j < n; j++) dst[j] = map[src[j]];
+}
+
 /* Copies numeric column k from every chunk's buffer into the dataset, then frees those buffers. */
 static void merge_column(reader *r, size_t k)
 {
@@ -467,7 +496,7 @@ static void merge_column(reader *r, size_t k)
             if (same == b->lt.n) {
                 memcpy(dst, src, n);
             } else {
-                for (size_t j = 0; j < n; j++) dst[j] = map[src[j]];
+                remap_codes(dst, src, n, map, b->lt.n);
             }
         } else if (n && o->num && b->kind == CSV_BUF_CODES) {
             double val[256], *dst = o->num + c->row0;
