@@ -141,50 +141,20 @@ size_t stats_catmap_slot(stats_catmap *m, size_t phys)
  * row modulo 4, keep consecutive rows from waiting on the same sum. */
 #define STATS_SMALL 256
 
-/* Compact columns: one byte a cell indexes the column's levels directly. */
+/* Compact columns: one byte a cell indexes the column's levels directly; the
+ * histogram sums weights in four banks (see stats_hist_codes). */
 static void count_codes(stats_catmap *m, const tally_dataset *ds, const double *wts)
 {
     const tally_column *c = m->col;
-    const uint8_t *codes = c->codes;
-    double w_by[256] = {0}, n_by[256] = {0};
-    const uint32_t *sel = ds->sel;
-    if (!wts && !sel) {
-        /* the common case, unweighted over all rows: four banks of counters */
-        uint32_t (*bank)[256] = xcalloc(4, sizeof *bank);
-        size_t i = 0, n = ds->nrows;
-        for (; i + 4 <= n; i += 4) {
-            bank[0][codes[i]]++;
-            bank[1][codes[i + 1]]++;
-            bank[2][codes[i + 2]]++;
-            bank[3][codes[i + 3]]++;
-        }
-        for (; i < n; i++) bank[0][codes[i]]++;
-        for (int k = 0; k < 256; k++) n_by[k] = w_by[k] = (double)bank[0][k] + bank[1][k] + bank[2][k] + bank[3][k];
-        free(bank);
-    } else {
-        /* four banks of sums, so consecutive rows with the same code do not wait on each other */
-        double (*wb)[256] = xcalloc(4, sizeof *wb);
-        uint32_t (*nb)[256] = xcalloc(4, sizeof *nb);
-        for (size_t i = 0; i < ds->nrows; i++) {
-            size_t r = sel ? sel[i] : i;
-            double w = wts ? wts[r] : 1.0;
-            if (!(w > 0)) continue;
-            wb[i & 3][codes[r]] += w;
-            nb[i & 3][codes[r]]++;
-        }
-        for (int k = 0; k < 256; k++) {
-            w_by[k] = (wb[0][k] + wb[1][k]) + (wb[2][k] + wb[3][k]);
-            n_by[k] = (double)nb[0][k] + nb[1][k] + nb[2][k] + nb[3][k];
-        }
-        free(wb);
-        free(nb);
-    }
+    stats_code_hist *h = xmalloc(sizeof *h);
+    stats_hist_codes(ds, c->codes, wts, 1, h);
     for (int k = 0; k < 256; k++) {
-        if (n_by[k] == 0) continue;
+        if (h->n[k] == 0) continue;
         size_t s = stats_catmap_slot_code(m, k == TALLY_CODE_SYSMIS ? NAN : c->levels[k]);
-        m->cats[s].w += w_by[k];
-        m->cats[s].n += n_by[k];
+        m->cats[s].w += h->w[k];
+        m->cats[s].n += h->n[k];
     }
+    free(h);
 }
 
 static void count_numeric(stats_catmap *m, const tally_dataset *ds, const double *wts)

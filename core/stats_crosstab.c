@@ -95,6 +95,88 @@ static void xvar_free(xvar *x, size_t nr)
     stats_catmap_free(&x->m);
 }
 
+/* Cells and margins of a column variable with nr valid rows (categories already counted). */
+static void xvar_alloc(xvar *x, size_t nr)
+{
+    x->nc = x->m.nvalid;
+    size_t ncell = nr * x->nc;
+    x->w = xcalloc(ncell ? ncell : 1, sizeof *x->w);
+    x->colw = xcalloc(x->nc ? x->nc : 1, sizeof *x->colw);
+    x->coln = xcalloc(x->nc ? x->nc : 1, sizeof *x->coln);
+    x->roww = xcalloc(nr ? nr : 1, sizeof *x->roww);
+}
+
+/* Adds each code seen (count n[k] > 0, k a dense index) to a category map, then sorts it. */
+static void add_codes(stats_catmap *m, const double *w, const double *n)
+{
+    const tally_column *c = m->col;
+    for (unsigned k = 0; k <= c->nlevels; k++) {
+        if (n[k] == 0) continue;
+        size_t s = stats_catmap_slot_code(m, k == c->nlevels ? NAN : c->levels[k]);
+        m->cats[s].w += w[k];
+        m->cats[s].n += n[k];
+    }
+    stats_catmap_finish(m);
+}
+
+/* Two compact columns: counts both category maps and fills x's cells and margins
+ * from one joint histogram. The figures equal those of the loop over cases (each
+ * cell and margin is the same running sum). Returns the valid row categories. */
+static size_t joint_fill(const tally_dataset *ds, const double *wts, stats_catmap *rm, xvar *x)
+{
+    stats_joint j;
+    stats_joint_count(ds, rm->col, x->m.col, wts, &j);
+    size_t NR = j.nr, NC = j.nc;
+    double *rw = xcalloc(NR, sizeof *rw), *rn = xcalloc(NR, sizeof *rn);
+    double *cw = xcalloc(NC, sizeof *cw), *cn = xcalloc(NC, sizeof *cn);
+    for (size_t a = 0; a < NR; a++)
+        for (size_t b = 0; b < NC; b++) {
+            rw[a] += j.w[a * NC + b];
+            rn[a] += j.n[a * NC + b];
+            cw[b] += j.w[a * NC + b];
+            cn[b] += j.n[a * NC + b];
+        }
+    add_codes(rm, rw, rn);
+    add_codes(&x->m, cw, cn);
+    size_t nr = rm->nvalid;
+    xvar_alloc(x, nr);
+    /* display position of each dense index; (size_t)-1 when not a valid category */
+    size_t *rpos = xmalloc(NR * sizeof *rpos), *cpos = xmalloc(NC * sizeof *cpos);
+    for (size_t a = 0; a < NR; a++) {
+        rpos[a] = (size_t)-1;
+        if (a == NR - 1 || rn[a] == 0) continue;
+        size_t p = rm->pos[stats_catmap_slot_code(rm, rm->col->levels[a])];
+        if (p < nr) rpos[a] = p;
+    }
+    for (size_t b = 0; b < NC; b++) {
+        cpos[b] = (size_t)-1;
+        if (b == NC - 1 || cn[b] == 0) continue;
+        size_t p = x->m.pos[stats_catmap_slot_code(&x->m, x->m.col->levels[b])];
+        if (p < x->nc) cpos[b] = p;
+    }
+    for (size_t a = 0; a < NR; a++) {
+        if (rpos[a] == (size_t)-1) continue;
+        x->roww[rpos[a]] = j.roww[a];
+        for (size_t b = 0; b < NC; b++) {
+            if (cpos[b] == (size_t)-1) continue;
+            x->w[rpos[a] * x->nc + cpos[b]] = j.w[a * NC + b];
+            x->coln[cpos[b]] += j.n[a * NC + b]; /* whole numbers: exact in any order */
+            x->ngrand += j.n[a * NC + b];
+        }
+    }
+    for (size_t b = 0; b < NC; b++)
+        if (cpos[b] != (size_t)-1) x->colw[cpos[b]] = j.colw[b];
+    x->grand = j.grand;
+    free(rpos);
+    free(cpos);
+    free(rw);
+    free(rn);
+    free(cw);
+    free(cn);
+    stats_joint_free(&j);
+    return nr;
+}
+
 /* Adds the figure columns of one banner column; returns the first one. */
 static size_t add_cell_cols(tally_table *t, const tally_xtab_opts *o, const char *label, const char *group,
                             int weighted)
@@ -149,49 +231,57 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
     const tally_column *rc = ds->cols[row];
     stats_catmap rm;
     stats_catmap_init(&rm, rc);
-    stats_catmap_count(&rm, ds, wts);
-    stats_catmap_finish(&rm);
-    size_t nr = rm.nvalid;
     xvar *xs = xcalloc(ncolvars, sizeof *xs);
-    for (size_t j = 0; j < ncolvars; j++) {
-        xvar *x = &xs[j];
-        stats_catmap_init(&x->m, ds->cols[colvars[j]]);
-        stats_catmap_count(&x->m, ds, wts);
-        stats_catmap_finish(&x->m);
-        x->nc = x->m.nvalid;
-        size_t ncell = nr * x->nc;
-        x->w = xcalloc(ncell ? ncell : 1, sizeof *x->w);
-        x->colw = xcalloc(x->nc ? x->nc : 1, sizeof *x->colw);
-        x->coln = xcalloc(x->nc ? x->nc : 1, sizeof *x->coln);
-        x->roww = xcalloc(nr ? nr : 1, sizeof *x->roww);
-    }
-    /* Total column: cases valid on the row variable (a banner), or the table's margins. */
-    double *totw = xcalloc(nr ? nr : 1, sizeof *totw), tot_grand = 0, tot_n = 0;
-    for (size_t i = 0; i < ds->nrows; i++) {
-        size_t p = tally_row(ds, i);
-        double w = stats_w(wts, p);
-        if (!(w > 0)) continue;
-        size_t ri = rm.pos[stats_catmap_slot(&rm, p)];
-        if (ri >= nr) continue;
-        totw[ri] += w;
-        tot_grand += w;
-        tot_n += 1;
+    size_t nr;
+    double *totw, tot_grand = 0, tot_n = 0;
+    if (ncolvars == 1 && rc->codes && ds->cols[colvars[0]]->codes) {
+        /* two compact columns: every figure from one joint histogram */
+        xvar *x = &xs[0];
+        stats_catmap_init(&x->m, ds->cols[colvars[0]]);
+        nr = joint_fill(ds, wts, &rm, x);
+        totw = xcalloc(nr ? nr : 1, sizeof *totw);
+        memcpy(totw, x->roww, nr * sizeof *totw);
+        tot_grand = x->grand;
+        tot_n = x->ngrand;
+    } else {
+        stats_catmap_count(&rm, ds, wts);
+        stats_catmap_finish(&rm);
+        nr = rm.nvalid;
         for (size_t j = 0; j < ncolvars; j++) {
             xvar *x = &xs[j];
-            size_t ci = x->m.pos[stats_catmap_slot(&x->m, p)];
-            if (ci >= x->nc) continue;
-            x->w[ri * x->nc + ci] += w;
-            x->colw[ci] += w;
-            x->coln[ci] += 1;
-            x->roww[ri] += w;
-            x->grand += w;
-            x->ngrand += 1;
+            stats_catmap_init(&x->m, ds->cols[colvars[j]]);
+            stats_catmap_count(&x->m, ds, wts);
+            stats_catmap_finish(&x->m);
+            xvar_alloc(x, nr);
         }
-    }
-    if (ncolvars == 1) {
-        memcpy(totw, xs[0].roww, nr * sizeof *totw);
-        tot_grand = xs[0].grand;
-        tot_n = xs[0].ngrand;
+        totw = xcalloc(nr ? nr : 1, sizeof *totw);
+        /* Total column: cases valid on the row variable (a banner), or the table's margins. */
+        for (size_t i = 0; i < ds->nrows; i++) {
+            size_t p = tally_row(ds, i);
+            double w = stats_w(wts, p);
+            if (!(w > 0)) continue;
+            size_t ri = rm.pos[stats_catmap_slot(&rm, p)];
+            if (ri >= nr) continue;
+            totw[ri] += w;
+            tot_grand += w;
+            tot_n += 1;
+            for (size_t j = 0; j < ncolvars; j++) {
+                xvar *x = &xs[j];
+                size_t ci = x->m.pos[stats_catmap_slot(&x->m, p)];
+                if (ci >= x->nc) continue;
+                x->w[ri * x->nc + ci] += w;
+                x->colw[ci] += w;
+                x->coln[ci] += 1;
+                x->roww[ri] += w;
+                x->grand += w;
+                x->ngrand += 1;
+            }
+        }
+        if (ncolvars == 1) {
+            memcpy(totw, xs[0].roww, nr * sizeof *totw);
+            tot_grand = xs[0].grand;
+            tot_n = xs[0].ngrand;
+        }
     }
 
     /* table frame */

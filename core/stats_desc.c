@@ -1,16 +1,14 @@
 /* stats_desc.c: descriptives (N, mean, standard deviation, min, max) and HAVERAGE percentiles. */
 #include "stats_int.h"
+#include "parallel.h"
 #include "util.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct vw {
-    double v, w;
-} vw;
+typedef stats_vw vw;
 
 static int cmp_vw(const void *a, const void *b)
 {
@@ -22,12 +20,11 @@ static int cmp_vw(const void *a, const void *b)
  * tc = (W + 1) p; y1 is the last value with cc <= tc, y2 the next one with
  * weight c2; g = tc - cc(y1) and the result is (1 - g) y1 + g y2, where g is
  * divided by c2 when c2 < 1 (fractional weights), as PSPP does. Positions
- * before the first value give the minimum, positions after the last the maximum. */
-static double percentile_sorted(const vw *a, size_t n, double p)
+ * before the first value give the minimum, positions after the last the maximum.
+ * The walk starts after values summing to cc, the last of them `lower` (NaN: none). */
+double stats_percentile_walk(const vw *a, size_t n, double tc, double cc, double lower)
 {
-    double W = 0;
-    for (size_t i = 0; i < n; i++) W += a[i].w;
-    double tc = (W + 1) * p, cc = 0, lower = NAN, cc_lower = 0;
+    double cc_lower = cc;
     for (size_t i = 0; i < n;) {
         double y = a[i].v, c = 0;
         while (i < n && a[i].v == y) c += a[i++].w;
@@ -46,6 +43,13 @@ static double percentile_sorted(const vw *a, size_t n, double p)
     return lower; /* at or after the last value */
 }
 
+static double percentile_sorted(const vw *a, size_t n, double p)
+{
+    double W = 0;
+    for (size_t i = 0; i < n; i++) W += a[i].w;
+    return stats_percentile_walk(a, n, (W + 1) * p, 0, NAN);
+}
+
 /* Sorts by value: an LSD radix sort on the order-preserving bit pattern of the
  * doubles, 16 bits a pass (qsort's comparisons dominated large descriptives). */
 static uint64_t sort_key(double v)
@@ -55,7 +59,7 @@ static uint64_t sort_key(double v)
     return (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
 }
 
-static void sort_vw(vw *a, size_t n)
+void stats_sort_vw(vw *a, size_t n)
 {
     if (n < 4096) {
         qsort(a, n, sizeof *a, cmp_vw);
@@ -89,7 +93,7 @@ double tally_stats_percentile(double *v, double *w, size_t n, double p)
     if (n == 0) return NAN;
     vw *a = xmalloc(n * sizeof *a);
     for (size_t i = 0; i < n; i++) a[i] = (vw){v[i], w ? w[i] : 1.0};
-    sort_vw(a, n);
+    stats_sort_vw(a, n);
     double r = percentile_sorted(a, n, p);
     for (size_t i = 0; i < n; i++) {
         v[i] = a[i].v;
@@ -101,36 +105,35 @@ double tally_stats_percentile(double *v, double *w, size_t n, double p)
 
 enum { D_N = 1, D_MEAN, D_SD, D_MIN, D_MAX, D_MEDIAN, D_Q1, D_Q3, D_UNW };
 
-typedef struct desc_result {
-    double W, mean, sd, min, max, median, q1, q3;
-    size_t cases;
-} desc_result;
+typedef stats_desc_result desc_result;
 
-/* One variable's statistics; `a` is scratch room for nrows pairs. */
-static void describe_column(const tally_dataset *ds, const tally_column *c, const double *wts, vw *a,
-                            desc_result *d)
+/* One variable's statistics. Compact columns come from the per-code histogram
+ * (levels are already in order); columns of doubles are sorted, or, when large,
+ * described without a sort (stats_quantile.c). */
+static void describe_column(const tally_dataset *ds, const tally_column *c, const double *wts, desc_result *d)
 {
+    if (!c->codes && tally_par_parts(ds->nrows) > 1) {
+        stats_describe_large(ds, c, wts, d);
+        return;
+    }
     size_t n = 0, cases = 0;
     double W = 0, sum = 0;
+    vw *a;
     if (c->codes) {
-        /* compact column: one (level, summed weight) pair a level, already in order */
-        double w_by[256] = {0};
-        size_t n_by[256] = {0};
-        for (size_t i = 0; i < ds->nrows; i++) {
-            size_t r = tally_row(ds, i);
-            double w = stats_w(wts, r);
-            if (!(w > 0)) continue;
-            w_by[c->codes[r]] += w;
-            n_by[c->codes[r]]++;
-        }
+        /* one (level, summed weight) pair a level; per-code sums run in row order */
+        stats_code_hist *h = xmalloc(sizeof *h);
+        stats_hist_codes(ds, c->codes, wts, 0, h);
+        a = xmalloc((c->nlevels ? c->nlevels : 1) * sizeof *a);
         for (unsigned l = 0; l < c->nlevels; l++) {
-            if (!n_by[l] || !stats_valid_number(c, c->levels[l])) continue;
-            a[n++] = (vw){c->levels[l], w_by[l]};
-            W += w_by[l];
-            sum += w_by[l] * c->levels[l];
-            cases += n_by[l];
+            if (!h->n[l] || !stats_valid_number(c, c->levels[l])) continue;
+            a[n++] = (vw){c->levels[l], h->w[l]};
+            W += h->w[l];
+            sum += h->w[l] * c->levels[l];
+            cases += (size_t)h->n[l];
         }
+        free(h);
     } else {
+        a = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *a);
         for (size_t i = 0; i < ds->nrows; i++) {
             size_t r = tally_row(ds, i);
             double w = stats_w(wts, r), v = c->num[r];
@@ -140,7 +143,7 @@ static void describe_column(const tally_dataset *ds, const tally_column *c, cons
             sum += w * v;
         }
         cases = n;
-        sort_vw(a, n);
+        stats_sort_vw(a, n);
     }
     double mean = W > 0 ? sum / W : NAN, ss = 0;
     for (size_t i = 0; i < n; i++) ss += a[i].w * (a[i].v - mean) * (a[i].v - mean);
@@ -153,47 +156,7 @@ static void describe_column(const tally_dataset *ds, const tally_column *c, cons
     d->q1 = n ? percentile_sorted(a, n, 0.25) : NAN;
     d->q3 = n ? percentile_sorted(a, n, 0.75) : NAN;
     d->cases = cases;
-}
-
-/* Variables are independent: large datasets describe them on two threads. */
-typedef struct desc_job {
-    const tally_dataset *ds;
-    const int *cols;
-    size_t ncols;
-    const double *wts;
-    desc_result *res;
-    size_t first; /* this worker takes first, first + 2, ... */
-} desc_job;
-
-static void *describe_worker(void *arg)
-{
-    desc_job *j = arg;
-    vw *a = xmalloc((j->ds->nrows ? j->ds->nrows : 1) * sizeof *a);
-    size_t step = j->first == (size_t)-1 ? 1 : 2, k0 = j->first == (size_t)-1 ? 0 : j->first;
-    for (size_t k = k0; k < j->ncols; k += step)
-        describe_column(j->ds, j->ds->cols[j->cols[k]], j->wts, a, &j->res[k]);
     free(a);
-    return NULL;
-}
-
-static void describe_all(desc_job *job)
-{
-    if (job->ncols < 2 || job->ds->nrows < 100000) {
-        job->first = (size_t)-1; /* all on this thread */
-        describe_worker(job);
-        return;
-    }
-    desc_job second = *job;
-    second.first = 1;
-    job->first = 0;
-    pthread_t tid;
-    int started = pthread_create(&tid, NULL, describe_worker, &second) == 0;
-    describe_worker(job);
-    if (started) {
-        pthread_join(tid, NULL);
-    } else {
-        describe_worker(&second); /* no thread: do its share here */
-    }
 }
 
 tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, size_t ncols,
@@ -230,19 +193,14 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
     tally_table_add_col(t, stats_tr(o, "75th percentile"), TALLY_COL_NUMBER, 2);
     if (wts) tally_table_add_col(t, stats_tr(o, "Unweighted N"), TALLY_COL_COUNT, 0);
 
-    double all_w = 0, all_n = 0;
-    for (size_t i = 0; i < ds->nrows; i++) {
-        double w = stats_w(wts, tally_row(ds, i));
-        if (w > 0) {
-            all_w += w;
-            all_n += 1;
-        }
-    }
-    desc_job job = {ds, cols, ncols, wts, xcalloc(ncols, sizeof(desc_result)), 0};
-    describe_all(&job);
+    double all_w, all_n;
+    stats_weight_total(ds, wts, &all_w, &all_n);
+    /* one variable after the other: each runs on both cores over large inputs */
+    desc_result *res = xcalloc(ncols, sizeof *res);
+    for (size_t k = 0; k < ncols; k++) describe_column(ds, ds->cols[cols[k]], wts, &res[k]);
     for (size_t k = 0; k < ncols; k++) {
         const tally_column *c = ds->cols[cols[k]];
-        const desc_result *d = &job.res[k];
+        const desc_result *d = &res[k];
         size_t r = tally_table_add_row(t, TALLY_ROW_STAT);
         tally_table_set_text(t, r, 0, c->label && *c->label ? c->label : c->name);
         tally_table_set_number(t, r, D_N, d->W);
@@ -255,7 +213,7 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
         tally_table_set_number(t, r, D_Q3, d->q3);
         if (wts) tally_table_set_number(t, r, D_UNW, (double)d->cases);
     }
-    free(job.res);
+    free(res);
     stats_set_base(t, o, wts != NULL, all_w, all_n, NULL);
     tally_table_add_note(t, stats_tr(o, "Standard deviation with n - 1 (weighted: sum of weights - 1). "
                                         "Percentiles: weighted average at (N + 1)p (HAVERAGE, as SPSS and PSPP EXAMINE)."));

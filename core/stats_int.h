@@ -51,6 +51,60 @@ const char *stats_cat_label(const stats_catmap *m, const stats_cat *c, const cha
 /* The category at display position i. */
 static inline stats_cat *stats_catmap_at(const stats_catmap *m, size_t i) { return &m->cats[m->order[i]]; }
 
+/* Per-code sums of a compact column (stats_hist.c): w[k] the weights and n[k]
+ * the rows (with a weight > 0) holding code k. */
+typedef struct stats_code_hist {
+    double w[256], n[256];
+} stats_code_hist;
+
+/* Histogram of `codes` (a compact column's cells) over the rows of ds; wts may
+ * be NULL. banked = 1: weights summed in four banks by row modulo 4, added as
+ * (b0 + b1) + (b2 + b3); 0: one running sum per code in row order. Large
+ * inputs run in parts (parallel.h), added in part order. */
+void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+                      stats_code_hist *out);
+
+/* The joint histogram of two compact columns (stats_joint.c), by dense index:
+ * a code's level, or nlevels for system-missing. Rows with a weight > 0 only. */
+typedef struct stats_joint {
+    size_t nr, nc;       /* row column's nlevels + 1, column column's nlevels + 1 */
+    double *w, *n;       /* nr x nc: summed weights (running sums in row order) and counts */
+    double *roww;        /* per row index: weights of the rows valid on the column variable */
+    double *colw;        /* per column index: weights of the rows valid on the row variable */
+    double grand;        /* weights of the rows valid on both */
+} stats_joint;
+
+void stats_joint_count(const tally_dataset *ds, const tally_column *rc, const tally_column *cc, const double *wts,
+                       stats_joint *j);
+void stats_joint_free(stats_joint *j);
+
+/* Total weight and count of the rows with a weight > 0 (wts NULL: every row
+ * counts 1); a running sum in row order, by parts over large inputs. */
+void stats_weight_total(const tally_dataset *ds, const double *wts, double *w, double *n);
+
+/* A value and its weight (descriptives, percentiles). */
+typedef struct stats_vw {
+    double v, w;
+} stats_vw;
+
+/* Sorts by value (a stable radix sort when large). */
+void stats_sort_vw(stats_vw *a, size_t n);
+/* The HAVERAGE walk over sorted values a[0..n-1] for position tc, starting after
+ * values of cumulative weight cc, the last of which is `lower` (NaN: none). */
+double stats_percentile_walk(const stats_vw *a, size_t n, double tc, double cc, double lower);
+
+/* One row of descriptives. */
+typedef struct stats_desc_result {
+    double W, mean, sd, min, max, median, q1, q3;
+    size_t cases;
+} stats_desc_result;
+
+/* A column of doubles over many rows, without sorting it (stats_quantile.c):
+ * moments in one pass, then the quartiles by a histogram of the values and a
+ * sort of the few bins around each target. */
+void stats_describe_large(const tally_dataset *ds, const tally_column *c, const double *wts,
+                          stats_desc_result *d);
+
 /* Counts of a multiple-response set (stats_mr.c), items in display order. */
 typedef struct stats_mr_counts {
     size_t n;

@@ -34,6 +34,14 @@ static double *scale_codes(const tally_dataset *ds, const int *cols, size_t ncol
     stats_catmap_init(&m, ds->cols[cols[0]]);
     for (size_t k = 0; k < ncols; k++) {
         const tally_column *c = ds->cols[cols[k]];
+        if (c->codes) { /* the codes that occur, from a histogram */
+            stats_code_hist *h = xmalloc(sizeof *h);
+            stats_hist_codes(ds, c->codes, NULL, 1, h);
+            for (unsigned l = 0; l < c->nlevels; l++)
+                if (h->n[l] && stats_valid_number(c, c->levels[l])) stats_catmap_slot_code(&m, c->levels[l]);
+            free(h);
+            continue;
+        }
         for (size_t i = 0; i < ds->nrows; i++) {
             double v = tally_col_num(c, tally_row(ds, i));
             if (stats_valid_number(c, v)) stats_catmap_slot_code(&m, v);

@@ -1,0 +1,147 @@
+/* stats_hist.c: per-code histograms (weighted sums and counts) of compact columns, in parts on two threads. */
+#include "stats_int.h"
+#include "parallel.h"
+#include "util.h"
+
+#include <string.h>
+
+typedef struct hist_job {
+    const uint8_t *codes;
+    const uint32_t *sel;
+    const double *wts;
+    size_t n, nparts;
+    int banked;
+    stats_code_hist *part; /* one per part */
+} hist_job;
+
+/* The loops of one part, for row index expression ROW(i) (with or without a
+ * selection). Weighted: a row whose weight is not > 0 adds 0 to its code's sum
+ * and 0 to its count (x + 0.0 == x, so the sums equal a loop that skips the
+ * row). Banks by row modulo 4 keep consecutive rows with the same code from
+ * waiting on each other's addition. */
+#define HIST_COUNT(ROW)                                                          \
+    do {                                                                         \
+        size_t i = b;                                                            \
+        for (; i + 4 <= e; i += 4) {                                             \
+            nb[0][cd[ROW(i)]]++;                                                 \
+            nb[1][cd[ROW(i + 1)]]++;                                             \
+            nb[2][cd[ROW(i + 2)]]++;                                             \
+            nb[3][cd[ROW(i + 3)]]++;                                             \
+        }                                                                        \
+        for (; i < e; i++) nb[0][cd[ROW(i)]]++;                                  \
+    } while (0)
+
+/* A weighted bin holds (weight sum, count) as one pair of doubles: one load,
+ * add and store a row instead of two (counts stay whole numbers: exact). */
+typedef double hist_pair __attribute__((vector_size(16)));
+
+#define HIST_ADD(ROW, BANK)                                                      \
+    do {                                                                         \
+        size_t r_ = ROW(i_);                                                     \
+        double w_ = wts[r_];                                                     \
+        int ok_ = w_ > 0;                                                        \
+        hist_pair a_ = {ok_ ? w_ : 0.0, ok_ ? 1.0 : 0.0};                        \
+        wb[BANK][cd[r_]] += a_;                                                  \
+    } while (0)
+
+#define HIST_WEIGHTED(ROW)                                                       \
+    do {                                                                         \
+        if (j->banked) {                                                         \
+            size_t i_ = b;                                                       \
+            for (; i_ + 4 <= e;) {                                               \
+                HIST_ADD(ROW, 0); i_++;                                          \
+                HIST_ADD(ROW, 1); i_++;                                          \
+                HIST_ADD(ROW, 2); i_++;                                          \
+                HIST_ADD(ROW, 3); i_++;                                          \
+            }                                                                    \
+            for (; i_ < e; i_++) HIST_ADD(ROW, i_ & 3);                          \
+        } else {                                                                 \
+            for (size_t i_ = b; i_ < e; i_++) HIST_ADD(ROW, 0);                  \
+        }                                                                        \
+    } while (0)
+
+#define ROW_ALL(i) (i)
+#define ROW_SEL(i) (sel[i])
+
+static void hist_part(void *arg, size_t p)
+{
+    hist_job *j = arg;
+    size_t b, e;
+    tally_par_range(j->n, j->nparts, p, &b, &e);
+    const uint8_t *cd = j->codes;
+    const uint32_t *sel = j->sel;
+    const double *wts = j->wts;
+    stats_code_hist *out = &j->part[p];
+    if (!wts) {
+        uint32_t nb[4][256];
+        memset(nb, 0, sizeof nb);
+        if (sel) HIST_COUNT(ROW_SEL);
+        else HIST_COUNT(ROW_ALL);
+        /* unweighted sums are whole numbers: exact in any order */
+        for (int k = 0; k < 256; k++) out->n[k] = out->w[k] = (double)nb[0][k] + nb[1][k] + nb[2][k] + nb[3][k];
+        return;
+    }
+    hist_pair wb[4][256];
+    memset(wb, 0, sizeof wb);
+    if (sel) HIST_WEIGHTED(ROW_SEL);
+    else HIST_WEIGHTED(ROW_ALL);
+    for (int k = 0; k < 256; k++) {
+        /* banked: (b0 + b1) + (b2 + b3); one bank: b0 + 0 + 0 == b0 */
+        out->w[k] = (wb[0][k][0] + wb[1][k][0]) + (wb[2][k][0] + wb[3][k][0]);
+        out->n[k] = (wb[0][k][1] + wb[1][k][1]) + (wb[2][k][1] + wb[3][k][1]);
+    }
+}
+
+void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+                      stats_code_hist *out)
+{
+    size_t nparts = tally_par_parts(ds->nrows);
+    stats_code_hist part[TALLY_PAR_MAX_PARTS];
+    hist_job j = {codes, ds->sel, wts, ds->nrows, nparts, banked, part};
+    tally_par_run(nparts, hist_part, &j);
+    *out = part[0];
+    for (size_t p = 1; p < nparts; p++) /* in part order: the same sums on every run */
+        for (int k = 0; k < 256; k++) {
+            out->w[k] += part[p].w[k];
+            out->n[k] += part[p].n[k];
+        }
+}
+
+typedef struct total_job {
+    const uint32_t *sel;
+    const double *wts;
+    size_t n, nparts;
+    double w[TALLY_PAR_MAX_PARTS];
+    size_t cnt[TALLY_PAR_MAX_PARTS];
+} total_job;
+
+static void total_part(void *arg, size_t p)
+{
+    total_job *j = arg;
+    size_t b, e, cnt = 0;
+    tally_par_range(j->n, j->nparts, p, &b, &e);
+    double w = 0;
+    for (size_t i = b; i < e; i++) {
+        double x = j->wts[j->sel ? j->sel[i] : i];
+        int ok = x > 0;
+        w += ok ? x : 0.0; /* x + 0.0 == x: as if the row were skipped */
+        cnt += (size_t)ok;
+    }
+    j->w[p] = w;
+    j->cnt[p] = cnt;
+}
+
+void stats_weight_total(const tally_dataset *ds, const double *wts, double *w, double *n)
+{
+    if (!wts) { /* sums of ones: exact */
+        *w = *n = (double)ds->nrows;
+        return;
+    }
+    total_job j = {.sel = ds->sel, .wts = wts, .n = ds->nrows, .nparts = tally_par_parts(ds->nrows)};
+    tally_par_run(j.nparts, total_part, &j);
+    *w = *n = 0;
+    for (size_t p = 0; p < j.nparts; p++) { /* in part order */
+        *w += j.w[p];
+        *n += (double)j.cnt[p];
+    }
+}

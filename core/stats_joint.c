@@ -1,0 +1,131 @@
+/* stats_joint.c: the joint histogram of two compact columns (crosstab cells and margins in one pass over the rows). */
+#include "stats_int.h"
+#include "parallel.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Dense index of a code: its level, or nlevels for system-missing (and any code past the levels). */
+static void dense_map(const tally_column *c, uint8_t *map, double *valid)
+{
+    for (int k = 0; k < 256; k++) map[k] = (uint8_t)((unsigned)k < c->nlevels ? (unsigned)k : c->nlevels);
+    for (unsigned l = 0; l < c->nlevels; l++) valid[l] = !tally_column_is_user_missing(c, c->levels[l]);
+    valid[c->nlevels] = 0;
+}
+
+typedef struct joint_job {
+    const uint8_t *rcodes, *ccodes;
+    const uint32_t *sel;
+    const double *wts;
+    size_t n, nparts;
+    uint8_t rmap[256], cmap[256];
+    double rvalid[256], cvalid[256];
+    stats_joint part[TALLY_PAR_MAX_PARTS];
+} joint_job;
+
+static void joint_alloc(stats_joint *j, size_t nr, size_t nc)
+{
+    j->nr = nr;
+    j->nc = nc;
+    j->w = xcalloc(nr * nc, sizeof *j->w);
+    j->n = xcalloc(nr * nc, sizeof *j->n);
+    j->roww = xcalloc(nr, sizeof *j->roww);
+    j->colw = xcalloc(nc, sizeof *j->colw);
+    j->grand = 0;
+}
+
+void stats_joint_free(stats_joint *j)
+{
+    free(j->w);
+    free(j->n);
+    free(j->roww);
+    free(j->colw);
+    memset(j, 0, sizeof *j);
+}
+
+static void joint_part(void *arg, size_t p)
+{
+    joint_job *jb = arg;
+    stats_joint *out = &jb->part[p];
+    size_t b, e, nc = out->nc, ncell = out->nr * out->nc;
+    tally_par_range(jb->n, jb->nparts, p, &b, &e);
+    const uint8_t *rc = jb->rcodes, *cc = jb->ccodes, *rmap = jb->rmap, *cmap = jb->cmap;
+    const uint32_t *sel = jb->sel;
+    if (!jb->wts) {
+        /* counts only, in four banks; every sum of ones is exact, so the margins
+         * are added up from the cells afterwards */
+        uint32_t *bank = xcalloc(4 * ncell, sizeof *bank);
+        size_t i = b;
+        for (; i + 4 <= e; i += 4)
+            for (size_t q = 0; q < 4; q++) {
+                size_t r = sel ? sel[i + q] : i + q;
+                bank[q * ncell + rmap[rc[r]] * nc + cmap[cc[r]]]++;
+            }
+        for (; i < e; i++) {
+            size_t r = sel ? sel[i] : i;
+            bank[rmap[rc[r]] * nc + cmap[cc[r]]]++;
+        }
+        for (size_t k = 0; k < ncell; k++)
+            out->n[k] = out->w[k] = (double)bank[k] + bank[ncell + k] + bank[2 * ncell + k] + bank[3 * ncell + k];
+        for (size_t k = 0; k < ncell; k++) {
+            size_t ri = k / nc, ci = k % nc;
+            out->roww[ri] += out->w[k] * jb->cvalid[ci];
+            out->colw[ci] += out->w[k] * jb->rvalid[ri];
+            out->grand += out->w[k] * jb->rvalid[ri] * jb->cvalid[ci];
+        }
+        free(bank);
+        return;
+    }
+    /* Weighted: every sum runs in row order, as a loop over the cases would add
+     * them; a row whose weight is not > 0 adds 0 (x + 0.0 == x), and a margin
+     * gets w * 1 or w * 0 by the validity of the other variable's category (no
+     * branch: categories are close to random). */
+    const double *wts = jb->wts, *rv = jb->rvalid, *cv = jb->cvalid;
+    uint32_t *cnt = xcalloc(ncell, sizeof *cnt);
+    double grand = 0;
+    for (size_t i = b; i < e; i++) {
+        size_t r = sel ? sel[i] : i;
+        double w = wts[r];
+        int ok = w > 0;
+        w = ok ? w : 0.0;
+        size_t ri = rmap[rc[r]], ci = cmap[cc[r]];
+        out->w[ri * nc + ci] += w;
+        cnt[ri * nc + ci] += (uint32_t)ok;
+        out->roww[ri] += w * cv[ci];
+        out->colw[ci] += w * rv[ri];
+        grand += w * (rv[ri] * cv[ci]);
+    }
+    out->grand = grand;
+    for (size_t k = 0; k < ncell; k++) out->n[k] = cnt[k];
+    free(cnt);
+}
+
+void stats_joint_count(const tally_dataset *ds, const tally_column *rc, const tally_column *cc, const double *wts,
+                       stats_joint *j)
+{
+    joint_job *jb = xcalloc(1, sizeof *jb);
+    jb->rcodes = rc->codes;
+    jb->ccodes = cc->codes;
+    jb->sel = ds->sel;
+    jb->wts = wts;
+    jb->n = ds->nrows;
+    jb->nparts = tally_par_parts(ds->nrows);
+    dense_map(rc, jb->rmap, jb->rvalid);
+    dense_map(cc, jb->cmap, jb->cvalid);
+    for (size_t p = 0; p < jb->nparts; p++) joint_alloc(&jb->part[p], rc->nlevels + 1, cc->nlevels + 1);
+    tally_par_run(jb->nparts, joint_part, jb);
+    *j = jb->part[0];
+    for (size_t p = 1; p < jb->nparts; p++) { /* in part order: the same sums on every run */
+        stats_joint *q = &jb->part[p];
+        for (size_t k = 0; k < j->nr * j->nc; k++) {
+            j->w[k] += q->w[k];
+            j->n[k] += q->n[k];
+        }
+        for (size_t k = 0; k < j->nr; k++) j->roww[k] += q->roww[k];
+        for (size_t k = 0; k < j->nc; k++) j->colw[k] += q->colw[k];
+        j->grand += q->grand;
+        stats_joint_free(q);
+    }
+    free(jb);
+}
