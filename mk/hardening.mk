@@ -76,6 +76,9 @@ FUZZ_csv_LIBS      := -lpthread
 # Replay binaries: built by the project's compiler with its flags, run by make test
 # (tests/e2e/hostile_fuzz_replay.sh) over fuzz/corpus/NAME and fuzz/regress/NAME.
 FUZZ_REPLAY_BINS := $(addprefix $(BUILD)/fuzz-replay/fuzz_,$(FUZZ_NAMES))
+# Each target also depends on the plugin sources it compiles in (a pattern rule cannot name them).
+FUZZ_PLUGIN_HDRS := $(wildcard plugins/common/*.h plugins/input/*/*.h plugins/output/*/*.h)
+$(foreach n,$(FUZZ_NAMES),$(eval $(BUILD)/fuzz-replay/fuzz_$(n) $(BUILD)/fuzz/fuzz_$(n): $(FUZZ_$(n)_SRCS) $(FUZZ_PLUGIN_HDRS)))
 test: $(FUZZ_REPLAY_BINS)
 fuzz-replay: $(FUZZ_REPLAY_BINS)
 $(BUILD)/fuzz-replay/fuzz_%: fuzz/fuzz_%.c fuzz/replay_main.c fuzz/fuzz_common.h fuzz/fuzz_report.h $(CORE_LIB) $(HEADERS)

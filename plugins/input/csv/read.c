@@ -197,6 +197,7 @@ static size_t line_at(const char *buf, const char *at, char term)
 typedef struct csv_colout {
     double *num;            /* borrowed from the dataset, or NULL */
     uint8_t *codes;         /* borrowed from the dataset, or NULL */
+    int text;               /* a text column: its cells are stored */
     const double *levels;   /* ascending; codes index them */
     unsigned nlevels;
 } csv_colout;
@@ -216,7 +217,11 @@ typedef struct reader {
     size_t nchunks;
     csv_colout *out;        /* per column: where the merge writes */
     double *levels;         /* the levels of all categorical columns */
-    atomic_size_t next_col; /* the merge's next column */
+    atomic_size_t next_col; /* the merge's next place in order[] */
+    size_t *order;          /* the merge's columns: text ones first */
+    tally_dataset *ds;      /* the merge's dataset (borrowed) */
+    const int *idx;         /* its column index of each file column */
+    atomic_int oom;         /* a text column could not be stored */
     size_t nrows;           /* rows in the dataset */
     size_t bom;             /* bytes of byte-order mark before buf (for offsets in messages) */
     int clean;              /* the text is known to hold no NUL and no invalid UTF-8 */
@@ -236,6 +241,8 @@ static void reader_clear_parse(reader *r)
     free(r->forced);
     free(r->out);
     free(r->levels);
+    free(r->order);
+    r->order = NULL;
     r->forced = NULL;
     r->out = NULL;
     r->levels = NULL;
@@ -369,8 +376,10 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
     *skipped = 0;
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
-        if (i > 0 && c->start != r->chunks[i - 1].end) { /* guessed wrong (a quoted line end): again */
-            const char *start = r->chunks[i - 1].end;
+        const csv_chunk *prev = i > 0 ? &r->chunks[i - 1] : NULL;
+        if (prev && (prev->err || prev->oom)) break; /* reported below; it checked the text to the end */
+        if (prev && c->start != prev->end) { /* guessed wrong (a quoted line end): again */
+            const char *start = prev->end;
             csv_chunk_clear(c);
             c->start = start;
             if (c->limit < start) c->limit = start;
@@ -418,22 +427,21 @@ static void make_text(reader *r, size_t k)
     }
 }
 
-static int store_strings(reader *r, tally_dataset *out, const int *idx)
+/* Stores the cells of text column k from every chunk (a column touches only its
+ * own storage, so text columns are stored on all threads at once). */
+static void store_column(reader *r, size_t k)
 {
     for (size_t i = 0; i < r->nchunks; i++) {
-        csv_chunk *c = &r->chunks[i];
-        for (size_t k = 0; k < c->ncells; k++) {
-            const csv_cell *cell = &c->cells[k];
-            if (r->h->ds_set_string(out, idx[cell->col], c->row0 + cell->row, c->text + cell->off, cell->len) != 0)
-                return -1;
+        const csv_chunk *c = &r->chunks[i];
+        for (size_t j = 0; j < c->ncells; j++) {
+            const csv_cell *cell = &c->cells[j];
+            if (cell->col != k) continue;
+            if (r->h->ds_set_string(r->ds, r->idx[k], c->row0 + cell->row, c->text + cell->off, cell->len) != 0) {
+                atomic_store(&r->oom, 1);
+                return;
+            }
         }
-        free(c->cells); /* stored: their memory goes before the merge's peak */
-        free(c->text);
-        c->cells = NULL;
-        c->text = NULL;
-        c->ncells = c->cells_cap = c->text_len = c->text_cap = 0;
     }
-    return 0;
 }
 
 /* Maps the pages of a column the merge is about to fill in one call, rather
@@ -511,12 +519,16 @@ static void merge_column(reader *r, size_t k)
     }
 }
 
+/* Takes columns from the shared queue until it is empty: text columns first
+ * (the longest jobs), then the numeric ones. */
 static void merge_columns(reader *r)
 {
     for (;;) {
-        size_t k = atomic_fetch_add(&r->next_col, 1);
-        if (k >= r->ncols) break;
-        if (r->out[k].codes || r->out[k].num) merge_column(r, k);
+        size_t q = atomic_fetch_add(&r->next_col, 1);
+        if (q >= r->ncols) break;
+        size_t k = r->order[q];
+        if (r->out[k].text) store_column(r, k);
+        else if (r->out[k].codes || r->out[k].num) merge_column(r, k);
     }
 }
 
@@ -608,7 +620,10 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     }
     for (size_t k = 0; k < r->ncols; k++) {
         csv_colout *o = &r->out[k];
-        if (h->var_type(out, idx[k]) != TALLY_NUMERIC) continue;
+        if (h->var_type(out, idx[k]) != TALLY_NUMERIC) {
+            o->text = 1;
+            continue;
+        }
         if (nlev[k] >= 0) { /* categorical: one byte a cell */
             o->levels = r->levels + k * CSV_MAX_LEVELS;
             o->nlevels = (unsigned)nlev[k];
@@ -627,12 +642,27 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     size_t nthreads = r->nchunks < r->ncols ? r->nchunks : r->ncols;
     pthread_t tids[MAX_CHUNKS];
     int started[MAX_CHUNKS] = {0};
+    r->order = malloc(nc * sizeof *r->order);
+    if (!r->order) {
+        free(idx);
+        h->error(r->ctx, "%s: out of memory while reading", s->path);
+        return -1;
+    }
+    size_t no = 0;
+    for (size_t k = 0; k < r->ncols; k++)
+        if (r->out[k].text) r->order[no++] = k;
+    for (size_t k = 0; k < r->ncols; k++)
+        if (!r->out[k].text) r->order[no++] = k;
+    r->ds = out;
+    r->idx = idx;
+    atomic_store(&r->oom, 0);
     atomic_store(&r->next_col, 0);
     for (size_t t = 1; t < nthreads && nrows; t++) started[t] = pthread_create(&tids[t], NULL, merge_worker, r) == 0;
-    rc = store_strings(r, out, idx);
     merge_columns(r);
     for (size_t t = 1; t < nthreads && nrows; t++)
         if (started[t]) pthread_join(tids[t], NULL);
+    rc = atomic_load(&r->oom) ? -1 : 0;
+    r->idx = NULL;
     free(idx);
     if (rc) {
         r->h->error(r->ctx, "%s: out of memory while reading", s->path);
