@@ -426,6 +426,38 @@ static uint8_t *h_codes_data(tally_dataset *ds, int col, const double *levels, u
     c->nlevels = nlevels;
     return codes;
 }
+static int h_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c || c->type != TALLY_NUMERIC || ds->sel || !codes || nlevels > TALLY_MAX_LEVELS || (nlevels && !levels))
+        return -1;
+    for (unsigned k = 1; k < nlevels; k++)
+        if (!(levels[k - 1] < levels[k])) return -1; /* ascending, no duplicates, no NaN */
+    double *lv = malloc((nlevels ? nlevels : 1) * sizeof *lv);
+    if (!lv) return -1;
+    if (nlevels) memcpy(lv, levels, nlevels * sizeof *lv);
+    free(c->num);
+    free(c->codes);
+    free(c->levels);
+    c->num = NULL;
+    c->codes = codes;
+    c->levels = lv;
+    c->nlevels = nlevels;
+    return 0;
+}
+static int h_adopt_numeric(tally_dataset *ds, int col, double *num)
+{
+    tally_column *c = col_at(ds, col);
+    if (!c || c->type != TALLY_NUMERIC || ds->sel || !num) return -1;
+    free(c->num);
+    free(c->codes);
+    free(c->levels);
+    c->codes = NULL;
+    c->levels = NULL;
+    c->nlevels = 0;
+    c->num = num;
+    return 0;
+}
 static double *h_numeric_data(tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
@@ -527,6 +559,8 @@ void tally_dataset_fill_host(tally_host *h)
     h->ds_resize = h_resize;
     h->ds_resize_uninit = h_resize_uninit;
     h->ds_codes_data = h_codes_data;
+    h->ds_adopt_codes = h_adopt_codes;
+    h->ds_adopt_numeric = h_adopt_numeric;
     h->ds_numeric_data = h_numeric_data;
     h->ds_set_string = tally_dataset_set_string;
     h->ds_set_source = tally_dataset_set_source;

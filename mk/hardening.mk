@@ -46,7 +46,8 @@ VG_LOGS = $(abspath $(VG_BUILD))/valgrind-logs
 check-valgrind:
 	$(call ensure_pkgs,valgrind $(TEST_PKGS))
 	@$(MAKE) --no-print-directory BUILD=$(VG_BUILD) OPT=-O1 SAN= all $(VG_BUILD)/tally-fault fuzz-replay \
-	  $(patsubst $(BUILD)/%,$(VG_BUILD)/%,$(TEST_PLUGIN_SOS) $(TOOL_BINS))
+	  $(patsubst $(BUILD)/%,$(VG_BUILD)/%,$(TEST_PLUGIN_SOS) $(TOOL_BINS) $(CSV_SMALL_SO)) \
+	  $(addprefix $(VG_BUILD)/tests/,test_csv test_csv_errors test_csv_rows)
 	@rm -rf $(VG_LOGS); mkdir -p $(VG_LOGS) $(VG_BUILD)/vg
 	@printf '%s\n' '#!/bin/sh' '# tally under valgrind memcheck (written by mk/hardening.mk)' \
 	  'exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \

@@ -116,6 +116,20 @@ int main(void)
           "codes read back as their levels, 255 as system-missing");
     double unsorted[] = {2, 1};
     CHECK(h->ds_codes_data(ds, col, unsorted, 2) == NULL, "levels must be ascending");
-    tally_dataset_free(ds);
+    /* or hand over buffers they filled themselves (ABI 1.2) */
+    int col2 = h->ds_add_column(ds, "r", TALLY_NUMERIC), col3 = h->ds_add_column(ds, "s", TALLY_NUMERIC);
+    CHECK(h->ds_resize_uninit(ds, 4) == 0, "resize for the adopted columns");
+    uint8_t *own = malloc(4);
+    double *nums = malloc(4 * sizeof *nums);
+    own[0] = 1, own[1] = TALLY_CODE_MISSING, own[2] = 0, own[3] = 1;
+    nums[0] = 0.5, nums[1] = -2, nums[2] = NAN, nums[3] = 1e9;
+    CHECK(h->ds_adopt_codes(ds, col2, own, unsorted, 2) == -1, "adopt: levels must be ascending (the buffer stays the caller's)");
+    CHECK(h->ds_adopt_codes(ds, col2, own, lv, 2) == 0 && ds->cols[col2]->codes == own, "adopt: the column takes the codes");
+    CHECK(h->ds_number(ds, col2, 0) == 2 && h->ds_number(ds, col2, 2) == 1 && h->ds_number(ds, col2, 1) != h->ds_number(ds, col2, 1),
+          "adopted codes read back as their levels");
+    CHECK(h->ds_adopt_numeric(ds, col3, nums) == 0 && ds->cols[col3]->num == nums && h->ds_number(ds, col3, 3) == 1e9,
+          "adopt: the column takes the doubles");
+    CHECK(h->ds_adopt_numeric(ds, 99, nums) == -1, "adopt: a column that does not exist");
+    tally_dataset_free(ds); /* frees the adopted buffers (valgrind and ASan would see a leak or a double free) */
     CHECK_DONE();
 }

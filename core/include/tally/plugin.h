@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 1
+#define TALLY_ABI_MINOR 2
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -187,6 +187,15 @@ typedef struct tally_host {
      * TALLY_CODE_MISSING for system-missing; NULL on a bad argument. Valid
      * until the next resize. */
     uint8_t *(*ds_codes_data)(tally_dataset *ds, int col, const double *levels, unsigned nlevels);
+
+    /* ---- ABI 1.2 ---------------------------------------------------------- */
+    /* Like ds_codes_data, but the column takes `codes` (malloc'ed, its first
+     * ds_nrows cells filled) as its cells: on 0 the dataset owns and frees
+     * it; on -1 (a bad argument) the caller still does. Spares a reader that
+     * parsed straight into its own buffer a copy of it. */
+    int (*ds_adopt_codes)(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels);
+    /* The same for a numeric column's doubles (malloc'ed, ds_nrows filled). */
+    int (*ds_adopt_numeric)(tally_dataset *ds, int col, double *num);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */

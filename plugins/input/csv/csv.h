@@ -120,6 +120,10 @@ typedef struct csv_chunk {
     int drop;               /* phases 0 and 1: give the pages read back (the buffer is the mapped file) */
     int check;              /* phase 1: check the text for NUL bytes (and, utf8 set, invalid UTF-8) as it goes */
     int utf8;
+    int direct;             /* buffers malloc'ed one a column with room for every row of the file: the
+                               first chunk's become the dataset's columns (ds_adopt_codes), the other
+                               chunks' rows merged into them */
+    size_t body_bytes;      /* direct: bytes of the whole body, for the row estimate */
     /* the first error: kind, chunk-relative line, 1-based column, details */
     csv_err_kind err;
     size_t err_line, err_col, err_a, err_b;

@@ -198,6 +198,8 @@ typedef struct csv_colout {
     double *num;            /* borrowed from the dataset, or NULL */
     uint8_t *codes;         /* borrowed from the dataset, or NULL */
     int text;               /* a text column: its cells are stored */
+    int adopt;              /* the first chunk's buffer becomes the column: the other chunks' rows are
+                               merged into it, then it is handed over (-1: out of memory on the way) */
     const double *levels;   /* ascending; codes index them */
     unsigned nlevels;
 } csv_colout;
@@ -489,20 +491,46 @@ static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_
 /* Copies numeric column k from every chunk's buffer into the dataset, then frees those buffers. */
 static void merge_column(reader *r, size_t k)
 {
-    const csv_colout *o = &r->out[k];
-    prefault(o->codes ? (void *)o->codes : (void *)o->num, o->codes ? r->nrows : r->nrows * sizeof *o->num);
+    csv_colout *o = &r->out[k];
+    size_t first = 0; /* rows already in place */
+    if (o->adopt) {
+        csv_chunk *c0 = &r->chunks[0];
+        csv_colbuf *b0 = &c0->cols[k];
+        size_t n = r->nrows ? r->nrows : 1;
+        if (b0->kind == CSV_BUF_CODES) {
+            uint8_t *buf = c0->cap < n ? realloc(b0->codes, n) : b0->codes;
+            if (!buf) {
+                o->adopt = -1;
+                return;
+            }
+            b0->codes = NULL; /* the column's from now on */
+            o->codes = buf;
+        } else {
+            double *buf = c0->cap < n ? realloc(b0->nums, n * sizeof *buf) : b0->nums;
+            if (!buf) {
+                o->adopt = -1;
+                return;
+            }
+            b0->nums = NULL;
+            o->num = buf;
+        }
+        first = c0->rows;
+    }
+    if (o->codes) prefault(o->codes + first, r->nrows - first);
+    else prefault(o->num + first, (r->nrows - first) * sizeof *o->num);
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
         csv_colbuf *b = &c->cols[k];
         size_t n = c->rows;
+        int own = i == 0 && o->adopt; /* the adopted buffer itself: codes remapped in place */
         if (n && o->codes && b->kind == CSV_BUF_CODES) {
             uint8_t map[256], *dst = o->codes + c->row0;
-            const uint8_t *src = b->codes;
+            const uint8_t *src = own ? dst : b->codes;
             csv_ltab_map(&b->lt, o->levels, o->nlevels, map);
             unsigned same = 0;
             while (same < b->lt.n && map[same] == same) same++;
             if (same == b->lt.n) {
-                memcpy(dst, src, n);
+                if (dst != src) memcpy(dst, src, n);
             } else {
                 remap_codes(dst, src, n, map, b->lt.n);
             }
@@ -512,7 +540,7 @@ static void merge_column(reader *r, size_t k)
             for (int j = 0; j < 256; j++) val[j] = NAN;
             for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
             for (size_t j = 0; j < n; j++) dst[j] = val[src[j]];
-        } else if (n && o->num && b->kind == CSV_BUF_NUMS) {
+        } else if (n && o->num && b->kind == CSV_BUF_NUMS && !own) {
             memcpy(o->num + c->row0, b->nums, n * sizeof *b->nums);
         }
         csv_colbuf_drop(c, b);
@@ -528,7 +556,7 @@ static void merge_columns(reader *r)
         if (q >= r->ncols) break;
         size_t k = r->order[q];
         if (r->out[k].text) store_column(r, k);
-        else if (r->out[k].codes || r->out[k].num) merge_column(r, k);
+        else if (r->out[k].codes || r->out[k].num || r->out[k].adopt) merge_column(r, k);
     }
 }
 
@@ -556,6 +584,10 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         c->check = !r->clean;
         c->utf8 = 1; /* the text is checked here only when it is meant to be UTF-8 */
     }
+    /* The first chunk's buffers become the dataset's columns where the host can take them. */
+    const tally_host *host = r->h;
+    r->chunks[0].direct = TALLY_HOST_HAS(host, ds_adopt_numeric) && host->ds_adopt_codes && host->ds_adopt_numeric;
+    r->chunks[0].body_bytes = (size_t)(r->end - body);
     size_t nrows = 0, skipped = 0, first_skip = 0;
     int rc = parse(r, line_base, &nrows, &skipped, &first_skip);
     if (rc == -1) r->h->error(r->ctx, "%s: out of memory while reading", s->path);
@@ -624,13 +656,18 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
             o->text = 1;
             continue;
         }
+        csv_buf_kind kind0 = r->chunks[0].cols[k].kind;
+        int direct = r->chunks[0].direct && nrows > 0;
         if (nlev[k] >= 0) { /* categorical: one byte a cell */
             o->levels = r->levels + k * CSV_MAX_LEVELS;
             o->nlevels = (unsigned)nlev[k];
-            o->codes = h->ds_codes_data(out, idx[k], o->levels, o->nlevels);
+            if (direct && kind0 == CSV_BUF_CODES) o->adopt = 1;
+            else o->codes = h->ds_codes_data(out, idx[k], o->levels, o->nlevels);
+        } else if (direct && kind0 == CSV_BUF_NUMS) {
+            o->adopt = 1;
         }
-        if (!o->codes) o->num = h->ds_numeric_data(out, idx[k]);
-        if (!o->codes && !o->num) {
+        if (!o->codes && !o->adopt) o->num = h->ds_numeric_data(out, idx[k]);
+        if (!o->codes && !o->num && !o->adopt) {
             free(idx);
             free(nlev);
             h->error(r->ctx, "%s: out of memory for %zu rows x %zu columns", s->path, nrows, r->ncols);
@@ -662,6 +699,22 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     for (size_t t = 1; t < nthreads && nrows; t++)
         if (started[t]) pthread_join(tids[t], NULL);
     rc = atomic_load(&r->oom) ? -1 : 0;
+    for (size_t k = 0; k < r->ncols; k++) { /* the filled buffers handed over */
+        csv_colout *o = &r->out[k];
+        if (o->adopt < 0) rc = -1;
+        if (o->adopt <= 0) continue;
+        int took = -1;
+        if (rc == 0)
+            took = o->codes ? h->ds_adopt_codes(out, idx[k], o->codes, o->levels, o->nlevels)
+                            : h->ds_adopt_numeric(out, idx[k], o->num);
+        if (took != 0) {
+            free(o->codes ? (void *)o->codes : (void *)o->num);
+            rc = -1;
+        }
+        o->adopt = 0;
+        o->codes = NULL;
+        o->num = NULL;
+    }
     r->idx = NULL;
     free(idx);
     if (rc) {

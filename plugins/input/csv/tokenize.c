@@ -316,7 +316,7 @@ static void slab_populate(const void *p, size_t bytes)
 static void *buf_take(csv_chunk *c, size_t bytes)
 {
     bytes = (bytes + 63) & ~(size_t)63;
-    if (c->slab && c->slab_size - c->slab_used >= bytes) {
+    if (!c->direct && c->slab && c->slab_size - c->slab_used >= bytes) {
         void *p = c->slab + c->slab_used;
         c->slab_used += bytes;
         return p;
@@ -376,7 +376,8 @@ void csv_chunk_clear(csv_chunk *c)
     if (c->slab_map) munmap(c->slab_map, c->slab_map_len);
     const csv_cfg *cfg = c->cfg;
     const char *buf_end = c->buf_end, *start = c->start, *limit = c->limit;
-    int drop = c->drop, check = c->check, utf8 = c->utf8;
+    int drop = c->drop, check = c->check, utf8 = c->utf8, direct = c->direct;
+    size_t body_bytes = c->body_bytes;
     memset(c, 0, sizeof *c);
     c->cfg = cfg;
     c->buf_end = buf_end;
@@ -385,6 +386,8 @@ void csv_chunk_clear(csv_chunk *c)
     c->drop = drop;
     c->check = check;
     c->utf8 = utf8;
+    c->direct = direct;
+    c->body_bytes = body_bytes;
 }
 
 /* Room for row `r` == c->cap in every code and number buffer; the new size is
@@ -392,6 +395,7 @@ void csv_chunk_clear(csv_chunk *c)
 static int chunk_grow(csv_chunk *c, const char *p)
 {
     size_t ncols = c->cfg->ncols, done = (size_t)(p - c->start), total = (size_t)(c->limit - c->start);
+    if (c->direct && c->body_bytes > total) total = c->body_bytes; /* room for every row of the file */
     size_t cap = c->cap * 2, old = c->cap;
     if (done > 0) {
         double est = (double)old * (double)total / (double)done * 1.06 + 256;
@@ -401,6 +405,22 @@ static int chunk_grow(csv_chunk *c, const char *p)
     if (cap > most) cap = most;
     cap = (cap + BLOCK - 1) & ~(size_t)(BLOCK - 1); /* a block of rows never straddles the end */
     if (cap <= old) cap = old + BLOCK;
+    if (c->direct) { /* one malloc'ed buffer a column: the part this chunk fills is mapped at once */
+        for (size_t k = 0; k < ncols; k++) {
+            csv_colbuf *b = &c->cols[k];
+            size_t unit = b->kind == CSV_BUF_CODES ? 1 : b->kind == CSV_BUF_NUMS ? sizeof(double) : 0;
+            if (!unit) continue;
+            void *n = realloc(b->kind == CSV_BUF_CODES ? (void *)b->codes : (void *)b->nums, cap * unit);
+            if (!n) return -1;
+            if (b->kind == CSV_BUF_CODES) b->codes = n;
+            else b->nums = n;
+            size_t mine = (size_t)((double)old * (double)(c->limit - c->start) / (double)(done ? done : 1) * 1.06);
+            if (mine > cap) mine = cap;
+            if (mine > old) slab_populate((char *)n + old * unit, (mine - old) * unit);
+        }
+        c->cap = cap;
+        return 0;
+    }
     if (!c->slab_map) {
         size_t ncodes = 0, nnums = 0;
         for (size_t k = 0; k < ncols; k++) {
