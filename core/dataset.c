@@ -403,59 +403,64 @@ static int h_add_column(tally_dataset *ds, const char *name, tally_var_type type
 static int h_resize(tally_dataset *ds, size_t n) { return tally_dataset_resize(ds, n); }
 static int h_resize_uninit(tally_dataset *ds, size_t n) { return tally_dataset_resize_uninit(ds, n); }
 
-static uint8_t *h_codes_data(tally_dataset *ds, int col, const double *levels, unsigned nlevels)
+/* Column `col` of ds when it may take compact cells with these levels (numeric, no
+ * selection, at most TALLY_MAX_LEVELS ascending values), else NULL. */
+static tally_column *codes_target(tally_dataset *ds, int col, const double *levels, unsigned nlevels)
 {
     tally_column *c = col_at(ds, col);
     if (!c || c->type != TALLY_NUMERIC || ds->sel || nlevels > TALLY_MAX_LEVELS || (nlevels && !levels)) return NULL;
     for (unsigned k = 1; k < nlevels; k++)
         if (!(levels[k - 1] < levels[k])) return NULL; /* ascending, no duplicates, no NaN */
+    return c;
+}
+
+/* The column's cells become `codes` (taken) or `num` (taken), whatever they were. */
+static void set_cells(tally_column *c, uint8_t *codes, double *levels, unsigned nlevels, double *num)
+{
+    free(c->num);
+    free(c->codes);
+    free(c->levels);
+    c->num = num;
+    c->codes = codes;
+    c->levels = levels;
+    c->nlevels = nlevels;
+}
+
+/* A copy of n levels (at least one slot), or NULL when out of memory. */
+static double *levels_copy(const double *levels, unsigned n)
+{
+    double *lv = malloc((n ? n : 1) * sizeof *lv);
+    if (lv && n) memcpy(lv, levels, n * sizeof *lv);
+    return lv;
+}
+
+static uint8_t *h_codes_data(tally_dataset *ds, int col, const double *levels, unsigned nlevels)
+{
+    tally_column *c = codes_target(ds, col, levels, nlevels);
+    if (!c) return NULL;
     uint8_t *codes = malloc(c->len ? c->len : 1);
-    double *lv = malloc((nlevels ? nlevels : 1) * sizeof *lv);
+    double *lv = levels_copy(levels, nlevels);
     if (!codes || !lv) {
         free(codes);
         free(lv);
         return NULL;
     }
-    if (nlevels) memcpy(lv, levels, nlevels * sizeof *lv);
-    free(c->num);
-    free(c->codes);
-    free(c->levels);
-    c->num = NULL;
-    c->codes = codes;
-    c->levels = lv;
-    c->nlevels = nlevels;
+    set_cells(c, codes, lv, nlevels, NULL);
     return codes;
 }
 static int h_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels)
 {
-    tally_column *c = col_at(ds, col);
-    if (!c || c->type != TALLY_NUMERIC || ds->sel || !codes || nlevels > TALLY_MAX_LEVELS || (nlevels && !levels))
-        return -1;
-    for (unsigned k = 1; k < nlevels; k++)
-        if (!(levels[k - 1] < levels[k])) return -1; /* ascending, no duplicates, no NaN */
-    double *lv = malloc((nlevels ? nlevels : 1) * sizeof *lv);
+    tally_column *c = codes_target(ds, col, levels, nlevels);
+    double *lv = c && codes ? levels_copy(levels, nlevels) : NULL;
     if (!lv) return -1;
-    if (nlevels) memcpy(lv, levels, nlevels * sizeof *lv);
-    free(c->num);
-    free(c->codes);
-    free(c->levels);
-    c->num = NULL;
-    c->codes = codes;
-    c->levels = lv;
-    c->nlevels = nlevels;
+    set_cells(c, codes, lv, nlevels, NULL);
     return 0;
 }
 static int h_adopt_numeric(tally_dataset *ds, int col, double *num)
 {
     tally_column *c = col_at(ds, col);
     if (!c || c->type != TALLY_NUMERIC || ds->sel || !num) return -1;
-    free(c->num);
-    free(c->codes);
-    free(c->levels);
-    c->codes = NULL;
-    c->levels = NULL;
-    c->nlevels = 0;
-    c->num = num;
+    set_cells(c, NULL, NULL, 0, num);
     return 0;
 }
 static double *h_numeric_data(tally_dataset *ds, int col)
