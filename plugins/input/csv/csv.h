@@ -20,9 +20,12 @@
  *                                  double; a text column's cells copied, unquoted, into
  *                                  the chunk's text buffer
  *   2. merge            (parallel over columns) the column types and levels over all
- *                                  chunks decided, each chunk's buffer copied into the
- *                                  dataset (local codes through a 256-entry table); the
- *                                  string cells stored by the main thread meanwhile
+ *                                  chunks decided; the first chunk's buffer (room for
+ *                                  every row) takes the other chunks' rows and becomes
+ *                                  the dataset's column (ds_adopt_codes), else each
+ *                                  chunk's buffer is copied into the dataset; local codes
+ *                                  go through a 256-entry table; text columns are stored
+ *                                  by the same workers, longest first
  * Phases 0 and 1 give the mapped file's pages back behind them (nothing keeps
  * pointing into the file), so the file and the data read from it are not in
  * memory at the same time.
