@@ -157,6 +157,46 @@ static void check_ragged(void)
     free(buf);
 }
 
+/* What the one-pass path must leave to the general loop: a field longer than
+ * max_field_bytes (an error), and missing tokens that look like numbers. */
+static void check_limits(void)
+{
+    char *buf = xmalloc(ROWS * 600 + 64), *p = buf, *err = NULL;
+    p += sprintf(p, "id,code,amount,note\n");
+    for (size_t i = 0; i < ROWS; i++) {
+        p += sprintf(p, "%zu,%s,%s,", i, i == 3 ? "09" : i % 4 ? "9" : "1", i % 5 ? "99" : "1234.5");
+        if (i == 651) { /* unquoted text longer than the limit, in a row the one-pass path reads up to it */
+            memset(p, 'z', 500);
+            p += 500;
+        } else {
+            p += sprintf(p, "n%zu", i);
+        }
+        *p++ = '\n';
+    }
+    char *path = csv_tmpfile(buf, (size_t)(p - buf));
+    tally_dataset *ds = csv_load(path, &err, "max_field_bytes=100");
+    char want[256];
+    snprintf(want, sizeof want, "%s:653:4: field is longer than max_field_bytes (100 bytes)", path);
+    CHECK(ds == NULL && err && strstr(err, want), "a long unquoted field late in the file: %s", err ? err : "(read)");
+    if (ds) tally_dataset_free(ds);
+    free(err);
+    err = NULL;
+    ds = csv_load(path, &err, "missing[]=9", "missing[]=99");
+    CHECK(ds != NULL, "missing tokens that look like numbers: the file reads");
+    size_t bad = 0;
+    for (size_t i = 0; ds && i < ROWS; i++) {
+        double code = num_at(ds, "code", i), amount = num_at(ds, "amount", i);
+        bad += i == 3 ? code != 9 : i % 4 ? !isnan(code) : code != 1; /* "09" is 9; "9" is the token */
+        bad += i % 5 ? !isnan(amount) : amount != 1234.5;
+    }
+    CHECK(ds && bad == 0, "missing tokens: every \"9\" and \"99\" system-missing, \"09\" the number 9 (%zu cells differ)", bad);
+    if (ds) tally_dataset_free(ds);
+    free(err);
+    unlink(path);
+    free(path);
+    free(buf);
+}
+
 int main(void)
 {
     check_file(0, "threads=1");
@@ -164,5 +204,6 @@ int main(void)
     check_file(1, "threads=1");
     check_file(1, "threads=2");
     check_ragged();
+    check_limits();
     CHECK_DONE();
 }

@@ -112,10 +112,8 @@ typedef struct csv_chunk {
     csv_colbuf *cols;       /* per column (owned) */
     size_t cap;             /* rows the CODES and NUMS buffers have room for (a multiple of 64) */
     uint8_t *blk;           /* phase 1: the codes of the current block of rows (tokenize.c) */
-    char *slab;             /* where big buffers are carved (huge-page aligned), or NULL */
+    char *slab;             /* the mapping big buffers are carved from, or NULL */
     size_t slab_size, slab_used;
-    void *slab_map;         /* the mapping holding the slab */
-    size_t slab_map_len;
     csv_cell *cells;        /* string cells (owned) */
     size_t ncells, cells_cap;
     char *text;             /* the string cells' text (owned) */

@@ -287,16 +287,12 @@ CSV_HOT size_t split_plain(finder *f, const char *p, const char *e, const char *
 #define FIRST_ROWS CSV_FIRST_ROWS
 #define SLAB_MIN CSV_SLAB_MIN
 #define BLOCK 64                /* rows of codes gathered before they go to the column buffers */
-#define HUGE_PAGE (2u << 20)
 
 static void slab_open(csv_chunk *c, size_t bytes)
 {
-    size_t len = bytes + HUGE_PAGE;
-    void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (m == MAP_FAILED) return;
-    c->slab_map = m;
-    c->slab_map_len = len;
-    c->slab = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    c->slab = m;
     c->slab_size = bytes;
     c->slab_used = 0;
 }
@@ -373,7 +369,7 @@ void csv_chunk_clear(csv_chunk *c)
     free(c->cols);
     free(c->cells);
     free(c->text);
-    if (c->slab_map) munmap(c->slab_map, c->slab_map_len);
+    if (c->slab) munmap(c->slab, c->slab_size);
     const csv_cfg *cfg = c->cfg;
     const char *buf_end = c->buf_end, *start = c->start, *limit = c->limit;
     int drop = c->drop, check = c->check, utf8 = c->utf8, direct = c->direct;
@@ -421,7 +417,7 @@ static int chunk_grow(csv_chunk *c, const char *p)
         c->cap = cap;
         return 0;
     }
-    if (!c->slab_map) {
+    if (!c->slab) {
         size_t ncodes = 0, nnums = 0;
         for (size_t k = 0; k < ncols; k++) {
             ncodes += c->cols[k].kind == CSV_BUF_CODES;
@@ -635,7 +631,8 @@ typedef struct fast_text {
 } fast_text;
 
 CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, uint8_t *blk, size_t r, size_t ncols,
-                     char dec, const char **next, fast_text *text, size_t *ntext, size_t *pk, const char **pfs)
+                     size_t maxf, char dec, const char **next, fast_text *text, size_t *ntext, size_t *pk,
+                     const char **pfs)
 {
     const char *fs = p;
     size_t k = 0;
@@ -679,7 +676,7 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
                 if (n && !csv_fast_number(fs, n, dec, &x)) goto partial;
                 b->nums[r] = x;
             } else if (n) { /* a text cell with text: stored once the row is taken */
-                if (*ntext == FAST_TEXT) goto partial;
+                if (*ntext == FAST_TEXT || n > maxf) goto partial; /* too long: the general loop says so */
                 text[*ntext].col = k;
                 text[*ntext].fs = fs;
                 text[(*ntext)++].len = n;
@@ -798,7 +795,8 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
     }
     uint8_t *const blk = c->blk;
     /* The one-pass row (fast_row) where no missing token can look like a number
-     * or a code and no field can be too long for it. */
+     * or a code, and codes and numbers (at most 17 bytes) cannot be too long;
+     * text longer than max_field_bytes it leaves to the general loop. */
     const int fast = !reread && ncols && !cfg->miss_num && maxf >= 64;
     fast_text ftext[FAST_TEXT];
     size_t nftext = 0;
@@ -829,7 +827,7 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         if (fast) {
             size_t fk = 0;
             const char *ffs = p;
-            got = fast_row(&fd, p, e, cols, blk, r, ncols, cfg->decimal, &next, ftext, &nftext, &fk, &ffs);
+            got = fast_row(&fd, p, e, cols, blk, r, ncols, maxf, cfg->decimal, &next, ftext, &nftext, &fk, &ffs);
             for (size_t i = 0; got && i < nftext; i++)
                 if (text_cell(c, r, ftext[i].col, ftext[i].fs, ftext[i].len, ftext[i].fs, ftext[i].len, 0) != 0) goto out;
             if (got == 1) {
