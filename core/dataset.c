@@ -1,9 +1,9 @@
 /* dataset.c: columnar dataset storage, metadata, views and the host table's dataset entries. */
 #include "dataset.h"
+#include "parallel.h"
 #include "util.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -675,34 +675,21 @@ double *tally_column_numbers(tally_column *c)
 
 typedef struct compact_job {
     tally_dataset *ds;
-    size_t next, step;
+    size_t nparts;
 } compact_job;
 
-static void *compact_worker(void *arg)
+/* Part p compacts every nparts-th column, from column p. */
+static void compact_part(void *arg, size_t p)
 {
     compact_job *j = arg;
-    for (size_t i = j->next; i < j->ds->ncols; i += j->step)
+    for (size_t i = p; i < j->ds->ncols; i += j->nparts)
         if ((int)i != j->ds->weight) tally_column_compact(j->ds->cols[i]);
-    return NULL;
 }
 
 void tally_dataset_compact(tally_dataset *ds, int threads)
 {
-    if (threads < 1) threads = 1;
-    if (threads > 8) threads = 8;
-    if (ds->phys_len < 100000) threads = 1; /* threads cost more than they save on small data */
-    pthread_t tid[8];
-    compact_job jobs[8];
-    int started[8] = {0};
-    for (int t = 0; t < threads; t++) {
-        jobs[t].ds = ds;
-        jobs[t].next = (size_t)t;
-        jobs[t].step = (size_t)threads;
-        if (t > 0) started[t] = pthread_create(&tid[t], NULL, compact_worker, &jobs[t]) == 0;
-    }
-    compact_worker(&jobs[0]);
-    for (int t = 1; t < threads; t++) {
-        if (started[t]) pthread_join(tid[t], NULL);
-        else compact_worker(&jobs[t]); /* no thread: do its share here */
-    }
+    size_t nparts = threads < 1 ? 1 : threads > 8 ? 8 : (size_t)threads;
+    if (ds->phys_len < 100000) nparts = 1; /* threads cost more than they save on small data */
+    compact_job j = {ds, nparts};
+    tally_par_run(nparts, compact_part, &j);
 }

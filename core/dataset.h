@@ -128,7 +128,8 @@ double *tally_column_numbers(tally_column *c);
  * every kernel, so a weight stored compactly (a reader compacts before it knows
  * which column weighs) is widened here, once. */
 void tally_dataset_set_weight(tally_dataset *ds, int col);
-/* Compacts every numeric column but the weight, on up to `threads` threads. */
+/* Compacts every numeric column but the weight, the columns split in up to `threads`
+ * parts run by tally_par_run (on at most TALLY_PAR_MAX_PARTS threads). */
 void tally_dataset_compact(tally_dataset *ds, int threads);
 
 /* Column helpers. */
