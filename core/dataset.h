@@ -45,7 +45,7 @@ typedef struct tally_column {
     tally_measure measure;
     char *format;         /* display format, e.g. "F8.2", NULL if none */
     int width, decimals;
-    int is_date;
+    int is_date;          /* a tally_date_kind: 0, or what the numbers count (days, seconds) */
     size_t len;           /* physical length */
     double *num;          /* numeric cells, NaN = system-missing; NULL when compact */
     uint8_t *codes;       /* compact cells: an index into levels, or TALLY_CODE_SYSMIS */

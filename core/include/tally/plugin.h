@@ -63,6 +63,14 @@ typedef struct tally_option_decl {
 typedef enum { TALLY_NUMERIC = 1, TALLY_STRING = 2 } tally_var_type;
 typedef enum { TALLY_MEASURE_UNKNOWN = 0, TALLY_NOMINAL, TALLY_ORDINAL, TALLY_SCALE } tally_measure;
 typedef enum { TALLY_MRSET_DICHOTOMY = 1, TALLY_MRSET_CATEGORY = 2 } tally_mrset_kind;
+/* What a numeric column's values mean when it holds dates or times (var_set_date's
+ * second argument; 0 means a plain number). */
+typedef enum {
+    TALLY_DATE_NONE = 0,
+    TALLY_DATE_DAYS = 1,     /* a calendar date: days since 1970-01-01 */
+    TALLY_DATE_DATETIME = 2, /* a point in time: seconds since 1970-01-01T00:00:00 */
+    TALLY_DATE_TIME = 3      /* a time of day or a duration: seconds */
+} tally_date_kind;
 
 /* Result table column types; percents are stored as 0..100. */
 typedef enum {
@@ -127,7 +135,7 @@ typedef struct tally_host {
     int (*ds_add_mrset)(tally_dataset *ds, const char *name, const char *label, tally_mrset_kind kind,
                         double counted_value, const int *cols, size_t ncols);
     void (*ds_set_weight)(tally_dataset *ds, int col);
-    void (*var_set_date)(tally_dataset *ds, int col, int is_date); /* numeric days since 1970-01-01 */
+    void (*var_set_date)(tally_dataset *ds, int col, int kind); /* a tally_date_kind */
 
     /* Reading a dataset (outputs that write raw data; `tally describe`). Rows
      * are those of the dataset's selection, 0..ds_nrows-1. */
