@@ -190,6 +190,7 @@ void tally_column_copy_meta(tally_column *dst, const tally_column *src)
     dst->width = src->width;
     dst->decimals = src->decimals;
     dst->is_date = src->is_date;
+    dst->blank_valid = src->blank_valid;
     for (size_t i = 0; i < src->nlabels; i++) {
         if (src->labels[i].scode)
             tally_column_add_string_value_label(dst, src->labels[i].scode, src->labels[i].label);
@@ -236,6 +237,9 @@ void tally_dataset_free(tally_dataset *ds)
     free_mrsets(ds);
     free(ds->name);
     free(ds->source);
+    free(ds->file_label);
+    for (size_t i = 0; i < ds->ndocuments; i++) free(ds->documents[i]);
+    free(ds->documents);
     free(ds);
 }
 
@@ -528,6 +532,26 @@ static void h_set_date(tally_dataset *ds, int col, int is_date)
     tally_column *c = col_at(ds, col);
     if (c) c->is_date = is_date;
 }
+static void h_set_blank_valid(tally_dataset *ds, int col, int blank_valid)
+{
+    tally_column *c = col_at(ds, col);
+    if (c && c->type == TALLY_STRING) c->blank_valid = blank_valid != 0;
+}
+static void h_set_file_label(tally_dataset *ds, const char *label)
+{
+    free(ds->file_label);
+    ds->file_label = label && *label ? xstrdup(label) : NULL;
+}
+static void h_add_document(tally_dataset *ds, const char *line)
+{
+    ds->documents = xrealloc(ds->documents, (ds->ndocuments + 1) * sizeof *ds->documents);
+    ds->documents[ds->ndocuments++] = xstrdup(line ? line : "");
+}
+static int h_var_date(const tally_dataset *ds, int col)
+{
+    tally_column *c = col_at(ds, col);
+    return c && c->type == TALLY_NUMERIC ? c->is_date : 0;
+}
 static size_t h_nrows(const tally_dataset *ds) { return ds->nrows; }
 static int h_ncols(const tally_dataset *ds) { return (int)ds->ncols; }
 static const char *h_var_name(const tally_dataset *ds, int col)
@@ -587,6 +611,10 @@ void tally_dataset_fill_host(tally_host *h)
     h->var_type = h_var_type;
     h->ds_number = h_number;
     h->ds_string = h_string;
+    h->var_set_blank_valid = h_set_blank_valid;
+    h->ds_set_file_label = h_set_file_label;
+    h->ds_add_document = h_add_document;
+    h->var_date = h_var_date;
 }
 
 /* ---- compact storage ------------------------------------------------------------ */

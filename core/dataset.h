@@ -46,6 +46,7 @@ typedef struct tally_column {
     char *format;         /* display format, e.g. "F8.2", NULL if none */
     int width, decimals;
     int is_date;          /* a tally_date_kind: 0, or what the numbers count (days, seconds) */
+    int blank_valid;      /* string column: an empty cell is a valid blank answer (SPSS), not missing */
     size_t len;           /* physical length */
     double *num;          /* numeric cells, NaN = system-missing; NULL when compact */
     uint8_t *codes;       /* compact cells: an index into levels, or TALLY_CODE_SYSMIS */
@@ -76,6 +77,9 @@ typedef struct tally_mrset {
 struct tally_dataset {
     char *name;
     char *source;         /* "responses.csv (csv)" */
+    char *file_label;     /* the file's own label (an SPSS FILE LABEL), NULL if none */
+    char **documents;     /* the file's document lines (SPSS DOCUMENT), owned */
+    size_t ndocuments;
     tally_column **cols;
     size_t ncols, cols_cap;
     size_t phys_len;      /* physical column length */

@@ -1,6 +1,7 @@
 /* result.c: result tables, named values and report metadata, plus the host table's report entries. */
 #include "result.h"
 #include "dataset.h"
+#include "datefmt.h"
 #include "util.h"
 
 #include <math.h>
@@ -40,6 +41,7 @@ void tally_table_unref(tally_table *t)
     free(t->base);
     free(t->chart_title);
     free(t->series);
+    free(t->lang);
     free(t);
 }
 
@@ -55,6 +57,7 @@ size_t tally_table_add_col(tally_table *t, const char *label, tally_col_type typ
         t->rows[r].cells = xrealloc(t->rows[r].cells, (t->ncols + 1) * sizeof(tally_cell));
         t->rows[r].cells[t->ncols].num = NAN;
         t->rows[r].cells[t->ncols].text = NULL;
+        t->rows[r].cells[t->ncols].date = 0;
     }
     return t->ncols++;
 }
@@ -78,6 +81,7 @@ size_t tally_table_add_row(tally_table *t, tally_row_type type)
     for (size_t c = 0; c < t->ncols; c++) {
         row->cells[c].num = NAN;
         row->cells[c].text = NULL;
+        row->cells[c].date = 0;
     }
     return t->nrows++;
 }
@@ -89,6 +93,14 @@ void tally_table_set_number(tally_table *t, size_t row, size_t col, double v)
     free(c->text);
     c->text = NULL;
     c->num = v;
+    c->date = 0;
+}
+
+void tally_table_set_date(tally_table *t, size_t row, size_t col, double v, int kind)
+{
+    tally_table_set_number(t, row, col, v);
+    if (row < t->nrows && col < t->ncols && kind >= TALLY_DATE_DAYS && kind <= TALLY_DATE_TIME)
+        t->rows[row].cells[col].date = kind;
 }
 
 void tally_table_set_text(tally_table *t, size_t row, size_t col, const char *s)
@@ -98,6 +110,7 @@ void tally_table_set_text(tally_table *t, size_t row, size_t col, const char *s)
     free(c->text);
     c->text = xstrdup(s ? s : "");
     c->num = NAN;
+    c->date = 0;
 }
 
 static void replace(char **field, const char *s)
@@ -108,6 +121,7 @@ static void replace(char **field, const char *s)
 
 void tally_table_set_question(tally_table *t, const char *q) { replace(&t->question, q); }
 void tally_table_set_base(tally_table *t, const char *base) { replace(&t->base, base); }
+void tally_table_set_lang(tally_table *t, const char *lang) { replace(&t->lang, lang); }
 void tally_table_set_title(tally_table *t, const char *title) { replace(&t->title, title ? title : ""); }
 void tally_table_set_id(tally_table *t, const char *id) { replace(&t->id, id ? id : "table"); }
 
@@ -158,6 +172,7 @@ const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, ch
     }
     double v = cell->num;
     if (v != v) return buf;
+    if (cell->date) return tally_format_date(v, cell->date, t->lang, buf, n);
     const tally_tcol *col = &t->cols[c];
     int dec = col->decimals < 0 ? 0 : col->decimals > 10 ? 10 : col->decimals;
     switch (col->type) {
@@ -218,6 +233,8 @@ void tally_report_free(tally_report *r)
 
 void tally_report_set_meta(tally_report *r, const char *key, const char *value)
 {
+    if (strcmp(key, "language") == 0) /* tables already added format their dates in it too */
+        for (size_t i = 0; i < r->ntables; i++) tally_table_set_lang(r->tables[i], value);
     for (size_t i = 0; i < r->nmeta; i++)
         if (strcmp(r->meta[i].key, key) == 0) {
             replace(&r->meta[i].value, value);
@@ -256,6 +273,7 @@ void tally_report_add_table(tally_report *r, tally_table *t)
             free(id);
         }
     }
+    if (!t->lang) tally_table_set_lang(t, tally_report_meta(r, "language"));
     tally_table_ref(t);
     r->tables = xrealloc(r->tables, (r->ntables + 1) * sizeof *r->tables);
     r->tables[r->ntables++] = t;
@@ -376,6 +394,7 @@ static const char *const tr_de[][2] = {
     {"Label", "Beschriftung"},
     {"Subtitle", "Untertitel"},
     {"Std. deviation", "Standardabweichung"},
+    {"The standard deviation of a date is given in days.", "Die Standardabweichung eines Datums ist in Tagen angegeben."},
 };
 
 const char *tally_tr(const char *language, const char *english)
@@ -435,6 +454,10 @@ static const char *h_cell_text(const tally_table *t, size_t r, size_t c)
 {
     return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].text : NULL;
 }
+static int h_cell_date(const tally_table *t, size_t r, size_t c)
+{
+    return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].date : 0;
+}
 static tally_chart_kind h_chart_kind(const tally_table *t) { return t->chart; }
 static const char *h_chart_title(const tally_table *t) { return t->chart_title ? t->chart_title : t->title; }
 static size_t h_chart_nseries(const tally_table *t) { return t->nseries; }
@@ -478,4 +501,5 @@ void tally_result_fill_host(tally_host *h)
     h->tab_chart_nseries = h_chart_nseries;
     h->tab_chart_series = h_chart_series;
     h->tab_chart_uses_row = h_chart_uses_row;
+    h->tab_cell_date = h_cell_date;
 }

@@ -8,6 +8,7 @@
 typedef struct tally_cell {
     double num;  /* NaN: empty or text */
     char *text;  /* NULL for a number */
+    int date;    /* a tally_date_kind: the number is a date, datetime or time; 0 for none */
 } tally_cell;
 
 typedef struct tally_tcol {
@@ -38,6 +39,7 @@ struct tally_table {
     char *chart_title;
     size_t *series;        /* column indices the chart plots */
     size_t nseries;
+    char *lang;            /* report language the cells are formatted in (dates), NULL: ISO */
 };
 
 typedef struct tally_named_value {
@@ -75,6 +77,10 @@ void tally_table_set_col_group(tally_table *t, size_t col, const char *group);
 size_t tally_table_add_row(tally_table *t, tally_row_type type);
 void tally_table_set_number(tally_table *t, size_t row, size_t col, double v);
 void tally_table_set_text(tally_table *t, size_t row, size_t col, const char *s);
+/* A number that is a date, datetime or time (a tally_date_kind; 0 makes it a plain number). */
+void tally_table_set_date(tally_table *t, size_t row, size_t col, double v, int kind);
+/* The language dates are formatted in ("de": 24.03.1949); reports set it on the tables they get. */
+void tally_table_set_lang(tally_table *t, const char *lang);
 void tally_table_set_question(tally_table *t, const char *q);
 void tally_table_set_base(tally_table *t, const char *base);
 void tally_table_set_title(tally_table *t, const char *title);
@@ -85,7 +91,8 @@ void tally_table_set_chart(tally_table *t, tally_chart_kind kind, const char *ti
 /* `v` with `dec` decimals, halves rounded away from zero as SPSS and Excel show them
  * (31.25 -> "31.3", not the "31.2" of printf's round-half-even); returns buf. */
 const char *tally_format_fixed(double v, int dec, char *buf, size_t n);
-/* Formats cell (r, c) as shown in reports: counts as integers when whole, percents with '%'. */
+/* Formats cell (r, c) as shown in reports: counts as integers when whole, percents with '%',
+ * date cells as dates in the table's language. */
 const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, char *buf, size_t n);
 int tally_table_find_col(const tally_table *t, const char *label); /* -1 if none */
 int tally_table_find_row(const tally_table *t, const char *label); /* by column-0 text, -1 if none */

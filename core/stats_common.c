@@ -1,6 +1,7 @@
 /* stats_common.c: category maps, weights, base texts and distribution functions for the kernels. */
 #include "stats_int.h"
 #include "util.h"
+#include "datefmt.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -115,7 +116,7 @@ size_t stats_catmap_slot_code(stats_catmap *m, double v)
 
 size_t stats_catmap_slot_string(stats_catmap *m, const char *s)
 {
-    if (!*s) {
+    if (!*s && !m->col->blank_valid) {
         if (!m->nan_slot) m->nan_slot = new_slot(m, NAN, NULL) + 1;
         return m->nan_slot - 1;
     }
@@ -257,7 +258,10 @@ const char *stats_cat_label(const stats_catmap *m, const stats_cat *c, const cha
     if (c->miss == 2) l = tally_tr(lang, "System missing");
     else if (c->str) l = (l = tally_column_string_value_label(m->col, c->str)) ? l : c->str;
     else if (!(l = tally_column_value_label(m->col, c->code))) {
-        snprintf(buf, n, "%.15g", c->code);
+        char tag = tally_tagged_missing_tag(c->code);
+        if (tag) snprintf(buf, n, ".%c", tag);
+        else if (m->col->is_date) tally_format_date(c->code, m->col->is_date, lang, buf, n);
+        else snprintf(buf, n, "%.15g", c->code);
         return buf;
     }
     snprintf(buf, n, "%s", l);
@@ -321,6 +325,7 @@ void stats_set_meta(tally_table *t, const tally_stats_opts *o, const char *def_i
     free(id);
     const char *title = o && o->title ? o->title : (label && *label ? label : name);
     tally_table_set_title(t, title);
+    if (o && o->lang) tally_table_set_lang(t, o->lang);
     if (o && o->question) tally_table_set_question(t, o->question);
     else if (o && o->title && label && *label && strcmp(label, o->title) != 0) tally_table_set_question(t, label);
 }

@@ -198,25 +198,31 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
     /* one variable after the other: each runs on both cores over large inputs */
     desc_result *res = xcalloc(ncols, sizeof *res);
     for (size_t k = 0; k < ncols; k++) describe_column(ds, ds->cols[cols[k]], wts, &res[k]);
+    int sd_in_days = 0;
     for (size_t k = 0; k < ncols; k++) {
         const tally_column *c = ds->cols[cols[k]];
         const desc_result *d = &res[k];
         size_t r = tally_table_add_row(t, TALLY_ROW_STAT);
         tally_table_set_text(t, r, 0, c->label && *c->label ? c->label : c->name);
         tally_table_set_number(t, r, D_N, d->W);
-        tally_table_set_number(t, r, D_MEAN, d->mean);
-        tally_table_set_number(t, r, D_SD, d->sd);
-        tally_table_set_number(t, r, D_MIN, d->min);
-        tally_table_set_number(t, r, D_MAX, d->max);
-        tally_table_set_number(t, r, D_MEDIAN, d->median);
-        tally_table_set_number(t, r, D_Q1, d->q1);
-        tally_table_set_number(t, r, D_Q3, d->q3);
+        /* dates: location statistics are dates; the spread of dates is given in days */
+        int dk = c->is_date;
+        tally_table_set_date(t, r, D_MEAN, d->mean, dk);
+        if (dk == TALLY_DATE_TIME) tally_table_set_date(t, r, D_SD, d->sd, dk);
+        else tally_table_set_number(t, r, D_SD, dk == TALLY_DATE_DATETIME ? d->sd / 86400.0 : d->sd);
+        if (dk == TALLY_DATE_DAYS || dk == TALLY_DATE_DATETIME) sd_in_days = 1;
+        tally_table_set_date(t, r, D_MIN, d->min, dk);
+        tally_table_set_date(t, r, D_MAX, d->max, dk);
+        tally_table_set_date(t, r, D_MEDIAN, d->median, dk);
+        tally_table_set_date(t, r, D_Q1, d->q1, dk);
+        tally_table_set_date(t, r, D_Q3, d->q3, dk);
         if (wts) tally_table_set_number(t, r, D_UNW, (double)d->cases);
     }
     free(res);
     stats_set_base(t, o, wts != NULL, all_w, all_n, NULL);
     tally_table_add_note(t, stats_tr(o, "Standard deviation with n - 1 (weighted: sum of weights - 1). "
                                         "Percentiles: weighted average at (N + 1)p (HAVERAGE, as SPSS and PSPP EXAMINE)."));
+    if (sd_in_days) tally_table_add_note(t, stats_tr(o, "The standard deviation of a date is given in days."));
     if (o && o->chart != TALLY_CHART_NONE) {
         size_t series = D_MEAN;
         tally_table_set_chart(t, o->chart, NULL, &series, 1);

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 2
+#define TALLY_ABI_MINOR 3
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -71,6 +71,23 @@ typedef enum {
     TALLY_DATE_DATETIME = 2, /* a point in time: seconds since 1970-01-01T00:00:00 */
     TALLY_DATE_TIME = 3      /* a time of day or a duration: seconds */
 } tally_date_kind;
+
+/* Stata and SAS extended missing values .a-.z (as readers keep them, user-missing codes):
+ * the doubles Stata itself stores for them, beyond every real value, in tag order. */
+#define TALLY_TAGGED_MISSING_BASE 8.98846567431158e307 /* 2^1023: Stata's "." */
+static inline double tally_tagged_missing_code(char tag)
+{
+    /* .a = 2^1023 * (1 + 1/4096), .b = 2^1023 * (1 + 2/4096), ... (Stata's layout) */
+    return TALLY_TAGGED_MISSING_BASE * (1.0 + (double)(tag - 'a' + 1) / 4096.0);
+}
+/* 'a'..'z' when v is the code of a tagged missing value, else 0. */
+static inline char tally_tagged_missing_tag(double v)
+{
+    if (!(v > TALLY_TAGGED_MISSING_BASE)) return 0;
+    double k = (v / TALLY_TAGGED_MISSING_BASE - 1.0) * 4096.0;
+    int i = (int)(k + 0.5);
+    return (i >= 1 && i <= 26 && k == (double)i) ? (char)('a' + i - 1) : 0;
+}
 
 /* Result table column types; percents are stored as 0..100. */
 typedef enum {
@@ -204,6 +221,19 @@ typedef struct tally_host {
     int (*ds_adopt_codes)(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels);
     /* The same for a numeric column's doubles (malloc'ed, ds_nrows filled). */
     int (*ds_adopt_numeric)(tally_dataset *ds, int col, double *num);
+
+    /* ---- ABI 1.3 ---------------------------------------------------------- */
+    /* A string column whose empty cells are a real (blank) answer, not missing:
+     * SPSS strings, where a blank counts as valid unless declared missing. */
+    void (*var_set_blank_valid)(tally_dataset *ds, int col, int blank_valid);
+    /* The file's own label and its document lines (SPSS FILE LABEL, DOCUMENT). */
+    void (*ds_set_file_label)(tally_dataset *ds, const char *label);
+    void (*ds_add_document)(tally_dataset *ds, const char *line);
+    /* A column's tally_date_kind (0: plain number), for outputs that write raw data. */
+    int (*var_date)(const tally_dataset *ds, int col);
+    /* A cell's tally_date_kind (0: not a date): the number is then days or seconds
+     * as var_set_date says; tab_cell_format shows it as a date in the report's language. */
+    int (*tab_cell_date)(const tally_table *t, size_t r, size_t c);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */

@@ -346,7 +346,7 @@ static int read_variable(por_reader *r)
         else snprintf(f, sizeof f, "%s%d", fname, fmt[1]);
         h->var_set_format(r->st->ds, v->col, f, v->width ? v->width : fmt[1], fmt[2]);
         v->date = v->width ? RS_DATE_NONE : rs_date_kind_of(RS_POR, f);
-        if (v->date != RS_DATE_NONE) h->var_set_date(r->st->ds, v->col, 1);
+        if (v->date != RS_DATE_NONE) h->var_set_date(r->st->ds, v->col, rs_date_tally_kind(v->date));
     } else if (v->width) {
         char f[32];
         snprintf(f, sizeof f, "A%d", v->width);
@@ -539,6 +539,11 @@ done:
 static void apply_missing(por_reader *r)
 {
     const tally_host *h = r->st->host;
+    /* A blank string is a valid answer in SPSS unless declared missing; with user_missing
+     * = false declared codes are read as blanks, so blanks are missing in those columns. */
+    for (int i = 0; i < r->nvars; i++)
+        if (r->vars[i].width && (r->st->user_missing || r->vars[i].nmiss == 0))
+            h->var_set_blank_valid(r->st->ds, r->vars[i].col, 1);
     if (!r->st->user_missing) return;
     for (int i = 0; i < r->nvars; i++) {
         por_var *v = &r->vars[i];

@@ -13,7 +13,9 @@ static const tally_option_decl options[] = {
     {"encoding", TALLY_OPT_STRING, 0, NULL, NULL, 0, 0,
      "text encoding when the file declares none or a wrong one (iconv name, e.g. windows-1252)"},
     {"user_missing", TALLY_OPT_BOOL, 0, "true", NULL, 0, 0,
-     "keep user-missing codes as metadata (true) or read them as system-missing (false)"},
+     "keep user-missing codes (and Stata/SAS .a-.z) as metadata (true) or read them as system-missing (false)"},
+    {"catalog", TALLY_OPT_PATH, 0, NULL, NULL, 0, 0,
+     "SAS format catalogue (.sas7bcat) with the value labels of a .sas7bdat or .xpt file"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -143,6 +145,21 @@ static int rs_read(const tally_host *host, tally_ctx *ctx, const tally_options *
     if (!p) {
         host->error(ctx, "%s: out of memory", st.path);
         return 1;
+    }
+    const char *catalog = host->opt_string(opts, "catalog");
+    if (catalog && *catalog) {
+        if (st.format != RS_SAS7BDAT && st.format != RS_XPT) {
+            host->error(ctx, "%s: the option catalog names a SAS format catalogue, but '%s' is %s; remove catalog",
+                        host->opt_where(opts), st.path, rs_format_title(st.format));
+            readstat_parser_free(p);
+            free_state(&st);
+            return 1;
+        }
+        if (rs_labels_read_catalog(&st, catalog, encoding) != 0) {
+            readstat_parser_free(p);
+            free_state(&st);
+            return 1;
+        }
     }
     rs_install_handlers(p);
     readstat_set_handler_character_encoding(p, "UTF-8");

@@ -1,4 +1,4 @@
-/* rs_dates.c: which display formats mean dates, and their conversion to days since 1970-01-01. */
+/* rs_dates.c: which display formats mean dates, datetimes and times, and their conversion to tally's date kinds. */
 #include "rs_internal.h"
 
 #include <string.h>
@@ -12,25 +12,33 @@ static int has_prefix(const char *s, const char *prefix)
     return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
-/* SPSS formats counting seconds since 1582 that name a calendar date or a point in time
- * (TIME and DTIME are durations and stay plain numbers). */
-static int spss_is_date(const char *f)
+/* SPSS formats: seconds since 1582 for a calendar date (DATE, ADATE, ...) or a point
+ * in time (DATETIME, YMDHMS); seconds of a time or a duration (TIME, DTIME, MTIME). */
+static rs_date_kind spss_kind(const char *f)
 {
-    static const char *const p[] = {"DATETIME", "YMDHMS", "ADATE", "EDATE", "JDATE", "SDATE",
-                                    "QYR", "MOYR", "WKYR", "DATE"};
-    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
-        if (has_prefix(f, p[i])) return 1;
-    return 0;
+    static const char *const points[] = {"DATETIME", "YMDHMS"};
+    static const char *const clock[] = {"TIME", "DTIME", "MTIME"};
+    static const char *const days[] = {"ADATE", "EDATE", "JDATE", "SDATE", "QYR", "MOYR", "WKYR", "DATE"};
+    for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
+        if (has_prefix(f, points[i])) return RS_DATE_SPSS_DATETIME;
+    for (size_t i = 0; i < sizeof clock / sizeof clock[0]; i++)
+        if (has_prefix(f, clock[i])) return RS_DATE_CLOCK;
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
+        if (has_prefix(f, days[i])) return RS_DATE_SPSS;
+    return RS_DATE_NONE;
 }
 
 static rs_date_kind sas_kind(const char *f)
 {
     static const char *const seconds[] = {"DATETIME", "DATEAMPM", "E8601DT", "B8601DT", "MDYAMPM"};
+    static const char *const clock[] = {"TIME", "HHMM", "TOD", "HOUR", "MMSS", "E8601TM", "B8601TM"};
     static const char *const days[] = {"DATE", "MMDDYY", "DDMMYY", "YYMMDD", "JULIAN", "MONYY",
                                        "WEEKDATE", "WORDDATE", "E8601DA", "B8601DA", "YYMON",
                                        "MMYY", "YYMM", "NLDATE", "EURDFDE", "MINGUO", "NENGO"};
     for (size_t i = 0; i < sizeof seconds / sizeof seconds[0]; i++)
         if (has_prefix(f, seconds[i])) return RS_DATE_SAS_SECONDS;
+    for (size_t i = 0; i < sizeof clock / sizeof clock[0]; i++)
+        if (has_prefix(f, clock[i])) return RS_DATE_CLOCK;
     for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
         if (has_prefix(f, days[i])) return RS_DATE_SAS_DAYS;
     return RS_DATE_NONE;
@@ -43,12 +51,14 @@ rs_date_kind rs_date_kind_of(rs_format fmt, const char *f)
     case RS_SAV:
     case RS_ZSAV:
     case RS_POR:
-        return spss_is_date(f) ? RS_DATE_SPSS : RS_DATE_NONE;
+        return spss_kind(f);
     case RS_DTA:
-        /* %td and the old %d count days; %tc / %tC milliseconds. Weekly, monthly,
+        /* %td and the old %d count days; %tc / %tC milliseconds (%tC with leap
+         * seconds, taken as %tc). Weekly, monthly,
          * quarterly and yearly formats (%tw %tm %tq %ty) are not days: left as numbers. */
         if (has_prefix(f, "%td") || has_prefix(f, "%-td") || has_prefix(f, "%d")) return RS_DATE_STATA_DAYS;
-        if (has_prefix(f, "%tc") || has_prefix(f, "%-tc")) return RS_DATE_STATA_MS;
+        if (has_prefix(f, "%tc") || has_prefix(f, "%-tc") || has_prefix(f, "%tC") || has_prefix(f, "%-tC"))
+            return RS_DATE_STATA_MS;
         return RS_DATE_NONE;
     case RS_SAS7BDAT:
     case RS_XPT:
@@ -63,10 +73,25 @@ double rs_date_convert(rs_date_kind k, double v)
     if (v != v) return v;
     switch (k) {
     case RS_DATE_SPSS: return v / 86400.0 - SPSS_EPOCH_DAYS;
+    case RS_DATE_SPSS_DATETIME: return v - SPSS_EPOCH_DAYS * 86400.0;
     case RS_DATE_STATA_DAYS:
     case RS_DATE_SAS_DAYS: return v - EPOCH_1960_DAYS;
-    case RS_DATE_STATA_MS: return v / 86400000.0 - EPOCH_1960_DAYS;
-    case RS_DATE_SAS_SECONDS: return v / 86400.0 - EPOCH_1960_DAYS;
+    case RS_DATE_STATA_MS: return v / 1000.0 - EPOCH_1960_DAYS * 86400.0;
+    case RS_DATE_SAS_SECONDS: return v - EPOCH_1960_DAYS * 86400.0;
     default: return v;
+    }
+}
+
+int rs_date_tally_kind(rs_date_kind k)
+{
+    switch (k) {
+    case RS_DATE_SPSS:
+    case RS_DATE_STATA_DAYS:
+    case RS_DATE_SAS_DAYS: return TALLY_DATE_DAYS;
+    case RS_DATE_SPSS_DATETIME:
+    case RS_DATE_STATA_MS:
+    case RS_DATE_SAS_SECONDS: return TALLY_DATE_DATETIME;
+    case RS_DATE_CLOCK: return TALLY_DATE_TIME;
+    default: return TALLY_DATE_NONE;
     }
 }

@@ -22,7 +22,23 @@ static int on_metadata(readstat_metadata_t *md, void *ctx)
     const char *enc = readstat_get_file_encoding(md);
     if (enc && *enc) st->file_encoding = dup_str(enc);
     const char *label = readstat_get_file_label(md);
-    if (label && *label) st->file_label = dup_str(label);
+    if (label && *label) {
+        st->file_label = dup_str(label);
+        char *t = rs_trimmed(label); /* SPSS pads the file label to 64 bytes */
+        if (t) st->host->ds_set_file_label(st->ds, t);
+        free(t);
+    }
+    return READSTAT_HANDLER_OK;
+}
+
+/* SPSS documents (DOCUMENT, ADD DOCUMENT): lines of 80 bytes, padded with blanks. */
+static int on_note(int index, const char *note, void *ctx)
+{
+    (void)index;
+    rs_state *st = ctx;
+    char *t = rs_trimmed(note ? note : "");
+    if (t) st->host->ds_add_document(st->ds, t);
+    free(t);
     return READSTAT_HANDLER_OK;
 }
 
@@ -50,14 +66,15 @@ static void parse_format(const char *f, int *width, int *decimals)
 /* Trailing blanks of SPSS string codes are padding, as in the cells ReadStat delivers. */
 static void add_missing_string(rs_state *st, int col, const char *s)
 {
-    size_t n = strlen(s);
-    while (n > 0 && s[n - 1] == ' ') n--;
-    char *t = malloc(n + 1);
+    char *t = rs_trimmed(s);
     if (!t) return;
-    memcpy(t, s, n);
-    t[n] = '\0';
     st->host->var_add_missing_string(st->ds, col, t);
     free(t);
+}
+
+static int is_spss(const rs_state *st)
+{
+    return st->format == RS_SAV || st->format == RS_ZSAV || st->format == RS_POR;
 }
 
 static void add_missing(rs_state *st, readstat_variable_t *v, const rs_colinfo *c)
@@ -135,8 +152,12 @@ static int on_variable(int index, readstat_variable_t *v, const char *val_labels
     }
     h->var_set_measure(st->ds, c->col, measure_of(readstat_variable_get_measure(v)));
     c->date = c->is_string ? RS_DATE_NONE : rs_date_kind_of(st->format, fmt);
-    if (c->date != RS_DATE_NONE) h->var_set_date(st->ds, c->col, 1);
+    if (c->date != RS_DATE_NONE) h->var_set_date(st->ds, c->col, rs_date_tally_kind(c->date));
     if (st->user_missing) add_missing(st, v, c);
+    /* SPSS counts a blank string as a valid answer unless it is declared missing; with
+     * user_missing = false the declared codes become blanks too, so blanks are missing then. */
+    if (c->is_string && is_spss(st) && (st->user_missing || readstat_variable_get_missing_ranges_count(v) == 0))
+        h->var_set_blank_valid(st->ds, c->col, 1);
     if (val_labels && *val_labels) c->labelset = dup_str(val_labels);
     return READSTAT_HANDLER_OK;
 }
@@ -192,7 +213,14 @@ static int on_value(int obs, readstat_variable_t *v, readstat_value_t value, voi
         return READSTAT_HANDLER_OK;
     }
     double x = NAN;
-    if (!readstat_value_is_system_missing(value) && !readstat_value_is_tagged_missing(value)) {
+    if (readstat_value_is_tagged_missing(value)) {
+        /* .a-.z: a user-missing code of its own (system-missing with user_missing = false) */
+        char tag = (char)tolower((unsigned char)readstat_value_tag(value));
+        if (st->user_missing && tag >= 'a' && tag <= 'z') {
+            rs_declare_tag(st, c, tag);
+            x = tally_tagged_missing_code(tag);
+        }
+    } else if (!readstat_value_is_system_missing(value)) {
         x = readstat_double_value(value);
         if (!st->user_missing && readstat_value_is_defined_missing(value, v)) x = NAN;
         else x = rs_date_convert(c->date, x);
@@ -231,6 +259,7 @@ void rs_install_handlers(readstat_parser_t *p)
     readstat_set_value_handler(p, on_value);
     readstat_set_value_label_handler(p, on_value_label);
     readstat_set_fweight_handler(p, on_fweight);
+    readstat_set_note_handler(p, on_note);
     readstat_set_error_handler(p, on_error);
 }
 

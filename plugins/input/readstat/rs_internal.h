@@ -4,6 +4,7 @@
 
 #include <readstat.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "tally/plugin.h"
 
 /* The file formats the plugin reads. */
@@ -12,11 +13,13 @@ typedef enum { RS_AUTO = 0, RS_SAV, RS_ZSAV, RS_POR, RS_DTA, RS_SAS7BDAT, RS_XPT
 /* How a numeric column's stored values become tally values. */
 typedef enum {
     RS_DATE_NONE = 0,
-    RS_DATE_SPSS,        /* seconds since 1582-10-14 -> days since 1970 */
-    RS_DATE_STATA_DAYS,  /* days since 1960 */
-    RS_DATE_STATA_MS,    /* milliseconds since 1960 */
-    RS_DATE_SAS_DAYS,    /* days since 1960 */
-    RS_DATE_SAS_SECONDS  /* seconds since 1960 */
+    RS_DATE_SPSS,          /* seconds since 1582-10-14 at midnight -> days since 1970 */
+    RS_DATE_SPSS_DATETIME, /* seconds since 1582-10-14 -> seconds since 1970 */
+    RS_DATE_STATA_DAYS,    /* days since 1960 */
+    RS_DATE_STATA_MS,      /* milliseconds since 1960 -> seconds since 1970 */
+    RS_DATE_SAS_DAYS,      /* days since 1960 */
+    RS_DATE_SAS_SECONDS,   /* seconds since 1960 -> seconds since 1970 */
+    RS_DATE_CLOCK          /* seconds of a time (SPSS TIME, SAS TIME): kept as they are */
 } rs_date_kind;
 
 /* One value label as read, kept until the end of the file (Stata stores them last). */
@@ -25,6 +28,7 @@ typedef struct rs_label {
     double code;
     char *scode; /* owned */
     char *text;  /* owned */
+    char tag;    /* 'a'..'z' for a tagged missing value (code is then its tally code), else 0 */
 } rs_label;
 
 typedef struct rs_labelset {
@@ -39,6 +43,7 @@ typedef struct rs_colinfo {
     int is_string;
     rs_date_kind date;
     char *labelset;       /* owned, NULL when none */
+    uint32_t tags;        /* bit t: tagged missing value .a + t declared user-missing on the column */
 } rs_colinfo;
 
 typedef struct rs_state {
@@ -78,9 +83,18 @@ int rs_format_matches(rs_format f, rs_format sniffed);
 /* rs_dates.c */
 rs_date_kind rs_date_kind_of(rs_format f, const char *format);
 double rs_date_convert(rs_date_kind k, double v);
+/* The tally_date_kind the converted numbers have (TALLY_DATE_NONE for RS_DATE_NONE). */
+int rs_date_tally_kind(rs_date_kind k);
 
 /* rs_labels.c */
 void rs_labels_add(rs_state *st, const char *set, readstat_value_t value, const char *label);
+/* Reads the value label sets of a SAS catalogue (.sas7bcat) into st; the data file's
+ * variables name them by format. Returns 0, or -1 after host->error. */
+int rs_labels_read_catalog(rs_state *st, const char *catalog, const char *encoding);
+/* A copy of s without SPSS's trailing blanks (the padding of string values); NULL when out of memory. */
+char *rs_trimmed(const char *s);
+/* Declares the tagged missing value `tag` ('a'..'z') user-missing on column c (once). */
+void rs_declare_tag(rs_state *st, rs_colinfo *c, char tag);
 /* Gives every column the labels of its label set (converting date codes). */
 void rs_labels_apply(rs_state *st);
 void rs_labels_free(rs_state *st);
