@@ -417,6 +417,8 @@ static int l_var(lua_State *L)
     set_str(L, "format", c->format);
     lua_pushboolean(L, c->is_date);
     lua_setfield(L, -2, "is_date");
+    lua_pushinteger(L, c->is_date); /* the tally_date_kind, for tally.format_date */
+    lua_setfield(L, -2, "date_kind");
     lua_createtable(L, 0, (int)c->nlabels);
     for (size_t i = 0; i < c->nlabels; i++) {
         if (c->labels[i].scode) lua_pushstring(L, c->labels[i].scode);

@@ -1,5 +1,6 @@
 /* lua_runtime.c: runs stage scripts in the sandbox with the tally and report libraries. */
 #include "lua_runtime.h"
+#include "datefmt.h"
 #include "lua_api.h"
 #include "lua_sandbox.h"
 #include "host.h"
@@ -152,6 +153,24 @@ static int l_tr(lua_State *L)
 {
     tally_runtime *rt = runtime_of(L);
     lua_pushstring(L, tally_tr(tally_report_meta(rt->report, "language"), luaL_checkstring(L, 1)));
+    return 1;
+}
+
+/* tally.format_date(v, kind) -> "1949-03-24" (or the report language's "24.03.1949"); kind is a
+ * variable's date_kind (1 date, 2 datetime, 3 time); nil for a missing value */
+static int l_format_date(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    double v = luaL_checknumber(L, 1);
+    lua_Integer kind = luaL_checkinteger(L, 2);
+    if (v != v) {
+        lua_pushnil(L);
+        return 1;
+    }
+    char buf[64];
+    if (kind < TALLY_DATE_DAYS || kind > TALLY_DATE_TIME) snprintf(buf, sizeof buf, "%.15g", v);
+    else tally_format_date(v, (int)kind, tally_report_meta(rt->report, "language"), buf, sizeof buf);
+    lua_pushstring(L, buf);
     return 1;
 }
 
@@ -441,7 +460,7 @@ static void push_stage_env(tally_runtime *rt, const tally_config *cfg, const tal
     }
     lua_pop(L, 1);
     static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr},
-                                         {"percent", l_percent}, {NULL, NULL}};
+                                         {"percent", l_percent}, {"format_date", l_format_date}, {NULL, NULL}};
     luaL_setfuncs(L, tally_fns, 0);
     lua_pushvalue(L, opts);
     lua_pushcclosure(L, l_options, 1);

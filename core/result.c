@@ -458,6 +458,10 @@ static int h_cell_date(const tally_table *t, size_t r, size_t c)
 {
     return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].date : 0;
 }
+static const char *h_format_date(double v, int kind, int iso, const char *lang, char *buf, size_t n)
+{
+    return iso ? tally_format_date_iso(v, kind, buf, n) : tally_format_date(v, kind, lang, buf, n);
+}
 static tally_chart_kind h_chart_kind(const tally_table *t) { return t->chart; }
 static const char *h_chart_title(const tally_table *t) { return t->chart_title ? t->chart_title : t->title; }
 static size_t h_chart_nseries(const tally_table *t) { return t->nseries; }
@@ -502,4 +506,5 @@ void tally_result_fill_host(tally_host *h)
     h->tab_chart_series = h_chart_series;
     h->tab_chart_uses_row = h_chart_uses_row;
     h->tab_cell_date = h_cell_date;
+    h->format_date = h_format_date;
 }

@@ -31,10 +31,14 @@ if o.order == "descending" then
   for i = 1, n // 2 do groups[i], groups[n + 1 - i] = groups[n + 1 - i], groups[i] end
 end
 
-local function show_value(v)
+-- dates, datetimes and times as the report shows them, other numbers in full
+local function show_value(v, var)
+  if type(v) == "number" and var and var.date_kind and var.date_kind > 0 then return tally.format_date(v, var.date_kind) end
   if type(v) == "number" then return string.format("%.15g", v) end
   return v
 end
+local showvars = {}
+for i, name in ipairs(o.show) do showvars[i] = ds:var(name) end
 
 local title = o.title or ((showvar.label or o.show[1]) .. " / " .. (byvar.label or o.by))
 local t = tally.table {
@@ -54,18 +58,18 @@ for _, g in ipairs(groups) do
   local names = {}
   for i = 1, n do
     local parts = {}
-    for _, var in ipairs(o.show) do
+    for k, var in ipairs(o.show) do
       local v = sub:value(i, var)
-      if v ~= nil and v ~= "" then parts[#parts + 1] = show_value(v) end
+      if v ~= nil and v ~= "" then parts[#parts + 1] = show_value(v, showvars[k]) end
     end
     if #parts > 0 then names[#names + 1] = table.concat(parts, o.joiner) end
   end
   local list = table.concat(names, o.separator)
-  local label = g.label or show_value(g.value)
+  local label = g.label or show_value(g.value, byvar)
   t:add_row("category", { label, n, list })
   total = total + n
   if o.values then
-    local key = o.values .. "_" .. tostring(show_value(g.value)):gsub("[^%w_]", "_")
+    local key = o.values .. "_" .. tostring(show_value(g.value, byvar)):gsub("[^%w_]", "_")
     report.text(key, list)
     report.value(key .. "_n", n)
   end

@@ -234,6 +234,10 @@ typedef struct tally_host {
     /* A cell's tally_date_kind (0: not a date): the number is then days or seconds
      * as var_set_date says; tab_cell_format shows it as a date in the report's language. */
     int (*tab_cell_date)(const tally_table *t, size_t r, size_t c);
+    /* Writes a date kind's number as text: iso = 1 ISO 8601 for data interchange
+     * ("1949-03-24T13:45:10"), else as reports show it in `lang` ("de": 24.03.1949,
+     * NULL: 1949-03-24 13:45:10). Empty for NaN; returns buf. */
+    const char *(*format_date)(double v, int kind, int iso, const char *lang, char *buf, size_t n);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */

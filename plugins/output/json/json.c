@@ -209,8 +209,12 @@ static void write_table(jw *w, const tally_host *h, const tally_table *t)
             jw_item(w);
             if (c && saved) fputc(' ', w->f);
             const char *s = h->tab_cell_text(t, r, c);
+            int date = TALLY_HOST_HAS(h, tab_cell_date) ? h->tab_cell_date(t, r, c) : 0;
+            double v = h->tab_cell_number(t, r, c);
+            char iso[64];
             if (s) jw_string(w, s);
-            else jw_number(w, h->tab_cell_number(t, r, c));
+            else if (date && v == v) jw_string(w, h->format_date(v, date, 1, NULL, iso, sizeof iso)); /* ISO 8601 text */
+            else jw_number(w, v);
         }
         jw_close(w, ']');
         w->pretty = saved;

@@ -8,6 +8,20 @@
 
 #define XW_DATA_ROWS (XW_ROWS_MAX - 1) /* data rows below the header row */
 
+/* A date, datetime or time as a real Excel date; one Excel cannot hold as ISO text. */
+static int write_date(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, double v, int kind, const char *lang,
+                      int track)
+{
+    const tally_host *h = w->host;
+    char shown[64];
+    h->format_date(v, kind, 0, lang, shown, sizeof shown);
+    double serial;
+    const char *nf;
+    if (!xw_date_serial(kind, v, lang, &serial, &nf))
+        return xw_write_text(w, s, row, col, shown, NULL, track, "a date Excel cannot hold");
+    return xw_write_number(w, s, row, col, serial, xw_fmt(w, 0, nf), track ? strlen(shown) : 0);
+}
+
 /* Writes rows [first, first + n) of `ds` on sheet `s` under a header row. */
 static int write_part(xw *w, xw_sheet *s, const tally_dataset *ds, size_t first, size_t n)
 {
@@ -17,6 +31,8 @@ static int write_part(xw *w, xw_sheet *s, const tally_dataset *ds, size_t first,
     for (int c = 0; c < nc; c++)
         if (xw_write_text(w, s, 0, (lxw_col_t)c, h->var_name(ds, c), head, 1, "a variable name") < 0) return -1;
     char where[96];
+    const char *lang = h->rep_meta(w->rep, "language");
+    int has_dates = TALLY_HOST_HAS(h, var_date) && TALLY_HOST_HAS(h, format_date);
     for (size_t i = 0; i < n; i++) {
         lxw_row_t row = (lxw_row_t)(i + 1);
         for (int c = 0; c < nc; c++) {
@@ -28,6 +44,11 @@ static int write_part(xw *w, xw_sheet *s, const tally_dataset *ds, size_t first,
             } else {
                 double v = h->ds_number(ds, c, first + i);
                 if (isnan(v)) continue; /* system-missing: an empty cell */
+                int date = has_dates ? h->var_date(ds, c) : 0;
+                if (date) {
+                    if (write_date(w, s, row, (lxw_col_t)c, v, date, lang, i < 1000) < 0) return -1;
+                    continue;
+                }
                 char shown[32];
                 int len = i < 1000 ? snprintf(shown, sizeof shown, "%.15g", v) : 0;
                 if (xw_write_number(w, s, row, (lxw_col_t)c, v, NULL, (size_t)(len > 0 ? len : 0)) < 0)

@@ -1,6 +1,7 @@
 /* formats.c: the xlsx plugin's cell formats, made once per style and number format. */
 #include "xlsx.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,4 +108,29 @@ void xw_formats_free(xw *w)
     free(w->fmts);
     w->fmts = NULL;
     w->nfmts = w->fmts_cap = 0;
+}
+
+int xw_date_serial(int kind, double v, const char *lang, double *serial, const char **num_format)
+{
+    int de = lang && strcmp(lang, "de") == 0;
+    if (!isfinite(v)) return 0;
+    switch (kind) {
+    case TALLY_DATE_DAYS:
+        *serial = floor(v + 0.5) + XW_EXCEL_EPOCH_1970;
+        *num_format = de ? "dd.mm.yyyy" : "yyyy-mm-dd";
+        break;
+    case TALLY_DATE_DATETIME:
+        *serial = floor(v + 0.5) / 86400.0 + XW_EXCEL_EPOCH_1970;
+        *num_format = de ? "dd.mm.yyyy hh:mm:ss" : "yyyy-mm-dd hh:mm:ss";
+        break;
+    case TALLY_DATE_TIME:
+        if (v < 0) return 0; /* Excel shows no negative times */
+        *serial = floor(v + 0.5) / 86400.0;
+        *num_format = "[hh]:mm:ss";
+        return 1;
+    default:
+        return 0;
+    }
+    /* Excel's serials count 1900-02-29, a day that never was: before 1900-03-01 they lie */
+    return *serial >= 61;
 }

@@ -159,6 +159,15 @@ static int write_cell(xw *w, xw_sheet *s, const tally_table *t, size_t r, size_t
     double v = h->tab_cell_number(t, r, c);
     char shown[64];
     h->tab_cell_format(t, r, c, shown, sizeof shown);
+    int date = TALLY_HOST_HAS(h, tab_cell_date) ? h->tab_cell_date(t, r, c) : 0;
+    if (date && isfinite(v)) {
+        /* a real Excel date; one Excel cannot hold (before 1900-03-01) as the text reports show */
+        double serial;
+        const char *date_format;
+        if (!xw_date_serial(date, v, h->rep_meta(w->rep, "language"), &serial, &date_format))
+            return xw_write_text(w, s, row, (lxw_col_t)c, shown, xw_fmt(w, style | XW_RIGHT, NULL), 1, where);
+        return xw_write_number(w, s, row, (lxw_col_t)c, serial, xw_fmt(w, style, date_format), strlen(shown));
+    }
     if (!is_numeric_col(type)) num_format = NULL;
     if (type == TALLY_COL_PERCENT && isfinite(v)) v /= 100.0; /* Excel percents are fractions */
     lxw_format *f = xw_fmt(w, style | (c == 0 ? XW_LEFT : 0), num_format);

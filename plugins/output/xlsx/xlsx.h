@@ -73,6 +73,12 @@ lxw_format *xw_fmt(xw *w, unsigned style, const char *num_format);
 void xw_formats_free(xw *w);
 /* Number format text for a column type and decimals: "0", "0.0", "0.0%"; static storage. */
 const char *xw_num_format(tally_col_type type, int decimals, int fractional_counts);
+/* Excel's serial of 1970-01-01 (days since 1899-12-30). */
+#define XW_EXCEL_EPOCH_1970 25569.0
+/* A number of a tally_date_kind as an Excel serial with the date number format for the
+ * report language `lang`; 0 when Excel cannot show it as a date (before 1900-03-01, a
+ * negative time): the caller writes the text then. */
+int xw_date_serial(int kind, double v, const char *lang, double *serial, const char **num_format);
 
 /* sanitize.c: cell text made safe: valid UTF-8, literal _xHHHH_ sequences escaped so
  * Excel shows them as typed, cut to 32,767 characters. Returns a new string; *cut is set
