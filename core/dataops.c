@@ -461,7 +461,7 @@ int tally_data_count_by(const tally_dataset *ds, const char *var, const char *we
         if (c->type == TALLY_STRING) {
             x->s = tally_column_string(c, r);
             x->v = NAN;
-            x->umiss = *x->s && tally_column_is_user_missing_string(c, x->s);
+            x->umiss = (*x->s || c->blank_valid) && tally_column_is_user_missing_string(c, x->s);
         } else {
             x->s = NULL;
             x->v = tally_col_num(c, r);
@@ -479,8 +479,9 @@ int tally_data_count_by(const tally_dataset *ds, const char *var, const char *we
             j++;
         }
         if (g.text) {
-            g.missing = !*g.text || cells[i].umiss;
-            g.label = *g.text ? tally_column_string_value_label(c, g.text) : NULL;
+            /* a blank is missing, unless the column counts blanks as answers (SPSS strings) */
+            g.missing = (!*g.text && !c->blank_valid) || cells[i].umiss;
+            g.label = *g.text || c->blank_valid ? tally_column_string_value_label(c, g.text) : NULL;
             if (!*g.text) g.text = "";
         } else {
             g.missing = g.code != g.code || cells[i].umiss;

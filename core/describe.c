@@ -1,6 +1,7 @@
 /* describe.c: the dictionary of a dataset as text, for `tally describe` (see describe.h). */
 #include "describe.h"
 #include "dataset.h"
+#include "treatment.h"
 #include "util.h"
 
 #include <float.h>
@@ -102,14 +103,48 @@ static void put_value_labels(FILE *out, const tally_column *c)
     free(sorted);
 }
 
+static const char *date_kind_text(int kind)
+{
+    switch (kind) {
+    case TALLY_DATE_DAYS: return ", date (days since 1970-01-01)";
+    case TALLY_DATE_DATETIME: return ", datetime (seconds since 1970-01-01 00:00:00)";
+    case TALLY_DATE_TIME: return ", time (seconds)";
+    default: return "";
+    }
+}
+
+/* What `tally report` does with the variable (the overview stage's rules, treatment.h). */
+static void put_treatment(FILE *out, const tally_dataset *ds, size_t i)
+{
+    for (size_t k = 0; k < ds->nmrsets; k++)
+        for (size_t j = 0; j < ds->mrsets[k].ncols; j++)
+            if ((size_t)ds->mrsets[k].cols[j] == i) {
+                fprintf(out, "    Report:   in the table of set %s\n", ds->mrsets[k].name);
+                return;
+            }
+    if (ds->weight >= 0 && (size_t)ds->weight == i) {
+        fputs("    Report:   the weight, not tabulated\n", out);
+        return;
+    }
+    tally_treatment t = tally_treatment_of(ds, (int)i, TALLY_DEFAULT_MAX_CATEGORIES);
+    static const char *const what[] = {NULL, "a frequency table", "descriptives", "not tabulated",
+                                       "not tabulated", "not tabulated"};
+    fprintf(out, "    Report:   %s (%s)\n", tally_treatment_name(t), what[t]);
+}
+
 static void put_variable(FILE *out, const tally_dataset *ds, size_t i)
 {
     const tally_column *c = ds->cols[i];
     fprintf(out, "  %zu. %s\n", i + 1, c->name);
     if (c->label) fprintf(out, "    Label:    %s\n", c->label);
-    if (c->type == TALLY_STRING) fprintf(out, "    Type:     string, width %zu\n", string_width(c));
-    else fprintf(out, "    Type:     numeric%s\n", c->is_date ? ", date (days since 1970-01-01)" : "");
-    fprintf(out, "    Measure:  %s\n", measure_name(c->measure));
+    if (c->type == TALLY_STRING)
+        fprintf(out, "    Type:     string, width %zu%s\n", string_width(c),
+                c->blank_valid ? ", a blank is a valid answer" : "");
+    else fprintf(out, "    Type:     numeric%s\n", date_kind_text(c->is_date));
+    int inferred;
+    tally_measure m = tally_measure_of(ds, (int)i, TALLY_DEFAULT_MAX_CATEGORIES, &inferred);
+    fprintf(out, "    Measure:  %s%s\n", measure_name(m), inferred ? " (inferred: the file gives none)" : "");
+    put_treatment(out, ds, i);
     if (c->format) fprintf(out, "    Format:   %s\n", c->format);
     put_missing(out, c);
     put_value_labels(out, c);
@@ -134,6 +169,11 @@ static void put_mrset(FILE *out, const tally_dataset *ds, const tally_mrset *m)
 void tally_describe_print(FILE *out, const tally_dataset *ds)
 {
     fprintf(out, "Source: %s\n", ds->source ? ds->source : "(unknown)");
+    if (ds->file_label) fprintf(out, "File label: %s\n", ds->file_label);
+    if (ds->ndocuments) {
+        fprintf(out, "Documents (%zu lines):\n", ds->ndocuments);
+        for (size_t i = 0; i < ds->ndocuments; i++) fprintf(out, "  %s\n", ds->documents[i]);
+    }
     fprintf(out, "Rows: %zu\n", ds->nrows);
     if (ds->weight >= 0 && (size_t)ds->weight < ds->ncols)
         fprintf(out, "Weight: %s\n", ds->cols[ds->weight]->name);

@@ -2,6 +2,7 @@
 #include "dataops.h"
 #include "expr.h"
 #include "lua_api.h"
+#include "treatment.h"
 #include "util.h"
 
 #include <math.h>
@@ -489,13 +490,24 @@ static int l_eval(lua_State *L)
     return 1;
 }
 
+/* ds:treatment(var [, max_categories]) -> "categorical" | "scale" | "text" | "identifier" | "date":
+ * how the default report treats the variable (treatment.h; `tally describe` says the same) */
+static int l_treatment(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    int col = tally_lua_check_var(L, ds, luaL_checkstring(L, 2));
+    lua_Integer max = luaL_optinteger(L, 3, TALLY_DEFAULT_MAX_CATEGORIES);
+    lua_pushstring(L, tally_treatment_name(tally_treatment_of(ds, col, (int)max)));
+    return 1;
+}
+
 int tally_lua_open_data(lua_State *L)
 {
     static const luaL_Reg methods[] = {
         {"filter", l_filter},     {"compute", l_compute},   {"recode", l_recode},       {"dedupe", l_dedupe},
         {"join", l_join},         {"count_by", l_count_by}, {"nrows", l_nrows},         {"var", l_var},
         {"variables", l_variables}, {"sum", l_sum},       {"count_if", l_count_if},   {"value", l_value},
-        {NULL, NULL}};
+        {"treatment", l_treatment}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
     /* the `tally` library table is at the top of the stack */
     lua_pushcfunction(L, l_eval);

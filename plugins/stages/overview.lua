@@ -25,39 +25,9 @@ for _, name in ipairs(sets) do
 end
 local weight = ds:weight()
 
-local function has_labels(v)
-  return next(v.values) ~= nil
-end
-
--- The distinct valid values of a variable: how many, how many answers, all whole and distinct.
-local function shape(name)
-  local distinct, answers, whole, repeats = 0, 0, true, false
-  for _, g in ipairs(ds:count_by(name)) do
-    if not g.missing and g.value ~= nil then
-      distinct = distinct + 1
-      answers = answers + g.rows
-      if g.rows > 1 then repeats = true end
-      if type(g.value) ~= "number" or g.value ~= math.floor(g.value) then whole = false end
-    end
-  end
-  return distinct, answers, whole, repeats
-end
-
+-- The rules above live in the core (treatment.c), so that `tally describe` says the same.
 local function kind_of(name)
-  local v = ds:var(name)
-  if has_labels(v) then return "categorical" end
-  -- SPSS and PSPP call every string nominal unless told otherwise: for a string
-  -- without value labels that says little, so its values decide below.
-  if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" then return "categorical" end
-  if v.is_date then return "date" end
-  if v.measure == "scale" then return "scale" end
-  local distinct, answers, whole, repeats = shape(name)
-  if repeats and distinct <= o.max_categories and (distinct <= 10 or 2 * distinct <= answers) then
-    return "categorical"
-  end
-  if v.type ~= "numeric" then return "text" end
-  if whole and not repeats and distinct >= 10 then return "identifier" end
-  return "scale"
+  return ds:treatment(name, o.max_categories)
 end
 
 local tables, scale = {}, {}

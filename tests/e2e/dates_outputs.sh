@@ -14,6 +14,8 @@ BEGIN DATA
 1 29-FEB-2024 "31-DEC-1969 23:59:59" 00:00:00
 END DATA.
 VARIABLE LABELS grp 'Group' /born 'Date of birth' /at 'Interview start' /took 'Duration'.
+FILE LABEL 'Date test survey'.
+DOCUMENT 'Three respondents, written by tests/e2e/dates_outputs.sh.'.
 SAVE OUTFILE='dates.sav'.
 SPS
 (cd "$TMP" && pspp dates.sps >pspp.log 2>&1)
@@ -84,6 +86,16 @@ col = [c.value for c in data["B"]][1:]
 assert col == [datetime.datetime(1949, 3, 24), datetime.datetime(1970, 1, 1), datetime.datetime(2024, 2, 29)], col
 ' "$TMP/$dir/report.xlsx"
 done
+
+# tally describe: the file label, the documents, each date kind and what tally report does with it.
+expect_exit "describe dates.sav" 0 "$TALLY" describe "$TMP/dates.sav"
+cp "$TMP/stdout" "$TMP/describe.txt"
+expect_contains "describe: file label" "$TMP/describe.txt" "File label: Date test survey"
+expect_contains "describe: documents" "$TMP/describe.txt" "Three respondents, written by tests/e2e/dates_outputs.sh."
+expect_contains "describe: a datetime" "$TMP/describe.txt" "    Type:     numeric, datetime (seconds since 1970-01-01 00:00:00)"
+expect_contains "describe: a time" "$TMP/describe.txt" "    Type:     numeric, time (seconds)"
+expect_contains "describe: dates are not tabulated by tally report" "$TMP/describe.txt" "    Report:   date (not tabulated)"
+expect_contains "describe: grp (scale, as PSPP wrote it) gets descriptives" "$TMP/describe.txt" "    Report:   scale (descriptives)"
 
 # The report language's date format.
 write_config dates.sav de out_de

@@ -17,6 +17,7 @@ static const char *const want =
     "    Label:    How important is culture?\n"
     "    Type:     numeric\n"
     "    Measure:  ordinal\n"
+    "    Report:   categorical (a frequency table)\n"
     "    Format:   F2.0\n"
     "    Missing:  95 THRU HIGHEST; 9\n"
     "    Values:\n"
@@ -26,6 +27,7 @@ static const char *const want =
     "  2. city\n"
     "    Type:     string, width 9\n"
     "    Measure:  nominal\n"
+    "    Report:   categorical (a frequency table)\n"
     "    Missing:  \"n/a\"; \"say \"\"no\"\"\"\n"
     "    Values:\n"
     "      \"Berlin\" = Capital\n"
@@ -33,16 +35,20 @@ static const char *const want =
     "  3. born\n"
     "    Type:     numeric, date (days since 1970-01-01)\n"
     "    Measure:  scale\n"
+    "    Report:   date (not tabulated)\n"
     "    Missing:  LOWEST THRU -1.5\n"
     "  4. m1\n"
     "    Type:     numeric\n"
-    "    Measure:  unknown\n"
+    "    Measure:  scale (inferred: the file gives none)\n"
+    "    Report:   in the table of set $media\n"
     "  5. m2\n"
     "    Type:     numeric\n"
-    "    Measure:  unknown\n"
+    "    Measure:  scale (inferred: the file gives none)\n"
+    "    Report:   in the table of set $media\n"
     "  6. wt\n"
     "    Type:     numeric\n"
     "    Measure:  scale\n"
+    "    Report:   the weight, not tabulated\n"
     "\n"
     "Multiple-response sets (2):\n"
     "  $media\n"
@@ -62,6 +68,52 @@ static char *describe(const tally_dataset *ds)
     tally_describe_print(f, ds);
     fclose(f);
     return text;
+}
+
+/* File label, documents, date kinds, blanks, and each treatment inferred from the values. */
+static void check_spss_facts(const tally_host *h)
+{
+    tally_dataset *ds = tally_dataset_new("s");
+    int id = h->ds_add_column(ds, "id", TALLY_NUMERIC);
+    int q = h->ds_add_column(ds, "q", TALLY_NUMERIC);
+    int x = h->ds_add_column(ds, "x", TALLY_NUMERIC);
+    int note = h->ds_add_column(ds, "note", TALLY_STRING);
+    int at = h->ds_add_column(ds, "at", TALLY_NUMERIC);
+    int took = h->ds_add_column(ds, "took", TALLY_NUMERIC);
+    h->ds_resize(ds, 12);
+    double *idv = h->ds_numeric_data(ds, id), *qv = h->ds_numeric_data(ds, q), *xv = h->ds_numeric_data(ds, x);
+    for (size_t r = 0; r < 12; r++) {
+        idv[r] = 1001 + (double)r;       /* distinct whole numbers: an identifier */
+        qv[r] = (double)(r % 3);         /* three values that repeat: categorical */
+        xv[r] = 0.5 * (double)r * r;     /* distinct, not whole: a scale */
+        char s[32];
+        int n = snprintf(s, sizeof s, "answer %zu", r); /* distinct texts: free text */
+        h->ds_set_string(ds, note, r, s, (size_t)n);
+    }
+    h->var_set_blank_valid(ds, note, 1);
+    h->var_set_date(ds, at, TALLY_DATE_DATETIME);
+    h->var_set_date(ds, took, TALLY_DATE_TIME);
+    h->ds_set_file_label(ds, "City survey 2024");
+    h->ds_add_document(ds, "Wave 1, fielded in March.");
+    h->ds_add_document(ds, "Weights added in April.");
+    char *got = describe(ds);
+    CHECK_CONTAINS(got, "File label: City survey 2024\nDocuments (2 lines):\n  Wave 1, fielded in March.\n"
+                        "  Weights added in April.\n", "describe shows the file label and the documents");
+    CHECK_CONTAINS(got, "  1. id\n    Type:     numeric\n    Measure:  nominal (inferred: the file gives none)\n"
+                        "    Report:   identifier (not tabulated)\n", "distinct whole numbers: an identifier, nominal");
+    CHECK_CONTAINS(got, "  2. q\n    Type:     numeric\n    Measure:  nominal (inferred: the file gives none)\n"
+                        "    Report:   categorical (a frequency table)\n", "repeated codes: categorical, nominal");
+    CHECK_CONTAINS(got, "  3. x\n    Type:     numeric\n    Measure:  scale (inferred: the file gives none)\n"
+                        "    Report:   scale (descriptives)\n", "distinct fractions: a scale");
+    CHECK_CONTAINS(got, "  4. note\n    Type:     string, width 9, a blank is a valid answer\n"
+                        "    Measure:  nominal (inferred: the file gives none)\n    Report:   text (not tabulated)\n",
+                   "distinct texts: free text; blanks that count are said");
+    CHECK_CONTAINS(got, "    Type:     numeric, datetime (seconds since 1970-01-01 00:00:00)\n"
+                        "    Measure:  scale (inferred: the file gives none)\n    Report:   date (not tabulated)\n",
+                   "a datetime");
+    CHECK_CONTAINS(got, "    Type:     numeric, time (seconds)\n", "a time");
+    free(got);
+    tally_dataset_free(ds);
 }
 
 int main(void)
@@ -105,6 +157,8 @@ int main(void)
     CHECK_STR(got, want, "describe prints the whole dictionary exactly");
     if (got && strcmp(got, want) != 0) printf("# full output:\n%s", got);
     free(got);
+
+    check_spss_facts(h);
 
     tally_dataset *empty = tally_dataset_new("e");
     got = describe(empty);

@@ -1,0 +1,75 @@
+/* treatment.c: how the default report treats each variable (categorical, scale, text, identifier, date). */
+#include "treatment.h"
+#include "dataops.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+/* The distinct valid values of a column: how many, how many answers, all whole, any repeated. */
+static void shape(const tally_dataset *ds, int col, size_t *distinct, size_t *answers, int *whole, int *repeats)
+{
+    *distinct = *answers = 0;
+    *whole = 1;
+    *repeats = 0;
+    tally_counts c;
+    char *err = NULL;
+    if (tally_data_count_by(ds, ds->cols[col]->name, NULL, &c, &err) != 0) {
+        free(err);
+        return;
+    }
+    for (size_t i = 0; i < c.n; i++) {
+        const tally_group_count *g = &c.groups[i];
+        if (g->missing) continue;
+        (*distinct)++;
+        *answers += g->rows;
+        if (g->rows > 1) *repeats = 1;
+        if (g->text || g->code != floor(g->code)) *whole = 0;
+    }
+    tally_counts_free(&c);
+}
+
+tally_treatment tally_treatment_of(const tally_dataset *ds, int col, int max_categories)
+{
+    const tally_column *c = ds->cols[col];
+    if (c->nlabels > 0) return TALLY_TREAT_CATEGORICAL;
+    /* SPSS and PSPP call every string nominal unless told otherwise: for a string without
+     * value labels that says little, so its values decide below. */
+    if ((c->measure == TALLY_NOMINAL || c->measure == TALLY_ORDINAL) && c->type == TALLY_NUMERIC)
+        return TALLY_TREAT_CATEGORICAL;
+    if (c->is_date) return TALLY_TREAT_DATE;
+    if (c->measure == TALLY_SCALE) return TALLY_TREAT_SCALE;
+    size_t distinct, answers;
+    int whole, repeats;
+    shape(ds, col, &distinct, &answers, &whole, &repeats);
+    if (repeats && distinct <= (size_t)(max_categories < 0 ? 0 : max_categories) &&
+        (distinct <= 10 || 2 * distinct <= answers))
+        return TALLY_TREAT_CATEGORICAL;
+    if (c->type != TALLY_NUMERIC) return TALLY_TREAT_TEXT;
+    if (whole && !repeats && distinct >= 10) return TALLY_TREAT_IDENTIFIER;
+    return TALLY_TREAT_SCALE;
+}
+
+const char *tally_treatment_name(tally_treatment t)
+{
+    switch (t) {
+    case TALLY_TREAT_CATEGORICAL: return "categorical";
+    case TALLY_TREAT_SCALE: return "scale";
+    case TALLY_TREAT_TEXT: return "text";
+    case TALLY_TREAT_IDENTIFIER: return "identifier";
+    case TALLY_TREAT_DATE: return "date";
+    }
+    return "scale";
+}
+
+tally_measure tally_measure_of(const tally_dataset *ds, int col, int max_categories, int *inferred)
+{
+    const tally_column *c = ds->cols[col];
+    *inferred = 0;
+    if (c->measure != TALLY_MEASURE_UNKNOWN) return c->measure;
+    *inferred = 1;
+    switch (tally_treatment_of(ds, col, max_categories)) {
+    case TALLY_TREAT_SCALE:
+    case TALLY_TREAT_DATE: return TALLY_SCALE;
+    default: return TALLY_NOMINAL;
+    }
+}
