@@ -18,10 +18,13 @@ static const char *measure_name(tally_measure m)
     }
 }
 
-/* A code as text; the extremes SPSS uses for LOWEST and HIGHEST get their names. */
+/* A code as text; the extremes SPSS uses for LOWEST and HIGHEST get their names, Stata's
+ * and SAS's tagged missing values theirs (.a). */
 static void put_number(FILE *out, double v)
 {
-    if (v <= -DBL_MAX / 2) fputs("LOWEST", out);
+    char tag = tally_tagged_missing_tag(v);
+    if (tag) fprintf(out, ".%c", tag);
+    else if (v <= -DBL_MAX / 2) fputs("LOWEST", out);
     else if (v >= DBL_MAX / 2) fputs("HIGHEST", out);
     else fprintf(out, "%.15g", v);
 }

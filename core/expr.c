@@ -613,7 +613,7 @@ typedef struct span {
 
 static void eval_num(const node *nd, const span *s, double *out);
 
-/* Text cells; NULL is missing (empty or a user-missing code). */
+/* Text cells; NULL is missing (empty, unless blanks are answers, or a user-missing code). */
 static void eval_str(const node *nd, const span *s, const char **out)
 {
     if (nd->kind == N_STR) {
@@ -623,7 +623,7 @@ static void eval_str(const node *nd, const span *s, const char **out)
     const tally_column *c = nd->col; /* string nodes are literals or variables */
     for (size_t i = 0; i < s->n; i++) {
         const char *v = c->arena + c->str[tally_row(s->ds, s->start + i)];
-        out[i] = (!*v || (c->nsmissing && tally_column_is_user_missing_string(c, v))) ? NULL : v;
+        out[i] = ((!*v && !c->blank_valid) || (c->nsmissing && tally_column_is_user_missing_string(c, v))) ? NULL : v;
     }
 }
 

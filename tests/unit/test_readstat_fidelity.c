@@ -1,6 +1,7 @@
 /* test_readstat_fidelity.c: SPSS string labels and blanks against PSPP's FREQUENCIES, Stata tagged missing values, SAS catalogues and date kinds. */
 #include "check.h"
 #include "dataset.h"
+#include "describe.h"
 #include "host.h"
 #include "pspp_csv.h"
 #include "stats.h"
@@ -297,6 +298,16 @@ static void check_stata(const char *tmp)
     } else {
         CHECK(0, "frequencies of q");
     }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (mem) {
+        tally_describe_print(mem, ds);
+        fclose(mem);
+    }
+    CHECK_CONTAINS(text, "    Missing:  .a; .b; .c\n", "describe names the tagged missing values as Stata does");
+    CHECK_CONTAINS(text, "      .a = Refused  [missing]\n      .b = Don't know  [missing]\n", "describe lists their labels");
+    free(text);
     const tally_column *bc = col_of(ds, "born"), *ac = col_of(ds, "at");
     CHECK(bc && bc->is_date == TALLY_DATE_DAYS && tally_col_num(bc, 0) == -7588, "%%td: a date, 1949-03-24 = -7588 days");
     CHECK(ac && ac->is_date == TALLY_DATE_DATETIME && tally_col_num(ac, 0) == -7588 * 86400.0 + 49510,

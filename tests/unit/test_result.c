@@ -1,10 +1,46 @@
 /* test_result.c: the result model: cell formatting (SPSS rounding), ids, named values, translations. */
 #include "check.h"
+#include "datefmt.h"
 #include "result.h"
 #include "util.h"
 
+/* Date cells: ISO by default, the report language's format once the table is in a German report. */
+static void check_dates(void)
+{
+    char buf[64];
+    CHECK_STR(tally_format_date(-7588, TALLY_DATE_DAYS, NULL, buf, sizeof buf), "1949-03-24", "days: ISO date");
+    CHECK_STR(tally_format_date(-7588, TALLY_DATE_DAYS, "de", buf, sizeof buf), "24.03.1949", "days: German date");
+    CHECK_STR(tally_format_date(4064.67, TALLY_DATE_DAYS, NULL, buf, sizeof buf), "1981-02-17", "a mean of dates rounds to the day");
+    CHECK_STR(tally_format_date(-1, TALLY_DATE_DATETIME, NULL, buf, sizeof buf), "1969-12-31 23:59:59",
+              "a datetime before 1970");
+    CHECK_STR(tally_format_date_iso(19782 * 86400.0 + 49510, TALLY_DATE_DATETIME, buf, sizeof buf), "2024-02-29T13:45:10",
+              "ISO datetime with T (JSON)");
+    CHECK_STR(tally_format_date(-141428, TALLY_DATE_DAYS, NULL, buf, sizeof buf), "1582-10-14", "SPSS's day zero");
+    CHECK_STR(tally_format_date(100000, TALLY_DATE_TIME, NULL, buf, sizeof buf), "27:46:40", "a duration beyond a day");
+    CHECK_STR(tally_format_date(-90, TALLY_DATE_TIME, NULL, buf, sizeof buf), "-00:01:30", "a negative duration");
+    CHECK_STR(tally_format_date(NAN, TALLY_DATE_DAYS, NULL, buf, sizeof buf), "", "a missing date is empty");
+
+    tally_table *t = tally_table_new("d", "Dates");
+    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
+    tally_table_add_col(t, "Minimum", TALLY_COL_NUMBER, 2);
+    size_t r = tally_table_add_row(t, TALLY_ROW_STAT);
+    tally_table_set_date(t, r, 1, -7588, TALLY_DATE_DAYS);
+    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "1949-03-24", "a date cell, not -7588.00");
+    tally_report *rep = tally_report_new();
+    tally_report_set_meta(rep, "language", "de");
+    tally_report_add_table(rep, t);
+    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "24.03.1949", "in a German report: 24.03.1949");
+    tally_report_set_meta(rep, "language", "en");
+    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "1949-03-24", "the language set later applies too");
+    tally_table_set_number(t, r, 1, 2.5);
+    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "2.50", "a number written over a date is a number");
+    tally_report_free(rep);
+    tally_table_unref(t);
+}
+
 int main(void)
 {
+    check_dates();
     char buf[64];
     CHECK_STR(tally_format_fixed(31.25, 1, buf, sizeof buf), "31.3", "a half rounds away from zero (5/16)");
     CHECK_STR(tally_format_fixed(1.005, 2, buf, sizeof buf), "1.01", "1.005 rounds as it reads");

@@ -44,6 +44,13 @@ static int write_part(xw *w, xw_sheet *s, const tally_dataset *ds, size_t first,
             } else {
                 double v = h->ds_number(ds, c, first + i);
                 if (isnan(v)) continue; /* system-missing: an empty cell */
+                char tag = tally_tagged_missing_tag(v);
+                if (tag) { /* Stata's or SAS's .a-.z: the code as those programs show it */
+                    char code[3] = {'.', tag, '\0'};
+                    if (xw_write_text(w, s, row, (lxw_col_t)c, code, NULL, i < 1000, "a tagged missing value") < 0)
+                        return -1;
+                    continue;
+                }
                 int date = has_dates ? h->var_date(ds, c) : 0;
                 if (date) {
                     if (write_date(w, s, row, (lxw_col_t)c, v, date, lang, i < 1000) < 0) return -1;
