@@ -570,7 +570,7 @@ static int bind_node(binder *b, node *n)
             if (a->is_str) return bind_fail(b, a->pos, "%s() needs a numeric variable, found text", n->str);
             return 0;
         case F_YEAR: case F_MONTH:
-            if (a->kind == N_VAR && !a->is_str && !a->col->is_date)
+            if (a->kind == N_VAR && !a->is_str && (!a->col->is_date || a->col->is_date == TALLY_DATE_TIME))
                 return bind_fail(b, a->pos, "%s() needs a date; '%s' is not a date variable", n->str, a->str);
             return 0;
         case F_COUNT:
@@ -824,10 +824,12 @@ static void eval_call(const node *nd, const span *s, double *out)
             return;
         }
         eval_num(a, s, out);
+        /* a datetime variable counts seconds, a date days (tally_date_kind) */
+        double per_day = a->kind == N_VAR && a->col->is_date == TALLY_DATE_DATETIME ? 86400.0 : 1.0;
         for (size_t i = 0; i < s->n; i++) {
             if (out[i] != out[i]) continue;
             int y, m, d;
-            tally_days_to_civil(out[i], &y, &m, &d);
+            tally_days_to_civil(floor(out[i] / per_day), &y, &m, &d);
             out[i] = want_month ? m : y;
         }
         return;
