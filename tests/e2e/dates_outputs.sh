@@ -110,4 +110,28 @@ wb = openpyxl.load_workbook(sys.argv[1])
 fmts = {c.number_format for ws in wb.worksheets for row in ws.iter_rows() for c in row}
 assert "dd.mm.yyyy" in fmts, fmts
 ' "$TMP/out_de/report.xlsx"
+# Excel cannot hold a date before 1900-03-01: such a cell is the date as text, never a wrong serial.
+cat >"$TMP/old.sps" <<'SPS'
+DATA LIST LIST /born (DATE11).
+BEGIN DATA
+12-JUN-1850
+24-MAR-1949
+END DATA.
+SAVE OUTFILE='old.sav'.
+SPS
+(cd "$TMP" && pspp old.sps >>pspp.log 2>&1)
+cat >"$TMP/old.lua" <<'LUA'
+report { title = "Old dates" }
+input "d" { plugin = "readstat", path = "old.sav" }
+stage "descriptives" { dataset = "d", variables = { "born" }, id = "desc" }
+output "xlsx" { path = "out_old/report.xlsx", data_sheet = "d" }
+LUA
+expect_exit "a date before 1900 in a workbook" 0 "$TALLY" run "$TMP/old.lua"
+check "XLSX: 1850-06-12 is text, 1949-03-24 a date" $PY -c '
+import datetime, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+vals = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+assert "1850-06-12" in vals and datetime.datetime(1949, 3, 24) in vals, vals
+assert not any(isinstance(v, datetime.datetime) and v.year < 1900 for v in vals), vals
+' "$TMP/out_old/report.xlsx"
 finish
