@@ -308,6 +308,19 @@ static void check_stata(const char *tmp)
     CHECK_CONTAINS(text, "    Missing:  .a; .b; .c\n", "describe names the tagged missing values as Stata does");
     CHECK_CONTAINS(text, "      .a = Refused  [missing]\n      .b = Don't know  [missing]\n", "describe lists their labels");
     free(text);
+    /* user_missing = false: .a-.z become system-missing, as every declared code does */
+    tally_ctx *ctx = tally_ctx_new("readstat");
+    tally_options *o = tally_options_new("test.lua:1");
+    tally_options_set_string(o, "path", path);
+    tally_options_set_bool(o, "user_missing", 0);
+    tally_dataset *sys = tally_dataset_new("t");
+    int rc = plugin()->read(tally_host_get(), ctx, o, sys);
+    const tally_column *qs = rc == 0 ? col_of(sys, "q") : NULL;
+    CHECK(qs && isnan(tally_col_num(qs, 3)) && isnan(tally_col_num(qs, 7)) && qs->nmissing == 0 && qs->nlabels == 2,
+          "user_missing = false: .a-.z are system-missing, their labels dropped");
+    tally_dataset_free(sys);
+    tally_ctx_free(ctx);
+    tally_options_free(o);
     const tally_column *bc = col_of(ds, "born"), *ac = col_of(ds, "at");
     CHECK(bc && bc->is_date == TALLY_DATE_DAYS && tally_col_num(bc, 0) == -7588, "%%td: a date, 1949-03-24 = -7588 days");
     CHECK(ac && ac->is_date == TALLY_DATE_DATETIME && tally_col_num(ac, 0) == -7588 * 86400.0 + 49510,
