@@ -216,6 +216,18 @@ static void check_spss(const char *tmp)
     CHECK(tm && tm->is_date == TALLY_DATE_TIME && tally_col_num(tm, 0) == 5400 && tally_col_num(tm, 1) == 86399,
           "tm: TIME is a time, seconds (01:30:00 = 5400)");
 
+    /* a catalogue belongs to SAS data: on a .sav it is an error naming the option */
+    tally_ctx *ctx = tally_ctx_new("readstat");
+    tally_options *o = tally_options_new("test.lua:7");
+    tally_options_set_string(o, "path", path);
+    tally_options_set_string(o, "catalog", "formats.sas7bcat");
+    tally_dataset *other = tally_dataset_new("t");
+    CHECK(plugin()->read(tally_host_get(), ctx, o, other) != 0, "catalog on a .sav is refused");
+    CHECK_CONTAINS(tally_ctx_error(ctx), "test.lua:7: the option catalog names a SAS format catalogue, but",
+                   "the error names config:line and the option");
+    tally_dataset_free(other);
+    tally_ctx_free(ctx);
+    tally_options_free(o);
     CHECK_STR(ds->file_label, "Fidelity fixture", "the .sav's file label");
     CHECK(ds->ndocuments >= 1 && strstr(ds->documents[0], "Written by test_readstat_fidelity.") != NULL,
           "the .sav's documents (%zu line(s))", ds->ndocuments);
