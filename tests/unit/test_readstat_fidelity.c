@@ -372,6 +372,7 @@ static int write_sas(const char *data, const char *catalog)
     p_readstat_variable_set_format(at, "DATETIME20");
     readstat_variable_t *tm = p_readstat_add_variable(w, "tm", READSTAT_TYPE_DOUBLE, 0);
     p_readstat_variable_set_format(tm, "TIME8");
+    readstat_variable_t *score = p_readstat_add_variable(w, "score", READSTAT_TYPE_DOUBLE, 0);
     e = p_readstat_begin_writing_sas7bdat(w, f, 3);
     for (int r = 0; r < 3 && e == READSTAT_OK; r++) {
         e = p_readstat_begin_row(w);
@@ -380,6 +381,8 @@ static int write_sas(const char *data, const char *catalog)
         p_readstat_insert_double_value(w, born, -7588 + 3653);
         p_readstat_insert_double_value(w, at, (-7588 + 3653) * 86400.0 + 49510);
         p_readstat_insert_double_value(w, tm, 5400);
+        if (r == 0) p_readstat_insert_double_value(w, score, 7.5);
+        else p_readstat_insert_tagged_missing_value(w, score, r == 1 ? 'A' : 'Z'); /* SAS's .A and .Z */
         if (e == READSTAT_OK) e = p_readstat_end_row(w);
     }
     if (e == READSTAT_OK) e = p_readstat_end_writing(w);
@@ -404,6 +407,10 @@ static void check_sas(const char *tmp)
     CHECK(at && at->is_date == TALLY_DATE_DATETIME && tally_col_num(at, 0) == -7588 * 86400.0 + 49510,
           "SAS DATETIME20.: a datetime, seconds since 1970");
     CHECK(tm && tm->is_date == TALLY_DATE_TIME && tally_col_num(tm, 0) == 5400, "SAS TIME8.: a time, seconds");
+    const tally_column *score = col_of(ds, "score");
+    CHECK(score && tally_col_num(score, 0) == 7.5 && tally_col_num(score, 1) == tally_tagged_missing_code('a') &&
+              tally_col_num(score, 2) == tally_tagged_missing_code('z') && tally_column_is_user_missing(score, tally_col_num(score, 2)),
+          "SAS .A and .Z: distinct user-missing codes");
     tally_dataset_free(ds);
 
     /* Without the catalogue the file still reads, without labels; a missing catalogue is an error. */
