@@ -1,6 +1,7 @@
 /* stats_time.c: counts over time (per year or decade, Chart 1) and top-N rankings (Chart 2). */
 #include "stats_int.h"
 #include "util.h"
+#include "expr.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +26,15 @@ void tally_ranking_opts_init(tally_ranking_opts *o)
 
 #define MAX_YEARS 5000
 
+/* The year of a category: a year variable's value, or the calendar year of a date or datetime. */
+static double year_of(const tally_column *c, double code)
+{
+    if (c->is_date != TALLY_DATE_DAYS && c->is_date != TALLY_DATE_DATETIME) return floor(code);
+    int y, m, d;
+    tally_days_to_civil(floor(c->is_date == TALLY_DATE_DATETIME ? code / 86400.0 : code), &y, &m, &d);
+    return y;
+}
+
 /* The first year of the period a year falls in. */
 static long period_of(const tally_timeline_opts *o, long y, int *decade)
 {
@@ -41,8 +51,9 @@ tally_table *tally_stats_timeline(const tally_dataset *ds, int col, const tally_
         tally_timeline_opts_init(&defaults);
         o = &defaults;
     }
-    if (col < 0 || (size_t)col >= ds->ncols || ds->cols[col]->type != TALLY_NUMERIC) {
-        *err = xasprintf("timeline: the year variable must be a numeric variable of the dataset");
+    if (col < 0 || (size_t)col >= ds->ncols || ds->cols[col]->type != TALLY_NUMERIC ||
+        ds->cols[col]->is_date == TALLY_DATE_TIME) {
+        *err = xasprintf("timeline: the year variable must be a numeric year, date or datetime variable of the dataset");
         return NULL;
     }
     const tally_column *c = ds->cols[col];
@@ -54,7 +65,7 @@ tally_table *tally_stats_timeline(const tally_dataset *ds, int col, const tally_
     double lo = o->from, hi = o->to, total = 0, ntotal = 0;
     for (size_t i = 0; i < m.nvalid; i++) {
         const stats_cat *k = stats_catmap_at(&m, i);
-        double y = floor(k->code);
+        double y = year_of(c, k->code);
         if (!(lo <= y)) lo = y;
         if (!(hi >= y)) hi = y;
         total += k->w;
@@ -70,7 +81,7 @@ tally_table *tally_stats_timeline(const tally_dataset *ds, int col, const tally_
     double *yw = xcalloc(nyears ? nyears : 1, sizeof *yw);
     for (size_t i = 0; i < m.nvalid; i++) {
         const stats_cat *k = stats_catmap_at(&m, i);
-        yw[(size_t)(floor(k->code) - lo)] += k->w;
+        yw[(size_t)(year_of(c, k->code) - lo)] += k->w;
     }
 
     char *id = stats_make_id("timeline", c->name);

@@ -31,6 +31,7 @@ input "d" { plugin = "readstat", path = "$1" }
 stage "frequencies" { dataset = "d", variables = { "born" } }
 stage "descriptives" { dataset = "d", variables = { $vars }, id = "desc" }
 stage "listing" { dataset = "d", by = "grp", show = { "born" }, table_id = "list_grp" }
+stage "timeline" { dataset = "d", variable = "born", by = "decade", table_id = "born_decades", chart = "none" }
 stage "listing" { dataset = "d", by = "grp", show = { "born" }, table_id = "list_2024", where = "year(at) == 2024 and month(at) == 2", title = "Interviewed in February 2024" }
 output "markdown" { path = "$3/report.md" }
 output "html" { path = "$3/report.html" }
@@ -52,6 +53,7 @@ for f in dates.sav dates.dta dates.sas7bdat; do
   expect_contains "$f: the minimum date" "$md" "| 1949-03-24 | 2024-02-29 |"
   expect_contains "$f: the datetime minimum and maximum" "$md" "| 1969-12-31 23:59:59 | 2024-02-29 13:45:10 |"
   expect_contains "$f: a listing shows the dates of group 1" "$md" "1949-03-24, 2024-02-29"
+  expect_contains "$f: a timeline counts dates by their calendar decade" "$md" "| 1940s | 1 | 33.3% |"
   expect_contains "$f: year() and month() of a datetime" "$md" "| 1 | 1 | 1949-03-24 |"
   expect_contains "$f: the spread of dates is said to be in days" "$md" "standard deviation of a date is given in days"
   if grep -q -- "-7588" "$md"; then not_ok "$f: no day count in the Markdown"; else ok "$f: no day count in the Markdown"; fi
