@@ -1,10 +1,12 @@
 /* describe.c: the dictionary of a dataset as text, for `tally describe` (see describe.h). */
 #include "describe.h"
 #include "dataset.h"
+#include "datefmt.h"
 #include "treatment.h"
 #include "util.h"
 
 #include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +29,17 @@ static void put_number(FILE *out, double v)
     else if (v <= -DBL_MAX / 2) fputs("LOWEST", out);
     else if (v >= DBL_MAX / 2) fputs("HIGHEST", out);
     else fprintf(out, "%.15g", v);
+}
+
+/* A code of column c: a date column's whole codes as ISO dates ("1949-03-24"), others
+ * (and fractions, which a date would round) as numbers. */
+static void put_code(FILE *out, const tally_column *c, double v)
+{
+    char buf[64];
+    if (c->is_date && isfinite(v) && v == floor(v) && fabs(v) < 1e14 && !tally_tagged_missing_tag(v))
+        fputs(tally_format_date_iso(v, c->is_date, buf, sizeof buf), out);
+    else
+        put_number(out, v);
 }
 
 static void put_quoted(FILE *out, const char *s)
@@ -56,14 +69,14 @@ static void put_missing(FILE *out, const tally_column *c)
     fputs("    Missing:  ", out);
     int first = 1;
     if (c->has_range) {
-        put_number(out, c->range_lo);
+        put_code(out, c, c->range_lo);
         fputs(" THRU ", out);
-        put_number(out, c->range_hi);
+        put_code(out, c, c->range_hi);
         first = 0;
     }
     for (size_t i = 0; i < c->nmissing; i++, first = 0) {
         if (!first) fputs("; ", out);
-        put_number(out, c->missing[i]);
+        put_code(out, c, c->missing[i]);
     }
     for (size_t i = 0; i < c->nsmissing; i++, first = 0) {
         if (!first) fputs("; ", out);
@@ -98,7 +111,7 @@ static void put_value_labels(FILE *out, const tally_column *c)
             put_quoted(out, l->scode);
             missing = tally_column_is_user_missing_string(c, l->scode);
         } else {
-            put_number(out, l->code);
+            put_code(out, c, l->code);
             missing = tally_column_is_user_missing(c, l->code);
         }
         fprintf(out, " = %s%s\n", l->label, missing ? "  [missing]" : "");

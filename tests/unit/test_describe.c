@@ -93,6 +93,7 @@ static void check_spss_facts(const tally_host *h)
     h->var_set_blank_valid(ds, note, 1);
     h->var_set_date(ds, at, TALLY_DATE_DATETIME);
     h->var_set_date(ds, took, TALLY_DATE_TIME);
+    h->var_add_missing(ds, at, -1);
     h->ds_set_file_label(ds, "City survey 2024");
     h->ds_add_document(ds, "Wave 1, fielded in March.");
     h->ds_add_document(ds, "Weights added in April.");
@@ -111,6 +112,7 @@ static void check_spss_facts(const tally_host *h)
     CHECK_CONTAINS(got, "    Type:     numeric, datetime (seconds since 1970-01-01 00:00:00)\n"
                         "    Measure:  scale (inferred: the file gives none)\n    Report:   date (not tabulated)\n",
                    "a datetime");
+    CHECK_CONTAINS(got, "    Missing:  1969-12-31T23:59:59\n", "a date column's missing codes are dates");
     CHECK_CONTAINS(got, "    Type:     numeric, time (seconds)\n", "a time");
     free(got);
     tally_dataset_free(ds);
