@@ -373,6 +373,10 @@ static int write_sas(const char *data, const char *catalog)
     readstat_variable_t *tm = p_readstat_add_variable(w, "tm", READSTAT_TYPE_DOUBLE, 0);
     p_readstat_variable_set_format(tm, "TIME8");
     readstat_variable_t *score = p_readstat_add_variable(w, "score", READSTAT_TYPE_DOUBLE, 0);
+    readstat_variable_t *dtd = p_readstat_add_variable(w, "dtd", READSTAT_TYPE_DOUBLE, 0);
+    p_readstat_variable_set_format(dtd, "DTDATE9");
+    readstat_variable_t *yr = p_readstat_add_variable(w, "yr", READSTAT_TYPE_DOUBLE, 0);
+    p_readstat_variable_set_format(yr, "YEAR4");
     e = p_readstat_begin_writing_sas7bdat(w, f, 3);
     for (int r = 0; r < 3 && e == READSTAT_OK; r++) {
         e = p_readstat_begin_row(w);
@@ -381,6 +385,8 @@ static int write_sas(const char *data, const char *catalog)
         p_readstat_insert_double_value(w, born, -7588 + 3653);
         p_readstat_insert_double_value(w, at, (-7588 + 3653) * 86400.0 + 49510);
         p_readstat_insert_double_value(w, tm, 5400);
+        p_readstat_insert_double_value(w, dtd, (-7588 + 3653) * 86400.0 + 49510);
+        p_readstat_insert_double_value(w, yr, -7588 + 3653);
         if (r == 0) p_readstat_insert_double_value(w, score, 7.5);
         else p_readstat_insert_tagged_missing_value(w, score, r == 1 ? 'A' : 'Z'); /* SAS's .A and .Z */
         if (e == READSTAT_OK) e = p_readstat_end_row(w);
@@ -407,6 +413,10 @@ static void check_sas(const char *tmp)
     CHECK(at && at->is_date == TALLY_DATE_DATETIME && tally_col_num(at, 0) == -7588 * 86400.0 + 49510,
           "SAS DATETIME20.: a datetime, seconds since 1970");
     CHECK(tm && tm->is_date == TALLY_DATE_TIME && tally_col_num(tm, 0) == 5400, "SAS TIME8.: a time, seconds");
+    const tally_column *dtd = col_of(ds, "dtd"), *yr = col_of(ds, "yr");
+    CHECK(dtd && dtd->is_date == TALLY_DATE_DATETIME && tally_col_num(dtd, 0) == -7588 * 86400.0 + 49510,
+          "SAS DTDATE9.: the date part of a datetime, kept as the datetime");
+    CHECK(yr && yr->is_date == TALLY_DATE_DAYS && tally_col_num(yr, 0) == -7588, "SAS YEAR4.: a date shown as its year");
     const tally_column *score = col_of(ds, "score");
     CHECK(score && tally_col_num(score, 0) == 7.5 && tally_col_num(score, 1) == tally_tagged_missing_code('a') &&
               tally_col_num(score, 2) == tally_tagged_missing_code('z') && tally_column_is_user_missing(score, tally_col_num(score, 2)),

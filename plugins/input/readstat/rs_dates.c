@@ -30,11 +30,13 @@ static rs_date_kind spss_kind(const char *f)
 
 static rs_date_kind sas_kind(const char *f)
 {
-    static const char *const seconds[] = {"DATETIME", "DATEAMPM", "E8601DT", "B8601DT", "MDYAMPM"};
+    /* DT* (DTDATE, DTMONYY, DTYEAR, ...) show a part of a datetime value */
+    static const char *const seconds[] = {"DATETIME", "DATEAMPM", "E8601DT", "B8601DT", "MDYAMPM", "DT"};
     static const char *const clock[] = {"TIME", "HHMM", "TOD", "HOUR", "MMSS", "E8601TM", "B8601TM"};
     static const char *const days[] = {"DATE", "MMDDYY", "DDMMYY", "YYMMDD", "JULIAN", "MONYY",
                                        "WEEKDATE", "WORDDATE", "E8601DA", "B8601DA", "YYMON",
-                                       "MMYY", "YYMM", "NLDATE", "EURDFDE", "MINGUO", "NENGO"};
+                                       "MMYY", "YYMM", "NLDATE", "EURDFDE", "MINGUO", "NENGO", "YYQ", "YEAR",
+                                       "MONNAME", "WEEKDAY", "DOWNAME", "QTR"};
     for (size_t i = 0; i < sizeof seconds / sizeof seconds[0]; i++)
         if (has_prefix(f, seconds[i])) return RS_DATE_SAS_SECONDS;
     for (size_t i = 0; i < sizeof clock / sizeof clock[0]; i++)
