@@ -74,7 +74,7 @@ typedef enum {
 
 /* Stata and SAS extended missing values .a-.z (as readers keep them, user-missing codes):
  * the doubles Stata itself stores for them, beyond every real value, in tag order. */
-#define TALLY_TAGGED_MISSING_BASE 0x1p1023 /* 8.988e307: Stata's "." */
+#define TALLY_TAGGED_MISSING_BASE 8.98846567431157953865e307 /* 2^1023 exactly: Stata's "." */
 static inline double tally_tagged_missing_code(char tag)
 {
     /* .a = 2^1023 * (1 + 1/4096), .b = 2^1023 * (1 + 2/4096), ... (Stata's layout) */
