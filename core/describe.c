@@ -130,7 +130,7 @@ static const char *date_kind_text(int kind)
 }
 
 /* What `tally report` does with the variable (the overview stage's rules, treatment.h). */
-static void put_treatment(FILE *out, const tally_dataset *ds, size_t i)
+static void put_treatment(FILE *out, const tally_dataset *ds, size_t i, tally_treatment t)
 {
     for (size_t k = 0; k < ds->nmrsets; k++)
         for (size_t j = 0; j < ds->mrsets[k].ncols; j++)
@@ -142,7 +142,6 @@ static void put_treatment(FILE *out, const tally_dataset *ds, size_t i)
         fputs("    Report:   the weight, not tabulated\n", out);
         return;
     }
-    tally_treatment t = tally_treatment_of(ds, (int)i, TALLY_DEFAULT_MAX_CATEGORIES);
     static const char *const what[] = {NULL, "a frequency table", "descriptives", "not tabulated",
                                        "not tabulated", "not tabulated"};
     fprintf(out, "    Report:   %s (%s)\n", tally_treatment_name(t), what[t]);
@@ -158,9 +157,10 @@ static void put_variable(FILE *out, const tally_dataset *ds, size_t i)
                 c->blank_valid ? ", a blank is a valid answer" : "");
     else fprintf(out, "    Type:     numeric%s\n", date_kind_text(c->is_date));
     int inferred;
-    tally_measure m = tally_measure_of(ds, (int)i, TALLY_DEFAULT_MAX_CATEGORIES, &inferred);
+    tally_treatment t = tally_treatment_of(ds, (int)i, TALLY_DEFAULT_MAX_CATEGORIES); /* reads the values once */
+    tally_measure m = tally_measure_of(c, t, &inferred);
     fprintf(out, "    Measure:  %s%s\n", measure_name(m), inferred ? " (inferred: the file gives none)" : "");
-    put_treatment(out, ds, i);
+    put_treatment(out, ds, i, t);
     if (c->format) fprintf(out, "    Format:   %s\n", c->format);
     put_missing(out, c);
     put_value_labels(out, c);

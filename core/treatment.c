@@ -1,31 +1,29 @@
 /* treatment.c: how the default report treats each variable (categorical, scale, text, identifier, date). */
 #include "treatment.h"
-#include "dataops.h"
+#include "stats_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-/* The distinct valid values of a column: how many, how many answers, all whole, any repeated. */
+/* The distinct valid values of a column: how many, how many answers, all whole, any repeated.
+ * Counted by the frequencies kernels' category map (one pass; compact columns by histogram). */
 static void shape(const tally_dataset *ds, int col, size_t *distinct, size_t *answers, int *whole, int *repeats)
 {
     *distinct = *answers = 0;
     *whole = 1;
     *repeats = 0;
-    tally_counts c;
-    char *err = NULL;
-    if (tally_data_count_by(ds, ds->cols[col]->name, NULL, &c, &err) != 0) {
-        free(err);
-        return;
-    }
-    for (size_t i = 0; i < c.n; i++) {
-        const tally_group_count *g = &c.groups[i];
-        if (g->missing) continue;
+    stats_catmap m;
+    stats_catmap_init(&m, ds->cols[col]);
+    stats_catmap_count(&m, ds, NULL);
+    stats_catmap_finish(&m);
+    for (size_t i = 0; i < m.nvalid; i++) {
+        const stats_cat *k = stats_catmap_at(&m, i);
         (*distinct)++;
-        *answers += g->rows;
-        if (g->rows > 1) *repeats = 1;
-        if (g->text || g->code != floor(g->code)) *whole = 0;
+        *answers += (size_t)k->n;
+        if (k->n > 1) *repeats = 1;
+        if (k->str || k->code != floor(k->code)) *whole = 0;
     }
-    tally_counts_free(&c);
+    stats_catmap_free(&m);
 }
 
 tally_treatment tally_treatment_of(const tally_dataset *ds, int col, int max_categories)
@@ -61,13 +59,12 @@ const char *tally_treatment_name(tally_treatment t)
     return "scale";
 }
 
-tally_measure tally_measure_of(const tally_dataset *ds, int col, int max_categories, int *inferred)
+tally_measure tally_measure_of(const tally_column *c, tally_treatment t, int *inferred)
 {
-    const tally_column *c = ds->cols[col];
     *inferred = 0;
     if (c->measure != TALLY_MEASURE_UNKNOWN) return c->measure;
     *inferred = 1;
-    switch (tally_treatment_of(ds, col, max_categories)) {
+    switch (t) {
     case TALLY_TREAT_SCALE:
     case TALLY_TREAT_DATE: return TALLY_SCALE;
     default: return TALLY_NOMINAL;

@@ -25,8 +25,8 @@ typedef enum {
 tally_treatment tally_treatment_of(const tally_dataset *ds, int col, int max_categories);
 /* "categorical", "scale", "text", "identifier", "date". */
 const char *tally_treatment_name(tally_treatment t);
-/* The column's measurement level; when the file gives none, the one its treatment
+/* Column c's measurement level; when the file gives none, the one its treatment `t`
  * implies (categorical, text, identifier: nominal; scale, date: scale), *inferred = 1. */
-tally_measure tally_measure_of(const tally_dataset *ds, int col, int max_categories, int *inferred);
+tally_measure tally_measure_of(const tally_column *c, tally_treatment t, int *inferred);
 
 #endif
