@@ -234,6 +234,8 @@ void tally_dataset_free(tally_dataset *ds)
     free(ds->hidx);
     free(ds->sel);
     free_mrsets(ds);
+    for (size_t i = 0; i < ds->ninfo * 2; i++) free(ds->info[i]);
+    free(ds->info);
     free(ds->name);
     free(ds->source);
     free(ds);
@@ -266,6 +268,17 @@ static void index_insert(tally_dataset *ds, size_t col)
     size_t j = name_hash(ds->cols[col]->name) & (ds->hcap - 1);
     while (ds->hidx[j]) j = (j + 1) & (ds->hcap - 1);
     ds->hidx[j] = (uint32_t)col + 1;
+}
+
+void tally_dataset_reindex(tally_dataset *ds)
+{
+    if (!ds->hcap) return;
+    memset(ds->hidx, 0, ds->hcap * sizeof *ds->hidx);
+    for (size_t i = 0; i < ds->ncols; i++) {
+        size_t j = name_hash(ds->cols[i]->name) & (ds->hcap - 1);
+        while (ds->hidx[j]) j = (j + 1) & (ds->hcap - 1);
+        ds->hidx[j] = (uint32_t)i + 1;
+    }
 }
 
 int tally_dataset_find(const tally_dataset *ds, const char *name)
@@ -587,6 +600,9 @@ void tally_dataset_fill_host(tally_host *h)
     h->var_type = h_var_type;
     h->ds_number = h_number;
     h->ds_string = h_string;
+    h->ds_drop_column = tally_dataset_drop_column;
+    h->ds_move_column = tally_dataset_move_column;
+    h->ds_set_info = tally_dataset_set_info;
 }
 
 /* ---- compact storage ------------------------------------------------------------ */

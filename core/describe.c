@@ -108,7 +108,9 @@ static void put_variable(FILE *out, const tally_dataset *ds, size_t i)
     fprintf(out, "  %zu. %s\n", i + 1, c->name);
     if (c->label) fprintf(out, "    Label:    %s\n", c->label);
     if (c->type == TALLY_STRING) fprintf(out, "    Type:     string, width %zu\n", string_width(c));
-    else fprintf(out, "    Type:     numeric%s\n", c->is_date ? ", date (days since 1970-01-01)" : "");
+    else fprintf(out, "    Type:     numeric%s\n", c->is_date == TALLY_DATE_DATETIME ? ", date and time (seconds since 1970-01-01 00:00)"
+                                                  : c->is_date == TALLY_DATE_TIME ? ", time (seconds)"
+                                                  : c->is_date ? ", date (days since 1970-01-01)" : "");
     fprintf(out, "    Measure:  %s\n", measure_name(c->measure));
     if (c->format) fprintf(out, "    Format:   %s\n", c->format);
     put_missing(out, c);
@@ -134,6 +136,10 @@ static void put_mrset(FILE *out, const tally_dataset *ds, const tally_mrset *m)
 void tally_describe_print(FILE *out, const tally_dataset *ds)
 {
     fprintf(out, "Source: %s\n", ds->source ? ds->source : "(unknown)");
+    if (ds->ninfo) { /* how the file was read: what a reader guessed is said so */
+        fputs("Read as:\n", out);
+        for (size_t i = 0; i < ds->ninfo; i++) fprintf(out, "  %-12s %s\n", ds->info[2 * i], ds->info[2 * i + 1]);
+    }
     fprintf(out, "Rows: %zu\n", ds->nrows);
     if (ds->weight >= 0 && (size_t)ds->weight < ds->ncols)
         fprintf(out, "Weight: %s\n", ds->cols[ds->weight]->name);

@@ -20,6 +20,7 @@ typedef struct opt_value {
 
 struct tally_options {
     char *where;
+    int cli;        /* given on the command line (--set), not in a config */
     opt_value *vals;
     size_t n;
 };
@@ -127,6 +128,8 @@ int tally_options_remove(tally_options *o, const char *name)
 }
 
 const char *tally_options_where(const tally_options *o) { return o->where; }
+void tally_options_set_cli(tally_options *o, int cli) { o->cli = cli; }
+int tally_options_from_cli(const tally_options *o) { return o->cli; }
 
 /* ---- validation ------------------------------------------------------------- */
 
@@ -370,4 +373,5 @@ void tally_options_fill_host(tally_host *h)
     h->opt_list_len = h_list_len;
     h->opt_list_item = h_list_item;
     h->opt_where = tally_options_where;
+    h->opt_from_cli = tally_options_from_cli;
 }

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 2
+#define TALLY_ABI_MINOR 3
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -204,6 +204,20 @@ typedef struct tally_host {
     int (*ds_adopt_codes)(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels);
     /* The same for a numeric column's doubles (malloc'ed, ds_nrows filled). */
     int (*ds_adopt_numeric)(tally_dataset *ds, int col, double *num);
+
+    /* ---- ABI 1.3 ---------------------------------------------------------- */
+    /* Removes column `col`; sets lose it (a set left empty goes), a weight on it is
+     * dropped. 0, or -1 for a bad index. */
+    int (*ds_drop_column)(tally_dataset *ds, int col);
+    /* Moves column `from` to position `to`, the others keeping their order; 0 or -1. */
+    int (*ds_move_column)(tally_dataset *ds, int from, int to);
+    /* A fact about how the file was read ("layout", "surveymonkey (detected)"),
+     * listed by `tally describe` in the order first set; setting a key again
+     * replaces its value. */
+    void (*ds_set_info)(tally_dataset *ds, const char *key, const char *value);
+    /* 1 when the options were given on the command line (--set NAME=VALUE), so
+     * a message suggests an option that way rather than as NAME = "VALUE". */
+    int (*opt_from_cli)(const tally_options *o);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */
