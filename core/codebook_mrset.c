@@ -38,26 +38,46 @@ static int same_text(const char *s, size_t n, const char *t)
     return strlen(t) == n && strncasecmp(s, t, n) == 0;
 }
 
-/* The style of a set's text columns: the index of the pair every filled cell belongs to,
- * or -1 (option text or blank: any filled cell is chosen). */
-static int checkbox_style(const tally_dataset *ds, const int *cols, size_t ncols)
+/* Whether every filled cell of the set's text columns is one of pair p (both = 1), or
+ * the pair's "not chosen" word or else one option text a column (both = 0). */
+static int fits_pair(const tally_dataset *ds, const int *cols, size_t ncols, size_t p, int both)
 {
-    for (size_t p = 0; p < NPAIRS; p++) {
-        int fits = 1, seen = 0;
-        for (size_t k = 0; k < ncols && fits; k++) {
-            const tally_column *c = ds->cols[cols[k]];
-            if (c->type != TALLY_STRING) continue;
-            for (size_t r = 0; r < c->len && fits; r++) {
-                const char *s = tally_column_string(c, r);
-                size_t n = strlen(s);
-                trim(&s, &n);
-                if (!n) continue;
+    int seen = 0;
+    for (size_t k = 0; k < ncols; k++) {
+        const tally_column *c = ds->cols[cols[k]];
+        if (c->type != TALLY_STRING) continue;
+        const char *option = NULL;
+        for (size_t r = 0; r < c->len; r++) {
+            const char *s = tally_column_string(c, r);
+            size_t n = strlen(s);
+            trim(&s, &n);
+            if (!n) continue;
+            if (same_text(s, n, checkbox_pairs[p][1])) {
                 seen = 1;
-                fits = same_text(s, n, checkbox_pairs[p][0]) || same_text(s, n, checkbox_pairs[p][1]);
+                continue;
+            }
+            if (both) {
+                if (!same_text(s, n, checkbox_pairs[p][0])) return 0;
+                seen = 1;
+            } else if (!option) {
+                option = s;
+            } else if (strncmp(option, s, n) != 0 || option[n] != '\0') {
+                return 0; /* several texts in one column: not an option column */
             }
         }
-        if (fits && seen) return (int)p;
     }
+    return seen;
+}
+
+/* The style of a set's text columns: pair p (0..NPAIRS-1) when every filled cell is one
+ * of its words; NPAIRS + p for option text or the pair's "not chosen" word; -1 for
+ * option text or blank (any filled cell is chosen). */
+static int checkbox_style(const tally_dataset *ds, const int *cols, size_t ncols)
+{
+    for (size_t p = 0; p < NPAIRS; p++)
+        if (fits_pair(ds, cols, ncols, p, 1)) return (int)p;
+    for (size_t p = 0; p < NPAIRS; p++)
+        if (fits_pair(ds, cols, ncols, p, 0)) return (int)(NPAIRS + p);
     return -1;
 }
 
@@ -78,14 +98,14 @@ static void convert_checkbox(lua_State *L, int line, const char *what, int col, 
         size_t n = strlen(s);
         trim(&s, &n);
         int on = selected ? (unselected ? same_text(s, n, selected) : strlen(selected) == n && memcmp(s, selected, n) == 0)
-                          : n > 0;
+                          : n > 0 && !(unselected && same_text(s, n, unselected));
         nc->num[r] = on ? 1 : 0;
-        if (unselected && !on && n && !same_text(s, n, unselected)) {
+        if (selected && unselected && !on && n && !same_text(s, n, unselected)) {
             tally_column_unref(nc);
             cb_fail(L, line, "%s: row %zu of column '%s' holds '%.*s', which is neither '%s' nor '%s'; fix the cell "
                              "or give selected = \"TEXT\"", what, r + 1, old->name, (int)n, s, selected, unselected);
         }
-        if (!selected && n) {
+        if (!selected && on) {
             if (!option) option = tally_column_string(old, r);
             else if (strcmp(option, tally_column_string(old, r)) != 0) one_option = 0;
         }
@@ -301,9 +321,11 @@ void cb_apply_mrset(lua_State *L, int idx, int line, const char *name, const cha
         /* selected = true (or nothing): the style is detected from the cells */
         int style = selected ? -1 : checkbox_style(ds, cols, ncols);
         const char *unselected = NULL;
-        if (style >= 0) {
+        if (style >= 0 && style < (int)NPAIRS) {
             selected = checkbox_pairs[style][0];
             unselected = checkbox_pairs[style][1];
+        } else if (style >= (int)NPAIRS) {
+            unselected = checkbox_pairs[style - (int)NPAIRS][1]; /* option text, or "Not selected" */
         }
         for (size_t p = 0; selected && !unselected && p < NPAIRS; p++)
             if (strcasecmp(selected, checkbox_pairs[p][0]) == 0) unselected = checkbox_pairs[p][1];
