@@ -459,7 +459,8 @@ static int apply_set(tally_config *c, const char *set, char **err)
             char cwd[4096];
             if (getcwd(cwd, sizeof cwd)) v = xasprintf("%s/%s", cwd, value);
         }
-        tally_options_set_string(hit->opts, opt, v ? v : value);
+        if (bk == TALLY_BLOCK_STAGE) tally_options_set_string(hit->opts, opt, v ? v : value);
+        else tally_options_set_from_cli(hit->opts, opt, v ? v : value); /* lists: commas, repeats */
         if (bk == TALLY_BLOCK_STAGE) set_lua_field(c->L, hit->table_ref, opt, v ? v : value);
         free(v);
     }

@@ -63,7 +63,7 @@ static int check_set(const tally_plugin *pl, const char *set, char **name_out)
     tally_option_decl one[2] = {*d, {0}};
     one[0].required = 0;
     tally_options *o = tally_options_new("");
-    tally_options_set_string(o, name, eq + 1);
+    tally_options_set_from_cli(o, name, eq + 1);
     char *err = NULL;
     int rc = tally_options_validate(o, one, "", NULL, &err);
     tally_options_free(o);
@@ -91,29 +91,7 @@ tally_options *tally_cli_input_options(const tally_plugin *pl, const char *file,
             return NULL;
         }
         const char *value = strchr(sets[i], '=') + 1;
-        if (find_decl(pl, name)->type == TALLY_OPT_LIST) {
-            /* a list: items separated by commas, and repeated --set adds to it */
-            if (!tally_host_get()->opt_is_set(o, name)) tally_options_set_empty_list(o, name);
-            sbuf item;
-            sbuf_init(&item);
-            for (const char *p = value;; p++) {
-                if (*p == '\\' && p[1] == ',') { /* \, is a comma inside an item */
-                    sbuf_putc(&item, *++p);
-                    continue;
-                }
-                if (*p && *p != ',') {
-                    sbuf_putc(&item, *p);
-                    continue;
-                }
-                if (item.len) tally_options_add_list_item(o, name, item.data);
-                item.len = 0;
-                if (item.data) item.data[0] = '\0';
-                if (!*p) break;
-            }
-            sbuf_free(&item);
-        } else {
-            tally_options_set_string(o, name, value);
-        }
+        tally_options_set_from_cli(o, name, value);
         free(name);
     }
     char *err = NULL;

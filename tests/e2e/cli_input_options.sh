@@ -14,6 +14,13 @@ tr -d '\n' <"$TMP/stdout" >"$TMP/flat"
 expect_contains "repeated --set adds to the list: zip is text" "$TMP/flat" "1. zip    Type:     string"
 expect_contains "repeated --set adds to the list: id is text" "$TMP/flat" "2. id    Type:     string"
 
+# tally run: --set input.ID.OPTION lists the same way
+printf 'input "data" { path = "%s" }\nstage "overview" { dataset = "data" }\noutput "md" { plugin = "markdown", path = "o.md" }\n' "$TMP/ids.csv" >"$TMP/ids.lua"
+expect_exit "run --set input.data.types=a:string,b:string" 0 "$TALLY" run "$TMP/ids.lua" --outdir "$TMP/r1" --set input.data.types=zip:string,id:string
+expect_contains "run, comma list: both are text" "$TMP/r1/o.md" "Free-text variables not tabulated: zip, id"
+expect_exit "run with --set input.data.types repeated" 0 "$TALLY" run "$TMP/ids.lua" --outdir "$TMP/r2" --set input.data.types=zip:string --set input.data.types=id:string
+expect_contains "run, repeated --set: both are text" "$TMP/r2/o.md" "Free-text variables not tabulated: zip, id"
+
 # a Windows-1252 file with two header rows, reported with no config
 printf 'id;q1\r\n;Gr\366\337e zufrieden?\r\n1;1\r\n2;2\r\n3;1\r\n' >"$TMP/cp.csv"
 expect_exit "report --set encoding=windows-1252 --set header_rows=2" 0 \
