@@ -259,7 +259,8 @@ static int mark_token(void *arg, const char *tok, size_t len)
 }
 
 /* Column c is a check-all question when some answer holds several options and the
- * options recur (on average twice or more; free text does not). */
+ * options recur (on average twice or more; free text does not), or when every answer
+ * is one of the declared choices. */
 static int split_column(const tally_host *h, tally_dataset *ds, const csv_settings *s, csv_layout *lay, int c,
                         const char *delim)
 {
@@ -276,7 +277,12 @@ static int split_column(const tally_host *h, tally_dataset *ds, const csv_settin
         several |= k > 1;
         uses += (size_t)k;
     }
-    if (!several || t.n > 64 || uses < 2 * t.n) {
+    int all_known = s->nchoices > 0 && t.n > 0; /* every answer one of the declared choices */
+    for (size_t k = 0; k < t.n && all_known; k++) {
+        all_known = 0;
+        for (size_t j = 0; j < s->nchoices; j++) all_known |= strcmp(t.text[k], s->choices[j]) == 0;
+    }
+    if (!all_known && (!several || t.n > 64 || uses < 2 * t.n)) {
         token_free(&t);
         return 0;
     }
