@@ -72,7 +72,7 @@ static int option_column(const tally_host *h, const tally_dataset *ds, int c, co
 
 /* Question [a, b): its option columns folded into one categorical variable (at most one
  * chosen in every row) or made a dichotomy set (several chosen somewhere). */
-static int fold_question(const tally_host *h, tally_dataset *ds, csv_layout *lay, int a, int b)
+static int fold_question(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, csv_layout *lay, int a, int b)
 {
     char **row2 = lay->rows[1];
     int opts[256], nopt = 0, other = -1;
@@ -115,6 +115,8 @@ static int fold_question(const tally_host *h, tally_dataset *ds, csv_layout *lay
             if (other >= 0) h->var_add_value_label(ds, a, nopt + 1, row2[other]);
             h->var_set_measure(ds, a, TALLY_NOMINAL);
             lay->folded++;
+            h->log(ctx, TALLY_LOG_INFO, "'%s': %d option columns folded into one variable (no row has two "
+                                        "options)", name, nopt);
         }
     } else {
         double *v = malloc(n * sizeof *v);
@@ -145,6 +147,9 @@ static int fold_question(const tally_host *h, tally_dataset *ds, csv_layout *lay
         if (!v) rc = -1;
         if (rc == 0 && h->ds_add_mrset(ds, name, question, TALLY_MRSET_DICHOTOMY, 1, cols, (size_t)nopt) < 0) rc = -1;
         if (rc == 0) lay->sets++;
+        if (rc == 0)
+            h->log(ctx, TALLY_LOG_INFO, "'%s': %d option columns made a dichotomy set (some rows have several)",
+                   name, nopt);
         free(v);
     }
     free(code);
@@ -152,7 +157,7 @@ static int fold_question(const tally_host *h, tally_dataset *ds, csv_layout *lay
     return rc;
 }
 
-static int apply_monkey(const tally_host *h, tally_dataset *ds, csv_layout *lay)
+static int apply_monkey(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, csv_layout *lay)
 {
     if (lay->nrows < 2 || lay->header_rows != 2) return 0;
     int ncols = (int)lay->nfields[0];
@@ -161,7 +166,7 @@ static int apply_monkey(const tally_host *h, tally_dataset *ds, csv_layout *lay)
     for (int b = ncols; b > 0;) {
         int a = b - 1;
         while (a > 0 && !lay->rows[0][a][0]) a--;
-        if (b - a >= 2 && fold_question(h, ds, lay, a, b) != 0) return -1;
+        if (b - a >= 2 && fold_question(h, ctx, ds, lay, a, b) != 0) return -1;
         b = a;
     }
     return 0;
@@ -261,8 +266,8 @@ static int mark_token(void *arg, const char *tok, size_t len)
 /* Column c is a check-all question when some answer holds several options and the
  * options recur (on average twice or more; free text does not), or when every answer
  * is one of the declared choices. */
-static int split_column(const tally_host *h, tally_dataset *ds, const csv_settings *s, csv_layout *lay, int c,
-                        const char *delim)
+static int split_column(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, const csv_settings *s,
+                        csv_layout *lay, int c, const char *delim)
 {
     if (h->var_type(ds, c) != TALLY_STRING) return 0;
     size_t n = h->ds_nrows(ds), uses = 0;
@@ -320,6 +325,8 @@ static int split_column(const tally_host *h, tally_dataset *ds, const csv_settin
     }
     if (rc == 0 && h->ds_add_mrset(ds, name, label, TALLY_MRSET_DICHOTOMY, 1, cols, t.n) < 0) rc = -1;
     if (rc == 0) lay->split++;
+    if (rc == 0)
+        h->log(ctx, TALLY_LOG_INFO, "'%s': answers split at \"%s\" into a set of %zu options", name, delim, t.n);
     for (size_t k = 0; vals && k < t.n; k++) free(vals[k]);
     free(vals);
     free(cols);
@@ -369,7 +376,8 @@ static int parse_stamp(const char *v, int day_first, double *out, int *max_first
     return 1;
 }
 
-static int stamp_column(const tally_host *h, tally_dataset *ds, csv_layout *lay, int c)
+static int stamp_column(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *ds,
+                        csv_layout *lay, int c)
 {
     if (h->var_type(ds, c) != TALLY_STRING || !TALLY_HOST_HAS(h, var_set_date)) return 0;
     size_t n = h->ds_nrows(ds);
@@ -378,11 +386,14 @@ static int stamp_column(const tally_host *h, tally_dataset *ds, csv_layout *lay,
     int max_first = 0, day_first = 0;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t r = 0; r < n; r++) {
-            const char *s = h->ds_string(ds, c, r);
+            const char *t = h->ds_string(ds, c, r);
             v[r] = NAN;
-            if (s && s[0] && !parse_stamp(s, day_first, &v[r], &max_first)) {
+            if (t && t[0] && !parse_stamp(t, day_first, &v[r], &max_first)) {
+                h->log(ctx, TALLY_LOG_WARN, "%s: column '%s' holds '%.40s' (data row %zu), which is not a "
+                                            "timestamp tally reads; the column stays text", s->path,
+                       h->var_name(ds, c), t, r + 1);
                 free(v);
-                return 0; /* not a timestamp this reader knows: stays text */
+                return 0;
             }
         }
         if (max_first <= 12) break;
@@ -412,12 +423,14 @@ static int is_stamp_name(csv_layout_kind k, const char *name)
     return 0;
 }
 
-static int apply_forms(const tally_host *h, const csv_settings *s, tally_dataset *ds, csv_layout *lay)
+static int apply_forms(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *ds,
+                       csv_layout *lay)
 {
     const char *delim = lay->kind == CSV_LAYOUT_GOOGLE_FORMS ? ", " : ";";
     for (int c = h->ds_ncols(ds) - 1; c >= 0; c--) {
         const char *name = h->var_name(ds, c);
-        int rc = is_stamp_name(lay->kind, name) ? stamp_column(h, ds, lay, c) : split_column(h, ds, s, lay, c, delim);
+        int rc = is_stamp_name(lay->kind, name) ? stamp_column(h, ctx, s, ds, lay, c)
+                                                : split_column(h, ctx, ds, s, lay, c, delim);
         if (rc) return -1;
     }
     return 0;
@@ -431,7 +444,7 @@ int csv_layout_apply(const tally_host *h, tally_ctx *ctx, const csv_settings *s,
                                     "they are", s->path);
         return 0;
     }
-    int rc = lay->kind == CSV_LAYOUT_SURVEYMONKEY ? apply_monkey(h, ds, lay) : apply_forms(h, s, ds, lay);
+    int rc = lay->kind == CSV_LAYOUT_SURVEYMONKEY ? apply_monkey(h, ctx, ds, lay) : apply_forms(h, ctx, s, ds, lay);
     if (rc) h->error(ctx, "%s: out of memory arranging the export's columns", s->path);
     return rc;
 }
