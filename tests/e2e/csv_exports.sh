@@ -121,6 +121,13 @@ expect_exit "Google Forms with an option holding the delimiter declared" 0 \
   "$TALLY" report $D/google-forms.csv -o "$TMP/gk.json" --set 'choices=Weekends\, if dry'
 $PY "$TMP/check.py" google $D/google-forms.csv "$TMP/gk.json" "Weekends, if dry" || failures=$((failures + 1))
 
+# a question whose data show one option a row can be declared check-all
+expect_exit "check_all declares a SurveyMonkey question a set" 0 "$TALLY" -v describe $D/surveymonkey.csv --set "check_all=What is your gender?"
+expect_contains "-v says it was declared" "$TMP/stderr" "'What is your gender?': 2 option columns made a dichotomy set (declared in check_all)"
+expect_contains "the set's variables" "$TMP/stdout" "Variables: What is your gender?_1 What is your gender?_2"
+expect_exit "check_all naming no question" 1 "$TALLY" describe $D/surveymonkey.csv --set check_all=Gender
+expect_contains "the unknown name is an error" "$TMP/stderr" "check_all names 'Gender', which is no question spread over option columns"
+
 # describe and -v say what was detected and how the file was read
 expect_exit "describe a SurveyMonkey export" 0 "$TALLY" describe $D/surveymonkey.csv
 expect_contains "describe: the layout detected" "$TMP/stdout" "layout       surveymonkey (detected: row 2 holds SurveyMonkey's"

@@ -29,6 +29,8 @@ typedef struct csv_settings {
     csv_layout_kind layout; /* CSV_LAYOUT_AUTO: detected */
     const char *choices[CSV_MAX_MISSING]; /* check-all options that contain the delimiter */
     size_t nchoices;
+    const char *check_all[CSV_MAX_MISSING]; /* SurveyMonkey questions declared check-all */
+    size_t ncheck_all;
 } csv_settings;
 
 /* An option as the user writes it where they work: "--set name=value" on the

@@ -19,6 +19,7 @@ typedef struct csv_layout {
     size_t nrows;
     /* what apply changed, for `tally describe` */
     size_t folded, sets, split, dates;
+    unsigned char check_all_used[CSV_MAX_MISSING]; /* which check_all names matched a question */
 } csv_layout;
 
 /* Decides the layout from s->layout and the first rows of [buf, end) (cfg's delimiter and

@@ -72,7 +72,8 @@ static int option_column(const tally_host *h, const tally_dataset *ds, int c, co
 
 /* Question [a, b): its option columns folded into one categorical variable (at most one
  * chosen in every row) or made a dichotomy set (several chosen somewhere). */
-static int fold_question(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, csv_layout *lay, int a, int b)
+static int fold_question(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *ds,
+                         csv_layout *lay, int a, int b)
 {
     char **row2 = lay->rows[1];
     int opts[256], nopt = 0, other = -1;
@@ -106,6 +107,10 @@ static int fold_question(const tally_host *h, tally_ctx *ctx, tally_dataset *ds,
     int rc = 0;
     char name[512];
     snprintf(name, sizeof name, "%s", h->var_name(ds, a));
+    int declared = 0;
+    for (size_t k = 0; k < s->ncheck_all && k < CSV_MAX_MISSING; k++)
+        if (s->check_all[k] && strcmp(s->check_all[k], name) == 0) declared = lay->check_all_used[k] = 1;
+    if (declared) single = 0;
     if (single) {
         for (int k = nopt - 1; k >= 1 && rc == 0; k--) rc = h->ds_drop_column(ds, opts[k]);
         if (rc == 0) rc = replace_numeric(h, ds, a, name, code);
@@ -148,8 +153,8 @@ static int fold_question(const tally_host *h, tally_ctx *ctx, tally_dataset *ds,
         if (rc == 0 && h->ds_add_mrset(ds, name, question, TALLY_MRSET_DICHOTOMY, 1, cols, (size_t)nopt) < 0) rc = -1;
         if (rc == 0) lay->sets++;
         if (rc == 0)
-            h->log(ctx, TALLY_LOG_INFO, "'%s': %d option columns made a dichotomy set (some rows have several)",
-                   name, nopt);
+            h->log(ctx, TALLY_LOG_INFO, "'%s': %d option columns made a dichotomy set (%s)", name, nopt,
+                   declared ? "declared in check_all" : "some rows have several");
         free(v);
     }
     free(code);
@@ -157,7 +162,8 @@ static int fold_question(const tally_host *h, tally_ctx *ctx, tally_dataset *ds,
     return rc;
 }
 
-static int apply_monkey(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, csv_layout *lay)
+static int apply_monkey(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *ds,
+                        csv_layout *lay)
 {
     if (lay->nrows < 2 || lay->header_rows != 2) return 0;
     int ncols = (int)lay->nfields[0];
@@ -166,9 +172,15 @@ static int apply_monkey(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, 
     for (int b = ncols; b > 0;) {
         int a = b - 1;
         while (a > 0 && !lay->rows[0][a][0]) a--;
-        if (b - a >= 2 && fold_question(h, ctx, ds, lay, a, b) != 0) return -1;
+        if (b - a >= 2 && fold_question(h, ctx, s, ds, lay, a, b) != 0) return -1;
         b = a;
     }
+    for (size_t k = 0; k < s->ncheck_all && k < CSV_MAX_MISSING; k++)
+        if (!lay->check_all_used[k]) {
+            h->error(ctx, "%s: check_all names '%s', which is no question spread over option columns; give the "
+                          "name of the question's first column", s->path, s->check_all[k]);
+            return -2;
+        }
     return 0;
 }
 
@@ -444,7 +456,7 @@ int csv_layout_apply(const tally_host *h, tally_ctx *ctx, const csv_settings *s,
                                     "they are", s->path);
         return 0;
     }
-    int rc = lay->kind == CSV_LAYOUT_SURVEYMONKEY ? apply_monkey(h, ctx, ds, lay) : apply_forms(h, ctx, s, ds, lay);
-    if (rc) h->error(ctx, "%s: out of memory arranging the export's columns", s->path);
-    return rc;
+    int rc = lay->kind == CSV_LAYOUT_SURVEYMONKEY ? apply_monkey(h, ctx, s, ds, lay) : apply_forms(h, ctx, s, ds, lay);
+    if (rc == -1) h->error(ctx, "%s: out of memory arranging the export's columns", s->path);
+    return rc ? -1 : 0;
 }

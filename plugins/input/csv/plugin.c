@@ -30,6 +30,8 @@ static const tally_option_decl csv_options[] = {
      "survey-platform export layout: header rows, labels, option columns folded into questions and sets"},
     {"choices", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
      "check-all options that contain the delimiter (\"Yes, often\"), kept whole when a Forms answer is split"},
+    {"check_all", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
+     "SurveyMonkey questions (their first column's name) read as check-all sets even when no row has two options"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -93,6 +95,13 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
     const char *lay = opt_or(h, o, "layout", "auto");
     for (int k = 0; k < 6; k++)
         if (strcmp(lay, layouts[k]) == 0) s->layout = (csv_layout_kind)k;
+    s->ncheck_all = h->opt_is_set(o, "check_all") ? h->opt_list_len(o, "check_all") : 0;
+    if (s->ncheck_all > CSV_MAX_MISSING) {
+        h->error(ctx, "%s: option 'check_all' lists %zu questions; at most %d are allowed", where, s->ncheck_all,
+                 CSV_MAX_MISSING);
+        return -1;
+    }
+    for (size_t i = 0; i < s->ncheck_all; i++) s->check_all[i] = h->opt_list_item(o, "check_all", i);
     if (h->opt_is_set(o, "choices")) {
         size_t n = h->opt_list_len(o, "choices");
         if (n > CSV_MAX_MISSING) {
