@@ -67,8 +67,9 @@ if kind == "surveymonkey":
     tap.check(not any(t in tables for t in ["Response", "Male", "Female", "Online banking"]),
               "no table is titled by a placeholder or an option column", list(tables))
     no_header_text(['"Response"', "Open-Ended Response"])
-elif kind == "qualtrics":
-    names, labels, data_rows = rows[0], rows[1], rows[3:]
+elif kind in ("qualtrics", "qualtrics-two-rows"):
+    names, labels = rows[0], rows[1]
+    data_rows = rows[3:] if kind == "qualtrics" else rows[2:]
     n = len(data_rows)
     gender = "What is your gender?"
     want = {}
@@ -110,11 +111,12 @@ elif kind in ("google", "microsoft"):
 tap.exit()
 PYEOF
 
-for f in surveymonkey qualtrics google-forms microsoft-forms; do
+for f in surveymonkey qualtrics qualtrics-two-rows google-forms microsoft-forms; do
   expect_exit "tally report $f.csv with no options" 0 "$TALLY" report $D/$f.csv -o "$TMP/$f.json"
 done
 $PY "$TMP/check.py" surveymonkey $D/surveymonkey.csv "$TMP/surveymonkey.json" || failures=$((failures + 1))
 $PY "$TMP/check.py" qualtrics $D/qualtrics.csv "$TMP/qualtrics.json" || failures=$((failures + 1))
+$PY "$TMP/check.py" qualtrics-two-rows $D/qualtrics-two-rows.csv "$TMP/qualtrics-two-rows.json" || failures=$((failures + 1))
 $PY "$TMP/check.py" google $D/google-forms.csv "$TMP/google-forms.json" || failures=$((failures + 1))
 $PY "$TMP/check.py" microsoft $D/microsoft-forms.csv "$TMP/microsoft-forms.json" || failures=$((failures + 1))
 expect_exit "Google Forms with an option holding the delimiter declared" 0 \
@@ -140,6 +142,8 @@ expect_exit "describe a Qualtrics export" 0 "$TALLY" describe $D/qualtrics.csv
 expect_contains "describe: Qualtrics detected" "$TMP/stdout" "layout       qualtrics (detected: row 3 holds Qualtrics' {\"ImportId\": ...} cells)"
 expect_contains "describe: Q2's label without 'Selected Choice'" "$TMP/stdout" "Label:    What is your gender?"
 expect_contains "describe: the open other answer is text" "$TMP/stdout" "Label:    What is your gender? - Other - Text"
+expect_exit "Qualtrics without its ImportId row read as plain" 1 "$TALLY" describe $D/qualtrics-two-rows.csv --set layout=plain
+expect_contains "the question-text row is named" "$TMP/stderr" "qualtrics-two-rows.csv:2: this row holds Qualtrics' question texts (\"Response ID\" under ResponseId): a header row, not a respondent; read the file with --set layout=qualtrics"
 expect_exit "describe a Google Forms export" 0 "$TALLY" describe $D/google-forms.csv
 expect_contains "describe: Google Forms detected" "$TMP/stdout" "layout       google_forms (detected"
 expect_contains "describe: the timestamp is a date" "$TMP/stdout" "numeric, date and time"

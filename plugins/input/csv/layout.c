@@ -87,14 +87,29 @@ static int looks_like_monkey_row2(const csv_layout *lay, size_t r)
 static const char *const google_stamp[] = {"Timestamp", "Zeitstempel", "Marca temporal", "Horodateur",
                                            "Carimbo de data/hora", "Informazioni cronologiche", NULL};
 
-static csv_layout_kind sniff(const csv_layout *lay, char *why, size_t size)
+/* Row 2 of a Qualtrics export: the question texts under its fixed columns. */
+static int looks_like_qualtrics_row2(const csv_layout *lay, size_t r)
 {
+    return lay->nrows > r && has_cell(lay->rows[0], lay->nfields[0], "ResponseId") &&
+           has_cell(lay->rows[r], lay->nfields[r], "Response ID");
+}
+
+static csv_layout_kind sniff(const csv_layout *lay, char *why, size_t size, int *rows)
+{
+    *rows = 1;
     if (lay->nrows >= 3 && row_has_import_id(lay->rows[2], lay->nfields[2])) {
         snprintf(why, size, "row 3 holds Qualtrics' {\"ImportId\": ...} cells");
+        *rows = 3;
+        return CSV_LAYOUT_QUALTRICS;
+    }
+    if (looks_like_qualtrics_row2(lay, 1)) {
+        snprintf(why, size, "row 1 holds Qualtrics' ResponseId, row 2 its question texts (no ImportId row)");
+        *rows = 2;
         return CSV_LAYOUT_QUALTRICS;
     }
     if (lay->nrows >= 2 && looks_like_monkey_row2(lay, 1)) {
         snprintf(why, size, "row 2 holds SurveyMonkey's \"Response\" / \"Open-Ended Response\" placeholders");
+        *rows = 2;
         return CSV_LAYOUT_SURVEYMONKEY;
     }
     char **r1 = lay->nrows ? lay->rows[0] : NULL;
@@ -113,10 +128,6 @@ static csv_layout_kind sniff(const csv_layout *lay, char *why, size_t size)
     return CSV_LAYOUT_PLAIN;
 }
 
-static int layout_header_rows(csv_layout_kind k, int plain_rows)
-{
-    return k == CSV_LAYOUT_SURVEYMONKEY ? 2 : k == CSV_LAYOUT_QUALTRICS ? 3 : k == CSV_LAYOUT_PLAIN ? plain_rows : 1;
-}
 
 /* A data row that is a header row of a known layout is an error: it would count as a respondent. */
 static int check_data_rows(const tally_host *h, tally_ctx *ctx, const csv_settings *s, const csv_layout *lay)
@@ -128,6 +139,12 @@ static int check_data_rows(const tally_host *h, tally_ctx *ctx, const csv_settin
                           "respondent; read the file with %s (or %s)", s->path, lay->line[r],
                      csv_spell(s, fix1, sizeof fix1, "layout", "qualtrics"),
                      csv_spell(s, fix2, sizeof fix2, "header_rows", "3"));
+            return -1;
+        }
+        if (r == 1 && looks_like_qualtrics_row2(lay, r)) {
+            h->error(ctx, "%s:%zu: this row holds Qualtrics' question texts (\"Response ID\" under ResponseId): a "
+                          "header row, not a respondent; read the file with %s", s->path, lay->line[r],
+                     csv_spell(s, fix1, sizeof fix1, "layout", "qualtrics"));
             return -1;
         }
         if (r == 1 && looks_like_monkey_row2(lay, r)) {
@@ -157,11 +174,12 @@ int csv_layout_detect(const tally_host *h, tally_ctx *ctx, const csv_cfg *cfg, c
     static const char *const names[] = {"auto", "plain", "surveymonkey", "qualtrics", "google_forms",
                                         "microsoft_forms"};
     char why[160];
-    csv_layout_kind found = sniff(lay, why, sizeof why);
+    int found_rows;
+    csv_layout_kind found = sniff(lay, why, sizeof why, &found_rows);
     if (s->layout != CSV_LAYOUT_AUTO) {
         lay->kind = s->layout;
         snprintf(lay->reason, sizeof lay->reason, "set");
-    } else if (found != CSV_LAYOUT_PLAIN && s->header_rows_set && s->header_rows != layout_header_rows(found, 1)) {
+    } else if (found != CSV_LAYOUT_PLAIN && s->header_rows_set && s->header_rows != found_rows) {
         lay->kind = CSV_LAYOUT_PLAIN; /* the header rows given do not fit: read as asked, checked below */
         snprintf(lay->reason, sizeof lay->reason, "header_rows = %d does not fit the %s layout found (%s)",
                  s->header_rows, names[found], why);
@@ -170,8 +188,10 @@ int csv_layout_detect(const tally_host *h, tally_ctx *ctx, const csv_cfg *cfg, c
         lay->detected = 1;
         snprintf(lay->reason, sizeof lay->reason, "detected: %s", why);
     }
-    lay->header_rows = s->header_rows_set || lay->kind == CSV_LAYOUT_PLAIN ? s->header_rows
-                                                                          : layout_header_rows(lay->kind, 1);
+    /* a layout set by hand reads as many header rows as the file shows it has */
+    int rows = found == lay->kind ? found_rows : lay->kind == CSV_LAYOUT_SURVEYMONKEY ? 2
+                                               : lay->kind == CSV_LAYOUT_QUALTRICS ? 3 : 1;
+    lay->header_rows = s->header_rows_set || lay->kind == CSV_LAYOUT_PLAIN ? s->header_rows : rows;
     h->log(ctx, TALLY_LOG_INFO, "%s: layout %s (%s), %d header row%s", s->path, names[lay->kind], lay->reason,
            lay->header_rows, lay->header_rows == 1 ? "" : "s");
     return check_data_rows(h, ctx, s, lay);
@@ -220,7 +240,8 @@ void csv_layout_info(const tally_host *h, tally_dataset *ds, const csv_settings 
     h->ds_set_info(ds, "header rows", buf);
     snprintf(buf, sizeof buf, "%s (%s)", names[lay->kind], lay->reason);
     h->ds_set_info(ds, "layout", buf);
-    if (lay->kind == CSV_LAYOUT_QUALTRICS && lay->header_rows >= 3) {
+    if (lay->kind == CSV_LAYOUT_QUALTRICS && lay->header_rows >= 3 && lay->nrows >= 3 &&
+        row_has_import_id(lay->rows[2], lay->nfields[2])) {
         snprintf(buf, sizeof buf, "row 3 ({\"ImportId\": ...}) dropped; row 2 gives the labels");
         h->ds_set_info(ds, "layout rows", buf);
     }
