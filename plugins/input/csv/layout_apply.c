@@ -82,11 +82,11 @@ static int fold_question(const tally_host *h, tally_ctx *ctx, const csv_settings
         else if (nopt < 256 && option_column(h, ds, c, row2[c])) opts[nopt++] = c;
         else return 0; /* a matrix or ratings: each column stays a variable */
     }
-    if (nopt < 2 || opts[0] != a) return 0;
     size_t n = h->ds_nrows(ds);
+    if (nopt < 2 || opts[0] != a || n == 0) return 0; /* no rows: nothing to decide from */
     char buf[64];
     int single = 1;
-    double *code = malloc(n * sizeof *code);
+    double *code = malloc((n ? n : 1) * sizeof *code);
     unsigned char *answered = calloc(n ? n : 1, 1);
     if (!code || !answered) {
         free(code);
@@ -124,7 +124,7 @@ static int fold_question(const tally_host *h, tally_ctx *ctx, const csv_settings
                                         "options)", name, nopt);
         }
     } else {
-        double *v = malloc(n * sizeof *v);
+        double *v = malloc((n ? n : 1) * sizeof *v);
         int cols[256];
         for (int k = nopt - 1; k >= 0 && v && rc == 0; k--) {
             for (size_t r = 0; r < n; r++)
