@@ -212,6 +212,19 @@ static void split_set(lua_State *L, int idx, int line, const char *name, const c
             }
             for (const char *p = cell; p < cell + total;) {
                 const char *d = strstr(p, delim);
+                if (declared) { /* a declared option may hold the delimiter ("Yes, often"): kept whole */
+                    const char *q = p;
+                    while (*q == ' ' || *q == '\t') q++;
+                    for (lua_Integer k = 1, nk = luaL_len(L, list); k <= nk; k++) {
+                        lua_geti(L, list, k);
+                        size_t ol;
+                        const char *opt = lua_tolstring(L, -1, &ol);
+                        if (opt && strncmp(q, opt, ol) == 0 && strstr(opt, delim) &&
+                            (!q[ol] || strncmp(q + ol, delim, dlen) == 0))
+                            d = q[ol] ? q + ol : NULL;
+                        lua_pop(L, 1);
+                    }
+                }
                 const char *e = d ? d : cell + total;
                 const char *tok = p;
                 size_t n = (size_t)(e - p);

@@ -123,6 +123,24 @@ expect_exit "Google Forms with an option holding the delimiter declared" 0 \
   "$TALLY" report $D/google-forms.csv -o "$TMP/gk.json" --set 'choices=Weekends\, if dry'
 $PY "$TMP/check.py" google $D/google-forms.csv "$TMP/gk.json" "Weekends, if dry" || failures=$((failures + 1))
 
+# the codebook's split form keeps a declared option holding the delimiter whole
+cat >"$TMP/cyc.lua" <<'LUA'
+mrset "cycling" { label = "Cycling days", split = "When do you cycle?", delimiter = ", ",
+                  options = { "Weekdays", "Weekends, if dry", "Never" } }
+LUA
+expect_exit "codebook split with an option holding the delimiter" 0 \
+  "$TALLY" report $D/google-forms.csv --set layout=plain --codebook "$TMP/cyc.lua" -o "$TMP/cyc.json"
+$PY - $D/google-forms.csv "$TMP/cyc.json" >"$TMP/cyc.out" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+opts = ["Weekdays", "Weekends, if dry", "Never"]
+want = [sum(1 for r in rows if o in r["When do you cycle?"]) for o in opts]
+t = {t["title"]: t for t in json.load(open(sys.argv[2]))["tables"]}["Cycling days"]
+got = [r["cells"][1] for r in t["rows"] if r["type"] == "category"]
+print("same" if got == want else "got %r want %r" % (got, want))
+PY
+expect_contains "split counts match the declared options" "$TMP/cyc.out" "same"
+
 # a question whose data show one option a row can be declared check-all
 expect_exit "check_all declares a SurveyMonkey question a set" 0 "$TALLY" -v describe $D/surveymonkey.csv --set "check_all=What is your gender?"
 expect_contains "-v says it was declared" "$TMP/stderr" "'What is your gender?': 2 option columns made a dichotomy set (declared in check_all)"
