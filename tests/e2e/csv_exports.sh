@@ -78,6 +78,13 @@ elif kind in ("qualtrics", "qualtrics-two-rows"):
         want[v] = want.get(v, 0) + 1
     tap.check(counts(gender) == want, "Q2 titled by its question text, counted over the respondents", counts(gender))
     tap.check(base(gender) == "N = %d" % n, "N is the respondents (%d): row 2 and row 3 are not" % n, base(gender))
+    own = "Which of these do you own?"
+    items = [c for c in names if c.startswith("Q5_")]
+    texts = [labels[names.index(c)].split(" - ")[-1] for c in items]
+    want = {t: sum(1 for r in data_rows if r[names.index(c)]) for c, t in zip(items, texts)}
+    tap.check(counts(own) == want, "Q5_1..Q5_3: a set titled by the question, counted per choice", counts(own))
+    cases = sum(1 for r in data_rows if any(r[names.index(c)] for c in items))
+    tap.check((base(own) or "").startswith("N = %d" % cases), "Q5 set: base %d cases" % cases, base(own))
     sat = labels[names.index("Q3")]
     tap.check(sat in tables, "Q3 titled by row 2's question text", list(tables))
     no_header_text(["ImportId", "Selected Choice"])

@@ -70,6 +70,44 @@ static int option_column(const tally_host *h, const tally_dataset *ds, int c, co
     return 1;
 }
 
+/* Option columns opts[0..nopt) (ascending, each cell its option text, a "1" or blank)
+ * replaced in place by 0/1 variables labelled texts[k], and a dichotomy set `name` over
+ * them; a row that answered none of them (answered[r] 0) is blank in every item. The
+ * first column is renamed NAME_1 when it carries the set's name. 0 or -1. */
+static int make_set(const tally_host *h, tally_dataset *ds, const int *opts, int nopt, const char *const *texts,
+                    const unsigned char *answered, const char *name, const char *question)
+{
+    size_t n = h->ds_nrows(ds);
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    int cols[256], rc = v ? 0 : -1;
+    char buf[64];
+    for (int k = nopt - 1; k >= 0 && rc == 0; k--) {
+        for (size_t r = 0; r < n; r++) v[r] = !answered[r] ? NAN : cell(h, ds, opts[k], r, buf, sizeof buf)[0] ? 1 : 0;
+        char item[540];
+        if (strcmp(h->var_name(ds, opts[k]), name) == 0) { /* the question's name goes to the set */
+            snprintf(item, sizeof item, "%s_1", name);
+            if (h->ds_drop_column(ds, opts[k]) != 0) rc = -1;
+            char unique[560];
+            free_name(h, ds, item, unique, sizeof unique);
+            int at = rc ? -1 : h->ds_add_column(ds, unique, TALLY_NUMERIC);
+            if (at < 0 || h->ds_move_column(ds, at, opts[k]) != 0 || !h->ds_numeric_data(ds, opts[k])) rc = -1;
+            else memcpy(h->ds_numeric_data(ds, opts[k]), v, n * sizeof *v);
+        } else {
+            snprintf(item, sizeof item, "%s", h->var_name(ds, opts[k]));
+            rc = replace_numeric(h, ds, opts[k], item, v);
+        }
+        if (rc) break;
+        h->var_set_label(ds, opts[k], texts[k]);
+        h->var_add_value_label(ds, opts[k], 0, "Not selected");
+        h->var_add_value_label(ds, opts[k], 1, texts[k]);
+        h->var_set_measure(ds, opts[k], TALLY_NOMINAL);
+        cols[k] = opts[k];
+    }
+    if (rc == 0 && h->ds_add_mrset(ds, name, question, TALLY_MRSET_DICHOTOMY, 1, cols, (size_t)nopt) < 0) rc = -1;
+    free(v);
+    return rc;
+}
+
 /* Question [a, b): its option columns folded into one categorical variable (at most one
  * chosen in every row) or made a dichotomy set (several chosen somewhere). */
 static int fold_question(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *ds,
@@ -124,38 +162,14 @@ static int fold_question(const tally_host *h, tally_ctx *ctx, const csv_settings
                                         "options)", name, nopt);
         }
     } else {
-        double *v = malloc((n ? n : 1) * sizeof *v);
-        int cols[256];
-        for (int k = nopt - 1; k >= 0 && v && rc == 0; k--) {
-            for (size_t r = 0; r < n; r++)
-                v[r] = !answered[r] ? NAN : cell(h, ds, opts[k], r, buf, sizeof buf)[0] ? 1 : 0;
-            char item[540];
-            if (k == 0) { /* the question's name goes to the set */
-                snprintf(item, sizeof item, "%s_1", name);
-                if (h->ds_drop_column(ds, opts[0]) != 0) rc = -1;
-                char unique[560];
-                free_name(h, ds, item, unique, sizeof unique);
-                int at = rc ? -1 : h->ds_add_column(ds, unique, TALLY_NUMERIC);
-                if (at < 0 || h->ds_move_column(ds, at, opts[0]) != 0 || !h->ds_numeric_data(ds, opts[0])) rc = -1;
-                else memcpy(h->ds_numeric_data(ds, opts[0]), v, n * sizeof *v);
-            } else {
-                snprintf(item, sizeof item, "%s", h->var_name(ds, opts[k]));
-                rc = replace_numeric(h, ds, opts[k], item, v);
-            }
-            if (rc) break;
-            h->var_set_label(ds, opts[k], row2[opts[k]]);
-            h->var_add_value_label(ds, opts[k], 0, "Not selected");
-            h->var_add_value_label(ds, opts[k], 1, row2[opts[k]]);
-            h->var_set_measure(ds, opts[k], TALLY_NOMINAL);
-            cols[k] = opts[k];
-        }
-        if (!v) rc = -1;
-        if (rc == 0 && h->ds_add_mrset(ds, name, question, TALLY_MRSET_DICHOTOMY, 1, cols, (size_t)nopt) < 0) rc = -1;
-        if (rc == 0) lay->sets++;
-        if (rc == 0)
+        const char *texts[256];
+        for (int k = 0; k < nopt; k++) texts[k] = row2[opts[k]];
+        rc = make_set(h, ds, opts, nopt, texts, answered, name, question);
+        if (rc == 0) {
+            lay->sets++;
             h->log(ctx, TALLY_LOG_INFO, "'%s': %d option columns made a dichotomy set (%s)", name, nopt,
                    declared ? "declared in check_all" : "some rows have several");
-        free(v);
+        }
     }
     free(code);
     free(answered);
@@ -181,6 +195,80 @@ static int apply_monkey(const tally_host *h, tally_ctx *ctx, const csv_settings 
                           "name of the question's first column", s->path, s->check_all[k]);
             return -2;
         }
+    return 0;
+}
+
+/* ---- Qualtrics: a multiple-answer question as columns Q3_1, Q3_2, ... --------------------- */
+
+/* The stem of "Q3_12" (length of "Q3"), or 0 when the name does not end in _DIGITS. */
+static size_t numbered_stem(const char *name)
+{
+    size_t n = strlen(name), d = n;
+    while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9') d--;
+    return d < n && d > 1 && name[d - 1] == '_' ? d - 1 : 0;
+}
+
+/* Columns [a, b) share a stem: a multiple-answer question when every filled cell of each
+ * is "1" or its choice's text (the label after the last " - "), and some row chose two. */
+static int qualtrics_set(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, csv_layout *lay, int a, int b,
+                         size_t stem)
+{
+    int opts[256], nopt = 0;
+    const char *texts[256];
+    char buf[64];
+    size_t n = h->ds_nrows(ds);
+    for (int c = a; c < b && nopt < 256; c++) {
+        const char *label = h->var_label(ds, c), *dash = label ? strrchr(label, '-') : NULL;
+        const char *text = dash && dash > label && dash[-1] == ' ' && dash[1] == ' ' ? dash + 2 : NULL;
+        if (!text) return 0;
+        for (size_t r = 0; r < n; r++) {
+            const char *v = cell(h, ds, c, r, buf, sizeof buf);
+            if (v[0] && strcmp(v, "1") != 0 && strcmp(v, text) != 0) return 0; /* a matrix: ratings */
+        }
+        texts[nopt] = text;
+        opts[nopt++] = c;
+    }
+    if (nopt < 2 || n == 0) return 0;
+    unsigned char *answered = calloc(n, 1);
+    if (!answered) return -1;
+    int several = 0;
+    for (size_t r = 0; r < n; r++) {
+        int chosen = 0;
+        for (int k = 0; k < nopt; k++) chosen += cell(h, ds, opts[k], r, buf, sizeof buf)[0] != 0;
+        answered[r] = chosen > 0;
+        several |= chosen > 1;
+    }
+    char name[512], question[1024], *copies[256];
+    snprintf(name, sizeof name, "%.*s", (int)stem, h->var_name(ds, a));
+    const char *label = h->var_label(ds, a);
+    snprintf(question, sizeof question, "%.*s", (int)(texts[0] - 3 - label), label);
+    int rc = 0;
+    for (int k = 0; k < nopt; k++) /* the labels are replaced below: keep the texts */
+        if (!(copies[k] = strdup(texts[k]))) rc = -1;
+    if (rc == 0 && several) {
+        rc = make_set(h, ds, opts, nopt, (const char *const *)copies, answered, name, question);
+        if (rc == 0) {
+            lay->sets++;
+            h->log(ctx, TALLY_LOG_INFO, "'%s': %d choice columns made a dichotomy set", name, nopt);
+        }
+    }
+    for (int k = 0; k < nopt; k++) free(copies[k]);
+    free(answered);
+    return rc;
+}
+
+static int apply_qualtrics(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, csv_layout *lay)
+{
+    for (int b = h->ds_ncols(ds); b > 0;) { /* right to left, as for SurveyMonkey */
+        const char *last = h->var_name(ds, b - 1);
+        size_t stem = numbered_stem(last);
+        int a = b - 1;
+        while (stem && a > 0 && numbered_stem(h->var_name(ds, a - 1)) == stem &&
+               strncmp(h->var_name(ds, a - 1), last, stem) == 0)
+            a--;
+        if (stem && b - a >= 2 && qualtrics_set(h, ctx, ds, lay, a, b, stem) != 0) return -1;
+        b = a;
+    }
     return 0;
 }
 
@@ -450,13 +538,15 @@ static int apply_forms(const tally_host *h, tally_ctx *ctx, const csv_settings *
 
 int csv_layout_apply(const tally_host *h, tally_ctx *ctx, const csv_settings *s, csv_layout *lay, tally_dataset *ds)
 {
-    if (lay->kind == CSV_LAYOUT_PLAIN || lay->kind == CSV_LAYOUT_QUALTRICS) return 0;
+    if (lay->kind == CSV_LAYOUT_PLAIN) return 0;
     if (!TALLY_HOST_HAS(h, opt_from_cli) || !h->ds_drop_column || !h->ds_move_column) {
         h->log(ctx, TALLY_LOG_WARN, "%s: this tally is too old to fold the export's option columns; they stay as "
                                     "they are", s->path);
         return 0;
     }
-    int rc = lay->kind == CSV_LAYOUT_SURVEYMONKEY ? apply_monkey(h, ctx, s, ds, lay) : apply_forms(h, ctx, s, ds, lay);
+    int rc = lay->kind == CSV_LAYOUT_SURVEYMONKEY ? apply_monkey(h, ctx, s, ds, lay)
+             : lay->kind == CSV_LAYOUT_QUALTRICS  ? apply_qualtrics(h, ctx, ds, lay)
+                                                  : apply_forms(h, ctx, s, ds, lay);
     if (rc == -1) h->error(ctx, "%s: out of memory arranging the export's columns", s->path);
     return rc ? -1 : 0;
 }
