@@ -37,4 +37,16 @@ void csv_layout_info(const tally_host *h, tally_dataset *ds, const csv_settings 
                      const csv_layout *lay, int bom);
 void csv_layout_free(csv_layout *lay);
 
+/* Shared by layout_apply.c and layout_forms.c. */
+/* A cell as text (numbers as typed); "" for a missing cell. buf holds a number's digits. */
+const char *csv_layout_cell(const tally_host *h, const tally_dataset *ds, int col, size_t row, char *buf, size_t size);
+/* Replaces column `col` by a new numeric column `name` holding vals (one a row) in its
+ * place; 0 or -1. */
+int csv_layout_replace_numeric(const tally_host *h, tally_dataset *ds, int col, const char *name, const double *vals);
+/* A name not yet in ds: base, else base_2, base_3, ... into out. */
+void csv_layout_free_name(const tally_host *h, const tally_dataset *ds, const char *base, char *out, size_t size);
+/* Forms: check-all answers split, timestamps read as dates; 0 or -1. */
+int csv_layout_apply_forms(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *ds,
+                           csv_layout *lay);
+
 #endif
