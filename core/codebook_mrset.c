@@ -1,5 +1,6 @@
 /* codebook_mrset.c: codebook multiple-response sets: by list or pattern, text checkboxes as 0/1, split columns. */
 #include "codebook_int.h"
+#include "host.h"
 #include "util.h"
 
 #include <lauxlib.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* [*s, *s + *n) without surrounding spaces. */
 static void trim(const char **s, size_t *n)
@@ -25,9 +27,66 @@ static const char *cell_text(const tally_column *c, size_t row, char *buf, size_
     return buf;
 }
 
+/* The checkbox styles a survey tool writes, the chosen text first; compared without case. */
+static const char *const checkbox_pairs[][2] = {
+    {"Selected", "Not selected"}, {"Checked", "Unchecked"}, {"Yes", "No"}, {"TRUE", "FALSE"}, {"1", "0"},
+};
+#define NPAIRS (sizeof checkbox_pairs / sizeof checkbox_pairs[0])
+
+static int same_text(const char *s, size_t n, const char *t)
+{
+    return strlen(t) == n && strncasecmp(s, t, n) == 0;
+}
+
+/* Whether every filled cell of the set's text columns is one of pair p (both = 1), or
+ * the pair's "not chosen" word or else one option text a column (both = 0). */
+static int fits_pair(const tally_dataset *ds, const int *cols, size_t ncols, size_t p, int both)
+{
+    int seen = 0;
+    for (size_t k = 0; k < ncols; k++) {
+        const tally_column *c = ds->cols[cols[k]];
+        if (c->type != TALLY_STRING) continue;
+        const char *option = NULL;
+        for (size_t r = 0; r < c->len; r++) {
+            const char *s = tally_column_string(c, r);
+            size_t n = strlen(s);
+            trim(&s, &n);
+            if (!n) continue;
+            if (same_text(s, n, checkbox_pairs[p][1])) {
+                seen = 1;
+                continue;
+            }
+            if (both) {
+                if (!same_text(s, n, checkbox_pairs[p][0])) return 0;
+                seen = 1;
+            } else if (!option) {
+                option = s;
+            } else if (strncmp(option, s, n) != 0 || option[n] != '\0') {
+                return 0; /* several texts in one column: not an option column */
+            }
+        }
+    }
+    return seen;
+}
+
+/* The style of a set's text columns: pair p (0..NPAIRS-1) when every filled cell is one
+ * of its words; NPAIRS + p for option text or the pair's "not chosen" word; -1 for
+ * option text or blank (any filled cell is chosen). */
+static int checkbox_style(const tally_dataset *ds, const int *cols, size_t ncols)
+{
+    for (size_t p = 0; p < NPAIRS; p++)
+        if (fits_pair(ds, cols, ncols, p, 1)) return (int)p;
+    for (size_t p = 0; p < NPAIRS; p++)
+        if (fits_pair(ds, cols, ncols, p, 0)) return (int)(NPAIRS + p);
+    return -1;
+}
+
 /* Replaces text checkbox column `col` by a 0/1 numeric column of the same name and
- * position: `selected` NULL counts any non-blank cell, else cells equal to it. */
-static void convert_checkbox(lua_State *L, int col, const char *selected)
+ * position: `selected` NULL counts any non-blank cell, else cells equal to it; with
+ * `unselected` (a pair style such as Selected / Not selected) a cell equal to it or
+ * blank is 0 and any other text is an error. */
+static void convert_checkbox(lua_State *L, int line, const char *what, int col, const char *selected,
+                             const char *unselected)
 {
     tally_dataset *ds = cb_get(L)->ds;
     tally_column *old = ds->cols[col];
@@ -38,9 +97,15 @@ static void convert_checkbox(lua_State *L, int col, const char *selected)
         const char *s = tally_column_string(old, r);
         size_t n = strlen(s);
         trim(&s, &n);
-        int on = selected ? (strlen(selected) == n && memcmp(s, selected, n) == 0) : n > 0;
+        int on = selected ? (unselected ? same_text(s, n, selected) : strlen(selected) == n && memcmp(s, selected, n) == 0)
+                          : n > 0 && !(unselected && same_text(s, n, unselected));
         nc->num[r] = on ? 1 : 0;
-        if (!selected && n) {
+        if (selected && unselected && !on && n && !same_text(s, n, unselected)) {
+            tally_column_unref(nc);
+            cb_fail(L, line, "%s: row %zu of column '%s' holds '%.*s', which is neither '%s' nor '%s'; fix the cell "
+                             "or give selected = \"TEXT\"", what, r + 1, old->name, (int)n, s, selected, unselected);
+        }
+        if (!selected && on) {
             if (!option) option = tally_column_string(old, r);
             else if (strcmp(option, tally_column_string(old, r)) != 0) one_option = 0;
         }
@@ -147,6 +212,19 @@ static void split_set(lua_State *L, int idx, int line, const char *name, const c
             }
             for (const char *p = cell; p < cell + total;) {
                 const char *d = strstr(p, delim);
+                if (declared) { /* a declared option may hold the delimiter ("Yes, often"): kept whole */
+                    const char *q = p;
+                    while (*q == ' ' || *q == '\t') q++;
+                    for (lua_Integer k = 1, nk = luaL_len(L, list); k <= nk; k++) {
+                        lua_geti(L, list, k);
+                        size_t ol;
+                        const char *opt = lua_tolstring(L, -1, &ol);
+                        if (opt && strncmp(q, opt, ol) == 0 && strstr(opt, delim) &&
+                            (!q[ol] || strncmp(q + ol, delim, dlen) == 0))
+                            d = q[ol] ? q + ol : NULL;
+                        lua_pop(L, 1);
+                    }
+                }
                 const char *e = d ? d : cell + total;
                 const char *tok = p;
                 size_t n = (size_t)(e - p);
@@ -175,6 +253,28 @@ static void split_set(lua_State *L, int idx, int line, const char *name, const c
         }
     }
     lua_pop(L, 2);
+}
+
+/* A dichotomy set whose every item is chosen by every answering case, or by none, is
+ * almost always a misread checkbox style (100% everywhere): said, not kept quiet. */
+static void warn_degenerate(lua_State *L, int line, const char *what, const int *cols, size_t ncols, double counted)
+{
+    const tally_dataset *ds = cb_get(L)->ds;
+    size_t chosen = 0, valid = 0;
+    for (size_t k = 0; k < ncols; k++) {
+        const tally_column *c = ds->cols[cols[k]];
+        for (size_t i = 0; i < ds->nrows; i++) {
+            double v = tally_col_num(c, tally_row(ds, i));
+            if (v != v || tally_column_is_user_missing(c, v)) continue;
+            valid++;
+            chosen += v == counted;
+        }
+    }
+    if (valid == 0) return;
+    if (chosen == valid || chosen == 0)
+        tally_log(TALLY_LOG_WARN, NULL, "%s:%d: %s: every item is %s by every case (%zu answers); check how the "
+                                        "checkboxes were exported and the set's selected or counted value",
+                  cb_get(L)->path, line, what, chosen ? "chosen" : "left unchosen", valid);
 }
 
 void cb_apply_mrset(lua_State *L, int idx, int line, const char *name, const char *what)
@@ -231,13 +331,24 @@ void cb_apply_mrset(lua_State *L, int idx, int line, const char *name, const cha
     if (sel_type != LUA_TNIL && sel_type != LUA_TSTRING && !(sel_type == LUA_TBOOLEAN && lua_toboolean(L, -1)))
         cb_fail(L, line, "%s: selected must be true (any text counts) or the text that means selected", what);
     if (kind == TALLY_MRSET_DICHOTOMY) {
+        /* selected = true (or nothing): the style is detected from the cells */
+        int style = selected ? -1 : checkbox_style(ds, cols, ncols);
+        const char *unselected = NULL;
+        if (style >= 0 && style < (int)NPAIRS) {
+            selected = checkbox_pairs[style][0];
+            unselected = checkbox_pairs[style][1];
+        } else if (style >= (int)NPAIRS) {
+            unselected = checkbox_pairs[style - (int)NPAIRS][1]; /* option text, or "Not selected" */
+        }
+        for (size_t p = 0; selected && !unselected && p < NPAIRS; p++)
+            if (strcasecmp(selected, checkbox_pairs[p][0]) == 0) unselected = checkbox_pairs[p][1];
         for (size_t k = 0; k < ncols; k++) {
             tally_column *c = ds->cols[cols[k]];
             if (c->type == TALLY_STRING) {
                 if (counted != 1)
                     cb_fail(L, line, "%s: column '%s' holds text checkboxes, which become 0/1; counted must be 1",
                             what, c->name);
-                convert_checkbox(L, cols[k], selected);
+                convert_checkbox(L, line, what, cols[k], selected, unselected);
             } else if (selected) {
                 cb_fail(L, line, "%s: selected applies to text columns, and column '%s' is numeric; use counted",
                         what, c->name);
@@ -249,5 +360,6 @@ void cb_apply_mrset(lua_State *L, int idx, int line, const char *name, const cha
     lua_pop(L, 1);
     if (tally_dataset_add_mrset(ds, name, label, kind, kind == TALLY_MRSET_DICHOTOMY ? counted : 0, cols, ncols) < 0)
         cb_fail(L, line, "%s: cannot add the set", what);
+    if (kind == TALLY_MRSET_DICHOTOMY) warn_degenerate(L, line, what, cols, ncols, counted);
     lua_settop(L, label_slot - 1);
 }

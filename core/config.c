@@ -37,6 +37,7 @@ typedef struct loader {
     char *files[MAX_INCLUDE_DEPTH]; /* include chain, for cycle detection */
     char *dirs[MAX_INCLUDE_DEPTH];  /* their folders: relative paths start there */
     int depth;
+    const char *text;               /* the top-level config's text when it is not read from a file */
     int env_ref;                    /* the environment all files share, so a base config's
                                        functions and tables are usable after its include */
 } loader;
@@ -343,8 +344,8 @@ static int eval_file(lua_State *L, loader *ld, const char *path)
         lua_pushfstring(L, "%s: includes nested more than %d deep", path, MAX_INCLUDE_DEPTH);
         return -1;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    FILE *f = ld->text && ld->depth == 0 ? NULL : fopen(path, "rb");
+    if (!f && !(ld->text && ld->depth == 0)) {
         char *where = ld->depth ? caller_where(L) : NULL;
         lua_pushfstring(L, "%s%scannot open config '%s': %s", where ? where : "", where ? ": " : "", path,
                         strerror(errno));
@@ -355,8 +356,12 @@ static int eval_file(lua_State *L, loader *ld, const char *path)
     sbuf_init(&src);
     char buf[65536];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_add(&src, buf, n);
-    fclose(f);
+    if (f) {
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_add(&src, buf, n);
+        fclose(f);
+    } else {
+        sbuf_puts(&src, ld->text);
+    }
     char *chunk = xasprintf("@%s", path);
     int rc = luaL_loadbufferx(L, src.data ? src.data : "", src.len, chunk, "t");
     free(chunk);
@@ -454,7 +459,8 @@ static int apply_set(tally_config *c, const char *set, char **err)
             char cwd[4096];
             if (getcwd(cwd, sizeof cwd)) v = xasprintf("%s/%s", cwd, value);
         }
-        tally_options_set_string(hit->opts, opt, v ? v : value);
+        if (bk == TALLY_BLOCK_STAGE) tally_options_set_string(hit->opts, opt, v ? v : value);
+        else tally_options_set_from_cli(hit->opts, opt, v ? v : value); /* lists: commas, repeats */
         if (bk == TALLY_BLOCK_STAGE) set_lua_field(c->L, hit->table_ref, opt, v ? v : value);
         free(v);
     }
@@ -475,14 +481,15 @@ static void make_params(lua_State *L, char *const *sets, size_t nsets)
     lua_setfield(L, LUA_REGISTRYINDEX, "tally.config.params");
 }
 
-tally_config *tally_config_load(lua_State *L, const char *path, char *const *sets, size_t nsets, char **err)
+static tally_config *config_load(lua_State *L, const char *path, const char *text, char *const *sets, size_t nsets,
+                                 char **err)
 {
     tally_config *c = xcalloc(1, sizeof *c);
     c->path = xstrdup(path);
-    c->dir = path_dirname(path);
+    c->dir = text ? xstrdup(".") : path_dirname(path);
     c->report = tally_options_new(path);
     c->L = L;
-    loader ld = {.cfg = c, .depth = 0, .env_ref = LUA_NOREF};
+    loader ld = {.cfg = c, .depth = 0, .env_ref = LUA_NOREF, .text = text};
     make_params(L, sets, nsets);
     int top = lua_gettop(L);
     /* A config only declares things: a small budget stops an endless loop or a memory bomb in it. */
@@ -512,6 +519,17 @@ tally_config *tally_config_load(lua_State *L, const char *path, char *const *set
             return NULL;
         }
     return c;
+}
+
+tally_config *tally_config_load(lua_State *L, const char *path, char *const *sets, size_t nsets, char **err)
+{
+    return config_load(L, path, NULL, sets, nsets, err);
+}
+
+tally_config *tally_config_load_text(lua_State *L, const char *name, const char *text, char *const *sets,
+                                     size_t nsets, char **err)
+{
+    return config_load(L, name, text, sets, nsets, err);
 }
 
 void tally_config_free(tally_config *c)

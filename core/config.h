@@ -36,6 +36,10 @@ typedef struct tally_config {
  * `sets` are "key=value" overrides (--set). Returns a new config, or NULL with a
  * new message naming config-file:line in *err. */
 tally_config *tally_config_load(lua_State *L, const char *path, char *const *sets, size_t nsets, char **err);
+/* The same for a config held in memory (`tally report`): `name` stands for the file in
+ * messages, relative paths start at the working folder. */
+tally_config *tally_config_load_text(lua_State *L, const char *name, const char *text, char *const *sets,
+                                     size_t nsets, char **err);
 void tally_config_free(tally_config *c);
 
 /* Report-level option `name` as a string, NULL if unset (borrowed). */

@@ -235,6 +235,8 @@ void tally_dataset_free(tally_dataset *ds)
     free(ds->hidx);
     free(ds->sel);
     free_mrsets(ds);
+    for (size_t i = 0; i < ds->ninfo * 2; i++) free(ds->info[i]);
+    free(ds->info);
     free(ds->name);
     free(ds->source);
     free(ds->file_label);
@@ -270,6 +272,17 @@ static void index_insert(tally_dataset *ds, size_t col)
     size_t j = name_hash(ds->cols[col]->name) & (ds->hcap - 1);
     while (ds->hidx[j]) j = (j + 1) & (ds->hcap - 1);
     ds->hidx[j] = (uint32_t)col + 1;
+}
+
+void tally_dataset_reindex(tally_dataset *ds)
+{
+    if (!ds->hcap) return;
+    memset(ds->hidx, 0, ds->hcap * sizeof *ds->hidx);
+    for (size_t i = 0; i < ds->ncols; i++) {
+        size_t j = name_hash(ds->cols[i]->name) & (ds->hcap - 1);
+        while (ds->hidx[j]) j = (j + 1) & (ds->hcap - 1);
+        ds->hidx[j] = (uint32_t)i + 1;
+    }
 }
 
 int tally_dataset_find(const tally_dataset *ds, const char *name)
@@ -615,6 +628,9 @@ void tally_dataset_fill_host(tally_host *h)
     h->ds_set_file_label = h_set_file_label;
     h->ds_add_document = h_add_document;
     h->var_date = h_var_date;
+    h->ds_drop_column = tally_dataset_drop_column;
+    h->ds_move_column = tally_dataset_move_column;
+    h->ds_set_info = tally_dataset_set_info;
 }
 
 /* ---- compact storage ------------------------------------------------------------ */

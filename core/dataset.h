@@ -90,6 +90,8 @@ struct tally_dataset {
     int weight;           /* column index of the weight, -1 for none */
     uint32_t *hidx;       /* name -> column index + 1 (open addressing), for wide datasets */
     size_t hcap;
+    char **info;          /* how the file was read: key, value, key, value, ... (owned; `tally describe`) */
+    size_t ninfo;         /* pairs */
 };
 
 /* Returns a new empty dataset; free with tally_dataset_free. */
@@ -156,6 +158,14 @@ void tally_column_copy_meta(tally_column *dst, const tally_column *src);
 int tally_dataset_add_mrset(tally_dataset *ds, const char *name, const char *label, tally_mrset_kind kind,
                             double counted, const int *cols, size_t ncols);
 const tally_mrset *tally_dataset_find_mrset(const tally_dataset *ds, const char *name);
+
+/* Rebuilds the name index after columns were removed or moved. */
+void tally_dataset_reindex(tally_dataset *ds);
+/* dataset_edit.c: removing and moving columns (sets and the weight follow), read facts. */
+int tally_dataset_drop_column(tally_dataset *ds, int col);
+int tally_dataset_move_column(tally_dataset *ds, int from, int to);
+void tally_dataset_set_info(tally_dataset *ds, const char *key, const char *value);
+const char *tally_dataset_info(const tally_dataset *ds, const char *key); /* NULL if unset */
 
 /* Fills the host table's dataset entries. */
 struct tally_host;

@@ -123,7 +123,7 @@ static const char *date_kind_text(int kind)
 {
     switch (kind) {
     case TALLY_DATE_DAYS: return ", date (days since 1970-01-01)";
-    case TALLY_DATE_DATETIME: return ", datetime (seconds since 1970-01-01 00:00:00)";
+    case TALLY_DATE_DATETIME: return ", date and time (seconds since 1970-01-01 00:00:00)";
     case TALLY_DATE_TIME: return ", time (seconds)";
     default: return "";
     }
@@ -189,6 +189,10 @@ void tally_describe_print(FILE *out, const tally_dataset *ds)
     if (ds->ndocuments) {
         fprintf(out, "Documents (%zu lines):\n", ds->ndocuments);
         for (size_t i = 0; i < ds->ndocuments; i++) fprintf(out, "  %s\n", ds->documents[i]);
+    }
+    if (ds->ninfo) { /* how the file was read: what a reader guessed is said so */
+        fputs("Read as:\n", out);
+        for (size_t i = 0; i < ds->ninfo; i++) fprintf(out, "  %-12s %s\n", ds->info[2 * i], ds->info[2 * i + 1]);
     }
     fprintf(out, "Rows: %zu\n", ds->nrows);
     if (ds->weight >= 0 && (size_t)ds->weight < ds->ncols)

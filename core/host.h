@@ -39,6 +39,12 @@ void tally_options_add_list_item(tally_options *o, const char *name, const char 
 /* Removes `name`; returns 1 when it was set. */
 int tally_options_remove(tally_options *o, const char *name);
 const char *tally_options_where(const tally_options *o);
+/* Sets `name` as --set NAME=VALUE gave it: validation splits a list option's value at
+ * commas (\, stays a comma), and setting it again adds to a list or replaces a value. */
+void tally_options_set_from_cli(tally_options *o, const char *name, const char *value);
+/* Marks options as given on the command line (messages then suggest --set NAME=VALUE). */
+void tally_options_set_cli(tally_options *o, int cli);
+int tally_options_from_cli(const tally_options *o);
 
 /* Checks `o` against `decls` (terminated by name == NULL): unknown names (with
  * "did you mean"), types, required options, choices and ranges; fills defaults

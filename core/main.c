@@ -85,19 +85,27 @@ static void usage_describe(FILE *out)
             "with type, measurement level, format, label, value labels and missing values, and the\n"
             "multiple-response sets. The input plugin is chosen by the file's ending. For a CSV file,\n"
             "FILE's codebook (NAME.codebook.lua beside it) is applied when present. --set passes\n"
-            "an option to the input plugin (tally plugins NAME lists them), e.g. --set encoding=windows-1252.\n\n%s",
+            "an option to the input plugin (tally plugins NAME lists them), e.g. --set encoding=windows-1252;\n"
+            "a list option takes items separated by commas or repeated --set (--set types=a:string,b:string).\n"
+            "For a CSV file, the first lines say how it was read: encoding, delimiter, decimal mark,\n"
+            "header rows and survey-platform layout.\n\n%s",
             exit_codes);
 }
 
 static void usage_report(FILE *out)
 {
     fprintf(out,
-            "Usage: tally report FILE -o OUT [-o OUT]... [--title TEXT] [--print-config]\n"
+            "Usage: tally report FILE -o OUT [-o OUT]... [--title TEXT] [--codebook CODEBOOK]\n"
+            "                    [--set OPTION=VALUE]... [--print-config]\n"
             "\n"
             "A report without a config: a frequency table for every categorical variable, every\n"
             "multiple-response set, and descriptives for scale variables. Each -o names an output;\n"
-            "its ending picks the plugin (.xlsx, .md, .html, .json). --print-config prints the\n"
-            "equivalent config file, to start customising from, and runs nothing.\n\n%s",
+            "its ending picks the plugin (.xlsx, .md, .html, .json). --set passes an option to the\n"
+            "input plugin (tally plugins NAME lists them), e.g. --set encoding=windows-1252\n"
+            "--set header_rows=2; a list option takes items separated by commas or repeated --set\n"
+            "(--set types=zip:string,id:string). --codebook applies a codebook (default: FILE's\n"
+            "NAME.codebook.lua beside it). --print-config prints the equivalent config file, to\n"
+            "start customising from, and runs nothing.\n\n%s",
             exit_codes);
 }
 
@@ -231,6 +239,7 @@ static int cmd_describe(int argc, char **argv)
     size_t nsets = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) sets[nsets++] = argv[++i];
+        else if (strncmp(argv[i], "--set=", 6) == 0) sets[nsets++] = argv[i] + 6;
         else if (strcmp(argv[i], "--codebook") == 0 && i + 1 < argc) codebook = argv[++i];
         else if (strcmp(argv[i], "--language") == 0 && i + 1 < argc) language = argv[++i];
         else if (argv[i][0] == '-') {

@@ -16,10 +16,14 @@ typedef struct opt_value {
     int boolean;
     char **items;   /* LIST */
     size_t nitems;
+    int from_cli;   /* STRING as --set gave it: repeats joined by CLI_REPEAT, resolved by coerce */
 } opt_value;
+
+#define CLI_REPEAT '\x1f' /* joins the values of a repeated --set NAME=... */
 
 struct tally_options {
     char *where;
+    int cli;        /* given on the command line (--set), not in a config */
     opt_value *vals;
     size_t n;
 };
@@ -39,6 +43,7 @@ static void value_clear(opt_value *v)
     v->str = NULL;
     v->items = NULL;
     v->nitems = 0;
+    v->from_cli = 0;
 }
 
 void tally_options_free(tally_options *o)
@@ -79,6 +84,56 @@ void tally_options_set_string(tally_options *o, const char *name, const char *va
     opt_value *v = slot(o, name);
     v->kind = TALLY_VAL_STRING;
     v->str = xstrdup(value ? value : "");
+}
+
+void tally_options_set_from_cli(tally_options *o, const char *name, const char *value)
+{
+    opt_value *v = find(o, name);
+    if (v && v->from_cli && v->kind == TALLY_VAL_STRING) {
+        char *joined = xasprintf("%s%c%s", v->str, CLI_REPEAT, value ? value : "");
+        free(v->str);
+        v->str = joined;
+        return;
+    }
+    tally_options_set_string(o, name, value);
+    find(o, name)->from_cli = 1;
+}
+
+/* A --set value made what its declaration wants: a list takes every repeat's items
+ * (separated by commas; \, is a comma inside an item), anything else the last repeat. */
+static void cli_resolve(opt_value *v, int list)
+{
+    char *text = v->str;
+    v->str = NULL;
+    v->from_cli = 0;
+    sbuf item;
+    sbuf_init(&item);
+    const char *last = strrchr(text, CLI_REPEAT);
+    const char *p = list || !last ? text : last + 1;
+    for (;; p++) {
+        if (*p == '\\' && p[1] == ',') {
+            sbuf_putc(&item, *++p);
+            continue;
+        }
+        if (*p && (!list || (*p != ',' && *p != CLI_REPEAT))) {
+            sbuf_putc(&item, *p);
+            continue;
+        }
+        if (list && item.len) {
+            v->items = xrealloc(v->items, (v->nitems + 1) * sizeof *v->items);
+            v->items[v->nitems++] = xstrdup(item.data);
+        }
+        item.len = 0;
+        if (!*p) break;
+    }
+    if (list) {
+        v->kind = TALLY_VAL_LIST;
+        sbuf_free(&item);
+    } else {
+        v->str = item.data ? sbuf_take(&item) : xstrdup("");
+        sbuf_free(&item);
+    }
+    free(text);
 }
 
 void tally_options_set_number(tally_options *o, const char *name, double value)
@@ -127,6 +182,8 @@ int tally_options_remove(tally_options *o, const char *name)
 }
 
 const char *tally_options_where(const tally_options *o) { return o->where; }
+void tally_options_set_cli(tally_options *o, int cli) { o->cli = cli; }
+int tally_options_from_cli(const tally_options *o) { return o->cli; }
 
 /* ---- validation ------------------------------------------------------------- */
 
@@ -190,6 +247,7 @@ static char *allowed_list(const tally_option_decl *decls)
  * (a number given for a string option, "3" for an int); else an error text. */
 static char *coerce(opt_value *v, const tally_option_decl *d, const char *base_dir)
 {
+    if (v->from_cli && v->kind == TALLY_VAL_STRING) cli_resolve(v, d->type == TALLY_OPT_LIST);
     switch (d->type) {
     case TALLY_OPT_STRING:
     case TALLY_OPT_PATH:
@@ -370,4 +428,5 @@ void tally_options_fill_host(tally_host *h)
     h->opt_list_len = h_list_len;
     h->opt_list_item = h_list_item;
     h->opt_where = tally_options_where;
+    h->opt_from_cli = tally_options_from_cli;
 }

@@ -24,6 +24,89 @@ char *tally_codebook_beside(const char *file)
     return NULL;
 }
 
+/* The declaration of option `name` of a plugin, or NULL. */
+static const tally_option_decl *find_decl(const tally_plugin *pl, const char *name)
+{
+    for (const tally_option_decl *d = pl->desc.options; d && d->name; d++)
+        if (strcmp(d->name, name) == 0) return d;
+    return NULL;
+}
+
+/* "--set NAME=VALUE" checked against the plugin's declaration of NAME; 0, or -1 after the error. */
+static int check_set(const tally_plugin *pl, const char *set, char **name_out)
+{
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set) {
+        fprintf(stderr, "tally: --set '%s': write --set option=value (for example --set encoding=windows-1252)\n", set);
+        return -1;
+    }
+    char *name = xstrndup(set, (size_t)(eq - set));
+    const tally_option_decl *d = find_decl(pl, name);
+    if (!d || strcmp(name, "path") == 0) {
+        size_t n = 0;
+        const char *names[64];
+        for (const tally_option_decl *x = pl->desc.options; x && x->name && n < 64; x++)
+            if (strcmp(x->name, "path") != 0) names[n++] = x->name;
+        const char *near = str_closest(name, names, n);
+        if (strcmp(name, "path") == 0)
+            fprintf(stderr, "tally: --set %s: the data file is named by the command's FILE argument\n", set);
+        else if (near)
+            fprintf(stderr, "tally: --set %s: the %s input has no option '%s' (did you mean --set %s=...?); "
+                            "'tally plugins %s' lists its options\n", set, pl->name, name, near, pl->name);
+        else
+            fprintf(stderr, "tally: --set %s: the %s input has no option '%s'; 'tally plugins %s' lists its options\n",
+                    set, pl->name, name, pl->name);
+        free(name);
+        return -1;
+    }
+    /* the value alone, checked against a declaration of its own */
+    tally_option_decl one[2] = {*d, {0}};
+    one[0].required = 0;
+    tally_options *o = tally_options_new("");
+    tally_options_set_from_cli(o, name, eq + 1);
+    char *err = NULL;
+    int rc = tally_options_validate(o, one, "", NULL, &err);
+    tally_options_free(o);
+    if (rc != 0) {
+        const char *msg = err;
+        while (*msg == ':' || *msg == ' ') msg++;
+        fprintf(stderr, "tally: --set %s: %s\n", set, msg);
+        free(err);
+        free(name);
+        return -1;
+    }
+    *name_out = name;
+    return 0;
+}
+
+tally_options *tally_cli_input_options(const tally_plugin *pl, const char *file, char *const *sets, size_t nsets)
+{
+    tally_options *o = tally_options_new("the command line");
+    tally_options_set_cli(o, 1);
+    tally_options_set_string(o, "path", file);
+    for (size_t i = 0; i < nsets; i++) {
+        char *name = NULL;
+        if (check_set(pl, sets[i], &name) != 0) {
+            tally_options_free(o);
+            return NULL;
+        }
+        const char *value = strchr(sets[i], '=') + 1;
+        tally_options_set_from_cli(o, name, value);
+        free(name);
+    }
+    char *err = NULL;
+    char *what = xasprintf("input '%s' (plugin %s)", file, pl->name);
+    int rc = tally_options_validate(o, pl->desc.options, what, NULL, &err);
+    free(what);
+    if (rc != 0) {
+        fprintf(stderr, "tally: %s\n", err);
+        free(err);
+        tally_options_free(o);
+        return NULL;
+    }
+    return o;
+}
+
 tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language,
                                    char *const *sets, size_t nsets, int *code)
 {
@@ -39,28 +122,11 @@ tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const
         *code = TALLY_EXIT_CONFIG;
         return NULL;
     }
-    tally_options *o = tally_options_new("");
-    tally_options_set_string(o, "path", file);
-    for (size_t i = 0; i < nsets; i++) {
-        const char *eq = strchr(sets[i], '=');
-        if (!eq || eq == sets[i]) {
-            fprintf(stderr, "tally: --set '%s': write --set option=value (for example --set encoding=windows-1252)\n",
-                    sets[i]);
-            *code = TALLY_EXIT_CONFIG;
-            tally_options_free(o);
-            tally_plugin_free(pl);
-            return NULL;
-        }
-        char *name = xstrndup(sets[i], (size_t)(eq - sets[i]));
-        tally_options_set_string(o, name, eq + 1);
-        free(name);
-    }
-    char *what = xasprintf("input '%s'", file);
-    if (tally_options_validate(o, pl->desc.options, what, NULL, &err) != 0) {
-        fprintf(stderr, "tally: %s\n", err);
-        free(err);
+    tally_options *o = tally_cli_input_options(pl, file, sets, nsets);
+    if (!o) {
         *code = TALLY_EXIT_CONFIG;
-        goto out;
+        tally_plugin_free(pl);
+        return NULL;
     }
     tally_ctx *ctx = tally_ctx_new(file);
     ds = tally_dataset_new("data");
@@ -87,8 +153,6 @@ tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const
     }
     free(cb);
     if (ds) tally_dataset_compact(ds, 2);
-out:
-    free(what);
     tally_options_free(o);
     tally_plugin_free(pl);
     return ds;
@@ -106,8 +170,48 @@ static void put_quoted(sbuf *b, const char *s)
     sbuf_putc(b, '"');
 }
 
-static char *make_config(const char *file, char **outs, size_t nouts, char **plugins, const char *title, int absolute)
+/* The input options the user set (names in `sets`), as Lua fields: , name = "v" / { "a", "b" }. */
+static void put_input_options(sbuf *b, const tally_options *o, char *const *sets, size_t nsets)
 {
+    const tally_host *h = tally_host_get();
+    for (size_t i = 0; i < nsets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        size_t n = (size_t)(eq - sets[i]);
+        int seen = 0;
+        for (size_t k = 0; k < i; k++)
+            if (strncmp(sets[k], sets[i], n) == 0 && sets[k][n] == '=') seen = 1;
+        if (seen) continue;
+        char *name = xstrndup(sets[i], n);
+        sbuf_printf(b, ", %s = ", name);
+        size_t items = h->opt_list_len(o, name);
+        const char *one = h->opt_string(o, name);
+        if (items != 1 || !one || strcmp(one, eq + 1) != 0 || strchr(eq + 1, ',')) { /* a list */
+            sbuf_puts(b, "{ ");
+            for (size_t k = 0; k < items; k++) {
+                if (k) sbuf_puts(b, ", ");
+                put_quoted(b, h->opt_list_item(o, name, k));
+            }
+            sbuf_puts(b, " }");
+        } else if (h->opt_int(o, name) != 0 && strspn(one, "0123456789") == strlen(one)) {
+            sbuf_puts(b, one);
+        } else {
+            put_quoted(b, one);
+        }
+        free(name);
+    }
+}
+
+typedef struct report_input {
+    const char *file, *codebook;
+    const tally_options *opts; /* validated --set options */
+    char *const *sets;
+    size_t nsets;
+} report_input;
+
+static char *make_config(const report_input *in, char **outs, size_t nouts, char **plugins, const char *title,
+                         int absolute)
+{
+    const char *file = in->file;
     sbuf b;
     sbuf_init(&b);
     char cwd[4096];
@@ -120,7 +224,8 @@ static char *make_config(const char *file, char **outs, size_t nouts, char **plu
     char *p = absolute && file[0] != '/' ? xasprintf("%s/%s", cwd, file) : xstrdup(file);
     put_quoted(&b, p);
     free(p);
-    char *cb = tally_codebook_beside(file);
+    put_input_options(&b, in->opts, in->sets, in->nsets);
+    char *cb = in->codebook ? xstrdup(in->codebook) : tally_codebook_beside(file);
     if (cb) { /* a CSV's labels and sets come from its codebook */
         sbuf_puts(&b, ", codebook = ");
         p = absolute && cb[0] != '/' ? xasprintf("%s/%s", cwd, cb) : xstrdup(cb);
@@ -147,41 +252,28 @@ static char *make_config(const char *file, char **outs, size_t nouts, char **plu
     return sbuf_take(&b);
 }
 
-int tally_quick_report(int argc, char **argv, int verbosity)
+/* The input plugin for `file` and its --set options, checked; 0, or an exit code after the error. */
+static int report_input_open(report_input *in, tally_plugin **pl)
 {
-    const char *file = NULL, *title = NULL;
-    int print_config = 0;
-    char **outs = xcalloc((size_t)argc + 1, sizeof *outs);
-    size_t nouts = 0;
-    for (int i = 0; i < argc; i++) {
-        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc) outs[nouts++] = argv[++i];
-        else if (strcmp(argv[i], "--title") == 0 && i + 1 < argc) title = argv[++i];
-        else if (strcmp(argv[i], "--print-config") == 0) print_config = 1;
-        else if (argv[i][0] == '-') {
-            fprintf(stderr, "tally: report: unknown option '%s'\nRun 'tally report --help' for usage.\n", argv[i]);
-            free(outs);
-            return TALLY_EXIT_CONFIG;
-        } else if (!file) file = argv[i];
-        else {
-            fprintf(stderr, "tally: report: one data file at a time ('%s' is extra)\n", argv[i]);
-            free(outs);
-            return TALLY_EXIT_CONFIG;
-        }
-    }
-    if (!file || !nouts) {
-        fprintf(stderr, "tally: report needs a data file and at least one -o OUTPUT (report.xlsx, report.md, ...)\n"
-                        "Run 'tally report --help' for usage.\n");
-        free(outs);
-        return TALLY_EXIT_CONFIG;
-    }
-    if (access(file, R_OK) != 0) {
-        fprintf(stderr, "tally: report: cannot read %s: %s\n", file, strerror(errno));
-        free(outs);
-        return TALLY_EXIT_DATA;
-    }
     tally_plugin_path path;
     tally_plugin_path_init(&path, NULL, 0);
-    char **plugins = xcalloc(nouts, sizeof *plugins);
+    char *err = NULL;
+    *pl = tally_plugin_for_file(&path, in->file, TALLY_PLUGIN_INPUT, &err);
+    tally_plugin_path_free(&path);
+    if (!*pl) {
+        fprintf(stderr, "tally: %s\n", err);
+        free(err);
+        return TALLY_EXIT_CONFIG;
+    }
+    in->opts = tally_cli_input_options(*pl, in->file, in->sets, in->nsets);
+    return in->opts ? TALLY_EXIT_OK : TALLY_EXIT_CONFIG;
+}
+
+/* The output plugins' names for each -o; 0, or an exit code after the error. */
+static int output_plugins(char **outs, size_t nouts, char **plugins)
+{
+    tally_plugin_path path;
+    tally_plugin_path_init(&path, NULL, 0);
     int rc = TALLY_EXIT_OK;
     for (size_t i = 0; i < nouts && rc == TALLY_EXIT_OK; i++) {
         char *err = NULL;
@@ -196,37 +288,76 @@ int tally_quick_report(int argc, char **argv, int verbosity)
         tally_plugin_free(pl);
     }
     tally_plugin_path_free(&path);
-    if (rc == TALLY_EXIT_OK) {
-        const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
-        const char *t = title ? title : base;
-        if (print_config) {
-            char *text = make_config(file, outs, nouts, plugins, t, 0);
-            fputs(text, stdout);
-            free(text);
-        } else {
-            char *text = make_config(file, outs, nouts, plugins, t, 1);
-            char tmpl[] = "/tmp/tally-report-XXXXXX.lua";
-            int fd = mkstemps(tmpl, 4);
-            if (fd < 0) {
-                perror("tally: cannot create a temporary config");
-                rc = TALLY_EXIT_DATA;
-            } else {
-                FILE *f = fdopen(fd, "w");
-                fputs(text, f);
-                fclose(f);
-                tally_run_opts o;
-                memset(&o, 0, sizeof o);
-                o.config = tmpl;
-                o.verbose = verbosity >= 2;
-                o.progress = verbosity >= 1 && isatty(2);
-                rc = tally_run(&o);
-                unlink(tmpl);
-            }
-            free(text);
+    return rc;
+}
+
+int tally_quick_report(int argc, char **argv, int verbosity)
+{
+    const char *title = NULL;
+    int print_config = 0;
+    report_input in;
+    memset(&in, 0, sizeof in);
+    char **outs = xcalloc((size_t)argc + 1, sizeof *outs), **sets = xcalloc((size_t)argc + 1, sizeof *sets);
+    size_t nouts = 0, nsets = 0;
+    int rc = TALLY_EXIT_OK;
+    for (int i = 0; i < argc && rc == TALLY_EXIT_OK; i++) {
+        if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--output") == 0) && i + 1 < argc) outs[nouts++] = argv[++i];
+        else if (strcmp(argv[i], "--title") == 0 && i + 1 < argc) title = argv[++i];
+        else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) sets[nsets++] = argv[++i];
+        else if (strncmp(argv[i], "--set=", 6) == 0) sets[nsets++] = argv[i] + 6;
+        else if (strcmp(argv[i], "--codebook") == 0 && i + 1 < argc) in.codebook = argv[++i];
+        else if (strcmp(argv[i], "--print-config") == 0) print_config = 1;
+        else if (argv[i][0] == '-') {
+            fprintf(stderr, "tally: report: unknown option '%s'\nRun 'tally report --help' for usage.\n", argv[i]);
+            rc = TALLY_EXIT_CONFIG;
+        } else if (!in.file) in.file = argv[i];
+        else {
+            fprintf(stderr, "tally: report: one data file at a time ('%s' is extra)\n", argv[i]);
+            rc = TALLY_EXIT_CONFIG;
         }
+    }
+    if (rc == TALLY_EXIT_OK && (!in.file || !nouts)) {
+        fprintf(stderr, "tally: report needs a data file and at least one -o OUTPUT (report.xlsx, report.md, ...)\n"
+                        "Run 'tally report --help' for usage.\n");
+        rc = TALLY_EXIT_CONFIG;
+    }
+    if (rc == TALLY_EXIT_OK && access(in.file, R_OK) != 0) {
+        fprintf(stderr, "tally: report: cannot read %s: %s\n", in.file, strerror(errno));
+        rc = TALLY_EXIT_DATA;
+    }
+    if (rc == TALLY_EXIT_OK && in.codebook && access(in.codebook, R_OK) != 0) {
+        fprintf(stderr, "tally: report: --codebook %s: cannot read it: %s\n", in.codebook, strerror(errno));
+        rc = TALLY_EXIT_DATA;
+    }
+    in.sets = sets;
+    in.nsets = nsets;
+    tally_plugin *inplugin = NULL;
+    if (rc == TALLY_EXIT_OK) rc = report_input_open(&in, &inplugin);
+    char **plugins = xcalloc(nouts + 1, sizeof *plugins);
+    if (rc == TALLY_EXIT_OK) rc = output_plugins(outs, nouts, plugins);
+    if (rc == TALLY_EXIT_OK) {
+        const char *base = strrchr(in.file, '/') ? strrchr(in.file, '/') + 1 : in.file;
+        const char *t = title ? title : base;
+        char *text = make_config(&in, outs, nouts, plugins, t, !print_config);
+        if (print_config) {
+            fputs(text, stdout);
+        } else { /* run from memory: no temporary file for a message to point at */
+            tally_run_opts o;
+            memset(&o, 0, sizeof o);
+            o.config = "tally report";
+            o.config_text = text;
+            o.cli_inputs = 1;
+            o.verbose = verbosity >= 2;
+            o.progress = verbosity >= 1 && isatty(2);
+            rc = tally_run(&o);
+        }
+        free(text);
     }
     for (size_t i = 0; i < nouts; i++) free(plugins[i]);
     free(plugins);
+    if (in.opts) tally_options_free((tally_options *)in.opts);
+    if (inplugin) tally_plugin_free(inplugin);
+    free(sets);
     free(outs);
     return rc;
 }

@@ -11,6 +11,14 @@
 tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language,
                                    char *const *sets, size_t nsets, int *code);
 
+/* Options for input plugin `pl` reading `file` from --set NAME=VALUE arguments: a list
+ * option takes comma-separated items and repeated --set adds to it; marked as given
+ * on the command line. Returns new validated options (free with tally_options_free),
+ * or NULL after printing the error, spelled as --set. */
+struct tally_plugin;
+tally_options *tally_cli_input_options(const struct tally_plugin *pl, const char *file, char *const *sets,
+                                       size_t nsets);
+
 /* The codebook found beside a data file (NAME.codebook.lua), as a new string, or NULL. */
 char *tally_codebook_beside(const char *file);
 

@@ -434,7 +434,15 @@ int tally_run(const tally_run_opts *o)
     }
     char *err = NULL;
     step(&r, "loading config %s", o->config);
-    r.cfg = tally_config_load(tally_runtime_state(r.rt), o->config, o->sets, o->nsets, &err);
+    r.cfg = o->config_text ? tally_config_load_text(tally_runtime_state(r.rt), o->config, o->config_text, o->sets,
+                                                    o->nsets, &err)
+                           : tally_config_load(tally_runtime_state(r.rt), o->config, o->sets, o->nsets, &err);
+    for (size_t i = 0; r.cfg && o->config_text && i < r.cfg->nblocks; i++) {
+        tally_block *b = &r.cfg->blocks[i]; /* no file to point at: messages name the command */
+        free(b->where);
+        b->where = xstrdup(o->config);
+        if (b->kind == TALLY_BLOCK_INPUT && o->cli_inputs) tally_options_set_cli(b->opts, 1);
+    }
     if (!r.cfg) {
         int code = fail(&r, TALLY_EXIT_CONFIG, "%s", err);
         free(err);

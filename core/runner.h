@@ -13,7 +13,9 @@ enum {
 };
 
 typedef struct tally_run_opts {
-    const char *config;     /* path of the config file */
+    const char *config;     /* path of the config file (with config_text: the name messages give it) */
+    const char *config_text; /* the config itself, held in memory (`tally report`), or NULL */
+    int cli_inputs;         /* the inputs' options came from the command line: messages spell them --set */
     char *const *sets;      /* "key=value" overrides */
     size_t nsets;
     const char *outdir;     /* --outdir, or NULL */

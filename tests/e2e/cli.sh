@@ -87,11 +87,11 @@ check "outputs are still written when only checks fail" test -s out/checks.md
 # --- describe with plugin options -------------------------------------------------------------
 printf 'a;b\n1;K\366ln\n' > latin.csv
 expect_exit "describe of a Windows-1252 file without the encoding" 1 "$TALLY" describe latin.csv
-expect_contains "the error says how to fix it" "$TMP/stderr" "invalid UTF-8 at byte offset 7; set encoding"
+expect_contains "the error says how to fix it" "$TMP/stderr" "invalid UTF-8 at byte offset 7; add --set encoding=windows-1252 (Excel) or --set encoding=latin-1"
 expect_exit "describe --set encoding=windows-1252" 0 "$TALLY" describe latin.csv --set encoding=windows-1252
 expect_contains "the text is converted to UTF-8" "$TMP/stdout" "Type:     string, width 5"
 expect_exit "describe --set with a misspelt option" 2 "$TALLY" describe latin.csv --set encodng=latin-1
-expect_contains "the misspelt option is named" "$TMP/stderr" "unknown option 'encodng' (did you mean 'encoding'?)"
+expect_contains "the misspelt option is named" "$TMP/stderr" "--set encodng=latin-1: the csv input has no option 'encodng' (did you mean --set encoding=...?)"
 
 # --- verbose timing ----------------------------------------------------------------------------------
 expect_exit "-v prints each step's time" 0 "$TALLY" -v run basic.lua --outdir verbose

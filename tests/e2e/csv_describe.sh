@@ -10,7 +10,7 @@ expect_contains "describe: split set" "$TMP/stdout" "Variables: initiators_econo
 expect_contains "describe: weight" "$TMP/stdout" "Weight: w"
 
 expect_exit "a Windows-1252 export read as UTF-8 is a data error" 1 "$TALLY" describe $D/german-excel.csv
-expect_contains "the error points at the encoding option" "$TMP/stderr" "german-excel.csv:1: invalid UTF-8 at byte offset 8; set encoding = \"windows-1252\""
+expect_contains "the error points at the encoding option" "$TMP/stderr" "german-excel.csv:1: invalid UTF-8 at byte offset 8; add --set encoding=windows-1252"
 expect_exit "a ragged CSV is a data error" 1 "$TALLY" describe $D/ragged.csv
 expect_contains "ragged: line and counts" "$TMP/stderr" "ragged.csv:3: row has 2 fields, the header has 3"
 

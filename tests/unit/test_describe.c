@@ -109,7 +109,7 @@ static void check_spss_facts(const tally_host *h)
     CHECK_CONTAINS(got, "  4. note\n    Type:     string, width 9, a blank is a valid answer\n"
                         "    Measure:  nominal (inferred: the file gives none)\n    Report:   text (not tabulated)\n",
                    "distinct texts: free text; blanks that count are said");
-    CHECK_CONTAINS(got, "    Type:     numeric, datetime (seconds since 1970-01-01 00:00:00)\n"
+    CHECK_CONTAINS(got, "    Type:     numeric, date and time (seconds since 1970-01-01 00:00:00)\n"
                         "    Measure:  scale (inferred: the file gives none)\n    Report:   date (not tabulated)\n",
                    "a datetime");
     CHECK_CONTAINS(got, "    Missing:  1969-12-31T23:59:59\n", "a date column's missing codes are dates");

@@ -238,6 +238,18 @@ typedef struct tally_host {
      * ("1949-03-24T13:45:10"), else as reports show it in `lang` ("de": 24.03.1949,
      * NULL: 1949-03-24 13:45:10). Empty for NaN; returns buf. */
     const char *(*format_date)(double v, int kind, int iso, const char *lang, char *buf, size_t n);
+    /* Removes column `col`; sets lose it (a set left empty goes), a weight on it is
+     * dropped. 0, or -1 for a bad index. */
+    int (*ds_drop_column)(tally_dataset *ds, int col);
+    /* Moves column `from` to position `to`, the others keeping their order; 0 or -1. */
+    int (*ds_move_column)(tally_dataset *ds, int from, int to);
+    /* A fact about how the file was read ("layout", "surveymonkey (detected)"),
+     * listed by `tally describe` in the order first set; setting a key again
+     * replaces its value. */
+    void (*ds_set_info)(tally_dataset *ds, const char *key, const char *value);
+    /* 1 when the options were given on the command line (--set NAME=VALUE), so
+     * a message suggests an option that way rather than as NAME = "VALUE". */
+    int (*opt_from_cli)(const tally_options *o);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */

@@ -41,6 +41,12 @@
 #define CSV_MAX_LEVELS 254 /* a numeric column with more distinct values is stored as doubles */
 #define CSV_CODE_NONE 255  /* the code of a system-missing cell (TALLY_CODE_MISSING) */
 
+/* Survey-platform layouts of a CSV export (layout.c). */
+typedef enum {
+    CSV_LAYOUT_AUTO = 0, CSV_LAYOUT_PLAIN, CSV_LAYOUT_SURVEYMONKEY, CSV_LAYOUT_QUALTRICS, CSV_LAYOUT_GOOGLE_FORMS,
+    CSV_LAYOUT_MICROSOFT_FORMS
+} csv_layout_kind;
+
 /* Settings shared read-only by all threads. */
 typedef struct csv_cfg {
     const char *path;       /* for messages (borrowed) */
@@ -58,6 +64,8 @@ typedef struct csv_cfg {
     int miss_num;           /* some missing token is itself a number ("-9"): check tokens first */
     uint64_t miss_lenmask;  /* bit n set: some token has length n (n < 64) */
     unsigned char special[256]; /* bytes that end an unquoted run: delim, term, '\r' */
+    csv_layout_kind layout;  /* how header rows 2.. give labels (SurveyMonkey placeholders, Qualtrics ImportId) */
+    int cli;                 /* messages spell options --set NAME=VALUE */
 } csv_cfg;
 
 typedef enum {
@@ -262,5 +270,18 @@ char csv_detect_delim(const char *p, size_t n, char term);
 int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, int nrows, const char **pos,
                     const char *end, size_t *lines, char ***names, char ***labels, size_t *ncols);
 void csv_free_strings(char **v, size_t n);
+
+/* One row's field texts (unquoted, trimmed) as new strings in *out; moves *pos past the
+ * row and adds the line ends crossed to *lines. Returns the count, or -1. */
+long csv_row_texts(const csv_cfg *cfg, const char **pos, const char *end, size_t *lines, char ***out);
+
+/* layout.c (the header's part) */
+/* 1 for SurveyMonkey's second-row placeholders "Response" and "Open-Ended Response". */
+int csv_is_placeholder(const char *cell);
+/* SurveyMonkey: each column's label becomes its question (row 1, carried over the
+ * question's further columns), followed by " - " and its row-2 text when it has one. */
+void csv_layout_question_labels(char **row1, char **labels, size_t ncols);
+/* Qualtrics: " - Selected Choice" dropped from row-2 labels. */
+void csv_layout_qualtrics_labels(char **labels, size_t ncols);
 
 #endif

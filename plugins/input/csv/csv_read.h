@@ -23,7 +23,19 @@ typedef struct csv_settings {
     size_t nmissing;
     const char *types[CSV_MAX_TYPES]; /* "name:numeric" / "name:string" */
     size_t ntypes;
+    int cli;               /* options given on the command line: messages spell them --set NAME=VALUE */
+    int header_rows_set;   /* header_rows given, not the default */
+    int delim_set, decimal_set, encoding_set;
+    csv_layout_kind layout; /* CSV_LAYOUT_AUTO: detected */
+    const char *choices[CSV_MAX_MISSING]; /* check-all options that contain the delimiter */
+    size_t nchoices;
+    const char *check_all[CSV_MAX_MISSING]; /* SurveyMonkey questions declared check-all */
+    size_t ncheck_all;
 } csv_settings;
+
+/* An option as the user writes it where they work: "--set name=value" on the
+ * command line, else `name = "value"` (a number unquoted). Returns buf. */
+const char *csv_spell(const csv_settings *s, char *buf, size_t size, const char *name, const char *value);
 
 /* Reads s->path into `out` (columns, rows, labels from extra header rows).
  * Returns 0, or -1 after host->error. */

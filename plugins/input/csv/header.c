@@ -141,6 +141,13 @@ static long header_row(const csv_cfg *cfg, const char **pos, const char *end, si
     return nf;
 }
 
+long csv_row_texts(const csv_cfg *cfg, const char **pos, const char *end, size_t *lines, char ***out)
+{
+    size_t toolong = 0;
+    long n = header_row(cfg, pos, end, lines, out, &toolong);
+    return n < 0 ? -1 : n;
+}
+
 int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, int nrows, const char **pos,
                     const char *end, size_t *lines, char ***names_out, char ***labels_out, size_t *ncols_out)
 {
@@ -186,6 +193,8 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
         }
         for (size_t i = 0; i < ncols; i++) {
             if (!row[i] || !row[i][0]) continue;
+            if (cfg->layout == CSV_LAYOUT_QUALTRICS && r >= 3) continue; /* the ImportId row */
+            if (cfg->layout == CSV_LAYOUT_SURVEYMONKEY && csv_is_placeholder(row[i])) continue;
             if (!labels[i]) {
                 labels[i] = row[i];
                 row[i] = NULL;
@@ -201,6 +210,8 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
         }
         csv_free_strings(row, (size_t)m);
     }
+    if (cfg->layout == CSV_LAYOUT_SURVEYMONKEY) csv_layout_question_labels(first, labels, ncols);
+    if (cfg->layout == CSV_LAYOUT_QUALTRICS) csv_layout_qualtrics_labels(labels, ncols);
     /* Names: row 1; with label rows an empty cell continues the name to its left. */
     const char *inherit = NULL;
     name_set set;

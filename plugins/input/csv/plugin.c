@@ -2,6 +2,7 @@
 #include "csv.h"
 #include "csv_read.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,12 @@ static const tally_option_decl csv_options[] = {
     {"max_field_bytes", TALLY_OPT_INT, 0, "16777216", NULL, 1, 2147483647.0,
      "largest field accepted, in bytes"},
     {"threads", TALLY_OPT_INT, 0, "0", NULL, 0, 64, "threads for large files (0: one per core)"},
+    {"layout", TALLY_OPT_CHOICE, 0, "auto", "auto|plain|surveymonkey|qualtrics|google_forms|microsoft_forms", 0, 0,
+     "survey-platform export layout: header rows, labels, option columns folded into questions and sets"},
+    {"choices", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
+     "check-all options that contain the delimiter (\"Yes, often\"), kept whole when a Forms answer is split"},
+    {"check_all", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
+     "SurveyMonkey questions (their first column's name) read as check-all sets even when no row has two options"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -78,6 +85,32 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
     int64_t mf = int_or(h, o, "max_field_bytes", 16 * 1024 * 1024);
     s->max_field = mf > 0 && mf <= 2147483647 ? (size_t)mf : 16 * 1024 * 1024;
     s->threads = (int)int_or(h, o, "threads", 0);
+    s->cli = TALLY_HOST_HAS(h, opt_from_cli) && h->opt_from_cli && h->opt_from_cli(o);
+    s->header_rows_set = s->header_rows != 1; /* the host fills in defaults: 1 cannot be told from unset */
+    s->delim_set = s->delim != 0;
+    s->decimal_set = dec[0] == ',';
+    s->encoding_set = s->encoding != CSV_ENC_UTF8;
+    static const char *const layouts[] = {"auto", "plain", "surveymonkey", "qualtrics", "google_forms",
+                                          "microsoft_forms"};
+    const char *lay = opt_or(h, o, "layout", "auto");
+    for (int k = 0; k < 6; k++)
+        if (strcmp(lay, layouts[k]) == 0) s->layout = (csv_layout_kind)k;
+    s->ncheck_all = h->opt_is_set(o, "check_all") ? h->opt_list_len(o, "check_all") : 0;
+    if (s->ncheck_all > CSV_MAX_MISSING) {
+        h->error(ctx, "%s: option 'check_all' lists %zu questions; at most %d are allowed", where, s->ncheck_all,
+                 CSV_MAX_MISSING);
+        return -1;
+    }
+    for (size_t i = 0; i < s->ncheck_all; i++) s->check_all[i] = h->opt_list_item(o, "check_all", i);
+    if (h->opt_is_set(o, "choices")) {
+        size_t n = h->opt_list_len(o, "choices");
+        if (n > CSV_MAX_MISSING) {
+            h->error(ctx, "%s: option 'choices' lists %zu options; at most %d are allowed", where, n, CSV_MAX_MISSING);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (h->opt_list_item(o, "choices", i)) s->choices[s->nchoices++] = h->opt_list_item(o, "choices", i);
+    }
     if (h->opt_is_set(o, "missing")) {
         size_t n = h->opt_list_len(o, "missing");
         if (n > CSV_MAX_MISSING) {
@@ -108,6 +141,14 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
         s->types[i] = t;
     }
     return 0;
+}
+
+const char *csv_spell(const csv_settings *s, char *buf, size_t size, const char *name, const char *value)
+{
+    int bare = value[0] && strspn(value, "0123456789") == strlen(value);
+    if (s->cli) snprintf(buf, size, "--set %s=%s", name, value);
+    else snprintf(buf, size, bare ? "%s = %s" : "%s = \"%s\"", name, value);
+    return buf;
 }
 
 static int csv_plugin_read(const tally_host *host, tally_ctx *ctx, const tally_options *opts, tally_dataset *out)

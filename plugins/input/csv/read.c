@@ -1,6 +1,7 @@
 /* read.c: the csv plugin's reader: maps the file, checks and converts text, parses chunks on all cores. */
 #include "csv.h"
 #include "csv_read.h"
+#include "layout.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -228,6 +229,7 @@ typedef struct reader {
     size_t bom;             /* bytes of byte-order mark before buf (for offsets in messages) */
     int clean;              /* the text is known to hold no NUL and no invalid UTF-8 */
     const char *checked;    /* [buf, checked) is known to be clean */
+    csv_layout layout;      /* the survey platform's layout found in the first rows */
 } reader;
 
 /* What one reading of the text leaves: freed before a repaired copy is read again. */
@@ -248,6 +250,7 @@ static void reader_clear_parse(reader *r)
     r->forced = NULL;
     r->out = NULL;
     r->levels = NULL;
+    csv_layout_free(&r->layout);
 }
 
 static void reader_free(reader *r)
@@ -270,10 +273,12 @@ static int text_problem(reader *r, csv_err_kind kind, const char *at, size_t bom
         return -1;
     }
     if (!s->replace_invalid) {
+        char a1[64], a3[64];
         r->h->error(r->ctx,
-                    "%s:%zu: invalid UTF-8 at byte offset %zu; set encoding = \"windows-1252\" (Excel) or "
-                    "\"latin-1\" if the file is not UTF-8, or invalid_utf8 = \"replace\"",
-                    s->path, line, off);
+                    "%s:%zu: invalid UTF-8 at byte offset %zu; %s %s (Excel) or %s if the file is not UTF-8, or %s",
+                    s->path, line, off, s->cli ? "add" : "set", csv_spell(s, a1, sizeof a1, "encoding", "windows-1252"),
+                    s->cli ? "--set encoding=latin-1" : "\"latin-1\"",
+                    csv_spell(s, a3, sizeof a3, "invalid_utf8", "replace"));
         return -1;
     }
     size_t len, bad;
@@ -340,10 +345,13 @@ static void report_error(reader *r, const csv_chunk *c, size_t line_base)
     const char *path = r->s->path;
     size_t line = line_base + c->err_line;
     switch (c->err) {
-    case CSV_ERR_RAGGED:
-        r->h->error(r->ctx, "%s:%zu: row has %zu field%s, the header has %zu; fix the row or set on_ragged = "
-                            "\"skip\"", path, line, c->err_a, c->err_a == 1 ? "" : "s", c->err_b);
+    case CSV_ERR_RAGGED: {
+        char fix[64];
+        r->h->error(r->ctx, "%s:%zu: row has %zu field%s, the header has %zu; fix the row or %s %s", path, line,
+                    c->err_a, c->err_a == 1 ? "" : "s", c->err_b, r->s->cli ? "add" : "set",
+                    csv_spell(r->s, fix, sizeof fix, "on_ragged", "skip"));
         break;
+    }
     case CSV_ERR_UNTERMINATED:
         r->h->error(r->ctx, "%s:%zu:%zu: quoted field is never closed before the end of the file; add the "
                             "closing quote (a quote inside a quoted field is written twice: \"\")",
@@ -756,7 +764,11 @@ static int read_text(reader *r, tally_dataset *out)
     csv_cfg_finish(cfg);
     const char *pos = r->buf;
     size_t lines = 0;
-    if (csv_read_header(h, r->ctx, cfg, s->header_rows, &pos, r->end, &lines, &r->names, &r->labels, &r->ncols) != 0)
+    cfg->cli = s->cli;
+    if (csv_layout_detect(h, r->ctx, cfg, s, r->buf, r->end, &r->layout) != 0) return -1;
+    cfg->layout = r->layout.kind;
+    if (csv_read_header(h, r->ctx, cfg, r->layout.header_rows, &pos, r->end, &lines, &r->names, &r->labels,
+                        &r->ncols) != 0)
         return -1;
     if (!r->clean && pos > r->checked) { /* header rows longer than the part checked first */
         if (check_text(r, r->checked, pos, r->bom) != 0) return -1;
@@ -766,9 +778,13 @@ static int read_text(reader *r, tally_dataset *out)
         if (!r->forced) h->error(r->ctx, "%s: out of memory", s->path);
         return -1;
     }
+    csv_layout_force_types(&r->layout, r->names, r->ncols, r->forced);
     cfg->ncols = r->ncols;
     cfg->forced = r->forced;
-    return read_body(r, out, pos, lines + 1);
+    int rc = read_body(r, out, pos, lines + 1);
+    if (rc == 0 && csv_layout_apply(h, r->ctx, s, &r->layout, out) != 0) return -1;
+    if (rc == 0) csv_layout_info(h, out, s, cfg, &r->layout, r->bom != 0);
+    return rc;
 }
 
 #ifndef CSV_HEAD_CHECK /* bytes checked before the header is read (the body is checked as it is parsed) */
