@@ -219,6 +219,7 @@ int tally_quick_report(int argc, char **argv, int verbosity)
                 o.config = tmpl;
                 o.verbose = verbosity >= 2;
                 o.progress = verbosity >= 1 && isatty(2);
+                o.outputs_from_cli = 1;
                 rc = tally_run(&o);
                 unlink(tmpl);
             }

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 2
+#define TALLY_ABI_MINOR 3
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -204,6 +204,13 @@ typedef struct tally_host {
     int (*ds_adopt_codes)(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels);
     /* The same for a numeric column's doubles (malloc'ed, ds_nrows filled). */
     int (*ds_adopt_numeric)(tally_dataset *ds, int col, double *num);
+
+    /* ---- ABI 1.3 ---------------------------------------------------------- */
+    /* Appends `len` bytes of `data` (copied) to the file `path` once every
+     * output of the run was written and put in place; never when one fails.
+     * For files outside the report, like $GITHUB_STEP_SUMMARY. 0, or -1 on a
+     * bad argument. */
+    int (*defer_append)(tally_ctx *ctx, const char *path, const char *data, size_t len);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */

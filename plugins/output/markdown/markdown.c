@@ -68,7 +68,13 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
     } else if (write_all(path, "wb", out.data, out.len) != 0) {
         host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
         rc = 1;
-    } else if (summary && write_all(summary, "ab", out.data, out.len) != 0) {
+    } else if (summary && TALLY_HOST_HAS(host, defer_append)) {
+        /* appended only once every output of the run succeeded */
+        if (host->defer_append(ctx, summary, out.data, out.len) != 0) {
+            host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s'", summary);
+            rc = 1;
+        }
+    } else if (summary && write_all(summary, "ab", out.data, out.len) != 0) { /* a host before ABI 1.3 */
         host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s': %s", summary, strerror(errno));
         rc = 1;
     }

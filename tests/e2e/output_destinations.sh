@@ -1,0 +1,131 @@
+# output_destinations.sh: every destination of a run is checked before anything is written (duplicates,
+# folders, a path ending in '/', an input, the config, a codebook or a template), temporary files are made
+# with unpredictable names that a planted symlink cannot redirect, stale temporaries of dead runs go,
+# and $GITHUB_STEP_SUMMARY is appended only after every output succeeded.
+. tests/lib.sh
+. tests/data/hostile/lib.sh
+cp tests/data/e2e/survey.csv "$TMP/"
+cd "$TMP" || exit 1
+export SOURCE_DATE_EPOCH=1609459200
+unset GITHUB_STEP_SUMMARY
+cp survey.csv survey.csv.orig
+
+# refused DESC TEXT FILE...: exit 2, TEXT on stderr, and each FILE unchanged (compared to FILE.orig) or absent.
+refused() {
+  rd=$1; text=$2; shift 2
+  err_is "$rd: the message names the path" "$text"
+  for f in "$@"; do
+    if [ -e "$f.orig" ]; then check "$rd: $f is unchanged" cmp -s "$f" "$f.orig"
+    else check "$rd: $f was not written" test ! -e "$f"; fi
+  done
+  left=$(find . -name '.*tmp*' | head -3)
+  check "$rd: no temporary file${left:+ ($left)}" test -z "$left"
+}
+
+# ---- tally report: the -o list ----
+echo "old report" >r.md; cp r.md r.md.orig
+expect_exit "report: -o r.md -o r.md is refused" 2 "$TALLY" report survey.csv -o r.md -o r.md
+refused "report: -o r.md twice" "-o r.md: r.md writes the same file as -o r.md; give each output its own file" r.md
+expect_exit "report: -o ./r.md -o r.md is refused" 2 "$TALLY" report survey.csv -o ./r.md -o r.md
+refused "report: one file spelled two ways" "-o r.md: r.md writes the same file as -o ./r.md" r.md
+expect_exit "report: -o r.html -o r.md -o r.md is refused before r.html is written" 2 \
+  "$TALLY" report survey.csv -o r.html -o r.md -o r.md
+refused "report: a duplicate after a good output" "writes the same file as -o r.md" r.md r.html
+mkdir -p dir.md
+expect_exit "report: an -o that is a folder is refused" 2 "$TALLY" report survey.csv -o r.html -o dir.md
+refused "report: a folder" "-o dir.md: dir.md is a folder; give a file name" r.html
+
+# ---- tally run: outputs of a config ----
+cat >dup.lua <<'LUA'
+report { title = "Dup" }
+input "survey" { path = "survey.csv" }
+stage "frequencies" { dataset = "survey", variables = { "region" } }
+output "markdown" { path = "r.md" }
+output "second" { plugin = "markdown", path = "./r.md" }
+LUA
+expect_exit "run: two outputs with one path" 2 "$TALLY" run dup.lua
+refused "run: two outputs with one path" "dup.lua:5: output 'second': ./r.md writes the same file as output 'markdown' (dup.lua:4)" r.md
+
+slash() { # slash NAME PATH: a config whose json output goes to PATH, after a markdown output
+  printf 'report { title = "S" }\ninput "survey" { path = "survey.csv" }\n' >"$1"
+  printf 'stage "frequencies" { dataset = "survey", variables = { "region" } }\n' >>"$1"
+  printf 'output "markdown" { path = "r.md" }\noutput "json" { path = "%s" }\n' "$2" >>"$1"
+}
+slash slash.lua "sub/"
+expect_exit "run: an output path ending in '/'" 2 "$TALLY" run slash.lua
+refused "run: a path ending in '/'" "slash.lua:5: output 'json': sub/ ends in '/', a folder; give a file name" r.md sub
+mkdir -p folder.json
+slash folder.lua "folder.json"
+expect_exit "run: an output path that is a folder" 2 "$TALLY" run folder.lua
+refused "run: a folder" "folder.lua:5: output 'json': folder.json is a folder; give a file name" r.md
+
+slash input.lua "survey.csv"
+expect_exit "run: an output path equal to the input" 2 "$TALLY" run input.lua
+refused "run: the input" "input.lua:5: output 'json': survey.csv is input 'survey' (input.lua:2); write the report to another file" r.md survey.csv
+cp survey.csv.orig survey.csv # for the cases below, when today's code overwrote it
+slash self.lua "self.lua"; cp self.lua self.lua.orig
+expect_exit "run: an output path equal to the config" 2 "$TALLY" run self.lua
+refused "run: the config" "self.lua:5: output 'json': self.lua is the config file; write the report to another file" r.md self.lua
+printf 'return { variables = { region = { label = "Region" } } }\n' >survey.codebook.lua; cp survey.codebook.lua survey.codebook.lua.orig
+slash codebook.lua "survey.codebook.lua"
+sed -i 's|path = "survey.csv" }|path = "survey.csv", codebook = "survey.codebook.lua" }|' codebook.lua
+expect_exit "run: an output path equal to a codebook" 2 "$TALLY" run codebook.lua
+refused "run: the codebook" "codebook.lua:5: output 'json': survey.codebook.lua is the codebook of input 'survey' (codebook.lua:2)" r.md survey.codebook.lua
+printf '# {{ title }}\n\n{{ tables }}\n' >tpl.md; cp tpl.md tpl.md.orig
+cat >tpl.lua <<'LUA'
+report { title = "T" }
+input "survey" { path = "survey.csv" }
+stage "frequencies" { dataset = "survey", variables = { "region" } }
+output "html" { path = "r.html", template = "tpl.md" }
+output "markdown" { path = "tpl.md" }
+LUA
+expect_exit "run: an output path equal to another output's template" 2 "$TALLY" run tpl.lua
+refused "run: a template" "tpl.lua:5: output 'markdown': tpl.md is the template of output 'html' (tpl.lua:4)" r.html tpl.md
+
+# ---- temporary files: unpredictable names, never through a symlink ----
+# The old names were .NAME.tmp-PID: plant that symlink for every PID the next runs may get.
+mkdir -p plant; echo "victim" >victim.txt; cp victim.txt victim.orig
+cat >plant/p.lua <<'LUA'
+report { title = "P" }
+input "survey" { path = "../survey.csv" }
+stage "frequencies" { dataset = "survey", variables = { "region" } }
+output "markdown" { path = "r.md" }
+LUA
+$PY -c 'import os
+p = os.getpid()
+for i in range(p, p + 400): os.symlink("../victim.txt", "plant/.r.md.tmp-%d" % i)'
+expect_exit "run: into a folder with planted symlinks" 0 "$TALLY" run plant/p.lua
+check "run: the symlinks' target is untouched" cmp -s victim.txt victim.orig
+expect_contains "run: the report was written" plant/r.md "# P"
+
+# ---- stale temporaries of dead runs are removed, a live run's are kept ----
+mkdir -p stale
+cp plant/p.lua stale/p.lua
+sleep 60 & live=$!
+dead=$(sh -c 'echo $$')
+echo partial >"stale/.r.md.tmp-$dead"; echo partial >"stale/.r.md.tmp-$dead-a1B2c3"
+echo partial >"stale/.other.xlsx.tmp-$dead-Zz9Yy8"; echo live >"stale/.r.md.tmp-$live-q1W2e3"
+echo mine >"stale/.notes.tmp-keep"
+expect_exit "run: a folder with stale temporaries" 0 "$TALLY" run stale/p.lua
+check "run: the dead run's temporaries are gone" test ! -e "stale/.r.md.tmp-$dead" -a ! -e "stale/.r.md.tmp-$dead-a1B2c3" -a ! -e "stale/.other.xlsx.tmp-$dead-Zz9Yy8"
+check "run: a live run's temporary is kept" test -e "stale/.r.md.tmp-$live-q1W2e3"
+check "run: a file that is no temporary of tally is kept" test -e stale/.notes.tmp-keep
+kill "$live" 2>/dev/null; wait "$live" 2>/dev/null
+
+# ---- $GITHUB_STEP_SUMMARY only after every output succeeded ----
+printf '# {{ nosuch }}\n' >bad.md
+cat >summary.lua <<'LUA'
+report { title = "Summary" }
+input "survey" { path = "survey.csv" }
+stage "frequencies" { dataset = "survey", variables = { "region" } }
+output "markdown" { path = "s.md", step_summary = true }
+output "html" { path = "s.html", template = "bad.md" }
+LUA
+echo "earlier steps" >step.md; cp step.md step.md.orig
+GITHUB_STEP_SUMMARY="$TMP/step.md" expect_exit "run: a later output fails" 1 "$TALLY" run summary.lua
+check "run: the step summary is unchanged after the failed run" cmp -s step.md step.md.orig
+sed -i 's|, template = "bad.md"||' summary.lua
+GITHUB_STEP_SUMMARY="$TMP/step.md" expect_exit "run: every output succeeds" 0 "$TALLY" run summary.lua
+expect_contains "run: then the report is appended to the step summary" step.md "# Summary"
+expect_contains "run: after what was there" step.md "earlier steps"
+finish
