@@ -148,7 +148,11 @@ static void arm_signals(tally_outputs *o)
     sa.sa_flags = SA_RESETHAND | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     active_outputs = o;
-    for (size_t i = 0; i < NSIGNALS; i++) sigaction(term_signals[i], &sa, &saved_actions[i]);
+    for (size_t i = 0; i < NSIGNALS; i++) {
+        sigaction(term_signals[i], NULL, &saved_actions[i]);
+        /* a signal the caller ignores (nohup, a background job's SIGINT) stays ignored */
+        if (saved_actions[i].sa_handler != SIG_IGN) sigaction(term_signals[i], &sa, NULL);
+    }
     o->signals_installed = 1;
 }
 
