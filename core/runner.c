@@ -370,8 +370,9 @@ static int write_one(run *r, size_t i)
     if (rc != 0 || tally_ctx_error(ctx)) {
         /* the user knows the destination, not our temporary name for it */
         char *msg = str_replace(tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message",
-                                f->tmp, f->final);
-        int code = fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
+                                f->tmp, f->shown);
+        int code = r->o->outputs_from_cli ? fail(r, TALLY_EXIT_DATA, "%s: %s", f->who, msg)
+                                          : fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
         free(msg);
         return code;
     }
