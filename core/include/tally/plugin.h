@@ -213,6 +213,10 @@ typedef struct tally_host {
     int (*defer_append)(tally_ctx *ctx, const char *path, const char *data, size_t len);
 } tally_host;
 
+/* A buffer for tab_cell_format that holds any finite number whole: 309 digits
+ * of DBL_MAX, a sign, 10 decimals, '%' and the NUL, with room to spare. */
+#define TALLY_NUMBER_TEXT_MAX 352
+
 /* The code of a system-missing cell in ds_codes_data. */
 #define TALLY_CODE_MISSING 255
 

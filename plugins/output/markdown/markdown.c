@@ -1,5 +1,6 @@
 /* markdown.c: the `markdown` output plugin: the report as GitHub-flavoured Markdown through a template. */
 #include "md_render.h"
+#include "utf8_text.h"
 #include "template.h"
 #include "tally/plugin.h"
 
@@ -53,7 +54,10 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
     };
     if (env.heading_level < 1) env.heading_level = 1;
     char *err = NULL;
+    md_take_replaced();
     char *text = tpl_render_file(&env, host->opt_string(opts, "template"), &err);
+    size_t replaced = md_take_replaced();
+    if (text && replaced) host->log(ctx, TALLY_LOG_WARN, UTF8_REPLACED_WARNING, replaced);
     if (!text) {
         host->error(ctx, "%s", err ? err : "template rendering failed");
         free(err);
