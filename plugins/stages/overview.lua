@@ -2,7 +2,7 @@
 -- `tally report FILE -o OUT` runs this stage. It decides per variable, from metadata first:
 --   value labels, or a numeric nominal/ordinal variable -> a frequency table
 --   a date                                              -> not tabulated
---   measure "scale"                                     -> descriptives
+--   a numeric variable of measure "scale"               -> descriptives
 -- Otherwise (no metadata, or a string that SPSS calls nominal by default) the values decide:
 -- a variable whose values repeat (some value given twice, at most `max_categories` distinct
 -- values, and at most 10 or at most half as many as there are answers) is categorical; else a
@@ -50,7 +50,8 @@ local function kind_of(name)
   -- without value labels that says little, so its values decide below.
   if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" then return "categorical" end
   if v.is_date then return "date" end
-  if v.measure == "scale" then return "scale" end
+  -- a string marked scale (PSPP and SPSS allow it) has no mean: its values decide, below
+  if v.measure == "scale" and v.type == "numeric" then return "scale" end
   local distinct, answers, whole, repeats = shape(name)
   if repeats and distinct <= o.max_categories and (distinct <= 10 or 2 * distinct <= answers) then
     return "categorical"
