@@ -28,6 +28,8 @@ size_t tally_outputs_add(tally_outputs *o, const char *final, const char *shown,
     f->who = xstrdup(who);
     f->ref = xstrdup(ref);
     f->tmp = NULL;
+    f->handle = NULL;
+    f->fd = -1;
     return o->n++;
 }
 
@@ -300,8 +302,23 @@ int tally_outputs_temp(tally_outputs *o, size_t i, char **err)
     mode_t mask = umask(0);
     umask(mask);
     fchmod(fd, 0666 & ~mask); /* mkstemp made it 0600; the report gets the usual permissions */
-    close(fd);
+    f->fd = fd;
+    char *handle = xasprintf("/proc/self/fd/%d", fd);
+    struct stat a, b;
+    if (stat(handle, &a) == 0 && fstat(fd, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) f->handle = handle;
+    else {
+        free(handle);
+        f->handle = xstrdup(f->tmp);
+    }
     return 0;
+}
+
+static void close_temp(tally_outfile *f)
+{
+    if (f->fd >= 0) close(f->fd);
+    f->fd = -1;
+    free(f->handle);
+    f->handle = NULL;
 }
 
 static void remove_temp(tally_outfile *f)
@@ -312,10 +329,31 @@ static void remove_temp(tally_outfile *f)
     free(f->tmp);
     f->tmp = NULL;
     release_signals(&old);
+    close_temp(f);
 }
 
 int tally_outputs_commit(tally_outputs *o, char **err)
 {
+    /* each temporary name must still be the file written: a file or symlink put in
+     * its place by someone else would otherwise become the report */
+    for (size_t i = 0; i < o->n; i++) {
+        tally_outfile *f = &o->files[i];
+        struct stat named, written;
+        if (!f->tmp || f->fd < 0) continue;
+        if (lstat(f->tmp, &named) != 0 || fstat(f->fd, &written) != 0 || !S_ISREG(named.st_mode) ||
+            named.st_ino != written.st_ino || named.st_dev != written.st_dev) {
+            *err = xasprintf("%s: the temporary file for %s was replaced or removed while tally wrote it (another "
+                             "program in that folder?); nothing was changed", f->who, f->shown);
+            for (size_t k = 0; k < o->n; k++) {
+                if (k == i) { /* not ours any more: leave that name alone */
+                    free(o->files[k].tmp);
+                    o->files[k].tmp = NULL;
+                }
+                remove_temp(&o->files[k]);
+            }
+            return -1;
+        }
+    }
     sigset_t old;
     hold_signals(&old);
     int rc = 0;
@@ -329,6 +367,7 @@ int tally_outputs_commit(tally_outputs *o, char **err)
         }
         free(f->tmp);
         f->tmp = NULL;
+        close_temp(f);
     }
     release_signals(&old); /* a signal that came meanwhile ends the run now, with the report whole */
     if (rc != 0)

@@ -11,6 +11,10 @@ typedef struct tally_outfile {
     char *who;   /* message prefix: "cfg.lua:5: output 'json'" or "-o r.md" */
     char *ref;   /* how another message names it: "output 'json' (cfg.lua:5)" or "-o r.md" */
     char *tmp;   /* its temporary file while the run writes it, else NULL */
+    char *handle; /* the name the plugin writes to: /proc/self/fd/N of the open temporary
+                   * file (so no rename or symlink put in its place can redirect the
+                   * write), or tmp itself where /proc is missing */
+    int fd;       /* the open temporary file, or -1 */
 } tally_outfile;
 
 /* A file the outputs must not replace (an input, the config, a codebook, a template). */
@@ -51,8 +55,8 @@ int tally_outputs_check(const tally_outputs *o, char **err);
 int tally_outputs_begin(tally_outputs *o, char **err);
 
 /* Creates destination i's temporary file (O_EXCL, an unpredictable name, in
- * the destination's folder, mode as umask allows); its name is files[i].tmp.
- * 0, or -1 with *err. */
+ * the destination's folder, mode as umask allows); its name is files[i].tmp,
+ * the name to write it by files[i].handle. 0, or -1 with *err. */
 int tally_outputs_temp(tally_outputs *o, size_t i, char **err);
 
 /* Renames every temporary file onto its destination, with the termination

@@ -359,24 +359,30 @@ static int write_one(run *r, size_t i)
         return code;
     }
     step(r, "writing output '%s' to %s", b->name, f->final);
+    char *pause = xasprintf("write:%s", b->name);
+    tally_fault_pause(pause);
+    free(pause);
     tally_ctx *ctx = r->out_ctx[i] = tally_ctx_new(b->name);
-    int rc = r->plugins[i]->desc.write(tally_host_get(), ctx, b->opts, r->report, f->tmp);
+    int rc = r->plugins[i]->desc.write(tally_host_get(), ctx, b->opts, r->report, f->handle);
     char *fault_point = xasprintf("output:%s", b->name);
     if (rc == 0 && (tally_fault(fault_point) || tally_fault("output")))
         tally_ctx_set_error(ctx, "fault injected while writing output '%s'", b->name);
     free(fault_point);
-    if (rc == 0 && !tally_ctx_error(ctx) && access(f->tmp, F_OK) != 0)
+    struct stat st; /* the temporary file exists from the start: an empty one means nothing was written */
+    if (rc == 0 && !tally_ctx_error(ctx) && (stat(f->tmp, &st) != 0 || st.st_size == 0))
         tally_ctx_set_error(ctx, "the plugin reported success but wrote no file");
     if (rc != 0 || tally_ctx_error(ctx)) {
-        /* the user knows the destination, not our temporary name for it */
-        char *msg = str_replace(tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message",
-                                f->tmp, f->shown);
+        /* the user knows the destination, not our temporary names for it */
+        char *named = str_replace(tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message",
+                                  f->handle, f->shown);
+        char *msg = str_replace(named, f->tmp, f->shown);
+        free(named);
         int code = r->o->outputs_from_cli ? fail(r, TALLY_EXIT_DATA, "%s: %s", f->who, msg)
                                           : fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
         free(msg);
         return code;
     }
-    char *pause = xasprintf("output:%s", b->name);
+    pause = xasprintf("output:%s", b->name);
     tally_fault_pause(pause);
     free(pause);
     return TALLY_EXIT_OK;

@@ -98,6 +98,21 @@ expect_exit "run: into a folder with planted symlinks" 0 "$TALLY" run plant/p.lu
 check "run: the symlinks' target is untouched" cmp -s victim.txt victim.orig
 expect_contains "run: the report was written" plant/r.md "# P"
 
+# The temporary file swapped for a symlink while the run writes (held there by the test binary):
+# the write still goes to the run's own file, and the swapped name never becomes the report.
+mkdir -p swap; cp plant/p.lua swap/p.lua; echo "old report" >swap/r.md; cp swap/r.md swap/r.md.orig
+echo "victim" >victim2.txt; cp victim2.txt victim2.txt.orig; rm -f resume
+TALLY_FAULT=pause:write:markdown TALLY_FAULT_RESUME="$TMP/resume" "$TALLY_FAULT_BIN" run swap/p.lua 2>swap.err & pid=$!
+n=0; while ! grep -q "paused at write:markdown" swap.err 2>/dev/null && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+t=$(find swap -name '.r.md.tmp-*' | head -1)
+check "swap: the run made its temporary file before writing${t:+ ($t)}" test -n "$t"
+[ -n "$t" ] && rm -f "$t" && ln -s ../victim2.txt "$t"
+touch resume; wait $pid; got=$?
+check "swap: the run fails (exit $got)" test "$got" = 1
+expect_contains "swap: the message says the temporary file was replaced" swap.err "p.lua:4: output 'markdown': the temporary file for r.md was replaced or removed while tally wrote it"
+check "swap: the symlink's target is untouched" cmp -s victim2.txt victim2.txt.orig
+check "swap: the report is unchanged, not a symlink" sh -c 'test ! -L swap/r.md && cmp -s swap/r.md swap/r.md.orig'
+
 # ---- stale temporaries of dead runs are removed, a live run's are kept ----
 mkdir -p stale
 cp plant/p.lua stale/p.lua
