@@ -253,9 +253,10 @@ int tally_outputs_begin(tally_outputs *o, char **err)
     size_t nd = 0;
     for (size_t i = 0; i < o->n; i++) {
         char *dir = path_dirname(o->files[i].final);
-        if (mkdir_p(dir) != 0) {
+        struct stat st;
+        if (mkdir_p(dir) != 0 || (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode) && (errno = ENOTDIR))) {
             char *shown = tally_path_shown(dir);
-            *err = xasprintf("%s: cannot create folder %s: %s", o->files[i].who, shown, strerror(errno));
+            *err = xasprintf("%s: cannot write '%s': %s: %s", o->files[i].who, o->files[i].shown, shown, strerror(errno));
             free(shown);
             free(dir);
             for (size_t k = 0; k < nd; k++) free(dirs[k]);
@@ -295,7 +296,11 @@ int tally_outputs_temp(tally_outputs *o, size_t i, char **err)
     if (fd >= 0) f->tmp = name;
     release_signals(&old);
     if (fd < 0) {
-        *err = xasprintf("%s: cannot create a temporary file beside %s: %s", f->who, f->shown, strerror(errno));
+        int e = errno;
+        char *dir = path_dirname(f->final), *shown = tally_path_shown(dir);
+        *err = xasprintf("%s: cannot write '%s': cannot create a file in %s: %s", f->who, f->shown, shown, strerror(e));
+        free(shown);
+        free(dir);
         free(name);
         return -1;
     }
