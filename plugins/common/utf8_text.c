@@ -1,6 +1,9 @@
 /* utf8_text.c: text checked as UTF-8 on its way into a Markdown or HTML report: invalid bytes and bidi controls become U+FFFD. */
 #include "utf8_text.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 size_t utf8_seq(const unsigned char *s, unsigned long *cp)
 {
     static const unsigned long min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
@@ -29,4 +32,18 @@ size_t utf8_put_checked(tpl_buf *out, const unsigned char *s, int *replaced)
     }
     tpl_buf_add(out, (const char *)s, n);
     return n;
+}
+
+char *utf8_repair(const char *s, size_t *replaced)
+{
+    tpl_buf out = {0};
+    tpl_buf_add(&out, "", 0);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned long cp;
+        size_t n = utf8_seq(p, &cp);
+        if (n) tpl_buf_add(&out, (const char *)p, n);
+        else tpl_buf_puts(&out, "\xef\xbf\xbd"), ++*replaced;
+        p += n ? n : 1;
+    }
+    return out.data;
 }

@@ -21,6 +21,11 @@ int utf8_is_bidi_control(unsigned long cp);
  * number of bytes of s consumed (at least 1). */
 size_t utf8_put_checked(tpl_buf *out, const unsigned char *s, int *replaced);
 
+/* Replaces every invalid UTF-8 sequence of the whole text (a new string,
+ * caller frees) by U+FFFD; *replaced counts them. For the template's own text,
+ * which no escaper sees. */
+char *utf8_repair(const char *s, size_t *replaced);
+
 /* The warning every Markdown/HTML output gives when texts were changed. */
 #define UTF8_REPLACED_WARNING \
     "%zu text(s) of the report had invalid UTF-8 or bidirectional control characters; they are shown as U+FFFD (the replacement character)"

@@ -73,6 +73,8 @@ static char *render_gfm(const char *md)
     return html;
 }
 
+static const char *template_path; /* a template for write_with, or NULL for the default */
+
 /* Writes with plugin `name`; returns the file (new string); *warnings gets what it logged. */
 static char *write_with(const char *name, tally_report *rep, char **warnings)
 {
@@ -83,6 +85,7 @@ static char *write_with(const char *name, tally_report *rep, char **warnings)
     int logfd = mkstemp(logp);
     tally_options *o = tally_options_new("test.lua:1");
     tally_options_set_string(o, "path", path);
+    if (template_path) tally_options_set_string(o, "template", template_path);
     fflush(stderr);
     int saved = dup(2);
     dup2(logfd, 2);
@@ -169,6 +172,22 @@ int main(void)
     }
     free(html);
     free(warn);
+
+    /* the template's own text is checked too */
+    char tpl[] = "/tmp/tally-fidelity-tpl-XXXXXX";
+    close(mkstemp(tpl));
+    fixture_spit(tpl, "# Template \xff\xfe text\n\n{{ tables }}\n");
+    template_path = tpl;
+    const char *plugins[] = {"markdown", "html"};
+    for (size_t i = 0; i < 2; i++) {
+        char *text = write_with(plugins[i], rep, &warn);
+        CHECK(text && valid_utf8(text), "%s: with invalid UTF-8 in the template, the file is valid UTF-8", plugins[i]);
+        CHECK_CONTAINS(text, "Template \xef\xbf\xbd\xef\xbf\xbd text", "the template's bytes are shown as U+FFFD");
+        CHECK_CONTAINS(warn, "U+FFFD", "with the warning");
+        free(text);
+        free(warn);
+    }
+    unlink(tpl);
     tally_report_free(rep);
     CHECK_DONE();
 }

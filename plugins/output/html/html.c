@@ -88,6 +88,11 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
     md_take_replaced();
     char *md = tpl_render_file(&env, host->opt_string(opts, "template"), &err);
     size_t replaced = md_take_replaced();
+    if (md) { /* the template's own text, which no escaper saw */
+        char *repaired = utf8_repair(md, &replaced);
+        free(md);
+        md = repaired;
+    }
     if (!md) {
         host->error(ctx, "%s", err ? err : "template rendering failed");
         free(err);

@@ -57,6 +57,11 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
     md_take_replaced();
     char *text = tpl_render_file(&env, host->opt_string(opts, "template"), &err);
     size_t replaced = md_take_replaced();
+    if (text) { /* the template's own text, which no escaper saw */
+        char *repaired = utf8_repair(text, &replaced);
+        free(text);
+        text = repaired;
+    }
     if (text && replaced) host->log(ctx, TALLY_LOG_WARN, UTF8_REPLACED_WARNING, replaced);
     if (!text) {
         host->error(ctx, "%s", err ? err : "template rendering failed");
