@@ -228,20 +228,30 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 static int lock_folder(tally_outputs *o, const char *dir, char **err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && errno == EACCES) { /* a folder we may write but not read: no lock, said so */
+        char *shown = tally_path_shown(dir);
+        fprintf(stderr, "tally: warning: cannot lock the output folder %s (no read permission); another run "
+                        "writing there at the same time could mix its files with these\n", shown);
+        free(shown);
+        return 0;
+    }
     if (fd < 0) {
-        *err = xasprintf("cannot open the output folder %s: %s", dir, strerror(errno));
+        char *shown = tally_path_shown(dir);
+        *err = xasprintf("cannot open the output folder %s: %s", shown, strerror(errno));
+        free(shown);
         return -1;
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         char *shown = tally_path_shown(dir);
         fprintf(stderr, "tally: another tally run is writing to %s; waiting for it to finish\n", shown);
-        free(shown);
         while (flock(fd, LOCK_EX) != 0) {
             if (errno == EINTR) continue;
-            *err = xasprintf("cannot lock the output folder %s: %s", dir, strerror(errno));
+            *err = xasprintf("cannot lock the output folder %s: %s", shown, strerror(errno));
+            free(shown);
             close(fd);
             return -1;
         }
+        free(shown);
     }
     o->locks[o->nlocks++] = fd;
     return 0;

@@ -127,6 +127,17 @@ check "run: a live run's temporary is kept" test -e "stale/.r.md.tmp-$live-q1W2e
 check "run: a file that is no temporary of tally is kept" test -e stale/.notes.tmp-keep
 kill "$live" 2>/dev/null; wait "$live" 2>/dev/null
 
+# ---- a folder the user may write but not read (a drop box): written, without a lock, said so ----
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+  chmod 711 "$TMP"; mkdir -p wo/drop; cp survey.csv wo/; chmod 755 wo; chmod 644 wo/survey.csv; chmod 333 wo/drop
+  printf 'report { title = "W", outdir = "drop" }\ninput "s" { path = "survey.csv" }\noutput "markdown" { path = "r.md" }\n' >wo/w.lua
+  (cd wo && expect_exit "run: into a write-only folder" 0 setpriv --reuid=nobody --regid=nogroup --clear-groups "$TALLY" run w.lua)
+  err_is "run: the missing lock is named" "cannot lock the output folder drop (no read permission)"
+  check "run: the report is there" test -s wo/drop/r.md
+else
+  echo "ok - # SKIP a write-only folder: needs root and setpriv to run as nobody"
+fi
+
 # ---- $GITHUB_STEP_SUMMARY only after every output succeeded ----
 printf '# {{ nosuch }}\n' >bad.md
 cat >summary.lua <<'LUA'
