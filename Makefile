@@ -139,6 +139,8 @@ $(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(CORE_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
 	$(CC) $(CFLAGS_BASE) -Itests/unit -o $@ $< $(CORE_LIB) $(LDFLAGS_BASE) $(CORE_LIBS)
+# test_md_fidelity renders Markdown as github.com does: cmark-gfm with its autolink extension.
+$(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)
 
 test: test-deps all $(BUILD)/tally-fault $(TEST_BINS) $(TEST_PLUGIN_SOS) $(CSV_SMALL_SO) $(TOOL_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh

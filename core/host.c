@@ -4,14 +4,24 @@
 #include "result.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+/* A text to append to a file once the run's outputs are all in place. */
+typedef struct deferred_append {
+    char *path, *data;
+    size_t len;
+} deferred_append;
 
 struct tally_ctx {
     char *who;
     char *error;
+    deferred_append *appends;
+    size_t nappends;
 };
 
 static int log_level = 1;
@@ -48,6 +58,11 @@ void tally_ctx_free(tally_ctx *ctx)
     if (!ctx) return;
     free(ctx->who);
     free(ctx->error);
+    for (size_t i = 0; i < ctx->nappends; i++) {
+        free(ctx->appends[i].path);
+        free(ctx->appends[i].data);
+    }
+    free(ctx->appends);
     free(ctx);
 }
 
@@ -103,6 +118,54 @@ int tally_fault(const char *point)
     return 0;
 }
 
+static int h_defer_append(tally_ctx *ctx, const char *path, const char *data, size_t len)
+{
+    if (!ctx || !path || (!data && len)) return -1;
+    ctx->appends = xrealloc(ctx->appends, (ctx->nappends + 1) * sizeof *ctx->appends);
+    deferred_append *a = &ctx->appends[ctx->nappends++];
+    a->path = xstrdup(path);
+    a->data = xmalloc(len + 1);
+    if (len) memcpy(a->data, data, len);
+    a->len = len;
+    return 0;
+}
+
+int tally_ctx_flush_appends(tally_ctx *ctx, char **err)
+{
+    for (size_t i = 0; i < ctx->nappends; i++) {
+        deferred_append *a = &ctx->appends[i];
+        FILE *f = fopen(a->path, "ab");
+        int e = 0;
+        if (!f) e = errno;
+        else {
+            if (fwrite(a->data, 1, a->len, f) != a->len) e = errno ? errno : EIO;
+            if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
+        }
+        if (e) {
+            *err = xasprintf("cannot append to %s: %s", a->path, strerror(e));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void tally_fault_pause(const char *point)
+{
+#ifdef TALLY_FAULT_INJECTION
+    char *name = xasprintf("pause:%s", point);
+    int hit = tally_fault(name);
+    free(name);
+    if (!hit) return;
+    fprintf(stderr, "tally: fault: paused at %s\n", point);
+    fflush(stderr);
+    /* 30 s at most: the test signals the run meanwhile, or creates $TALLY_FAULT_RESUME */
+    const char *resume = getenv("TALLY_FAULT_RESUME");
+    for (int i = 0; i < 300 && !(resume && *resume && access(resume, F_OK) == 0); i++) usleep(100000);
+#else
+    (void)point;
+#endif
+}
+
 static int h_fault(tally_ctx *ctx, const char *point)
 {
     (void)ctx;
@@ -122,6 +185,7 @@ const tally_host *tally_host_get(void)
         host_table.log = h_log;
         host_table.error = h_error;
         host_table.fault = h_fault;
+        host_table.defer_append = h_defer_append;
         tally_options_fill_host(&host_table);
         tally_dataset_fill_host(&host_table);
         tally_result_fill_host(&host_table);

@@ -17,6 +17,13 @@ void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...) __attribute__((fo
 
 /* 1 when the test-only fault point `point` is named in $TALLY_FAULT (test builds only). */
 int tally_fault(const char *point);
+/* Test builds: when $TALLY_FAULT names "pause:POINT", says so on stderr and
+ * sleeps (up to 30 s, or until the file $TALLY_FAULT_RESUME exists) so that a
+ * test can signal the run, or change its files, at that phase. */
+void tally_fault_pause(const char *point);
+/* Performs the appends a plugin deferred with host->defer_append, in order.
+ * 0, or -1 with *err (new string) naming the file and the reason. */
+int tally_ctx_flush_appends(tally_ctx *ctx, char **err);
 
 /* Global verbosity for host->log: 0 quiet (errors only), 1 normal (warnings), 2 verbose. */
 void tally_log_set_level(int level);

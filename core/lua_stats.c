@@ -57,12 +57,15 @@ static int *check_vars(lua_State *L, const tally_dataset *ds, int idx, size_t *n
     return cols;
 }
 
-/* Pushes the kernel's table (or raises its error) and returns 1. */
-static int push_result(lua_State *L, tally_table *t, char *err)
+/* Pushes the kernel's table (or raises its error) and returns 1. `err` is read
+ * here, after the kernel ran: an argument `err` would be read before the call
+ * sets it (C leaves the order open), losing the kernel's message. */
+static int push_result(lua_State *L, tally_table *t, char **err)
 {
     if (!t) {
-        lua_pushstring(L, err ? err : "statistics kernel failed");
-        free(err);
+        lua_pushstring(L, *err ? *err : "statistics kernel failed");
+        free(*err);
+        *err = NULL;
         return lua_error(L);
     }
     tally_lua_push_table(L, t);
@@ -72,12 +75,13 @@ static int push_result(lua_State *L, tally_table *t, char *err)
 
 static int l_frequencies(lua_State *L)
 {
+    lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     int col = tally_lua_check_var(L, ds, luaL_checkstring(L, 2));
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
     char *err = NULL;
-    return push_result(L, tally_stats_frequencies(ds, col, &o, &err), err);
+    return push_result(L, tally_stats_frequencies(ds, col, &o, &err), &err);
 }
 
 /* A set by name, or an ad-hoc set from a list of variables (opts.kind, opts.counted, opts.label). */
@@ -103,6 +107,7 @@ static const tally_mrset *check_set(lua_State *L, const tally_dataset *ds, int i
 
 static int l_multiresponse(lua_State *L)
 {
+    lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
@@ -112,7 +117,7 @@ static int l_multiresponse(lua_State *L)
     if (strcmp(base, "answering") != 0 && strcmp(base, "all") != 0)
         return luaL_error(L, "option 'base' must be 'answering' or 'all', not '%s'", base);
     char *err = NULL;
-    return push_result(L, tally_stats_multiresponse(ds, set, strcmp(base, "all") == 0, &o, &err), err);
+    return push_result(L, tally_stats_multiresponse(ds, set, strcmp(base, "all") == 0, &o, &err), &err);
 }
 
 static int cells_of(lua_State *L, int opts)
@@ -162,6 +167,7 @@ static void push_xtab_stats(lua_State *L, const tally_xtab_stats *s)
 /* ds:crosstab(row, cols, opts) -> table, stats (a record, or a list of records when cols is a list) */
 static int l_crosstab(lua_State *L)
 {
+    lua_settop(L, 4); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     int row = tally_lua_check_var(L, ds, luaL_checkstring(L, 2));
     size_t n;
@@ -177,7 +183,7 @@ static int l_crosstab(lua_State *L)
     o.total_col = tally_lua_opt_bool(L, 4, "total", 1);
     tally_xtab_stats *st = scratch(L, n * sizeof *st);
     char *err = NULL;
-    push_result(L, tally_stats_crosstab(ds, row, cols, n, &o, st, &err), err);
+    push_result(L, tally_stats_crosstab(ds, row, cols, n, &o, st, &err), &err);
     if (single) {
         push_xtab_stats(L, &st[0]);
     } else {
@@ -192,17 +198,19 @@ static int l_crosstab(lua_State *L)
 
 static int l_descriptives(lua_State *L)
 {
+    lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     size_t n;
     int *cols = check_vars(L, ds, 2, &n);
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
     char *err = NULL;
-    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), err);
+    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), &err);
 }
 
 static int l_likert(lua_State *L)
 {
+    lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     size_t n;
     int *cols = check_vars(L, ds, 2, &n);
@@ -226,11 +234,12 @@ static int l_likert(lua_State *L)
         }
     }
     char *err = NULL;
-    return push_result(L, tally_stats_likert(ds, cols, n, &o, &err), err);
+    return push_result(L, tally_stats_likert(ds, cols, n, &o, &err), &err);
 }
 
 static int l_timeline(lua_State *L)
 {
+    lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     int col = tally_lua_check_var(L, ds, luaL_checkstring(L, 2));
     tally_timeline_opts o;
@@ -244,12 +253,13 @@ static int l_timeline(lua_State *L)
     o.from = tally_lua_opt_number(L, 3, "from", NAN);
     o.to = tally_lua_opt_number(L, 3, "to", NAN);
     char *err = NULL;
-    return push_result(L, tally_stats_timeline(ds, col, &o, &err), err);
+    return push_result(L, tally_stats_timeline(ds, col, &o, &err), &err);
 }
 
 /* ds:ranking(name_or_list, opts): a variable, else a multiple-response set by name; a list is an ad-hoc set. */
 static int l_ranking(lua_State *L)
 {
+    lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     tally_ranking_opts o;
     tally_ranking_opts_init(&o);
@@ -268,7 +278,7 @@ static int l_ranking(lua_State *L)
     else
         set = check_set(L, ds, 2, 3, &adhoc);
     char *err = NULL;
-    return push_result(L, tally_stats_ranking(ds, col, set, &o, &err), err);
+    return push_result(L, tally_stats_ranking(ds, col, set, &o, &err), &err);
 }
 
 int tally_lua_open_stats(lua_State *L)

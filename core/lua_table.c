@@ -290,7 +290,11 @@ static int tab_format(lua_State *L)
 {
     tally_table *t = tally_lua_check_table(L, 1);
     size_t r = check_row(L, t, 2), c = check_col(L, t, 3);
-    char buf[256];
+    if (t->rows[r].cells[c].text) { /* a text whole, not the first 255 bytes */
+        lua_pushstring(L, t->rows[r].cells[c].text);
+        return 1;
+    }
+    char buf[TALLY_NUMBER_TEXT_MAX];
     lua_pushstring(L, tally_table_format_cell(t, r, c, buf, sizeof buf));
     return 1;
 }

@@ -347,6 +347,7 @@ int tally_quick_report(int argc, char **argv, int verbosity)
             o.config = "tally report";
             o.config_text = text;
             o.cli_inputs = 1;
+            o.outputs_from_cli = 1;
             o.verbose = verbosity >= 2;
             o.progress = verbosity >= 1 && isatty(2);
             rc = tally_run(&o);

@@ -180,7 +180,7 @@ const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, ch
         tally_format_fixed(v, (v == floor(v) && fabs(v) < 1e15) ? 0 : (dec ? dec : 1), buf, n);
         break;
     case TALLY_COL_PERCENT: {
-        char num[64];
+        char num[TALLY_NUMBER_TEXT_MAX];
         snprintf(buf, n, "%s%%", tally_format_fixed(v, dec, num, sizeof num));
         break;
     }
@@ -302,7 +302,7 @@ void tally_report_set_number(tally_report *r, const char *name, double num, cons
     } else if (num == floor(num) && fabs(num) < 1e15) {
         v->text = xasprintf("%.0f", num);
     } else {
-        char buf[64];
+        char buf[TALLY_NUMBER_TEXT_MAX]; /* a huge number whole, not its first 63 digits */
         v->text = xstrdup(tally_format_fixed(num, 1, buf, sizeof buf));
     }
 }

@@ -5,6 +5,7 @@
 #include "dataset.h"
 #include "host.h"
 #include "lua_runtime.h"
+#include "outputs.h"
 #include "plugin_loader.h"
 #include "result.h"
 #include "util.h"
@@ -28,8 +29,10 @@ typedef struct run {
     char **scripts;          /* per block: stage script path */
     char **codebooks;        /* per block: codebook path for inputs */
     char **weights;          /* per block: weight variable for inputs */
-    char **final_paths;      /* per block: output destination */
-    char **tmp_paths;        /* per block: output temporary file */
+    char **given;            /* per block: an output's path as the config or -o wrote it */
+    size_t *out_index;       /* per block: its destination in `outs` (outputs only) */
+    tally_ctx **out_ctx;     /* per block: the output's call context, kept for its deferred appends */
+    tally_outputs outs;      /* every destination, its temporary file, the folder locks */
     struct timespec t0;
 } run;
 
@@ -87,23 +90,6 @@ static int has_dotdot(const char *p)
     return 0;
 }
 
-static int mkdir_p(const char *dir)
-{
-    char *copy = xstrdup(dir);
-    for (char *p = copy + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(copy, 0777) != 0 && errno != EEXIST) {
-            free(copy);
-            return -1;
-        }
-        *p = '/';
-    }
-    int rc = (mkdir(copy, 0777) != 0 && errno != EEXIST) ? -1 : 0;
-    free(copy);
-    return rc;
-}
-
 static void set_report_meta(run *r)
 {
     static const char *const keys[] = {"title", "subtitle", "author", "subject", "language", "source", "date"};
@@ -132,6 +118,46 @@ static char *take_option(tally_block *b, const char *key)
     char *copy = v ? xstrdup(v) : NULL;
     tally_options_remove(b->opts, key);
     return copy;
+}
+
+/* Registers output block i's destination `final` (resolved) for the checks before writing. */
+static void add_destination(run *r, size_t i, const char *final)
+{
+    tally_block *b = &r->cfg->blocks[i];
+    char *shown = r->o->outputs_from_cli ? tally_path_shown(r->given[i] ? r->given[i] : final)
+                                         : xstrdup(r->given[i] ? r->given[i] : final);
+    char *who = r->o->outputs_from_cli ? xasprintf("-o %s", shown) : xasprintf("%s: output '%s'", b->where, b->name);
+    char *ref = r->o->outputs_from_cli ? xasprintf("-o %s", shown) : xasprintf("output '%s' (%s)", b->name, b->where);
+    r->out_index[i] = tally_outputs_add(&r->outs, final, shown, who, ref);
+    free(shown);
+    free(who);
+    free(ref);
+}
+
+/* The files no output may replace: the config, the inputs, their codebooks, stage scripts, templates. */
+static void guard_sources(run *r)
+{
+    const tally_host *h = tally_host_get();
+    tally_outputs_guard(&r->outs, r->o->config, "the config file");
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        tally_block *b = &r->cfg->blocks[i];
+        char *what = NULL;
+        if (b->kind == TALLY_BLOCK_INPUT) {
+            what = r->o->outputs_from_cli ? xstrdup("the data file") : xasprintf("input '%s' (%s)", b->name, b->where);
+            tally_outputs_guard(&r->outs, h->opt_string(b->opts, "path"), what);
+            free(what);
+            what = r->o->outputs_from_cli ? xstrdup("the data file's codebook")
+                                          : xasprintf("the codebook of input '%s' (%s)", b->name, b->where);
+            tally_outputs_guard(&r->outs, r->codebooks[i], what);
+        } else if (b->kind == TALLY_BLOCK_STAGE) {
+            what = xasprintf("the script of stage '%s' (%s)", b->name, b->where);
+            tally_outputs_guard(&r->outs, r->scripts[i], what);
+        } else {
+            what = xasprintf("the template of output '%s' (%s)", b->name, b->where);
+            tally_outputs_guard(&r->outs, h->opt_string(b->opts, "template"), what);
+        }
+        free(what);
+    }
 }
 
 /* Loads plugins and validates every block before anything runs. */
@@ -174,6 +200,8 @@ static int prepare(run *r)
             }
         } else {
             const char *p = tally_host_get()->opt_string(b->opts, "path");
+            free(r->given[i]);
+            r->given[i] = p ? xstrdup(p) : NULL;
             if (p && p[0] != '/' && has_dotdot(p)) {
                 /* outputs stay inside the output folder (outdir, else the config's folder) */
                 int code = outabs ? fail(r, TALLY_EXIT_CONFIG, "%s: output '%s': path '%s' leaves the output folder %s; "
@@ -213,10 +241,11 @@ static int prepare(run *r)
                 free(outabs);
                 return fail(r, TALLY_EXIT_CONFIG, "%s: output '%s' has no path", b->where, b->name);
             }
-            r->final_paths[i] = xstrdup(p);
+            add_destination(r, i, p);
         }
     }
     free(outabs);
+    guard_sources(r);
     return TALLY_EXIT_OK;
 }
 
@@ -313,86 +342,86 @@ static int run_stages(run *r)
             free(err);
             return code;
         }
+        tally_fault_pause("stage");
     }
     return TALLY_EXIT_OK;
 }
 
-static void remove_temps(run *r)
+/* Writes output block i to its temporary file; TALLY_EXIT_OK or a failure's exit code. */
+static int write_one(run *r, size_t i)
 {
-    for (size_t i = 0; i < r->cfg->nblocks; i++)
-        if (r->tmp_paths[i]) {
-            unlink(r->tmp_paths[i]);
-            free(r->tmp_paths[i]);
-            r->tmp_paths[i] = NULL;
-        }
+    tally_block *b = &r->cfg->blocks[i];
+    tally_outfile *f = &r->outs.files[r->out_index[i]];
+    char *err = NULL;
+    if (tally_outputs_temp(&r->outs, r->out_index[i], &err) != 0) {
+        int code = fail(r, TALLY_EXIT_DATA, "%s", err);
+        free(err);
+        return code;
+    }
+    step(r, "writing output '%s' to %s", b->name, f->final);
+    char *pause = xasprintf("write:%s", b->name);
+    tally_fault_pause(pause);
+    free(pause);
+    tally_ctx *ctx = r->out_ctx[i] = tally_ctx_new(b->name);
+    int rc = r->plugins[i]->desc.write(tally_host_get(), ctx, b->opts, r->report, f->handle);
+    char *fault_point = xasprintf("output:%s", b->name);
+    if (rc == 0 && (tally_fault(fault_point) || tally_fault("output")))
+        tally_ctx_set_error(ctx, "fault injected while writing output '%s'", b->name);
+    free(fault_point);
+    struct stat st; /* the temporary file exists from the start: an empty one means nothing was written */
+    if (rc == 0 && !tally_ctx_error(ctx) && (stat(f->tmp, &st) != 0 || st.st_size == 0))
+        tally_ctx_set_error(ctx, "the plugin reported success but wrote no file");
+    if (rc != 0 || tally_ctx_error(ctx)) {
+        /* the user knows the destination, not our temporary names for it */
+        char *named = str_replace(tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message",
+                                  f->handle, f->shown);
+        char *msg = str_replace(named, f->tmp, f->shown);
+        free(named);
+        int code = r->o->outputs_from_cli ? fail(r, TALLY_EXIT_DATA, "%s: %s", f->who, msg)
+                                          : fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
+        free(msg);
+        return code;
+    }
+    pause = xasprintf("output:%s", b->name);
+    tally_fault_pause(pause);
+    free(pause);
+    return TALLY_EXIT_OK;
 }
 
-/* Every output goes to a temporary file beside its destination; only when all
- * of them succeeded are they renamed, so a failed run leaves the last good
- * report in place. */
+/* Every output goes to a temporary file beside its destination, under a lock
+ * on each destination folder; only when all of them succeeded are they
+ * renamed, so a failed run leaves the last good report in place, and two runs
+ * into one folder never mix. Deferred appends ($GITHUB_STEP_SUMMARY) come last. */
 static int write_outputs(run *r)
 {
-    const tally_host *h = tally_host_get();
     for (size_t i = 0; i < tally_runtime_ndatasets(r->rt); i++) {
         tally_dataset *ds = tally_runtime_dataset_at(r->rt, i);
         if (ds) tally_report_add_dataset(r->report, ds);
     }
-    for (size_t i = 0; i < r->cfg->nblocks; i++) {
-        tally_block *b = &r->cfg->blocks[i];
-        if (b->kind != TALLY_BLOCK_OUTPUT) continue;
-        const char *final = r->final_paths[i];
-        struct stat st;
-        if (stat(final, &st) == 0 && S_ISDIR(st.st_mode)) {
-            remove_temps(r);
-            return fail(r, TALLY_EXIT_DATA, "%s: output '%s': %s is a folder; give a file name", b->where, b->name, final);
-        }
-        char *dir = path_dirname(final);
-        if (mkdir_p(dir) != 0) {
-            int code = fail(r, TALLY_EXIT_DATA, "%s: output '%s': cannot create folder %s: %s", b->where, b->name, dir,
-                            strerror(errno));
-            free(dir);
-            remove_temps(r);
-            return code;
-        }
-        const char *base = strrchr(final, '/') ? strrchr(final, '/') + 1 : final;
-        r->tmp_paths[i] = xasprintf("%s/.%s.tmp-%ld", dir, base, (long)getpid());
-        free(dir);
-        step(r, "writing output '%s' to %s", b->name, final);
-        tally_ctx *ctx = tally_ctx_new(b->name);
-        int rc = r->plugins[i]->desc.write(h, ctx, b->opts, r->report, r->tmp_paths[i]);
-        char *fault_point = xasprintf("output:%s", b->name);
-        if (rc == 0 && (tally_fault(fault_point) || tally_fault("output")))
-            tally_ctx_set_error(ctx, "fault injected while writing output '%s'", b->name);
-        free(fault_point);
-        if (rc == 0 && !tally_ctx_error(ctx) && access(r->tmp_paths[i], F_OK) != 0)
-            tally_ctx_set_error(ctx, "the plugin reported success but wrote no file");
-        if (rc != 0 || tally_ctx_error(ctx)) {
-            /* the user knows the destination, not our temporary name for it */
-            char *msg = str_replace(tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the output plugin failed without a message",
-                                    r->tmp_paths[i], final);
-            int code = fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
-            free(msg);
-            tally_ctx_free(ctx);
-            remove_temps(r);
-            return code;
-        }
-        tally_ctx_free(ctx);
-    }
-    if (tally_fault("rename")) {
-        remove_temps(r);
-        return fail(r, TALLY_EXIT_DATA, "fault injected before the outputs were renamed");
+    char *err = NULL;
+    if (tally_outputs_begin(&r->outs, &err) != 0) {
+        int code = fail(r, TALLY_EXIT_DATA, "%s", err);
+        free(err);
+        return code;
     }
     for (size_t i = 0; i < r->cfg->nblocks; i++) {
-        if (!r->tmp_paths[i]) continue;
-        if (rename(r->tmp_paths[i], r->final_paths[i]) != 0) {
-            int code = fail(r, TALLY_EXIT_DATA, "cannot move %s to %s: %s", r->tmp_paths[i], r->final_paths[i],
-                            strerror(errno));
-            remove_temps(r);
-            return code;
-        }
-        free(r->tmp_paths[i]);
-        r->tmp_paths[i] = NULL;
-        step(r, "wrote %s", r->final_paths[i]);
+        if (r->cfg->blocks[i].kind != TALLY_BLOCK_OUTPUT) continue;
+        int code = write_one(r, i);
+        if (code != TALLY_EXIT_OK) return code; /* free_run removes the temporary files */
+    }
+    tally_fault_pause("rename");
+    if (tally_fault("rename")) return fail(r, TALLY_EXIT_DATA, "fault injected before the outputs were renamed");
+    if (tally_outputs_commit(&r->outs, &err) != 0) {
+        int code = fail(r, TALLY_EXIT_DATA, "%s", err);
+        free(err);
+        return code;
+    }
+    for (size_t i = 0; i < r->outs.n; i++) step(r, "wrote %s", r->outs.files[i].final);
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        if (!r->out_ctx[i] || tally_ctx_flush_appends(r->out_ctx[i], &err) == 0) continue;
+        int code = fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", r->cfg->blocks[i].name, r->cfg->blocks[i].where, err);
+        free(err);
+        return code;
     }
     return TALLY_EXIT_OK;
 }
@@ -405,15 +434,17 @@ static void free_run(run *r)
         free(r->scripts[i]);
         free(r->codebooks[i]);
         free(r->weights[i]);
-        free(r->final_paths[i]);
-        free(r->tmp_paths[i]);
+        free(r->given[i]);
+        tally_ctx_free(r->out_ctx[i]);
     }
     free(r->plugins);
     free(r->scripts);
     free(r->codebooks);
     free(r->weights);
-    free(r->final_paths);
-    free(r->tmp_paths);
+    free(r->given);
+    free(r->out_index);
+    free(r->out_ctx);
+    tally_outputs_free(&r->outs); /* removes temporary files left by a failure, releases the locks */
     tally_config_free(r->cfg);
     tally_runtime_free(r->rt); /* after the config: block table refs live in its state */
     tally_report_free(r->report);
@@ -454,13 +485,18 @@ int tally_run(const tally_run_opts *o)
     r.scripts = xcalloc(n, sizeof *r.scripts);
     r.codebooks = xcalloc(n, sizeof *r.codebooks);
     r.weights = xcalloc(n, sizeof *r.weights);
-    r.final_paths = xcalloc(n, sizeof *r.final_paths);
-    r.tmp_paths = xcalloc(n, sizeof *r.tmp_paths);
+    r.given = xcalloc(n, sizeof *r.given);
+    r.out_index = xcalloc(n, sizeof *r.out_index);
+    r.out_ctx = xcalloc(n, sizeof *r.out_ctx);
     tally_plugin_path_init(&r.path, (const char *const *)r.cfg->plugin_dirs, r.cfg->nplugin_dirs);
     set_report_meta(&r);
 
     int code = prepare(&r);
     if (code == TALLY_EXIT_OK) code = check_inputs_exist(&r);
+    if (code == TALLY_EXIT_OK && tally_outputs_check(&r.outs, &err) != 0) {
+        code = fail(&r, TALLY_EXIT_CONFIG, "%s", err);
+        free(err);
+    }
     if (code == TALLY_EXIT_OK && o->check_only) {
         end_progress(&r);
         fprintf(stderr, "tally: %s is valid (%zu blocks)\n", o->config, r.cfg->nblocks);

@@ -22,6 +22,7 @@ typedef struct tally_run_opts {
     int check_only;         /* tally check: load and validate, run nothing */
     int verbose;            /* -v: each step's time */
     int progress;           /* a progress line on stderr (only when it is a terminal) */
+    int outputs_from_cli;   /* tally report: messages name outputs as "-o PATH", the input as the data file */
 } tally_run_opts;
 
 /* Runs (or checks) a config; prints errors on stderr; returns an exit code. */

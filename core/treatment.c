@@ -35,7 +35,8 @@ tally_treatment tally_treatment_of(const tally_dataset *ds, int col, int max_cat
     if ((c->measure == TALLY_NOMINAL || c->measure == TALLY_ORDINAL) && c->type == TALLY_NUMERIC)
         return TALLY_TREAT_CATEGORICAL;
     if (c->is_date) return TALLY_TREAT_DATE;
-    if (c->measure == TALLY_SCALE) return TALLY_TREAT_SCALE;
+    /* a string marked scale (PSPP and SPSS allow it) has no mean: its values decide, below */
+    if (c->measure == TALLY_SCALE && c->type == TALLY_NUMERIC) return TALLY_TREAT_SCALE;
     size_t distinct, answers;
     int whole, repeats;
     shape(ds, col, &distinct, &answers, &whole, &repeats);

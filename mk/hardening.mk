@@ -68,8 +68,8 @@ check-valgrind:
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_INC   := -Iplugins/common -Iplugins/input/csv -Iplugins/output/xlsx -Ifuzz
 FUZZ_csv_SRCS      := $(wildcard plugins/input/csv/*.c)
-FUZZ_template_SRCS := plugins/common/template.c plugins/common/md_render.c
-FUZZ_md_escape_SRCS := plugins/common/template.c plugins/common/md_render.c
+FUZZ_template_SRCS := plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c
+FUZZ_md_escape_SRCS := plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c
 FUZZ_xlsx_sanitize_SRCS := plugins/output/xlsx/sanitize.c
 FUZZ_xlsx_sanitize_LIBS := $(XLSX_LIBS)
 FUZZ_csv_LIBS      := -lpthread

@@ -1,5 +1,6 @@
 /* md_render.c: tally report parts as GitHub-flavoured Markdown: escaped text, pipe tables, Mermaid charts. */
 #include "md_render.h"
+#include "utf8_text.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -7,6 +8,25 @@
 #include <string.h>
 
 /* ---- escaping ---------------------------------------------------------------------------- */
+
+/* Texts changed by the UTF-8 check since the last md_take_replaced(). */
+static size_t replaced_texts;
+
+size_t md_take_replaced(void)
+{
+    size_t n = replaced_texts;
+    replaced_texts = 0;
+    return n;
+}
+
+/* 1 when p[i] is the '.' of "www." starting a word: GFM would make a link of it. */
+static int www_dot(const unsigned char *p, size_t i)
+{
+    if (i < 3 || p[i] != '.') return 0;
+    for (size_t k = i - 3; k < i; k++)
+        if (p[k] != 'w' && p[k] != 'W') return 0;
+    return i == 3 || !isalnum(p[i - 4]);
+}
 
 /* `start`: the text begins a line where block syntax (lists, headings, quotes,
  * setext underlines, indented code) would be recognised. */
@@ -24,6 +44,7 @@ static void escape_text(tpl_buf *out, const char *s, int start)
             if (k > 0 && k < 10 && (p[k] == '.' || p[k] == ')')) esc_at = k;
         }
     }
+    int replaced = 0;
     for (size_t i = 0; p[i]; i++) {
         unsigned char c = p[i];
         if (c == '\n' || c == '\r' || c == '\t') {
@@ -31,11 +52,20 @@ static void escape_text(tpl_buf *out, const char *s, int start)
             continue;
         }
         if (c < 0x20 || c == 0x7f) continue;
-        if (strchr("\\`*_[]<>|~$#", c) || i == esc_at ||
-            (c == '&' && (isalnum(p[i + 1]) || p[i + 1] == '#')))
+        if (c >= 0x80) {
+            i += utf8_put_checked(out, p + i, &replaced) - 1;
+            continue;
+        }
+        /* GFM's extended autolinks: an escaped ':' of "://" or '.' of "www." shows the
+         * same but links nothing; a mail address is found in the text after parsing,
+         * so an invisible WORD JOINER before its '@' ends the name it would link */
+        if (c == '@' && i > 0 && (isalnum(p[i - 1]) || strchr(".+-_", p[i - 1]))) tpl_buf_puts(out, "\xe2\x81\xa0");
+        if (strchr("\\`*_[]<>|~$#", c) || i == esc_at || (c == '&' && (isalnum(p[i + 1]) || p[i + 1] == '#')) ||
+            (c == ':' && p[i + 1] == '/' && p[i + 2] == '/') || www_dot(p, i))
             tpl_buf_putc(out, '\\');
         tpl_buf_putc(out, (char)c);
     }
+    if (replaced) replaced_texts++;
 }
 
 void md_escape(tpl_buf *out, const char *s)
@@ -85,7 +115,7 @@ static int names_group(const char *label, const char *group)
 void md_render_table(const tally_host *h, const tally_report *rep, tpl_buf *out, const tally_table *t)
 {
     size_t nc = h->tab_ncols(t), nr = h->tab_nrows(t);
-    char buf[128];
+    char buf[TALLY_NUMBER_TEXT_MAX]; /* any finite double whole, as the JSON has it */
     tpl_buf tmp = {0};
     if (nc > 0) {
         tpl_buf_putc(out, '|');
@@ -143,17 +173,22 @@ void md_render_table(const tally_host *h, const tally_report *rep, tpl_buf *out,
 /* ---- Mermaid charts -------------------------------------------------------------------------- */
 
 /* Text inside a Mermaid quoted string or title: one line, no quotes, backticks
- * or angle brackets (Mermaid may draw labels as HTML); #name; is Mermaid's entity syntax. */
+ * or angle brackets (Mermaid may draw labels as HTML); #name; is Mermaid's entity syntax.
+ * "%%" starts a Mermaid directive or comment: a space goes between the two. */
 static void mermaid_text(tpl_buf *out, const char *s)
 {
+    int replaced = 0;
     for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if (*p == '"') tpl_buf_puts(out, "#quot;");
+        if (*p >= 0x80) p += utf8_put_checked(out, p, &replaced) - 1;
+        else if (*p == '%' && p[1] == '%') tpl_buf_puts(out, "% ");
+        else if (*p == '"') tpl_buf_puts(out, "#quot;");
         else if (*p == '<') tpl_buf_puts(out, "#lt;");
         else if (*p == '>') tpl_buf_puts(out, "#gt;");
         else if (*p == '`') tpl_buf_putc(out, '\'');
         else if (*p < 0x20 || *p == 0x7f) tpl_buf_putc(out, ' ');
         else tpl_buf_putc(out, (char)*p);
     }
+    if (replaced) replaced_texts++;
 }
 
 static void mermaid_number(tpl_buf *out, double v, int decimals)
@@ -161,7 +196,7 @@ static void mermaid_number(tpl_buf *out, double v, int decimals)
     if (!isfinite(v)) v = 0;
     if (decimals < 0) decimals = 0;
     if (decimals > 6) decimals = 6;
-    char buf[64];
+    char buf[TALLY_NUMBER_TEXT_MAX];
     snprintf(buf, sizeof buf, "%.*f", decimals, v);
     if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1)) memmove(buf, buf + 1, strlen(buf));
     tpl_buf_puts(out, buf);
@@ -190,7 +225,7 @@ void md_render_chart(const tally_host *h, const tally_report *rep, tpl_buf *out,
         if (h->tab_chart_uses_row(t, r) && (kind != TALLY_CHART_PIE || (isfinite(v) && v > 0))) nused++;
     }
     if (nused == 0) return;
-    char buf[128];
+    char buf[TALLY_NUMBER_TEXT_MAX]; /* any finite double whole, as the JSON has it */
     const char *title = h->tab_chart_title(t);
     if (kind == TALLY_CHART_PIE) {
         tpl_buf_puts(out, "```mermaid\npie showData\n");

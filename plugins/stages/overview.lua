@@ -2,7 +2,7 @@
 -- `tally report FILE -o OUT` runs this stage. It decides per variable, from metadata first:
 --   value labels, or a numeric nominal/ordinal variable -> a frequency table
 --   a date                                              -> not tabulated
---   measure "scale"                                     -> descriptives
+--   a numeric variable of measure "scale"               -> descriptives
 -- Otherwise (no metadata, or a string that SPSS calls nominal by default) the values decide:
 -- a variable whose values repeat (some value given twice, at most `max_categories` distinct
 -- values, and at most 10 or at most half as many as there are answers) is categorical; else a

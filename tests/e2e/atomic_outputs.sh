@@ -66,7 +66,7 @@ sed 's|output "html"     { path = "atomic.html" }|output "html" { path = "atomic
 real_fail "the last output's template fails" 1 badtpl.lua "bad.md:1: unknown value 'nosuch'"
 mkdir -p out/blocked.json
 sed 's|path = "atomic.json"|path = "blocked.json"|' changed.lua >blocked.lua
-real_fail "the second output's path is a folder" 1 blocked.lua "blocked.json is a folder; give a file name"
+real_fail "the second output's path is a folder" 2 blocked.lua "blocked.json is a folder; give a file name"
 rmdir out/blocked.json
 
 # And a good run after all these failures replaces the report.

@@ -75,7 +75,7 @@ expect_exit "an output path that leaves the output folder" 2 "$TALLY" run basic.
 expect_contains "the escape is named" "$TMP/stderr" "path '../escape.md' leaves the output folder"
 check "nothing was written outside" test ! -e escape.md
 mkdir -p dirout/basic.md
-expect_exit "an output path that is a folder" 1 "$TALLY" run basic.lua --outdir dirout
+expect_exit "an output path that is a folder is refused before the run" 2 "$TALLY" run basic.lua --outdir dirout
 expect_contains "the folder is named" "$TMP/stderr" "is a folder; give a file name"
 check "no temporary file is left behind" sh -c '! ls -a dirout | grep -q tmp'
 

@@ -74,9 +74,9 @@ outcase() { # outcase DESC PATH CODE MESSAGE
   err_is "$1: message" "$4"
 }
 mkdir -p out/folder.md
-outcase "an output path that is a folder" folder.md 1 "o.lua:3: output 'markdown': $TMP/out/folder.md is a folder; give a file name"
+outcase "an output path that is a folder (refused before the run)" folder.md 2 "o.lua:3: output 'markdown': folder.md is a folder; give a file name"
 echo "a file" >out/file
-outcase "an output folder that is a regular file" file/r.md 1 "cannot write '$TMP/out/file/r.md'"
+outcase "an output folder that is a regular file" file/r.md 1 "o.lua:3: output 'markdown': cannot write 'file/r.md': out/file: Not a directory"
 expect_contains "the cause is named" "$TMP/stderr" "Not a directory"
 outcase "an output under /proc/version (a file)" /proc/version/r.md 1 "cannot write '/proc/version/r.md'"
 outcase "an output under /proc (no new files)" /proc/tally-r.md 1 "cannot write '/proc/tally-r.md'"

@@ -4,6 +4,7 @@
 #include "host.h"
 #include "../../plugins/common/template.c"
 #include "../../plugins/common/md_render.c"
+#include "../../plugins/common/utf8_text.c"
 #include "../data/md/fixture.h"
 
 #include <sys/stat.h>

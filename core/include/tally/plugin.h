@@ -250,7 +250,16 @@ typedef struct tally_host {
     /* 1 when the options were given on the command line (--set NAME=VALUE), so
      * a message suggests an option that way rather than as NAME = "VALUE". */
     int (*opt_from_cli)(const tally_options *o);
+    /* Appends `len` bytes of `data` (copied) to the file `path` once every
+     * output of the run was written and put in place; never when one fails.
+     * For files outside the report, like $GITHUB_STEP_SUMMARY. 0, or -1 on a
+     * bad argument. */
+    int (*defer_append)(tally_ctx *ctx, const char *path, const char *data, size_t len);
 } tally_host;
+
+/* A buffer for tab_cell_format that holds any finite number whole: 309 digits
+ * of DBL_MAX, a sign, 10 decimals, '%' and the NUL, with room to spare. */
+#define TALLY_NUMBER_TEXT_MAX 352
 
 /* The code of a system-missing cell in ds_codes_data. */
 #define TALLY_CODE_MISSING 255

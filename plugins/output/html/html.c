@@ -1,5 +1,6 @@
 /* html.c: the `html` output plugin: the report's Markdown rendered by cmark-gfm into one self-contained HTML file. */
 #include "md_render.h"
+#include "utf8_text.h"
 #include "template.h"
 #include "tally/plugin.h"
 
@@ -33,9 +34,15 @@ static const char html_style[] =
     "th{background:#e6e6e6;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "tbody tr:nth-child(even){background:none}}\n";
 
-static void html_escape(tpl_buf *out, const char *s)
+/* Text as HTML; invalid UTF-8 and bidi controls become U+FFFD (counted in *replaced). */
+static void html_escape(tpl_buf *out, const char *s, size_t *replaced)
 {
+    int changed = 0;
     for (; s && *s; s++) {
+        if ((unsigned char)*s >= 0x80) {
+            s += utf8_put_checked(out, (const unsigned char *)s, &changed) - 1;
+            continue;
+        }
         switch (*s) {
         case '&': tpl_buf_puts(out, "&amp;"); break;
         case '<': tpl_buf_puts(out, "&lt;"); break;
@@ -46,6 +53,7 @@ static void html_escape(tpl_buf *out, const char *s)
             if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') tpl_buf_putc(out, *s);
         }
     }
+    if (changed) ++*replaced;
 }
 
 /* Markdown to an HTML fragment (new string, caller frees), or NULL. Raw HTML in
@@ -77,7 +85,14 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
         .text = md_escape,
     };
     char *err = NULL;
+    md_take_replaced();
     char *md = tpl_render_file(&env, host->opt_string(opts, "template"), &err);
+    size_t replaced = md_take_replaced();
+    if (md) { /* the template's own text, which no escaper saw */
+        char *repaired = utf8_repair(md, &replaced);
+        free(md);
+        md = repaired;
+    }
     if (!md) {
         host->error(ctx, "%s", err ? err : "template rendering failed");
         free(err);
@@ -95,11 +110,12 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
     const char *lang = host->rep_meta(report, "language");
     tpl_buf out = {0};
     tpl_buf_puts(&out, "<!DOCTYPE html>\n<html lang=\"");
-    html_escape(&out, lang && *lang ? lang : "en");
+    html_escape(&out, lang && *lang ? lang : "en", &replaced);
     tpl_buf_puts(&out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                        "<meta name=\"generator\" content=\"tally\">\n<title>");
-    html_escape(&out, title);
+    html_escape(&out, title, &replaced);
+    if (replaced) host->log(ctx, TALLY_LOG_WARN, UTF8_REPLACED_WARNING, replaced);
     tpl_buf_puts(&out, "</title>\n<style>\n");
     tpl_buf_puts(&out, html_style);
     tpl_buf_puts(&out, "</style>\n</head>\n<body>\n");

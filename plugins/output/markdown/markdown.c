@@ -1,5 +1,6 @@
 /* markdown.c: the `markdown` output plugin: the report as GitHub-flavoured Markdown through a template. */
 #include "md_render.h"
+#include "utf8_text.h"
 #include "template.h"
 #include "tally/plugin.h"
 
@@ -53,7 +54,15 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
     };
     if (env.heading_level < 1) env.heading_level = 1;
     char *err = NULL;
+    md_take_replaced();
     char *text = tpl_render_file(&env, host->opt_string(opts, "template"), &err);
+    size_t replaced = md_take_replaced();
+    if (text) { /* the template's own text, which no escaper saw */
+        char *repaired = utf8_repair(text, &replaced);
+        free(text);
+        text = repaired;
+    }
+    if (text && replaced) host->log(ctx, TALLY_LOG_WARN, UTF8_REPLACED_WARNING, replaced);
     if (!text) {
         host->error(ctx, "%s", err ? err : "template rendering failed");
         free(err);
@@ -68,7 +77,13 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
     } else if (write_all(path, "wb", out.data, out.len) != 0) {
         host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
         rc = 1;
-    } else if (summary && write_all(summary, "ab", out.data, out.len) != 0) {
+    } else if (summary && TALLY_HOST_HAS(host, defer_append)) {
+        /* appended only once every output of the run succeeded */
+        if (host->defer_append(ctx, summary, out.data, out.len) != 0) {
+            host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s'", summary);
+            rc = 1;
+        }
+    } else if (summary && write_all(summary, "ab", out.data, out.len) != 0) { /* a host before ABI 1.3 */
         host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s': %s", summary, strerror(errno));
         rc = 1;
     }

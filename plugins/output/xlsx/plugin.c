@@ -150,11 +150,7 @@ static int xlsx_write(const tally_host *host, tally_ctx *ctx, const tally_option
     xw_entry *tables = calloc(ntables ? ntables : 1, sizeof *tables), *data = NULL;
     int rc = tables ? build(&w, tables, &data, &ndata) : xw_fail(&w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the tables");
     if (rc == 0) {
-        lxw_error err = workbook_close(w.wb);
-        if (err != LXW_NO_ERROR) {
-            host->error(ctx, "%s: cannot write the workbook: %s", path, lxw_strerror(err));
-            rc = -1;
-        }
+        rc = xw_close_workbook(&w, path);
     } else {
         lxw_workbook_free(w.wb); /* nothing is written */
     }

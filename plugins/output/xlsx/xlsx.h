@@ -146,4 +146,8 @@ int xw_data_write(xw *w, const char *dataset, int split, xw_entry **entries, siz
 /* props.c: document properties (title, author, subject, created from SOURCE_DATE_EPOCH). */
 int xw_props_set(xw *w);
 
+/* Closes w->wb, which writes the file `path`; 0, or -1 after host->error with
+ * the cause in the user's terms (a full disk, the temporary folder). close.c */
+int xw_close_workbook(xw *w, const char *path);
+
 #endif
