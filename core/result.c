@@ -1,5 +1,6 @@
 /* result.c: result tables, named values and report metadata, plus the host table's report entries. */
 #include "result.h"
+#include "banner.h"
 #include "dataset.h"
 #include "util.h"
 
@@ -40,6 +41,7 @@ void tally_table_unref(tally_table *t)
     free(t->base);
     free(t->chart_title);
     free(t->series);
+    tally_banner_free(t->banner);
     free(t);
 }
 
@@ -445,8 +447,17 @@ static int h_chart_uses_row(const tally_table *t, size_t r)
     return t->rows[r].type == TALLY_ROW_CATEGORY || t->rows[r].type == TALLY_ROW_NET;
 }
 
+void tally_table_set_banner(tally_table *t, tally_banner *b)
+{
+    tally_banner_free(t->banner);
+    t->banner = b;
+}
+
+const tally_banner *tally_table_banner(const tally_table *t) { return t ? t->banner : NULL; }
+
 void tally_result_fill_host(tally_host *h)
 {
+    tally_banner_fill_host(h);
     h->rep_meta = tally_report_meta;
     h->rep_ntables = h_ntables;
     h->rep_table = h_table;

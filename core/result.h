@@ -38,6 +38,7 @@ struct tally_table {
     char *chart_title;
     size_t *series;        /* column indices the chart plots */
     size_t nseries;
+    struct tally_banner *banner; /* banner model (banner.h), owned; NULL for other tables */
 };
 
 typedef struct tally_named_value {

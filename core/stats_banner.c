@@ -1,0 +1,452 @@
+/* stats_banner.c: banner tables: row questions (categories, sets, scales, nets) by banner columns, into the model. */
+#include "banner_int.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void tally_bn_opts_init(tally_bn_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    tally_stats_opts_init(&o->base);
+    o->cells = TALLY_XTAB_COUNT | TALLY_XTAB_COL;
+    o->tests = 1;
+    o->sig_upper = 0.05;
+    o->sig_lower = 0.10;
+    o->min_base = 30;
+    o->low_base = 30;
+    o->very_low_base = 10;
+    o->total_first = 1;
+    o->cell_style = "stacked";
+}
+
+/* The banner's columns and their members. */
+typedef struct bn_frame {
+    tally_banner *b;
+    bn_members *mem;      /* per column */
+    double *w;            /* per row: its weight, 0 when left out */
+    size_t N;
+    int weighted;
+    size_t ngroups;       /* test groups */
+    int *exclusive;       /* per group: categories of one variable (a chi-square applies) */
+    char **gname;         /* per group: the banner variable's title (owned) */
+} bn_frame;
+
+static void add_group(bn_frame *f, int exclusive, const char *name)
+{
+    f->exclusive = xrealloc(f->exclusive, (f->ngroups + 1) * sizeof *f->exclusive);
+    f->gname = xrealloc(f->gname, (f->ngroups + 1) * sizeof *f->gname);
+    f->exclusive[f->ngroups] = exclusive;
+    f->gname[f->ngroups++] = xstrdup(name);
+}
+
+static void add_member_col(bn_frame *f, size_t col, const bn_items *a, size_t ka, const bn_items *in, size_t ki)
+{
+    f->mem = xrealloc(f->mem, f->b->ncols * sizeof *f->mem); /* columns come in order: col is the last */
+    bn_members *m = &f->mem[col];
+    m->rows = xmalloc((f->N ? f->N : 1) * sizeof *m->rows);
+    m->n = 0;
+    tally_bn_col *c = &f->b->cols[col];
+    c->base_w = c->base_n = 0;
+    double w2 = 0;
+    for (size_t i = 0; i < f->N; i++) {
+        if (!(f->w[i] > 0)) continue;
+        if (a && !bn_hit(a, ka, i, f->N)) continue;
+        if (in && !bn_hit(in, ki, i, f->N)) continue;
+        m->rows[m->n++] = (uint32_t)i;
+        c->base_w += f->w[i];
+        c->base_n += 1;
+        w2 += f->w[i] * f->w[i];
+    }
+    c->base_eff = w2 > 0 ? c->base_w * c->base_w / w2 : 0;
+}
+
+static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o,
+                         bn_frame *f, char **err)
+{
+    int nested = 0;
+    for (size_t j = 0; j < ncols; j++) nested |= cols[j].inner >= 0 || cols[j].inner_set;
+    f->b = tally_banner_new(nested ? 2 : 1);
+    const char *total = stats_tr(&o->base, "Total");
+    size_t span = 0, group = 0, letter = 0;
+    if (o->total_first) {
+        size_t c = tally_banner_add_col(f->b, total, total, span, "", span + 1, (size_t)-1, 1);
+        span += 2;
+        add_member_col(f, c, NULL, 0, NULL, 0);
+    }
+    for (size_t j = 0; j < ncols; j++) {
+        bn_items a, in;
+        if (bn_items_build(ds, cols[j].var, cols[j].set, o->base.lang, &a, err) < 0) return -1;
+        int has_in = cols[j].inner >= 0 || cols[j].inner_set;
+        if (has_in && bn_items_build(ds, cols[j].inner, cols[j].inner_set, o->base.lang, &in, err) < 0) {
+            bn_items_free(&a);
+            return -1;
+        }
+        size_t top = span++;
+        for (size_t ka = 0; ka < a.n; ka++) {
+            size_t sub = span++;
+            for (size_t ki = 0; ki < (has_in ? in.n : 1); ki++) {
+                size_t c = has_in ? tally_banner_add_col(f->b, in.labels[ki], a.title, top, a.labels[ka], sub, group, 0)
+                                  : tally_banner_add_col(f->b, a.labels[ka], a.title, top, "", sub, group, 0);
+                if (letter < 26) f->b->cols[c].letter[0] = (char)('A' + letter);
+                letter++;
+                add_member_col(f, c, &a, ka, has_in ? &in : NULL, ki);
+            }
+            if (has_in) {
+                char *name = xasprintf("%s: %s", a.title, a.labels[ka]);
+                add_group(f, 0, name);
+                free(name);
+                group++;
+            }
+        }
+        if (!has_in) {
+            add_group(f, !a.is_set, a.title);
+            group++;
+        }
+        bn_items_free(&a);
+        if (has_in) bn_items_free(&in);
+    }
+    if (!o->total_first) {
+        size_t c = tally_banner_add_col(f->b, total, total, span, "", span + 1, (size_t)-1, 1);
+        add_member_col(f, c, NULL, 0, NULL, 0);
+    }
+    return 0;
+}
+
+/* Categories a sorted table keeps at the bottom: other, don't know, refused. */
+static int is_tail_label(const char *label)
+{
+    static const char *const tails[] = {"other", "don't know", "don\u2019t know", "dont know", "not sure", "refused",
+                                        "no answer", "sonstig", "andere", "weiß nicht", "weiss nicht", "keine angabe"};
+    char low[256];
+    size_t n = 0;
+    for (; label[n] && n + 1 < sizeof low; n++) low[n] = (char)tolower((unsigned char)label[n]);
+    low[n] = '\0';
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++)
+        if (strstr(low, tails[i])) return 1;
+    return 0;
+}
+
+/* Marks the cells of rows r0..r1-1 whose column base is low or untested. */
+static void section_flags(tally_banner *b, size_t r0, size_t r1, const bn_colstat *cs, const tally_bn_opts *o)
+{
+    for (size_t c = 0; c < b->ncols; c++) {
+        int fl = 0;
+        if (cs[c].bn < o->very_low_base) fl |= TALLY_BN_VERYLOW;
+        else if (cs[c].bn < o->low_base) fl |= TALLY_BN_LOW;
+        if (cs[c].bn < o->min_base && !b->cols[c].is_total) fl |= TALLY_BN_UNTESTED;
+        for (size_t r = r0; r < r1; r++) b->flags[r * b->ncols + c] |= (uint8_t)fl;
+    }
+}
+
+static size_t total_col(const tally_banner *b)
+{
+    for (size_t c = 0; c < b->ncols; c++)
+        if (b->cols[c].is_total) return c;
+    return 0;
+}
+
+/* Count, column %, row % and total % of one row from its counts per column. */
+static void put_counts(tally_banner *b, size_t r, const double *cnt, const bn_colstat *cs)
+{
+    size_t tc = total_col(b);
+    for (size_t c = 0; c < b->ncols; c++) {
+        double *s = tally_banner_cell(b, r, c);
+        s[TALLY_BN_COUNT] = cnt[c];
+        s[TALLY_BN_COLPCT] = cs[c].bw > 0 ? 100 * cnt[c] / cs[c].bw : NAN;
+        s[TALLY_BN_ROWPCT] = cnt[tc] > 0 ? 100 * cnt[c] / cnt[tc] : NAN;
+        s[TALLY_BN_TOTPCT] = cs[tc].bw > 0 ? 100 * cnt[c] / cs[tc].bw : NAN;
+    }
+}
+
+/* Base rows: weighted (or plain) base, and with a weight the unweighted and effective bases. */
+static void put_bases(bn_frame *f, const bn_colstat *cs, const char *label, const tally_bn_opts *o)
+{
+    tally_banner *b = f->b;
+    size_t r = tally_banner_add_row(b, TALLY_ROW_BASE, label);
+    for (size_t c = 0; c < b->ncols; c++) tally_banner_cell(b, r, c)[TALLY_BN_COUNT] = cs[c].bw;
+    if (!f->weighted) return;
+    r = tally_banner_add_row(b, TALLY_ROW_BASE, stats_tr(&o->base, "Unweighted base"));
+    for (size_t c = 0; c < b->ncols; c++) tally_banner_cell(b, r, c)[TALLY_BN_COUNT] = cs[c].bn;
+    r = tally_banner_add_row(b, TALLY_ROW_BASE, stats_tr(&o->base, "Effective base"));
+    for (size_t c = 0; c < b->ncols; c++) tally_banner_cell(b, r, c)[TALLY_BN_COUNT] = cs[c].eff;
+}
+
+static void colstat_finish(bn_colstat *cs, size_t n)
+{
+    for (size_t c = 0; c < n; c++) cs[c].eff = cs[c].bw2 > 0 ? cs[c].bw * cs[c].bw / cs[c].bw2 : 0;
+}
+
+/* "p < .001" or "p = 0.439". */
+static void p_clause(double p, char *buf, size_t n)
+{
+    char v[32];
+    tally_stats_format_p(p, v, sizeof v);
+    snprintf(buf, n, "p %s%s", v[0] == '<' ? "" : "= ", v);
+}
+
+static void chisq_notes(tally_table *t, const bn_frame *f, const double *cnt, size_t K, const tally_bn_opts *o)
+{
+    size_t C = f->b->ncols;
+    for (size_t g = 0; g < f->ngroups; g++) {
+        if (!f->exclusive[g]) continue;
+        size_t nc = 0;
+        double *m = xcalloc(K * C + 1, sizeof *m);
+        for (size_t c = 0; c < C; c++) {
+            if (f->b->cols[c].test_group != g) continue;
+            for (size_t k = 0; k < K; k++) m[k * C + nc] = cnt[k * C + c];
+            nc++;
+        }
+        /* compact to K x nc */
+        for (size_t k = 0; k < K; k++) memmove(m + k * nc, m + k * C, nc * sizeof *m);
+        bn_chisq x;
+        bn_chisq_compute(m, K, nc, &x);
+        free(m);
+        if (x.chisq != x.chisq) continue;
+        char pc[48];
+        p_clause(x.p, pc, sizeof pc);
+        char *note = xasprintf("%s: %s = %.2f, df = %d, %s; %zu %s (%.1f%%) %s. %s %.2f.", f->gname[g],
+                               stats_tr(&o->base, "Pearson chi-square"), x.chisq, x.df, pc, x.cells_below5,
+                               stats_tr(&o->base, "cells"), x.cells ? 100.0 * (double)x.cells_below5 / (double)x.cells : 0,
+                               stats_tr(&o->base, "have expected count less than 5"),
+                               stats_tr(&o->base, "The minimum expected count is"), x.min_expected);
+        tally_table_add_note(t, note);
+        free(note);
+    }
+}
+
+/* The order categories are shown in: as coded, or by the Total column descending with tails last. */
+static size_t *category_order(const bn_items *q, const double *cnt, size_t C, size_t tc, const tally_bn_opts *o,
+                              size_t *n_out)
+{
+    size_t *ord = xmalloc((q->n ? q->n : 1) * sizeof *ord), n = 0;
+    for (size_t k = 0; k < q->n; k++)
+        if (!o->hide_empty || cnt[k * C + tc] > 0) ord[n++] = k;
+    if (o->sort) /* insertion sort: stable, a few dozen categories */
+        for (size_t i = 1; i < n; i++) {
+            size_t k = ord[i], j = i;
+            int tk = is_tail_label(q->labels[k]);
+            while (j > 0) {
+                size_t p = ord[j - 1];
+                int tp = is_tail_label(q->labels[p]);
+                if (tp < tk || (tp == tk && cnt[p * C + tc] >= cnt[k * C + tc])) break;
+                ord[j] = p;
+                j--;
+            }
+            ord[j] = k;
+        }
+    *n_out = n;
+    return ord;
+}
+
+static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, const tally_bn_opts *o)
+{
+    tally_banner *b = f->b;
+    size_t K = q->n, C = b->ncols, N = f->N;
+    double *cnt = xcalloc(K * C + 1, sizeof *cnt);
+    bn_colstat *cs = xcalloc(C, sizeof *cs);
+    for (size_t c = 0; c < C; c++)
+        for (size_t j = 0; j < f->mem[c].n; j++) {
+            size_t i = f->mem[c].rows[j];
+            if (!q->valid[i]) continue;
+            double w = f->w[i];
+            cs[c].bw += w;
+            cs[c].bn += 1;
+            cs[c].bw2 += w * w;
+            if (q->cat) cnt[(size_t)q->cat[i] * C + c] += w;
+            else
+                for (size_t k = 0; k < K; k++) cnt[k * C + c] += q->hit[k * N + i] ? w : 0;
+        }
+    colstat_finish(cs, C);
+    size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, q->title);
+    put_bases(f, cs, stats_tr(&o->base, q->is_set ? "Respondents who answered" : "Base"), o);
+    size_t n, tc = total_col(b), *ord = category_order(q, cnt, C, tc, o, &n);
+    for (size_t i = 0; i < n; i++) {
+        size_t r = tally_banner_add_row(b, TALLY_ROW_CATEGORY, q->labels[ord[i]]);
+        put_counts(b, r, cnt + ord[i] * C, cs);
+        if (o->tests) bn_test_props(b, r, cs, o);
+    }
+    free(ord);
+    double *net = xmalloc(C * sizeof *net);
+    for (size_t j = 0; j < o->nnets && q->cat; j++) { /* single variables: categories exclude each other */
+        memset(net, 0, C * sizeof *net);
+        int any = 0;
+        for (size_t k = 0; k < K; k++)
+            for (size_t m = 0; m < o->nets[j].ncodes; m++)
+                if (q->codes[k] == o->nets[j].codes[m]) {
+                    any = 1;
+                    for (size_t c = 0; c < C; c++) net[c] += cnt[k * C + c];
+                }
+        if (!any) continue;
+        size_t r = tally_banner_add_row(b, TALLY_ROW_NET, o->nets[j].label);
+        put_counts(b, r, net, cs);
+        if (o->tests) bn_test_props(b, r, cs, o);
+    }
+    free(net);
+    section_flags(b, r0, b->nrows, cs, o);
+    if (!q->is_set) chisq_notes(t, f, cnt, K, o);
+    free(cnt);
+    free(cs);
+}
+
+/* Mean, Std. deviation, Median and N of a scale variable per column. */
+static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const tally_bn_opts *o)
+{
+    tally_banner *b = f->b;
+    const tally_column *col = ds->cols[var];
+    size_t C = b->ncols;
+    bn_colstat *cs = xcalloc(C, sizeof *cs);
+    double *med = xmalloc(C * sizeof *med);
+    double *v = xmalloc((f->N ? f->N : 1) * sizeof *v), *w = xmalloc((f->N ? f->N : 1) * sizeof *w);
+    for (size_t c = 0; c < C; c++) {
+        size_t n = 0;
+        double sw = 0, swv = 0;
+        for (size_t j = 0; j < f->mem[c].n; j++) {
+            size_t i = f->mem[c].rows[j];
+            double x = tally_col_num(col, tally_row(ds, i));
+            if (!stats_valid_number(col, x)) continue;
+            v[n] = x;
+            w[n++] = f->w[i];
+            sw += f->w[i];
+            swv += f->w[i] * x;
+            cs[c].bw2 += f->w[i] * f->w[i];
+        }
+        double mean = sw > 0 ? swv / sw : NAN, ss = 0;
+        for (size_t k = 0; k < n; k++) ss += w[k] * (v[k] - mean) * (v[k] - mean);
+        cs[c].bw = sw;
+        cs[c].bn = (double)n;
+        cs[c].mean = mean;
+        cs[c].sd = sw > 1 ? sqrt(ss / (sw - 1)) : NAN;
+        med[c] = n ? tally_stats_percentile(v, w, n, 0.5) : NAN;
+    }
+    free(v);
+    free(w);
+    colstat_finish(cs, C);
+    size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, col->label && *col->label ? col->label : col->name);
+    put_bases(f, cs, stats_tr(&o->base, "Base"), o);
+    static const char *const names[] = {"Mean", "Std. deviation", "Median", "N"};
+    size_t mean_row = 0;
+    for (int k = 0; k < 4; k++) {
+        size_t r = tally_banner_add_row(b, TALLY_ROW_STAT, stats_tr(&o->base, names[k]));
+        if (k == 0) mean_row = r;
+        for (size_t c = 0; c < C; c++)
+            tally_banner_cell(b, r, c)[k == 3 ? TALLY_BN_COUNT : TALLY_BN_MEAN] =
+                k == 0 ? cs[c].mean : k == 1 ? cs[c].sd : k == 2 ? med[c] : cs[c].bw;
+    }
+    if (o->tests) bn_test_means(b, mean_row, cs, o);
+    section_flags(b, r0, b->nrows, cs, o);
+    free(med);
+    free(cs);
+}
+
+static void frame_free(bn_frame *f)
+{
+    for (size_t c = 0; f->b && c < f->b->ncols && f->mem; c++) free(f->mem[c].rows);
+    free(f->mem);
+    free(f->w);
+    for (size_t g = 0; g < f->ngroups; g++) free(f->gname[g]);
+    free(f->gname);
+    free(f->exclusive);
+}
+
+static void add_notes(tally_table *t, const bn_frame *f, const tally_bn_opts *o, int any_set)
+{
+    const tally_banner *b = f->b;
+    int untested = 0, low = 0, zero = 0;
+    for (size_t i = 0; i < b->nrows * b->ncols; i++) {
+        untested |= b->flags[i] & TALLY_BN_UNTESTED;
+        low |= b->flags[i] & (TALLY_BN_LOW | TALLY_BN_VERYLOW);
+        zero |= b->flags[i] & TALLY_BN_EXTREME;
+    }
+    char a[64], c2[64], buf[512];
+    if (o->tests) {
+        snprintf(buf, sizeof buf, "%s (%s %g%%, %s %g%%)%s%s.",
+                 stats_tr(&o->base, "Letters mark a column significantly higher than the lettered column of the same "
+                                    "banner variable: proportions by z-test, means by t-test"),
+                 stats_tr(&o->base, "upper case"), 100 * (1 - o->sig_upper), stats_tr(&o->base, "lower case"),
+                 100 * (1 - o->sig_lower), o->welch ? stats_tr(&o->base, "; means test without equal variances (Welch)") : "",
+                 o->bonferroni ? stats_tr(&o->base, "; p adjusted for the pairs compared (Bonferroni)") : "");
+        tally_table_add_note(t, buf);
+        if (f->weighted) tally_table_add_note(t, stats_tr(&o->base, "Tests use the effective base of each column "
+                                                                   "(Kish: (sum of weights)^2 / sum of squared weights)."));
+        if (untested) {
+            stats_fmt_count(a, sizeof a, o->min_base);
+            snprintf(buf, sizeof buf, "%s %s (%s).", stats_tr(&o->base, "Columns not tested: base below"), a,
+                     stats_tr(&o->base, "marked ^"));
+            tally_table_add_note(t, buf);
+        }
+        if (zero) tally_table_add_note(t, stats_tr(&o->base, "Cells at 0% or 100% are not tested."));
+    }
+    if (low) {
+        stats_fmt_count(a, sizeof a, o->low_base);
+        stats_fmt_count(c2, sizeof c2, o->very_low_base);
+        snprintf(buf, sizeof buf, "* %s %s; ** %s %s.", stats_tr(&o->base, "unweighted base below"), a,
+                 stats_tr(&o->base, "unweighted base below"), c2);
+        tally_table_add_note(t, buf);
+    }
+    if (any_set)
+        tally_table_add_note(t, stats_tr(&o->base, "Multiple-response sets: percents of the column's respondents who "
+                                                   "answered the set; more than one answer possible."));
+}
+
+tally_table *tally_stats_banner(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
+                                const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, char **err)
+{
+    tally_bn_opts defaults;
+    if (!o) {
+        tally_bn_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (nrows == 0 || ncols == 0) {
+        *err = xasprintf("banner: needs at least one row question and one banner variable");
+        return NULL;
+    }
+    bn_frame f;
+    memset(&f, 0, sizeof f);
+    const double *wts = stats_weights(ds, &o->base);
+    f.weighted = wts != NULL;
+    f.N = ds->nrows;
+    f.w = xmalloc((f.N ? f.N : 1) * sizeof *f.w);
+    for (size_t i = 0; i < f.N; i++) {
+        double w = stats_w(wts, tally_row(ds, i));
+        f.w[i] = w > 0 ? w : 0;
+    }
+    if (build_columns(ds, cols, ncols, o, &f, err) < 0) {
+        frame_free(&f);
+        tally_banner_free(f.b);
+        return NULL;
+    }
+    const char *first = rows[0].set ? rows[0].set->name : ds->cols[rows[0].var]->name;
+    const char *label = rows[0].set ? rows[0].set->label : ds->cols[rows[0].var]->label;
+    char *id = stats_make_id("banner", first);
+    tally_table *t = tally_table_new(id, NULL);
+    free(id);
+    stats_set_meta(t, &o->base, t->id, first, label);
+    int any_set = 0;
+    for (size_t q = 0; q < nrows; q++) {
+        if (rows[q].scale && !rows[q].set) {
+            section_scale(&f, ds, rows[q].var, o);
+            continue;
+        }
+        bn_items it;
+        if (bn_items_build(ds, rows[q].var, rows[q].set, o->base.lang, &it, err) < 0) {
+            frame_free(&f);
+            tally_banner_free(f.b);
+            tally_table_unref(t);
+            return NULL;
+        }
+        any_set |= it.is_set;
+        section_categorical(t, &f, &it, o);
+        bn_items_free(&it);
+    }
+    add_notes(t, &f, o, any_set);
+    const tally_bn_col *tot = &f.b->cols[total_col(f.b)];
+    stats_set_base(t, &o->base, f.weighted, tot->base_w, tot->base_n, NULL);
+    bn_flat_render(t, f.b, o);
+    tally_table_set_banner(t, f.b);
+    frame_free(&f);
+    return t;
+}
