@@ -31,6 +31,7 @@ void tally_banner_free(tally_banner *b)
     free(b->stats);
     free(b->letters);
     free(b->flags);
+    free(b->tests);
     free(b);
 }
 
@@ -71,6 +72,15 @@ size_t tally_banner_add_row(tally_banner *b, tally_row_type type, const char *la
         b->flags[r * b->ncols + c] = 0;
     }
     return r;
+}
+
+void tally_banner_add_test(tally_banner *b, const tally_bn_test *t)
+{
+    if (b->ntests == b->tests_cap) {
+        b->tests_cap = b->tests_cap ? 2 * b->tests_cap : 16;
+        b->tests = xrealloc(b->tests, b->tests_cap * sizeof *b->tests);
+    }
+    b->tests[b->ntests++] = *t;
 }
 
 void tally_banner_set_letters(tally_banner *b, size_t r, size_t c, const char *letters)

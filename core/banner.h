@@ -23,6 +23,13 @@ typedef struct tally_bn_row {
     char *label;
 } tally_bn_row;
 
+/* One comparison of two columns on one row (the column with the higher figure first). */
+typedef struct tally_bn_test {
+    size_t row, a, b;
+    char kind;              /* 'z' proportions, 't' means */
+    double stat, df, p, p_adjusted; /* df: NaN for z; p_adjusted: Bonferroni, else p */
+} tally_bn_test;
+
 typedef struct tally_banner {
     size_t nlevels;         /* 1, or 2 when a banner variable is nested in another */
     tally_bn_col *cols;
@@ -32,6 +39,8 @@ typedef struct tally_banner {
     double *stats;          /* nrows x ncols x TALLY_BN_NSTATS; NaN empty */
     char **letters;         /* nrows x ncols; NULL: none */
     uint8_t *flags;         /* nrows x ncols */
+    tally_bn_test *tests;   /* every comparison made, in row order */
+    size_t ntests, tests_cap;
 } tally_banner;
 
 /* A banner with no columns and rows (owned by the caller until attached to a table). */
@@ -46,6 +55,7 @@ static inline double *tally_banner_cell(tally_banner *b, size_t r, size_t c)
 {
     return &b->stats[(r * b->ncols + c) * TALLY_BN_NSTATS];
 }
+void tally_banner_add_test(tally_banner *b, const tally_bn_test *t);
 void tally_banner_set_letters(tally_banner *b, size_t r, size_t c, const char *letters);
 
 /* Attaches b to t (t owns it then). */

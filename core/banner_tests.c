@@ -22,8 +22,13 @@ static void add_letter(tally_banner *b, size_t r, size_t a, char l)
     (*slot)[n + 1] = '\0';
 }
 
-static void mark(tally_banner *b, size_t r, size_t a, size_t c, double pv, const tally_bn_opts *o)
+/* Records the comparison of a (the higher) with c and gives a c's letter when significant. */
+static void mark(tally_banner *b, size_t r, size_t a, size_t c, char kind, double stat, double df, double p, double m,
+                 const tally_bn_opts *o)
 {
+    double pv = p * m > 1 ? 1 : p * m;
+    tally_bn_test t = {r, a, c, kind, stat, df, p, pv};
+    tally_banner_add_test(b, &t);
     if (pv < o->sig_upper) add_letter(b, r, a, b->cols[c].letter[0]);
     else if (pv < o->sig_lower) add_letter(b, r, a, (char)(b->cols[c].letter[0] - 'A' + 'a'));
 }
@@ -56,8 +61,8 @@ void bn_test_props(tally_banner *b, size_t r, const bn_colstat *cs, const tally_
             double pp = (p[a] * na + p[c] * nc) / (na + nc);
             double se = sqrt(pp * (1 - pp) * (1 / na + 1 / nc));
             if (!(se > 0)) continue;
-            double pv = tally_stats_normal_p2((p[a] - p[c]) / se) * m;
-            mark(b, r, a, c, pv, o);
+            double z = (p[a] - p[c]) / se;
+            mark(b, r, a, c, 'z', z, NAN, tally_stats_normal_p2(z), m, o);
         }
     }
     free(ok);
@@ -92,7 +97,8 @@ void bn_test_means(tally_banner *b, size_t r, const bn_colstat *cs, const tally_
                 df = dfp;
             }
             if (!(se > 0)) continue;
-            mark(b, r, a, c, tally_stats_t_p2((cs[a].mean - cs[c].mean) / se, df) * m, o);
+            double tv = (cs[a].mean - cs[c].mean) / se;
+            mark(b, r, a, c, 't', tv, df, tally_stats_t_p2(tv, df), m, o);
         }
     }
     free(ok);

@@ -1,5 +1,6 @@
 /* lua_banner.c: ds:banner(rows, columns, opts) for the banner and tabbook stages. */
 #include "lua_api.h"
+#include "banner.h"
 #include "stats.h"
 #include "util.h"
 
@@ -79,8 +80,14 @@ static tally_bn_spec *check_specs(lua_State *L, const tally_dataset *ds, int idx
         } else {
             resolve(L, ds, what, name, &s[i].var, &s[i].set);
         }
-        if (!columns && s[i].var >= 0)
-            s[i].scale = ds->cols[s[i].var]->measure == TALLY_SCALE || listed(L, opts, "scale", name);
+        if (!columns && s[i].var >= 0) {
+            const tally_column *c = ds->cols[s[i].var];
+            /* a numeric variable of unknown measure, without value labels, with more distinct values
+             * than a banner shows as categories (50) is taken as a scale; `categorical` overrides */
+            int many = c->type == TALLY_NUMERIC && c->measure == TALLY_MEASURE_UNKNOWN && c->nlabels == 0 &&
+                       (!c->codes || c->nlevels > 50);
+            s[i].scale = c->measure == TALLY_SCALE || many || listed(L, opts, "scale", name);
+        }
         if (!columns && s[i].var >= 0 && ds->cols[s[i].var]->type == TALLY_NUMERIC && listed(L, opts, "categorical", name))
             s[i].scale = 0;
         lua_pop(L, 1);
@@ -151,7 +158,40 @@ static double opt_level(lua_State *L, int opts, int which, double def)
     return v;
 }
 
-/* ds:banner(rows, columns, opts) -> table */
+/* The comparisons made: { { section =, row =, a = "A", b = "B", test = "t", stat =, df =, p =, p_adjusted = } } */
+static void push_tests(lua_State *L, const tally_table *t)
+{
+    const tally_banner *b = tally_table_banner(t);
+    lua_createtable(L, b ? (int)b->ntests : 0, 0);
+    for (size_t i = 0; b && i < b->ntests; i++) {
+        const tally_bn_test *x = &b->tests[i];
+        const char *section = "";
+        for (size_t r = 0; r <= x->row; r++)
+            if (b->rows[r].type == TALLY_ROW_SECTION) section = b->rows[r].label;
+        lua_createtable(L, 0, 9);
+        lua_pushstring(L, section);
+        lua_setfield(L, -2, "section");
+        lua_pushstring(L, b->rows[x->row].label);
+        lua_setfield(L, -2, "row");
+        lua_pushstring(L, b->cols[x->a].letter);
+        lua_setfield(L, -2, "a");
+        lua_pushstring(L, b->cols[x->b].letter);
+        lua_setfield(L, -2, "b");
+        lua_pushlstring(L, &x->kind, 1);
+        lua_setfield(L, -2, "test");
+        lua_pushnumber(L, x->stat);
+        lua_setfield(L, -2, "stat");
+        lua_pushnumber(L, x->df);
+        lua_setfield(L, -2, "df");
+        lua_pushnumber(L, x->p);
+        lua_setfield(L, -2, "p");
+        lua_pushnumber(L, x->p_adjusted);
+        lua_setfield(L, -2, "p_adjusted");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+/* ds:banner(rows, columns, opts) -> table, comparisons */
 int tally_lua_banner(lua_State *L)
 {
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
@@ -194,6 +234,7 @@ int tally_lua_banner(lua_State *L)
         return lua_error(L);
     }
     tally_lua_push_table(L, t);
+    push_tests(L, t);
     tally_table_unref(t);
-    return 1;
+    return 2;
 }

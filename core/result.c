@@ -378,6 +378,28 @@ static const char *const tr_de[][2] = {
     {"Label", "Beschriftung"},
     {"Subtitle", "Untertitel"},
     {"Std. deviation", "Standardabweichung"},
+    /* banner tables */
+    {"Effective base", "Effektive Basis"},
+    {"Respondents who answered", "Befragte mit Antwort"},
+    {"Pearson chi-square", "Chi-Quadrat nach Pearson"},
+    {"cells", "Zellen"},
+    {"have expected count less than 5", "haben eine erwartete Häufigkeit kleiner 5"},
+    {"The minimum expected count is", "Die minimale erwartete Häufigkeit ist"},
+    {"Letters mark a column significantly higher than the lettered column of the same banner variable: "
+     "proportions by z-test, means by t-test",
+     "Buchstaben kennzeichnen eine Spalte, die signifikant höher liegt als die so bezeichnete Spalte derselben "
+     "Bannervariable: Anteile per z-Test, Mittelwerte per t-Test"},
+    {"upper case", "Großbuchstaben"},
+    {"lower case", "Kleinbuchstaben"},
+    {"; means test without equal variances (Welch)", "; Mittelwerttest ohne gleiche Varianzen (Welch)"},
+    {"; p adjusted for the pairs compared (Bonferroni)", "; p für die verglichenen Paare angepasst (Bonferroni)"},
+    {"Tests use the effective base of each column (Kish: (sum of weights)^2 / sum of squared weights).",
+     "Die Tests verwenden die effektive Basis jeder Spalte (Kish: (Summe der Gewichte)^2 / Summe der quadrierten Gewichte)."},
+    {"marked ^", "markiert mit ^"},
+    {"Cells at 0% or 100% are not tested.", "Zellen mit 0 % oder 100 % werden nicht getestet."},
+    {"unweighted base below", "ungewichtete Basis unter"},
+    {"Multiple-response sets: percents of the column's respondents who answered the set; more than one answer possible.",
+     "Mehrfachantworten: Prozent der Befragten der Spalte, die die Frage beantwortet haben; Mehrfachnennungen möglich."},
 };
 
 const char *tally_tr(const char *language, const char *english)

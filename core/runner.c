@@ -296,6 +296,36 @@ static int read_inputs(run *r)
     return TALLY_EXIT_OK;
 }
 
+/* 1 when `script` comes from a folder of the config's stage_path (the user's own stage). */
+static int user_stage(const run *r, const char *script)
+{
+    for (size_t k = 0; k < r->cfg->nstage_dirs; k++) {
+        size_t n = strlen(r->cfg->stage_dirs[k]);
+        if (strncmp(script, r->cfg->stage_dirs[k], n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* An error of one of tally's own stages, as a user should read it: the message
+ * without the stage script's position and without the Lua traceback (both are
+ * tally's internals; -v shows them). Edits err in place. */
+static void tidy_stage_error(char *err, const char *script)
+{
+    char *tb = strstr(err, "\nstack traceback:");
+    if (tb) *tb = '\0';
+    size_t n = strlen(script);
+    char *at = strstr(err, script);
+    if (at && at[n] == ':') {
+        char *p = at + n + 1;
+        while (*p >= '0' && *p <= '9') p++;
+        if (*p == ':') {
+            p++;
+            if (*p == ' ') p++;
+            memmove(at, p, strlen(p) + 1);
+        }
+    }
+}
+
 static int run_stages(run *r)
 {
     for (size_t i = 0; i < r->cfg->nblocks; i++) {
@@ -309,6 +339,7 @@ static int run_stages(run *r)
             err = xasprintf("stage '%s' (%s): fault injected", b->name, b->where);
         }
         if (st != TALLY_STAGE_OK) {
+            if (!r->o->verbose && r->scripts[i] && !user_stage(r, r->scripts[i])) tidy_stage_error(err, r->scripts[i]);
             int code = fail(r, st == TALLY_STAGE_CONFIG_ERROR ? TALLY_EXIT_CONFIG : TALLY_EXIT_DATA, "%s", err);
             free(err);
             return code;
