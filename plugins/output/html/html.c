@@ -46,7 +46,8 @@ static const char html_style[] =
 /* Added when the report holds banner tables: A4 landscape, small type, tables as wide as the page. */
 static const char html_banner_print[] =
     "@media print{@page{size:A4 landscape;margin:10mm}.banner-wrap{overflow:visible}"
-    "table.banner{font-size:7.5pt;width:99.5%;table-layout:fixed}table.banner col.stub{width:17%}"
+    "body{width:auto}table{max-width:100%}"
+    "table.banner{font-size:7.5pt;width:min(99.5%,276mm);table-layout:fixed}table.banner col.stub{width:17%}"
     "table.banner th,table.banner td{overflow-wrap:anywhere}"
     "table.banner th,table.banner td{padding:.1rem .25rem}"
     "table.banner th.col{white-space:normal}table.banner tbody th{min-width:0;max-width:16rem}}\n";
