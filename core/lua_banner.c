@@ -191,7 +191,37 @@ static void push_tests(lua_State *L, const tally_table *t)
     }
 }
 
-/* ds:banner(rows, columns, opts) -> table, comparisons */
+/* The options table at 4 into o (names on the Lua stack stay valid while it runs). */
+static void read_opts(lua_State *L, tally_bn_opts *o)
+{
+    tally_bn_opts_init(o);
+    o->base.weighted = tally_lua_opt_bool(L, 4, "weighted", 1);
+    o->base.title = tally_lua_opt_string(L, 4, "title", NULL);
+    o->base.id = tally_lua_opt_string(L, 4, "id", NULL);
+    o->base.question = tally_lua_opt_string(L, 4, "question", NULL);
+    tally_report *r = tally_lua_report(L);
+    o->base.lang = r ? tally_report_meta(r, "language") : NULL;
+    int cells = tally_lua_cells_option(L, 4);
+    if (cells) o->cells = cells;
+    o->tests = tally_lua_opt_bool(L, 4, "tests", 1);
+    o->welch = tally_lua_opt_bool(L, 4, "welch", 0);
+    o->bonferroni = tally_lua_opt_bool(L, 4, "bonferroni", 0);
+    o->sig_upper = opt_level(L, 4, 1, 0.05);
+    o->sig_lower = opt_level(L, 4, 2, 0.10);
+    if (o->sig_lower < o->sig_upper) luaL_error(L, "option 'sig': the second (lower case) level must be at least the first");
+    o->min_base = tally_lua_opt_number(L, 4, "min_base", 30);
+    o->low_base = tally_lua_opt_number(L, 4, "low_base", 30);
+    o->very_low_base = tally_lua_opt_number(L, 4, "very_low_base", 10);
+    o->total_first = tally_lua_opt_bool(L, 4, "total_first", 1);
+    o->sort = tally_lua_opt_bool(L, 4, "sort", 0);
+    o->hide_empty = tally_lua_opt_bool(L, 4, "hide_empty", 0);
+    o->cell_style = tally_lua_opt_string(L, 4, "cell_style", "stacked");
+    if (strcmp(o->cell_style, "stacked") && strcmp(o->cell_style, "combined") && strcmp(o->cell_style, "separate"))
+        luaL_error(L, "option 'cell_style' must be stacked, combined or separate, not '%s'", o->cell_style);
+    o->nets = check_nets(L, 4, &o->nnets);
+}
+
+/* ds:banner(rows, columns, opts) -> table, comparisons: every row question a section of one table */
 int tally_lua_banner(lua_State *L)
 {
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
@@ -201,31 +231,7 @@ int tally_lua_banner(lua_State *L)
     tally_bn_spec *rows = check_specs(L, ds, 2, 4, 0, &nr);
     tally_bn_spec *cols = check_specs(L, ds, 3, 4, 1, &nc);
     tally_bn_opts o;
-    tally_bn_opts_init(&o);
-    o.base.weighted = tally_lua_opt_bool(L, 4, "weighted", 1);
-    o.base.title = tally_lua_opt_string(L, 4, "title", NULL);
-    o.base.id = tally_lua_opt_string(L, 4, "id", NULL);
-    o.base.question = tally_lua_opt_string(L, 4, "question", NULL);
-    tally_report *r = tally_lua_report(L);
-    o.base.lang = r ? tally_report_meta(r, "language") : NULL;
-    int cells = tally_lua_cells_option(L, 4);
-    if (cells) o.cells = cells;
-    o.tests = tally_lua_opt_bool(L, 4, "tests", 1);
-    o.welch = tally_lua_opt_bool(L, 4, "welch", 0);
-    o.bonferroni = tally_lua_opt_bool(L, 4, "bonferroni", 0);
-    o.sig_upper = opt_level(L, 4, 1, 0.05);
-    o.sig_lower = opt_level(L, 4, 2, 0.10);
-    if (o.sig_lower < o.sig_upper) return luaL_error(L, "option 'sig': the second (lower case) level must be at least the first");
-    o.min_base = tally_lua_opt_number(L, 4, "min_base", 30);
-    o.low_base = tally_lua_opt_number(L, 4, "low_base", 30);
-    o.very_low_base = tally_lua_opt_number(L, 4, "very_low_base", 10);
-    o.total_first = tally_lua_opt_bool(L, 4, "total_first", 1);
-    o.sort = tally_lua_opt_bool(L, 4, "sort", 0);
-    o.hide_empty = tally_lua_opt_bool(L, 4, "hide_empty", 0);
-    o.cell_style = tally_lua_opt_string(L, 4, "cell_style", "stacked");
-    if (strcmp(o.cell_style, "stacked") && strcmp(o.cell_style, "combined") && strcmp(o.cell_style, "separate"))
-        return luaL_error(L, "option 'cell_style' must be stacked, combined or separate, not '%s'", o.cell_style);
-    o.nets = check_nets(L, 4, &o.nnets);
+    read_opts(L, &o);
     char *err = NULL;
     tally_table *t = tally_stats_banner(ds, rows, nr, cols, nc, &o, &err);
     if (!t) {
@@ -237,4 +243,40 @@ int tally_lua_banner(lua_State *L)
     push_tests(L, t);
     tally_table_unref(t);
     return 2;
+}
+
+/* ds:banner_book(rows, columns, opts) -> { table, ... }: one table per row question, the
+ * banner's columns built once (opts.id: the id prefix, "PREFIX_NAME") */
+int tally_lua_banner_book(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    if (!lua_isnoneornil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
+    lua_settop(L, 4);
+    size_t nr, nc;
+    tally_bn_spec *rows = check_specs(L, ds, 2, 4, 0, &nr);
+    tally_bn_spec *cols = check_specs(L, ds, 3, 4, 1, &nc);
+    tally_bn_opts o;
+    read_opts(L, &o);
+    const char *prefix = o.base.id;
+    o.base.id = NULL;
+    tally_table **out = scratch(L, nr * sizeof *out);
+    char *err = NULL;
+    if (tally_stats_banner_book(ds, rows, nr, cols, nc, &o, out, &err) < 0) {
+        lua_pushstring(L, err ? err : "banner failed");
+        free(err);
+        return lua_error(L);
+    }
+    lua_createtable(L, (int)nr, 0);
+    for (size_t i = 0; i < nr; i++) {
+        if (prefix) {
+            const char *name = rows[i].set ? rows[i].set->name : ds->cols[rows[i].var]->name;
+            char *id = xasprintf("%s_%s", prefix, name);
+            tally_table_set_id(out[i], id);
+            free(id);
+        }
+        tally_lua_push_table(L, out[i]);
+        tally_table_unref(out[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
 }

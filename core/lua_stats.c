@@ -276,7 +276,8 @@ int tally_lua_open_stats(lua_State *L)
     static const luaL_Reg methods[] = {
         {"frequencies", l_frequencies}, {"multiresponse", l_multiresponse}, {"crosstab", l_crosstab},
         {"descriptives", l_descriptives}, {"likert", l_likert}, {"timeline", l_timeline},
-        {"ranking", l_ranking}, {"banner", tally_lua_banner}, {NULL, NULL}};
+        {"ranking", l_ranking}, {"banner", tally_lua_banner},
+        {"banner_book", tally_lua_banner_book}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
     return 0;
 }

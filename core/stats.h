@@ -122,6 +122,11 @@ typedef struct tally_bn_spec {
 
 tally_table *tally_stats_banner(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
                                 const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, char **err);
+/* A tab book: one table per row question (out[0..nrows-1], new references), the banner's
+ * columns built once for all. Returns 0, or -1 with *err and no tables. */
+int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
+                            const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, tally_table **out,
+                            char **err);
 
 /* Two-sided p of a z, t (df) or chi-square (df) statistic (GNU GSL). */
 double tally_stats_t_p2(double t, double df);

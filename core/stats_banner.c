@@ -32,11 +32,15 @@ typedef struct bn_frame {
     int weighted;
     size_t ngroups;       /* test groups */
     int *exclusive;       /* per group: categories of one variable (a chi-square applies) */
+    int32_t **gcol;       /* per exclusive group: each row's column, -1 none (NULL for other groups) */
+    size_t total;         /* the Total column */
     char **gname;         /* per group: the banner variable's title (owned) */
 } bn_frame;
 
 static void add_group(bn_frame *f, int exclusive, const char *name)
 {
+    f->gcol = xrealloc(f->gcol, (f->ngroups + 1) * sizeof *f->gcol);
+    f->gcol[f->ngroups] = NULL;
     f->exclusive = xrealloc(f->exclusive, (f->ngroups + 1) * sizeof *f->exclusive);
     f->gname = xrealloc(f->gname, (f->ngroups + 1) * sizeof *f->gname);
     f->exclusive[f->ngroups] = exclusive;
@@ -85,7 +89,7 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
             bn_items_free(&a);
             return -1;
         }
-        size_t top = span++;
+        size_t top = span++, first = f->b->ncols;
         for (size_t ka = 0; ka < a.n; ka++) {
             size_t sub = span++;
             for (size_t ki = 0; ki < (has_in ? in.n : 1); ki++) {
@@ -104,6 +108,10 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
         }
         if (!has_in) {
             add_group(f, !a.is_set, a.title);
+            if (!a.is_set) { /* its categories partition the rows: each row's column, for one-pass counting */
+                int32_t *gc = f->gcol[f->ngroups - 1] = xmalloc((f->N ? f->N : 1) * sizeof *gc);
+                for (size_t i = 0; i < f->N; i++) gc[i] = f->w[i] > 0 && a.cat[i] >= 0 ? (int32_t)(first + (size_t)a.cat[i]) : -1;
+            }
             group++;
         }
         bn_items_free(&a);
@@ -242,24 +250,52 @@ static size_t *category_order(const bn_items *q, const double *cnt, size_t C, si
     return ord;
 }
 
+/* Adds row i (weight w) of question q to column c's base and counts. */
+static inline void count_row(const bn_items *q, size_t i, size_t c, double w, size_t C, size_t N, double *cnt,
+                             bn_colstat *cs)
+{
+    cs[c].bw += w;
+    cs[c].bn += 1;
+    cs[c].bw2 += w * w;
+    if (q->cat) cnt[(size_t)q->cat[i] * C + c] += w;
+    else
+        for (size_t k = 0; k < q->n; k++) cnt[k * C + c] += q->hit[k * N + i] ? w : 0;
+}
+
+/* Bases and counts of question q in every column: Total and the single-variable banner
+ * columns in one pass over the rows, set and nested columns over their member lists. */
+static void count_question(const bn_frame *f, const bn_items *q, double *cnt, bn_colstat *cs)
+{
+    size_t C = f->b->ncols, N = f->N;
+    char *done = xcalloc(C, 1);
+    done[f->total] = 1;
+    for (size_t g = 0; g < f->ngroups; g++)
+        if (f->gcol[g])
+            for (size_t c = 0; c < C; c++) done[c] |= f->b->cols[c].test_group == g;
+    for (size_t i = 0; i < N; i++) {
+        double w = f->w[i];
+        if (!(w > 0) || !q->valid[i]) continue;
+        count_row(q, i, f->total, w, C, N, cnt, cs);
+        for (size_t g = 0; g < f->ngroups; g++)
+            if (f->gcol[g] && f->gcol[g][i] >= 0) count_row(q, i, (size_t)f->gcol[g][i], w, C, N, cnt, cs);
+    }
+    for (size_t c = 0; c < C; c++) {
+        if (done[c]) continue;
+        for (size_t j = 0; j < f->mem[c].n; j++) {
+            size_t i = f->mem[c].rows[j];
+            if (q->valid[i]) count_row(q, i, c, f->w[i], C, N, cnt, cs);
+        }
+    }
+    free(done);
+}
+
 static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, const tally_bn_opts *o)
 {
     tally_banner *b = f->b;
-    size_t K = q->n, C = b->ncols, N = f->N;
+    size_t K = q->n, C = b->ncols;
     double *cnt = xcalloc(K * C + 1, sizeof *cnt);
     bn_colstat *cs = xcalloc(C, sizeof *cs);
-    for (size_t c = 0; c < C; c++)
-        for (size_t j = 0; j < f->mem[c].n; j++) {
-            size_t i = f->mem[c].rows[j];
-            if (!q->valid[i]) continue;
-            double w = f->w[i];
-            cs[c].bw += w;
-            cs[c].bn += 1;
-            cs[c].bw2 += w * w;
-            if (q->cat) cnt[(size_t)q->cat[i] * C + c] += w;
-            else
-                for (size_t k = 0; k < K; k++) cnt[k * C + c] += q->hit[k * N + i] ? w : 0;
-        }
+    count_question(f, q, cnt, cs);
     colstat_finish(cs, C);
     size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, q->title);
     put_bases(f, cs, stats_tr(&o->base, q->is_set ? "Respondents who answered" : "Base"), o);
@@ -292,6 +328,33 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
     free(cs);
 }
 
+/* Medians per column from one sort of the variable's valid values: each column picks its
+ * members from the sorted values in order, so no column is sorted again. */
+static void column_medians(const bn_frame *f, const tally_column *col, const tally_dataset *ds, double *med)
+{
+    size_t N = f->N, n = 0, C = f->b->ncols;
+    stats_vw *all = xmalloc((N ? N : 1) * sizeof *all), *pick = xmalloc((N ? N : 1) * sizeof *pick);
+    for (size_t i = 0; i < N; i++) {
+        double x = tally_col_num(col, tally_row(ds, i));
+        if (f->w[i] > 0 && stats_valid_number(col, x)) all[n++] = (stats_vw){x, (double)i}; /* w: the row, for now */
+    }
+    stats_sort_vw(all, n);
+    uint8_t *in = xmalloc(N ? N : 1);
+    for (size_t c = 0; c < C; c++) {
+        memset(in, 0, N ? N : 1);
+        for (size_t j = 0; j < f->mem[c].n; j++) in[f->mem[c].rows[j]] = 1;
+        size_t k = 0;
+        for (size_t j = 0; j < n; j++) {
+            size_t i = (size_t)all[j].w;
+            if (in[i]) pick[k++] = (stats_vw){all[j].v, f->w[i]};
+        }
+        med[c] = k ? stats_percentile_sorted(pick, k, 0.5) : NAN;
+    }
+    free(in);
+    free(all);
+    free(pick);
+}
+
 /* Mean, Std. deviation, Median and N of a scale variable per column. */
 static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const tally_bn_opts *o)
 {
@@ -300,30 +363,29 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
     size_t C = b->ncols;
     bn_colstat *cs = xcalloc(C, sizeof *cs);
     double *med = xmalloc(C * sizeof *med);
-    double *v = xmalloc((f->N ? f->N : 1) * sizeof *v), *w = xmalloc((f->N ? f->N : 1) * sizeof *w);
     for (size_t c = 0; c < C; c++) {
-        size_t n = 0;
-        double sw = 0, swv = 0;
-        for (size_t j = 0; j < f->mem[c].n; j++) {
+        double sw = 0, swv = 0, n = 0;
+        for (size_t j = 0; j < f->mem[c].n; j++) { /* first pass: the mean */
             size_t i = f->mem[c].rows[j];
             double x = tally_col_num(col, tally_row(ds, i));
             if (!stats_valid_number(col, x)) continue;
-            v[n] = x;
-            w[n++] = f->w[i];
             sw += f->w[i];
             swv += f->w[i] * x;
             cs[c].bw2 += f->w[i] * f->w[i];
+            n += 1;
         }
         double mean = sw > 0 ? swv / sw : NAN, ss = 0;
-        for (size_t k = 0; k < n; k++) ss += w[k] * (v[k] - mean) * (v[k] - mean);
+        for (size_t j = 0; j < f->mem[c].n && sw > 0; j++) { /* second pass: squares about it */
+            size_t i = f->mem[c].rows[j];
+            double x = tally_col_num(col, tally_row(ds, i));
+            if (stats_valid_number(col, x)) ss += f->w[i] * (x - mean) * (x - mean);
+        }
         cs[c].bw = sw;
-        cs[c].bn = (double)n;
+        cs[c].bn = n;
         cs[c].mean = mean;
         cs[c].sd = sw > 1 ? sqrt(ss / (sw - 1)) : NAN;
-        med[c] = n ? tally_stats_percentile(v, w, n, 0.5) : NAN;
     }
-    free(v);
-    free(w);
+    column_medians(f, col, ds, med);
     colstat_finish(cs, C);
     size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, col->label && *col->label ? col->label : col->name);
     put_bases(f, cs, stats_tr(&o->base, "Base"), o);
@@ -347,8 +409,12 @@ static void frame_free(bn_frame *f)
     for (size_t c = 0; f->b && c < f->b->ncols && f->mem; c++) free(f->mem[c].rows);
     free(f->mem);
     free(f->w);
-    for (size_t g = 0; g < f->ngroups; g++) free(f->gname[g]);
+    for (size_t g = 0; g < f->ngroups; g++) {
+        free(f->gname[g]);
+        free(f->gcol[g]);
+    }
     free(f->gname);
+    free(f->gcol);
     free(f->exclusive);
 }
 
@@ -392,6 +458,107 @@ static void add_notes(tally_table *t, const bn_frame *f, const tally_bn_opts *o,
                                                    "answered the set; more than one answer possible."));
 }
 
+/* A banner with the template's columns (labels, letters, bases) and no rows. */
+static tally_banner *clone_columns(const tally_banner *t)
+{
+    tally_banner *b = tally_banner_new(t->nlevels);
+    for (size_t c = 0; c < t->ncols; c++) {
+        const tally_bn_col *k = &t->cols[c];
+        size_t n = tally_banner_add_col(b, k->label, k->header[0], k->span[0], k->header[1], k->span[1], k->test_group,
+                                        k->is_total);
+        memcpy(b->cols[n].letter, k->letter, sizeof k->letter);
+        b->cols[n].base_w = k->base_w;
+        b->cols[n].base_n = k->base_n;
+        b->cols[n].base_eff = k->base_eff;
+        b->cols[n].flags = k->flags;
+    }
+    return b;
+}
+
+/* The table of questions rows[0..n-1] against the frame's columns; NULL with *err. */
+static tally_table *make_table(bn_frame *f, const tally_dataset *ds, const tally_bn_spec *rows, size_t n,
+                               const tally_bn_opts *o, const tally_banner *tmpl, char **err)
+{
+    f->b = clone_columns(tmpl);
+    const char *first = rows[0].set ? rows[0].set->name : ds->cols[rows[0].var]->name;
+    const char *label = rows[0].set ? rows[0].set->label : ds->cols[rows[0].var]->label;
+    char *id = stats_make_id("banner", first);
+    tally_table *t = tally_table_new(id, NULL);
+    free(id);
+    stats_set_meta(t, &o->base, t->id, first, label);
+    int any_set = 0;
+    for (size_t q = 0; q < n; q++) {
+        if (rows[q].scale && !rows[q].set) {
+            section_scale(f, ds, rows[q].var, o);
+            continue;
+        }
+        bn_items it;
+        if (bn_items_build(ds, rows[q].var, rows[q].set, o->base.lang, &it, err) < 0) {
+            tally_banner_free(f->b);
+            f->b = NULL;
+            tally_table_unref(t);
+            return NULL;
+        }
+        any_set |= it.is_set;
+        section_categorical(t, f, &it, o);
+        bn_items_free(&it);
+    }
+    add_notes(t, f, o, any_set);
+    const tally_bn_col *tot = &f->b->cols[total_col(f->b)];
+    stats_set_base(t, &o->base, f->weighted, tot->base_w, tot->base_n, NULL);
+    bn_flat_render(t, f->b, o);
+    tally_table_set_banner(t, f->b);
+    f->b = NULL;
+    return t;
+}
+
+/* The frame: weights, then the banner's columns and their members (the template in f->b). */
+static int frame_build(bn_frame *f, const tally_dataset *ds, const tally_bn_spec *cols, size_t ncols,
+                       const tally_bn_opts *o, char **err)
+{
+    memset(f, 0, sizeof *f);
+    const double *wts = stats_weights(ds, &o->base);
+    f->weighted = wts != NULL;
+    f->N = ds->nrows;
+    f->w = xmalloc((f->N ? f->N : 1) * sizeof *f->w);
+    for (size_t i = 0; i < f->N; i++) {
+        double w = stats_w(wts, tally_row(ds, i));
+        f->w[i] = w > 0 ? w : 0;
+    }
+    if (build_columns(ds, cols, ncols, o, f, err) < 0) return -1;
+    f->total = total_col(f->b);
+    return 0;
+}
+
+int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
+                            const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, tally_table **out,
+                            char **err)
+{
+    tally_bn_opts defaults;
+    if (!o) {
+        tally_bn_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (nrows == 0 || ncols == 0) {
+        *err = xasprintf("banner: needs at least one row question and one banner variable");
+        return -1;
+    }
+    bn_frame f;
+    int rc = frame_build(&f, ds, cols, ncols, o, err);
+    tally_banner *tmpl = f.b;
+    for (size_t q = 0; q < nrows && rc == 0; q++) {
+        out[q] = make_table(&f, ds, rows + q, 1, o, tmpl, err);
+        if (!out[q]) {
+            for (size_t k = 0; k < q; k++) tally_table_unref(out[k]);
+            rc = -1;
+        }
+    }
+    f.b = tmpl;
+    frame_free(&f);
+    tally_banner_free(tmpl);
+    return rc;
+}
+
 tally_table *tally_stats_banner(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
                                 const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, char **err)
 {
@@ -405,48 +572,13 @@ tally_table *tally_stats_banner(const tally_dataset *ds, const tally_bn_spec *ro
         return NULL;
     }
     bn_frame f;
-    memset(&f, 0, sizeof f);
-    const double *wts = stats_weights(ds, &o->base);
-    f.weighted = wts != NULL;
-    f.N = ds->nrows;
-    f.w = xmalloc((f.N ? f.N : 1) * sizeof *f.w);
-    for (size_t i = 0; i < f.N; i++) {
-        double w = stats_w(wts, tally_row(ds, i));
-        f.w[i] = w > 0 ? w : 0;
+    tally_table *t = NULL;
+    if (frame_build(&f, ds, cols, ncols, o, err) == 0) {
+        tally_banner *tmpl = f.b;
+        t = make_table(&f, ds, rows, nrows, o, tmpl, err);
+        f.b = tmpl;
     }
-    if (build_columns(ds, cols, ncols, o, &f, err) < 0) {
-        frame_free(&f);
-        tally_banner_free(f.b);
-        return NULL;
-    }
-    const char *first = rows[0].set ? rows[0].set->name : ds->cols[rows[0].var]->name;
-    const char *label = rows[0].set ? rows[0].set->label : ds->cols[rows[0].var]->label;
-    char *id = stats_make_id("banner", first);
-    tally_table *t = tally_table_new(id, NULL);
-    free(id);
-    stats_set_meta(t, &o->base, t->id, first, label);
-    int any_set = 0;
-    for (size_t q = 0; q < nrows; q++) {
-        if (rows[q].scale && !rows[q].set) {
-            section_scale(&f, ds, rows[q].var, o);
-            continue;
-        }
-        bn_items it;
-        if (bn_items_build(ds, rows[q].var, rows[q].set, o->base.lang, &it, err) < 0) {
-            frame_free(&f);
-            tally_banner_free(f.b);
-            tally_table_unref(t);
-            return NULL;
-        }
-        any_set |= it.is_set;
-        section_categorical(t, &f, &it, o);
-        bn_items_free(&it);
-    }
-    add_notes(t, &f, o, any_set);
-    const tally_bn_col *tot = &f.b->cols[total_col(f.b)];
-    stats_set_base(t, &o->base, f.weighted, tot->base_w, tot->base_n, NULL);
-    bn_flat_render(t, f.b, o);
-    tally_table_set_banner(t, f.b);
     frame_free(&f);
+    tally_banner_free(f.b);
     return t;
 }

@@ -57,12 +57,13 @@ end
 local weight = ds:weight()
 if weight then skip[weight] = true end
 
+-- As the overview stage decides, except that a nominal or ordinal variable without value labels
+-- and with more than max_categories distinct values (an identifier, a free number) is no category.
 local function kind_of(name)
   local v = ds:var(name)
   if next(v.values) ~= nil then return "categorical" end
-  if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" then return "categorical" end
   if v.is_date then return "date" end
-  if v.measure == "scale" then return "scale" end
+  if v.measure == "scale" and v.type == "numeric" then return "scale" end
   local distinct, answers, whole, repeats = 0, 0, true, false
   for _, g in ipairs(ds:count_by(name)) do
     if not g.missing and g.value ~= nil then
@@ -71,7 +72,9 @@ local function kind_of(name)
       if type(g.value) ~= "number" or g.value ~= math.floor(g.value) then whole = false end
     end
   end
-  if repeats and distinct <= o.max_categories and (distinct <= 10 or 2 * distinct <= answers) then return "categorical" end
+  local few = distinct <= o.max_categories
+  if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" and few then return "categorical" end
+  if repeats and few and (distinct <= 10 or 2 * distinct <= answers) then return "categorical" end
   if v.type ~= "numeric" then return "text" end
   if whole and not repeats and distinct >= 10 then return "identifier" end
   return "scale"
@@ -99,16 +102,18 @@ if #questions == 0 then
         " } (the banner's variables and the weight are not questions)")
 end
 
-for i, q in ipairs(questions) do
-  local t = ds:banner(q.name, o.banner, {
-    id = o.id_prefix .. "_" .. q.name, cells = o.cells, cell_style = o.cell_style, tests = o.tests, sig = o.sig,
-    welch = o.welch, bonferroni = o.bonferroni, min_base = o.min_base, low_base = o.low_base[1],
-    very_low_base = o.low_base[2], scale = q.scale and { q.name } or nil,
-    categorical = (not q.scale) and { q.name } or nil, nets = o.nets, sort = o.sort,
-    hide_empty = o.hide_empty, weighted = o.weight })
-  if i == 1 and #left_out > 0 then
-    t:note(tally.tr("Variables not tabulated") .. ": " .. table.concat(left_out, ", "))
-  end
-  report.add(t)
+local names, scale, categorical = {}, {}, {}
+for _, q in ipairs(questions) do
+  names[#names + 1] = q.name
+  if q.scale then scale[#scale + 1] = q.name else categorical[#categorical + 1] = q.name end
 end
+local tables = ds:banner_book(names, o.banner, {
+  id = o.id_prefix, cells = o.cells, cell_style = o.cell_style, tests = o.tests, sig = o.sig,
+  welch = o.welch, bonferroni = o.bonferroni, min_base = o.min_base, low_base = o.low_base[1],
+  very_low_base = o.low_base[2], scale = scale, categorical = categorical, nets = o.nets, sort = o.sort,
+  hide_empty = o.hide_empty, weighted = o.weight })
+if #left_out > 0 then
+  tables[1]:note(tally.tr("Variables not tabulated") .. ": " .. table.concat(left_out, ", "))
+end
+for _, t in ipairs(tables) do report.add(t) end
 report.value(o.id_prefix .. "_tables", #questions)
