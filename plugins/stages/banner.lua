@@ -1,8 +1,8 @@
 -- banner.lua: banner tables: each row question (variable, set or scale) by the banner columns plus Total.
 local o = tally.options {
   dataset    = { type = "string", required = true, help = "dataset to read" },
-  rows       = { type = "list", required = true, help = "row questions: variables or multiple-response sets, one table each" },
-  columns    = { type = "list", required = true, help = "banner variables or sets; \"outer>inner\" nests one in another" },
+  rows       = { type = "list", variables = "dataset", required = true, help = "row questions: variables or multiple-response sets, one table each" },
+  columns    = { type = "list", variables = "dataset", required = true, help = "banner variables or sets; \"outer>inner\" nests one in another" },
   cells      = { type = "list", default = { "count", "col" }, help = "cells shown: count, col, row, total" },
   cell_style = { type = "choice", choices = { "stacked", "combined", "separate" }, default = "stacked",
                  help = "stacked: count over column % in each category; combined: \"71.6% B\" in one cell; separate: a column per figure" },
@@ -12,7 +12,7 @@ local o = tally.options {
   bonferroni = { type = "boolean", default = false, help = "p adjusted for the pairs compared in each banner variable" },
   min_base   = { type = "number", default = 30, help = "columns with a smaller unweighted base are not tested" },
   low_base   = { type = "list", default = { 30, 10 }, help = "bases flagged * below the first and ** below the second" },
-  scale      = { type = "list", default = {}, help = "row variables shown as Mean, Std. deviation, Median, N (scale variables are)" },
+  scale      = { type = "list", variables = "dataset", default = {}, help = "row variables shown as Mean, Std. deviation, Median, N (scale variables are)" },
   nets       = { type = "table", default = {}, help = "net rows: { [\"Top 2 box\"] = { 4, 5 } }" },
   sort       = { type = "boolean", default = false, help = "categories by the Total column, descending (other, don't know last)" },
   hide_empty = { type = "boolean", default = false, help = "rows zero in every column left out" },

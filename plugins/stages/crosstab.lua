@@ -1,8 +1,8 @@
 -- crosstab.lua: a row variable by one column variable: counts, percents, chi-square and Cramér's V.
 local o = tally.options {
   dataset  = { type = "string", required = true, help = "dataset to read" },
-  row      = { type = "string", required = true, help = "row variable" },
-  column   = { type = "string", required = true, help = "column variable" },
+  row      = { type = "string", variables = "dataset", required = true, help = "row variable" },
+  column   = { type = "string", variables = "dataset", required = true, help = "column variable" },
   cells    = { type = "list", default = { "count", "col" }, help = "cells shown: count, col, row, total" },
   tests    = { type = "boolean", default = false, help = "column-proportion tests with letters (95%: A, 90%: a)" },
   min_base = { type = "number", default = 30, help = "columns with a smaller unweighted base are not tested" },

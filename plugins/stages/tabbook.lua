@@ -6,7 +6,7 @@
 -- own variables are left out, and a note under the first table names what was left out.
 local o = tally.options {
   dataset    = { type = "string", required = true, help = "dataset to tabulate" },
-  banner     = { type = "list", required = true, help = "banner variables or sets; \"outer>inner\" nests one in another" },
+  banner     = { type = "list", variables = "dataset", required = true, help = "banner variables or sets; \"outer>inner\" nests one in another" },
   rows       = { type = "list", default = { "*" }, help = "questions: names, sets or patterns with * (\"q1_*\"); \"*\" for all" },
   exclude    = { type = "list", default = {}, help = "names or patterns left out" },
   max_categories = { type = "integer", default = 20, help = "most distinct values a variable without metadata may have to be categorical" },
