@@ -255,6 +255,63 @@ static void test_sort_hide_nets(void)
     tally_dataset_free(ds);
 }
 
+static void test_nesting_and_layouts(void)
+{
+    /* g (1, 2) with h (1, 2) nested inside: four columns, each tested only against its sibling */
+    const double g[] = {1, 1, 1, 1, 2, 2, 2, 2, 2, 2}, h[] = {1, 1, 2, 2, 1, 1, 1, 2, 2, 2};
+    const double q[] = {1, 2, 1, 1, 1, 2, 2, 1, 1, 1};
+    tally_dataset *ds = tally_dataset_new("d");
+    int qc = add_num(ds, "q", q, 10);
+    add_num(ds, "g", g, 10);
+    add_num(ds, "h", h, 10);
+    int m[2] = {add_num(ds, "chosen", (const double[]){1, 0, 1, 0, 1, 0, 1, 0, 1, 0}, 10),
+                add_num(ds, "never", (const double[]){0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 10)};
+    tally_dataset_add_mrset(ds, "set", NULL, TALLY_MRSET_DICHOTOMY, 1, m, 2);
+    tally_bn_spec r = {.var = qc, .inner = -1};
+    tally_bn_spec c = {.var = tally_dataset_find(ds, "g"), .inner = tally_dataset_find(ds, "h")};
+    tally_bn_opts o;
+    tally_bn_opts_init(&o);
+    o.min_base = 1;
+    char *err = NULL;
+    tally_table *t = tally_stats_banner(ds, &r, 1, &c, 1, &o, &err);
+    const tally_banner *b = tally_table_banner(t);
+    CHECK(b && b->nlevels == 2 && b->ncols == 5, "nesting: Total and 2 x 2 columns on two header levels");
+    CHECK(b && b->cols[bcol(b, "A")].test_group == b->cols[bcol(b, "B")].test_group &&
+              b->cols[bcol(b, "A")].test_group != b->cols[bcol(b, "C")].test_group,
+          "nesting: columns compared within their outer category only");
+    CHECK(b && strcmp(b->cols[bcol(b, "C")].header[1], "2") == 0 && b->cols[bcol(b, "C")].base_n == 3,
+          "nesting: g = 2, h = 1 has 3 cases under the header '2'");
+    CHECK_NEAR(stat(t, "1", "D", TALLY_BN_COUNT), 3, 1e-9, "nesting: q = 1 among g = 2, h = 2 is 3");
+    tally_table_unref(t);
+    /* flat layouts: stacked puts the column % under the count, combined one cell, separate numbers */
+    c.inner = -1;
+    o.cell_style = "combined";
+    t = tally_stats_banner(ds, &r, 1, &c, 1, &o, &err);
+    CHECK(t && t->ncols == 4 && t->cols[1].type == TALLY_COL_TEXT, "combined: one text column per banner column");
+    int row = t ? tally_table_find_row(t, "1") : -1;
+    CHECK(row >= 0 && t->rows[row].cells[1].text && strchr(t->rows[row].cells[1].text, '%'), "combined: the percent in the cell");
+    tally_table_unref(t);
+    o.cell_style = "separate";
+    t = tally_stats_banner(ds, &r, 1, &c, 1, &o, &err);
+    CHECK(t && tally_table_find_col(t, "1 (A): Count") > 0 && tally_table_find_col(t, "1 (A) sig.") > 0,
+          "separate: count, column %% and letters columns");
+    tally_table_unref(t);
+    o.cell_style = "stacked";
+    r.set = tally_dataset_find_mrset(ds, "set");
+    r.var = -1;
+    t = tally_stats_banner(ds, &r, 1, &c, 1, &o, &err);
+    b = tally_table_banner(t);
+    CHECK(b && brow(b, "never", 0) >= 0, "a set item nobody chose is shown by default");
+    tally_table_unref(t);
+    o.hide_empty = 1;
+    t = tally_stats_banner(ds, &r, 1, &c, 1, &o, &err);
+    b = tally_table_banner(t);
+    CHECK(b && brow(b, "never", 0) < 0 && brow(b, "chosen", 0) >= 0, "hide_empty: the item zero everywhere is left out");
+    tally_table_unref(t);
+    free(err);
+    tally_dataset_free(ds);
+}
+
 int main(void)
 {
     test_letters_and_bonferroni();
@@ -263,5 +320,6 @@ int main(void)
     test_sets();
     test_chisq_footnote_and_p();
     test_sort_hide_nets();
+    test_nesting_and_layouts();
     return check_failures != 0;
 }
