@@ -2,6 +2,7 @@
 #include "lua_api.h"
 #include "banner.h"
 #include "stats.h"
+#include "stats_int.h"
 #include "util.h"
 
 #include <math.h>
@@ -279,4 +280,41 @@ int tally_lua_banner_book(lua_State *L)
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     return 1;
+}
+
+/* ds:shape(name) -> distinct, answers, whole, repeats: how a variable's valid values look
+ * (how many distinct, how many answers, all whole numbers, some value given twice), from
+ * one hashed pass without sorting the values (the tabbook's test of what is a category). */
+int tally_lua_shape(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    const tally_column *c = ds->cols[tally_lua_check_var(L, ds, luaL_checkstring(L, 2))];
+    stats_catmap m;
+    stats_catmap_init(&m, c);
+    size_t answers = 0;
+    int whole = 1;
+    for (size_t i = 0; i < ds->nrows; i++) {
+        size_t phys = tally_row(ds, i), slot;
+        if (c->type == TALLY_NUMERIC) {
+            double v = tally_col_num(c, phys);
+            if (!stats_valid_number(c, v)) continue;
+            if (v != floor(v)) whole = 0;
+            slot = stats_catmap_slot_code(&m, v);
+        } else {
+            const char *s = tally_column_string(c, phys);
+            if (!s || !*s || tally_column_is_user_missing_string(c, s)) continue;
+            whole = 0;
+            slot = stats_catmap_slot_string(&m, s);
+        }
+        m.cats[slot].n += 1;
+        answers++;
+    }
+    int repeats = 0;
+    for (size_t k = 0; k < m.ncats && !repeats; k++) repeats = m.cats[k].n > 1;
+    lua_pushinteger(L, (lua_Integer)m.ncats);
+    lua_pushinteger(L, (lua_Integer)answers);
+    lua_pushboolean(L, whole && answers > 0);
+    lua_pushboolean(L, repeats);
+    stats_catmap_free(&m);
+    return 4;
 }

@@ -64,14 +64,7 @@ local function kind_of(name)
   if next(v.values) ~= nil then return "categorical" end
   if v.is_date then return "date" end
   if v.measure == "scale" and v.type == "numeric" then return "scale" end
-  local distinct, answers, whole, repeats = 0, 0, true, false
-  for _, g in ipairs(ds:count_by(name)) do
-    if not g.missing and g.value ~= nil then
-      distinct, answers = distinct + 1, answers + g.rows
-      if g.rows > 1 then repeats = true end
-      if type(g.value) ~= "number" or g.value ~= math.floor(g.value) then whole = false end
-    end
-  end
+  local distinct, answers, whole, repeats = ds:shape(name)
   local few = distinct <= o.max_categories
   if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" and few then return "categorical" end
   if repeats and few and (distinct <= 10 or 2 * distinct <= answers) then return "categorical" end
