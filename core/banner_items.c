@@ -27,14 +27,40 @@ static void items_alloc(bn_items *it, size_t n, size_t nrows)
     it->valid = xcalloc(nrows ? nrows : 1, 1);
 }
 
+/* A compact column's categories from its codes: the codes present in the dataset's rows
+ * go into the map, and each row's item comes from a table of 256 (no lookup per row). */
+static void map_compact(const tally_dataset *ds, const tally_column *col, stats_catmap *m, int32_t *cat)
+{
+    uint8_t present[256] = {0};
+    for (size_t i = 0; i < ds->nrows; i++) present[col->codes[tally_row(ds, i)]] = 1;
+    size_t slot[256];
+    for (unsigned k = 0; k < col->nlevels; k++)
+        if (present[k]) slot[k] = stats_catmap_slot_code(m, col->levels[k]);
+    stats_catmap_finish(m);
+    int32_t map[256];
+    for (unsigned k = 0; k < 256; k++) map[k] = -1;
+    for (unsigned k = 0; k < col->nlevels; k++)
+        if (present[k] && m->pos[slot[k]] < m->nvalid) map[k] = (int32_t)m->pos[slot[k]];
+    for (size_t i = 0; i < ds->nrows; i++) cat[i] = map[col->codes[tally_row(ds, i)]];
+}
+
 /* A single variable: its valid categories in display order. */
 static void build_var(const tally_dataset *ds, int var, const char *lang, bn_items *it)
 {
     const tally_column *col = ds->cols[var];
     stats_catmap m;
     stats_catmap_init(&m, col);
-    stats_catmap_count(&m, ds, NULL);
-    stats_catmap_finish(&m);
+    int32_t *cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *cat);
+    if (col->codes) {
+        map_compact(ds, col, &m, cat);
+    } else {
+        stats_catmap_count(&m, ds, NULL);
+        stats_catmap_finish(&m);
+        for (size_t i = 0; i < ds->nrows; i++) {
+            size_t p = m.pos[stats_catmap_slot(&m, tally_row(ds, i))];
+            cat[i] = p < m.nvalid ? (int32_t)p : -1;
+        }
+    }
     items_alloc(it, m.nvalid, ds->nrows);
     char buf[512];
     for (size_t k = 0; k < m.nvalid; k++) {
@@ -42,12 +68,8 @@ static void build_var(const tally_dataset *ds, int var, const char *lang, bn_ite
         it->labels[k] = xstrdup(stats_cat_label(&m, c, lang, buf, sizeof buf));
         it->codes[k] = c->code;
     }
-    it->cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *it->cat);
-    for (size_t i = 0; i < ds->nrows; i++) {
-        size_t p = m.pos[stats_catmap_slot(&m, tally_row(ds, i))];
-        it->cat[i] = p < m.nvalid ? (int32_t)p : -1;
-        it->valid[i] = p < m.nvalid;
-    }
+    it->cat = cat;
+    for (size_t i = 0; i < ds->nrows; i++) it->valid[i] = cat[i] >= 0;
     it->title = xstrdup(col->label && *col->label ? col->label : col->name);
     stats_catmap_free(&m);
 }

@@ -250,6 +250,8 @@ static size_t *category_order(const bn_items *q, const double *cnt, size_t C, si
     return ord;
 }
 
+static char *one_pass_columns(const bn_frame *f);
+
 /* Adds row i (weight w) of question q to column c's base and counts. */
 static inline void count_row(const bn_items *q, size_t i, size_t c, double w, size_t C, size_t N, double *cnt,
                              bn_colstat *cs)
@@ -267,11 +269,7 @@ static inline void count_row(const bn_items *q, size_t i, size_t c, double w, si
 static void count_question(const bn_frame *f, const bn_items *q, double *cnt, bn_colstat *cs)
 {
     size_t C = f->b->ncols, N = f->N;
-    char *done = xcalloc(C, 1);
-    done[f->total] = 1;
-    for (size_t g = 0; g < f->ngroups; g++)
-        if (f->gcol[g])
-            for (size_t c = 0; c < C; c++) done[c] |= f->b->cols[c].test_group == g;
+    char *done = one_pass_columns(f);
     for (size_t i = 0; i < N; i++) {
         double w = f->w[i];
         if (!(w > 0) || !q->valid[i]) continue;
@@ -328,31 +326,83 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
     free(cs);
 }
 
-/* Medians per column from one sort of the variable's valid values: each column picks its
- * members from the sorted values in order, so no column is sorted again. */
-static void column_medians(const bn_frame *f, const tally_column *col, const tally_dataset *ds, double *med)
+/* Columns counted in the one pass over the rows: Total and the single-variable banner columns. */
+static char *one_pass_columns(const bn_frame *f)
+{
+    size_t C = f->b->ncols;
+    char *done = xcalloc(C, 1);
+    done[f->total] = 1;
+    for (size_t g = 0; g < f->ngroups; g++)
+        if (f->gcol[g])
+            for (size_t c = 0; c < C; c++) done[c] |= f->b->cols[c].test_group == g;
+    return done;
+}
+
+/* Medians per column from one sort of the variable's values x (NaN: not counted): the sorted
+ * values are dealt to the columns in order, so no column is sorted again. */
+static void column_medians(const bn_frame *f, const double *x, const bn_colstat *cs, double *med)
 {
     size_t N = f->N, n = 0, C = f->b->ncols;
-    stats_vw *all = xmalloc((N ? N : 1) * sizeof *all), *pick = xmalloc((N ? N : 1) * sizeof *pick);
-    for (size_t i = 0; i < N; i++) {
-        double x = tally_col_num(col, tally_row(ds, i));
-        if (f->w[i] > 0 && stats_valid_number(col, x)) all[n++] = (stats_vw){x, (double)i}; /* w: the row, for now */
-    }
+    stats_vw *all = xmalloc((N ? N : 1) * sizeof *all);
+    for (size_t i = 0; i < N; i++)
+        if (x[i] == x[i]) all[n++] = (stats_vw){x[i], (double)i}; /* w: the row, for now */
     stats_sort_vw(all, n);
+    stats_vw **pick = xcalloc(C, sizeof *pick);
+    size_t *k = xcalloc(C, sizeof *k);
+    for (size_t c = 0; c < C; c++) pick[c] = xmalloc(((size_t)cs[c].bn + 1) * sizeof **pick);
+    char *done = one_pass_columns(f);
+    for (size_t j = 0; j < n; j++) {
+        size_t i = (size_t)all[j].w;
+        stats_vw e = {all[j].v, f->w[i]};
+        pick[f->total][k[f->total]++] = e;
+        for (size_t g = 0; g < f->ngroups; g++)
+            if (f->gcol[g] && f->gcol[g][i] >= 0) pick[f->gcol[g][i]][k[f->gcol[g][i]]++] = e;
+    }
     uint8_t *in = xmalloc(N ? N : 1);
     for (size_t c = 0; c < C; c++) {
-        memset(in, 0, N ? N : 1);
-        for (size_t j = 0; j < f->mem[c].n; j++) in[f->mem[c].rows[j]] = 1;
-        size_t k = 0;
-        for (size_t j = 0; j < n; j++) {
-            size_t i = (size_t)all[j].w;
-            if (in[i]) pick[k++] = (stats_vw){all[j].v, f->w[i]};
+        if (!done[c]) { /* a set or nested column: its members picked from the sorted values */
+            memset(in, 0, N ? N : 1);
+            for (size_t j = 0; j < f->mem[c].n; j++) in[f->mem[c].rows[j]] = 1;
+            for (size_t j = 0; j < n; j++)
+                if (in[(size_t)all[j].w]) pick[c][k[c]++] = (stats_vw){all[j].v, f->w[(size_t)all[j].w]};
         }
-        med[c] = k ? stats_percentile_sorted(pick, k, 0.5) : NAN;
+        med[c] = k[c] ? stats_percentile_sorted(pick[c], k[c], 0.5) : NAN;
+        free(pick[c]);
     }
     free(in);
-    free(all);
+    free(done);
     free(pick);
+    free(k);
+    free(all);
+}
+
+/* Adds value v of a row (weight w) to column c: pass 1 the sums, pass 2 the squares about the mean. */
+static inline void scale_add(bn_colstat *cs, size_t c, double v, double w, int pass)
+{
+    if (pass == 1) {
+        cs[c].bw += w;
+        cs[c].mean += w * v; /* the weighted sum until pass 1 ends */
+        cs[c].bw2 += w * w;
+        cs[c].bn += 1;
+    } else {
+        cs[c].sd += w * (v - cs[c].mean) * (v - cs[c].mean); /* the sum of squares until pass 2 ends */
+    }
+}
+
+static void scale_pass(const bn_frame *f, const double *x, const char *done, bn_colstat *cs, int pass)
+{
+    for (size_t i = 0; i < f->N; i++) {
+        if (x[i] != x[i]) continue;
+        scale_add(cs, f->total, x[i], f->w[i], pass);
+        for (size_t g = 0; g < f->ngroups; g++)
+            if (f->gcol[g] && f->gcol[g][i] >= 0) scale_add(cs, (size_t)f->gcol[g][i], x[i], f->w[i], pass);
+    }
+    for (size_t c = 0; c < f->b->ncols; c++)
+        if (!done[c])
+            for (size_t j = 0; j < f->mem[c].n; j++) {
+                size_t i = f->mem[c].rows[j];
+                if (x[i] == x[i]) scale_add(cs, c, x[i], f->w[i], pass);
+            }
 }
 
 /* Mean, Std. deviation, Median and N of a scale variable per column. */
@@ -362,30 +412,19 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
     const tally_column *col = ds->cols[var];
     size_t C = b->ncols;
     bn_colstat *cs = xcalloc(C, sizeof *cs);
-    double *med = xmalloc(C * sizeof *med);
-    for (size_t c = 0; c < C; c++) {
-        double sw = 0, swv = 0, n = 0;
-        for (size_t j = 0; j < f->mem[c].n; j++) { /* first pass: the mean */
-            size_t i = f->mem[c].rows[j];
-            double x = tally_col_num(col, tally_row(ds, i));
-            if (!stats_valid_number(col, x)) continue;
-            sw += f->w[i];
-            swv += f->w[i] * x;
-            cs[c].bw2 += f->w[i] * f->w[i];
-            n += 1;
-        }
-        double mean = sw > 0 ? swv / sw : NAN, ss = 0;
-        for (size_t j = 0; j < f->mem[c].n && sw > 0; j++) { /* second pass: squares about it */
-            size_t i = f->mem[c].rows[j];
-            double x = tally_col_num(col, tally_row(ds, i));
-            if (stats_valid_number(col, x)) ss += f->w[i] * (x - mean) * (x - mean);
-        }
-        cs[c].bw = sw;
-        cs[c].bn = n;
-        cs[c].mean = mean;
-        cs[c].sd = sw > 1 ? sqrt(ss / (sw - 1)) : NAN;
+    double *med = xmalloc(C * sizeof *med), *x = xmalloc((f->N ? f->N : 1) * sizeof *x);
+    for (size_t i = 0; i < f->N; i++) {
+        double v = tally_col_num(col, tally_row(ds, i));
+        x[i] = f->w[i] > 0 && stats_valid_number(col, v) ? v : NAN;
     }
-    column_medians(f, col, ds, med);
+    char *done = one_pass_columns(f);
+    scale_pass(f, x, done, cs, 1);
+    for (size_t c = 0; c < C; c++) cs[c].mean = cs[c].bw > 0 ? cs[c].mean / cs[c].bw : NAN;
+    scale_pass(f, x, done, cs, 2);
+    for (size_t c = 0; c < C; c++) cs[c].sd = cs[c].bw > 1 ? sqrt(cs[c].sd / (cs[c].bw - 1)) : NAN;
+    column_medians(f, x, cs, med);
+    free(done);
+    free(x);
     colstat_finish(cs, C);
     size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, col->label && *col->label ? col->label : col->name);
     put_bases(f, cs, stats_tr(&o->base, "Base"), o);

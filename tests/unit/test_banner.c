@@ -200,6 +200,18 @@ static void test_sets(void)
     CHECK_NEAR(stat(t, "2", "C", TALLY_BN_COLPCT), 50, 1e-9, "set as columns: g = 2 among m3 = 1 of 2");
     CHECK(!has_note(t, "chi-square"), "set as columns: no chi-square over overlapping columns");
     tally_table_unref(t);
+    /* a scale row by the set's columns: v = case number; m1 = cases 1, 2, 5: mean 8/3, median 2 */
+    add_num(ds, "v", (const double[]){1, 2, 3, 4, 5, 6, 7, 8}, 8);
+    tally_bn_spec sr = {.var = tally_dataset_find(ds, "v"), .scale = 1, .inner = -1};
+    tally_bn_spec sc = {.var = -1, .set = tally_dataset_find_mrset(ds, "kinds"), .inner = -1};
+    char *err = NULL;
+    t = tally_stats_banner(ds, &sr, 1, &sc, 1, &o, &err);
+    CHECK_NEAR(stat(t, "Mean", "A", TALLY_BN_MEAN), 8.0 / 3, 1e-9, "scale by set columns: mean of m1's cases 1, 2, 5");
+    CHECK_NEAR(stat(t, "Median", "A", TALLY_BN_MEAN), 2, 1e-9, "scale by set columns: median of m1's cases");
+    CHECK_NEAR(stat(t, "Median", "", TALLY_BN_MEAN), 4.5, 1e-9, "scale: Total median of 1..8");
+    CHECK_NEAR(stat(t, "Std. deviation", "C", TALLY_BN_MEAN), sqrt(8), 1e-9, "scale by set columns: sd of cases 3, 7");
+    tally_table_unref(t);
+    free(err);
     tally_dataset_free(ds);
 }
 
