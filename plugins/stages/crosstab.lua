@@ -16,6 +16,7 @@ local t, s = ds:crosstab(o.row, o.column, {
 report.add(t)
 if o.values then
   for _, k in ipairs({ "chisq", "df", "p", "cramers_v", "n" }) do
-    if s[k] == s[k] then report.value(o.values .. "_" .. k, s[k]) end -- NaN: test not possible
+    -- NaN: test not possible; a p below .001 reads "< .001" in text (the number stays exact)
+    if s[k] == s[k] then report.value(o.values .. "_" .. k, s[k], k == "p" and s[k] < 0.001 and "< .001" or nil) end
   end
 end

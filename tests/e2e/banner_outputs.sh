@@ -32,6 +32,7 @@ report { title = "Service survey: tab book", language = "en" }
 input "s" { plugin = "csv", path = "survey.csv", codebook = "survey.codebook.lua" }
 stage "tabbook" { dataset = "s", banner = { "region", "agegrp" }, exclude = { "id" },
   nets = { ["Top 2 box"] = { 4, 5 } } }
+stage "crosstab" { dataset = "s", row = "media_web", column = "agegrp", values = "xt" }
 output "xlsx" { path = "book.xlsx" }
 output "html" { path = "book.html" }
 output "markdown" { path = "book.md" }
@@ -47,7 +48,9 @@ def check(what, good, detail=""):
     print(("ok - " if good else "not ok - ") + what + ("" if good else "  # %s" % (detail,)))
     fails += not good
 rep = json.load(open(d + "/book.json"))
-ids = [t["id"] for t in rep["tables"]]
+ids = [t["id"] for t in rep["tables"] if t["id"].startswith("tab_")]
+xt = rep["values"].get("xt_p", {})
+check("named value p below .001: the number kept, the text '< .001'", isinstance(xt.get("number"), float) and xt["number"] < 0.001 and xt.get("text") == "< .001", xt)
 check("tabbook: questionnaire order, set where its first variable stands, banner, weight and text left out",
       ids == ["tab_satis", "tab_rating", "tab_media"], ids)
 b = rep["tables"][0]["banner"]
@@ -66,7 +69,7 @@ check("effective-base note under a weight", any("effective base" in n for n in r
 # XLSX: merged headers, frozen panes, print titles, landscape fit to width
 wb = openpyxl.load_workbook(d + "/book.xlsx")
 names = wb.sheetnames
-check("xlsx: a contents sheet and one sheet per table", len(names) == 4, names)
+check("xlsx: a contents sheet and one sheet per table", len(names) == 5, names)
 contents = [str(c.value) for row in wb[names[0]].iter_rows() for c in row if c.value]
 check("xlsx: a contents entry per table", all(any(t["title"] in x for x in contents) for t in rep["tables"]), contents[:8])
 ws = wb[names[1]]

@@ -233,6 +233,17 @@ static void test_chisq_footnote_and_p(void)
     tally_dataset_free(ds);
     char buf[32];
     CHECK_STR(tally_stats_format_p(0.0004, buf, sizeof buf), "< .001", "p below .001 shown as < .001");
+    {   /* the crosstab note too: 90/100 against 10/100 gives p far below .001 */
+        size_t n2[] = {100, 100}, y2[] = {90, 10};
+        tally_dataset *d2 = groups(n2, y2, 2, NULL);
+        int gv = tally_dataset_find(d2, "g");
+        char *e2 = NULL;
+        tally_table *x = tally_stats_crosstab(d2, tally_dataset_find(d2, "q"), &gv, 1, NULL, NULL, &e2);
+        CHECK(x && has_note(x, "p < .001;"), "crosstab note: p < .001, not 0.000");
+        tally_table_unref(x);
+        free(e2);
+        tally_dataset_free(d2);
+    }
     CHECK_STR(tally_stats_format_p(0.4391, buf, sizeof buf), "0.439", "p otherwise with three decimals");
     CHECK_NEAR(tally_stats_normal_p2(1.959963985), 0.05, 1e-8, "GSL normal: z = 1.96 is p = .05");
     CHECK_NEAR(tally_stats_t_p2(2.228138852, 10), 0.05, 1e-8, "GSL t: t(10) = 2.228 is p = .05");
