@@ -88,6 +88,8 @@ while [ $run -le "$RUNS" ]; do
     step "$size" tally_freq1_load_step "reading input" "read input"
     step "$size" tally_freq1_step "running stage" "done"
     measure "$size" tally_full "$TALLY" -q run config/bench.lua --set size="$size" --outdir "$WORK/tally-$size"
+    measure "$size" tally_tabbook "$TALLY" -v run config/bench-tabbook.lua --set size="$size" --outdir "$WORK/tabbook-$size"
+    step "$size" tally_tabbook_step "running stage" "writing output 'markdown'"
     if [ $have_pandas = 1 ]; then
       measure "$size" pandas_load "$PY" bench/peer_pandas.py --load "$csv"
       awk -v size="$size" '/^read_csv / { printf "%s pandas_read_csv %d 0\n", size, $2 * 1e6 }' "$WORK/stderr" >>"$SAMPLES"
@@ -140,13 +142,15 @@ function verdict(ok) { return ok == "" ? "not measured" : (ok ? "**holds**" : "*
 END {
   ns = split(sizes, S, " "); split(bytes, B, " ")
   for (i in B) { split(B[i], kv, "="); sz[kv[1]] = kv[2] }
-  nt = split("floor_cat floor_wc tally_load tally_load_step pandas_load pandas_read_csv tally_freq1_step tally_full pandas_full pspp_full", T, " ")
+  nt = split("floor_cat floor_wc tally_load tally_load_step pandas_load pandas_read_csv tally_freq1_step tally_full tally_tabbook tally_tabbook_step pandas_full pspp_full", T, " ")
   desc["floor_cat"] = "floor: `cat FILE >/dev/null`"; desc["floor_wc"] = "floor: `wc -l FILE`"
   desc["tally_load"] = "tally: load only (process)"; desc["tally_load_step"] = "tally: load step (`-v`)"
   desc["pandas_load"] = "pandas: load only (process)"; desc["pandas_read_csv"] = "pandas: `read_csv` call alone"
   desc["tally_freq1_step"] = "tally: one frequency table (`-v` step)"
   desc["tally_full"] = "**tally: full report** (md + xlsx)"; desc["pandas_full"] = "**pandas + XlsxWriter: full report**"
   desc["pspp_full"] = "**PSPP: full job** (text output)"
+  desc["tally_tabbook"] = "**tally: tab book**, every question by a 10-column banner (md + xlsx + html + json)"
+  desc["tally_tabbook_step"] = "tally: tab book stage alone (`-v` step)"
   print "# Benchmark results: tally vs pandas + XlsxWriter vs PSPP"
   print ""
   print "Written by `bench/run.sh` (`make bench`). Do not edit by hand; rerun instead."
@@ -172,6 +176,7 @@ END {
   tr = stat(big SUBSEP "tally_full", "rss"); pr = stat(big SUBSEP "pandas_full", "rss")
   tl = sec(big SUBSEP "tally_load", "med"); pl = sec(big SUBSEP "pandas_read_csv", "med")
   ts = sec(small SUBSEP "tally_full", "med"); fq = sec(big SUBSEP "tally_freq1_step", "med"); ld = sec(big SUBSEP "tally_freq1_load_step", "med")
+  tb = sec(big SUBSEP "tally_tabbook_step", "med"); lt = sec(big SUBSEP "tally_load_step", "med"); r7 = ratio(tb, lt)
   r1 = ratio(tf, pf); r2 = ratio(tf, sf); r3 = ratio(tr, pr); r4 = ratio(pl, tl); r5 = (ns > 1 ? ratio(tf, ts) : ""); r6 = ratio(fq, ld)
   print ""
   print "## Ratios at " big " (medians)"
@@ -184,6 +189,7 @@ END {
   printf "| pandas `read_csv` / tally load (speed-up) | %s | >= 10 | %s |\n", fr(r4, 2), verdict(r4 == "" ? "" : r4 >= 10)
   printf "| tally full report, %s / %s time | %s | <= 12 | %s |\n", big, small, fr(r5, 2), verdict(r5 == "" ? "" : r5 <= 12)
   printf "| one frequency table / load, tally `-v` steps | %s%% | < 1%% | %s |\n", fr(r6 == "" ? "" : r6 * 100, 2), verdict(r6 == "" ? "" : r6 < 0.01)
+  printf "| tab book stage / load, tally `-v` steps | %s | < 1 | %s |\n", fr(r7, 2), verdict(r7 == "" ? "" : r7 < 1)
   print ""
   print "The tally load is the whole process (start, config, CSV parse, codebook), against the `read_csv` call"
   print "alone timed inside Python (without interpreter start and imports), so the ratio is conservative."

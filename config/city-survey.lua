@@ -120,6 +120,14 @@ figure_stages {
   influence = "Perceived influence of the city",
 }
 
+-- ---- tab book: the areas of cooperation and the obstacles by form and by vitality of the partnership ----
+-- (the sample holds no city size; the form of the partnership is the other banner variable). With 46 cities
+-- most columns are small: columns of at least 10 cities are compared, and bases under 30 carry a mark.
+stage "tabbook" {
+  dataset = "chinese", banner = { "cn_type", "cn_vitality" }, rows = { "areas", "obstacles" }, min_base = 10,
+  id_prefix = "book",
+}
+
 -- The report's own checks: the published base figures (tally run exits 3 when one fails).
 stage "assert" { value = "cities_n", equals = 79, message = "79 cities answered after de-duplication" }
 stage "assert" { value = "chinese_n", equals = 46, message = "46 cities have a Chinese partner" }
@@ -127,3 +135,4 @@ stage "assert" { value = "chinese_n", equals = 46, message = "46 cities have a C
 output "markdown" { path = "city-survey.md", template = "../templates/city-survey.md" }
 output "xlsx" { path = "city-survey.xlsx" }
 output "json" { path = "city-survey.json" }
+output "html" { path = "city-survey.html" }

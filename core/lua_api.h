@@ -54,5 +54,11 @@ int tally_lua_opt_bool(lua_State *L, int idx, const char *key, int def);
 int tally_lua_open_table(lua_State *L);
 int tally_lua_open_data(lua_State *L);
 int tally_lua_open_stats(lua_State *L);
+/* ds:banner (lua_banner.c), registered by tally_lua_open_stats. */
+int tally_lua_banner(lua_State *L);
+int tally_lua_banner_book(lua_State *L);
+int tally_lua_shape(lua_State *L);
+/* The `cells` option (count, col, row, total) as TALLY_XTAB_* bits; 0 when unset. */
+int tally_lua_cells_option(lua_State *L, int opts);
 
 #endif

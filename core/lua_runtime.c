@@ -38,6 +38,8 @@ struct tally_runtime {
     const tally_block *block;
     const tally_config *cfg;
     int config_error;
+    int check_only;  /* tally check: stages stop once their options are validated */
+    int checked;     /* the current stage stopped there */
 };
 
 static tally_runtime *runtime_of(lua_State *L)
@@ -49,6 +51,8 @@ static tally_runtime *runtime_of(lua_State *L)
 }
 
 tally_report *tally_lua_report(lua_State *L) { return runtime_of(L)->report; }
+
+void tally_runtime_set_check_only(tally_runtime *rt, int on) { rt->check_only = on; }
 
 tally_runtime *tally_runtime_new(tally_report *report)
 {
@@ -275,6 +279,73 @@ static void check_option_value(lua_State *L, const char *name, int spec, int idx
     }
 }
 
+/* 1 when `name` is a variable or a multiple-response set of ds; "outer>inner" when both are. */
+static int names_var(const tally_dataset *ds, const char *name)
+{
+    if (tally_dataset_find(ds, name) >= 0 || tally_dataset_find_mrset(ds, name)) return 1;
+    const char *gt = strchr(name, '>');
+    if (!gt) return 0;
+    char *outer = xstrndup(name, (size_t)(gt - name));
+    int ok = names_var(ds, outer) && names_var(ds, gt + 1);
+    free(outer);
+    return ok;
+}
+
+/* The first name of a list (or string) value at idx that ds does not have, or NULL. */
+static const char *unknown_var(lua_State *L, const tally_dataset *ds, int idx)
+{
+    if (lua_type(L, idx) == LUA_TSTRING) return names_var(ds, lua_tostring(L, idx)) ? NULL : lua_tostring(L, idx);
+    if (!lua_istable(L, idx)) return NULL;
+    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, idx); i++) {
+        lua_rawgeti(L, idx, i);
+        const char *n = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        lua_pop(L, 1); /* the string stays referenced by the list */
+        if (n && !strchr(n, '*') && !names_var(ds, n)) return n;
+    }
+    return NULL;
+}
+
+/* Options declared { variables = "dataset" } name variables or sets of the dataset
+ * named by that option: checked against its dictionary when the dataset exists now
+ * (an input, or made by an earlier stage), as config errors with a suggestion. */
+static void check_variables(lua_State *L, int specs, int result)
+{
+    tally_runtime *rt = runtime_of(L);
+    lua_pushnil(L);
+    while (lua_next(L, specs)) {
+        if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, -1)) {
+            lua_pop(L, 1);
+            continue;
+        }
+        const char *k = lua_tostring(L, -2);
+        lua_getfield(L, -1, "variables");
+        const char *dsopt = lua_tostring(L, -1);
+        lua_pop(L, 1);
+        if (dsopt) {
+            lua_getfield(L, result, dsopt);
+            const char *dsname = lua_tostring(L, -1);
+            tally_dataset *ds = dsname ? tally_runtime_dataset(rt, dsname) : NULL;
+            lua_pop(L, 1);
+            lua_getfield(L, result, k);
+            const char *bad = ds ? unknown_var(L, ds, lua_gettop(L)) : NULL;
+            if (bad) {
+                size_t n = ds->ncols + ds->nmrsets;
+                const char **names = xmalloc((n ? n : 1) * sizeof *names);
+                for (size_t i = 0; i < ds->ncols; i++) names[i] = ds->cols[i]->name;
+                for (size_t i = 0; i < ds->nmrsets; i++) names[ds->ncols + i] = ds->mrsets[i].name;
+                const char *probe = strrchr(bad, '>') ? strrchr(bad, '>') + 1 : bad;
+                const char *near = str_closest(names_var(ds, probe) ? bad : probe, names, n);
+                lua_pushstring(L, near ? near : "");
+                free(names);
+                options_error(L, "option '%s': '%s' is not a variable or multiple-response set of dataset '%s'%s%s%s", k,
+                              bad, dsname, near ? " (did you mean '" : "", near ? lua_tostring(L, -1) : "", near ? "'?)" : "");
+            }
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+}
+
 static int l_options(lua_State *L)
 {
     luaL_checktype(L, 1, LUA_TTABLE);
@@ -366,6 +437,13 @@ static int l_options(lua_State *L)
         if (!lua_isnil(L, -1)) check_option_value(L, k, spec, lua_gettop(L));
         lua_setfield(L, result, k);
         lua_pop(L, 1);
+    }
+    check_variables(L, 1, result);
+    tally_runtime *rt = runtime_of(L);
+    if (rt->check_only) { /* tally check: the options are what a stage is checked for */
+        rt->checked = 1;
+        lua_pushliteral(L, "checked");
+        return lua_error(L);
     }
     lua_pushvalue(L, result);
     return 1;
@@ -608,6 +686,8 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
     int exhausted = rt->sb.exhausted;
     tally_sandbox_disarm(&rt->sb);
     tally_stage_status st = TALLY_STAGE_OK;
+    if (rc != LUA_OK && rt->checked) rc = LUA_OK; /* tally check stopped the stage after its options */
+    rt->checked = 0;
     if (rc != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
         if (rt->config_error) {

@@ -17,6 +17,9 @@ typedef struct tally_runtime tally_runtime;
 
 /* Returns a new runtime writing results into `report` (borrowed). */
 tally_runtime *tally_runtime_new(tally_report *report);
+/* tally check: each stage runs only until tally.options has validated its options
+ * (and the variables they name against datasets that exist then). */
+void tally_runtime_set_check_only(tally_runtime *rt, int on);
 void tally_runtime_free(tally_runtime *rt);
 lua_State *tally_runtime_state(tally_runtime *rt);
 

@@ -120,7 +120,7 @@ static int l_multiresponse(lua_State *L)
     return push_result(L, tally_stats_multiresponse(ds, set, strcmp(base, "all") == 0, &o, &err), &err);
 }
 
-static int cells_of(lua_State *L, int opts)
+int tally_lua_cells_option(lua_State *L, int opts)
 {
     if (!lua_istable(L, opts)) return 0;
     lua_getfield(L, opts, "cells");
@@ -176,7 +176,7 @@ static int l_crosstab(lua_State *L)
     tally_xtab_opts o;
     tally_xtab_opts_init(&o);
     read_common(L, 4, &o.base, TALLY_CHART_NONE);
-    int cells = cells_of(L, 4);
+    int cells = tally_lua_cells_option(L, 4);
     if (cells) o.cells = cells;
     o.tests = tally_lua_opt_bool(L, 4, "tests", 0);
     o.min_base = tally_lua_opt_number(L, 4, "min_base", o.min_base);
@@ -286,7 +286,8 @@ int tally_lua_open_stats(lua_State *L)
     static const luaL_Reg methods[] = {
         {"frequencies", l_frequencies}, {"multiresponse", l_multiresponse}, {"crosstab", l_crosstab},
         {"descriptives", l_descriptives}, {"likert", l_likert}, {"timeline", l_timeline},
-        {"ranking", l_ranking}, {NULL, NULL}};
+        {"ranking", l_ranking}, {"banner", tally_lua_banner},
+        {"banner_book", tally_lua_banner_book}, {"shape", tally_lua_shape}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
     return 0;
 }

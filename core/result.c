@@ -1,5 +1,6 @@
 /* result.c: result tables, named values and report metadata, plus the host table's report entries. */
 #include "result.h"
+#include "banner.h"
 #include "dataset.h"
 #include "datefmt.h"
 #include "util.h"
@@ -42,6 +43,7 @@ void tally_table_unref(tally_table *t)
     free(t->chart_title);
     free(t->series);
     free(t->lang);
+    tally_banner_free(t->banner);
     free(t);
 }
 
@@ -395,6 +397,28 @@ static const char *const tr_de[][2] = {
     {"Subtitle", "Untertitel"},
     {"Std. deviation", "Standardabweichung"},
     {"The standard deviation of a date is given in days.", "Die Standardabweichung eines Datums ist in Tagen angegeben."},
+    /* banner tables */
+    {"Effective base", "Effektive Basis"},
+    {"Respondents who answered", "Befragte mit Antwort"},
+    {"Pearson chi-square", "Chi-Quadrat nach Pearson"},
+    {"cells", "Zellen"},
+    {"have expected count less than 5", "haben eine erwartete Häufigkeit kleiner 5"},
+    {"The minimum expected count is", "Die minimale erwartete Häufigkeit ist"},
+    {"Letters mark a column significantly higher than the lettered column of the same banner variable: "
+     "proportions by z-test, means by t-test",
+     "Buchstaben kennzeichnen eine Spalte, die signifikant höher liegt als die so bezeichnete Spalte derselben "
+     "Bannervariable: Anteile per z-Test, Mittelwerte per t-Test"},
+    {"upper case", "Großbuchstaben"},
+    {"lower case", "Kleinbuchstaben"},
+    {"; means test without equal variances (Welch)", "; Mittelwerttest ohne gleiche Varianzen (Welch)"},
+    {"; p adjusted for the pairs compared (Bonferroni)", "; p für die verglichenen Paare angepasst (Bonferroni)"},
+    {"Tests use the effective base of each column (Kish: (sum of weights)^2 / sum of squared weights).",
+     "Die Tests verwenden die effektive Basis jeder Spalte (Kish: (Summe der Gewichte)^2 / Summe der quadrierten Gewichte)."},
+    {"marked ^", "markiert mit ^"},
+    {"Cells at 0% or 100% are not tested.", "Zellen mit 0 % oder 100 % werden nicht getestet."},
+    {"unweighted base below", "ungewichtete Basis unter"},
+    {"Multiple-response sets: percents of the column's respondents who answered the set; more than one answer possible.",
+     "Mehrfachantworten: Prozent der Befragten der Spalte, die die Frage beantwortet haben; Mehrfachnennungen möglich."},
 };
 
 const char *tally_tr(const char *language, const char *english)
@@ -472,8 +496,17 @@ static int h_chart_uses_row(const tally_table *t, size_t r)
     return t->rows[r].type == TALLY_ROW_CATEGORY || t->rows[r].type == TALLY_ROW_NET;
 }
 
+void tally_table_set_banner(tally_table *t, tally_banner *b)
+{
+    tally_banner_free(t->banner);
+    t->banner = b;
+}
+
+const tally_banner *tally_table_banner(const tally_table *t) { return t ? t->banner : NULL; }
+
 void tally_result_fill_host(tally_host *h)
 {
+    tally_banner_fill_host(h);
     h->rep_meta = tally_report_meta;
     h->rep_ntables = h_ntables;
     h->rep_table = h_table;

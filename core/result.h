@@ -40,6 +40,7 @@ struct tally_table {
     size_t *series;        /* column indices the chart plots */
     size_t nseries;
     char *lang;            /* report language the cells are formatted in (dates), NULL: ISO */
+    struct tally_banner *banner; /* banner model (banner.h), owned; NULL for other tables */
 };
 
 typedef struct tally_named_value {

@@ -325,6 +325,36 @@ static int read_inputs(run *r)
     return TALLY_EXIT_OK;
 }
 
+/* 1 when `script` comes from a folder of the config's stage_path (the user's own stage). */
+static int user_stage(const run *r, const char *script)
+{
+    for (size_t k = 0; k < r->cfg->nstage_dirs; k++) {
+        size_t n = strlen(r->cfg->stage_dirs[k]);
+        if (strncmp(script, r->cfg->stage_dirs[k], n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* An error of one of tally's own stages, as a user should read it: the message
+ * without the stage script's position and without the Lua traceback (both are
+ * tally's internals; -v shows them). Edits err in place. */
+static void tidy_stage_error(char *err, const char *script)
+{
+    char *tb = strstr(err, "\nstack traceback:");
+    if (tb) *tb = '\0';
+    size_t n = strlen(script);
+    char *at = strstr(err, script);
+    if (at && at[n] == ':') {
+        char *p = at + n + 1;
+        while (*p >= '0' && *p <= '9') p++;
+        if (*p == ':') {
+            p++;
+            if (*p == ' ') p++;
+            memmove(at, p, strlen(p) + 1);
+        }
+    }
+}
+
 static int run_stages(run *r)
 {
     for (size_t i = 0; i < r->cfg->nblocks; i++) {
@@ -337,7 +367,12 @@ static int run_stages(run *r)
             st = TALLY_STAGE_ERROR;
             err = xasprintf("stage '%s' (%s): fault injected", b->name, b->where);
         }
+        if (st == TALLY_STAGE_ERROR && r->o->check_only) { /* check: only the config is judged, not the data */
+            free(err);
+            continue;
+        }
         if (st != TALLY_STAGE_OK) {
+            if (!r->o->verbose && r->scripts[i] && !user_stage(r, r->scripts[i])) tidy_stage_error(err, r->scripts[i]);
             int code = fail(r, st == TALLY_STAGE_CONFIG_ERROR ? TALLY_EXIT_CONFIG : TALLY_EXIT_DATA, "%s", err);
             free(err);
             return code;
@@ -498,13 +533,19 @@ int tally_run(const tally_run_opts *o)
         free(err);
     }
     if (code == TALLY_EXIT_OK && o->check_only) {
+        /* the stages' options, and the variables they name against the inputs' dictionaries */
+        code = read_inputs(&r);
+        tally_runtime_set_check_only(r.rt, 1);
+        if (code == TALLY_EXIT_OK) code = run_stages(&r);
+    }
+    if (code == TALLY_EXIT_OK && o->check_only) {
         end_progress(&r);
         fprintf(stderr, "tally: %s is valid (%zu blocks)\n", o->config, r.cfg->nblocks);
         free_run(&r);
         return TALLY_EXIT_OK;
     }
-    if (code == TALLY_EXIT_OK) code = read_inputs(&r);
-    if (code == TALLY_EXIT_OK) code = run_stages(&r);
+    if (code == TALLY_EXIT_OK && !o->check_only) code = read_inputs(&r);
+    if (code == TALLY_EXIT_OK && !o->check_only) code = run_stages(&r);
     if (code == TALLY_EXIT_OK) code = write_outputs(&r);
     if (code == TALLY_EXIT_OK && r.report->failed_checks) {
         end_progress(&r);

@@ -80,6 +80,59 @@ typedef struct tally_xtab_stats {
 tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *colvars, size_t ncolvars,
                                   const tally_xtab_opts *o, tally_xtab_stats *stats, char **err);
 
+/* ---- banner tables (stats_banner.c, banner_tests.c, banner_flat.c) -----------
+ * Row questions (single variables, multiple-response sets, scale variables) by
+ * banner columns (Total, then each category of each banner variable; a
+ * banner variable may be a set, or "outer>inner" nested). The table carries
+ * the banner model (banner.h) and a flat rendering of it for the outputs. */
+typedef struct tally_bn_net {
+    const char *label;
+    const double *codes;
+    size_t ncodes;
+} tally_bn_net;
+
+typedef struct tally_bn_opts {
+    tally_stats_opts base;
+    int cells;            /* TALLY_XTAB_* bits; 0 means COUNT|COL */
+    int tests;            /* 1: column proportions and means compared, letters */
+    int welch;            /* 1: means compared by Welch's t-test, else pooled variance */
+    int bonferroni;       /* 1: p multiplied by the pairs compared in the column group */
+    double sig_upper, sig_lower; /* letter levels: upper case below sig_upper, lower below sig_lower */
+    double min_base;      /* columns with a smaller unweighted base are not tested */
+    double low_base, very_low_base; /* "*" and "**" marks below these unweighted bases */
+    int total_first;      /* 1: Total is the first column (default), 0: last */
+    int sort;             /* 1: categories by the Total column, descending */
+    int hide_empty;       /* 1: rows zero in every column left out */
+    const char *cell_style; /* flat layout: "stacked", "combined", "separate" */
+    const tally_bn_net *nets;
+    size_t nnets;
+} tally_bn_opts;
+
+void tally_bn_opts_init(tally_bn_opts *o);
+
+/* A row question or a banner variable: a variable (var >= 0) or a set. For a
+ * banner variable, inner (>= 0 or inner_set) nests a second variable inside. */
+typedef struct tally_bn_spec {
+    int var;
+    const tally_mrset *set;
+    int scale;            /* rows: 1 shows Mean, Std. deviation, Median, N */
+    int inner;
+    const tally_mrset *inner_set;
+} tally_bn_spec;
+
+tally_table *tally_stats_banner(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
+                                const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, char **err);
+/* A tab book: one table per row question (out[0..nrows-1], new references), the banner's
+ * columns built once for all. Returns 0, or -1 with *err and no tables. */
+int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
+                            const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, tally_table **out,
+                            char **err);
+
+/* Two-sided p of a z, t (df) or chi-square (df) statistic (GNU GSL). */
+double tally_stats_t_p2(double t, double df);
+/* "< .001" below .001, else the p with 3 decimals ("0.439"); returns buf. */
+const char *tally_stats_format_p(double p, char *buf, size_t n);
+
 /* ---- descriptives (stats_desc.c) ----------------------------------------------
  * One row per variable; columns N, Mean, Std. deviation (denominator: sum of
  * weights - 1), Minimum, Maximum, Median, 25th and 75th percentiles (HAVERAGE,

@@ -4,6 +4,7 @@
 #include "datefmt.h"
 
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,11 +382,25 @@ double tally_stats_gamma_q(double a, double x)
 double tally_stats_chisq_p(double x, double df)
 {
     if (!(df > 0) || x != x) return NAN;
-    return tally_stats_gamma_q(df / 2.0, x / 2.0);
+    return x <= 0 ? 1.0 : gsl_cdf_chisq_Q(x, df);
 }
 
 double tally_stats_normal_p2(double z)
 {
     if (z != z) return NAN;
-    return erfc(fabs(z) / sqrt(2.0));
+    return 2.0 * gsl_cdf_ugaussian_Q(fabs(z));
+}
+
+double tally_stats_t_p2(double t, double df)
+{
+    if (t != t || !(df > 0)) return NAN;
+    return 2.0 * gsl_cdf_tdist_Q(fabs(t), df);
+}
+
+const char *tally_stats_format_p(double p, char *buf, size_t n)
+{
+    if (p != p) snprintf(buf, n, ".");
+    else if (p < 0.001) snprintf(buf, n, "< .001");
+    else tally_format_fixed(p, 3, buf, n);
+    return buf;
 }

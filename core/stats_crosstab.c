@@ -360,9 +360,11 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
         if (stats) stats[j] = s;
         const tally_column *cc = xs[j].m.col;
         if (s.chisq == s.chisq) {
-            char *note = xasprintf("%s%sPearson chi-square = %.2f, df = %d, p = %.3f; Cramér's V = %.2f.",
-                                   ncolvars > 1 ? cc->name : "", ncolvars > 1 ? ": " : "", s.chisq, s.df, s.p,
-                                   s.cramers_v);
+            char pb[32];
+            tally_stats_format_p(s.p, pb, sizeof pb); /* "< .001" rather than "0.000" */
+            char *note = xasprintf("%s%sPearson chi-square = %.2f, df = %d, p %s%s; Cramér's V = %.2f.",
+                                   ncolvars > 1 ? cc->name : "", ncolvars > 1 ? ": " : "", s.chisq, s.df,
+                                   pb[0] == '<' ? "" : "= ", pb, s.cramers_v);
             tally_table_add_note(t, note);
             free(note);
         }

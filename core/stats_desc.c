@@ -43,7 +43,7 @@ double stats_percentile_walk(const vw *a, size_t n, double tc, double cc, double
     return lower; /* at or after the last value */
 }
 
-static double percentile_sorted(const vw *a, size_t n, double p)
+double stats_percentile_sorted(const stats_vw *a, size_t n, double p)
 {
     double W = 0;
     for (size_t i = 0; i < n; i++) W += a[i].w;
@@ -94,7 +94,7 @@ double tally_stats_percentile(double *v, double *w, size_t n, double p)
     vw *a = xmalloc(n * sizeof *a);
     for (size_t i = 0; i < n; i++) a[i] = (vw){v[i], w ? w[i] : 1.0};
     stats_sort_vw(a, n);
-    double r = percentile_sorted(a, n, p);
+    double r = stats_percentile_sorted(a, n, p);
     for (size_t i = 0; i < n; i++) {
         v[i] = a[i].v;
         if (w) w[i] = a[i].w;
@@ -152,9 +152,9 @@ static void describe_column(const tally_dataset *ds, const tally_column *c, cons
     d->sd = W > 1 ? sqrt(ss / (W - 1)) : NAN;
     d->min = n ? a[0].v : NAN;
     d->max = n ? a[n - 1].v : NAN;
-    d->median = n ? percentile_sorted(a, n, 0.5) : NAN;
-    d->q1 = n ? percentile_sorted(a, n, 0.25) : NAN;
-    d->q3 = n ? percentile_sorted(a, n, 0.75) : NAN;
+    d->median = n ? stats_percentile_sorted(a, n, 0.5) : NAN;
+    d->q1 = n ? stats_percentile_sorted(a, n, 0.25) : NAN;
+    d->q3 = n ? stats_percentile_sorted(a, n, 0.75) : NAN;
     d->cases = cases;
     free(a);
 }

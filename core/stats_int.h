@@ -87,6 +87,8 @@ typedef struct stats_vw {
     double v, w;
 } stats_vw;
 
+/* The HAVERAGE percentile (p in 0..1) of n values already sorted by value; NaN when n == 0. */
+double stats_percentile_sorted(const stats_vw *a, size_t n, double p);
 /* Sorts by value (a stable radix sort when large). */
 void stats_sort_vw(stats_vw *a, size_t n);
 /* The HAVERAGE walk over sorted values a[0..n-1] for position tc, starting after

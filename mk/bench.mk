@@ -1,4 +1,6 @@
 # mk/bench.mk: `make bench`: generates the benchmark survey if missing, installs the peers, times tally against them.
+# It also times the tab book of config/bench-tabbook.lua (every question by a 10-column banner, four outputs)
+# against loading the data.
 # Not part of `make test` (no timed tests). RUNS=5 PSPP_RUNS=5 SIZES="100k 1m" are passed on to bench/run.sh.
 
 BENCH_PKGS  := time python3 python3-pandas python3-xlsxwriter python3-scipy pspp

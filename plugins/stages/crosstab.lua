@@ -1,8 +1,8 @@
 -- crosstab.lua: a row variable by one column variable: counts, percents, chi-square and Cramér's V.
 local o = tally.options {
   dataset  = { type = "string", required = true, help = "dataset to read" },
-  row      = { type = "string", required = true, help = "row variable" },
-  column   = { type = "string", required = true, help = "column variable" },
+  row      = { type = "string", variables = "dataset", required = true, help = "row variable" },
+  column   = { type = "string", variables = "dataset", required = true, help = "column variable" },
   cells    = { type = "list", default = { "count", "col" }, help = "cells shown: count, col, row, total" },
   tests    = { type = "boolean", default = false, help = "column-proportion tests with letters (95%: A, 90%: a)" },
   min_base = { type = "number", default = 30, help = "columns with a smaller unweighted base are not tested" },
@@ -16,6 +16,7 @@ local t, s = ds:crosstab(o.row, o.column, {
 report.add(t)
 if o.values then
   for _, k in ipairs({ "chisq", "df", "p", "cramers_v", "n" }) do
-    if s[k] == s[k] then report.value(o.values .. "_" .. k, s[k]) end -- NaN: test not possible
+    -- NaN: test not possible; a p below .001 reads "< .001" in text (the number stays exact)
+    if s[k] == s[k] then report.value(o.values .. "_" .. k, s[k], k == "p" and s[k] < 0.001 and "< .001" or nil) end
   end
 end

@@ -1,7 +1,7 @@
 -- descriptives.lua: N, mean, standard deviation, minimum, maximum, median and quartiles of numeric variables.
 local o = tally.options {
   dataset   = { type = "string", required = true, help = "dataset to read" },
-  variables = { type = "list", required = true, help = "numeric variables, one row each" },
+  variables = { type = "list", variables = "dataset", required = true, help = "numeric variables, one row each" },
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   title     = { type = "string", help = "table title (default: Descriptive statistics)" },
   id        = { type = "string", help = "table id (default: desc_FIRSTVARIABLE)" },

@@ -1,7 +1,7 @@
 -- frequencies.lua: one SPSS-style frequency table per variable (count, percent, valid and cumulative percent).
 local o = tally.options {
   dataset   = { type = "string", required = true, help = "dataset to read" },
-  variables = { type = "list", required = true, help = "variables to tabulate, one table each" },
+  variables = { type = "list", variables = "dataset", required = true, help = "variables to tabulate, one table each" },
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   chart     = { type = "choice", choices = { "none", "bar", "column", "pie" }, default = "none",
                 help = "chart bound to each table (plots the valid percent)" },

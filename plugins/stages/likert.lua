@@ -1,7 +1,7 @@
 -- likert.lua: rating-scale items in one table: distribution, mean, top box, bottom box and net.
 local o = tally.options {
   dataset = { type = "string", required = true, help = "dataset to read" },
-  items   = { type = "list", required = true, help = "items sharing one scale, one row each" },
+  items   = { type = "list", variables = "dataset", required = true, help = "items sharing one scale, one row each" },
   scale   = { type = "list", help = "scale codes low to high (default: the valid codes found)" },
   box     = { type = "integer", default = 2, help = "codes in the top and the bottom box" },
   weight  = { type = "boolean", default = true, help = "use the dataset's weight variable" },

@@ -1,8 +1,8 @@
 -- multiresponse.lua: multiple-response tables (responses, percent of responses, percent of cases).
 local o = tally.options {
   dataset   = { type = "string", required = true, help = "dataset to read" },
-  sets      = { type = "list", help = "multiple-response sets defined in the data, one table each" },
-  variables = { type = "list", help = "or: the variables of one set defined here" },
+  sets      = { type = "list", variables = "dataset", help = "multiple-response sets defined in the data, one table each" },
+  variables = { type = "list", variables = "dataset", help = "or: the variables of one set defined here" },
   kind      = { type = "choice", choices = { "dichotomy", "category" }, default = "dichotomy",
                 help = "with variables: dichotomies (counted value) or categories (codes)" },
   counted   = { type = "number", default = 1, help = "with kind = dichotomy: the value that means 'chosen'" },

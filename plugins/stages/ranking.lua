@@ -1,8 +1,8 @@
 -- ranking.lua: the top-N categories of a variable or a multiple-response set, by count (ties in code order).
 local o = tally.options {
   dataset   = { type = "string", required = true, help = "dataset to read" },
-  variable  = { type = "string", help = "a variable or the name of a multiple-response set" },
-  variables = { type = "list", help = "or: dichotomy variables forming a set (1 = chosen)" },
+  variable  = { type = "string", variables = "dataset", help = "a variable or the name of a multiple-response set" },
+  variables = { type = "list", variables = "dataset", help = "or: dichotomy variables forming a set (1 = chosen)" },
   counted   = { type = "number", default = 1, help = "with variables: the value that means 'chosen'" },
   top       = { type = "integer", default = 10, help = "rows shown (0: all)" },
   other     = { type = "boolean", default = false, help = "add an 'Other' row for the rest" },

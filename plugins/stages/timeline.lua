@@ -1,7 +1,7 @@
 -- timeline.lua: counts per year or per decade from a year, date or datetime variable (for example partnerships founded).
 local o = tally.options {
   dataset       = { type = "string", required = true, help = "dataset to read" },
-  variable      = { type = "string", required = true, help = "numeric year variable, or a date or datetime (counted by its calendar year)" },
+  variable      = { type = "string", variables = "dataset", required = true, help = "numeric year variable, or a date or datetime (counted by its calendar year)" },
   by            = { type = "choice", choices = { "year", "decade" }, default = "year", help = "period length" },
   decades_until = { type = "integer", help = "years before this one are grouped by decade ('1990s'), later by year" },
   from          = { type = "integer", help = "first year shown (empty years count 0)" },

@@ -51,8 +51,16 @@ check("likert: mean", cell("likert_l1", "l1", "Mean"), 3.5)
 check("likert: top 2 box", cell("likert_l1", "l1", "Top 2 box"), 62.5)
 check("likert: net", cell("likert_l1", "l1", "Net"), 37.5)
 # banner: kind by g and m1, plus Total
-check("banner: total of kind 2", cell("banner_kind", "2", "Total: Count"), 4)
-check("banner: kind 2 in g=1 column", cell("banner_kind", "2", "1 (A): Count"), 3)
+def bcell(tid, row, letter, stat):
+    b = t[tid]["banner"]
+    ci = [i for i, c in enumerate(b["columns"]) if c["letter"] == letter and (letter or c["total"])][0]
+    for sec in b["sections"]:
+        for r in sec["rows"]:
+            if r["label"] == row: return r["cells"][ci].get(stat)
+    return "no row " + row
+check("banner: total of kind 2", bcell("banner_kind", "2", "", "count"), 4)
+check("banner: kind 2 in g=1 column", bcell("banner_kind", "2", "A", "count"), 3)
+check("banner: kind 2 in m1=1 column, percent of 3", bcell("banner_kind", "2", "D", "col_pct"), 100 * 2 / 3)
 check("descriptives: N of l1", cell("desc_l1", "l1", "N"), 8)
 check("frequencies: kind 1 percent", cell("freq_kind", "1", "Percent"), 100 * 3 / 9)
 PY

@@ -104,6 +104,24 @@ typedef enum {
     TALLY_CHART_NONE = 0, TALLY_CHART_BAR, TALLY_CHART_COLUMN, TALLY_CHART_PIE, TALLY_CHART_LINE
 } tally_chart_kind;
 
+/* The statistics a banner cell keeps apart (bn_cell); NaN when not computed. */
+typedef enum {
+    TALLY_BN_COUNT = 0, /* weighted count: category, net and base rows */
+    TALLY_BN_COLPCT,    /* percent of the column's base, 0..100 */
+    TALLY_BN_ROWPCT,    /* percent of the row's Total-column count */
+    TALLY_BN_TOTPCT,    /* percent of the Total column's base */
+    TALLY_BN_MEAN,      /* STAT rows of a scale question: Mean, Std. deviation, Median (N is a COUNT) */
+    TALLY_BN_NSTATS
+} tally_bn_stat;
+
+/* Flags of a banner cell or column (bn_cell_flags, bn_col_flags). */
+enum {
+    TALLY_BN_UNTESTED = 1, /* not tested: 0% or 100%, or the column's base below min_base */
+    TALLY_BN_LOW = 2,      /* unweighted base below the low-base mark ("*") */
+    TALLY_BN_VERYLOW = 4,  /* unweighted base below the very-low-base mark ("**") */
+    TALLY_BN_EXTREME = 8   /* a proportion of 0% or 100%: not compared */
+};
+
 typedef enum { TALLY_LOG_ERROR = 0, TALLY_LOG_WARN, TALLY_LOG_INFO, TALLY_LOG_DEBUG } tally_log_level;
 
 /* ---- the host function table -------------------------------------------- */
@@ -255,6 +273,30 @@ typedef struct tally_host {
      * For files outside the report, like $GITHUB_STEP_SUMMARY. 0, or -1 on a
      * bad argument. */
     int (*defer_append)(tally_ctx *ctx, const char *path, const char *data, size_t len);
+    /* Banner tables. A table made by the banner or tabbook stage also carries
+     * the banner model: rows (section headers, categories, nets, statistics,
+     * bases) by columns (Total and each banner category) under nested headers,
+     * each cell's statistics apart. The flat table (tab_*) stays its readable
+     * fallback. bn_nlevels is 0 for any other table. */
+    size_t (*bn_nlevels)(const tally_table *t); /* header levels above the column labels: 1 or 2 */
+    size_t (*bn_ncols)(const tally_table *t);
+    const char *(*bn_col_label)(const tally_table *t, size_t c);
+    /* Header text of column c at `level` (0 outermost); consecutive columns with
+     * the same span index share one merged header cell. */
+    const char *(*bn_col_header)(const tally_table *t, size_t c, size_t level);
+    size_t (*bn_col_span)(const tally_table *t, size_t c, size_t level);
+    const char *(*bn_col_letter)(const tally_table *t, size_t c); /* "A", "" for Total */
+    /* The column's respondents: which = 0 weighted, 1 unweighted, 2 the
+     * effective base (Kish) the tests use. A section's own bases are its BASE rows. */
+    double (*bn_col_base)(const tally_table *t, size_t c, int which);
+    int (*bn_col_flags)(const tally_table *t, size_t c);
+    size_t (*bn_nrows)(const tally_table *t);
+    tally_row_type (*bn_row_type)(const tally_table *t, size_t r); /* SECTION rows head a question */
+    const char *(*bn_row_label)(const tally_table *t, size_t r);
+    double (*bn_cell)(const tally_table *t, size_t r, size_t c, tally_bn_stat stat);
+    const char *(*bn_cell_letters)(const tally_table *t, size_t r, size_t c); /* "" when none */
+    int (*bn_cell_flags)(const tally_table *t, size_t r, size_t c);
+    int (*bn_col_is_total)(const tally_table *t, size_t c);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits

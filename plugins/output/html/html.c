@@ -1,4 +1,5 @@
 /* html.c: the `html` output plugin: the report's Markdown rendered by cmark-gfm into one self-contained HTML file. */
+#include "html_banner.h"
 #include "md_render.h"
 #include "utf8_text.h"
 #include "template.h"
@@ -32,28 +33,69 @@ static const char html_style[] =
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt;color:#000}"
     "h2{break-after:avoid;page-break-after:avoid}table{break-inside:avoid;page-break-inside:avoid}"
     "th{background:#e6e6e6;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "tbody tr:nth-child(even){background:none}}\n";
+    "tbody tr:nth-child(even){background:none}}\n"
+    /* banner tables: nested headers, figures right-aligned, letters after the percent, counts below */
+    "table.banner{font-size:.85rem}table.banner th{text-align:center;vertical-align:bottom}\n"
+    "table.banner th.stub,table.banner tbody th{text-align:left;font-weight:normal;min-width:9rem;vertical-align:top}\n"
+    "table.banner td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
+    "table.banner th.total,table.banner td:nth-child(2){border-right:2px solid #888}\n"
+    "table.banner .sig{color:#0b5394;font-weight:600}table.banner .n{color:#666;font-size:.85em}\n"
+    "table.banner tr.base th,table.banner tr.base td{font-style:italic;background:#f3f3f3}\n"
+    "table.banner tr.net th{font-weight:600}table.banner tr.section th{background:#dde4ec;text-align:left}\n"
+    "table.banner .letter{font-weight:normal;color:#555}table.banner .mark{color:#b45f06}\n"
+    ".banner-wrap{overflow-x:auto}\n";
+/* Added when the report holds banner tables: A4 landscape, small type, tables as wide as the page. */
+static const char html_banner_print[] =
+    "@media print{@page{size:A4 landscape;margin:10mm}.banner-wrap{overflow:visible}"
+    "body{width:auto}table{max-width:100%}"
+    "table.banner{font-size:7.5pt;width:min(99.5%,276mm);table-layout:fixed}table.banner col.stub{width:17%}"
+    "table.banner th,table.banner td{overflow-wrap:anywhere}"
+    "table.banner th,table.banner td{padding:.1rem .25rem}"
+    "table.banner th.col{white-space:normal}table.banner tbody th{min-width:0;max-width:16rem}}\n";
 
-/* Text as HTML; invalid UTF-8 and bidi controls become U+FFFD (counted in *replaced). */
-static void html_escape(tpl_buf *out, const char *s, size_t *replaced)
+/* Marks where a banner table goes: the Markdown carries the marker, the HTML gets the table. */
+#define BANNER_MARK "tallybannertablex"
+
+static int is_banner(const tally_host *h, const tally_table *t)
 {
-    int changed = 0;
-    for (; s && *s; s++) {
-        if ((unsigned char)*s >= 0x80) {
-            s += utf8_put_checked(out, (const unsigned char *)s, &changed) - 1;
+    return TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0;
+}
+
+/* A tpl_block_fn: banner tables become a marker paragraph (filled in after cmark-gfm), others Markdown. */
+static void html_table(const tally_host *h, const tally_report *rep, tpl_buf *out, const tally_table *t)
+{
+    if (!is_banner(h, t)) {
+        md_render_table(h, rep, out, t);
+        return;
+    }
+    for (size_t i = 0; i < h->rep_ntables(rep); i++)
+        if (h->rep_table(rep, i) == t) {
+            tpl_buf_printf(out, "\n%s%zuz\n\n", BANNER_MARK, i);
+            return;
+        }
+}
+
+/* Replaces each banner marker paragraph of the HTML body by its table. */
+static char *fill_banners(const tally_host *h, const tally_report *rep, const char *body)
+{
+    tpl_buf out = {0};
+    const char *p = body;
+    for (const char *m; (m = strstr(p, BANNER_MARK));) {
+        char *end;
+        unsigned long i = strtoul(m + strlen(BANNER_MARK), &end, 10);
+        if (*end != 'z' || i >= h->rep_ntables(rep)) { /* not ours: keep the text */
+            tpl_buf_add(&out, p, (size_t)(m - p) + 1);
+            p = m + 1;
             continue;
         }
-        switch (*s) {
-        case '&': tpl_buf_puts(out, "&amp;"); break;
-        case '<': tpl_buf_puts(out, "&lt;"); break;
-        case '>': tpl_buf_puts(out, "&gt;"); break;
-        case '"': tpl_buf_puts(out, "&quot;"); break;
-        case '\'': tpl_buf_puts(out, "&#39;"); break;
-        default:
-            if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t') tpl_buf_putc(out, *s);
-        }
+        const char *start = m, *after = end + 1;
+        if (m - p >= 3 && strncmp(m - 3, "<p>", 3) == 0 && strncmp(after, "</p>", 4) == 0) start = m - 3, after += 4;
+        tpl_buf_add(&out, p, (size_t)(start - p));
+        html_banner_table(h, rep, &out, h->rep_table(rep, i));
+        p = after;
     }
-    if (changed) ++*replaced;
+    tpl_buf_puts(&out, p);
+    return tpl_buf_take(&out);
 }
 
 /* Markdown to an HTML fragment (new string, caller frees), or NULL. Raw HTML in
@@ -80,7 +122,7 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
         .host = host,
         .report = report,
         .heading_level = 1,
-        .table = md_render_table,
+        .table = html_table,
         .chart = NULL, /* the table shows the numbers; no scripts to draw Mermaid */
         .text = md_escape,
     };
@@ -98,12 +140,16 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
         free(err);
         return 1;
     }
-    char *body = markdown_to_html(md);
+    char *html = markdown_to_html(md);
     free(md);
-    if (!body) {
+    if (!html) {
         host->error(ctx, "cmark-gfm could not render the report to HTML (out of memory?)");
         return 1;
     }
+    char *body = fill_banners(host, report, html);
+    free(html);
+    int banners = 0;
+    for (size_t i = 0; i < host->rep_ntables(report); i++) banners |= is_banner(host, host->rep_table(report, i));
     const char *title = host->opt_string(opts, "title");
     if (!title || !*title) title = host->rep_meta(report, "title");
     if (!title || !*title) title = host->rep_tr(report, "Report");
@@ -118,6 +164,7 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
     if (replaced) host->log(ctx, TALLY_LOG_WARN, UTF8_REPLACED_WARNING, replaced);
     tpl_buf_puts(&out, "</title>\n<style>\n");
     tpl_buf_puts(&out, html_style);
+    if (banners) tpl_buf_puts(&out, html_banner_print);
     tpl_buf_puts(&out, "</style>\n</head>\n<body>\n");
     tpl_buf_puts(&out, body);
     tpl_buf_puts(&out, "</body>\n</html>\n");

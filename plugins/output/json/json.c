@@ -167,6 +167,82 @@ static const char *chart_name(tally_chart_kind k)
     return NULL;
 }
 
+/* One banner cell: every statistic a number (null when not computed), letters and marks apart. */
+static void write_banner_cell(jw *w, const tally_host *h, const tally_table *t, size_t r, size_t c)
+{
+    static const char *const names[] = {"count", "col_pct", "row_pct", "total_pct", "value"};
+    jw_item(w);
+    jw_open(w, '{');
+    for (int k = 0; k < TALLY_BN_NSTATS; k++) {
+        double v = h->bn_cell(t, r, c, (tally_bn_stat)k);
+        if (v == v) jw_key(w, names[k]), jw_number(w, v);
+    }
+    const char *l = h->bn_cell_letters(t, r, c);
+    if (*l) jw_key(w, "letters"), jw_string(w, l);
+    int f = h->bn_cell_flags(t, r, c);
+    if (f & (TALLY_BN_UNTESTED | TALLY_BN_EXTREME)) jw_key(w, "tested"), fputs("false", w->f);
+    if (f & (TALLY_BN_LOW | TALLY_BN_VERYLOW)) jw_key(w, "low_base"), jw_string(w, f & TALLY_BN_VERYLOW ? "**" : "*");
+    jw_close(w, '}');
+}
+
+/* The banner model: columns with their headers and bases, then sections of rows. */
+static void write_banner(jw *w, const tally_host *h, const tally_table *t)
+{
+    size_t nc = h->bn_ncols(t), nr = h->bn_nrows(t), levels = h->bn_nlevels(t);
+    jw_key(w, "banner");
+    jw_open(w, '{');
+    jw_key(w, "levels"), fprintf(w->f, "%zu", levels);
+    jw_key(w, "columns");
+    jw_open(w, '[');
+    for (size_t c = 0; c < nc; c++) {
+        jw_item(w);
+        jw_open(w, '{');
+        jw_key(w, "label"), jw_string(w, h->bn_col_label(t, c));
+        jw_key(w, "headers");
+        jw_open(w, '[');
+        for (size_t l = 0; l < levels; l++) jw_item(w), jw_string(w, h->bn_col_header(t, c, l));
+        jw_close(w, ']');
+        jw_key(w, "letter"), jw_string(w, h->bn_col_letter(t, c));
+        jw_key(w, "total"), fputs(h->bn_col_is_total(t, c) ? "true" : "false", w->f);
+        jw_key(w, "base"), jw_number(w, h->bn_col_base(t, c, 0));
+        jw_key(w, "unweighted_base"), jw_number(w, h->bn_col_base(t, c, 1));
+        jw_key(w, "effective_base"), jw_number(w, h->bn_col_base(t, c, 2));
+        jw_close(w, '}');
+    }
+    jw_close(w, ']');
+    jw_key(w, "sections");
+    jw_open(w, '[');
+    int open = 0;
+    for (size_t r = 0; r < nr; r++) {
+        if (h->bn_row_type(t, r) == TALLY_ROW_SECTION) {
+            if (open) jw_close(w, ']'), jw_close(w, '}');
+            jw_item(w);
+            jw_open(w, '{');
+            jw_key(w, "title"), jw_string(w, h->bn_row_label(t, r));
+            jw_key(w, "rows");
+            jw_open(w, '[');
+            open = 1;
+            continue;
+        }
+        if (!open) continue; /* every row belongs to a section */
+        jw_item(w);
+        jw_open(w, '{');
+        jw_key(w, "type"), jw_string(w, row_type_name(h->bn_row_type(t, r)));
+        jw_key(w, "label"), jw_string(w, h->bn_row_label(t, r));
+        jw_key(w, "cells");
+        jw_open(w, '[');
+        int saved = w->pretty;
+        w->pretty = 0;
+        for (size_t c = 0; c < nc; c++) write_banner_cell(w, h, t, r, c);
+        w->pretty = saved;
+        jw_close(w, ']');
+        jw_close(w, '}');
+    }
+    if (open) jw_close(w, ']'), jw_close(w, '}');
+    jw_close(w, ']');
+    jw_close(w, '}');
+}
+
 static void write_table(jw *w, const tally_host *h, const tally_table *t)
 {
     size_t nc = h->tab_ncols(t), nr = h->tab_nrows(t);
@@ -221,6 +297,7 @@ static void write_table(jw *w, const tally_host *h, const tally_table *t)
         jw_close(w, '}');
     }
     jw_close(w, ']');
+    if (TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0) write_banner(w, h, t);
     jw_close(w, '}');
 }
 

@@ -1,4 +1,5 @@
 /* markdown.c: the `markdown` output plugin: the report as GitHub-flavoured Markdown through a template. */
+#include "md_banner.h"
 #include "md_render.h"
 #include "utf8_text.h"
 #include "template.h"
@@ -20,6 +21,13 @@ static const tally_option_decl md_options[] = {
 };
 
 /* Writes `len` bytes of `text` to `path` with fopen mode `mode`; 0 or -1 with errno. */
+/* Banner tables from their model (one pipe table per banner variable), others as flat tables. */
+static void markdown_table(const tally_host *h, const tally_report *rep, tpl_buf *out, const tally_table *t)
+{
+    if (TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0) md_render_banner(h, rep, out, t);
+    else md_render_table(h, rep, out, t);
+}
+
 static int write_all(const char *path, const char *mode, const char *text, size_t len)
 {
     FILE *f = fopen(path, mode);
@@ -48,7 +56,7 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
         .host = host,
         .report = report,
         .heading_level = (int)host->opt_int(opts, "heading_level"),
-        .table = md_render_table,
+        .table = markdown_table,
         .chart = host->opt_bool(opts, "charts") ? md_render_chart : NULL,
         .text = md_escape,
     };

@@ -74,6 +74,11 @@ static void apply_style(lxw_format *f, unsigned style)
         format_set_underline(f, LXW_UNDERLINE_SINGLE);
     }
     if (style & XW_INDENT) format_set_indent(f, 1);
+    if (style & XW_BOX) {
+        format_set_border(f, LXW_BORDER_THIN);
+        format_set_border_color(f, XW_LINE);
+        format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    }
 }
 
 lxw_format *xw_fmt(xw *w, unsigned style, const char *num_format)

@@ -14,6 +14,8 @@ static const tally_option_decl xlsx_options[] = {
     {"data_sheet", TALLY_OPT_STRING, 0, NULL, NULL, 0, 0, "a dataset to add as a filterable data sheet"},
     {"row_limit", TALLY_OPT_CHOICE, 0, "error", "error|split", 0, 0,
      "a data sheet over Excel's 1,048,576 rows: fail, or split it over several sheets"},
+    {"cell_style", TALLY_OPT_CHOICE, 0, "stacked", "stacked|combined|separate", 0, 0,
+     "banner cells: count over column % with its letters, column % and letters in one cell, or a column each"},
     {"title", TALLY_OPT_STRING, 0, NULL, NULL, 0, 0, "document title (default: the report title)"},
     {"author", TALLY_OPT_STRING, 0, NULL, NULL, 0, 0, "document author (default: the report author)"},
     {"subject", TALLY_OPT_STRING, 0, NULL, NULL, 0, 0, "document subject (default: the report subject)"},
@@ -111,6 +113,8 @@ static int xlsx_write(const tally_host *host, tally_ctx *ctx, const tally_option
     w.opts = opts;
     w.rep = report;
     w.stacked = opt_is(host, opts, "layout", "stacked");
+    w.cell_style = opt_is(host, opts, "cell_style", "combined") ? XW_CELLS_COMBINED
+                   : opt_is(host, opts, "cell_style", "separate") ? XW_CELLS_SEPARATE : XW_CELLS_STACKED;
     w.charts = host->opt_is_set(opts, "charts") ? host->opt_bool(opts, "charts") : 1;
     w.title = opt_or_meta(host, opts, report, "title");
     w.author = opt_or_meta(host, opts, report, "author");

@@ -37,7 +37,7 @@ static int has_fractions(const tally_host *h, const tally_table *t, size_t c)
 }
 
 /* Title, question and base above the table; returns the next row. */
-static int write_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
+int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
 {
     const tally_host *h = w->host;
     const char *title = h->tab_title(t);
@@ -175,7 +175,7 @@ static int write_cell(xw *w, xw_sheet *s, const tally_table *t, size_t r, size_t
     return xw_write_number(w, s, row, (lxw_col_t)c, v, f, strlen(shown));
 }
 
-static int write_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
+int xw_table_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
 {
     const tally_host *h = w->host;
     size_t n = h->tab_nnotes(t);
@@ -191,6 +191,7 @@ static int write_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
 int xw_table_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
 {
     const tally_host *h = w->host;
+    if (TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0) return xw_banner_write(w, s, t, out);
     size_t nc = h->tab_ncols(t), nr = h->tab_nrows(t);
     if (nc > LXW_COL_MAX) {
         h->error(w->ctx, "table '%s' has %zu columns; a worksheet holds at most %d", h->tab_id(t), nc,
@@ -203,7 +204,7 @@ int xw_table_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
     out->sheet = s->name;
     out->title_row = row;
     out->ncols = nc;
-    if (write_heading(w, s, t, &row) < 0) return -1;
+    if (xw_table_heading(w, s, t, &row) < 0) return -1;
 
     int grouped = 0;
     for (size_t c = 0; c < nc; c++) grouped |= h->tab_col_group(t, c) != NULL;
@@ -230,7 +231,7 @@ int xw_table_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
     free(formats);
     if (rc < 0) return -1;
 
-    if (write_notes(w, s, t, &row) < 0) return -1;
+    if (xw_table_notes(w, s, t, &row) < 0) return -1;
     row++;
     if (w->nsheets && w->sheets[0] != s &&
         xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, h->rep_tr(w->rep, "Back to contents"), 0) < 0)

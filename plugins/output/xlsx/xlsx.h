@@ -24,7 +24,8 @@ enum {
     XW_NOTE = 1 << 7,     /* small grey italic */
     XW_LINK = 1 << 8,     /* blue underlined */
     XW_SUBTITLE = 1 << 9, /* bold, slightly larger */
-    XW_INDENT = 1 << 10
+    XW_INDENT = 1 << 10,
+    XW_BOX = 1 << 11      /* thin border on all four sides (banner headers) */
 };
 
 typedef struct xw_format {
@@ -51,6 +52,7 @@ typedef struct xw {
     lxw_workbook *wb;
     int charts;          /* insert native charts */
     int stacked;         /* all tables on one sheet */
+    int cell_style;      /* banner cells: XW_CELLS_STACKED, _COMBINED or _SEPARATE */
     xw_format *fmts;     /* owned cache of formats */
     size_t nfmts, fmts_cap;
     struct xw_sheet **sheets; /* owned; every sheet added, in tab order */
@@ -122,6 +124,15 @@ int xw_fail(xw *w, lxw_error err, const char *what);
 /* table_sheet.c: writes table `t` at s->next_row and moves next_row below it.
  * Returns 0, or -1 after host->error. */
 int xw_table_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out);
+
+/* banner_sheet.c: a banner table from its model: merged nested headers, letters beside
+ * the figures (w->cell_style), frozen header, header rows repeated on printed pages.
+ * Same contract as xw_table_write. */
+enum { XW_CELLS_STACKED = 0, XW_CELLS_COMBINED, XW_CELLS_SEPARATE };
+int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out);
+/* table_sheet.c helpers banner_sheet.c shares: title, question and base; the notes. */
+int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row);
+int xw_table_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row);
 
 /* charts.c: a native chart bound to the placed table's cells, beside it.
  * Returns the number of rows the chart covers (0 when the table has none), or -1. */
