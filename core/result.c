@@ -1,6 +1,8 @@
 /* result.c: result tables, named values and report metadata, plus the host table's report entries. */
 #include "result.h"
 #include "dataset.h"
+#include "messages.h"
+#include "numfmt.h"
 #include "util.h"
 
 #include <math.h>
@@ -40,6 +42,7 @@ void tally_table_unref(tally_table *t)
     free(t->base);
     free(t->chart_title);
     free(t->series);
+    free(t->lang);
     free(t);
 }
 
@@ -162,15 +165,13 @@ const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, ch
     int dec = col->decimals < 0 ? 0 : col->decimals > 10 ? 10 : col->decimals;
     switch (col->type) {
     case TALLY_COL_COUNT:
-        tally_format_fixed(v, (v == floor(v) && fabs(v) < 1e15) ? 0 : (dec ? dec : 1), buf, n);
+        tally_fmt_count(t->lang, v, dec, buf, n);
         break;
-    case TALLY_COL_PERCENT: {
-        char num[64];
-        snprintf(buf, n, "%s%%", tally_format_fixed(v, dec, num, sizeof num));
+    case TALLY_COL_PERCENT:
+        tally_fmt_percent(t->lang, v, dec, buf, n);
         break;
-    }
     default:
-        tally_format_fixed(v, dec, buf, n);
+        tally_fmt_number(t->lang, v, dec, 0, buf, n);
         break;
     }
     return buf;
@@ -256,6 +257,7 @@ void tally_report_add_table(tally_report *r, tally_table *t)
             free(id);
         }
     }
+    replace(&t->lang, tally_report_meta(r, "language"));
     tally_table_ref(t);
     r->tables = xrealloc(r->tables, (r->ntables + 1) * sizeof *r->tables);
     r->tables[r->ntables++] = t;
@@ -315,75 +317,6 @@ void tally_report_add_check(tally_report *r, int passed, const char *message)
     if (!passed) r->failed_checks++;
     r->check_messages = xrealloc(r->check_messages, (r->nchecks + 1) * sizeof *r->check_messages);
     r->check_messages[r->nchecks++] = xasprintf("%s %s", passed ? "PASS" : "FAIL", message);
-}
-
-/* ---- UI text in the report's language ------------------------------------- */
-
-static const char *const tr_de[][2] = {
-    {"Contents", "Inhalt"},
-    {"Count", "Anzahl"},
-    {"Percent", "Prozent"},
-    {"Valid percent", "Gültige Prozent"},
-    {"Cumulative percent", "Kumulierte Prozent"},
-    {"Total", "Gesamt"},
-    {"Missing", "Fehlend"},
-    {"Valid", "Gültig"},
-    {"System missing", "System-fehlend"},
-    {"Base", "Basis"},
-    {"Table", "Tabelle"},
-    {"Title", "Titel"},
-    {"Date", "Datum"},
-    {"Data source", "Datenquelle"},
-    {"Tables", "Tabellen"},
-    {"Percent of responses", "Prozent der Antworten"},
-    {"Percent of cases", "Prozent der Fälle"},
-    {"Responses", "Antworten"},
-    {"Mean", "Mittelwert"},
-    {"Std. deviation", "Standardabweichung"},
-    {"Minimum", "Minimum"},
-    {"Maximum", "Maximum"},
-    {"Median", "Median"},
-    {"Data", "Daten"},
-    {"Back to contents", "Zurück zum Inhalt"},
-    {"more than one answer possible", "Mehrfachnennungen möglich"},
-    {"Valid total", "Gültig gesamt"},
-    {"weighted", "gewichtet"},
-    {"unweighted", "ungewichtet"},
-    {"Unweighted base", "Ungewichtete Basis"},
-    {"Unweighted N", "Ungewichtetes N"},
-    {"Column %", "Spalten-%"},
-    {"Row %", "Zeilen-%"},
-    {"Total %", "Gesamt-%"},
-    {"Descriptive statistics", "Deskriptive Statistik"},
-    {"25th percentile", "25. Perzentil"},
-    {"75th percentile", "75. Perzentil"},
-    {"Top", "Top"},
-    {"Bottom", "Bottom"},
-    {"box", "Box"},
-    {"Net", "Netto"},
-    {"Period", "Zeitraum"},
-    {"Rank", "Rang"},
-    {"Other", "Andere"},
-    {"sig.", "Sig."},
-    {"Columns not tested: base below", "Nicht getestete Spalten: Basis unter"},
-    {"Free-text variables not tabulated", "Nicht tabellierte Freitextvariablen"},
-    {"Cases", "Fälle"},
-    {"Author", "Autor"},
-    {"Date variables not tabulated", "Nicht tabellierte Datumsvariablen"},
-    {"Identifiers not tabulated", "Nicht tabellierte Kennungen"},
-    {"Variables not tabulated", "Nicht tabellierte Variablen"},
-    {"Variable", "Variable"},
-    {"Label", "Beschriftung"},
-    {"Subtitle", "Untertitel"},
-    {"Std. deviation", "Standardabweichung"},
-};
-
-const char *tally_tr(const char *language, const char *english)
-{
-    if (!language || strcmp(language, "de") != 0) return english;
-    for (size_t i = 0; i < sizeof tr_de / sizeof tr_de[0]; i++)
-        if (strcmp(tr_de[i][0], english) == 0) return tr_de[i][1];
-    return english;
 }
 
 /* ---- host table entries ---------------------------------------------------- */

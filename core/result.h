@@ -38,6 +38,7 @@ struct tally_table {
     char *chart_title;
     size_t *series;        /* column indices the chart plots */
     size_t nseries;
+    char *lang;            /* report language its cells are formatted in; set when added to a report */
 };
 
 typedef struct tally_named_value {
@@ -85,7 +86,8 @@ void tally_table_set_chart(tally_table *t, tally_chart_kind kind, const char *ti
 /* `v` with `dec` decimals, halves rounded away from zero as SPSS and Excel show them
  * (31.25 -> "31.3", not the "31.2" of printf's round-half-even); returns buf. */
 const char *tally_format_fixed(double v, int dec, char *buf, size_t n);
-/* Formats cell (r, c) as shown in reports: counts as integers when whole, percents with '%'. */
+/* Formats cell (r, c) as shown in reports, in the table's language: counts as integers when whole,
+ * percents with '%' ("78,9 %" in German), thousands grouped. */
 const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, char *buf, size_t n);
 int tally_table_find_col(const tally_table *t, const char *label); /* -1 if none */
 int tally_table_find_row(const tally_table *t, const char *label); /* by column-0 text, -1 if none */
@@ -104,8 +106,8 @@ const tally_named_value *tally_report_find_value(const tally_report *r, const ch
 void tally_report_add_dataset(tally_report *r, tally_dataset *ds);
 void tally_report_add_check(tally_report *r, int passed, const char *message);
 
-/* English UI text translated into the report's language (meta "language"); borrowed. */
-const char *tally_tr(const char *language, const char *english);
+/* tally_tr, UI text in the report's language, is in messages.h. */
+#include "messages.h"
 
 /* Fills the host table's report entries. */
 void tally_result_fill_host(tally_host *h);

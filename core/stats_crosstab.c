@@ -360,9 +360,15 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
         if (stats) stats[j] = s;
         const tally_column *cc = xs[j].m.col;
         if (s.chisq == s.chisq) {
-            char *note = xasprintf("%s%sPearson chi-square = %.2f, df = %d, p = %.3f; Cramér's V = %.2f.",
-                                   ncolvars > 1 ? cc->name : "", ncolvars > 1 ? ": " : "", s.chisq, s.df, s.p,
-                                   s.cramers_v);
+            const char *lang = o->base.lang;
+            char chi[48], pc[48], v[48];
+            tally_fmt_number(lang, s.chisq, 2, 0, chi, sizeof chi);
+            tally_fmt_p_clause(lang, s.p, pc, sizeof pc);
+            tally_fmt_number(lang, s.cramers_v, 2, 0, v, sizeof v);
+            char *test = xasprintf(stats_tr(&o->base, "Pearson chi-square = %s, df = %d, %s; Cramér's V = %s."), chi,
+                                   s.df, pc, v);
+            char *note = xasprintf("%s%s%s", ncolvars > 1 ? cc->name : "", ncolvars > 1 ? ": " : "", test);
+            free(test);
             tally_table_add_note(t, note);
             free(note);
         }
@@ -375,8 +381,8 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
         free(note);
         if (any_untested) {
             char mb[64];
-            stats_fmt_count(mb, sizeof mb, o->min_base);
-            note = xasprintf("%s %s.", stats_tr(&o->base, "Columns not tested: base below"), mb);
+            tally_fmt_count(o->base.lang, o->min_base, 1, mb, sizeof mb);
+            note = xasprintf(stats_tr(&o->base, "Columns not tested: base below %s."), mb);
             tally_table_add_note(t, note);
             free(note);
         }

@@ -96,8 +96,8 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
         tally_table_add_col(t, l, TALLY_COL_PERCENT, 1);
     }
     size_t c_mean = tally_table_add_col(t, stats_tr(bo, "Mean"), TALLY_COL_MEAN, 2);
-    char *lt = xasprintf("%s %zu %s", stats_tr(bo, "Top"), box, stats_tr(bo, "box"));
-    char *lb = xasprintf("%s %zu %s", stats_tr(bo, "Bottom"), box, stats_tr(bo, "box"));
+    char *lt = xasprintf(stats_tr(bo, "Top %d box"), (int)box);
+    char *lb = xasprintf(stats_tr(bo, "Bottom %d box"), (int)box);
     size_t c_top = tally_table_add_col(t, lt, TALLY_COL_PERCENT, 1);
     size_t c_bot = tally_table_add_col(t, lb, TALLY_COL_PERCENT, 1);
     size_t c_net = tally_table_add_col(t, stats_tr(bo, "Net"), TALLY_COL_PERCENT, 1);

@@ -60,8 +60,8 @@ for _, code in ipairs(codes) do
 end
 columns[#columns + 1] = { miss_label, "percent", 1 }
 columns[#columns + 1] = { tally.tr("Mean"), "mean", 2 }
-columns[#columns + 1] = { tally.tr("Top") .. " " .. box .. " " .. tally.tr("box"), "percent", 1 }
-columns[#columns + 1] = { tally.tr("Bottom") .. " " .. box .. " " .. tally.tr("box"), "percent", 1 }
+columns[#columns + 1] = { string.format(tally.tr("Top %d box"), box), "percent", 1 }
+columns[#columns + 1] = { string.format(tally.tr("Bottom %d box"), box), "percent", 1 }
 columns[#columns + 1] = { tally.tr("Net"), "percent", 1 }
 columns[#columns + 1] = { "N", "count", weighted and 1 or 0 }
 if weighted then columns[#columns + 1] = { tally.tr("Unweighted N"), "count", 0 } end
