@@ -4,6 +4,7 @@
 #include "lua_sandbox.h"
 #include "host.h"
 #include "util.h"
+#include "numfmt.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -155,7 +156,7 @@ static int l_tr(lua_State *L)
     return 1;
 }
 
-/* tally.percent(part, whole [, decimals]) -> "58.2%" (the report's rounding) */
+/* tally.percent(part, whole [, decimals]) -> "58.2%" (the report's rounding and language: "58,2 %") */
 static int l_percent(lua_State *L)
 {
     double part = luaL_checknumber(L, 1), whole = luaL_checknumber(L, 2);
@@ -166,8 +167,7 @@ static int l_percent(lua_State *L)
         return 1;
     }
     char buf[64];
-    char num[64];
-    snprintf(buf, sizeof buf, "%s%%", tally_format_fixed(100.0 * part / whole, dec, num, sizeof num));
+    tally_fmt_percent(tally_report_meta(runtime_of(L)->report, "language"), 100.0 * part / whole, dec, buf, sizeof buf);
     lua_pushstring(L, buf);
     return 1;
 }
@@ -372,7 +372,10 @@ static int l_report_value(lua_State *L)
         return 0;
     }
     double v = luaL_checknumber(L, 2);
-    tally_report_set_number(rt->report, name, v, luaL_optstring(L, 3, NULL));
+    /* report.value(name, number [, text [, kind]]): the kind says how templates write it */
+    static const char *const kinds[] = {"text", "number", "count", "percent", "proportion", "p", "statistic", NULL};
+    int kind = lua_isnoneornil(L, 4) ? TALLY_VALUE_NUMBER : luaL_checkoption(L, 4, NULL, kinds);
+    tally_report_set_value(rt->report, name, v, (tally_value_kind)kind, luaL_optstring(L, 3, NULL));
     return 0;
 }
 

@@ -276,24 +276,45 @@ static tally_named_value *value_slot(tally_report *r, const char *name)
     return v;
 }
 
-void tally_report_set_number(tally_report *r, const char *name, double num, const char *text)
+const char *tally_format_value(const char *language, tally_value_kind kind, double v, int decimals, char *buf,
+                               size_t n)
+{
+    switch (kind) {
+    case TALLY_VALUE_COUNT:
+        return tally_fmt_count(language, v, decimals < 0 ? 1 : decimals, buf, n);
+    case TALLY_VALUE_PERCENT:
+        return tally_fmt_percent(language, v, decimals < 0 ? 1 : decimals, buf, n);
+    case TALLY_VALUE_P:
+        if (decimals < 0) return tally_fmt_p(language, v, buf, n);
+        return tally_fmt_number(language, v, decimals, 0, buf, n);
+    case TALLY_VALUE_PROPORTION:
+    case TALLY_VALUE_STATISTIC:
+        return tally_fmt_number(language, v, decimals < 0 ? 2 : decimals, 0, buf, n);
+    default: /* a plain number: whole ones as they are, others with one decimal */
+        if (decimals < 0) decimals = (v == floor(v) && fabs(v) < 1e15) ? 0 : 1;
+        return tally_fmt_number(language, v, decimals, 0, buf, n);
+    }
+}
+
+void tally_report_set_value(tally_report *r, const char *name, double num, tally_value_kind kind, const char *text)
 {
     tally_named_value *v = value_slot(r, name);
+    v->kind = kind == TALLY_VALUE_TEXT ? TALLY_VALUE_NUMBER : kind;
     v->is_number = 1;
     v->number = num;
-    if (text) {
-        v->text = xstrdup(text);
-    } else if (num == floor(num) && fabs(num) < 1e15) {
-        v->text = xasprintf("%.0f", num);
-    } else {
-        char buf[64];
-        v->text = xstrdup(tally_format_fixed(num, 1, buf, sizeof buf));
-    }
+    char buf[64];
+    v->text = xstrdup(text ? text : tally_format_value(tally_report_meta(r, "language"), v->kind, num, -1, buf, sizeof buf));
+}
+
+void tally_report_set_number(tally_report *r, const char *name, double num, const char *text)
+{
+    tally_report_set_value(r, name, num, TALLY_VALUE_NUMBER, text);
 }
 
 void tally_report_set_text(tally_report *r, const char *name, const char *text)
 {
     tally_named_value *v = value_slot(r, name);
+    v->kind = TALLY_VALUE_TEXT;
     v->is_number = 0;
     v->number = NAN;
     v->text = xstrdup(text ? text : "");
@@ -346,6 +367,20 @@ static const tally_dataset *h_dataset(const tally_report *r, const char *name)
 static const char *h_tr(const tally_report *r, const char *english)
 {
     return tally_tr(tally_report_meta(r, "language"), english);
+}
+static int h_value_kind(const tally_report *r, const char *name)
+{
+    const tally_named_value *v = tally_report_find_value(r, name);
+    return v ? (int)v->kind : -1;
+}
+static const char *h_format_value(const tally_report *r, tally_value_kind kind, double v, int decimals, char *buf,
+                                  size_t n)
+{
+    return tally_format_value(tally_report_meta(r, "language"), kind, v, decimals, buf, n);
+}
+static const char *h_format_date(const tally_report *r, const char *iso, char *buf, size_t n)
+{
+    return tally_fmt_iso_date(tally_report_meta(r, "language"), iso, buf, n);
 }
 static const char *h_tab_id(const tally_table *t) { return t->id; }
 static const char *h_tab_title(const tally_table *t) { return t->title; }
@@ -411,4 +446,7 @@ void tally_result_fill_host(tally_host *h)
     h->tab_chart_nseries = h_chart_nseries;
     h->tab_chart_series = h_chart_series;
     h->tab_chart_uses_row = h_chart_uses_row;
+    h->rep_value_kind = h_value_kind;
+    h->rep_format_value = h_format_value;
+    h->rep_format_date = h_format_date;
 }

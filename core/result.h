@@ -43,6 +43,7 @@ struct tally_table {
 
 typedef struct tally_named_value {
     char *name;
+    tally_value_kind kind; /* TALLY_VALUE_TEXT for text */
     int is_number;
     double number;
     char *text;            /* formatted text */
@@ -102,6 +103,11 @@ void tally_report_add_table(tally_report *r, tally_table *t);
 const tally_table *tally_report_find_table(const tally_report *r, const char *id);
 void tally_report_set_number(tally_report *r, const char *name, double v, const char *text);
 void tally_report_set_text(tally_report *r, const char *name, const char *text);
+/* A number with its kind (count, percent, p...); `text` NULL: written by kind in the report language. */
+void tally_report_set_value(tally_report *r, const char *name, double v, tally_value_kind kind, const char *text);
+/* `v` as a value of `kind` in `language`; decimals < 0 the kind's own. Returns buf. */
+const char *tally_format_value(const char *language, tally_value_kind kind, double v, int decimals, char *buf,
+                               size_t n);
 const tally_named_value *tally_report_find_value(const tally_report *r, const char *name);
 void tally_report_add_dataset(tally_report *r, tally_dataset *ds);
 void tally_report_add_check(tally_report *r, int passed, const char *message);

@@ -316,9 +316,9 @@ void stats_set_base_range(tally_table *t, const tally_stats_opts *o, int weighte
     sbuf_printf(&s, "N = %s", a);
     if (weighted) {
         base_span(o, nlo, nhi, b, sizeof b);
-        sbuf_printf(&s, " %s, %s %s", stats_tr(o, "weighted"), b, stats_tr(o, "unweighted"));
+        sbuf_printf(&s, " %s%s%s %s", stats_tr(o, "weighted"), stats_tr(o, ", "), b, stats_tr(o, "unweighted"));
     }
-    if (extra && *extra) sbuf_printf(&s, ", %s", extra);
+    if (extra && *extra) sbuf_printf(&s, "%s%s", stats_tr(o, ", "), extra);
     char *text = sbuf_take(&s);
     tally_table_set_base(t, text);
     free(text);

@@ -94,7 +94,7 @@ def used_keys():
             found.append((p, "".join(re.findall(r'"([^"]*)"', m.group(1)))))
         # texts a stage keeps in a table and translates later: { kind, "Text" } pairs marked tr-keys
         for m in re.finditer(r"-- tr-keys\n(.*?)\n\n", src, re.S):
-            for s in re.findall(r'\{\s*"[a-z]+",\s*"([^"]+)"\s*\}', m.group(1)):
+            for s in re.findall(r'{\s*"[a-z0-9]+",\s*"([^"]+)"\s*\}', m.group(1)):
                 found.append((p, s))
     for p in root.glob("templates/*"):
         for s in re.findall(r'\{\{\s*tr\s+"([^"]*)"', p.read_text()):

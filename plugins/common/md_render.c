@@ -125,7 +125,7 @@ void md_render_table(const tally_host *h, const tally_report *rep, tpl_buf *out,
     if (base && *trim_into(&tmp, base)) {
         tpl_buf_puts(out, "\n*");
         md_escape_cell(out, h->rep_tr(rep, "Base"));
-        tpl_buf_puts(out, ": ");
+        tpl_buf_puts(out, h->rep_tr(rep, ": "));
         md_escape_cell(out, tmp.data);
         tpl_buf_puts(out, "*\n");
     }

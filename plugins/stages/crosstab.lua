@@ -15,7 +15,8 @@ local t, s = ds:crosstab(o.row, o.column, {
   cells = o.cells, tests = o.tests, min_base = o.min_base, weighted = o.weight, title = o.title })
 report.add(t)
 if o.values then
+  local kinds = { chisq = "statistic", df = "count", p = "p", cramers_v = "statistic", n = "count" }
   for _, k in ipairs({ "chisq", "df", "p", "cramers_v", "n" }) do
-    if s[k] == s[k] then report.value(o.values .. "_" .. k, s[k]) end -- NaN: test not possible
+    if s[k] == s[k] then report.value(o.values .. "_" .. k, s[k], nil, kinds[k]) end -- NaN: test not possible
   end
 end

@@ -112,5 +112,5 @@ end
 for _, t in ipairs(tables) do report.add(t) end
 report.text("not_tabulated", table.concat(notes, "; "))
 
-report.value("n_rows", ds:nrows())
-report.value("n_variables", #ds:variables())
+report.value("n_rows", ds:nrows(), nil, "count")
+report.value("n_variables", #ds:variables(), nil, "count")

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 2
+#define TALLY_ABI_MINOR 3
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -86,6 +86,12 @@ typedef enum {
 typedef enum {
     TALLY_CHART_NONE = 0, TALLY_CHART_BAR, TALLY_CHART_COLUMN, TALLY_CHART_PIE, TALLY_CHART_LINE
 } tally_chart_kind;
+
+/* What a named value is, so that templates write it as such ("< .001", "1.234", "78,9 %"). */
+typedef enum {
+    TALLY_VALUE_TEXT = 0, TALLY_VALUE_NUMBER, TALLY_VALUE_COUNT, TALLY_VALUE_PERCENT, /* 0..100 */
+    TALLY_VALUE_PROPORTION /* 0..1 */, TALLY_VALUE_P, TALLY_VALUE_STATISTIC
+} tally_value_kind;
 
 typedef enum { TALLY_LOG_ERROR = 0, TALLY_LOG_WARN, TALLY_LOG_INFO, TALLY_LOG_DEBUG } tally_log_level;
 
@@ -204,6 +210,17 @@ typedef struct tally_host {
     int (*ds_adopt_codes)(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels);
     /* The same for a numeric column's doubles (malloc'ed, ds_nrows filled). */
     int (*ds_adopt_numeric)(tally_dataset *ds, int col, double *num);
+
+    /* ---- ABI 1.3 ---------------------------------------------------------- */
+    /* A named value's kind; -1 if there is no such value. */
+    int (*rep_value_kind)(const tally_report *r, const char *name);
+    /* `v` written as a value of `kind` in the report's language ("78,9 %", "< .001", "1.234");
+     * decimals < 0: the kind's own (counts 0, percents 1, statistics 2); returns buf. */
+    const char *(*rep_format_value)(const tally_report *r, tally_value_kind kind, double v, int decimals,
+                                    char *buf, size_t bufsize);
+    /* An ISO date ("1949-03-24", the report's meta "date") as the report's language writes it
+     * ("24.03.1949", "1949年3月24日"); other text is copied; returns buf. */
+    const char *(*rep_format_date)(const tally_report *r, const char *iso, char *buf, size_t bufsize);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */

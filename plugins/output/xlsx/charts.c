@@ -105,6 +105,23 @@ static void set_title(xw *w, lxw_chart *chart, const tally_table *t, const xw_pl
     free(plain); /* libxlsxwriter keeps its own copy */
 }
 
+/* Chinese reports name a font with the CJK glyphs (Debian: fonts-noto-cjk) for every chart text,
+ * so that titles, axis labels and legends show characters rather than boxes. */
+static void set_fonts(xw *w, lxw_chart *chart, uint8_t type)
+{
+    const char *lang = w->host->rep_meta(w->rep, "language");
+    if (!lang || strcmp(lang, "zh") != 0) return;
+    lxw_chart_font font = {.name = XW_CJK_FONT};
+    chart_title_set_name_font(chart, &font); /* the title stays bold: libxlsxwriter's default */
+    chart_legend_set_font(chart, &font);
+    if (type != LXW_CHART_PIE) {
+        chart_axis_set_num_font(chart->x_axis, &font);
+        chart_axis_set_num_font(chart->y_axis, &font);
+        chart_axis_set_name_font(chart->x_axis, &font);
+        chart_axis_set_name_font(chart->y_axis, &font);
+    }
+}
+
 int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p)
 {
     const tally_host *h = w->host;
@@ -165,6 +182,7 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
         chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, "0%");
 
     set_title(w, chart, t, p);
+    set_fonts(w, chart, type);
     if (type == LXW_CHART_PIE) {
         chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
     } else {

@@ -18,11 +18,11 @@ void xw_entries_free(xw_entry *e, size_t n)
 static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
 {
     if (!value || !*value) return 0;
-    const char *label = w->host->rep_tr(w->rep, english);
-    size_t n = strlen(label) + 2;
+    const char *label = w->host->rep_tr(w->rep, english), *colon = w->host->rep_tr(w->rep, ":");
+    size_t n = strlen(label) + strlen(colon) + 1;
     char *text = malloc(n);
     if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
-    snprintf(text, n, "%s:", label);
+    snprintf(text, n, "%s%s", label, colon);
     int rc = xw_write_text(w, s, *row, 0, text, xw_fmt(w, XW_BOLD, NULL), 1, "contents");
     free(text);
     if (rc == 0) rc = xw_write_text(w, s, *row, 1, value, NULL, 0, "contents");
@@ -58,7 +58,9 @@ int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables
     row++;
     const char *base = h->rep_meta(w->rep, "base");
     if (!base) base = h->rep_value_text(w->rep, "base");
-    if (meta_row(w, s, &row, "Date", h->rep_meta(w->rep, "date")) < 0 ||
+    char date[64];
+    const char *iso = h->rep_meta(w->rep, "date");
+    if (meta_row(w, s, &row, "Date", iso ? h->rep_format_date(w->rep, iso, date, sizeof date) : NULL) < 0 ||
         meta_row(w, s, &row, "Data source", h->rep_meta(w->rep, "source")) < 0 ||
         meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0)
         return -1;

@@ -52,7 +52,7 @@ static int write_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *ro
         size_t n = strlen(base) + 64;
         char *text = malloc(n);
         if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the base");
-        snprintf(text, n, "%s: %s", h->rep_tr(w->rep, "Base"), base);
+        snprintf(text, n, "%s%s%s", h->rep_tr(w->rep, "Base"), h->rep_tr(w->rep, ": "), base);
         int rc = xw_write_text(w, s, (*row)++, 0, text, xw_fmt(w, XW_ITALIC, NULL), 0, "table base");
         free(text);
         if (rc < 0) return -1;
