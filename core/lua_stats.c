@@ -1,6 +1,7 @@
 /* lua_stats.c: the statistics kernels as dataset methods for Lua stages (ds:frequencies, ds:crosstab, ...). */
 #include "lua_api.h"
 #include "stats.h"
+#include "result.h"
 #include "util.h"
 
 #include <math.h>
@@ -57,13 +58,25 @@ static int *check_vars(lua_State *L, const tally_dataset *ds, int idx, size_t *n
     return cols;
 }
 
-/* Pushes the kernel's table (or raises its error) and returns 1. */
-static int push_result(lua_State *L, tally_table *t, char *err)
+/* Pushes the kernel's table (or raises its error) and returns 1. On a weighted dataset a table
+ * without a title of the user's says whether it is weighted ("Q1, weighted" / "Q1, unweighted"),
+ * and an unweighted one gets its own id, so that the twins of one question stay apart. */
+static int push_result(lua_State *L, tally_table *t, char *err, const tally_dataset *ds, const tally_stats_opts *o)
 {
     if (!t) {
         lua_pushstring(L, err ? err : "statistics kernel failed");
         free(err);
         return lua_error(L);
+    }
+    if (ds->weight >= 0 && !o->title) {
+        char *title = xasprintf("%s%s%s", t->title, tally_tr(o->lang, ", "), tally_tr(o->lang, o->weighted ? "weighted" : "unweighted"));
+        tally_table_set_title(t, title);
+        free(title);
+    }
+    if (ds->weight >= 0 && !o->weighted && !o->id) {
+        char *id = xasprintf("%s_unweighted", t->id);
+        tally_table_set_id(t, id);
+        free(id);
     }
     tally_lua_push_table(L, t);
     tally_table_unref(t);
@@ -77,7 +90,7 @@ static int l_frequencies(lua_State *L)
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
     char *err = NULL;
-    return push_result(L, tally_stats_frequencies(ds, col, &o, &err), err);
+    return push_result(L, tally_stats_frequencies(ds, col, &o, &err), err, ds, &o);
 }
 
 /* A set by name, or an ad-hoc set from a list of variables (opts.kind, opts.counted, opts.label). */
@@ -112,7 +125,7 @@ static int l_multiresponse(lua_State *L)
     if (strcmp(base, "answering") != 0 && strcmp(base, "all") != 0)
         return luaL_error(L, "option 'base' must be 'answering' or 'all', not '%s'", base);
     char *err = NULL;
-    return push_result(L, tally_stats_multiresponse(ds, set, strcmp(base, "all") == 0, &o, &err), err);
+    return push_result(L, tally_stats_multiresponse(ds, set, strcmp(base, "all") == 0, &o, &err), err, ds, &o);
 }
 
 static int cells_of(lua_State *L, int opts)
@@ -177,7 +190,7 @@ static int l_crosstab(lua_State *L)
     o.total_col = tally_lua_opt_bool(L, 4, "total", 1);
     tally_xtab_stats *st = scratch(L, n * sizeof *st);
     char *err = NULL;
-    push_result(L, tally_stats_crosstab(ds, row, cols, n, &o, st, &err), err);
+    push_result(L, tally_stats_crosstab(ds, row, cols, n, &o, st, &err), err, ds, &o.base);
     if (single) {
         push_xtab_stats(L, &st[0]);
     } else {
@@ -198,7 +211,7 @@ static int l_descriptives(lua_State *L)
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
     char *err = NULL;
-    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), err);
+    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), err, ds, &o);
 }
 
 static int l_likert(lua_State *L)
@@ -226,7 +239,7 @@ static int l_likert(lua_State *L)
         }
     }
     char *err = NULL;
-    return push_result(L, tally_stats_likert(ds, cols, n, &o, &err), err);
+    return push_result(L, tally_stats_likert(ds, cols, n, &o, &err), err, ds, &o.base);
 }
 
 static int l_timeline(lua_State *L)
@@ -244,7 +257,7 @@ static int l_timeline(lua_State *L)
     o.from = tally_lua_opt_number(L, 3, "from", NAN);
     o.to = tally_lua_opt_number(L, 3, "to", NAN);
     char *err = NULL;
-    return push_result(L, tally_stats_timeline(ds, col, &o, &err), err);
+    return push_result(L, tally_stats_timeline(ds, col, &o, &err), err, ds, &o.base);
 }
 
 /* ds:ranking(name_or_list, opts): a variable, else a multiple-response set by name; a list is an ad-hoc set. */
@@ -268,7 +281,7 @@ static int l_ranking(lua_State *L)
     else
         set = check_set(L, ds, 2, 3, &adhoc);
     char *err = NULL;
-    return push_result(L, tally_stats_ranking(ds, col, set, &o, &err), err);
+    return push_result(L, tally_stats_ranking(ds, col, set, &o, &err), err, ds, &o.base);
 }
 
 int tally_lua_open_stats(lua_State *L)

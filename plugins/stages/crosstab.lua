@@ -8,11 +8,12 @@ local o = tally.options {
   min_base = { type = "number", default = 30, help = "columns with a smaller unweighted base are not tested" },
   weight   = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   title    = { type = "string", help = "table title (default: the row variable's label)" },
+  table_id = { type = "string", help = "table id (default: xtab_ROW_COLUMN)" },
   values   = { type = "string", help = "prefix of named values: PREFIX_chisq, _df, _p, _cramers_v, _n" },
 }
 local ds = tally.dataset(o.dataset)
 local t, s = ds:crosstab(o.row, o.column, {
-  cells = o.cells, tests = o.tests, min_base = o.min_base, weighted = o.weight, title = o.title })
+  cells = o.cells, tests = o.tests, min_base = o.min_base, weighted = o.weight, title = o.title, id = o.table_id })
 report.add(t)
 if o.values then
   local kinds = { chisq = "statistic", df = "count", p = "p", cramers_v = "statistic", n = "count" }

@@ -5,6 +5,7 @@ local o = tally.options {
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   title     = { type = "string", help = "table title (default: Descriptive statistics)" },
   id        = { type = "string", help = "table id (default: desc_FIRSTVARIABLE)" },
+  table_id  = { type = "string", help = "table id (the same as `id`, which a config cannot pass: it reserves `id` for the stage block)" },
 }
 local ds = tally.dataset(o.dataset)
-report.add(ds:descriptives(o.variables, { weighted = o.weight, title = o.title, id = o.id }))
+report.add(ds:descriptives(o.variables, { weighted = o.weight, title = o.title, id = o.table_id or o.id }))
