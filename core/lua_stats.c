@@ -31,6 +31,9 @@ static void read_common(lua_State *L, int opts, tally_stats_opts *o, tally_chart
     o->id = tally_lua_opt_string(L, opts, "id", NULL);
     o->question = tally_lua_opt_string(L, opts, "question", NULL);
     o->chart = chart_of(L, opts, chart);
+    double cd = tally_lua_opt_number(L, opts, "count_decimals", 0);
+    if (!(cd >= 0 && cd <= 6) || cd != (int)cd) luaL_error(L, "option 'count_decimals' must be a whole number from 0 to 6");
+    o->count_decimals = (int)cd;
     tally_report *r = tally_lua_report(L);
     o->lang = r ? tally_report_meta(r, "language") : NULL;
 }
@@ -58,9 +61,10 @@ static int *check_vars(lua_State *L, const tally_dataset *ds, int idx, size_t *n
     return cols;
 }
 
-/* Pushes the kernel's table (or raises its error) and returns 1. On a weighted dataset a table
- * without a title of the user's says whether it is weighted ("Q1, weighted" / "Q1, unweighted"),
- * and an unweighted one gets its own id, so that the twins of one question stay apart. */
+/* Pushes the kernel's table (or raises its error) and returns 1. On a weighted dataset an
+ * unweighted table without a title of the user's says so ("Q1, unweighted") and gets its own id,
+ * so that the weighted and unweighted twins of one question stay apart (the weighted one, the
+ * dataset's normal case, keeps the plain title; its base line says "weighted"). */
 static int push_result(lua_State *L, tally_table *t, char *err, const tally_dataset *ds, const tally_stats_opts *o)
 {
     if (!t) {
@@ -68,8 +72,8 @@ static int push_result(lua_State *L, tally_table *t, char *err, const tally_data
         free(err);
         return lua_error(L);
     }
-    if (ds->weight >= 0 && !o->title) {
-        char *title = xasprintf("%s%s%s", t->title, tally_tr(o->lang, ", "), tally_tr(o->lang, o->weighted ? "weighted" : "unweighted"));
+    if (ds->weight >= 0 && !o->weighted && !o->title) {
+        char *title = xasprintf("%s%s%s", t->title, tally_tr(o->lang, ", "), tally_tr(o->lang, "unweighted"));
         tally_table_set_title(t, title);
         free(title);
     }

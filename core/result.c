@@ -165,7 +165,9 @@ const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, ch
     int dec = col->decimals < 0 ? 0 : col->decimals > 10 ? 10 : col->decimals;
     switch (col->type) {
     case TALLY_COL_COUNT:
-        tally_fmt_count(t->lang, v, dec, buf, n);
+        /* counts show the column's decimals (weighted: as the user set them, default 0), so that
+         * 0 and 12.5 read "0.0" and "12.5" side by side; an unweighted base row is whole */
+        tally_fmt_number(t->lang, v, t->rows[r].type == TALLY_ROW_BASE ? 0 : dec, 1, buf, n);
         break;
     case TALLY_COL_PERCENT:
         tally_fmt_percent(t->lang, v, dec, buf, n);

@@ -285,17 +285,19 @@ void stats_fmt_count(char *buf, size_t n, double v)
     tally_fmt_count(NULL, v, 1, buf, n);
 }
 
-/* "835" or, where rows use different bases, "835 to 836" in the report language. */
-static void base_span(const tally_stats_opts *o, double lo, double hi, char *buf, size_t n)
+/* "835" or, where rows use different bases, "835 to 836" in the report language; weighted bases
+ * with the count decimals the user set for weighted counts (default 0), unweighted ones whole. */
+static void base_span(const tally_stats_opts *o, int weighted, double lo, double hi, char *buf, size_t n)
 {
     const char *lang = o ? o->lang : NULL;
+    int dec = weighted && o ? o->count_decimals : 0;
     char a[64], b[64];
-    tally_fmt_count(lang, lo, 1, a, sizeof a);
+    tally_fmt_number(lang, lo, dec, 1, a, sizeof a);
     if (!(hi > lo)) {
         snprintf(buf, n, "%s", a);
         return;
     }
-    tally_fmt_count(lang, hi, 1, b, sizeof b);
+    tally_fmt_number(lang, hi, dec, 1, b, sizeof b);
     snprintf(buf, n, stats_tr(o, "%s to %s"), a, b);
 }
 
@@ -311,11 +313,11 @@ void stats_set_base_range(tally_table *t, const tally_stats_opts *o, int weighte
     char a[160], b[160];
     sbuf s;
     sbuf_init(&s);
-    if (weighted) base_span(o, wlo, whi, a, sizeof a);
-    else base_span(o, nlo, nhi, a, sizeof a);
+    if (weighted) base_span(o, 1, wlo, whi, a, sizeof a);
+    else base_span(o, 0, nlo, nhi, a, sizeof a);
     sbuf_printf(&s, "N = %s", a);
     if (weighted) {
-        base_span(o, nlo, nhi, b, sizeof b);
+        base_span(o, 0, nlo, nhi, b, sizeof b);
         sbuf_printf(&s, " %s%s%s %s", stats_tr(o, "weighted"), stats_tr(o, ", "), b, stats_tr(o, "unweighted"));
     }
     if (extra && *extra) sbuf_printf(&s, "%s%s", stats_tr(o, ", "), extra);

@@ -191,7 +191,7 @@ static size_t add_cell_cols(tally_table *t, const tally_xtab_opts *o, const char
         if (!(cells & kinds[k].bit)) continue;
         char *l = many ? xasprintf("%s: %s", label, stats_tr(&o->base, kinds[k].name)) : xstrdup(label);
         size_t c = tally_table_add_col(t, l, kinds[k].bit == TALLY_XTAB_COUNT ? TALLY_COL_COUNT : TALLY_COL_PERCENT,
-                                       kinds[k].bit == TALLY_XTAB_COUNT ? (weighted ? 1 : 0) : 1);
+                                       kinds[k].bit == TALLY_XTAB_COUNT ? (weighted ? o->base.count_decimals : 0) : 1);
         tally_table_set_col_group(t, c, group);
         free(l);
     }

@@ -101,7 +101,7 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
     size_t c_top = tally_table_add_col(t, lt, TALLY_COL_PERCENT, 1);
     size_t c_bot = tally_table_add_col(t, lb, TALLY_COL_PERCENT, 1);
     size_t c_net = tally_table_add_col(t, stats_tr(bo, "Net"), TALLY_COL_PERCENT, 1);
-    size_t c_n = tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? 1 : 0);
+    size_t c_n = tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? bo->count_decimals : 0);
     size_t c_un = wts ? tally_table_add_col(t, stats_tr(bo, "Unweighted N"), TALLY_COL_COUNT, 0) : 0;
     free(lt);
     free(lb);

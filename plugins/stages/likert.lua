@@ -5,6 +5,7 @@ local o = tally.options {
   scale   = { type = "list", help = "scale codes low to high (default: the valid codes found)" },
   box     = { type = "integer", default = 2, help = "codes in the top and the bottom box" },
   weight  = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  count_decimals = { type = "integer", default = 0, help = "decimals of weighted counts (default 0, whole numbers)" },
   title   = { type = "string", help = "table title (default: the first item's label)" },
   table_id = { type = "string", help = "table id (default: likert_FIRSTITEM)" },
   chart   = { type = "choice", choices = { "none", "bar" }, default = "none", help = "chart of the distribution" },
@@ -13,7 +14,7 @@ local o = tally.options {
 }
 local ds = tally.dataset(o.dataset)
 local t = ds:likert(o.items, {
-  scale = o.scale, box = o.box, weighted = o.weight, title = o.title, id = o.table_id, chart = o.chart })
+  scale = o.scale, box = o.box, weighted = o.weight, count_decimals = o.count_decimals, title = o.title, id = o.table_id, chart = o.chart })
 if o.base == "valid" then
   report.add(t)
   return
@@ -63,7 +64,7 @@ columns[#columns + 1] = { tally.tr("Mean"), "mean", 2 }
 columns[#columns + 1] = { string.format(tally.tr("Top %d box"), box), "percent", 1 }
 columns[#columns + 1] = { string.format(tally.tr("Bottom %d box"), box), "percent", 1 }
 columns[#columns + 1] = { tally.tr("Net"), "percent", 1 }
-columns[#columns + 1] = { "N", "count", weighted and 1 or 0 }
+columns[#columns + 1] = { "N", "count", weighted and o.count_decimals or 0 }
 if weighted then columns[#columns + 1] = { tally.tr("Unweighted N"), "count", 0 } end
 -- a table of several items has no one question: the kernel would show the first item's label
 local question = #o.items == 1 and t.question or nil

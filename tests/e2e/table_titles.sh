@@ -24,13 +24,13 @@ output "xlsx" { path = "t.xlsx" }
 output "json" { path = "t.json" }
 CFG
 expect_exit "a report with weighted and unweighted twins runs" 0 "$TALLY" run "$TMP/t.lua"
-expect_contains "a taken id is said, with the way out" "$TMP/stderr" "table id 'freq_region' is taken by an earlier table; this one (\"region, weighted\") is 'freq_region_2'; give its stage table_id = \"...\""
+expect_contains "a taken id is said, with the way out" "$TMP/stderr" "table id 'freq_region' is taken by an earlier table; this one (\"region\") is 'freq_region_2'; give its stage table_id = \"...\""
 cat >"$TMP/check.py" <<'PY'
 import json, sys
 import openpyxl
 rep = json.load(open(sys.argv[1]))
 tables = {t["id"]: t["title"] for t in rep["tables"]}
-want = {"freq_region": "region, weighted", "freq_region_unweighted": "region, unweighted",
+want = {"freq_region": "region", "freq_region_unweighted": "region, unweighted",
         "partner_tab": "Partner city?", "region_by_partner": None, "income_stats": None}
 bad = [f"{k}: {tables.get(k)!r}" for k, v in want.items() if k not in tables or (v and tables[k] != v)]
 wb = openpyxl.load_workbook(sys.argv[2])

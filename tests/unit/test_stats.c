@@ -77,7 +77,8 @@ static void test_frequencies(void)
     CHECK_NEAR(cell(t, "No", "Valid percent"), 22.1, 0.05, "frequencies weighted: No valid percent (PSPP 22.1%)");
     CHECK_NEAR(cell(t, "No", "Cumulative percent"), 58.8, 0.05, "frequencies weighted: cumulative (PSPP 58.8%)");
     CHECK_NEAR(cell(t, "Maybe", "Count"), 2.8, 1e-9, "frequencies weighted: Maybe count (PSPP 2.80)");
-    CHECK_STR(t->base, "N = 8.8 weighted, 8 unweighted", "frequencies weighted: both bases stated");
+    CHECK_STR(t->base, "N = 9 weighted, 8 unweighted",
+              "frequencies weighted: both bases stated, the weighted one with the count decimals (default 0)");
     tally_table_unref(t);
 
     o.weighted = 0;

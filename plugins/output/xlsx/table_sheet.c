@@ -160,6 +160,7 @@ static int write_cell(xw *w, xw_sheet *s, const tally_table *t, size_t r, size_t
     char shown[64];
     h->tab_cell_format(t, r, c, shown, sizeof shown);
     if (!is_numeric_col(type)) num_format = NULL;
+    else if (type == TALLY_COL_COUNT && h->tab_row_type(t, r) == TALLY_ROW_BASE) num_format = "0"; /* unweighted base */
     if (type == TALLY_COL_PERCENT && isfinite(v)) v /= 100.0; /* Excel percents are fractions */
     lxw_format *f = xw_fmt(w, style | (c == 0 ? XW_LEFT : 0), num_format);
     if (!isfinite(v) && !style) f = NULL; /* a plain empty cell needs nothing written */
