@@ -38,6 +38,7 @@ struct tally_runtime {
     const tally_block *block;
     const tally_config *cfg;
     int config_error;
+    char *user_error;        /* tally.fail's message: shown alone, without position or traceback */
 };
 
 static tally_runtime *runtime_of(lua_State *L)
@@ -147,6 +148,18 @@ static int l_set_dataset(lua_State *L)
     tally_runtime_add_dataset(rt, name, ds);
     tally_lua_push_dataset(L, ds, 0);
     return 1;
+}
+
+/* tally.fail(message): stops the stage with a message for the user (what, where, what to do),
+ * shown as it is, without the traceback a stage's own bug gets */
+static int l_fail(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const char *msg = luaL_checkstring(L, 1);
+    free(rt->user_error);
+    rt->user_error = xstrdup(msg);
+    lua_pushstring(L, msg);
+    return lua_error(L);
 }
 
 static int l_tr(lua_State *L)
@@ -448,7 +461,7 @@ static void push_stage_env(tally_runtime *rt, const tally_config *cfg, const tal
         lua_rawset(L, -5);
     }
     lua_pop(L, 1);
-    static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr},
+    static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr}, {"fail", l_fail},
                                          {"percent", l_percent}, {NULL, NULL}};
     luaL_setfuncs(L, tally_fns, 0);
     lua_pushvalue(L, opts);
@@ -588,6 +601,8 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
     rt->block = b;
     rt->cfg = cfg;
     rt->config_error = 0;
+    free(rt->user_error);
+    rt->user_error = NULL;
     push_stage_env(rt, cfg, b);
     lua_setupvalue(L, -2, 1);
     long long instr = block_number(cfg, b, "max_instructions", TALLY_DEFAULT_MAX_INSTRUCTIONS);
@@ -608,6 +623,9 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
             *err = xstrdup(cfgpos ? cfgpos : first);
             free(first);
             st = TALLY_STAGE_CONFIG_ERROR;
+        } else if (rt->user_error) {
+            *err = xasprintf("stage '%s' (%s): %s", b->name, b->where, rt->user_error);
+            st = TALLY_STAGE_ERROR;
         } else if (exhausted == 2) {
             *err = xasprintf("stage '%s' (%s): memory budget of %lld MB exceeded in %s; raise max_memory_mb in the "
                              "stage's config block if the work is genuine\n%s",
@@ -619,6 +637,8 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
         }
     }
     rt->block = NULL;
+    free(rt->user_error);
+    rt->user_error = NULL;
     lua_settop(L, top);
     lua_gc(L, LUA_GCCOLLECT);
     return st;

@@ -10,7 +10,7 @@ local o = tally.options {
   table_id  = { type = "string", help = "table id (default: freq_VARIABLE); one variable only" },
 }
 if (o.title or o.table_id) and #o.variables > 1 then
-  error("frequencies: `title` and `table_id` name one table; give one variable per stage (here: " ..
+  tally.fail("frequencies: `title` and `table_id` name one table; give one variable per stage (here: " ..
         #o.variables .. " variables)")
 end
 local ds = tally.dataset(o.dataset)

@@ -84,7 +84,8 @@ typedef enum {
 } tally_row_type;
 
 typedef enum {
-    TALLY_CHART_NONE = 0, TALLY_CHART_BAR, TALLY_CHART_COLUMN, TALLY_CHART_PIE, TALLY_CHART_LINE
+    TALLY_CHART_NONE = 0, TALLY_CHART_BAR, TALLY_CHART_COLUMN, TALLY_CHART_PIE, TALLY_CHART_LINE,
+    TALLY_CHART_STACKED_BAR /* ABI 1.3: 100%-stacked horizontal bars, one per row, a segment per series */
 } tally_chart_kind;
 
 /* What a named value is, so that templates write it as such ("< .001", "1.234", "78,9 %"). */
