@@ -191,8 +191,10 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
         if (cols_n == 1) chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
         else chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
     }
-    if (type == LXW_CHART_BAR_STACKED_PERCENT) /* the segments' order is the scale's: no gaps, one bar a row */
+    if (type == LXW_CHART_BAR_STACKED_PERCENT) { /* one bar a row, its segments in the scale's order */
         chart_set_series_overlap(chart, 100);
+        chart_set_series_gap(chart, 60); /* bars thick enough to read the segments */
+    }
     if (horizontal) {
         /* Bars read top to bottom in the table's order, the value axis stays below. */
         chart_axis_set_reverse(chart->y_axis);
@@ -203,7 +205,7 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
     lxw_chart_options opt = {.x_offset = 12, .y_offset = 4, .x_scale = 1, .y_scale = 1};
     double per = (double)ncats * (double)(cols_n && type != LXW_CHART_BAR_STACKED_PERCENT ? cols_n : 1);
     if (horizontal) {
-        opt.y_scale = (110.0 + 22.0 * per) / 288.0;
+        opt.y_scale = (110.0 + (type == LXW_CHART_BAR_STACKED_PERCENT ? 40.0 : 22.0) * per) / 288.0;
         opt.x_scale = 1.25;
     } else if (type != LXW_CHART_PIE) {
         opt.x_scale = (120.0 + 48.0 * per) / 480.0;
