@@ -185,6 +185,22 @@ static int l_percent(lua_State *L)
     return 1;
 }
 
+/* tally.format(number, kind [, decimals]) -> the number as the report's language writes a value of
+ * that kind ("1.234", "78,9 %", "< .001"); decimals default to the kind's own */
+static int l_format(lua_State *L)
+{
+    double v = luaL_checknumber(L, 1);
+    static const char *const kinds[] = {"text", "number", "count", "percent", "proportion", "p", "statistic", NULL};
+    int kind = luaL_checkoption(L, 2, NULL, kinds);
+    int dec = (int)luaL_optinteger(L, 3, -1);
+    if (dec > 10) dec = 10;
+    char buf[96];
+    lua_pushstring(L, tally_format_value(tally_report_meta(runtime_of(L)->report, "language"),
+                                         kind == TALLY_VALUE_TEXT ? TALLY_VALUE_NUMBER : (tally_value_kind)kind, v, dec,
+                                         buf, sizeof buf));
+    return 1;
+}
+
 /* ---- tally.options: a stage declares its options ---------------------------------------- */
 
 static const char *const opt_types[] = {"string", "number", "integer", "boolean", "list", "table", "path", "choice", NULL};
@@ -461,7 +477,7 @@ static void push_stage_env(tally_runtime *rt, const tally_config *cfg, const tal
         lua_rawset(L, -5);
     }
     lua_pop(L, 1);
-    static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr}, {"fail", l_fail},
+    static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr}, {"fail", l_fail}, {"format", l_format},
                                          {"percent", l_percent}, {NULL, NULL}};
     luaL_setfuncs(L, tally_fns, 0);
     lua_pushvalue(L, opts);

@@ -282,8 +282,9 @@ const char *tally_format_value(const char *language, tally_value_kind kind, doub
                                size_t n)
 {
     switch (kind) {
-    case TALLY_VALUE_COUNT:
-        return tally_fmt_count(language, v, decimals < 0 ? 1 : decimals, buf, n);
+    case TALLY_VALUE_COUNT: /* whole counts as such, others with one decimal; or the decimals asked */
+        if (decimals < 0) return tally_fmt_count(language, v, 1, buf, n);
+        return tally_fmt_number(language, v, decimals, 1, buf, n);
     case TALLY_VALUE_PERCENT:
         return tally_fmt_percent(language, v, decimals < 0 ? 1 : decimals, buf, n);
     case TALLY_VALUE_P:

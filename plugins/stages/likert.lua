@@ -83,7 +83,7 @@ for r = 1, t:nrows() do
   for c = c_n, ncols do cells[#cells + 1] = t:cell(r, c) end
   out:add_row(t:row_type(r), cells)
 end
-out:set { base = "N = " .. (all == math.floor(all) and string.format("%d", all) or string.format("%.1f", all)) }
+out:set { base = "N = " .. tally.format(all, "count", weighted and o.count_decimals or 0) }
 out:note(tally.tr("Percent of all cases; answers outside the scale and missing values in their own column. " ..
                   "Mean of the valid answers. Net = top box - bottom box."))
 if o.chart ~= "none" then

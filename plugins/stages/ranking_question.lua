@@ -68,7 +68,7 @@ for _, row in ipairs(rows) do
   cells[#cells + 1] = row.n
   out:add_row("category", cells)
 end
-local shown = base == math.floor(base) and string.format("%d", base) or string.format("%.1f", base)
+local shown = tally.format(base, "count", 0)
 out:set { base = "N = " .. shown .. tally.tr(", ") .. tally.tr("each respondent ranks the items") }
 out:note(tally.tr("Mean rank: 1 is the first place; a lower mean rank is a higher place."))
 out:note(tally.tr("Percent of the cases that ranked at least one item."))

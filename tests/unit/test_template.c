@@ -238,6 +238,7 @@ static void test_kinds_and_filters(void)
     RENDERS("= {{ k_v | p }}", "= .541", "p on a statistic");
     RENDERS("= {{ k_x | count }}", "= 2.3", "count on a number that is not whole");
     RENDERS("= {{ k_n | count }}", "= 1,234", "count");
+    RENDERS("= {{ k_x | count | decimals(0) }}", "= 2", "count with decimals(0): whole");
     RENDERS("= {{ k_n | number }}", "= 1234", "number: no separators");
     RENDERS("= {{ k_share | percent }}", "= 0.1%", "percent writes the number as a percent (0..100)");
     RENDERS("= {{ k_pct | decimals(2) }}", "= 78.94%", "decimals(2) keeps the percent kind");
