@@ -30,6 +30,28 @@ static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, con
     return rc;
 }
 
+/* The report date as an Excel date (a number Excel shows in the reader's way) with the report
+ * language's format; a date that is no ISO date stays text. */
+static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
+{
+    int y, m, d, used = 0;
+    if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || m < 1 ||
+        m > 12 || d < 1 || d > 31 || y < 1900) {
+        char shown[64];
+        return meta_row(w, s, row, "Date", iso ? w->host->rep_format_date(w->rep, iso, shown, sizeof shown) : NULL);
+    }
+    if (meta_row(w, s, row, "Date", "-") < 0) return -1; /* the label; the cell is overwritten below */
+    const char *lang = w->host->rep_meta(w->rep, "language");
+    const char *nf = lang && !strcmp(lang, "de") ? "dd.mm.yyyy"
+                   : lang && !strcmp(lang, "zh") ? "yyyy\"年\"m\"月\"d\"日\"" : "yyyy-mm-dd";
+    lxw_datetime dt = {.year = y, .month = m, .day = d};
+    lxw_format *f = xw_fmt(w, XW_LEFT, nf);
+    lxw_error err = worksheet_write_datetime(s->ws, *row - 1, 1, &dt, f);
+    if (err != LXW_NO_ERROR) return xw_fail(w, err, "the report date");
+    xw_sheet_track(s, 1, 12);
+    return 0;
+}
+
 static int entry_list(xw *w, xw_sheet *s, lxw_row_t *row, const char *heading, const xw_entry *e, size_t n)
 {
     if (!n) return 0;
@@ -58,9 +80,7 @@ int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables
     row++;
     const char *base = h->rep_meta(w->rep, "base");
     if (!base) base = h->rep_value_text(w->rep, "base");
-    char date[64];
-    const char *iso = h->rep_meta(w->rep, "date");
-    if (meta_row(w, s, &row, "Date", iso ? h->rep_format_date(w->rep, iso, date, sizeof date) : NULL) < 0 ||
+    if (date_row(w, s, &row, h->rep_meta(w->rep, "date")) < 0 ||
         meta_row(w, s, &row, "Data source", h->rep_meta(w->rep, "source")) < 0 ||
         meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0)
         return -1;
