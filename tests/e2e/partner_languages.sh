@@ -29,7 +29,7 @@ expect_contains "de: the report date the German way" "$TMP/de/report.md" "Datum:
 expect_contains "zh: a question text in Chinese" "$TMP/zh/report.md" "贵市是否与中国伙伴签有正式协议？"
 expect_contains "zh: the base line in Chinese" "$TMP/zh/report.md" "*基数：N = 46，可多选*"
 expect_contains "zh: percents with a point" "$TMP/zh/report.md" "| 有中国合作伙伴的城市 | 46 | 58.2% |"
-expect_contains "zh: the report date in Chinese" "$TMP/zh/report.md" "日期: 1970年1月1日"
+expect_contains "zh: the report date in Chinese" "$TMP/zh/report.md" "日期：1970年1月1日"
 expect_contains "zh: html says it is Chinese" "$TMP/zh/report.html" '<html lang="zh">'
 
 # the check itself finds English: the Chinese workbook run with report.language = en
