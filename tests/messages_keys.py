@@ -78,7 +78,7 @@ def literals(args):
 
 def used_keys():
     found = []
-    c_calls = re.compile(r"\b(stats_tr|tally_tr|rep_tr|meta_row|entry_list)\s*\(")
+    c_calls = re.compile(r"\b(stats_tr|tally_tr|rep_tr|meta_row|meta_label|entry_list)\s*\(")
     for p in list(root.glob("core/*.c")) + list(root.glob("plugins/**/*.c")):
         if p.name == "messages.c":
             continue

@@ -14,17 +14,24 @@ void xw_entries_free(xw_entry *e, size_t n)
     free(e);
 }
 
-/* "Label:" in column A, the value in column B; skipped when the value is unset. */
-static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
+/* "Label:" in column A of `row`, in the report's language. */
+static int meta_label(xw *w, xw_sheet *s, lxw_row_t row, const char *english)
 {
-    if (!value || !*value) return 0;
     const char *label = w->host->rep_tr(w->rep, english), *colon = w->host->rep_tr(w->rep, ":");
     size_t n = strlen(label) + strlen(colon) + 1;
     char *text = malloc(n);
     if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
     snprintf(text, n, "%s%s", label, colon);
-    int rc = xw_write_text(w, s, *row, 0, text, xw_fmt(w, XW_BOLD, NULL), 1, "contents");
+    int rc = xw_write_text(w, s, row, 0, text, xw_fmt(w, XW_BOLD, NULL), 1, "contents");
     free(text);
+    return rc;
+}
+
+/* "Label:" in column A, the value in column B; skipped when the value is unset. */
+static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
+{
+    if (!value || !*value) return 0;
+    int rc = meta_label(w, s, *row, english);
     if (rc == 0) rc = xw_write_text(w, s, *row, 1, value, NULL, 0, "contents");
     (*row)++;
     return rc;
@@ -40,13 +47,13 @@ static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
         char shown[64];
         return meta_row(w, s, row, "Date", iso ? w->host->rep_format_date(w->rep, iso, shown, sizeof shown) : NULL);
     }
-    if (meta_row(w, s, row, "Date", "-") < 0) return -1; /* the label; the cell is overwritten below */
+    if (meta_label(w, s, *row, "Date") < 0) return -1;
     const char *lang = w->host->rep_meta(w->rep, "language");
     const char *nf = lang && !strcmp(lang, "de") ? "dd.mm.yyyy"
                    : lang && !strcmp(lang, "zh") ? "yyyy\"年\"m\"月\"d\"日\"" : "yyyy-mm-dd";
     lxw_datetime dt = {.year = y, .month = m, .day = d};
     lxw_format *f = xw_fmt(w, XW_LEFT, nf);
-    lxw_error err = worksheet_write_datetime(s->ws, *row - 1, 1, &dt, f);
+    lxw_error err = worksheet_write_datetime(s->ws, (*row)++, 1, &dt, f);
     if (err != LXW_NO_ERROR) return xw_fail(w, err, "the report date");
     xw_sheet_track(s, 1, 12);
     return 0;
