@@ -1,6 +1,7 @@
 /* config.c: evaluates a Lua-syntax config in an empty environment; every error names file:line. */
 #include "config.h"
 #include "lua_sandbox.h"
+#include "messages.h"
 #include "util.h"
 
 #include <lauxlib.h>
@@ -161,6 +162,10 @@ static int l_report(lua_State *L)
         free(err);
         return config_error(L, "report: %s", lua_tostring(L, -1));
     }
+    const char *language = tally_config_report(ld->cfg, "language");
+    if (language && !tally_language_known(language))
+        return config_error(L, "report: language \"%s\" is not a report language; use \"en\", \"de\" or \"zh\"",
+                            language);
     free(ld->cfg->report_where);
     ld->cfg->report_where = caller_where(L);
     add_dirs(L, 1, "plugin_path", current_dir(ld), &ld->cfg->plugin_dirs, &ld->cfg->nplugin_dirs);

@@ -1,6 +1,7 @@
 /* datefmt.c: dates, datetimes and times written as ISO 8601 or in the report language's convention. */
 #include "datefmt.h"
 #include "expr.h"
+#include "numfmt.h"
 #include "tally/plugin.h"
 
 #include <math.h>
@@ -15,15 +16,15 @@ static void put_time(double secs, char *buf, size_t n)
     snprintf(buf, n, "%s%02lld:%02lld:%02lld", secs < 0 && s > 0 ? "-" : "", h, m, sec);
 }
 
-static void put_day(double days, int german, char *buf, size_t n)
+/* A day in the language's convention (numfmt.c: de 24.03.1949, zh 1949年3月24日), ISO without one. */
+static void put_day(double days, const char *lang, char *buf, size_t n)
 {
     int y, m, d;
     tally_days_to_civil(days, &y, &m, &d);
-    if (german) snprintf(buf, n, "%02d.%02d.%04d", d, m, y);
-    else snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
+    tally_fmt_date(lang, y, m, d, buf, n);
 }
 
-static const char *format(double v, int kind, int german, char sep, char *buf, size_t n)
+static const char *format(double v, int kind, const char *lang, char sep, char *buf, size_t n)
 {
     if (!n) return buf;
     buf[0] = '\0';
@@ -31,11 +32,11 @@ static const char *format(double v, int kind, int german, char sep, char *buf, s
     char day[32], tm[32];
     switch (kind) {
     case TALLY_DATE_DAYS:
-        put_day(floor(v + 0.5), german, buf, n);
+        put_day(floor(v + 0.5), lang, buf, n);
         break;
     case TALLY_DATE_DATETIME: {
         double s = floor(v + 0.5), days = floor(s / 86400.0);
-        put_day(days, german, day, sizeof day);
+        put_day(days, lang, day, sizeof day);
         put_time(s - days * 86400.0, tm, sizeof tm);
         snprintf(buf, n, "%s%c%s", day, sep, tm);
         break;
@@ -51,10 +52,10 @@ static const char *format(double v, int kind, int german, char sep, char *buf, s
 
 const char *tally_format_date(double v, int kind, const char *lang, char *buf, size_t n)
 {
-    return format(v, kind, lang && strcmp(lang, "de") == 0, ' ', buf, n);
+    return format(v, kind, lang, ' ', buf, n);
 }
 
 const char *tally_format_date_iso(double v, int kind, char *buf, size_t n)
 {
-    return format(v, kind, 0, 'T', buf, n);
+    return format(v, kind, NULL, 'T', buf, n);
 }

@@ -5,6 +5,7 @@
 #include "lua_sandbox.h"
 #include "host.h"
 #include "util.h"
+#include "numfmt.h"
 
 #include <errno.h>
 #include <lauxlib.h>
@@ -40,6 +41,7 @@ struct tally_runtime {
     int config_error;
     int check_only;  /* tally check: stages stop once their options are validated */
     int checked;     /* the current stage stopped there */
+    char *user_error;        /* tally.fail's message: shown alone, without position or traceback */
 };
 
 static tally_runtime *runtime_of(lua_State *L)
@@ -153,6 +155,18 @@ static int l_set_dataset(lua_State *L)
     return 1;
 }
 
+/* tally.fail(message): stops the stage with a message for the user (what, where, what to do),
+ * shown as it is, without the traceback a stage's own bug gets */
+static int l_fail(lua_State *L)
+{
+    tally_runtime *rt = runtime_of(L);
+    const char *msg = luaL_checkstring(L, 1);
+    free(rt->user_error);
+    rt->user_error = xstrdup(msg);
+    lua_pushstring(L, msg);
+    return lua_error(L);
+}
+
 static int l_tr(lua_State *L)
 {
     tally_runtime *rt = runtime_of(L);
@@ -178,7 +192,7 @@ static int l_format_date(lua_State *L)
     return 1;
 }
 
-/* tally.percent(part, whole [, decimals]) -> "58.2%" (the report's rounding) */
+/* tally.percent(part, whole [, decimals]) -> "58.2%" (the report's rounding and language: "58,2 %") */
 static int l_percent(lua_State *L)
 {
     double part = luaL_checknumber(L, 1), whole = luaL_checknumber(L, 2);
@@ -189,9 +203,24 @@ static int l_percent(lua_State *L)
         return 1;
     }
     char buf[64];
-    char num[64];
-    snprintf(buf, sizeof buf, "%s%%", tally_format_fixed(100.0 * part / whole, dec, num, sizeof num));
+    tally_fmt_percent(tally_report_meta(runtime_of(L)->report, "language"), 100.0 * part / whole, dec, buf, sizeof buf);
     lua_pushstring(L, buf);
+    return 1;
+}
+
+/* tally.format(number, kind [, decimals]) -> the number as the report's language writes a value of
+ * that kind ("1.234", "78,9 %", "< .001"); decimals default to the kind's own */
+static int l_format(lua_State *L)
+{
+    double v = luaL_checknumber(L, 1);
+    static const char *const kinds[] = {"text", "number", "count", "percent", "proportion", "p", "statistic", NULL};
+    int kind = luaL_checkoption(L, 2, NULL, kinds);
+    int dec = (int)luaL_optinteger(L, 3, -1);
+    if (dec > 10) dec = 10;
+    char buf[96];
+    lua_pushstring(L, tally_format_value(tally_report_meta(runtime_of(L)->report, "language"),
+                                         kind == TALLY_VALUE_TEXT ? TALLY_VALUE_NUMBER : (tally_value_kind)kind, v, dec,
+                                         buf, sizeof buf));
     return 1;
 }
 
@@ -455,7 +484,12 @@ static int l_report_add(lua_State *L)
 {
     tally_runtime *rt = runtime_of(L);
     tally_table *t = tally_lua_check_table(L, 1);
+    char *wanted = xstrdup(t->id);
     tally_report_add_table(rt->report, t);
+    if (strcmp(wanted, t->id) != 0) /* said, not silent: links and templates use the id */
+        tally_log(TALLY_LOG_WARN, "report", "table id '%s' is taken by an earlier table; this one (\"%s\") is '%s'; "
+                  "give its stage table_id = \"...\"", wanted, t->title, t->id);
+    free(wanted);
     lua_pushstring(L, t->id);
     return 1;
 }
@@ -469,7 +503,10 @@ static int l_report_value(lua_State *L)
         return 0;
     }
     double v = luaL_checknumber(L, 2);
-    tally_report_set_number(rt->report, name, v, luaL_optstring(L, 3, NULL));
+    /* report.value(name, number [, text [, kind]]): the kind says how templates write it */
+    static const char *const kinds[] = {"text", "number", "count", "percent", "proportion", "p", "statistic", NULL};
+    int kind = lua_isnoneornil(L, 4) ? TALLY_VALUE_NUMBER : luaL_checkoption(L, 4, NULL, kinds);
+    tally_report_set_value(rt->report, name, v, (tally_value_kind)kind, luaL_optstring(L, 3, NULL));
     return 0;
 }
 
@@ -538,7 +575,8 @@ static void push_stage_env(tally_runtime *rt, const tally_config *cfg, const tal
     }
     lua_pop(L, 1);
     static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr},
-                                         {"percent", l_percent}, {"format_date", l_format_date}, {NULL, NULL}};
+                                         {"fail", l_fail},       {"format", l_format},           {"percent", l_percent},
+                                         {"format_date", l_format_date}, {NULL, NULL}};
     luaL_setfuncs(L, tally_fns, 0);
     lua_pushvalue(L, opts);
     lua_pushcclosure(L, l_options, 1);
@@ -677,6 +715,8 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
     rt->block = b;
     rt->cfg = cfg;
     rt->config_error = 0;
+    free(rt->user_error);
+    rt->user_error = NULL;
     push_stage_env(rt, cfg, b);
     lua_setupvalue(L, -2, 1);
     long long instr = block_number(cfg, b, "max_instructions", TALLY_DEFAULT_MAX_INSTRUCTIONS);
@@ -699,6 +739,9 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
             *err = xstrdup(cfgpos ? cfgpos : first);
             free(first);
             st = TALLY_STAGE_CONFIG_ERROR;
+        } else if (rt->user_error) {
+            *err = xasprintf("stage '%s' (%s): %s", b->name, b->where, rt->user_error);
+            st = TALLY_STAGE_ERROR;
         } else if (exhausted == 2) {
             *err = xasprintf("stage '%s' (%s): memory budget of %lld MB exceeded in %s; raise max_memory_mb in the "
                              "stage's config block if the work is genuine\n%s",
@@ -710,6 +753,8 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
         }
     }
     rt->block = NULL;
+    free(rt->user_error);
+    rt->user_error = NULL;
     lua_settop(L, top);
     lua_gc(L, LUA_GCCOLLECT);
     return st;

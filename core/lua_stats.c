@@ -1,6 +1,7 @@
 /* lua_stats.c: the statistics kernels as dataset methods for Lua stages (ds:frequencies, ds:crosstab, ...). */
 #include "lua_api.h"
 #include "stats.h"
+#include "result.h"
 #include "util.h"
 
 #include <math.h>
@@ -14,10 +15,10 @@ static tally_chart_kind chart_of(lua_State *L, int opts, tally_chart_kind def)
 {
     const char *s = tally_lua_opt_string(L, opts, "chart", NULL);
     if (!s) return def;
-    static const char *const names[] = {"none", "bar", "column", "pie", "line", NULL};
+    static const char *const names[] = {"none", "bar", "column", "pie", "line", "stacked", NULL};
     for (int i = 0; names[i]; i++)
         if (strcmp(s, names[i]) == 0) return (tally_chart_kind)i;
-    return (tally_chart_kind)luaL_error(L, "option 'chart' must be one of none, bar, column, pie, line, not '%s'", s);
+    return (tally_chart_kind)luaL_error(L, "option 'chart' must be one of none, bar, column, pie, line, stacked, not '%s'", s);
 }
 
 /* Common options: weighted, title, id, question, chart; the language comes from the report. */
@@ -30,6 +31,9 @@ static void read_common(lua_State *L, int opts, tally_stats_opts *o, tally_chart
     o->id = tally_lua_opt_string(L, opts, "id", NULL);
     o->question = tally_lua_opt_string(L, opts, "question", NULL);
     o->chart = chart_of(L, opts, chart);
+    double cd = tally_lua_opt_number(L, opts, "count_decimals", 0);
+    if (!(cd >= 0 && cd <= 6) || cd != (int)cd) luaL_error(L, "option 'count_decimals' must be a whole number from 0 to 6");
+    o->count_decimals = (int)cd;
     tally_report *r = tally_lua_report(L);
     o->lang = r ? tally_report_meta(r, "language") : NULL;
 }
@@ -57,16 +61,29 @@ static int *check_vars(lua_State *L, const tally_dataset *ds, int idx, size_t *n
     return cols;
 }
 
-/* Pushes the kernel's table (or raises its error) and returns 1. `err` is read
- * here, after the kernel ran: an argument `err` would be read before the call
- * sets it (C leaves the order open), losing the kernel's message. */
-static int push_result(lua_State *L, tally_table *t, char **err)
+/* Pushes the kernel's table (or raises its error) and returns 1. `err` is read here, after
+ * the kernel ran: an argument `err` would be read before the call sets it (C leaves the order
+ * open), losing the kernel's message. On a weighted dataset an unweighted table without a title
+ * of the user's says so ("Q1, unweighted") and gets its own id, so that the weighted and
+ * unweighted twins of one question stay apart (the weighted one, the dataset's normal case,
+ * keeps the plain title; its base line says "weighted"). */
+static int push_result(lua_State *L, tally_table *t, char **err, const tally_dataset *ds, const tally_stats_opts *o)
 {
     if (!t) {
         lua_pushstring(L, *err ? *err : "statistics kernel failed");
         free(*err);
         *err = NULL;
         return lua_error(L);
+    }
+    if (ds->weight >= 0 && !o->weighted && !o->title) {
+        char *title = xasprintf("%s%s%s", t->title, tally_tr(o->lang, ", "), tally_tr(o->lang, "unweighted"));
+        tally_table_set_title(t, title);
+        free(title);
+    }
+    if (ds->weight >= 0 && !o->weighted && !o->id) {
+        char *id = xasprintf("%s_unweighted", t->id);
+        tally_table_set_id(t, id);
+        free(id);
     }
     tally_lua_push_table(L, t);
     tally_table_unref(t);
@@ -81,7 +98,7 @@ static int l_frequencies(lua_State *L)
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
     char *err = NULL;
-    return push_result(L, tally_stats_frequencies(ds, col, &o, &err), &err);
+    return push_result(L, tally_stats_frequencies(ds, col, &o, &err), &err, ds, &o);
 }
 
 /* A set by name, or an ad-hoc set from a list of variables (opts.kind, opts.counted, opts.label). */
@@ -117,7 +134,7 @@ static int l_multiresponse(lua_State *L)
     if (strcmp(base, "answering") != 0 && strcmp(base, "all") != 0)
         return luaL_error(L, "option 'base' must be 'answering' or 'all', not '%s'", base);
     char *err = NULL;
-    return push_result(L, tally_stats_multiresponse(ds, set, strcmp(base, "all") == 0, &o, &err), &err);
+    return push_result(L, tally_stats_multiresponse(ds, set, strcmp(base, "all") == 0, &o, &err), &err, ds, &o);
 }
 
 int tally_lua_cells_option(lua_State *L, int opts)
@@ -183,7 +200,7 @@ static int l_crosstab(lua_State *L)
     o.total_col = tally_lua_opt_bool(L, 4, "total", 1);
     tally_xtab_stats *st = scratch(L, n * sizeof *st);
     char *err = NULL;
-    push_result(L, tally_stats_crosstab(ds, row, cols, n, &o, st, &err), &err);
+    push_result(L, tally_stats_crosstab(ds, row, cols, n, &o, st, &err), &err, ds, &o.base);
     if (single) {
         push_xtab_stats(L, &st[0]);
     } else {
@@ -205,7 +222,7 @@ static int l_descriptives(lua_State *L)
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
     char *err = NULL;
-    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), &err);
+    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), &err, ds, &o);
 }
 
 static int l_likert(lua_State *L)
@@ -234,7 +251,7 @@ static int l_likert(lua_State *L)
         }
     }
     char *err = NULL;
-    return push_result(L, tally_stats_likert(ds, cols, n, &o, &err), &err);
+    return push_result(L, tally_stats_likert(ds, cols, n, &o, &err), &err, ds, &o.base);
 }
 
 static int l_timeline(lua_State *L)
@@ -253,7 +270,7 @@ static int l_timeline(lua_State *L)
     o.from = tally_lua_opt_number(L, 3, "from", NAN);
     o.to = tally_lua_opt_number(L, 3, "to", NAN);
     char *err = NULL;
-    return push_result(L, tally_stats_timeline(ds, col, &o, &err), &err);
+    return push_result(L, tally_stats_timeline(ds, col, &o, &err), &err, ds, &o.base);
 }
 
 /* ds:ranking(name_or_list, opts): a variable, else a multiple-response set by name; a list is an ad-hoc set. */
@@ -278,7 +295,7 @@ static int l_ranking(lua_State *L)
     else
         set = check_set(L, ds, 2, 3, &adhoc);
     char *err = NULL;
-    return push_result(L, tally_stats_ranking(ds, col, set, &o, &err), &err);
+    return push_result(L, tally_stats_ranking(ds, col, set, &o, &err), &err, ds, &o.base);
 }
 
 int tally_lua_open_stats(lua_State *L)

@@ -165,7 +165,7 @@ static const struct {
                  {"net", TALLY_ROW_NET},           {"base", TALLY_ROW_BASE},       {"stat", TALLY_ROW_STAT},
                  {"section", TALLY_ROW_SECTION}},
   chart_kinds[] = {{"none", TALLY_CHART_NONE}, {"bar", TALLY_CHART_BAR}, {"column", TALLY_CHART_COLUMN},
-                   {"pie", TALLY_CHART_PIE},   {"line", TALLY_CHART_LINE}};
+                   {"pie", TALLY_CHART_PIE},   {"line", TALLY_CHART_LINE}, {"stacked", TALLY_CHART_STACKED_BAR}};
 
 #define LOOKUP(L, arr, s, what)                                                                \
     lookup_name(L, arr[0].name ? (const void *)arr : NULL, sizeof arr / sizeof arr[0], s, what)

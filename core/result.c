@@ -3,6 +3,8 @@
 #include "banner.h"
 #include "dataset.h"
 #include "datefmt.h"
+#include "messages.h"
+#include "numfmt.h"
 #include "util.h"
 
 #include <math.h>
@@ -179,15 +181,15 @@ const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, ch
     int dec = col->decimals < 0 ? 0 : col->decimals > 10 ? 10 : col->decimals;
     switch (col->type) {
     case TALLY_COL_COUNT:
-        tally_format_fixed(v, (v == floor(v) && fabs(v) < 1e15) ? 0 : (dec ? dec : 1), buf, n);
+        /* counts show the column's decimals (weighted: as the user set them, default 0), so that
+         * 0 and 12.5 read "0.0" and "12.5" side by side; an unweighted base row is whole */
+        tally_fmt_number(t->lang, v, t->rows[r].type == TALLY_ROW_BASE ? 0 : dec, 1, buf, n);
         break;
-    case TALLY_COL_PERCENT: {
-        char num[TALLY_NUMBER_TEXT_MAX];
-        snprintf(buf, n, "%s%%", tally_format_fixed(v, dec, num, sizeof num));
+    case TALLY_COL_PERCENT:
+        tally_fmt_percent(t->lang, v, dec, buf, n);
         break;
-    }
     default:
-        tally_format_fixed(v, dec, buf, n);
+        tally_fmt_number(t->lang, v, dec, 0, buf, n);
         break;
     }
     return buf;
@@ -294,24 +296,46 @@ static tally_named_value *value_slot(tally_report *r, const char *name)
     return v;
 }
 
-void tally_report_set_number(tally_report *r, const char *name, double num, const char *text)
+const char *tally_format_value(const char *language, tally_value_kind kind, double v, int decimals, char *buf,
+                               size_t n)
+{
+    switch (kind) {
+    case TALLY_VALUE_COUNT: /* whole counts as such, others with one decimal; or the decimals asked */
+        if (decimals < 0) return tally_fmt_count(language, v, 1, buf, n);
+        return tally_fmt_number(language, v, decimals, 1, buf, n);
+    case TALLY_VALUE_PERCENT:
+        return tally_fmt_percent(language, v, decimals < 0 ? 1 : decimals, buf, n);
+    case TALLY_VALUE_P:
+        if (decimals < 0) return tally_fmt_p(language, v, buf, n);
+        return tally_fmt_number(language, v, decimals, 0, buf, n);
+    case TALLY_VALUE_PROPORTION:
+    case TALLY_VALUE_STATISTIC:
+        return tally_fmt_number(language, v, decimals < 0 ? 2 : decimals, 0, buf, n);
+    default: /* a plain number: whole ones as they are, others with one decimal */
+        if (decimals < 0) decimals = (v == floor(v) && fabs(v) < 1e15) ? 0 : 1;
+        return tally_fmt_number(language, v, decimals, 0, buf, n);
+    }
+}
+
+void tally_report_set_value(tally_report *r, const char *name, double num, tally_value_kind kind, const char *text)
 {
     tally_named_value *v = value_slot(r, name);
+    v->kind = kind == TALLY_VALUE_TEXT ? TALLY_VALUE_NUMBER : kind;
     v->is_number = 1;
     v->number = num;
-    if (text) {
-        v->text = xstrdup(text);
-    } else if (num == floor(num) && fabs(num) < 1e15) {
-        v->text = xasprintf("%.0f", num);
-    } else {
-        char buf[TALLY_NUMBER_TEXT_MAX]; /* a huge number whole, not its first 63 digits */
-        v->text = xstrdup(tally_format_fixed(num, 1, buf, sizeof buf));
-    }
+    char buf[TALLY_NUMBER_TEXT_MAX]; /* a huge number whole, not its first 63 digits */
+    v->text = xstrdup(text ? text : tally_format_value(tally_report_meta(r, "language"), v->kind, num, -1, buf, sizeof buf));
+}
+
+void tally_report_set_number(tally_report *r, const char *name, double num, const char *text)
+{
+    tally_report_set_value(r, name, num, TALLY_VALUE_NUMBER, text);
 }
 
 void tally_report_set_text(tally_report *r, const char *name, const char *text)
 {
     tally_named_value *v = value_slot(r, name);
+    v->kind = TALLY_VALUE_TEXT;
     v->is_number = 0;
     v->number = NAN;
     v->text = xstrdup(text ? text : "");
@@ -335,98 +359,6 @@ void tally_report_add_check(tally_report *r, int passed, const char *message)
     if (!passed) r->failed_checks++;
     r->check_messages = xrealloc(r->check_messages, (r->nchecks + 1) * sizeof *r->check_messages);
     r->check_messages[r->nchecks++] = xasprintf("%s %s", passed ? "PASS" : "FAIL", message);
-}
-
-/* ---- UI text in the report's language ------------------------------------- */
-
-static const char *const tr_de[][2] = {
-    {"Contents", "Inhalt"},
-    {"Count", "Anzahl"},
-    {"Percent", "Prozent"},
-    {"Valid percent", "Gültige Prozent"},
-    {"Cumulative percent", "Kumulierte Prozent"},
-    {"Total", "Gesamt"},
-    {"Missing", "Fehlend"},
-    {"Valid", "Gültig"},
-    {"System missing", "System-fehlend"},
-    {"Base", "Basis"},
-    {"Table", "Tabelle"},
-    {"Title", "Titel"},
-    {"Date", "Datum"},
-    {"Data source", "Datenquelle"},
-    {"Tables", "Tabellen"},
-    {"Percent of responses", "Prozent der Antworten"},
-    {"Percent of cases", "Prozent der Fälle"},
-    {"Responses", "Antworten"},
-    {"Mean", "Mittelwert"},
-    {"Std. deviation", "Standardabweichung"},
-    {"Minimum", "Minimum"},
-    {"Maximum", "Maximum"},
-    {"Median", "Median"},
-    {"Data", "Daten"},
-    {"Back to contents", "Zurück zum Inhalt"},
-    {"more than one answer possible", "Mehrfachnennungen möglich"},
-    {"Valid total", "Gültig gesamt"},
-    {"weighted", "gewichtet"},
-    {"unweighted", "ungewichtet"},
-    {"Unweighted base", "Ungewichtete Basis"},
-    {"Unweighted N", "Ungewichtetes N"},
-    {"Column %", "Spalten-%"},
-    {"Row %", "Zeilen-%"},
-    {"Total %", "Gesamt-%"},
-    {"Descriptive statistics", "Deskriptive Statistik"},
-    {"25th percentile", "25. Perzentil"},
-    {"75th percentile", "75. Perzentil"},
-    {"Top", "Top"},
-    {"Bottom", "Bottom"},
-    {"box", "Box"},
-    {"Net", "Netto"},
-    {"Period", "Zeitraum"},
-    {"Rank", "Rang"},
-    {"Other", "Andere"},
-    {"sig.", "Sig."},
-    {"Columns not tested: base below", "Nicht getestete Spalten: Basis unter"},
-    {"Free-text variables not tabulated", "Nicht tabellierte Freitextvariablen"},
-    {"Cases", "Fälle"},
-    {"Author", "Autor"},
-    {"Date variables not tabulated", "Nicht tabellierte Datumsvariablen"},
-    {"Identifiers not tabulated", "Nicht tabellierte Kennungen"},
-    {"Variables not tabulated", "Nicht tabellierte Variablen"},
-    {"Variable", "Variable"},
-    {"Label", "Beschriftung"},
-    {"Subtitle", "Untertitel"},
-    {"Std. deviation", "Standardabweichung"},
-    {"The standard deviation of a date is given in days.", "Die Standardabweichung eines Datums ist in Tagen angegeben."},
-    /* banner tables */
-    {"Effective base", "Effektive Basis"},
-    {"Respondents who answered", "Befragte mit Antwort"},
-    {"Pearson chi-square", "Chi-Quadrat nach Pearson"},
-    {"cells", "Zellen"},
-    {"have expected count less than 5", "haben eine erwartete Häufigkeit kleiner 5"},
-    {"The minimum expected count is", "Die minimale erwartete Häufigkeit ist"},
-    {"Letters mark a column significantly higher than the lettered column of the same banner variable: "
-     "proportions by z-test, means by t-test",
-     "Buchstaben kennzeichnen eine Spalte, die signifikant höher liegt als die so bezeichnete Spalte derselben "
-     "Bannervariable: Anteile per z-Test, Mittelwerte per t-Test"},
-    {"upper case", "Großbuchstaben"},
-    {"lower case", "Kleinbuchstaben"},
-    {"; means test without equal variances (Welch)", "; Mittelwerttest ohne gleiche Varianzen (Welch)"},
-    {"; p adjusted for the pairs compared (Bonferroni)", "; p für die verglichenen Paare angepasst (Bonferroni)"},
-    {"Tests use the effective base of each column (Kish: (sum of weights)^2 / sum of squared weights).",
-     "Die Tests verwenden die effektive Basis jeder Spalte (Kish: (Summe der Gewichte)^2 / Summe der quadrierten Gewichte)."},
-    {"marked ^", "markiert mit ^"},
-    {"Cells at 0% or 100% are not tested.", "Zellen mit 0 % oder 100 % werden nicht getestet."},
-    {"unweighted base below", "ungewichtete Basis unter"},
-    {"Multiple-response sets: percents of the column's respondents who answered the set; more than one answer possible.",
-     "Mehrfachantworten: Prozent der Befragten der Spalte, die die Frage beantwortet haben; Mehrfachnennungen möglich."},
-};
-
-const char *tally_tr(const char *language, const char *english)
-{
-    if (!language || strcmp(language, "de") != 0) return english;
-    for (size_t i = 0; i < sizeof tr_de / sizeof tr_de[0]; i++)
-        if (strcmp(tr_de[i][0], english) == 0) return tr_de[i][1];
-    return english;
 }
 
 /* ---- host table entries ---------------------------------------------------- */
@@ -457,6 +389,20 @@ static const char *h_tr(const tally_report *r, const char *english)
 {
     return tally_tr(tally_report_meta(r, "language"), english);
 }
+static int h_value_kind(const tally_report *r, const char *name)
+{
+    const tally_named_value *v = tally_report_find_value(r, name);
+    return v ? (int)v->kind : -1;
+}
+static const char *h_format_value(const tally_report *r, tally_value_kind kind, double v, int decimals, char *buf,
+                                  size_t n)
+{
+    return tally_format_value(tally_report_meta(r, "language"), kind, v, decimals, buf, n);
+}
+static const char *h_format_date(const tally_report *r, const char *iso, char *buf, size_t n)
+{
+    return tally_fmt_iso_date(tally_report_meta(r, "language"), iso, buf, n);
+}
 static const char *h_tab_id(const tally_table *t) { return t->id; }
 static const char *h_tab_title(const tally_table *t) { return t->title; }
 static const char *h_tab_question(const tally_table *t) { return t->question; }
@@ -482,7 +428,7 @@ static int h_cell_date(const tally_table *t, size_t r, size_t c)
 {
     return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].date : 0;
 }
-static const char *h_format_date(double v, int kind, int iso, const char *lang, char *buf, size_t n)
+static const char *h_format_date_kind(double v, int kind, int iso, const char *lang, char *buf, size_t n)
 {
     return iso ? tally_format_date_iso(v, kind, buf, n) : tally_format_date(v, kind, lang, buf, n);
 }
@@ -539,5 +485,8 @@ void tally_result_fill_host(tally_host *h)
     h->tab_chart_series = h_chart_series;
     h->tab_chart_uses_row = h_chart_uses_row;
     h->tab_cell_date = h_cell_date;
-    h->format_date = h_format_date;
+    h->format_date = h_format_date_kind;
+    h->rep_value_kind = h_value_kind;
+    h->rep_format_value = h_format_value;
+    h->rep_format_date = h_format_date;
 }

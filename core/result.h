@@ -45,6 +45,7 @@ struct tally_table {
 
 typedef struct tally_named_value {
     char *name;
+    tally_value_kind kind; /* TALLY_VALUE_TEXT for text */
     int is_number;
     double number;
     char *text;            /* formatted text */
@@ -92,8 +93,9 @@ void tally_table_set_chart(tally_table *t, tally_chart_kind kind, const char *ti
 /* `v` with `dec` decimals, halves rounded away from zero as SPSS and Excel show them
  * (31.25 -> "31.3", not the "31.2" of printf's round-half-even); returns buf. */
 const char *tally_format_fixed(double v, int dec, char *buf, size_t n);
-/* Formats cell (r, c) as shown in reports: counts as integers when whole, percents with '%',
- * date cells as dates in the table's language. */
+/* Formats cell (r, c) as shown in reports, in the table's language: counts as integers when whole,
+ * percents with '%' ("78,9 %" in German), thousands grouped;
+ * date cells as dates. */
 const char *tally_table_format_cell(const tally_table *t, size_t r, size_t c, char *buf, size_t n);
 int tally_table_find_col(const tally_table *t, const char *label); /* -1 if none */
 int tally_table_find_row(const tally_table *t, const char *label); /* by column-0 text, -1 if none */
@@ -108,12 +110,17 @@ void tally_report_add_table(tally_report *r, tally_table *t);
 const tally_table *tally_report_find_table(const tally_report *r, const char *id);
 void tally_report_set_number(tally_report *r, const char *name, double v, const char *text);
 void tally_report_set_text(tally_report *r, const char *name, const char *text);
+/* A number with its kind (count, percent, p...); `text` NULL: written by kind in the report language. */
+void tally_report_set_value(tally_report *r, const char *name, double v, tally_value_kind kind, const char *text);
+/* `v` as a value of `kind` in `language`; decimals < 0 the kind's own. Returns buf. */
+const char *tally_format_value(const char *language, tally_value_kind kind, double v, int decimals, char *buf,
+                               size_t n);
 const tally_named_value *tally_report_find_value(const tally_report *r, const char *name);
 void tally_report_add_dataset(tally_report *r, tally_dataset *ds);
 void tally_report_add_check(tally_report *r, int passed, const char *message);
 
-/* English UI text translated into the report's language (meta "language"); borrowed. */
-const char *tally_tr(const char *language, const char *english);
+/* tally_tr, UI text in the report's language, is in messages.h. */
+#include "messages.h"
 
 /* Fills the host table's report entries. */
 void tally_result_fill_host(tally_host *h);

@@ -30,6 +30,7 @@ typedef struct tally_stats_opts {
     const char *title;   /* table title, NULL: variable (or set) label, else name */
     const char *question;/* question text, NULL: the variable label when the title is set */
     tally_chart_kind chart; /* chart bound to the table; TALLY_CHART_NONE for none */
+    int count_decimals;  /* decimals of weighted counts (0: whole numbers, as SPSS shows them) */
 } tally_stats_opts;
 
 /* Defaults: weighted, English, default id and title, no chart. */

@@ -287,23 +287,45 @@ int stats_valid_number(const tally_column *c, double v)
 
 void stats_fmt_count(char *buf, size_t n, double v)
 {
-    if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, n, "%.0f", v);
-    else snprintf(buf, n, "%.1f", v);
+    tally_fmt_count(NULL, v, 1, buf, n);
+}
+
+/* "835" or, where rows use different bases, "835 to 836" in the report language; weighted bases
+ * with the count decimals the user set for weighted counts (default 0), unweighted ones whole. */
+static void base_span(const tally_stats_opts *o, int weighted, double lo, double hi, char *buf, size_t n)
+{
+    const char *lang = o ? o->lang : NULL;
+    int dec = weighted && o ? o->count_decimals : 0;
+    char a[64], b[64];
+    tally_fmt_number(lang, lo, dec, 1, a, sizeof a);
+    if (!(hi > lo)) {
+        snprintf(buf, n, "%s", a);
+        return;
+    }
+    tally_fmt_number(lang, hi, dec, 1, b, sizeof b);
+    snprintf(buf, n, stats_tr(o, "%s to %s"), a, b);
 }
 
 void stats_set_base(tally_table *t, const tally_stats_opts *o, int weighted, double wbase, double nbase,
                     const char *extra)
 {
-    char a[64], b[64];
+    stats_set_base_range(t, o, weighted, wbase, wbase, nbase, nbase, extra);
+}
+
+void stats_set_base_range(tally_table *t, const tally_stats_opts *o, int weighted, double wlo, double whi,
+                          double nlo, double nhi, const char *extra)
+{
+    char a[160], b[160];
     sbuf s;
     sbuf_init(&s);
-    stats_fmt_count(a, sizeof a, weighted ? wbase : nbase);
+    if (weighted) base_span(o, 1, wlo, whi, a, sizeof a);
+    else base_span(o, 0, nlo, nhi, a, sizeof a);
     sbuf_printf(&s, "N = %s", a);
     if (weighted) {
-        stats_fmt_count(b, sizeof b, nbase);
-        sbuf_printf(&s, " %s, %s %s", stats_tr(o, "weighted"), b, stats_tr(o, "unweighted"));
+        base_span(o, 0, nlo, nhi, b, sizeof b);
+        sbuf_printf(&s, " %s%s%s %s", stats_tr(o, "weighted"), stats_tr(o, ", "), b, stats_tr(o, "unweighted"));
     }
-    if (extra && *extra) sbuf_printf(&s, ", %s", extra);
+    if (extra && *extra) sbuf_printf(&s, "%s%s", stats_tr(o, ", "), extra);
     char *text = sbuf_take(&s);
     tally_table_set_base(t, text);
     free(text);

@@ -191,7 +191,7 @@ static size_t add_cell_cols(tally_table *t, const tally_xtab_opts *o, const char
         if (!(cells & kinds[k].bit)) continue;
         char *l = many ? xasprintf("%s: %s", label, stats_tr(&o->base, kinds[k].name)) : xstrdup(label);
         size_t c = tally_table_add_col(t, l, kinds[k].bit == TALLY_XTAB_COUNT ? TALLY_COL_COUNT : TALLY_COL_PERCENT,
-                                       kinds[k].bit == TALLY_XTAB_COUNT ? (weighted ? 1 : 0) : 1);
+                                       kinds[k].bit == TALLY_XTAB_COUNT ? (weighted ? o->base.count_decimals : 0) : 1);
         tally_table_set_col_group(t, c, group);
         free(l);
     }
@@ -360,11 +360,15 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
         if (stats) stats[j] = s;
         const tally_column *cc = xs[j].m.col;
         if (s.chisq == s.chisq) {
-            char pb[32];
-            tally_stats_format_p(s.p, pb, sizeof pb); /* "< .001" rather than "0.000" */
-            char *note = xasprintf("%s%sPearson chi-square = %.2f, df = %d, p %s%s; Cramér's V = %.2f.",
-                                   ncolvars > 1 ? cc->name : "", ncolvars > 1 ? ": " : "", s.chisq, s.df,
-                                   pb[0] == '<' ? "" : "= ", pb, s.cramers_v);
+            const char *lang = o->base.lang;
+            char chi[48], pc[48], v[48];
+            tally_fmt_number(lang, s.chisq, 2, 0, chi, sizeof chi);
+            tally_fmt_p_clause(lang, s.p, pc, sizeof pc);
+            tally_fmt_number(lang, s.cramers_v, 2, 0, v, sizeof v);
+            char *test = xasprintf(stats_tr(&o->base, "Pearson chi-square = %s, df = %d, %s; Cramér's V = %s."), chi,
+                                   s.df, pc, v);
+            char *note = xasprintf("%s%s%s", ncolvars > 1 ? cc->name : "", ncolvars > 1 ? ": " : "", test);
+            free(test);
             tally_table_add_note(t, note);
             free(note);
         }
@@ -377,8 +381,8 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
         free(note);
         if (any_untested) {
             char mb[64];
-            stats_fmt_count(mb, sizeof mb, o->min_base);
-            note = xasprintf("%s %s.", stats_tr(&o->base, "Columns not tested: base below"), mb);
+            tally_fmt_count(o->base.lang, o->min_base, 1, mb, sizeof mb);
+            note = xasprintf(stats_tr(&o->base, "Columns not tested: base below %s."), mb);
             tally_table_add_note(t, note);
             free(note);
         }

@@ -183,7 +183,7 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
     free(id);
     stats_set_meta(t, o, t->id, stats_tr(o, "Descriptive statistics"), NULL);
     tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? 1 : 0);
+    tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? o->count_decimals : 0);
     tally_table_add_col(t, stats_tr(o, "Mean"), TALLY_COL_MEAN, 2);
     tally_table_add_col(t, stats_tr(o, "Std. deviation"), TALLY_COL_NUMBER, 2);
     tally_table_add_col(t, stats_tr(o, "Minimum"), TALLY_COL_NUMBER, 2);
@@ -218,8 +218,16 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
         tally_table_set_date(t, r, D_Q3, d->q3, dk);
         if (wts) tally_table_set_number(t, r, D_UNW, (double)d->cases);
     }
+    /* the base the rows use: each variable's valid cases, from the fewest to the most */
+    double wlo = INFINITY, whi = 0, nlo = INFINITY, nhi = 0;
+    for (size_t k = 0; k < ncols; k++) {
+        wlo = fmin(wlo, res[k].W), whi = fmax(whi, res[k].W);
+        nlo = fmin(nlo, (double)res[k].cases), nhi = fmax(nhi, (double)res[k].cases);
+    }
+    (void)all_w;
+    (void)all_n;
     free(res);
-    stats_set_base(t, o, wts != NULL, all_w, all_n, NULL);
+    stats_set_base_range(t, o, wts != NULL, wlo, whi, nlo, nhi, NULL);
     tally_table_add_note(t, stats_tr(o, "Standard deviation with n - 1 (weighted: sum of weights - 1). "
                                         "Percentiles: weighted average at (N + 1)p (HAVERAGE, as SPSS and PSPP EXAMINE)."));
     if (sd_in_days) tally_table_add_note(t, stats_tr(o, "The standard deviation of a date is given in days."));

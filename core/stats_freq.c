@@ -42,7 +42,7 @@ tally_table *tally_stats_frequencies(const tally_dataset *ds, int col, const tal
     free(id);
     stats_set_meta(t, o, t->id, c->name, c->label);
     tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, stats_tr(o, "Count"), TALLY_COL_COUNT, wts ? 1 : 0);
+    tally_table_add_col(t, stats_tr(o, "Count"), TALLY_COL_COUNT, wts ? o->count_decimals : 0);
     tally_table_add_col(t, stats_tr(o, "Percent"), TALLY_COL_PERCENT, 1);
     tally_table_add_col(t, stats_tr(o, "Valid percent"), TALLY_COL_PERCENT, 1);
     tally_table_add_col(t, stats_tr(o, "Cumulative percent"), TALLY_COL_PERCENT, 1);

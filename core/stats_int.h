@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "stats.h"
+#include "numfmt.h"
 
 /* One distinct value of a column with its weighted and unweighted counts. */
 typedef struct stats_cat {
@@ -131,6 +132,9 @@ int stats_valid_number(const tally_column *c, double v);
 
 /* Formats a count: whole numbers without decimals, else one decimal. */
 void stats_fmt_count(char *buf, size_t n, double v);
+/* The base line when rows use different bases: "N = 835 to 836" (equal ends: "N = 835"). */
+void stats_set_base_range(tally_table *t, const tally_stats_opts *o, int weighted, double wlo, double whi,
+                          double nlo, double nhi, const char *extra);
 /* Sets the base text: "N = 46" or "N = 45.8 weighted, 46 unweighted", plus `extra`
  * (already translated, may be NULL) after a comma. */
 void stats_set_base(tally_table *t, const tally_stats_opts *o, int weighted, double wbase, double nbase,

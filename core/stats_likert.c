@@ -55,6 +55,24 @@ static double *scale_codes(const tally_dataset *ds, const int *cols, size_t ncol
     return s;
 }
 
+/* The label of a set whose variables are exactly `cols` (in any order), NULL if none. */
+static const char *grid_label(const tally_dataset *ds, const int *cols, size_t ncols)
+{
+    for (size_t s = 0; s < ds->nmrsets; s++) {
+        const tally_mrset *m = &ds->mrsets[s];
+        if (m->ncols != ncols || !m->label || !*m->label) continue;
+        size_t found = 0;
+        for (size_t i = 0; i < ncols; i++)
+            for (size_t k = 0; k < m->ncols; k++)
+                if (m->cols[k] == cols[i]) {
+                    found++;
+                    break;
+                }
+        if (found == ncols) return m->label;
+    }
+    return NULL;
+}
+
 tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t ncols,
                                 const tally_likert_opts *o, char **err)
 {
@@ -83,7 +101,18 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
     char *id = stats_make_id("likert", ds->cols[cols[0]]->name);
     tally_table *t = tally_table_new(id, NULL);
     free(id);
-    stats_set_meta(t, bo, t->id, ds->cols[cols[0]]->name, ds->cols[cols[0]]->label);
+    if (ncols == 1) {
+        stats_set_meta(t, bo, t->id, ds->cols[cols[0]]->name, ds->cols[cols[0]]->label);
+    } else {
+        /* a grid's question is its own text (the option, else the label of a set of exactly its
+         * items), never one item's: the items are the rows */
+        const char *grid = bo->question ? bo->question : grid_label(ds, cols, ncols);
+        tally_stats_opts g = *bo;
+        g.question = grid;
+        stats_set_meta(t, &g, t->id, ds->cols[cols[0]]->name, grid ? grid : ds->cols[cols[0]]->label);
+        if (!grid) tally_table_set_question(t, NULL);
+        else if (!bo->title) tally_table_set_question(t, NULL); /* the title already says it */
+    }
     tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
     const tally_column *first = ds->cols[cols[0]];
     char buf[512];
@@ -96,18 +125,18 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
         tally_table_add_col(t, l, TALLY_COL_PERCENT, 1);
     }
     size_t c_mean = tally_table_add_col(t, stats_tr(bo, "Mean"), TALLY_COL_MEAN, 2);
-    char *lt = xasprintf("%s %zu %s", stats_tr(bo, "Top"), box, stats_tr(bo, "box"));
-    char *lb = xasprintf("%s %zu %s", stats_tr(bo, "Bottom"), box, stats_tr(bo, "box"));
+    char *lt = xasprintf(stats_tr(bo, "Top %d box"), (int)box);
+    char *lb = xasprintf(stats_tr(bo, "Bottom %d box"), (int)box);
     size_t c_top = tally_table_add_col(t, lt, TALLY_COL_PERCENT, 1);
     size_t c_bot = tally_table_add_col(t, lb, TALLY_COL_PERCENT, 1);
     size_t c_net = tally_table_add_col(t, stats_tr(bo, "Net"), TALLY_COL_PERCENT, 1);
-    size_t c_n = tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? 1 : 0);
+    size_t c_n = tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? bo->count_decimals : 0);
     size_t c_un = wts ? tally_table_add_col(t, stats_tr(bo, "Unweighted N"), TALLY_COL_COUNT, 0) : 0;
     free(lt);
     free(lb);
 
     double *cnt = xmalloc((ns ? ns : 1) * sizeof *cnt);
-    double maxw = 0, maxn = 0;
+    double maxw = 0, maxn = 0, minw = INFINITY, minn = INFINITY;
     for (size_t k = 0; k < ncols; k++) {
         const tally_column *c = ds->cols[cols[k]];
         stats_catmap m;
@@ -143,15 +172,17 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
         if (wts) tally_table_set_number(t, r, c_un, N);
         if (W > maxw) maxw = W;
         if (N > maxn) maxn = N;
+        minw = fmin(minw, W), minn = fmin(minn, N);
         stats_catmap_free(&m);
     }
-    stats_set_base(t, bo, wts != NULL, maxw, maxn, NULL);
+    stats_set_base_range(t, bo, wts != NULL, ncols ? minw : 0, maxw, ncols ? minn : 0, maxn, NULL); /* per item: "N = 5 to 6" */
     tally_table_add_note(t, stats_tr(bo, "Percent of valid answers per item; answers outside the scale and "
                                          "missing values are left out. Net = top box - bottom box."));
     if (bo->chart != TALLY_CHART_NONE) {
         size_t *series = xmalloc((ns ? ns : 1) * sizeof *series);
         for (size_t s = 0; s < ns; s++) series[s] = 1 + s;
-        tally_table_set_chart(t, bo->chart, NULL, series, ns);
+        /* a grid's chart is 100%-stacked bars: one bar per item, the scale points in order */
+        tally_table_set_chart(t, bo->chart == TALLY_CHART_BAR ? TALLY_CHART_STACKED_BAR : bo->chart, NULL, series, ns);
         free(series);
     }
     free(cnt);

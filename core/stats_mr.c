@@ -380,7 +380,7 @@ tally_table *tally_stats_multiresponse(const tally_dataset *ds, const tally_mrse
     free(id);
     stats_set_meta(t, o, t->id, set->name ? set->name : "", set->label);
     tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, stats_tr(o, "Responses"), TALLY_COL_COUNT, wts ? 1 : 0);
+    tally_table_add_col(t, stats_tr(o, "Responses"), TALLY_COL_COUNT, wts ? o->count_decimals : 0);
     tally_table_add_col(t, stats_tr(o, "Percent of responses"), TALLY_COL_PERCENT, 1);
     tally_table_add_col(t, stats_tr(o, "Percent of cases"), TALLY_COL_PERCENT, 1);
     double sum_cases = 0;

@@ -89,7 +89,7 @@ tally_table *tally_stats_timeline(const tally_dataset *ds, int col, const tally_
     free(id);
     stats_set_meta(t, &o->base, t->id, c->name, c->label);
     tally_table_add_col(t, stats_tr(&o->base, "Period"), TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, stats_tr(&o->base, "Count"), TALLY_COL_COUNT, wts ? 1 : 0);
+    tally_table_add_col(t, stats_tr(&o->base, "Count"), TALLY_COL_COUNT, wts ? o->base.count_decimals : 0);
     tally_table_add_col(t, stats_tr(&o->base, "Percent"), TALLY_COL_PERCENT, 1);
     long cur = 0;
     int have = 0;
@@ -203,7 +203,7 @@ tally_table *tally_stats_ranking(const tally_dataset *ds, int col, const tally_m
     stats_set_meta(t, bo, t->id, name, label);
     tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
     tally_table_add_col(t, stats_tr(bo, "Rank"), TALLY_COL_NUMBER, 0);
-    tally_table_add_col(t, stats_tr(bo, "Count"), TALLY_COL_COUNT, wts ? 1 : 0);
+    tally_table_add_col(t, stats_tr(bo, "Count"), TALLY_COL_COUNT, wts ? bo->count_decimals : 0);
     tally_table_add_col(t, stats_tr(bo, set ? "Percent of cases" : "Percent"), TALLY_COL_PERCENT, 1);
     size_t shown = o->top && o->top < n ? o->top : n;
     size_t rank = 0;

@@ -4,6 +4,7 @@
 Usage: xlsx_check.py MODE FILE [ARGS]. Prints "ok - ..." / "not ok - ..." lines; exits 1 on a failure.
 """
 from tap import Tap
+import datetime
 import re
 import sys
 import zipfile
@@ -103,7 +104,11 @@ def check_main(path):
     c = wb["Contents"]
     check(c["A1"].value == "German cities and their Chinese partners", "contents title", c["A1"].value)
     check(c["A1"].font.b and c["A1"].font.sz == 14, "contents title bold and larger")
-    for label, want in (("Date:", "2024-05-01"), ("Data source:", "responses.csv (csv)"), ("Base:", "46 cities")):
+    r = find_row(c, 1, "Date:")
+    check(r is not None and c.cell(r, 2).value == datetime.datetime(2024, 5, 1)
+          and c.cell(r, 2).number_format == "yyyy-mm-dd", "contents Date: a real date shown yyyy-mm-dd",
+          r and (c.cell(r, 2).value, c.cell(r, 2).number_format))
+    for label, want in (("Data source:", "responses.csv (csv)"), ("Base:", "46 cities")):
         r = find_row(c, 1, label)
         check(r is not None and c.cell(r, 2).value == want, "contents " + label + " " + want)
     r = find_row(c, 1, "Q1 Areas of cooperation")

@@ -155,7 +155,7 @@ void md_render_table(const tally_host *h, const tally_report *rep, tpl_buf *out,
     if (base && *trim_into(&tmp, base)) {
         tpl_buf_puts(out, "\n*");
         md_escape_cell(out, h->rep_tr(rep, "Base"));
-        tpl_buf_puts(out, ": ");
+        tpl_buf_puts(out, h->rep_tr(rep, ": "));
         md_escape_cell(out, tmp.data);
         tpl_buf_puts(out, "*\n");
     }
@@ -218,7 +218,9 @@ void md_render_chart(const tally_host *h, const tally_report *rep, tpl_buf *out,
     }
     for (size_t c = 1; c < nc && ns == 0; c++)
         if (is_numeric_col(h->tab_col_type(t, c))) series[ns++] = c;
-    if (ns == 0) return;
+    /* Mermaid's xychart names no series: several series, or stacked segments, would be bars
+     * nobody can tell apart (and a y axis titled after one of them), so they get no chart */
+    if (ns == 0 || ns > 1 || kind == TALLY_CHART_STACKED_BAR) return;
     size_t nused = 0;
     for (size_t r = 0; r < nr; r++) {
         double v = h->tab_cell_number(t, r, series[0]);

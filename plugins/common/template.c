@@ -490,6 +490,7 @@ static int parse_text(parser *p, const char *file, const char *text, size_t len,
 /* ---- rendering -------------------------------------------------------------------------- */
 
 #define TPL_MAX_LOOPS 8
+#define TPL_NUM_SIZE 64 /* a table number, a formatted date or value */
 #define TPL_MAX_GUARDS 32
 
 typedef struct loopvar {
@@ -585,7 +586,7 @@ static const char *table_field(renderer *r, const loopvar *v, const char *field,
     if (!strcmp(field, "question")) return h->tab_question(t);
     if (!strcmp(field, "base")) return h->tab_base(t);
     if (!strcmp(field, "number")) {
-        snprintf(num, 24, "%zu", v->index + 1);
+        snprintf(num, TPL_NUM_SIZE, "%zu", v->index + 1);
         return num;
     }
     size_t nn = h->tab_nnotes(t);
@@ -618,6 +619,7 @@ static int resolve(renderer *r, const node *nd, const char *word, const char **t
         if (!strcmp(head, "report")) {
             if (!in_list(field, meta_keys, 7)) return field_error(r, nd, head, field, meta_keys, 7);
             *text = h->rep_meta(rep, field);
+            if (*text && !strcmp(field, "date")) *text = h->rep_format_date(rep, *text, num, TPL_NUM_SIZE);
             return 0;
         }
         loopvar *v = find_var(r, head);
@@ -737,9 +739,71 @@ static const tally_table *find_table_arg(renderer *r, const node *nd, const toke
     return t;
 }
 
+/* The kinds the filters write a value as; decimals(N) keeps the value's own kind. */
+static const struct {
+    const char *name;
+    tally_value_kind kind;
+} filters[] = {{"count", TALLY_VALUE_COUNT}, {"percent", TALLY_VALUE_PERCENT}, {"p", TALLY_VALUE_P},
+               {"number", TALLY_VALUE_NUMBER}, {"statistic", TALLY_VALUE_STATISTIC},
+               {"proportion", TALLY_VALUE_PROPORTION}};
+
+/* One filter of {{ NAME | filter | ... }}: sets *kind and *decimals, or fails naming template:line. */
+static int parse_filter(renderer *r, const node *nd, const char *f, tally_value_kind *kind, int *decimals)
+{
+    while (is_blank(*f)) f++;
+    size_t n = strlen(f);
+    while (n && (is_blank(f[n - 1]) || f[n - 1] == '\n' || f[n - 1] == '\r')) n--;
+    int d, used = 0;
+    if (sscanf(f, "decimals(%d)%n", &d, &used) == 1 && (size_t)used == n) {
+        if (d < 0 || d > 10) return rfail(r, nd, "decimals(%d): the decimals go from 0 to 10", d);
+        *decimals = d;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+        if (strlen(filters[i].name) == n && !strncmp(f, filters[i].name, n)) {
+            *kind = filters[i].kind;
+            return 0;
+        }
+    return rfail(r, nd, "unknown filter '%.*s' (expected decimals(N), count, percent, p, number, statistic or proportion)",
+                 (int)n, f);
+}
+
+/* {{ NAME | filter ... }}: the named value's number written by the filters' kind and decimals. */
+static int eval_filtered(renderer *r, const node *nd, const char *bar, int dry)
+{
+    const tally_host *h = r->env->host;
+    const tally_report *rep = r->env->report;
+    char name[128];
+    const char *s = nd->text;
+    while (is_blank(*s) || *s == '\n') s++;
+    size_t len = (size_t)(bar - s);
+    while (len && is_blank(s[len - 1])) len--;
+    const char *blank = strpbrk(s, " \t");
+    if (!len || len >= sizeof name || memchr(s, '"', len) || (blank && blank < s + len))
+        return rfail(r, nd, "a filter needs a value name before '|': {{ NAME | p }}");
+    snprintf(name, sizeof name, "%.*s", (int)len, s);
+    int kind = h->rep_value_kind(rep, name), decimals = -1;
+    tally_value_kind want = kind > 0 ? (tally_value_kind)kind : TALLY_VALUE_NUMBER;
+    for (const char *f = bar; f; f = strchr(f + 1, '|')) {
+        const char *next = strchr(f + 1, '|');
+        char one[64];
+        snprintf(one, sizeof one, "%.*s", (int)(next ? next - f - 1 : (ptrdiff_t)strlen(f + 1)), f + 1);
+        if (parse_filter(r, nd, one, &want, &decimals) < 0) return -1;
+    }
+    double v;
+    if (kind < 0) return guarded(r, name) ? 0 : value_error(r, nd, name);
+    if (!h->rep_value_number(rep, name, &v))
+        return rfail(r, nd, "'%s' is text; filters write numbers", name);
+    char buf[TPL_NUM_SIZE];
+    if (!dry) put_text(r, h->rep_format_value(rep, want, v, decimals, buf, sizeof buf));
+    return 0;
+}
+
 static int eval_out(renderer *r, const node *nd, int dry)
 {
     const tally_host *h = r->env->host;
+    const char *bar = strchr(nd->text, '|');
+    if (bar && !memchr(nd->text, '"', (size_t)(bar - nd->text))) return eval_filtered(r, nd, bar, dry);
     token tok[4];
     int n = tokenize(nd->text, tok, 4);
     int rc = 0;
@@ -753,7 +817,7 @@ static int eval_out(renderer *r, const node *nd, int dry)
             }
         } else {
             const char *text;
-            char num[24];
+            char num[TPL_NUM_SIZE];
             tpl_buf notes = {0};
             int k = resolve(r, nd, w, &text, num, &notes);
             if (k == 1) rc = rfail(r, nd, "'%s' is a table: write {{ table %s }} or {{ %s.title }}", w, w, w);
@@ -779,7 +843,7 @@ static int eval_out(renderer *r, const node *nd, int dry)
         if (!dry) put_text(r, h->rep_tr(r->env->report, tok[1].s));
     } else {
         rc = rfail(r, nd, "unknown placeholder {{ %s }} (expected a value name, report.FIELD, "
-                          "table \"ID\", chart \"ID\", tables, heading N or tr \"TEXT\")", nd->text);
+                          "table \"ID\", chart \"ID\", tables, heading N, tr \"TEXT\" or NAME | filter)", nd->text);
     }
     for (int i = 0; i < n; i++) free(tok[i].s);
     return rc;
@@ -805,7 +869,7 @@ static int eval_cond(renderer *r, const node *nd, int *truth, const char **missi
     else if (!strcmp(c, "charts")) v = r->env->chart != NULL;
     else {
         const char *text;
-        char num[24];
+        char num[TPL_NUM_SIZE];
         tpl_buf notes = {0};
         int k = resolve(r, nd, c, &text, num, &notes);
         double d;
@@ -931,11 +995,11 @@ const char tpl_default_text[] =
     "\n"
     "{% endif %}\n"
     "{% if report.source %}\n"
-    "{{ tr \"Data source\" }}: {{ report.source }}\n"
+    "{{ tr \"Data source\" }}{{ tr \": \" }}{{ report.source }}\n"
     "\n"
     "{% endif %}\n"
     "{% if report.date %}\n"
-    "{{ tr \"Date\" }}: {{ report.date }}\n"
+    "{{ tr \"Date\" }}{{ tr \": \" }}{{ report.date }}\n"
     "\n"
     "{% endif %}\n"
     "{% for t in tables %}\n"

@@ -12,18 +12,27 @@ local out, dropped, details = tally.dataset(o.dataset):dedupe { key = o.key, kee
 local into = o.into or o.dataset
 tally.set_dataset(into, out)
 local name = o.value or (into .. "_duplicates")
-report.value(name, dropped)
-report.value(o.kept or (into .. "_n"), out:nrows())
+report.value(name, dropped, nil, "count")
+report.value(o.kept or (into .. "_n"), out:nrows(), nil, "count")
 local keys = {}
 for i, d in ipairs(details) do
   if i > 10 then keys[#keys + 1] = "..."; break end
-  keys[#keys + 1] = d.key .. " (" .. d.rows .. " rows)"
+  keys[#keys + 1] = string.format(tally.tr("%s (%d rows)"), d.key, d.rows)
 end
 local note
 if dropped == 0 then
-  note = "No duplicate rows by " .. table.concat(o.key, ", ") .. "."
+  note = string.format(tally.tr("No duplicate rows by %s."), table.concat(o.key, ", "))
 else
-  note = dropped .. " duplicate row" .. (dropped == 1 and "" or "s") .. " dropped (key " ..
-         table.concat(o.key, ", ") .. ", kept the " .. o.keep .. "): " .. table.concat(keys, "; ") .. "."
+  -- tr-keys
+  local texts = {
+    { "first", "%d duplicate rows dropped (key %s, kept the first): %s." },
+    { "last", "%d duplicate rows dropped (key %s, kept the last): %s." },
+    { "first1", "%d duplicate row dropped (key %s, kept the first): %s." },
+    { "last1", "%d duplicate row dropped (key %s, kept the last): %s." } }
+
+  local want = o.keep .. (dropped == 1 and "1" or "")
+  for _, t in ipairs(texts) do
+    if t[1] == want then note = string.format(tally.tr(t[2]), dropped, table.concat(o.key, ", "), table.concat(keys, "; ")) end
+  end
 end
 report.text(name .. "_note", note)

@@ -8,4 +8,4 @@ local o = tally.options {
 local kept, n = tally.dataset(o.dataset):filter(o.where)
 local into = o.into or o.dataset
 tally.set_dataset(into, kept)
-report.value(o.value or (into .. "_n"), n)
+report.value(o.value or (into .. "_n"), n, nil, "count")

@@ -3,10 +3,18 @@ local o = tally.options {
   dataset   = { type = "string", required = true, help = "dataset to read" },
   variables = { type = "list", variables = "dataset", required = true, help = "variables to tabulate, one table each" },
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  count_decimals = { type = "integer", default = 0, help = "decimals of weighted counts (default 0, whole numbers)" },
   chart     = { type = "choice", choices = { "none", "bar", "column", "pie" }, default = "none",
                 help = "chart bound to each table (plots the valid percent)" },
+  title     = { type = "string", help = "table title (default: the variable's label; \", weighted\" or \", unweighted\" added on a weighted dataset); one variable only" },
+  table_id  = { type = "string", help = "table id (default: freq_VARIABLE); one variable only" },
 }
+if (o.title or o.table_id) and #o.variables > 1 then
+  tally.fail("frequencies: `title` and `table_id` name one table; give one variable per stage (here: " ..
+        #o.variables .. " variables)")
+end
 local ds = tally.dataset(o.dataset)
 for _, v in ipairs(o.variables) do
-  report.add(ds:frequencies(v, { weighted = o.weight, chart = o.chart }))
+  report.add(ds:frequencies(v, { weighted = o.weight, chart = o.chart, title = o.title, id = o.table_id,
+    count_decimals = o.count_decimals }))
 end

@@ -13,6 +13,6 @@ local out, unmatched, matched = tally.dataset(o.dataset):join(tally.dataset(o.wi
 local into = o.into or o.dataset
 tally.set_dataset(into, out)
 local name = o.value or (into .. "_unmatched")
-report.value(name, unmatched)
-report.text(name .. "_note", unmatched == 0 and ("All " .. matched .. " rows found a match in " .. o.with .. ".")
-  or (unmatched .. " of " .. (matched + unmatched) .. " rows found no match in " .. o.with .. " by " .. o.key .. "."))
+report.value(name, unmatched, nil, "count")
+report.text(name .. "_note", unmatched == 0 and string.format(tally.tr("All %d rows found a match in %s."), matched, o.with)
+  or string.format(tally.tr("%d of %d rows found no match in %s by %s."), unmatched, matched + unmatched, o.with, o.key))

@@ -5,15 +5,18 @@ local o = tally.options {
   scale   = { type = "list", help = "scale codes low to high (default: the valid codes found)" },
   box     = { type = "integer", default = 2, help = "codes in the top and the bottom box" },
   weight  = { type = "boolean", default = true, help = "use the dataset's weight variable" },
-  title   = { type = "string", help = "table title (default: the first item's label)" },
+  count_decimals = { type = "integer", default = 0, help = "decimals of weighted counts (default 0, whole numbers)" },
+  title   = { type = "string", help = "table title (default: the grid's question, else the first item's label)" },
+  question = { type = "string", help = "the grid's question text (default: the label of a codebook set of exactly these items; never an item's label)" },
   table_id = { type = "string", help = "table id (default: likert_FIRSTITEM)" },
-  chart   = { type = "choice", choices = { "none", "bar" }, default = "none", help = "chart of the distribution" },
+  chart   = { type = "choice", choices = { "none", "bar", "stacked" }, default = "none",
+              help = "chart of the distribution: 100%-stacked bars, one per item, ordered as the scale (bar and stacked alike)" },
   base    = { type = "choice", choices = { "valid", "all" }, default = "valid",
               help = "percent of the valid answers per item, or of all cases (then \"don't know\" and missing answers get a column)" },
 }
 local ds = tally.dataset(o.dataset)
 local t = ds:likert(o.items, {
-  scale = o.scale, box = o.box, weighted = o.weight, title = o.title, id = o.table_id, chart = o.chart })
+  scale = o.scale, box = o.box, weighted = o.weight, count_decimals = o.count_decimals, title = o.title, question = o.question, id = o.table_id, chart = o.chart })
 if o.base == "valid" then
   report.add(t)
   return
@@ -60,13 +63,13 @@ for _, code in ipairs(codes) do
 end
 columns[#columns + 1] = { miss_label, "percent", 1 }
 columns[#columns + 1] = { tally.tr("Mean"), "mean", 2 }
-columns[#columns + 1] = { tally.tr("Top") .. " " .. box .. " " .. tally.tr("box"), "percent", 1 }
-columns[#columns + 1] = { tally.tr("Bottom") .. " " .. box .. " " .. tally.tr("box"), "percent", 1 }
+columns[#columns + 1] = { string.format(tally.tr("Top %d box"), box), "percent", 1 }
+columns[#columns + 1] = { string.format(tally.tr("Bottom %d box"), box), "percent", 1 }
 columns[#columns + 1] = { tally.tr("Net"), "percent", 1 }
-columns[#columns + 1] = { "N", "count", weighted and 1 or 0 }
+columns[#columns + 1] = { "N", "count", weighted and o.count_decimals or 0 }
 if weighted then columns[#columns + 1] = { tally.tr("Unweighted N"), "count", 0 } end
--- a table of several items has no one question: the kernel would show the first item's label
-local question = #o.items == 1 and t.question or nil
+-- the kernel's question: the grid's own text (option or set label), never an item's
+local question = t.question
 local out = tally.table { id = t.id, title = t.title, question = question, columns = columns }
 local c_n = nscale + 6 -- the kernel's N column
 for r = 1, t:nrows() do
@@ -80,12 +83,12 @@ for r = 1, t:nrows() do
   for c = c_n, ncols do cells[#cells + 1] = t:cell(r, c) end
   out:add_row(t:row_type(r), cells)
 end
-out:set { base = "N = " .. (all == math.floor(all) and string.format("%d", all) or string.format("%.1f", all)) }
+out:set { base = "N = " .. tally.format(all, "count", weighted and o.count_decimals or 0) }
 out:note(tally.tr("Percent of all cases; answers outside the scale and missing values in their own column. " ..
                   "Mean of the valid answers. Net = top box - bottom box."))
 if o.chart ~= "none" then
   local series = {}
   for c = 2, nscale + 2 do series[#series + 1] = c end
-  out:chart(o.chart, series)
+  out:chart("stacked", series)
 end
 report.add(out)

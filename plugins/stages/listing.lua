@@ -71,10 +71,10 @@ for _, g in ipairs(groups) do
   if o.values then
     local key = o.values .. "_" .. tostring(show_value(g.value, byvar)):gsub("[^%w_]", "_")
     report.text(key, list)
-    report.value(key .. "_n", n)
+    report.value(key .. "_n", n, nil, "count")
   end
 end
 t:add_row("total", { tally.tr("Total"), total })
 t:set { base = "N = " .. total }
-if o.values then report.value(o.values .. "_n", total) end
+if o.values then report.value(o.values .. "_n", total, nil, "count") end
 report.add(t)

@@ -11,6 +11,7 @@ local o = tally.options {
   base      = { type = "choice", choices = { "answering", "all" }, default = "answering",
                 help = "percent of cases based on cases with at least one answer, or on all cases" },
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  count_decimals = { type = "integer", default = 0, help = "decimals of weighted counts (default 0, whole numbers)" },
   chart     = { type = "choice", choices = { "none", "bar", "column", "pie" }, default = "none",
                 help = "chart bound to each table" },
   plot      = { type = "choice", choices = { "cases", "responses", "count" }, default = "cases",
@@ -40,9 +41,9 @@ local function add(t)
 end
 if o.variables then
   add(ds:multiresponse(o.variables, {
-    weighted = o.weight, base = o.base, kind = o.kind, counted = o.counted,
+    weighted = o.weight, base = o.base, kind = o.kind, counted = o.counted, count_decimals = o.count_decimals,
     name = o.name, label = o.label, title = o.label }))
 end
 for _, s in ipairs(o.sets or {}) do
-  add(ds:multiresponse(s, { weighted = o.weight, base = o.base }))
+  add(ds:multiresponse(s, { weighted = o.weight, base = o.base, count_decimals = o.count_decimals }))
 end

@@ -56,9 +56,11 @@ end
 
 -- What was left out, under the last table (or as the named value `not_tabulated`).
 local notes = {}
+-- tr-keys
 for _, k in ipairs({ { "text", "Free-text variables not tabulated" },
                      { "date", "Date variables not tabulated" },
                      { "identifier", "Identifiers not tabulated" } }) do
+
   local list = skipped[k[1]]
   if #list > 0 then notes[#notes + 1] = tally.tr(k[2]) .. ": " .. table.concat(list, ", ") end
 end
@@ -80,5 +82,5 @@ end
 for _, t in ipairs(tables) do report.add(t) end
 report.text("not_tabulated", table.concat(notes, "; "))
 
-report.value("n_rows", ds:nrows())
-report.value("n_variables", #ds:variables())
+report.value("n_rows", ds:nrows(), nil, "count")
+report.value("n_variables", #ds:variables(), nil, "count")

@@ -32,12 +32,12 @@ end
 
 local function set_percent(name, part, whole)
   if whole == 0 then report.value(name, 0, "-") return end
-  report.value(name, 100 * part / whole, tally.percent(part, whole, o.decimals))
+  report.value(name, 100 * part / whole, tally.percent(part, whole, o.decimals), "percent")
 end
 
 if o.rows then
   if not o.dataset then error("values: `rows` needs `dataset`") end
-  report.value(o.rows, tally.dataset(o.dataset):nrows())
+  report.value(o.rows, tally.dataset(o.dataset):nrows(), nil, "count")
 end
 if o.count then
   if not o.dataset then error("values: `count` needs `dataset`") end
@@ -47,7 +47,7 @@ if o.count then
     local cond = o.count[name]
     if type(cond) ~= "string" then error("values: count." .. name .. " must be a condition (text)") end
     local n = ds:count_if(cond)
-    report.value(name, n)
+    report.value(name, n, nil, "count")
     set_percent(name .. "_pct", n, whole)
   end
 end

@@ -66,7 +66,22 @@ int main(void)
     CHECK_STR(tally_table_format_cell(t, r, 2, buf, sizeof buf), "35%", "percents with the column's decimals");
     CHECK_STR(tally_table_format_cell(t, r, 3, buf, sizeof buf), "2.35", "means with their decimals");
     tally_table_set_number(t, r, 1, 12.25);
-    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "12.3", "weighted counts get a decimal");
+    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "12",
+              "weighted counts show the column's decimals (default 0), not a decimal of their own");
+    {
+        tally_table *w = tally_table_new("w", "Weighted");
+        tally_table_add_col(w, "", TALLY_COL_LABEL, 0);
+        tally_table_add_col(w, "Count", TALLY_COL_COUNT, 1);
+        size_t a = tally_table_add_row(w, TALLY_ROW_CATEGORY), z = tally_table_add_row(w, TALLY_ROW_CATEGORY);
+        size_t b = tally_table_add_row(w, TALLY_ROW_BASE);
+        tally_table_set_number(w, a, 1, 12.25);
+        tally_table_set_number(w, z, 1, 0);
+        tally_table_set_number(w, b, 1, 133);
+        CHECK_STR(tally_table_format_cell(w, a, 1, buf, sizeof buf), "12.3", "count_decimals = 1: 12.25 -> 12.3");
+        CHECK_STR(tally_table_format_cell(w, z, 1, buf, sizeof buf), "0.0", "and a zero cell beside it 0.0, not 0");
+        CHECK_STR(tally_table_format_cell(w, b, 1, buf, sizeof buf), "133", "an unweighted base is whole (not 133.0)");
+        tally_table_unref(w);
+    }
     CHECK(tally_table_find_row(t, "Economy") == 0 && tally_table_find_col(t, "Percent") == 2, "rows and columns by label");
 
     tally_report *rep = tally_report_new();

@@ -212,10 +212,78 @@ static void test_escape(void)
     tpl_buf_free(&b);
 }
 
+/* Named values keep their kind: each kind's default text, every filter, in English and German. */
+static void test_kinds_and_filters(void)
+{
+    tally_report *keep = rep;
+    rep = tally_report_new();
+    tally_report_set_meta(rep, "language", "en");
+    tally_report_set_value(rep, "k_p", 0.0004, TALLY_VALUE_P, NULL);
+    tally_report_set_value(rep, "k_p2", 0.0272, TALLY_VALUE_P, NULL);
+    tally_report_set_value(rep, "k_v", 0.5412, TALLY_VALUE_STATISTIC, NULL);
+    tally_report_set_value(rep, "k_share", 0.125, TALLY_VALUE_PROPORTION, NULL);
+    tally_report_set_value(rep, "k_n", 1234, TALLY_VALUE_COUNT, NULL);
+    tally_report_set_value(rep, "k_pct", 78.94, TALLY_VALUE_PERCENT, NULL);
+    tally_report_set_value(rep, "k_x", 2.3456, TALLY_VALUE_NUMBER, NULL);
+    tally_report_set_text(rep, "k_text", "Köln");
+    RENDERS("= {{ k_p }}", "= \\< .001", "a p-value below .001 (the Markdown escaper guards the <)");
+    RENDERS("= {{ k_p2 }}", "= .027", "a p-value as journals print it (not 0.0)");
+    RENDERS("= {{ k_v }}", "= 0.54", "a statistic with two decimals (Cramér's V not 0.5)");
+    RENDERS("= {{ k_share }}", "= 0.13", "a proportion with two decimals");
+    RENDERS("= {{ k_n }}", "= 1,234", "a count with thousands separators");
+    RENDERS("= {{ k_pct }}", "= 78.9%", "a percent with one decimal");
+    RENDERS("= {{ k_x }}", "= 2.3", "a plain number with one decimal");
+    RENDERS("= {{ k_text }}", "= Köln", "a text value as it is");
+    RENDERS("= {{ k_p2 | decimals(3) }}", "= 0.027", "decimals(3) on a p-value");
+    RENDERS("= {{ k_x|decimals(0) }}", "= 2", "decimals(0), no blanks around the bar");
+    RENDERS("= {{ k_v | p }}", "= .541", "p on a statistic");
+    RENDERS("= {{ k_x | count }}", "= 2.3", "count on a number that is not whole");
+    RENDERS("= {{ k_n | count }}", "= 1,234", "count");
+    RENDERS("= {{ k_x | count | decimals(0) }}", "= 2", "count with decimals(0): whole");
+    RENDERS("= {{ k_n | number }}", "= 1234", "number: no separators");
+    RENDERS("= {{ k_share | percent }}", "= 0.1%", "percent writes the number as a percent (0..100)");
+    RENDERS("= {{ k_pct | decimals(2) }}", "= 78.94%", "decimals(2) keeps the percent kind");
+    RENDERS("= {{ k_pct | statistic }}", "= 78.94", "statistic");
+    RENDERS("= {{ k_x | proportion }}", "= 2.35", "proportion");
+    RENDERS("= {{ k_x | number | decimals(3) }}", "= 2.346", "filters chain");
+    RENDERS("{{ k_pct | round }}",
+            "ERROR: templates/x.md:1: unknown filter 'round' (expected decimals(N), count, percent, p, number, "
+            "statistic or proportion)", "an unknown filter names template:line");
+    RENDERS("line\n{{ k_pct | decimals(x) }}",
+            "ERROR: templates/x.md:2: unknown filter 'decimals(x)' (expected decimals(N), count, percent, p, number, "
+            "statistic or proportion)", "decimals needs a number");
+    RENDERS("{{ k_text | p }}", "ERROR: templates/x.md:1: 'k_text' is text; filters write numbers", "a filter on text");
+    RENDERS("{{ k_nope | p }}", "ERROR: templates/x.md:1: unknown value 'k_nope'; known: k_p, k_p2, k_v, k_share, k_n, k_pct, k_x, k_text",
+            "a filter on an unknown value");
+    RENDERS("{{ | p }}", "ERROR: templates/x.md:1: a filter needs a value name before '|': {{ NAME | p }}",
+            "a filter without a value");
+
+    /* the same values in a German report: decimal commas, "78,9 %", "1.234", German dates */
+    tally_report *de = tally_report_new();
+    tally_report_set_meta(de, "language", "de");
+    tally_report_set_meta(de, "date", "1949-03-24");
+    tally_report_set_value(de, "k_p", 0.0004, TALLY_VALUE_P, NULL);
+    tally_report_set_value(de, "k_p2", 0.0272, TALLY_VALUE_P, NULL);
+    tally_report_set_value(de, "k_n", 1234, TALLY_VALUE_COUNT, NULL);
+    tally_report_set_value(de, "k_pct", 78.94, TALLY_VALUE_PERCENT, NULL);
+    tally_report_set_value(de, "k_v", 0.5412, TALLY_VALUE_STATISTIC, NULL);
+    tally_report_free(rep);
+    rep = de;
+    RENDERS("= {{ k_p }} {{ k_p2 }} {{ k_n }} {{ k_pct }} {{ k_v }}", "= \\< ,001 ,027 1.234 78,9 % 0,54",
+            "German: p, count, percent and statistic");
+    RENDERS("= {{ k_pct | decimals(2) }} {{ k_v | decimals(3) }}", "= 78,94 % 0,541", "German decimals filter");
+    RENDERS("= {{ report.date }}", "= 24.03.1949", "German report date");
+    tally_report_set_meta(de, "language", "zh");
+    RENDERS("= {{ report.date }} {{ k_pct | percent }}", "= 1949年3月24日 78.9%", "Chinese date and percent");
+    rep = keep;
+    tally_report_free(de);
+}
+
 int main(void)
 {
     rep = fixture_report();
     test_values();
+    test_kinds_and_filters();
     test_errors();
     test_conditionals();
     test_loops();

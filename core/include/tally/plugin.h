@@ -101,7 +101,8 @@ typedef enum {
 } tally_row_type;
 
 typedef enum {
-    TALLY_CHART_NONE = 0, TALLY_CHART_BAR, TALLY_CHART_COLUMN, TALLY_CHART_PIE, TALLY_CHART_LINE
+    TALLY_CHART_NONE = 0, TALLY_CHART_BAR, TALLY_CHART_COLUMN, TALLY_CHART_PIE, TALLY_CHART_LINE,
+    TALLY_CHART_STACKED_BAR /* ABI 1.3: 100%-stacked horizontal bars, one per row, a segment per series */
 } tally_chart_kind;
 
 /* The statistics a banner cell keeps apart (bn_cell); NaN when not computed. */
@@ -121,6 +122,11 @@ enum {
     TALLY_BN_VERYLOW = 4,  /* unweighted base below the very-low-base mark ("**") */
     TALLY_BN_EXTREME = 8   /* a proportion of 0% or 100%: not compared */
 };
+/* What a named value is, so that templates write it as such ("< .001", "1.234", "78,9 %"). */
+typedef enum {
+    TALLY_VALUE_TEXT = 0, TALLY_VALUE_NUMBER, TALLY_VALUE_COUNT, TALLY_VALUE_PERCENT, /* 0..100 */
+    TALLY_VALUE_PROPORTION /* 0..1 */, TALLY_VALUE_P, TALLY_VALUE_STATISTIC
+} tally_value_kind;
 
 typedef enum { TALLY_LOG_ERROR = 0, TALLY_LOG_WARN, TALLY_LOG_INFO, TALLY_LOG_DEBUG } tally_log_level;
 
@@ -297,6 +303,15 @@ typedef struct tally_host {
     const char *(*bn_cell_letters)(const tally_table *t, size_t r, size_t c); /* "" when none */
     int (*bn_cell_flags)(const tally_table *t, size_t r, size_t c);
     int (*bn_col_is_total)(const tally_table *t, size_t c);
+    /* A named value's kind; -1 if there is no such value. */
+    int (*rep_value_kind)(const tally_report *r, const char *name);
+    /* `v` written as a value of `kind` in the report's language ("78,9 %", "< .001", "1.234");
+     * decimals < 0: the kind's own (counts 0, percents 1, statistics 2); returns buf. */
+    const char *(*rep_format_value)(const tally_report *r, tally_value_kind kind, double v, int decimals,
+                                    char *buf, size_t bufsize);
+    /* An ISO date ("1949-03-24", the report's meta "date") as the report's language writes it
+     * ("24.03.1949", "1949年3月24日"); other text is copied; returns buf. */
+    const char *(*rep_format_date)(const tally_report *r, const char *iso, char *buf, size_t bufsize);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits

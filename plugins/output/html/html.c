@@ -21,7 +21,8 @@ static const tally_option_decl html_options[] = {
 
 /* Small, print-friendly, no external resources. */
 static const char html_style[] =
-    "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,sans-serif;line-height:1.45;color:#1b1b1b;"
+    "body{font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,\"Noto Sans CJK SC\",\"Source Han Sans SC\","
+    "\"PingFang SC\",\"Microsoft YaHei\",sans-serif;line-height:1.45;color:#1b1b1b;"
     "max-width:62rem;margin:2rem auto;padding:0 1rem}\n"
     "h1,h2,h3{line-height:1.2}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem}\n"
     "table{border-collapse:collapse;margin:.8rem 0;font-size:.95rem}\n"

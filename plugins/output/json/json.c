@@ -162,6 +162,7 @@ static const char *chart_name(tally_chart_kind k)
     case TALLY_CHART_COLUMN: return "column";
     case TALLY_CHART_PIE: return "pie";
     case TALLY_CHART_LINE: return "line";
+    case TALLY_CHART_STACKED_BAR: return "stacked";
     case TALLY_CHART_NONE: break;
     }
     return NULL;

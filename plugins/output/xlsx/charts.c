@@ -18,6 +18,7 @@ static uint8_t chart_type(tally_chart_kind kind)
     case TALLY_CHART_COLUMN: return LXW_CHART_COLUMN;
     case TALLY_CHART_PIE: return LXW_CHART_PIE;
     case TALLY_CHART_LINE: return LXW_CHART_LINE;
+    case TALLY_CHART_STACKED_BAR: return LXW_CHART_BAR_STACKED_PERCENT;
     default: return LXW_CHART_NONE;
     }
 }
@@ -105,6 +106,23 @@ static void set_title(xw *w, lxw_chart *chart, const tally_table *t, const xw_pl
     free(plain); /* libxlsxwriter keeps its own copy */
 }
 
+/* Chinese reports name a font with the CJK glyphs (Debian: fonts-noto-cjk) for every chart text,
+ * so that titles, axis labels and legends show characters rather than boxes. */
+static void set_fonts(xw *w, lxw_chart *chart, uint8_t type)
+{
+    const char *lang = w->host->rep_meta(w->rep, "language");
+    if (!lang || strcmp(lang, "zh") != 0) return;
+    lxw_chart_font font = {.name = XW_CJK_FONT};
+    chart_title_set_name_font(chart, &font); /* the title stays bold: libxlsxwriter's default */
+    chart_legend_set_font(chart, &font);
+    if (type != LXW_CHART_PIE) {
+        chart_axis_set_num_font(chart->x_axis, &font);
+        chart_axis_set_num_font(chart->y_axis, &font);
+        chart_axis_set_name_font(chart->x_axis, &font);
+        chart_axis_set_name_font(chart->y_axis, &font);
+    }
+}
+
 int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p)
 {
     const tally_host *h = w->host;
@@ -161,17 +179,23 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
         if (type == LXW_CHART_PIE) chart_series_set_labels_position(series, LXW_CHART_LABEL_POSITION_BEST_FIT);
     }
     /* Percent cells hold fractions: the value axis shows them as percents. */
+    int horizontal = type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED_PERCENT;
     if (percent && type != LXW_CHART_PIE)
-        chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, "0%");
+        chart_axis_set_num_format(horizontal ? chart->x_axis : chart->y_axis, "0%");
 
     set_title(w, chart, t, p);
+    set_fonts(w, chart, type);
     if (type == LXW_CHART_PIE) {
         chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
     } else {
         if (cols_n == 1) chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
         else chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
     }
-    if (type == LXW_CHART_BAR) {
+    if (type == LXW_CHART_BAR_STACKED_PERCENT) { /* one bar a row, its segments in the scale's order */
+        chart_set_series_overlap(chart, 100);
+        chart_set_series_gap(chart, 60); /* bars thick enough to read the segments */
+    }
+    if (horizontal) {
         /* Bars read top to bottom in the table's order, the value axis stays below. */
         chart_axis_set_reverse(chart->y_axis);
         chart_axis_set_crossing_max(chart->y_axis);
@@ -179,9 +203,9 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
     /* The default 480 x 288 pixels, grown so that every category keeps its label:
      * about 22 pixels a bar, 48 a column (times the series), and room for long labels. */
     lxw_chart_options opt = {.x_offset = 12, .y_offset = 4, .x_scale = 1, .y_scale = 1};
-    double per = (double)ncats * (double)(cols_n ? cols_n : 1);
-    if (type == LXW_CHART_BAR) {
-        opt.y_scale = (110.0 + 22.0 * per) / 288.0;
+    double per = (double)ncats * (double)(cols_n && type != LXW_CHART_BAR_STACKED_PERCENT ? cols_n : 1);
+    if (horizontal) {
+        opt.y_scale = (110.0 + (type == LXW_CHART_BAR_STACKED_PERCENT ? 40.0 : 22.0) * per) / 288.0;
         opt.x_scale = 1.25;
     } else if (type != LXW_CHART_PIE) {
         opt.x_scale = (120.0 + 48.0 * per) / 480.0;

@@ -14,20 +14,49 @@ void xw_entries_free(xw_entry *e, size_t n)
     free(e);
 }
 
+/* "Label:" in column A of `row`, in the report's language. */
+static int meta_label(xw *w, xw_sheet *s, lxw_row_t row, const char *english)
+{
+    const char *label = w->host->rep_tr(w->rep, english), *colon = w->host->rep_tr(w->rep, ":");
+    size_t n = strlen(label) + strlen(colon) + 1;
+    char *text = malloc(n);
+    if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
+    snprintf(text, n, "%s%s", label, colon);
+    int rc = xw_write_text(w, s, row, 0, text, xw_fmt(w, XW_BOLD, NULL), 1, "contents");
+    free(text);
+    return rc;
+}
+
 /* "Label:" in column A, the value in column B; skipped when the value is unset. */
 static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
 {
     if (!value || !*value) return 0;
-    const char *label = w->host->rep_tr(w->rep, english);
-    size_t n = strlen(label) + 2;
-    char *text = malloc(n);
-    if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
-    snprintf(text, n, "%s:", label);
-    int rc = xw_write_text(w, s, *row, 0, text, xw_fmt(w, XW_BOLD, NULL), 1, "contents");
-    free(text);
+    int rc = meta_label(w, s, *row, english);
     if (rc == 0) rc = xw_write_text(w, s, *row, 1, value, NULL, 0, "contents");
     (*row)++;
     return rc;
+}
+
+/* The report date as an Excel date (a number Excel shows in the reader's way) with the report
+ * language's format; a date that is no ISO date stays text. */
+static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
+{
+    int y, m, d, used = 0;
+    if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || m < 1 ||
+        m > 12 || d < 1 || d > 31 || y < 1900) {
+        char shown[64];
+        return meta_row(w, s, row, "Date", iso ? w->host->rep_format_date(w->rep, iso, shown, sizeof shown) : NULL);
+    }
+    if (meta_label(w, s, *row, "Date") < 0) return -1;
+    const char *lang = w->host->rep_meta(w->rep, "language");
+    const char *nf = lang && !strcmp(lang, "de") ? "dd.mm.yyyy"
+                   : lang && !strcmp(lang, "zh") ? "yyyy\"年\"m\"月\"d\"日\"" : "yyyy-mm-dd";
+    lxw_datetime dt = {.year = y, .month = m, .day = d};
+    lxw_format *f = xw_fmt(w, XW_LEFT, nf);
+    lxw_error err = worksheet_write_datetime(s->ws, (*row)++, 1, &dt, f);
+    if (err != LXW_NO_ERROR) return xw_fail(w, err, "the report date");
+    xw_sheet_track(s, 1, 12);
+    return 0;
 }
 
 static int entry_list(xw *w, xw_sheet *s, lxw_row_t *row, const char *heading, const xw_entry *e, size_t n)
@@ -58,7 +87,7 @@ int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables
     row++;
     const char *base = h->rep_meta(w->rep, "base");
     if (!base) base = h->rep_value_text(w->rep, "base");
-    if (meta_row(w, s, &row, "Date", h->rep_meta(w->rep, "date")) < 0 ||
+    if (date_row(w, s, &row, h->rep_meta(w->rep, "date")) < 0 ||
         meta_row(w, s, &row, "Data source", h->rep_meta(w->rep, "source")) < 0 ||
         meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0)
         return -1;

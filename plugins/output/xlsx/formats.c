@@ -16,8 +16,8 @@ const char *xw_num_format(tally_col_type type, int decimals, int fractional_coun
     int dec = decimals < 0 ? 0 : decimals > 10 ? 10 : decimals;
     switch (type) {
     case TALLY_COL_COUNT:
-        /* Weighted counts are not whole: show them with the column's decimals (at least 1). */
-        dec = fractional_counts ? (dec ? dec : 1) : 0;
+        /* Counts show the column's decimals: weighted ones as the user set them (default 0). */
+        (void)fractional_counts;
         break;
     case TALLY_COL_PERCENT:
     case TALLY_COL_MEAN:

@@ -52,7 +52,7 @@ int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
         size_t n = strlen(base) + 64;
         char *text = malloc(n);
         if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the base");
-        snprintf(text, n, "%s: %s", h->rep_tr(w->rep, "Base"), base);
+        snprintf(text, n, "%s%s%s", h->rep_tr(w->rep, "Base"), h->rep_tr(w->rep, ": "), base);
         int rc = xw_write_text(w, s, (*row)++, 0, text, xw_fmt(w, XW_ITALIC, NULL), 0, "table base");
         free(text);
         if (rc < 0) return -1;
@@ -169,6 +169,7 @@ static int write_cell(xw *w, xw_sheet *s, const tally_table *t, size_t r, size_t
         return xw_write_number(w, s, row, (lxw_col_t)c, serial, xw_fmt(w, style, date_format), strlen(shown));
     }
     if (!is_numeric_col(type)) num_format = NULL;
+    else if (type == TALLY_COL_COUNT && h->tab_row_type(t, r) == TALLY_ROW_BASE) num_format = "0"; /* unweighted base */
     if (type == TALLY_COL_PERCENT && isfinite(v)) v /= 100.0; /* Excel percents are fractions */
     lxw_format *f = xw_fmt(w, style | (c == 0 ? XW_LEFT : 0), num_format);
     if (!isfinite(v) && !style) f = NULL; /* a plain empty cell needs nothing written */

@@ -11,6 +11,7 @@
 #define XW_SHEET_NAME_MAX 31   /* characters (UTF-16 units) in a sheet name */
 #define XW_ROWS_MAX 1048576u   /* rows in a worksheet */
 #define XW_CHART_ROWS 16       /* rows a chart covers at the default row height */
+#define XW_CJK_FONT "Noto Sans CJK SC" /* chart font of Chinese reports (fonts-noto-cjk) */
 
 /* Cell styles, combined as bit flags (see formats.c). */
 enum {
