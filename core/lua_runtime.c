@@ -2,6 +2,7 @@
 #include "lua_runtime.h"
 #include "lua_api.h"
 #include "lua_sandbox.h"
+#include "expr.h"
 #include "host.h"
 #include "util.h"
 
@@ -553,6 +554,26 @@ int tally_runtime_compile_stage(tally_runtime *rt, const char *script, char **er
 {
     if (load_script(rt->sb.L, script, err) != 0) return -1;
     lua_pop(rt->sb.L, 1);
+    return 0;
+}
+
+int tally_runtime_check_stage_expressions(const tally_block *b, char **err)
+{
+    static const struct { const char *stage, *option; } exprs[] = {{"filter", "where"}, {"compute", "expr"}};
+    const tally_host *h = tally_host_get();
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        if (strcmp(b->name, exprs[i].stage) != 0) continue;
+        const char *src = h->opt_string(b->opts, exprs[i].option);
+        if (!src) continue;
+        char *msg = NULL;
+        tally_expr *e = tally_expr_parse(src, &msg);
+        tally_expr_free(e);
+        if (msg) {
+            *err = xasprintf("stage '%s' (%s): option '%s': %s", b->name, b->where, exprs[i].option, msg);
+            free(msg);
+            return -1;
+        }
+    }
     return 0;
 }
 

@@ -35,6 +35,11 @@ char *tally_runtime_find_stage(const tally_config *cfg, const tally_block *b, ch
 /* Compiles a stage script without running it (tally check). 0, or -1 with *err. */
 int tally_runtime_compile_stage(tally_runtime *rt, const char *script, char **err);
 
+/* Parses the expressions of a built-in stage's options (filter's `where`,
+ * compute's `expr`) without data (tally check). 0, or -1 with a new message
+ * in *err naming the block and the option. */
+int tally_runtime_check_stage_expressions(const tally_block *b, char **err);
+
 /* Error classes a stage run can end with. */
 typedef enum {
     TALLY_STAGE_OK = 0,
