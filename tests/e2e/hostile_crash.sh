@@ -27,4 +27,44 @@ config badc.lua s.csv 'stage "compute" { dataset = "d", variable = "c", expr = "
 bounded "tally check parses a compute's expr" 2 30 2048 "$TALLY" check badc.lua
 err_is "its message" "stage 'compute' (badc.lua:3): option 'expr': at column 7: expected a number, a string, a variable or '(', found ','"
 
+# --- .sav multiple-response sets: huge counts, empty names, 1,100 variables ---------------------------
+cat >mr.sps <<'SPS'
+DATA LIST LIST /c1 c2 c3 (F1).
+BEGIN DATA
+1 0 1
+0 1 1
+END DATA.
+MRSETS /MCGROUP NAME=$cities LABEL='Cities' VARIABLES=c1 c2.
+SAVE OUTFILE='mr.sav'.
+INPUT PROGRAM.
+NUMERIC v1 TO v1100 (F1).
+COMPUTE v1 = 1.
+END CASE.
+END FILE.
+END INPUT PROGRAM.
+MRSETS /MCGROUP NAME=$big LABEL='All' VARIABLES=v1 TO v1100.
+SAVE OUTFILE='big.sav'.
+SPS
+pspp mr.sps >pspp.log 2>&1
+$PY - <<'PY'
+import struct
+d = open("mr.sav", "rb").read()
+i = d.find(b"$cities") - 16
+count = struct.unpack("<4i", d[i:i + 16])[3]
+text = (b"$huge=D99999999999999999999 1 1 c1 c2\n$=C 3 Odd c1 c2\n$gone=C 4 Gone c1 nosuch\n"
+        b"$ok=C 2 Ok c1 c2\n$e=E 99999999999999999999\n$f=E 11 1 1 0  c1 c2\n$g=D1 1 9999999999999999999 c1\n")
+open("badsets.sav", "wb").write(d[:i] + struct.pack("<4i", 7, 7, 1, len(text)) + text + d[i + 16 + count:])
+PY
+bounded "a .sav with damaged set records is described" 0 30 2048 "$TALLY" describe badsets.sav
+W="tally: badsets.sav: warning: badsets.sav: multiple-response set"
+err_is "a huge counted-value length is refused" "$W '\$huge' skipped: its counted value cannot be parsed"
+err_is "a huge label length is refused" "$W '\$g' skipped: its label cannot be parsed"
+err_is "a set without a name says so" "$W '\$' skipped: it has no name (rename it in the program that wrote the file)"
+err_is "a missing variable is named" "$W '\$gone' skipped: it names the variable 'nosuch', which the file lacks"
+expect_contains "the sound sets are kept" "$TMP/stdout" '  $ok'
+expect_contains "an E set with its label from the first variable is kept" "$TMP/stdout" '  $f'
+bounded "a set of 1,100 variables is read" 0 30 2048 "$TALLY" describe big.sav
+expect_contains "the 1,100-variable set is listed" "$TMP/stdout" '  $big'
+check "with no warning" sh -c "! grep -q 'warning' '$TMP/stderr'"
+
 finish
