@@ -25,9 +25,14 @@ void tally_lua_push_dataset(lua_State *L, tally_dataset *ds, int owned)
     luaL_setmetatable(L, TALLY_LUA_DATASET);
 }
 
+/* A box whose finaliser ran may still be reached (a key of a weak-keyed table
+ * stays there for one more collection): its dataset is gone, so it is refused. */
 static ds_box *check_ds_box(lua_State *L, int idx)
 {
-    return luaL_checkudata(L, idx, TALLY_LUA_DATASET);
+    ds_box *b = luaL_checkudata(L, idx, TALLY_LUA_DATASET);
+    if (!b->ds)
+        luaL_error(L, "this dataset object was released when the stage dropped it; get it again with tally.dataset(name)");
+    return b;
 }
 
 tally_dataset *tally_lua_check_dataset(lua_State *L, int idx)
@@ -61,7 +66,7 @@ int tally_lua_check_var(lua_State *L, const tally_dataset *ds, const char *name)
 
 static int ds_gc(lua_State *L)
 {
-    ds_box *b = check_ds_box(L, 1);
+    ds_box *b = luaL_checkudata(L, 1, TALLY_LUA_DATASET);
     if (b->owned) tally_dataset_free(b->ds);
     b->ds = NULL;
     b->owned = 0;
@@ -144,6 +149,8 @@ void tally_lua_push_table(lua_State *L, tally_table *t)
 tally_table *tally_lua_check_table(lua_State *L, int idx)
 {
     table_box *b = luaL_checkudata(L, idx, TALLY_LUA_TABLE);
+    if (!b->t) /* finalised, as for datasets above */
+        luaL_error(L, "this table object was released when the stage dropped it; keep a reference to it while you use it");
     return b->t;
 }
 

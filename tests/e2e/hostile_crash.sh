@@ -67,4 +67,30 @@ bounded "a set of 1,100 variables is read" 0 30 2048 "$TALLY" describe big.sav
 expect_contains "the 1,100-variable set is listed" "$TMP/stdout" '  $big'
 check "with no warning" sh -c "! grep -q 'warning' '$TMP/stderr'"
 
+# --- objects kept past their finalisation (weak-keyed tables) ------------------------------------
+# A key of a weak-keyed table stays reachable for one collection after its finaliser ran.
+weakcase() { # weakcase DESC KIND MAKE CALL MESSAGE
+  cat >weak_$2.lua <<LUA
+local t = setmetatable({}, { __mode = "k" })
+t[$3] = true
+for i = 1, 300000 do
+  local junk = { i }
+  for k in pairs(t) do local _ = $4 end
+end
+LUA
+  config weak_$2_run.lua s.csv "stage \"weak_$2.lua\" { }"
+  bounded "$1" 1 60 2048 "$TALLY" run weak_$2_run.lua
+  err_is "$1: message" "$5"
+}
+weakcase "a borrowed dataset used after its finaliser" borrowed 'tally.dataset("d")' 'k:name()' \
+  "weak_borrowed.lua:5: this dataset object was released when the stage dropped it; get it again with tally.dataset(name)"
+weakcase "a filtered dataset used after its finaliser" owned 'tally.dataset("d"):filter("a > 1")' 'k:nrows()' \
+  "weak_owned.lua:5: this dataset object was released when the stage dropped it; get it again with tally.dataset(name)"
+weakcase "a result table used after its finaliser" table 'tally.table { id = "x", title = "X" }' 'k:nrows()' \
+  "weak_table.lua:5: this table object was released when the stage dropped it; keep a reference to it while you use it"
+weakcase "a released dataset's kernel" kernel 'tally.dataset("d")' 'k:frequencies("a")' \
+  "weak_kernel.lua:5: this dataset object was released when the stage dropped it; get it again with tally.dataset(name)"
+weakcase "a released dataset handed to tally.set_dataset" set 'tally.dataset("d"):filter("a > 1")' 'tally.set_dataset("x", k)' \
+  "weak_set.lua:5: this dataset object was released when the stage dropped it; get it again with tally.dataset(name)"
+
 finish
