@@ -93,4 +93,32 @@ weakcase "a released dataset's kernel" kernel 'tally.dataset("d")' 'k:frequencie
 weakcase "a released dataset handed to tally.set_dataset" set 'tally.dataset("d"):filter("a > 1")' 'tally.set_dataset("x", k)' \
   "weak_set.lua:5: this dataset object was released when the stage dropped it; get it again with tally.dataset(name)"
 
+# --- a CSV that shrinks while it is mapped --------------------------------------------------------
+# The small-step build of the csv plugin truncates its input right after mapping it
+# (TALLY_TEST_CSV_SHRINK_TO), as another program writing the file would.
+SMALL="$ROOT/$BUILD/tests/csv-small"
+$PY -c "
+import random
+random.seed(1)
+with open('big.csv', 'w') as f:
+    f.write('id,city,score\n')
+    for i in range(60000): f.write('%d,City %d,%d\n' % (i, random.randint(1, 500), random.randint(0, 100)))
+"
+cp big.csv big0.csv
+cat >shrink.lua <<'CFG'
+report { title = "t", outdir = "out_shrink" }
+input "d" { path = "big.csv" }
+output "markdown" { path = "r.md" }
+CFG
+TALLY_PLUGIN_PATH="$SMALL" TALLY_TEST_CSV_SHRINK_TO=100000 bounded "a CSV cut to 100 KB after mapping" 1 60 2048 "$TALLY" run shrink.lua
+err_is "names the file and the cause" \
+  "big.csv: the file shrank while tally read it (another program is writing it?); read it again once it is complete"
+check "no report written" test ! -e out_shrink/r.md
+cp big0.csv big.csv
+TALLY_PLUGIN_PATH="$SMALL" TALLY_TEST_CSV_SHRINK_TO=0 bounded "a CSV emptied after mapping" 1 60 2048 "$TALLY" run shrink.lua
+err_is "names the file and the cause" "big.csv: the file shrank while tally read it"
+cp big0.csv big.csv
+TALLY_PLUGIN_PATH="$SMALL" TALLY_TEST_CSV_SHRINK_TO=100000 bounded "tally describe on a shrinking CSV" 1 60 2048 "$TALLY" describe big.csv
+err_is "names the file and the cause" "big.csv: the file shrank while tally read it"
+
 finish
