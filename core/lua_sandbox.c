@@ -262,6 +262,8 @@ void tally_sandbox_push_env(tally_sandbox *sb)
     lua_setmetatable(L, -2);
 }
 
+static int sandbox_msgh(lua_State *L);
+
 /* Does the message already start with "something:123:"? */
 static int has_position(const char *msg)
 {
@@ -273,11 +275,24 @@ static int has_position(const char *msg)
     return *p == ':';
 }
 
+/* The message handler runs C only (no Lua instruction, so the hook stays as it
+ * is), and then Lua unwinds the stack, running the stage's <close> handlers: the
+ * budgets must still hold for those. The traceback gets its own headroom above
+ * the memory cap, taken back before the handler returns. */
+#define MSGH_HEADROOM (1u << 20)
+
 int tally_sandbox_msgh(lua_State *L)
 {
     tally_sandbox *sb = tally_sandbox_of(L);
-    sb->cap = 0; /* the traceback itself needs memory, even after a memory bomb */
-    lua_sethook(L, NULL, 0, 0);
+    size_t cap = sb->cap;
+    if (cap) sb->cap = (sb->used > cap ? sb->used : cap) + MSGH_HEADROOM;
+    int rc = sandbox_msgh(L);
+    sb->cap = cap;
+    return rc;
+}
+
+static int sandbox_msgh(lua_State *L)
+{
     const char *msg = lua_tostring(L, 1);
     if (!msg) msg = luaL_typename(L, 1);
     if (!has_position(msg)) {
