@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,11 +210,33 @@ static const char *name_of(const void *arr, size_t n, int value)
 }
 
 /* A column given by 1-based index or by label. Returns a 0-based index. */
+/* "its rows are 1 to 3" / "it has no rows" (static storage). */
+static const char *index_range(const char *what, size_t n)
+{
+    static char buf[64];
+    if (n == 0) snprintf(buf, sizeof buf, "it has no %s", what);
+    else snprintf(buf, sizeof buf, "its %s are 1 to %zu", what, n);
+    return buf;
+}
+
+/* The number at idx as an integer; a float without one (1.5, 2^63) is refused by
+ * name rather than read as row 0. */
+static lua_Integer whole_index(lua_State *L, const tally_table *t, int idx, const char *what, size_t n)
+{
+    int isint = 0;
+    lua_Integer v = lua_tointegerx(L, idx, &isint);
+    if (!isint)
+        luaL_error(L, "table '%s': a %s number is a whole number from 1 to %d, not %f", t->id, what, (int)(n ? n : 1),
+                   lua_tonumber(L, idx));
+    return v;
+}
+
 static size_t check_col(lua_State *L, tally_table *t, int idx)
 {
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Integer c = lua_tointeger(L, idx);
-        if (c < 1 || (size_t)c > t->ncols) luaL_error(L, "table '%s' has no column %d", t->id, (int)c);
+        lua_Integer c = whole_index(L, t, idx, "column", t->ncols);
+        if (c < 1 || (lua_Unsigned)c > t->ncols)
+            luaL_error(L, "table '%s' has no column %I (%s)", t->id, c, index_range("columns", t->ncols));
         return (size_t)c - 1;
     }
     const char *label = luaL_checkstring(L, idx);
@@ -225,8 +248,9 @@ static size_t check_col(lua_State *L, tally_table *t, int idx)
 static size_t check_row(lua_State *L, tally_table *t, int idx)
 {
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Integer r = lua_tointeger(L, idx);
-        if (r < 1 || (size_t)r > t->nrows) luaL_error(L, "table '%s' has no row %d", t->id, (int)r);
+        lua_Integer r = whole_index(L, t, idx, "row", t->nrows);
+        if (r < 1 || (lua_Unsigned)r > t->nrows)
+            luaL_error(L, "table '%s' has no row %I (%s)", t->id, r, index_range("rows", t->nrows));
         return (size_t)r - 1;
     }
     const char *label = luaL_checkstring(L, idx);
@@ -250,7 +274,8 @@ static int tab_add_row(lua_State *L)
     size_t r = tally_table_add_row(t, (tally_row_type)type);
     if (lua_istable(L, 3)) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
-        if ((size_t)n > t->ncols) return luaL_error(L, "row has %d cells but table '%s' has %d columns", (int)n, t->id, (int)t->ncols);
+        if ((size_t)n > t->ncols)
+            return luaL_error(L, "row has %I cells but table '%s' has %I columns", n, t->id, (lua_Integer)t->ncols);
         for (lua_Integer i = 1; i <= n; i++) {
             lua_rawgeti(L, 3, i);
             set_cell_from_lua(L, t, r, (size_t)i - 1, -1);

@@ -121,4 +121,26 @@ cp big0.csv big.csv
 TALLY_PLUGIN_PATH="$SMALL" TALLY_TEST_CSV_SHRINK_TO=100000 bounded "tally describe on a shrinking CSV" 1 60 2048 "$TALLY" describe big.csv
 err_is "names the file and the cause" "big.csv: the file shrank while tally read it"
 
+# --- table rows and columns addressed out of range -----------------------------------------------------
+rowcase() { # rowcase DESC CALL MESSAGE
+  n=$((n + 1))
+  printf '%s\n' 'local t = tally.table { id = "x", title = "X" } t:add_column("a") t:add_column("b") t:add_row("category", { 1, 2 })' \
+    "local v = $2" >row$n.lua
+  config row${n}_run.lua s.csv "stage \"row$n.lua\" { }"
+  bounded "$1" 1 20 2048 "$TALLY" run row${n}_run.lua
+  err_is "$1: message" "$3"
+}
+n=0
+rowcase "row 2^63 (a float)" 't:cell(2^63, 1)' \
+  "row$((n + 1)).lua:2: table 'x': a row number is a whole number from 1 to 1, not 9.2233720368548e+18"
+rowcase "row 2^62 (an integer)" 't:cell(1 << 62, 1)' \
+  "row$((n + 1)).lua:2: table 'x' has no row 4611686018427387904 (its rows are 1 to 1)"
+rowcase "row 1.5" 't:cell(1.5, 1)' "row$((n + 1)).lua:2: table 'x': a row number is a whole number from 1 to 1, not 1.5"
+rowcase "column 2^32 + 1" 't:cell(1, (1 << 32) + 1)' \
+  "row$((n + 1)).lua:2: table 'x' has no column 4294967297 (its columns are 1 to 2)"
+rowcase "column -2^63" 't:set_cell(1, math.mininteger, 5)' \
+  "row$((n + 1)).lua:2: table 'x' has no column -9223372036854775808 (its columns are 1 to 2)"
+rowcase "a dataset row 2^40" 'tally.dataset("d"):value(1 << 40, "a")' \
+  "row$((n + 1)).lua:2: row 1099511627776 is out of range (dataset 'd' has 3 rows)"
+
 finish
