@@ -789,6 +789,7 @@ static void eval_in(const node *nd, const span *s, double *out)
 
 void tally_days_to_civil(double days, int *year, int *month, int *day)
 {
+    if (!(fabs(days) < TALLY_MAX_DAY_NUMBER)) days = 0; /* callers check; never convert out of range */
     /* Howard Hinnant's days-to-civil, on whole days */
     long z = (long)floor(days) + 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -895,7 +896,11 @@ static void eval_call(const node *nd, const span *s, double *out)
         }
         eval_num(a, s, out);
         for (size_t i = 0; i < s->n; i++) {
-            if (out[i] != out[i]) continue;
+            /* no date: missing, as is a day number past any calendar (the conversion works in longs) */
+            if (!(fabs(out[i]) < TALLY_MAX_DAY_NUMBER)) {
+                out[i] = NAN;
+                continue;
+            }
             int y, m, d;
             tally_days_to_civil(out[i], &y, &m, &d);
             out[i] = want_month ? m : y;

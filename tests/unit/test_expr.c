@@ -125,6 +125,8 @@ int main(void)
     expect(ds, "round(2.675, 2)", "2.68 2.68 2.68 2.68 2.68");
     expect(ds, "round(age / 7, 1)", "4.3 . . 6.4 8.6");
     expect(ds, "year(submitted)", "1970 2019 2020 . 1969");
+    expect(ds, "year(1e308) + month(-1e300) + year(1e10)", ". . . . .");
+    expect(ds, "year(9e9) > 2e7 and month(-9e9) >= 1", "1 1 1 1 1");
     expect(ds, "month(submitted)", "1 4 1 . 12");
     expect(ds, "year('2019-05-03') + month('3.5.2019')", "2024 2024 2024 2024 2024");
     expect(ds, "count(has_china, age, 1)", "1 0 1 0 1");
