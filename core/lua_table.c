@@ -225,9 +225,10 @@ static lua_Integer whole_index(lua_State *L, const tally_table *t, int idx, cons
 {
     int isint = 0;
     lua_Integer v = lua_tointegerx(L, idx, &isint);
-    if (!isint)
-        luaL_error(L, "table '%s': a %s number is a whole number from 1 to %d, not %f", t->id, what, (int)(n ? n : 1),
+    if (!isint && n)
+        luaL_error(L, "table '%s': a %s number is a whole number from 1 to %I, not %f", t->id, what, (lua_Integer)n,
                    lua_tonumber(L, idx));
+    if (!isint) luaL_error(L, "table '%s' has no %s %f (it has no %ss)", t->id, what, lua_tonumber(L, idx), what);
     return v;
 }
 
