@@ -127,7 +127,7 @@ CSV_SMALL_SO := $(BUILD)/tests/csv-small/csv.so
 $(CSV_SMALL_SO): $(wildcard plugins/input/csv/*.c plugins/input/csv/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
-	  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 \
+	  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 -DCSV_TEST_HOOKS \
 	  -fvisibility=hidden -shared -o $@ $(wildcard plugins/input/csv/*.c) $(LDFLAGS_BASE) -lm
 
 # ---- tools (sample and benchmark generators) ----------------------------------------

@@ -9,8 +9,18 @@
 #include <string.h>
 #include <strings.h>
 
-#define BLOCK 256       /* rows evaluated per pass; each nesting level keeps two blocks on the stack */
-#define MAX_DEPTH 100   /* nesting limit, keeps that stack use bounded */
+#define BLOCK 256       /* rows evaluated per pass; each tree level keeps up to two blocks on the stack */
+#define MAX_DEPTH 100   /* nesting limit of the parser: brackets, calls, 'in' lists, unary '-' and 'not' */
+#define MAX_HEIGHT 256  /* levels of the tree; binding, evaluation and freeing recurse this deep at most */
+#define MAX_SOURCE (256u << 10) /* bytes of one expression */
+
+/*
+ * Why the recursion is bounded: a chain of operators of one precedence level
+ * ("a or b or c ...", "1 + 2 - 3 ...") is one node with many operands, folded
+ * left to right, so a long chain is wide rather than deep. Depth comes only
+ * from the constructs MAX_DEPTH counts, and the finished tree's height is
+ * checked against MAX_HEIGHT before anything walks it.
+ */
 
 enum { N_NUM, N_STR, N_VAR, N_NEG, N_NOT, N_BIN, N_IN, N_CALL };
 enum { OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_AND, OP_OR };
@@ -24,8 +34,10 @@ typedef struct node {
     char *str;                  /* N_STR text, N_VAR name */
     const tally_column *col;    /* N_VAR after binding (borrowed) */
     int is_str;                 /* after binding: the node gives text */
+    int height;                 /* 1 + the highest kid's height */
     struct node **kids;
-    size_t nkids;
+    int *ops;                   /* N_BIN: ops[i] joins kids[i] to what is left of it (ops[0] unused) */
+    size_t nkids, cap;
 } node;
 
 struct tally_expr {
@@ -52,13 +64,19 @@ static node *node_new(int kind, size_t pos)
     node *n = xcalloc(1, sizeof *n);
     n->kind = kind;
     n->pos = pos;
+    n->height = 1;
     return n;
 }
 
 static void node_add(node *n, node *kid)
 {
-    n->kids = xrealloc(n->kids, (n->nkids + 1) * sizeof *n->kids);
+    if (n->nkids == n->cap) {
+        n->cap = n->cap ? n->cap * 2 : 2;
+        n->kids = xrealloc(n->kids, n->cap * sizeof *n->kids);
+        if (n->kind == N_BIN) n->ops = xrealloc(n->ops, n->cap * sizeof *n->ops);
+    }
     n->kids[n->nkids++] = kid;
+    if (kid->height + 1 > n->height) n->height = kid->height + 1;
 }
 
 static void node_free(node *n)
@@ -66,6 +84,7 @@ static void node_free(node *n)
     if (!n) return;
     for (size_t i = 0; i < n->nkids; i++) node_free(n->kids[i]);
     free(n->kids);
+    free(n->ops);
     free(n->str);
     free(n);
 }
@@ -222,6 +241,10 @@ static node *parse_or(parser *p);
 static node *parse_list_call(parser *p, node *n, int close, const char *what)
 {
     /* the opening bracket is current */
+    if (++p->depth > MAX_DEPTH) {
+        fail(p, p->tpos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
+        return NULL;
+    }
     lex(p);
     if (p->tok != close) {
         for (;;) {
@@ -232,6 +255,7 @@ static node *parse_list_call(parser *p, node *n, int close, const char *what)
             lex(p);
         }
     }
+    p->depth--;
     if (p->tok != close) {
         fail(p, p->tpos, "expected ',' or '%c' in %s, found %s", close == T_RPAREN ? ')' : '}', what, found(p));
         return NULL;
@@ -300,11 +324,6 @@ static node *parse_primary(parser *p)
             free(name);
             return NULL;
         }
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-            free(name);
-            return NULL;
-        }
         node *n = node_new(N_CALL, pos);
         n->op = functions[fi].id;
         n->str = name;
@@ -312,7 +331,6 @@ static node *parse_primary(parser *p)
             node_free(n);
             return NULL;
         }
-        p->depth--;
         int mn = functions[fi].min, mx = functions[fi].max;
         if ((int)n->nkids < mn || (mx >= 0 && (int)n->nkids > mx)) {
             if (mx < 0) fail(p, pos, "%s() takes at least %d argument%s, found %zu", functions[fi].name, mn, mn == 1 ? "" : "s", n->nkids);
@@ -347,12 +365,31 @@ static node *parse_unary(parser *p)
     return parse_primary(p);
 }
 
+/* Operators of one precedence level share a family; comparisons (0) never chain. */
+static int op_family(int op)
+{
+    switch (op) {
+    case OP_ADD: case OP_SUB: return 1;
+    case OP_MUL: case OP_DIV: case OP_MOD: return 2;
+    case OP_AND: return 3;
+    case OP_OR: return 4;
+    default: return 0;
+    }
+}
+
+/* `a op b`: b joins a when a already is a chain of op's level (the fold stays left to right). */
 static node *binary(int op, size_t pos, node *a, node *b)
 {
+    if (a->kind == N_BIN && op_family(op) && op_family(a->op) == op_family(op)) {
+        node_add(a, b);
+        a->ops[a->nkids - 1] = op;
+        return a;
+    }
     node *n = node_new(N_BIN, pos);
     n->op = op;
     node_add(n, a);
     node_add(n, b);
+    n->ops[1] = op;
     return n;
 }
 
@@ -475,13 +512,35 @@ static node *parse_or(parser *p)
     return a;
 }
 
+/* 1,234,567 */
+static void group_digits(size_t n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n), o = 0;
+    for (int i = 0; i < len && (size_t)o + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0) buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+}
+
 tally_expr *tally_expr_parse(const char *src, char **err)
 {
     parser p = {.src = src ? src : ""};
+    size_t len = strlen(p.src);
+    if (len > MAX_SOURCE) {
+        char have[32], limit[32];
+        group_digits(len, have, sizeof have);
+        group_digits(MAX_SOURCE, limit, sizeof limit);
+        *err = xasprintf("the expression is %s bytes long; the limit is %s (split it into several steps)", have, limit);
+        return NULL;
+    }
     lex(&p);
     node *root = parse_or(&p);
     if (root && p.tok != T_END)
         fail(&p, p.tpos, "expected an operator, 'and', 'or' or the end of the expression, found %s", found(&p));
+    if (root && !p.err && root->height > MAX_HEIGHT)
+        fail(&p, root->pos, "expression nested too deeply (more than %d levels of operators)", MAX_HEIGHT);
     free(p.text);
     if (p.err) {
         node_free(root);
@@ -552,9 +611,10 @@ static int bind_node(binder *b, node *n)
                 return bind_fail(b, n->pos, "cannot compare text with a number (put numbers without quotes, text in quotes)");
             return 0;
         }
-        if (need_number(b, n->kids[0], n->op == OP_AND ? "'and'" : n->op == OP_OR ? "'or'" : "arithmetic") ||
-            need_number(b, n->kids[1], n->op == OP_AND ? "'and'" : n->op == OP_OR ? "'or'" : "arithmetic"))
-            return -1;
+        for (size_t i = 0; i < n->nkids; i++) {
+            int op = n->ops[i ? i : 1];
+            if (need_number(b, n->kids[i], op == OP_AND ? "'and'" : op == OP_OR ? "'or'" : "arithmetic")) return -1;
+        }
         return 0;
     case N_IN:
         for (size_t i = 1; i < n->nkids; i++)
@@ -667,6 +727,8 @@ static void compare(const node *nd, const span *s, double *out)
     }
 }
 
+static void fold(int op, size_t n, double *out, const double *b);
+
 static void eval_bin(const node *nd, const span *s, double *out)
 {
     if (nd->op >= OP_EQ && nd->op <= OP_GE) {
@@ -675,10 +737,18 @@ static void eval_bin(const node *nd, const span *s, double *out)
     }
     double b[BLOCK];
     eval_num(nd->kids[0], s, out);
-    eval_num(nd->kids[1], s, b);
-    for (size_t i = 0; i < s->n; i++) {
+    for (size_t k = 1; k < nd->nkids; k++) {
+        eval_num(nd->kids[k], s, b);
+        fold(nd->ops[k], s->n, out, b);
+    }
+}
+
+/* out[i] = out[i] op b[i] */
+static void fold(int op, size_t n, double *out, const double *b)
+{
+    for (size_t i = 0; i < n; i++) {
         double x = out[i], y = b[i];
-        switch (nd->op) {
+        switch (op) {
         case OP_ADD: out[i] = x + y; break;
         case OP_SUB: out[i] = x - y; break;
         case OP_MUL: out[i] = x * y; break;
@@ -719,6 +789,7 @@ static void eval_in(const node *nd, const span *s, double *out)
 
 void tally_days_to_civil(double days, int *year, int *month, int *day)
 {
+    if (!(fabs(days) < TALLY_MAX_DAY_NUMBER)) days = 0; /* callers check; never convert out of range */
     /* Howard Hinnant's days-to-civil, on whole days */
     long z = (long)floor(days) + 719468;
     long era = (z >= 0 ? z : z - 146096) / 146097;
@@ -827,7 +898,11 @@ static void eval_call(const node *nd, const span *s, double *out)
         /* a datetime variable counts seconds, a date days (tally_date_kind) */
         double per_day = a->kind == N_VAR && a->col->is_date == TALLY_DATE_DATETIME ? 86400.0 : 1.0;
         for (size_t i = 0; i < s->n; i++) {
-            if (out[i] != out[i]) continue;
+            /* no date: missing, as is a day number past any calendar (the conversion works in longs) */
+            if (!(fabs(out[i]) < TALLY_MAX_DAY_NUMBER)) {
+                out[i] = NAN;
+                continue;
+            }
             int y, m, d;
             tally_days_to_civil(floor(out[i] / per_day), &y, &m, &d);
             out[i] = want_month ? m : y;
@@ -901,7 +976,14 @@ double *tally_expr_run(const char *what, const char *src, const tally_dataset *d
     if (e && tally_expr_bind(e, ds, &msg) == 0 && tally_expr_is_string(e))
         msg = xstrdup("the expression gives text; a number or a condition is needed");
     if (msg) {
-        *err = what ? xasprintf("%s '%s': %s", what, src ? src : "", msg) : xstrdup(msg);
+        /* a long expression is quoted by its start only: the column says where */
+        const char *text = src ? src : "";
+        size_t shown = strlen(text);
+        if (shown > 80) {
+            shown = 60;
+            while (shown > 0 && ((unsigned char)text[shown] & 0xC0) == 0x80) shown--;
+        }
+        *err = what ? xasprintf("%s '%.*s%s': %s", what, (int)shown, text, text[shown] ? "..." : "", msg) : xstrdup(msg);
         free(msg);
         tally_expr_free(e);
         return NULL;

@@ -45,7 +45,9 @@ void tally_expr_eval(const tally_expr *e, const tally_dataset *ds, double *out);
  * "filter 'has_china = 1': at column 11: expected '==' (a comparison), found '='". */
 double *tally_expr_run(const char *what, const char *src, const tally_dataset *ds, char **err);
 
-/* Days since 1970-01-01 to the civil year and month (proleptic Gregorian). */
+/* Days since 1970-01-01 to the civil year and month (proleptic Gregorian), for
+ * |days| < TALLY_MAX_DAY_NUMBER (about 27 million years); others give 1970-01-01. */
+#define TALLY_MAX_DAY_NUMBER 1e10
 void tally_days_to_civil(double days, int *year, int *month, int *day);
 
 #endif

@@ -456,8 +456,8 @@ static int l_value(lua_State *L)
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     lua_Integer row = luaL_checkinteger(L, 2);
     const tally_column *c = ds->cols[tally_lua_check_var(L, ds, luaL_checkstring(L, 3))];
-    if (row < 1 || (size_t)row > ds->nrows)
-        return luaL_error(L, "row %d is out of range (dataset '%s' has %d rows)", (int)row, ds->name, (int)ds->nrows);
+    if (row < 1 || (lua_Unsigned)row > ds->nrows)
+        return luaL_error(L, "row %I is out of range (dataset '%s' has %I rows)", row, ds->name, (lua_Integer)ds->nrows);
     size_t r = tally_row(ds, (size_t)row - 1);
     if (c->type == TALLY_STRING) lua_pushstring(L, tally_column_string(c, r));
     else push_number_or_nil(L, tally_col_num(c, r));

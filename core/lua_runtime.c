@@ -3,6 +3,8 @@
 #include "datefmt.h"
 #include "lua_api.h"
 #include "lua_sandbox.h"
+#include "expr.h"
+#include "watchdog.h"
 #include "host.h"
 #include "util.h"
 #include "numfmt.h"
@@ -418,7 +420,8 @@ static int l_options(lua_State *L)
         int declared = !lua_isnil(L, -1);
         lua_pop(L, 1);
         /* keys every stage block may carry, understood by tally itself */
-        int reserved = strcmp(k, "id") == 0 || strcmp(k, "max_instructions") == 0 || strcmp(k, "max_memory_mb") == 0;
+        int reserved = strcmp(k, "id") == 0 || strcmp(k, "max_instructions") == 0 || strcmp(k, "max_memory_mb") == 0 ||
+                       strcmp(k, "max_seconds") == 0;
         if (!declared && !reserved) {
             /* sort a copy of the names for a stable "allowed" list */
             for (size_t i = 1; i < nspec; i++)
@@ -691,12 +694,83 @@ int tally_runtime_compile_stage(tally_runtime *rt, const char *script, char **er
     return 0;
 }
 
-static long long block_number(const tally_config *cfg, const tally_block *b, const char *key, long long def)
+/* The budget options: name, unit for messages, largest value, default. */
+static const struct budget_opt {
+    const char *name, *unit;
+    long long max, def;
+} budgets[] = {
+    {"max_instructions", "instructions", TALLY_MAX_INSTRUCTIONS_LIMIT, TALLY_DEFAULT_MAX_INSTRUCTIONS},
+    {"max_memory_mb", "megabytes", TALLY_MAX_MEMORY_MB_LIMIT, TALLY_DEFAULT_MAX_MEMORY_MB},
+    {"max_seconds", "seconds", TALLY_MAX_SECONDS_LIMIT, TALLY_DEFAULT_MAX_SECONDS},
+};
+
+/* The value of budget `bo` in `o`: 1 (set, in *out), 0 (unset) or -1 with a new
+ * message in *err. A value is a whole number from 0 (no limit) to bo->max: a
+ * double cast to an integer out of range (1e300) or wrapping when scaled to
+ * bytes (2^44 + 1 MB) would silently mean another limit. */
+static int budget_value(const tally_options *o, const struct budget_opt *bo, long long *out, char **err)
 {
     const tally_host *h = tally_host_get();
-    if (h->opt_is_set(b->opts, key)) return (long long)h->opt_number(b->opts, key);
-    if (cfg && h->opt_is_set(cfg->report, key)) return (long long)h->opt_number(cfg->report, key);
-    return def;
+    if (!o || !h->opt_is_set(o, bo->name)) return 0;
+    const char *text = h->opt_string(o, bo->name);
+    char *end = NULL;
+    double x = text ? strtod(text, &end) : NAN;
+    if (!text || end == text || *end || x != x || x != floor(x) || x < 0 || x > (double)bo->max) {
+        char shown[64];
+        if (!text || end == text || *end) snprintf(shown, sizeof shown, "'%.40s'", text ? text : "");
+        else if (x == floor(x) && fabs(x) < 1e15) snprintf(shown, sizeof shown, "%.0f", x);
+        else snprintf(shown, sizeof shown, "%g", x);
+        *err = xasprintf("option '%s' must be a whole number of %s from 0 (no limit) to %lld, not %s", bo->name,
+                         bo->unit, bo->max, shown);
+        return -1;
+    }
+    *out = (long long)x;
+    return 1;
+}
+
+/* A budget for a stage: its block's value, else the report's, else the default. */
+static int stage_budget(const tally_config *cfg, const tally_block *b, const struct budget_opt *bo, long long *out,
+                        char **err)
+{
+    char *msg = NULL;
+    int got = budget_value(b->opts, bo, out, &msg);
+    if (got < 0) {
+        *err = xasprintf("stage '%s' (%s): %s", b->name, b->where, msg);
+        free(msg);
+        return -1;
+    }
+    if (got) return 0;
+    got = cfg ? budget_value(cfg->report, bo, out, &msg) : 0;
+    if (got < 0) {
+        *err = xasprintf("report (%s): %s", cfg->report_where ? cfg->report_where : cfg->path, msg);
+        free(msg);
+        return -1;
+    }
+    if (!got) *out = bo->def;
+    return 0;
+}
+
+int tally_runtime_check_stage_options(const tally_config *cfg, const tally_block *b, char **err)
+{
+    long long v;
+    for (size_t i = 0; i < sizeof budgets / sizeof budgets[0]; i++)
+        if (stage_budget(cfg, b, &budgets[i], &v, err) != 0) return -1;
+    static const struct { const char *stage, *option; } exprs[] = {{"filter", "where"}, {"compute", "expr"}};
+    const tally_host *h = tally_host_get();
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        if (strcmp(b->name, exprs[i].stage) != 0) continue;
+        const char *src = h->opt_string(b->opts, exprs[i].option);
+        if (!src) continue;
+        char *msg = NULL;
+        tally_expr *e = tally_expr_parse(src, &msg);
+        tally_expr_free(e);
+        if (msg) {
+            *err = xasprintf("stage '%s' (%s): option '%s': %s", b->name, b->where, exprs[i].option, msg);
+            free(msg);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config *cfg, const tally_block *b,
@@ -719,12 +793,21 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
     rt->user_error = NULL;
     push_stage_env(rt, cfg, b);
     lua_setupvalue(L, -2, 1);
-    long long instr = block_number(cfg, b, "max_instructions", TALLY_DEFAULT_MAX_INSTRUCTIONS);
-    long long mem_mb = block_number(cfg, b, "max_memory_mb", TALLY_DEFAULT_MAX_MEMORY_MB);
-    tally_sandbox_arm(&rt->sb, instr, (size_t)(mem_mb > 0 ? mem_mb : 0) * 1024 * 1024);
+    long long instr, mem_mb, secs;
+    if (stage_budget(cfg, b, &budgets[0], &instr, err) != 0 || stage_budget(cfg, b, &budgets[1], &mem_mb, err) != 0 ||
+        stage_budget(cfg, b, &budgets[2], &secs, err) != 0) {
+        rt->block = NULL;
+        lua_settop(L, top);
+        return TALLY_STAGE_CONFIG_ERROR;
+    }
+    char *what = xasprintf("stage '%s' (%s)", b->name, b->where);
+    tally_watchdog_stage_begin(&rt->sb, secs, what);
+    free(what);
+    tally_sandbox_arm(&rt->sb, instr, (size_t)mem_mb * 1024 * 1024);
     int rc = lua_pcall(L, 0, 0, top + 1);
     int exhausted = rt->sb.exhausted;
     tally_sandbox_disarm(&rt->sb);
+    tally_watchdog_stage_end();
     tally_stage_status st = TALLY_STAGE_OK;
     if (rc != LUA_OK && rt->checked) rc = LUA_OK; /* tally check stopped the stage after its options */
     rt->checked = 0;

@@ -14,6 +14,10 @@ typedef struct tally_runtime tally_runtime;
  * max_instructions and max_memory_mb. */
 #define TALLY_DEFAULT_MAX_INSTRUCTIONS 200000000LL
 #define TALLY_DEFAULT_MAX_MEMORY_MB 512
+#define TALLY_DEFAULT_MAX_SECONDS 600    /* wall-clock time of one stage, C calls included */
+#define TALLY_MAX_INSTRUCTIONS_LIMIT 1000000000000000LL /* the largest max_instructions (1e15) */
+#define TALLY_MAX_MEMORY_MB_LIMIT 1048576LL             /* the largest max_memory_mb (1 TB) */
+#define TALLY_MAX_SECONDS_LIMIT 604800LL                /* the largest max_seconds and --timeout (a week) */
 
 /* Returns a new runtime writing results into `report` (borrowed). */
 tally_runtime *tally_runtime_new(tally_report *report);
@@ -37,6 +41,13 @@ char *tally_runtime_find_stage(const tally_config *cfg, const tally_block *b, ch
 
 /* Compiles a stage script without running it (tally check). 0, or -1 with *err. */
 int tally_runtime_compile_stage(tally_runtime *rt, const char *script, char **err);
+
+/* Checks a stage block without running it (tally check, and before each run):
+ * its budgets and the report's (max_instructions, max_memory_mb, max_seconds:
+ * whole numbers in range) and the expressions of built-in stages (filter's
+ * `where`, compute's `expr`). 0, or -1 with a new message in *err naming the
+ * block and the option. */
+int tally_runtime_check_stage_options(const tally_config *cfg, const tally_block *b, char **err);
 
 /* Error classes a stage run can end with. */
 typedef enum {

@@ -1,6 +1,7 @@
 /* lua_sandbox.c: capped allocator, instruction hook, safe environment and error traceback for stages. */
 #include "lua_sandbox.h"
 #include "util.h"
+#include "watchdog.h"
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -36,10 +37,26 @@ tally_sandbox *tally_sandbox_of(lua_State *L)
     return ud;
 }
 
+static void budget_hook(lua_State *L, lua_Debug *ar);
+
+static void time_error(lua_State *L, tally_sandbox *sb)
+{
+    sb->exhausted = 3;
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1); /* as for instructions: no pcall keeps it alive */
+    char msg[200];
+    snprintf(msg, sizeof msg, "time limit of %lld s exceeded; raise max_seconds in the stage's config block if the "
+                              "work is genuine", sb->time_limit);
+    luaL_where(L, 0);
+    lua_pushstring(L, msg);
+    lua_concat(L, 2);
+    lua_error(L);
+}
+
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
     tally_sandbox *sb = tally_sandbox_of(L);
+    if (sb->exhausted == 3 || (sb->deadline > 0 && tally_watchdog_now() >= sb->deadline)) time_error(L, sb);
     if (sb->budget < 0) return;
     sb->budget -= HOOK_EVERY;
     if (sb->budget < 0 || sb->exhausted == 1) {
@@ -109,7 +126,14 @@ void tally_sandbox_arm(tally_sandbox *sb, long long instructions, size_t memory_
     sb->budget = instructions > 0 ? instructions : -1;
     sb->mem_limit = memory_bytes;
     sb->cap = memory_bytes ? sb->used + memory_bytes : 0;
-    lua_sethook(sb->L, instructions > 0 ? budget_hook : NULL, instructions > 0 ? LUA_MASKCOUNT : 0, HOOK_EVERY);
+    int hook = instructions > 0 || sb->deadline > 0;
+    lua_sethook(sb->L, hook ? budget_hook : NULL, hook ? LUA_MASKCOUNT : 0, HOOK_EVERY);
+}
+
+void tally_sandbox_interrupt(tally_sandbox *sb)
+{
+    if (!sb->exhausted) sb->exhausted = 3;
+    lua_sethook(sb->L, budget_hook, LUA_MASKCOUNT, 1);
 }
 
 void tally_sandbox_disarm(tally_sandbox *sb)
@@ -262,6 +286,8 @@ void tally_sandbox_push_env(tally_sandbox *sb)
     lua_setmetatable(L, -2);
 }
 
+static int sandbox_msgh(lua_State *L);
+
 /* Does the message already start with "something:123:"? */
 static int has_position(const char *msg)
 {
@@ -273,11 +299,24 @@ static int has_position(const char *msg)
     return *p == ':';
 }
 
+/* The message handler runs C only (no Lua instruction, so the hook stays as it
+ * is), and then Lua unwinds the stack, running the stage's <close> handlers: the
+ * budgets must still hold for those. The traceback gets its own headroom above
+ * the memory cap, taken back before the handler returns. */
+#define MSGH_HEADROOM (1u << 20)
+
 int tally_sandbox_msgh(lua_State *L)
 {
     tally_sandbox *sb = tally_sandbox_of(L);
-    sb->cap = 0; /* the traceback itself needs memory, even after a memory bomb */
-    lua_sethook(L, NULL, 0, 0);
+    size_t cap = sb->cap;
+    if (cap) sb->cap = (sb->used > cap ? sb->used : cap) + MSGH_HEADROOM;
+    int rc = sandbox_msgh(L);
+    sb->cap = cap;
+    return rc;
+}
+
+static int sandbox_msgh(lua_State *L)
+{
     const char *msg = lua_tostring(L, 1);
     if (!msg) msg = luaL_typename(L, 1);
     if (!has_position(msg)) {

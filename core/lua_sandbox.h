@@ -3,6 +3,7 @@
 #define TALLY_LUA_SANDBOX_H
 
 #include <lua.h>
+#include <signal.h>
 #include <stddef.h>
 
 typedef struct tally_sandbox {
@@ -12,7 +13,9 @@ typedef struct tally_sandbox {
     long long budget;     /* instructions left in the current stage (< 0: no budget) */
     long long limit;      /* the current stage's instruction budget, for messages */
     size_t mem_limit;     /* the current stage's memory budget in bytes, for messages */
-    int exhausted;        /* 1: instructions ran out, 2: memory ran out; pcall cannot hide it */
+    volatile sig_atomic_t exhausted; /* 1: instructions ran out, 2: memory, 3: time; pcall cannot hide it */
+    double deadline;      /* monotonic seconds when the stage's time ends (0: none; set by watchdog.c) */
+    long long time_limit; /* the stage's max_seconds, for messages */
     const char *budget_hint; /* what to do when the instructions run out (NULL: the stage text) */
 } tally_sandbox;
 
@@ -26,9 +29,14 @@ int tally_sandbox_open(tally_sandbox *sb);
 void tally_sandbox_close(tally_sandbox *sb);
 
 /* Starts the budgets for one stage: `instructions` (<= 0: none) and
- * `memory_bytes` on top of what the heap holds now (0: none). */
+ * `memory_bytes` on top of what the heap holds now (0: none); a deadline set
+ * before (sb->deadline) is checked with the instructions. */
 void tally_sandbox_arm(tally_sandbox *sb, long long instructions, size_t memory_bytes);
 void tally_sandbox_disarm(tally_sandbox *sb);
+
+/* Makes the next Lua instruction fail with the time-limit error (safe to call
+ * from a signal handler: it only sets fields and the hook). */
+void tally_sandbox_interrupt(tally_sandbox *sb);
 
 /* Pushes a new environment table holding the safe parts of base, string, table,
  * math and utf8 (fresh copies, so a stage cannot change what the next one

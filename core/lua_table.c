@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +26,14 @@ void tally_lua_push_dataset(lua_State *L, tally_dataset *ds, int owned)
     luaL_setmetatable(L, TALLY_LUA_DATASET);
 }
 
+/* A box whose finaliser ran may still be reached (a key of a weak-keyed table
+ * stays there for one more collection): its dataset is gone, so it is refused. */
 static ds_box *check_ds_box(lua_State *L, int idx)
 {
-    return luaL_checkudata(L, idx, TALLY_LUA_DATASET);
+    ds_box *b = luaL_checkudata(L, idx, TALLY_LUA_DATASET);
+    if (!b->ds)
+        luaL_error(L, "this dataset object was released when the stage dropped it; get it again with tally.dataset(name)");
+    return b;
 }
 
 tally_dataset *tally_lua_check_dataset(lua_State *L, int idx)
@@ -61,7 +67,7 @@ int tally_lua_check_var(lua_State *L, const tally_dataset *ds, const char *name)
 
 static int ds_gc(lua_State *L)
 {
-    ds_box *b = check_ds_box(L, 1);
+    ds_box *b = luaL_checkudata(L, 1, TALLY_LUA_DATASET);
     if (b->owned) tally_dataset_free(b->ds);
     b->ds = NULL;
     b->owned = 0;
@@ -144,6 +150,8 @@ void tally_lua_push_table(lua_State *L, tally_table *t)
 tally_table *tally_lua_check_table(lua_State *L, int idx)
 {
     table_box *b = luaL_checkudata(L, idx, TALLY_LUA_TABLE);
+    if (!b->t) /* finalised, as for datasets above */
+        luaL_error(L, "this table object was released when the stage dropped it; keep a reference to it while you use it");
     return b->t;
 }
 
@@ -202,11 +210,34 @@ static const char *name_of(const void *arr, size_t n, int value)
 }
 
 /* A column given by 1-based index or by label. Returns a 0-based index. */
+/* "its rows are 1 to 3" / "it has no rows" (static storage). */
+static const char *index_range(const char *what, size_t n)
+{
+    static char buf[64];
+    if (n == 0) snprintf(buf, sizeof buf, "it has no %s", what);
+    else snprintf(buf, sizeof buf, "its %s are 1 to %zu", what, n);
+    return buf;
+}
+
+/* The number at idx as an integer; a float without one (1.5, 2^63) is refused by
+ * name rather than read as row 0. */
+static lua_Integer whole_index(lua_State *L, const tally_table *t, int idx, const char *what, size_t n)
+{
+    int isint = 0;
+    lua_Integer v = lua_tointegerx(L, idx, &isint);
+    if (!isint && n)
+        luaL_error(L, "table '%s': a %s number is a whole number from 1 to %I, not %f", t->id, what, (lua_Integer)n,
+                   lua_tonumber(L, idx));
+    if (!isint) luaL_error(L, "table '%s' has no %s %f (it has no %ss)", t->id, what, lua_tonumber(L, idx), what);
+    return v;
+}
+
 static size_t check_col(lua_State *L, tally_table *t, int idx)
 {
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Integer c = lua_tointeger(L, idx);
-        if (c < 1 || (size_t)c > t->ncols) luaL_error(L, "table '%s' has no column %d", t->id, (int)c);
+        lua_Integer c = whole_index(L, t, idx, "column", t->ncols);
+        if (c < 1 || (lua_Unsigned)c > t->ncols)
+            luaL_error(L, "table '%s' has no column %I (%s)", t->id, c, index_range("columns", t->ncols));
         return (size_t)c - 1;
     }
     const char *label = luaL_checkstring(L, idx);
@@ -218,8 +249,9 @@ static size_t check_col(lua_State *L, tally_table *t, int idx)
 static size_t check_row(lua_State *L, tally_table *t, int idx)
 {
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Integer r = lua_tointeger(L, idx);
-        if (r < 1 || (size_t)r > t->nrows) luaL_error(L, "table '%s' has no row %d", t->id, (int)r);
+        lua_Integer r = whole_index(L, t, idx, "row", t->nrows);
+        if (r < 1 || (lua_Unsigned)r > t->nrows)
+            luaL_error(L, "table '%s' has no row %I (%s)", t->id, r, index_range("rows", t->nrows));
         return (size_t)r - 1;
     }
     const char *label = luaL_checkstring(L, idx);
@@ -243,7 +275,8 @@ static int tab_add_row(lua_State *L)
     size_t r = tally_table_add_row(t, (tally_row_type)type);
     if (lua_istable(L, 3)) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
-        if ((size_t)n > t->ncols) return luaL_error(L, "row has %d cells but table '%s' has %d columns", (int)n, t->id, (int)t->ncols);
+        if ((size_t)n > t->ncols)
+            return luaL_error(L, "row has %I cells but table '%s' has %I columns", n, t->id, (lua_Integer)t->ncols);
         for (lua_Integer i = 1; i <= n; i++) {
             lua_rawgeti(L, 3, i);
             set_cell_from_lua(L, t, r, (size_t)i - 1, -1);

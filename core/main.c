@@ -5,8 +5,11 @@
 #include "plugin_loader.h"
 #include "quick_report.h"
 #include "runner.h"
+#include "lua_runtime.h"
 #include "util.h"
+#include "watchdog.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +51,7 @@ static void usage_main(FILE *out)
 static void usage_run(FILE *out, const char *cmd)
 {
     fprintf(out,
-            "Usage: tally %s CONFIG [--set KEY=VALUE]... [--outdir DIR] [-q|-v]\n"
+            "Usage: tally %s CONFIG [--set KEY=VALUE]... [--outdir DIR] [--timeout SECS] [-q|-v]\n"
             "\n"
             "%s\n"
             "\n"
@@ -56,6 +59,7 @@ static void usage_run(FILE *out, const char *cmd)
             "                   output.NAME.path=..., stage.NAME.OPTION=...; a KEY without a dot\n"
             "                   is visible in the config as params.KEY\n"
             "  --outdir DIR     write outputs under DIR (relative output paths start there)\n"
+            "  --timeout SECS   stop the whole run after SECS seconds of wall-clock time (exit 1)\n"
             "  -q, -v           quiet (errors only) / verbose (each step's time)\n\n%s",
             cmd,
             strcmp(cmd, "run") == 0 ? "Reads the inputs, runs the stages in order and writes every output. Outputs are\n"
@@ -133,6 +137,7 @@ static int cmd_run(int argc, char **argv, int check_only, int verbosity)
     }
     tally_run_opts o;
     memset(&o, 0, sizeof o);
+    long long timeout = 0;
     char **sets = xcalloc((size_t)argc + 1, sizeof *sets);
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -142,6 +147,17 @@ static int cmd_run(int argc, char **argv, int check_only, int verbosity)
             sets[o.nsets++] = (char *)a + 6;
         } else if (strcmp(a, "--outdir") == 0 && i + 1 < argc) {
             o.outdir = argv[++i];
+        } else if ((strcmp(a, "--timeout") == 0 && i + 1 < argc) || strncmp(a, "--timeout=", 10) == 0) {
+            const char *v = a[9] == '=' ? a + 10 : argv[++i];
+            char *end = NULL;
+            errno = 0;
+            long long secs = strtoll(v, &end, 10);
+            if (end == v || *end || errno || secs < 1 || secs > TALLY_MAX_SECONDS_LIMIT) {
+                free(sets);
+                return usage_error(check_only ? "check " : "run ",
+                                   "--timeout needs a whole number of seconds from 1 to 604800, not '%s'", v);
+            }
+            timeout = secs;
         } else if (a[0] == '-' && a[1]) {
             free(sets);
             return usage_error(check_only ? "check " : "run ", "unknown option '%s'", a);
@@ -160,6 +176,7 @@ static int cmd_run(int argc, char **argv, int check_only, int verbosity)
     o.check_only = check_only;
     o.verbose = verbosity >= 2;
     o.progress = verbosity >= 1 && isatty(2);
+    tally_watchdog_run(timeout);
     int rc = tally_run(&o);
     free(sets);
     return rc;

@@ -289,8 +289,15 @@ tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file
     free(all);
     if (!hit) {
         char *found = found_names(p, kind);
-        *err = xasprintf("no %s plugin reads files ending in '.%s' (%s); %s plugins found: %s", tally_plugin_kind_name(kind),
-                         ext, file, tally_plugin_kind_name(kind), found);
+        const char *kname = tally_plugin_kind_name(kind);
+        if (!*ext) /* "data" or "data.": nothing to choose by, which "ending in '.'" did not say */
+            *err = xasprintf("no %s plugin for '%s': its name has no ending (such as %s) to choose one by; rename the "
+                             "file or name the plugin in its block (plugin = \"%s\"); %s plugins found: %s",
+                             kname, file, kind == TALLY_PLUGIN_INPUT ? ".csv or .sav" : ".md or .xlsx",
+                             kind == TALLY_PLUGIN_INPUT ? "csv" : "markdown", kname, found);
+        else
+            *err = xasprintf("no %s plugin reads files ending in '.%s' (%s); %s plugins found: %s", kname, ext, file,
+                             kname, found);
         free(found);
     }
     return hit;

@@ -171,7 +171,8 @@ static int prepare(run *r)
         char *err = NULL;
         if (b->kind == TALLY_BLOCK_STAGE) {
             r->scripts[i] = tally_runtime_find_stage(c, b, &err);
-            if (!r->scripts[i] || tally_runtime_compile_stage(r->rt, r->scripts[i], &err) != 0) {
+            if (!r->scripts[i] || tally_runtime_compile_stage(r->rt, r->scripts[i], &err) != 0 ||
+                tally_runtime_check_stage_options(c, b, &err) != 0) {
                 int code = fail(r, TALLY_EXIT_CONFIG, "%s", err);
                 free(err);
                 free(outabs);

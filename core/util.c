@@ -156,18 +156,23 @@ size_t str_distance(const char *a, const char *b)
 
 const char *str_closest(const char *word, const char *const *names, size_t n)
 {
+    /* close enough: one edit for short words, two (a swapped pair) up to eight letters, three beyond. */
+    size_t len = strnlen(word, STR_CLOSEST_MAX + 1);
+    size_t limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
+    /* The distance costs len * len(name): a name no one types (a megabyte pasted by
+     * mistake) gets no suggestion rather than seconds of comparing. */
+    if (len > STR_CLOSEST_MAX) return NULL;
     const char *best = NULL;
     size_t best_d = (size_t)-1;
     for (size_t i = 0; i < n; i++) {
+        size_t ln = strnlen(names[i], STR_CLOSEST_MAX + 1);
+        if (ln > STR_CLOSEST_MAX || (ln > len ? ln - len : len - ln) > limit) continue; /* too far apart already */
         size_t d = str_distance(word, names[i]);
         if (d < best_d) {
             best_d = d;
             best = names[i];
         }
     }
-    /* close enough: one edit for short words, two (a swapped pair) up to eight letters, three beyond. */
-    size_t len = strlen(word);
-    size_t limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
     return best_d <= limit ? best : NULL;
 }
 

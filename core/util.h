@@ -35,7 +35,9 @@ char *str_replace(const char *s, const char *from, const char *to);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t str_distance(const char *a, const char *b);
-/* The closest of `names` to `word`, or NULL when none is close enough. */
+#define STR_CLOSEST_MAX 128 /* names longer than this (bytes) are never compared */
+/* The closest of `names` to `word`, or NULL when none is close enough (or either is
+ * longer than STR_CLOSEST_MAX: a suggestion's cost stays bounded). */
 const char *str_closest(const char *word, const char *const *names, size_t n);
 
 /* Directory part of a path as a new string ("." when there is none). */

@@ -8,10 +8,10 @@
 #include <lua.h>
 
 /*
- * The input is the config text. Budgets are armed on the loader's Lua state as
- * the runner's stages get them, so a config that loops or allocates without end
- * ends the one input instead of the whole fuzz run (the real loader has no such
- * budget yet: see docs/limits.md).
+ * The input is the config text. The loader arms its own budgets on its Lua
+ * state (50,000,000 instructions, 64 MB: see docs/limits.md), so a config that
+ * loops or allocates without end ends the one input instead of the whole fuzz
+ * run; the budgets armed here only cover what runs outside the loader.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

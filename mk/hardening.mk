@@ -6,11 +6,12 @@
 #                          $(VG_BUILD); fails on any error or definite leak
 #   make fuzz              builds fuzz/fuzz_*.c with libFuzzer in $(FUZZ_BUILD) and runs each
 #                          for FUZZ_SECONDS (default 60) from its seed corpus fuzz/corpus/NAME/
+#   make fuzz-long         the same for FUZZ_LONG_SECONDS (default 600) per target
 #   make fuzz-replay       (part of make test) the same targets without libFuzzer, replaying
 #                          the committed corpora and fuzz/regress/NAME/ crash inputs
 # See fuzz/README.md and docs/limits.md.
 
-.PHONY: check-asan check-valgrind fuzz fuzz-build fuzz-replay
+.PHONY: check-asan check-valgrind fuzz fuzz-long fuzz-build fuzz-replay
 
 ASAN_BUILD   ?= build-asan
 # The project's compiler, so that check-asan sees the warnings make test sees. GCC's
@@ -22,6 +23,7 @@ VG_BUILD     ?= build-valgrind
 VG_E2E       ?= $(wildcard tests/e2e/*.sh)
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
+FUZZ_LONG_SECONDS ?= 600
 
 # Sanitizer reports go to files so that a report from a process whose exit code a
 # test does not check (or expects to be non-zero) still fails the run.
@@ -66,13 +68,18 @@ check-valgrind:
 # ---- fuzz targets ------------------------------------------------------------------------
 # fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; FUZZ_NAME_SRCS are the plugin sources it needs.
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_INC   := -Iplugins/common -Iplugins/input/csv -Iplugins/output/xlsx -Ifuzz
+FUZZ_INC   := -Iplugins/common -Iplugins/input/csv -Iplugins/input/readstat -Iplugins/output/xlsx -Ifuzz
 FUZZ_csv_SRCS      := $(wildcard plugins/input/csv/*.c)
 FUZZ_template_SRCS := plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c
 FUZZ_md_escape_SRCS := plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c
 FUZZ_xlsx_sanitize_SRCS := plugins/output/xlsx/sanitize.c
 FUZZ_xlsx_sanitize_LIBS := $(XLSX_LIBS)
 FUZZ_csv_LIBS      := -lpthread
+FUZZ_report_data_SRCS := plugins/common/template.c plugins/common/md_render.c
+FUZZ_por_SRCS      := $(wildcard plugins/input/readstat/*.c)
+FUZZ_por_LIBS      := $(READSTAT_LIBS)
+FUZZ_mrsets_SRCS   := $(wildcard plugins/input/readstat/*.c)
+FUZZ_mrsets_LIBS   := $(READSTAT_LIBS)
 
 # Replay binaries: built by the project's compiler with its flags, run by make test
 # (tests/e2e/hostile_fuzz_replay.sh) over fuzz/corpus/NAME and fuzz/regress/NAME.
@@ -115,3 +122,7 @@ fuzz: fuzz-build
 	         grep -E 'ERROR|SUMMARY|==[0-9]+==' $(FUZZ_BUILD)/fuzz-$$n.log | head -5; }; \
 	  grep -E '^stat::number_of_executed_units|^stat::peak_rss' $(FUZZ_BUILD)/fuzz-$$n.log | tr '\n' ' '; echo; \
 	done; exit $$rc
+
+# Every target for FUZZ_LONG_SECONDS each (ten minutes by default), one after the other.
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)

@@ -125,6 +125,8 @@ int main(void)
     expect(ds, "round(2.675, 2)", "2.68 2.68 2.68 2.68 2.68");
     expect(ds, "round(age / 7, 1)", "4.3 . . 6.4 8.6");
     expect(ds, "year(submitted)", "1970 2019 2020 . 1969");
+    expect(ds, "year(1e308) + month(-1e300) + year(1e10)", ". . . . .");
+    expect(ds, "year(9e9) > 2e7 and month(-9e9) >= 1", "1 1 1 1 1");
     expect(ds, "month(submitted)", "1 4 1 . 12");
     expect(ds, "year('2019-05-03') + month('3.5.2019')", "2024 2024 2024 2024 2024");
     expect(ds, "count(has_china, age, 1)", "1 0 1 0 1");
@@ -183,6 +185,60 @@ int main(void)
     CHECK(!e && err && strstr(err, "nested too deeply"), "500 nested parentheses are refused: %s", err ? err : "");
     free(err);
     sbuf_free(&deep);
+
+    /* long chains are flat, not deep: 5,000 'or' terms (95 KB) bind, evaluate and free */
+    sbuf chain;
+    sbuf_init(&chain);
+    for (int i = 0; i < 5000; i++) sbuf_printf(&chain, "%shas_china == %d", i ? " or " : "", i % 2 ? 1 : 7 + i);
+    double *cv = run(ds, chain.data);
+    CHECK(cv && cv[0] == 1 && cv[1] == 0 && cv[4] == 1 && isnan(cv[3]), "5,000 'or' terms (%zu bytes) evaluate", chain.len);
+    sbuf_free(&chain);
+    sbuf_init(&chain);
+    for (int i = 0; i < 20000; i++) sbuf_printf(&chain, "%s1", i == 0 ? "" : i % 2 ? " + " : " - ");
+    cv = run(ds, chain.data);
+    CHECK(cv && cv[0] == 2, "20,000 alternating '+' and '-' terms fold left to right: %g", cv ? cv[0] : -1);
+    sbuf_free(&chain);
+    sbuf_init(&chain);
+    sbuf_putc(&chain, '2');
+    for (int i = 0; i < 3000; i++) sbuf_puts(&chain, " * 3 / 3");
+    cv = run(ds, chain.data);
+    CHECK(cv && cv[0] == 2, "3,000 pairs of '* 3 / 3' fold left to right: %g", cv ? cv[0] : -1);
+    sbuf_free(&chain);
+    cv = run(ds, "1 - 2 - 3 == -4 and 2 / 2 / 2 == 0.5 and 1 - (2 - 3) == 2 and 7 % 4 % 2 == 1");
+    CHECK(cv && cv[0] == 1, "left association kept by the flat chains");
+    expect_error(ds, NULL, "age + 1 + city > 2", "at column 11: arithmetic needs a number, found text");
+    expect_error(ds, NULL, "age > 1 or has_china == 1 and city", "at column 31: 'and' needs a number, found text");
+
+    /* nesting through 'in' lists and function arguments counts too */
+    sbuf_init(&chain);
+    for (int i = 0; i < 3000; i++) sbuf_puts(&chain, "1 in {");
+    sbuf_putc(&chain, '1');
+    for (int i = 0; i < 3000; i++) sbuf_putc(&chain, '}');
+    err = NULL;
+    tally_expr *deep_in = tally_expr_parse(chain.data, &err);
+    CHECK(!deep_in && err && strstr(err, "nested too deeply"), "3,000 nested 'in' lists are refused: %s", err ? err : "");
+    free(err);
+    sbuf_free(&chain);
+    sbuf_init(&chain);
+    for (int i = 0; i < 3000; i++) sbuf_puts(&chain, "abs(");
+    sbuf_putc(&chain, '1');
+    for (int i = 0; i < 3000; i++) sbuf_putc(&chain, ')');
+    err = NULL;
+    deep_in = tally_expr_parse(chain.data, &err);
+    CHECK(!deep_in && err && strstr(err, "nested too deeply"), "3,000 nested calls are refused: %s", err ? err : "");
+    free(err);
+    sbuf_free(&chain);
+
+    /* size: more than 256 KiB of expression is refused before parsing */
+    sbuf_init(&chain);
+    for (int i = 0; i < 30000; i++) sbuf_printf(&chain, "%sage == %d", i ? " or " : "", i);
+    err = NULL;
+    deep_in = tally_expr_parse(chain.data, &err);
+    CHECK_STR(err, "the expression is 468,886 bytes long; the limit is 262,144 (split it into several steps)",
+              "an expression over the size limit is refused with its size");
+    CHECK(!deep_in, "and gives no tree");
+    free(err);
+    sbuf_free(&chain);
 
     /* a parsed tree is reused over two datasets sharing columns */
     err = NULL;

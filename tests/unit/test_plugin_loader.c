@@ -125,6 +125,19 @@ int main(void)
     CHECK(pl == NULL, "no plugin for an unknown ending");
     CHECK_CONTAINS(err, "no input plugin reads files ending in '.parquet'", "unknown ending message");
     free(err);
+    err = NULL;
+    pl = tally_plugin_for_file(&path, "data/responses", TALLY_PLUGIN_INPUT, &err);
+    CHECK(pl == NULL, "no plugin for a file name without an ending");
+    CHECK_CONTAINS(err, "no input plugin for 'data/responses': its name has no ending (such as .csv or .sav) to choose "
+                        "one by; rename the file or name the plugin in its block (plugin = \"csv\")",
+                   "a missing ending is named as such, with the user's path");
+    free(err);
+    err = NULL;
+    pl = tally_plugin_for_file(&path, "out/report.", TALLY_PLUGIN_OUTPUT, &err);
+    CHECK(pl == NULL, "no plugin for a file name ending in a dot");
+    CHECK_CONTAINS(err, "no output plugin for 'out/report.': its name has no ending (such as .md or .xlsx)",
+                   "an empty ending is named as such");
+    free(err);
 
     tally_plugin_path_free(&path);
     free(testdir);

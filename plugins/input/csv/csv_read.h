@@ -41,4 +41,12 @@ const char *csv_spell(const csv_settings *s, char *buf, size_t size, const char 
  * Returns 0, or -1 after host->error. */
 int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s, tally_dataset *out);
 
+/* mapguard.c: while a guard is on, a read of [map, map+len) past the end of a file
+ * that shrank gives zeros instead of SIGBUS, and csv_mapguard_hit() turns 1.
+ * begin: 0, or -1 when a guard is already on (the mapping is then unguarded).
+ * end: restores the previous SIGBUS handler; 1 when the file shrank. */
+int csv_mapguard_begin(const void *map, size_t len);
+int csv_mapguard_hit(void);
+int csv_mapguard_end(void);
+
 #endif

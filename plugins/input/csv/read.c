@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,6 +25,7 @@ typedef struct csv_file {
     const char *data; /* the file's bytes */
     size_t len;
     void *map;        /* mmap'ed region, or NULL */
+    int guarded;      /* a SIGBUS guard covers the mapping (mapguard.c) */
     char *owned;      /* read() copy, or NULL */
 } csv_file;
 
@@ -42,10 +45,15 @@ static int file_load(const char *path, csv_file *f, int *err)
     }
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
         void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+#ifdef CSV_TEST_HOOKS /* tests/e2e/hostile_crash.sh: another program shrinks the file once it is mapped */
+        const char *shrink = getenv("TALLY_TEST_CSV_SHRINK_TO");
+        if (m != MAP_FAILED && shrink && truncate(path, atol(shrink)) != 0) abort();
+#endif
         if (m != MAP_FAILED) {
             f->map = m;
             f->data = m;
             f->len = (size_t)st.st_size;
+            f->guarded = csv_mapguard_begin(m, f->len) == 0;
             close(fd);
             return 0;
         }
@@ -84,6 +92,8 @@ static int file_load(const char *path, csv_file *f, int *err)
 
 static void file_close(csv_file *f)
 {
+    if (f->guarded) csv_mapguard_end();
+    f->guarded = 0;
     if (f->map) munmap(f->map, f->len);
     free(f->owned);
 }
@@ -792,8 +802,35 @@ static int read_text(reader *r, tally_dataset *out)
 #endif
 #define HEAD_CHECK ((size_t)CSV_HEAD_CHECK)
 
-int csv_read_file(const tally_host *h, tally_ctx *ctx, const csv_settings *s, tally_dataset *out)
+/* The host's error(), except once the mapped file shrank: what was parsed from
+ * the zeros that replaced its lost pages is no cause, the shrinking is. */
+static const tally_host *guarded_host;
+
+static void error_unless_shrunk(tally_ctx *ctx, const char *fmt, ...)
 {
+    if (csv_mapguard_hit()) return;
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    guarded_host->error(ctx, "%s", msg);
+}
+
+static int report_shrink(const tally_host *h, tally_ctx *ctx, const csv_settings *s)
+{
+    if (!csv_mapguard_hit()) return 0;
+    h->error(ctx, "%s: the file shrank while tally read it (another program is writing it?); read it again once "
+                  "it is complete", s->path);
+    return 1;
+}
+
+int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s, tally_dataset *out)
+{
+    tally_host guarded = *host;
+    guarded_host = host;
+    guarded.error = error_unless_shrunk;
+    const tally_host *h = &guarded;
     reader rd;
     memset(&rd, 0, sizeof rd);
     rd.h = h;
@@ -861,6 +898,7 @@ int csv_read_file(const tally_host *h, tally_ctx *ctx, const csv_settings *s, ta
     }
     rc = 0;
 done:
+    if (report_shrink(host, ctx, s)) rc = -1;
     reader_free(&rd);
     return rc;
 }

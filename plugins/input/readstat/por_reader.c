@@ -203,14 +203,23 @@ static size_t rtrim_len(const char *s, size_t n)
     return n;
 }
 
+/* Strict UTF-8: no overlong forms (C0 BB), surrogates or code points past U+10FFFF,
+ * which later steps and other programs would refuse or misread. */
 static int valid_utf8(const unsigned char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         unsigned char c = s[i];
-        size_t k = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
-        if (k == 9 || k >= n - i) return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+        if (k == 0 || k >= n - i) return 0;
         for (size_t j = 1; j <= k; j++)
             if ((s[i + j] & 0xC0) != 0x80) return 0;
+        unsigned char d = s[i + 1];
+        if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) || (c == 0xF4 && d >= 0x90))
+            return 0;
         i += k + 1;
     }
     return 1;
@@ -324,7 +333,13 @@ static int read_variable(por_reader *r)
     if (read_int(r, &v->width, "a variable's width") != 0) return -1;
     char *name = read_text(r, "a variable's name", 1);
     if (!name) return -1;
-    snprintf(v->name, sizeof v->name, "%s", name);
+    size_t len = strlen(name);
+    if (len >= sizeof v->name) { /* cut where a character starts, never inside one */
+        len = sizeof v->name - 1;
+        while (len > 0 && ((unsigned char)name[len] & 0xC0) == 0x80) len--;
+    }
+    memcpy(v->name, name, len);
+    v->name[len] = '\0';
     free(name);
     r->nvars++;
     for (int i = 0; i < 6; i++)

@@ -2,6 +2,7 @@
 #include "rs_internal.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,9 +59,12 @@ static void parse_format(const char *f, int *width, int *decimals)
     *width = 0;
     *decimals = 0;
     while (*f && !isdigit((unsigned char)*f)) f++;
-    while (isdigit((unsigned char)*f)) *width = *width * 10 + (*f++ - '0');
+    /* digits past a million are a damaged format, not a width: capped, never overflowing an int */
+    for (; isdigit((unsigned char)*f); f++)
+        if (*width < 1000000) *width = *width * 10 + (*f - '0');
     if (*f == '.')
-        for (f++; isdigit((unsigned char)*f); f++) *decimals = *decimals * 10 + (*f - '0');
+        for (f++; isdigit((unsigned char)*f); f++)
+            if (*decimals < 1000000) *decimals = *decimals * 10 + (*f - '0');
 }
 
 /* Trailing blanks of SPSS string codes are padding, as in the cells ReadStat delivers. */
@@ -108,6 +112,7 @@ static void add_missing(rs_state *st, readstat_variable_t *v, const rs_colinfo *
 static int grow_cols(rs_state *st, int index)
 {
     if (index < st->cols_cap) return 0;
+    if (index < 0 || index >= INT_MAX / 2) return -1; /* doubling past it would overflow */
     int cap = st->cols_cap ? st->cols_cap : 16;
     while (cap <= index) cap *= 2;
     rs_colinfo *cols = realloc(st->cols, (size_t)cap * sizeof *cols);

@@ -64,10 +64,11 @@ static int read_variable(dict *d)
         return -1;
     if (has_label) {
         int32_t len;
-        if (read_i32(d, &len) || len < 0 || skip(d, (len + 3) / 4 * 4)) return -1;
+        if (read_i32(d, &len) || len < 0 || skip(d, ((long)len + 3) / 4 * 4)) return -1;
     }
     (void)type;
-    return skip(d, (long)(nmissing < 0 ? -nmissing : nmissing) * 8);
+    long nmiss = nmissing < 0 ? -(long)nmissing : (long)nmissing; /* widened first: -INT32_MIN overflows */
+    return skip(d, nmiss * 8);
 }
 
 static int read_extension(dict *d)
@@ -150,12 +151,15 @@ static int find_column(rs_state *st, const dict *d, const char *name)
     return -1;
 }
 
-/* Reads "<count> <bytes>" at *p into a new string. */
+/* Reads "<count> <bytes>" at *p (before `end`) into a new string. The count is
+ * compared with the bytes left, never added to a pointer first (a huge count
+ * would overflow it). */
 static char *counted_text(const char **p, const char *end)
 {
+    if (*p >= end || !isdigit((unsigned char)**p)) return NULL;
     char *q;
     long n = strtol(*p, &q, 10);
-    if (q == *p || n < 0 || *q != ' ' || q + 1 + n > end) return NULL;
+    if (q == *p || n < 0 || q >= end || *q != ' ' || n > end - (q + 1)) return NULL;
     char *s = malloc((size_t)n + 1);
     if (!s) return NULL;
     memcpy(s, q + 1, (size_t)n);
@@ -206,9 +210,13 @@ static int add_set(rs_state *st, const dict *d, const char *line, const char *en
     char kind = *p++;
     int label_from_var = 0;
     char *counted = NULL;
+    if (!name[0] || strcmp(name, "$") == 0) return warn_skip(st, name, "it has no name (rename it in the program that wrote the file)");
     if (kind == 'E') {
+        if (p < end && *p == ' ') p++;
+        if (p >= end || !isdigit((unsigned char)*p)) return warn_skip(st, name, "its label source cannot be parsed");
         char *q;
         long flag = strtol(p, &q, 10);
+        if (q > end) return warn_skip(st, name, "its label source cannot be parsed");
         label_from_var = flag == 11;
         p = q + (q < end && *q == ' ');
     }
@@ -223,9 +231,10 @@ static int add_set(rs_state *st, const dict *d, const char *line, const char *en
         free(counted);
         return warn_skip(st, name, "its label cannot be parsed");
     }
-    int cols[1024];
-    size_t ncols = 0;
+    int *cols = NULL;
+    size_t ncols = 0, cap = 0;
     int numeric = 1, ok = 1;
+    char missing[128] = "";
     while (p < end && ok) {
         while (p < end && *p == ' ') p++;
         const char *w = p;
@@ -234,14 +243,26 @@ static int add_set(rs_state *st, const dict *d, const char *line, const char *en
         char var[128];
         snprintf(var, sizeof var, "%.*s", (int)(p - w), w);
         int c = find_column(st, d, var);
-        if (c < 0 || ncols == sizeof cols / sizeof cols[0]) ok = 0;
-        else {
+        if (c < 0) {
+            snprintf(missing, sizeof missing, "%s", var);
+            ok = 0;
+        } else if (ncols == cap) {
+            int *g = cap < (size_t)st->host->ds_ncols(st->ds) + 1 ? realloc(cols, (cap ? cap * 2 : 16) * sizeof *cols) : NULL;
+            if (!g) ok = -1; /* more names than the file has variables (or out of memory) */
+            else cols = g, cap = cap ? cap * 2 : 16;
+        }
+        if (ok == 1) {
             cols[ncols++] = c;
             if (st->host->var_type(st->ds, c) == TALLY_STRING) numeric = 0;
         }
     }
     int added = 0;
-    if (!ok) warn_skip(st, name, "it names a variable the file lacks");
+    if (ok == 0) {
+        char *why = malloc(strlen(missing) + 64);
+        if (why) sprintf(why, "it names the variable '%s', which the file lacks", missing);
+        warn_skip(st, name, why ? why : "it names a variable the file lacks");
+        free(why);
+    } else if (ok < 0) warn_skip(st, name, "it names more variables than the file has");
     else if (ncols == 0) warn_skip(st, name, "it has no variables");
     else if (counted && !numeric) warn_skip(st, name, "dichotomy sets over string variables are not supported");
     else {
@@ -253,6 +274,7 @@ static int add_set(rs_state *st, const dict *d, const char *line, const char *en
         if (!added) warn_skip(st, name, "its name is used twice");
         free(text);
     }
+    free(cols);
     free(label);
     free(counted);
     return added;
