@@ -45,7 +45,7 @@ const char *tally_fmt_percent(const char *language, double v, int dec, char *buf
         if (n) buf[0] = '\0';
         return buf;
     }
-    tally_fmt_number(language, v, dec, 1, num, sizeof num);
+    tally_fmt_number(language, v, dec, 0, num, sizeof num); /* percents are not digit-grouped */
     snprintf(buf, n, is_de(language) ? "%s %%" : "%s%%", num);
     return buf;
 }
