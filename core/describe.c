@@ -108,7 +108,9 @@ static void put_variable(FILE *out, const tally_dataset *ds, size_t i)
     fprintf(out, "  %zu. %s\n", i + 1, c->name);
     if (c->label) fprintf(out, "    Label:    %s\n", c->label);
     if (c->type == TALLY_STRING) fprintf(out, "    Type:     string, width %zu\n", string_width(c));
-    else fprintf(out, "    Type:     numeric%s\n", c->is_date ? ", date (days since 1970-01-01)" : "");
+    else fprintf(out, "    Type:     numeric%s\n", c->is_date == TALLY_DATE_DATETIME ? ", datetime (seconds since 1970-01-01 00:00:00)"
+                                                  : c->is_date == TALLY_DATE_TIME ? ", time (seconds)"
+                                                  : c->is_date ? ", date (days since 1970-01-01)" : "");
     fprintf(out, "    Measure:  %s\n", measure_name(c->measure));
     if (c->format) fprintf(out, "    Format:   %s\n", c->format);
     put_missing(out, c);
