@@ -16,7 +16,7 @@
  * whatever the report's language, since a German file may hold English answers.
  */
 static const char *const last_en[] = {
-    "other", "others", "something else", "none of the above", "none", "don't know", "do not know", "dont know",
+    "other", "others", "something else", "none of the above", "don't know", "do not know", "dont know",
     "not sure", "can't say", "cannot say", "can't choose", "no opinion", "not applicable", "n/a",
     "prefer not to say", "prefer not to answer", "i prefer not to say", "rather not say", "refused", "declined",
     "no answer", "no response", "not answered", NULL};
@@ -170,7 +170,45 @@ static double number_at(const char **pp)
     return v;
 }
 
+/* "Under $25,000", "Less than 1 year", "Unter 18": a bound below the number that
+ * follows (-1); "Over 65", "More than 10 years", "Über 80": above it (+1). *rest
+ * gets the text from the number on; 0 when the text starts with no such words
+ * followed by a digit or a currency sign. */
+static int bound_prefix(const char *s, const char **rest)
+{
+    static const char *const below[] = {"under ", "less than ", "below ", "fewer than ", "up to ", "unter ",
+                                        "weniger als ", "bis ", "bis zu ", NULL};
+    static const char *const above[] = {"over ", "more than ", "above ", "older than ", "über ", "mehr als ",
+                                        "ab ", NULL};
+    for (int side = 0; side < 2; side++)
+        for (const char *const *w = side ? above : below; *w; w++) {
+            size_t n = strlen(*w), i = 0;
+            while (i < n && lower((unsigned char)s[i]) == (unsigned char)(*w)[i]) i++;
+            if (i < n) continue;
+            const char *r = s + n;
+            if (is_digit((unsigned char)*r) || *r == '$' || !strncmp(r, "\xE2\x82\xAC", 3) || !strncmp(r, "\xC2\xA3", 2)) {
+                *rest = r;
+                return side ? 1 : -1;
+            }
+        }
+    return 0;
+}
+
+static int natural_cmp_plain(const char *a, const char *b);
+
 int tally_natural_cmp(const char *a, const char *b)
+{
+    const char *ra = a, *rb = b;
+    int ba = bound_prefix(a, &ra), bb = bound_prefix(b, &rb);
+    if (ba || bb) { /* "Under 18" sorts as 18 (just before it), "Over 65" as 65 (just after it) */
+        int c = natural_cmp_plain(ra, rb);
+        if (c) return c;
+        if (ba != bb) return ba < bb ? -1 : 1;
+    }
+    return natural_cmp_plain(a, b);
+}
+
+static int natural_cmp_plain(const char *a, const char *b)
 {
     const char *x = a, *y = b;
     while (*x && *y) {

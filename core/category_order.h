@@ -38,7 +38,8 @@ int tally_cat_order_group(const struct tally_column *c, const char *str, double 
 
 /* Compares texts as a person orders them: runs of digits by their value (with
  * thousands groups "25,000" and decimals "1.5"), letters without regard to ASCII
- * case; equal ones by their bytes. Negative, zero or positive, as strcmp. */
+ * case, "Under 18" / "Over 65" (English and German words) just before / after
+ * their number; equal ones by their bytes. Negative, zero or positive, as strcmp. */
 int tally_natural_cmp(const char *a, const char *b);
 
 #endif

@@ -60,7 +60,7 @@ static void test_natural_order(void)
     const char *height[] = {"5'10\"", "5'2\"", "6'0\"", "5'2\"", "4'11\"", "5'10\"", "5'2\"", "6'0\"", "5'2\"", ""};
     const char *mixed[] = {"1", "10", "2", "x", "2", "1", "10", "2", "", "Other"};
     const char *german[] = {"Weiß nicht", "ja", "nein", "Keine Angabe", "ja", "ja", "nein", "", "Sonstiges", "ja"};
-    const char *ages[] = {"65+", "18-24", "25-34", "35-44", "45-54", "55-64", "18-24", "65+", "25-34", "Refused"};
+    const char *ages[] = {"65+", "18-24", "25-34", "35-44", "45-54", "55-64", "Under 18", "65+", "25-34", "Refused"};
     int ci = add_str(ds, "income", income, 10), ch = add_str(ds, "height", height, 10);
     int cm = add_str(ds, "mixed", mixed, 10), cg = add_str(ds, "german", german, 10);
     int ca = add_str(ds, "ages", ages, 10);
@@ -86,7 +86,8 @@ static void test_natural_order(void)
               "German non-answers last (Sonstiges, Weiß nicht, Keine Angabe)");
     free(s);
     s = freq_order(ds, ca, NULL);
-    CHECK_STR(s, "18-24 | 25-34 | 35-44 | 45-54 | 55-64 | 65+ | Refused", "age bands in order, Refused last");
+    CHECK_STR(s, "Under 18 | 18-24 | 25-34 | 35-44 | 45-54 | 55-64 | 65+ | Refused",
+              "age bands in order (Under 18 first), Refused last");
     free(s);
 
     /* a crosstab's rows and columns follow the same order */

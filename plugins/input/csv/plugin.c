@@ -8,7 +8,8 @@
 static const tally_option_decl csv_options[] = {
     {"path", TALLY_OPT_PATH, 1, NULL, NULL, 0, 0, "the CSV/TSV file to read"},
     {"delimiter", TALLY_OPT_STRING, 0, "auto", NULL, 0, 0,
-     "field separator: auto (detects , ; tab |), \",\", \";\", \"tab\" or \"|\""},
+     "field separator: auto (the one of , ; tab | splitting the first rows into equal field counts; a tie "
+     "is warned), \",\", \";\", \"tab\" or \"|\""},
     {"decimal", TALLY_OPT_CHOICE, 0, "auto", "auto|.|,", 0, 0,
      "decimal separator in numbers: auto (\",\" when the delimiter is not a comma and numbers are written 12,5), "
      "\".\" or \",\""},
