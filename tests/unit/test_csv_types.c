@@ -102,6 +102,14 @@ static void test_decimal_comma(void)
     ds = LOAD(text, "decimal=.");
     CHECK(ds && col_type(ds, "Anteil") == TALLY_STRING, "decimal = \".\" given: 12,5 stays text");
     tally_dataset_free(ds);
+    ds = LOAD("v;w;t\n1.5;2,5;a\n2;3,25;b\n", "threads=1");
+    CHECK(ds && col_type(ds, "w") == TALLY_STRING && col_type(ds, "v") == TALLY_NUMERIC,
+          "1.5 and 2,5 in one file: decimal stays '.', 2,5 is text");
+    CHECK_CONTAINS(csv_warnings, "column 'w' holds numbers written with a decimal comma (2,5) and is read as text",
+                   "that column is named in a warning");
+    CHECK(strstr(csv_warnings, "column 't'") == NULL && strstr(csv_warnings, "column 'v'") == NULL,
+          "other columns are not");
+    tally_dataset_free(ds);
     ds = LOAD("a,b\n1.5,2\n", "threads=1");
     CHECK(ds && num_at(ds, "a", 0) == 1.5 && strstr(csv_warnings, "decimal") == NULL,
           "comma files keep decimal '.', silently");

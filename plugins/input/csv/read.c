@@ -511,6 +511,35 @@ static int find_dates(reader *r)
     return 0;
 }
 
+/* Text columns of a file not delimited by commas, read with decimal '.', whose every
+ * cell is a number written with a decimal comma (2,5): a warning names them, since
+ * decimal = "," would read them as numbers. */
+static void hint_decimal_comma(reader *r)
+{
+    const csv_cfg *cfg = &r->cfg;
+    if (cfg->decimal != '.' || cfg->delim == ',' || r->s->decimal || !r->nchunks) return;
+    char *seen = calloc(r->ncols ? r->ncols : 1, 1); /* 1 a comma number so far, 2 something else */
+    if (!seen) return;
+    for (size_t k = 0; k < r->ncols; k++)
+        if (r->chunks[0].cols[k].kind != CSV_BUF_TEXT || r->date_kind[k] || r->forced[k] == TALLY_STRING) seen[k] = 2;
+    for (size_t i = 0; i < r->nchunks; i++) {
+        const csv_chunk *c = &r->chunks[i];
+        for (size_t j = 0; j < c->ncells; j++) {
+            const csv_cell *cell = &c->cells[j];
+            if (seen[cell->col] == 2) continue;
+            const char *t = c->text + cell->off;
+            int comma = memchr(t, ',', cell->len) != NULL;
+            seen[cell->col] = comma && csv_is_number(t, cell->len, ',') ? 1 : 2;
+        }
+    }
+    for (size_t k = 0; k < r->ncols; k++)
+        if (seen[k] == 1)
+            r->h->log(r->ctx, TALLY_LOG_WARN, "%s: column '%s' holds numbers written with a decimal comma (2,5) and "
+                                              "is read as text; set decimal = \",\" to read them as numbers",
+                      r->s->path, r->names[k]);
+    free(seen);
+}
+
 /* How a column's dates were written, for the message saying they were read as dates. */
 static const char *date_form_name(int form, int datetime)
 {
@@ -736,6 +765,7 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         free(nlev);
         return -1;
     }
+    hint_decimal_comma(r);
     int dates_ok = TALLY_HOST_HAS(h, var_set_date) && h->var_set_date;
     for (size_t k = 0; k < r->ncols; k++) {
         if (!dates_ok) r->date_kind[k] = 0;
