@@ -268,6 +268,20 @@ enum { CSV_DATE_NONE = 0, CSV_DATE_ISO, CSV_DATE_DOTS, CSV_DATE_MDY, CSV_DATE_DM
  * with *days since 1970-01-01 and *secs since 1970-01-01T00:00:00 (-1 without a
  * time); 0 when the text is no such date (or an impossible one, 2024-02-30). */
 int csv_parse_date(const char *p, size_t n, int fmt, double *days, double *secs);
+#define CSV_DATE_NOT 255 /* csv_dates_scan: the column is no date column */
+/* Over the text cells of all chunks: on entry form[k] is 0 for a column that may hold
+ * dates, CSV_DATE_NOT for the others; on return the form all its cells use (0: it has
+ * none) or CSV_DATE_NOT, and kind[k] TALLY_DATE_DAYS, TALLY_DATE_DATETIME (some cell
+ * has a time) or 0. A cell that is no date, of a column with must[k] set, stops the
+ * scan: returned, its chunk's index in *chunk_of. NULL otherwise. */
+const csv_cell *csv_dates_scan(const csv_chunk *chunks, size_t nchunks, size_t ncols, int fmt, const char *must,
+                               unsigned char *form, unsigned char *kind, size_t *chunk_of);
+/* Date column `col`'s cells into num (nrows): days, or for datetimes seconds (a date
+ * alone its midnight); NaN where there is no cell. */
+void csv_dates_store(const csv_chunk *chunks, size_t nchunks, size_t col, int form, int kind, double *num,
+                     size_t nrows);
+/* "yyyy-mm-dd", "dd.mm.yyyy hh:mm:ss", ...: how a form is written, for messages. */
+const char *csv_date_form_name(int form, int datetime);
 
 /* sniff.c */
 /* The delimiter among , ; TAB | that splits every one of the first rows (quotes
@@ -279,6 +293,9 @@ char csv_detect_delim(const char *p, size_t n, char term, char *tie);
  * first such field goes to example (exlen bytes with its NUL), its line to *example_line. */
 char csv_detect_decimal(const csv_cfg *cfg, const char *p, const char *end, char *example, size_t exlen,
                         size_t *example_line);
+/* cand[k] 1 on entry for a text column to look at (else 0); on return 1 when every
+ * cell of it is a number written with a decimal comma (2,5), 2 when some cell is not. */
+void csv_comma_number_columns(const csv_chunk *chunks, size_t nchunks, unsigned char *cand);
 
 /* header.c */
 /* The row terminator: '\r' when the first line end is a lone CR, else '\n'. */

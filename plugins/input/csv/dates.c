@@ -1,6 +1,7 @@
-/* dates.c: the csv plugin's date and datetime cells (ISO 8601, dd.mm.yyyy, mm/dd/yyyy, dd/mm/yyyy) as days or seconds since 1970. */
+/* dates.c: the csv plugin's date columns: cells in ISO 8601, dd.mm.yyyy, mm/dd/yyyy or dd/mm/yyyy, stored as days or seconds since 1970. */
 #include "csv.h"
 
+#include <math.h>
 #include <string.h>
 
 static inline int digit(char c) { return (unsigned)(c - '0') <= 9; }
@@ -104,4 +105,61 @@ int csv_parse_date(const char *p, size_t n, int fmt, double *days, double *secs)
     if (!time_at(p, n, i, form == CSV_DATE_ISO, &t)) return 0;
     *secs = *days * 86400.0 + t;
     return form;
+}
+
+const csv_cell *csv_dates_scan(const csv_chunk *chunks, size_t nchunks, size_t ncols, int fmt, const char *must,
+                               unsigned char *form, unsigned char *kind, size_t *chunk_of)
+{
+    memset(kind, 0, ncols);
+    for (size_t i = 0; i < nchunks; i++) {
+        const csv_chunk *c = &chunks[i];
+        for (size_t j = 0; j < c->ncells; j++) {
+            const csv_cell *cell = &c->cells[j];
+            size_t k = cell->col;
+            if (form[k] == CSV_DATE_NOT || cell->len == 0) continue;
+            double days, secs;
+            int got = csv_parse_date(c->text + cell->off, cell->len, fmt, &days, &secs);
+            if (got && (!form[k] || form[k] == got)) {
+                form[k] = (unsigned char)got;
+                if (secs >= 0) kind[k] = TALLY_DATE_DATETIME;
+                else if (!kind[k]) kind[k] = TALLY_DATE_DAYS;
+                continue;
+            }
+            if (must[k]) {
+                *chunk_of = i;
+                return cell;
+            }
+            form[k] = CSV_DATE_NOT;
+        }
+    }
+    for (size_t k = 0; k < ncols; k++)
+        if (form[k] == CSV_DATE_NOT || !form[k]) kind[k] = 0;
+    return NULL;
+}
+
+void csv_dates_store(const csv_chunk *chunks, size_t nchunks, size_t col, int form, int kind, double *num,
+                     size_t nrows)
+{
+    int datetime = kind == TALLY_DATE_DATETIME;
+    int fmt = form == CSV_DATE_ISO ? CSV_DATE_DOTS : form;
+    for (size_t i = 0; i < nrows; i++) num[i] = NAN;
+    for (size_t i = 0; i < nchunks; i++) {
+        const csv_chunk *c = &chunks[i];
+        for (size_t j = 0; j < c->ncells; j++) {
+            const csv_cell *cell = &c->cells[j];
+            double days, secs;
+            if (cell->col != col || !csv_parse_date(c->text + cell->off, cell->len, fmt, &days, &secs)) continue;
+            num[c->row0 + cell->row] = !datetime ? days : secs >= 0 ? secs : days * 86400.0;
+        }
+    }
+}
+
+const char *csv_date_form_name(int form, int datetime)
+{
+    static const char *const names[][2] = {{"", ""},
+                                           {"yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"},
+                                           {"dd.mm.yyyy", "dd.mm.yyyy hh:mm:ss"},
+                                           {"mm/dd/yyyy", "mm/dd/yyyy hh:mm:ss"},
+                                           {"dd/mm/yyyy", "dd/mm/yyyy hh:mm:ss"}};
+    return form >= CSV_DATE_ISO && form <= CSV_DATE_DMY ? names[form][datetime != 0] : "?";
 }

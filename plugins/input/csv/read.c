@@ -217,8 +217,8 @@ typedef struct reader {
     size_t ncols;
     int *forced;
     char *want_date;        /* per column: types declares it a date */
-    char *date_kind;        /* per column: a tally_date_kind when its text cells are all dates */
-    char *date_form;        /* per column: the CSV_DATE_ form they use */
+    unsigned char *date_kind; /* per column: a tally_date_kind when its text cells are all dates */
+    unsigned char *date_form; /* per column: the CSV_DATE_ form they use */
     csv_chunk chunks[MAX_CHUNKS];
     size_t nchunks;
     csv_colout *out;        /* per column: where the merge writes */
@@ -248,7 +248,8 @@ static void reader_clear_parse(reader *r)
     free(r->want_date);
     free(r->date_kind);
     free(r->date_form);
-    r->want_date = r->date_kind = r->date_form = NULL;
+    r->want_date = NULL;
+    r->date_kind = r->date_form = NULL;
     free(r->out);
     free(r->levels);
     free(r->order);
@@ -463,51 +464,34 @@ static void store_column(reader *r, size_t k)
     }
 }
 
-#define DATE_NOT 255 /* date_form: a cell is no date of the column's form */
-
 /* Text columns whose every cell is a date of one form (ISO, or date_format's) become
  * date variables: date_kind and date_form set. A column types declares a date must
  * be one. 0, or -1 after the error. */
 static int find_dates(reader *r)
 {
     const csv_settings *s = r->s;
-    int fmt = s->date_format == CSV_DATE_NONE ? CSV_DATE_DOTS : s->date_format;
-    char *form = r->date_form, *kind = r->date_kind;
     for (size_t k = 0; k < r->ncols; k++) {
         int text = r->nchunks && r->chunks[0].cols[k].kind == CSV_BUF_TEXT;
         int asked = r->forced[k] != TALLY_STRING && s->date_format != CSV_DATE_NONE;
-        form[k] = text && (asked || r->want_date[k]) ? 0 : (char)DATE_NOT;
-        kind[k] = 0;
+        r->date_form[k] = text && (asked || r->want_date[k]) ? 0 : CSV_DATE_NOT;
     }
-    for (size_t i = 0; i < r->nchunks; i++) {
-        const csv_chunk *c = &r->chunks[i];
-        for (size_t j = 0; j < c->ncells; j++) {
-            const csv_cell *cell = &c->cells[j];
-            size_t k = cell->col;
-            if ((unsigned char)form[k] == DATE_NOT || cell->len == 0) continue;
-            double days, secs;
-            const char *t = c->text + cell->off;
-            int got = csv_parse_date(t, cell->len, fmt, &days, &secs);
-            if (got && (!form[k] || form[k] == got)) {
-                form[k] = (char)got;
-                kind[k] = secs >= 0 ? TALLY_DATE_DATETIME : kind[k] ? kind[k] : TALLY_DATE_DAYS;
-                continue;
-            }
-            if (r->want_date[k]) {
-                int shown = cell->len > 40 ? 40 : (int)cell->len;
-                r->h->error(r->ctx, "%s: row %zu, column '%s': '%.*s%s' is not a date, but types declares it one; "
-                                    "write dates as yyyy-mm-dd (or set date_format), add the value to 'missing', or "
-                                    "declare the column string",
-                            s->path, c->row0 + cell->row + 1, r->names[k], shown, t, cell->len > 40 ? "..." : "");
-                return -1;
-            }
-            form[k] = (char)DATE_NOT;
-        }
+    int fmt = s->date_format == CSV_DATE_NONE ? CSV_DATE_DOTS : s->date_format;
+    size_t ci = 0;
+    const csv_cell *bad = csv_dates_scan(r->chunks, r->nchunks, r->ncols, fmt, r->want_date, r->date_form,
+                                         r->date_kind, &ci);
+    if (bad) {
+        const char *t = r->chunks[ci].text + bad->off;
+        int shown = bad->len > 40 ? 40 : (int)bad->len;
+        r->h->error(r->ctx, "%s: row %zu, column '%s': '%.*s%s' is not a date, but types declares it one; write "
+                            "dates as yyyy-mm-dd (or set date_format), add the value to 'missing', or declare the "
+                            "column string",
+                    s->path, r->chunks[ci].row0 + bad->row + 1, r->names[bad->col], shown, t,
+                    bad->len > 40 ? "..." : "");
+        return -1;
     }
-    for (size_t k = 0; k < r->ncols; k++) {
-        if ((unsigned char)form[k] == DATE_NOT || (!form[k] && !r->want_date[k])) kind[k] = 0;
-        else if (!form[k]) kind[k] = TALLY_DATE_DAYS, form[k] = CSV_DATE_ISO; /* declared, every cell missing */
-    }
+    for (size_t k = 0; k < r->ncols; k++)
+        if (!r->date_form[k] && r->want_date[k]) /* declared, every cell missing */
+            r->date_form[k] = CSV_DATE_ISO, r->date_kind[k] = TALLY_DATE_DAYS;
     return 0;
 }
 
@@ -518,56 +502,17 @@ static void hint_decimal_comma(reader *r)
 {
     const csv_cfg *cfg = &r->cfg;
     if (cfg->decimal != '.' || cfg->delim == ',' || r->s->decimal || !r->nchunks) return;
-    char *seen = calloc(r->ncols ? r->ncols : 1, 1); /* 1 a comma number so far, 2 something else */
+    unsigned char *seen = malloc(r->ncols ? r->ncols : 1);
     if (!seen) return;
     for (size_t k = 0; k < r->ncols; k++)
-        if (r->chunks[0].cols[k].kind != CSV_BUF_TEXT || r->date_kind[k] || r->forced[k] == TALLY_STRING) seen[k] = 2;
-    for (size_t i = 0; i < r->nchunks; i++) {
-        const csv_chunk *c = &r->chunks[i];
-        for (size_t j = 0; j < c->ncells; j++) {
-            const csv_cell *cell = &c->cells[j];
-            if (seen[cell->col] == 2) continue;
-            const char *t = c->text + cell->off;
-            int comma = memchr(t, ',', cell->len) != NULL;
-            seen[cell->col] = comma && csv_is_number(t, cell->len, ',') ? 1 : 2;
-        }
-    }
+        seen[k] = r->chunks[0].cols[k].kind == CSV_BUF_TEXT && !r->date_kind[k] && r->forced[k] != TALLY_STRING;
+    csv_comma_number_columns(r->chunks, r->nchunks, seen);
     for (size_t k = 0; k < r->ncols; k++)
         if (seen[k] == 1)
             r->h->log(r->ctx, TALLY_LOG_WARN, "%s: column '%s' holds numbers written with a decimal comma (2,5) and "
                                               "is read as text; set decimal = \",\" to read them as numbers",
                       r->s->path, r->names[k]);
     free(seen);
-}
-
-/* How a column's dates were written, for the message saying they were read as dates. */
-static const char *date_form_name(int form, int datetime)
-{
-    static const char *const names[][2] = {{"", ""},
-                                           {"yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"},
-                                           {"dd.mm.yyyy", "dd.mm.yyyy hh:mm:ss"},
-                                           {"mm/dd/yyyy", "mm/dd/yyyy hh:mm:ss"},
-                                           {"dd/mm/yyyy", "dd/mm/yyyy hh:mm:ss"}};
-    return form >= CSV_DATE_ISO && form <= CSV_DATE_DMY ? names[form][datetime != 0] : "?";
-}
-
-/* Stores date column k: each cell's days (or, for datetimes, seconds; a date
- * alone is its midnight), NaN where no cell is. */
-static void store_dates(reader *r, size_t k)
-{
-    double *num = r->out[k].num;
-    int datetime = r->date_kind[k] == TALLY_DATE_DATETIME;
-    int fmt = r->date_form[k] == CSV_DATE_ISO ? CSV_DATE_DOTS : r->date_form[k];
-    for (size_t i = 0; i < r->nrows; i++) num[i] = NAN;
-    for (size_t i = 0; i < r->nchunks; i++) {
-        const csv_chunk *c = &r->chunks[i];
-        for (size_t j = 0; j < c->ncells; j++) {
-            const csv_cell *cell = &c->cells[j];
-            double days, secs;
-            if (cell->col != k || !csv_parse_date(c->text + cell->off, cell->len, fmt, &days, &secs)) continue;
-            num[c->row0 + cell->row] = !datetime ? days : secs >= 0 ? secs : days * 86400.0;
-        }
-    }
 }
 
 /* Maps the pages of a column the merge is about to fill in one call, rather
@@ -680,7 +625,8 @@ static void merge_columns(reader *r)
         if (q >= r->ncols) break;
         size_t k = r->order[q];
         if (r->out[k].text) store_column(r, k);
-        else if (r->out[k].date) store_dates(r, k);
+        else if (r->out[k].date)
+            csv_dates_store(r->chunks, r->nchunks, k, r->date_form[k], r->date_kind[k], r->out[k].num, r->nrows);
         else if (r->out[k].codes || r->out[k].num || r->out[k].adopt) merge_column(r, k);
     }
 }
@@ -782,7 +728,7 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
             int dt = r->date_kind[k] == TALLY_DATE_DATETIME;
             h->var_set_date(out, idx[k], r->date_kind[k]);
             h->log(r->ctx, TALLY_LOG_INFO, "%s: column '%s' read as %s (%s)%s", s->path, r->names[k],
-                   dt ? "datetimes" : "dates", date_form_name(r->date_form[k], dt),
+                   dt ? "datetimes" : "dates", csv_date_form_name(r->date_form[k], dt),
                    r->want_date[k] ? "" : "; declare it string in 'types' to keep the text");
         }
     }

@@ -1,4 +1,4 @@
-/* sniff.c: the csv plugin's guesses from the first rows: the delimiter (consistent field counts) and the decimal mark. */
+/* sniff.c: the csv plugin's guesses: the delimiter (consistent field counts) and decimal mark from the first rows, decimal-comma text columns after the parse. */
 #include "csv.h"
 
 #include <string.h>
@@ -117,4 +117,18 @@ char csv_detect_decimal(const csv_cfg *cfg, const char *p, const char *end, char
         p = next;
     }
     return comma && !point ? ',' : '.';
+}
+
+void csv_comma_number_columns(const csv_chunk *chunks, size_t nchunks, unsigned char *cand)
+{
+    for (size_t i = 0; i < nchunks; i++) {
+        const csv_chunk *c = &chunks[i];
+        for (size_t j = 0; j < c->ncells; j++) {
+            const csv_cell *cell = &c->cells[j];
+            if (!cand[cell->col] || cand[cell->col] == 2) continue;
+            const char *t = c->text + cell->off;
+            int comma = memchr(t, ',', cell->len) != NULL;
+            cand[cell->col] = comma && csv_is_number(t, cell->len, ',') ? 1 : 2;
+        }
+    }
 }
