@@ -1,6 +1,7 @@
 /* test_category_order.c: the order of categories in frequencies and crosstabs: natural order of numbers in text, "don't know" answers last, codebook `order`. */
 #include "check.h"
 #include "codebook.h"
+#include "dataops.h"
 #include "stats.h"
 #include "util.h"
 
@@ -89,6 +90,21 @@ static void test_natural_order(void)
     CHECK_STR(s, "Under 18 | 18-24 | 25-34 | 35-44 | 45-54 | 55-64 | 65+ | Refused",
               "age bands in order (Under 18 first), Refused last");
     free(s);
+
+    /* count_by (stages such as listing group by it) gives its groups in the same order */
+    tally_counts cb;
+    char *cerr = NULL;
+    sbuf g;
+    sbuf_init(&g);
+    if (tally_data_count_by(ds, "mixed", NULL, &cb, &cerr) == 0) {
+        for (size_t i = 0; i < cb.n; i++) sbuf_printf(&g, "%s%s", i ? " | " : "", cb.groups[i].text);
+        tally_counts_free(&cb);
+    }
+    sbuf_puts(&g, "");
+    char *gs = sbuf_take(&g);
+    CHECK_STR(gs, "1 | 2 | 10 | x | Other | ", "count_by groups in display order, missing last");
+    free(gs);
+    free(cerr);
 
     /* a crosstab's rows and columns follow the same order */
     tally_xtab_opts xo;
