@@ -21,7 +21,7 @@ expect_contains "-v says which columns were read as dates" "$TMP/stderr" "column
 
 printf 'a,b;c\n1,2;3\n' >"$TMP/tie.csv"
 expect_exit "describe a file two delimiters split alike" 0 "$TALLY" describe "$TMP/tie.csv"
-expect_contains "the tie is a warning naming both" "$TMP/stderr" "delimiter: ';' and ',' both split the first rows"
+expect_contains "the tie is a warning naming both" "$TMP/stderr" "delimiter: ';' and ',' each split every one of the first rows into equally many fields; using ';' (set delimiter = \";\" or \",\" to choose)"
 
 printf 'q1,q1,q1_2\n1,2,3\n' >"$TMP/dup.csv"
 expect_exit "describe a file with a duplicate name" 0 "$TALLY" describe "$TMP/dup.csv"

@@ -870,8 +870,8 @@ static int read_text(reader *r, tally_dataset *out)
     char tie = 0;
     cfg->delim = s->delim ? s->delim : csv_detect_delim(r->buf, (size_t)(r->end - r->buf), cfg->term, &tie);
     if (tie)
-        h->log(r->ctx, TALLY_LOG_WARN, "%s: delimiter: %s and %s both split the first rows into fields of the same "
-                                       "count; using %s (set delimiter = %s or %s to choose)",
+        h->log(r->ctx, TALLY_LOG_WARN, "%s: delimiter: %s and %s each split every one of the first rows into "
+                                       "equally many fields; using %s (set delimiter = %s or %s to choose)",
                s->path, delim_name(cfg->delim), delim_name(tie), delim_name(cfg->delim), delim_option(cfg->delim),
                delim_option(tie));
     cfg->decimal = s->decimal ? s->decimal : '.';
