@@ -52,6 +52,21 @@ static void test_leading_zeros(void)
     CHECK(ds && col_type(ds, "a") == TALLY_STRING && strcmp(str_at(ds, "a", 0), "01") == 0,
           "two-digit codes written 01, 02 stay text (the one-pass row path too)");
     tally_dataset_free(ds);
+    /* the one-pass row path takes codes it has seen, away from the end of the text:
+     * 01 and 007 among rows of 1 and 7 */
+    sbuf b;
+    sbuf_init(&b);
+    sbuf_puts(&b, "x,a,c\n");
+    for (int i = 0; i < 200; i++) sbuf_printf(&b, "1,%s,%s\n", i == 100 ? "01" : "1", i == 150 ? "007" : "7");
+    sbuf_puts(&b, "");
+    ds = load_text(b.data, (const char *const[]){"threads=1", NULL});
+    sbuf_free(&b);
+    CHECK(ds && col_type(ds, "a") == TALLY_STRING && strcmp(str_at(ds, "a", 100), "01") == 0 &&
+              strcmp(str_at(ds, "a", 99), "1") == 0,
+          "01 among rows of the code 1 keeps the column text (one-pass row path)");
+    CHECK(ds && col_type(ds, "c") == TALLY_STRING && strcmp(str_at(ds, "c", 150), "007") == 0,
+          "007 among rows of the code 7 keeps the column text (one-pass row path)");
+    tally_dataset_free(ds);
     ds = LOAD("a\n0\n0.5\n-0.25\n", "threads=1");
     CHECK(ds && col_type(ds, "a") == TALLY_NUMERIC && num_at(ds, "a", 1) == 0.5, "0 and 0.5 are numbers");
     tally_dataset_free(ds);
