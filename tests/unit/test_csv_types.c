@@ -141,6 +141,9 @@ static void test_thousands(void)
     CHECK(ds && num_at(ds, "Betrag", 2) == 12.5, "plain 12,5 too");
     CHECK(ds && num_at(ds, "Anzahl", 0) == 1000, "1.000 = 1000");
     tally_dataset_free(ds);
+    ds = LOAD("a;b\n0.123;1\n1.234;2\n", "thousands=.", "decimal=,");
+    CHECK(ds && col_type(ds, "a") == TALLY_STRING, "0.123 is no number grouped in thousands");
+    tally_dataset_free(ds);
     ds = LOAD("v|w\n1,234.5|1\n12,34|2\n", "thousands=,");
     CHECK(ds && col_type(ds, "v") == TALLY_STRING, "a misplaced group separator (12,34) is text");
     tally_dataset_free(ds);

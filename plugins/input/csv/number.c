@@ -127,7 +127,7 @@ int csv_grouped_number(const char *p, size_t n, char dec, char thou, double *out
     size_t lead = 0; /* digits before the first separator: 1 to 3 */
     while (i < n && is_digit(p[i])) buf[k++] = p[i++], lead++;
     if (lead == 0 || lead > 3 || i == n || p[i] != thou) return 0;
-    if (lead > 1 && buf[k - lead] == '0') return 0;
+    if (buf[k - lead] == '0') return 0; /* 0.123 or 012.345: no grouped number */
     while (i < n && p[i] == thou) { /* each group exactly three digits */
         if (i + 3 >= n) return 0;
         if (!(is_digit(p[i + 1]) && is_digit(p[i + 2]) && is_digit(p[i + 3]))) return 0;
