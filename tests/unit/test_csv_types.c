@@ -56,8 +56,9 @@ static void test_leading_zeros(void)
      * 01 and 007 among rows of 1 and 7 */
     sbuf b;
     sbuf_init(&b);
-    sbuf_puts(&b, "x,a,c\n");
-    for (int i = 0; i < 200; i++) sbuf_printf(&b, "1,%s,%s\n", i == 100 ? "01" : "1", i == 150 ? "007" : "7");
+    sbuf_puts(&b, "x,a,c,d\n");
+    for (int i = 0; i < 200; i++)
+        sbuf_printf(&b, "1,%s,%s,%s\n", i == 100 ? "01" : "1", i == 150 ? "007" : "7", i == 120 ? ":5" : "105");
     sbuf_puts(&b, "");
     ds = load_text(b.data, (const char *const[]){"threads=1", NULL});
     sbuf_free(&b);
@@ -66,6 +67,8 @@ static void test_leading_zeros(void)
           "01 among rows of the code 1 keeps the column text (one-pass row path)");
     CHECK(ds && col_type(ds, "c") == TALLY_STRING && strcmp(str_at(ds, "c", 150), "007") == 0,
           "007 among rows of the code 7 keeps the column text (one-pass row path)");
+    CHECK(ds && col_type(ds, "d") == TALLY_STRING && strcmp(str_at(ds, "d", 120), ":5") == 0,
+          "':5' among rows of the code 105 is text, not the code 105 (one-pass row path)");
     tally_dataset_free(ds);
     ds = LOAD("a\n0\n0.5\n-0.25\n", "threads=1");
     CHECK(ds && col_type(ds, "a") == TALLY_NUMERIC && num_at(ds, "a", 1) == 0.5, "0 and 0.5 are numbers");

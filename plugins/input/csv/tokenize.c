@@ -663,13 +663,10 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
             if (b->kind == CSV_BUF_CODES) {
                 unsigned v;
                 if (n <= 2) { /* empty, one or two digits, chosen without a branch (which would guess wrong) */
-                    /* the first of two digits is read as 1..9 less one, so that 07 (no code: its column
-                     * stays text) fails the same test as a letter */
-                    unsigned two = n == 2;
-                    unsigned a = (unsigned)((unsigned char)fs[0] - '0') - two, c = (unsigned)((unsigned char)fs[1] - '0');
+                    unsigned a = (unsigned)((unsigned char)fs[0] - '0'), c = (unsigned)((unsigned char)fs[1] - '0');
                     int bad = (n >= 1) & (a > 9);
-                    bad |= (n == 2) & (c > 9);
-                    v = n == 0 ? 256 : n == 1 ? a : a * 10 + 10 + c; /* small[256]: the empty cell's CSV_CODE_NONE */
+                    bad |= (n == 2) & ((c > 9) | (a == 0)); /* 07 is no code: its column stays text */
+                    v = n == 0 ? 256 : n == 1 ? a : a * 10 + c; /* small[256]: the empty cell's CSV_CODE_NONE */
                     v = bad ? 256 : v;
                     uint8_t code = b->lt.small[v];
                     if (bad | ((code == CSV_CODE_NONE) & (n != 0))) goto partial; /* not a code, or a new one */
