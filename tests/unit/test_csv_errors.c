@@ -53,7 +53,7 @@ int main(void)
     expect_error(DATA "rfc4180.csv",
                  DATA "rfc4180.csv: types: the header has no column 'nme'; check the name (columns: id, ...)",
                  "types: unknown column", "types[]=nme:string");
-    expect_error(DATA "rfc4180.csv", "test.lua:1: types: 'name:number' must be \"name:numeric\" or \"name:string\"",
+    expect_error(DATA "rfc4180.csv", "test.lua:1: types: 'name:number' must be \"name:numeric\", \"name:string\" or \"name:date\"",
                  "types: bad entry", "types[]=name:number");
     expect_error(DATA "rfc4180.csv",
                  "test.lua:1: option 'delimiter' must be auto, \",\", \";\", \"tab\" or \"|\", not ':'",
