@@ -20,6 +20,8 @@ SAN     ?=
 BUILD_PKGS := gcc make pkg-config liblua5.4-dev libxlsxwriter-dev libcmark-gfm-dev \
               libcmark-gfm-extensions-dev libreadstat-dev zlib1g-dev
 TEST_PKGS  := python3 python3-openpyxl pspp libreoffice-calc-nogui poppler-utils unzip
+# Inputs: .xlsx workbooks (minizip, expat).
+BUILD_PKGS += libminizip-dev libexpat1-dev
 
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
@@ -138,7 +140,7 @@ $(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps
 # ---- tests ---------------------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(CORE_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(CFLAGS_BASE) -Itests/unit -o $@ $< $(CORE_LIB) $(LDFLAGS_BASE) $(CORE_LIBS)
+	$(CC) $(CFLAGS_BASE) -Itests/unit -o $@ $< $(CORE_LIB) $(LDFLAGS_BASE) $(CORE_LIBS) $($*_LIBS)
 
 test: test-deps all $(BUILD)/tally-fault $(TEST_BINS) $(TEST_PLUGIN_SOS) $(CSV_SMALL_SO) $(TOOL_BINS)
 	@BUILD=$(BUILD) sh tests/run.sh
