@@ -144,7 +144,7 @@ static int forced_type(const xlsx_settings *s, const char *name)
 /* Decides a column's type and date kind from its data cells. */
 static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, int *type, int *date, int *all_bool)
 {
-    size_t ntext = 0, nnum = 0, nplain = 0, nbool = 0, ndate = 0, ndt = 0, ntime = 0;
+    size_t ntext = 0, nnum = 0, nbool = 0, ndate = 0, ndt = 0, ntime = 0;
     int whole = 1;
     for (size_t i = 0; i < col->n; i++) {
         if (col->row[i] < hr) continue;
@@ -156,7 +156,6 @@ static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, int
         }
         if (k == XC_ERROR) continue;
         nnum++;
-        nplain += k == XC_NUM;
         nbool += k == XC_BOOL;
         ndate += k == XC_DATE;
         ndt += k == XC_DATETIME;
