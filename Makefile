@@ -130,7 +130,7 @@ $(CSV_SMALL_SO): $(wildcard plugins/input/csv/*.c plugins/input/csv/*.h) $(HEADE
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
 	  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 \
-	  -fvisibility=hidden -shared -o $@ $(wildcard plugins/input/csv/*.c) $(LDFLAGS_BASE) -lm
+	  -fvisibility=hidden -shared -o $@ $(wildcard plugins/input/csv/*.c) $(LDFLAGS_BASE) $(csv_LIBS) -lm
 
 # ---- tools (sample and benchmark generators) ----------------------------------------
 $(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps

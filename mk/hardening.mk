@@ -72,7 +72,7 @@ FUZZ_template_SRCS := plugins/common/template.c plugins/common/md_render.c
 FUZZ_md_escape_SRCS := plugins/common/template.c plugins/common/md_render.c
 FUZZ_xlsx_sanitize_SRCS := plugins/output/xlsx/sanitize.c
 FUZZ_xlsx_sanitize_LIBS := $(XLSX_LIBS)
-FUZZ_csv_LIBS      := -lpthread
+FUZZ_csv_LIBS      := -lpthread -lz
 
 # Replay binaries: built by the project's compiler with its flags, run by make test
 # (tests/e2e/hostile_fuzz_replay.sh) over fuzz/corpus/NAME and fuzz/regress/NAME.

@@ -23,6 +23,7 @@ typedef struct csv_settings {
     size_t nmissing;
     const char *types[CSV_MAX_TYPES]; /* "name:numeric" / "name:string" */
     size_t ntypes;
+    int utf16;             /* encoding = "utf-16*": a CSV_UTF16_* (csv_decode.h); the text is UTF-8 after decoding */
 } csv_settings;
 
 /* Reads s->path into `out` (columns, rows, labels from extra header rows).

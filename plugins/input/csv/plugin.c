@@ -1,6 +1,7 @@
 /* plugin.c: the csv input plugin's descriptor and its options. */
 #include "csv.h"
 #include "csv_read.h"
+#include "csv_decode.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,8 @@ static const tally_option_decl csv_options[] = {
     {"delimiter", TALLY_OPT_STRING, 0, "auto", NULL, 0, 0,
      "field separator: auto (detects , ; tab |), \",\", \";\", \"tab\" or \"|\""},
     {"decimal", TALLY_OPT_CHOICE, 0, ".", ".|,", 0, 0, "decimal separator in numbers (\",\" for German Excel)"},
-    {"encoding", TALLY_OPT_CHOICE, 0, "utf-8", "utf-8|windows-1252|latin-1", 0, 0,
-     "text encoding of the file; converted to UTF-8"},
+    {"encoding", TALLY_OPT_CHOICE, 0, "utf-8", "utf-8|windows-1252|latin-1|utf-16|utf-16le|utf-16be", 0, 0,
+     "text encoding of the file; converted to UTF-8 (a UTF-16 byte-order mark and gzip are detected)"},
     {"invalid_utf8", TALLY_OPT_CHOICE, 0, "error", "error|replace", 0, 0,
      "invalid UTF-8 bytes: stop with an error, or replace them with U+FFFD and warn"},
     {"header_rows", TALLY_OPT_INT, 0, "1", NULL, 0, 10,
@@ -71,6 +72,8 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
     s->encoding = strcmp(enc, "windows-1252") == 0 ? CSV_ENC_CP1252
                   : strcmp(enc, "latin-1") == 0    ? CSV_ENC_LATIN1
                                                    : CSV_ENC_UTF8;
+    s->utf16 = strcmp(enc, "utf-16") == 0 ? CSV_UTF16_ANY : strcmp(enc, "utf-16le") == 0 ? CSV_UTF16_LE
+               : strcmp(enc, "utf-16be") == 0 ? CSV_UTF16_BE : CSV_UTF16_NO;
     s->replace_invalid = strcmp(opt_or(h, o, "invalid_utf8", "error"), "replace") == 0;
     s->header_rows = (int)int_or(h, o, "header_rows", 1);
     if (s->header_rows < 0 || s->header_rows > 10) s->header_rows = 1;
