@@ -22,6 +22,9 @@ BUILD_PKGS := gcc make pkg-config liblua5.4-dev libxlsxwriter-dev libcmark-gfm-d
 TEST_PKGS  := python3 python3-openpyxl pspp libreoffice-calc-nogui poppler-utils unzip
 # Inputs: .xlsx workbooks (minizip, expat).
 BUILD_PKGS += libminizip-dev libexpat1-dev
+# Inputs: SQLite files and PostgreSQL servers (the tests start a throw-away PostgreSQL cluster).
+BUILD_PKGS += libsqlite3-dev libpq-dev
+TEST_PKGS  += postgresql sqlite3
 
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
