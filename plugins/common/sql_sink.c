@@ -1,4 +1,4 @@
-/* sql_sink.c: typed SQL result rows appended to a dataset in batches; type-name mapping, ISO date parsing, redaction. */
+/* sql_sink.c: typed SQL result rows appended to a dataset in batches; type-name mapping, ISO date parsing. */
 #include "sql_sink.h"
 
 #include <ctype.h>
@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static int name_used(char **names, size_t n, const char *s)
 {
@@ -210,47 +209,4 @@ int sql_parse_timestamp(const char *s, size_t n, double *secs)
     if (i != n) return -1;
     *secs = v;
     return 0;
-}
-
-char *sql_redact(const char *conninfo)
-{
-    size_t n = strlen(conninfo);
-    char *out = malloc(2 * n + 16), *o = out;
-    if (!out) return NULL;
-    const char *p = conninfo;
-    const char *scheme = strstr(p, "://");
-    if (scheme) { /* postgresql://user:secret@host/db */
-        const char *at = strchr(scheme + 3, '@'), *colon = strchr(scheme + 3, ':');
-        if (at && colon && colon < at) {
-            memcpy(o, p, (size_t)(colon + 1 - p));
-            o += colon + 1 - p;
-            memcpy(o, "***", 3);
-            o += 3;
-            p = at;
-        }
-    }
-    while (*p) {
-        if (strncasecmp(p, "password", 8) == 0 && (p == conninfo || p[-1] == ' ' || p[-1] == '?' || p[-1] == '&')) {
-            const char *q = p + 8;
-            while (*q == ' ') q++;
-            if (*q == '=') {
-                memcpy(o, "password=***", 12);
-                o += 12;
-                q++;
-                while (*q == ' ') q++;
-                if (*q == '\'') {
-                    for (q++; *q && *q != '\''; q++)
-                        if (*q == '\\' && q[1]) q++;
-                    if (*q) q++;
-                } else {
-                    while (*q && *q != ' ' && *q != '&') q++;
-                }
-                p = q;
-                continue;
-            }
-        }
-        *o++ = *p++;
-    }
-    *o = '\0';
-    return out;
 }

@@ -40,7 +40,5 @@ sql_type sql_type_from_name(const char *decl);
  * since 1970-01-01T00:00:00 (UTC when a zone is given); 0 on success, -1 when malformed. */
 int sql_parse_date(const char *s, size_t n, double *days);
 int sql_parse_timestamp(const char *s, size_t n, double *secs);
-/* A connection string or URL with any password replaced by "***" (for messages); caller frees. */
-char *sql_redact(const char *conninfo);
 
 #endif
