@@ -122,8 +122,7 @@ static void commit_cell(xlsx_sheet_state *s)
     xlsx_grid *g = s->g;
     xlsx_val v = {.num = 0};
     const char *t = s->type;
-    char where[24];
-    cell_name(s->row, s->col, where, sizeof where);
+    char where[24]; /* the cell's name, written only for a message */
     int rc = 0;
     if (strcmp(t, "inlineStr") == 0) {
         if (!s->text) return;
@@ -136,6 +135,7 @@ static void commit_cell(xlsx_sheet_state *s)
         errno = 0;
         unsigned long long i = strtoull(s->text ? s->text : "", &end, 10);
         if (!s->text || end == s->text || *end || errno || i >= s->b->nsst) {
+            cell_name(s->row, s->col, where, sizeof where);
             xlsx_xml_fail(s->head.parser, s->head.err,
                           "cell %s points at shared string %s, but the workbook has %zu; it is damaged: re-save it "
                           "in Excel or LibreOffice", where, s->text ? s->text : "(none)", s->b->nsst);
@@ -154,6 +154,7 @@ static void commit_cell(xlsx_sheet_state *s)
         char *end;
         v.num = strtod(s->text ? s->text : "", &end);
         if (!s->text || end == s->text || *end || !isfinite(v.num)) {
+            cell_name(s->row, s->col, where, sizeof where);
             xlsx_xml_fail(s->head.parser, s->head.err, "cell %s holds '%.40s', which is not a number; the workbook is "
                           "damaged: re-save it in Excel or LibreOffice", where, s->text ? s->text : "");
             return;
@@ -166,7 +167,10 @@ static void commit_cell(xlsx_sheet_state *s)
         }
         rc = put(g, (uint32_t)s->row, (uint32_t)s->col, k, v, NULL, 0);
     }
-    if (rc) xlsx_xml_fail(s->head.parser, s->head.err, "out of memory at cell %s", where);
+    if (rc) {
+        cell_name(s->row, s->col, where, sizeof where);
+        xlsx_xml_fail(s->head.parser, s->head.err, "out of memory at cell %s", where);
+    }
 }
 
 static void bad_ref(xlsx_sheet_state *s, const char *what, const char *ref, int why)
