@@ -1,5 +1,5 @@
 # csv_containers.sh: UTF-16 (LE/BE, with and without a byte-order mark) and gzip CSV files read equal to their
-# UTF-8/plain twins; binary files named .csv get a message saying what they look like and what to do.
+# UTF-8/plain twins; a gzip SPSS file too (readstat); binary files named .csv say what they look like and what to do.
 . tests/lib.sh
 export TALLY_PLUGIN_PATH="$BUILD/plugins"
 export SOURCE_DATE_EPOCH=1609459200
@@ -68,4 +68,19 @@ $PY -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.writestr('xl/w
   "$TMP/book.csv"
 expect_exit "a zip named .csv is refused" 1 "$TALLY" describe "$TMP/book.csv"
 expect_contains "zip named .csv: says so" "$TMP/stderr" "it looks like a zip archive (an .xlsx workbook?): for a workbook use plugin = \"excel\" or name it .xlsx"
+# A gzip-compressed SPSS file: inflated to a private temporary file, read like the file itself, the file removed.
+cp samples/city-survey/responses.sav "$TMP/r.sav"
+gzip -c "$TMP/r.sav" >"$TMP/rz.sav.gz"
+mkdir -p "$TMP/tmpdir"
+expect_exit "r.sav: describe" 0 "$TALLY" describe "$TMP/r.sav"
+grep -v '^Source:' "$TMP/stdout" >"$TMP/sav.describe"
+TMPDIR="$TMP/tmpdir" expect_exit "rz.sav.gz: describe" 0 "$TALLY" describe "$TMP/rz.sav.gz"
+grep -v '^Source:' "$TMP/stdout" >"$TMP/savgz.describe"
+check "the SPSS file has its 76 variables" grep -q "^Variables (76):" "$TMP/sav.describe"
+expect_same "rz.sav.gz: describe equals the .sav's" "$TMP/savgz.describe" "$TMP/sav.describe"
+check "the inflated temporary copy is removed" test -z "$(ls -A "$TMP/tmpdir")"
+head -c 1000 "$TMP/rz.sav.gz" >"$TMP/cut.sav.gz"
+TMPDIR="$TMP/tmpdir" expect_exit "a truncated .sav.gz is refused" 1 "$TALLY" describe "$TMP/cut.sav.gz"
+expect_contains "truncated .sav.gz: message" "$TMP/stderr" "cut.sav.gz: the file is gzip-compressed (it starts with gzip's mark) but is truncated"
+check "no temporary copy is left after a failure" test -z "$(ls -A "$TMP/tmpdir")"
 finish
