@@ -218,6 +218,37 @@ static void check_options(const char *path)
     free(err);
 }
 
+/* Columns whose cells are of different kinds: read as one type, with a warning that says how. */
+static void check_mixed(const char *path)
+{
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_format *date = workbook_add_format(wb);
+    format_set_num_format(date, "yyyy-mm-dd");
+    worksheet_write_string(ws, 0, 0, "code", NULL);
+    worksheet_write_string(ws, 0, 1, "when", NULL);
+    worksheet_write_number(ws, 1, 0, 1.5, NULL);
+    worksheet_write_string(ws, 2, 0, "x9", NULL);
+    worksheet_write_number(ws, 3, 0, 3, NULL);
+    lxw_datetime d = {2020, 1, 2, 0, 0, 0};
+    worksheet_write_datetime(ws, 1, 1, &d, date);
+    worksheet_write_number(ws, 2, 1, 7, NULL);
+    CHECK(workbook_close(wb) == LXW_NO_ERROR, "libxlsxwriter writes the mixed workbook");
+    char *err = NULL;
+    tally_dataset *ds = load(path, &err, "sheet=1");
+    CHECK(ds && strcmp(str(ds, "code", 0), "1.5") == 0 && strcmp(str(ds, "code", 1), "x9") == 0 &&
+              strcmp(str(ds, "code", 2), "3") == 0,
+          "numbers and text in one column: text, the numbers as written");
+    CHECK_CONTAINS(warnings, "column 'code' holds 1 text and 2 number cells: read as text (the numbers as written); "
+                             "set types = { \"code:numeric\" }", "the mixed column is named in a warning");
+    CHECK(ds && num(ds, "when", 0) == 43832 && num(ds, "when", 1) == 7 && col(ds, "when")->is_date == 0,
+          "dates and plain numbers in one column: Excel's day counts, not dates");
+    CHECK_CONTAINS(warnings, "column 'when' mixes 1 date cells with 1 plain numbers: read as numbers",
+                   "the date/number mix is named in a warning");
+    tally_dataset_free(ds);
+    free(err);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/tally-excel-XXXXXX";
@@ -227,6 +258,10 @@ int main(void)
     check_boCHECK(shared, "shared strings");
     check_boCHECK(inl, "inline strings");
     check_options(shared);
+    char *mixed = xasprintf("%s/mixed.xlsx", dir);
+    check_mixed(mixed);
+    unlink(mixed);
+    free(mixed);
     unlink(shared);
     unlink(inl);
     rmdir(dir);

@@ -141,8 +141,10 @@ static int forced_type(const xlsx_settings *s, const char *name)
     return 0;
 }
 
-/* Decides a column's type and date kind from its data cells. */
-static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, int *type, int *date, int *all_bool)
+/* Decides a column's type and date kind from its data cells; says so when cells of different kinds meet
+ * (unless `forced`: the types option decided). */
+static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, const char *name, int forced, int *type,
+                        int *date, int *all_bool)
 {
     size_t ntext = 0, nnum = 0, nbool = 0, ndate = 0, ndt = 0, ntime = 0;
     int whole = 1;
@@ -165,6 +167,14 @@ static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, int
     *type = ntext ? TALLY_STRING : TALLY_NUMERIC;
     *all_bool = nnum && nbool == nnum;
     *date = 0;
+    if (ntext && nnum && !forced)
+        x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column '%s' holds %zu text and %zu number cells: read as text (the "
+                                          "numbers as written); set types = { \"%s:numeric\" } and list the texts "
+                                          "in 'missing' to read it as numbers", x->where, name, ntext, nnum, name);
+    else if (!ntext && ndate + ndt + ntime && ndate + ndt + ntime < nnum && !forced)
+        x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column '%s' mixes %zu date cells with %zu plain numbers: read as "
+                                          "numbers (dates as Excel's day counts); format the column as dates in the "
+                                          "workbook", x->where, name, ndate + ndt + ntime, nnum - ndate - ndt - ntime);
     if (nnum && ndate + ndt + ntime == nnum) {
         if (ntime == nnum) *date = TALLY_DATE_TIME;
         else if (ndate == nnum && whole) *date = TALLY_DATE_DAYS;
@@ -267,8 +277,8 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
         goto done;
     }
     for (size_t c = 0; c < nc; c++) {
-        column_kind(x, &g->cols[c], hr, &types[c], &dates[c], &bools[c]);
         int f = forced_type(x->s, names[c]);
+        column_kind(x, &g->cols[c], hr, names[c], f, &types[c], &dates[c], &bools[c]);
         if (f) types[c] = f;
         if (types[c] == TALLY_STRING) dates[c] = bools[c] = 0;
         if (h->ds_add_column(ds, names[c], (tally_var_type)types[c]) < 0) {
