@@ -85,6 +85,13 @@ write_config sqlite_bad "plugin = \"sqlite\", path = \"$TMP/survey.sqlite\", que
 expect_exit "sqlite: a failing query is exit 1" 1 "$TALLY" run "$TMP/sqlite_bad.lua"
 expect_contains "sqlite: with SQLite's message" "$TMP/stderr" "the query fails: no such column: nope"
 
+# A connection string libpq cannot parse: its message quotes the bad token, never the password.
+write_config pg_url "plugin = \"postgres\", connection = env(\"DATABASE_URL\"), table = \"responses\""
+DATABASE_URL='postgresql://tally:Sekr3t%zzPass@/postgres?host=/nowhere' \
+  expect_exit "postgres: a malformed URL is exit 1" 1 "$TALLY" run "$TMP/pg_url.lua"
+expect_contains "postgres: libpq's reason" "$TMP/stderr" 'cannot connect to PostgreSQL: invalid percent-encoded token: "****'
+check "postgres: the reason never shows the password" sh -c "! grep -q Sekr3t '$TMP/stderr' '$TMP/stdout'"
+
 # ---- PostgreSQL: a throw-away cluster in a temporary folder, as a non-root user -------------------------------
 PGBIN=/usr/lib/postgresql/15/bin
 PGDIR=""

@@ -121,6 +121,49 @@ static int fetch_all(const tally_host *h, tally_ctx *ctx, PGconn *pg, const char
     }
 }
 
+/* The error text with the connection's password (if any) blotted out, should libpq ever quote it
+ * (a malformed URL is quoted back in part). Returns a new string; caller frees. */
+/* The password as written in the connection string, found by its shape (for strings libpq cannot
+ * parse): the user info of a URL after its ':', or the value after "password=". New string or NULL. */
+static char *raw_password(const char *conn)
+{
+    const char *scheme = strstr(conn, "://"), *p = NULL, *end = NULL;
+    if (scheme) {
+        const char *at = strchr(scheme + 3, '@'), *colon = strchr(scheme + 3, ':');
+        if (at && colon && colon < at) p = colon + 1, end = at;
+    }
+    if (!p && (p = strstr(conn, "password")) != NULL) {
+        p += 8;
+        while (*p == ' ') p++;
+        if (*p != '=') return NULL;
+        for (p++; *p == ' ' || *p == '\''; p++) {}
+        for (end = p; *end && *end != ' ' && *end != '\'' && *end != '&'; end++) {}
+    }
+    return p && end && end > p ? strndup(p, (size_t)(end - p)) : NULL;
+}
+
+static void blot(char *out, const char *secret)
+{
+    size_t n = secret ? strlen(secret) : 0;
+    if (n < 3) return;
+    for (char *hit; (hit = strstr(out, secret)) != NULL;) memset(hit, '*', n);
+}
+
+static char *without_password(const char *conn, const char *msg)
+{
+    char *out = strdup(msg ? msg : "");
+    char *raw = out ? raw_password(conn) : NULL;
+    if (raw) blot(out, raw);
+    free(raw);
+    PQconninfoOption *opts = PQconninfoParse(conn, NULL);
+    for (PQconninfoOption *o = opts; out && o && o->keyword; o++) {
+        if (strcmp(o->keyword, "password") == 0) blot(out, o->val);
+    }
+    if (opts) PQconninfoFree(opts);
+    if (out) blot(out, conn); /* the whole string, were it ever quoted back */
+    return out;
+}
+
 static int postgres_read(const tally_host *h, tally_ctx *ctx, const tally_options *o, tally_dataset *out)
 {
     const char *conn = h->opt_string(o, "connection");
@@ -139,7 +182,9 @@ static int postgres_read(const tally_host *h, tally_ctx *ctx, const tally_option
     PGconn *pg = PQconnectdb(conn);
     if (PQstatus(pg) != CONNECTION_OK) {
         /* the server's or libpq's reason; the connection string itself is never printed (it may hold a password) */
-        h->error(ctx, "%s: cannot connect to PostgreSQL: %s", where, PQerrorMessage(pg));
+        char *why = without_password(conn, PQerrorMessage(pg));
+        h->error(ctx, "%s: cannot connect to PostgreSQL: %s", where, why ? why : "out of memory");
+        free(why);
         PQfinish(pg);
         return 1;
     }
