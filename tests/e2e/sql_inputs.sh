@@ -93,7 +93,8 @@ expect_contains "postgres: libpq's reason" "$TMP/stderr" 'cannot connect to Post
 check "postgres: the reason never shows the password" sh -c "! grep -q Sekr3t '$TMP/stderr' '$TMP/stdout'"
 
 # ---- PostgreSQL: a throw-away cluster in a temporary folder, as a non-root user -------------------------------
-PGBIN=/usr/lib/postgresql/15/bin
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1) # 15 on Debian 12
+: "${PGBIN:=/usr/lib/postgresql/15/bin}"
 PGDIR=""
 stop_pg() {
   [ -n "$PGDIR" ] && [ -f "$PGDIR/data/postmaster.pid" ] && $AS "$PGBIN/pg_ctl" -D "$PGDIR/data" -m immediate -w stop >/dev/null 2>&1
