@@ -33,6 +33,7 @@ typedef struct csv_settings {
     size_t nchoices;
     const char *check_all[CSV_MAX_MISSING]; /* SurveyMonkey questions declared check-all */
     size_t ncheck_all;
+    int utf16;             /* encoding = "utf-16*": a CSV_UTF16_* (csv_decode.h); the text is UTF-8 after decoding */
 } csv_settings;
 
 /* An option as the user writes it where they work: "--set name=value" on the

@@ -1,6 +1,7 @@
 /* plugin.c: the csv input plugin's descriptor and its options. */
 #include "csv.h"
 #include "csv_read.h"
+#include "csv_decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +20,8 @@ static const tally_option_decl csv_options[] = {
     {"date_format", TALLY_OPT_CHOICE, 0, "auto", "auto|dd.mm.yyyy|mm/dd/yyyy|dd/mm/yyyy|none", 0, 0,
      "columns of dates become date variables: ISO 8601 (2024-03-05, 2024-03-05T14:30) and this form; "
      "auto: dd.mm.yyyy; none: dates stay text"},
-    {"encoding", TALLY_OPT_CHOICE, 0, "utf-8", "utf-8|windows-1252|latin-1", 0, 0,
-     "text encoding of the file; converted to UTF-8"},
+    {"encoding", TALLY_OPT_CHOICE, 0, "utf-8", "utf-8|windows-1252|latin-1|utf-16|utf-16le|utf-16be", 0, 0,
+     "text encoding of the file; converted to UTF-8 (a UTF-16 byte-order mark and gzip are detected)"},
     {"invalid_utf8", TALLY_OPT_CHOICE, 0, "error", "error|replace", 0, 0,
      "invalid UTF-8 bytes: stop with an error, or replace them with U+FFFD and warn"},
     {"header_rows", TALLY_OPT_INT, 0, "1", NULL, 0, 10,
@@ -119,6 +120,8 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
     s->encoding = strcmp(enc, "windows-1252") == 0 ? CSV_ENC_CP1252
                   : strcmp(enc, "latin-1") == 0    ? CSV_ENC_LATIN1
                                                    : CSV_ENC_UTF8;
+    s->utf16 = strcmp(enc, "utf-16") == 0 ? CSV_UTF16_ANY : strcmp(enc, "utf-16le") == 0 ? CSV_UTF16_LE
+               : strcmp(enc, "utf-16be") == 0 ? CSV_UTF16_BE : CSV_UTF16_NO;
     s->replace_invalid = strcmp(opt_or(h, o, "invalid_utf8", "error"), "replace") == 0;
     s->header_rows = (int)int_or(h, o, "header_rows", 1);
     if (s->header_rows < 0 || s->header_rows > 10) s->header_rows = 1;

@@ -2,6 +2,7 @@
 #include "csv.h"
 #include "csv_read.h"
 #include "layout.h"
+#include "csv_decode.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -978,6 +979,14 @@ int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s,
                  s->path, strerror(err));
         return -1;
     }
+    char *decoded = NULL; /* gzip inflated, UTF-16 converted (decode.c): read as the file from here on */
+    size_t dlen = 0;
+    int dk = csv_decode(h, ctx, s->path, s->utf16, s->replace_invalid, rd.file.data, rd.file.len, &decoded, &dlen);
+    if (dk < 0) goto done;
+    if (dk > 0) {
+        file_close(&rd.file);
+        rd.file = (csv_file){.data = decoded, .len = dlen, .owned = decoded};
+    }
     const char *a = rd.file.data, *b = a + rd.file.len;
     size_t bom = 0;
     if (b - a >= 3 && memcmp(a, "\xEF\xBB\xBF", 3) == 0) a += bom = 3;
@@ -987,8 +996,9 @@ int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s,
         goto done;
     }
     if (csv_looks_binary(a, (size_t)(b - a), &where)) {
-        h->error(ctx, "%s: not a text file (binary data at byte %zu); the csv plugin reads delimited text: "
-                      "for SPSS, Stata or SAS files use plugin = \"readstat\"", s->path, where + bom);
+        const char *hint = csv_binary_hint(rd.file.data, rd.file.len);
+        h->error(ctx, "%s: not a text file (binary data at byte %zu); the csv plugin reads delimited text: %s",
+                 s->path, where + bom, hint ? hint : "for SPSS, Stata or SAS files use plugin = \"readstat\"");
         goto done;
     }
     rd.buf = a;
