@@ -20,6 +20,11 @@ SAN     ?=
 BUILD_PKGS := gcc make pkg-config liblua5.4-dev libxlsxwriter-dev libcmark-gfm-dev \
               libcmark-gfm-extensions-dev libreadstat-dev zlib1g-dev libgsl-dev
 TEST_PKGS  := python3 python3-openpyxl pspp libreoffice-calc-nogui poppler-utils unzip chromium cmark-gfm fonts-noto-cjk
+# Inputs: .xlsx workbooks (minizip, expat).
+BUILD_PKGS += libminizip-dev libexpat1-dev
+# Inputs: SQLite files and PostgreSQL servers (the tests start a throw-away PostgreSQL cluster).
+BUILD_PKGS += libsqlite3-dev libpq-dev
+TEST_PKGS  += postgresql sqlite3
 
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
@@ -128,7 +133,7 @@ $(CSV_SMALL_SO): $(wildcard plugins/input/csv/*.c plugins/input/csv/*.h) $(HEADE
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
 	  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 -DCSV_TEST_HOOKS \
-	  -fvisibility=hidden -shared -o $@ $(wildcard plugins/input/csv/*.c) $(LDFLAGS_BASE) -lm
+	  -fvisibility=hidden -shared -o $@ $(wildcard plugins/input/csv/*.c) $(LDFLAGS_BASE) $(csv_LIBS) -lm
 
 # ---- tools (sample and benchmark generators) ----------------------------------------
 $(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps
@@ -138,7 +143,7 @@ $(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps
 # ---- tests ---------------------------------------------------------------------------
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(CORE_LIB) $(HEADERS)
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(CFLAGS_BASE) -Itests/unit -o $@ $< $(CORE_LIB) $(LDFLAGS_BASE) $(CORE_LIBS)
+	$(CC) $(CFLAGS_BASE) -Itests/unit -o $@ $< $(CORE_LIB) $(LDFLAGS_BASE) $(CORE_LIBS) $($*_LIBS)
 # test_md_fidelity renders Markdown as github.com does: cmark-gfm with its autolink extension.
 $(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)
 

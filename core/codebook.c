@@ -2,6 +2,7 @@
 #include "codebook.h"
 #include "lua_sandbox.h"
 #include "codebook_int.h"
+#include "category_order.h"
 #include "util.h"
 
 #include <errno.h>
@@ -22,6 +23,7 @@
  *     missing = { 9, range = { 97, 99 } },     -- codes (strings for text columns) and a range
  *     measure = "nominal",                     -- nominal | ordinal | scale
  *     format  = "F3.0",
+ *     order   = { 3, 1, 2 },                   -- display order of the values (texts for text columns)
  *   }
  *   variables { "r1", "r2", "r3_*" } { values = { [1] = "low", [5] = "high" } }
  *   mrset "areas" { label = "...", kind = "dichotomy", counted = 1, columns = "area_*" }
@@ -31,13 +33,14 @@
  *   mrset "init"  { label = "...", split = "initiators", delimiter = ";",
  *                   options = { "Economy", "Culture" } }                  -- new columns initiators_economy, ...
  *   weight "w"
+ *   last_answers { "Kann ich nicht beurteilen" }  -- shown last, like "Don't know" (category_order.c)
  *
  * Every error names codebook-file:line of the declaration at fault.
  */
 
 #define CB_MAX_STEPS 100000000 /* instructions a codebook may run (an endless loop stops here) */
 
-static const char *const variable_fields[] = {"label", "values", "missing", "measure", "format"};
+static const char *const variable_fields[] = {"label", "values", "missing", "measure", "format", "order"};
 static const char *const mrset_fields[] = {"label", "kind", "counted", "columns", "selected", "split",
                                            "delimiter", "options"};
 
@@ -236,6 +239,28 @@ static int l_weight(lua_State *L)
     return 0;
 }
 
+/* ---- last_answers ---------------------------------------------------------------------------- */
+
+/* last_answers { "text", ... }: answers every text column shows after all others,
+ * added to the built-in lists ("Don't know", "Keine Angabe", ...). */
+static int l_last_answers(lua_State *L)
+{
+    cb_state *cb = cb_get(L);
+    int line = caller_line(L);
+    check_pending(L);
+    if (!lua_istable(L, 1))
+        return cb_fail(L, line, "last_answers: expected a list of answers, as last_answers { \"Can't say\" }");
+    lua_Integer n = luaL_len(L, 1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        if (lua_geti(L, 1, i) != LUA_TSTRING || !*lua_tostring(L, -1))
+            return cb_fail(L, line, "last_answers: item %d is not a text", (int)i);
+        for (size_t c = 0; c < cb->ds->ncols; c++)
+            if (cb->ds->cols[c]->type == TALLY_STRING) tally_cat_order_add_last(cb->ds->cols[c], lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+    return 0;
+}
+
 /* ---- loading -------------------------------------------------------------------------------------- */
 
 static void step_hook(lua_State *L, lua_Debug *ar)
@@ -272,7 +297,8 @@ static int run_codebook(lua_State *L)
 {
     cb_state *cb = lua_touserdata(L, 1);
     static const luaL_Reg decls[] = {
-        {"variable", l_variable}, {"variables", l_variables}, {"mrset", l_mrset}, {"weight", l_weight}, {NULL, NULL}};
+        {"variable", l_variable}, {"variables", l_variables}, {"mrset", l_mrset}, {"weight", l_weight},
+        {"last_answers", l_last_answers}, {NULL, NULL}};
     int status = luaL_loadbufferx(L, cb->text, cb->len, cb->chunkname, "t");
     if (status != LUA_OK) return lua_error(L);
     lua_newtable(L); /* the environment: the declarations and nothing else */

@@ -1,5 +1,6 @@
 /* codebook_apply.c: applies codebook declarations to a dataset: metadata, checkbox conversion, split sets. */
 #include "codebook_int.h"
+#include "category_order.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -169,6 +170,37 @@ static void apply_format(lua_State *L, int idx, int line, const char *what, tall
     c->decimals = decimals;
 }
 
+/* order = { ... }: the values' display order (codes of a numeric column, texts of a text one). */
+static void apply_order(lua_State *L, int idx, int line, const char *what, tally_column *c)
+{
+    if (!lua_istable(L, idx))
+        cb_fail(L, line, "%s: order must be a list of the values in display order, as order = { 3, 1, 2 }", what);
+    size_t n = (size_t)luaL_len(L, idx);
+    const char **texts = lua_newuserdatauv(L, (n + 1) * sizeof *texts, 0);
+    double *codes = lua_newuserdatauv(L, (n + 1) * sizeof *codes, 0);
+    lua_newtable(L); /* keeps the texts converted from numbers alive */
+    int anchor = lua_gettop(L);
+    for (size_t i = 0; i < n; i++) {
+        int t = lua_geti(L, idx, (lua_Integer)i + 1);
+        if (c->type == TALLY_NUMERIC) {
+            if (t != LUA_TNUMBER)
+                cb_fail(L, line, "%s: order: '%s' is not a number, but column '%s' is numeric", what,
+                        t == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1), c->name);
+            codes[i] = lua_tonumber(L, -1);
+        } else {
+            if (t != LUA_TSTRING && t != LUA_TNUMBER)
+                cb_fail(L, line, "%s: order: item %zu of text column '%s' must be a text", what, i + 1, c->name);
+            texts[i] = lua_tostring(L, -1);
+            lua_pushvalue(L, -1);
+            lua_rawseti(L, anchor, (lua_Integer)i + 1);
+        }
+        lua_pop(L, 1);
+    }
+    if (c->type == TALLY_NUMERIC) tally_cat_order_set(c, NULL, codes, n);
+    else tally_cat_order_set(c, texts, NULL, n);
+    lua_pop(L, 3);
+}
+
 void cb_apply_meta(lua_State *L, int idx, int line, const char *what, int col)
 {
     tally_column *c = cb_get(L)->ds->cols[col];
@@ -190,5 +222,7 @@ void cb_apply_meta(lua_State *L, int idx, int line, const char *what, int col)
     }
     lua_pop(L, 1);
     if (lua_getfield(L, idx, "format") != LUA_TNIL) apply_format(L, lua_gettop(L), line, what, c);
+    lua_pop(L, 1);
+    if (lua_getfield(L, idx, "order") != LUA_TNIL) apply_order(L, lua_gettop(L), line, what, c);
     lua_pop(L, 1);
 }

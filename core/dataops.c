@@ -1,5 +1,6 @@
 /* dataops.c: filter, compute, recode, dedupe, join and count-by over shared columns, without per-row scripts. */
 #include "dataops.h"
+#include "category_order.h"
 #include "expr.h"
 #include "util.h"
 
@@ -435,6 +436,39 @@ static int cmp_cells(const void *pa, const void *pb)
     return (a->v > b->v) - (a->v < b->v);
 }
 
+/* A group and where it is shown: valid (0), user-missing (1), system-missing (2);
+ * within those as frequencies show them (category_order.h). */
+typedef struct group_key {
+    int cls, grp;
+    size_t rank;
+    tally_group_count g;
+} group_key;
+
+static int cmp_group_keys(const void *a, const void *b)
+{
+    const group_key *x = a, *y = b;
+    if (x->cls != y->cls) return x->cls - y->cls;
+    if (x->grp != y->grp) return x->grp - y->grp;
+    if (x->grp != 1 && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+    if (x->g.text && y->g.text) return tally_natural_cmp(x->g.text, y->g.text);
+    return (x->g.code > y->g.code) - (x->g.code < y->g.code);
+}
+
+/* Puts the groups (grouped in byte order) in display order. */
+static void order_groups(const tally_column *c, tally_counts *out)
+{
+    group_key *k = xmalloc((out->n ? out->n : 1) * sizeof *k);
+    for (size_t i = 0; i < out->n; i++) {
+        const tally_group_count *g = &out->groups[i];
+        int sys = g->text ? !*g->text : g->code != g->code;
+        k[i] = (group_key){sys ? 2 : g->missing, 1, 0, *g};
+        if (!sys) k[i].grp = tally_cat_order_group(c, g->text, g->code, &k[i].rank);
+    }
+    qsort(k, out->n, sizeof *k, cmp_group_keys);
+    for (size_t i = 0; i < out->n; i++) out->groups[i] = k[i].g;
+    free(k);
+}
+
 int tally_data_count_by(const tally_dataset *ds, const char *var, const char *weight, tally_counts *out, char **err)
 {
     memset(out, 0, sizeof *out);
@@ -495,6 +529,7 @@ int tally_data_count_by(const tally_dataset *ds, const char *var, const char *we
         i = j;
     }
     free(cells);
+    order_groups(c, out);
     return 0;
 }
 

@@ -103,7 +103,8 @@ typedef struct tally_group_count {
 } tally_group_count;
 
 typedef struct tally_counts {
-    tally_group_count *groups; /* valid codes ascending, then user-missing codes, then system-missing */
+    tally_group_count *groups; /* valid values in display order (category_order.h), then user-missing, then
+                                  system-missing */
     size_t n;
 } tally_counts;
 

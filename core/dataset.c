@@ -1,5 +1,6 @@
 /* dataset.c: columnar dataset storage, metadata, views and the host table's dataset entries. */
 #include "dataset.h"
+#include "category_order.h"
 #include "parallel.h"
 #include "util.h"
 
@@ -46,6 +47,7 @@ void tally_column_unref(tally_column *c)
     free(c->missing);
     for (size_t i = 0; i < c->nsmissing; i++) free(c->smissing[i]);
     free(c->smissing);
+    tally_cat_order_free(c->order);
     free(c);
 }
 
@@ -205,6 +207,8 @@ void tally_column_copy_meta(tally_column *dst, const tally_column *src)
     dst->has_range = src->has_range;
     dst->range_lo = src->range_lo;
     dst->range_hi = src->range_hi;
+    tally_cat_order_free(dst->order);
+    dst->order = tally_cat_order_copy(src->order);
 }
 
 /* ---- datasets ------------------------------------------------------------ */

@@ -63,6 +63,7 @@ typedef struct tally_column {
     size_t nsmissing;
     int has_range;
     double range_lo, range_hi;
+    struct tally_cat_order *order; /* codebook `order` and `last_answers` (category_order.h), NULL if none */
 } tally_column;
 
 typedef struct tally_mrset {

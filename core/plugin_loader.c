@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -271,6 +272,13 @@ static int ext_listed(const char *list, const char *ext)
 tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file, int kind, char **err)
 {
     const char *ext = path_ext(file);
+    char inner[16]; /* "data.csv.gz": the plugin for what the compressed file holds (it inflates it itself) */
+    if (strcasecmp(ext, "gz") == 0 && strlen(file) > 3) {
+        char *bare = xstrndup(file, strlen(file) - 3);
+        snprintf(inner, sizeof inner, "%s", path_ext(bare));
+        free(bare);
+        if (inner[0]) ext = inner;
+    }
     char *named_err = NULL; /* a plugin named after the ending that cannot be loaded: the list says why */
     int plain = *ext != '\0';
     for (const char *c = ext; *c; c++)

@@ -1,5 +1,6 @@
 /* stats_common.c: category maps, weights, base texts and distribution functions for the kernels. */
 #include "stats_int.h"
+#include "category_order.h"
 #include "util.h"
 #include "datefmt.h"
 
@@ -213,16 +214,23 @@ void stats_catmap_count(stats_catmap *m, const tally_dataset *ds, const double *
 
 typedef struct sort_item {
     int miss;
+    int group;   /* tally_cat_order_group: codebook order, the rest, non-answers */
+    size_t rank; /* within groups 0 and 2 */
     double code;
     const char *str;
     size_t slot;
 } sort_item;
 
+/* Valid values first (in the order category_order.h describes), then
+ * user-missing, then system-missing. */
 static int cmp_items(const void *a, const void *b)
 {
     const sort_item *x = a, *y = b;
     if (x->miss != y->miss) return x->miss < y->miss ? -1 : 1;
-    if (x->str && y->str) return strcmp(x->str, y->str);
+    if (x->group != y->group) return x->group < y->group ? -1 : 1;
+    if (x->group != 1 && x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+    if (x->str && y->str) return tally_natural_cmp(x->str, y->str);
+    if (x->str || y->str) return x->str ? 1 : -1;
     if (x->code != y->code) return x->code < y->code ? -1 : 1;
     return 0;
 }
@@ -239,7 +247,8 @@ void stats_catmap_finish(stats_catmap *m)
         if (c->miss == 0) m->nvalid++;
         else if (c->miss == 1) m->nuser++;
         else m->nsys++;
-        it[s] = (sort_item){c->miss, c->code, c->str, s};
+        it[s] = (sort_item){c->miss, 1, 0, c->code, c->str, s};
+        if (c->miss != 2) it[s].group = tally_cat_order_group(m->col, c->str, c->code, &it[s].rank);
     }
     qsort(it, m->ncats, sizeof *it, cmp_items);
     free(m->order);

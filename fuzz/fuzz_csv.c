@@ -9,7 +9,9 @@
  *   byte 0: bits 0-1 delimiter (auto ; tab ,), bit 2 decimal comma, bits 3-4 encoding
  *           (utf-8, windows-1252, latin-1), bit 5 invalid_utf8 = "replace", bits 6-7 header_rows 0..3
  *   byte 1: bit 0 on_ragged = "skip", bit 1 three threads (small chunks), bits 2-3 max_field_bytes
- *           (16 MiB, 1, 7, 64), bit 4 missing = { "NA", "-9", "" }, bit 5 a types override
+ *           (16 MiB, 1, 7, 64), bit 4 missing = { "NA", "-9", "" }, bit 5 a types override,
+ *           bit 6 decimal = "auto", bit 7 date_format = "mm/dd/yyyy" and (not comma-delimited)
+ *           thousands = "." with decimal ","
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -25,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     s.delim = delims[a & 3];
     s.decimal = (a & 4) ? ',' : '.';
     if (s.delim == s.decimal) s.decimal = '.'; /* the plugin's option check refuses this pair */
+    if (b & 64) s.decimal = 0; /* auto: sniffed from the first rows */
+    s.date_format = (b & 128) ? CSV_DATE_MDY : CSV_DATE_DOTS;
+    if ((b & 128) && s.delim != ',') s.thousands = '.', s.decimal = ',';
     s.encoding = (csv_encoding)(((a >> 3) & 3) % 3);
     s.replace_invalid = (a >> 5) & 1;
     s.header_rows = (a >> 6) & 3;
@@ -40,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (b & 32) {
         s.types[s.ntypes++] = "a:string";
         s.types[s.ntypes++] = "V2:numeric";
+        if (b & 64) s.types[s.ntypes++] = "V3:date";
     }
     tally_ctx *ctx = tally_ctx_new("fuzz");
     tally_dataset *ds = tally_dataset_new("fuzz");

@@ -110,7 +110,7 @@ static void test_errors(void)
            ":2: variable 'q9': the data has no column 'q9' (did you mean 'q1'?)", "a column the data lacks");
     expect("variable \"q1\" { lable = \"x\" }\n",
            ":1: variable 'q1': unknown field 'lable' (did you mean 'label'?); allowed: label, values, missing, measure, "
-           "format", "misspelt field");
+           "format, order", "misspelt field");
     expect("\n\nmrset \"m\" { columns = \"zz_*\" }\n", ":3: mrset 'm': no column of the data matches 'zz_*'",
            "pattern that matches nothing");
     expect("mrset \"i\" {\n  split = \"initiators\",\n  options = { \"Economy\" },\n}\n",

@@ -25,9 +25,9 @@ int main(void)
                  DATA "empty.csv: the file is empty; export the data again or point 'path' at the right file",
                  "empty file", "threads=1");
     expect_error(DATA "binary.csv",
-                 DATA "binary.csv: not a text file (binary data at byte 0); the csv plugin reads delimited text: for "
-                      "SPSS, Stata or SAS files use plugin = \"readstat\"",
-                 "binary data", "threads=1");
+                 DATA "binary.csv: the file is gzip-compressed (it starts with gzip's mark) but does not inflate "
+                      "(damaged) (zlib: invalid stored block lengths); copy or download it again",
+                 "binary data that starts like gzip", "threads=1");
     expect_error(DATA "nul.csv",
                  DATA "nul.csv:3: NUL byte at byte offset 10; the file is damaged or is not a CSV file",
                  "NUL byte", "threads=1");
@@ -53,7 +53,7 @@ int main(void)
     expect_error(DATA "rfc4180.csv",
                  DATA "rfc4180.csv: types: the header has no column 'nme'; check the name (columns: id, ...)",
                  "types: unknown column", "types[]=nme:string");
-    expect_error(DATA "rfc4180.csv", "test.lua:1: types: 'name:number' must be \"name:numeric\" or \"name:string\"",
+    expect_error(DATA "rfc4180.csv", "test.lua:1: types: 'name:number' must be \"name:numeric\", \"name:string\" or \"name:date\"",
                  "types: bad entry", "types[]=name:number");
     expect_error(DATA "rfc4180.csv",
                  "test.lua:1: option 'delimiter' must be auto, \",\", \";\", \"tab\" or \"|\", not ':'",

@@ -117,8 +117,14 @@ int main(void)
     CHECK(pl && strcmp(pl->name, "markdown") == 0, "an output plugin by the ending it lists");
     tally_plugin_free(pl);
     pl = tally_plugin_for_file(&path, "data/x.xlsx", TALLY_PLUGIN_INPUT, &err);
+    CHECK(pl && strcmp(pl->name, "excel") == 0, "an .xlsx input: the excel plugin, not the xlsx output plugin");
+    tally_plugin_free(pl);
+    pl = tally_plugin_for_file(&path, "data/x.csv.gz", TALLY_PLUGIN_INPUT, &err);
+    CHECK(pl && strcmp(pl->name, "csv") == 0, "a .csv.gz: the plugin for the ending inside");
+    tally_plugin_free(pl);
+    pl = tally_plugin_for_file(&path, "data/x.json", TALLY_PLUGIN_INPUT, &err);
     CHECK(pl == NULL, "a plugin named after the ending but of another kind is not taken");
-    CHECK_CONTAINS(err, "no input plugin reads files ending in '.xlsx'", "the message for the other kind");
+    CHECK_CONTAINS(err, "no input plugin reads files ending in '.json'", "the message for the other kind");
     free(err);
     err = NULL;
     pl = tally_plugin_for_file(&path, "data/x.parquet", TALLY_PLUGIN_INPUT, &err);

@@ -53,6 +53,7 @@ typedef struct csv_cfg {
     char delim;             /* , ; \t | */
     char term;              /* row terminator: '\n' (a '\r' before it is dropped) or '\r' */
     char decimal;           /* '.' or ',' */
+    char thousands;         /* digit group separator ('.', ',', ' ', '\''), 0 for none */
     int skip_ragged;        /* on_ragged = "skip" */
     size_t max_field;       /* max_field_bytes */
     size_t ncols;
@@ -189,18 +190,26 @@ void csv_ltab_map(const csv_ltab *t, const double *levels, unsigned n, uint8_t m
 int csv_is_number(const char *p, size_t n, char dec);
 /* Parses a field that csv_is_number accepted. */
 double csv_parse_number(const char *p, size_t n, char dec);
+/* 1 when a number's text is an identifier to keep as text unless the column is
+ * declared numeric: a leading zero (zip 08123, code 01) or a whole number of more
+ * than 15 digits (a double cannot hold it: two 20-digit IDs would become one). */
+int csv_number_stays_text(const char *p, size_t n, char dec);
+/* 1 when [p, p+n) is a number whose integer digits are grouped by `thou` in
+ * threes ("1.234,56" with thou '.', dec ','); the value into *out. */
+int csv_grouped_number(const char *p, size_t n, char dec, char thou, double *out);
 
 static const double csv_pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
                                    1e14, 1e15};
 
-/* The common plain forms, -?digits[dec digits] with at most 15 digits, parsed
- * exactly (same result as csv_parse_number); 0 for anything else. */
+/* The common plain forms, -?digits[dec digits] with at most 15 digits and no
+ * leading zero, parsed exactly (same result as csv_parse_number); 0 for anything else. */
 static inline int csv_fast_number(const char *p, size_t n, char dec, double *out)
 {
     size_t i = 0, nd = 0, frac = 0;
     int neg = n && p[0] == '-';
     uint64_t m = 0;
     i = (size_t)neg;
+    if (n > i + 1 && p[i] == '0' && (unsigned)((unsigned char)p[i + 1] - '0') <= 9) return 0; /* 08123: text */
     for (; i < n; i++) {
         unsigned d = (unsigned)((unsigned char)p[i] - '0');
         if (d > 9) break;
@@ -223,7 +232,8 @@ static inline int csv_fast_number(const char *p, size_t n, char dec, double *out
     return 1;
 }
 
-/* A whole number 0..255 written as 1 to 3 digits (most survey cells); 0 otherwise. */
+/* A whole number 0..255 written as 1 to 3 digits without a leading zero (most
+ * survey cells; "07" is left to the general path, which keeps it as text); 0 otherwise. */
 static inline int csv_small_int(const char *p, size_t n, unsigned *out)
 {
     unsigned a = (unsigned)((unsigned char)p[0] - '0');
@@ -234,13 +244,13 @@ static inline int csv_small_int(const char *p, size_t n, unsigned *out)
     if (n == 2) {
         unsigned b = (unsigned)((unsigned char)p[1] - '0');
         *out = a * 10 + b;
-        return (a <= 9) & (b <= 9);
+        return (a - 1u <= 8) & (b <= 9);
     }
     if (n == 3) {
         unsigned b = (unsigned)((unsigned char)p[1] - '0'), c = (unsigned)((unsigned char)p[2] - '0');
         unsigned v = a * 100 + b * 10 + c;
         *out = v;
-        return (a <= 9) & (b <= 9) & (c <= 9) & (v <= 255);
+        return (a - 1u <= 8) & (b <= 9) & (c <= 9) & (v <= 255);
     }
     return 0;
 }
@@ -257,11 +267,47 @@ char *csv_utf8_repair(const char *p, size_t n, size_t *out_len, size_t *nbad);
 /* 1 when the first bytes look like binary data; *where gets the offset of the first control byte. */
 int csv_looks_binary(const char *p, size_t n, size_t *where);
 
+/* dates.c */
+/* Date forms besides ISO 8601 (yyyy-mm-dd) that a column may use; ISO is always read. */
+enum { CSV_DATE_NONE = 0, CSV_DATE_ISO, CSV_DATE_DOTS, CSV_DATE_MDY, CSV_DATE_DMY };
+/* A date cell: yyyy-mm-dd, or (fmt, one of CSV_DATE_DOTS/MDY/DMY) dd.mm.yyyy, mm/dd/yyyy
+ * or dd/mm/yyyy, each optionally followed by a time (' ' or ISO 'T', hh:mm[:ss[.f]],
+ * ISO offsets Z / +hh:mm taken to UTC). Returns the form read (CSV_DATE_ISO or fmt)
+ * with *days since 1970-01-01 and *secs since 1970-01-01T00:00:00 (-1 without a
+ * time); 0 when the text is no such date (or an impossible one, 2024-02-30). */
+int csv_parse_date(const char *p, size_t n, int fmt, double *days, double *secs);
+#define CSV_DATE_NOT 255 /* csv_dates_scan: the column is no date column */
+/* Over the text cells of all chunks: on entry form[k] is 0 for a column that may hold
+ * dates, CSV_DATE_NOT for the others; on return the form all its cells use (0: it has
+ * none) or CSV_DATE_NOT, and kind[k] TALLY_DATE_DAYS, TALLY_DATE_DATETIME (some cell
+ * has a time) or 0. A cell that is no date, of a column with must[k] set, stops the
+ * scan: returned, its chunk's index in *chunk_of. NULL otherwise. */
+const csv_cell *csv_dates_scan(const csv_chunk *chunks, size_t nchunks, size_t ncols, int fmt, const char *must,
+                               unsigned char *form, unsigned char *kind, size_t *chunk_of);
+/* Date column `col`'s cells into num (nrows): days, or for datetimes seconds (a date
+ * alone its midnight); NaN where there is no cell. */
+void csv_dates_store(const csv_chunk *chunks, size_t nchunks, size_t col, int form, int kind, double *num,
+                     size_t nrows);
+/* "yyyy-mm-dd", "dd.mm.yyyy hh:mm:ss", ...: how a form is written, for messages. */
+const char *csv_date_form_name(int form, int datetime);
+
+/* sniff.c */
+/* The delimiter among , ; TAB | that splits every one of the first rows (quotes
+ * respected) into the same number of fields, 2 or more; when several do, *tie gets
+ * the runner-up (else 0). None: the one splitting the first row most, else ','. */
+char csv_detect_delim(const char *p, size_t n, char term, char *tie);
+/* The decimal mark the first rows of [p, end) use (cfg's delimiter): ',' when
+ * some field is a number written 12,5 and none is written 1.5, else '.'. The
+ * first such field goes to example (exlen bytes with its NUL), its line to *example_line. */
+char csv_detect_decimal(const csv_cfg *cfg, const char *p, const char *end, char *example, size_t exlen,
+                        size_t *example_line);
+/* cand[k] 1 on entry for a text column to look at (else 0); on return 1 when every
+ * cell of it is a number written with a decimal comma (2,5), 2 when some cell is not. */
+void csv_comma_number_columns(const csv_chunk *chunks, size_t nchunks, unsigned char *cand);
+
 /* header.c */
 /* The row terminator: '\r' when the first line end is a lone CR, else '\n'. */
 char csv_detect_term(const char *p, size_t n);
-/* The delimiter among , ; TAB | that splits the first lines most consistently (',' when none does). */
-char csv_detect_delim(const char *p, size_t n, char term);
 /* The header: column names (made unique) and labels from header rows 2..nrows.
  * Parses `nrows` rows from *pos (0 rows: names V1..Vn from the first row's width)
  * and moves *pos past them, adding the line ends crossed to *lines. On success

@@ -12,7 +12,9 @@ typedef enum { CSV_ENC_UTF8 = 0, CSV_ENC_CP1252, CSV_ENC_LATIN1 } csv_encoding;
 typedef struct csv_settings {
     const char *path;
     char delim;            /* 0: detect */
-    char decimal;
+    char decimal;          /* 0: detect ('.' unless the delimiter is not ',' and numbers are written 12,5) */
+    char thousands;        /* 0: none */
+    int date_format;       /* date_format: CSV_DATE_DOTS, _MDY or _DMY besides ISO; CSV_DATE_NONE: no inference */
     csv_encoding encoding;
     int replace_invalid;   /* invalid_utf8 = "replace" */
     int header_rows;
@@ -21,7 +23,7 @@ typedef struct csv_settings {
     int threads;           /* 0: one per core */
     const char *missing[CSV_MAX_MISSING];
     size_t nmissing;
-    const char *types[CSV_MAX_TYPES]; /* "name:numeric" / "name:string" */
+    const char *types[CSV_MAX_TYPES]; /* "name:numeric" / "name:string" / "name:date" */
     size_t ntypes;
     int cli;               /* options given on the command line: messages spell them --set NAME=VALUE */
     int header_rows_set;   /* header_rows given, not the default */
@@ -31,6 +33,7 @@ typedef struct csv_settings {
     size_t nchoices;
     const char *check_all[CSV_MAX_MISSING]; /* SurveyMonkey questions declared check-all */
     size_t ncheck_all;
+    int utf16;             /* encoding = "utf-16*": a CSV_UTF16_* (csv_decode.h); the text is UTF-8 after decoding */
 } csv_settings;
 
 /* An option as the user writes it where they work: "--set name=value" on the

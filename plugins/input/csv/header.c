@@ -1,4 +1,4 @@
-/* header.c: the csv plugin's sniffing (line ends, delimiter) and header rows (names made unique, labels). */
+/* header.c: the csv plugin's line-end sniffing and header rows (names made unique, labels). */
 #include "csv.h"
 
 #include <stdio.h>
@@ -14,51 +14,6 @@ char csv_detect_term(const char *p, size_t n)
         else if (!inq && p[i] == '\r') return (i + 1 < n && p[i + 1] == '\n') ? '\n' : (i + 1 < n ? '\r' : '\n');
     }
     return '\n';
-}
-
-#define SNIFF_LINES 20
-#define SNIFF_BYTES (64 * 1024)
-
-char csv_detect_delim(const char *p, size_t n, char term)
-{
-    static const char cand[4] = {',', ';', '\t', '|'};
-    size_t counts[SNIFF_LINES][4];
-    memset(counts, 0, sizeof counts);
-    size_t lines = 0, total = n;
-    int inq = 0, partial = 0;
-    if (n > SNIFF_BYTES) n = SNIFF_BYTES;
-    for (size_t i = 0; i < n && lines < SNIFF_LINES; i++) {
-        char c = p[i];
-        partial = 1;
-        if (c == '"') {
-            inq = !inq;
-        } else if (inq) {
-            continue;
-        } else if (c == term) {
-            lines++;
-            partial = 0;
-        } else {
-            for (int k = 0; k < 4; k++)
-                if (c == cand[k]) counts[lines][k]++;
-        }
-    }
-    /* A last line without its line end counts when the file ends there (or it is the only one). */
-    size_t used = lines;
-    if (partial && lines < SNIFF_LINES && (total <= SNIFF_BYTES || lines == 0)) used++;
-    int best = -1;
-    size_t best_count = 0;
-    for (int k = 0; k < 4; k++) { /* the same non-zero count on every line wins; more is better */
-        size_t c0 = counts[0][k];
-        if (!c0) continue;
-        int same = 1;
-        for (size_t l = 1; l < used; l++)
-            if (counts[l][k] != c0) same = 0;
-        if (same && c0 > best_count) best = k, best_count = c0;
-    }
-    if (best < 0) /* no consistent candidate: the most frequent on the first line */
-        for (int k = 0; k < 4; k++)
-            if (counts[0][k] > best_count) best = k, best_count = counts[0][k];
-    return best < 0 ? ',' : cand[best];
 }
 
 void csv_free_strings(char **v, size_t n)
@@ -96,12 +51,15 @@ static size_t name_hash(const char *s)
     return h;
 }
 
-static int name_taken(const name_set *set, char **names, const char *name)
+/* The index of the name in the set, or -1. */
+static long name_find(const name_set *set, char **names, const char *name)
 {
     for (size_t h = name_hash(name) & set->mask; set->slot[h]; h = (h + 1) & set->mask)
-        if (strcmp(names[set->slot[h] - 1], name) == 0) return 1;
-    return 0;
+        if (strcmp(names[set->slot[h] - 1], name) == 0) return (long)set->slot[h] - 1;
+    return -1;
 }
+
+static int name_taken(const name_set *set, char **names, const char *name) { return name_find(set, names, name) >= 0; }
 
 static void name_add(name_set *set, char **names, size_t i)
 {
@@ -225,6 +183,13 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
         csv_free_strings(labels, ncols);
         return -1;
     }
+    /* The file's own names: a name made up for a duplicate must not be one of them
+     * (q1, q1, q1_2: the second q1 becomes q1_3, the file's q1_2 stays q1_2). */
+    name_set own;
+    own.mask = set.mask;
+    own.slot = nrows > 0 ? calloc(own.mask + 1, sizeof *own.slot) : NULL;
+    for (size_t i = 0; own.slot && i < ncols; i++)
+        if (first[i] && first[i][0] && !name_taken(&own, first, first[i])) name_add(&own, first, i);
     for (size_t i = 0; i < ncols; i++) {
         char buf[64];
         const char *base = nrows > 0 ? first[i] : NULL;
@@ -238,22 +203,28 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
             base = buf;
         }
         char *name = NULL;
-        if (!name_taken(&set, names, base)) {
+        long holder = name_find(&set, names, base);
+        int made_up = base == buf && own.slot && name_taken(&own, first, base);
+        if (holder < 0 && !made_up) {
             name = strdup(base);
         } else {
             size_t len = strlen(base) + 24;
             name = malloc(len);
             for (unsigned k = 2; name; k++) {
                 snprintf(name, len, "%s_%u", base, k);
-                if (!name_taken(&set, names, name)) break;
+                if (!name_taken(&set, names, name) && !(own.slot && name_taken(&own, first, name))) break;
             }
-            if (name && !continued)
-                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: duplicate name '%s' renamed to '%s'", path,
-                          start_line, i + 1, base, name);
+            if (name && !continued && holder >= 0)
+                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: duplicate name '%s' (also column %ld) renamed to "
+                                               "'%s'", path, start_line, i + 1, base, holder + 1, name);
+            else if (name && made_up)
+                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: named '%s' instead, since column %ld is '%s'",
+                          path, start_line, i + 1, name, name_find(&own, first, base) + 1, base);
         }
         names[i] = name;
         if (name) name_add(&set, names, i);
     }
+    free(own.slot);
     free(set.slot);
     csv_free_strings(first, ncols);
     *names_out = names;

@@ -9,7 +9,9 @@
  * A number is: spaces, optional sign, digits with at most one decimal
  * separator (the `decimal` option) and at least one digit, an optional
  * exponent (e or E, optional sign, digits), spaces. "1.", ".5", "-3", "2e3"
- * are numbers; "1,234.5" (thousands separators), "1-2", "inf", "0x1F" are not.
+ * are numbers; "1-2", "inf", "0x1F" are not; "1,234.5" is one only with the
+ * `thousands` option (csv_grouped_number). Whether a number that looks like an
+ * identifier (08123, 20 digits) stays text is csv_number_stays_text's call.
  */
 
 static inline int is_space(char c) { return c == ' ' || c == '\t'; }
@@ -98,4 +100,49 @@ double csv_parse_number(const char *p, size_t n, char dec)
         return neg ? -v : v;
     }
     return slow_number(p, n, dec);
+}
+
+int csv_number_stays_text(const char *p, size_t n, char dec)
+{
+    size_t i = 0, digits = 0;
+    while (i < n && is_space(p[i])) i++;
+    while (n > i && is_space(p[n - 1])) n--;
+    if (i < n && (p[i] == '+' || p[i] == '-')) i++;
+    if (i + 1 < n && p[i] == '0' && is_digit(p[i + 1])) return 1;
+    for (; i < n; i++) {
+        if (is_digit(p[i])) digits++;
+        else if (p[i] == dec || p[i] == 'e' || p[i] == 'E') return 0; /* a measurement, not an identifier */
+    }
+    return digits > 15;
+}
+
+int csv_grouped_number(const char *p, size_t n, char dec, char thou, double *out)
+{
+    char buf[128];
+    size_t i = 0, k = 0;
+    while (i < n && is_space(p[i])) i++;
+    while (n > i && is_space(p[n - 1])) n--;
+    if (n - i >= sizeof buf) return 0;
+    if (i < n && (p[i] == '+' || p[i] == '-')) buf[k++] = p[i++];
+    size_t lead = 0; /* digits before the first separator: 1 to 3 */
+    while (i < n && is_digit(p[i])) buf[k++] = p[i++], lead++;
+    if (lead == 0 || lead > 3 || i == n || p[i] != thou) return 0;
+    if (buf[k - lead] == '0') return 0; /* 0.123 or 012.345: no grouped number */
+    while (i < n && p[i] == thou) { /* each group exactly three digits */
+        if (i + 3 >= n) return 0;
+        if (!(is_digit(p[i + 1]) && is_digit(p[i + 2]) && is_digit(p[i + 3]))) return 0;
+        if (i + 4 < n && is_digit(p[i + 4])) return 0;
+        memcpy(buf + k, p + i + 1, 3);
+        k += 3;
+        i += 4;
+    }
+    if (i < n && p[i] == dec) {
+        buf[k++] = p[i++];
+        size_t frac = 0;
+        while (i < n && is_digit(p[i])) buf[k++] = p[i++], frac++;
+        if (!frac) return 0;
+    }
+    if (i != n) return 0;
+    *out = csv_parse_number(buf, k, dec);
+    return 1;
 }

@@ -1,6 +1,7 @@
 /* plugin.c: the csv input plugin's descriptor and its options. */
 #include "csv.h"
 #include "csv_read.h"
+#include "csv_decode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +10,18 @@
 static const tally_option_decl csv_options[] = {
     {"path", TALLY_OPT_PATH, 1, NULL, NULL, 0, 0, "the CSV/TSV file to read"},
     {"delimiter", TALLY_OPT_STRING, 0, "auto", NULL, 0, 0,
-     "field separator: auto (detects , ; tab |), \",\", \";\", \"tab\" or \"|\""},
-    {"decimal", TALLY_OPT_CHOICE, 0, ".", ".|,", 0, 0, "decimal separator in numbers (\",\" for German Excel)"},
-    {"encoding", TALLY_OPT_CHOICE, 0, "utf-8", "utf-8|windows-1252|latin-1", 0, 0,
-     "text encoding of the file; converted to UTF-8"},
+     "field separator: auto (the one of , ; tab | splitting the first rows into equal field counts; a tie "
+     "is warned), \",\", \";\", \"tab\" or \"|\""},
+    {"decimal", TALLY_OPT_CHOICE, 0, "auto", "auto|.|,", 0, 0,
+     "decimal separator in numbers: auto (\",\" when the delimiter is not a comma and numbers are written 12,5), "
+     "\".\" or \",\""},
+    {"thousands", TALLY_OPT_STRING, 0, NULL, NULL, 0, 0,
+     "digit group separator in numbers (\".\" for 1.234,56; \",\", \"space\" or \"'\"); none by default"},
+    {"date_format", TALLY_OPT_CHOICE, 0, "auto", "auto|dd.mm.yyyy|mm/dd/yyyy|dd/mm/yyyy|none", 0, 0,
+     "columns of dates become date variables: ISO 8601 (2024-03-05, 2024-03-05T14:30) and this form; "
+     "auto: dd.mm.yyyy; none: dates stay text"},
+    {"encoding", TALLY_OPT_CHOICE, 0, "utf-8", "utf-8|windows-1252|latin-1|utf-16|utf-16le|utf-16be", 0, 0,
+     "text encoding of the file; converted to UTF-8 (a UTF-16 byte-order mark and gzip are detected)"},
     {"invalid_utf8", TALLY_OPT_CHOICE, 0, "error", "error|replace", 0, 0,
      "invalid UTF-8 bytes: stop with an error, or replace them with U+FFFD and warn"},
     {"header_rows", TALLY_OPT_INT, 0, "1", NULL, 0, 10,
@@ -20,7 +29,7 @@ static const tally_option_decl csv_options[] = {
     {"missing", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
      "tokens read as system-missing, besides the empty field (default: { \"NA\" })"},
     {"types", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
-     "type overrides, { \"zip:string\", \"q1:numeric\" }; other columns are inferred"},
+     "type overrides, { \"zip:string\", \"q1:numeric\", \"born:date\" }; other columns are inferred"},
     {"on_ragged", TALLY_OPT_CHOICE, 0, "error", "error|skip", 0, 0,
      "rows whose field count differs from the header: stop, or skip them with a warning"},
     {"max_field_bytes", TALLY_OPT_INT, 0, "16777216", NULL, 1, 2147483647.0,
@@ -46,6 +55,33 @@ static int64_t int_or(const tally_host *h, const tally_options *o, const char *n
     return h->opt_is_set(o, name) ? h->opt_int(o, name) : def;
 }
 
+/* The `thousands` option: one separator byte, different from the decimal mark. */
+static int parse_thousands(const tally_host *h, tally_ctx *ctx, const tally_options *o, const char *where,
+                           csv_settings *s)
+{
+    const char *t = opt_or(h, o, "thousands", NULL);
+    s->thousands = 0;
+    if (!t || !*t) return 0;
+    if (strcmp(t, "space") == 0 || strcmp(t, " ") == 0) s->thousands = ' ';
+    else if (strcmp(t, ".") == 0 || strcmp(t, ",") == 0 || strcmp(t, "'") == 0) s->thousands = t[0];
+    else {
+        h->error(ctx, "%s: option 'thousands' must be \".\", \",\", \"space\" or \"'\", not '%s'", where, t);
+        return -1;
+    }
+    if (!s->decimal && (s->thousands == '.' || s->thousands == ',')) /* the other one is the decimal mark */
+        s->decimal = s->thousands == '.' ? ',' : '.';
+    if (s->thousands == s->decimal) {
+        h->error(ctx, "%s: thousands and decimal are both '%c'; set decimal = \"%c\"", where, s->thousands,
+                 s->thousands == ',' ? '.' : ',');
+        return -1;
+    }
+    if (s->thousands == s->delim) {
+        h->error(ctx, "%s: thousands and delimiter are both '%c'; set delimiter", where, s->thousands);
+        return -1;
+    }
+    return 0;
+}
+
 /* Reads the options into `s`; options the host left unset get their defaults here too. */
 static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_options *o, csv_settings *s)
 {
@@ -67,17 +103,25 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
         h->error(ctx, "%s: option 'delimiter' must be auto, \",\", \";\", \"tab\" or \"|\", not '%s'", where, d);
         return -1;
     }
-    const char *dec = opt_or(h, o, "decimal", ".");
-    s->decimal = dec[0] == ',' ? ',' : '.';
+    const char *dec = opt_or(h, o, "decimal", "auto");
+    s->decimal = dec[0] == ',' ? ',' : dec[0] == '.' ? '.' : 0;
     if (s->delim && s->delim == s->decimal) {
         h->error(ctx, "%s: delimiter and decimal are both '%c'; set delimiter = \";\" for decimal commas", where,
                  s->delim);
         return -1;
     }
+    if (parse_thousands(h, ctx, o, where, s) != 0) return -1;
+    const char *df = opt_or(h, o, "date_format", "auto");
+    s->date_format = strcmp(df, "none") == 0         ? CSV_DATE_NONE
+                     : strcmp(df, "mm/dd/yyyy") == 0 ? CSV_DATE_MDY
+                     : strcmp(df, "dd/mm/yyyy") == 0 ? CSV_DATE_DMY
+                                                     : CSV_DATE_DOTS;
     const char *enc = opt_or(h, o, "encoding", "utf-8");
     s->encoding = strcmp(enc, "windows-1252") == 0 ? CSV_ENC_CP1252
                   : strcmp(enc, "latin-1") == 0    ? CSV_ENC_LATIN1
                                                    : CSV_ENC_UTF8;
+    s->utf16 = strcmp(enc, "utf-16") == 0 ? CSV_UTF16_ANY : strcmp(enc, "utf-16le") == 0 ? CSV_UTF16_LE
+               : strcmp(enc, "utf-16be") == 0 ? CSV_UTF16_BE : CSV_UTF16_NO;
     s->replace_invalid = strcmp(opt_or(h, o, "invalid_utf8", "error"), "replace") == 0;
     s->header_rows = (int)int_or(h, o, "header_rows", 1);
     if (s->header_rows < 0 || s->header_rows > 10) s->header_rows = 1;
@@ -134,8 +178,10 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
     for (size_t i = 0; i < s->ntypes; i++) {
         const char *t = h->opt_list_item(o, "types", i);
         const char *colon = t ? strrchr(t, ':') : NULL;
-        if (!colon || colon == t || (strcmp(colon + 1, "numeric") != 0 && strcmp(colon + 1, "string") != 0)) {
-            h->error(ctx, "%s: types: '%s' must be \"name:numeric\" or \"name:string\"", where, t ? t : "");
+        if (!colon || colon == t ||
+            (strcmp(colon + 1, "numeric") != 0 && strcmp(colon + 1, "string") != 0 && strcmp(colon + 1, "date") != 0)) {
+            h->error(ctx, "%s: types: '%s' must be \"name:numeric\", \"name:string\" or \"name:date\"", where,
+                     t ? t : "");
             return -1;
         }
         s->types[i] = t;

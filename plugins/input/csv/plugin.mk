@@ -1,1 +1,1 @@
-csv_LIBS := -lpthread
+csv_LIBS := -lpthread -lz

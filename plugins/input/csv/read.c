@@ -2,6 +2,7 @@
 #include "csv.h"
 #include "csv_read.h"
 #include "layout.h"
+#include "csv_decode.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -209,6 +210,7 @@ typedef struct csv_colout {
     double *num;            /* borrowed from the dataset, or NULL */
     uint8_t *codes;         /* borrowed from the dataset, or NULL */
     int text;               /* a text column: its cells are stored */
+    int date;               /* a date column: its text cells are stored as days or seconds in num */
     int adopt;              /* the first chunk's buffer becomes the column: the other chunks' rows are
                                merged into it, then it is handed over (-1: out of memory on the way) */
     const double *levels;   /* ascending; codes index them */
@@ -226,6 +228,9 @@ typedef struct reader {
     char **names, **labels;
     size_t ncols;
     int *forced;
+    char *want_date;        /* per column: types declares it a date */
+    unsigned char *date_kind; /* per column: a tally_date_kind when its text cells are all dates */
+    unsigned char *date_form; /* per column: the CSV_DATE_ form they use */
     csv_chunk chunks[MAX_CHUNKS];
     size_t nchunks;
     csv_colout *out;        /* per column: where the merge writes */
@@ -253,6 +258,11 @@ static void reader_clear_parse(reader *r)
     r->names = r->labels = NULL;
     r->ncols = 0;
     free(r->forced);
+    free(r->want_date);
+    free(r->date_kind);
+    free(r->date_form);
+    r->want_date = NULL;
+    r->date_kind = r->date_form = NULL;
     free(r->out);
     free(r->levels);
     free(r->order);
@@ -333,8 +343,16 @@ static int check_text(reader *r, const char *a, const char *b, size_t bom)
 static int setup_columns(reader *r)
 {
     const csv_settings *s = r->s;
-    r->forced = calloc(r->ncols ? r->ncols : 1, sizeof *r->forced);
-    if (!r->forced) return -1;
+    size_t nc = r->ncols ? r->ncols : 1;
+    r->forced = calloc(nc, sizeof *r->forced);
+    r->want_date = calloc(nc, 1);
+    r->date_kind = calloc(nc, 1);
+    r->date_form = calloc(nc, 1);
+    if (!r->forced || !r->want_date || !r->date_kind || !r->date_form) {
+        free(r->forced);
+        r->forced = NULL;
+        return -1;
+    }
     for (size_t t = 0; t < s->ntypes; t++) {
         const char *item = s->types[t], *colon = strrchr(item, ':');
         size_t nlen = (size_t)(colon - item);
@@ -346,6 +364,7 @@ static int setup_columns(reader *r)
             return -1;
         }
         r->forced[i] = strcmp(colon + 1, "numeric") == 0 ? TALLY_NUMERIC : TALLY_STRING;
+        r->want_date[i] = strcmp(colon + 1, "date") == 0; /* read as text, then as dates */
     }
     return 0;
 }
@@ -464,6 +483,57 @@ static void store_column(reader *r, size_t k)
     }
 }
 
+/* Text columns whose every cell is a date of one form (ISO, or date_format's) become
+ * date variables: date_kind and date_form set. A column types declares a date must
+ * be one. 0, or -1 after the error. */
+static int find_dates(reader *r)
+{
+    const csv_settings *s = r->s;
+    for (size_t k = 0; k < r->ncols; k++) {
+        int text = r->nchunks && r->chunks[0].cols[k].kind == CSV_BUF_TEXT;
+        int asked = r->forced[k] != TALLY_STRING && s->date_format != CSV_DATE_NONE;
+        r->date_form[k] = text && (asked || r->want_date[k]) ? 0 : CSV_DATE_NOT;
+    }
+    int fmt = s->date_format == CSV_DATE_NONE ? CSV_DATE_DOTS : s->date_format;
+    size_t ci = 0;
+    const csv_cell *bad = csv_dates_scan(r->chunks, r->nchunks, r->ncols, fmt, r->want_date, r->date_form,
+                                         r->date_kind, &ci);
+    if (bad) {
+        const char *t = r->chunks[ci].text + bad->off;
+        int shown = bad->len > 40 ? 40 : (int)bad->len;
+        r->h->error(r->ctx, "%s: row %zu, column '%s': '%.*s%s' is not a date, but types declares it one; write "
+                            "dates as yyyy-mm-dd (or set date_format), add the value to 'missing', or declare the "
+                            "column string",
+                    s->path, r->chunks[ci].row0 + bad->row + 1, r->names[bad->col], shown, t,
+                    bad->len > 40 ? "..." : "");
+        return -1;
+    }
+    for (size_t k = 0; k < r->ncols; k++)
+        if (!r->date_form[k] && r->want_date[k]) /* declared, every cell missing */
+            r->date_form[k] = CSV_DATE_ISO, r->date_kind[k] = TALLY_DATE_DAYS;
+    return 0;
+}
+
+/* Text columns of a file not delimited by commas, read with decimal '.', whose every
+ * cell is a number written with a decimal comma (2,5): a warning names them, since
+ * decimal = "," would read them as numbers. */
+static void hint_decimal_comma(reader *r)
+{
+    const csv_cfg *cfg = &r->cfg;
+    if (cfg->decimal != '.' || cfg->delim == ',' || r->s->decimal || !r->nchunks) return;
+    unsigned char *seen = malloc(r->ncols ? r->ncols : 1);
+    if (!seen) return;
+    for (size_t k = 0; k < r->ncols; k++)
+        seen[k] = r->chunks[0].cols[k].kind == CSV_BUF_TEXT && !r->date_kind[k] && r->forced[k] != TALLY_STRING;
+    csv_comma_number_columns(r->chunks, r->nchunks, seen);
+    for (size_t k = 0; k < r->ncols; k++)
+        if (seen[k] == 1)
+            r->h->log(r->ctx, TALLY_LOG_WARN, "%s: column '%s' holds numbers written with a decimal comma (2,5) and "
+                                              "is read as text; set decimal = \",\" to read them as numbers",
+                      r->s->path, r->names[k]);
+    free(seen);
+}
+
 /* Maps the pages of a column the merge is about to fill in one call, rather
  * than one page fault at a time. */
 static void prefault(void *p, size_t bytes)
@@ -574,6 +644,8 @@ static void merge_columns(reader *r)
         if (q >= r->ncols) break;
         size_t k = r->order[q];
         if (r->out[k].text) store_column(r, k);
+        else if (r->out[k].date)
+            csv_dates_store(r->chunks, r->nchunks, k, r->date_form[k], r->date_kind[k], r->out[k].num, r->nrows);
         else if (r->out[k].codes || r->out[k].num || r->out[k].adopt) merge_column(r, k);
     }
 }
@@ -615,7 +687,7 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     const tally_host *h = r->h;
     size_t nc = r->ncols ? r->ncols : 1;
     int *idx = malloc(nc * sizeof *idx);
-    int *nlev = malloc(nc * sizeof *nlev); /* per numeric column: its level count, -1 for doubles */
+    int *nlev = malloc(nc * sizeof *nlev); /* per column: its level count, -1 for doubles, -2 for text */
     r->out = calloc(nc, sizeof *r->out);
     int codes_ok = TALLY_HOST_HAS(h, ds_codes_data) && h->ds_codes_data;
     r->levels = codes_ok ? malloc(nc * CSV_MAX_LEVELS * sizeof *r->levels) : NULL;
@@ -638,16 +710,9 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
             make_text(r, k);
             for (size_t i = 0; i < r->nchunks; i++) reread |= r->chunks[i].reread_rows > 0;
         }
-        nlev[k] = numeric && codes_ok ? csv_levels_merge(r->chunks, r->nchunks, k, r->levels + k * CSV_MAX_LEVELS)
-                                      : -1;
-        idx[k] = h->ds_add_column(out, r->names[k], numeric ? TALLY_NUMERIC : TALLY_STRING);
-        if (idx[k] < 0) {
-            h->error(r->ctx, "%s: cannot add column '%s' (the dataset already has it?)", s->path, r->names[k]);
-            free(idx);
-            free(nlev);
-            return -1;
-        }
-        if (r->labels[k]) h->var_set_label(out, idx[k], r->labels[k]);
+        nlev[k] = !numeric   ? -2
+                  : codes_ok ? csv_levels_merge(r->chunks, r->nchunks, k, r->levels + k * CSV_MAX_LEVELS)
+                             : -1;
     }
     if (reread) { /* text columns that some chunk read as numbers: those rows again, as text */
         run_parallel(JOB_REREAD, 0, r->chunks, r->nchunks);
@@ -658,6 +723,32 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
             free(nlev);
             h->error(r->ctx, "%s: out of memory while reading", s->path);
             return -1;
+        }
+    }
+    if (find_dates(r) != 0) {
+        free(idx);
+        free(nlev);
+        return -1;
+    }
+    hint_decimal_comma(r);
+    int dates_ok = TALLY_HOST_HAS(h, var_set_date) && h->var_set_date;
+    for (size_t k = 0; k < r->ncols; k++) {
+        if (!dates_ok) r->date_kind[k] = 0;
+        int numeric = nlev[k] != -2 || r->date_kind[k];
+        idx[k] = h->ds_add_column(out, r->names[k], numeric ? TALLY_NUMERIC : TALLY_STRING);
+        if (idx[k] < 0) {
+            h->error(r->ctx, "%s: cannot add column '%s' (the dataset already has it?)", s->path, r->names[k]);
+            free(idx);
+            free(nlev);
+            return -1;
+        }
+        if (r->labels[k]) h->var_set_label(out, idx[k], r->labels[k]);
+        if (r->date_kind[k]) {
+            int dt = r->date_kind[k] == TALLY_DATE_DATETIME;
+            h->var_set_date(out, idx[k], r->date_kind[k]);
+            h->log(r->ctx, TALLY_LOG_INFO, "%s: column '%s' read as %s (%s)%s", s->path, r->names[k],
+                   dt ? "datetimes" : "dates", csv_date_form_name(r->date_form[k], dt),
+                   r->want_date[k] ? "" : "; declare it string in 'types' to keep the text");
         }
     }
     /* Every numeric cell is written below, so a host that can skips the NaN fill. */
@@ -672,6 +763,16 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         csv_colout *o = &r->out[k];
         if (h->var_type(out, idx[k]) != TALLY_NUMERIC) {
             o->text = 1;
+            continue;
+        }
+        if (r->date_kind[k]) {
+            o->date = 1;
+            if (!(o->num = h->ds_numeric_data(out, idx[k]))) {
+                free(idx);
+                free(nlev);
+                h->error(r->ctx, "%s: out of memory for %zu rows x %zu columns", s->path, nrows, r->ncols);
+                return -1;
+            }
             continue;
         }
         csv_buf_kind kind0 = r->chunks[0].cols[k].kind;
@@ -705,9 +806,9 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     }
     size_t no = 0;
     for (size_t k = 0; k < r->ncols; k++)
-        if (r->out[k].text) r->order[no++] = k;
+        if (r->out[k].text || r->out[k].date) r->order[no++] = k;
     for (size_t k = 0; k < r->ncols; k++)
-        if (!r->out[k].text) r->order[no++] = k;
+        if (!r->out[k].text && !r->out[k].date) r->order[no++] = k;
     r->ds = out;
     r->idx = idx;
     atomic_store(&r->oom, 0);
@@ -749,6 +850,34 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
     return 0;
 }
 
+/* A delimiter as messages show it, and as the option is written. */
+static const char *delim_name(char d)
+{
+    return d == '\t' ? "tab" : d == ';' ? "';'" : d == ',' ? "','" : "'|'";
+}
+
+static const char *delim_option(char d)
+{
+    return d == '\t' ? "\"tab\"" : d == ';' ? "\";\"" : d == ',' ? "\",\"" : "\"|\"";
+}
+
+/* decimal = "auto" in a file not delimited by commas: ',' when the first rows write
+ * numbers 12,5 (and none 1.5), said in a warning since it changes what is read. */
+static int detect_decimal(reader *r)
+{
+    csv_cfg *cfg = &r->cfg;
+    char example[48];
+    size_t line = 0;
+    if (csv_detect_decimal(cfg, r->buf, r->end, example, sizeof example, &line) != ',') return 0;
+    if (cfg->thousands == ',') return 0;
+    cfg->decimal = ',';
+    csv_cfg_finish(cfg); /* whether a missing token is a number depends on the mark */
+    r->h->log(r->ctx, TALLY_LOG_WARN, "%s: decimal = \",\" detected from numbers written like '%s' (line %zu); "
+                                      "set decimal = \",\" to confirm or decimal = \".\" to read them as text",
+              r->s->path, example, line);
+    return 0;
+}
+
 /* Reads the header and body of r->buf into `out`: 0, 1 when the text was
  * repaired and is to be read again, -1 after an error. */
 static int read_text(reader *r, tally_dataset *out)
@@ -757,11 +886,18 @@ static int read_text(reader *r, tally_dataset *out)
     const csv_settings *s = r->s;
     csv_cfg *cfg = &r->cfg;
     cfg->path = s->path;
-    cfg->delim = s->delim ? s->delim : csv_detect_delim(r->buf, (size_t)(r->end - r->buf), cfg->term);
-    cfg->decimal = s->decimal;
-    if (cfg->delim == cfg->decimal) {
-        h->error(r->ctx, "%s: the delimiter looks like '%c', which is also the decimal separator; set delimiter",
-                 s->path, cfg->delim);
+    char tie = 0;
+    cfg->delim = s->delim ? s->delim : csv_detect_delim(r->buf, (size_t)(r->end - r->buf), cfg->term, &tie);
+    if (tie)
+        h->log(r->ctx, TALLY_LOG_WARN, "%s: delimiter: %s and %s each split every one of the first rows into "
+                                       "equally many fields; using %s (set delimiter = %s or %s to choose)",
+               s->path, delim_name(cfg->delim), delim_name(tie), delim_name(cfg->delim), delim_option(cfg->delim),
+               delim_option(tie));
+    cfg->decimal = s->decimal ? s->decimal : '.';
+    cfg->thousands = s->thousands;
+    if (cfg->delim == cfg->decimal || cfg->delim == cfg->thousands) {
+        h->error(r->ctx, "%s: the delimiter looks like '%c', which is also the %s separator; set delimiter",
+                 s->path, cfg->delim, cfg->delim == cfg->decimal ? "decimal" : "thousands");
         return -1;
     }
     cfg->skip_ragged = s->skip_ragged;
@@ -772,6 +908,7 @@ static int read_text(reader *r, tally_dataset *out)
         cfg->miss_len[cfg->nmiss++] = strlen(s->missing[i]);
     }
     csv_cfg_finish(cfg);
+    if (!s->decimal && cfg->delim != ',' && detect_decimal(r) != 0) return -1;
     const char *pos = r->buf;
     size_t lines = 0;
     cfg->cli = s->cli;
@@ -842,6 +979,14 @@ int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s,
                  s->path, strerror(err));
         return -1;
     }
+    char *decoded = NULL; /* gzip inflated, UTF-16 converted (decode.c): read as the file from here on */
+    size_t dlen = 0;
+    int dk = csv_decode(h, ctx, s->path, s->utf16, s->replace_invalid, rd.file.data, rd.file.len, &decoded, &dlen);
+    if (dk < 0) goto done;
+    if (dk > 0) {
+        file_close(&rd.file);
+        rd.file = (csv_file){.data = decoded, .len = dlen, .owned = decoded};
+    }
     const char *a = rd.file.data, *b = a + rd.file.len;
     size_t bom = 0;
     if (b - a >= 3 && memcmp(a, "\xEF\xBB\xBF", 3) == 0) a += bom = 3;
@@ -851,8 +996,9 @@ int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s,
         goto done;
     }
     if (csv_looks_binary(a, (size_t)(b - a), &where)) {
-        h->error(ctx, "%s: not a text file (binary data at byte %zu); the csv plugin reads delimited text: "
-                      "for SPSS, Stata or SAS files use plugin = \"readstat\"", s->path, where + bom);
+        const char *hint = csv_binary_hint(rd.file.data, rd.file.len);
+        h->error(ctx, "%s: not a text file (binary data at byte %zu); the csv plugin reads delimited text: %s",
+                 s->path, where + bom, hint ? hint : "for SPSS, Stata or SAS files use plugin = \"readstat\"");
         goto done;
     }
     rd.buf = a;

@@ -43,16 +43,22 @@ CSV_HOT int is_missing(const csv_cfg *cfg, const char *p, size_t n)
 }
 
 /* A field's number: 1 with *v set, 0 for a missing token, -1 when it is not a
- * number. The fast forms come first unless a missing token could be one of them. */
-CSV_HOT int field_number(const csv_cfg *cfg, const char *q, size_t n, double *v)
+ * number. The fast forms come first unless a missing token could be one of them.
+ * `strict` (a column not declared numeric): a number written like an identifier
+ * (08123, 20 digits) is not one, so that its column stays text. */
+CSV_HOT int field_number(const csv_cfg *cfg, const char *q, size_t n, int strict, double *v)
 {
     if (n == 0) return 0;
     if (!cfg->miss_num && csv_fast_number(q, n, cfg->decimal, v)) return 1;
     if (is_missing(cfg, q, n)) return 0;
     if (cfg->miss_num && csv_fast_number(q, n, cfg->decimal, v)) return 1;
-    if (!csv_is_number(q, n, cfg->decimal)) return -1;
-    *v = csv_parse_number(q, n, cfg->decimal);
-    return 1;
+    if (csv_is_number(q, n, cfg->decimal)) {
+        if (strict && csv_number_stays_text(q, n, cfg->decimal)) return -1;
+        *v = csv_parse_number(q, n, cfg->decimal);
+        return 1;
+    }
+    if (cfg->thousands && csv_grouped_number(q, n, cfg->decimal, cfg->thousands, v)) return 1;
+    return -1;
 }
 
 /* A string cell: its text is copied (without quotes when `quoted`), so that the
@@ -570,7 +576,7 @@ CSV_HOT int take_field(csv_chunk *c, csv_colbuf *cols, uint8_t *blk, size_t k, s
             }
             x = v;
         } else {
-            int kind = field_number(cfg, q, n, &x);
+            int kind = field_number(cfg, q, n, cfg->forced[k] != TALLY_NUMERIC, &x);
             if (kind == 0) {
                 put_code(blk, k, r, CSV_CODE_NONE);
                 return 0;
@@ -596,7 +602,7 @@ CSV_HOT int take_field(csv_chunk *c, csv_colbuf *cols, uint8_t *blk, size_t k, s
     }
     if (b->kind == CSV_BUF_NUMS) {
         if (esc) goto not_number;
-        int kind = field_number(cfg, q, n, &x);
+        int kind = field_number(cfg, q, n, cfg->forced[k] != TALLY_NUMERIC, &x);
         if (kind < 0) goto not_number;
         b->nums[r] = kind > 0 ? x : NAN;
         return 0;
@@ -659,7 +665,7 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
                 if (n <= 2) { /* empty, one or two digits, chosen without a branch (which would guess wrong) */
                     unsigned a = (unsigned)((unsigned char)fs[0] - '0'), c = (unsigned)((unsigned char)fs[1] - '0');
                     int bad = (n >= 1) & (a > 9);
-                    bad |= (n == 2) & (c > 9);
+                    bad |= (n == 2) & ((c > 9) | (a == 0)); /* 07 is no code: its column stays text */
                     v = n == 0 ? 256 : n == 1 ? a : a * 10 + c; /* small[256]: the empty cell's CSV_CODE_NONE */
                     v = bad ? 256 : v;
                     uint8_t code = b->lt.small[v];

@@ -115,7 +115,7 @@ static void free_state(rs_state *st)
     free(st->file_label);
 }
 
-static int rs_read(const tally_host *host, tally_ctx *ctx, const tally_options *opts, tally_dataset *out)
+static int rs_read_file(const tally_host *host, tally_ctx *ctx, const tally_options *opts, tally_dataset *out, const char *path)
 {
     rs_state st;
     memset(&st, 0, sizeof st);
@@ -124,7 +124,7 @@ static int rs_read(const tally_host *host, tally_ctx *ctx, const tally_options *
     st.ds = out;
     st.fweight_index = -1;
     st.declared_rows = -1;
-    st.path = host->opt_string(opts, "path");
+    st.path = path ? path : host->opt_string(opts, "path");
     st.user_missing = host->opt_is_set(opts, "user_missing") ? host->opt_bool(opts, "user_missing") : 1;
     const char *encoding = host->opt_string(opts, "encoding");
     if (encoding && !*encoding) encoding = NULL;
@@ -180,6 +180,17 @@ static int rs_read(const tally_host *host, tally_ctx *ctx, const tally_options *
         set_source(&st);
     }
     free_state(&st);
+    return rc;
+}
+
+/* A .gz file is read from an inflated temporary copy (rs_gzip.c). */
+static int rs_read(const tally_host *host, tally_ctx *ctx, const tally_options *opts, tally_dataset *out)
+{
+    const char *path = host->opt_string(opts, "path");
+    char *inflated = NULL;
+    if (path && rs_gunzip(host, ctx, path, &inflated) != 0) return 1;
+    int rc = rs_read_file(host, ctx, opts, out, inflated);
+    rs_gunzip_done(inflated);
     return rc;
 }
 

@@ -1,0 +1,318 @@
+/* build.c: the excel input plugin's dataset from a sheet's cells: header rows, merged headers, types, dates, missing tokens. */
+#include "xlsx_build.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Days from Excel's serial 0 to 1970-01-01 in the 1900 system (after its false 1900-02-29) and in the 1904 one. */
+#define EPOCH_1900 25569.0
+#define EPOCH_1904 24107.0
+
+static double serial_days(double serial, int date1904)
+{
+    if (date1904) return serial - EPOCH_1904;
+    return serial < 61 ? serial - (EPOCH_1900 - 1) : serial - EPOCH_1900; /* Excel counts 1900-02-29 */
+}
+
+/* A cell's text (strings), or NULL for numbers. */
+static const char *cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
+{
+    if (c->kind[i] == XC_SST) return b->sst[c->val[i].ref];
+    if (c->kind[i] == XC_STR) return c->text + c->val[i].ref;
+    return NULL;
+}
+
+static int is_missing_token(const xlsx_settings *s, const char *t)
+{
+    if (!*t) return 1;
+    for (size_t k = 0; k < s->nmissing; k++)
+        if (strcmp(t, s->missing[k]) == 0) return 1;
+    return 0;
+}
+
+/* A numeric cell as text: a date as ISO 8601, a number as %.15g. */
+static void num_text(const tally_host *h, const xlsx_book *b, xlsx_cell_kind k, double v, char *buf, size_t n)
+{
+    if (k == XC_BOOL) {
+        snprintf(buf, n, "%s", v != 0 ? "TRUE" : "FALSE");
+    } else if ((k == XC_DATE || k == XC_DATETIME) && TALLY_HOST_HAS(h, format_date)) {
+        double d = serial_days(v, b->date1904);
+        if (k == XC_DATE && d == floor(d)) h->format_date(d, TALLY_DATE_DAYS, 1, NULL, buf, n);
+        else h->format_date(round(d * 86400.0 * 1000.0) / 1000.0, TALLY_DATE_DATETIME, 1, NULL, buf, n);
+    } else {
+        snprintf(buf, n, "%.15g", v);
+    }
+}
+
+/* The header cells' texts, header_rows x ncols (NULL: empty), merged ranges filled across and down. */
+static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_grid *g, size_t hr, size_t nc)
+{
+    char **cell = calloc(hr * nc + 1, sizeof *cell);
+    if (!cell) return NULL;
+    for (size_t c = 0; c < nc; c++) {
+        const xlsx_col *col = &g->cols[c];
+        for (size_t i = 0; i < col->n; i++) {
+            if (col->row[i] >= hr || col->kind[i] == XC_ERROR) continue;
+            const char *t = cell_text(b, col, i);
+            char buf[64];
+            if (!t) {
+                num_text(h, b, (xlsx_cell_kind)col->kind[i], col->val[i].num, buf, sizeof buf);
+                t = buf;
+            }
+            free(cell[col->row[i] * nc + c]);
+            cell[col->row[i] * nc + c] = strdup(t);
+        }
+    }
+    for (size_t m = 0; m < g->nmerges; m++) {
+        const xlsx_merge *mg = &g->merges[m];
+        if (mg->r0 >= hr || mg->c0 >= nc) continue;
+        const char *top = cell[mg->r0 * nc + mg->c0];
+        if (!top) continue;
+        for (size_t r = mg->r0; r <= mg->r1 && r < hr; r++)
+            for (size_t c = mg->c0; c <= mg->c1 && c < nc; c++)
+                if (!cell[r * nc + c]) cell[r * nc + c] = strdup(top);
+    }
+    return cell;
+}
+
+static int name_used(char **names, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcmp(names[i], s) == 0) return 1;
+    return 0;
+}
+
+/* Column names (row 1, unique) and labels (rows 2.., joined by " - "), as the csv plugin makes them. */
+static int make_names(const xlsx_build *x, char **cell, size_t hr, size_t nc, char **names, char **labels)
+{
+    const char *inherit = NULL;
+    for (size_t c = 0; c < nc; c++) {
+        char buf[32];
+        const char *base = hr > 0 ? cell[c] : NULL;
+        if (base && base[0]) inherit = base;
+        else if (hr > 1 && inherit) base = inherit;
+        if (!base || !base[0]) {
+            snprintf(buf, sizeof buf, "V%zu", c + 1);
+            if (hr > 0) x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu has no name; named it '%s'", x->where, c + 1, buf);
+            base = buf;
+        }
+        if (!name_used(names, c, base)) {
+            names[c] = strdup(base);
+        } else {
+            size_t len = strlen(base) + 24;
+            names[c] = malloc(len);
+            for (unsigned k = 2; names[c]; k++) {
+                snprintf(names[c], len, "%s_%u", base, k);
+                if (!name_used(names, c, names[c])) break;
+            }
+            if (base != inherit || (cell[c] && cell[c][0]))
+                x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu: duplicate name '%s' renamed to '%s'", x->where,
+                          c + 1, base, names[c] ? names[c] : "");
+        }
+        if (!names[c]) return -1;
+        for (size_t r = 1; r < hr; r++) {
+            const char *t = cell[r * nc + c];
+            if (!t || !t[0]) continue;
+            if (!labels[c]) {
+                labels[c] = strdup(t);
+            } else {
+                size_t a = strlen(labels[c]), l = strlen(t);
+                char *s = realloc(labels[c], a + l + 4);
+                if (!s) return -1;
+                memcpy(s + a, " - ", 3);
+                memcpy(s + a + 3, t, l + 1);
+                labels[c] = s;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The type a `types` entry forces on column `name`: 0 none, TALLY_NUMERIC or TALLY_STRING. */
+static int forced_type(const xlsx_settings *s, const char *name)
+{
+    for (size_t i = 0; i < s->ntypes; i++) {
+        const char *colon = strrchr(s->types[i], ':');
+        if ((size_t)(colon - s->types[i]) == strlen(name) && strncmp(s->types[i], name, strlen(name)) == 0)
+            return strcmp(colon + 1, "numeric") == 0 ? TALLY_NUMERIC : TALLY_STRING;
+    }
+    return 0;
+}
+
+/* Decides a column's type and date kind from its data cells; says so when cells of different kinds meet
+ * (unless `forced`: the types option decided). */
+static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, const char *name, int forced, int *type,
+                        int *date, int *all_bool)
+{
+    size_t ntext = 0, nnum = 0, nbool = 0, ndate = 0, ndt = 0, ntime = 0;
+    int whole = 1;
+    for (size_t i = 0; i < col->n; i++) {
+        if (col->row[i] < hr) continue;
+        xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
+        const char *t = cell_text(x->b, col, i);
+        if (t) {
+            if (!is_missing_token(x->s, t)) ntext++;
+            continue;
+        }
+        if (k == XC_ERROR) continue;
+        nnum++;
+        nbool += k == XC_BOOL;
+        ndate += k == XC_DATE;
+        ndt += k == XC_DATETIME;
+        ntime += k == XC_TIME;
+        if (k == XC_DATE && col->val[i].num != floor(col->val[i].num)) whole = 0;
+    }
+    *type = ntext ? TALLY_STRING : TALLY_NUMERIC;
+    *all_bool = nnum && nbool == nnum;
+    *date = 0;
+    if (ntext && nnum && !forced)
+        x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column '%s' holds %zu text and %zu number cells: read as text (the "
+                                          "numbers as written); set types = { \"%s:numeric\" } and list the texts "
+                                          "in 'missing' to read it as numbers", x->where, name, ntext, nnum, name);
+    else if (!ntext && ndate + ndt + ntime && ndate + ndt + ntime < nnum && !forced)
+        x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column '%s' mixes %zu date cells with %zu plain numbers: read as "
+                                          "numbers (dates as Excel's day counts); format the column as dates in the "
+                                          "workbook", x->where, name, ndate + ndt + ntime, nnum - ndate - ndt - ntime);
+    if (nnum && ndate + ndt + ntime == nnum) {
+        if (ntime == nnum) *date = TALLY_DATE_TIME;
+        else if (ndate == nnum && whole) *date = TALLY_DATE_DAYS;
+        else *date = TALLY_DATE_DATETIME;
+    }
+}
+
+/* A numeric cell's value as the dataset stores it (days or seconds for dates). */
+static double cell_value(const xlsx_build *x, xlsx_cell_kind k, double v, int date)
+{
+    if (!date || k == XC_NUM || k == XC_BOOL) return v;
+    if (date == TALLY_DATE_TIME) return round(v * 86400.0 * 1000.0) / 1000.0;
+    double d = serial_days(v, x->b->date1904);
+    if (date == TALLY_DATE_DAYS) return d;
+    return round(d * 86400.0 * 1000.0) / 1000.0;
+}
+
+static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xlsx_col *col, size_t hr, int date,
+                        const char *name)
+{
+    const tally_host *h = x->h;
+    double *num = h->ds_numeric_data(ds, dc);
+    size_t n = x->g->nrows - hr;
+    for (size_t r = 0; r < n; r++) num[r] = NAN;
+    for (size_t i = 0; i < col->n; i++) {
+        if (col->row[i] < hr) continue;
+        size_t r = col->row[i] - hr;
+        xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
+        const char *t = cell_text(x->b, col, i);
+        if (k == XC_ERROR || (t && is_missing_token(x->s, t))) continue;
+        if (t) { /* text in a column that types = "numeric" forces */
+            char *end;
+            double v = strtod(t, &end);
+            while (*end == ' ') end++;
+            if (end == t || *end || !isfinite(v)) {
+                h->error(x->ctx, "%s: row %zu, column '%s': '%.60s' is not a number, but types makes '%s' numeric; "
+                                 "correct the cell, list it in 'missing', or drop the types entry",
+                         x->where, (size_t)col->row[i] + 1, name, t, name);
+                return -1;
+            }
+            num[r] = v;
+            continue;
+        }
+        num[r] = cell_value(x, k, col->val[i].num, date);
+    }
+    return 0;
+}
+
+static int fill_string(const xlsx_build *x, tally_dataset *ds, int dc, const xlsx_col *col, size_t hr)
+{
+    const tally_host *h = x->h;
+    for (size_t i = 0; i < col->n; i++) {
+        if (col->row[i] < hr || col->kind[i] == XC_ERROR) continue;
+        const char *t = cell_text(x->b, col, i);
+        char buf[64];
+        if (t && is_missing_token(x->s, t)) continue;
+        if (!t) {
+            num_text(h, x->b, (xlsx_cell_kind)col->kind[i], col->val[i].num, buf, sizeof buf);
+            t = buf;
+        }
+        if (h->ds_set_string(ds, dc, col->row[i] - hr, t, strlen(t)) != 0) return -1;
+    }
+    return 0;
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) free(v[i]);
+    free(v);
+}
+
+int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
+{
+    const tally_host *h = x->h;
+    const xlsx_grid *g = x->g;
+    size_t hr = (size_t)x->s->header_rows, nc = g->ncols;
+    if (nc == 0 || g->nrows < hr) {
+        h->error(x->ctx, "%s: the sheet is empty; pick the sheet with the data (option 'sheet')", x->where);
+        return -1;
+    }
+    /* A used range far larger than the cells in it is a hostile sheet: the dataset would not fit. */
+    double extent = (double)g->nrows * (double)nc;
+    if (extent > 64e6 && extent > 64.0 * (double)g->ncells) {
+        h->error(x->ctx, "%s: the sheet spans %zu rows x %zu columns but holds only %zu values; tally refuses "
+                         "such a sparse sheet: delete the stray cells far below or to the right of the data",
+                 x->where, g->nrows, nc, g->ncells);
+        return -1;
+    }
+    char **cell = header_cells(h, x->b, g, hr, nc);
+    char **names = calloc(nc, sizeof *names), **labels = calloc(nc, sizeof *labels);
+    int rc = -1;
+    if (!cell || !names || !labels || make_names(x, cell, hr, nc, names, labels) != 0) {
+        h->error(x->ctx, "%s: out of memory reading the header", x->where);
+        goto done;
+    }
+    int *types = calloc(nc, sizeof *types), *dates = calloc(nc, sizeof *dates), *bools = calloc(nc, sizeof *bools);
+    if (!types || !dates || !bools) {
+        free(types), free(dates), free(bools);
+        h->error(x->ctx, "%s: out of memory", x->where);
+        goto done;
+    }
+    for (size_t c = 0; c < nc; c++) {
+        int f = forced_type(x->s, names[c]);
+        column_kind(x, &g->cols[c], hr, names[c], f, &types[c], &dates[c], &bools[c]);
+        if (f) types[c] = f;
+        if (types[c] == TALLY_STRING) dates[c] = bools[c] = 0;
+        if (h->ds_add_column(ds, names[c], (tally_var_type)types[c]) < 0) {
+            h->error(x->ctx, "%s: cannot add column '%s'", x->where, names[c]);
+            goto done2;
+        }
+        if (labels[c]) h->var_set_label(ds, (int)c, labels[c]);
+    }
+    if (h->ds_resize(ds, g->nrows - hr) != 0) {
+        h->error(x->ctx, "%s: out of memory for %zu rows", x->where, g->nrows - hr);
+        goto done2;
+    }
+    for (size_t c = 0; c < nc; c++) {
+        int dc = (int)c;
+        if (types[c] == TALLY_NUMERIC) {
+            if (fill_numeric(x, ds, dc, &g->cols[c], hr, dates[c], names[c]) != 0) goto done2;
+            if (dates[c]) h->var_set_date(ds, dc, dates[c]);
+            if (bools[c]) {
+                h->var_add_value_label(ds, dc, 0, "FALSE");
+                h->var_add_value_label(ds, dc, 1, "TRUE");
+            }
+        } else if (fill_string(x, ds, dc, &g->cols[c], hr) != 0) {
+            h->error(x->ctx, "%s: out of memory", x->where);
+            goto done2;
+        }
+    }
+    rc = 0;
+done2:
+    free(types);
+    free(dates);
+    free(bools);
+done:
+    free_strings(cell, hr * nc);
+    free_strings(names, nc);
+    free_strings(labels, nc);
+    return rc;
+}

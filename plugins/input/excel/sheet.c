@@ -1,0 +1,347 @@
+/* sheet.c: the excel input plugin's worksheet parser: expat events to sparse per-column cells, checked against Excel's limits. */
+#include "xlsx_in.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct xlsx_sheet_state {
+    xlsx_xml_head head;
+    const xlsx_book *b;
+    xlsx_grid *g;
+    long row, col;          /* current 0-based row and column; -1 before the first */
+    /* the open cell */
+    int in_cell, in_v, in_is, in_t, in_rph, has_v;
+    char type[12];
+    unsigned style;
+    char *text;             /* <v> or <is><t> character data */
+    size_t text_len, text_cap;
+};
+
+int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col)
+{
+    const char *p = ref;
+    uint64_t c = 0, r = 0;
+    if (*p == '$') p++;
+    int nl = 0;
+    for (; (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'); p++, nl++) {
+        if (nl >= 4) return -2;
+        c = c * 26 + (uint64_t)((*p | 0x20) - 'a' + 1);
+    }
+    if (*p == '$') p++;
+    int nd = 0;
+    for (; *p >= '0' && *p <= '9'; p++, nd++) {
+        if (nd >= 9) return -2;
+        r = r * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p || nl == 0 || nd == 0 || r == 0) return -1;
+    if (c > XLSX_MAX_COLS || r > XLSX_MAX_ROWS) return -2;
+    *row = (uint32_t)(r - 1);
+    *col = (uint32_t)(c - 1);
+    return 0;
+}
+
+static int text_add(xlsx_sheet_state *s, const char *p, size_t n)
+{
+    if (s->text_len + n + 1 > s->text_cap) {
+        size_t cap = s->text_cap ? s->text_cap : 256;
+        while (cap < s->text_len + n + 1) cap *= 2;
+        char *t = realloc(s->text, cap);
+        if (!t) return -1;
+        s->text = t;
+        s->text_cap = cap;
+    }
+    memcpy(s->text + s->text_len, p, n);
+    s->text_len += n;
+    s->text[s->text_len] = '\0';
+    return 0;
+}
+
+/* Appends a cell to its column; 0 or -1 when out of memory. */
+static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xlsx_val v, const char *str,
+               size_t len)
+{
+    if (col >= g->cols_cap) {
+        size_t cap = g->cols_cap ? g->cols_cap : 16;
+        while (cap <= col) cap *= 2;
+        xlsx_col *c = realloc(g->cols, cap * sizeof *c);
+        if (!c) return -1;
+        memset(c + g->cols_cap, 0, (cap - g->cols_cap) * sizeof *c);
+        g->cols = c;
+        g->cols_cap = cap;
+    }
+    xlsx_col *c = &g->cols[col];
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 64;
+        uint32_t *r = realloc(c->row, cap * sizeof *r);
+        if (r) c->row = r;
+        uint8_t *k = realloc(c->kind, cap);
+        if (k) c->kind = k;
+        xlsx_val *vv = realloc(c->val, cap * sizeof *vv);
+        if (vv) c->val = vv;
+        if (!r || !k || !vv) return -1;
+        c->cap = cap;
+    }
+    if (str) {
+        if (c->text_len + len + 1 > c->text_cap) {
+            size_t cap = c->text_cap ? c->text_cap : 1024;
+            while (cap < c->text_len + len + 1) cap *= 2;
+            char *t = realloc(c->text, cap);
+            if (!t) return -1;
+            c->text = t;
+            c->text_cap = cap;
+        }
+        v.ref = c->text_len;
+        memcpy(c->text + c->text_len, str, len);
+        c->text[c->text_len + len] = '\0';
+        c->text_len += len + 1;
+    }
+    c->row[c->n] = row;
+    c->kind[c->n] = (uint8_t)kind;
+    c->val[c->n++] = v;
+    g->ncells++;
+    if (col + 1 > g->ncols) g->ncols = col + 1;
+    if (row + 1 > g->nrows) g->nrows = row + 1;
+    return 0;
+}
+
+static void cell_name(long row, long col, char *buf, size_t n)
+{
+    char letters[8];
+    int k = 0;
+    for (long c = col + 1; c > 0 && k < 7; c = (c - 1) / 26) letters[k++] = (char)('A' + (c - 1) % 26);
+    size_t o = 0;
+    while (k > 0 && o + 1 < n) buf[o++] = letters[--k];
+    snprintf(buf + o, n - o, "%ld", row + 1);
+}
+
+static void commit_cell(xlsx_sheet_state *s)
+{
+    xlsx_grid *g = s->g;
+    xlsx_val v = {.num = 0};
+    const char *t = s->type;
+    char where[24]; /* the cell's name, written only for a message */
+    int rc = 0;
+    if (strcmp(t, "inlineStr") == 0) {
+        if (!s->text) return;
+        size_t n = xlsx_unescape(s->text, s->text_len);
+        rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_STR, v, s->text, n);
+    } else if (!s->has_v) {
+        return; /* a formatted blank */
+    } else if (strcmp(t, "s") == 0) {
+        char *end;
+        errno = 0;
+        unsigned long long i = strtoull(s->text ? s->text : "", &end, 10);
+        if (!s->text || end == s->text || *end || errno || i >= s->b->nsst) {
+            cell_name(s->row, s->col, where, sizeof where);
+            xlsx_xml_fail(s->head.parser, s->head.err,
+                          "cell %s points at shared string %s, but the workbook has %zu; it is damaged: re-save it "
+                          "in Excel or LibreOffice", where, s->text ? s->text : "(none)", s->b->nsst);
+            return;
+        }
+        v.ref = i;
+        rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_SST, v, NULL, 0);
+    } else if (strcmp(t, "str") == 0 || strcmp(t, "d") == 0) { /* a formula's text; an ISO date as text */
+        size_t n = xlsx_unescape(s->text ? s->text : (char[1]){0}, s->text_len);
+        rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_STR, v, s->text ? s->text : "", n);
+    } else if (strcmp(t, "e") == 0) {
+        g->errors++;
+        if (!g->first_error_row) g->first_error_row = (uint32_t)s->row + 1, g->first_error_col = (uint32_t)s->col + 1;
+        rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_ERROR, v, NULL, 0);
+    } else {
+        char *end;
+        v.num = strtod(s->text ? s->text : "", &end);
+        if (!s->text || end == s->text || *end || !isfinite(v.num)) {
+            cell_name(s->row, s->col, where, sizeof where);
+            xlsx_xml_fail(s->head.parser, s->head.err, "cell %s holds '%.40s', which is not a number; the workbook is "
+                          "damaged: re-save it in Excel or LibreOffice", where, s->text ? s->text : "");
+            return;
+        }
+        xlsx_cell_kind k = XC_NUM;
+        if (strcmp(t, "b") == 0) k = XC_BOOL;
+        else if (s->style < s->b->nxf) {
+            xlsx_fmt_kind f = (xlsx_fmt_kind)s->b->xf_kind[s->style];
+            k = f == XLSX_FMT_DATE ? XC_DATE : f == XLSX_FMT_DATETIME ? XC_DATETIME : f == XLSX_FMT_TIME ? XC_TIME : XC_NUM;
+        }
+        rc = put(g, (uint32_t)s->row, (uint32_t)s->col, k, v, NULL, 0);
+    }
+    if (rc) {
+        cell_name(s->row, s->col, where, sizeof where);
+        xlsx_xml_fail(s->head.parser, s->head.err, "out of memory at cell %s", where);
+    }
+}
+
+static void bad_ref(xlsx_sheet_state *s, const char *what, const char *ref, int why)
+{
+    if (why == -2)
+        xlsx_xml_fail(s->head.parser, s->head.err, "%s reference '%.24s' is past Excel's limits (XFD1048576); the "
+                      "workbook is damaged or hostile: tally refuses it", what, ref);
+    else
+        xlsx_xml_fail(s->head.parser, s->head.err, "%s reference '%.24s' is malformed; the workbook is damaged: "
+                      "re-save it in Excel or LibreOffice", what, ref);
+}
+
+static void XMLCALL on_start(void *user, const char *name, const char **atts)
+{
+    xlsx_sheet_state *s = user;
+    const char *el = xlsx_local(name);
+    if (s->in_cell) {
+        if (strcmp(el, "v") == 0) s->in_v = 1, s->has_v = 1;
+        else if (strcmp(el, "is") == 0) s->in_is = 1;
+        else if (strcmp(el, "t") == 0 && s->in_is) s->in_t = 1;
+        else if (strcmp(el, "rPh") == 0) s->in_rph = 1;
+        return;
+    }
+    if (strcmp(el, "c") == 0) {
+        const char *r = xlsx_attr(atts, "r"), *t = xlsx_attr(atts, "t"), *st = xlsx_attr(atts, "s");
+        uint32_t row, col;
+        if (r) {
+            int e = xlsx_parse_ref(r, &row, &col);
+            if (e) return bad_ref(s, "cell", r, e);
+            s->row = row;
+            s->col = col;
+        } else {
+            if (s->row < 0) s->row = 0;
+            if (++s->col >= (long)XLSX_MAX_COLS) return bad_ref(s, "cell", "(past XFD)", -2);
+        }
+        s->in_cell = 1;
+        s->has_v = 0;
+        s->text_len = 0;
+        if (s->text) s->text[0] = '\0';
+        snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
+        s->style = st ? (unsigned)strtoul(st, NULL, 10) : 0;
+    } else if (strcmp(el, "row") == 0) {
+        const char *r = xlsx_attr(atts, "r"), *h = xlsx_attr(atts, "hidden");
+        if (r) {
+            char *end;
+            unsigned long n = strtoul(r, &end, 10);
+            if (*end || n == 0 || n > XLSX_MAX_ROWS) return bad_ref(s, "row", r, *end || n == 0 ? -1 : -2);
+            s->row = (long)n - 1;
+        } else if (++s->row >= (long)XLSX_MAX_ROWS) {
+            return bad_ref(s, "row", "(past 1048576)", -2);
+        }
+        s->col = -1;
+        if (h && (strcmp(h, "1") == 0 || strcmp(h, "true") == 0)) {
+            s->g->hidden_rows++;
+            if (!s->g->first_hidden_row) s->g->first_hidden_row = (uint32_t)s->row + 1;
+        }
+    } else if (strcmp(el, "col") == 0) {
+        const char *lo = xlsx_attr(atts, "min"), *hi = xlsx_attr(atts, "max"), *h = xlsx_attr(atts, "hidden");
+        if (!lo || !hi || !h || !(strcmp(h, "1") == 0 || strcmp(h, "true") == 0)) return;
+        unsigned long a = strtoul(lo, NULL, 10), b = strtoul(hi, NULL, 10);
+        if (a < 1 || b < a) return;
+        if (b > XLSX_MAX_COLS) b = XLSX_MAX_COLS;
+        if (!s->g->col_hidden && !(s->g->col_hidden = calloc(XLSX_MAX_COLS, 1)))
+            return xlsx_xml_fail(s->head.parser, s->head.err, "out of memory");
+        for (unsigned long c = a; c <= b; c++) s->g->col_hidden[c - 1] = 1;
+    } else if (strcmp(el, "mergeCell") == 0) {
+        const char *ref = xlsx_attr(atts, "ref");
+        char a[32], *colon;
+        if (!ref || strlen(ref) >= sizeof a) return;
+        strcpy(a, ref);
+        xlsx_merge m;
+        colon = strchr(a, ':');
+        if (!colon) return;
+        *colon = '\0';
+        int e = xlsx_parse_ref(a, &m.r0, &m.c0);
+        if (!e) e = xlsx_parse_ref(colon + 1, &m.r1, &m.c1);
+        if (e) return bad_ref(s, "merged range", ref, e);
+        xlsx_grid *g = s->g;
+        if (g->nmerges == g->merges_cap) {
+            size_t cap = g->merges_cap ? g->merges_cap * 2 : 16;
+            xlsx_merge *n = realloc(g->merges, cap * sizeof *n);
+            if (!n) return xlsx_xml_fail(s->head.parser, s->head.err, "out of memory");
+            g->merges = n;
+            g->merges_cap = cap;
+        }
+        g->merges[g->nmerges++] = m;
+    }
+}
+
+static void XMLCALL on_end(void *user, const char *name)
+{
+    xlsx_sheet_state *s = user;
+    if (!s->in_cell) return;
+    const char *el = xlsx_local(name);
+    if (strcmp(el, "v") == 0) s->in_v = 0;
+    else if (strcmp(el, "t") == 0) s->in_t = 0;
+    else if (strcmp(el, "is") == 0) s->in_is = 0;
+    else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
+    else if (strcmp(el, "c") == 0) {
+        s->in_cell = 0;
+        commit_cell(s);
+    }
+}
+
+static void XMLCALL on_text(void *user, const char *p, int len)
+{
+    xlsx_sheet_state *s = user;
+    if (!s->in_cell || !(s->in_v || (s->in_t && !s->in_rph))) return;
+    if (text_add(s, p, (size_t)len)) xlsx_xml_fail(s->head.parser, s->head.err, "out of memory");
+}
+
+xlsx_sheet_state *xlsx_sheet_new(const xlsx_book *b, xlsx_grid *g, char *err)
+{
+    xlsx_sheet_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->b = b;
+    s->g = g;
+    s->head.err = err;
+    s->row = -1;
+    s->col = -1;
+    if (!xlsx_xml_new(s)) {
+        free(s);
+        return NULL;
+    }
+    XML_SetElementHandler(s->head.parser, on_start, on_end);
+    XML_SetCharacterDataHandler(s->head.parser, on_text);
+    return s;
+}
+
+XML_Parser xlsx_sheet_parser(xlsx_sheet_state *s)
+{
+    return s->head.parser;
+}
+
+void xlsx_sheet_free(xlsx_sheet_state *s)
+{
+    if (!s) return;
+    XML_ParserFree(s->head.parser);
+    free(s->text);
+    free(s);
+}
+
+int xlsx_sheet_parse_buffer(const xlsx_book *b, const char *xml, size_t n, xlsx_grid *g, char err[XLSX_ERR])
+{
+    xlsx_sheet_state *s = xlsx_sheet_new(b, g, err);
+    if (!s) {
+        snprintf(err, XLSX_ERR, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    if (n > (size_t)INT32_MAX || XML_Parse(s->head.parser, xml, (int)n, 1) != XML_STATUS_OK) {
+        if (!err[0])
+            snprintf(err, XLSX_ERR, "the sheet is not well-formed XML (line %lu: %s)",
+                     (unsigned long)XML_GetCurrentLineNumber(s->head.parser),
+                     XML_ErrorString(XML_GetErrorCode(s->head.parser)));
+        rc = -1;
+    }
+    xlsx_sheet_free(s);
+    return rc;
+}
+
+void xlsx_grid_free(xlsx_grid *g)
+{
+    for (size_t i = 0; i < g->cols_cap; i++) {
+        free(g->cols[i].row);
+        free(g->cols[i].kind);
+        free(g->cols[i].val);
+        free(g->cols[i].text);
+    }
+    free(g->cols);
+    free(g->merges);
+    free(g->col_hidden);
+    memset(g, 0, sizeof *g);
+}

@@ -1,0 +1,127 @@
+/* xlsx_in.h: internal interfaces of the excel input plugin (zip parts, workbook parts, sheet cells). */
+#ifndef TALLY_XLSX_IN_H
+#define TALLY_XLSX_IN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <expat.h>
+
+#include "tally/plugin.h"
+
+/*
+ * Reading goes part by part, each streamed out of the zip through expat, so no
+ * part is ever held whole in memory:
+ *   workbook.xml (+ its .rels)  sheet names, their parts, the date system
+ *   styles.xml                  which cell styles are dates, datetimes or times
+ *   sharedStrings.xml           the shared strings (kept: cells point into them)
+ *   the sheet                   cells straight into per-column arrays (xlsx_grid)
+ * Every error message is written into `err` (what and what to do); the caller
+ * prefixes the file name.
+ */
+
+#define XLSX_MAX_ROWS 1048576u /* Excel's limits: A1..XFD1048576 */
+#define XLSX_MAX_COLS 16384u
+#define XLSX_ERR 512
+
+/* ---- zip.c: one part of the archive, inflated in a stream with bounds -------- */
+
+typedef struct xlsx_zip xlsx_zip;
+/* Opens the archive; NULL with the reason in err. */
+xlsx_zip *xlsx_zip_open(const char *path, char err[XLSX_ERR]);
+void xlsx_zip_close(xlsx_zip *z);
+/* 1 when the archive holds `part` (names compared without case, no leading '/'). */
+int xlsx_zip_has(xlsx_zip *z, const char *part);
+/* Streams `part` through `parser` (expat, set up by xlsx_xml_new); 0, or -1 with err set.
+ * Refuses a part that inflates past the size or ratio bounds (a zip bomb). */
+int xlsx_zip_parse(xlsx_zip *z, const char *part, XML_Parser parser, char err[XLSX_ERR]);
+
+/* The first member of every parser's user data: where errors go, and the parser. */
+typedef struct xlsx_xml_head {
+    char *err;
+    XML_Parser parser;
+} xlsx_xml_head;
+
+/* An expat parser that refuses any DTD (so no entity can be declared or expanded);
+ * `user` (starting with an xlsx_xml_head, whose parser
+ * member this sets) is passed to the handlers. */
+XML_Parser xlsx_xml_new(void *user);
+/* Stops the parser with a message (from inside a handler). */
+void xlsx_xml_fail(XML_Parser p, char *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The element's local name (after any namespace prefix). */
+const char *xlsx_local(const char *name);
+/* An attribute's value by local name, or NULL. */
+const char *xlsx_attr(const char **atts, const char *local);
+
+/* ---- book.c: workbook, relationships, styles, shared strings ----------------- */
+
+typedef enum { XLSX_FMT_NONE = 0, XLSX_FMT_DATE, XLSX_FMT_DATETIME, XLSX_FMT_TIME } xlsx_fmt_kind;
+
+typedef struct xlsx_book {
+    char **sheet_names;   /* in workbook order (owned) */
+    char **sheet_parts;   /* "xl/worksheets/sheet1.xml" (owned) */
+    size_t nsheets;
+    int date1904;         /* the 1904 date system */
+    char *sst_part, *styles_part; /* NULL when the workbook has none */
+    uint8_t *xf_kind;     /* cell style index -> xlsx_fmt_kind (owned) */
+    size_t nxf;
+    char **sst;           /* shared strings (owned) */
+    uint32_t *sst_len;
+    size_t nsst;
+} xlsx_book;
+
+/* Reads the workbook, its relationships, styles and shared strings. */
+int xlsx_book_read(xlsx_zip *z, xlsx_book *b, char err[XLSX_ERR]);
+void xlsx_book_free(xlsx_book *b);
+/* What a number format code shows: a date, a datetime, a time or a plain number. */
+xlsx_fmt_kind xlsx_format_kind(int numfmt_id, const char *code);
+/* Decodes the _xHHHH_ escapes of OOXML strings in place; returns the new length. */
+size_t xlsx_unescape(char *s, size_t n);
+
+/* ---- sheet.c: the sheet's cells ----------------------------------------------- */
+
+typedef enum { XC_EMPTY = 0, XC_NUM, XC_DATE, XC_DATETIME, XC_TIME, XC_BOOL, XC_SST, XC_STR, XC_ERROR } xlsx_cell_kind;
+
+typedef union xlsx_val {
+    double num;           /* NUM, DATE..., BOOL */
+    uint64_t ref;         /* SST: the string's index; STR: offset into the column's text */
+} xlsx_val;
+
+/* One column's cells with a value, in the order the sheet gives them (sparse:
+ * an empty cell costs nothing). */
+typedef struct xlsx_col {
+    uint32_t *row;        /* 0-based sheet row */
+    uint8_t *kind;        /* an xlsx_cell_kind */
+    xlsx_val *val;
+    size_t n, cap;
+    char *text;           /* inline strings, NUL-terminated one after another (owned) */
+    size_t text_len, text_cap;
+} xlsx_col;
+
+typedef struct xlsx_merge { uint32_t r0, c0, r1, c1; } xlsx_merge;
+
+typedef struct xlsx_grid {
+    xlsx_col *cols;
+    size_t ncols;         /* columns with a value (one past the rightmost) */
+    size_t nrows;         /* rows with a value (one past the lowest) */
+    size_t cols_cap;
+    xlsx_merge *merges;
+    size_t nmerges, merges_cap;
+    uint8_t *col_hidden;  /* XLSX_MAX_COLS flags, NULL when no column is hidden */
+    size_t ncells;        /* cells with a value */
+    size_t hidden_rows, errors;
+    uint32_t first_hidden_row, first_error_row, first_error_col; /* 1-based, 0: none */
+} xlsx_grid;
+
+/* Parses sheet XML from `parser` fed by the caller; the book gives shared strings and styles. */
+typedef struct xlsx_sheet_state xlsx_sheet_state;
+xlsx_sheet_state *xlsx_sheet_new(const xlsx_book *b, xlsx_grid *g, char *err);
+XML_Parser xlsx_sheet_parser(xlsx_sheet_state *s);
+void xlsx_sheet_free(xlsx_sheet_state *s);
+/* Parses a whole sheet held in memory (the fuzz target's entry); 0 or -1 with err. */
+int xlsx_sheet_parse_buffer(const xlsx_book *b, const char *xml, size_t n, xlsx_grid *g, char err[XLSX_ERR]);
+void xlsx_grid_free(xlsx_grid *g);
+/* "A1"-style reference to 0-based row and column; -1 when malformed, -2 past Excel's limits. */
+int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col);
+
+#endif

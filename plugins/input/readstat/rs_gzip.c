@@ -1,0 +1,108 @@
+/* rs_gzip.c: a gzip-compressed SPSS/Stata/SAS file inflated, in a stream, to a private temporary file libreadstat can open. */
+#include "rs_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <zlib.h>
+
+/* Past this, the inflated file may be at most RS_GZ_RATIO times the compressed one (a gzip bomb). */
+#define RS_GZ_FREE ((long long)256 << 20)
+#define RS_GZ_RATIO 1000
+
+static int is_gzip(const char *path)
+{
+    unsigned char m[2] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    size_t got = fread(m, 1, 2, f);
+    fclose(f);
+    return got == 2 && m[0] == 0x1F && m[1] == 0x8B;
+}
+
+int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out)
+{
+    *out = NULL;
+    if (!is_gzip(path)) return 0;
+    struct stat st;
+    long long packed = stat(path, &st) == 0 ? (long long)st.st_size : 0;
+    const char *tmp = getenv("TMPDIR"), *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t blen = strlen(base);
+    if (blen > 3 && strcmp(base + blen - 3, ".gz") == 0) blen -= 3;
+    size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + blen + 32;
+    char *dir = malloc(n), *file = malloc(n);
+    if (!dir || !file) {
+        free(dir), free(file);
+        h->error(ctx, "%s: out of memory", path);
+        return -1;
+    }
+    snprintf(dir, n, "%s/tally-gz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        h->error(ctx, "%s: cannot make a temporary folder to inflate it: %s; set TMPDIR", path, strerror(errno));
+        free(dir), free(file);
+        return -1;
+    }
+    snprintf(file, n, "%s/%.*s", dir, (int)blen, base);
+    gzFile gz = gzopen(path, "rb");
+    int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    char buf[1 << 16];
+    long long total = 0;
+    int rc = gz && fd >= 0 ? 0 : -1;
+    if (rc) h->error(ctx, "%s: cannot inflate it: %s", path, strerror(errno));
+    while (rc == 0) {
+        int got = gzread(gz, buf, sizeof buf);
+        if (got < 0) {
+            int e;
+            h->error(ctx, "%s: the file is gzip-compressed (it starts with gzip's mark) but does not inflate (zlib: "
+                          "%s); copy or download it again", path, gzerror(gz, &e));
+            rc = -1;
+        } else if (got == 0) {
+            int e = Z_OK;
+            gzerror(gz, &e);
+            if (e != Z_OK) { /* an end before the stream's end: truncated */
+                h->error(ctx, "%s: the file is gzip-compressed (it starts with gzip's mark) but is truncated; copy "
+                              "or download it again", path);
+                rc = -1;
+            }
+            break;
+        } else if ((total += got) > RS_GZ_FREE && total / (packed ? packed : 1) > RS_GZ_RATIO) {
+            h->error(ctx, "%s: inflates to more than %d times its compressed size (a gzip bomb?); decompress it "
+                          "with gunzip and check it", path, RS_GZ_RATIO);
+            rc = -1;
+        } else if (write(fd, buf, (size_t)got) != got) {
+            h->error(ctx, "%s: cannot write the inflated copy to %s: %s; set TMPDIR to a folder with room", path,
+                     dir, strerror(errno));
+            rc = -1;
+        }
+    }
+    if (gz) gzclose(gz);
+    if (fd >= 0 && close(fd) != 0 && rc == 0) rc = -1;
+    if (rc == 0) {
+        h->log(ctx, TALLY_LOG_INFO, "%s: gzip-compressed; inflated to %lld bytes in a temporary file", path, total);
+        *out = file;
+    } else {
+        unlink(file);
+        rmdir(dir);
+        free(file);
+    }
+    free(dir);
+    return rc;
+}
+
+void rs_gunzip_done(char *inflated)
+{
+    if (!inflated) return;
+    unlink(inflated);
+    char *slash = strrchr(inflated, '/');
+    if (slash) {
+        *slash = '\0';
+        rmdir(inflated);
+    }
+    free(inflated);
+}
