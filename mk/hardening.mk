@@ -77,9 +77,9 @@ FUZZ_xlsx_sanitize_LIBS := $(XLSX_LIBS)
 FUZZ_csv_LIBS      := -lpthread -lz
 FUZZ_report_data_SRCS := plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c
 FUZZ_por_SRCS      := $(wildcard plugins/input/readstat/*.c)
-FUZZ_por_LIBS      := $(READSTAT_LIBS)
+FUZZ_por_LIBS      := $(readstat_LIBS)
 FUZZ_mrsets_SRCS   := $(wildcard plugins/input/readstat/*.c)
-FUZZ_mrsets_LIBS   := $(READSTAT_LIBS)
+FUZZ_mrsets_LIBS   := $(readstat_LIBS)
 
 # Replay binaries: built by the project's compiler with its flags, run by make test
 # (tests/e2e/hostile_fuzz_replay.sh) over fuzz/corpus/NAME and fuzz/regress/NAME.
