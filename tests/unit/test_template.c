@@ -2,8 +2,8 @@
 #include "check.h"
 #include "result.h"
 #include "host.h"
-#include "../../plugins/common/template.c"
-#include "../../plugins/common/md_render.c"
+#include "template.h"
+#include "md_render.h"
 #include "../data/md/fixture.h"
 
 #include <sys/stat.h>
