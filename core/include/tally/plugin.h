@@ -190,7 +190,7 @@ typedef struct tally_host {
      * write every cell anyway (saves a pass over the memory). */
     int (*ds_resize_uninit)(tally_dataset *ds, size_t nrows);
     /* Compact storage for a categorical numeric column: `levels` (ascending,
-     * at most 254, copied) are its distinct values; returns the one-byte cells
+     * at most TALLY_MAX_LEVELS, copied) are its distinct values; returns the one-byte cells
      * to fill (ds_nrows of them), each an index into levels or
      * TALLY_CODE_MISSING for system-missing; NULL on a bad argument. Valid
      * until the next resize. */
@@ -208,6 +208,9 @@ typedef struct tally_host {
 
 /* The code of a system-missing cell in ds_codes_data. */
 #define TALLY_CODE_MISSING 255
+/* The most distinct values a compact column holds (ds_codes_data, ds_adopt_codes):
+ * one byte a cell, the codes 0..253 for values and TALLY_CODE_MISSING for none. */
+#define TALLY_MAX_LEVELS 254
 
 /* True when the host's table reaches `member` (for entries added in later minors). */
 #define TALLY_HOST_HAS(host, member) \
