@@ -122,6 +122,7 @@ const tally_host *tally_host_get(void)
         host_table.log = h_log;
         host_table.error = h_error;
         host_table.fault = h_fault;
+        host_table.str_distance = str_distance;
         tally_options_fill_host(&host_table);
         tally_dataset_fill_host(&host_table);
         tally_result_fill_host(&host_table);

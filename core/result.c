@@ -364,6 +364,7 @@ static const char *const tr_de[][2] = {
     {"Period", "Zeitraum"},
     {"Rank", "Rang"},
     {"Other", "Andere"},
+    {"%lds", "%lder"}, /* a decade: 1980s, 1980er */
     {"sig.", "Sig."},
     {"Columns not tested: base below", "Nicht getestete Spalten: Basis unter"},
     {"Free-text variables not tabulated", "Nicht tabellierte Freitextvariablen"},

@@ -19,9 +19,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 2
+#define TALLY_ABI_MINOR 3
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -88,6 +89,35 @@ typedef enum {
 } tally_chart_kind;
 
 typedef enum { TALLY_LOG_ERROR = 0, TALLY_LOG_WARN, TALLY_LOG_INFO, TALLY_LOG_DEBUG } tally_log_level;
+
+/* The names of the table enums above as configs, Lua stages and the JSON output spell
+ * them: one table per enum, here beside it, so that a new value gets its name once.
+ * NULL for a value without a name; tally_enum_lookup finds a name's value. */
+#define TALLY_ENUM_NAME(names, v) ((unsigned)(v) < sizeof(names) / sizeof(names)[0] ? (names)[v] : NULL)
+static inline const char *tally_col_type_name(int t)
+{
+    static const char *const names[] = {NULL, "label", "count", "percent", "number", "mean", "letters", "text"};
+    return TALLY_ENUM_NAME(names, t);
+}
+static inline const char *tally_row_type_name(int t)
+{
+    static const char *const names[] = {NULL, "category", "missing", "total", "net", "base", "stat", "section"};
+    return TALLY_ENUM_NAME(names, t);
+}
+static inline const char *tally_chart_kind_name(int k)
+{
+    static const char *const names[] = {"none", "bar", "column", "pie", "line"};
+    return TALLY_ENUM_NAME(names, k);
+}
+/* The value whose name_of(value) is `name` (values 0..63 are tried), else -1. */
+static inline int tally_enum_lookup(const char *(*name_of)(int), const char *name)
+{
+    for (int v = 0; v < 64; v++) {
+        const char *n = name_of(v);
+        if (n && name && strcmp(n, name) == 0) return v;
+    }
+    return -1;
+}
 
 /* ---- the host function table -------------------------------------------- */
 
@@ -204,6 +234,11 @@ typedef struct tally_host {
     int (*ds_adopt_codes)(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels);
     /* The same for a numeric column's doubles (malloc'ed, ds_nrows filled). */
     int (*ds_adopt_numeric)(tally_dataset *ds, int col, double *num);
+
+    /* ---- ABI 1.3 ---------------------------------------------------------- */
+    /* Edit distance between a and b (letters compared without regard to case): the
+     * one "did you mean" measure of the core and the plugins. */
+    size_t (*str_distance)(const char *a, const char *b);
 } tally_host;
 
 /* The code of a system-missing cell in ds_codes_data. */
