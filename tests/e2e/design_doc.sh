@@ -5,9 +5,10 @@ TALLY="$ROOT/$TALLY"
 CHECK=tests/lib/design_doc.py
 
 mkdir -p "$TMP/doc"
-$PY "$CHECK" "$ROOT" "$TMP/doc" >"$TMP/doc.txt" 2>&1
+$PY "$CHECK" "$ROOT" "$TMP/doc" >"$TMP/doc.txt" 2>&1; rc=$?
 cat "$TMP/doc.txt"
 grep -q '^ok - ' "$TMP/doc.txt" || not_ok "design_doc.py printed no check"
+[ $rc = 0 ] || grep -q '^not ok' "$TMP/doc.txt" || not_ok "design_doc.py exited $rc"
 failures=$((failures + $(grep -c '^not ok' "$TMP/doc.txt")))
 
 # The config example runs on the sample, from a folder where samples/ is the repository's.
