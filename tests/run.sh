@@ -28,9 +28,15 @@ for t in "$BUILD"/tests/test_* tests/e2e/*.sh; do
 done >"$results/list"
 if [ ! -s "$results/list" ]; then echo "tests/run.sh: no test matches T='$T'"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
 
-# Slowest first (times of the last full run), so that the pool ends together.
+# Slowest first (times of the last full run), so that the pool ends together; without
+# them (a clean build), the "tier: full" tests first, then the other scripts, then unit tests.
 [ -f "$times" ] || : >"$times"
-awk 'FILENAME == ARGV[1] { s[$2] = $1; next } { print (($0 in s) ? s[$0] : 1000), $0 }' "$times" "$results/list" |
+while read -r t; do
+  case "$t" in *.sh) src=$t guess=2 ;; *) src=tests/unit/${t##*/}.c guess=1 ;; esac
+  sed -n '1,5p' "$src" 2>/dev/null | grep -q '^\(# \|/\* \)tier: full' && guess=3
+  echo "$guess $t"
+done <"$results/list" >"$results/guess"
+awk 'FILENAME == ARGV[1] { s[$2] = $1; next } { print (($2 in s) ? s[$2] : 1000 * $1), $2 }' "$times" "$results/guess" |
   sort -k1,1nr | cut -d' ' -f2- >"$results/order"
 
 start=$(date +%s)

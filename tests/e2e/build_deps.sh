@@ -10,7 +10,8 @@ find "$SRC" -exec touch -d '2020-01-01 00:00' {} +
 mk() { make -C "$SRC" --no-print-directory BUILD=b "$@"; }
 
 # --- from clean, two jobs at a time: everything make test needs -----------------------------------
-check "make -j2 test-build from clean" mk -j2 test-build
+# (at -O0: what is rebuilt does not depend on the optimisation, and the test's own build is cheaper)
+check "make -j2 test-build from clean" mk -j2 CFLAGS=-O0 test-build
 check "a second make has nothing to do" mk -q test-build
 for f in b/tally b/plugins/csv.so b/plugins/xlsx.so b/plugins/csv/read.o b/plugins/common/template.o \
          b/tests/test_template b/tests/csv-small/csv.so b/fuzz-replay/fuzz_csv; do
@@ -35,6 +36,7 @@ for h in $headers; do
   nh=$((nh + 1))
   $PY tests/lib/includes.py "$SRC" "$h" $sources >"$TMP/want-src"
   awk 'FILENAME == ARGV[1] { w[$1] = 1; next } ($2 in w) { print $1 }' "$TMP/want-src" "$TMP/objsrc" | sort >"$TMP/want"
+  # (not make -W: it matches names, and a header included as ../x.h has another name)
   touch "$SRC/$h"
   mk -n test-build | grep -o ' -o b/[^ ]*\.o' | sed 's/^ -o //' | sort >"$TMP/got"
   touch -d '2020-01-01 00:00' "$SRC/$h"
@@ -49,12 +51,21 @@ done
 touch "$SRC/core/util.h"
 n=$(mk -n test-build | grep -c ' -o b/.*\.o')
 m=$(mk -n test-build | grep -c ' -o b/plugins/')
+touch -d '2020-01-01 00:00' "$SRC/core/util.h"
 if [ "$m" = 0 ] && [ "$n" -gt 0 ]; then ok "touching core/util.h rebuilds $n objects, no plugin"; else
   not_ok "touching core/util.h rebuilds $n objects, $m of them plugin objects"; fi
-touch -d '2020-01-01 00:00' "$SRC/core/util.h"
 touch "$SRC/plugins/input/csv/csv.h"
-if mk -n test-build | grep -q ' -o b/plugins/csv.so'; then ok "touching csv.h relinks csv.so"; else not_ok "csv.h is no prerequisite of csv.so"; fi
+if mk -n test-build | grep -q ' -o b/plugins/csv.so'; then ok "touching csv.h relinks csv.so"; else
+  not_ok "csv.h is no prerequisite of csv.so"; fi
 touch -d '2020-01-01 00:00' "$SRC/plugins/input/csv/csv.h"
+# And for real: touch a header, make, and only its includers are compiled again.
+touch "$SRC/plugins/common/md_render.h"
+mk CFLAGS=-O0 test-build >"$TMP/real.log" 2>&1
+grep -o ' -o b/[^ ]*\.o' "$TMP/real.log" | sed 's/^ -o //' | sort >"$TMP/got"
+$PY tests/lib/includes.py "$SRC" plugins/common/md_render.h $sources >"$TMP/want-src"
+awk 'FILENAME == ARGV[1] { w[$1] = 1; next } ($2 in w) { print $1 }' "$TMP/want-src" "$TMP/objsrc" | sort >"$TMP/want"
+if [ -s "$TMP/want" ] && cmp -s "$TMP/got" "$TMP/want"; then ok "touch md_render.h; make compiles exactly its $(wc -l <"$TMP/want") includers"; else
+  not_ok "touch md_render.h; make compiled other objects"; diff "$TMP/want" "$TMP/got" | head -10 | sed 's/^/#   /'; fi
 
 # --- the user's flags ---------------------------------------------------------------------------------
 rm -f "$SRC/b/core/util.o"
