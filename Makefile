@@ -1,20 +1,27 @@
-# Makefile: builds tally, its plugins and tests; installs missing Debian packages first.
+# Makefile: builds tally, its plugins and tests; `make report` and `make test` install missing Debian packages first.
 #
 # Layout it discovers by itself, so adding a plugin or a test needs no edit here:
-#   core/*.c                      -> build/libtallycore.a (core/main.c -> build/tally)
-#   plugins/{input,output}/NAME/  -> build/plugins/NAME.so (all .c in the folder;
-#                                    an optional plugin.mk sets NAME_LIBS / NAME_SRCS)
-#   tests/unit/test_*.c           -> build/tests/test_* (linked with the core library)
+#   core/*.c                      -> build/core/*.o -> build/libtallycore.a (core/main.c -> build/tally)
+#   plugins/{input,output}/NAME/  -> build/plugins/NAME/*.o -> build/plugins/NAME.so; an optional
+#                                    plugin.mk sets NAME_LIBS, NAME_CFLAGS and NAME_SRCS (sources outside the
+#                                    folder, e.g. plugins/common/*.c, compiled once under build/plugins/)
+#   tests/unit/test_*.c           -> build/tests/test_* (the core library and test_*_OBJS below)
 #   tests/plugins/NAME/           -> build/tests/plugins/NAME.so (test-only plugins)
 #   tests/e2e/*.sh                -> run by tests/run.sh
+#
+# Flags: CC, CPPFLAGS, CFLAGS (default -g $(OPT)) and LDFLAGS are the user's and come after the
+# project's own, so `make CFLAGS=-O0` builds with -O0. Every compile writes a .d file (-MMD -MP):
+# an object depends on exactly the headers it includes.
+# Packages: `deps` and `test-deps` install missing Debian packages; `make report` and `make test`
+# run them first, a plain `make` only builds.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
-CC      ?= cc
 BUILD   ?= build
 WERROR  ?= -Werror
 OPT     ?= -O3
 SAN     ?=
+CFLAGS  ?= -g $(OPT)
 
 # Debian packages: what the build needs, and what the tests add.
 BUILD_PKGS := gcc make pkg-config liblua5.4-dev libxlsxwriter-dev libcmark-gfm-dev \
@@ -32,10 +39,13 @@ XLSX_LIBS   := $(shell pkg-config --libs xlsxwriter 2>/dev/null || echo -lxlsxwr
 CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null || echo -lcmark-gfm) -lcmark-gfm-extensions
 READSTAT_LIBS := $(shell pkg-config --libs readstat 2>/dev/null || echo -lreadstat)
 
-CFLAGS_BASE := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g $(OPT) -Wall -Wextra $(WERROR) \
-               -fPIC -Icore/include -Icore $(LUA_CFLAGS) $(SAN) \
-               -DTALLY_PLUGIN_DIR='"$(PREFIX)/lib/tally/plugins"' -DTALLY_STAGE_DIR='"$(PREFIX)/share/tally/stages"'
-LDFLAGS_BASE := $(SAN)
+# The project's flags; the user's CPPFLAGS / CFLAGS / LDFLAGS follow them.
+TALLY_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include -Icore $(LUA_CFLAGS) \
+                  -DTALLY_PLUGIN_DIR='"$(PREFIX)/lib/tally/plugins"' -DTALLY_STAGE_DIR='"$(PREFIX)/share/tally/stages"'
+TALLY_CFLAGS    = -std=c11 -Wall -Wextra $(WERROR) -fPIC $(SAN)
+PLUGIN_CFLAGS  := -Iplugins/common -fvisibility=hidden
+COMPILE         = $(CC) $(TALLY_CPPFLAGS) $(CPPFLAGS) $(TALLY_CFLAGS) $(CFLAGS) -MMD -MP
+LINK            = $(CC) $(TALLY_CFLAGS) $(CFLAGS) $(LDFLAGS)
 
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
@@ -54,16 +64,10 @@ TEST_PLUGIN_SOS := $(addprefix $(BUILD)/tests/plugins/,$(addsuffix .so,$(notdir 
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-HEADERS := $(wildcard core/*.h core/include/tally/*.h plugins/common/*.h)
-
-# Targets kept in their own files: mk/bench.mk (make bench), mk/hardening.mk
-# (make check-asan, check-valgrind, fuzz).
--include $(wildcard mk/*.mk)
-
-.PHONY: all deps test-deps report test install clean
+.PHONY: all deps test-deps report report-build test test-build check install clean
 .DEFAULT_GOAL := all
 
-all: deps $(BUILD)/tally $(PLUGIN_SOS)
+all: $(BUILD)/tally $(PLUGIN_SOS)
 
 # ---- Debian packages ---------------------------------------------------------
 # A no-op when every package is installed; as root it installs what is missing,
@@ -91,70 +95,113 @@ test-deps: deps
 	$(call ensure_pkgs,$(TEST_PKGS))
 
 # ---- core and binary -----------------------------------------------------------
-$(BUILD)/core/%.o: core/%.c $(HEADERS) | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -c $< -o $@
+$(BUILD)/core/%.o: core/%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -c $< -o $@
 
 $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(AR) rcs $@ $^
 
 $(BUILD)/tally: $(BUILD)/core/main.o $(CORE_LIB)
-	$(CC) $(LDFLAGS_BASE) -o $@ $^ $(CORE_LIBS)
+	$(LINK) -o $@ $^ $(CORE_LIBS)
 
 # A test-only binary with fault injection compiled in (TALLY_FAULT=input|stage|output|rename).
-$(BUILD)/core/host_fault.o: core/host.c $(HEADERS) | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -DTALLY_FAULT_INJECTION -c $< -o $@
+$(BUILD)/core/host_fault.o: core/host.c
+	@mkdir -p $(@D)
+	$(COMPILE) -DTALLY_FAULT_INJECTION -c $< -o $@
 
 $(BUILD)/tally-fault: $(BUILD)/core/main.o $(BUILD)/core/host_fault.o $(CORE_LIB)
-	$(CC) $(LDFLAGS_BASE) -o $@ $^ $(CORE_LIBS)
+	$(LINK) -o $@ $^ $(CORE_LIBS)
 
-# ---- plugins (one shared object per folder) ---------------------------------------
+# ---- plugins: one object per source, one link per plugin -----------------------------
+# Sources a plugin.mk names outside the plugin's folder (NAME_SRCS, e.g. plugins/common/*.c)
+# are compiled once, under $(BUILD)/plugins/, and linked into every plugin that names them.
+plugin_src_objs = $(patsubst plugins/%.c,$(BUILD)/plugins/%.o,$(1))
+
+$(BUILD)/plugins/%.o: plugins/%.c
+	@mkdir -p $(@D)
+	$(COMPILE) $(PLUGIN_CFLAGS) -c $< -o $@
+
 define plugin_rule
-$(BUILD)/plugins/$(notdir $(1)).so: $(wildcard $(1)/*.c) $($(notdir $(1))_SRCS) $(HEADERS) | deps
-	@mkdir -p $(BUILD)/plugins
-	$(CC) $(CFLAGS_BASE) -Iplugins/common -fvisibility=hidden -shared -o $$@ \
-	  $(wildcard $(1)/*.c) $($(notdir $(1))_SRCS) $(LDFLAGS_BASE) $($(notdir $(1))_LIBS) -lm
+$(2)_OBJS := $(patsubst $(1)/%.c,$(BUILD)/plugins/$(2)/%.o,$(wildcard $(1)/*.c)) $(call plugin_src_objs,$($(2)_SRCS))
+$(BUILD)/plugins/$(2)/%.o: $(1)/%.c
+	@mkdir -p $$(@D)
+	$$(COMPILE) $$(PLUGIN_CFLAGS) $$($(2)_CFLAGS) -c $$< -o $$@
+$(BUILD)/plugins/$(2).so: $$($(2)_OBJS)
+	$$(LINK) -shared -o $$@ $$^ $$($(2)_LIBS) -lm
 endef
-$(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d))))
+$(foreach d,$(PLUGIN_DIRS),$(eval $(call plugin_rule,$(d),$(notdir $(d)))))
 
 define test_plugin_rule
-$(BUILD)/tests/plugins/$(notdir $(1)).so: $(wildcard $(1)/*.c) $(HEADERS)
-	@mkdir -p $(BUILD)/tests/plugins
-	$(CC) $(CFLAGS_BASE) -fvisibility=hidden -shared -o $$@ $(wildcard $(1)/*.c) $(LDFLAGS_BASE)
+$(BUILD)/tests/plugins/$(2)/%.o: $(1)/%.c
+	@mkdir -p $$(@D)
+	$$(COMPILE) -fvisibility=hidden -c $$< -o $$@
+$(BUILD)/tests/plugins/$(2).so: $(patsubst $(1)/%.c,$(BUILD)/tests/plugins/$(2)/%.o,$(wildcard $(1)/*.c))
+	$$(LINK) -shared -o $$@ $$^
 endef
-$(foreach d,$(TEST_PLUGIN_DIRS),$(eval $(call test_plugin_rule,$(d))))
+$(foreach d,$(TEST_PLUGIN_DIRS),$(eval $(call test_plugin_rule,$(d),$(notdir $(d)))))
 
 # The csv plugin once more with tiny steps, slabs and first buffers, so that small test
 # files cross every window, buffer-growth and slab boundary (tests/e2e/csv_small_steps.sh).
-CSV_SMALL_SO := $(BUILD)/tests/csv-small/csv.so
-$(CSV_SMALL_SO): $(wildcard plugins/input/csv/*.c plugins/input/csv/*.h) $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
-	  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 -DCSV_TEST_HOOKS \
-	  -fvisibility=hidden -shared -o $@ $(wildcard plugins/input/csv/*.c) $(LDFLAGS_BASE) $(csv_LIBS) -lm
+CSV_SMALL := $(BUILD)/tests/csv-small
+CSV_SMALL_SO := $(CSV_SMALL)/csv.so
+CSV_SMALL_DEFS := -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
+                  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 -DCSV_TEST_HOOKS
+$(CSV_SMALL)/%.o: plugins/input/csv/%.c
+	@mkdir -p $(@D)
+	$(COMPILE) $(PLUGIN_CFLAGS) $(CSV_SMALL_DEFS) -c $< -o $@
+$(CSV_SMALL_SO): $(patsubst plugins/input/csv/%.c,$(CSV_SMALL)/%.o,$(wildcard plugins/input/csv/*.c))
+	$(LINK) -shared -o $@ $^ $(csv_LIBS) -lm
 
 # ---- tools (sample and benchmark generators) ----------------------------------------
-$(BUILD)/tools/%: tools/%.c $(HEADERS) $(wildcard tools/*.h) | deps
-	@mkdir -p $(BUILD)/tools
-	$(CC) $(CFLAGS_BASE) -o $@ $< $(LDFLAGS_BASE) $(READSTAT_LIBS) -lm
+$(BUILD)/tools/%.o: tools/%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -c $< -o $@
+$(TOOL_BINS): $(BUILD)/tools/%: $(BUILD)/tools/%.o
+	$(LINK) -o $@ $< $(READSTAT_LIBS) -lm
 
-# ---- tests ---------------------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(CORE_LIB) $(HEADERS)
-	@mkdir -p $(BUILD)/tests
-	$(CC) $(CFLAGS_BASE) -Itests/unit -o $@ $< $(CORE_LIB) $(LDFLAGS_BASE) $(CORE_LIBS) $($*_LIBS)
+# ---- unit tests ------------------------------------------------------------------------
+# A unit test links the core library and, where it tests plugin code, that code's objects.
+test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
 # test_md_fidelity renders Markdown as github.com does: cmark-gfm with its autolink extension.
 $(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)
 
-test: test-deps all $(BUILD)/tally-fault $(TEST_BINS) $(TEST_PLUGIN_SOS) $(CSV_SMALL_SO) $(TOOL_BINS)
-	@BUILD=$(BUILD) sh tests/run.sh
+$(BUILD)/tests/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(COMPILE) -Itests/unit -Iplugins/common -c $< -o $@
+define unit_test_rule
+$(BUILD)/tests/$(1): $(BUILD)/tests/unit/$(1).o $($(1)_OBJS) $(CORE_LIB)
+	$$(LINK) -o $$@ $$^ $$(CORE_LIBS) $$($(1)_LIBS)
+endef
+$(foreach t,$(notdir $(TEST_BINS)),$(eval $(call unit_test_rule,$(t))))
+
+# ---- tests: `make test` (every test) and `make check` (the quick tier) ----------------------
+# T=PATTERN runs the tests whose name contains PATTERN (make test T=csv); the tests run in
+# parallel as many at a time as make's -j (make -j2 test) or JOBS=N says.
+TEST_JOBS ?= $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
+T ?=
+test-build: all $(BUILD)/tally-fault $(TEST_BINS) $(TEST_PLUGIN_SOS) $(CSV_SMALL_SO) $(TOOL_BINS)
+
+test:
+	@$(MAKE) --no-print-directory test-deps
+	@$(MAKE) --no-print-directory test-build
+	@BUILD=$(BUILD) JOBS=$(TEST_JOBS) T='$(T)' sh tests/run.sh
+
+check:
+	@$(MAKE) --no-print-directory test-deps
+	@$(MAKE) --no-print-directory test-build
+	@BUILD=$(BUILD) JOBS=$(TEST_JOBS) T='$(T)' TIER=quick sh tests/run.sh
 
 # ---- the main job ------------------------------------------------------------------------
-report: all $(TOOL_BINS)
+report:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory report-build
 	@mkdir -p out
 	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-1609459200} $(BUILD)/tally run config/city-survey.lua
 	@echo "report written under out/"; ls -l out/
+
+report-build: all $(TOOL_BINS)
 
 # ---- install ----------------------------------------------------------------------------
 install: all
@@ -170,3 +217,10 @@ install: all
 
 clean:
 	rm -rf $(BUILD) out
+
+# Targets kept in their own files: mk/bench.mk (make bench), mk/hardening.mk (make
+# check-asan, check-valgrind, fuzz). Included last: they use the object lists above.
+include $(wildcard mk/*.mk)
+
+# The headers each object included when it was last compiled (written by -MMD -MP).
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -650,7 +650,7 @@ int tally_column_compact(tally_column *c)
     if (c->type != TALLY_NUMERIC || c->codes || !c->num) return 0;
     const double *v = c->num;
     /* Small whole numbers (the usual survey codes) are counted in a table; any
-     * other value goes to a short list. More than 254 distinct: not compact. */
+     * other value goes to a short list. More than TALLY_MAX_LEVELS distinct: not compact. */
     uint8_t small[256] = {0};
     double other[TALLY_MAX_LEVELS];
     unsigned nsmall = 0, nother = 0;
@@ -736,7 +736,7 @@ static void compact_part(void *arg, size_t p)
 
 void tally_dataset_compact(tally_dataset *ds, int threads)
 {
-    size_t nparts = threads < 1 ? 1 : threads > 8 ? 8 : (size_t)threads;
+    size_t nparts = threads < 1 ? 1 : threads > TALLY_PAR_MAX_PARTS ? TALLY_PAR_MAX_PARTS : (size_t)threads;
     if (ds->phys_len < 100000) nparts = 1; /* threads cost more than they save on small data */
     compact_job j = {ds, nparts};
     tally_par_run(nparts, compact_part, &j);

@@ -20,7 +20,7 @@
  * Strings live in one arena per column; a cell is an offset into it
  * (0 is the empty string, which is also how a missing string is stored).
  *
- * Compact storage: once a dataset is read, a numeric column with at most 254
+ * Compact storage: once a dataset is read, a numeric column with at most TALLY_MAX_LEVELS (254)
  * distinct values (single choice, dichotomies, ratings: most of a survey) is
  * stored as one byte a cell (`codes`) plus its distinct values (`levels`,
  * ascending); `num` is then NULL. Read cells with tally_col_num; code the
@@ -29,7 +29,6 @@
  */
 
 #define TALLY_CODE_SYSMIS TALLY_CODE_MISSING /* the code of a system-missing cell in compact storage */
-#define TALLY_MAX_LEVELS 254
 
 typedef struct tally_value_label {
     double code;   /* numeric code */
@@ -135,8 +134,8 @@ double *tally_column_numbers(tally_column *c);
  * every kernel, so a weight stored compactly (a reader compacts before it knows
  * which column weighs) is widened here, once. */
 void tally_dataset_set_weight(tally_dataset *ds, int col);
-/* Compacts every numeric column but the weight, the columns split in up to `threads`
- * parts run by tally_par_run (on at most TALLY_PAR_MAX_PARTS threads). */
+/* Compacts every numeric column but the weight, the columns split in `threads` parts
+ * (at most TALLY_PAR_MAX_PARTS, the threads tally_par_run starts; 1 below 100,000 rows). */
 void tally_dataset_compact(tally_dataset *ds, int threads);
 
 /* Column helpers. */

@@ -186,6 +186,7 @@ const tally_host *tally_host_get(void)
         host_table.error = h_error;
         host_table.fault = h_fault;
         host_table.defer_append = h_defer_append;
+        host_table.str_distance = str_distance;
         tally_options_fill_host(&host_table);
         tally_dataset_fill_host(&host_table);
         tally_result_fill_host(&host_table);

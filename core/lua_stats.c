@@ -15,9 +15,8 @@ static tally_chart_kind chart_of(lua_State *L, int opts, tally_chart_kind def)
 {
     const char *s = tally_lua_opt_string(L, opts, "chart", NULL);
     if (!s) return def;
-    static const char *const names[] = {"none", "bar", "column", "pie", "line", "stacked", NULL};
-    for (int i = 0; names[i]; i++)
-        if (strcmp(s, names[i]) == 0) return (tally_chart_kind)i;
+    int kind = tally_enum_lookup(tally_chart_kind_name, s);
+    if (kind >= 0) return (tally_chart_kind)kind;
     return (tally_chart_kind)luaL_error(L, "option 'chart' must be one of none, bar, column, pie, line, stacked, not '%s'", s);
 }
 

@@ -163,50 +163,19 @@ static int tab_gc(lua_State *L)
     return 0;
 }
 
-static const struct {
-    const char *name;
-    int value;
-} col_types[] = {{"label", TALLY_COL_LABEL},   {"count", TALLY_COL_COUNT}, {"percent", TALLY_COL_PERCENT},
-                 {"number", TALLY_COL_NUMBER}, {"mean", TALLY_COL_MEAN},   {"letters", TALLY_COL_LETTERS},
-                 {"text", TALLY_COL_TEXT}},
-  row_types[] = {{"category", TALLY_ROW_CATEGORY}, {"missing", TALLY_ROW_MISSING}, {"total", TALLY_ROW_TOTAL},
-                 {"net", TALLY_ROW_NET},           {"base", TALLY_ROW_BASE},       {"stat", TALLY_ROW_STAT},
-                 {"section", TALLY_ROW_SECTION}},
-  chart_kinds[] = {{"none", TALLY_CHART_NONE}, {"bar", TALLY_CHART_BAR}, {"column", TALLY_CHART_COLUMN},
-                   {"pie", TALLY_CHART_PIE},   {"line", TALLY_CHART_LINE}, {"stacked", TALLY_CHART_STACKED_BAR}};
-
-#define LOOKUP(L, arr, s, what)                                                                \
-    lookup_name(L, arr[0].name ? (const void *)arr : NULL, sizeof arr / sizeof arr[0], s, what)
-
-static int lookup_name(lua_State *L, const void *arr, size_t n, const char *s, const char *what)
+/* The value of enum name `s` by name_of (tally_row_type_name and its kin in plugin.h);
+ * an unknown name is a Lua error listing the known ones. */
+static int lookup_name(lua_State *L, const char *(*name_of)(int), const char *s, const char *what)
 {
-    const struct {
-        const char *name;
-        int value;
-    } *a = arr;
+    int v = tally_enum_lookup(name_of, s);
+    if (v >= 0) return v;
     sbuf allowed;
     sbuf_init(&allowed);
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(a[i].name, s) == 0) {
-            sbuf_free(&allowed);
-            return a[i].value;
-        }
-        sbuf_printf(&allowed, "%s%s", i ? ", " : "", a[i].name);
-    }
+    for (int i = 0; i < 64; i++)
+        if (name_of(i)) sbuf_printf(&allowed, "%s%s", allowed.len ? ", " : "", name_of(i));
     lua_pushfstring(L, "unknown %s '%s'; allowed: %s", what, s, allowed.data);
     sbuf_free(&allowed);
     return lua_error(L);
-}
-
-static const char *name_of(const void *arr, size_t n, int value)
-{
-    const struct {
-        const char *name;
-        int value;
-    } *a = arr;
-    for (size_t i = 0; i < n; i++)
-        if (a[i].value == value) return a[i].name;
-    return "?";
 }
 
 /* A column given by 1-based index or by label. Returns a 0-based index. */
@@ -271,7 +240,7 @@ static void set_cell_from_lua(lua_State *L, tally_table *t, size_t r, size_t c, 
 static int tab_add_row(lua_State *L)
 {
     tally_table *t = tally_lua_check_table(L, 1);
-    int type = LOOKUP(L, row_types, luaL_checkstring(L, 2), "row type");
+    int type = lookup_name(L, tally_row_type_name, luaL_checkstring(L, 2), "row type");
     size_t r = tally_table_add_row(t, (tally_row_type)type);
     if (lua_istable(L, 3)) {
         lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
@@ -292,7 +261,7 @@ static int tab_add_column(lua_State *L)
 {
     tally_table *t = tally_lua_check_table(L, 1);
     const char *label = luaL_checkstring(L, 2);
-    int type = LOOKUP(L, col_types, luaL_optstring(L, 3, "number"), "column type");
+    int type = lookup_name(L, tally_col_type_name, luaL_optstring(L, 3, "number"), "column type");
     int dec = (int)luaL_optinteger(L, 4, type == TALLY_COL_PERCENT ? 1 : type == TALLY_COL_COUNT ? 0 : 2);
     size_t c = tally_table_add_col(t, label, (tally_col_type)type, dec);
     if (lua_type(L, 5) == LUA_TSTRING) tally_table_set_col_group(t, c, lua_tostring(L, 5));
@@ -343,7 +312,7 @@ static int tab_note(lua_State *L)
 static int tab_chart(lua_State *L)
 {
     tally_table *t = tally_lua_check_table(L, 1);
-    int kind = LOOKUP(L, chart_kinds, luaL_checkstring(L, 2), "chart kind");
+    int kind = lookup_name(L, tally_chart_kind_name, luaL_checkstring(L, 2), "chart kind");
     size_t series[64], n = 0;
     if (lua_istable(L, 3)) {
         for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, 3) && n < 64; i++) {
@@ -395,7 +364,8 @@ static int tab_row_type(lua_State *L)
 {
     tally_table *t = tally_lua_check_table(L, 1);
     size_t r = check_row(L, t, 2);
-    lua_pushstring(L, name_of(row_types, sizeof row_types / sizeof row_types[0], t->rows[r].type));
+    const char *type = tally_row_type_name(t->rows[r].type);
+    lua_pushstring(L, type ? type : "?");
     return 1;
 }
 

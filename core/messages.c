@@ -135,6 +135,7 @@ static const tally_message catalogue[] = {
     {.en = "Data source", .de = "Datenquelle", .zh = "数据来源"},
     {.en = "Back to contents", .de = "Zurück zum Inhalt", .zh = "返回目录"},
     {.en = "This table has no columns.", .de = "Diese Tabelle hat keine Spalten.", .zh = "此表没有列。"},
+    {.en = "%lds", .de = "%lder", .zh = "%ld年代"}, /* a decade: 1980s, 1980er */
     /* dates */
     {.en = "The standard deviation of a date is given in days.", .de = "Die Standardabweichung eines Datums ist in Tagen angegeben.",
      .zh = "日期的标准差以天为单位。"},

@@ -1,4 +1,4 @@
-/* parallel.h: a tiny fixed-size worker helper: splits a row range into parts and runs them on two threads. */
+/* parallel.h: splits a row range into parts and runs the parts on at most TALLY_PAR_MAX_PARTS threads, the caller's included. */
 #ifndef TALLY_PARALLEL_H
 #define TALLY_PARALLEL_H
 
@@ -18,9 +18,10 @@
 size_t tally_par_parts(size_t n);
 /* Rows [*begin, *end) of part p when n rows are split in nparts (boundaries on multiples of 64). */
 void tally_par_range(size_t n, size_t nparts, size_t p, size_t *begin, size_t *end);
-/* Runs fn(ctx, p) for p = 0..nparts-1: part 0 on the calling thread, the others on
- * their own threads (or here, one after another, when a thread cannot start).
- * Returns after every part has finished. */
+/* Runs fn(ctx, p) for p = 0..nparts-1: part 0 on the calling thread, parts 1 to
+ * TALLY_PAR_MAX_PARTS-1 on a thread each, and any later part (or one whose thread
+ * cannot start) on the calling thread, one after another. Returns after every part
+ * has finished; callers that want all parts at once ask for at most TALLY_PAR_MAX_PARTS. */
 void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx);
 
 #endif

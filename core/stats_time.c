@@ -1,4 +1,4 @@
-/* stats_time.c: counts over time (per year or decade, Chart 1) and top-N rankings (Chart 2). */
+/* stats_time.c: counts over time (per year or decade) and top-N rankings with an "Other" row. */
 #include "stats_int.h"
 #include "util.h"
 #include "expr.h"
@@ -106,10 +106,8 @@ tally_table *tally_stats_timeline(const tally_dataset *ds, int col, const tally_
         if (i == nyears) break;
         if (!have) {
             char label[32];
-            /* a decade reads "1980s", in German "1980er" */
-            const char *lang = o->base.lang;
-            snprintf(label, sizeof label, decade ? "%ld%s" : "%ld", p,
-                     decade ? (lang && strcmp(lang, "de") == 0 ? "er" : "s") : "");
+            /* a decade reads "1980s"; the catalogue has its other languages' form */
+            snprintf(label, sizeof label, decade ? stats_tr(&o->base, "%lds") : "%ld", p);
             row = tally_table_add_row(t, TALLY_ROW_CATEGORY);
             tally_table_set_text(t, row, 0, label);
             cur = p;

@@ -93,28 +93,6 @@ static char *msgf(const char *fmt, ...)
     return tpl_buf_take(&b);
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t *row = must(malloc((lb + 1) * sizeof *row));
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    size_t d = row[lb];
-    free(row);
-    return d;
-}
-
 /* A list of candidate names for "did you mean" and "known: ..." hints. */
 typedef struct names {
     const char *v[64];
@@ -129,13 +107,14 @@ static void names_add(names *ns, const char *s)
     else ns->more++;
 }
 
-/* Appends " (did you mean 'x'?)" or "; known: a, b" (or nothing when empty). */
-static void names_hint(tpl_buf *b, const names *ns, const char *word, const char *prefix)
+/* Appends " (did you mean 'x'?)" or "; known: a, b" (or nothing when empty); the
+ * distance is the host's (str_distance, the one the core's hints use). */
+static void names_hint(const tally_host *h, tpl_buf *b, const names *ns, const char *word, const char *prefix)
 {
     const char *best = NULL;
     size_t bestd = (size_t)-1, wl = strlen(word);
     for (size_t i = 0; i < ns->n; i++) {
-        size_t d = edit_distance(word, ns->v[i]);
+        size_t d = h->str_distance(word, ns->v[i]);
         if (d < bestd) {
             bestd = d;
             best = ns->v[i];
@@ -555,7 +534,7 @@ static int field_error(renderer *r, const node *nd, const char *head, const char
     tpl_buf b = {0};
     char prefix[80];
     snprintf(prefix, sizeof prefix, "%s.", head);
-    names_hint(&b, &ns, field, prefix);
+    names_hint(r->env->host, &b, &ns, field, prefix);
     rfail(r, nd, "unknown field '%s.%s'%s", head, field, b.data ? b.data : "");
     tpl_buf_free(&b);
     return -1;
@@ -569,7 +548,7 @@ static int value_error(renderer *r, const node *nd, const char *name)
     for (size_t i = 0; i < nv; i++) names_add(&ns, h->rep_value_name(r->env->report, i));
     for (size_t i = 0; i < r->nvars; i++) names_add(&ns, r->vars[i].name);
     tpl_buf b = {0};
-    names_hint(&b, &ns, name, "");
+    names_hint(h, &b, &ns, name, "");
     rfail(r, nd, "unknown value '%s'%s", name, b.data ? b.data : "");
     tpl_buf_free(&b);
     return -1;
@@ -731,7 +710,7 @@ static const tally_table *find_table_arg(renderer *r, const node *nd, const toke
         size_t nt = h->rep_ntables(r->env->report);
         for (size_t i = 0; i < nt; i++) names_add(&ns, h->tab_id(h->rep_table(r->env->report, i)));
         tpl_buf b = {0};
-        names_hint(&b, &ns, arg->s, "");
+        names_hint(h, &b, &ns, arg->s, "");
         rfail(r, nd, "unknown table '%s'%s", arg->s, b.data ? b.data : "");
         tpl_buf_free(&b);
         *err = 1;

@@ -1,6 +1,6 @@
 # atomic_outputs.sh: a run that fails in any phase leaves the last good report byte-identical and no temporary file behind.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cp -r tests/data/e2e "$TMP/e2e"
 cd "$TMP/e2e" || exit 1
 FAULT="$TALLY_FAULT_BIN"

@@ -7,7 +7,7 @@ if [ ! -x "$GEN" ]; then not_ok "bench generator: $GEN is missing (make $GEN)"; 
 check "bench generator: 1,000 rows with seed 7" "$GEN" --rows 1000 --seed 7 --out "$TMP/a.csv"
 check "bench generator: the same again" "$GEN" --rows 1000 --seed 7 --out "$TMP/b.csv"
 expect_same "bench generator: same seed, same bytes" "$TMP/a.csv" "$TMP/b.csv"
-"$GEN" --rows 1000 --seed 8 --out "$TMP/c.csv"
+check "bench generator: 1,000 rows with seed 8" "$GEN" --rows 1000 --seed 8 --out "$TMP/c.csv"
 if cmp -s "$TMP/a.csv" "$TMP/c.csv"; then not_ok "bench generator: another seed gives other data"; else
   ok "bench generator: another seed gives other data"; fi
 
@@ -20,14 +20,14 @@ if [ "$lines" -gt 1001 ]; then ok "bench generator: newlines inside fields ($lin
   not_ok "bench generator: no newline inside a field ($lines lines)"; fi
 
 # --flat (the copy PSPP reads): one line a row, and nothing else changed.
-"$GEN" --rows 1000 --seed 7 --flat --out "$TMP/flat.csv"
+check "bench generator: --flat" "$GEN" --rows 1000 --seed 7 --flat --out "$TMP/flat.csv"
 lines=$(wc -l <"$TMP/flat.csv")
 if [ "$lines" = 1001 ]; then ok "bench generator: --flat gives one line a row"; else not_ok "bench generator: --flat gives $lines lines"; fi
 tr '\n' ' ' <"$TMP/a.csv" >"$TMP/a1"; tr '\n' ' ' <"$TMP/flat.csv" >"$TMP/f1"
 expect_same "bench generator: --flat only replaces newlines" "$TMP/f1" "$TMP/a1"
 
 # The committed codebook is the generator's.
-"$GEN" --codebook "$TMP/cb.lua"
+check "bench generator: --codebook" "$GEN" --codebook "$TMP/cb.lua"
 expect_same "bench generator: samples/bench/bench.codebook.lua is up to date" samples/bench/bench.codebook.lua "$TMP/cb.lua"
 check "bench generator: PSPP syntax" "$GEN" --pspp "$TMP/job.sps" --pspp-data "$TMP/flat.csv"
 expect_contains "bench generator: PSPP job raises its workspace" "$TMP/job.sps" "SET WORKSPACE="

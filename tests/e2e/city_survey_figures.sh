@@ -1,4 +1,5 @@
 # tests/e2e/city_survey_figures.sh: every published figure of the city survey comes out of the reports;
+# tier: full (make test runs it, make check leaves it out: it takes over 10 s)
 # the German workbook opens in LibreOffice; a broken sample (Osnabrück's second row deleted) fails the check.
 . tests/lib.sh
 CHECKER=tests/city_survey_figures.py
@@ -31,7 +32,7 @@ if command -v soffice >/dev/null 2>&1; then
     not_ok "LibreOffice could not open partner-workbook.xlsx"; sed 's/^/#   /' "$TMP/lo.log" | head -10
   fi
 else
-  ok "# SKIP LibreOffice (soffice) is not installed"
+  skip "LibreOffice (soffice) is not installed (make test-deps installs libreoffice-calc-nogui)"
 fi
 
 # Breaking the sample: without Osnabrück's second (latest) questionnaire the de-duplication keeps

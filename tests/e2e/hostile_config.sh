@@ -1,6 +1,6 @@
 # hostile_config.sh: configs, codebooks and templates that include themselves, loop or allocate; hostile output paths.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 printf 'a,b\n1,2\n2,3\n' >s.csv
 

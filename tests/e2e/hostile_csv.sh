@@ -1,6 +1,6 @@
 # hostile_csv.sh: hostile data files: nested quotes, invalid UTF-8 everywhere, 100,000 columns, empty-field bombs, truncated .sav.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 FREQ='stage "frequencies" { dataset = "d", variables = { "a" } }'
 

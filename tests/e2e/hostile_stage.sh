@@ -1,6 +1,6 @@
 # hostile_stage.sh: stages that allocate, loop or recurse without end, and every sandbox escape; each stopped with its message.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 printf 'a,b\n1,2\n2,3\n' >s.csv
 UNKNOWN="(stages see only options, tally, report and the safe parts of base, string, table, math and utf8)"

@@ -1,33 +1,21 @@
 # libreoffice_open.sh: tally's workbooks open in LibreOffice headless without error: converted to PDF
+# tier: full (make test runs it, make check leaves it out: it takes over 10 s)
 # and to one CSV per sheet, every sheet's text, number formats and charts (titles, labels) come through.
-# Needs soffice (Debian: libreoffice-calc-nogui) and pdftotext/pdftoppm (poppler-utils); as root the
-# test installs them when they are missing, otherwise it fails saying what to install.
+# Needs soffice (Debian: libreoffice-calc-nogui) and pdftotext/pdftoppm (poppler-utils), which
+# `make test` installs (TEST_PKGS); a test installs nothing itself, so without them it fails saying what to install.
 . tests/lib.sh
 ROOT=$(pwd)
 TALLY="$ROOT/$TALLY"
 LO_PKGS="libreoffice-calc-nogui poppler-utils"
 
-have_tools() {
-  for p in soffice pdftotext pdftoppm pdfinfo; do command -v "$p" >/dev/null 2>&1 || return 1; done
-}
-if ! have_tools && [ "$(id -u)" = 0 ]; then
-  start=$(date +%s)
-  echo "# installing $LO_PKGS (they belong in TEST_PKGS in the Makefile)"
-  if (apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 $LO_PKGS ||
-      (apt-get update -q && apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=300 $LO_PKGS)) \
-      >"$TMP/apt.log" 2>&1; then
-    echo "# installed in $(($(date +%s) - start)) s"
-  else
-    sed 's/^/#   /' "$TMP/apt.log" | tail -10
+for p in soffice pdftotext pdftoppm pdfinfo; do
+  if ! command -v "$p" >/dev/null 2>&1; then
+    not_ok "$p is missing: LibreOffice and poppler are needed to open the workbooks (make test-deps, or apt-get install -y --no-install-recommends $LO_PKGS)"
+    finish
   fi
-fi
-if ! have_tools; then
-  not_ok "LibreOffice and poppler are needed to open the workbooks: as root run apt-get install -y --no-install-recommends $LO_PKGS"
-  finish
-fi
-ok "soffice, pdftotext and pdftoppm are installed"
+done
 
-# soffile: LibreOffice with a profile of its own (no $HOME needed, no clash with another soffice).
+# soffice_run: LibreOffice with a profile of its own (no $HOME needed, no clash with another soffice).
 soffice_run() {
   timeout 300 soffice "-env:UserInstallation=file://$TMP/lo-profile" --headless --norestore "$@"
 }

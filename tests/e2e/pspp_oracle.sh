@@ -5,5 +5,5 @@ if ! command -v pspp >/dev/null 2>&1; then
   not_ok "pspp is installed (make test-deps installs it)"
   finish
 fi
-$PY tests/data/stats/pspp_oracle.py "$PWD/$TALLY" "$TMP" || failures=$((failures + 1))
+$PY tests/lib/pspp_oracle.py "$PWD/$TALLY" "$TMP" || failures=$((failures + 1))
 finish

@@ -62,9 +62,19 @@ check("banner: total of kind 2", bcell("banner_kind", "2", "", "count"), 4)
 check("banner: kind 2 in g=1 column", bcell("banner_kind", "2", "A", "count"), 3)
 check("banner: kind 2 in m1=1 column, percent of 3", bcell("banner_kind", "2", "D", "col_pct"), 100 * 2 / 3)
 check("descriptives: N of l1", cell("desc_l1", "l1", "N"), 8)
+# l1 sorted: 1 2 3 4 4 4 5 5; squared deviations from 3.5 sum to 14, so sd = sqrt(14 / 7);
+# HAVERAGE (PSPP's default): the 25th percentile at (n + 1) * 0.25 = 2.25, the 75th at 6.75
+check("descriptives: mean of l1", cell("desc_l1", "l1", "Mean"), 3.5)
+check("descriptives: sd of l1 with n - 1 = sqrt(2)", cell("desc_l1", "l1", "Std. deviation"), 2 ** 0.5)
+check("descriptives: minimum", cell("desc_l1", "l1", "Minimum"), 1)
+check("descriptives: maximum", cell("desc_l1", "l1", "Maximum"), 5)
+check("descriptives: median", cell("desc_l1", "l1", "Median"), 4)
+check("descriptives: 25th percentile (HAVERAGE)", cell("desc_l1", "l1", "25th percentile"), 2.25)
+check("descriptives: 75th percentile (HAVERAGE)", cell("desc_l1", "l1", "75th percentile"), 4.75)
 check("frequencies: kind 1 percent", cell("freq_kind", "1", "Percent"), 100 * 3 / 9)
 PY
-if [ -s "$TMP/out.json" ]; then $PY "$TMP/check.py" "$TMP/out.json" >"$TMP/res" 2>&1; cat "$TMP/res"
+if [ -s "$TMP/out.json" ]; then $PY "$TMP/check.py" "$TMP/out.json" >"$TMP/res" 2>&1; rc=$?; cat "$TMP/res"
+  [ $rc = 0 ] || not_ok "the checker exited $rc"
   grep -q '^not ok' "$TMP/res" && failures=$((failures + 1))
   grep -q '^ok' "$TMP/res" || not_ok "stage library checks ran"
 else not_ok "stage library wrote out.json"; fi

@@ -2,9 +2,8 @@
 #include "check.h"
 #include "result.h"
 #include "host.h"
-#include "../../plugins/common/template.c"
-#include "../../plugins/common/md_render.c"
-#include "../../plugins/common/utf8_text.c"
+#include "template.h"
+#include "md_render.h"
 #include "../data/md/fixture.h"
 
 #include <sys/stat.h>
@@ -67,6 +66,8 @@ static void test_errors(void)
 {
     RENDERS("line 1\n\n{{ n_chinse }}", "ERROR: templates/x.md:3: unknown value 'n_chinse' (did you mean 'n_chinese'?)",
             "an unknown value names template:line and the closest name");
+    RENDERS("{{ N_CHINESE }}", "ERROR: templates/x.md:1: unknown value 'N_CHINESE' (did you mean 'n_chinese'?)",
+            "the hint ignores case, as the core's do (one edit distance: the host's str_distance)");
     char *got = render("a\n{{ qqqqqqqqqq }}");
     CHECK_CONTAINS(got, "ERROR: templates/x.md:2: unknown value 'qqqqqqqqqq'; known: ", "no close name: the known values are listed");
     free(got);

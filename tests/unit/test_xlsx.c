@@ -1,4 +1,5 @@
 /* test_xlsx.c: the xlsx output plugin on hand-built reports, read back by tests/xlsx_check.py (openpyxl). */
+/* tier: full (make test runs it, make check leaves it out: it takes over 10 s) */
 #include "check.h"
 #include "dataset.h"
 #include "host.h"

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define TALLY_ABI_MAJOR 1
 #define TALLY_ABI_MINOR 3
@@ -130,6 +131,35 @@ typedef enum {
 
 typedef enum { TALLY_LOG_ERROR = 0, TALLY_LOG_WARN, TALLY_LOG_INFO, TALLY_LOG_DEBUG } tally_log_level;
 
+/* The names of the table enums above as configs, Lua stages and the JSON output spell
+ * them: one table per enum, here beside it, so that a new value gets its name once.
+ * NULL for a value without a name; tally_enum_lookup finds a name's value. */
+#define TALLY_ENUM_NAME(names, v) ((unsigned)(v) < sizeof(names) / sizeof(names)[0] ? (names)[v] : NULL)
+static inline const char *tally_col_type_name(int t)
+{
+    static const char *const names[] = {NULL, "label", "count", "percent", "number", "mean", "letters", "text"};
+    return TALLY_ENUM_NAME(names, t);
+}
+static inline const char *tally_row_type_name(int t)
+{
+    static const char *const names[] = {NULL, "category", "missing", "total", "net", "base", "stat", "section"};
+    return TALLY_ENUM_NAME(names, t);
+}
+static inline const char *tally_chart_kind_name(int k)
+{
+    static const char *const names[] = {"none", "bar", "column", "pie", "line", "stacked"};
+    return TALLY_ENUM_NAME(names, k);
+}
+/* The value whose name_of(value) is `name` (values 0..63 are tried), else -1. */
+static inline int tally_enum_lookup(const char *(*name_of)(int), const char *name)
+{
+    for (int v = 0; v < 64; v++) {
+        const char *n = name_of(v);
+        if (n && name && strcmp(n, name) == 0) return v;
+    }
+    return -1;
+}
+
 /* ---- the host function table -------------------------------------------- */
 
 typedef struct tally_host {
@@ -231,7 +261,7 @@ typedef struct tally_host {
      * write every cell anyway (saves a pass over the memory). */
     int (*ds_resize_uninit)(tally_dataset *ds, size_t nrows);
     /* Compact storage for a categorical numeric column: `levels` (ascending,
-     * at most 254, copied) are its distinct values; returns the one-byte cells
+     * at most TALLY_MAX_LEVELS, copied) are its distinct values; returns the one-byte cells
      * to fill (ds_nrows of them), each an index into levels or
      * TALLY_CODE_MISSING for system-missing; NULL on a bad argument. Valid
      * until the next resize. */
@@ -312,6 +342,9 @@ typedef struct tally_host {
     /* An ISO date ("1949-03-24", the report's meta "date") as the report's language writes it
      * ("24.03.1949", "1949年3月24日"); other text is copied; returns buf. */
     const char *(*rep_format_date)(const tally_report *r, const char *iso, char *buf, size_t bufsize);
+    /* Edit distance between a and b (letters compared without regard to case): the
+     * one "did you mean" measure of the core and the plugins. */
+    size_t (*str_distance)(const char *a, const char *b);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits
@@ -320,6 +353,9 @@ typedef struct tally_host {
 
 /* The code of a system-missing cell in ds_codes_data. */
 #define TALLY_CODE_MISSING 255
+/* The most distinct values a compact column holds (ds_codes_data, ds_adopt_codes):
+ * one byte a cell, the codes 0..253 for values and TALLY_CODE_MISSING for none. */
+#define TALLY_MAX_LEVELS 254
 
 /* True when the host's table reaches `member` (for entries added in later minors). */
 #define TALLY_HOST_HAS(host, member) \

@@ -38,8 +38,8 @@
  */
 
 #define CSV_MAX_MISSING 32
-#define CSV_MAX_LEVELS 254 /* a numeric column with more distinct values is stored as doubles */
-#define CSV_CODE_NONE 255  /* the code of a system-missing cell (TALLY_CODE_MISSING) */
+#define CSV_MAX_LEVELS TALLY_MAX_LEVELS /* a numeric column with more distinct values is stored as doubles */
+#define CSV_CODE_NONE TALLY_CODE_MISSING /* the code of a system-missing cell */
 
 /* Survey-platform layouts of a CSV export (layout.c). */
 typedef enum {

@@ -2,5 +2,5 @@
 excel_LIBS := $(shell pkg-config --libs minizip expat 2>/dev/null || echo -lminizip -lexpat)
 test_excel_LIBS := $(XLSX_LIBS) # tests/unit/test_excel.c writes its workbooks with libxlsxwriter
 # fuzz/fuzz_excel_sheet.c (mk/hardening.mk): the sheet parser and dataset builder, without the descriptor.
-FUZZ_excel_sheet_SRCS := $(filter-out plugins/input/excel/plugin.c,$(wildcard plugins/input/excel/*.c))
+FUZZ_excel_sheet_OBJS = $(filter-out %/plugin.o,$(excel_OBJS))
 FUZZ_excel_sheet_LIBS := $(excel_LIBS)

@@ -1,3 +1,4 @@
-# plugin.mk: the postgres input plugin: libpq (its header folder rides along: the plugin rule compiles and links in one step).
+# plugin.mk: the postgres input plugin: libpq (its header folder and its library).
 postgres_SRCS := plugins/common/sql_sink.c
-postgres_LIBS := $(shell pkg-config --cflags --libs libpq 2>/dev/null || echo -I/usr/include/postgresql -lpq)
+postgres_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+postgres_LIBS := $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)

@@ -127,46 +127,11 @@ static void jw_number(jw *w, double v)
     fputs(buf, w->f);
 }
 
-static const char *col_type_name(tally_col_type t)
-{
-    switch (t) {
-    case TALLY_COL_LABEL: return "label";
-    case TALLY_COL_COUNT: return "count";
-    case TALLY_COL_PERCENT: return "percent";
-    case TALLY_COL_NUMBER: return "number";
-    case TALLY_COL_MEAN: return "mean";
-    case TALLY_COL_LETTERS: return "letters";
-    case TALLY_COL_TEXT: return "text";
-    }
-    return "text";
-}
-
-static const char *row_type_name(tally_row_type t)
-{
-    switch (t) {
-    case TALLY_ROW_CATEGORY: return "category";
-    case TALLY_ROW_MISSING: return "missing";
-    case TALLY_ROW_TOTAL: return "total";
-    case TALLY_ROW_NET: return "net";
-    case TALLY_ROW_BASE: return "base";
-    case TALLY_ROW_STAT: return "stat";
-    case TALLY_ROW_SECTION: return "section";
-    }
-    return "category";
-}
-
-static const char *chart_name(tally_chart_kind k)
-{
-    switch (k) {
-    case TALLY_CHART_BAR: return "bar";
-    case TALLY_CHART_COLUMN: return "column";
-    case TALLY_CHART_PIE: return "pie";
-    case TALLY_CHART_LINE: return "line";
-    case TALLY_CHART_STACKED_BAR: return "stacked";
-    case TALLY_CHART_NONE: break;
-    }
-    return NULL;
-}
+/* Names from plugin.h's tables; a value without one is written as the enum's first. */
+static const char *col_type_name(tally_col_type t) { return tally_col_type_name(t) ? tally_col_type_name(t) : "text"; }
+static const char *row_type_name(tally_row_type t) { return tally_row_type_name(t) ? tally_row_type_name(t) : "category"; }
+/* No chart is JSON null. */
+static const char *chart_name(tally_chart_kind k) { return k == TALLY_CHART_NONE ? NULL : tally_chart_kind_name(k); }
 
 /* One banner cell: every statistic a number (null when not computed), letters and marks apart. */
 static void write_banner_cell(jw *w, const tally_host *h, const tally_table *t, size_t r, size_t c)

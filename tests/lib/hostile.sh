@@ -1,4 +1,4 @@
-# lib.sh: helpers of the hostile-input and atomicity tests (sourced after tests/lib.sh): bounded runs, build kind.
+# tests/lib/hostile.sh: helpers of the hostile-input and atomicity tests (sourced after tests/lib.sh): bounded runs, build kind.
 # ROOT is the repository root; TALLY becomes absolute so that tests may cd.
 ROOT=$(pwd)
 case $TALLY in /*) ;; *) TALLY="$ROOT/$TALLY" ;; esac

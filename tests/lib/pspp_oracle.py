@@ -2,7 +2,9 @@
 # pspp_oracle.py: runs GNU PSPP and tally on the same survey data and compares every figure (prints ok / not ok).
 import csv, io, json, math, os, subprocess, sys
 
-tally, tmp, here = sys.argv[1], sys.argv[2], os.path.dirname(os.path.abspath(__file__))
+# The survey data and PSPP syntax it reads are in tests/data/stats/.
+tally, tmp = sys.argv[1], sys.argv[2]
+here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "stats")
 failures = 0
 
 def ok(cond, what, detail=""):
