@@ -1,6 +1,6 @@
 # hostile_budget.sh: budgets that nothing escapes: <close> handlers after an error, time spent in C, suggestions, budget options.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 printf 'a,b\n1,2\n2,3\n' >s.csv
 

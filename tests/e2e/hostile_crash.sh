@@ -1,6 +1,6 @@
 # hostile_crash.sh: inputs and stages that crashed tally (deep expressions, finalised objects, shrinking files); each now a message.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 printf 'a,b\n1,2\n2,3\n3,1\n' >s.csv
 

@@ -1,7 +1,7 @@
 # kernel_messages.sh: a statistics kernel's own error message reaches the user (not "statistics kernel
 # failed"), for each kernel whose input a stage can get wrong.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cp tests/data/e2e/survey.csv "$TMP/"
 printf 'id,year\n1,1\n2,9000\n' >"$TMP/years.csv"
 cd "$TMP" || exit 1

@@ -1,7 +1,7 @@
 # number_text.sh: a stage's t:format() and report.value() keep every digit of a huge number and all of a
 # long text (they were cut at 255 and 63 characters).
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 printf 'id\n1\n' >d.csv
 cat >s.lua <<'LUA'

@@ -1,7 +1,7 @@
 # output_concurrency.sh: two runs writing one folder at once, 60 times: each time every output
 # in the folder comes from one run (the folder lock), and both runs succeed.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cp tests/data/e2e/survey.csv "$TMP/"
 cd "$TMP" || exit 1
 export SOURCE_DATE_EPOCH=1609459200

@@ -3,7 +3,7 @@
 # with unpredictable names that a planted symlink cannot redirect, stale temporaries of dead runs go,
 # and $GITHUB_STEP_SUMMARY is appended only after every output succeeded.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cp tests/data/e2e/survey.csv "$TMP/"
 cd "$TMP" || exit 1
 export SOURCE_DATE_EPOCH=1609459200

@@ -3,7 +3,7 @@
 # and SIGINT remove the run's temporary files at once (exit 143/130), and the next run removes those a
 # killed run left.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cp -r tests/data/e2e "$TMP/e2e"
 cd "$TMP/e2e" || exit 1
 export SOURCE_DATE_EPOCH=1609459200

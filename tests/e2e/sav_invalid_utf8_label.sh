@@ -1,7 +1,7 @@
 # sav_invalid_utf8_label.sh: invalid UTF-8 in a .sav multiple-response set label (bytes patched into a
 # PSPP-written file) reaches neither the Markdown nor the HTML raw: U+FFFD and a warning, as in JSON.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 cat >mr.sps <<'SPS'
 DATA LIST LIST /id (F2) q1a (F1) q1b (F1).

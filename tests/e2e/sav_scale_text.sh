@@ -2,7 +2,7 @@
 # gets its report: the strings are treated by their values (a repeating one tabulated, a free-text one
 # named in the note), the numeric scale variable gets descriptives.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cd "$TMP" || exit 1
 export SOURCE_DATE_EPOCH=1609459200
 cat >make.sps <<'SPS'

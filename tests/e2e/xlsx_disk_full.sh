@@ -2,7 +2,7 @@
 # names the destination and says the disk is full, without libxlsxwriter's own [ERROR] lines or its
 # ZIP_ERRNO code; the previous workbook stays. Needs root for the mount; a skip otherwise.
 . tests/lib.sh
-. tests/data/hostile/lib.sh
+. tests/lib/hostile.sh
 cp tests/data/e2e/survey.csv "$TMP/"
 cd "$TMP" || exit 1
 mkdir small

@@ -5,7 +5,7 @@
 import os, re, sys
 
 INCLUDE_DIRS = ["core/include", "core", "plugins/common", "tests/unit", "fuzz",
-                "plugins/input/csv", "plugins/output/xlsx"]
+                "plugins/input/csv", "plugins/input/readstat", "plugins/output/xlsx"]
 QUOTED = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 root, header, sources = sys.argv[1], os.path.normpath(sys.argv[2]), sys.argv[3:]
