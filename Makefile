@@ -18,7 +18,8 @@ SAN     ?=
 
 # Debian packages: what the build needs, and what the tests add.
 BUILD_PKGS := gcc make pkg-config liblua5.4-dev libxlsxwriter-dev libcmark-gfm-dev \
-              libcmark-gfm-extensions-dev libreadstat-dev zlib1g-dev
+              libcmark-gfm-extensions-dev libreadstat-dev zlib1g-dev \
+              libxxhash-dev
 TEST_PKGS  := python3 python3-openpyxl pspp libreoffice-calc-nogui poppler-utils unzip
 
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)

@@ -25,11 +25,22 @@ struct tally_ctx {
 };
 
 static int log_level = 1;
+static sbuf *log_capture;
 
 void tally_log_set_level(int level) { log_level = level; }
+void tally_log_capture(sbuf *into) { log_capture = into; }
 
 static void vlog(tally_log_level level, const char *who, const char *fmt, va_list ap)
 {
+    if (log_capture && level != TALLY_LOG_DEBUG) { /* whatever the verbosity: a later run may show more */
+        va_list copy;
+        va_copy(copy, ap);
+        char *msg = xvasprintf(fmt, copy);
+        va_end(copy);
+        sbuf_printf(log_capture, "%d%s", (int)level, msg);
+        sbuf_putc(log_capture, '\0');
+        free(msg);
+    }
     int threshold = log_level == 0 ? TALLY_LOG_ERROR : log_level == 1 ? TALLY_LOG_WARN : TALLY_LOG_DEBUG;
     if ((int)level > threshold) return;
     static const char *const names[] = {"error", "warning", "info", "debug"};

@@ -48,7 +48,7 @@ static void usage_main(FILE *out)
 static void usage_run(FILE *out, const char *cmd)
 {
     fprintf(out,
-            "Usage: tally %s CONFIG [--set KEY=VALUE]... [--outdir DIR] [-q|-v]\n"
+            "Usage: tally %s CONFIG [--set KEY=VALUE]... [--outdir DIR] [--no-cache] [-q|-v]\n"
             "\n"
             "%s\n"
             "\n"
@@ -56,6 +56,7 @@ static void usage_run(FILE *out, const char *cmd)
             "                   output.NAME.path=..., stage.NAME.OPTION=...; a KEY without a dot\n"
             "                   is visible in the config as params.KEY\n"
             "  --outdir DIR     write outputs under DIR (relative output paths start there)\n"
+            "  --no-cache       parse every input; neither read nor write the column cache\n"
             "  -q, -v           quiet (errors only) / verbose (each step's time)\n\n%s",
             cmd,
             strcmp(cmd, "run") == 0 ? "Reads the inputs, runs the stages in order and writes every output. Outputs are\n"
@@ -80,6 +81,7 @@ static void usage_describe(FILE *out)
 {
     fprintf(out,
             "Usage: tally describe FILE [--codebook CODEBOOK] [--language en|de] [--set OPTION=VALUE]...\n"
+            "                      [--cache DIR]\n"
             "\n"
             "Prints the dictionary of a data file, like PSPP's DISPLAY DICTIONARY: every variable\n"
             "with type, measurement level, format, label, value labels and missing values, and the\n"
@@ -88,7 +90,8 @@ static void usage_describe(FILE *out)
             "an option to the input plugin (tally plugins NAME lists them), e.g. --set encoding=windows-1252;\n"
             "a list option takes items separated by commas or repeated --set (--set types=a:string,b:string).\n"
             "For a CSV file, the first lines say how it was read: encoding, delimiter, decimal mark,\n"
-            "header rows and survey-platform layout.\n\n%s",
+            "header rows and survey-platform layout. --cache DIR reads the file from the column cache\n"
+            "in DIR when it holds it unchanged (\"Served by\" says so), and stores it there otherwise.\n\n%s",
             exit_codes);
 }
 
@@ -96,7 +99,7 @@ static void usage_report(FILE *out)
 {
     fprintf(out,
             "Usage: tally report FILE -o OUT [-o OUT]... [--title TEXT] [--codebook CODEBOOK]\n"
-            "                    [--set OPTION=VALUE]... [--print-config]\n"
+            "                    [--set OPTION=VALUE]... [--print-config] [--cache DIR]\n"
             "\n"
             "A report without a config: a frequency table for every categorical variable, every\n"
             "multiple-response set, and descriptives for scale variables. Each -o names an output;\n"
@@ -105,7 +108,8 @@ static void usage_report(FILE *out)
             "--set header_rows=2; a list option takes items separated by commas or repeated --set\n"
             "(--set types=zip:string,id:string). --codebook applies a codebook (default: FILE's\n"
             "NAME.codebook.lua beside it). --print-config prints the equivalent config file, to\n"
-            "start customising from, and runs nothing.\n\n%s",
+            "start customising from, and runs nothing. --cache DIR keeps the read data in DIR, so\n"
+            "that the next report of the unchanged file maps it instead of parsing.\n\n%s",
             exit_codes);
 }
 
@@ -142,6 +146,8 @@ static int cmd_run(int argc, char **argv, int check_only, int verbosity)
             sets[o.nsets++] = (char *)a + 6;
         } else if (strcmp(a, "--outdir") == 0 && i + 1 < argc) {
             o.outdir = argv[++i];
+        } else if (strcmp(a, "--no-cache") == 0) {
+            o.no_cache = 1;
         } else if (a[0] == '-' && a[1]) {
             free(sets);
             return usage_error(check_only ? "check " : "run ", "unknown option '%s'", a);
@@ -234,7 +240,7 @@ static int cmd_describe(int argc, char **argv)
         usage_describe(stdout);
         return 0;
     }
-    const char *file = NULL, *codebook = NULL, *language = "en";
+    const char *file = NULL, *codebook = NULL, *language = "en", *cache = NULL;
     char **sets = xcalloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     for (int i = 0; i < argc; i++) {
@@ -242,6 +248,8 @@ static int cmd_describe(int argc, char **argv)
         else if (strncmp(argv[i], "--set=", 6) == 0) sets[nsets++] = argv[i] + 6;
         else if (strcmp(argv[i], "--codebook") == 0 && i + 1 < argc) codebook = argv[++i];
         else if (strcmp(argv[i], "--language") == 0 && i + 1 < argc) language = argv[++i];
+        else if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc) cache = argv[++i];
+        else if (strcmp(argv[i], "--no-cache") == 0) cache = NULL;
         else if (argv[i][0] == '-') {
             free(sets);
             return usage_error("describe ", "unknown option '%s'", argv[i]);
@@ -256,7 +264,7 @@ static int cmd_describe(int argc, char **argv)
         return usage_error("describe ", "%s", "describe needs a data file");
     }
     int code = 0;
-    tally_dataset *ds = tally_cli_read_file(file, codebook, language, sets, nsets, &code);
+    tally_dataset *ds = tally_cli_read_file(file, codebook, language, sets, nsets, cache, &code);
     free(sets);
     if (!ds) return code;
     tally_describe_print(stdout, ds);
