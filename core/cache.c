@@ -130,15 +130,19 @@ void tally_cache_free(tally_cache *c)
 
 const char *tally_cache_file(const tally_cache *c) { return c->file; }
 
-/* The header's own checks; NULL when it may be trusted, else why not. */
-static const char *check_header(const cache_header *h, size_t file_len)
+/* The header's own checks; NULL when it may be trusted, else why not (in `buf`). */
+static const char *check_header(const cache_header *h, size_t file_len, char *buf, size_t bufsize)
 {
     if (memcmp(h->magic, CACHE_MAGIC, sizeof h->magic) != 0) return "it is not a tally cache file";
-    if (h->header_hash != XXH3_64bits(h, offsetof(cache_header, header_hash))) return "its header is damaged";
     if (h->format != CACHE_FORMAT || h->byte_order != CACHE_BYTE_ORDER || h->abi_major != TALLY_ABI_MAJOR ||
-        h->abi_minor != TALLY_ABI_MINOR || strncmp(h->version, TALLY_VERSION, sizeof h->version) != 0)
-        return "another tally version wrote it";
-    if (h->file_len != file_len) return "it is truncated or has grown";
+        h->abi_minor != TALLY_ABI_MINOR || strncmp(h->version, TALLY_VERSION, sizeof h->version) != 0) {
+        snprintf(buf, bufsize, "another tally version wrote it (tally %.*s, plugin ABI %u.%u, cache format %u; "
+                 "this is tally %s, ABI %d.%d, format %u)", (int)strnlen(h->version, sizeof h->version), h->version,
+                 h->abi_major, h->abi_minor, h->format, TALLY_VERSION, TALLY_ABI_MAJOR, TALLY_ABI_MINOR, CACHE_FORMAT);
+        return buf;
+    }
+    if (h->header_hash != XXH3_64bits(h, offsetof(cache_header, header_hash))) return "its header is damaged";
+    if (h->file_len != file_len) return "it is truncated or has grown since it was written";
     if (h->meta_off < sizeof *h || h->meta_off > file_len || h->meta_len > file_len - h->meta_off ||
         h->data_off > file_len || h->data_len > file_len - h->data_off || h->data_off % CACHE_ALIGN != 0)
         return "its lengths do not fit the file";
@@ -169,7 +173,8 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
     m->base = base;
     m->len = (size_t)st.st_size;
     const cache_header *h = base;
-    const char *why = check_header(h, m->len);
+    char buf[256];
+    const char *why = check_header(h, m->len, buf, sizeof buf);
     const char *meta = (const char *)base + h->meta_off, *data = (const char *)base + h->data_off;
     if (!why && XXH3_64bits(meta, h->meta_len) != h->meta_hash) why = "its metadata is damaged";
     size_t key_len = 0;
