@@ -177,6 +177,8 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
     const char *why = check_header(h, m->len, buf, sizeof buf);
     const char *meta = (const char *)base + h->meta_off, *data = (const char *)base + h->data_off;
     if (!why && XXH3_64bits(meta, h->meta_len) != h->meta_hash) why = "its metadata is damaged";
+    for (uint64_t at = h->meta_off + h->meta_len; !why && at < h->data_off; at++) /* the padding is zeros */
+        if (((const char *)base)[at] != 0) why = "its metadata is damaged";
     size_t key_len = 0;
     const char *key = why ? NULL : cache_get_key(meta, h->meta_len, &key_len);
     if (!why && !key) why = "its metadata is damaged";
@@ -189,6 +191,7 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
     } else if (!why) {
         ds = cache_get_dataset(meta, h->meta_len, data, h->data_len, m, name, messages, messages_len, &why);
         if (ds) { /* the messages outlive nothing of the mapping */
+            free(c->messages);
             c->messages = xmalloc(*messages_len + 1);
             memcpy(c->messages, *messages, *messages_len);
             *messages = c->messages;
