@@ -27,6 +27,7 @@ struct tally_cache {
     char *key;       /* everything the dataset depends on, as text */
     char *messages;  /* a loaded cache's messages (a copy: the mapping may go first) */
     int served;      /* the last read came from this cache */
+    int stored;      /* the last read was stored in it */
 };
 
 /* XXH3 of a whole file (mapped, so it is hashed at memory speed); 0 and -1 when unreadable. */
@@ -258,7 +259,7 @@ static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t
 
 int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messages, size_t messages_len, char **err)
 {
-    if (mkdir(c->dir, 0777) != 0 && errno != EEXIST) {
+    if (tally_mkdir_p(c->dir) != 0) {
         *err = xasprintf("cannot make the cache folder %s: %s", c->dir, strerror(errno));
         return -1;
     }
@@ -304,7 +305,7 @@ int tally_cache_through(tally_cache *c, const char *name, const char *who, tally
     if (!c) return read(arg, out);
     const char *msgs = NULL;
     size_t nmsgs = 0;
-    c->served = 0;
+    c->served = c->stored = 0;
     *out = tally_cache_load(c, name, who, &msgs, &nmsgs);
     if (*out) {
         c->served = 1;
@@ -325,9 +326,12 @@ int tally_cache_through(tally_cache *c, const char *name, const char *who, tally
     if (code == 0 && tally_cache_store(c, *out, captured.data, captured.len, &err) != 0) {
         tally_log(TALLY_LOG_WARN, who, "%s; the next run reads the data file again", err);
         free(err);
+    } else if (code == 0) {
+        c->stored = 1;
     }
     sbuf_free(&captured);
     return code;
 }
 
 int tally_cache_served(const tally_cache *c) { return c && c->served; }
+int tally_cache_stored(const tally_cache *c) { return c && c->stored; }

@@ -74,5 +74,7 @@ int tally_cache_through(tally_cache *c, const char *name, const char *who, tally
                         tally_dataset **out);
 /* 1 when the last tally_cache_through on c was served by the cache. */
 int tally_cache_served(const tally_cache *c);
+/* 1 when the last tally_cache_through on c read the file and stored it in c. */
+int tally_cache_stored(const tally_cache *c);
 
 #endif

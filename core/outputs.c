@@ -185,6 +185,8 @@ static int mkdir_p(const char *dir)
     return rc;
 }
 
+int tally_mkdir_p(const char *dir) { return mkdir_p(dir); }
+
 /* The process id in a temporary file's name ".NAME.tmp-PID" or ".NAME.tmp-PID-XXXXXX", else 0. */
 static long temp_owner(const char *name)
 {

@@ -173,7 +173,7 @@ tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const
     tally_cache_req req = {cache_dir, 1, file, pl->name, pl->desc.version, pl->path, o, cb, language, NULL};
     tally_cache *cache = cache_dir ? tally_cache_new(&req) : NULL;
     *code = tally_cache_through(cache, "data", file, read_file_fn, &q, &ds);
-    if (cache && ds) tally_log(TALLY_LOG_INFO, NULL, "%s %s the cache %s", tally_cache_served(cache) ? "read" : "stored",
+    if (tally_cache_served(cache) || tally_cache_stored(cache)) tally_log(TALLY_LOG_INFO, NULL, "%s %s the cache %s", tally_cache_served(cache) ? "read" : "stored",
                                tally_cache_served(cache) ? "from" : "in", tally_cache_file(cache));
     tally_cache_free(cache);
     free(cb);

@@ -358,7 +358,7 @@ static int load_input(run *r, size_t i, tally_dataset **out)
     tally_cache *cache = input_cache(r, i);
     input_read q = {r, i};
     int code = tally_cache_through(cache, r->cfg->blocks[i].name, r->cfg->blocks[i].name, read_one_fn, &q, out);
-    if (code == TALLY_EXIT_OK && cache)
+    if (code == TALLY_EXIT_OK && (tally_cache_served(cache) || tally_cache_stored(cache)))
         step(r, "%s input '%s' %s the cache %s", tally_cache_served(cache) ? "read" : "stored",
              r->cfg->blocks[i].name, tally_cache_served(cache) ? "from" : "in", tally_cache_file(cache));
     tally_cache_free(cache);
