@@ -80,6 +80,13 @@ static int make_key(const tally_cache_req *q, sbuf *b, int64_t *size)
     char *opts = tally_options_canonical(q->opts);
     sbuf_printf(b, "options=%zu:%s", strlen(opts), opts);
     free(opts);
+    for (const tally_option_decl *d = q->decls; d && d->name; d++) { /* files the options name */
+        const char *p = d->type == TALLY_OPT_PATH && strcmp(d->name, "path") != 0
+                            ? tally_host_get()->opt_string(q->opts, d->name) : NULL;
+        if (!p) continue;
+        if (hash_file(p, &h, &st) != 0) return -1;
+        sbuf_printf(b, "\nfile %s=%lld %016llx", d->name, (long long)st.st_size, (unsigned long long)h);
+    }
     if (q->codebook) {
         if (hash_file(q->codebook, &h, &st) != 0) return -1;
         real = realpath(q->codebook, NULL);

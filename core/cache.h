@@ -13,7 +13,7 @@
  * cells, compact codes and levels, string arenas, and all metadata. It is used
  * only when its key equals the one computed now: the data file's size,
  * modification time and content hash (XXH3), the input plugin and its file,
- * the input options, the codebook's path and content hash, the report
+ * the input options and the content of every other file they name, the codebook's path and content hash, the report
  * language and the weight, and this tally binary. Anything else, and any file
  * that fails a check (header, version, lengths against the file size, the
  * checksums of header, metadata and cells, every code and string offset in
@@ -37,6 +37,8 @@ typedef struct tally_cache_req {
     const char *plugin_version;
     const char *plugin_file;    /* its shared object */
     const tally_options *opts;  /* the input's options as validated */
+    const tally_option_decl *decls; /* the plugin's option declarations: other files it reads (a
+                                     * path option, such as a SAS catalogue) are hashed too; or NULL */
     const char *codebook;       /* the codebook applied, or NULL */
     const char *language;       /* the report language (codebook labels) */
     const char *weight;         /* the weight variable, or NULL */

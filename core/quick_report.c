@@ -170,7 +170,8 @@ tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const
     }
     char *cb = codebook ? xstrdup(codebook) : tally_codebook_beside(file);
     file_read q = {pl, o, file, cb, language};
-    tally_cache_req req = {cache_dir, 1, file, pl->name, pl->desc.version, pl->path, o, cb, language, NULL};
+    tally_cache_req req = {cache_dir, 1,  file, pl->name, pl->desc.version, pl->path, o, pl->desc.options, cb,
+                           language, NULL};
     tally_cache *cache = cache_dir ? tally_cache_new(&req) : NULL;
     *code = tally_cache_through(cache, "data", file, read_file_fn, &q, &ds);
     if (tally_cache_served(cache) || tally_cache_stored(cache)) tally_log(TALLY_LOG_INFO, NULL, "%s %s the cache %s", tally_cache_served(cache) ? "read" : "stored",

@@ -286,7 +286,8 @@ static tally_cache *input_cache(run *r, size_t i)
         free(parent);
     } else dir = path_join(r->cfg->dir, ".tally-cache");
     tally_cache_req q = {dir, opt != NULL, tally_host_get()->opt_string(b->opts, "path"), r->plugins[i]->name,
-                         r->plugins[i]->desc.version, r->plugins[i]->path, b->opts, r->codebooks[i],
+                         r->plugins[i]->desc.version, r->plugins[i]->path, b->opts, r->plugins[i]->desc.options,
+                         r->codebooks[i],
                          tally_report_meta(r->report, "language"), r->weights[i]};
     tally_cache *c = q.input ? tally_cache_new(&q) : NULL;
     free(dir);

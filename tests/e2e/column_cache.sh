@@ -44,6 +44,18 @@ expect_contains "describe names the cache that served it" "$TMP/d2.txt" "Served 
 check "describe's dictionary is otherwise the same" sh -c "grep -v 'Served by' '$TMP/d2.txt' | cmp -s - '$TMP/d1.txt'"
 check "describe without --cache parses (no 'Served by')" sh -c "'$TALLY' describe '$W/data.csv' | grep -q 'Served by' && exit 1 || exit 0"
 
+# an SPSS file (the readstat plugin) and `tally report --cache`
+SAV="$ROOT/samples/city-survey/responses.sav"
+check "describe a .sav with --cache (stores)" sh -c "'$TALLY' describe '$SAV' --cache '$W/scache' >'$TMP/s1.txt'"
+check "describe it again" sh -c "'$TALLY' describe '$SAV' --cache '$W/scache' >'$TMP/s2.txt'"
+expect_contains "  served by the cache" "$TMP/s2.txt" "Served by    the cache"
+check "  the .sav dictionary (labels, missing values, sets) is otherwise the same" \
+  sh -c "grep -v -e 'Served by' -e '^Read as:' '$TMP/s2.txt' | cmp -s - '$TMP/s1.txt'"
+check "tally report --cache (stores)" sh -c "cd '$W' && '$TALLY' -q report '$SAV' -o rep1.json --cache rcache"
+check "tally report --cache again" sh -c "cd '$W' && '$TALLY' -v report '$SAV' -o rep2.json --cache rcache 2>'$TMP/rep2.err'"
+expect_contains "  served by the cache" "$TMP/rep2.err" "from the cache"
+expect_same "  the same JSON" "$W/rep2.json" "$W/rep1.json"
+
 # --- misses ------------------------------------------------------------------------------------
 # the data file's mtime alone
 touch -d '2020-01-02 03:04:05' "$W/data.csv"

@@ -60,9 +60,16 @@ static tally_dataset *make_dataset(void)
     return ds;
 }
 
+/* A plugin's declarations with a second file option, like readstat's SAS catalogue. */
+static const tally_option_decl decls[] = {
+    {.name = "path", .type = TALLY_OPT_PATH},
+    {.name = "catalog", .type = TALLY_OPT_PATH},
+    {0},
+};
+
 static tally_cache *open_cache(const char *data, tally_options *o)
 {
-    tally_cache_req q = {dir, 1, data, "csv", "1.0", NULL, o, NULL, "en", "w"};
+    tally_cache_req q = {dir, 1, data, "csv", "1.0", NULL, o, decls, NULL, "en", "w"};
     return tally_cache_new(&q);
 }
 
@@ -202,7 +209,29 @@ int main(void)
     t = tally_cache_load(c2, "t", "test", &msgs, &nmsgs);
     CHECK(t == NULL, "one byte changed at the same size and mtime: a miss");
     tally_cache_free(c2);
-    tally_cache_req small = {dir, 0, data, "csv", "1.0", NULL, o, NULL, "en", NULL};
+    /* a second file the options name (a SAS catalogue): its content is in the key */
+    char *cat = xasprintf("%s/formats.sas7bcat", dir);
+    write_all(cat, "labels A", 8);
+    tally_options_set_string(o, "catalog", cat);
+    write_all(data, "q1\n1\n", 5); /* the data as it was stored */
+    c2 = open_cache(data, o);
+    tally_dataset_free(ds);
+    ds = make_dataset();
+    CHECK(c2 && tally_cache_store(c2, ds, NULL, 0, &err) == 0, "stored with a catalogue");
+    tally_cache_free(c2);
+    c2 = open_cache(data, o);
+    t = tally_cache_load(c2, "t", "test", &msgs, &nmsgs);
+    CHECK(t != NULL, "  served while the catalogue is unchanged");
+    tally_dataset_free(t);
+    tally_cache_free(c2);
+    write_all(cat, "labels B", 8);
+    c2 = open_cache(data, o);
+    t = tally_cache_load(c2, "t", "test", &msgs, &nmsgs);
+    CHECK(t == NULL, "  a miss when the catalogue's content changed");
+    tally_cache_free(c2);
+    free(cat);
+    tally_options_remove(o, "catalog");
+    tally_cache_req small = {dir, 0, data, "csv", "1.0", NULL, o, NULL, NULL, "en", NULL};
     CHECK(tally_cache_new(&small) == NULL, "the default folder does not cache a 5-byte file");
 
     free(file);
