@@ -275,7 +275,10 @@ int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messa
     cache_span *spans = NULL;
     size_t nspans = 0;
     cache_put_dataset(&meta, c->key, ds, messages, messages_len, &spans, &nspans);
-    char *tmp = xasprintf("%s.XXXXXX", c->file); /* renamed when whole: no run reads half a cache */
+    tally_remove_stale_temps(c->dir); /* of runs killed while they wrote (they are as large as a cache) */
+    const char *base = strrchr(c->file, '/');
+    /* renamed when whole: no run reads half a cache; the name is the one output temporaries have */
+    char *tmp = xasprintf("%s/.%s.tmp-%ld-XXXXXX", c->dir, base ? base + 1 : c->file, (long)getpid());
     int fd = mkstemp(tmp);
     if (fd >= 0) { /* mkstemp makes it private; a cache is as readable as any file the user makes */
         mode_t mask = umask(0);

@@ -224,6 +224,8 @@ static void remove_stale_temps(const char *dir)
     closedir(d);
 }
 
+void tally_remove_stale_temps(const char *dir) { remove_stale_temps(dir); }
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Locks the folder (held until the descriptor is closed); waits, saying so, while another run holds it. */

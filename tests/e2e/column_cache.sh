@@ -160,12 +160,21 @@ wait
 check "four concurrent runs into an empty cache all succeeded" sh -c "for k in 1 2 3 4; do test -s '$W/out-conc'\$k/r.json || exit 1; done"
 for k in 1 2 3 4; do expect_same "  run $k's JSON equals parsing" "$W/out-conc$k/r.json" "$W/out-base/r.json"; done
 check "  no warning from any of them" sh -c "! grep -h 'warning' '$TMP'/conc*.err"
-check "  no temporary file left in the cache folder" sh -c "test \$(ls '$W/cache' | wc -l) = 1"
+check "  no temporary file left in the cache folder" sh -c "test \$(ls -A '$W/cache' | wc -l) = 1"
 # readers while writers replace the file: each reader sees a whole cache or none
 for k in 1 2 3; do run "mix$k" --set input.d.missing=y$k & run "mixr$k" & done
 wait
 check "three writers and three readers at once all succeeded, with no warning" sh -c "for k in 1 2 3; do grep -q warning '$TMP'/mix\$k.err '$TMP'/mixr\$k.err && exit 1; test -s '$W/out-mixr'\$k/r.json || exit 1; done; exit 0"
 for k in 1 2 3; do expect_same "  reader $k's JSON equals parsing" "$W/out-mixr$k/r.json" "$W/out-base/r.json"; done
+
+# a killed writer's temporary file is removed by the next run that stores; a live run's is kept
+sh -c 'exit 0' & dead=$!; wait $dead
+printf 'half a cache' >"$W/cache/.data.csv-0.tcache.tmp-$dead-AbC123"
+printf 'being written' >"$W/cache/.data.csv-0.tcache.tmp-$$-XyZ789"
+check "a storing run (another option)" run stale --set input.d.missing=z
+check "  the dead run's temporary file is gone" test ! -e "$W/cache/.data.csv-0.tcache.tmp-$dead-AbC123"
+check "  the live run's is kept" test -e "$W/cache/.data.csv-0.tcache.tmp-$$-XyZ789"
+rm -f "$W/cache/.data.csv-0.tcache.tmp-$$-XyZ789"
 
 # --- switches and the default folder ------------------------------------------------------------
 rm -rf "$W/cache"
