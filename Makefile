@@ -32,6 +32,8 @@ BUILD_PKGS += libminizip-dev libexpat1-dev
 # Inputs: SQLite files and PostgreSQL servers (the tests start a throw-away PostgreSQL cluster).
 BUILD_PKGS += libsqlite3-dev libpq-dev
 TEST_PKGS  += postgresql sqlite3
+# The column cache: inputs hashed with xxHash.
+BUILD_PKGS += libxxhash-dev
 
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 tally_column *tally_column_new(const char *name, tally_var_type type, size_t len)
 {
@@ -28,9 +29,56 @@ tally_column *tally_column_new(const char *name, tally_var_type type, size_t len
     return c;
 }
 
+void tally_mapping_unref(tally_mapping *m)
+{
+    if (!m || --m->refs > 0) return;
+    munmap(m->base, m->len);
+    free(m);
+}
+
+/* A heap copy of n bytes of a mapped array (at least one byte), or NULL when out of memory. */
+static void *heap_copy(const void *p, size_t n)
+{
+    void *q = malloc(n ? n : 1);
+    if (q && n) memcpy(q, p, n);
+    return q;
+}
+
+int tally_column_own(tally_column *c)
+{
+    if (!c->mapping) return 0;
+    size_t n = c->len ? c->len : 1;
+    double *num = c->num ? heap_copy(c->num, n * sizeof *num) : NULL;
+    uint8_t *codes = c->codes ? heap_copy(c->codes, n) : NULL;
+    uint64_t *str = c->str ? heap_copy(c->str, n * sizeof *str) : NULL;
+    char *arena = c->arena ? heap_copy(c->arena, c->arena_len) : NULL;
+    if ((c->num && !num) || (c->codes && !codes) || (c->str && !str) || (c->arena && !arena)) {
+        free(num);
+        free(codes);
+        free(str);
+        free(arena);
+        return -1;
+    }
+    c->num = num;
+    c->codes = codes;
+    c->str = str;
+    c->arena = arena;
+    c->arena_cap = c->arena_len ? c->arena_len : 1;
+    tally_mapping_unref(c->mapping);
+    c->mapping = NULL;
+    return 0;
+}
+
 void tally_column_unref(tally_column *c)
 {
     if (!c || --c->refs > 0) return;
+    if (c->mapping) { /* the cells belong to the mapping */
+        c->num = NULL;
+        c->codes = NULL;
+        c->str = NULL;
+        c->arena = NULL;
+        tally_mapping_unref(c->mapping);
+    }
     free(c->name);
     free(c->label);
     free(c->format);
@@ -53,6 +101,7 @@ void tally_column_unref(tally_column *c)
 
 static int column_resize(tally_column *c, size_t len, int init)
 {
+    if (tally_column_own(c) != 0) return -1;
     if (c->type == TALLY_NUMERIC) {
         tally_column_numbers(c);
         double *n = realloc(c->num, (len ? len : 1) * sizeof *n);
@@ -83,7 +132,7 @@ const char *tally_column_string(const tally_column *c, size_t row)
 
 int tally_column_set_string(tally_column *c, size_t row, const char *s, size_t len)
 {
-    if (c->type != TALLY_STRING || row >= c->len) return -1;
+    if (c->type != TALLY_STRING || row >= c->len || tally_column_own(c) != 0) return -1;
     if (len == 0) {
         c->str[row] = 0;
         return 0;
@@ -438,6 +487,13 @@ static tally_column *codes_target(tally_dataset *ds, int col, const double *leve
 /* The column's cells become `codes` (taken) or `num` (taken), whatever they were. */
 static void set_cells(tally_column *c, uint8_t *codes, double *levels, unsigned nlevels, double *num)
 {
+    if (c->mapping) { /* the new cells replace the mapped ones: nothing of the mapping is kept */
+        c->num = NULL;
+        c->codes = NULL;
+        free(c->levels);
+        c->levels = NULL;
+        tally_column_own(c); /* copies only the string cells, which a numeric column has none of */
+    }
     free(c->num);
     free(c->codes);
     free(c->levels);
@@ -648,6 +704,7 @@ static int cmp_double(const void *a, const void *b)
 int tally_column_compact(tally_column *c)
 {
     if (c->type != TALLY_NUMERIC || c->codes || !c->num) return 0;
+    if (c->mapping) return 0; /* read from a cache: compacted, where it could be, before it was cached */
     const double *v = c->num;
     /* Small whole numbers (the usual survey codes) are counted in a table; any
      * other value goes to a short list. More than TALLY_MAX_LEVELS distinct: not compact. */
@@ -708,6 +765,7 @@ int tally_column_compact(tally_column *c)
 double *tally_column_numbers(tally_column *c)
 {
     if (c->type != TALLY_NUMERIC) return NULL;
+    if (tally_column_own(c) != 0) return NULL;
     if (c->codes) {
         double *num = xmalloc((c->len ? c->len : 1) * sizeof *num);
         for (size_t i = 0; i < c->len; i++) num[i] = tally_col_num(c, i);

@@ -63,7 +63,21 @@ typedef struct tally_column {
     int has_range;
     double range_lo, range_hi;
     struct tally_cat_order *order; /* codebook `order` and `last_answers` (category_order.h), NULL if none */
+    /* Non-NULL: num, codes, str and arena are read-only views into this mapped
+     * cache file (cache.h), never freed or written; a change first copies them
+     * to the heap (tally_column_own). */
+    struct tally_mapping *mapping;
 } tally_column;
+
+/* A read-only file mapping shared by the columns that view it; unmapped with its last reference. */
+typedef struct tally_mapping {
+    int refs;
+    void *base;
+    size_t len;
+} tally_mapping;
+void tally_mapping_unref(tally_mapping *m);
+/* Copies a mapped column's cells to the heap so that it may change; 0, or -1 when out of memory. */
+int tally_column_own(tally_column *c);
 
 typedef struct tally_mrset {
     char *name;

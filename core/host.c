@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,32 @@ struct tally_ctx {
 };
 
 static int log_level = 1;
+static sbuf *log_capture;
+static pthread_mutex_t log_capture_lock = PTHREAD_MUTEX_INITIALIZER; /* a reader's threads may log */
 
 void tally_log_set_level(int level) { log_level = level; }
+void tally_log_capture(sbuf *into)
+{
+    pthread_mutex_lock(&log_capture_lock);
+    log_capture = into;
+    pthread_mutex_unlock(&log_capture_lock);
+}
 
 static void vlog(tally_log_level level, const char *who, const char *fmt, va_list ap)
 {
+    if (log_capture && level != TALLY_LOG_DEBUG) { /* whatever the verbosity: a later run may show more */
+        va_list copy;
+        va_copy(copy, ap);
+        char *msg = xvasprintf(fmt, copy);
+        va_end(copy);
+        pthread_mutex_lock(&log_capture_lock);
+        if (log_capture) {
+            sbuf_printf(log_capture, "%d%s", (int)level, msg);
+            sbuf_putc(log_capture, '\0');
+        }
+        pthread_mutex_unlock(&log_capture_lock);
+        free(msg);
+    }
     int threshold = log_level == 0 ? TALLY_LOG_ERROR : log_level == 1 ? TALLY_LOG_WARN : TALLY_LOG_DEBUG;
     if ((int)level > threshold) return;
     static const char *const names[] = {"error", "warning", "info", "debug"};

@@ -27,6 +27,10 @@ int tally_ctx_flush_appends(tally_ctx *ctx, char **err);
 
 /* Global verbosity for host->log: 0 quiet (errors only), 1 normal (warnings), 2 verbose. */
 void tally_log_set_level(int level);
+/* While `into` is set, every message but debug is also appended to it as LEVEL digit,
+ * text, NUL (a cache keeps a read's messages to show them again); NULL stops. */
+struct sbuf;
+void tally_log_capture(struct sbuf *into);
 void tally_log(tally_log_level level, const char *who, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Option sets (options.c). An option set maps names to values: string, number,
@@ -46,6 +50,8 @@ void tally_options_add_list_item(tally_options *o, const char *name, const char 
 /* Removes `name`; returns 1 when it was set. */
 int tally_options_remove(tally_options *o, const char *name);
 const char *tally_options_where(const tally_options *o);
+/* The options as one text, sorted by name, every value with its kind (a cache key part); caller frees. */
+char *tally_options_canonical(const tally_options *o);
 /* Sets `name` as --set NAME=VALUE gave it: validation splits a list option's value at
  * commas (\, stays a comma), and setting it again adds to a list or replaces a value. */
 void tally_options_set_from_cli(tally_options *o, const char *name, const char *value);

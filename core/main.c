@@ -51,7 +51,7 @@ static void usage_main(FILE *out)
 static void usage_run(FILE *out, const char *cmd)
 {
     fprintf(out,
-            "Usage: tally %s CONFIG [--set KEY=VALUE]... [--outdir DIR] [--timeout SECS] [-q|-v]\n"
+            "Usage: tally %s CONFIG [--set KEY=VALUE]... [--outdir DIR] [--timeout SECS] [--no-cache] [-q|-v]\n"
             "\n"
             "%s\n"
             "\n"
@@ -60,6 +60,7 @@ static void usage_run(FILE *out, const char *cmd)
             "                   is visible in the config as params.KEY\n"
             "  --outdir DIR     write outputs under DIR (relative output paths start there)\n"
             "  --timeout SECS   stop the whole run after SECS seconds of wall-clock time (exit 1)\n"
+            "  --no-cache       parse every input; neither read nor write the column cache\n"
             "  -q, -v           quiet (errors only) / verbose (each step's time)\n\n%s",
             cmd,
             strcmp(cmd, "run") == 0 ? "Reads the inputs, runs the stages in order and writes every output. Outputs are\n"
@@ -84,6 +85,7 @@ static void usage_describe(FILE *out)
 {
     fprintf(out,
             "Usage: tally describe FILE [--codebook CODEBOOK] [--language en|de] [--set OPTION=VALUE]...\n"
+            "                      [--cache DIR]\n"
             "\n"
             "Prints the dictionary of a data file, like PSPP's DISPLAY DICTIONARY: every variable\n"
             "with type, measurement level, format, label, value labels and missing values, and the\n"
@@ -92,7 +94,8 @@ static void usage_describe(FILE *out)
             "an option to the input plugin (tally plugins NAME lists them), e.g. --set encoding=windows-1252;\n"
             "a list option takes items separated by commas or repeated --set (--set types=a:string,b:string).\n"
             "For a CSV file, the first lines say how it was read: encoding, delimiter, decimal mark,\n"
-            "header rows and survey-platform layout.\n\n%s",
+            "header rows and survey-platform layout. --cache DIR reads the file from the column cache\n"
+            "in DIR when it holds it unchanged (\"Served by\" says so), and stores it there otherwise.\n\n%s",
             exit_codes);
 }
 
@@ -100,7 +103,7 @@ static void usage_report(FILE *out)
 {
     fprintf(out,
             "Usage: tally report FILE -o OUT [-o OUT]... [--title TEXT] [--codebook CODEBOOK]\n"
-            "                    [--set OPTION=VALUE]... [--print-config]\n"
+            "                    [--set OPTION=VALUE]... [--print-config] [--cache DIR]\n"
             "\n"
             "A report without a config: a frequency table for every categorical variable, every\n"
             "multiple-response set, and descriptives for scale variables. Each -o names an output;\n"
@@ -109,7 +112,8 @@ static void usage_report(FILE *out)
             "--set header_rows=2; a list option takes items separated by commas or repeated --set\n"
             "(--set types=zip:string,id:string). --codebook applies a codebook (default: FILE's\n"
             "NAME.codebook.lua beside it). --print-config prints the equivalent config file, to\n"
-            "start customising from, and runs nothing.\n\n%s",
+            "start customising from, and runs nothing. --cache DIR keeps the read data in DIR, so\n"
+            "that the next report of the unchanged file maps it instead of parsing.\n\n%s",
             exit_codes);
 }
 
@@ -158,6 +162,8 @@ static int cmd_run(int argc, char **argv, int check_only, int verbosity)
                                    "--timeout needs a whole number of seconds from 1 to 604800, not '%s'", v);
             }
             timeout = secs;
+        } else if (strcmp(a, "--no-cache") == 0) {
+            o.no_cache = 1;
         } else if (a[0] == '-' && a[1]) {
             free(sets);
             return usage_error(check_only ? "check " : "run ", "unknown option '%s'", a);
@@ -251,7 +257,7 @@ static int cmd_describe(int argc, char **argv)
         usage_describe(stdout);
         return 0;
     }
-    const char *file = NULL, *codebook = NULL, *language = "en";
+    const char *file = NULL, *codebook = NULL, *language = "en", *cache = NULL;
     char **sets = xcalloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     for (int i = 0; i < argc; i++) {
@@ -259,6 +265,8 @@ static int cmd_describe(int argc, char **argv)
         else if (strncmp(argv[i], "--set=", 6) == 0) sets[nsets++] = argv[i] + 6;
         else if (strcmp(argv[i], "--codebook") == 0 && i + 1 < argc) codebook = argv[++i];
         else if (strcmp(argv[i], "--language") == 0 && i + 1 < argc) language = argv[++i];
+        else if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc) cache = argv[++i];
+        else if (strcmp(argv[i], "--no-cache") == 0) cache = NULL;
         else if (argv[i][0] == '-') {
             free(sets);
             return usage_error("describe ", "unknown option '%s'", argv[i]);
@@ -273,7 +281,7 @@ static int cmd_describe(int argc, char **argv)
         return usage_error("describe ", "%s", "describe needs a data file");
     }
     int code = 0;
-    tally_dataset *ds = tally_cli_read_file(file, codebook, language, sets, nsets, &code);
+    tally_dataset *ds = tally_cli_read_file(file, codebook, language, sets, nsets, cache, &code);
     free(sets);
     if (!ds) return code;
     tally_describe_print(stdout, ds);

@@ -181,6 +181,31 @@ int tally_options_remove(tally_options *o, const char *name)
     return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp((*(const opt_value *const *)a)->name, (*(const opt_value *const *)b)->name);
+}
+
+char *tally_options_canonical(const tally_options *o)
+{
+    const opt_value **sorted = xmalloc((o->n ? o->n : 1) * sizeof *sorted);
+    for (size_t i = 0; i < o->n; i++) sorted[i] = &o->vals[i];
+    qsort(sorted, o->n, sizeof *sorted, by_name);
+    sbuf b;
+    sbuf_init(&b);
+    for (size_t i = 0; i < o->n; i++) { /* lengths before texts: no value can fake a boundary */
+        const opt_value *v = sorted[i];
+        sbuf_printf(&b, "%zu:%s=%d", strlen(v->name), v->name, (int)v->kind);
+        if (v->kind == TALLY_VAL_LIST)
+            for (size_t k = 0; k < v->nitems; k++) sbuf_printf(&b, ",%zu:%s", strlen(v->items[k]), v->items[k]);
+        else if (v->str)
+            sbuf_printf(&b, ",%zu:%s", strlen(v->str), v->str);
+        sbuf_putc(&b, '\n');
+    }
+    free(sorted);
+    return sbuf_take(&b);
+}
+
 const char *tally_options_where(const tally_options *o) { return o->where; }
 void tally_options_set_cli(tally_options *o, int cli) { o->cli = cli; }
 int tally_options_from_cli(const tally_options *o) { return o->cli; }

@@ -185,6 +185,8 @@ static int mkdir_p(const char *dir)
     return rc;
 }
 
+int tally_mkdir_p(const char *dir) { return mkdir_p(dir); }
+
 /* The process id in a temporary file's name ".NAME.tmp-PID" or ".NAME.tmp-PID-XXXXXX", else 0. */
 static long temp_owner(const char *name)
 {
@@ -221,6 +223,8 @@ static void remove_stale_temps(const char *dir)
     }
     closedir(d);
 }
+
+void tally_remove_stale_temps(const char *dir) { remove_stale_temps(dir); }
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 

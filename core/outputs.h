@@ -68,4 +68,9 @@ int tally_outputs_commit(tally_outputs *o, char **err);
  * when it has one (a new string). */
 char *tally_path_shown(const char *given);
 
+/* Makes folder `dir` and its missing parents; 0, or -1 with errno set. */
+int tally_mkdir_p(const char *dir);
+/* Removes the temporary files (.NAME.tmp-PID-XXXXXX) in `dir` of runs that are no longer alive. */
+void tally_remove_stale_temps(const char *dir);
+
 #endif

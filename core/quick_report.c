@@ -1,5 +1,6 @@
 /* quick_report.c: `tally report` writes a default config for a data file and runs it; `describe` reads files. */
 #include "quick_report.h"
+#include "cache.h"
 #include "codebook.h"
 #include "host.h"
 #include "plugin_loader.h"
@@ -107,8 +108,47 @@ tally_options *tally_cli_input_options(const tally_plugin *pl, const char *file,
     return o;
 }
 
+typedef struct file_read {
+    const tally_plugin *pl;
+    tally_options *o;
+    const char *file, *codebook, *language;
+} file_read;
+
+/* Reads the file, applies its codebook, compacts; 0 with *out, or an exit code after the error. */
+static int read_file_fn(void *arg, tally_dataset **out)
+{
+    file_read *q = arg;
+    char *err = NULL;
+    tally_ctx *ctx = tally_ctx_new(q->file);
+    tally_dataset *ds = tally_dataset_new("data");
+    int code = TALLY_EXIT_OK;
+    if (q->pl->desc.read(tally_host_get(), ctx, q->o, ds) != 0 || tally_ctx_error(ctx)) {
+        fprintf(stderr, "tally: %s\n", tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the input plugin failed");
+        tally_dataset_free(ds);
+        ds = NULL;
+        code = TALLY_EXIT_DATA;
+    }
+    tally_ctx_free(ctx);
+    if (ds && !ds->source) {
+        const char *base = strrchr(q->file, '/');
+        char *src = xasprintf("%s (%s)", base ? base + 1 : q->file, q->pl->name);
+        tally_dataset_set_source(ds, src);
+        free(src);
+    }
+    if (ds && q->codebook && tally_codebook_apply(q->codebook, ds, q->language, &err) != 0) {
+        fprintf(stderr, "tally: %s\n", err);
+        free(err);
+        tally_dataset_free(ds);
+        ds = NULL;
+        code = TALLY_EXIT_CONFIG;
+    }
+    if (ds) tally_dataset_compact(ds, 2);
+    *out = ds;
+    return code;
+}
+
 tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language,
-                                   char *const *sets, size_t nsets, int *code)
+                                   char *const *sets, size_t nsets, const char *cache_dir, int *code)
 {
     tally_plugin_path path;
     tally_plugin_path_init(&path, NULL, 0);
@@ -128,31 +168,16 @@ tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const
         tally_plugin_free(pl);
         return NULL;
     }
-    tally_ctx *ctx = tally_ctx_new(file);
-    ds = tally_dataset_new("data");
-    if (pl->desc.read(tally_host_get(), ctx, o, ds) != 0 || tally_ctx_error(ctx)) {
-        fprintf(stderr, "tally: %s\n", tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the input plugin failed");
-        tally_dataset_free(ds);
-        ds = NULL;
-        *code = TALLY_EXIT_DATA;
-    }
-    tally_ctx_free(ctx);
-    if (ds && !ds->source) {
-        const char *base = strrchr(file, '/');
-        char *src = xasprintf("%s (%s)", base ? base + 1 : file, pl->name);
-        tally_dataset_set_source(ds, src);
-        free(src);
-    }
     char *cb = codebook ? xstrdup(codebook) : tally_codebook_beside(file);
-    if (ds && cb && tally_codebook_apply(cb, ds, language, &err) != 0) {
-        fprintf(stderr, "tally: %s\n", err);
-        free(err);
-        tally_dataset_free(ds);
-        ds = NULL;
-        *code = TALLY_EXIT_CONFIG;
-    }
+    file_read q = {pl, o, file, cb, language};
+    tally_cache_req req = {cache_dir, 1,  file, pl->name, pl->desc.version, pl->path, o, pl->desc.options, cb,
+                           language, NULL};
+    tally_cache *cache = cache_dir ? tally_cache_new(&req) : NULL;
+    *code = tally_cache_through(cache, "data", file, read_file_fn, &q, &ds);
+    if (tally_cache_served(cache) || tally_cache_stored(cache)) tally_log(TALLY_LOG_INFO, NULL, "%s %s the cache %s", tally_cache_served(cache) ? "read" : "stored",
+                               tally_cache_served(cache) ? "from" : "in", tally_cache_file(cache));
+    tally_cache_free(cache);
     free(cb);
-    if (ds) tally_dataset_compact(ds, 2);
     tally_options_free(o);
     tally_plugin_free(pl);
     return ds;
@@ -203,6 +228,7 @@ static void put_input_options(sbuf *b, const tally_options *o, char *const *sets
 
 typedef struct report_input {
     const char *file, *codebook;
+    const char *cache;         /* --cache DIR, or NULL */
     const tally_options *opts; /* validated --set options */
     char *const *sets;
     size_t nsets;
@@ -232,6 +258,12 @@ static char *make_config(const report_input *in, char **outs, size_t nouts, char
         put_quoted(&b, p);
         free(p);
         free(cb);
+    }
+    if (in->cache) {
+        sbuf_puts(&b, ", cache = ");
+        p = absolute && in->cache[0] != '/' ? xasprintf("%s/%s", cwd, in->cache) : xstrdup(in->cache);
+        put_quoted(&b, p);
+        free(p);
     }
     sbuf_puts(&b, " }\n\n-- a frequency table for every categorical variable, every multiple-response set,\n"
                   "-- descriptives for scale variables\nstage \"overview\" { dataset = \"data\" }\n\n");
@@ -307,6 +339,8 @@ int tally_quick_report(int argc, char **argv, int verbosity)
         else if (strncmp(argv[i], "--set=", 6) == 0) sets[nsets++] = argv[i] + 6;
         else if (strcmp(argv[i], "--codebook") == 0 && i + 1 < argc) in.codebook = argv[++i];
         else if (strcmp(argv[i], "--print-config") == 0) print_config = 1;
+        else if (strcmp(argv[i], "--cache") == 0 && i + 1 < argc) in.cache = argv[++i];
+        else if (strcmp(argv[i], "--no-cache") == 0) in.cache = NULL;
         else if (argv[i][0] == '-') {
             fprintf(stderr, "tally: report: unknown option '%s'\nRun 'tally report --help' for usage.\n", argv[i]);
             rc = TALLY_EXIT_CONFIG;

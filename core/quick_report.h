@@ -6,10 +6,11 @@
 
 /* Reads `file` through the input plugin its ending selects, with the plugin
  * options `sets` ("name=value"), then applies `codebook` (or FILE's
- * NAME.codebook.lua when present). Returns a new dataset,
+ * NAME.codebook.lua when present); from and into the column cache in folder
+ * `cache_dir` when it is not NULL (cache.h). Returns a new dataset,
  * or NULL after printing the error, with the exit code in *code. */
 tally_dataset *tally_cli_read_file(const char *file, const char *codebook, const char *language,
-                                   char *const *sets, size_t nsets, int *code);
+                                   char *const *sets, size_t nsets, const char *cache_dir, int *code);
 
 /* Options for input plugin `pl` reading `file` from --set NAME=VALUE arguments: a list
  * option takes comma-separated items and repeated --set adds to it; marked as given

@@ -1,5 +1,6 @@
 /* runner.c: the pipeline: config, plugins, inputs, stages, then outputs written to temporary files and renamed. */
 #include "runner.h"
+#include "cache.h"
 #include "codebook.h"
 #include "config.h"
 #include "dataset.h"
@@ -29,6 +30,7 @@ typedef struct run {
     char **scripts;          /* per block: stage script path */
     char **codebooks;        /* per block: codebook path for inputs */
     char **weights;          /* per block: weight variable for inputs */
+    char **caches;           /* per block: an input's cache option as written ("false", "true", a folder) */
     char **given;            /* per block: an output's path as the config or -o wrote it */
     size_t *out_index;       /* per block: its destination in `outs` (outputs only) */
     tally_ctx **out_ctx;     /* per block: the output's call context, kept for its deferred appends */
@@ -183,6 +185,7 @@ static int prepare(run *r)
         if (b->kind == TALLY_BLOCK_INPUT) {
             r->codebooks[i] = take_option(b, "codebook");
             r->weights[i] = take_option(b, "weight");
+            r->caches[i] = take_option(b, "cache");
             if (r->codebooks[i] && r->codebooks[i][0] != '/') {
                 char *p = path_join(b->dir, r->codebooks[i]);
                 free(r->codebooks[i]);
@@ -266,57 +269,118 @@ static int check_inputs_exist(run *r)
     return TALLY_EXIT_OK;
 }
 
-static int read_inputs(run *r)
+/* The cache of input block i (cache.h), or NULL: off (cache = false, --no-cache), a
+ * `tally report` without a folder, or an input too small for the default folder. */
+static tally_cache *input_cache(run *r, size_t i)
+{
+    tally_block *b = &r->cfg->blocks[i];
+    const char *opt = r->caches[i], *outdir = r->o->outdir ? r->o->outdir : tally_config_report(r->cfg, "outdir");
+    if (r->o->no_cache || (opt && strcmp(opt, "false") == 0)) return NULL;
+    int chosen = opt && strcmp(opt, "true") != 0;
+    if (!chosen && r->o->config_text) return NULL;
+    char *dir;
+    if (chosen) dir = opt[0] == '/' ? xstrdup(opt) : path_join(b->dir, opt);
+    else if (outdir) { /* beside the output folder: cleaning the reports keeps the cache */
+        char *abs = absolute(outdir), *parent = path_dirname(abs);
+        dir = path_join(parent, ".tally-cache");
+        free(abs);
+        free(parent);
+    } else dir = path_join(r->cfg->dir, ".tally-cache");
+    tally_cache_req q = {dir, opt != NULL, tally_host_get()->opt_string(b->opts, "path"), r->plugins[i]->name,
+                         r->plugins[i]->desc.version, r->plugins[i]->path, b->opts, r->plugins[i]->desc.options,
+                         r->codebooks[i],
+                         tally_report_meta(r->report, "language"), r->weights[i]};
+    tally_cache *c = q.input ? tally_cache_new(&q) : NULL;
+    free(dir);
+    return c;
+}
+
+/* Reads input block i with its codebook and weight, compacted; TALLY_EXIT_OK or a failure's code. */
+static int read_one(run *r, size_t i, tally_dataset **out)
 {
     const tally_host *h = tally_host_get();
+    tally_block *b = &r->cfg->blocks[i];
+    tally_ctx *ctx = tally_ctx_new(b->name);
+    tally_dataset *ds = tally_dataset_new(b->name);
+    const char *path = h->opt_string(b->opts, "path");
+    int rc = r->plugins[i]->desc.read(h, ctx, b->opts, ds);
+    if (rc == 0 && tally_fault("input")) tally_ctx_set_error(ctx, "fault injected after reading input '%s'", b->name);
+    if (rc != 0 || tally_ctx_error(ctx)) {
+        int code = fail(r, TALLY_EXIT_DATA, "input '%s' (%s): %s", b->name, b->where,
+                        tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the input plugin failed without a message");
+        tally_ctx_free(ctx);
+        tally_dataset_free(ds);
+        return code;
+    }
+    tally_ctx_free(ctx);
+    if (!ds->source && path) {
+        const char *base = strrchr(path, '/');
+        char *src = xasprintf("%s (%s)", base ? base + 1 : path, r->plugins[i]->name);
+        tally_dataset_set_source(ds, src);
+        free(src);
+    }
+    if (r->codebooks[i]) {
+        char *err = NULL;
+        if (tally_codebook_apply(r->codebooks[i], ds, tally_report_meta(r->report, "language"), &err) != 0) {
+            int code = fail(r, TALLY_EXIT_CONFIG, "%s", err);
+            free(err);
+            tally_dataset_free(ds);
+            return code;
+        }
+    }
+    if (r->weights[i]) {
+        int col = tally_dataset_find(ds, r->weights[i]);
+        if (col < 0 || ds->cols[col]->type != TALLY_NUMERIC) {
+            int code = fail(r, TALLY_EXIT_CONFIG, "%s: input '%s': weight '%s' is not a numeric variable of the data",
+                            b->where, b->name, r->weights[i]);
+            tally_dataset_free(ds);
+            return code;
+        }
+        tally_dataset_set_weight(ds, col);
+    }
+    tally_dataset_compact(ds, 2); /* categorical columns to one byte a cell */
+    *out = ds;
+    return TALLY_EXIT_OK;
+}
+
+typedef struct input_read {
+    run *r;
+    size_t i;
+} input_read;
+
+static int read_one_fn(void *arg, tally_dataset **out)
+{
+    input_read *q = arg;
+    return read_one(q->r, q->i, out);
+}
+
+/* Input block i from its cache when the cache holds it, else read (and cached). */
+static int load_input(run *r, size_t i, tally_dataset **out)
+{
+    tally_cache *cache = input_cache(r, i);
+    input_read q = {r, i};
+    int code = tally_cache_through(cache, r->cfg->blocks[i].name, r->cfg->blocks[i].name, read_one_fn, &q, out);
+    if (code == TALLY_EXIT_OK && (tally_cache_served(cache) || tally_cache_stored(cache)))
+        step(r, "%s input '%s' %s the cache %s", tally_cache_served(cache) ? "read" : "stored",
+             r->cfg->blocks[i].name, tally_cache_served(cache) ? "from" : "in", tally_cache_file(cache));
+    tally_cache_free(cache);
+    return code;
+}
+
+static int read_inputs(run *r)
+{
     sbuf sources;
     sbuf_init(&sources);
     for (size_t i = 0; i < r->cfg->nblocks; i++) {
         tally_block *b = &r->cfg->blocks[i];
         if (b->kind != TALLY_BLOCK_INPUT) continue;
         step(r, "reading input '%s'", b->name);
-        tally_ctx *ctx = tally_ctx_new(b->name);
-        tally_dataset *ds = tally_dataset_new(b->name);
-        const char *path = h->opt_string(b->opts, "path");
-        int rc = r->plugins[i]->desc.read(h, ctx, b->opts, ds);
-        if (rc == 0 && tally_fault("input")) tally_ctx_set_error(ctx, "fault injected after reading input '%s'", b->name);
-        if (rc != 0 || tally_ctx_error(ctx)) {
-            int code = fail(r, TALLY_EXIT_DATA, "input '%s' (%s): %s", b->name, b->where,
-                            tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the input plugin failed without a message");
-            tally_ctx_free(ctx);
-            tally_dataset_free(ds);
+        tally_dataset *ds = NULL;
+        int code = load_input(r, i, &ds);
+        if (code != TALLY_EXIT_OK) {
             sbuf_free(&sources);
             return code;
         }
-        tally_ctx_free(ctx);
-        if (!ds->source && path) {
-            const char *base = strrchr(path, '/');
-            char *src = xasprintf("%s (%s)", base ? base + 1 : path, r->plugins[i]->name);
-            tally_dataset_set_source(ds, src);
-            free(src);
-        }
-        if (r->codebooks[i]) {
-            char *err = NULL;
-            if (tally_codebook_apply(r->codebooks[i], ds, tally_report_meta(r->report, "language"), &err) != 0) {
-                int code = fail(r, TALLY_EXIT_CONFIG, "%s", err);
-                free(err);
-                tally_dataset_free(ds);
-                sbuf_free(&sources);
-                return code;
-            }
-        }
-        if (r->weights[i]) {
-            int col = tally_dataset_find(ds, r->weights[i]);
-            if (col < 0 || ds->cols[col]->type != TALLY_NUMERIC) {
-                int code = fail(r, TALLY_EXIT_CONFIG, "%s: input '%s': weight '%s' is not a numeric variable of the data",
-                                b->where, b->name, r->weights[i]);
-                tally_dataset_free(ds);
-                sbuf_free(&sources);
-                return code;
-            }
-            tally_dataset_set_weight(ds, col);
-        }
-        tally_dataset_compact(ds, 2); /* categorical columns to one byte a cell */
         sbuf_printf(&sources, "%s%s", sources.len ? "; " : "", ds->source ? ds->source : b->name);
         step(r, "read input '%s': %zu rows, %zu variables", b->name, ds->nrows, ds->ncols);
         tally_runtime_add_dataset(r->rt, b->name, ds);
@@ -470,6 +534,7 @@ static void free_run(run *r)
         free(r->scripts[i]);
         free(r->codebooks[i]);
         free(r->weights[i]);
+        free(r->caches[i]);
         free(r->given[i]);
         tally_ctx_free(r->out_ctx[i]);
     }
@@ -477,6 +542,7 @@ static void free_run(run *r)
     free(r->scripts);
     free(r->codebooks);
     free(r->weights);
+    free(r->caches);
     free(r->given);
     free(r->out_index);
     free(r->out_ctx);
@@ -521,6 +587,7 @@ int tally_run(const tally_run_opts *o)
     r.scripts = xcalloc(n, sizeof *r.scripts);
     r.codebooks = xcalloc(n, sizeof *r.codebooks);
     r.weights = xcalloc(n, sizeof *r.weights);
+    r.caches = xcalloc(n, sizeof *r.caches);
     r.given = xcalloc(n, sizeof *r.given);
     r.out_index = xcalloc(n, sizeof *r.out_index);
     r.out_ctx = xcalloc(n, sizeof *r.out_ctx);

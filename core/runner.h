@@ -22,6 +22,7 @@ typedef struct tally_run_opts {
     int check_only;         /* tally check: load and validate, run nothing */
     int verbose;            /* -v: each step's time */
     int progress;           /* a progress line on stderr (only when it is a terminal) */
+    int no_cache;           /* --no-cache: no input is read from or written to a cache */
     int outputs_from_cli;   /* tally report: messages name outputs as "-o PATH", the input as the data file */
 } tally_run_opts;
 

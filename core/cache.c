@@ -1,0 +1,347 @@
+/* cache.c: the column cache's files: keys from the input's identity, checked mapping, atomic writes (see cache.h). */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "cache.h"
+#include "cache_int.h"
+#include "outputs.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef TALLY_VERSION
+#define TALLY_VERSION "0.1.0"
+#endif
+
+struct tally_cache {
+    char *file;      /* the cache file */
+    char *dir;
+    char *key;       /* everything the dataset depends on, as text */
+    char *messages;  /* a loaded cache's messages (a copy: the mapping may go first) */
+    int served;      /* the last read came from this cache */
+    int stored;      /* the last read was stored in it */
+};
+
+/* XXH3 of a whole file (mapped, so it is hashed at memory speed); 0 and -1 when unreadable. */
+static int hash_file(const char *path, uint64_t *hash, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        close(fd);
+        return -1;
+    }
+    if (st->st_size == 0) {
+        *hash = XXH3_64bits("", 0);
+        close(fd);
+        return 0;
+    }
+    void *p = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) return -1;
+    *hash = XXH3_64bits(p, (size_t)st->st_size);
+    munmap(p, (size_t)st->st_size);
+    return 0;
+}
+
+/* "size mtime" of a file, or "none". */
+static void put_identity(sbuf *b, const char *what, const char *path)
+{
+    struct stat st;
+    if (path && stat(path, &st) == 0)
+        sbuf_printf(b, "%s=%s %lld %lld.%09ld\n", what, path, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+                    st.st_mtim.tv_nsec);
+    else
+        sbuf_printf(b, "%s=none\n", what);
+}
+
+/* The key text; -1 when the input (or the codebook) cannot be read. */
+static int make_key(const tally_cache_req *q, sbuf *b, int64_t *size)
+{
+    struct stat st;
+    uint64_t h;
+    if (hash_file(q->input, &h, &st) != 0) return -1;
+    *size = (int64_t)st.st_size;
+    char *real = realpath(q->input, NULL);
+    sbuf_printf(b, "input=%s %lld %lld.%09ld %016llx\n", real ? real : q->input, (long long)st.st_size,
+                (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)h);
+    free(real);
+    sbuf_printf(b, "plugin=%s %s\n", q->plugin_name, q->plugin_version ? q->plugin_version : "");
+    put_identity(b, "plugin_file", q->plugin_file);
+    put_identity(b, "tally", "/proc/self/exe"); /* a rebuilt tally may read differently */
+    char *opts = tally_options_canonical(q->opts);
+    sbuf_printf(b, "options=%zu:%s", strlen(opts), opts);
+    free(opts);
+    for (const tally_option_decl *d = q->decls; d && d->name; d++) { /* files the options name */
+        const char *p = d->type == TALLY_OPT_PATH && strcmp(d->name, "path") != 0
+                            ? tally_host_get()->opt_string(q->opts, d->name) : NULL;
+        if (!p) continue;
+        if (hash_file(p, &h, &st) != 0) return -1;
+        sbuf_printf(b, "\nfile %s=%lld %016llx", d->name, (long long)st.st_size, (unsigned long long)h);
+    }
+    if (q->codebook) {
+        if (hash_file(q->codebook, &h, &st) != 0) return -1;
+        real = realpath(q->codebook, NULL);
+        sbuf_printf(b, "\ncodebook=%s %lld %016llx\n", real ? real : q->codebook, (long long)st.st_size,
+                    (unsigned long long)h);
+        free(real);
+    } else {
+        sbuf_puts(b, "\ncodebook=none\n");
+    }
+    sbuf_printf(b, "language=%s\nweight=%s\n", q->language ? q->language : "", q->weight ? q->weight : "");
+    return 0;
+}
+
+tally_cache *tally_cache_new(const tally_cache_req *q)
+{
+    sbuf key;
+    sbuf_init(&key);
+    int64_t size = 0;
+    if (make_key(q, &key, &size) != 0 || (!q->any_size && size < TALLY_CACHE_MIN_BYTES)) {
+        sbuf_free(&key);
+        return NULL;
+    }
+    tally_cache *c = xcalloc(1, sizeof *c);
+    c->key = sbuf_take(&key);
+    c->dir = xstrdup(q->dir);
+    /* one file per data file and plugin: a changed key replaces it rather than adding one */
+    char *real = realpath(q->input, NULL);
+    const char *id = real ? real : q->input;
+    sbuf who;
+    sbuf_init(&who);
+    sbuf_printf(&who, "%s\n%s", id, q->plugin_name);
+    const char *base = strrchr(q->input, '/');
+    c->file = xasprintf("%s/%s-%016llx.tcache", q->dir, base ? base + 1 : q->input,
+                        (unsigned long long)XXH3_64bits(who.data, who.len));
+    sbuf_free(&who);
+    free(real);
+    return c;
+}
+
+void tally_cache_free(tally_cache *c)
+{
+    if (!c) return;
+    free(c->file);
+    free(c->dir);
+    free(c->key);
+    free(c->messages);
+    free(c);
+}
+
+const char *tally_cache_file(const tally_cache *c) { return c->file; }
+
+/* The header's own checks; NULL when it may be trusted, else why not (in `buf`). */
+static const char *check_header(const cache_header *h, size_t file_len, char *buf, size_t bufsize)
+{
+    if (memcmp(h->magic, CACHE_MAGIC, sizeof h->magic) != 0) return "it is not a tally cache file";
+    if (h->format != CACHE_FORMAT || h->byte_order != CACHE_BYTE_ORDER || h->abi_major != TALLY_ABI_MAJOR ||
+        h->abi_minor != TALLY_ABI_MINOR || strncmp(h->version, TALLY_VERSION, sizeof h->version) != 0) {
+        snprintf(buf, bufsize, "another tally version wrote it (tally %.*s, plugin ABI %u.%u, cache format %u; "
+                 "this is tally %s, ABI %d.%d, format %u)", (int)strnlen(h->version, sizeof h->version), h->version,
+                 h->abi_major, h->abi_minor, h->format, TALLY_VERSION, TALLY_ABI_MAJOR, TALLY_ABI_MINOR, CACHE_FORMAT);
+        return buf;
+    }
+    if (h->header_hash != XXH3_64bits(h, offsetof(cache_header, header_hash))) return "its header is damaged";
+    if (h->file_len != file_len) return "it is truncated or has grown since it was written";
+    if (h->meta_off < sizeof *h || h->meta_off > file_len || h->meta_len > file_len - h->meta_off ||
+        h->data_off > file_len || h->data_len > file_len - h->data_off || h->data_off % CACHE_ALIGN != 0)
+        return "its lengths do not fit the file";
+    return NULL;
+}
+
+static void damaged(const char *who, const char *file, const char *why)
+{
+    tally_log(TALLY_LOG_WARN, who, "the cache file %s is not used: %s; the data file is read instead", file, why);
+}
+
+tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *who, const char **messages,
+                                size_t *messages_len)
+{
+    int fd = open(c->file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return NULL; /* no cache yet */
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (size_t)st.st_size < sizeof(cache_header)) {
+        close(fd);
+        damaged(who, c->file, "it is truncated");
+        return NULL;
+    }
+    void *base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    close(fd);
+    if (base == MAP_FAILED) return NULL;
+    tally_mapping *m = xcalloc(1, sizeof *m);
+    m->refs = 1;
+    m->base = base;
+    m->len = (size_t)st.st_size;
+    const cache_header *h = base;
+    char buf[256];
+    const char *why = check_header(h, m->len, buf, sizeof buf);
+    const char *meta = (const char *)base + h->meta_off, *data = (const char *)base + h->data_off;
+    if (!why && XXH3_64bits(meta, h->meta_len) != h->meta_hash) why = "its metadata is damaged";
+    for (uint64_t at = h->meta_off + h->meta_len; !why && at < h->data_off; at++) /* the padding is zeros */
+        if (((const char *)base)[at] != 0) why = "its metadata is damaged";
+    size_t key_len = 0;
+    const char *key = why ? NULL : cache_get_key(meta, h->meta_len, &key_len);
+    if (!why && !key) why = "its metadata is damaged";
+    tally_dataset *ds = NULL;
+    if (!why && (key_len != strlen(c->key) || memcmp(key, c->key, key_len) != 0)) {
+        tally_log(TALLY_LOG_INFO, who, "the cache file %s is of another version of the data, its options or codebook; "
+                  "reading the data file", c->file);
+    } else if (!why && XXH3_64bits(data, h->data_len) != h->data_hash) {
+        why = "its cells are damaged";
+    } else if (!why) {
+        ds = cache_get_dataset(meta, h->meta_len, data, h->data_len, m, name, messages, messages_len, &why);
+        if (ds) { /* the messages outlive nothing of the mapping */
+            free(c->messages);
+            c->messages = xmalloc(*messages_len + 1);
+            memcpy(c->messages, *messages, *messages_len);
+            *messages = c->messages;
+        }
+    }
+    if (why) damaged(who, c->file, why);
+    tally_mapping_unref(m); /* the columns hold their own references */
+    return ds;
+}
+
+/* Writes the whole cache to fd: header, metadata, cells. 0 or -1 (errno set). */
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *s = p;
+    while (n) {
+        ssize_t k = write(fd, s, n);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return -1;
+        s += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t nspans)
+{
+    static const char zeros[CACHE_ALIGN];
+    cache_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, CACHE_MAGIC, sizeof h.magic);
+    h.format = CACHE_FORMAT;
+    h.abi_major = TALLY_ABI_MAJOR;
+    h.abi_minor = TALLY_ABI_MINOR;
+    h.byte_order = CACHE_BYTE_ORDER;
+    snprintf(h.version, sizeof h.version, "%s", TALLY_VERSION);
+    h.meta_off = sizeof h;
+    h.meta_len = meta->len;
+    h.data_off = (h.meta_off + h.meta_len + CACHE_ALIGN - 1) / CACHE_ALIGN * CACHE_ALIGN;
+    h.data_len = nspans ? spans[nspans - 1].off + spans[nspans - 1].len : 0;
+    h.file_len = h.data_off + h.data_len;
+    h.meta_hash = XXH3_64bits(meta->data, meta->len);
+    XXH3_state_t *state = XXH3_createState();
+    if (!state) return -1;
+    XXH3_64bits_reset(state);
+    uint64_t at = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        XXH3_64bits_update(state, zeros, spans[i].off - at);
+        XXH3_64bits_update(state, spans[i].src, spans[i].len);
+        at = spans[i].off + spans[i].len;
+    }
+    h.data_hash = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    h.header_hash = XXH3_64bits(&h, offsetof(cache_header, header_hash));
+    if (write_all(fd, &h, sizeof h) != 0 || write_all(fd, meta->data, meta->len) != 0 ||
+        write_all(fd, zeros, h.data_off - h.meta_off - h.meta_len) != 0)
+        return -1;
+    at = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        if (write_all(fd, zeros, spans[i].off - at) != 0 || write_all(fd, spans[i].src, spans[i].len) != 0) return -1;
+        at = spans[i].off + spans[i].len;
+    }
+    return 0;
+}
+
+int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messages, size_t messages_len, char **err)
+{
+    if (tally_mkdir_p(c->dir) != 0) {
+        *err = xasprintf("cannot make the cache folder %s: %s", c->dir, strerror(errno));
+        return -1;
+    }
+    sbuf meta;
+    sbuf_init(&meta);
+    cache_span *spans = NULL;
+    size_t nspans = 0;
+    cache_put_dataset(&meta, c->key, ds, messages, messages_len, &spans, &nspans);
+    tally_remove_stale_temps(c->dir); /* of runs killed while they wrote (they are as large as a cache) */
+    const char *base = strrchr(c->file, '/');
+    /* renamed when whole: no run reads half a cache; the name is the one output temporaries have */
+    char *tmp = xasprintf("%s/.%s.tmp-%ld-XXXXXX", c->dir, base ? base + 1 : c->file, (long)getpid());
+    int fd = mkstemp(tmp);
+    if (fd >= 0) { /* mkstemp makes it private; a cache is as readable as any file the user makes */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
+    int rc = fd < 0 ? -1 : write_cache(fd, &meta, spans, nspans);
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0 && rc == 0) rc = -1, saved = errno;
+    if (rc == 0 && rename(tmp, c->file) != 0) rc = -1, saved = errno;
+    if (rc != 0) {
+        if (fd >= 0) unlink(tmp);
+        *err = xasprintf("cannot write the cache file %s: %s", c->file, strerror(saved));
+    }
+    free(tmp);
+    free(spans);
+    sbuf_free(&meta);
+    return rc;
+}
+
+void tally_cache_replay(const char *who, const char *messages, size_t len)
+{
+    for (size_t at = 0; at < len;) {
+        const char *m = messages + at;
+        size_t n = strnlen(m, len - at);
+        if (n >= 1 && m[0] >= '0' && m[0] <= '2') tally_log((tally_log_level)(m[0] - '0'), who, "%.*s", (int)n - 1, m + 1);
+        at += n + 1;
+    }
+}
+
+int tally_cache_through(tally_cache *c, const char *name, const char *who, tally_cache_read_fn read, void *arg,
+                        tally_dataset **out)
+{
+    if (!c) return read(arg, out);
+    const char *msgs = NULL;
+    size_t nmsgs = 0;
+    c->served = c->stored = 0;
+    *out = tally_cache_load(c, name, who, &msgs, &nmsgs);
+    if (*out) {
+        c->served = 1;
+        tally_cache_replay(who, msgs, nmsgs); /* the read's warnings, as parsing gave them */
+        char *shown = tally_path_shown(c->file);
+        char *fact = xasprintf("the cache %s (the data file is unchanged)", shown);
+        tally_dataset_set_info(*out, "Served by", fact);
+        free(fact);
+        free(shown);
+        return 0;
+    }
+    sbuf captured;
+    sbuf_init(&captured);
+    tally_log_capture(&captured);
+    int code = read(arg, out);
+    tally_log_capture(NULL);
+    char *err = NULL;
+    if (code == 0 && tally_cache_store(c, *out, captured.data, captured.len, &err) != 0) {
+        tally_log(TALLY_LOG_WARN, who, "%s; the next run reads the data file again", err);
+        free(err);
+    } else if (code == 0) {
+        c->stored = 1;
+    }
+    sbuf_free(&captured);
+    return code;
+}
+
+int tally_cache_served(const tally_cache *c) { return c && c->served; }
+int tally_cache_stored(const tally_cache *c) { return c && c->stored; }

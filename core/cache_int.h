@@ -1,0 +1,48 @@
+/* cache_int.h: the cache file's layout, shared by cache.c (files, keys) and cache_format.c (the dataset). */
+#ifndef TALLY_CACHE_INT_H
+#define TALLY_CACHE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "dataset.h"
+#include "util.h"
+
+#define CACHE_MAGIC "TALLYCC\x01"
+#define CACHE_FORMAT 2u /* 2: a column's category order */
+#define CACHE_BYTE_ORDER 0x01020304u
+#define CACHE_ALIGN 64
+
+/* The first bytes of a cache file; every offset counts from the file's start. */
+typedef struct cache_header {
+    char magic[8];
+    uint32_t format;       /* CACHE_FORMAT */
+    uint32_t abi_major, abi_minor;
+    uint32_t byte_order;   /* CACHE_BYTE_ORDER as the writer stored it */
+    char version[32];      /* the tally version that wrote it */
+    uint64_t file_len;
+    uint64_t meta_off, meta_len;
+    uint64_t data_off, data_len;
+    uint64_t meta_hash, data_hash; /* XXH3 of each region */
+    uint64_t header_hash;          /* XXH3 of the bytes above */
+} cache_header;
+
+/* One array of cells in the data region: offset from data_off and length in bytes. */
+typedef struct cache_span {
+    const void *src;  /* writing: the cells */
+    uint64_t off, len;
+} cache_span;
+
+/* Writing: the metadata of ds (key first) into meta; the cell arrays to write after it
+ * in *spans (caller frees), their offsets assigned. */
+void cache_put_dataset(sbuf *meta, const char *key, const tally_dataset *ds, const char *messages,
+                       size_t messages_len, cache_span **spans, size_t *nspans);
+
+/* Reading: the key stored at the start of the metadata (points into it), or NULL if damaged. */
+const char *cache_get_key(const char *meta, size_t meta_len, size_t *key_len);
+/* The dataset the metadata describes, its cells viewing `data` (data_len bytes) of mapping
+ * m; NULL (with *why) when anything is out of range. */
+tally_dataset *cache_get_dataset(const char *meta, size_t meta_len, const char *data, size_t data_len,
+                                 tally_mapping *m, const char *name, const char **messages, size_t *messages_len,
+                                 const char **why);
+
+#endif
