@@ -18,12 +18,18 @@ local o = tally.options {
   hide_empty = { type = "boolean", default = false, help = "rows zero in every column left out" },
   total_first = { type = "boolean", default = true, help = "the Total column first (false: last)" },
   weight     = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  title      = { type = "string", help = "table title (default: the row question's label); one row question only" },
+  table_id   = { type = "string", help = "table id (default: banner_ROW); one row question only" },
 }
+if (o.title or o.table_id) and #o.rows > 1 then
+  tally.fail("banner: `title` and `table_id` name one table; give one row question per stage (here: " ..
+        #o.rows .. " row questions)")
+end
 local ds = tally.dataset(o.dataset)
 for _, r in ipairs(o.rows) do
   report.add(ds:banner(r, o.columns, {
     cells = o.cells, cell_style = o.cell_style, tests = o.tests, sig = o.sig, welch = o.welch,
     bonferroni = o.bonferroni, min_base = o.min_base, low_base = o.low_base[1], very_low_base = o.low_base[2],
     scale = o.scale, nets = o.nets, sort = o.sort, hide_empty = o.hide_empty, total_first = o.total_first,
-    weighted = o.weight }))
+    weighted = o.weight, title = o.title, id = o.table_id }))
 end
