@@ -20,7 +20,8 @@ int main(void)
 {
     round_trip("column types", tally_col_type_name, TALLY_COL_LABEL, TALLY_COL_TEXT);
     round_trip("row types", tally_row_type_name, TALLY_ROW_CATEGORY, TALLY_ROW_SECTION);
-    round_trip("chart kinds", tally_chart_kind_name, TALLY_CHART_NONE, TALLY_CHART_LINE);
+    round_trip("chart kinds", tally_chart_kind_name, TALLY_CHART_NONE, TALLY_CHART_STACKED_BAR);
+    CHECK_STR(tally_chart_kind_name(TALLY_CHART_STACKED_BAR), "stacked", "TALLY_CHART_STACKED_BAR is 'stacked'");
     CHECK_STR(tally_col_type_name(TALLY_COL_LETTERS), "letters", "TALLY_COL_LETTERS is 'letters'");
     CHECK_STR(tally_row_type_name(TALLY_ROW_BASE), "base", "TALLY_ROW_BASE is 'base'");
     CHECK_STR(tally_chart_kind_name(TALLY_CHART_PIE), "pie", "TALLY_CHART_PIE is 'pie'");
