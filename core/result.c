@@ -395,6 +395,28 @@ static const char *const tr_de[][2] = {
     {"Subtitle", "Untertitel"},
     {"Std. deviation", "Standardabweichung"},
     {"The standard deviation of a date is given in days.", "Die Standardabweichung eines Datums ist in Tagen angegeben."},
+    /* weighting (stats_rake.c, lua_weights.c) */
+    {"Weighting", "Gewichtung"},
+    {"Unweighted %", "Ungewichtet %"},
+    {"Target %", "Soll %"},
+    {"Weighted %", "Gewichtet %"},
+    {"Rim weighting (raking), iterations", "Randgewichtung (Raking), Iterationen"},
+    {"Largest gap to a target", "Größte Abweichung von einem Sollwert"},
+    {"percentage points", "Prozentpunkte"},
+    {"Cases left out of the weighting (their weight is missing)", "Nicht gewichtete Fälle (ihr Gewicht fehlt)"},
+    {"The weighting did not converge: the weighted shares miss their targets.",
+     "Die Gewichtung ist nicht konvergiert: Die gewichteten Anteile verfehlen ihre Sollwerte."},
+    {"Weighting summary", "Gewichtung im Überblick"},
+    {"Cases weighted", "Gewichtete Fälle"},
+    {"Iterations", "Iterationen"},
+    {"Weights trimmed", "Gekappte Gewichte"},
+    {"Minimum weight", "Kleinstes Gewicht"},
+    {"Maximum weight", "Größtes Gewicht"},
+    {"Mean weight", "Mittleres Gewicht"},
+    {"Design effect (Kish)", "Designeffekt (Kish)"},
+    {"Weighting efficiency", "Gewichtungseffizienz"},
+    {"Effective base", "Effektive Basis"},
+    {"Rim weight", "Randgewicht"},
 };
 
 const char *tally_tr(const char *language, const char *english)

@@ -1,0 +1,226 @@
+/* lua_weights.c: weighting for Lua stages: ds:rake{...} (rim weighting, rake.h). */
+#include "host.h"
+#include "lua_api.h"
+#include "rake.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Arguments are read into stack-anchored scratch memory (strings stay referenced by the
+ * options table), so a Lua error while reading them leaks nothing. */
+static void *scratch(lua_State *L, size_t n)
+{
+    return lua_newuserdatauv(L, n ? n : 1, 0);
+}
+
+static int raise_err(lua_State *L, char *msg)
+{
+    luaL_where(L, 1);
+    lua_pushstring(L, msg);
+    free(msg);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* The targets of one variable (a Lua table at idx: code or label -> share). */
+static tally_rake_target *read_targets(lua_State *L, int idx, const char *var, size_t *n)
+{
+    idx = lua_absindex(L, idx);
+    if (!lua_istable(L, idx)) {
+        luaL_error(L, "rake: the targets of '%s' must be a table { [code or \"label\"] = share, ... }, not %s", var,
+                   luaL_typename(L, idx));
+        return NULL;
+    }
+    size_t cap = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) cap++, lua_pop(L, 1);
+    tally_rake_target *t = scratch(L, cap * sizeof *t);
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (lua_type(L, -1) != LUA_TNUMBER) {
+            luaL_error(L, "rake: '%s': the target of %s must be a number, not %s", var,
+                       lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "a category", luaL_typename(L, -1));
+            return NULL;
+        }
+        t[k].value = lua_tonumber(L, -1);
+        if (lua_type(L, -2) == LUA_TNUMBER) t[k].text = NULL, t[k].code = lua_tonumber(L, -2);
+        else if (lua_type(L, -2) == LUA_TSTRING) t[k].text = lua_tostring(L, -2), t[k].code = NAN;
+        else {
+            luaL_error(L, "rake: '%s': a category must be a code or a label, not %s", var, luaL_typename(L, -2));
+            return NULL;
+        }
+        k++;
+        lua_pop(L, 1);
+    }
+    *n = k;
+    return t;
+}
+
+/* The variables in raking order: `variables` when given, else the target names sorted. */
+static tally_rake_var *read_vars(lua_State *L, int opts, size_t *nv)
+{
+    lua_getfield(L, opts, "targets");
+    int targets = lua_gettop(L);
+    if (!lua_istable(L, targets)) {
+        luaL_error(L, "rake: 'targets' must be a table { variable = { [code or \"label\"] = share, ... }, ... }");
+        return NULL;
+    }
+    size_t n = 0;
+    lua_pushnil(L);
+    while (lua_next(L, targets)) {
+        if (lua_type(L, -2) != LUA_TSTRING) {
+            luaL_error(L, "rake: 'targets' is keyed by variable name ({ age = {...}, sex = {...} })");
+            return NULL;
+        }
+        n++, lua_pop(L, 1);
+    }
+    tally_rake_var *v = scratch(L, n * sizeof *v);
+    size_t k = 0;
+    lua_getfield(L, opts, "variables");
+    if (lua_istable(L, -1)) {
+        for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -1); i++) {
+            lua_rawgeti(L, -1, i);
+            const char *name = lua_tostring(L, -1);
+            lua_pop(L, 1);
+            if (!name) continue;
+            lua_getfield(L, targets, name);
+            if (lua_isnil(L, -1)) {
+                luaL_error(L, "rake: 'variables' names '%s', which has no targets", name);
+                return NULL;
+            }
+            lua_pop(L, 1);
+            if (k < n) v[k++].name = name;
+        }
+        if (k != n) {
+            luaL_error(L, "rake: 'variables' must list every variable of 'targets' once");
+            return NULL;
+        }
+    } else {
+        lua_pushnil(L);
+        while (lua_next(L, targets)) {
+            v[k++].name = lua_tostring(L, -2);
+            lua_pop(L, 1);
+        }
+        for (size_t i = 1; i < n; i++) /* insertion sort by name: raking order must not depend on hashing */
+            for (size_t j = i; j > 0 && strcmp(v[j - 1].name, v[j].name) > 0; j--) {
+                tally_rake_var x = v[j];
+                v[j] = v[j - 1], v[j - 1] = x;
+            }
+    }
+    lua_pop(L, 1);
+    luaL_checkstack(L, (int)n + 8, "rake: too many variables");
+    for (size_t i = 0; i < n; i++) {
+        lua_getfield(L, targets, v[i].name);
+        v[i].targets = read_targets(L, -1, v[i].name, &v[i].ntargets);
+        lua_remove(L, -2); /* the targets' scratch array stays on the stack */
+    }
+    *nv = n;
+    return v;
+}
+
+static int choice(lua_State *L, int opts, const char *key, const char *const *names, int def)
+{
+    const char *s = tally_lua_opt_string(L, opts, key, NULL);
+    if (!s) return def;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0) return i;
+    return luaL_error(L, "rake: option '%s' cannot be '%s'", key, s);
+}
+
+static void read_opts(lua_State *L, int opts, const tally_dataset *ds, tally_rake_opts *o)
+{
+    static const char *const units[] = {"percent", "proportion", "count", NULL};
+    static const char *const missing[] = {"error", "exclude", "skip", NULL};
+    tally_rake_opts_init(o);
+    o->base.id = tally_lua_opt_string(L, opts, "id", NULL);
+    o->base.title = tally_lua_opt_string(L, opts, "title", NULL);
+    tally_report *r = tally_lua_report(L);
+    o->base.lang = r ? tally_report_meta(r, "language") : NULL;
+    o->weight_name = tally_lua_opt_string(L, opts, "weight", "rake_weight");
+    const char *start = tally_lua_opt_string(L, opts, "start_weight", NULL);
+    if (start) {
+        o->start_weight = tally_lua_check_var(L, ds, start);
+        if (ds->cols[o->start_weight]->type != TALLY_NUMERIC)
+            luaL_error(L, "rake: the starting weight '%s' is not a numeric variable", start);
+    }
+    o->unit = choice(L, opts, "unit", units, TALLY_RAKE_PERCENT);
+    o->missing = choice(L, opts, "missing", missing, TALLY_RAKE_MISSING_ERROR);
+    o->tolerance = tally_lua_opt_number(L, opts, "tolerance", 1e-6);
+    double it = tally_lua_opt_number(L, opts, "max_iter", 100);
+    o->trim_min = tally_lua_opt_number(L, opts, "trim_min", NAN);
+    o->trim_max = tally_lua_opt_number(L, opts, "trim_max", NAN);
+    o->total = tally_lua_opt_number(L, opts, "total", NAN);
+    if (!(o->tolerance > 0)) luaL_error(L, "rake: 'tolerance' must be above 0 (e.g. 1e-6)");
+    if (!(it >= 1 && it <= 1e6)) luaL_error(L, "rake: 'max_iter' must be from 1 to 1000000");
+    o->max_iter = (int)it;
+    if (o->trim_min == o->trim_min && !(o->trim_min > 0 && o->trim_min < 1))
+        luaL_error(L, "rake: 'trim_min' is a multiple of the mean weight below 1 (e.g. 0.3), not %g", o->trim_min);
+    if (o->trim_max == o->trim_max && !(o->trim_max > 1))
+        luaL_error(L, "rake: 'trim_max' is a multiple of the mean weight above 1 (e.g. 3), not %g", o->trim_max);
+    if (o->total == o->total && !(o->total > 0)) luaL_error(L, "rake: 'total' must be above 0");
+}
+
+static void set_field(lua_State *L, const char *k, double v)
+{
+    if (v == v) lua_pushnumber(L, v);
+    else lua_pushnil(L);
+    lua_setfield(L, -2, k);
+}
+
+/* ds:rake{ targets = {...}, weight = NAME, ... } -> dataset (with the weight), table, summary, info */
+static int l_rake(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tally_rake_opts o;
+    read_opts(L, 2, ds, &o);
+    size_t nv = 0;
+    tally_rake_var *vars = read_vars(L, 2, &nv);
+    tally_rake_result res;
+    char *err = NULL;
+    if (tally_rake(ds, vars, nv, &o, &res, &err)) return raise_err(L, err);
+    tally_column *col = tally_column_new(o.weight_name, TALLY_NUMERIC, ds->phys_len);
+    for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res.weights[i];
+    sbuf label;
+    sbuf_init(&label);
+    sbuf_printf(&label, "%s:", tally_tr(o.base.lang, "Rim weight"));
+    for (size_t i = 0; i < nv; i++) sbuf_printf(&label, "%s %s", i ? "," : "", vars[i].name);
+    tally_column_set_label(col, label.data);
+    sbuf_free(&label);
+    col->measure = TALLY_SCALE;
+    tally_dataset *out = tally_dataset_copy(ds, ds->name);
+    int idx = tally_dataset_attach_column(out, col);
+    tally_column_unref(col);
+    if (tally_lua_opt_bool(L, 2, "use", 1)) tally_dataset_set_weight(out, idx);
+    if (res.warning) tally_log(TALLY_LOG_WARN, "rake", "%s", res.warning);
+    tally_lua_push_dataset(L, out, 1);
+    tally_lua_push_table(L, res.table);
+    tally_lua_push_table(L, res.summary);
+    lua_createtable(L, 0, 12);
+    set_field(L, "iterations", res.iterations);
+    lua_pushboolean(L, res.converged);
+    lua_setfield(L, -2, "converged");
+    set_field(L, "max_gap", res.max_gap);
+    set_field(L, "cases", (double)res.ncases);
+    set_field(L, "excluded", (double)res.nexcluded);
+    set_field(L, "trimmed", (double)res.ntrimmed);
+    set_field(L, "min", res.wmin);
+    set_field(L, "max", res.wmax);
+    set_field(L, "mean", res.wmean);
+    set_field(L, "deff", res.deff);
+    set_field(L, "efficiency", res.efficiency);
+    set_field(L, "neff", res.neff);
+    if (res.warning) lua_pushstring(L, res.warning), lua_setfield(L, -2, "warning");
+    tally_rake_result_free(&res);
+    return 4;
+}
+
+int tally_lua_open_weights(lua_State *L)
+{
+    static const luaL_Reg methods[] = {{"rake", l_rake}, {NULL, NULL}};
+    tally_lua_add_dataset_methods(L, methods);
+    return 0;
+}
