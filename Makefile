@@ -18,7 +18,7 @@ SAN     ?=
 
 # Debian packages: what the build needs, and what the tests add.
 BUILD_PKGS := gcc make pkg-config liblua5.4-dev libxlsxwriter-dev libcmark-gfm-dev \
-              libcmark-gfm-extensions-dev libreadstat-dev zlib1g-dev libjansson-dev
+              libcmark-gfm-extensions-dev libreadstat-dev zlib1g-dev libjansson-dev libgsl-dev
 TEST_PKGS  := python3 python3-openpyxl pspp libreoffice-calc-nogui poppler-utils unzip cmark-gfm
 
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
@@ -35,7 +35,7 @@ LDFLAGS_BASE := $(SAN)
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 CORE_LIB  := $(BUILD)/libtallycore.a
-CORE_LIBS := $(LUA_LIBS) -ljansson -ldl -lm -lpthread
+CORE_LIBS := $(LUA_LIBS) -ljansson -lgsl -lgslcblas -ldl -lm -lpthread
 
 PLUGIN_DIRS := $(patsubst %/,%,$(wildcard plugins/input/*/ plugins/output/*/))
 PLUGIN_NAMES := $(notdir $(PLUGIN_DIRS))

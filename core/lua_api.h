@@ -54,7 +54,7 @@ int tally_lua_opt_bool(lua_State *L, int idx, const char *key, int def);
 int tally_lua_open_table(lua_State *L);
 int tally_lua_open_data(lua_State *L);
 int tally_lua_open_stats(lua_State *L);
-/* lua_weights.c: ds:rake{...}; called from tally_lua_open_data. */
+/* lua_weights.c: ds:rake{...}, ds:ci{...}; called from tally_lua_open_data. */
 int tally_lua_open_weights(lua_State *L);
 
 #endif

@@ -1,4 +1,6 @@
-/* lua_weights.c: weighting for Lua stages: ds:rake{...} (rim weighting, rake.h). */
+/* lua_weights.c: weighting and margins of error for Lua stages: ds:rake{...} (rake.h), ds:ci{...} (ci.h). */
+#include "ci.h"
+#include "expr.h"
 #include "host.h"
 #include "lua_api.h"
 #include "rake.h"
@@ -218,9 +220,40 @@ static int l_rake(lua_State *L)
     return 4;
 }
 
+/* ds:ci{ proportion = "q1 == 1" | mean = "age", level = 95, weighted = true }
+ * -> { estimate, low, high, moe, n, neff }: a proportion in percent of the rows where the
+ * expression is not missing (Wilson), or a mean (t); on the effective base when weighted. */
+static int l_ci(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    const char *prop = tally_lua_opt_string(L, 2, "proportion", NULL);
+    const char *mean = tally_lua_opt_string(L, 2, "mean", NULL);
+    if (!prop == !mean) return luaL_error(L, "ci: give either proportion = CONDITION or mean = EXPRESSION");
+    tally_stats_opts o;
+    tally_stats_opts_init(&o);
+    o.weighted = tally_lua_opt_bool(L, 2, "weighted", 1);
+    double level = tally_lua_opt_number(L, 2, "level", 95);
+    char *err = NULL;
+    double *x = tally_expr_run(prop ? "ci proportion" : "ci mean", prop ? prop : mean, ds, &err);
+    if (!x) return raise_err(L, err);
+    tally_ci ci;
+    int rc = prop ? tally_ci_proportion(ds, x, &o, level, &ci, &err) : tally_ci_mean(ds, x, &o, level, &ci, &err);
+    free(x);
+    if (rc) return raise_err(L, err);
+    lua_createtable(L, 0, 6);
+    set_field(L, "estimate", ci.est);
+    set_field(L, "low", ci.lo);
+    set_field(L, "high", ci.hi);
+    set_field(L, "moe", ci.moe);
+    set_field(L, "n", ci.n);
+    set_field(L, "neff", ci.neff);
+    return 1;
+}
+
 int tally_lua_open_weights(lua_State *L)
 {
-    static const luaL_Reg methods[] = {{"rake", l_rake}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"rake", l_rake}, {"ci", l_ci}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
     return 0;
 }

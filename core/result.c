@@ -417,6 +417,19 @@ static const char *const tr_de[][2] = {
     {"Weighting efficiency", "Gewichtungseffizienz"},
     {"Effective base", "Effektive Basis"},
     {"Rim weight", "Randgewicht"},
+    /* margins of error (stats_ci.c, margins.lua) */
+    {"CI low", "KI unten"},
+    {"CI high", "KI oben"},
+    {"Confidence interval of the valid percent (Wilson)", "Konfidenzintervall des gültigen Prozentwerts (Wilson)"},
+    {"effective base (Kish)", "effektive Basis (Kish)"},
+    {"base", "Basis"},
+    {"Margins of error", "Fehlermargen"},
+    {"Estimate", "Schätzwert"},
+    {"Margin of error", "Fehlermarge"},
+    {"Proportions in percent: Wilson score intervals; means: t intervals",
+     "Anteile in Prozent: Wilson-Intervalle; Mittelwerte: t-Intervalle"},
+    {"on the effective base (Kish) of the weighted cases", "auf der effektiven Basis (Kish) der gewichteten Fälle"},
+    {"Largest margin of error of a percentage (points)", "Größte Fehlermarge eines Prozentwerts (Punkte)"},
 };
 
 const char *tally_tr(const char *language, const char *english)
