@@ -1,4 +1,4 @@
-/* lua_weights.c: weighting and margins of error for Lua stages: ds:rake{...} (rake.h), ds:ci{...} (ci.h). */
+/* lua_weights.c: weighting and margins of error for Lua stages: ds:rake, ds:poststratify (rake.h), ds:ci (ci.h). */
 #include "ci.h"
 #include "expr.h"
 #include "host.h"
@@ -172,6 +172,46 @@ static void set_field(lua_State *L, const char *k, double v)
     lua_setfield(L, -2, k);
 }
 
+/* Pushes what rake and poststratify return: the dataset with the new weight, the two tables, the figures. */
+static int push_weighting(lua_State *L, tally_dataset *ds, const tally_rake_opts *o, tally_rake_result *res,
+                          const char *const *names, size_t nv, const char *kind)
+{
+    tally_column *col = tally_column_new(o->weight_name, TALLY_NUMERIC, ds->phys_len);
+    for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res->weights[i];
+    sbuf label;
+    sbuf_init(&label);
+    sbuf_printf(&label, "%s:", tally_tr(o->base.lang, kind));
+    for (size_t i = 0; i < nv; i++) sbuf_printf(&label, "%s %s", i ? "," : "", names[i]);
+    tally_column_set_label(col, label.data);
+    sbuf_free(&label);
+    col->measure = TALLY_SCALE;
+    tally_dataset *out = tally_dataset_copy(ds, ds->name);
+    int idx = tally_dataset_attach_column(out, col);
+    tally_column_unref(col);
+    if (tally_lua_opt_bool(L, 2, "use", 1)) tally_dataset_set_weight(out, idx);
+    if (res->warning) tally_log(TALLY_LOG_WARN, strcmp(kind, "Rim weight") ? "poststratify" : "rake", "%s", res->warning);
+    tally_lua_push_dataset(L, out, 1);
+    tally_lua_push_table(L, res->table);
+    tally_lua_push_table(L, res->summary);
+    lua_createtable(L, 0, 12);
+    set_field(L, "iterations", res->iterations);
+    lua_pushboolean(L, res->converged);
+    lua_setfield(L, -2, "converged");
+    set_field(L, "max_gap", res->max_gap);
+    set_field(L, "cases", (double)res->ncases);
+    set_field(L, "excluded", (double)res->nexcluded);
+    set_field(L, "trimmed", (double)res->ntrimmed);
+    set_field(L, "min", res->wmin);
+    set_field(L, "max", res->wmax);
+    set_field(L, "mean", res->wmean);
+    set_field(L, "deff", res->deff);
+    set_field(L, "efficiency", res->efficiency);
+    set_field(L, "neff", res->neff);
+    if (res->warning) lua_pushstring(L, res->warning), lua_setfield(L, -2, "warning");
+    tally_rake_result_free(res);
+    return 4;
+}
+
 /* ds:rake{ targets = {...}, weight = NAME, ... } -> dataset (with the weight), table, summary, info */
 static int l_rake(lua_State *L)
 {
@@ -181,43 +221,70 @@ static int l_rake(lua_State *L)
     read_opts(L, 2, ds, &o);
     size_t nv = 0;
     tally_rake_var *vars = read_vars(L, 2, &nv);
+    const char **names = scratch(L, nv * sizeof *names);
+    for (size_t i = 0; i < nv; i++) names[i] = vars[i].name;
     tally_rake_result res;
     char *err = NULL;
     if (tally_rake(ds, vars, nv, &o, &res, &err)) return raise_err(L, err);
-    tally_column *col = tally_column_new(o.weight_name, TALLY_NUMERIC, ds->phys_len);
-    for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res.weights[i];
-    sbuf label;
-    sbuf_init(&label);
-    sbuf_printf(&label, "%s:", tally_tr(o.base.lang, "Rim weight"));
-    for (size_t i = 0; i < nv; i++) sbuf_printf(&label, "%s %s", i ? "," : "", vars[i].name);
-    tally_column_set_label(col, label.data);
-    sbuf_free(&label);
-    col->measure = TALLY_SCALE;
-    tally_dataset *out = tally_dataset_copy(ds, ds->name);
-    int idx = tally_dataset_attach_column(out, col);
-    tally_column_unref(col);
-    if (tally_lua_opt_bool(L, 2, "use", 1)) tally_dataset_set_weight(out, idx);
-    if (res.warning) tally_log(TALLY_LOG_WARN, "rake", "%s", res.warning);
-    tally_lua_push_dataset(L, out, 1);
-    tally_lua_push_table(L, res.table);
-    tally_lua_push_table(L, res.summary);
-    lua_createtable(L, 0, 12);
-    set_field(L, "iterations", res.iterations);
-    lua_pushboolean(L, res.converged);
-    lua_setfield(L, -2, "converged");
-    set_field(L, "max_gap", res.max_gap);
-    set_field(L, "cases", (double)res.ncases);
-    set_field(L, "excluded", (double)res.nexcluded);
-    set_field(L, "trimmed", (double)res.ntrimmed);
-    set_field(L, "min", res.wmin);
-    set_field(L, "max", res.wmax);
-    set_field(L, "mean", res.wmean);
-    set_field(L, "deff", res.deff);
-    set_field(L, "efficiency", res.efficiency);
-    set_field(L, "neff", res.neff);
-    if (res.warning) lua_pushstring(L, res.warning), lua_setfield(L, -2, "warning");
-    tally_rake_result_free(&res);
-    return 4;
+    return push_weighting(L, ds, &o, &res, names, nv, "Rim weight");
+}
+
+/* One key of a poststratification cell: a code or a label. */
+static void read_key(lua_State *L, int idx, tally_rake_target *t, size_t cell)
+{
+    if (lua_type(L, idx) == LUA_TNUMBER) t->text = NULL, t->code = lua_tonumber(L, idx);
+    else if (lua_type(L, idx) == LUA_TSTRING) t->text = lua_tostring(L, idx), t->code = NAN;
+    else luaL_error(L, "poststratify: targets[%d]: a category must be a code or a label, not %s", (int)cell,
+                    luaL_typename(L, idx));
+}
+
+/* ds:poststratify{ variables = {"sex", "age"}, targets = { {1, "18-29", 10.5}, ... }, ... } */
+static int l_poststratify(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tally_rake_opts o;
+    read_opts(L, 2, ds, &o);
+    lua_getfield(L, 2, "variables");
+    if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
+        return luaL_error(L, "poststratify: 'variables' must list the variables crossed, e.g. { \"sex\", \"age\" }");
+    int vidx = lua_gettop(L);
+    size_t nv = lua_rawlen(L, vidx);
+    const char **names = scratch(L, nv * sizeof *names);
+    for (size_t j = 0; j < nv; j++) {
+        lua_rawgeti(L, vidx, (lua_Integer)j + 1);
+        names[j] = lua_tostring(L, -1);
+        if (!names[j]) return luaL_error(L, "poststratify: variables[%d] must be a name", (int)j + 1);
+        lua_pop(L, 1);
+    }
+    lua_getfield(L, 2, "targets");
+    int tidx = lua_gettop(L);
+    if (!lua_istable(L, tidx) || lua_rawlen(L, tidx) == 0)
+        return luaL_error(L, "poststratify: 'targets' must list the cells, e.g. { { 1, \"18-29\", 10.5 }, ... }");
+    size_t nc = lua_rawlen(L, tidx);
+    tally_poststrat_cell *cells = scratch(L, nc * sizeof *cells);
+    tally_rake_target *keys = scratch(L, nc * nv * sizeof *keys);
+    for (size_t k = 0; k < nc; k++) {
+        lua_rawgeti(L, tidx, (lua_Integer)k + 1);
+        if (!lua_istable(L, -1) || lua_rawlen(L, -1) != nv + 1)
+            return luaL_error(L, "poststratify: targets[%d] must be { one category per variable (%d), share }",
+                              (int)k + 1, (int)nv);
+        for (size_t j = 0; j < nv; j++) {
+            lua_rawgeti(L, -1, (lua_Integer)j + 1);
+            read_key(L, -1, &keys[k * nv + j], k + 1);
+            lua_pop(L, 1); /* strings stay referenced by the targets table */
+        }
+        lua_rawgeti(L, -1, (lua_Integer)nv + 1);
+        if (lua_type(L, -1) != LUA_TNUMBER)
+            return luaL_error(L, "poststratify: targets[%d]: the last item must be the share (a number)", (int)k + 1);
+        cells[k].keys = &keys[k * nv];
+        cells[k].value = lua_tonumber(L, -1);
+        lua_pop(L, 2);
+    }
+    tally_rake_result res;
+    char *err = NULL;
+    if (tally_poststratify(ds, names, nv, cells, nc, &o, &res, &err)) return raise_err(L, err);
+    return push_weighting(L, ds, &o, &res, names, nv, "Poststratification weight");
 }
 
 /* ds:ci{ proportion = "q1 == 1" | mean = "age", level = 95, weighted = true }
@@ -253,7 +320,7 @@ static int l_ci(lua_State *L)
 
 int tally_lua_open_weights(lua_State *L)
 {
-    static const luaL_Reg methods[] = {{"rake", l_rake}, {"ci", l_ci}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"rake", l_rake}, {"poststratify", l_poststratify}, {"ci", l_ci}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
     return 0;
 }

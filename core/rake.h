@@ -35,6 +35,7 @@ typedef struct tally_rake_opts {
     double trim_min, trim_max; /* caps in multiples of the mean weight, applied after each pass; NaN: none */
     int missing;            /* TALLY_RAKE_MISSING_* */
     double total;           /* weights sum to this; NaN: the count total, else the number of cases */
+    int poststrat;          /* set by tally_poststratify: the tables say cell weighting, not raking */
 } tally_rake_opts;
 
 void tally_rake_opts_init(tally_rake_opts *o);
@@ -60,5 +61,23 @@ typedef struct tally_rake_result {
 int tally_rake(const tally_dataset *ds, const tally_rake_var *vars, size_t nvars, const tally_rake_opts *o,
                tally_rake_result *res, char **err);
 void tally_rake_result_free(tally_rake_result *r);
+
+/* The category a target names in column c (code, value label, or a string variable's code).
+ * Sets *code (numeric) or *scode (string; borrowed), and *label (borrowed, may be NULL). */
+int tally_rake_resolve(const tally_column *c, const char *var, const tally_rake_target *t, double *code,
+                       const char **scode, const char **label, char **err);
+
+/* ---- poststratification (stats_poststrat.c) ------------------------------------------
+ * Cell weighting on the full cross of nvars variables: cells[i].keys holds one category per
+ * variable (its value ignored), cells[i].value the cell's share. Every combination in the data
+ * needs a cell. Options and result as tally_rake (one raking variable: the cell). */
+typedef struct tally_poststrat_cell {
+    const tally_rake_target *keys;
+    double value;
+} tally_poststrat_cell;
+
+int tally_poststratify(const tally_dataset *ds, const char *const *vars, size_t nvars,
+                       const tally_poststrat_cell *cells, size_t ncells, const tally_rake_opts *o,
+                       tally_rake_result *res, char **err);
 
 #endif

@@ -417,6 +417,8 @@ static const char *const tr_de[][2] = {
     {"Weighting efficiency", "Gewichtungseffizienz"},
     {"Effective base", "Effektive Basis"},
     {"Rim weight", "Randgewicht"},
+    {"Poststratification weight", "Poststratifikationsgewicht"},
+    {"Poststratification (cell weighting), iterations", "Poststratifikation (Zellgewichtung), Iterationen"},
     /* margins of error (stats_ci.c, margins.lua) */
     {"CI low", "KI unten"},
     {"CI high", "KI oben"},

@@ -324,7 +324,9 @@ static tally_table *target_table(rvar *vars, size_t nv, const double *w, size_t 
     char num[64];
     sbuf note;
     sbuf_init(&note);
-    sbuf_printf(&note, "%s: %d. %s: %s %s.", stats_tr(so, "Rim weighting (raking), iterations"), r->iterations,
+    sbuf_printf(&note, "%s: %d. %s: %s %s.",
+                stats_tr(so, o->poststrat ? "Poststratification (cell weighting), iterations"
+                                          : "Rim weighting (raking), iterations"), r->iterations,
                 stats_tr(so, "Largest gap to a target"), tally_format_fixed(100 * r->max_gap, 6, num, sizeof num),
                 stats_tr(so, "percentage points"));
     tally_table_add_note(t, note.data);
@@ -494,4 +496,13 @@ void tally_rake_result_free(tally_rake_result *r)
     if (r->table) tally_table_unref(r->table);
     if (r->summary) tally_table_unref(r->summary);
     memset(r, 0, sizeof *r);
+}
+
+int tally_rake_resolve(const tally_column *c, const char *var, const tally_rake_target *t, double *code,
+                       const char **scode, const char **label, char **err)
+{
+    rcat k;
+    if (resolve_target(c, var, t, &k, err)) return -1;
+    *code = k.code, *scode = k.scode, *label = k.label;
+    return 0;
 }

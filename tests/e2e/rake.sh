@@ -118,4 +118,41 @@ bad "an unknown label" 'age = { ["18-30"] = 20, ["30-44"] = 25, ["45-64"] = 33, 
 bad "an unknown variable" 'gender = { [1] = 50, [2] = 50 }' "rake: unknown variable 'gender' in dataset 's'"
 bad "counts describing different populations" 'sex = { [1] = 490, [2] = 510 }, edu = { [1] = 400, [2] = 300, [3] = 200 }' \
   "rake: the counts of 'sex' add up to 1000, those of 'edu' to 900" 'unit = "count",'
+# --- poststratify: cell weighting on sex x age; each cell's weighted count is its share of the cases ---------
+cat >ps.lua <<'EOC'
+report { title = "poststratify", outdir = "out" }
+input "s" { path = "small.csv", codebook = "small.codebook.lua" }
+stage "poststratify" { dataset = "s", variables = { "sex", "age" }, weight = "pw", targets = {
+  { "male", "18-29", 10 }, { "male", "30-44", 12 }, { "male", "45-64", 16 }, { "male", "65+", 11 },
+  { 2, 1, 10 }, { 2, 2, 13 }, { 2, 3, 17 }, { 2, 4, 11 } } }
+stage "frequencies" { dataset = "s", variables = { "cell" } }
+output "json" { path = "ps.json" }
+output "markdown" { path = "ps.md" }
+EOC
+expect_exit "poststratify on sex x age" 0 "$TALLY" run ps.lua
+cat >ps.py <<'EOC'
+import csv, json, sys
+share = {(1, 1): 10, (1, 2): 12, (1, 3): 16, (1, 4): 11, (2, 1): 10, (2, 2): 13, (2, 3): 17, (2, 4): 11}
+rows = list(csv.DictReader(open("small.csv")))
+n = len(rows)
+size = {}
+for r in rows:
+    k = (int(r["sex"]), int(r["age"]))
+    size[k] = size.get(k, 0) + 1
+want = {}
+for r in rows:  # a case's weight: its cell's target share over its cell's sample share
+    k = (int(r["sex"]), int(r["age"]))
+    want[r["cell"]] = want.get(r["cell"], 0.0) + (share[k] / 100) / (size[k] / n)
+t = [t for t in json.load(open("out/ps.json"))["tables"] if t["id"] == "freq_cell"][0]
+got = {r["label"]: r["cells"][1] for r in t["rows"] if r["type"] == "category"}
+bad = [k for k in want if abs(got.get(k, -1) - want[k]) > 1e-9 * max(1, want[k])]
+print("%d cells, %d mismatches %s" % (len(want), len(bad), bad[:3]))
+sys.exit(1 if bad or len(got) != len(want) else 0)
+EOC
+check "poststratify: every weight is the cell's target share over its sample share" $PY ps.py
+expect_contains "poststratify: cells labelled by both variables" out/ps.md "| male × 18-29 |"
+expect_contains "poststratify: the note says cell weighting" out/ps.md "Poststratification (cell weighting), iterations: 1."
+sed 's/{ 2, 4, 11 } } }/} }/; s/{ 2, 3, 17 },/{ 2, 3, 28 },/' ps.lua >ps2.lua
+expect_exit "poststratify: a combination without a target" 1 "$TALLY" run ps2.lua
+expect_contains "poststratify: names the cell" "$TMP/stderr" "poststratify: the cell sex = 2 (female), age = 4 (65+) (row "
 finish
