@@ -1,10 +1,11 @@
-/* lua_weights.c: weighting and margins of error for Lua stages: ds:rake, ds:poststratify (rake.h), ds:ci (ci.h). */
+/* lua_weights.c: weighting, margins of error and waves for Lua stages: ds:rake, ds:poststratify, ds:ci, ds:trend, tally.append. */
 #include "ci.h"
 #include "expr.h"
 #include "host.h"
 #include "lua_api.h"
 #include "rake.h"
 #include "util.h"
+#include "waves.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -318,9 +319,84 @@ static int l_ci(lua_State *L)
     return 1;
 }
 
+/* tally.append{ datasets = {"w1", "w2"}, labels = {"2020", "2021"}, wave = "wave", name = "all" }
+ * -> dataset, { notes... } (labels merged, columns missing from a wave, ...) */
+static int l_append(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_getfield(L, 1, "datasets");
+    int didx = lua_gettop(L);
+    if (!lua_istable(L, didx) || lua_rawlen(L, didx) < 2) return luaL_error(L, "append: 'datasets' must list two or more datasets");
+    size_t n = lua_rawlen(L, didx);
+    const tally_dataset **parts = scratch(L, n * sizeof *parts);
+    const char **labels = scratch(L, n * sizeof *labels);
+    lua_getfield(L, 1, "labels");
+    int lidx = lua_gettop(L);
+    if (lua_istable(L, lidx) && lua_rawlen(L, lidx) != n)
+        return luaL_error(L, "append: 'labels' must give one label per dataset (%d)", (int)n);
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, didx, (lua_Integer)i + 1);
+        parts[i] = tally_lua_check_dataset(L, -1);
+        lua_pop(L, 1); /* the datasets table keeps it */
+        labels[i] = parts[i]->name;
+        if (lua_istable(L, lidx)) {
+            lua_rawgeti(L, lidx, (lua_Integer)i + 1);
+            if (lua_isstring(L, -1)) labels[i] = lua_tostring(L, -1);
+            lua_pop(L, 1);
+        }
+    }
+    const char *wave = tally_lua_opt_string(L, 1, "wave", "wave");
+    const char *name = tally_lua_opt_string(L, 1, "name", "waves");
+    char **notes = NULL, *err = NULL;
+    size_t nnotes = 0;
+    tally_dataset *out = tally_waves_append(parts, labels, n, name, wave, &notes, &nnotes, &err);
+    if (!out) return raise_err(L, err);
+    tally_report *r = tally_lua_report(L);
+    tally_column_set_label(out->cols[tally_dataset_find(out, wave)], tally_tr(r ? tally_report_meta(r, "language") : NULL, "Wave"));
+    tally_lua_push_dataset(L, out, 1);
+    lua_createtable(L, (int)nnotes, 0);
+    for (size_t i = 0; i < nnotes; i++) {
+        lua_pushstring(L, notes[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        free(notes[i]);
+    }
+    free(notes);
+    return 2;
+}
+
+/* ds:trend(var, wave, { means = false, weighted = true, id = ... }) -> figures table, change table */
+static int l_trend(lua_State *L)
+{
+    lua_settop(L, 4);
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    int col = tally_lua_check_var(L, ds, luaL_checkstring(L, 2));
+    int wcol = tally_lua_check_var(L, ds, luaL_checkstring(L, 3));
+    tally_trend_opts o;
+    tally_stats_opts_init(&o.base);
+    if (!lua_isnil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
+    o.base.weighted = tally_lua_opt_bool(L, 4, "weighted", 1);
+    o.base.id = tally_lua_opt_string(L, 4, "id", NULL);
+    o.base.title = tally_lua_opt_string(L, 4, "title", NULL);
+    o.means = tally_lua_opt_bool(L, 4, "means", 0);
+    tally_report *r = tally_lua_report(L);
+    o.base.lang = r ? tally_report_meta(r, "language") : NULL;
+    char *err = NULL;
+    tally_table *change = NULL;
+    tally_table *t = tally_stats_trend(ds, col, wcol, &o, &change, &err);
+    if (!t) return raise_err(L, err);
+    tally_lua_push_table(L, t);
+    tally_table_unref(t);
+    tally_lua_push_table(L, change);
+    tally_table_unref(change);
+    return 2;
+}
+
 int tally_lua_open_weights(lua_State *L)
 {
-    static const luaL_Reg methods[] = {{"rake", l_rake}, {"poststratify", l_poststratify}, {"ci", l_ci}, {NULL, NULL}};
+    static const luaL_Reg methods[] = {{"rake", l_rake}, {"poststratify", l_poststratify}, {"ci", l_ci},
+                                       {"trend", l_trend}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
+    lua_pushcfunction(L, l_append); /* the `tally` library table is at the top of the stack */
+    lua_setfield(L, -2, "append");
     return 0;
 }

@@ -432,6 +432,16 @@ static const char *const tr_de[][2] = {
      "Anteile in Prozent: Wilson-Intervalle; Mittelwerte: t-Intervalle"},
     {"on the effective base (Kish) of the weighted cases", "auf der effektiven Basis (Kish) der gewichteten Fälle"},
     {"Largest margin of error of a percentage (points)", "Größte Fehlermarge eines Prozentwerts (Punkte)"},
+    /* waves (waves.c, stats_trend.c, append.lua) */
+    {"Wave", "Welle"},
+    {"Waves", "Wellen"},
+    {"Change between waves", "Veränderung zwischen den Wellen"},
+    {"Change", "Veränderung"},
+    {"Change (points)", "Veränderung (Punkte)"},
+    {"vs", "ggü."},
+    {"Welch t test of two means; p two-sided", "Welch-t-Test zweier Mittelwerte; p zweiseitig"},
+    {"z test of two proportions (pooled); p two-sided", "z-Test zweier Anteile (gepoolt); p zweiseitig"},
+    {"; on effective bases (Kish)", "; auf effektiven Basen (Kish)"},
 };
 
 const char *tally_tr(const char *language, const char *english)
