@@ -104,6 +104,12 @@ static json_t *load_report(const char *path)
         fprintf(stderr, "tally diff: cannot open '%s': %s\n", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "tally diff: '%s' is a folder, not a JSON report\n", path);
+        fclose(f);
+        return NULL;
+    }
     json_error_t err;
     json_t *root = json_loadf(f, 0, &err);
     fclose(f);

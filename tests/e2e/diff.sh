@@ -106,6 +106,9 @@ expect_exit "JSON that is not a report" 1 "$TALLY" diff old.json array.json
 expect_contains "not a report: says so" "$TMP/stderr" "tally diff: array.json: top level: not an object (is it a JSON report written by tally's json output?)"
 expect_exit "a missing file" 1 "$TALLY" diff old.json nosuch.json
 expect_contains "a missing file is named" "$TMP/stderr" "tally diff: cannot open 'nosuch.json': No such file or directory"
+mkdir folder.json
+expect_exit "a folder" 1 "$TALLY" diff old.json folder.json
+expect_contains "a folder is named as one" "$TMP/stderr" "tally diff: 'folder.json' is a folder, not a JSON report"
 expect_exit "one file only" 2 "$TALLY" diff old.json
 expect_contains "one file: usage" "$TMP/stderr" "diff needs two JSON reports"
 expect_exit "a bad --rel" 2 "$TALLY" diff old.json fig.json --rel lots
