@@ -155,4 +155,17 @@ expect_contains "poststratify: the note says cell weighting" out/ps.md "Poststra
 sed 's/{ 2, 4, 11 } } }/} }/; s/{ 2, 3, 17 },/{ 2, 3, 28 },/' ps.lua >ps2.lua
 expect_exit "poststratify: a combination without a target" 1 "$TALLY" run ps2.lua
 expect_contains "poststratify: names the cell" "$TMP/stderr" "poststratify: the cell sex = 2 (female), age = 4 (65+) (row "
+# --- a filtered view: only its rows are weighted; the dataset it came from keeps its own figures ----------
+cat >view.lua <<'EOC'
+report { title = "view", outdir = "out" }
+input "s" { path = "small.csv", codebook = "small.codebook.lua" }
+stage "filter" { dataset = "s", where = "edu ~= 3", into = "f" }
+stage "rake" { dataset = "f", weight = "w", targets = { sex = { [1] = 49, [2] = 51 } } }
+stage "frequencies" { dataset = "f", variables = { "sex" } }
+stage "frequencies" { dataset = "s", variables = { "sex" } }
+output "markdown" { path = "view.md" }
+EOC
+expect_exit "rake a filtered view" 0 "$TALLY" run view.lua
+expect_contains "view: its 228 rows weighted to 49%" out/view.md "| male | 111.7 | 49.0% | 49.0% | 49.0% |"
+expect_contains "view: the whole dataset is unweighted" out/view.md "| male | 186 | 62.0% | 62.0% | 62.0% |"
 finish
