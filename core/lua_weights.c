@@ -97,7 +97,11 @@ static tally_rake_var *read_vars(lua_State *L, int opts, size_t *nv)
             lua_pop(L, 1);
             if (k < n) v[k++].name = name;
         }
-        if (k != n) {
+        int repeat = 0;
+        for (size_t i = 0; i < k; i++)
+            for (size_t j = i + 1; j < k; j++)
+                if (strcmp(v[i].name, v[j].name) == 0) repeat = 1;
+        if (k != n || repeat) {
             luaL_error(L, "rake: 'variables' must list every variable of 'targets' once");
             return NULL;
         }
@@ -177,6 +181,16 @@ static void set_field(lua_State *L, const char *k, double v)
 static int push_weighting(lua_State *L, tally_dataset *ds, const tally_rake_opts *o, tally_rake_result *res,
                           const char *const *names, size_t nv, const char *kind)
 {
+    for (size_t i = 0; i < nv; i++)
+        if (strcmp(names[i], o->weight_name) == 0) {
+            tally_rake_result_free(res);
+            return luaL_error(L, "%s: the new weight cannot be called '%s': that is a variable it weights on; "
+                                 "name it otherwise (weight = ...)", strcmp(kind, "Rim weight") ? "poststratify" : "rake",
+                              o->weight_name);
+        }
+    if (tally_dataset_find(ds, o->weight_name) >= 0)
+        tally_log(TALLY_LOG_WARN, strcmp(kind, "Rim weight") ? "poststratify" : "rake",
+                  "the variable '%s' of dataset '%s' is replaced by the new weight", o->weight_name, ds->name);
     tally_column *col = tally_column_new(o->weight_name, TALLY_NUMERIC, ds->phys_len);
     for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res->weights[i];
     sbuf label;

@@ -116,6 +116,17 @@ bad "a category in the data without a target" 'age = { [1] = 50, [2] = 50 }' \
 bad "an unknown label" 'age = { ["18-30"] = 20, ["30-44"] = 25, ["45-64"] = 33, ["65+"] = 22 }' \
   "rake: 'age' has no category labelled '18-30' (its labels: '18-29', '30-44', '45-64', '65+')"
 bad "an unknown variable" 'gender = { [1] = 50, [2] = 50 }' "rake: unknown variable 'gender' in dataset 's'"
+cfg bad small "weight = \"sex\", targets = { sex = { [1] = 49, [2] = 51 } }"
+expect_exit "a weight named like a raking variable" 1 "$TALLY" run bad.lua
+expect_contains "a weight named like a raking variable: the message" "$TMP/stderr" \
+  "rake: the new weight cannot be called 'sex': that is a variable it weights on"
+cfg bad small "weight = \"dw\", targets = { sex = { [1] = 49, [2] = 51 } }"
+expect_exit "a weight replacing another variable" 0 "$TALLY" run bad.lua
+expect_contains "a weight replacing another variable: a warning" "$TMP/stderr" \
+  "rake: warning: the variable 'dw' of dataset 's' is replaced by the new weight"
+cfg bad small "weight = \"w\", variables = { \"sex\", \"sex\" }, targets = { sex = { [1] = 49, [2] = 51 }, edu = { [1] = 40, [2] = 30, [3] = 30 } }"
+expect_exit "variables naming one twice" 1 "$TALLY" run bad.lua
+expect_contains "variables naming one twice: the message" "$TMP/stderr" "rake: 'variables' must list every variable of 'targets' once"
 bad "counts describing different populations" 'sex = { [1] = 490, [2] = 510 }, edu = { [1] = 400, [2] = 300, [3] = 200 }' \
   "rake: the counts of 'sex' add up to 1000, those of 'edu' to 900" 'unit = "count",'
 # --- poststratify: cell weighting on sex x age; each cell's weighted count is its share of the cases ---------
