@@ -103,11 +103,40 @@ static int resolve_target(const tally_column *c, const char *var, const tally_ra
 }
 
 /* Finds each row's category; a row with a valid value that has no target is an error. */
+/* A compact column: each of its (at most 254) levels is mapped once, then every row by its code. */
+static int map_compact_rows(const tally_dataset *ds, rvar *v, char **err)
+{
+    const tally_column *c = v->col;
+    int32_t lut[TALLY_MAX_LEVELS + 1];
+    for (unsigned l = 0; l < c->nlevels; l++) {
+        double x = c->levels[l];
+        lut[l] = tally_column_is_user_missing(c, x) ? CAT_MISSING : -2;
+        for (size_t j = 0; lut[l] == -2 && j < v->ncat; j++)
+            if (v->cats[j].code == x) lut[l] = (int32_t)j;
+    }
+    for (size_t i = 0; i < ds->nrows; i++) {
+        uint8_t code = c->codes[tally_row(ds, i)];
+        int32_t k = code == TALLY_CODE_SYSMIS ? CAT_MISSING : lut[code];
+        if (k == -2) {
+            double x = c->levels[code];
+            const char *l = tally_column_value_label(c, x);
+            *err = xasprintf("rake: '%s' has the value %g%s%s%s (row %zu) with no target; give it a target "
+                             "(0 leaves its cases out)", v->name, x, l ? " (" : "", l ? l : "", l ? ")" : "", i + 1);
+            return -1;
+        }
+        if (k == CAT_MISSING && v->first_missing == (size_t)-1) v->first_missing = i;
+        v->nmissing += k == CAT_MISSING;
+        v->cat[i] = k;
+    }
+    return 0;
+}
+
 static int map_rows(const tally_dataset *ds, rvar *v, char **err)
 {
     const tally_column *c = v->col;
     v->cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *v->cat);
     v->first_missing = (size_t)-1;
+    if (c->type == TALLY_NUMERIC && c->codes) return map_compact_rows(ds, v, err);
     for (size_t i = 0; i < ds->nrows; i++) {
         size_t p = tally_row(ds, i);
         int32_t k = CAT_MISSING;
@@ -196,15 +225,12 @@ static void free_vars(rvar *v, size_t n)
     free(v);
 }
 
-/* Weighted sums per category of every variable; returns the largest |share - target| and its variable. */
-static double margins(rvar *vars, size_t nv, const double *w, size_t n, size_t *worst)
+/* The largest |share - target| over every variable's category sums (cats[].w) and its variable. */
+static double gap_of(rvar *vars, size_t nv, size_t *worst)
 {
     double gap = 0;
     for (size_t j = 0; j < nv; j++) {
         rvar *v = &vars[j];
-        for (size_t k = 0; k < v->ncat; k++) v->cats[k].w = 0;
-        for (size_t i = 0; i < n; i++)
-            if (v->cat[i] >= 0 && w[i] == w[i]) v->cats[v->cat[i]].w += w[i];
         double tot = 0;
         for (size_t k = 0; k < v->ncat; k++) tot += v->cats[k].w;
         for (size_t k = 0; k < v->ncat; k++) {
@@ -213,6 +239,18 @@ static double margins(rvar *vars, size_t nv, const double *w, size_t n, size_t *
         }
     }
     return gap;
+}
+
+/* Weighted sums per category of every variable (row order); returns gap_of them. */
+static double margins(rvar *vars, size_t nv, const double *w, size_t n, size_t *worst)
+{
+    for (size_t j = 0; j < nv; j++) {
+        rvar *v = &vars[j];
+        for (size_t k = 0; k < v->ncat; k++) v->cats[k].w = 0;
+        for (size_t i = 0; i < n; i++)
+            if (v->cat[i] >= 0 && w[i] == w[i]) v->cats[v->cat[i]].w += w[i];
+    }
+    return gap_of(vars, nv, worst);
 }
 
 /* Caps the weights at trim_min/trim_max times their mean; returns how many were moved. */
@@ -242,23 +280,39 @@ static int ipf(rvar *vars, size_t nv, double *w, size_t n, const tally_rake_opts
     double *f = NULL;
     size_t fcap = 0;
     int it = 0;
-    *gap = margins(vars, nv, w, n, worst);
+    *gap = gap_of(vars, nv, worst); /* the caller summed the weights (check_reachable): the first pass starts on them */
     while ((*gap > o->tolerance || (was_trimmed && it == 0)) && it < o->max_iter) { /* caps: one pass at least */
         it++;
         for (size_t j = 0; j < nv; j++) {
-            rvar *v = &vars[j];
+            /* cats[].w of variable j hold the sums of the current weights: from margins() or from
+             * the pass over variable j - 1, which adds them up while it scales (one pass, not two) */
+            rvar *v = &vars[j], *next = j + 1 < nv ? &vars[j + 1] : NULL;
+            int all = !next && !was_trimmed; /* the last pass sums every variable for the gap */
             if (v->ncat > fcap) fcap = v->ncat, f = xrealloc(f, fcap * sizeof *f);
-            for (size_t k = 0; k < v->ncat; k++) v->cats[k].w = 0;
-            for (size_t i = 0; i < n; i++)
-                if (v->cat[i] >= 0 && w[i] == w[i]) v->cats[v->cat[i]].w += w[i];
             double tot = 0;
             for (size_t k = 0; k < v->ncat; k++) tot += v->cats[k].w;
             for (size_t k = 0; k < v->ncat; k++) f[k] = v->cats[k].w > 0 ? v->cats[k].target * tot / v->cats[k].w : 0;
-            for (size_t i = 0; i < n; i++)
+            if (next)
+                for (size_t k = 0; k < next->ncat; k++) next->cats[k].w = 0;
+            for (size_t q = 0; all && q < nv; q++)
+                for (size_t k = 0; k < vars[q].ncat; k++) vars[q].cats[k].w = 0;
+            for (size_t i = 0; i < n; i++) {
                 if (v->cat[i] >= 0) w[i] *= f[v->cat[i]];
+                if (w[i] != w[i]) continue;
+                if (next) {
+                    if (next->cat[i] >= 0) next->cats[next->cat[i]].w += w[i];
+                } else if (all) {
+                    for (size_t q = 0; q < nv; q++)
+                        if (vars[q].cat[i] >= 0) vars[q].cats[vars[q].cat[i]].w += w[i];
+                }
+            }
         }
-        if (was_trimmed) trim(w, n, o, was_trimmed);
-        *gap = margins(vars, nv, w, n, worst);
+        if (was_trimmed) {
+            trim(w, n, o, was_trimmed);
+            *gap = margins(vars, nv, w, n, worst);
+        } else {
+            *gap = gap_of(vars, nv, worst);
+        }
     }
     free(f);
     return it;
@@ -286,7 +340,7 @@ static void weight_stats(const double *w, size_t n, tally_rake_result *r)
 }
 
 /* Target vs achieved per category: cases, unweighted %, target %, weighted %. */
-static tally_table *target_table(rvar *vars, size_t nv, const double *w, size_t n, const tally_rake_opts *o,
+static tally_table *target_table(rvar *vars, size_t nv, const tally_rake_opts *o,
                                  const tally_rake_result *r)
 {
     const tally_stats_opts *so = &o->base;
@@ -300,8 +354,7 @@ static tally_table *target_table(rvar *vars, size_t nv, const double *w, size_t 
     tally_table_add_col(t, stats_tr(so, "Unweighted %"), TALLY_COL_PERCENT, 1);
     tally_table_add_col(t, stats_tr(so, "Target %"), TALLY_COL_PERCENT, 1);
     tally_table_add_col(t, stats_tr(so, "Weighted %"), TALLY_COL_PERCENT, 1);
-    size_t worst;
-    margins(vars, nv, w, n, &worst);
+    /* cats[].w hold the sums of the final weights before scaling (ipf's last state): the same shares */
     for (size_t j = 0; j < nv; j++) {
         rvar *v = &vars[j];
         size_t sr = tally_table_add_row(t, TALLY_ROW_SECTION);
@@ -391,7 +444,8 @@ static double *start_weights(const tally_dataset *ds, rvar *vars, size_t nv, con
     return w;
 }
 
-/* Every category with a target above 0 needs a case to carry it. */
+/* Every category with a target above 0 needs a case to carry it. Leaves the starting weights'
+ * sums in cats[].w, where ipf() begins. */
 static int check_reachable(rvar *vars, size_t nv, const double *w, size_t n, char **err)
 {
     size_t worst;
@@ -480,7 +534,7 @@ int tally_rake(const tally_dataset *ds, const tally_rake_var *specs, size_t nv, 
                                  "iteration's. Check for targets the sample cannot reach together%s, or raise max_iter",
                                  res->iterations, res->gap_var, 100 * res->max_gap, 100 * o->tolerance,
                                  capped ? " and for trimming caps too tight (trim_min, trim_max)" : "");
-    res->table = target_table(vars, nv, w, n, o, res);
+    res->table = target_table(vars, nv, o, res);
     res->summary = summary_table(o, res);
     free_vars(vars, nv);
     return 0;
