@@ -33,4 +33,10 @@ int tally_ci_mean(const tally_dataset *ds, const double *x, const tally_stats_op
 void tally_ci_add_to_frequencies(tally_table *t, const tally_dataset *ds, int col, const tally_stats_opts *o,
                                  double level);
 
+/* Adds "CI low"/"CI high" columns to a descriptives table (one row per variable of cols): the t
+ * interval of each mean, on the effective base when weighted (the table's standard deviation
+ * counts weights as cases, as SPSS does; the interval does not). */
+void tally_ci_add_to_descriptives(tally_table *t, const tally_dataset *ds, const int *cols, size_t ncols,
+                                  const tally_stats_opts *o, double level);
+
 #endif

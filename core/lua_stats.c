@@ -214,8 +214,16 @@ static int l_descriptives(lua_State *L)
     int *cols = check_vars(L, ds, 2, &n);
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
+    double ci = tally_lua_opt_number(L, 3, "ci", 0); /* a confidence level: CI columns (ci.h) */
+    if (ci != 0 && !(ci > 0 && ci < 100)) {
+        char num[64];
+        snprintf(num, sizeof num, "%g", ci);
+        return luaL_error(L, "descriptives: ci must be a confidence level like 95, not %s", num);
+    }
     char *err = NULL;
-    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), &err);
+    tally_table *t = tally_stats_descriptives(ds, cols, n, &o, &err);
+    if (t && ci > 0) tally_ci_add_to_descriptives(t, ds, cols, n, &o, ci);
+    return push_result(L, t, &err);
 }
 
 static int l_likert(lua_State *L)

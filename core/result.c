@@ -432,6 +432,7 @@ static const char *const tr_de[][2] = {
      "Anteile in Prozent: Wilson-Intervalle; Mittelwerte: t-Intervalle"},
     {"on the effective base (Kish) of the weighted cases", "auf der effektiven Basis (Kish) der gewichteten Fälle"},
     {"Largest margin of error of a percentage (points)", "Größte Fehlermarge eines Prozentwerts (Punkte)"},
+    {"Confidence interval of the mean (t)", "Konfidenzintervall des Mittelwerts (t)"},
     /* waves (waves.c, stats_trend.c, append.lua) */
     {"Wave", "Welle"},
     {"Waves", "Wellen"},

@@ -151,3 +151,36 @@ void tally_ci_add_to_frequencies(tally_table *t, const tally_dataset *ds, int co
     tally_table_add_note(t, note);
     free(note);
 }
+
+void tally_ci_add_to_descriptives(tally_table *t, const tally_dataset *ds, const int *cols, size_t ncols,
+                                  const tally_stats_opts *o, double level)
+{
+    if (t->nrows != ncols) return; /* one row a variable, as the kernel makes it */
+    int mcol = tally_table_find_col(t, stats_tr(o, "Mean"));
+    int dec = mcol >= 0 ? t->cols[mcol].decimals : 2;
+    char *l = xasprintf("%s (%g%%)", stats_tr(o, "CI low"), level), *h = xasprintf("%s (%g%%)", stats_tr(o, "CI high"), level);
+    size_t lo = tally_table_add_col(t, l, TALLY_COL_MEAN, dec), hi = tally_table_add_col(t, h, TALLY_COL_MEAN, dec);
+    free(l), free(h);
+    double *x = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *x);
+    for (size_t r = 0; r < ncols; r++) {
+        const tally_column *c = ds->cols[cols[r]];
+        if (c->type != TALLY_NUMERIC || c->is_date) continue; /* a date's interval is not shown */
+        for (size_t i = 0; i < ds->nrows; i++) {
+            double v = tally_col_num(c, tally_row(ds, i));
+            x[i] = stats_valid_number(c, v) ? v : NAN;
+        }
+        tally_ci ci;
+        char *err = NULL;
+        if (tally_ci_mean(ds, x, o, level, &ci, &err)) {
+            free(err);
+            continue;
+        }
+        tally_table_set_number(t, r, lo, ci.lo);
+        tally_table_set_number(t, r, hi, ci.hi);
+    }
+    free(x);
+    char *note = xasprintf("%s, %g%%%s.", stats_tr(o, "Confidence interval of the mean (t)"), level,
+                           stats_weights(ds, o) ? stats_tr(o, "; on the effective base (Kish) of the weighted cases") : "");
+    tally_table_add_note(t, note);
+    free(note);
+}

@@ -5,6 +5,7 @@ local o = tally.options {
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   title     = { type = "string", help = "table title (default: Descriptive statistics)" },
   id        = { type = "string", help = "table id (default: desc_FIRSTVARIABLE)" },
+  ci        = { type = "number", help = "a confidence level (e.g. 95): columns with the t interval of each mean" },
 }
 local ds = tally.dataset(o.dataset)
-report.add(ds:descriptives(o.variables, { weighted = o.weight, title = o.title, id = o.id }))
+report.add(ds:descriptives(o.variables, { weighted = o.weight, title = o.title, id = o.id, ci = o.ci }))

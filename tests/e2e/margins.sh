@@ -28,6 +28,7 @@ report { title = "margins", outdir = "out", language = "${3:-en}" }
 input "s" { path = "m.csv" $2 }
 stage "frequencies" { dataset = "s", variables = { "q" }, ci = 95 }
 stage "margins" { dataset = "s", proportions = { yes = "q == 1" }, means = { mean_age = "age" } }
+stage "descriptives" { dataset = "s", variables = { "age" }, ci = 95 }
 output "json" { path = "$1.json" }
 output "markdown" { path = "$1.md" }
 EOC
@@ -77,6 +78,10 @@ labels = [c["label"] for c in t["columns"]]
 row = [r for r in t["rows"] if r["label"] == "1"][0]
 got["freq CI low"] = (row["cells"][labels.index("CI low (95%)")], plo)
 got["freq CI high"] = (row["cells"][labels.index("CI high (95%)")], phi)
+d = [t for t in rep["tables"] if t["id"].startswith("desc_age")][0]
+dl = [c["label"] for c in d["columns"]]
+got["descriptives CI low"] = (d["rows"][0]["cells"][dl.index("CI low (95%)")], mlo)
+got["descriptives CI high"] = (d["rows"][0]["cells"][dl.index("CI high (95%)")], mhi)
 # Wilson's bounds solve (p_hat - p)^2 = z^2 p (1 - p) / n: checked without the closed form
 for b in (plo, phi):
     b /= 100
@@ -99,6 +104,8 @@ expect_contains "weighted: the note gives the effective base" out/weighted.md \
   "Confidence interval of the valid percent (Wilson), 95%; effective base (Kish): 8.9."
 expect_contains "margins table: the largest margin of error" out/weighted.md "Largest margin of error of a percentage (points): ±"
 expect_contains "German: CI columns" out/de.md "KI unten (95%)"
+expect_contains "descriptives: the note on the mean's interval" out/weighted.md \
+  "Confidence interval of the mean (t), 95%; on the effective base (Kish) of the weighted cases."
 expect_contains "German: margins table" out/de.md "Fehlermargen"
 
 # bad levels
