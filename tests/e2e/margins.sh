@@ -108,6 +108,19 @@ expect_contains "descriptives: the note on the mean's interval" out/weighted.md 
   "Confidence interval of the mean (t), 95%; on the effective base (Kish) of the weighted cases."
 expect_contains "German: margins table" out/de.md "Fehlermargen"
 
+# PSPP's EXAMINE computes the same t interval of an unweighted mean (to the two decimals it prints)
+if command -v pspp >/dev/null; then
+  printf 'DATA LIST LIST NOTABLE /age.\nBEGIN DATA\n25\n30\n35\n40\n45\n50\n55\n60\n65\n70\nEND DATA.\nEXAMINE VARIABLES=age /STATISTICS=DESCRIPTIVES.\n' >ex.sps
+  pspp -O format=csv ex.sps -o ex.csv >/dev/null 2>&1
+  plo=$(grep "Confidence Interval for Mean,Lower Bound" ex.csv | cut -d, -f4)
+  phi=$(grep -A1 "Confidence Interval for Mean,Lower Bound" ex.csv | tail -1 | cut -d, -f4)
+  got=$($PY -c "import json; v = json.load(open('out/plain.json'))['values']; print('%.2f %.2f' % (v['mean_age_low']['number'], v['mean_age_high']['number']))")
+  if [ -n "$plo" ] && [ "$got" = "$plo $phi" ]; then ok "unweighted mean interval equals PSPP EXAMINE: $got"
+  else not_ok "unweighted mean interval equals PSPP EXAMINE: tally $got, PSPP '$plo $phi'"; fi
+else
+  echo "ok - # SKIP pspp is not installed (make test-deps installs it)"
+fi
+
 # bad levels
 sed 's/ci = 95/ci = 120/' plain.lua >bad.lua
 expect_exit "ci = 120" 1 "$TALLY" run bad.lua
