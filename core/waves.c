@@ -124,6 +124,15 @@ tally_dataset *tally_waves_append(const tally_dataset *const *parts, const char 
             wn = NULL;
         }
     if (wn) tally_dataset_set_weight(out, tally_dataset_find(out, wn));
+    for (size_t p = 0; p < n; p++)
+        if (parts[p]->nmrsets) {
+            sbuf sets;
+            sbuf_init(&sets);
+            for (size_t i = 0; i < parts[p]->nmrsets; i++) sbuf_printf(&sets, "%s%s", i ? ", " : "", parts[p]->mrsets[i].name);
+            note(notes, nnotes, xasprintf("The multiple-response sets of %s (%s) are not carried over to the stacked "
+                                          "data.", labels[p], sets.data));
+            sbuf_free(&sets);
+        }
     sbuf src;
     sbuf_init(&src);
     for (size_t p = 0; p < n; p++)

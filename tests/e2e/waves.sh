@@ -97,4 +97,17 @@ sed 's/"w2.csv", codebook = "w2.codebook.lua"/"w3.csv"/' plain.lua | sed '/stage
 expect_exit "append: numeric in one wave, text in another" 1 "$TALLY" run mixed.lua
 expect_contains "append: the mismatch names the variable and the waves" "$TMP/stderr" \
   "append: 'q' is numeric in 2020 but text in 2021; recode one of them"
+
+# multiple-response sets are not carried over, and the table says so
+cat >mr.lua <<EOC
+report { title = "sets", outdir = "out" }
+input "a" { path = "$ROOT/samples/city-survey/responses.csv", codebook = "$ROOT/samples/city-survey/responses.codebook.lua" }
+input "b" { path = "$ROOT/samples/city-survey/responses.csv", codebook = "$ROOT/samples/city-survey/responses.codebook.lua" }
+stage "append" { datasets = { "a", "b" }, into = "all" }
+output "markdown" { path = "mr.md" }
+EOC
+expect_exit "append two waves with multiple-response sets" 0 "$TALLY" run mr.lua
+expect_contains "append: the sets left behind are named" out/mr.md \
+  "The multiple-response sets of a (countries, initiators, areas, institutions, forms, benefits, obstacles) are not carried over"
+expect_contains "append: the stacked cases" out/mr.md "| **Total** | 160 |"
 finish
