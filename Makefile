@@ -34,6 +34,8 @@ BUILD_PKGS += libsqlite3-dev libpq-dev
 TEST_PKGS  += postgresql sqlite3
 # The column cache: inputs hashed with xxHash.
 BUILD_PKGS += libxxhash-dev
+# tally diff: JSON reports read with Jansson.
+BUILD_PKGS += libjansson-dev
 
 LUA_CFLAGS  := $(shell pkg-config --cflags lua5.4 2>/dev/null || echo -I/usr/include/lua5.4)
 LUA_LIBS    := $(shell pkg-config --libs lua5.4 2>/dev/null || echo -llua5.4)
@@ -52,7 +54,7 @@ LINK            = $(CC) $(TALLY_CFLAGS) $(CFLAGS) $(LDFLAGS)
 CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 CORE_LIB  := $(BUILD)/libtallycore.a
-CORE_LIBS := $(LUA_LIBS) -lgsl -lgslcblas -ldl -lm -lpthread
+CORE_LIBS := $(LUA_LIBS) -ljansson -lgsl -lgslcblas -ldl -lm -lpthread
 
 PLUGIN_DIRS := $(patsubst %/,%,$(wildcard plugins/input/*/ plugins/output/*/))
 PLUGIN_NAMES := $(notdir $(PLUGIN_DIRS))

@@ -509,6 +509,7 @@ int tally_lua_open_data(lua_State *L)
         {"variables", l_variables}, {"sum", l_sum},       {"count_if", l_count_if},   {"value", l_value},
         {"treatment", l_treatment}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
+    tally_lua_open_weights(L);
     /* the `tally` library table is at the top of the stack */
     lua_pushcfunction(L, l_eval);
     lua_setfield(L, -2, "eval");

@@ -1,10 +1,12 @@
 /* lua_stats.c: the statistics kernels as dataset methods for Lua stages (ds:frequencies, ds:crosstab, ...). */
+#include "ci.h"
 #include "lua_api.h"
 #include "stats.h"
 #include "result.h"
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,8 +98,16 @@ static int l_frequencies(lua_State *L)
     int col = tally_lua_check_var(L, ds, luaL_checkstring(L, 2));
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
+    double ci = tally_lua_opt_number(L, 3, "ci", 0); /* a confidence level: CI columns (ci.h) */
+    if (ci != 0 && !(ci > 0 && ci < 100)) {
+        char num[64];
+        snprintf(num, sizeof num, "%g", ci);
+        return luaL_error(L, "frequencies: ci must be a confidence level like 95, not %s", num);
+    }
     char *err = NULL;
-    return push_result(L, tally_stats_frequencies(ds, col, &o, &err), &err, ds, &o);
+    tally_table *t = tally_stats_frequencies(ds, col, &o, &err);
+    if (t && ci > 0) tally_ci_add_to_frequencies(t, ds, col, &o, ci);
+    return push_result(L, t, &err, ds, &o);
 }
 
 /* A set by name, or an ad-hoc set from a list of variables (opts.kind, opts.counted, opts.label). */
@@ -220,8 +230,16 @@ static int l_descriptives(lua_State *L)
     int *cols = check_vars(L, ds, 2, &n);
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
+    double ci = tally_lua_opt_number(L, 3, "ci", 0); /* a confidence level: CI columns (ci.h) */
+    if (ci != 0 && !(ci > 0 && ci < 100)) {
+        char num[64];
+        snprintf(num, sizeof num, "%g", ci);
+        return luaL_error(L, "descriptives: ci must be a confidence level like 95, not %s", num);
+    }
     char *err = NULL;
-    return push_result(L, tally_stats_descriptives(ds, cols, n, &o, &err), &err, ds, &o);
+    tally_table *t = tally_stats_descriptives(ds, cols, n, &o, &err);
+    if (t && ci > 0) tally_ci_add_to_descriptives(t, ds, cols, n, &o, ci);
+    return push_result(L, t, &err, ds, &o);
 }
 
 static int l_likert(lua_State *L)

@@ -1,6 +1,7 @@
 /* main.c: the tally command line: run, check, plugins, describe, report. */
 #include "codebook.h"
 #include "describe.h"
+#include "diff.h"
 #include "host.h"
 #include "plugin_loader.h"
 #include "quick_report.h"
@@ -42,6 +43,7 @@ static void usage_main(FILE *out)
             "  plugins [NAME]      list the plugins found, or the options of one\n"
             "  describe FILE       print the dictionary of a data file (variables, labels, sets)\n"
             "  report FILE -o OUT  a default report of any data file (format from OUT's ending)\n"
+            "  diff OLD NEW        which tables and figures changed between two JSON reports\n"
             "\n"
             "Options for every command: --help, --version, -q (errors only), -v (verbose: each step's time)\n"
             "Run 'tally COMMAND --help' for a command's options.\n\n%s",
@@ -323,6 +325,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "check") == 0) return cmd_run(argc - 2, argv + 2, 1, verbosity);
     if (strcmp(cmd, "plugins") == 0) return cmd_plugins(argc - 2, argv + 2);
     if (strcmp(cmd, "describe") == 0) return cmd_describe(argc - 2, argv + 2);
+    if (strcmp(cmd, "diff") == 0) return tally_diff_main(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0) {
         if (wants_help(argc - 2, argv + 2)) {
             usage_report(stdout);

@@ -7,7 +7,8 @@ local o = tally.options {
   title     = { type = "string", help = "table title (default: Descriptive statistics)" },
   id        = { type = "string", help = "table id (default: desc_FIRSTVARIABLE)" },
   table_id  = { type = "string", help = "table id (the same as `id`, which a config cannot pass: it reserves `id` for the stage block)" },
+  ci        = { type = "number", help = "a confidence level (e.g. 95): columns with the t interval of each mean" },
 }
 local ds = tally.dataset(o.dataset)
 report.add(ds:descriptives(o.variables, { weighted = o.weight, title = o.title, id = o.table_id or o.id,
-  count_decimals = o.count_decimals }))
+  count_decimals = o.count_decimals, ci = o.ci }))

@@ -4,6 +4,7 @@ local o = tally.options {
   variables = { type = "list", variables = "dataset", required = true, help = "variables to tabulate, one table each" },
   weight    = { type = "boolean", default = true, help = "use the dataset's weight variable" },
   count_decimals = { type = "integer", default = 0, help = "decimals of weighted counts (default 0, whole numbers)" },
+  ci        = { type = "number", help = "a confidence level (e.g. 95): columns with the Wilson interval of each valid percent" },
   chart     = { type = "choice", choices = { "none", "bar", "column", "pie" }, default = "none",
                 help = "chart bound to each table (plots the valid percent)" },
   title     = { type = "string", help = "table title (default: the variable's label; \", weighted\" or \", unweighted\" added on a weighted dataset); one variable only" },
@@ -16,5 +17,5 @@ end
 local ds = tally.dataset(o.dataset)
 for _, v in ipairs(o.variables) do
   report.add(ds:frequencies(v, { weighted = o.weight, chart = o.chart, title = o.title, id = o.table_id,
-    count_decimals = o.count_decimals }))
+    count_decimals = o.count_decimals, ci = o.ci }))
 end
