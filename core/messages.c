@@ -169,6 +169,7 @@ static const tally_message catalogue[] = {
      .de = "Mehrfachantworten: Prozent der Befragten der Spalte, die die Frage beantwortet haben; Mehrfachnennungen möglich.",
      .zh = "多选题：占该列作答受访者的百分比；可多选。"},
     /* weighting, margins of error and waves */
+    {.en = "; on the effective base (Kish) of the weighted cases", .de = "; auf der effektiven Basis (Kish) der gewichteten Fälle", .zh = "；基于加权个案的有效基数（Kish）"},
     {.en = "Weighting", .de = "Gewichtung", .zh = "加权"},
     {.en = "Unweighted %", .de = "Ungewichtet %", .zh = "未加权 %"},
     {.en = "Target %", .de = "Soll %", .zh = "目标 %"},

@@ -177,6 +177,6 @@ stage "frequencies" { dataset = "s", variables = { "sex" } }
 output "markdown" { path = "view.md" }
 EOC
 expect_exit "rake a filtered view" 0 "$TALLY" run view.lua
-expect_contains "view: its 228 rows weighted to 49%" out/view.md "| male | 111.7 | 49.0% | 49.0% | 49.0% |"
+expect_contains "view: its 228 rows weighted to 49%" out/view.md "| male | 112 | 49.0% | 49.0% | 49.0% |"
 expect_contains "view: the whole dataset is unweighted" out/view.md "| male | 186 | 62.0% | 62.0% | 62.0% |"
 finish
