@@ -169,6 +169,9 @@ static void check_options(const char *path)
                                  "numeric"), "types numeric on a text column is refused with row and column");
     if (!err || !strstr(err, "row 3, column 'name'")) printf("#   %s\n", err ? err : "(read)");
     free(err);
+    ds = load(path, &err, "sheet=Data", "types[]=name:date");
+    CHECK(!ds && err && strstr(err, "types: 'name:date' must be \"name:numeric\" or \"name:string\""),
+          "a type the excel plugin does not read is refused, naming the two it does (%s)", err ? err : "read");
     free(err);
 }
 
