@@ -30,6 +30,18 @@ static const tally_plugin_descriptor *harness_plugin(const char *so_path)
     return desc;
 }
 
+/* The descriptor of plugin `name` from $BUILD/plugins/NAME.so (BUILD defaults to "build"), or from
+ * the file environment variable `so_env` names when that is set (NULL: no such override). */
+static const tally_plugin_descriptor *harness_build_plugin(const char *name, const char *so_env)
+{
+    const char *build = getenv("BUILD"), *so = so_env ? getenv(so_env) : NULL;
+    char *path = so && *so ? xasprintf("%s", so)
+                           : xasprintf("%s/plugins/%s.so", build && *build ? build : "build", name);
+    const tally_plugin_descriptor *desc = harness_plugin(path);
+    free(path);
+    return desc;
+}
+
 /* Options from "name=value" strings ("name[]=value" appends to a list), NULL-terminated,
  * plus path=`path`. The caller frees the result. */
 static tally_options *harness_options(const char *path, const char *const *opts)

@@ -18,11 +18,7 @@
 static const tally_plugin_descriptor *csv_plugin(void)
 {
     static const tally_plugin_descriptor *desc;
-    if (desc) return desc;
-    const char *build = getenv("BUILD"), *so = getenv("TALLY_TEST_CSV_SO");
-    char *path = so && *so ? xasprintf("%s", so) : xasprintf("%s/plugins/csv.so", build && *build ? build : "build");
-    desc = harness_plugin(path);
-    free(path);
+    if (!desc) desc = harness_build_plugin("csv", "TALLY_TEST_CSV_SO");
     return desc;
 }
 

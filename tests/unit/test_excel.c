@@ -16,11 +16,7 @@
 static const tally_plugin_descriptor *excel_plugin(void)
 {
     static const tally_plugin_descriptor *desc;
-    if (desc) return desc;
-    const char *build = getenv("BUILD");
-    char *path = xasprintf("%s/plugins/excel.so", build && *build ? build : "build");
-    desc = harness_plugin(path);
-    free(path);
+    if (!desc) desc = harness_build_plugin("excel", NULL);
     return desc;
 }
 
