@@ -60,5 +60,9 @@ int tally_lua_banner_book(lua_State *L);
 int tally_lua_shape(lua_State *L);
 /* The `cells` option (count, col, row, total) as TALLY_XTAB_* bits; 0 when unset. */
 int tally_lua_cells_option(lua_State *L, int opts);
+/* The options every kernel binding reads from the table at `opts` into o: weighted, title, id,
+ * question (strings borrowed from the Lua stack), and the language from the report. */
+struct tally_stats_opts;
+void tally_lua_read_base_opts(lua_State *L, int opts, struct tally_stats_opts *o);
 
 #endif

@@ -196,12 +196,7 @@ static void push_tests(lua_State *L, const tally_table *t)
 static void read_opts(lua_State *L, tally_bn_opts *o)
 {
     tally_bn_opts_init(o);
-    o->base.weighted = tally_lua_opt_bool(L, 4, "weighted", 1);
-    o->base.title = tally_lua_opt_string(L, 4, "title", NULL);
-    o->base.id = tally_lua_opt_string(L, 4, "id", NULL);
-    o->base.question = tally_lua_opt_string(L, 4, "question", NULL);
-    tally_report *r = tally_lua_report(L);
-    o->base.lang = r ? tally_report_meta(r, "language") : NULL;
+    tally_lua_read_base_opts(L, 4, &o->base);
     int cells = tally_lua_cells_option(L, 4);
     if (cells) o->cells = cells;
     o->tests = tally_lua_opt_bool(L, 4, "tests", 1);
