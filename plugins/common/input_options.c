@@ -1,8 +1,25 @@
-/* input_options.c: option readers the file input plugins share (missing tokens, type overrides). */
+/* input_options.c: option readers the file input plugins share (where, path, missing tokens, type overrides). */
 #include "input_options.h"
 
 #include <stdio.h>
 #include <string.h>
+
+const char *input_opt_where(const tally_host *h, const tally_options *o, const char *fallback)
+{
+    const char *where = h->opt_where ? h->opt_where(o) : NULL;
+    return where && *where ? where : fallback;
+}
+
+const char *input_opt_path(const tally_host *h, tally_ctx *ctx, const tally_options *o, const char *where,
+                           const char *what)
+{
+    const char *path = h->opt_is_set(o, "path") ? h->opt_string(o, "path") : NULL;
+    if (!path || !*path) {
+        h->error(ctx, "%s: input needs a 'path' naming %s", where, what);
+        return NULL;
+    }
+    return path;
+}
 
 int input_opt_missing(const tally_host *h, tally_ctx *ctx, const tally_options *o, const char *where,
                       const char **missing, size_t max, size_t *n)

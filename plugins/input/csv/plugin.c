@@ -86,14 +86,10 @@ static int parse_thousands(const tally_host *h, tally_ctx *ctx, const tally_opti
 /* Reads the options into `s`; options the host left unset get their defaults here too. */
 static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_options *o, csv_settings *s)
 {
-    const char *where = h->opt_where ? h->opt_where(o) : NULL;
-    if (!where || !*where) where = "csv";
+    const char *where = input_opt_where(h, o, "csv");
     memset(s, 0, sizeof *s);
-    s->path = opt_or(h, o, "path", NULL);
-    if (!s->path || !*s->path) {
-        h->error(ctx, "%s: input needs a 'path' naming the CSV file", where);
-        return -1;
-    }
+    s->path = input_opt_path(h, ctx, o, where, "the CSV file");
+    if (!s->path) return -1;
     const char *d = opt_or(h, o, "delimiter", "auto");
     if (strcmp(d, "auto") == 0) s->delim = 0;
     else if (strcmp(d, ",") == 0 || strcmp(d, "comma") == 0) s->delim = ',';

@@ -20,14 +20,10 @@ static const tally_option_decl excel_options[] = {
 
 static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_options *o, xlsx_settings *s)
 {
-    const char *where = h->opt_where ? h->opt_where(o) : NULL;
-    if (!where || !*where) where = "excel";
+    const char *where = input_opt_where(h, o, "excel");
     memset(s, 0, sizeof *s);
-    s->path = h->opt_is_set(o, "path") ? h->opt_string(o, "path") : NULL;
-    if (!s->path || !*s->path) {
-        h->error(ctx, "%s: input needs a 'path' naming the .xlsx workbook", where);
-        return -1;
-    }
+    s->path = input_opt_path(h, ctx, o, where, "the .xlsx workbook");
+    if (!s->path) return -1;
     s->sheet = h->opt_is_set(o, "sheet") ? h->opt_string(o, "sheet") : NULL;
     s->header_rows = h->opt_is_set(o, "header_rows") ? (int)h->opt_int(o, "header_rows") : 1;
     static const char *const kinds[] = {"numeric", "string", NULL};
