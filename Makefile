@@ -155,7 +155,8 @@ CSV_SMALL_DEFS := -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
 $(CSV_SMALL)/%.o: plugins/input/csv/%.c
 	@mkdir -p $(@D)
 	$(COMPILE) $(PLUGIN_CFLAGS) $(CSV_SMALL_DEFS) -c $< -o $@
-$(CSV_SMALL_SO): $(patsubst plugins/input/csv/%.c,$(CSV_SMALL)/%.o,$(wildcard plugins/input/csv/*.c))
+$(CSV_SMALL_SO): $(patsubst plugins/input/csv/%.c,$(CSV_SMALL)/%.o,$(wildcard plugins/input/csv/*.c)) \
+                $(call plugin_src_objs,$(csv_SRCS))
 	$(LINK) -shared -o $@ $^ $(csv_LIBS) -lm
 
 # ---- tools (sample and benchmark generators) ----------------------------------------

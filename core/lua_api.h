@@ -62,5 +62,9 @@ int tally_lua_shape(lua_State *L);
 int tally_lua_cells_option(lua_State *L, int opts);
 /* lua_weights.c: ds:rake{...}, ds:ci{...}; called from tally_lua_open_data. */
 int tally_lua_open_weights(lua_State *L);
+/* The options every kernel binding reads from the table at `opts` into o: weighted, title, id,
+ * question (strings borrowed from the Lua stack), and the language from the report. */
+struct tally_stats_opts;
+void tally_lua_read_base_opts(lua_State *L, int opts, struct tally_stats_opts *o);
 
 #endif

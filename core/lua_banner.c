@@ -196,12 +196,7 @@ static void push_tests(lua_State *L, const tally_table *t)
 static void read_opts(lua_State *L, tally_bn_opts *o)
 {
     tally_bn_opts_init(o);
-    o->base.weighted = tally_lua_opt_bool(L, 4, "weighted", 1);
-    o->base.title = tally_lua_opt_string(L, 4, "title", NULL);
-    o->base.id = tally_lua_opt_string(L, 4, "id", NULL);
-    o->base.question = tally_lua_opt_string(L, 4, "question", NULL);
-    tally_report *r = tally_lua_report(L);
-    o->base.lang = r ? tally_report_meta(r, "language") : NULL;
+    tally_lua_read_base_opts(L, 4, &o->base);
     int cells = tally_lua_cells_option(L, 4);
     if (cells) o->cells = cells;
     o->tests = tally_lua_opt_bool(L, 4, "tests", 1);
@@ -222,24 +217,38 @@ static void read_opts(lua_State *L, tally_bn_opts *o)
     o->nets = check_nets(L, 4, &o->nnets);
 }
 
-/* ds:banner(rows, columns, opts) -> table, comparisons: every row question a section of one table */
-int tally_lua_banner(lua_State *L)
+/* The arguments ds:banner and ds:banner_book take, (ds, rows, columns, opts): the row and column
+ * specs on scratch memory, the options into o. Returns the dataset (borrowed). */
+static tally_dataset *banner_args(lua_State *L, tally_bn_spec **rows, size_t *nr, tally_bn_spec **cols, size_t *nc,
+                                  tally_bn_opts *o)
 {
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     if (!lua_isnoneornil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
     lua_settop(L, 4);
+    *rows = check_specs(L, ds, 2, 4, 0, nr);
+    *cols = check_specs(L, ds, 3, 4, 1, nc);
+    read_opts(L, o);
+    return ds;
+}
+
+/* Raises the kernel's error `err` (freed here) as a Lua error. */
+static int banner_error(lua_State *L, char *err)
+{
+    lua_pushstring(L, err ? err : "banner failed");
+    free(err);
+    return lua_error(L);
+}
+
+/* ds:banner(rows, columns, opts) -> table, comparisons: every row question a section of one table */
+int tally_lua_banner(lua_State *L)
+{
     size_t nr, nc;
-    tally_bn_spec *rows = check_specs(L, ds, 2, 4, 0, &nr);
-    tally_bn_spec *cols = check_specs(L, ds, 3, 4, 1, &nc);
+    tally_bn_spec *rows, *cols;
     tally_bn_opts o;
-    read_opts(L, &o);
+    tally_dataset *ds = banner_args(L, &rows, &nr, &cols, &nc, &o);
     char *err = NULL;
     tally_table *t = tally_stats_banner(ds, rows, nr, cols, nc, &o, &err);
-    if (!t) {
-        lua_pushstring(L, err ? err : "banner failed");
-        free(err);
-        return lua_error(L);
-    }
+    if (!t) return banner_error(L, err);
     tally_lua_push_table(L, t);
     push_tests(L, t);
     tally_table_unref(t);
@@ -250,23 +259,15 @@ int tally_lua_banner(lua_State *L)
  * banner's columns built once (opts.id: the id prefix, "PREFIX_NAME") */
 int tally_lua_banner_book(lua_State *L)
 {
-    tally_dataset *ds = tally_lua_check_dataset(L, 1);
-    if (!lua_isnoneornil(L, 4)) luaL_checktype(L, 4, LUA_TTABLE);
-    lua_settop(L, 4);
     size_t nr, nc;
-    tally_bn_spec *rows = check_specs(L, ds, 2, 4, 0, &nr);
-    tally_bn_spec *cols = check_specs(L, ds, 3, 4, 1, &nc);
+    tally_bn_spec *rows, *cols;
     tally_bn_opts o;
-    read_opts(L, &o);
+    tally_dataset *ds = banner_args(L, &rows, &nr, &cols, &nc, &o);
     const char *prefix = o.base.id;
     o.base.id = NULL;
     tally_table **out = scratch(L, nr * sizeof *out);
     char *err = NULL;
-    if (tally_stats_banner_book(ds, rows, nr, cols, nc, &o, out, &err) < 0) {
-        lua_pushstring(L, err ? err : "banner failed");
-        free(err);
-        return lua_error(L);
-    }
+    if (tally_stats_banner_book(ds, rows, nr, cols, nc, &o, out, &err) < 0) return banner_error(L, err);
     lua_createtable(L, (int)nr, 0);
     for (size_t i = 0; i < nr; i++) {
         if (prefix) {

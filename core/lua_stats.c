@@ -27,14 +27,19 @@ static void read_common(lua_State *L, int opts, tally_stats_opts *o, tally_chart
 {
     tally_stats_opts_init(o);
     if (!lua_isnoneornil(L, opts)) luaL_checktype(L, opts, LUA_TTABLE);
-    o->weighted = tally_lua_opt_bool(L, opts, "weighted", 1);
-    o->title = tally_lua_opt_string(L, opts, "title", NULL);
-    o->id = tally_lua_opt_string(L, opts, "id", NULL);
-    o->question = tally_lua_opt_string(L, opts, "question", NULL);
+    tally_lua_read_base_opts(L, opts, o);
     o->chart = chart_of(L, opts, chart);
     double cd = tally_lua_opt_number(L, opts, "count_decimals", 0);
     if (!(cd >= 0 && cd <= 6) || cd != (int)cd) luaL_error(L, "option 'count_decimals' must be a whole number from 0 to 6");
     o->count_decimals = (int)cd;
+}
+
+void tally_lua_read_base_opts(lua_State *L, int opts, tally_stats_opts *o)
+{
+    o->weighted = tally_lua_opt_bool(L, opts, "weighted", 1);
+    o->title = tally_lua_opt_string(L, opts, "title", NULL);
+    o->id = tally_lua_opt_string(L, opts, "id", NULL);
+    o->question = tally_lua_opt_string(L, opts, "question", NULL);
     tally_report *r = tally_lua_report(L);
     o->lang = r ? tally_report_meta(r, "language") : NULL;
 }

@@ -1,5 +1,6 @@
 /* sql_sink.c: typed SQL result rows appended to a dataset in batches; type-name mapping, ISO date parsing. */
 #include "sql_sink.h"
+#include "civil_days.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -162,17 +163,6 @@ static int digits(const char *s, size_t n, size_t at, size_t k, int *out)
     return 0;
 }
 
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static long days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int sql_parse_date(const char *s, size_t n, double *days)
 {
     int y, m, d;
@@ -180,7 +170,7 @@ int sql_parse_date(const char *s, size_t n, double *days)
         digits(s, n, 8, 2, &d) || m < 1 || m > 12 || d < 1 || d > 31)
         return -1;
     if (n != 10) return -1;
-    *days = (double)days_from_civil(y, m, d);
+    *days = (double)civil_days(y, m, d);
     return 0;
 }
 

@@ -2,10 +2,7 @@
 # in the folder comes from one run (the folder lock), and both runs succeed.
 . tests/lib.sh
 . tests/lib/hostile.sh
-cp tests/data/e2e/survey.csv "$TMP/"
-cd "$TMP" || exit 1
-export SOURCE_DATE_EPOCH=1609459200
-unset GITHUB_STEP_SUMMARY
+survey_workdir
 for who in A B; do
   cat >"$who.lua" <<LUA
 report { title = "Run $who", outdir = "out" }

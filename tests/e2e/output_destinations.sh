@@ -4,10 +4,7 @@
 # and $GITHUB_STEP_SUMMARY is appended only after every output succeeded.
 . tests/lib.sh
 . tests/lib/hostile.sh
-cp tests/data/e2e/survey.csv "$TMP/"
-cd "$TMP" || exit 1
-export SOURCE_DATE_EPOCH=1609459200
-unset GITHUB_STEP_SUMMARY
+survey_workdir
 cp survey.csv survey.csv.orig
 
 # refused DESC TEXT FILE...: exit 2, TEXT on stderr, and each FILE unchanged (compared to FILE.orig) or absent.

@@ -5,17 +5,11 @@
 # declares, every Lua function the stage libraries register (core/lua_runtime.c, lua_table.c, lua_data.c, lua_stats.c) is listed. Writes OUTDIR/example.lua (the
 # config example) and OUTDIR/library.lua (a stage that fails unless every listed function exists).
 import glob, os, re, sys
+sys.dont_write_bytecode = True  # importing tap.py leaves no __pycache__ in tests/lib
+import tap
+from tap import ok
 
 root, outdir = sys.argv[1], sys.argv[2]
-failures = 0
-
-def ok(cond, what, detail=""):
-    global failures
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        failures += 1
-        for line in str(detail).splitlines()[:20]:
-            print("#   " + line)
 
 doc = open(os.path.join(root, "docs/design.md"), encoding="utf-8").read()
 
@@ -108,4 +102,4 @@ with open(os.path.join(outdir, "library.lua"), "w", encoding="utf-8") as f:
         f.write('if type(%s) ~= "%s" then missing[#missing + 1] = "%s" end\n' % (expr, kind, x))
     f.write('if #missing > 0 then error("not registered: " .. table.concat(missing, ", ")) end\n')
     f.write('report.value("doc_functions", %d)\n' % len(funcs))
-sys.exit(1 if failures else 0)
+sys.exit(tap.exit_code())

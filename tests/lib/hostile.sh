@@ -40,3 +40,12 @@ config() {
     if [ -n "${4:-}" ]; then printf '%s\n' "$4"; else echo 'output "markdown" { path = "r.md" }'; fi
   } >"$1"
 }
+
+# survey_workdir: works in $TMP with a copy of the e2e survey (survey.csv), fixed timestamps
+# and no CI step summary, as the output tests run tally.
+survey_workdir() {
+  cp "$ROOT/tests/data/e2e/survey.csv" "$TMP/"
+  cd "$TMP" || exit 1
+  export SOURCE_DATE_EPOCH=1609459200
+  unset GITHUB_STEP_SUMMARY
+}

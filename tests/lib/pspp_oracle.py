@@ -1,19 +1,13 @@
 #!/usr/bin/python3
 # pspp_oracle.py: runs GNU PSPP and tally on the same survey data and compares every figure (prints ok / not ok).
 import csv, io, json, math, os, subprocess, sys
+sys.dont_write_bytecode = True  # importing tap.py leaves no __pycache__ in tests/lib
+import tap
+from tap import ok
 
 # The survey data and PSPP syntax it reads are in tests/data/stats/.
 tally, tmp = sys.argv[1], sys.argv[2]
 here = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "stats")
-failures = 0
-
-def ok(cond, what, detail=""):
-    global failures
-    print(("ok - " if cond else "not ok - ") + what)
-    if not cond:
-        failures += 1
-        if detail:
-            print("#   " + detail)
 
 def run(cmd, cwd):
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
@@ -199,4 +193,4 @@ for kind, labels in (("sav", sav_labels), ("csv", {})):
             compare(kind, weighted, labels)
         except Exception as e:  # a crash is a failure with its reason
             ok(False, "%s %s: oracle run" % (kind, "weighted" if weighted else "unweighted"), str(e)[:1500])
-sys.exit(1 if failures else 0)
+sys.exit(tap.exit_code())

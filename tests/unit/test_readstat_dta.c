@@ -2,6 +2,7 @@
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
+#include "rs_writer.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -10,59 +11,13 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* The writer comes from libreadstat through dlopen: unit tests link only the core. */
-#define RS_FN(name) static __typeof__(&name) p_##name
-RS_FN(readstat_writer_init);
-RS_FN(readstat_set_data_writer);
-RS_FN(readstat_add_label_set);
-RS_FN(readstat_label_int32_value);
-RS_FN(readstat_label_double_value);
-RS_FN(readstat_add_variable);
-RS_FN(readstat_variable_set_label);
-RS_FN(readstat_variable_set_format);
-RS_FN(readstat_variable_set_label_set);
-RS_FN(readstat_begin_writing_dta);
-RS_FN(readstat_begin_writing_por);
-RS_FN(readstat_begin_writing_xport);
-RS_FN(readstat_begin_writing_sas7bdat);
-RS_FN(readstat_begin_row);
-RS_FN(readstat_insert_int32_value);
-RS_FN(readstat_insert_double_value);
-RS_FN(readstat_insert_string_value);
-RS_FN(readstat_insert_missing_value);
-RS_FN(readstat_end_row);
-RS_FN(readstat_end_writing);
-RS_FN(readstat_writer_free);
-
-static int load_writer(void)
-{
-    void *h = dlopen("libreadstat.so.1", RTLD_NOW);
-    if (!h) return -1;
-    int ok = 1;
-#define LOAD(name) ok &= (*(void **)&p_##name = dlsym(h, #name)) != NULL
-    LOAD(readstat_writer_init); LOAD(readstat_set_data_writer); LOAD(readstat_add_label_set);
-    LOAD(readstat_label_int32_value); LOAD(readstat_label_double_value); LOAD(readstat_add_variable);
-    LOAD(readstat_variable_set_label); LOAD(readstat_variable_set_format); LOAD(readstat_variable_set_label_set);
-    LOAD(readstat_begin_writing_dta); LOAD(readstat_begin_writing_por); LOAD(readstat_begin_row);
-    LOAD(readstat_begin_writing_xport); LOAD(readstat_begin_writing_sas7bdat);
-    LOAD(readstat_insert_int32_value); LOAD(readstat_insert_double_value); LOAD(readstat_insert_string_value);
-    LOAD(readstat_insert_missing_value); LOAD(readstat_end_row); LOAD(readstat_end_writing); LOAD(readstat_writer_free);
-#undef LOAD
-    return ok ? 0 : -1;
-}
-
-static ssize_t write_bytes(const void *data, size_t len, void *ctx)
-{
-    return (ssize_t)fwrite(data, 1, len, ctx);
-}
-
 /* Three respondents: id, q1 (labelled int), city (string), born (a date), score (double). */
 static int write_fixture(const char *path, int por)
 {
     FILE *f = fopen(path, "wb");
     if (!f) return -1;
     readstat_writer_t *w = p_readstat_writer_init();
-    p_readstat_set_data_writer(w, write_bytes);
+    p_readstat_set_data_writer(w, rs_write_bytes);
     readstat_label_set_t *ls = p_readstat_add_label_set(w, por ? READSTAT_TYPE_DOUBLE : READSTAT_TYPE_INT32, "q1lab");
     if (por) {
         p_readstat_label_double_value(ls, 1, "yes");
@@ -149,7 +104,7 @@ static int write_sas(const char *path, int xport)
     FILE *f = fopen(path, "wb");
     if (!f) return -1;
     readstat_writer_t *w = p_readstat_writer_init();
-    p_readstat_set_data_writer(w, write_bytes);
+    p_readstat_set_data_writer(w, rs_write_bytes);
     readstat_variable_t *id = p_readstat_add_variable(w, "ID", READSTAT_TYPE_DOUBLE, 0);
     readstat_variable_t *city = p_readstat_add_variable(w, "CITY", READSTAT_TYPE_STRING, 12);
     p_readstat_variable_set_label(city, "Partner city");
@@ -207,7 +162,7 @@ int main(void)
     void *h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
     tally_plugin_entry_fn entry = h ? (tally_plugin_entry_fn)dlsym(h, TALLY_PLUGIN_ENTRY_NAME) : NULL;
     CHECK(entry != NULL, "readstat.so loads");
-    CHECK(load_writer() == 0, "libreadstat's writer is available");
+    CHECK(rs_load_writer() == 0, "libreadstat's writer is available");
     if (!entry || !p_readstat_writer_init || !mkdtemp(tmp)) CHECK_DONE();
     snprintf(path, sizeof path, "%s/small.dta", tmp);
     CHECK(write_fixture(path, 0) == 0, "libreadstat writes small.dta");

@@ -3,6 +3,7 @@
 #include "dataset.h"
 #include "describe.h"
 #include "host.h"
+#include "rs_writer.h"
 #include "pspp_csv.h"
 #include "stats.h"
 
@@ -11,47 +12,6 @@
 #include <readstat.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-/* The writer comes from libreadstat through dlopen: unit tests link only the core. */
-#define RS_FN(name) static __typeof__(&name) p_##name
-RS_FN(readstat_writer_init);
-RS_FN(readstat_set_data_writer);
-RS_FN(readstat_add_label_set);
-RS_FN(readstat_label_double_value);
-RS_FN(readstat_label_tagged_value);
-RS_FN(readstat_add_variable);
-RS_FN(readstat_variable_set_format);
-RS_FN(readstat_variable_set_label_set);
-RS_FN(readstat_begin_writing_dta);
-RS_FN(readstat_begin_writing_sas7bdat);
-RS_FN(readstat_begin_writing_sas7bcat);
-RS_FN(readstat_begin_row);
-RS_FN(readstat_insert_double_value);
-RS_FN(readstat_insert_string_value);
-RS_FN(readstat_insert_missing_value);
-RS_FN(readstat_insert_tagged_missing_value);
-RS_FN(readstat_end_row);
-RS_FN(readstat_end_writing);
-RS_FN(readstat_writer_free);
-
-static int load_writer(void)
-{
-    void *h = dlopen("libreadstat.so.1", RTLD_NOW);
-    if (!h) return -1;
-    int ok = 1;
-#define LOAD(name) ok &= (*(void **)&p_##name = dlsym(h, #name)) != NULL
-    LOAD(readstat_writer_init); LOAD(readstat_set_data_writer); LOAD(readstat_add_label_set);
-    LOAD(readstat_label_double_value); LOAD(readstat_label_tagged_value);
-    LOAD(readstat_add_variable); LOAD(readstat_variable_set_format); LOAD(readstat_variable_set_label_set);
-    LOAD(readstat_begin_writing_dta); LOAD(readstat_begin_writing_sas7bdat); LOAD(readstat_begin_writing_sas7bcat);
-    LOAD(readstat_begin_row); LOAD(readstat_insert_double_value); LOAD(readstat_insert_string_value);
-    LOAD(readstat_insert_missing_value); LOAD(readstat_insert_tagged_missing_value); LOAD(readstat_end_row);
-    LOAD(readstat_end_writing); LOAD(readstat_writer_free);
-#undef LOAD
-    return ok ? 0 : -1;
-}
-
-static ssize_t write_bytes(const void *data, size_t len, void *ctx) { return (ssize_t)fwrite(data, 1, len, ctx); }
 
 static const tally_plugin_descriptor *plugin(void)
 {
@@ -242,7 +202,7 @@ static void check_stata(const char *tmp)
     snprintf(path, sizeof path, "%s/tagged.dta", tmp);
     FILE *f = fopen(path, "wb");
     readstat_writer_t *w = p_readstat_writer_init();
-    p_readstat_set_data_writer(w, write_bytes);
+    p_readstat_set_data_writer(w, rs_write_bytes);
     readstat_label_set_t *ls = p_readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "yesno");
     p_readstat_label_double_value(ls, 1, "Yes");
     p_readstat_label_double_value(ls, 2, "No");
@@ -347,7 +307,7 @@ static int write_sas(const char *data, const char *catalog)
     FILE *f = fopen(catalog, "wb");
     if (!f) return -1;
     readstat_writer_t *w = p_readstat_writer_init();
-    p_readstat_set_data_writer(w, write_bytes);
+    p_readstat_set_data_writer(w, rs_write_bytes);
     readstat_label_set_t *ls = p_readstat_add_label_set(w, READSTAT_TYPE_DOUBLE, "SEXFMT");
     p_readstat_label_double_value(ls, 1, "Male");
     p_readstat_label_double_value(ls, 2, "Female");
@@ -361,7 +321,7 @@ static int write_sas(const char *data, const char *catalog)
     f = fopen(data, "wb");
     if (!f) return -1;
     w = p_readstat_writer_init();
-    p_readstat_set_data_writer(w, write_bytes);
+    p_readstat_set_data_writer(w, rs_write_bytes);
     readstat_variable_t *sex = p_readstat_add_variable(w, "sex", READSTAT_TYPE_DOUBLE, 0);
     p_readstat_variable_set_format(sex, "SEXFMT");
     readstat_variable_t *grp = p_readstat_add_variable(w, "grp", READSTAT_TYPE_STRING, 8);
@@ -447,7 +407,7 @@ int main(void)
     char tmp[64] = "/tmp/tally-rs-fid.XXXXXX", cmd[256];
     if (!mkdtemp(tmp)) CHECK_DONE();
     CHECK(plugin() != NULL, "readstat.so loads");
-    CHECK(load_writer() == 0, "libreadstat's writer loads");
+    CHECK(rs_load_writer() == 0, "libreadstat's writer loads");
     if (!plugin() || !p_readstat_writer_init) CHECK_DONE();
     check_spss(tmp);
     check_stata(tmp);

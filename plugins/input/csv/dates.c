@@ -1,5 +1,6 @@
 /* dates.c: the csv plugin's date columns: cells in ISO 8601, dd.mm.yyyy, mm/dd/yyyy or dd/mm/yyyy, stored as days or seconds since 1970. */
 #include "csv.h"
+#include "civil_days.h"
 
 #include <math.h>
 #include <string.h>
@@ -13,18 +14,6 @@ static int number_at(const char *p, size_t n, size_t *i, int max, int exact)
     while (*i < n && k < max && digit(p[*i])) v = v * 10 + (p[(*i)++] - '0'), k++;
     if (k == 0 || (exact && k != max) || (*i < n && digit(p[*i]))) return -1;
     return v;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (March-based years, so the
- * leap day is the last day of its year). */
-static long days_from_civil(long y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
 }
 
 static int valid_date(int y, int m, int d)
@@ -95,7 +84,7 @@ int csv_parse_date(const char *p, size_t n, int fmt, double *days, double *secs)
         form = fmt;
     }
     if (!valid_date(y, m, d)) return 0;
-    *days = (double)days_from_civil(y, m, d);
+    *days = (double)civil_days(y, m, d);
     *secs = -1;
     if (i == n) return form;
     if (p[i] != ' ' && !(form == CSV_DATE_ISO && p[i] == 'T')) return 0;

@@ -2,6 +2,7 @@
 #include "csv.h"
 #include "csv_read.h"
 #include "csv_decode.h"
+#include "input_options.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,14 +86,10 @@ static int parse_thousands(const tally_host *h, tally_ctx *ctx, const tally_opti
 /* Reads the options into `s`; options the host left unset get their defaults here too. */
 static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_options *o, csv_settings *s)
 {
-    const char *where = h->opt_where ? h->opt_where(o) : NULL;
-    if (!where || !*where) where = "csv";
+    const char *where = input_opt_where(h, o, "csv");
     memset(s, 0, sizeof *s);
-    s->path = opt_or(h, o, "path", NULL);
-    if (!s->path || !*s->path) {
-        h->error(ctx, "%s: input needs a 'path' naming the CSV file", where);
-        return -1;
-    }
+    s->path = input_opt_path(h, ctx, o, where, "the CSV file");
+    if (!s->path) return -1;
     const char *d = opt_or(h, o, "delimiter", "auto");
     if (strcmp(d, "auto") == 0) s->delim = 0;
     else if (strcmp(d, ",") == 0 || strcmp(d, "comma") == 0) s->delim = ',';
@@ -155,37 +152,9 @@ static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_option
         for (size_t i = 0; i < n; i++)
             if (h->opt_list_item(o, "choices", i)) s->choices[s->nchoices++] = h->opt_list_item(o, "choices", i);
     }
-    if (h->opt_is_set(o, "missing")) {
-        size_t n = h->opt_list_len(o, "missing");
-        if (n > CSV_MAX_MISSING) {
-            h->error(ctx, "%s: option 'missing' lists %zu tokens; at most %d are allowed", where, n,
-                     CSV_MAX_MISSING);
-            return -1;
-        }
-        for (size_t i = 0; i < n; i++) {
-            const char *t = h->opt_list_item(o, "missing", i);
-            if (t) s->missing[s->nmissing++] = t;
-        }
-    } else {
-        s->missing[s->nmissing++] = "NA";
-    }
-    s->ntypes = h->opt_is_set(o, "types") ? h->opt_list_len(o, "types") : 0;
-    if (s->ntypes > CSV_MAX_TYPES) {
-        h->error(ctx, "%s: option 'types' lists %zu columns; at most %d are allowed", where, s->ntypes,
-                 CSV_MAX_TYPES);
-        return -1;
-    }
-    for (size_t i = 0; i < s->ntypes; i++) {
-        const char *t = h->opt_list_item(o, "types", i);
-        const char *colon = t ? strrchr(t, ':') : NULL;
-        if (!colon || colon == t ||
-            (strcmp(colon + 1, "numeric") != 0 && strcmp(colon + 1, "string") != 0 && strcmp(colon + 1, "date") != 0)) {
-            h->error(ctx, "%s: types: '%s' must be \"name:numeric\", \"name:string\" or \"name:date\"", where,
-                     t ? t : "");
-            return -1;
-        }
-        s->types[i] = t;
-    }
+    static const char *const kinds[] = {"numeric", "string", "date", NULL};
+    if (input_opt_missing(h, ctx, o, where, s->missing, CSV_MAX_MISSING, &s->nmissing) != 0) return -1;
+    if (input_opt_types(h, ctx, o, where, kinds, s->types, CSV_MAX_TYPES, &s->ntypes) != 0) return -1;
     return 0;
 }
 

@@ -1,1 +1,2 @@
 csv_LIBS := -lpthread -lz
+csv_SRCS := plugins/common/input_options.c

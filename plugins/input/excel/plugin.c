@@ -1,5 +1,6 @@
 /* plugin.c: the excel input plugin's descriptor, options and reading one worksheet of an .xlsx/.xlsm workbook. */
 #include "xlsx_build.h"
+#include "input_options.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,43 +20,15 @@ static const tally_option_decl excel_options[] = {
 
 static int parse_options(const tally_host *h, tally_ctx *ctx, const tally_options *o, xlsx_settings *s)
 {
-    const char *where = h->opt_where ? h->opt_where(o) : NULL;
-    if (!where || !*where) where = "excel";
+    const char *where = input_opt_where(h, o, "excel");
     memset(s, 0, sizeof *s);
-    s->path = h->opt_is_set(o, "path") ? h->opt_string(o, "path") : NULL;
-    if (!s->path || !*s->path) {
-        h->error(ctx, "%s: input needs a 'path' naming the .xlsx workbook", where);
-        return -1;
-    }
+    s->path = input_opt_path(h, ctx, o, where, "the .xlsx workbook");
+    if (!s->path) return -1;
     s->sheet = h->opt_is_set(o, "sheet") ? h->opt_string(o, "sheet") : NULL;
     s->header_rows = h->opt_is_set(o, "header_rows") ? (int)h->opt_int(o, "header_rows") : 1;
-    if (h->opt_is_set(o, "missing")) {
-        size_t n = h->opt_list_len(o, "missing");
-        if (n > XLSX_MAX_MISSING) {
-            h->error(ctx, "%s: option 'missing' lists %zu tokens; at most %d are allowed", where, n, XLSX_MAX_MISSING);
-            return -1;
-        }
-        for (size_t i = 0; i < n; i++) {
-            const char *t = h->opt_list_item(o, "missing", i);
-            if (t) s->missing[s->nmissing++] = t;
-        }
-    } else {
-        s->missing[s->nmissing++] = "NA";
-    }
-    s->ntypes = h->opt_is_set(o, "types") ? h->opt_list_len(o, "types") : 0;
-    if (s->ntypes > XLSX_MAX_TYPES) {
-        h->error(ctx, "%s: option 'types' lists %zu columns; at most %d are allowed", where, s->ntypes, XLSX_MAX_TYPES);
-        return -1;
-    }
-    for (size_t i = 0; i < s->ntypes; i++) {
-        const char *t = h->opt_list_item(o, "types", i);
-        const char *colon = t ? strrchr(t, ':') : NULL;
-        if (!colon || colon == t || (strcmp(colon + 1, "numeric") != 0 && strcmp(colon + 1, "string") != 0)) {
-            h->error(ctx, "%s: types: '%s' must be \"name:numeric\" or \"name:string\"", where, t ? t : "");
-            return -1;
-        }
-        s->types[i] = t;
-    }
+    static const char *const kinds[] = {"numeric", "string", NULL};
+    if (input_opt_missing(h, ctx, o, where, s->missing, XLSX_MAX_MISSING, &s->nmissing) != 0) return -1;
+    if (input_opt_types(h, ctx, o, where, kinds, s->types, XLSX_MAX_TYPES, &s->ntypes) != 0) return -1;
     return 0;
 }
 

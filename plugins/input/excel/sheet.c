@@ -43,16 +43,23 @@ int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col)
     return 0;
 }
 
+/* Grows the text buffer *text (capacity *cap, first `initial` bytes, doubling) to hold at
+ * least `need` bytes; 0, or -1 when out of memory (the buffer is left as it was). */
+static int text_reserve(char **text, size_t *cap, size_t need, size_t initial)
+{
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : initial;
+    while (n < need) n *= 2;
+    char *t = realloc(*text, n);
+    if (!t) return -1;
+    *text = t;
+    *cap = n;
+    return 0;
+}
+
 static int text_add(xlsx_sheet_state *s, const char *p, size_t n)
 {
-    if (s->text_len + n + 1 > s->text_cap) {
-        size_t cap = s->text_cap ? s->text_cap : 256;
-        while (cap < s->text_len + n + 1) cap *= 2;
-        char *t = realloc(s->text, cap);
-        if (!t) return -1;
-        s->text = t;
-        s->text_cap = cap;
-    }
+    if (text_reserve(&s->text, &s->text_cap, s->text_len + n + 1, 256) != 0) return -1;
     memcpy(s->text + s->text_len, p, n);
     s->text_len += n;
     s->text[s->text_len] = '\0';
@@ -85,14 +92,7 @@ static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xl
         c->cap = cap;
     }
     if (str) {
-        if (c->text_len + len + 1 > c->text_cap) {
-            size_t cap = c->text_cap ? c->text_cap : 1024;
-            while (cap < c->text_len + len + 1) cap *= 2;
-            char *t = realloc(c->text, cap);
-            if (!t) return -1;
-            c->text = t;
-            c->text_cap = cap;
-        }
+        if (text_reserve(&c->text, &c->text_cap, c->text_len + len + 1, 1024) != 0) return -1;
         v.ref = c->text_len;
         memcpy(c->text + c->text_len, str, len);
         c->text[c->text_len + len] = '\0';

@@ -12,6 +12,14 @@ static int has_prefix(const char *s, const char *prefix)
     return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+/* 1 when format name f starts with one of the n prefixes. */
+static int has_any_prefix(const char *f, const char *const *prefixes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (has_prefix(f, prefixes[i])) return 1;
+    return 0;
+}
+
 /* SPSS formats: seconds since 1582 for a calendar date (DATE, ADATE, ...) or a point
  * in time (DATETIME, YMDHMS); seconds of a time or a duration (TIME, DTIME, MTIME). */
 static rs_date_kind spss_kind(const char *f)
@@ -19,12 +27,9 @@ static rs_date_kind spss_kind(const char *f)
     static const char *const points[] = {"DATETIME", "YMDHMS"};
     static const char *const clock[] = {"TIME", "DTIME", "MTIME"};
     static const char *const days[] = {"ADATE", "EDATE", "JDATE", "SDATE", "QYR", "MOYR", "WKYR", "DATE"};
-    for (size_t i = 0; i < sizeof points / sizeof points[0]; i++)
-        if (has_prefix(f, points[i])) return RS_DATE_SPSS_DATETIME;
-    for (size_t i = 0; i < sizeof clock / sizeof clock[0]; i++)
-        if (has_prefix(f, clock[i])) return RS_DATE_CLOCK;
-    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
-        if (has_prefix(f, days[i])) return RS_DATE_SPSS;
+    if (has_any_prefix(f, points, sizeof points / sizeof points[0])) return RS_DATE_SPSS_DATETIME;
+    if (has_any_prefix(f, clock, sizeof clock / sizeof clock[0])) return RS_DATE_CLOCK;
+    if (has_any_prefix(f, days, sizeof days / sizeof days[0])) return RS_DATE_SPSS;
     return RS_DATE_NONE;
 }
 
@@ -37,12 +42,9 @@ static rs_date_kind sas_kind(const char *f)
                                        "WEEKDATE", "WORDDATE", "E8601DA", "B8601DA", "YYMON",
                                        "MMYY", "YYMM", "NLDATE", "EURDFDE", "MINGUO", "NENGO", "YYQ", "YEAR",
                                        "MONNAME", "WEEKDAY", "DOWNAME", "QTR"};
-    for (size_t i = 0; i < sizeof seconds / sizeof seconds[0]; i++)
-        if (has_prefix(f, seconds[i])) return RS_DATE_SAS_SECONDS;
-    for (size_t i = 0; i < sizeof clock / sizeof clock[0]; i++)
-        if (has_prefix(f, clock[i])) return RS_DATE_CLOCK;
-    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++)
-        if (has_prefix(f, days[i])) return RS_DATE_SAS_DAYS;
+    if (has_any_prefix(f, seconds, sizeof seconds / sizeof seconds[0])) return RS_DATE_SAS_SECONDS;
+    if (has_any_prefix(f, clock, sizeof clock / sizeof clock[0])) return RS_DATE_CLOCK;
+    if (has_any_prefix(f, days, sizeof days / sizeof days[0])) return RS_DATE_SAS_DAYS;
     return RS_DATE_NONE;
 }
 

@@ -194,11 +194,5 @@ int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
         row += (lxw_row_t)n;
     }
     out->last_row = row - 1;
-    if (xw_table_notes(w, s, t, &row) < 0) return -1;
-    row++;
-    if (w->nsheets && w->sheets[0] != s &&
-        xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, h->rep_tr(w->rep, "Back to contents"), 0) < 0)
-        return -1;
-    s->next_row = row;
-    return 0;
+    return xw_table_footer(w, s, t, row);
 }

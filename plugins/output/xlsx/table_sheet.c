@@ -176,7 +176,7 @@ static int write_cell(xw *w, xw_sheet *s, const tally_table *t, size_t r, size_t
     return xw_write_number(w, s, row, (lxw_col_t)c, v, f, strlen(shown));
 }
 
-int xw_table_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
+static int xw_table_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
 {
     const tally_host *h = w->host;
     size_t n = h->tab_nnotes(t);
@@ -186,6 +186,17 @@ int xw_table_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
         if (xw_write_text(w, s, (*row)++, 0, h->tab_note(t, i), xw_fmt(w, XW_NOTE, NULL), 0,
                           "a footnote") < 0)
             return -1;
+    return 0;
+}
+
+int xw_table_footer(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
+{
+    if (xw_table_notes(w, s, t, &row) < 0) return -1;
+    row++;
+    if (w->nsheets && w->sheets[0] != s &&
+        xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, w->host->rep_tr(w->rep, "Back to contents"), 0) < 0)
+        return -1;
+    s->next_row = row;
     return 0;
 }
 
@@ -232,11 +243,5 @@ int xw_table_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
     free(formats);
     if (rc < 0) return -1;
 
-    if (xw_table_notes(w, s, t, &row) < 0) return -1;
-    row++;
-    if (w->nsheets && w->sheets[0] != s &&
-        xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, h->rep_tr(w->rep, "Back to contents"), 0) < 0)
-        return -1;
-    s->next_row = row;
-    return 0;
+    return xw_table_footer(w, s, t, row);
 }

@@ -131,9 +131,10 @@ int xw_table_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out);
  * Same contract as xw_table_write. */
 enum { XW_CELLS_STACKED = 0, XW_CELLS_COMBINED, XW_CELLS_SEPARATE };
 int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out);
-/* table_sheet.c helpers banner_sheet.c shares: title, question and base; the notes. */
+/* table_sheet.c helpers banner_sheet.c shares: title, question and base; below the last row
+ * at `row`, the notes, a blank row and the link back to the contents, then s->next_row. */
 int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row);
-int xw_table_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row);
+int xw_table_footer(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row);
 
 /* charts.c: a native chart bound to the placed table's cells, beside it.
  * Returns the number of rows the chart covers (0 when the table has none), or -1. */
