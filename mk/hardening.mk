@@ -2,7 +2,7 @@
 #
 #   make check-asan        every test of tests/run.sh with clang -fsanitize=address,undefined
 #                          (LeakSanitizer on), built in $(ASAN_BUILD); fails on any report
-#   make check-valgrind    tests/e2e/*.sh with $TALLY run under valgrind memcheck, built in
+#   make check-valgrind    tests/e2e/*.sh (VG_JOBS at a time) with $TALLY run under valgrind memcheck, built in
 #                          $(VG_BUILD); fails on any error or definite leak
 #   make fuzz              builds fuzz/fuzz_*.c with libFuzzer in $(FUZZ_BUILD) and runs each
 #                          for FUZZ_SECONDS (default 60) from its seed corpus fuzz/corpus/NAME/
@@ -26,6 +26,8 @@ VG_BUILD     ?= build-valgrind
 # make test runs all three.
 VG_SKIP      ?= tests/e2e/build_deps.sh tests/e2e/bench_generator.sh tests/e2e/output_concurrency.sh
 VG_E2E       ?= $(filter-out $(VG_SKIP),$(wildcard tests/e2e/*.sh))
+# e2e scripts under memcheck at once (they run two at a time in make -j2 test too)
+VG_JOBS      ?= 2
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_LONG_SECONDS ?= 600
@@ -56,14 +58,16 @@ check-valgrind:
 	  $(patsubst $(BUILD)/%,$(VG_BUILD)/%,$(TEST_PLUGIN_SOS) $(TOOL_BINS) $(CSV_SMALL_SO)) \
 	  $(addprefix $(VG_BUILD)/tests/,test_csv test_csv_errors test_csv_rows)
 	@rm -rf $(VG_LOGS); mkdir -p $(VG_LOGS) $(VG_BUILD)/vg
+	@chmod 1777 $(VG_LOGS) # a test runs tally as nobody (output_destinations.sh): its log goes here too
 	@printf '%s\n' '#!/bin/sh' '# tally under valgrind memcheck (written by mk/hardening.mk)' \
 	  'exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	  --show-leak-kinds=definite --track-origins=no --log-file=$(VG_LOGS)/vg.%p "$(abspath $(VG_BUILD))/tally" "$$@"' \
 	  >$(VG_BUILD)/vg/tally; chmod +x $(VG_BUILD)/vg/tally
 	@start=$$(date +%s); : >$(VG_BUILD)/valgrind.log; \
+	printf '%s\n' $(VG_E2E) | xargs -P $(VG_JOBS) -I{} sh -c \
+	  'BUILD=$(VG_BUILD) TALLY=$(VG_BUILD)/vg/tally TALLY_PLUGIN_PATH= sh {} >$(VG_BUILD)/vg/$$(basename {}).log 2>&1; echo "# {}"'; \
 	for t in $(VG_E2E); do \
-	  echo "# $$t" | tee -a $(VG_BUILD)/valgrind.log; \
-	  BUILD=$(VG_BUILD) TALLY=$(VG_BUILD)/vg/tally TALLY_PLUGIN_PATH= sh $$t >>$(VG_BUILD)/valgrind.log 2>&1; \
+	  echo "# $$t" >>$(VG_BUILD)/valgrind.log; cat $(VG_BUILD)/vg/$$(basename $$t).log >>$(VG_BUILD)/valgrind.log; \
 	done; \
 	grep '^not ok' $(VG_BUILD)/valgrind.log | head -40; \
 	failed=$$(grep -c '^not ok' $(VG_BUILD)/valgrind.log); skipped=$$(grep -c '^ok - .*# SKIP' $(VG_BUILD)/valgrind.log); \
