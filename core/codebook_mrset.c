@@ -268,6 +268,8 @@ static void warn_degenerate(lua_State *L, int line, const char *what, const int 
             if (v != v || tally_column_is_user_missing(c, v)) continue;
             valid++;
             chosen += v == counted;
+            if (chosen && chosen != valid) return; /* one answer chosen, one not: a real set (the usual case, found
+                                                      in the first rows rather than after every cell) */
         }
     }
     if (valid == 0) return;
