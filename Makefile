@@ -168,6 +168,9 @@ $(TOOL_BINS): $(BUILD)/tools/%: $(BUILD)/tools/%.o
 
 # ---- unit tests ------------------------------------------------------------------------
 # A unit test links the core library and, where it tests plugin code, that code's objects.
+# test_csv_kernels calls the csv reader in-process, to choose its classification kernel.
+test_csv_kernels_OBJS := $(csv_OBJS)
+test_csv_kernels_LIBS := $(csv_LIBS)
 test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
 # test_md_fidelity renders Markdown as github.com does: cmark-gfm with its autolink extension.
 $(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)

@@ -1,8 +1,9 @@
-/* fuzz_csv.c: fuzzes the csv input plugin's reader (sniffing, UTF-8 check, header, chunked tokenizer, type inference). */
+/* fuzz_csv.c: fuzzes the csv input plugin's reader (sniffing, UTF-8 check, header, chunked tokenizer, type inference), portable and SIMD kernels alike. */
 #include "fuzz_common.h"
 #include "csv_read.h"
 #include "dataset.h"
 #include "host.h"
+#include "../tests/unit/dataset_diff.h"
 
 /*
  * Input: two settings bytes, then the file's bytes.
@@ -47,9 +48,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         s.types[s.ntypes++] = "V2:numeric";
         if (b & 64) s.types[s.ntypes++] = "V3:date";
     }
+    /* The portable kernel first, then the best this CPU runs: the same dataset or the same error. */
+    csv_kernel_override(CSV_KERNEL_PORTABLE);
+    tally_ctx *pctx = tally_ctx_new("fuzz");
+    tally_dataset *pds = tally_dataset_new("fuzz");
+    int prc = csv_read_file(tally_host_get(), pctx, &s, pds);
+    csv_kernel_override(CSV_KERNEL_COUNT);
     tally_ctx *ctx = tally_ctx_new("fuzz");
     tally_dataset *ds = tally_dataset_new("fuzz");
     int rc = csv_read_file(tally_host_get(), ctx, &s, ds);
+    char why[512];
+    FUZZ_ASSERT(rc == prc, "the portable and SIMD kernels both read the file, or both refuse it");
+    FUZZ_ASSERT(rc != 0 || !dataset_diff(pds, ds, why, sizeof why), "the portable and SIMD kernels read the same cells");
+    FUZZ_ASSERT(rc == 0 || strcmp(tally_ctx_error(pctx) ? tally_ctx_error(pctx) : "", tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "") == 0,
+                "the portable and SIMD kernels give the same error");
+    tally_dataset_free(pds);
+    tally_ctx_free(pctx);
     FUZZ_ASSERT(rc == 0 || tally_ctx_error(ctx), "a failed read sets an error message");
     if (rc == 0) {
         /* every string cell the reader stored is valid UTF-8 (replaced or converted) */

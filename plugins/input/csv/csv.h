@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "tally/plugin.h"
+#include "kernels.h"
 
 /*
  * Reading works in phases over one in-memory UTF-8 buffer (the mapped file, or
@@ -67,6 +68,7 @@ typedef struct csv_cfg {
     unsigned char special[256]; /* bytes that end an unquoted run: delim, term, '\r' */
     csv_layout_kind layout;  /* how header rows 2.. give labels (SurveyMonkey placeholders, Qualtrics ImportId) */
     int cli;                 /* messages spell options --set NAME=VALUE */
+    csv_classify_fn classify; /* the byte classification kernel (kernels.c), set by csv_cfg_finish */
 } csv_cfg;
 
 typedef enum {
@@ -165,7 +167,7 @@ long csv_split_row(const csv_cfg *cfg, const char *p, const char *end, const cha
                    unsigned char *quoted, size_t max, const char **next, size_t *lines);
 /* Copies a field's text without its quotes ("" -> ") into out (room for len bytes); returns the length. */
 size_t csv_unquote(const char *p, size_t len, char *out);
-/* Builds cfg->special from delim and term. */
+/* Builds cfg->special from delim and term, the missing tokens' facts, and picks the kernel. */
 void csv_cfg_finish(csv_cfg *cfg);
 
 /* levels.c */

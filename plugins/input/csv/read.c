@@ -962,6 +962,19 @@ static int report_shrink(const tally_host *h, tally_ctx *ctx, const csv_settings
     return 1;
 }
 
+/* -v names the tokenizer's kernel, and whether TALLY_CSV_KERNEL (a testing knob) chose it. */
+static void log_kernel(const tally_host *h, tally_ctx *ctx, const char *path)
+{
+    int forced = 0;
+    csv_kernel_id chosen = csv_kernel_chosen(&forced), k = csv_kernel_current();
+    h->log(ctx, TALLY_LOG_INFO, "%s: tokenizer kernel %s%s", path, csv_kernel_name(k),
+           k != chosen              ? " (set by a test)"
+           : forced > 0             ? " (TALLY_CSV_KERNEL)"
+           : forced < 0             ? " (TALLY_CSV_KERNEL ignored: it names no kernel this CPU runs; portable, sse2 "
+                                      "or avx2)"
+                                    : "");
+}
+
 int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s, tally_dataset *out)
 {
     tally_host guarded = *host;
@@ -1004,6 +1017,7 @@ int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s,
     rd.buf = a;
     rd.end = b;
     rd.bom = bom;
+    log_kernel(h, ctx, s->path);
     rd.cfg.term = csv_detect_term(a, (size_t)(b - a));
     if (s->encoding != CSV_ENC_UTF8) { /* NUL bytes first, then the whole text to UTF-8 */
         if (check_text(&rd, rd.buf, rd.end, bom) != 0) goto done;

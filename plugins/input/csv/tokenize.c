@@ -25,6 +25,7 @@ void csv_cfg_finish(csv_cfg *cfg)
     cfg->special[(unsigned char)cfg->delim] = 1;
     cfg->special[(unsigned char)cfg->term] = 1;
     cfg->special['\r'] = 1;
+    cfg->classify = csv_kernel_fn(csv_kernel_current());
     cfg->miss_lenmask = 0;
     cfg->miss_num = 0;
     for (size_t i = 0; i < cfg->nmiss; i++) {
@@ -113,7 +114,7 @@ static void set_error(csv_chunk *c, csv_err_kind kind, size_t line, size_t col, 
     c->err_len = len;
 }
 
-/* ---- finding bytes: 64-byte blocks as bit masks (SSE2, or a portable loop) ------ */
+/* ---- finding bytes: 64-byte blocks as bit masks (kernels.c) ------------------------ */
 
 /* The bytes of one 64-byte block that matter, as bit masks (bit i: base[i]). */
 typedef struct finder {
@@ -121,6 +122,8 @@ typedef struct finder {
     uint64_t bits;    /* delimiter, row terminator or CR */
     uint64_t ends;    /* row terminator or CR */
     uint64_t quotes;  /* '"' */
+    uint64_t inq;     /* prefix XOR of quotes (kernels.h) */
+    csv_classify_fn classify;
     char delim, term;
 } finder;
 
@@ -130,29 +133,24 @@ static inline finder finder_make(const csv_cfg *cfg)
     memset(&f, 0, sizeof f);
     f.delim = cfg->delim;
     f.term = cfg->term;
+    f.classify = cfg->classify ? cfg->classify : csv_kernel_fn(CSV_KERNEL_PORTABLE);
     return f;
 }
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
 
 /* Loads the block at p (64 readable bytes). */
 CSV_HOT void finder_load(finder *f, const char *p)
 {
-    const __m128i vd = _mm_set1_epi8(f->delim), vt = _mm_set1_epi8(f->term), vr = _mm_set1_epi8('\r'),
-                  vq = _mm_set1_epi8('"');
-    uint64_t d = 0, t = 0, q = 0;
-    for (int i = 0; i < 64; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << i;
-        t |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vt), _mm_cmpeq_epi8(x, vr))) << i;
-        q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << i;
-    }
+    csv_masks m;
+    f->classify(p, f->delim, f->term, &m);
     f->base = p;
-    f->bits = d | t;
-    f->ends = t;
-    f->quotes = q;
+    f->bits = m.delim | m.ends;
+    f->ends = m.ends;
+    f->quotes = m.quotes;
+    f->inq = m.inq;
 }
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
 
 /* The first '"' at or after p (e when none); adds the row terminators before it to *lines. */
 CSV_HOT const char *find_quote(char term, const char *p, const char *e, size_t *lines)
@@ -172,21 +170,6 @@ CSV_HOT const char *find_quote(char term, const char *p, const char *e, size_t *
     return p;
 }
 #else
-CSV_HOT void finder_load(finder *f, const char *p)
-{
-    uint64_t d = 0, t = 0, q = 0;
-    for (int i = 0; i < 64; i++) {
-        char ch = p[i];
-        d |= (uint64_t)(ch == f->delim) << i;
-        t |= (uint64_t)(ch == f->term || ch == '\r') << i;
-        q |= (uint64_t)(ch == '"') << i;
-    }
-    f->base = p;
-    f->bits = d | t;
-    f->ends = t;
-    f->quotes = q;
-}
-
 CSV_HOT const char *find_quote(char term, const char *p, const char *e, size_t *lines)
 {
     for (; p < e && *p != '"'; p++)
@@ -621,14 +604,23 @@ not_number:
 /*
  * The common row in one pass: fields that are each a code the column has seen
  * (one to three digits), an empty cell, a plain number of a column held as
- * doubles, or unquoted text of a text column, each taken as its end is found.
- * Returns 1 when the row is done (*next set after it); 2 when field *pk, at
- * *pfs, needs the general loop (a quote, a value new to its column, text in a
- * number column...): fields before it are taken, the general loop goes on
- * from there; 0 when the row is to be read from its start (a wrong field count
- * or line end): what this wrote for row r (codes into the block, doubles into
- * nums[r]) is written again then. Text cells are only listed in text[], and
- * stored by the caller once the row is taken.
+ * doubles, or text of a text column (quoted or not), each taken as its end is
+ * found. Returns 1 when the row is done (*next set after it); 2 when field *pk,
+ * at *pfs, needs the general loop (a value new to its column, text in a number
+ * column, a quote where the grammar does not open or close one...): fields
+ * before it are taken, the general loop goes on from there; 0 when the row is
+ * to be read from its start (a wrong field count or line end): what this wrote
+ * for row r (codes into the block, doubles into nums[r]) is written again then.
+ * Text cells are only listed in text[], and stored by the caller once the row
+ * is taken. *inner counts the row terminators inside the quoted fields taken.
+ *
+ * Quotes: the block's prefix XOR of its quote mask (kernels.c) tells which
+ * bytes lie inside quotes, so delimiters and line ends there are no field
+ * ends. That reading equals the grammar's (tokenize.c's header) only when
+ * every quote that opens follows a field end (or a closing quote: "" inside
+ * quotes) and every quote that closes is followed by a field end or a quote;
+ * a row where some quote breaks that (5" screen, "ab"c) goes to the general
+ * loop from the field holding it.
  */
 #define FAST_TEXT 8 /* text cells with text a row may list */
 typedef struct fast_text {
@@ -636,14 +628,52 @@ typedef struct fast_text {
     const char *fs;
 } fast_text;
 
+/* The quote facts carried from one block to the next within a row. */
+typedef struct quote_carry {
+    uint64_t inside; /* all ones when the block starts inside quotes */
+    uint64_t after;  /* 1 when the byte before the block ends a field or closes quotes (a quote may open) */
+    uint64_t closed; /* 1 when the byte before the block closed quotes (a quote or field end must follow) */
+} quote_carry;
+
+/* Masks d (field and row ends) and t (row ends) of the block part at offset off lose
+ * what lies inside quotes; returns 0, or 1 when a quote up to the row's end breaks
+ * the rule above. */
+CSV_HOT int quote_mask(const finder *f, unsigned off, uint64_t q, uint64_t *d, uint64_t *t, quote_carry *qc)
+{
+    const uint64_t valid = ~(uint64_t)0 >> off, top = (uint64_t)1 << (63 - off);
+    const uint64_t below = off ? (uint64_t)0 - ((f->inq >> (off - 1)) & 1) : 0; /* quotes before off: odd? */
+    const uint64_t in = ((f->inq >> off) ^ below ^ qc->inside) & valid;
+    *d &= ~in;
+    *t &= ~in;
+    const uint64_t upto = *t ? (*t ^ (*t - 1)) : valid;
+    const uint64_t open = q & in, close = q & ~in;
+    uint64_t bad = open & ~(((*d | close) << 1) | qc->after);
+    bad |= close & ~((*d | q) >> 1) & ~top;
+    bad |= qc->closed & ~(*d | q) & 1;
+    qc->after = ((*d | close) & top) != 0;
+    qc->closed = (close & top) != 0;
+    qc->inside = (in & top) ? ~(uint64_t)0 : 0;
+    return (bad & upto) != 0;
+}
+
+/* The row terminators in [p, p + n). */
+static inline size_t count_byte(const char *p, size_t n, char ch)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += p[i] == ch;
+    return k;
+}
+
 CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, uint8_t *blk, size_t r, size_t ncols,
                      size_t maxf, char dec, const char **next, fast_text *text, size_t *ntext, size_t *pk,
-                     const char **pfs)
+                     const char **pfs, size_t *inner)
 {
     const char *fs = p;
     size_t k = 0;
     const size_t slot = r & (BLOCK - 1);
+    quote_carry qc = {0, 1, 0};
     *ntext = 0;
+    *inner = 0;
     for (;;) {
         uintptr_t off = (uintptr_t)p - (uintptr_t)f->base;
         if (off >= 64) {
@@ -652,9 +682,12 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
             off = 0;
         }
         uint64_t t = f->ends >> off, d = f->bits >> off, q = f->quotes >> off;
+        if (q | qc.inside | qc.closed) {
+            if (quote_mask(f, (unsigned)off, q, &d, &t, &qc)) goto partial;
+        } else {
+            qc.after = (d >> (63 - off)) & 1;
+        }
         uint64_t upto = t ? (t ^ (t - 1)) : ~(uint64_t)0; /* bits up to the first row end */
-        uint64_t qs = q & upto;
-        if (qs) d &= (qs & -qs) - 1; /* the fields before the first quote */
         for (d &= upto; d; d &= d - 1) {
             const char *s = p + __builtin_ctzll(d);
             size_t n = (size_t)(s - fs);
@@ -683,6 +716,7 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
                 b->nums[r] = x;
             } else if (n) { /* a text cell with text: stored once the row is taken */
                 if (*ntext == FAST_TEXT || n > maxf) goto partial; /* too long: the general loop says so */
+                if (*fs == '"') *inner += count_byte(fs, n, f->term);
                 text[*ntext].col = k;
                 text[*ntext].fs = fs;
                 text[(*ntext)++].len = n;
@@ -690,7 +724,6 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
             k++;
             fs = s + 1;
         }
-        if (qs) goto partial;
         if (t) {
             const char *s = fs - 1; /* the row end just taken as the last field's end */
             if (k != ncols) return 0;
@@ -709,6 +742,16 @@ partial:
     *pk = k;
     *pfs = fs;
     return 2;
+}
+
+/* A text cell fast_row listed: a quoted one loses its quotes (and "" is read as "). */
+static int fast_text_cell(csv_chunk *c, size_t r, const fast_text *ft)
+{
+    const char *fs = ft->fs;
+    size_t len = ft->len;
+    if (*fs != '"') return text_cell(c, r, ft->col, fs, len, fs, len, 0);
+    int esc = memchr(fs + 1, '"', len - 2) != NULL; /* quotes inside: csv_unquote */
+    return text_cell(c, r, ft->col, fs, len, fs + 1, len - 2, esc);
 }
 
 /*
@@ -833,19 +876,22 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         if (fast) {
             size_t fk = 0;
             const char *ffs = p;
-            got = fast_row(&fd, p, e, cols, blk, r, ncols, maxf, cfg->decimal, &next, ftext, &nftext, &fk, &ffs);
+            size_t inner = 0;
+            got = fast_row(&fd, p, e, cols, blk, r, ncols, maxf, cfg->decimal, &next, ftext, &nftext, &fk, &ffs,
+                           &inner);
             for (size_t i = 0; got && i < nftext; i++)
-                if (text_cell(c, r, ftext[i].col, ftext[i].fs, ftext[i].len, ftext[i].fs, ftext[i].len, 0) != 0) goto out;
+                if (fast_text_cell(c, r, &ftext[i]) != 0) goto out;
             if (got == 1) {
                 if ((r & (BLOCK - 1)) == BLOCK - 1) flush_block(c, r);
                 r++;
-                line++;
+                line += 1 + inner;
                 p = next;
                 continue;
             }
             if (got == 2) { /* the general loop from field fk */
                 nf = fk;
                 p = ffs;
+                line += inner;
             }
         }
         if (got == 0 && ncols && split_plain(&fd, p, e, ends, ncols, maxf, &next) == ncols) { /* the usual row */

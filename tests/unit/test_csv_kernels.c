@@ -1,0 +1,409 @@
+/* test_csv_kernels.c: the csv tokenizer's classification kernels (portable, SSE2, AVX2) read every file alike, and as the grammar says. */
+#include "check.h"
+#include "dataset_diff.h"
+#include "dataset.h"
+#include "host.h"
+#include "util.h"
+#include "../../plugins/input/csv/csv_read.h"
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/*
+ * Three layers: the masks each kernel gives for random blocks; every CSV file of
+ * the test corpus and the samples read with each kernel, compared cell by cell;
+ * random files written from known cells (quotes, doubled quotes, CRLF, line ends
+ * and delimiters inside quotes, quotes the grammar reads as text, at every
+ * offset in the 64-byte block and its 16/32-byte lanes) read back with each
+ * kernel, one and three threads, and compared with the cells they were written from.
+ */
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+static csv_kernel_id kernels[CSV_KERNEL_COUNT];
+static size_t nkernels;
+
+/* ---- masks ------------------------------------------------------------------------ */
+
+static uint64_t naive_prefix_xor(uint64_t q)
+{
+    uint64_t out = 0, acc = 0;
+    for (int i = 0; i < 64; i++) {
+        acc ^= (q >> i) & 1;
+        out |= acc << i;
+    }
+    return out;
+}
+
+static void check_masks(void)
+{
+    static const char pool[] = {',', ';', '\t', '|', '"', '"', '\n', '\r', 'a', '1', ' ', (char)0xC3, (char)0x80};
+    static const char delims[] = {',', ';', '\t', '|'};
+    char block[64 + 64];
+    size_t bad = 0, runs = 0;
+    for (int it = 0; it < 20000; it++) {
+        for (int i = 0; i < 128; i++) block[i] = pool[rnd(sizeof pool)];
+        char delim = delims[rnd(4)], term = rnd(4) ? '\n' : '\r';
+        const char *p = block + rnd(64); /* every alignment */
+        csv_masks want;
+        csv_kernel_fn(CSV_KERNEL_PORTABLE)(p, delim, term, &want);
+        if (want.inq != naive_prefix_xor(want.quotes)) bad++;
+        for (size_t k = 0; k < nkernels; k++) {
+            csv_masks got;
+            csv_kernel_fn(kernels[k])(p, delim, term, &got);
+            runs++;
+            if (memcmp(&got, &want, sizeof got) != 0) bad++;
+        }
+    }
+    CHECK(bad == 0 && runs > 0, "every kernel gives the portable masks on %zu random blocks, and the prefix XOR "
+                                "is the quote parity (%zu differ)", runs, bad);
+    uint64_t x = 0x8000000000000001u;
+    CHECK(csv_prefix_xor(x) == 0x7FFFFFFFFFFFFFFFu,
+          "prefix XOR of bits 0 and 63: bits 0..62 inside");
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+typedef struct read_result {
+    tally_dataset *ds; /* NULL on error */
+    char err[1024];
+} read_result;
+
+static char force_delim; /* the random files' delimiter (0: detected) */
+
+static read_result read_with(csv_kernel_id k, const char *path, int threads, int skip_ragged)
+{
+    read_result rr;
+    memset(&rr, 0, sizeof rr);
+    csv_settings s;
+    memset(&s, 0, sizeof s);
+    s.path = path;
+    s.header_rows = 1;
+    s.max_field = 16u << 20;
+    s.threads = threads;
+    s.skip_ragged = skip_ragged;
+    s.delim = force_delim;
+    csv_kernel_override(k);
+    tally_ctx *ctx = tally_ctx_new("kernels");
+    tally_dataset *ds = tally_dataset_new("kernels");
+    if (csv_read_file(tally_host_get(), ctx, &s, ds) == 0) {
+        rr.ds = ds;
+    } else {
+        snprintf(rr.err, sizeof rr.err, "%s", tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "(no message)");
+        tally_dataset_free(ds);
+    }
+    tally_ctx_free(ctx);
+    csv_kernel_override(CSV_KERNEL_COUNT);
+    return rr;
+}
+
+/* The first difference between two reads, or NULL when they are the same cell by cell. */
+static const char *differ(const read_result *a, const read_result *b, char *why, size_t size)
+{
+    if (!a->ds || !b->ds) {
+        if (a->ds || b->ds || strcmp(a->err, b->err) != 0) {
+            snprintf(why, size, "errors differ: '%.300s' / '%.300s'", a->err, b->err);
+            return why;
+        }
+        return NULL;
+    }
+    return dataset_diff(a->ds, b->ds, why, size);
+}
+
+static void result_free(read_result *rr)
+{
+    if (rr->ds) tally_dataset_free(rr->ds);
+    rr->ds = NULL;
+}
+
+/* Every kernel reads `path` as the portable one does (threads 1 and 3). 1 when they agree. */
+static int kernels_agree(const char *path, char *why, size_t size)
+{
+    for (int threads = 1; threads <= 3; threads += 2) {
+        read_result want = read_with(CSV_KERNEL_PORTABLE, path, threads, 0);
+        for (size_t k = 0; k < nkernels; k++) {
+            read_result got = read_with(kernels[k], path, threads, 0);
+            const char *d = differ(&want, &got, why, size);
+            result_free(&got);
+            if (d) {
+                result_free(&want);
+                return 0;
+            }
+        }
+        result_free(&want);
+    }
+    return 1;
+}
+
+/* ---- the corpus ------------------------------------------------------------------- */
+
+static size_t corpus_files, corpus_bad;
+
+static void walk(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0) continue;
+        if (S_ISDIR(st.st_mode)) {
+            walk(path);
+            continue;
+        }
+        size_t n = strlen(path);
+        /* the generated benchmark files (100+ MB) are left to make bench */
+        if (n < 4 || strcmp(path + n - 4, ".csv") != 0 || st.st_size > (8 << 20)) continue;
+        char why[1400];
+        corpus_files++;
+        if (!kernels_agree(path, why, sizeof why)) {
+            corpus_bad++;
+            printf("# %s: %s\n", path, why);
+        }
+    }
+    closedir(d);
+}
+
+/* ---- random files from known cells -------------------------------------------------- */
+
+enum { COL_CODE, COL_NUM, COL_TEXT };
+#define NCOLS 9
+static const int col_kind[NCOLS] = {COL_CODE, COL_TEXT, COL_CODE, COL_NUM, COL_TEXT, COL_CODE, COL_TEXT, COL_CODE,
+                                    COL_TEXT};
+
+/* A text cell with a letter (so its column stays text), written to file `f` as one of the
+ * forms the grammar reads, its value to `v`. */
+static void text_cell(sbuf *f, sbuf *v, char delim)
+{
+    static const char *const words[] = {"a", "Köln", "x y", "中文", "=1+2", "@home", "- note"};
+    char d[2] = {delim, 0};
+    switch (rnd(9)) {
+    case 0: /* empty */
+        break;
+    case 1: case 2: { /* plain, with spaces */
+        const char *w = words[rnd(7)];
+        sbuf_puts(f, w);
+        sbuf_puts(v, w);
+        for (unsigned i = rnd(40); i; i--) sbuf_add(f, "z", 1), sbuf_add(v, "z", 1);
+        break;
+    }
+    case 3: case 4: { /* quoted, holding delimiters, line ends, CRLF and doubled quotes */
+        sbuf_puts(f, "\"");
+        sbuf_puts(v, "b");
+        sbuf_puts(f, "b");
+        for (unsigned i = rnd(70); i; i--) {
+            switch (rnd(6)) {
+            case 0: sbuf_puts(f, d); sbuf_puts(v, d); break;
+            case 1: sbuf_puts(f, "\n"); sbuf_puts(v, "\n"); break;
+            case 2: sbuf_puts(f, "\r\n"); sbuf_puts(v, "\r\n"); break;
+            case 3: sbuf_puts(f, "\"\""); sbuf_puts(v, "\""); break;
+            default: sbuf_puts(f, "q"); sbuf_puts(v, "q"); break;
+            }
+        }
+        sbuf_puts(f, "\"");
+        break;
+    }
+    case 5: /* a quote inside an unquoted field is text: 5" screen */
+        sbuf_puts(f, "5\" screen");
+        sbuf_puts(v, "5\" screen");
+        break;
+    case 6: /* text after a closing quote is kept: "ab"c -> abc */
+        sbuf_puts(f, "\"a,b\"c");
+        sbuf_puts(v, "a,bc");
+        break;
+    case 7: /* a quoted field that is all quotes */
+        sbuf_puts(f, "\"x\"\"\"\"\"");
+        sbuf_puts(v, "x\"\"");
+        break;
+    default: { /* long plain text crossing blocks */
+        sbuf_puts(f, "long");
+        sbuf_puts(v, "long");
+        for (unsigned i = rnd(150); i; i--) sbuf_add(f, "y", 1), sbuf_add(v, "y", 1);
+        break;
+    }
+    }
+}
+
+/* Writes a random file with `rows` rows to a temporary path; the expected cells in
+ * want[row * NCOLS + col] (strings; "" for an empty cell). */
+static char *random_file(size_t rows, char delim, char ***want)
+{
+    sbuf f;
+    sbuf_init(&f);
+    char d[2] = {delim, 0};
+    *want = xcalloc(rows * NCOLS, sizeof **want);
+    for (int c = 0; c < NCOLS; c++) {
+        char name[16];
+        snprintf(name, sizeof name, "%sc%d", c ? d : "", c);
+        sbuf_puts(&f, name);
+    }
+    sbuf_puts(&f, "\n");
+    for (size_t r = 0; r < rows; r++) {
+        for (int c = 0; c < NCOLS; c++) {
+            if (c) sbuf_puts(&f, d);
+            sbuf v;
+            sbuf_init(&v);
+            sbuf_puts(&v, "");
+            char num[32];
+            if (col_kind[c] == COL_CODE) {
+                if (rnd(8)) {
+                    snprintf(num, sizeof num, "%u", rnd(c == 0 ? 3 : 120));
+                    sbuf_puts(&f, num);
+                    sbuf_puts(&v, num);
+                }
+            } else if (col_kind[c] == COL_NUM) {
+                if (rnd(8)) {
+                    snprintf(num, sizeof num, "%u.%02u", rnd(100000), rnd(100));
+                    sbuf_puts(&f, num);
+                    sbuf_puts(&v, num);
+                }
+            } else {
+                text_cell(&f, &v, delim);
+            }
+            (*want)[r * NCOLS + (size_t)c] = sbuf_take(&v);
+        }
+        sbuf_puts(&f, rnd(3) ? "\n" : "\r\n");
+        if (!rnd(40)) sbuf_puts(&f, rnd(2) ? "\n" : "\r\n"); /* a blank line: no row */
+    }
+    char *path = xstrdup("/tmp/tally-csv-kernels.XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, f.data, f.len) != (ssize_t)f.len) {
+        printf("not ok - cannot write a temporary file\n");
+        exit(1);
+    }
+    close(fd);
+    sbuf_free(&f);
+    return path;
+}
+
+/* The dataset holds the cells the file was written from; NULL, or the first difference. */
+static const char *matches_cells(const read_result *rr, char **want, size_t rows, char *why, size_t size)
+{
+    if (!rr->ds) {
+        snprintf(why, size, "error: %.600s", rr->err);
+        return why;
+    }
+    if (rr->ds->nrows != rows || rr->ds->ncols != NCOLS) {
+        snprintf(why, size, "shape %zux%zu, want %zux%d", rr->ds->nrows, rr->ds->ncols, rows, NCOLS);
+        return why;
+    }
+    for (size_t r = 0; r < rows; r++) {
+        for (int c = 0; c < NCOLS; c++) {
+            const tally_column *col = rr->ds->cols[c];
+            const char *w = want[r * NCOLS + (size_t)c];
+            int same;
+            if (col->type == TALLY_STRING) {
+                same = strcmp(tally_column_string(col, r), w) == 0;
+            } else {
+                double x = tally_col_num(col, r);
+                same = *w ? x == strtod(w, NULL) : x != x;
+            }
+            if (!same) {
+                snprintf(why, size, "row %zu, column %d: want '%.60s'", r + 1, c, w);
+                return why;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void check_random_files(void)
+{
+    static const char delims[] = {',', ';', '\t', '|'};
+    size_t files = 0, bad = 0, disagree = 0;
+    for (int it = 0; it < 24; it++) {
+        size_t rows = 200 + rnd(1500);
+        char delim = delims[it % 4], **want;
+        char *path = random_file(rows, delim, &want);
+        force_delim = delim;
+        for (int threads = 1; threads <= 3; threads += 2) {
+            read_result base = read_with(CSV_KERNEL_PORTABLE, path, threads, 0);
+            char why[1400];
+            if (matches_cells(&base, want, rows, why, sizeof why)) {
+                bad++;
+                printf("# random file %d (delimiter %d, %d threads), portable: %s\n", it, delim, threads, why);
+            }
+            for (size_t k = 0; k < nkernels; k++) {
+                read_result got = read_with(kernels[k], path, threads, 0);
+                if (differ(&base, &got, why, sizeof why)) {
+                    disagree++;
+                    printf("# random file %d, %s against portable: %s\n", it, csv_kernel_name(kernels[k]), why);
+                }
+                result_free(&got);
+            }
+            result_free(&base);
+        }
+        force_delim = 0;
+        files++;
+        for (size_t i = 0; i < rows * NCOLS; i++) free(want[i]);
+        free(want);
+        unlink(path);
+        free(path);
+    }
+    CHECK(bad == 0, "%zu random files (quotes, doubled quotes, CRLF, line ends and delimiters inside quotes, "
+                    "5\" and \"ab\"c) read back as the cells they were written from", files);
+    CHECK(disagree == 0, "every kernel reads the %zu random files as the portable one, on 1 and 3 threads", files);
+}
+
+/* A row error after quoted multi-line fields names the same physical line with every kernel. */
+static void check_error_lines(void)
+{
+    sbuf f;
+    sbuf_init(&f);
+    sbuf_puts(&f, "a,b,c\n");
+    size_t line = 2;
+    for (int r = 0; r < 300; r++) {
+        sbuf_puts(&f, "1,\"two\nlines, \"\"quoted\"\"\",3\n");
+        line += 2;
+    }
+    sbuf_puts(&f, "1,2\n");
+    for (int r = 0; r < 10; r++) sbuf_puts(&f, "1,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,3\n");
+    char *path = xstrdup("/tmp/tally-csv-kernels.XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, f.data, f.len) != (ssize_t)f.len) exit(1);
+    close(fd);
+    char want[64];
+    snprintf(want, sizeof want, ":%zu: row has 2 fields, the header has 3", line);
+    for (size_t k = 0; k < nkernels; k++) {
+        read_result rr = read_with(kernels[k], path, 1, 0);
+        CHECK(!rr.ds && strstr(rr.err, want), "%s: the ragged row after 300 two-line quoted rows is line %zu",
+              csv_kernel_name(kernels[k]), line);
+        if (rr.ds || !strstr(rr.err, want)) printf("#   got: %s\n", rr.err);
+        result_free(&rr);
+    }
+    unlink(path);
+    free(path);
+    sbuf_free(&f);
+}
+
+int main(void)
+{
+    tally_log_set_level(0);
+    for (int k = 0; k < CSV_KERNEL_COUNT; k++)
+        if (csv_kernel_available((csv_kernel_id)k)) kernels[nkernels++] = (csv_kernel_id)k;
+    printf("# kernels this CPU runs:");
+    for (size_t k = 0; k < nkernels; k++) printf(" %s", csv_kernel_name(kernels[k]));
+    printf("\n");
+    if (nkernels < 2) printf("ok - SIMD kernels against portable # SKIP this CPU runs only the portable kernel\n");
+    check_masks();
+    walk("tests");
+    walk("samples");
+    CHECK(corpus_files >= 20 && corpus_bad == 0, "every kernel reads the %zu CSV files under tests/ and samples/ as "
+                                                 "the portable one, cell by cell (%zu differ)", corpus_files, corpus_bad);
+    check_random_files();
+    check_error_lines();
+    CHECK_DONE();
+}
