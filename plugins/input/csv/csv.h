@@ -96,7 +96,8 @@ typedef struct csv_ltab {
 } csv_ltab;
 
 /* What one chunk holds for one column. */
-typedef enum { CSV_BUF_CODES = 0, CSV_BUF_NUMS, CSV_BUF_TEXT } csv_buf_kind;
+/* CSV_BUF_END: the entry after a chunk's last column (a row with a field too many stops there). */
+typedef enum { CSV_BUF_CODES = 0, CSV_BUF_NUMS, CSV_BUF_TEXT, CSV_BUF_END } csv_buf_kind;
 
 typedef struct csv_colbuf {
     csv_buf_kind kind;
@@ -120,7 +121,7 @@ typedef struct csv_chunk {
     size_t lines;           /* line ends seen (physical lines, including inside quotes) */
     size_t skipped;         /* ragged rows skipped */
     size_t first_skip_line; /* chunk-relative line of the first skipped row */
-    csv_colbuf *cols;       /* per column (owned) */
+    csv_colbuf *cols;       /* per column, and a CSV_BUF_END entry after them (owned) */
     size_t cap;             /* rows the CODES and NUMS buffers have room for (a multiple of 64) */
     uint8_t *blk;           /* phase 1: the codes of the current block of rows (tokenize.c) */
     char *slab;             /* the mapping big buffers are carved from, or NULL */

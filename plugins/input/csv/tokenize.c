@@ -2,6 +2,7 @@
 #include "csv.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -19,8 +20,31 @@
 /* The row loop is specialised for each phase: its helpers must be inlined. */
 #define CSV_HOT static inline __attribute__((always_inline))
 
+/* The value of a field of at most two bytes, keyed by its bytes (little-endian) masked
+ * to its length: 0..9 for one digit, 10..99 for two without a leading zero (07 is no
+ * code: its column stays text), else 256 (the empty field, and anything else), whose
+ * entry in a level table's small[] is CSV_CODE_NONE. */
+static uint16_t small_value[65536];
+static const uint16_t small_len_mask[3] = {0, 0xFF, 0xFFFF};
+static pthread_once_t small_value_once = PTHREAD_ONCE_INIT;
+
+static void small_value_fill(void)
+{
+    for (size_t i = 0; i < 65536; i++) small_value[i] = 256;
+    for (unsigned a = 0; a <= 9; a++) {
+        small_value['0' + a] = (uint16_t)a; /* one byte: fs[0] alone (the mask keeps the low, first byte) */
+        for (unsigned c = 0; a && c <= 9; c++) {
+            unsigned char b[2] = {(unsigned char)('0' + a), (unsigned char)('0' + c)};
+            uint16_t key;
+            memcpy(&key, b, 2);
+            small_value[key] = (uint16_t)(a * 10 + c);
+        }
+    }
+}
+
 void csv_cfg_finish(csv_cfg *cfg)
 {
+    pthread_once(&small_value_once, small_value_fill);
     memset(cfg->special, 0, sizeof cfg->special);
     cfg->special[(unsigned char)cfg->delim] = 1;
     cfg->special[(unsigned char)cfg->term] = 1;
@@ -336,8 +360,9 @@ int csv_chunk_init(csv_chunk *c)
     size_t ncols = cfg->ncols, bytes = c->limit > c->start ? (size_t)(c->limit - c->start) : 0;
     size_t most = bytes / (ncols ? ncols : 1) + 2; /* a kept row takes at least ncols bytes */
     c->cap = ((most < FIRST_ROWS ? most : FIRST_ROWS) + BLOCK - 1) & ~(size_t)(BLOCK - 1);
-    c->cols = calloc(ncols ? ncols : 1, sizeof *c->cols);
+    c->cols = calloc(ncols + 1, sizeof *c->cols);
     if (!c->cols) return -1;
+    c->cols[ncols].kind = CSV_BUF_END;
     for (size_t k = 0; k < ncols; k++) {
         csv_colbuf *b = &c->cols[k];
         csv_ltab_init(&b->lt);
@@ -691,18 +716,14 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
         for (d &= upto; d; d &= d - 1) {
             const char *s = p + __builtin_ctzll(d);
             size_t n = (size_t)(s - fs);
-            if (k == ncols) goto partial;
-            csv_colbuf *b = &cols[k];
+            csv_colbuf *b = &cols[k]; /* cols[ncols] is CSV_BUF_END: no test of k a field */
             if (b->kind == CSV_BUF_CODES) {
                 unsigned v;
-                if (n <= 2) { /* empty, one or two digits, chosen without a branch (which would guess wrong) */
-                    unsigned a = (unsigned)((unsigned char)fs[0] - '0'), c = (unsigned)((unsigned char)fs[1] - '0');
-                    int bad = (n >= 1) & (a > 9);
-                    bad |= (n == 2) & ((c > 9) | (a == 0)); /* 07 is no code: its column stays text */
-                    v = n == 0 ? 256 : n == 1 ? a : a * 10 + c; /* small[256]: the empty cell's CSV_CODE_NONE */
-                    v = bad ? 256 : v;
-                    uint8_t code = b->lt.small[v];
-                    if (bad | ((code == CSV_CODE_NONE) & (n != 0))) goto partial; /* not a code, or a new one */
+                if (n <= 2) { /* empty, one or two digits: two table lookups, no branch on the bytes */
+                    uint16_t two;
+                    memcpy(&two, fs, 2); /* fs[1] is readable: the block has 64 bytes after it */
+                    uint8_t code = b->lt.small[small_value[two & small_len_mask[n]]];
+                    if ((code == CSV_CODE_NONE) & (n != 0)) goto partial; /* not a code, or a new one */
                     blk[k * BLOCK + slot] = code;
                 } else {
                     if (!csv_small_int(fs, n, &v)) goto partial;
@@ -714,6 +735,8 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
                 double x = NAN;
                 if (n && !csv_fast_number(fs, n, dec, &x)) goto partial;
                 b->nums[r] = x;
+            } else if (b->kind == CSV_BUF_END) { /* a field too many: the general loop says so */
+                goto partial;
             } else if (n) { /* a text cell with text: stored once the row is taken */
                 if (*ntext == FAST_TEXT || n > maxf) goto partial; /* too long: the general loop says so */
                 if (*fs == '"') *inner += count_byte(fs, n, f->term);
