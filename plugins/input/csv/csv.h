@@ -123,7 +123,7 @@ typedef struct csv_chunk {
     size_t first_skip_line; /* chunk-relative line of the first skipped row */
     csv_colbuf *cols;       /* per column, and a CSV_BUF_END entry after them (owned) */
     size_t cap;             /* rows the CODES and NUMS buffers have room for (a multiple of 64) */
-    uint8_t *blk;           /* phase 1: the codes of the current block of rows (tokenize.c) */
+    uint8_t *blk;           /* phase 1: the codes of the current block of rows (fields.h) */
     char *slab;             /* the mapping big buffers are carved from, or NULL */
     size_t slab_size, slab_used;
     csv_cell *cells;        /* string cells (owned) */
@@ -147,7 +147,7 @@ typedef struct csv_chunk {
     int oom;
 } csv_chunk;
 
-/* tokenize.c */
+/* slab.c */
 /* Sets up c->cols for a chunk (c->cfg, start and limit set); 0, or -1 when out of memory. */
 int csv_chunk_init(csv_chunk *c);
 /* Frees what a chunk owns and clears its results (cfg, buffer, bounds and `drop` are kept). */
@@ -156,10 +156,12 @@ void csv_chunk_clear(csv_chunk *c);
 void csv_chunk_release(csv_chunk *c, void *p, size_t bytes);
 /* Gives back a column's buffers and level table. */
 void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b);
+/* tokenize.c */
 /* Phase 1: tokenizes the chunk's rows into its column buffers. */
 void csv_parse_chunk(csv_chunk *c);
 /* Collects, as text cells, the fields of rows 0..cols[k].reread-1 of every column k with reread set. */
 void csv_reread_chunk(csv_chunk *c);
+/* rowsplit.c */
 /* One row parsed slowly (header rows, delimiter sniffing): field spans into
  * starts/lens/quoted (up to max); returns the field count (may exceed max) and
  * sets *next after the row and *lines to the line ends it crossed; -1 when a
@@ -168,6 +170,7 @@ long csv_split_row(const csv_cfg *cfg, const char *p, const char *end, const cha
                    unsigned char *quoted, size_t max, const char **next, size_t *lines);
 /* Copies a field's text without its quotes ("" -> ") into out (room for len bytes); returns the length. */
 size_t csv_unquote(const char *p, size_t len, char *out);
+/* cfg.c */
 /* Builds cfg->special from delim and term, the missing tokens' facts, and picks the kernel. */
 void csv_cfg_finish(csv_cfg *cfg);
 

@@ -1,0 +1,112 @@
+/* fields.c: the cold side of taking fields: text cells copied, errors, code blocks flushed, columns turned to doubles or text. */
+#include "fields.h"
+
+#include <stdlib.h>
+
+/* A string cell: its text is copied (without quotes when `quoted`), so that the
+ * file's pages need not stay in memory. */
+int csv_add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t col, int quoted)
+{
+    if (c->text_cap - c->text_len < len) {
+        size_t cap = c->text_cap ? c->text_cap : 1 << 16;
+        while (cap - c->text_len < len) cap *= 2;
+        char *t = realloc(c->text, cap);
+        if (!t) {
+            c->oom = 1;
+            return -1;
+        }
+        c->text = t;
+        c->text_cap = cap;
+    }
+    if (c->ncells == c->cells_cap) {
+        size_t cap = c->cells_cap ? c->cells_cap * 2 : 1024;
+        csv_cell *n = realloc(c->cells, cap * sizeof *n);
+        if (!n) {
+            c->oom = 1;
+            return -1;
+        }
+        c->cells = n;
+        c->cells_cap = cap;
+    }
+    csv_cell *cell = &c->cells[c->ncells++];
+    char *to = c->text + c->text_len;
+    if (quoted) {
+        len = csv_unquote(p, len, to);
+    } else {
+        memcpy(to, p, len);
+    }
+    cell->row = row;
+    cell->off = c->text_len;
+    cell->len = (uint32_t)len;
+    cell->col = (uint32_t)col;
+    c->text_len += len;
+    return 0;
+}
+
+void csv_set_error(csv_chunk *c, csv_err_kind kind, size_t line, size_t col, size_t a, size_t b,
+                      const char *ptr, size_t len)
+{
+    c->err = kind;
+    c->err_line = line;
+    c->err_col = col;
+    c->err_a = a;
+    c->err_b = b;
+    c->err_ptr = ptr;
+    c->err_len = len;
+}
+
+/* Column k's codes of the rows of the current block before row r, to its buffer. */
+void csv_flush_col(csv_chunk *c, size_t k, size_t r)
+{
+    size_t r0 = r & ~(size_t)(BLOCK - 1);
+    memcpy(c->cols[k].codes + r0, c->blk + k * BLOCK, r - r0);
+}
+
+/* At the end of the chunk: the rows of the last, partial block. */
+void csv_flush_end(csv_chunk *c, size_t r)
+{
+    for (size_t k = 0; k < c->cfg->ncols; k++)
+        if (c->cols[k].kind == CSV_BUF_CODES) csv_flush_col(c, k, r);
+#if defined(__SSE2__)
+    _mm_sfence(); /* the streamed lines are visible before another thread merges them */
+#endif
+}
+
+/* A column whose chunk-local values went over CSV_MAX_LEVELS: its rows 0..rows-1 become doubles. */
+int csv_to_nums(csv_chunk *c, size_t k, size_t rows)
+{
+    csv_colbuf *b = &c->cols[k];
+    csv_flush_col(c, k, rows);
+    double *nums = csv_buf_take(c, c->cap * sizeof *nums), val[256];
+    if (!nums) return -1;
+    for (int j = 0; j < 256; j++) val[j] = NAN;
+    for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
+    for (size_t i = 0; i < rows; i++) nums[i] = val[b->codes[i]];
+    csv_colbuf_drop(c, b);
+    b->nums = nums;
+    b->kind = CSV_BUF_NUMS;
+    return 0;
+}
+
+/* The pending columns of kept row r turn text from r on; their numbers are dropped. */
+int csv_to_text(csv_chunk *c, size_t r, const pending *pd, size_t npd)
+{
+    for (size_t i = 0; i < npd; i++) {
+        csv_colbuf *b = &c->cols[pd[i].col];
+        csv_colbuf_drop(c, b);
+        b->kind = CSV_BUF_TEXT;
+        b->text_from = r;
+        if (text_cell(c, r, pd[i].col, pd[i].fs, pd[i].len, pd[i].q, pd[i].n, pd[i].esc) != 0) return -1;
+    }
+    return 0;
+}
+
+/* A text cell fast_row listed: a quoted one loses its quotes (and "" is read as "). */
+int csv_fast_text_cell(csv_chunk *c, size_t r, const fast_text *ft)
+{
+    const char *fs = ft->fs;
+    size_t len = ft->len;
+    if (*fs != '"') return text_cell(c, r, ft->col, fs, len, fs, len, 0);
+    int esc = memchr(fs + 1, '"', len - 2) != NULL; /* quotes inside: csv_unquote */
+    return text_cell(c, r, ft->col, fs, len, fs + 1, len - 2, esc);
+}

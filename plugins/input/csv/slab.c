@@ -1,0 +1,192 @@
+/* slab.c: a chunk's column buffers: small first, then carved from one mapping sized from the rows seen; growth and release. */
+#include "tokenize.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/*
+ * A chunk's code and number buffers start small (malloc). Once FIRST_ROWS rows
+ * tell how many rows the chunk holds, they move into one slab: an anonymous
+ * mapping reserved generously (untouched pages cost nothing) whose buffers are
+ * mapped in one call when they are carved, rather than a page fault at a time
+ * as they fill. Buffers are carved from it in order; a buffer outgrown or
+ * merged gives its pages back at once (the peak memory stays that of the
+ * data), and the mapping goes with the chunk. When no slab can be had, or it
+ * is full, buffers come from malloc.
+ *
+ * The slab does not ask for transparent huge pages: on virtual machines whose
+ * host takes back free guest memory (free page reporting), a huge page's
+ * first touch was measured 2 to 4 times slower per byte than small pages in
+ * a run that follows a pause, and only faster when the memory was just freed
+ * by another run.
+ */
+
+#ifndef CSV_FIRST_ROWS          /* (both settable when building, to test the slab on small files) */
+#define CSV_FIRST_ROWS 4096     /* rows a chunk's buffers start with */
+#endif
+#ifndef CSV_SLAB_MIN
+#define CSV_SLAB_MIN (8u << 20) /* smaller chunks keep malloc'ed buffers */
+#endif
+#define FIRST_ROWS CSV_FIRST_ROWS
+#define SLAB_MIN CSV_SLAB_MIN
+
+static void slab_open(csv_chunk *c, size_t bytes)
+{
+    void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (m == MAP_FAILED) return;
+    c->slab = m;
+    c->slab_size = bytes;
+    c->slab_used = 0;
+}
+
+/* Maps [p, p + bytes) of the slab now, in one call (a hint: an old kernel refuses, nothing lost). */
+static void slab_populate(const void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095, b = ((uintptr_t)p + bytes + 4095) & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_POPULATE_WRITE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+void *csv_buf_take(csv_chunk *c, size_t bytes)
+{
+    bytes = (bytes + 63) & ~(size_t)63;
+    if (!c->direct && c->slab && c->slab_size - c->slab_used >= bytes) {
+        void *p = c->slab + c->slab_used;
+        c->slab_used += bytes;
+        return p;
+    }
+    return malloc(bytes ? bytes : 1);
+}
+
+void csv_chunk_release(csv_chunk *c, void *p, size_t bytes)
+{
+    if (!p) return;
+    char *q = p;
+    if (!c->slab || q < c->slab || q >= c->slab + c->slab_size) {
+        free(p);
+        return;
+    }
+    uintptr_t a = ((uintptr_t)q + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)q + bytes) & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b)
+{
+    csv_chunk_release(c, b->codes, c->cap);
+    csv_chunk_release(c, b->nums, c->cap * sizeof *b->nums);
+    csv_ltab_clear(&b->lt);
+    b->codes = NULL;
+    b->nums = NULL;
+}
+
+int csv_chunk_init(csv_chunk *c)
+{
+    const csv_cfg *cfg = c->cfg;
+    size_t ncols = cfg->ncols, bytes = c->limit > c->start ? (size_t)(c->limit - c->start) : 0;
+    size_t most = bytes / (ncols ? ncols : 1) + 2; /* a kept row takes at least ncols bytes */
+    c->cap = ((most < FIRST_ROWS ? most : FIRST_ROWS) + BLOCK - 1) & ~(size_t)(BLOCK - 1);
+    c->cols = calloc(ncols + 1, sizeof *c->cols);
+    if (!c->cols) return -1;
+    c->cols[ncols].kind = CSV_BUF_END;
+    for (size_t k = 0; k < ncols; k++) {
+        csv_colbuf *b = &c->cols[k];
+        csv_ltab_init(&b->lt);
+        if (cfg->forced[k] == TALLY_STRING) {
+            b->kind = CSV_BUF_TEXT;
+            continue;
+        }
+        b->kind = CSV_BUF_CODES;
+        b->codes = csv_buf_take(c, c->cap);
+        if (!b->codes) return -1;
+    }
+    return 0;
+}
+
+void csv_chunk_clear(csv_chunk *c)
+{
+    for (size_t k = 0; c->cols && k < c->cfg->ncols; k++) csv_colbuf_drop(c, &c->cols[k]);
+    free(c->cols);
+    free(c->cells);
+    free(c->text);
+    if (c->slab) munmap(c->slab, c->slab_size);
+    const csv_cfg *cfg = c->cfg;
+    const char *buf_end = c->buf_end, *start = c->start, *limit = c->limit;
+    int drop = c->drop, check = c->check, utf8 = c->utf8, direct = c->direct;
+    size_t body_bytes = c->body_bytes;
+    memset(c, 0, sizeof *c);
+    c->cfg = cfg;
+    c->buf_end = buf_end;
+    c->start = start;
+    c->limit = limit;
+    c->drop = drop;
+    c->check = check;
+    c->utf8 = utf8;
+    c->direct = direct;
+    c->body_bytes = body_bytes;
+}
+
+int csv_chunk_grow(csv_chunk *c, const char *p)
+{
+    size_t ncols = c->cfg->ncols, done = (size_t)(p - c->start), total = (size_t)(c->limit - c->start);
+    if (c->direct && c->body_bytes > total) total = c->body_bytes; /* room for every row of the file */
+    size_t cap = c->cap * 2, old = c->cap;
+    if (done > 0) {
+        double est = (double)old * (double)total / (double)done * 1.06 + 256;
+        if (est > (double)cap) cap = (size_t)est;
+    }
+    size_t most = total / (ncols ? ncols : 1) + 2;
+    if (cap > most) cap = most;
+    cap = (cap + BLOCK - 1) & ~(size_t)(BLOCK - 1); /* a block of rows never straddles the end */
+    if (cap <= old) cap = old + BLOCK;
+    if (c->direct) { /* one malloc'ed buffer a column: the part this chunk fills is mapped at once */
+        for (size_t k = 0; k < ncols; k++) {
+            csv_colbuf *b = &c->cols[k];
+            size_t unit = b->kind == CSV_BUF_CODES ? 1 : b->kind == CSV_BUF_NUMS ? sizeof(double) : 0;
+            if (!unit) continue;
+            void *n = realloc(b->kind == CSV_BUF_CODES ? (void *)b->codes : (void *)b->nums, cap * unit);
+            if (!n) return -1;
+            if (b->kind == CSV_BUF_CODES) b->codes = n;
+            else b->nums = n;
+            size_t mine = (size_t)((double)old * (double)(c->limit - c->start) / (double)(done ? done : 1) * 1.06);
+            if (mine > cap) mine = cap;
+            if (mine > old) slab_populate((char *)n + old * unit, (mine - old) * unit);
+        }
+        c->cap = cap;
+        return 0;
+    }
+    if (!c->slab) {
+        size_t ncodes = 0, nnums = 0;
+        for (size_t k = 0; k < ncols; k++) {
+            ncodes += c->cols[k].kind == CSV_BUF_CODES;
+            nnums += c->cols[k].kind == CSV_BUF_NUMS;
+        }
+        /* Today's buffers and one regrowth; columns turning to numbers later may fall back to malloc. */
+        size_t need = (ncodes + nnums * 8) * (cap + 64);
+        if (need >= SLAB_MIN) slab_open(c, need * 2 + (8u << 20));
+    }
+    size_t carved_from = c->slab_used;
+    for (size_t k = 0; k < ncols; k++) {
+        csv_colbuf *b = &c->cols[k];
+        if (b->kind == CSV_BUF_CODES) {
+            uint8_t *n = csv_buf_take(c, cap);
+            if (!n) return -1;
+            memcpy(n, b->codes, old);
+            csv_chunk_release(c, b->codes, old);
+            b->codes = n;
+        } else if (b->kind == CSV_BUF_NUMS) {
+            double *n = csv_buf_take(c, cap * sizeof *n);
+            if (!n) return -1;
+            memcpy(n, b->nums, old * sizeof *n);
+            csv_chunk_release(c, b->nums, old * sizeof *n);
+            b->nums = n;
+        }
+    }
+    if (c->slab && c->slab_used > carved_from) slab_populate(c->slab + carved_from, c->slab_used - carved_from);
+    c->cap = cap;
+    return 0;
+}

@@ -1,0 +1,69 @@
+/* tokenize.h: what the tokenizer's files share: the inlining rule, the block of rows, and the helpers each file gives the row loop. */
+#ifndef TALLY_CSV_TOKENIZE_H
+#define TALLY_CSV_TOKENIZE_H
+
+#include "csv.h"
+
+/* The row loop (tokenize.c) is specialised for each phase: its helpers (finder.h,
+ * fields.h) must be inlined. */
+#define CSV_HOT static inline __attribute__((always_inline))
+
+#define BLOCK 64 /* rows of codes gathered before they go to the column buffers */
+
+/* cfg.c: the value of a field of at most two bytes, keyed by its bytes (little-endian)
+ * masked to its length: 0..9 for one digit, 10..99 for two without a leading zero (07
+ * is no code: its column stays text), else 256 (the empty field, and anything else),
+ * whose entry in a level table's small[] is CSV_CODE_NONE. Filled by csv_cfg_finish. */
+extern uint16_t csv_small_value[65536];
+
+/* slab.c: a chunk's column buffers */
+/* A buffer of `bytes` (rounded up to 64) from the chunk's slab, else malloc; NULL when out of memory. */
+void *csv_buf_take(csv_chunk *c, size_t bytes);
+/* Room for row `r` == c->cap in every code and number buffer; the new size is
+ * guessed from the rows per byte so far (p: where the row starts). 0, or -1. */
+int csv_chunk_grow(csv_chunk *c, const char *p);
+
+/* fields.c: what a field leaves */
+/* A string cell of column col in row `row`: its text copied (without quotes when `quoted`). 0, or -1 out of memory. */
+int csv_add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t col, int quoted);
+/* The chunk's first error: kind, chunk-relative line, 1-based column, details. */
+void csv_set_error(csv_chunk *c, csv_err_kind kind, size_t line, size_t col, size_t a, size_t b, const char *ptr,
+                   size_t len);
+/* Column k's codes of the rows of the current block before row r, to its buffer. */
+void csv_flush_col(csv_chunk *c, size_t k, size_t r);
+/* At the end of the chunk: the rows of the last, partial block. */
+void csv_flush_end(csv_chunk *c, size_t r);
+/* A column whose chunk-local values went over CSV_MAX_LEVELS: its rows 0..rows-1 become doubles. 0, or -1. */
+int csv_to_nums(csv_chunk *c, size_t k, size_t rows);
+
+/* A field that is not a number, in a column still read as numbers: the column
+ * turns text at the end of the row, if the row is kept. */
+typedef struct pending {
+    size_t col;
+    const char *fs, *q; /* the raw field and its text without quotes */
+    size_t len, n;
+    int esc;
+} pending;
+/* The pending columns of kept row r turn text from r on; their numbers are dropped. 0, or -1. */
+int csv_to_text(csv_chunk *c, size_t r, const pending *pd, size_t npd);
+
+#define FAST_TEXT 8 /* text cells with text a row may list (fields.h, fast_row) */
+typedef struct fast_text {
+    size_t col, len;
+    const char *fs;
+} fast_text;
+/* A text cell fast_row listed: a quoted one loses its quotes (and "" is read as "). 0, or -1. */
+int csv_fast_text_cell(csv_chunk *c, size_t r, const fast_text *ft);
+
+/* window.c: the part of the buffer phase 1 has checked and mapped */
+typedef struct csv_window {
+    const char *dropped; /* pages before this were given back */
+    const char *checked; /* [c->start, checked) is checked (and mapped) */
+    const char *next;    /* a row starting at or after this moves the window on */
+} csv_window;
+/* Checks [w->checked, to) for NUL bytes and invalid UTF-8 when the chunk is to be checked (e: the buffer's end). */
+void csv_window_check(csv_chunk *c, csv_window *w, const char *to, const char *e);
+/* Moves the window on from row start p; returns -1 when the new step holds a NUL or invalid UTF-8. */
+int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e);
+
+#endif
