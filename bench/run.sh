@@ -82,13 +82,13 @@ while [ $run -le "$RUNS" ]; do
     echo "bench: run $run/$RUNS, $size" >&2
     measure "$size" floor_cat sh -c 'exec cat "$1" >/dev/null' sh "$csv"
     measure "$size" floor_wc wc -l "$csv"
-    measure "$size" tally_load "$TALLY" -v run "$WORK/load-$size.lua"
+    measure "$size" tally_load "$TALLY" -v run --no-cache "$WORK/load-$size.lua"
     step "$size" tally_load_step "reading input" "read input"
-    measure "$size" tally_freq1 "$TALLY" -v run "$WORK/freq1-$size.lua"
+    measure "$size" tally_freq1 "$TALLY" -v run --no-cache "$WORK/freq1-$size.lua"
     step "$size" tally_freq1_load_step "reading input" "read input"
     step "$size" tally_freq1_step "running stage" "done"
-    measure "$size" tally_full "$TALLY" -q run config/bench.lua --set size="$size" --outdir "$WORK/tally-$size"
-    measure "$size" tally_tabbook "$TALLY" -v run config/bench-tabbook.lua --set size="$size" --outdir "$WORK/tabbook-$size"
+    measure "$size" tally_full "$TALLY" -q run --no-cache config/bench.lua --set size="$size" --outdir "$WORK/tally-$size"
+    measure "$size" tally_tabbook "$TALLY" -v run --no-cache config/bench-tabbook.lua --set size="$size" --outdir "$WORK/tabbook-$size"
     step "$size" tally_tabbook_step "running stage" "writing output 'markdown'"
     if [ $have_pandas = 1 ]; then
       measure "$size" pandas_load "$PY" bench/peer_pandas.py --load "$csv"
@@ -197,6 +197,65 @@ END {
   print "with FREQUENCIES; it reads a copy of the data with the newlines inside quoted fields"
   print "replaced by spaces, made outside the timing."
 }' "$SAMPLES" >"$WORK/results.md"
+
+# ---- CSV read alone: a cold parse (--no-cache, no codebook), each classification kernel ----------
+# The `-v` load step of a config that reads the CSV and nothing else, in MB/s, for the kernel this CPU
+# picks and for TALLY_CSV_KERNEL=portable (issue 19's target: at least 1 GB/s on two cores). Runs
+# interleaved, RUNS of each; the load average is taken before and after the block.
+csvread_load0=$(cut -d' ' -f1-3 /proc/loadavg)
+CSVREAD=$WORK/csvread
+: >"$CSVREAD"
+for size in $SIZES; do
+  echo "input \"survey\" { path = \"$ROOT/$DATA/survey-$size.csv\" }" >"$WORK/csvread-$size.lua"
+done
+best_kernel=$("$TALLY" -v run --no-cache "$WORK/csvread-$(echo $SIZES | cut -d' ' -f1).lua" 2>&1 >/dev/null |
+  sed -n 's/.*tokenizer kernel \([a-z0-9]*\).*/\1/p' | head -n 1)
+run=1
+while [ $run -le "$RUNS" ]; do
+  for size in $SIZES; do
+    for kernel in "${best_kernel:-best}" portable; do
+      echo "bench: csv read, run $run/$RUNS, $size, $kernel" >&2
+      if [ "$kernel" = portable ]; then
+        measure "$size" "csvread_proc_$kernel" env TALLY_CSV_KERNEL=portable "$TALLY" -v run --no-cache "$WORK/csvread-$size.lua"
+      else
+        measure "$size" "csvread_proc_$kernel" "$TALLY" -v run --no-cache "$WORK/csvread-$size.lua"
+      fi
+      step "$size" "csvread_step_$kernel" "reading input" "read input"
+    done
+  done
+  run=$((run + 1))
+done
+grep ' csvread_' "$SAMPLES" >"$CSVREAD"
+awk -v sizes="$SIZES" -v bytes="$sizes_bytes" -v load0="$csvread_load0" -v load1="$(cut -d' ' -f1-3 /proc/loadavg)" \
+    -v nproc="$(nproc)" '
+function med(key,   n, i, j, t, a) {
+  n = cnt[key]; if (!n) return ""
+  for (i = 1; i <= n; i++) a[i] = us[key, i]
+  for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+  return (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2) / 1e6
+}
+{ key = $1 SUBSEP $2; n = ++cnt[key]; us[key, n] = $3; if (!(($2) in seen)) { seen[$2] = 1; order[++nk] = $2 } }
+END {
+  ns = split(sizes, S, " "); split(bytes, B, " ")
+  for (i in B) { split(B[i], kv, "="); sz[kv[1]] = kv[2] }
+  print ""
+  print "## CSV read alone (cold parse, no codebook)"
+  print ""
+  print "`tally -v run --no-cache` of a config that only reads the file; the step is `reading input` to `read input`"
+  print "(the csv plugin: check, tokenize on " nproc " threads, merge), the process is the whole run. Medians of the runs,"
+  print "interleaved; load average " load0 " before this block, " load1 " after."
+  print ""
+  print "| size | kernel | read step s | MB/s | process s | MB/s (process) | >= 1000 MB/s |"
+  print "|---|---|---:|---:|---:|---:|---|"
+  for (i = 1; i <= ns; i++) for (k = 1; k <= nk; k++) {
+    t = order[k]; if (t !~ /^csvread_step_/) continue
+    kern = substr(t, 14); st = med(S[i] SUBSEP t); pr = med(S[i] SUBSEP "csvread_proc_" kern)
+    if (st == "") continue
+    mb = sz[S[i]] / 1e6
+    printf "| %s | %s | %.3f | %.0f | %.3f | %.0f | %s |\n", S[i], kern, st, mb / st, pr, (pr > 0 ? mb / pr : 0),
+      (mb / st >= 1000 ? "**holds**" : "**does not hold**")
+  }
+}' "$CSVREAD" >>"$WORK/results.md"
 
 cp "$WORK/results.md" "$RESULTS"
 cat "$RESULTS"
