@@ -147,6 +147,14 @@ not_number:
 /* The mask that keeps a field's first n (0..2) bytes of the two read. */
 static const uint16_t csv_small_len_mask[3] = {0, 0xFF, 0xFFFF};
 
+/* The bytes ch in [p, p + n) (the row terminators inside a quoted field: few, found by memchr). */
+static inline size_t count_byte(const char *p, size_t n, char ch)
+{
+    size_t k = 0;
+    for (const char *e = p + n; (p = memchr(p, ch, (size_t)(e - p))) != NULL; p++) k++;
+    return k;
+}
+
 /*
  * The common row in one pass: fields that are each a code the column has seen
  * (one to three digits), an empty cell, a plain number of a column held as
@@ -159,6 +167,8 @@ static const uint16_t csv_small_len_mask[3] = {0, 0xFF, 0xFFFF};
  * for row r (codes into the block, doubles into nums[r]) is written again then.
  * Text cells are only listed in text[], and stored by the caller once the row
  * is taken. *inner counts the row terminators inside the quoted fields taken.
+ * miss_num (a constant at each call): some missing token is itself a number
+ * ("-9", "99"), so a code or number field is first compared with the tokens.
  *
  * Quotes: the block's prefix XOR of its quote mask (kernels.c) tells which
  * bytes lie inside quotes, so delimiters and line ends there are no field
@@ -168,18 +178,12 @@ static const uint16_t csv_small_len_mask[3] = {0, 0xFF, 0xFFFF};
  * a row where some quote breaks that (5" screen, "ab"c) goes to the general
  * loop from the field holding it.
  */
-/* The bytes ch in [p, p + n) (the row terminators inside a quoted field: few, found by memchr). */
-static inline size_t count_byte(const char *p, size_t n, char ch)
-{
-    size_t k = 0;
-    for (const char *e = p + n; (p = memchr(p, ch, (size_t)(e - p))) != NULL; p++) k++;
-    return k;
-}
-
-CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, uint8_t *blk, size_t r, size_t ncols,
-                     size_t maxf, char dec, const char **next, fast_text *text, size_t *ntext, size_t *pk,
+CSV_HOT int fast_row(finder *f, const csv_cfg *cfg, const int miss_num, const char *p, const char *e, csv_colbuf *cols,
+                     uint8_t *blk, size_t r, const char **next, fast_text *text, size_t *ntext, size_t *pk,
                      const char **pfs, size_t *inner)
 {
+    const size_t ncols = cfg->ncols, maxf = cfg->max_field;
+    const char dec = cfg->decimal;
     const char *fs = p;
     size_t k = 0;
     const size_t slot = r & (BLOCK - 1);
@@ -206,7 +210,9 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
             csv_colbuf *b = &cols[k]; /* cols[ncols] is CSV_BUF_END: no test of k a field */
             if (b->kind == CSV_BUF_CODES) {
                 unsigned v;
-                if (n <= 2) { /* empty, one or two digits: two table lookups, no branch on the bytes */
+                if (miss_num && n && is_missing(cfg, fs, n)) { /* "9" may be a token while 9.0 is a value */
+                    blk[k * BLOCK + slot] = CSV_CODE_NONE;
+                } else if (n <= 2) { /* empty, one or two digits: two table lookups, no branch on the bytes */
                     uint16_t two;
                     memcpy(&two, fs, 2); /* fs[1] is readable: the block has 64 bytes after it */
                     uint8_t code = b->lt.small[csv_small_value[two & csv_small_len_mask[n]]];
@@ -220,7 +226,7 @@ CSV_HOT int fast_row(finder *f, const char *p, const char *e, csv_colbuf *cols, 
                 }
             } else if (b->kind == CSV_BUF_NUMS) {
                 double x = NAN;
-                if (n && !csv_fast_number(fs, n, dec, &x)) goto partial;
+                if (n && !(miss_num && is_missing(cfg, fs, n)) && !csv_fast_number(fs, n, dec, &x)) goto partial;
                 b->nums[r] = x;
             } else if (b->kind == CSV_BUF_END) { /* a field too many: the general loop says so */
                 goto partial;

@@ -54,8 +54,10 @@ CSV_HOT int row_fast(row_state *s, size_t *nf)
     const csv_cfg *cfg = c->cfg;
     size_t fk = 0, inner = 0;
     const char *ffs = s->p, *next = NULL;
-    int got = fast_row(&s->fd, s->p, s->e, c->cols, c->blk, s->r, cfg->ncols, cfg->max_field, cfg->decimal, &next,
-                       s->ftext, &s->nftext, &fk, &ffs, &inner);
+    int got = cfg->miss_num ? fast_row(&s->fd, cfg, 1, s->p, s->e, c->cols, c->blk, s->r, &next, s->ftext, &s->nftext,
+                                       &fk, &ffs, &inner)
+                            : fast_row(&s->fd, cfg, 0, s->p, s->e, c->cols, c->blk, s->r, &next, s->ftext, &s->nftext,
+                                       &fk, &ffs, &inner);
     for (size_t i = 0; got && i < s->nftext; i++)
         if (csv_fast_text_cell(c, s->r, &s->ftext[i]) != 0) return -1;
     if (got == 1) {
@@ -245,10 +247,9 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         s.un = malloc(nc * sizeof *s.un);
         c->blk = malloc(nc * BLOCK);
     }
-    /* The one-pass row (fast_row) where no missing token can look like a number
-     * or a code, and codes and numbers (at most 17 bytes) cannot be too long;
-     * text longer than max_field_bytes it leaves to the general loop. */
-    const int fast = !reread && ncols && !cfg->miss_num && cfg->max_field >= 64;
+    /* The one-pass row (fast_row) where codes and numbers (at most 17 bytes) cannot
+     * be too long; text longer than max_field_bytes it leaves to the general loop. */
+    const int fast = !reread && ncols && cfg->max_field >= 64;
     csv_window win = {c->start, c->start, c->start};
     if (reread) win.next = s.e + 1; /* phase 1 has checked the text; pages are mapped as read */
     if (!s.ends || (!reread && (!s.pd || !s.un || !c->blk))) {
