@@ -191,8 +191,14 @@ static int push_weighting(lua_State *L, tally_dataset *ds, const tally_rake_opts
     if (tally_dataset_find(ds, o->weight_name) >= 0)
         tally_log(TALLY_LOG_WARN, strcmp(kind, "Rim weight") ? "poststratify" : "rake",
                   "the variable '%s' of dataset '%s' is replaced by the new weight", o->weight_name, ds->name);
-    tally_column *col = tally_column_new(o->weight_name, TALLY_NUMERIC, ds->phys_len);
-    for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res->weights[i];
+    tally_column *col = tally_column_new(o->weight_name, TALLY_NUMERIC, ds->sel ? ds->phys_len : 0);
+    if (ds->sel) {
+        for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res->weights[i];
+    } else { /* every row in order: the column takes the weights as they are (a million rows: 8 MB not copied) */
+        free(col->num);
+        col->num = res->weights, col->len = ds->nrows;
+        res->weights = NULL;
+    }
     sbuf label;
     sbuf_init(&label);
     sbuf_printf(&label, "%s:", tally_tr(o->base.lang, kind));

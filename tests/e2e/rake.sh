@@ -7,13 +7,14 @@ REF="$ROOT/tests/rake/rake_ref.py"
 cd "$TMP" || exit 1
 export SOURCE_DATE_EPOCH=1609459200
 
-# cfg NAME DATA STAGE-OPTIONS: a config raking DATA, then weighted frequencies of the cell code.
+# cfg NAME DATA STAGE-OPTIONS [MORE]: a config raking DATA, then weighted frequencies of the cell code (and of
+# the variables MORE lists, e.g. '"cdw", "id"').
 cfg() {
   cat >"$1.lua" <<EOC
 report { title = "rake $1", outdir = "out" }
 input "s" { path = "$2.csv", codebook = "$2.codebook.lua" }
 stage "rake" { dataset = "s", $3 }
-stage "frequencies" { dataset = "s", variables = { "cell" } }
+stage "frequencies" { dataset = "s", variables = { "cell"${4:+, $4} } }
 output "json" { path = "$1.json" }
 output "markdown" { path = "$1.md" }
 EOC
@@ -44,7 +45,7 @@ expect_contains "German: the summary" out/de.md "Designeffekt (Kish)"
 
 # --- proportions, the variables' order given, a starting weight ----------------------------------
 cfg start small "weight = \"w\", unit = \"proportion\", start_weight = \"dw\", variables = { \"sex\", \"edu\", \"age\" },
-  targets = { sex = { [1] = 0.49, [2] = 0.51 }, age = { [1] = 0.2, [2] = 0.25, [3] = 0.33, [4] = 0.22 }, edu = { [1] = 0.4, [2] = 0.3, [3] = 0.3 } }"
+  targets = { sex = { [1] = 0.49, [2] = 0.51 }, age = { [1] = 0.2, [2] = 0.25, [3] = 0.33, [4] = 0.22 }, edu = { [1] = 0.4, [2] = 0.3, [3] = 0.3 } }" '"cdw"'
 expect_exit "rake from a design weight, proportions" 0 "$TALLY" run start.lua
 ref "starting weight and order: every weight equals the reference" start small \
   "{\"weight\": \"w\", \"start\": \"dw\", \"order\": [\"sex\", \"edu\", \"age\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}"
@@ -69,6 +70,20 @@ v = json.load(open('out/trim.json'))['values']
 mx, mn = v['w_max']['number'], v['w_min']['number']
 sys.exit(0 if mx <= 2.2 * 1.001 and mn >= 0.5 * 0.999 and mx > 2.1 else 1)"; then ok "trimming: the weights stay within the caps"
 else not_ok "trimming: the weights stay within the caps"; fi
+
+# --- caps on start weights: the cases of one cell part ways by their start weights (raking works on the cells
+# of the cross, keyed by a compact start weight too; dw2 has 300 values: a group a case) ----------------------
+for sw in dw dw2; do
+  cfg "trim$sw" small "weight = \"w\", start_weight = \"$sw\", trim_min = 0.4, trim_max = 2, targets = { $T3 }" '"cdw", "id"'
+  expect_exit "caps and the start weight $sw" 0 "$TALLY" run "trim$sw.lua"
+  ref "caps and the start weight $sw: every case's weight equals the reference" "trim$sw" small \
+    "{\"weight\": \"w\", \"start\": \"$sw\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"trim_min\": 0.4, \"trim_max\": 2, \"targets\": {$S3}}"
+done
+# 100,000 rows: two threads build the cells, each case's weight is gathered from its cell
+cfg bigtrim big "weight = \"weight\", start_weight = \"dw\", trim_max = 3, targets = { $T4 }" '"cdw"'
+expect_exit "100,000 rows, caps and a start weight" 0 "$TALLY" run bigtrim.lua
+ref "100,000 rows, caps and a start weight: every weight equals the reference" bigtrim big \
+  "{\"weight\": \"weight\", \"start\": \"dw\", \"order\": [\"age\", \"edu\", \"race\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"trim_max\": 3, \"targets\": {$S4}}"
 
 # --- no convergence: every man is young, yet men are to be 50% and the young 20% ---------------------
 $PY "$REF" gen structural.csv 400 3 structural
