@@ -498,6 +498,8 @@ static int write_outputs(run *r)
         tally_dataset *ds = tally_runtime_dataset_at(r->rt, i);
         if (ds) tally_report_add_dataset(r->report, ds);
     }
+    if (tally_host_get()->opt_bool(r->cfg->report, "moe_note")) /* report { moe_note = true } */
+        tally_report_moe_note(r->report, tally_report_meta(r->report, "language"));
     char *err = NULL;
     if (tally_outputs_begin(&r->outs, &err) != 0) {
         int code = fail(r, TALLY_EXIT_DATA, "%s", err);
