@@ -18,15 +18,6 @@ static void *scratch(lua_State *L, size_t n)
     return lua_newuserdatauv(L, n ? n : 1, 0);
 }
 
-static int raise_err(lua_State *L, char *msg)
-{
-    luaL_where(L, 1);
-    lua_pushstring(L, msg);
-    free(msg);
-    lua_concat(L, 2);
-    return lua_error(L);
-}
-
 /* The targets of one variable (a Lua table at idx: code or label -> share). */
 static tally_rake_target *read_targets(lua_State *L, int idx, const char *var, size_t *n)
 {
@@ -246,7 +237,7 @@ static int l_rake(lua_State *L)
     for (size_t i = 0; i < nv; i++) names[i] = vars[i].name;
     tally_rake_result res;
     char *err = NULL;
-    if (tally_rake(ds, vars, nv, &o, &res, &err)) return raise_err(L, err);
+    if (tally_rake(ds, vars, nv, &o, &res, &err)) return tally_lua_raise(L, err);
     return push_weighting(L, ds, &o, &res, names, nv, "Rim weight");
 }
 
@@ -304,7 +295,7 @@ static int l_poststratify(lua_State *L)
     }
     tally_rake_result res;
     char *err = NULL;
-    if (tally_poststratify(ds, names, nv, cells, nc, &o, &res, &err)) return raise_err(L, err);
+    if (tally_poststratify(ds, names, nv, cells, nc, &o, &res, &err)) return tally_lua_raise(L, err);
     return push_weighting(L, ds, &o, &res, names, nv, "Poststratification weight");
 }
 
@@ -324,11 +315,11 @@ static int l_ci(lua_State *L)
     double level = tally_lua_opt_number(L, 2, "level", 95);
     char *err = NULL;
     double *x = tally_expr_run(prop ? "ci proportion" : "ci mean", prop ? prop : mean, ds, &err);
-    if (!x) return raise_err(L, err);
+    if (!x) return tally_lua_raise(L, err);
     tally_ci ci;
     int rc = prop ? tally_ci_proportion(ds, x, &o, level, &ci, &err) : tally_ci_mean(ds, x, &o, level, &ci, &err);
     free(x);
-    if (rc) return raise_err(L, err);
+    if (rc) return tally_lua_raise(L, err);
     lua_createtable(L, 0, 6);
     set_field(L, "estimate", ci.est);
     set_field(L, "low", ci.lo);
@@ -370,7 +361,7 @@ static int l_append(lua_State *L)
     char **notes = NULL, *err = NULL;
     size_t nnotes = 0;
     tally_dataset *out = tally_waves_append(parts, labels, n, name, wave, &notes, &nnotes, &err);
-    if (!out) return raise_err(L, err);
+    if (!out) return tally_lua_raise(L, err);
     tally_report *r = tally_lua_report(L);
     tally_column_set_label(out->cols[tally_dataset_find(out, wave)], tally_tr(r ? tally_report_meta(r, "language") : NULL, "Wave"));
     tally_lua_push_dataset(L, out, 1);
@@ -403,12 +394,37 @@ static int l_trend(lua_State *L)
     char *err = NULL;
     tally_table *change = NULL;
     tally_table *t = tally_stats_trend(ds, col, wcol, &o, &change, &err);
-    if (!t) return raise_err(L, err);
+    if (!t) return tally_lua_raise(L, err);
     tally_lua_push_table(L, t);
     tally_table_unref(t);
     tally_lua_push_table(L, change);
     tally_table_unref(change);
     return 2;
+}
+
+/* tally.report_weighting(weight, info [, table, summary]): what a weighting stage (rake,
+ * poststratify) puts in the report from what its method returned: the weighting table and its
+ * summary when given, and the named values WEIGHT_iterations, _deff, _efficiency, _neff, _min,
+ * _max and _converged (1 or 0) from info; a figure that could not be computed sets none. */
+static int l_report_weighting(lua_State *L)
+{
+    const char *w = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    for (int i = 3; i <= 4; i++)
+        if (lua_toboolean(L, i)) tally_lua_report_add(L, tally_lua_check_table(L, i));
+    tally_report *r = tally_lua_report(L);
+    static const char *const keys[] = {"iterations", "deff", "efficiency", "neff", "min", "max", "converged"};
+    for (size_t i = 0; r && i < sizeof keys / sizeof keys[0]; i++) {
+        lua_getfield(L, 2, keys[i]);
+        int isnum = lua_isnumber(L, -1), isbool = lua_isboolean(L, -1);
+        double v = isbool ? lua_toboolean(L, -1) : lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        if (!isnum && !isbool) continue;
+        char *name = xasprintf("%s_%s", w, keys[i]);
+        tally_report_set_value(r, name, v, TALLY_VALUE_NUMBER, NULL);
+        free(name);
+    }
+    return 0;
 }
 
 int tally_lua_open_weights(lua_State *L)
@@ -418,5 +434,7 @@ int tally_lua_open_weights(lua_State *L)
     tally_lua_add_dataset_methods(L, methods);
     lua_pushcfunction(L, l_append); /* the `tally` library table is at the top of the stack */
     lua_setfield(L, -2, "append");
+    lua_pushcfunction(L, l_report_weighting);
+    lua_setfield(L, -2, "report_weighting");
     return 0;
 }

@@ -27,13 +27,4 @@ local out, tab, summary, info = tally.dataset(o.dataset):poststratify {
   use = o.use, id = o.id, title = o.title,
 }
 tally.set_dataset(o.into or o.dataset, out)
-if o.tables then
-  report.add(tab)
-  report.add(summary)
-end
-local w = o.weight
-report.value(w .. "_deff", info.deff)
-report.value(w .. "_efficiency", info.efficiency)
-report.value(w .. "_neff", info.neff)
-report.value(w .. "_min", info.min)
-report.value(w .. "_max", info.max)
+tally.report_weighting(o.weight, info, o.tables and tab, o.tables and summary)

@@ -29,15 +29,4 @@ local out, tab, summary, info = tally.dataset(o.dataset):rake {
   missing = o.missing, total = o.total, use = o.use, id = o.id, title = o.title,
 }
 tally.set_dataset(o.into or o.dataset, out)
-if o.tables then
-  report.add(tab)
-  report.add(summary)
-end
-local w = o.weight
-report.value(w .. "_iterations", info.iterations)
-report.value(w .. "_deff", info.deff)
-report.value(w .. "_efficiency", info.efficiency)
-report.value(w .. "_neff", info.neff)
-report.value(w .. "_min", info.min)
-report.value(w .. "_max", info.max)
-report.value(w .. "_converged", info.converged and 1 or 0)
+tally.report_weighting(o.weight, info, o.tables and tab, o.tables and summary)

@@ -8,23 +8,12 @@ export SOURCE_DATE_EPOCH=1609459200
 
 # 50 cases: grp 1 (16 cases) and 2 (34); q is missing in 10 cases of grp 2, so q's valid base is 40 and the
 # crosstab's column bases are 16 and 24; w weighs the first 10 cases 3, the others 1.
-$PY - <<'EOC'
-with open("m.csv", "w") as f:
-    f.write("id,grp,q,w\n")
-    for i in range(1, 51):
-        q = "" if i > 40 else (1 if i % 3 else 2)
-        f.write("%d,%d,%s,%d\n" % (i, 1 if i <= 16 else 2, q, 3 if i <= 10 else 1))
-EOC
-cfg() { # cfg NAME REPORT-OPTIONS INPUT-OPTIONS STAGES
-  cat >"$1.lua" <<EOC
-report { title = "moe", outdir = "out" $2 }
-input "s" { path = "m.csv" $3 }
-$4
-output "json" { path = "$1.json" }
-output "markdown" { path = "$1.md" }
-output "html" { path = "$1.html" }
-output "xlsx" { path = "$1.xlsx" }
-EOC
+awk 'BEGIN { print "id,grp,q,w"
+  for (i = 1; i <= 50; i++) print i "," (i <= 16 ? 1 : 2) "," (i > 40 ? "" : i % 3 ? 1 : 2) "," (i <= 10 ? 3 : 1) }' >m.csv
+cfg() { # cfg NAME REPORT-OPTIONS INPUT-OPTIONS STAGES: the report in JSON, Markdown, HTML and XLSX
+  { echo "report { title = \"moe\", outdir = \"out\" $2 }"; echo "input \"s\" { path = \"m.csv\" $3 }"; echo "$4"
+    for o in json:json markdown:md html:html xlsx:xlsx; do echo "output \"${o%:*}\" { path = \"$1.${o#*:}\" }"; done
+  } >"$1.lua"
 }
 FREQ='stage "frequencies" { dataset = "s", variables = { "q" } }'
 XTAB='stage "crosstab" { dataset = "s", row = "q", column = "grp" }'
