@@ -44,11 +44,11 @@ if $PY -c "
 import openpyxl, sys
 ws = openpyxl.load_workbook('out/xtab.xlsx').worksheets[0]
 rows = [[c for c in r] for r in ws.iter_rows(values_only=True)]
-hit = [r for r in rows if r[0] == 'Margin of error:' and r[1] and '±24.5 percentage points' in r[1]]
+hit = [r for r in rows if r[0] == 'Largest margin of error:' and r[1] and '±24.5 percentage points' in r[1]]
 sys.exit(0 if hit else 'no Margin of error row in %r' % rows[:12])"; then ok "XLSX: the note on the contents sheet"
 else not_ok "XLSX: the note on the contents sheet"; fi
 expect_contains "German: the note translated" out/de.md \
-  "Größte Fehlerspanne (95 % Konfidenz): ±24,5 Prozentpunkte, für einen Anteil von 50 % auf der kleinsten Basis der Prozentwerte dieses Berichts (N = 16)."
+  "Größte Fehlermarge (95 % Konfidenz): ±24,5 Prozentpunkte, für einen Anteil von 50 % auf der kleinsten Basis der Prozentwerte dieses Berichts (N = 16)."
 
 # weighted: the effective base is 40 over the weighting's design effect, n sum(w^2) / sum(w)^2 over the 50 cases
 DEFF="50 * (10 * 9 + 40) / (10 * 3 + 40) ** 2"
