@@ -402,6 +402,33 @@ static int l_trend(lua_State *L)
     return 2;
 }
 
+/* One option declaration { type = TYPE, default = DEF (0/1; -1 none), help = HELP } as spec[name]. */
+static void declare_option(lua_State *L, const char *name, const char *type, int def, const char *help)
+{
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, type);
+    lua_setfield(L, -2, "type");
+    if (def >= 0) lua_pushboolean(L, def), lua_setfield(L, -2, "default");
+    lua_pushstring(L, help);
+    lua_setfield(L, -2, "help");
+    lua_setfield(L, 1, name);
+}
+
+/* tally.weighting_options(spec): spec (a tally.options declaration) with the options every
+ * weighting stage (rake, poststratify) has: total, use, tables, id, title, into. */
+static int l_weighting_options(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    declare_option(L, "total", "number", -1, "the weights sum to this (default: the counts' total, else the cases)");
+    declare_option(L, "use", "boolean", 1, "make the new variable the dataset's weight for later stages");
+    declare_option(L, "tables", "boolean", 1, "add the weighting table and its summary to the report");
+    declare_option(L, "id", "string", -1, "id of the weighting table (default: rake_WEIGHT)");
+    declare_option(L, "title", "string", -1, "title of the weighting table");
+    declare_option(L, "into", "string", -1, "name of the resulting dataset (default: replaces `dataset`)");
+    lua_settop(L, 1);
+    return 1;
+}
+
 /* tally.report_weighting(weight, info [, table, summary]): what a weighting stage (rake,
  * poststratify) puts in the report from what its method returned: the weighting table and its
  * summary when given, and the named values WEIGHT_iterations, _deff, _efficiency, _neff, _min,
@@ -436,5 +463,7 @@ int tally_lua_open_weights(lua_State *L)
     lua_setfield(L, -2, "append");
     lua_pushcfunction(L, l_report_weighting);
     lua_setfield(L, -2, "report_weighting");
+    lua_pushcfunction(L, l_weighting_options);
+    lua_setfield(L, -2, "weighting_options");
     return 0;
 }
