@@ -9,6 +9,7 @@ report {
   subject = "Survey of German cities with at least 50,000 inhabitants",
   language = "en",
   outdir = "../out",
+  moe_note = true, -- the largest margin of error of the report's percentages, in every output
 }
 
 include "city-survey-base.lua"

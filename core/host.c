@@ -21,6 +21,7 @@ typedef struct deferred_append {
 struct tally_ctx {
     char *who;
     char *error;
+    int dictionary_only; /* tally check: the input's dictionary is all that is wanted */
     deferred_append *appends;
     size_t nappends;
 };
@@ -89,6 +90,10 @@ void tally_ctx_free(tally_ctx *ctx)
 }
 
 const char *tally_ctx_error(const tally_ctx *ctx) { return ctx->error; }
+
+void tally_ctx_set_dictionary_only(tally_ctx *ctx, int on) { ctx->dictionary_only = on; }
+
+static int h_read_dictionary_only(tally_ctx *ctx) { return ctx && ctx->dictionary_only; }
 
 void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...)
 {
@@ -208,6 +213,7 @@ const tally_host *tally_host_get(void)
         host_table.error = h_error;
         host_table.fault = h_fault;
         host_table.defer_append = h_defer_append;
+        host_table.read_dictionary_only = h_read_dictionary_only;
         host_table.str_distance = str_distance;
         tally_options_fill_host(&host_table);
         tally_dataset_fill_host(&host_table);

@@ -40,8 +40,14 @@ void tally_lua_push_table(lua_State *L, tally_table *t);
 /* The table at idx, or raises a Lua error. Borrowed. */
 tally_table *tally_lua_check_table(lua_State *L, int idx);
 
+/* Raises msg (a new string, freed here) as a Lua error with the caller's position (lua_data.c). */
+int tally_lua_raise(lua_State *L, char *msg);
+
 /* Adds methods (NULL-terminated) to the dataset type. */
 void tally_lua_add_dataset_methods(lua_State *L, const luaL_Reg *methods);
+
+/* Adds t to the report (report.add): a taken id gets a suffix and a warning. Returns its id. */
+const char *tally_lua_report_add(lua_State *L, tally_table *t);
 
 /* The report of the current run (for languages and value lookup). */
 tally_report *tally_lua_report(lua_State *L);

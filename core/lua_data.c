@@ -16,8 +16,7 @@
  * New datasets are pushed owned by Lua (tally.set_dataset takes them over).
  */
 
-/* Raises `msg` (a new string, freed here) as a Lua error with the caller's position. */
-static int raise_err(lua_State *L, char *msg)
+int tally_lua_raise(lua_State *L, char *msg)
 {
     luaL_where(L, 1);
     lua_pushstring(L, msg);
@@ -76,7 +75,7 @@ static int l_filter(lua_State *L)
     const char *expr = luaL_checkstring(L, 2);
     char *err = NULL;
     tally_dataset *out = tally_data_filter(ds, expr, &err);
-    if (!out) return raise_err(L, err);
+    if (!out) return tally_lua_raise(L, err);
     tally_lua_push_dataset(L, out, 1);
     lua_pushinteger(L, (lua_Integer)out->nrows);
     return 2;
@@ -90,7 +89,7 @@ static int l_compute(lua_State *L)
     const char *label = luaL_optstring(L, 4, NULL);
     char *err = NULL;
     tally_dataset *out = tally_data_compute(ds, name, expr, label, &err);
-    if (!out) return raise_err(L, err);
+    if (!out) return tally_lua_raise(L, err);
     tally_lua_push_dataset(L, out, 1);
     return 1;
 }
@@ -100,7 +99,7 @@ static double *eval_scratch(lua_State *L, const tally_dataset *ds, const char *w
 {
     char *err = NULL;
     double *v = tally_expr_run(what, expr, ds, &err);
-    if (!v) raise_err(L, err);
+    if (!v) tally_lua_raise(L, err);
     double *s = scratch(L, ds->nrows * sizeof *s);
     memcpy(s, v, ds->nrows * sizeof *s);
     free(v);
@@ -274,7 +273,7 @@ static int l_recode(lua_State *L)
 
     char *err = NULL;
     tally_dataset *out = tally_data_recode(ds, &sp, &err);
-    if (!out) return raise_err(L, err);
+    if (!out) return tally_lua_raise(L, err);
     tally_lua_push_dataset(L, out, 1);
     return 1;
 }
@@ -299,7 +298,7 @@ static int l_dedupe(lua_State *L)
     tally_dedupe_result res;
     char *err = NULL;
     tally_dataset *out = tally_data_dedupe(ds, keys, nkeys, strcmp(keep, "last") == 0, order, &res, &err);
-    if (!out) return raise_err(L, err);
+    if (!out) return tally_lua_raise(L, err);
     tally_lua_push_dataset(L, out, 1);
     lua_pushinteger(L, (lua_Integer)res.dropped);
     lua_createtable(L, (int)res.ndups, 1);
@@ -333,7 +332,7 @@ static int l_join(lua_State *L)
     tally_join_result res;
     char *err = NULL;
     tally_dataset *out = tally_data_join(ds, other, key, other_key, vars, nvars, &res, &err);
-    if (!out) return raise_err(L, err);
+    if (!out) return tally_lua_raise(L, err);
     tally_lua_push_dataset(L, out, 1);
     lua_pushinteger(L, (lua_Integer)res.unmatched);
     lua_pushinteger(L, (lua_Integer)res.matched);
@@ -354,7 +353,7 @@ static int l_count_by(lua_State *L)
     }
     tally_counts c;
     char *err = NULL;
-    if (tally_data_count_by(ds, var, weight, &c, &err) != 0) return raise_err(L, err);
+    if (tally_data_count_by(ds, var, weight, &c, &err) != 0) return tally_lua_raise(L, err);
     lua_createtable(L, (int)c.n, 0);
     for (size_t i = 0; i < c.n; i++) {
         const tally_group_count *g = &c.groups[i];
@@ -483,7 +482,7 @@ static int l_eval(lua_State *L)
     char *err = NULL;
     double *v = tally_expr_run("expression", src, vals, &err);
     tally_dataset_free(vals);
-    if (!v) return raise_err(L, err);
+    if (!v) return tally_lua_raise(L, err);
     double x = v[0];
     free(v);
     push_number_or_nil(L, x);

@@ -483,17 +483,21 @@ static int l_options(lua_State *L)
 
 /* ---- the report library ------------------------------------------------------------------ */
 
-static int l_report_add(lua_State *L)
+const char *tally_lua_report_add(lua_State *L, tally_table *t)
 {
     tally_runtime *rt = runtime_of(L);
-    tally_table *t = tally_lua_check_table(L, 1);
     char *wanted = xstrdup(t->id);
     tally_report_add_table(rt->report, t);
     if (strcmp(wanted, t->id) != 0) /* said, not silent: links and templates use the id */
         tally_log(TALLY_LOG_WARN, "report", "table id '%s' is taken by an earlier table; this one (\"%s\") is '%s'; "
                   "give its stage table_id = \"...\"", wanted, t->title, t->id);
     free(wanted);
-    lua_pushstring(L, t->id);
+    return t->id;
+}
+
+static int l_report_add(lua_State *L)
+{
+    lua_pushstring(L, tally_lua_report_add(L, tally_lua_check_table(L, 1)));
     return 1;
 }
 

@@ -18,15 +18,6 @@ static void *scratch(lua_State *L, size_t n)
     return lua_newuserdatauv(L, n ? n : 1, 0);
 }
 
-static int raise_err(lua_State *L, char *msg)
-{
-    luaL_where(L, 1);
-    lua_pushstring(L, msg);
-    free(msg);
-    lua_concat(L, 2);
-    return lua_error(L);
-}
-
 /* The targets of one variable (a Lua table at idx: code or label -> share). */
 static tally_rake_target *read_targets(lua_State *L, int idx, const char *var, size_t *n)
 {
@@ -191,8 +182,14 @@ static int push_weighting(lua_State *L, tally_dataset *ds, const tally_rake_opts
     if (tally_dataset_find(ds, o->weight_name) >= 0)
         tally_log(TALLY_LOG_WARN, strcmp(kind, "Rim weight") ? "poststratify" : "rake",
                   "the variable '%s' of dataset '%s' is replaced by the new weight", o->weight_name, ds->name);
-    tally_column *col = tally_column_new(o->weight_name, TALLY_NUMERIC, ds->phys_len);
-    for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res->weights[i];
+    tally_column *col = tally_column_new(o->weight_name, TALLY_NUMERIC, ds->sel ? ds->phys_len : 0);
+    if (ds->sel) {
+        for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res->weights[i];
+    } else { /* every row in order: the column takes the weights as they are (a million rows: 8 MB not copied) */
+        free(col->num);
+        col->num = res->weights, col->len = ds->nrows;
+        res->weights = NULL;
+    }
     sbuf label;
     sbuf_init(&label);
     sbuf_printf(&label, "%s:", tally_tr(o->base.lang, kind));
@@ -240,7 +237,7 @@ static int l_rake(lua_State *L)
     for (size_t i = 0; i < nv; i++) names[i] = vars[i].name;
     tally_rake_result res;
     char *err = NULL;
-    if (tally_rake(ds, vars, nv, &o, &res, &err)) return raise_err(L, err);
+    if (tally_rake(ds, vars, nv, &o, &res, &err)) return tally_lua_raise(L, err);
     return push_weighting(L, ds, &o, &res, names, nv, "Rim weight");
 }
 
@@ -298,7 +295,7 @@ static int l_poststratify(lua_State *L)
     }
     tally_rake_result res;
     char *err = NULL;
-    if (tally_poststratify(ds, names, nv, cells, nc, &o, &res, &err)) return raise_err(L, err);
+    if (tally_poststratify(ds, names, nv, cells, nc, &o, &res, &err)) return tally_lua_raise(L, err);
     return push_weighting(L, ds, &o, &res, names, nv, "Poststratification weight");
 }
 
@@ -318,11 +315,11 @@ static int l_ci(lua_State *L)
     double level = tally_lua_opt_number(L, 2, "level", 95);
     char *err = NULL;
     double *x = tally_expr_run(prop ? "ci proportion" : "ci mean", prop ? prop : mean, ds, &err);
-    if (!x) return raise_err(L, err);
+    if (!x) return tally_lua_raise(L, err);
     tally_ci ci;
     int rc = prop ? tally_ci_proportion(ds, x, &o, level, &ci, &err) : tally_ci_mean(ds, x, &o, level, &ci, &err);
     free(x);
-    if (rc) return raise_err(L, err);
+    if (rc) return tally_lua_raise(L, err);
     lua_createtable(L, 0, 6);
     set_field(L, "estimate", ci.est);
     set_field(L, "low", ci.lo);
@@ -364,7 +361,7 @@ static int l_append(lua_State *L)
     char **notes = NULL, *err = NULL;
     size_t nnotes = 0;
     tally_dataset *out = tally_waves_append(parts, labels, n, name, wave, &notes, &nnotes, &err);
-    if (!out) return raise_err(L, err);
+    if (!out) return tally_lua_raise(L, err);
     tally_report *r = tally_lua_report(L);
     tally_column_set_label(out->cols[tally_dataset_find(out, wave)], tally_tr(r ? tally_report_meta(r, "language") : NULL, "Wave"));
     tally_lua_push_dataset(L, out, 1);
@@ -397,12 +394,64 @@ static int l_trend(lua_State *L)
     char *err = NULL;
     tally_table *change = NULL;
     tally_table *t = tally_stats_trend(ds, col, wcol, &o, &change, &err);
-    if (!t) return raise_err(L, err);
+    if (!t) return tally_lua_raise(L, err);
     tally_lua_push_table(L, t);
     tally_table_unref(t);
     tally_lua_push_table(L, change);
     tally_table_unref(change);
     return 2;
+}
+
+/* One option declaration { type = TYPE, default = DEF (0/1; -1 none), help = HELP } as spec[name]. */
+static void declare_option(lua_State *L, const char *name, const char *type, int def, const char *help)
+{
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, type);
+    lua_setfield(L, -2, "type");
+    if (def >= 0) lua_pushboolean(L, def), lua_setfield(L, -2, "default");
+    lua_pushstring(L, help);
+    lua_setfield(L, -2, "help");
+    lua_setfield(L, 1, name);
+}
+
+/* tally.weighting_options(spec): spec (a tally.options declaration) with the options every
+ * weighting stage (rake, poststratify) has: total, use, tables, id, title, into. */
+static int l_weighting_options(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    declare_option(L, "total", "number", -1, "the weights sum to this (default: the counts' total, else the cases)");
+    declare_option(L, "use", "boolean", 1, "make the new variable the dataset's weight for later stages");
+    declare_option(L, "tables", "boolean", 1, "add the weighting table and its summary to the report");
+    declare_option(L, "id", "string", -1, "id of the weighting table (default: rake_WEIGHT)");
+    declare_option(L, "title", "string", -1, "title of the weighting table");
+    declare_option(L, "into", "string", -1, "name of the resulting dataset (default: replaces `dataset`)");
+    lua_settop(L, 1);
+    return 1;
+}
+
+/* tally.report_weighting(weight, info [, table, summary]): what a weighting stage (rake,
+ * poststratify) puts in the report from what its method returned: the weighting table and its
+ * summary when given, and the named values WEIGHT_iterations, _deff, _efficiency, _neff, _min,
+ * _max and _converged (1 or 0) from info; a figure that could not be computed sets none. */
+static int l_report_weighting(lua_State *L)
+{
+    const char *w = luaL_checkstring(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    for (int i = 3; i <= 4; i++)
+        if (lua_toboolean(L, i)) tally_lua_report_add(L, tally_lua_check_table(L, i));
+    tally_report *r = tally_lua_report(L);
+    static const char *const keys[] = {"iterations", "deff", "efficiency", "neff", "min", "max", "converged"};
+    for (size_t i = 0; r && i < sizeof keys / sizeof keys[0]; i++) {
+        lua_getfield(L, 2, keys[i]);
+        int isnum = lua_isnumber(L, -1), isbool = lua_isboolean(L, -1);
+        double v = isbool ? lua_toboolean(L, -1) : lua_tonumber(L, -1);
+        lua_pop(L, 1);
+        if (!isnum && !isbool) continue;
+        char *name = xasprintf("%s_%s", w, keys[i]);
+        tally_report_set_value(r, name, v, TALLY_VALUE_NUMBER, NULL);
+        free(name);
+    }
+    return 0;
 }
 
 int tally_lua_open_weights(lua_State *L)
@@ -412,5 +461,9 @@ int tally_lua_open_weights(lua_State *L)
     tally_lua_add_dataset_methods(L, methods);
     lua_pushcfunction(L, l_append); /* the `tally` library table is at the top of the stack */
     lua_setfield(L, -2, "append");
+    lua_pushcfunction(L, l_report_weighting);
+    lua_setfield(L, -2, "report_weighting");
+    lua_pushcfunction(L, l_weighting_options);
+    lua_setfield(L, -2, "weighting_options");
     return 0;
 }

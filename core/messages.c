@@ -180,6 +180,17 @@ static const tally_message catalogue[] = {
     {.en = "Cases left out of the weighting (their weight is missing)", .de = "Nicht gewichtete Fälle (ihr Gewicht fehlt)", .zh = "未参与加权的个案（其权重缺失）"},
     {.en = "The weighting did not converge: the weighted shares miss their targets.", .de = "Die Gewichtung ist nicht konvergiert: Die gewichteten Anteile verfehlen ihre Sollwerte.", .zh = "加权未收敛：加权后的比例未达到目标。"},
     {.en = "Weighting summary", .de = "Gewichtung im Überblick", .zh = "加权概览"},
+    {.en = "Largest margin of error", .de = "Größte Fehlermarge", .zh = "最大误差范围"},
+    {.en = "Largest margin of error (95%% confidence): ±%s percentage points, for a percentage of 50%% on the "
+           "smallest base of this report's percentages (N = %s).",
+     .de = "Größte Fehlermarge (95 %% Konfidenz): ±%s Prozentpunkte, für einen Anteil von 50 %% auf der kleinsten "
+           "Basis der Prozentwerte dieses Berichts (N = %s).",
+     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告百分比的最小基数上 50%% 的比例计算（N = %s）。"},
+    {.en = "Largest margin of error (95%% confidence): ±%s percentage points, for a percentage of 50%% on the "
+           "smallest base of this report's percentages (N = %s unweighted, effective base %s).",
+     .de = "Größte Fehlermarge (95 %% Konfidenz): ±%s Prozentpunkte, für einen Anteil von 50 %% auf der kleinsten "
+           "Basis der Prozentwerte dieses Berichts (N = %s ungewichtet, effektive Basis %s).",
+     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告百分比的最小基数上 50%% 的比例计算（N = %s 未加权，有效基数 %s）。"},
     {.en = "Cases weighted", .de = "Gewichtete Fälle", .zh = "加权个案数"},
     {.en = "Iterations", .de = "Iterationen", .zh = "迭代次数"},
     {.en = "Weights trimmed", .de = "Gekappte Gewichte", .zh = "截断的权重"},

@@ -41,6 +41,11 @@ struct tally_table {
     size_t nseries;
     char *lang;            /* report language the cells are formatted in (dates), NULL: ISO */
     struct tally_banner *banner; /* banner model (banner.h), owned; NULL for other tables */
+    /* The smallest (unweighted) base a percentage of the table rests on, for the report's
+     * margin-of-error note (moe_note.c): set with the base line (stats_set_base_range), smaller
+     * for column percentages; 0: none known. pct_weighted: the table is weighted. */
+    double pct_n;
+    int pct_weighted;
 };
 
 typedef struct tally_named_value {
@@ -118,6 +123,11 @@ const char *tally_format_value(const char *language, tally_value_kind kind, doub
 const tally_named_value *tally_report_find_value(const tally_report *r, const char *name);
 void tally_report_add_dataset(tally_report *r, tally_dataset *ds);
 void tally_report_add_check(tally_report *r, int passed, const char *message);
+
+/* moe_note.c: sets the named values of the report-level margin-of-error note (moe_max, moe_base,
+ * moe_neff, moe_note) from the report's tables and datasets; nothing when no table shows
+ * percentages on a known base. `lang` is the report language. */
+void tally_report_moe_note(tally_report *r, const char *lang);
 
 /* tally_tr, UI text in the report's language, is in messages.h. */
 #include "messages.h"

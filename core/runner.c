@@ -301,6 +301,7 @@ static int read_one(run *r, size_t i, tally_dataset **out)
     const tally_host *h = tally_host_get();
     tally_block *b = &r->cfg->blocks[i];
     tally_ctx *ctx = tally_ctx_new(b->name);
+    tally_ctx_set_dictionary_only(ctx, r->o->check_only); /* check needs the variables, not the rows */
     tally_dataset *ds = tally_dataset_new(b->name);
     const char *path = h->opt_string(b->opts, "path");
     int rc = r->plugins[i]->desc.read(h, ctx, b->opts, ds);
@@ -357,7 +358,8 @@ static int read_one_fn(void *arg, tally_dataset **out)
 /* Input block i from its cache when the cache holds it, else read (and cached). */
 static int load_input(run *r, size_t i, tally_dataset **out)
 {
-    tally_cache *cache = input_cache(r, i);
+    /* tally check reads the dictionary alone: no cache (keying it would read the whole file), none stored */
+    tally_cache *cache = r->o->check_only ? NULL : input_cache(r, i);
     input_read q = {r, i};
     int code = tally_cache_through(cache, r->cfg->blocks[i].name, r->cfg->blocks[i].name, read_one_fn, &q, out);
     if (code == TALLY_EXIT_OK && (tally_cache_served(cache) || tally_cache_stored(cache)))
@@ -498,6 +500,8 @@ static int write_outputs(run *r)
         tally_dataset *ds = tally_runtime_dataset_at(r->rt, i);
         if (ds) tally_report_add_dataset(r->report, ds);
     }
+    if (tally_host_get()->opt_bool(r->cfg->report, "moe_note")) /* report { moe_note = true } */
+        tally_report_moe_note(r->report, tally_report_meta(r->report, "language"));
     char *err = NULL;
     if (tally_outputs_begin(&r->outs, &err) != 0) {
         int code = fail(r, TALLY_EXIT_DATA, "%s", err);

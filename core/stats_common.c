@@ -338,6 +338,7 @@ void stats_set_base_range(tally_table *t, const tally_stats_opts *o, int weighte
     char *text = sbuf_take(&s);
     tally_table_set_base(t, text);
     free(text);
+    t->pct_n = nlo, t->pct_weighted = weighted;
 }
 
 char *stats_make_id(const char *prefix, const char *name)

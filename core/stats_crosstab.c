@@ -388,6 +388,9 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
         }
     }
     stats_set_base(t, &o->base, wts != NULL, tot_grand, tot_n, NULL);
+    for (size_t j = 0; j < ncolvars; j++) /* column percentages rest on the column bases */
+        for (size_t c = 0; c < xs[j].nc; c++)
+            if (xs[j].coln[c] > 0 && xs[j].coln[c] < t->pct_n) t->pct_n = xs[j].coln[c];
     if (o->base.chart != TALLY_CHART_NONE) {
         size_t *series = xmalloc(t->ncols * sizeof *series), n = 0;
         for (size_t j = 0; j < ncolvars; j++)

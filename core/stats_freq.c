@@ -29,12 +29,12 @@ tally_table *tally_stats_frequencies(const tally_dataset *ds, int col, const tal
     stats_catmap_count(&m, ds, wts);
     stats_catmap_finish(&m);
 
-    double total = 0, valid = 0, ntotal = 0;
+    double total = 0, valid = 0, ntotal = 0, nvalid = 0;
     for (size_t i = 0; i < m.ncats; i++) {
         const stats_cat *k = stats_catmap_at(&m, i);
         total += k->w;
         ntotal += k->n;
-        if (!k->miss) valid += k->w;
+        if (!k->miss) valid += k->w, nvalid += k->n;
     }
 
     char *id = stats_make_id("freq", c->name);
@@ -71,6 +71,7 @@ tally_table *tally_stats_frequencies(const tally_dataset *ds, int col, const tal
                 valid > 0 ? 100.0 : NAN, NAN);
     }
     stats_set_base(t, o, wts != NULL, total, ntotal, NULL);
+    if (nvalid > 0) t->pct_n = nvalid; /* valid percents rest on the valid cases */
     if (o && o->chart != TALLY_CHART_NONE) {
         size_t series = 3; /* valid percent: what a chart of answers shows */
         tally_table_set_chart(t, o->chart, NULL, &series, 1);

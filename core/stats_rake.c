@@ -1,5 +1,5 @@
 /* stats_rake.c: rim weighting by iterative proportional fitting, with trimming, and its weighting tables. */
-#include "rake.h"
+#include "rake_int.h"
 #include "stats_int.h"
 #include "util.h"
 
@@ -8,29 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CAT_MISSING (-1)
-
-/* One category of a raking variable, resolved against the column. */
-typedef struct rcat {
-    double code;        /* numeric variables */
-    const char *scode;  /* string variables: the code (borrowed from the column or the spec) */
-    const char *label;  /* shown in the table: the value label, else the code */
-    double target;      /* share 0..1 */
-    double given;       /* as the user gave it (percent, proportion or count) */
-    size_t n;           /* unweighted cases */
-    double w;           /* weighted sum, scratch */
-} rcat;
-
-typedef struct rvar {
-    const char *name;
-    const tally_column *col;
-    rcat *cats;
-    size_t ncat;
-    int32_t *cat;       /* per dataset row: category index or CAT_MISSING */
-    size_t nmissing;
-    size_t first_missing;
-} rvar;
 
 void tally_rake_opts_init(tally_rake_opts *o)
 {
@@ -102,74 +79,6 @@ static int resolve_target(const tally_column *c, const char *var, const tally_ra
     return -1;
 }
 
-/* Finds each row's category; a row with a valid value that has no target is an error. */
-/* A compact column: each of its (at most 254) levels is mapped once, then every row by its code. */
-static int map_compact_rows(const tally_dataset *ds, rvar *v, char **err)
-{
-    const tally_column *c = v->col;
-    int32_t lut[TALLY_MAX_LEVELS + 1];
-    for (unsigned l = 0; l < c->nlevels; l++) {
-        double x = c->levels[l];
-        lut[l] = tally_column_is_user_missing(c, x) ? CAT_MISSING : -2;
-        for (size_t j = 0; lut[l] == -2 && j < v->ncat; j++)
-            if (v->cats[j].code == x) lut[l] = (int32_t)j;
-    }
-    for (size_t i = 0; i < ds->nrows; i++) {
-        uint8_t code = c->codes[tally_row(ds, i)];
-        int32_t k = code == TALLY_CODE_SYSMIS ? CAT_MISSING : lut[code];
-        if (k == -2) {
-            double x = c->levels[code];
-            const char *l = tally_column_value_label(c, x);
-            *err = xasprintf("rake: '%s' has the value %g%s%s%s (row %zu) with no target; give it a target "
-                             "(0 leaves its cases out)", v->name, x, l ? " (" : "", l ? l : "", l ? ")" : "", i + 1);
-            return -1;
-        }
-        if (k == CAT_MISSING && v->first_missing == (size_t)-1) v->first_missing = i;
-        v->nmissing += k == CAT_MISSING;
-        v->cat[i] = k;
-    }
-    return 0;
-}
-
-static int map_rows(const tally_dataset *ds, rvar *v, char **err)
-{
-    const tally_column *c = v->col;
-    v->cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *v->cat);
-    v->first_missing = (size_t)-1;
-    if (c->type == TALLY_NUMERIC && c->codes) return map_compact_rows(ds, v, err);
-    for (size_t i = 0; i < ds->nrows; i++) {
-        size_t p = tally_row(ds, i);
-        int32_t k = CAT_MISSING;
-        int missing;
-        if (c->type == TALLY_STRING) {
-            const char *s = tally_column_string(c, p);
-            missing = (!*s && !c->blank_valid) || tally_column_is_user_missing_string(c, s);
-            for (size_t j = 0; !missing && j < v->ncat; j++)
-                if (strcmp(v->cats[j].scode, s) == 0) k = (int32_t)j;
-            if (!missing && k < 0) {
-                *err = xasprintf("rake: '%s' has the value '%s' (row %zu) with no target; give it a target "
-                                 "(0 leaves its cases out)", v->name, s, i + 1);
-                return -1;
-            }
-        } else {
-            double x = tally_col_num(c, p);
-            missing = x != x || tally_column_is_user_missing(c, x);
-            for (size_t j = 0; !missing && j < v->ncat; j++)
-                if (v->cats[j].code == x) k = (int32_t)j;
-            if (!missing && k < 0) {
-                const char *l = tally_column_value_label(c, x);
-                *err = xasprintf("rake: '%s' has the value %g%s%s%s (row %zu) with no target; give it a target "
-                                 "(0 leaves its cases out)", v->name, x, l ? " (" : "", l ? l : "", l ? ")" : "", i + 1);
-                return -1;
-            }
-        }
-        if (missing && v->first_missing == (size_t)-1) v->first_missing = i;
-        v->nmissing += missing;
-        v->cat[i] = k;
-    }
-    return 0;
-}
-
 static int resolve_var(const tally_dataset *ds, const tally_rake_var *spec, const tally_rake_opts *o, rvar *v,
                        char **err)
 {
@@ -216,12 +125,12 @@ static int resolve_var(const tally_dataset *ds, const tally_rake_var *spec, cons
         return -1;
     }
     for (size_t i = 0; i < v->ncat; i++) v->cats[i].target = v->cats[i].given / sum;
-    return map_rows(ds, v, err);
+    return 0;
 }
 
 static void free_vars(rvar *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++) free(v[i].cats), free(v[i].cat);
+    for (size_t i = 0; v && i < n; i++) free(v[i].cats), free(v[i].cat), free(v[i].lut);
     free(v);
 }
 
@@ -241,102 +150,84 @@ static double gap_of(rvar *vars, size_t nv, size_t *worst)
     return gap;
 }
 
-/* Weighted sums per category of every variable (row order); returns gap_of them. */
-static double margins(rvar *vars, size_t nv, const double *w, size_t n, size_t *worst)
+/* Weighted sums per category of every variable over the groups; returns gap_of them. */
+static double margins(rvar *vars, size_t nv, const rgroups *g, size_t *worst)
 {
     for (size_t j = 0; j < nv; j++) {
         rvar *v = &vars[j];
         for (size_t k = 0; k < v->ncat; k++) v->cats[k].w = 0;
-        for (size_t i = 0; i < n; i++)
-            if (v->cat[i] >= 0 && w[i] == w[i]) v->cats[v->cat[i]].w += w[i];
+        for (size_t q = 0; q < g->n; q++)
+            if (g->cat[q * nv + j] >= 0) v->cats[g->cat[q * nv + j]].w += g->mass[q] * g->m[q];
     }
     return gap_of(vars, nv, worst);
 }
 
-/* Caps the weights at trim_min/trim_max times their mean; returns how many were moved. */
-static size_t trim(double *w, size_t n, const tally_rake_opts *o, unsigned char *was_trimmed)
+/* Caps each row's weight (start weight times factor: its group's rows share a start weight when
+ * capped) at trim_min/trim_max times the mean weight; marks the groups it moved. */
+static void trim(rgroups *g, const tally_rake_opts *o)
 {
-    double sum = 0;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (w[i] > 0) sum += w[i], m++;
-    if (!m) return 0;
-    double mean = sum / (double)m, lo = o->trim_min * mean, hi = o->trim_max * mean;
-    size_t moved = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!(w[i] > 0)) continue;
-        if (hi == hi && w[i] > hi * (1 + 1e-9)) w[i] = hi, moved++, was_trimmed[i] = 1;
-        else if (lo == lo && w[i] < lo * (1 - 1e-9)) w[i] = lo, moved++, was_trimmed[i] = 1;
+    double sum = 0, m = 0;
+    for (size_t q = 0; q < g->n; q++) {
+        double w = g->start[q] * g->m[q];
+        if (w > 0) sum += w * g->cnt[q], m += g->cnt[q];
     }
-    return moved;
+    if (!(m > 0)) return;
+    double mean = sum / m, lo = o->trim_min * mean, hi = o->trim_max * mean;
+    for (size_t q = 0; q < g->n; q++) {
+        double w = g->start[q] * g->m[q];
+        if (!(w > 0)) continue;
+        if (hi == hi && w > hi * (1 + 1e-9)) g->m[q] = hi / g->start[q], g->trimmed[q] = 1;
+        else if (lo == lo && w < lo * (1 - 1e-9)) g->m[q] = lo / g->start[q], g->trimmed[q] = 1;
+    }
 }
 
-/* Iterative proportional fitting: each pass scales every variable's categories to their targets,
- * then (with caps) trims the weights, so the next pass re-rakes the trimmed weights. Returns the
- * passes used; *gap is the largest gap after the last one. */
-static int ipf(rvar *vars, size_t nv, double *w, size_t n, const tally_rake_opts *o, unsigned char *was_trimmed,
-               double *gap, size_t *worst)
+/* Scales the groups of variable j's categories to their targets (cats[].w hold the current sums)
+ * and sums the next variable's categories, or every variable's after the last one (for the gap). */
+static void scale_var(rvar *vars, size_t nv, size_t j, rgroups *g, int capped, double *f)
 {
-    double *f = NULL;
-    size_t fcap = 0;
-    int it = 0;
-    *gap = gap_of(vars, nv, worst); /* the caller summed the weights (check_reachable): the first pass starts on them */
-    while ((*gap > o->tolerance || (was_trimmed && it == 0)) && it < o->max_iter) { /* caps: one pass at least */
-        it++;
-        for (size_t j = 0; j < nv; j++) {
-            /* cats[].w of variable j hold the sums of the current weights: from margins() or from
-             * the pass over variable j - 1, which adds them up while it scales (one pass, not two) */
-            rvar *v = &vars[j], *next = j + 1 < nv ? &vars[j + 1] : NULL;
-            int all = !next && !was_trimmed; /* the last pass sums every variable for the gap */
-            if (v->ncat > fcap) fcap = v->ncat, f = xrealloc(f, fcap * sizeof *f);
-            double tot = 0;
-            for (size_t k = 0; k < v->ncat; k++) tot += v->cats[k].w;
-            for (size_t k = 0; k < v->ncat; k++) f[k] = v->cats[k].w > 0 ? v->cats[k].target * tot / v->cats[k].w : 0;
-            if (next)
-                for (size_t k = 0; k < next->ncat; k++) next->cats[k].w = 0;
-            for (size_t q = 0; all && q < nv; q++)
-                for (size_t k = 0; k < vars[q].ncat; k++) vars[q].cats[k].w = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (v->cat[i] >= 0) w[i] *= f[v->cat[i]];
-                if (w[i] != w[i]) continue;
-                if (next) {
-                    if (next->cat[i] >= 0) next->cats[next->cat[i]].w += w[i];
-                } else if (all) {
-                    for (size_t q = 0; q < nv; q++)
-                        if (vars[q].cat[i] >= 0) vars[q].cats[vars[q].cat[i]].w += w[i];
-                }
-            }
+    rvar *v = &vars[j], *next = j + 1 < nv ? &vars[j + 1] : NULL;
+    int all = !next && !capped;
+    double tot = 0;
+    for (size_t k = 0; k < v->ncat; k++) tot += v->cats[k].w;
+    for (size_t k = 0; k < v->ncat; k++) f[k] = v->cats[k].w > 0 ? v->cats[k].target * tot / v->cats[k].w : 0;
+    for (size_t q = 0; next && q < next->ncat; q++) next->cats[q].w = 0;
+    for (size_t p = 0; all && p < nv; p++)
+        for (size_t k = 0; k < vars[p].ncat; k++) vars[p].cats[k].w = 0;
+    for (size_t q = 0; q < g->n; q++) {
+        const int32_t *c = &g->cat[q * nv];
+        if (c[j] >= 0) g->m[q] *= f[c[j]];
+        double w = g->mass[q] * g->m[q];
+        if (next) {
+            if (c[j + 1] >= 0) next->cats[c[j + 1]].w += w;
+        } else if (all) {
+            for (size_t p = 0; p < nv; p++)
+                if (c[p] >= 0) vars[p].cats[c[p]].w += w;
         }
-        if (was_trimmed) {
-            trim(w, n, o, was_trimmed);
-            *gap = margins(vars, nv, w, n, worst);
+    }
+}
+
+/* Iterative proportional fitting over the groups: each pass scales every variable's categories to
+ * their targets, then (with caps) trims the weights, so the next pass re-rakes the trimmed weights.
+ * Returns the passes used; *gap is the largest gap after the last one. */
+static int ipf(rvar *vars, size_t nv, rgroups *g, const tally_rake_opts *o, int capped, double *gap, size_t *worst)
+{
+    size_t fcap = 1;
+    for (size_t j = 0; j < nv; j++) fcap = vars[j].ncat > fcap ? vars[j].ncat : fcap;
+    double *f = xmalloc(fcap * sizeof *f);
+    int it = 0;
+    *gap = gap_of(vars, nv, worst); /* the caller summed the start weights (check_reachable) */
+    while ((*gap > o->tolerance || (capped && it == 0)) && it < o->max_iter) { /* caps: one pass at least */
+        it++;
+        for (size_t j = 0; j < nv; j++) scale_var(vars, nv, j, g, capped, f);
+        if (capped) {
+            trim(g, o);
+            *gap = margins(vars, nv, g, worst);
         } else {
             *gap = gap_of(vars, nv, worst);
         }
     }
     free(f);
     return it;
-}
-
-/* The weights' spread: min, max, mean over cases with a weight; Kish's design effect over positive weights. */
-static void weight_stats(const double *w, size_t n, tally_rake_result *r)
-{
-    double s = 0, s2 = 0, all = 0;
-    size_t npos = 0, nw = 0;
-    r->wmin = INFINITY, r->wmax = -INFINITY;
-    for (size_t i = 0; i < n; i++) {
-        if (w[i] != w[i]) continue;
-        nw++, all += w[i];
-        if (w[i] < r->wmin) r->wmin = w[i];
-        if (w[i] > r->wmax) r->wmax = w[i];
-        if (w[i] > 0) s += w[i], s2 += w[i] * w[i], npos++;
-    }
-    r->ncases = nw;
-    r->wmean = nw ? all / (double)nw : NAN;
-    if (!nw) r->wmin = r->wmax = NAN;
-    r->deff = s > 0 ? (double)npos * s2 / (s * s) : NAN;
-    r->efficiency = 100.0 / r->deff;
-    r->neff = s2 > 0 ? s * s / s2 : NAN;
 }
 
 /* Target vs achieved per category: cases, unweighted %, target %, weighted %. */
@@ -426,30 +317,15 @@ static tally_table *summary_table(const tally_rake_opts *o, const tally_rake_res
     return t;
 }
 
-/* Starting weights: the design weight or 1; NaN for a case left out. */
-static double *start_weights(const tally_dataset *ds, rvar *vars, size_t nv, const tally_rake_opts *o,
-                             tally_rake_result *r)
-{
-    double *w = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *w);
-    const tally_column *sw = o->start_weight >= 0 ? ds->cols[o->start_weight] : NULL;
-    for (size_t i = 0; i < ds->nrows; i++) {
-        w[i] = sw ? tally_col_num(sw, tally_row(ds, i)) : 1.0;
-        if (!(w[i] > 0)) w[i] = NAN; /* as every kernel does: missing, 0 or negative weighs nothing */
-        for (size_t j = 0; o->missing == TALLY_RAKE_MISSING_EXCLUDE && j < nv; j++)
-            if (vars[j].cat[i] < 0) w[i] = NAN;
-        if (w[i] != w[i]) r->nexcluded++;
-        for (size_t j = 0; w[i] == w[i] && j < nv; j++)
-            if (vars[j].cat[i] >= 0) vars[j].cats[vars[j].cat[i]].n++;
-    }
-    return w;
-}
-
-/* Every category with a target above 0 needs a case to carry it. Leaves the starting weights'
- * sums in cats[].w, where ipf() begins. */
-static int check_reachable(rvar *vars, size_t nv, const double *w, size_t n, char **err)
+/* Every category with a target above 0 needs a case to carry it. Counts the cases of each category
+ * and leaves the start weights' sums in cats[].w, where ipf() begins. */
+static int check_reachable(rvar *vars, size_t nv, const rgroups *g, char **err)
 {
     size_t worst;
-    margins(vars, nv, w, n, &worst);
+    for (size_t q = 0; q < g->n; q++)
+        for (size_t j = 0; j < nv; j++)
+            if (g->cat[q * nv + j] >= 0) vars[j].cats[g->cat[q * nv + j]].n += (size_t)g->cnt[q];
+    margins(vars, nv, g, &worst);
     for (size_t j = 0; j < nv; j++)
         for (size_t k = 0; k < vars[j].ncat; k++) {
             rcat *c = &vars[j].cats[k];
@@ -499,9 +375,11 @@ int tally_rake(const tally_dataset *ds, const tally_rake_var *specs, size_t nv, 
         *err = xstrdup("rake: no variables to rake on (give targets)");
         return -1;
     }
+    rgroups g = {0};
     rvar *vars = xcalloc(nv, sizeof *vars);
     for (size_t j = 0; j < nv; j++)
         if (resolve_var(ds, &specs[j], o, &vars[j], err)) goto fail;
+    if (rake_groups_build(ds, vars, nv, o, &g, err)) goto fail;
     for (size_t j = 0; j < nv && o->missing == TALLY_RAKE_MISSING_ERROR; j++)
         if (vars[j].nmissing) {
             *err = xasprintf("rake: %zu case%s no valid value of '%s' (the first in row %zu); say missing = "
@@ -510,24 +388,22 @@ int tally_rake(const tally_dataset *ds, const tally_rake_var *specs, size_t nv, 
                              vars[j].first_missing + 1);
             goto fail;
         }
-    size_t n = ds->nrows;
-    double *w = res->weights = start_weights(ds, vars, nv, o, res);
-    if (check_reachable(vars, nv, w, n, err)) goto fail;
+    res->nexcluded = g.nexcluded;
+    if (check_reachable(vars, nv, &g, err)) goto fail;
     double total;
-    if (weight_total(vars, nv, o, n - res->nexcluded, &total, err)) goto fail;
+    if (weight_total(vars, nv, o, ds->nrows - res->nexcluded, &total, err)) goto fail;
     size_t worst = 0;
     int capped = o->trim_min == o->trim_min || o->trim_max == o->trim_max;
-    unsigned char *was = capped ? xcalloc(n ? n : 1, 1) : NULL;
-    res->iterations = ipf(vars, nv, w, n, o, was, &res->max_gap, &worst);
-    for (size_t i = 0; was && i < n; i++) res->ntrimmed += was[i];
-    free(was);
+    res->iterations = ipf(vars, nv, &g, o, capped, &res->max_gap, &worst);
+    double sum = 0;
+    for (size_t q = 0; q < g.n; q++) {
+        sum += g.mass[q] * g.m[q];
+        if (g.trimmed[q]) res->ntrimmed += (size_t)g.cnt[q];
+    }
     res->converged = res->max_gap <= o->tolerance;
     res->gap_var = xstrdup(vars[worst].name);
-    double sum = 0;
-    for (size_t i = 0; i < n; i++)
-        if (w[i] == w[i]) sum += w[i];
-    for (size_t i = 0; i < n && sum > 0; i++) w[i] *= total / sum;
-    weight_stats(w, n, res);
+    res->weights = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *res->weights);
+    rake_groups_gather(ds, &g, o, sum > 0 ? total / sum : 1.0, res->weights, res);
     if (!res->converged)
         res->warning = xasprintf("no convergence after %d iterations: the weighted shares of '%s' miss their "
                                  "targets by up to %.6g percentage points (tolerance %g); the weights are the last "
@@ -536,9 +412,11 @@ int tally_rake(const tally_dataset *ds, const tally_rake_var *specs, size_t nv, 
                                  capped ? " and for trimming caps too tight (trim_min, trim_max)" : "");
     res->table = target_table(vars, nv, o, res);
     res->summary = summary_table(o, res);
+    rake_groups_free(&g);
     free_vars(vars, nv);
     return 0;
 fail:
+    rake_groups_free(&g);
     free_vars(vars, nv);
     tally_rake_result_free(res);
     return -1;

@@ -15,6 +15,8 @@ skip()   { echo "ok - # SKIP $*"; }
 
 # check DESC CMD...: passes when CMD exits 0.
 check() { d=$1; shift; if "$@" >"$TMP/.out" 2>&1; then ok "$d"; else not_ok "$d"; sed 's/^/#   /' "$TMP/.out" | head -20; fi; }
+# check_said DESC CMD...: check, with the last line CMD printed appended to the ok line (the figures it checked).
+check_said() { d=$1; shift; if "$@" >"$TMP/.out" 2>&1; then ok "$d: $(tail -n 1 "$TMP/.out")"; else not_ok "$d"; sed 's/^/#   /' "$TMP/.out" | head -20; fi; }
 
 # expect_exit DESC CODE CMD...: runs CMD, keeps its stderr in $TMP/stderr and stdout in $TMP/stdout.
 expect_exit() {

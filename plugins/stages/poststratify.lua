@@ -1,5 +1,5 @@
 -- poststratify.lua: cell weighting on a full cross of variables: each cell's weighted share meets its target.
-local o = tally.options {
+local o = tally.options(tally.weighting_options { -- and total, use, tables, id, title, into
   dataset      = { type = "string", required = true, help = "dataset to weight" },
   variables    = { type = "list", required = true, help = "the variables crossed, e.g. { \"sex\", \"age\" }" },
   targets      = { type = "table", required = true,
@@ -14,26 +14,11 @@ local o = tally.options {
   max_iter     = { type = "integer", default = 100, help = "passes at most (one suffices without trimming)" },
   missing      = { type = "choice", choices = { "error", "exclude" }, default = "error",
                    help = "a case missing one of the variables: an error, or left out (no weight)" },
-  total        = { type = "number", help = "the weights sum to this (default: the counts' total, else the cases)" },
-  use          = { type = "boolean", default = true, help = "make the new variable the dataset's weight for later stages" },
-  tables       = { type = "boolean", default = true, help = "add the weighting table and its summary to the report" },
-  id           = { type = "string", help = "id of the weighting table (default: rake_WEIGHT)" },
-  title        = { type = "string", help = "title of the weighting table" },
-  into         = { type = "string", help = "name of the resulting dataset (default: replaces `dataset`)" },
-}
+})
 local out, tab, summary, info = tally.dataset(o.dataset):poststratify {
   variables = o.variables, targets = o.targets, unit = o.unit, weight = o.weight, start_weight = o.start_weight,
   trim_min = o.trim_min, trim_max = o.trim_max, max_iter = o.max_iter, missing = o.missing, total = o.total,
   use = o.use, id = o.id, title = o.title,
 }
 tally.set_dataset(o.into or o.dataset, out)
-if o.tables then
-  report.add(tab)
-  report.add(summary)
-end
-local w = o.weight
-report.value(w .. "_deff", info.deff)
-report.value(w .. "_efficiency", info.efficiency)
-report.value(w .. "_neff", info.neff)
-report.value(w .. "_min", info.min)
-report.value(w .. "_max", info.max)
+tally.report_weighting(o.weight, info, o.tables and tab, o.tables and summary)

@@ -1,5 +1,5 @@
 -- rake.lua: rim weighting (raking): a new weight variable whose weighted shares meet population targets.
-local o = tally.options {
+local o = tally.options(tally.weighting_options { -- and total, use, tables, id, title, into
   dataset      = { type = "string", required = true, help = "dataset to weight" },
   targets      = { type = "table", required = true,
                    help = "per variable, each category's share, by code or value label: " ..
@@ -16,28 +16,11 @@ local o = tally.options {
   missing      = { type = "choice", choices = { "error", "exclude", "skip" }, default = "error",
                    help = "a case without a valid value of a raking variable: an error, left out (no weight), " ..
                           "or raked on the other variables" },
-  total        = { type = "number", help = "the weights sum to this (default: the counts' total, else the cases)" },
-  use          = { type = "boolean", default = true, help = "make the new variable the dataset's weight for later stages" },
-  tables       = { type = "boolean", default = true, help = "add the weighting table and its summary to the report" },
-  id           = { type = "string", help = "id of the weighting table (default: rake_WEIGHT)" },
-  title        = { type = "string", help = "title of the weighting table" },
-  into         = { type = "string", help = "name of the resulting dataset (default: replaces `dataset`)" },
-}
+})
 local out, tab, summary, info = tally.dataset(o.dataset):rake {
   targets = o.targets, variables = o.variables, unit = o.unit, weight = o.weight, start_weight = o.start_weight,
   tolerance = o.tolerance, max_iter = o.max_iter, trim_min = o.trim_min, trim_max = o.trim_max,
   missing = o.missing, total = o.total, use = o.use, id = o.id, title = o.title,
 }
 tally.set_dataset(o.into or o.dataset, out)
-if o.tables then
-  report.add(tab)
-  report.add(summary)
-end
-local w = o.weight
-report.value(w .. "_iterations", info.iterations)
-report.value(w .. "_deff", info.deff)
-report.value(w .. "_efficiency", info.efficiency)
-report.value(w .. "_neff", info.neff)
-report.value(w .. "_min", info.min)
-report.value(w .. "_max", info.max)
-report.value(w .. "_converged", info.converged and 1 or 0)
+tally.report_weighting(o.weight, info, o.tables and tab, o.tables and summary)

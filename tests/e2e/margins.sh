@@ -92,10 +92,7 @@ for k in bad: print("mismatch", k, got[k])
 print("share %.4f%% [%.4f, %.4f] on %.4f; mean age %.4f [%.4f, %.4f] on %.1f" % (100 * p, plo, phi, neff_q, m, mlo, mhi, neff_a))
 sys.exit(1 if bad else 0)
 EOC
-for c in plain weighted; do
-  if $PY hand.py out/$c.json $c >hand.out 2>&1; then ok "$c: intervals equal the hand computation: $(cat hand.out)"
-  else not_ok "$c: intervals equal the hand computation"; sed 's/^/#   /' hand.out; fi
-done
+for c in plain weighted; do check_said "$c: intervals equal the hand computation" $PY hand.py out/$c.json $c; done
 # 7 of 11 is 63.6%, Wilson 95% from 35.4% to 84.8%: the two p with (7/11 - p)^2 = z^2 p (1 - p) / 11
 expect_contains "unweighted: the Wilson interval of 7 of 11" out/plain.md "| 1 | 7 | 58.3% | 63.6% | 63.6% | 35.4% | 84.8% |"
 expect_contains "unweighted: the note names the method and the base" out/plain.md \

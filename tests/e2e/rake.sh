@@ -7,16 +7,25 @@ REF="$ROOT/tests/rake/rake_ref.py"
 cd "$TMP" || exit 1
 export SOURCE_DATE_EPOCH=1609459200
 
-# cfg NAME DATA STAGE-OPTIONS: a config raking DATA, then weighted frequencies of the cell code.
+# cfg NAME DATA STAGE-OPTIONS [MORE]: a config raking DATA, then weighted frequencies of the cell code (and of
+# the variables MORE lists, e.g. '"cdw", "id"').
 cfg() {
   cat >"$1.lua" <<EOC
 report { title = "rake $1", outdir = "out" }
 input "s" { path = "$2.csv", codebook = "$2.codebook.lua" }
 stage "rake" { dataset = "s", $3 }
-stage "frequencies" { dataset = "s", variables = { "cell" } }
+stage "frequencies" { dataset = "s", variables = { "cell"${4:+, $4} } }
 output "json" { path = "$1.json" }
 output "markdown" { path = "$1.md" }
 EOC
+}
+# rake_ref DESC SPEC NAME DATA STAGE-OPTIONS [MORE]: cfg, run (exit 0), and ref.
+rake_ref() {
+  desc=$1 spec=$2
+  shift 2
+  cfg "$@"
+  expect_exit "$desc" 0 "$TALLY" run "$1.lua"
+  ref "$desc: every weight equals the reference" "$1" "$2" "$spec"
 }
 # ref DESC NAME DATA SPEC: tally's figures equal the reference's (1e-9 relative; iterations exactly).
 ref() {
@@ -28,10 +37,8 @@ S3='"sex": {"1": 49, "2": 51}, "age": {"1": 20, "2": 25, "3": 33, "4": 22}, "edu
 
 # --- small: three variables, age by label, sex and education by code -------------------------
 $PY "$REF" gen small.csv 300 1
-cfg small small "weight = \"w\", targets = { $T3 }"
-expect_exit "rake a small fixture" 0 "$TALLY" run small.lua
-ref "small fixture: every weight equals the reference" small small \
-  "{\"weight\": \"w\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}"
+rake_ref "rake a small fixture" "{\"weight\": \"w\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}" \
+  small small "weight = \"w\", targets = { $T3 }"
 expect_contains "weighting table: target and achieved per category" out/small.md "| 18-29 | 38 | 12.7% | 20.0% | 20.0% |"
 expect_contains "weighting table: a note with the iterations" out/small.md "Rim weighting (raking), iterations: 4."
 expect_contains "the weighted frequencies state both bases" out/small.md "weighted"
@@ -43,32 +50,36 @@ expect_contains "German: weighting table columns" out/de.md "| Fälle | Ungewich
 expect_contains "German: the summary" out/de.md "Designeffekt (Kish)"
 
 # --- proportions, the variables' order given, a starting weight ----------------------------------
-cfg start small "weight = \"w\", unit = \"proportion\", start_weight = \"dw\", variables = { \"sex\", \"edu\", \"age\" },
-  targets = { sex = { [1] = 0.49, [2] = 0.51 }, age = { [1] = 0.2, [2] = 0.25, [3] = 0.33, [4] = 0.22 }, edu = { [1] = 0.4, [2] = 0.3, [3] = 0.3 } }"
-expect_exit "rake from a design weight, proportions" 0 "$TALLY" run start.lua
-ref "starting weight and order: every weight equals the reference" start small \
-  "{\"weight\": \"w\", \"start\": \"dw\", \"order\": [\"sex\", \"edu\", \"age\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}"
+rake_ref "rake from a design weight, proportions" "{\"weight\": \"w\", \"start\": \"dw\", \"order\": [\"sex\", \"edu\", \"age\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}" \
+  start small "weight = \"w\", unit = \"proportion\", start_weight = \"dw\", variables = { \"sex\", \"edu\", \"age\" },
+  targets = { sex = { [1] = 0.49, [2] = 0.51 }, age = { [1] = 0.2, [2] = 0.25, [3] = 0.33, [4] = 0.22 }, edu = { [1] = 0.4, [2] = 0.3, [3] = 0.3 } }" '"cdw"'
 
 # --- 100,000 rows: the masculinity-survey case, age x race x education margins (and sex) ----------
 $PY "$REF" gen big.csv 100000 7
 T4='sex = { [1] = 48.5, [2] = 51.5 }, age = { [1] = 21, [2] = 26, [3] = 33, [4] = 20 }, edu = { [1] = 39, [2] = 29, [3] = 32 }, race = { white = 63, black = 12, hispanic = 16, other = 9 }'
 S4='"sex": {"1": 48.5, "2": 51.5}, "age": {"1": 21, "2": 26, "3": 33, "4": 20}, "edu": {"1": 39, "2": 29, "3": 32}, "race": {"1": 63, "2": 12, "3": 16, "4": 9}'
-cfg big big "weight = \"weight\", tolerance = 1e-9, targets = { $T4 }"
-expect_exit "rake 100,000 rows on age, race, education and sex" 0 "$TALLY" run big.lua
-ref "100,000 rows: every weight equals the reference" big big \
-  "{\"weight\": \"weight\", \"order\": [\"age\", \"edu\", \"race\", \"sex\"], \"tol\": 1e-9, \"maxit\": 100, \"targets\": {$S4}}"
+rake_ref "rake 100,000 rows on age, race, education and sex" "{\"weight\": \"weight\", \"order\": [\"age\", \"edu\", \"race\", \"sex\"], \"tol\": 1e-9, \"maxit\": 100, \"targets\": {$S4}}" \
+  big big "weight = \"weight\", tolerance = 1e-9, targets = { $T4 }"
 
 # --- trimming: caps at 0.5 and 2.2 times the mean, re-raked -----------------------------------
-cfg trim small "weight = \"w\", trim_min = 0.5, trim_max = 2.2, targets = { $T3 }"
-expect_exit "rake with trimming" 0 "$TALLY" run trim.lua
-ref "trimming: every weight equals the reference" trim small \
-  "{\"weight\": \"w\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"trim_min\": 0.5, \"trim_max\": 2.2, \"targets\": {$S3}}"
+rake_ref "rake with trimming" "{\"weight\": \"w\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"trim_min\": 0.5, \"trim_max\": 2.2, \"targets\": {$S3}}" \
+  trim small "weight = \"w\", trim_min = 0.5, trim_max = 2.2, targets = { $T3 }"
 if $PY -c "
 import json, sys
 v = json.load(open('out/trim.json'))['values']
 mx, mn = v['w_max']['number'], v['w_min']['number']
 sys.exit(0 if mx <= 2.2 * 1.001 and mn >= 0.5 * 0.999 and mx > 2.1 else 1)"; then ok "trimming: the weights stay within the caps"
 else not_ok "trimming: the weights stay within the caps"; fi
+
+# --- caps on start weights: the cases of one cell part ways by their start weights (raking works on the cells
+# of the cross, keyed by a compact start weight too; dw2 has 300 values: a group a case) ----------------------
+for sw in dw dw2; do
+  rake_ref "caps and the start weight $sw" "{\"weight\": \"w\", \"start\": \"$sw\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"trim_min\": 0.4, \"trim_max\": 2, \"targets\": {$S3}}" \
+    "trim$sw" small "weight = \"w\", start_weight = \"$sw\", trim_min = 0.4, trim_max = 2, targets = { $T3 }" '"cdw", "id"'
+done
+# 100,000 rows: two threads build the cells, each case's weight is gathered from its cell
+rake_ref "100,000 rows, caps and a start weight" "{\"weight\": \"weight\", \"start\": \"dw\", \"order\": [\"age\", \"edu\", \"race\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"trim_max\": 3, \"targets\": {$S4}}" \
+  bigtrim big "weight = \"weight\", start_weight = \"dw\", trim_max = 3, targets = { $T4 }" '"cdw"'
 
 # --- no convergence: every man is young, yet men are to be 50% and the young 20% ---------------------
 $PY "$REF" gen structural.csv 400 3 structural
@@ -85,21 +96,15 @@ cfg holes holes "weight = \"w\", targets = { $T3 }"
 expect_exit "a case without age: an error by default" 1 "$TALLY" run holes.lua
 expect_contains "missing: names the variable, the count, the first row and the options" "$TMP/stderr" \
   "rake: 30 cases have no valid value of 'age' (the first in row 4); say missing = \"exclude\" (they get no weight) or missing = \"skip\""
-cfg holesx holes "weight = \"w\", missing = \"exclude\", targets = { $T3 }"
-expect_exit "missing = exclude" 0 "$TALLY" run holesx.lua
-ref "missing = exclude: every weight equals the reference" holesx holes \
-  "{\"weight\": \"w\", \"missing\": \"exclude\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}"
+rake_ref "missing = exclude" "{\"weight\": \"w\", \"missing\": \"exclude\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}" \
+  holesx holes "weight = \"w\", missing = \"exclude\", targets = { $T3 }"
 expect_contains "missing = exclude: the table says how many were left out" out/holesx.md "Cases left out of the weighting (their weight is missing): 30."
-cfg holess holes "weight = \"w\", missing = \"skip\", targets = { $T3 }"
-expect_exit "missing = skip" 0 "$TALLY" run holess.lua
-ref "missing = skip: every weight equals the reference" holess holes \
-  "{\"weight\": \"w\", \"missing\": \"skip\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}"
+rake_ref "missing = skip" "{\"weight\": \"w\", \"missing\": \"skip\", \"order\": [\"age\", \"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {$S3}}" \
+  holess holes "weight = \"w\", missing = \"skip\", targets = { $T3 }"
 
 # --- counts: the weights add up to the population ---------------------------------------------------
-cfg counts small "weight = \"w\", unit = \"count\", targets = { sex = { [1] = 4900, [2] = 5100 }, edu = { [1] = 4000, [2] = 3000, [3] = 3000 } }"
-expect_exit "targets as population counts" 0 "$TALLY" run counts.lua
-ref "counts: every weight equals the reference (summing to 10,000)" counts small \
-  "{\"weight\": \"w\", \"total\": 10000, \"order\": [\"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {\"sex\": {\"1\": 4900, \"2\": 5100}, \"edu\": {\"1\": 4000, \"2\": 3000, \"3\": 3000}}}"
+rake_ref "targets as population counts" "{\"weight\": \"w\", \"total\": 10000, \"order\": [\"edu\", \"sex\"], \"tol\": 1e-6, \"maxit\": 100, \"targets\": {\"sex\": {\"1\": 4900, \"2\": 5100}, \"edu\": {\"1\": 4000, \"2\": 3000, \"3\": 3000}}}" \
+  counts small "weight = \"w\", unit = \"count\", targets = { sex = { [1] = 4900, [2] = 5100 }, edu = { [1] = 4000, [2] = 3000, [3] = 3000 } }"
 
 # --- bad targets: clear errors naming the variable ------------------------------------------------------
 bad() { # bad DESC TARGETS MESSAGE [OPTIONS]
@@ -163,6 +168,11 @@ EOC
 check "poststratify: every weight is the cell's target share over its sample share" $PY ps.py
 expect_contains "poststratify: cells labelled by both variables" out/ps.md "| male × 18-29 |"
 expect_contains "poststratify: the note says cell weighting" out/ps.md "Poststratification (cell weighting), iterations: 1."
+if $PY -c "
+import json, sys
+v = json.load(open('out/ps.json'))['values']
+sys.exit(0 if v['pw_iterations']['number'] == 1 and v['pw_converged']['number'] == 1 and v['pw_deff']['number'] > 1 else v)"
+then ok "poststratify: the named values of its weighting"; else not_ok "poststratify: the named values of its weighting"; fi
 sed 's/{ 2, 4, 11 } } }/} }/; s/{ 2, 3, 17 },/{ 2, 3, 28 },/' ps.lua >ps2.lua
 expect_exit "poststratify: a combination without a target" 1 "$TALLY" run ps2.lua
 expect_contains "poststratify: names the cell" "$TMP/stderr" "poststratify: the cell sex = 2 (female), age = 4 (65+) (row "

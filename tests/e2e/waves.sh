@@ -86,10 +86,7 @@ for b in bad: print("mismatch", b)
 print("z yes %.4f, t %.4f on %.2f df, p %.5f" % ((share(w2, 1) - share(w1, 1)), t, df, t_p2(t, df)))
 sys.exit(1 if bad else 0)
 EOC
-for c in plain weighted; do
-  if $PY hand.py out/$c.json $c >hand.out 2>&1; then ok "$c: figures and tests equal the hand computation: $(tail -1 hand.out)"
-  else not_ok "$c: figures and tests equal the hand computation"; sed 's/^/#   /' hand.out; fi
-done
+for c in plain weighted; do check_said "$c: figures and tests equal the hand computation" $PY hand.py out/$c.json $c; done
 expect_contains "weighted: the note says effective bases" out/weighted.md "z test of two proportions (pooled); p two-sided; on effective bases (Kish)."
 
 # a variable that is a number in one wave and text in another

@@ -3,11 +3,12 @@
 import csv, json, math, random, sys
 
 def gen(path, n, seed, structural=False, missing_every=0):
-    """Survey rows: sex 1-2, age 1-4, edu 1-3, race 1-4, a design weight, and cell = one code per combination."""
+    """Survey rows: sex 1-2, age 1-4, edu 1-3, race 1-4, a design weight, and cell = one code per combination;
+    dw2 a design weight of many values (not compact), cdw = cell and dw (every row of one has the same weight)."""
     rnd = random.Random(seed)
     with open(path, "w", newline="") as f:
         wr = csv.writer(f)
-        wr.writerow(["id", "sex", "age", "edu", "race", "dw", "cell"])
+        wr.writerow(["id", "sex", "age", "edu", "race", "dw", "cell", "dw2", "cdw"])
         for i in range(n):
             sex = 1 if rnd.random() < 0.62 else 2
             age = rnd.choices([1, 2, 3, 4], [10, 20, 30, 40])[0]
@@ -18,7 +19,8 @@ def gen(path, n, seed, structural=False, missing_every=0):
             dw = rnd.choice([0.5, 1, 1, 2])
             cell = sex * 1000 + age * 100 + edu * 10 + race
             agec = "" if missing_every and i % missing_every == 3 else age
-            wr.writerow([i + 1, sex, agec, edu, race, dw, cell])
+            dw2 = 0.5 + (i * 7919 % 1000) / 500
+            wr.writerow([i + 1, sex, agec, edu, race, dw, cell, dw2, cell * 10 + {0.5: 1, 1: 2, 2: 3}[dw]])
 
 CODEBOOK = '''variable "sex" { label = "Sex", values = { [1] = "male", [2] = "female" } }
 variable "age" { label = "Age", values = { [1] = "18-29", [2] = "30-44", [3] = "45-64", [4] = "65+" } }
@@ -33,16 +35,21 @@ def load(path):
 def num(s):
     return float(s) if s != "" else float("nan")
 
+def cat_sums(cat, t, w):
+    """The weighted sum of each category of one variable, and their total."""
+    W = [0.0] * len(t)
+    for i in range(len(w)):
+        if cat[i] >= 0 and w[i] == w[i]:
+            W[cat[i]] += w[i]
+    tot = 0.0
+    for x in W:
+        tot += x
+    return W, tot
+
 def margins(vars_, w):
     gap, worst = 0.0, 0
     for j, (cat, t) in enumerate(vars_):
-        W = [0.0] * len(t)
-        for i in range(len(w)):
-            if cat[i] >= 0 and w[i] == w[i]:
-                W[cat[i]] += w[i]
-        tot = 0.0
-        for x in W:
-            tot += x
+        W, tot = cat_sums(cat, t, w)
         for k in range(len(t)):
             g = abs((W[k] / tot if tot > 0 else 0.0) - t[k])
             if g > gap:
@@ -55,13 +62,7 @@ def ipf(vars_, w, tol, maxit, caps=None, was=None):
     while (gap > tol or (caps and it == 0)) and it < maxit:
         it += 1
         for cat, t in vars_:
-            W = [0.0] * len(t)
-            for i in range(len(w)):
-                if cat[i] >= 0 and w[i] == w[i]:
-                    W[cat[i]] += w[i]
-            tot = 0.0
-            for x in W:
-                tot += x
+            W, tot = cat_sums(cat, t, w)
             f = [t[k] * tot / W[k] if W[k] > 0 else 0.0 for k in range(len(t))]
             for i in range(len(w)):
                 if cat[i] >= 0:
@@ -128,6 +129,19 @@ def rake(rows, spec):
             "trimmed": sum(was), "deff": deff, "efficiency": 100 / deff, "neff": sw * sw / sw2,
             "min": min(x for x in w if x == x), "max": max(x for x in w if x == x), "mean": s * total / s / ncases}
 
+def compare_freq(freq, rows, w, var, close, bad):
+    """Tally's weighted count of each category of var against the sum of the reference's weights."""
+    want = {}
+    for r, x in zip(rows, w):
+        if x == x:
+            want[r[var]] = want.get(r[var], 0.0) + x
+    got = {row["label"]: row["cells"][1] for row in freq["rows"] if row["type"] == "category"}
+    for k, v in want.items():
+        close(got.get(k), v, "weighted count of %s %s" % (var, k))
+    if len(got) != len(want):
+        bad.append("%s: tally %d categories, reference %d" % (var, len(got), len(want)))
+    return want
+
 def check(report_path, rows, spec, prefix):
     """Compares tally's report with the reference: per-cell weighted counts, the summary, the named values."""
     ref = rake(rows, spec)
@@ -137,17 +151,13 @@ def check(report_path, rows, spec, prefix):
     def close(a, b, what, rel=1e-9):
         if a is None or b is None or abs(a - b) > rel * max(1.0, abs(b)):
             bad.append("%s: tally %r, reference %r" % (what, a, b))
-    # weighted count per cell: the weight of every case (a case's weight is its cell's factor times its start weight)
-    want = {}
-    for r, x in zip(rows, ref["w"]):
-        if x == x:
-            want[r["cell"]] = want.get(r["cell"], 0.0) + x
-    freq = tables["freq_cell"]
-    got = {row["label"]: row["cells"][1] for row in freq["rows"] if row["type"] == "category"}
-    for k, v in want.items():
-        close(got.get(k), v, "weighted count of cell " + k)
-    if len(got) != len(want):
-        bad.append("cells: tally %d, reference %d" % (len(got), len(want)))
+    # weighted count per cell: the weight of every case (a case's weight is its cell's factor times its start
+    # weight); per cell and design weight (cdw) and per case (id) when the report has those tables: with caps,
+    # the cases of one cell part ways by their start weights
+    compared = []
+    for var in ("cell", "cdw", "id"):
+        if var == "cell" or "freq_" + var in tables:
+            compared.append("%d %s" % (len(compare_freq(tables["freq_" + var], rows, ref["w"], var, close, bad)), var))
     vals = rep["values"]
     close(vals[prefix + "_iterations"]["number"], ref["iterations"], "iterations", 0)
     close(vals[prefix + "_converged"]["number"], 1 if ref["converged"] else 0, "converged", 0)
@@ -163,8 +173,8 @@ def check(report_path, rows, spec, prefix):
     close(summ["Iterations"], ref["iterations"], "summary table: iterations", 0)
     for b in bad[:12]:
         print("mismatch:", b)
-    print("checked %d cells, %d iterations, deff %.6f, converged %s, trimmed %d, max weight %.6f" %
-          (len(want), ref["iterations"], ref["deff"], ref["converged"], ref["trimmed"], ref["max"]))
+    print("checked %s, %d iterations, deff %.6f, converged %s, trimmed %d, max weight %.6f" %
+          (", ".join(compared), ref["iterations"], ref["deff"], ref["converged"], ref["trimmed"], ref["max"]))
     return not bad
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 3
+#define TALLY_ABI_MINOR 4
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -345,6 +345,14 @@ typedef struct tally_host {
     /* Edit distance between a and b (letters compared without regard to case): the
      * one "did you mean" measure of the core and the plugins. */
     size_t (*str_distance)(const char *a, const char *b);
+
+    /* ---- ABI 1.4 ---------------------------------------------------------- */
+    /* 1 when the host wants only the dataset's dictionary from this read (`tally
+     * check`: the variable names, labels and sets the stages name): an input
+     * plugin may then stop after the header, leaving the dataset without rows
+     * (types as the header tells, else numeric). A plugin that ignores it reads
+     * the whole file, as before. */
+    int (*read_dictionary_only)(tally_ctx *ctx);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits

@@ -222,6 +222,7 @@ typedef struct reader {
     tally_ctx *ctx;
     const csv_settings *s;
     csv_file file;
+    int dictionary;         /* tally check: the header alone, the body not parsed */
     char *converted;        /* UTF-8 copy (encoding conversion or repair), or NULL */
     const char *buf, *end;  /* the text being parsed */
     csv_cfg cfg;
@@ -844,7 +845,7 @@ static int read_body(reader *r, tally_dataset *out, const char *body, size_t lin
         r->h->log(r->ctx, TALLY_LOG_WARN,
                   "%s: skipped %zu row%s whose field count differs from the header's %zu (first at line %zu)",
                   s->path, skipped, skipped == 1 ? "" : "s", r->ncols, first_skip);
-    if (nrows == 0)
+    if (nrows == 0 && !r->dictionary)
         r->h->log(r->ctx, TALLY_LOG_WARN, "%s: no data rows, only the header; the dataset has %zu columns and 0 rows",
                   s->path, r->ncols);
     return 0;
@@ -928,7 +929,9 @@ static int read_text(reader *r, tally_dataset *out)
     csv_layout_force_types(&r->layout, r->names, r->ncols, r->forced);
     cfg->ncols = r->ncols;
     cfg->forced = r->forced;
-    int rc = read_body(r, out, pos, lines + 1);
+    /* tally check wants the dictionary alone: the body is not parsed, the columns come out without rows */
+    r->dictionary = TALLY_HOST_HAS(h, read_dictionary_only) && h->read_dictionary_only(r->ctx);
+    int rc = read_body(r, out, r->dictionary ? r->end : pos, lines + 1);
     if (rc == 0 && csv_layout_apply(h, r->ctx, s, &r->layout, out) != 0) return -1;
     if (rc == 0) csv_layout_info(h, out, s, cfg, &r->layout, r->bom != 0);
     return rc;

@@ -89,7 +89,8 @@ int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables
     if (!base) base = h->rep_value_text(w->rep, "base");
     if (date_row(w, s, &row, h->rep_meta(w->rep, "date")) < 0 ||
         meta_row(w, s, &row, "Data source", h->rep_meta(w->rep, "source")) < 0 ||
-        meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0)
+        meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0 ||
+        meta_row(w, s, &row, "Largest margin of error", h->rep_value_text(w->rep, "moe_note")) < 0)
         return -1;
     if (entry_list(w, s, &row, "Tables", tables, ntables) < 0) return -1;
     if (entry_list(w, s, &row, "Data", data, ndata) < 0) return -1;
