@@ -247,7 +247,7 @@ static void get_cells(cursor *c, tally_column *col, tally_mapping *m)
     col->arena = (char *)arena;
     col->arena_len = col->arena_cap = (size_t)arena_len;
     col->mapping = m;
-    m->refs++;
+    __atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED);
     if (!cells_in_range(col)) bad(c, "a column's codes or text offsets are out of range");
 }
 

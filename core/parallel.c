@@ -1,7 +1,13 @@
-/* parallel.c: runs the parts of a kernel on worker threads (see parallel.h). */
+/* parallel.c: runs the parts of a kernel, and independent tasks, on worker threads (see parallel.h). */
 #include "parallel.h"
 
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+
+/* Set on a thread while it runs a task of tally_par_tasks: its kernels stay on it. */
+static _Thread_local int in_task;
 
 size_t tally_par_parts(size_t n) { return n < TALLY_PAR_MIN_ROWS ? 1 : TALLY_PAR_MAX_PARTS; }
 
@@ -29,7 +35,7 @@ static void *par_main(void *arg)
 
 void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx)
 {
-    size_t nthreads = nparts < TALLY_PAR_MAX_PARTS ? nparts : TALLY_PAR_MAX_PARTS;
+    size_t nthreads = in_task ? 1 : nparts < TALLY_PAR_MAX_PARTS ? nparts : TALLY_PAR_MAX_PARTS;
     pthread_t tid[TALLY_PAR_MAX_PARTS];
     par_task task[TALLY_PAR_MAX_PARTS];
     int started[TALLY_PAR_MAX_PARTS] = {0};
@@ -43,4 +49,56 @@ void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx)
         if (started[p]) pthread_join(tid[p], NULL);
         else fn(ctx, p); /* no thread: the part runs here, with the same result */
     }
+}
+
+size_t tally_par_task_threads(void)
+{
+    const char *s = getenv("TALLY_STAGE_THREADS");
+    long n = s && *s ? strtol(s, NULL, 10) : TALLY_PAR_MAX_PARTS;
+    return n < 1 ? 1 : n > TALLY_PAR_MAX_PARTS ? TALLY_PAR_MAX_PARTS : (size_t)n;
+}
+
+typedef struct task_pool {
+    void (*fn)(void *ctx, size_t task, size_t worker);
+    void *ctx;
+    size_t ntasks;
+    atomic_size_t next;
+} task_pool;
+
+typedef struct task_worker {
+    task_pool *pool;
+    size_t worker;
+} task_worker;
+
+static void *task_main(void *arg)
+{
+    task_worker *w = arg;
+    int was = in_task;
+    in_task = 1;
+    for (size_t t; (t = atomic_fetch_add(&w->pool->next, 1)) < w->pool->ntasks;) w->pool->fn(w->pool->ctx, t, w->worker);
+    in_task = was;
+    return NULL;
+}
+
+void tally_par_tasks(size_t ntasks, size_t threads, void (*fn)(void *ctx, size_t task, size_t worker), void *ctx)
+{
+    task_pool pool = {fn, ctx, ntasks, 0};
+    if (threads > TALLY_PAR_MAX_PARTS) threads = TALLY_PAR_MAX_PARTS;
+    if (threads > ntasks) threads = ntasks;
+    pthread_t tid[TALLY_PAR_MAX_PARTS];
+    task_worker w[TALLY_PAR_MAX_PARTS];
+    int started[TALLY_PAR_MAX_PARTS] = {0};
+    sigset_t alarm, old; /* the watchdog's timer signal is for the calling thread (watchdog.h) */
+    sigemptyset(&alarm);
+    sigaddset(&alarm, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &alarm, &old);
+    for (size_t k = 1; k < threads; k++) {
+        w[k] = (task_worker){&pool, k};
+        started[k] = pthread_create(&tid[k], NULL, task_main, &w[k]) == 0;
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    w[0] = (task_worker){&pool, 0};
+    task_main(&w[0]);
+    for (size_t k = 1; k < threads; k++)
+        if (started[k]) pthread_join(tid[k], NULL);
 }
