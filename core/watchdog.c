@@ -23,7 +23,9 @@ typedef struct wd_slot {
     char stage_msg[800];
 } wd_slot;
 
-/* What the signal handler reads: set with SIGALRM blocked, so it never sees half of it. */
+/* What the signal handler reads: set with SIGALRM blocked, so it never sees half of it,
+ * and under `lock`, so that two stages' threads never write it at once. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
     double run_end;          /* 0: no run limit */
     long long run_seconds;
@@ -57,7 +59,7 @@ static void rearm(double now)
     double next = wd.run_end;
     for (int i = 0; i < TALLY_PAR_MAX_PARTS; i++) {
         const wd_slot *s = &wd.slot[i];
-        if (!s->active) continue;
+        if (!__atomic_load_n(&s->active, __ATOMIC_ACQUIRE)) continue;
         double at = s->kill_at ? s->kill_at : s->stage_end;
         if (at > 0 && (next == 0 || at < next)) next = at;
     }
@@ -79,8 +81,7 @@ static void on_alarm(int sig)
     if (wd.run_end > 0 && now >= wd.run_end) say_and_exit(wd.run_msg);
     for (int i = 0; i < TALLY_PAR_MAX_PARTS; i++) {
         wd_slot *s = &wd.slot[i];
-        if (!s->active) continue;
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        if (!__atomic_load_n(&s->active, __ATOMIC_ACQUIRE)) continue;
         if (s->kill_at > 0 && now >= s->kill_at) say_and_exit(s->stage_msg);
         if (s->stage_end > 0 && now >= s->stage_end && s->sb && !s->kill_at) {
             tally_sandbox_interrupt(s->sb); /* the next Lua instruction raises the error */
@@ -115,7 +116,7 @@ static void run_message(void)
 {
     const char *what = "";
     for (int i = 0; i < TALLY_PAR_MAX_PARTS && !what[0]; i++)
-        if (wd.slot[i].active) what = wd.slot[i].what;
+        if (__atomic_load_n(&wd.slot[i].active, __ATOMIC_ACQUIRE)) what = wd.slot[i].what;
     snprintf(wd.run_msg, sizeof wd.run_msg, "tally: the run took longer than --timeout %lld s%s%s%s\n", wd.run_seconds,
              what[0] ? " (in " : "", what, what[0] ? "); nothing was written" : "; stopped");
 }
@@ -125,11 +126,13 @@ void tally_watchdog_run(long long seconds)
     if (seconds <= 0) return;
     sigset_t old;
     block_alarm(&old);
+    pthread_mutex_lock(&lock);
     install();
     wd.run_seconds = seconds;
     wd.run_end = tally_watchdog_now() + (double)seconds;
     run_message();
     rearm(tally_watchdog_now());
+    pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -149,6 +152,7 @@ void tally_watchdog_stage_begin(tally_sandbox *sb, long long seconds, const char
 {
     sigset_t old;
     block_alarm(&old);
+    pthread_mutex_lock(&lock);
     double end = seconds > 0 ? tally_watchdog_now() + (double)seconds : 0;
     sb->deadline = end;
     sb->time_limit = seconds;
@@ -162,12 +166,12 @@ void tally_watchdog_stage_begin(tally_sandbox *sb, long long seconds, const char
                  "tally: %s: time limit of %lld s exceeded inside a C function (a string function, a statistics kernel "
                  "or a lookup); raise max_seconds in the stage's config block if the work is genuine\n",
                  what ? what : "a stage", seconds);
-        __atomic_thread_fence(__ATOMIC_RELEASE);
-        s->active = 1;
+        __atomic_store_n(&s->active, 1, __ATOMIC_RELEASE);
     }
     run_message();
     if (seconds > 0) install();
     rearm(tally_watchdog_now());
+    pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
@@ -175,13 +179,13 @@ void tally_watchdog_stage_end(tally_sandbox *sb)
 {
     sigset_t old;
     block_alarm(&old);
+    pthread_mutex_lock(&lock);
     sb->deadline = 0;
     sb->time_limit = 0;
     for (int i = 0; i < TALLY_PAR_MAX_PARTS; i++) {
         wd_slot *s = &wd.slot[i];
         if (s->sb != sb) continue;
-        s->active = 0;
-        __atomic_thread_fence(__ATOMIC_RELEASE);
+        __atomic_store_n(&s->active, 0, __ATOMIC_RELEASE);
         s->stage_end = 0;
         s->kill_at = 0;
         s->what[0] = '\0';
@@ -189,5 +193,6 @@ void tally_watchdog_stage_end(tally_sandbox *sb)
     }
     run_message();
     if (wd.installed) rearm(tally_watchdog_now());
+    pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
