@@ -71,29 +71,40 @@ static uint64_t hash_piece(const unsigned char *p, size_t len, size_t k)
 
 static uint64_t hash_combine(const uint64_t *pieces, size_t n) { return XXH3_64bits(pieces, n * sizeof *pieces); }
 
-/* A file mapped read-only (len 0: nothing mapped), for hashing. -1 when unreadable or not a regular file. */
-static int map_file(const char *path, const unsigned char **p, size_t *len)
+/* The data file opened for hashing: its descriptor and length; -1 when unreadable or
+ * not a regular file. */
+static int open_input(const char *path, int *fd, size_t *len)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) return -1;
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(*fd);
         return -1;
     }
     *len = (size_t)st.st_size;
-    *p = NULL;
-    void *m = *len ? mmap(NULL, *len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
-    close(fd);
-    if (m == MAP_FAILED) return -1;
-    *p = m;
     return 0;
+}
+
+/* Piece k of the data file: mapped only while it is hashed, so that the whole file
+ * never counts in the run's memory beside the cache it is checked for. An unreadable
+ * piece hashes as something no file gives (a miss). */
+static uint64_t hash_input_piece(int fd, size_t len, size_t k)
+{
+    size_t at = k * CACHE_HASH_CHUNK, n = len - at < CACHE_HASH_CHUNK ? len - at : CACHE_HASH_CHUNK;
+    if (!len) return XXH3_64bits("", 0);
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
+    if (p == MAP_FAILED) return ~(uint64_t)k;
+    uint64_t h = XXH3_64bits(p, n);
+    munmap(p, n);
+    return h;
 }
 
 /* The work of one load besides parsing: the data file's pieces, the cache's cell
  * pieces and every column's range check, as tasks for both threads (parallel.h). */
 typedef struct verify_job {
-    const unsigned char *input, *data;
+    int input_fd;                     /* the data file, or -1 */
+    const unsigned char *data;
     size_t input_len, data_len, ninput, ndata;
     uint64_t *input_hash, *data_hash; /* per piece */
     tally_dataset *ds;                /* the parsed dataset (its columns checked), or NULL */
@@ -104,7 +115,7 @@ static void verify_task(void *arg, size_t t, size_t worker)
 {
     (void)worker;
     verify_job *j = arg;
-    if (t < j->ninput) j->input_hash[t] = hash_piece(j->input, j->input_len, t);
+    if (t < j->ninput) j->input_hash[t] = hash_input_piece(j->input_fd, j->input_len, t);
     else if ((t -= j->ninput) < j->ndata) j->data_hash[t] = hash_piece(j->data, j->data_len, t);
     else j->bad[t - j->ndata] = !cache_cells_in_range(j->ds->cols[t - j->ndata]);
 }
@@ -112,7 +123,7 @@ static void verify_task(void *arg, size_t t, size_t worker)
 /* Runs j's tasks on both threads. */
 static void verify_run(verify_job *j)
 {
-    j->ninput = j->input ? hash_pieces(j->input_len) : 0;
+    j->ninput = j->input_fd >= 0 ? hash_pieces(j->input_len) : 0;
     j->ndata = j->data ? hash_pieces(j->data_len) : 0;
     j->input_hash = xcalloc(j->ninput + 1, sizeof *j->input_hash);
     j->data_hash = xcalloc(j->ndata + 1, sizeof *j->data_hash);
@@ -140,11 +151,10 @@ static int ensure_key(tally_cache *c)
 {
     if (c->key) return 0;
     verify_job j = {0};
-    if (map_file(c->input, &j.input, &j.input_len) != 0) return -1;
-    j.input = j.input ? j.input : (const unsigned char *)"";
+    if (open_input(c->input, &j.input_fd, &j.input_len) != 0) return -1;
     verify_run(&j);
     finish_key(c, hash_combine(j.input_hash, j.ninput));
-    if (j.input_len) munmap((void *)j.input, j.input_len);
+    close(j.input_fd);
     verify_free(&j);
     return 0;
 }
@@ -342,12 +352,11 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
     j.ds = cache_get_dataset(meta, h->meta_len, data, h->data_len, m, name, messages, messages_len, &why);
     j.data = (const unsigned char *)data;
     j.data_len = h->data_len;
-    if (map_file(c->input, &j.input, &j.input_len) != 0) {
+    if (open_input(c->input, &j.input_fd, &j.input_len) != 0) {
         tally_dataset_free(j.ds);
         tally_mapping_unref(m);
         return NULL; /* the plugin will say why it cannot read the data file */
     }
-    if (!j.input) j.input = (const unsigned char *)"";
     verify_run(&j);
     int stale = 0;
     why = judge(c, h, meta, &j, why, &stale);
@@ -366,7 +375,7 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
         memcpy(c->messages, *messages, *messages_len);
         *messages = c->messages;
     }
-    if (j.input_len) munmap((void *)j.input, j.input_len);
+    close(j.input_fd);
     verify_free(&j);
     tally_mapping_unref(m); /* the columns hold their own references */
     return ds;

@@ -1,4 +1,4 @@
-/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; compaction asks for no more; the level limit plugins see. */
+/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; the stage pool (tally_par_tasks) too, its kernels' parts on the task's thread; compaction asks for no more; the level limit plugins see. */
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
@@ -20,6 +20,53 @@ static void note_part(void *ctx, size_t p)
     seen *s = ctx;
     s->thread[p] = pthread_self();
     s->ran[p]++;
+}
+
+#define TASKS 40
+
+typedef struct pool_seen {
+    pthread_t thread[TASKS];
+    int ran[TASKS];
+    size_t worker[TASKS];
+    int parts_here[TASKS]; /* every part of a kernel inside the task ran on the task's thread */
+} pool_seen;
+
+static void note_task(void *ctx, size_t t, size_t w)
+{
+    pool_seen *s = ctx;
+    seen inner = {0};
+    tally_par_run(PARTS, note_part, &inner);
+    int here = 1;
+    for (int p = 0; p < PARTS; p++) here &= inner.ran[p] == 1 && pthread_equal(inner.thread[p], pthread_self());
+    s->parts_here[t] = here;
+    s->thread[t] = pthread_self();
+    s->worker[t] = w;
+    s->ran[t]++;
+}
+
+/* The tasks of one tally_par_tasks: each once, on at most `threads` distinct threads. */
+static void check_pool(size_t threads, const char *what)
+{
+    pool_seen s;
+    memset(&s, 0, sizeof s);
+    tally_par_tasks(TASKS, threads, note_task, &s);
+    int once = 1, inline_parts = 1, workers_ok = 1;
+    pthread_t distinct[TASKS];
+    size_t nd = 0;
+    for (int t = 0; t < TASKS; t++) {
+        once &= s.ran[t] == 1;
+        inline_parts &= s.parts_here[t];
+        workers_ok &= s.worker[t] < (threads < TALLY_PAR_MAX_PARTS ? threads : TALLY_PAR_MAX_PARTS);
+        size_t k = 0;
+        while (k < nd && !pthread_equal(distinct[k], s.thread[t])) k++;
+        if (k == nd) distinct[nd++] = s.thread[t];
+        if (s.worker[t] == 0) workers_ok &= pthread_equal(s.thread[t], pthread_self()) != 0;
+    }
+    CHECK(once, "%s: every task runs once", what);
+    CHECK(nd <= threads && nd <= TALLY_PAR_MAX_PARTS, "%s: on %zu threads, at most %zu", what, nd,
+          threads < TALLY_PAR_MAX_PARTS ? threads : (size_t)TALLY_PAR_MAX_PARTS);
+    CHECK(workers_ok, "%s: worker 0 is the calling thread, no worker number past the threads", what);
+    CHECK(inline_parts, "%s: a kernel inside a task runs all its parts on the task's thread", what);
 }
 
 static tally_dataset *survey(size_t n, int ncols)
@@ -51,6 +98,24 @@ int main(void)
     int others_own = 1;
     for (int p = 1; p < TALLY_PAR_MAX_PARTS; p++) others_own &= !pthread_equal(s.thread[p], me);
     CHECK(others_own, "parts 1..TALLY_PAR_MAX_PARTS-1 run on a thread of their own");
+
+    /* The stage pool: TALLY_STAGE_THREADS, clamped to 1..TALLY_PAR_MAX_PARTS. */
+    unsetenv("TALLY_STAGE_THREADS");
+    CHECK(tally_par_task_threads() == TALLY_PAR_MAX_PARTS, "stage threads default to TALLY_PAR_MAX_PARTS");
+    setenv("TALLY_STAGE_THREADS", "1", 1);
+    CHECK(tally_par_task_threads() == 1, "TALLY_STAGE_THREADS=1: one thread");
+    setenv("TALLY_STAGE_THREADS", "0", 1);
+    CHECK(tally_par_task_threads() == 1, "TALLY_STAGE_THREADS=0: one thread");
+    setenv("TALLY_STAGE_THREADS", "64", 1);
+    CHECK(tally_par_task_threads() == TALLY_PAR_MAX_PARTS, "TALLY_STAGE_THREADS=64: TALLY_PAR_MAX_PARTS threads");
+    unsetenv("TALLY_STAGE_THREADS");
+    check_pool(1, "tally_par_tasks on 1 thread");
+    check_pool(TALLY_PAR_MAX_PARTS, "tally_par_tasks on TALLY_PAR_MAX_PARTS threads");
+    check_pool(8, "tally_par_tasks asked for 8 threads");
+    seen after = {0};
+    tally_par_run(TALLY_PAR_MAX_PARTS, note_part, &after);
+    CHECK(TALLY_PAR_MAX_PARTS < 2 || !pthread_equal(after.thread[1], pthread_self()),
+          "after the pool, tally_par_run uses its threads again");
 
     /* Compaction asked for 8 threads compacts every column, as with the parts tally_par_run runs at once. */
     tally_dataset *a = survey(120000, 7), *b = survey(120000, 7);
