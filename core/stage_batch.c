@@ -12,6 +12,7 @@ void tally_stage_job_init(tally_stage_job *j, const tally_block *b, const char *
     j->b = b;
     j->script = script;
     j->report = tally_report_new();
+    j->report->keep_ids = 1; /* made unique, with report.add's warning, in tally_stage_job_merge */
     for (size_t i = 0; i < like->nmeta; i++) tally_report_set_meta(j->report, like->meta[i].key, like->meta[i].value);
     sbuf_init(&j->log);
 }

@@ -42,37 +42,36 @@ same_outputs "  Markdown and XLSX byte-identical" bench2 bench1
 report bench3 2 config/bench.lua --set data="$TMP/bench.csv"
 same_outputs "  a repeated run byte-identical" bench3 bench1
 
-# failures: the first failing stage in config order is reported, with its config line
+# both_ways NAME DESC CODE STAGES: a config of these stage lines over the city survey, run with one thread
+# and with two; stderr in $TMP/NAME1.err and $TMP/NAME2.err, which must be the same
 cp samples/city-survey/responses.csv "$TMP/d.csv"
-cat >"$TMP/fail.lua" <<'CFG'
-report { title = "t", outdir = "out" }
-input "d" { path = "d.csv" }
-stage "frequencies" { dataset = "d", variables = { "city" } }
+both_ways() {
+  { echo 'report { title = "t", outdir = "out" }'; echo 'input "d" { path = "d.csv" }'; printf '%s\n' "$4"
+    echo 'output "markdown" { path = "r.md" }'; } >"$TMP/$1.lua"
+  for t in 1 2; do
+    expect_exit "$2, threads=$t" "$3" env TALLY_STAGE_THREADS=$t "$TALLY" run "$TMP/$1.lua"
+    cp "$TMP/stderr" "$TMP/$1$t.err"
+  done
+  expect_same "  the same message as one stage at a time" "$TMP/${1}2.err" "$TMP/${1}1.err"
+}
+
+# failures: the first failing stage in config order is reported, with its config line
+both_ways fail "a failing stage among parallel ones" 2 'stage "frequencies" { dataset = "d", variables = { "city" } }
 stage "frequencies" { dataset = "d", variables = { "no_such_variable" } }
-stage "descriptives" { dataset = "d", variables = { "also_missing" } }
-output "markdown" { path = "r.md" }
-CFG
-for t in 1 2; do
-  expect_exit "a failing stage among parallel ones, threads=$t" 2 env TALLY_STAGE_THREADS=$t "$TALLY" run "$TMP/fail.lua"
-  cp "$TMP/stderr" "$TMP/fail$t.err"
-done
+stage "descriptives" { dataset = "d", variables = { "also_missing" } }'
 expect_contains "  the first failure in config order, with its line" "$TMP/fail2.err" "fail.lua:4"
 check "  not the later one" sh -c "! grep -q 'also_missing' '$TMP/fail2.err'"
-expect_same "  the same message as one stage at a time" "$TMP/fail2.err" "$TMP/fail1.err"
 check "  nothing written" test ! -e "$TMP/out/r.md"
 
-cat >"$TMP/budget.lua" <<'CFG'
-report { title = "t", outdir = "out" }
-input "d" { path = "d.csv" }
-stage "frequencies" { dataset = "d", variables = { "city" } }
+both_ways budget "an instruction budget exceeded in a parallel stage" 1 'stage "frequencies" { dataset = "d", variables = { "city" } }
 stage "tabbook" { dataset = "d", banner = { "cn_partner" }, max_instructions = 1000 }
-stage "frequencies" { dataset = "d", variables = { "cn_type" } }
-output "markdown" { path = "r.md" }
-CFG
-for t in 1 2; do
-  expect_exit "an instruction budget exceeded in a parallel stage, threads=$t" 1 env TALLY_STAGE_THREADS=$t "$TALLY" run "$TMP/budget.lua"
-  cp "$TMP/stderr" "$TMP/budget$t.err"
-done
+stage "frequencies" { dataset = "d", variables = { "cn_type" } }'
 expect_contains "  named with its config line" "$TMP/budget2.err" "budget.lua:4"
-expect_same "  the same message as one stage at a time" "$TMP/budget2.err" "$TMP/budget1.err"
+
+# warnings of stages side by side: shown in config order, as one stage after another shows them
+both_ways ids "two stages asking for one table id three times" 0 'stage "frequencies" { dataset = "d", variables = { "cn_type" } }
+stage "crosstab" { dataset = "d", row = "cn_type", column = "cn_partner" }
+stage "frequencies" { dataset = "d", variables = { "cn_type", "cn_type" } }'
+expect_contains "  the second is renamed, with a warning" "$TMP/ids2.err" "table id 'freq_cn_type' is taken by an earlier table; this one"
+check "  two renames, in config order" sh -c "grep -o \"is 'freq_cn_type_[0-9]'\" '$TMP/ids2.err' | tr '\n' ' ' | grep -qx \"is 'freq_cn_type_2' is 'freq_cn_type_3' \""
 finish
