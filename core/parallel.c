@@ -6,8 +6,21 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
-/* Set on a thread while it runs a task of tally_par_tasks: its kernels stay on it. */
+/* Set on a thread while it runs a task of tally_par_tasks. */
 static _Thread_local int in_task;
+/* Threads at work for tally_par_tasks: its workers, and the part threads their kernels
+ * started. A kernel inside a task starts a thread for a part only while this is below
+ * TALLY_PAR_MAX_PARTS (the last task of a batch gets the core the others left). */
+static atomic_int busy;
+
+/* Takes a thread for a part of a kernel inside a task; 0 when every one is at work. */
+static int reserve_thread(void)
+{
+    int n = atomic_load(&busy);
+    while (n < TALLY_PAR_MAX_PARTS)
+        if (atomic_compare_exchange_weak(&busy, &n, n + 1)) return 1;
+    return 0;
+}
 
 size_t tally_par_parts(size_t n) { return n < TALLY_PAR_MIN_ROWS ? 1 : TALLY_PAR_MAX_PARTS; }
 
@@ -35,11 +48,12 @@ static void *par_main(void *arg)
 
 void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx)
 {
-    size_t nthreads = in_task ? 1 : nparts < TALLY_PAR_MAX_PARTS ? nparts : TALLY_PAR_MAX_PARTS;
+    size_t nthreads = nparts < TALLY_PAR_MAX_PARTS ? nparts : TALLY_PAR_MAX_PARTS;
     pthread_t tid[TALLY_PAR_MAX_PARTS];
     par_task task[TALLY_PAR_MAX_PARTS];
-    int started[TALLY_PAR_MAX_PARTS] = {0};
+    int started[TALLY_PAR_MAX_PARTS] = {0}, reserved[TALLY_PAR_MAX_PARTS] = {0};
     for (size_t p = 1; p < nthreads; p++) {
+        if (in_task && !(reserved[p] = reserve_thread())) continue; /* every core at work: the part runs here */
         task[p] = (par_task){fn, ctx, p};
         started[p] = pthread_create(&tid[p], NULL, par_main, &task[p]) == 0;
     }
@@ -48,6 +62,7 @@ void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx)
     for (size_t p = 1; p < nthreads; p++) {
         if (started[p]) pthread_join(tid[p], NULL);
         else fn(ctx, p); /* no thread: the part runs here, with the same result */
+        if (reserved[p]) atomic_fetch_sub(&busy, 1);
     }
 }
 
@@ -75,7 +90,9 @@ static void *task_main(void *arg)
     task_worker *w = arg;
     int was = in_task;
     in_task = 1;
+    atomic_fetch_add(&busy, 1);
     for (size_t t; (t = atomic_fetch_add(&w->pool->next, 1)) < w->pool->ntasks;) w->pool->fn(w->pool->ctx, t, w->worker);
+    atomic_fetch_sub(&busy, 1);
     in_task = was;
     return NULL;
 }

@@ -9,9 +9,10 @@
  * whether a thread could start), and callers combine the parts' partial
  * results in part order: so a result is the same on every run and machine,
  * and inputs below TALLY_PAR_MIN_ROWS are one part, computed exactly as a
- * plain loop would. A kernel called from a task of tally_par_tasks runs its
- * parts one after another on that task's thread: the same parts, so the same
- * result, and never more threads than TALLY_PAR_MAX_PARTS at once.
+ * plain loop would. A kernel called from a task of tally_par_tasks starts a
+ * thread for a part only while fewer than TALLY_PAR_MAX_PARTS threads are at
+ * work, else runs the part on the task's thread: the same parts either way, so
+ * the same result, and never more threads at work than TALLY_PAR_MAX_PARTS.
  */
 #define TALLY_PAR_MIN_ROWS 65536
 #define TALLY_PAR_MAX_PARTS 2
@@ -23,7 +24,7 @@ void tally_par_range(size_t n, size_t nparts, size_t p, size_t *begin, size_t *e
 /* Runs fn(ctx, p) for p = 0..nparts-1: part 0 on the calling thread, parts 1 to
  * TALLY_PAR_MAX_PARTS-1 on a thread each, and any later part (or one whose thread
  * cannot start) on the calling thread, one after another; inside a task of
- * tally_par_tasks, every part on the calling thread. Returns after every part
+ * tally_par_tasks, a part gets a thread only when one is free. Returns after every part
  * has finished; callers that want all parts at once ask for at most TALLY_PAR_MAX_PARTS. */
 void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx);
 
