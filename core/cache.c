@@ -395,40 +395,56 @@ static int write_all(int fd, const void *p, size_t n)
     return 0;
 }
 
-/* The cells' hash as a load computes it from the file (see CACHE_HASH_CHUNK): the
- * region is the spans with zeros between them, hashed piece by piece. */
-static uint64_t spans_hash(const cache_span *spans, size_t nspans, uint64_t len)
+/* Piece k of the cells' region as written (the spans with zeros between them), hashed
+ * as hash_piece hashes it from the file. */
+static uint64_t span_piece_hash(const cache_span *spans, size_t nspans, uint64_t len, size_t k)
 {
-    size_t npieces = hash_pieces((size_t)len), k = 0;
-    uint64_t *piece = xcalloc(npieces, sizeof *piece);
+    static const char zeros[CACHE_ALIGN];
+    uint64_t from = (uint64_t)k * CACHE_HASH_CHUNK, to = from + CACHE_HASH_CHUNK < len ? from + CACHE_HASH_CHUNK : len;
     XXH3_state_t *state = XXH3_createState();
     XXH3_64bits_reset(state);
-    uint64_t at = 0, in_piece = 0; /* bytes of the region hashed; of the current piece */
-    static const char zeros[CACHE_ALIGN];
-    for (size_t i = 0; i <= nspans; i++) {
-        uint64_t gap = i < nspans ? spans[i].off - at : 0;
-        for (int part = 0; part < 2; part++) {
-            const char *p = part ? (i < nspans ? spans[i].src : NULL) : zeros;
-            uint64_t n = part ? (i < nspans ? spans[i].len : 0) : gap;
-            while (n) {
-                uint64_t take = CACHE_HASH_CHUNK - in_piece < n ? CACHE_HASH_CHUNK - in_piece : n;
-                if (!part && take > sizeof zeros) take = sizeof zeros;
-                XXH3_64bits_update(state, p, (size_t)take);
-                if (part) p += take;
-                n -= take;
-                at += take;
-                if ((in_piece += take) == CACHE_HASH_CHUNK) {
-                    piece[k++] = XXH3_64bits_digest(state);
-                    XXH3_64bits_reset(state);
-                    in_piece = 0;
-                }
-            }
+    uint64_t at = from; /* hashed up to here */
+    for (size_t i = 0; i < nspans && at < to; i++) {
+        uint64_t s = spans[i].off, e = s + spans[i].len;
+        if (e <= at) continue;
+        for (uint64_t gap_end = s < to ? s : to; at < gap_end;) { /* zeros before the span */
+            uint64_t n = gap_end - at < sizeof zeros ? gap_end - at : sizeof zeros;
+            XXH3_64bits_update(state, zeros, (size_t)n);
+            at += n;
         }
+        if (at >= to) break;
+        uint64_t n = (e < to ? e : to) - at;
+        XXH3_64bits_update(state, (const char *)spans[i].src + (at - s), (size_t)n);
+        at += n;
     }
-    if (in_piece || k == 0) piece[k++] = XXH3_64bits_digest(state);
+    uint64_t h = XXH3_64bits_digest(state);
     XXH3_freeState(state);
-    uint64_t h = hash_combine(piece, k);
-    free(piece);
+    return h;
+}
+
+typedef struct spans_job {
+    const cache_span *spans;
+    size_t nspans;
+    uint64_t len;
+    uint64_t *piece;
+} spans_job;
+
+static void spans_task(void *arg, size_t k, size_t worker)
+{
+    (void)worker;
+    spans_job *j = arg;
+    j->piece[k] = span_piece_hash(j->spans, j->nspans, j->len, k);
+}
+
+/* The cells' hash as a load computes it from the file (see CACHE_HASH_CHUNK), its
+ * pieces on both threads. */
+static uint64_t spans_hash(const cache_span *spans, size_t nspans, uint64_t len)
+{
+    size_t npieces = hash_pieces((size_t)len);
+    spans_job j = {spans, nspans, len, xcalloc(npieces, sizeof(uint64_t))};
+    tally_par_tasks(npieces, tally_par_task_threads(), spans_task, &j);
+    uint64_t h = hash_combine(j.piece, npieces);
+    free(j.piece);
     return h;
 }
 
