@@ -261,9 +261,10 @@ static void warn_degenerate(lua_State *L, int line, const char *what, const int 
 {
     const tally_dataset *ds = cb_get(L)->ds;
     size_t chosen = 0, valid = 0;
-    for (size_t k = 0; k < ncols; k++) {
+    /* one chosen and one unchosen answer settle it: a real set stops after a few rows */
+    for (size_t k = 0; k < ncols && (chosen == 0 || chosen == valid); k++) {
         const tally_column *c = ds->cols[cols[k]];
-        for (size_t i = 0; i < ds->nrows; i++) {
+        for (size_t i = 0; i < ds->nrows && (chosen == 0 || chosen == valid); i++) {
             double v = tally_col_num(c, tally_row(ds, i));
             if (v != v || tally_column_is_user_missing(c, v)) continue;
             valid++;
