@@ -5,6 +5,7 @@
 #include "cache.h"
 #include "cache_int.h"
 #include "outputs.h"
+#include "parallel.h"
 #include "util.h"
 
 #include <errno.h>
@@ -24,7 +25,10 @@
 struct tally_cache {
     char *file;      /* the cache file */
     char *dir;
-    char *key;       /* everything the dataset depends on, as text */
+    char *input;     /* the data file */
+    char *key_head;  /* the key up to the data file's content hash ("input=PATH SIZE MTIME ") */
+    char *key_tail;  /* the key after it */
+    char *key;       /* everything the dataset depends on, as text; NULL until the data file is hashed */
     char *messages;  /* a loaded cache's messages (a copy: the mapping may go first) */
     int served;      /* the last read came from this cache */
     int stored;      /* the last read was stored in it */
@@ -52,6 +56,109 @@ static int hash_file(const char *path, uint64_t *hash, struct stat *st)
     return 0;
 }
 
+/* The content hash of the data file and of a cache's cells: XXH3 of each
+ * CACHE_HASH_CHUNK piece, then XXH3 of those hashes. The pieces are hashed on both
+ * threads in any order with the same result, beside the other checks of a load. */
+#define CACHE_HASH_CHUNK ((size_t)8 << 20)
+
+static size_t hash_pieces(size_t len) { return len ? (len + CACHE_HASH_CHUNK - 1) / CACHE_HASH_CHUNK : 1; }
+
+static uint64_t hash_piece(const unsigned char *p, size_t len, size_t k)
+{
+    size_t at = k * CACHE_HASH_CHUNK, n = len - at < CACHE_HASH_CHUNK ? len - at : CACHE_HASH_CHUNK;
+    return XXH3_64bits(p + at, len ? n : 0);
+}
+
+static uint64_t hash_combine(const uint64_t *pieces, size_t n) { return XXH3_64bits(pieces, n * sizeof *pieces); }
+
+/* The data file opened for hashing: its descriptor and length; -1 when unreadable or
+ * not a regular file. */
+static int open_input(const char *path, int *fd, size_t *len)
+{
+    struct stat st;
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) return -1;
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(*fd);
+        return -1;
+    }
+    *len = (size_t)st.st_size;
+    return 0;
+}
+
+/* Piece k of the data file: mapped only while it is hashed, so that the whole file
+ * never counts in the run's memory beside the cache it is checked for. An unreadable
+ * piece hashes as something no file gives (a miss). */
+static uint64_t hash_input_piece(int fd, size_t len, size_t k)
+{
+    size_t at = k * CACHE_HASH_CHUNK, n = len - at < CACHE_HASH_CHUNK ? len - at : CACHE_HASH_CHUNK;
+    if (!len) return XXH3_64bits("", 0);
+    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
+    if (p == MAP_FAILED) return ~(uint64_t)k;
+    uint64_t h = XXH3_64bits(p, n);
+    munmap(p, n);
+    return h;
+}
+
+/* The work of one load besides parsing: the data file's pieces, the cache's cell
+ * pieces and every column's range check, as tasks for both threads (parallel.h). */
+typedef struct verify_job {
+    int input_fd;                     /* the data file, or -1 */
+    const unsigned char *data;
+    size_t input_len, data_len, ninput, ndata;
+    uint64_t *input_hash, *data_hash; /* per piece */
+    tally_dataset *ds;                /* the parsed dataset (its columns checked), or NULL */
+    unsigned char *bad;               /* per column: out of range */
+} verify_job;
+
+static void verify_task(void *arg, size_t t, size_t worker)
+{
+    (void)worker;
+    verify_job *j = arg;
+    if (t < j->ninput) j->input_hash[t] = hash_input_piece(j->input_fd, j->input_len, t);
+    else if ((t -= j->ninput) < j->ndata) j->data_hash[t] = hash_piece(j->data, j->data_len, t);
+    else j->bad[t - j->ndata] = !cache_cells_in_range(j->ds->cols[t - j->ndata]);
+}
+
+/* Runs j's tasks on both threads. */
+static void verify_run(verify_job *j)
+{
+    j->ninput = j->input_fd >= 0 ? hash_pieces(j->input_len) : 0;
+    j->ndata = j->data ? hash_pieces(j->data_len) : 0;
+    j->input_hash = xcalloc(j->ninput + 1, sizeof *j->input_hash);
+    j->data_hash = xcalloc(j->ndata + 1, sizeof *j->data_hash);
+    size_t ncols = j->ds ? j->ds->ncols : 0;
+    j->bad = xcalloc(ncols + 1, 1);
+    tally_par_tasks(j->ninput + j->ndata + ncols, tally_par_task_threads(), verify_task, j);
+}
+
+static void verify_free(verify_job *j)
+{
+    free(j->input_hash);
+    free(j->data_hash);
+    free(j->bad);
+}
+
+/* The full key once the data file's content hash h is known. */
+static void finish_key(tally_cache *c, uint64_t h)
+{
+    free(c->key);
+    c->key = xasprintf("%s%016llx%s", c->key_head, (unsigned long long)h, c->key_tail);
+}
+
+/* Hashes the data file when no load did (a store right after a miss); 0 or -1. */
+static int ensure_key(tally_cache *c)
+{
+    if (c->key) return 0;
+    verify_job j = {0};
+    if (open_input(c->input, &j.input_fd, &j.input_len) != 0) return -1;
+    verify_run(&j);
+    finish_key(c, hash_combine(j.input_hash, j.ninput));
+    close(j.input_fd);
+    verify_free(&j);
+    return 0;
+}
+
 /* "size mtime" of a file, or "none". */
 static void put_identity(sbuf *b, const char *what, const char *path)
 {
@@ -63,18 +170,20 @@ static void put_identity(sbuf *b, const char *what, const char *path)
         sbuf_printf(b, "%s=none\n", what);
 }
 
-/* The key text; -1 when the input (or the codebook) cannot be read. */
-static int make_key(const tally_cache_req *q, sbuf *b, int64_t *size)
+/* The key text but the data file's content hash, which a load computes beside its
+ * other checks: the part before it in *head, the rest in b. -1 when the input (or the
+ * codebook) cannot be read. */
+static int make_key(const tally_cache_req *q, char **head, sbuf *b, int64_t *size)
 {
     struct stat st;
     uint64_t h;
-    if (hash_file(q->input, &h, &st) != 0) return -1;
+    if (stat(q->input, &st) != 0 || !S_ISREG(st.st_mode) || access(q->input, R_OK) != 0) return -1;
     *size = (int64_t)st.st_size;
     char *real = realpath(q->input, NULL);
-    sbuf_printf(b, "input=%s %lld %lld.%09ld %016llx\n", real ? real : q->input, (long long)st.st_size,
-                (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, (unsigned long long)h);
+    *head = xasprintf("input=%s %lld %lld.%09ld ", real ? real : q->input, (long long)st.st_size,
+                      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
     free(real);
-    sbuf_printf(b, "plugin=%s %s\n", q->plugin_name, q->plugin_version ? q->plugin_version : "");
+    sbuf_printf(b, "\nplugin=%s %s\n", q->plugin_name, q->plugin_version ? q->plugin_version : "");
     put_identity(b, "plugin_file", q->plugin_file);
     put_identity(b, "tally", "/proc/self/exe"); /* a rebuilt tally may read differently */
     char *opts = tally_options_canonical(q->opts);
@@ -105,12 +214,16 @@ tally_cache *tally_cache_new(const tally_cache_req *q)
     sbuf key;
     sbuf_init(&key);
     int64_t size = 0;
-    if (make_key(q, &key, &size) != 0 || (!q->any_size && size < TALLY_CACHE_MIN_BYTES)) {
+    char *head = NULL;
+    if (make_key(q, &head, &key, &size) != 0 || (!q->any_size && size < TALLY_CACHE_MIN_BYTES)) {
+        free(head);
         sbuf_free(&key);
         return NULL;
     }
     tally_cache *c = xcalloc(1, sizeof *c);
-    c->key = sbuf_take(&key);
+    c->key_head = head;
+    c->key_tail = sbuf_take(&key);
+    c->input = xstrdup(q->input);
     c->dir = xstrdup(q->dir);
     /* one file per data file and plugin: a changed key replaces it rather than adding one */
     char *real = realpath(q->input, NULL);
@@ -131,6 +244,9 @@ void tally_cache_free(tally_cache *c)
     if (!c) return;
     free(c->file);
     free(c->dir);
+    free(c->input);
+    free(c->key_head);
+    free(c->key_tail);
     free(c->key);
     free(c->messages);
     free(c);
@@ -162,8 +278,22 @@ static void damaged(const char *who, const char *file, const char *why)
     tally_log(TALLY_LOG_WARN, who, "the cache file %s is not used: %s; the data file is read instead", file, why);
 }
 
-tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *who, const char **messages,
-                                size_t *messages_len)
+/* The mapped cache file's checks that need no data file: header, lengths, metadata
+ * checksum and padding. NULL when they hold, else why not (in buf). */
+static const char *check_mapping(const tally_mapping *m, char *buf, size_t bufsize)
+{
+    const cache_header *h = m->base;
+    const char *why = check_header(h, m->len, buf, bufsize);
+    if (why) return why;
+    const char *meta = (const char *)m->base + h->meta_off;
+    if (XXH3_64bits(meta, h->meta_len) != h->meta_hash) return "its metadata is damaged";
+    for (uint64_t at = h->meta_off + h->meta_len; at < h->data_off; at++) /* the padding is zeros */
+        if (((const char *)m->base)[at] != 0) return "its metadata is damaged";
+    return NULL;
+}
+
+/* The cache file mapped, or NULL (none yet: silent; too short: a warning). */
+static tally_mapping *map_cache(const tally_cache *c, const char *who)
 {
     int fd = open(c->file, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL; /* no cache yet */
@@ -180,32 +310,73 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
     m->refs = 1;
     m->base = base;
     m->len = (size_t)st.st_size;
-    const cache_header *h = base;
-    char buf[256];
-    const char *why = check_header(h, m->len, buf, sizeof buf);
-    const char *meta = (const char *)base + h->meta_off, *data = (const char *)base + h->data_off;
-    if (!why && XXH3_64bits(meta, h->meta_len) != h->meta_hash) why = "its metadata is damaged";
-    for (uint64_t at = h->meta_off + h->meta_len; !why && at < h->data_off; at++) /* the padding is zeros */
-        if (((const char *)base)[at] != 0) why = "its metadata is damaged";
+    return m;
+}
+
+/* Judges a parsed cache once j has run: NULL when ds may be used, else why not;
+ * *stale when the key differs (another version of the data: not a damage). */
+static const char *judge(tally_cache *c, const cache_header *h, const char *meta, verify_job *j, const char *why,
+                         int *stale)
+{
     size_t key_len = 0;
-    const char *key = why ? NULL : cache_get_key(meta, h->meta_len, &key_len);
-    if (!why && !key) why = "its metadata is damaged";
-    tally_dataset *ds = NULL;
-    if (!why && (key_len != strlen(c->key) || memcmp(key, c->key, key_len) != 0)) {
+    const char *key = cache_get_key(meta, h->meta_len, &key_len);
+    finish_key(c, hash_combine(j->input_hash, j->ninput));
+    if (!key) return "its metadata is damaged";
+    if (key_len != strlen(c->key) || memcmp(key, c->key, key_len) != 0) {
+        *stale = 1;
+        return "stale";
+    }
+    if (hash_combine(j->data_hash, j->ndata) != h->data_hash) return "its cells are damaged";
+    if (why) return why;
+    for (size_t k = 0; j->ds && k < j->ds->ncols; k++)
+        if (j->bad[k]) return "a column's codes or text offsets are out of range";
+    return NULL;
+}
+
+tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *who, const char **messages,
+                                size_t *messages_len)
+{
+    tally_mapping *m = map_cache(c, who);
+    if (!m) return NULL;
+    char buf[256];
+    const char *why = check_mapping(m, buf, sizeof buf);
+    if (why) {
+        damaged(who, c->file, why);
+        tally_mapping_unref(m);
+        return NULL;
+    }
+    const cache_header *h = m->base;
+    const char *meta = (const char *)m->base + h->meta_off, *data = (const char *)m->base + h->data_off;
+    /* parsed first, trusted only once the data file's hash gives the same key and the cells their checksum */
+    verify_job j = {0};
+    j.ds = cache_get_dataset(meta, h->meta_len, data, h->data_len, m, name, messages, messages_len, &why);
+    j.data = (const unsigned char *)data;
+    j.data_len = h->data_len;
+    if (open_input(c->input, &j.input_fd, &j.input_len) != 0) {
+        tally_dataset_free(j.ds);
+        tally_mapping_unref(m);
+        return NULL; /* the plugin will say why it cannot read the data file */
+    }
+    verify_run(&j);
+    int stale = 0;
+    why = judge(c, h, meta, &j, why, &stale);
+    tally_dataset *ds = j.ds;
+    if (stale)
         tally_log(TALLY_LOG_INFO, who, "the cache file %s is of another version of the data, its options or codebook; "
                   "reading the data file", c->file);
-    } else if (!why && XXH3_64bits(data, h->data_len) != h->data_hash) {
-        why = "its cells are damaged";
-    } else if (!why) {
-        ds = cache_get_dataset(meta, h->meta_len, data, h->data_len, m, name, messages, messages_len, &why);
-        if (ds) { /* the messages outlive nothing of the mapping */
-            free(c->messages);
-            c->messages = xmalloc(*messages_len + 1);
-            memcpy(c->messages, *messages, *messages_len);
-            *messages = c->messages;
-        }
+    else if (why)
+        damaged(who, c->file, why);
+    if (why) {
+        tally_dataset_free(ds);
+        ds = NULL;
+    } else { /* the messages outlive nothing of the mapping */
+        free(c->messages);
+        c->messages = xmalloc(*messages_len + 1);
+        memcpy(c->messages, *messages, *messages_len);
+        *messages = c->messages;
     }
-    if (why) damaged(who, c->file, why);
+    close(j.input_fd);
+    verify_free(&j);
     tally_mapping_unref(m); /* the columns hold their own references */
     return ds;
 }
@@ -222,6 +393,59 @@ static int write_all(int fd, const void *p, size_t n)
         n -= (size_t)k;
     }
     return 0;
+}
+
+/* Piece k of the cells' region as written (the spans with zeros between them), hashed
+ * as hash_piece hashes it from the file. */
+static uint64_t span_piece_hash(const cache_span *spans, size_t nspans, uint64_t len, size_t k)
+{
+    static const char zeros[CACHE_ALIGN];
+    uint64_t from = (uint64_t)k * CACHE_HASH_CHUNK, to = from + CACHE_HASH_CHUNK < len ? from + CACHE_HASH_CHUNK : len;
+    XXH3_state_t *state = XXH3_createState();
+    XXH3_64bits_reset(state);
+    uint64_t at = from; /* hashed up to here */
+    for (size_t i = 0; i < nspans && at < to; i++) {
+        uint64_t s = spans[i].off, e = s + spans[i].len;
+        if (e <= at) continue;
+        for (uint64_t gap_end = s < to ? s : to; at < gap_end;) { /* zeros before the span */
+            uint64_t n = gap_end - at < sizeof zeros ? gap_end - at : sizeof zeros;
+            XXH3_64bits_update(state, zeros, (size_t)n);
+            at += n;
+        }
+        if (at >= to) break;
+        uint64_t n = (e < to ? e : to) - at;
+        XXH3_64bits_update(state, (const char *)spans[i].src + (at - s), (size_t)n);
+        at += n;
+    }
+    uint64_t h = XXH3_64bits_digest(state);
+    XXH3_freeState(state);
+    return h;
+}
+
+typedef struct spans_job {
+    const cache_span *spans;
+    size_t nspans;
+    uint64_t len;
+    uint64_t *piece;
+} spans_job;
+
+static void spans_task(void *arg, size_t k, size_t worker)
+{
+    (void)worker;
+    spans_job *j = arg;
+    j->piece[k] = span_piece_hash(j->spans, j->nspans, j->len, k);
+}
+
+/* The cells' hash as a load computes it from the file (see CACHE_HASH_CHUNK), its
+ * pieces on both threads. */
+static uint64_t spans_hash(const cache_span *spans, size_t nspans, uint64_t len)
+{
+    size_t npieces = hash_pieces((size_t)len);
+    spans_job j = {spans, nspans, len, xcalloc(npieces, sizeof(uint64_t))};
+    tally_par_tasks(npieces, tally_par_task_threads(), spans_task, &j);
+    uint64_t h = hash_combine(j.piece, npieces);
+    free(j.piece);
+    return h;
 }
 
 static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t nspans)
@@ -241,17 +465,8 @@ static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t
     h.data_len = nspans ? spans[nspans - 1].off + spans[nspans - 1].len : 0;
     h.file_len = h.data_off + h.data_len;
     h.meta_hash = XXH3_64bits(meta->data, meta->len);
-    XXH3_state_t *state = XXH3_createState();
-    if (!state) return -1;
-    XXH3_64bits_reset(state);
-    uint64_t at = 0;
-    for (size_t i = 0; i < nspans; i++) {
-        XXH3_64bits_update(state, zeros, spans[i].off - at);
-        XXH3_64bits_update(state, spans[i].src, spans[i].len);
-        at = spans[i].off + spans[i].len;
-    }
-    h.data_hash = XXH3_64bits_digest(state);
-    XXH3_freeState(state);
+    h.data_hash = spans_hash(spans, nspans, h.data_len);
+    uint64_t at;
     h.header_hash = XXH3_64bits(&h, offsetof(cache_header, header_hash));
     if (write_all(fd, &h, sizeof h) != 0 || write_all(fd, meta->data, meta->len) != 0 ||
         write_all(fd, zeros, h.data_off - h.meta_off - h.meta_len) != 0)
@@ -266,6 +481,10 @@ static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t
 
 int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messages, size_t messages_len, char **err)
 {
+    if (ensure_key(c) != 0) {
+        *err = xasprintf("cannot read %s to key the cache: %s", c->input, strerror(errno));
+        return -1;
+    }
     if (tally_mkdir_p(c->dir) != 0) {
         *err = xasprintf("cannot make the cache folder %s: %s", c->dir, strerror(errno));
         return -1;

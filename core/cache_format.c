@@ -205,7 +205,7 @@ static const void *get_span(cursor *c, uint64_t want, size_t align, int *absent)
 }
 
 /* Checks the cells against the levels and arena, so that no read can leave them. */
-static int cells_in_range(const tally_column *col)
+int cache_cells_in_range(const tally_column *col)
 {
     if (col->codes) {
         unsigned char seen = 0;
@@ -247,8 +247,7 @@ static void get_cells(cursor *c, tally_column *col, tally_mapping *m)
     col->arena = (char *)arena;
     col->arena_len = col->arena_cap = (size_t)arena_len;
     col->mapping = m;
-    m->refs++;
-    if (!cells_in_range(col)) bad(c, "a column's codes or text offsets are out of range");
+    __atomic_add_fetch(&m->refs, 1, __ATOMIC_RELAXED); /* cache_cells_in_range is the loader's, beside the hashing */
 }
 
 /* The order put_order wrote, or NULL. */

@@ -8,7 +8,7 @@
 #include "util.h"
 
 #define CACHE_MAGIC "TALLYCC\x01"
-#define CACHE_FORMAT 2u /* 2: a column's category order */
+#define CACHE_FORMAT 3u /* 2: a column's category order; 3: hashes by 8 MB pieces (cache.c) */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_ALIGN 64
 
@@ -44,5 +44,9 @@ const char *cache_get_key(const char *meta, size_t meta_len, size_t *key_len);
 tally_dataset *cache_get_dataset(const char *meta, size_t meta_len, const char *data, size_t data_len,
                                  tally_mapping *m, const char *name, const char **messages, size_t *messages_len,
                                  const char **why);
+
+/* 1 when every compact code of col indexes its levels and every text offset its arena
+ * (so that no read can leave them); the loader runs it for each column. */
+int cache_cells_in_range(const tally_column *col);
 
 #endif

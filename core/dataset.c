@@ -31,7 +31,7 @@ tally_column *tally_column_new(const char *name, tally_var_type type, size_t len
 
 void tally_mapping_unref(tally_mapping *m)
 {
-    if (!m || --m->refs > 0) return;
+    if (!m || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) > 0) return; /* stages on two threads share columns */
     munmap(m->base, m->len);
     free(m);
 }
@@ -71,7 +71,7 @@ int tally_column_own(tally_column *c)
 
 void tally_column_unref(tally_column *c)
 {
-    if (!c || --c->refs > 0) return;
+    if (!c || __atomic_sub_fetch(&c->refs, 1, __ATOMIC_ACQ_REL) > 0) return;
     if (c->mapping) { /* the cells belong to the mapping */
         c->num = NULL;
         c->codes = NULL;
@@ -352,7 +352,7 @@ int tally_dataset_attach_column(tally_dataset *ds, tally_column *col)
 {
     if (col->len != ds->phys_len) return -1;
     int existing = tally_dataset_find(ds, col->name);
-    col->refs++;
+    __atomic_add_fetch(&col->refs, 1, __ATOMIC_RELAXED);
     if (existing >= 0) { /* replacing a variable keeps its position */
         tally_column_unref(ds->cols[existing]);
         ds->cols[existing] = col;

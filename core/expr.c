@@ -138,7 +138,7 @@ static int name_char(unsigned char c) { return name_start(c) || isdigit(c) || c 
 /* What the current token is, for "found ..." in messages (static buffer). */
 static const char *found(const parser *p)
 {
-    static char buf[48];
+    static _Thread_local char buf[48]; /* per thread: stages run side by side (stage_batch.h) */
     if (p->tok == T_END) return "the end of the expression";
     size_t n = p->tlen < 30 ? p->tlen : 30;
     snprintf(buf, sizeof buf, "'%.*s%s'", (int)n, p->src + p->tpos, p->tlen > n ? "..." : "");

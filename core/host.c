@@ -29,6 +29,9 @@ struct tally_ctx {
 static int log_level = 1;
 static sbuf *log_capture;
 static pthread_mutex_t log_capture_lock = PTHREAD_MUTEX_INITIALIZER; /* a reader's threads may log */
+static _Thread_local sbuf *log_divert;
+
+void tally_log_divert(sbuf *into) { log_divert = into; }
 
 void tally_log_set_level(int level) { log_level = level; }
 void tally_log_capture(sbuf *into)
@@ -56,6 +59,12 @@ static void vlog(tally_log_level level, const char *who, const char *fmt, va_lis
     int threshold = log_level == 0 ? TALLY_LOG_ERROR : log_level == 1 ? TALLY_LOG_WARN : TALLY_LOG_DEBUG;
     if ((int)level > threshold) return;
     static const char *const names[] = {"error", "warning", "info", "debug"};
+    if (log_divert) {
+        char *msg = xvasprintf(fmt, ap);
+        sbuf_printf(log_divert, "tally: %s%s%s: %s\n", who ? who : "", who ? ": " : "", names[level], msg);
+        free(msg);
+        return;
+    }
     fprintf(stderr, "tally: %s%s%s: ", who ? who : "", who ? ": " : "", names[level]);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

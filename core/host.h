@@ -33,6 +33,10 @@ void tally_log_set_level(int level);
  * text, NUL (a cache keeps a read's messages to show them again); NULL stops. */
 struct sbuf;
 void tally_log_capture(struct sbuf *into);
+/* The calling thread's messages go, as the lines stderr would get, to `into` instead
+ * of stderr until tally_log_divert(NULL): a stage run beside others keeps its
+ * messages for the runner to print in config order. */
+void tally_log_divert(struct sbuf *into);
 void tally_log(tally_log_level level, const char *who, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Option sets (options.c). An option set maps names to values: string, number,

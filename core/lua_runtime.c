@@ -44,7 +44,11 @@ struct tally_runtime {
     int check_only;  /* tally check: stages stop once their options are validated */
     int checked;     /* the current stage stopped there */
     char *user_error;        /* tally.fail's message: shown alone, without position or traceback */
+    tally_runtime *parent;   /* a worker's: the runtime whose datasets it reads (NULL: this one's own) */
 };
+
+/* The runtime that holds the datasets. */
+static tally_runtime *root_of(tally_runtime *rt) { return rt->parent ? rt->parent : rt; }
 
 static tally_runtime *runtime_of(lua_State *L)
 {
@@ -93,6 +97,101 @@ void tally_runtime_free(tally_runtime *rt)
 
 lua_State *tally_runtime_state(tally_runtime *rt) { return rt->sb.L; }
 
+tally_runtime *tally_runtime_new_worker(tally_runtime *parent)
+{
+    tally_runtime *rt = tally_runtime_new(parent->report);
+    if (rt) rt->parent = root_of(parent);
+    if (rt) rt->check_only = parent->check_only;
+    return rt;
+}
+
+tally_report *tally_runtime_swap_report(tally_runtime *rt, tally_report *report)
+{
+    tally_report *old = rt->report;
+    rt->report = report;
+    return old;
+}
+
+/* Copies the value at `idx` of `from` onto the top of `to`: data only (what a config
+ * holds: booleans, numbers, strings, tables of them). 0, or -1 for anything else
+ * (a function) or tables nested deeper than 32 (a cycle), with nothing pushed. */
+static int copy_value(lua_State *from, int idx, lua_State *to, int depth)
+{
+    idx = lua_absindex(from, idx);
+    switch (lua_type(from, idx)) {
+    case LUA_TNIL: lua_pushnil(to); return 0;
+    case LUA_TBOOLEAN: lua_pushboolean(to, lua_toboolean(from, idx)); return 0;
+    case LUA_TNUMBER:
+        if (lua_isinteger(from, idx)) lua_pushinteger(to, lua_tointeger(from, idx));
+        else lua_pushnumber(to, lua_tonumber(from, idx));
+        return 0;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *p = lua_tolstring(from, idx, &n);
+        lua_pushlstring(to, p, n);
+        return 0;
+    }
+    case LUA_TTABLE: break;
+    default: return -1;
+    }
+    if (depth > 32 || !lua_checkstack(from, 4) || !lua_checkstack(to, 4)) return -1;
+    lua_newtable(to);
+    lua_pushnil(from);
+    while (lua_next(from, idx)) {
+        if (copy_value(from, -2, to, depth + 1) != 0) {
+            lua_pop(from, 2);
+            lua_pop(to, 1);
+            return -1;
+        }
+        if (copy_value(from, -1, to, depth + 1) != 0) {
+            lua_pop(from, 2);
+            lua_pop(to, 2);
+            return -1;
+        }
+        lua_rawset(to, -3);
+        lua_pop(from, 1);
+    }
+    return 0;
+}
+
+int tally_runtime_take_options(tally_runtime *rt, const tally_config *cfg, const tally_block *b)
+{
+    lua_State *L = rt->sb.L;
+    if (L == cfg->L) return 0;
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "tally.stage_options") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, LUA_REGISTRYINDEX, "tally.stage_options");
+    }
+    tally_config_push_stage_options(cfg, b);
+    int rc = copy_value(cfg->L, -1, L, 0);
+    lua_pop(cfg->L, 1);
+    if (rc == 0) lua_rawsetp(L, -2, b);
+    lua_pop(L, 1);
+    return rc;
+}
+
+/* Pushes block b's options: from the config's state, or the copy a worker took. */
+static void push_options(tally_runtime *rt, const tally_config *cfg, const tally_block *b)
+{
+    lua_State *L = rt->sb.L;
+    if (!cfg || !b) {
+        lua_newtable(L);
+        return;
+    }
+    if (L == cfg->L) {
+        tally_config_push_stage_options(cfg, b);
+        return;
+    }
+    if (lua_getfield(L, LUA_REGISTRYINDEX, "tally.stage_options") == LUA_TTABLE && lua_rawgetp(L, -1, b) == LUA_TTABLE) {
+        lua_remove(L, -2);
+        return;
+    }
+    lua_pop(L, lua_type(L, -1) == LUA_TTABLE ? 2 : 1);
+    lua_newtable(L);
+}
+
 void tally_runtime_add_dataset(tally_runtime *rt, const char *name, tally_dataset *ds)
 {
     free(ds->name);
@@ -112,6 +211,7 @@ void tally_runtime_add_dataset(tally_runtime *rt, const char *name, tally_datase
 
 tally_dataset *tally_runtime_dataset(tally_runtime *rt, const char *name)
 {
+    rt = root_of(rt);
     for (size_t i = 0; i < rt->ndatasets; i++)
         if (strcmp(rt->datasets[i].name, name) == 0) return rt->datasets[i].ds;
     return NULL;
@@ -134,8 +234,9 @@ static int l_dataset(lua_State *L)
     if (!ds) {
         sbuf known;
         sbuf_init(&known);
-        for (size_t i = 0; i < rt->ndatasets; i++)
-            sbuf_printf(&known, "%s%s", known.len ? ", " : "", rt->datasets[i].name);
+        const tally_runtime *root = root_of(rt);
+        for (size_t i = 0; i < root->ndatasets; i++)
+            sbuf_printf(&known, "%s%s", known.len ? ", " : "", root->datasets[i].name);
         lua_pushfstring(L, "no dataset '%s' (datasets: %s); declare it with input \"%s\" { ... } or make it "
                            "with a filter stage (into = \"%s\")", name, known.len ? known.data : "none", name, name);
         sbuf_free(&known);
@@ -152,7 +253,7 @@ static int l_set_dataset(lua_State *L)
     tally_dataset *src = tally_lua_check_dataset(L, 2);
     tally_dataset *ds = tally_lua_take_dataset(L, 2);
     if (!ds) ds = tally_dataset_copy(src, name); /* borrowed: share its columns */
-    tally_runtime_add_dataset(rt, name, ds);
+    tally_runtime_add_dataset(root_of(rt), name, ds); /* never on a worker: a stage that sets data runs alone */
     tally_lua_push_dataset(L, ds, 0);
     return 1;
 }
@@ -568,8 +669,7 @@ static void push_stage_env(tally_runtime *rt, const tally_config *cfg, const tal
     lua_State *L = rt->sb.L;
     tally_sandbox_push_env(&rt->sb);
     int env = lua_gettop(L);
-    if (cfg && b) tally_config_push_stage_options(cfg, b);
-    else lua_newtable(L);
+    push_options(rt, cfg, b);
     int opts = lua_gettop(L);
 
     lua_newtable(L); /* tally */
@@ -811,7 +911,7 @@ tally_stage_status tally_runtime_run_stage(tally_runtime *rt, const tally_config
     int rc = lua_pcall(L, 0, 0, top + 1);
     int exhausted = rt->sb.exhausted;
     tally_sandbox_disarm(&rt->sb);
-    tally_watchdog_stage_end();
+    tally_watchdog_stage_end(&rt->sb);
     tally_stage_status st = TALLY_STAGE_OK;
     if (rc != LUA_OK && rt->checked) rc = LUA_OK; /* tally check stopped the stage after its options */
     rt->checked = 0;

@@ -27,6 +27,17 @@ void tally_runtime_set_check_only(tally_runtime *rt, int on);
 void tally_runtime_free(tally_runtime *rt);
 lua_State *tally_runtime_state(tally_runtime *rt);
 
+/* A runtime for stages run beside others (parallel.h): its own Lua state, the
+ * datasets of `parent` (borrowed: they must not change while it runs), the same
+ * report until tally_runtime_swap_report. Free with tally_runtime_free. */
+tally_runtime *tally_runtime_new_worker(tally_runtime *parent);
+/* Makes `report` (borrowed) the one the runtime's stages write to; returns the previous one. */
+tally_report *tally_runtime_swap_report(tally_runtime *rt, tally_report *report);
+/* Copies block b's options from the config's state into a worker's state, so that a
+ * stage can run there while the config's state runs another. Call on the thread that
+ * owns the config's state. 0, or -1 when an option holds something other than data. */
+int tally_runtime_take_options(tally_runtime *rt, const tally_config *cfg, const tally_block *b);
+
 /* Registers a dataset under `name`; the runtime takes ownership. A dataset
  * already registered under that name is replaced (and freed). */
 void tally_runtime_add_dataset(tally_runtime *rt, const char *name, tally_dataset *ds);

@@ -182,7 +182,7 @@ static int lookup_name(lua_State *L, const char *(*name_of)(int), const char *s,
 /* "its rows are 1 to 3" / "it has no rows" (static storage). */
 static const char *index_range(const char *what, size_t n)
 {
-    static char buf[64];
+    static _Thread_local char buf[64]; /* per thread: stages run side by side (stage_batch.h) */
     if (n == 0) snprintf(buf, sizeof buf, "it has no %s", what);
     else snprintf(buf, sizeof buf, "its %s are 1 to %zu", what, n);
     return buf;

@@ -1,4 +1,4 @@
-/* parallel.h: splits a row range into parts and runs the parts on at most TALLY_PAR_MAX_PARTS threads, the caller's included. */
+/* parallel.h: splits a row range into parts for the kernels, and runs independent tasks (stages) on a small pool. */
 #ifndef TALLY_PARALLEL_H
 #define TALLY_PARALLEL_H
 
@@ -9,7 +9,10 @@
  * whether a thread could start), and callers combine the parts' partial
  * results in part order: so a result is the same on every run and machine,
  * and inputs below TALLY_PAR_MIN_ROWS are one part, computed exactly as a
- * plain loop would.
+ * plain loop would. A kernel called from a task of tally_par_tasks starts a
+ * thread for a part only while fewer than TALLY_PAR_MAX_PARTS threads are at
+ * work, else runs the part on the task's thread: the same parts either way, so
+ * the same result, and never more threads at work than TALLY_PAR_MAX_PARTS.
  */
 #define TALLY_PAR_MIN_ROWS 65536
 #define TALLY_PAR_MAX_PARTS 2
@@ -20,8 +23,19 @@ size_t tally_par_parts(size_t n);
 void tally_par_range(size_t n, size_t nparts, size_t p, size_t *begin, size_t *end);
 /* Runs fn(ctx, p) for p = 0..nparts-1: part 0 on the calling thread, parts 1 to
  * TALLY_PAR_MAX_PARTS-1 on a thread each, and any later part (or one whose thread
- * cannot start) on the calling thread, one after another. Returns after every part
+ * cannot start) on the calling thread, one after another; inside a task of
+ * tally_par_tasks, a part gets a thread only when one is free. Returns after every part
  * has finished; callers that want all parts at once ask for at most TALLY_PAR_MAX_PARTS. */
 void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx);
+
+/* Threads tally_par_tasks uses: TALLY_STAGE_THREADS when set (1 = everything on the
+ * calling thread), else TALLY_PAR_MAX_PARTS; never more than TALLY_PAR_MAX_PARTS. */
+size_t tally_par_task_threads(void);
+/* Runs fn(ctx, task, worker) for task = 0..ntasks-1 on `threads` threads (the caller is
+ * worker 0; a thread that cannot start leaves its tasks to the others). Each thread
+ * takes the next task not yet taken, so which worker runs a task depends on timing:
+ * a task's result must not depend on its worker. Worker threads run with SIGALRM
+ * blocked, so the watchdog's signal always reaches the calling thread. */
+void tally_par_tasks(size_t ntasks, size_t threads, void (*fn)(void *ctx, size_t task, size_t worker), void *ctx);
 
 #endif

@@ -266,7 +266,7 @@ const tally_table *tally_report_find_table(const tally_report *r, const char *id
 
 void tally_report_add_table(tally_report *r, tally_table *t)
 {
-    if (tally_report_find_table(r, t->id)) {
+    if (!r->keep_ids && tally_report_find_table(r, t->id)) {
         for (int k = 2;; k++) {
             char *id = xasprintf("%s_%d", t->id, k);
             if (!tally_report_find_table(r, id)) {

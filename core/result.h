@@ -72,6 +72,8 @@ struct tally_report {
     int failed_checks;        /* assert stages that failed */
     char **check_messages;
     size_t nchecks;
+    int keep_ids;             /* 1: tables keep the ids they ask for (a stage's own report in a batch,
+                               * stage_batch.h: ids are made unique when it joins the run's report) */
 };
 
 /* Tables: tally_table_new returns a table with one reference. */

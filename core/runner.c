@@ -8,7 +8,9 @@
 #include "lua_runtime.h"
 #include "outputs.h"
 #include "plugin_loader.h"
+#include "parallel.h"
 #include "result.h"
+#include "stage_batch.h"
 #include "util.h"
 
 #include <errno.h>
@@ -35,6 +37,8 @@ typedef struct run {
     size_t *out_index;       /* per block: its destination in `outs` (outputs only) */
     tally_ctx **out_ctx;     /* per block: the output's call context, kept for its deferred appends */
     tally_outputs outs;      /* every destination, its temporary file, the folder locks */
+    tally_runtime **workers; /* runtimes of the threads that run stages beside the main one (nworkers) */
+    size_t nworkers;
     struct timespec t0;
 } run;
 
@@ -422,29 +426,119 @@ static void tidy_stage_error(char *err, const char *script)
     }
 }
 
+/* The end of stage i's run: 0, or an exit code after its error was shown (st, err from
+ * tally_runtime_run_stage; err is freed). The fault point "stage" fails a stage that succeeded. */
+static int stage_outcome(run *r, size_t i, tally_stage_status st, char *err)
+{
+    tally_block *b = &r->cfg->blocks[i];
+    if (st == TALLY_STAGE_OK && tally_fault("stage")) {
+        st = TALLY_STAGE_ERROR;
+        err = xasprintf("stage '%s' (%s): fault injected", b->name, b->where);
+    }
+    if (st == TALLY_STAGE_ERROR && r->o->check_only) { /* check: only the config is judged, not the data */
+        free(err);
+        return TALLY_EXIT_OK;
+    }
+    if (st != TALLY_STAGE_OK) {
+        if (!r->o->verbose && r->scripts[i] && !user_stage(r, r->scripts[i])) tidy_stage_error(err, r->scripts[i]);
+        int code = fail(r, st == TALLY_STAGE_CONFIG_ERROR ? TALLY_EXIT_CONFIG : TALLY_EXIT_DATA, "%s", err);
+        free(err);
+        return code;
+    }
+    tally_fault_pause("stage");
+    return TALLY_EXIT_OK;
+}
+
+/* tally's own stages that only read datasets and only add their own tables and values:
+ * they may run beside each other. Any other stage (one that changes data, reads
+ * earlier results such as assert, or a user's script) runs alone, between batches. */
+static const char *const parallel_stages[] = {"frequencies", "multiresponse", "likert", "descriptives", "crosstab",
+                                              "banner", "tabbook", "ranking", "timeline", "margins", NULL};
+
+/* 1 when stage block i may run in a batch: one of parallel_stages from tally's own
+ * folder, its options copied into every worker's state. */
+static int stage_parallel_ok(run *r, size_t i)
+{
+    tally_block *b = &r->cfg->blocks[i];
+    if (b->kind != TALLY_BLOCK_STAGE || !r->scripts[i] || user_stage(r, r->scripts[i])) return 0;
+    int known = 0;
+    for (size_t k = 0; parallel_stages[k] && !known; k++) known = strcmp(b->name, parallel_stages[k]) == 0;
+    for (size_t w = 0; known && w < r->nworkers; w++)
+        if (tally_runtime_take_options(r->workers[w], r->cfg, b) != 0) known = 0;
+    return known;
+}
+
+/* Runs the stage blocks among blocks [from, to) side by side, then shows their
+ * messages and joins their results in config order; the first failure in config
+ * order ends the run, as it would have one stage after another. */
+static int run_batch(run *r, size_t from, size_t to)
+{
+    tally_stage_job *jobs = xcalloc(to - from, sizeof *jobs);
+    size_t *block = xcalloc(to - from, sizeof *block), n = 0;
+    for (size_t i = from; i < to; i++) {
+        if (r->cfg->blocks[i].kind != TALLY_BLOCK_STAGE) continue;
+        step(r, "running stage '%s'", r->cfg->blocks[i].name);
+        tally_stage_job_init(&jobs[n], &r->cfg->blocks[i], r->scripts[i], r->report);
+        block[n++] = i;
+    }
+    step(r, "%zu stages side by side on %zu threads", n, r->nworkers + 1);
+    tally_runtime *rts[TALLY_PAR_MAX_PARTS] = {r->rt};
+    for (size_t w = 0; w < r->nworkers; w++) rts[w + 1] = r->workers[w];
+    tally_stage_batch_run(rts, r->nworkers + 1, r->cfg, jobs, n);
+    int code = TALLY_EXIT_OK;
+    for (size_t k = 0; k < n; k++) {
+        if (code == TALLY_EXIT_OK) {
+            fputs(jobs[k].log.data ? jobs[k].log.data : "", stderr);
+            code = stage_outcome(r, block[k], jobs[k].st, jobs[k].err);
+            jobs[k].err = NULL;
+            if (code == TALLY_EXIT_OK) tally_stage_job_merge(&jobs[k], r->report);
+        }
+        tally_stage_job_free(&jobs[k]);
+    }
+    free(jobs);
+    free(block);
+    return code;
+}
+
+/* The worker runtimes of the stage threads (TALLY_STAGE_THREADS, parallel.h); none for tally check. */
+static void start_workers(run *r)
+{
+    size_t threads = r->o->check_only ? 1 : tally_par_task_threads();
+    r->workers = xcalloc(threads, sizeof *r->workers);
+    for (size_t w = 0; w + 1 < threads; w++) {
+        tally_runtime *rt = tally_runtime_new_worker(r->rt);
+        if (!rt) break; /* out of memory: fewer threads, the same results */
+        r->workers[r->nworkers++] = rt;
+    }
+}
+
 static int run_stages(run *r)
 {
-    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+    if (!r->workers) start_workers(r);
+    for (size_t i = 0; i < r->cfg->nblocks;) {
         tally_block *b = &r->cfg->blocks[i];
-        if (b->kind != TALLY_BLOCK_STAGE) continue;
+        if (b->kind != TALLY_BLOCK_STAGE) {
+            i++;
+            continue;
+        }
+        size_t end = i, nstages = 0; /* a batch: consecutive stages that may run side by side */
+        while (r->nworkers && end < r->cfg->nblocks &&
+               (r->cfg->blocks[end].kind != TALLY_BLOCK_STAGE || stage_parallel_ok(r, end))) {
+            nstages += r->cfg->blocks[end].kind == TALLY_BLOCK_STAGE;
+            end++;
+        }
+        if (nstages > 1) {
+            int code = run_batch(r, i, end);
+            if (code != TALLY_EXIT_OK) return code;
+            i = end;
+            continue;
+        }
         step(r, "running stage '%s'", b->name);
         char *err = NULL;
         tally_stage_status st = tally_runtime_run_stage(r->rt, r->cfg, b, r->scripts[i], &err);
-        if (st == TALLY_STAGE_OK && tally_fault("stage")) {
-            st = TALLY_STAGE_ERROR;
-            err = xasprintf("stage '%s' (%s): fault injected", b->name, b->where);
-        }
-        if (st == TALLY_STAGE_ERROR && r->o->check_only) { /* check: only the config is judged, not the data */
-            free(err);
-            continue;
-        }
-        if (st != TALLY_STAGE_OK) {
-            if (!r->o->verbose && r->scripts[i] && !user_stage(r, r->scripts[i])) tidy_stage_error(err, r->scripts[i]);
-            int code = fail(r, st == TALLY_STAGE_CONFIG_ERROR ? TALLY_EXIT_CONFIG : TALLY_EXIT_DATA, "%s", err);
-            free(err);
-            return code;
-        }
-        tally_fault_pause("stage");
+        int code = stage_outcome(r, i, st, err);
+        if (code != TALLY_EXIT_OK) return code;
+        i++;
     }
     return TALLY_EXIT_OK;
 }
@@ -550,6 +644,8 @@ static void free_run(run *r)
     free(r->given);
     free(r->out_index);
     free(r->out_ctx);
+    for (size_t w = 0; w < r->nworkers; w++) tally_runtime_free(r->workers[w]); /* they borrow the datasets */
+    free(r->workers);
     tally_outputs_free(&r->outs); /* removes temporary files left by a failure, releases the locks */
     tally_config_free(r->cfg);
     tally_runtime_free(r->rt); /* after the config: block table refs live in its state */

@@ -1,5 +1,6 @@
 /* watchdog.c: wall-clock limits that hold while C code runs: an interval timer stops Lua at its next instruction, then ends the process. */
 #include "watchdog.h"
+#include "parallel.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -9,16 +10,27 @@
 #include <time.h>
 #include <unistd.h>
 
-/* What the signal handler reads: set with SIGALRM blocked, so it never sees half of it. */
-static struct {
-    double run_end;          /* 0: no run limit */
-    long long run_seconds;
-    double stage_end;        /* 0: no stage running under a limit */
+/* One stage being watched. A stage beside others (parallel.h) runs on a thread with
+ * SIGALRM blocked, so the handler runs on the main thread while that thread may be
+ * filling its slot: a slot counts only once `active` is set, after everything else. */
+typedef struct wd_slot {
+    volatile sig_atomic_t active;
+    double stage_end;        /* 0: no limit */
     long long stage_seconds;
     double kill_at;          /* the stage was interrupted; past this the process ends */
     tally_sandbox *sb;
     char what[400];          /* "stage 'x' (config.lua:3)" */
-    char run_msg[600], stage_msg[800];
+    char stage_msg[800];
+} wd_slot;
+
+/* What the signal handler reads: set with SIGALRM blocked, so it never sees half of it,
+ * and under `lock`, so that two stages' threads never write it at once. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    double run_end;          /* 0: no run limit */
+    long long run_seconds;
+    wd_slot slot[TALLY_PAR_MAX_PARTS];
+    char run_msg[600];
     int installed;
 } wd;
 
@@ -41,13 +53,16 @@ static void say_and_exit(const char *msg)
     _exit(1);
 }
 
-/* Arms the timer for the earliest pending moment (a deadline or the kill time). */
+/* Arms the timer for the earliest pending moment (a deadline or a kill time). */
 static void rearm(double now)
 {
-    double next = 0;
-    double cands[3] = {wd.run_end, wd.kill_at ? wd.kill_at : wd.stage_end, 0};
-    for (int i = 0; i < 2; i++)
-        if (cands[i] > 0 && (next == 0 || cands[i] < next)) next = cands[i];
+    double next = wd.run_end;
+    for (int i = 0; i < TALLY_PAR_MAX_PARTS; i++) {
+        const wd_slot *s = &wd.slot[i];
+        if (!__atomic_load_n(&s->active, __ATOMIC_ACQUIRE)) continue;
+        double at = s->kill_at ? s->kill_at : s->stage_end;
+        if (at > 0 && (next == 0 || at < next)) next = at;
+    }
     struct itimerval it;
     memset(&it, 0, sizeof it);
     if (next > 0) {
@@ -64,10 +79,14 @@ static void on_alarm(int sig)
     (void)sig;
     double now = tally_watchdog_now();
     if (wd.run_end > 0 && now >= wd.run_end) say_and_exit(wd.run_msg);
-    if (wd.kill_at > 0 && now >= wd.kill_at) say_and_exit(wd.stage_msg);
-    if (wd.stage_end > 0 && now >= wd.stage_end && wd.sb && !wd.kill_at) {
-        tally_sandbox_interrupt(wd.sb); /* the next Lua instruction raises the error */
-        wd.kill_at = now + TALLY_WATCHDOG_GRACE;
+    for (int i = 0; i < TALLY_PAR_MAX_PARTS; i++) {
+        wd_slot *s = &wd.slot[i];
+        if (!__atomic_load_n(&s->active, __ATOMIC_ACQUIRE)) continue;
+        if (s->kill_at > 0 && now >= s->kill_at) say_and_exit(s->stage_msg);
+        if (s->stage_end > 0 && now >= s->stage_end && s->sb && !s->kill_at) {
+            tally_sandbox_interrupt(s->sb); /* the next Lua instruction raises the error */
+            s->kill_at = now + TALLY_WATCHDOG_GRACE;
+        }
     }
     rearm(now);
 }
@@ -92,10 +111,14 @@ static void block_alarm(sigset_t *old)
     pthread_sigmask(SIG_BLOCK, &s, old);
 }
 
+/* The run's message names the first stage being watched, if any. */
 static void run_message(void)
 {
+    const char *what = "";
+    for (int i = 0; i < TALLY_PAR_MAX_PARTS && !what[0]; i++)
+        if (__atomic_load_n(&wd.slot[i].active, __ATOMIC_ACQUIRE)) what = wd.slot[i].what;
     snprintf(wd.run_msg, sizeof wd.run_msg, "tally: the run took longer than --timeout %lld s%s%s%s\n", wd.run_seconds,
-             wd.what[0] ? " (in " : "", wd.what, wd.what[0] ? "); nothing was written" : "; stopped");
+             what[0] ? " (in " : "", what, what[0] ? "); nothing was written" : "; stopped");
 }
 
 void tally_watchdog_run(long long seconds)
@@ -103,48 +126,73 @@ void tally_watchdog_run(long long seconds)
     if (seconds <= 0) return;
     sigset_t old;
     block_alarm(&old);
+    pthread_mutex_lock(&lock);
     install();
     wd.run_seconds = seconds;
     wd.run_end = tally_watchdog_now() + (double)seconds;
     run_message();
     rearm(tally_watchdog_now());
+    pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* A free slot, claimed for sb; NULL when every slot is taken (more stages at once than
+ * tally_par_tasks runs: then only the sandbox's own clock check holds). */
+static wd_slot *claim(tally_sandbox *sb)
+{
+    for (int i = 0; i < TALLY_PAR_MAX_PARTS; i++) {
+        tally_sandbox *none = NULL;
+        if (__atomic_compare_exchange_n(&wd.slot[i].sb, &none, sb, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+            return &wd.slot[i];
+    }
+    return NULL;
 }
 
 void tally_watchdog_stage_begin(tally_sandbox *sb, long long seconds, const char *what)
 {
     sigset_t old;
     block_alarm(&old);
-    snprintf(wd.what, sizeof wd.what, "%s", what ? what : "a stage");
-    run_message();
-    wd.kill_at = 0;
-    wd.sb = sb;
-    wd.stage_seconds = seconds;
-    wd.stage_end = seconds > 0 ? tally_watchdog_now() + (double)seconds : 0;
-    sb->deadline = wd.stage_end;
+    pthread_mutex_lock(&lock);
+    double end = seconds > 0 ? tally_watchdog_now() + (double)seconds : 0;
+    sb->deadline = end;
     sb->time_limit = seconds;
-    snprintf(wd.stage_msg, sizeof wd.stage_msg,
-             "tally: %s: time limit of %lld s exceeded inside a C function (a string function, a statistics kernel or "
-             "a lookup); raise max_seconds in the stage's config block if the work is genuine\n",
-             wd.what, seconds);
+    wd_slot *s = claim(sb);
+    if (s) {
+        snprintf(s->what, sizeof s->what, "%s", what ? what : "a stage");
+        s->kill_at = 0;
+        s->stage_seconds = seconds;
+        s->stage_end = end;
+        snprintf(s->stage_msg, sizeof s->stage_msg,
+                 "tally: %s: time limit of %lld s exceeded inside a C function (a string function, a statistics kernel "
+                 "or a lookup); raise max_seconds in the stage's config block if the work is genuine\n",
+                 what ? what : "a stage", seconds);
+        __atomic_store_n(&s->active, 1, __ATOMIC_RELEASE);
+    }
+    run_message();
     if (seconds > 0) install();
     rearm(tally_watchdog_now());
+    pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
-void tally_watchdog_stage_end(void)
+void tally_watchdog_stage_end(tally_sandbox *sb)
 {
     sigset_t old;
     block_alarm(&old);
-    if (wd.sb) {
-        wd.sb->deadline = 0;
-        wd.sb->time_limit = 0;
+    pthread_mutex_lock(&lock);
+    sb->deadline = 0;
+    sb->time_limit = 0;
+    for (int i = 0; i < TALLY_PAR_MAX_PARTS; i++) {
+        wd_slot *s = &wd.slot[i];
+        if (s->sb != sb) continue;
+        __atomic_store_n(&s->active, 0, __ATOMIC_RELEASE);
+        s->stage_end = 0;
+        s->kill_at = 0;
+        s->what[0] = '\0';
+        __atomic_store_n(&s->sb, NULL, __ATOMIC_RELEASE);
     }
-    wd.sb = NULL;
-    wd.stage_end = 0;
-    wd.kill_at = 0;
-    wd.what[0] = '\0';
     run_message();
     if (wd.installed) rearm(tally_watchdog_now());
+    pthread_mutex_unlock(&lock);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

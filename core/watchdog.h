@@ -5,8 +5,8 @@
 #include "lua_sandbox.h"
 
 /*
- * One interval timer (SIGALRM) watches two deadlines: the running stage's
- * (max_seconds) and the whole run's (--timeout).
+ * One interval timer (SIGALRM) watches the running stages' deadlines (max_seconds;
+ * as many stages as run side by side, parallel.h) and the whole run's (--timeout).
  *
  * A stage past its deadline is stopped at its next Lua instruction with an
  * error (the sandbox's hook also checks the clock); if it is still inside one
@@ -25,7 +25,7 @@ void tally_watchdog_run(long long seconds);
 /* Watches a stage: `sb` gets a deadline `seconds` from now (<= 0: none);
  * `what` names it in messages ("stage 'x' (config.lua:3)"; copied). */
 void tally_watchdog_stage_begin(tally_sandbox *sb, long long seconds, const char *what);
-void tally_watchdog_stage_end(void);
+void tally_watchdog_stage_end(tally_sandbox *sb);
 
 /* Monotonic seconds. */
 double tally_watchdog_now(void);

@@ -1,4 +1,4 @@
-/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; compaction asks for no more; the level limit plugins see. */
+/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; the stage pool (tally_par_tasks) too, its kernels' part threads included; compaction asks for no more; the level limit plugins see. */
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
@@ -6,6 +6,8 @@
 #include "../../plugins/input/csv/csv.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdlib.h>
 
 #define PARTS 5
@@ -20,6 +22,83 @@ static void note_part(void *ctx, size_t p)
     seen *s = ctx;
     s->thread[p] = pthread_self();
     s->ran[p]++;
+}
+
+#define TASKS 40
+
+typedef struct pool_seen {
+    pthread_t thread[TASKS];
+    int ran[TASKS];
+    size_t worker[TASKS];
+    int parts_once[TASKS]; /* every part of a kernel inside the task ran once */
+} pool_seen;
+
+/* Threads at work at once, and the most seen: tasks and the part threads of their kernels. */
+static atomic_int at_work, most_at_work;
+
+static void working(int delta)
+{
+    int n = atomic_fetch_add(&at_work, delta) + delta, m = atomic_load(&most_at_work);
+    while (n > m && !atomic_compare_exchange_weak(&most_at_work, &m, n)) {
+    }
+}
+
+typedef struct inner_job {
+    seen s;
+    pthread_t task_thread;
+} inner_job;
+
+static void note_inner_part(void *ctx, size_t p)
+{
+    inner_job *j = ctx;
+    int own = !pthread_equal(pthread_self(), j->task_thread); /* a thread started for this part */
+    if (own) working(1);
+    usleep(300); /* long enough for the threads to overlap */
+    note_part(&j->s, p);
+    if (own) working(-1);
+}
+
+static void note_task(void *ctx, size_t t, size_t w)
+{
+    pool_seen *s = ctx;
+    working(1);
+    inner_job inner = {.task_thread = pthread_self()};
+    tally_par_run(PARTS, note_inner_part, &inner);
+    int once = 1;
+    for (int p = 0; p < PARTS; p++) once &= inner.s.ran[p] == 1;
+    s->parts_once[t] = once;
+    working(-1);
+    s->thread[t] = pthread_self();
+    s->worker[t] = w;
+    s->ran[t]++;
+}
+
+/* The tasks of one tally_par_tasks: each once, on at most `threads` distinct threads. */
+static void check_pool(size_t threads, const char *what)
+{
+    pool_seen s;
+    memset(&s, 0, sizeof s);
+    tally_par_tasks(TASKS, threads, note_task, &s);
+    atomic_store(&most_at_work, 0);
+    int once = 1, inner_once = 1, workers_ok = 1;
+    pthread_t distinct[TASKS];
+    size_t nd = 0;
+    for (int t = 0; t < TASKS; t++) {
+        once &= s.ran[t] == 1;
+        inner_once &= s.parts_once[t];
+        workers_ok &= s.worker[t] < (threads < TALLY_PAR_MAX_PARTS ? threads : TALLY_PAR_MAX_PARTS);
+        size_t k = 0;
+        while (k < nd && !pthread_equal(distinct[k], s.thread[t])) k++;
+        if (k == nd) distinct[nd++] = s.thread[t];
+        if (s.worker[t] == 0) workers_ok &= pthread_equal(s.thread[t], pthread_self()) != 0;
+    }
+    CHECK(once, "%s: every task runs once", what);
+    CHECK(nd <= threads && nd <= TALLY_PAR_MAX_PARTS, "%s: on %zu threads, at most %zu", what, nd,
+          threads < TALLY_PAR_MAX_PARTS ? threads : (size_t)TALLY_PAR_MAX_PARTS);
+    CHECK(workers_ok, "%s: worker 0 is the calling thread, no worker number past the threads", what);
+    CHECK(inner_once, "%s: a kernel inside a task runs each of its parts once", what);
+    CHECK(atomic_load(&most_at_work) <= TALLY_PAR_MAX_PARTS, "%s: at most TALLY_PAR_MAX_PARTS threads at work at once (%d)",
+          what, atomic_load(&most_at_work));
 }
 
 static tally_dataset *survey(size_t n, int ncols)
@@ -51,6 +130,24 @@ int main(void)
     int others_own = 1;
     for (int p = 1; p < TALLY_PAR_MAX_PARTS; p++) others_own &= !pthread_equal(s.thread[p], me);
     CHECK(others_own, "parts 1..TALLY_PAR_MAX_PARTS-1 run on a thread of their own");
+
+    /* The stage pool: TALLY_STAGE_THREADS, clamped to 1..TALLY_PAR_MAX_PARTS. */
+    unsetenv("TALLY_STAGE_THREADS");
+    CHECK(tally_par_task_threads() == TALLY_PAR_MAX_PARTS, "stage threads default to TALLY_PAR_MAX_PARTS");
+    setenv("TALLY_STAGE_THREADS", "1", 1);
+    CHECK(tally_par_task_threads() == 1, "TALLY_STAGE_THREADS=1: one thread");
+    setenv("TALLY_STAGE_THREADS", "0", 1);
+    CHECK(tally_par_task_threads() == 1, "TALLY_STAGE_THREADS=0: one thread");
+    setenv("TALLY_STAGE_THREADS", "64", 1);
+    CHECK(tally_par_task_threads() == TALLY_PAR_MAX_PARTS, "TALLY_STAGE_THREADS=64: TALLY_PAR_MAX_PARTS threads");
+    unsetenv("TALLY_STAGE_THREADS");
+    check_pool(1, "tally_par_tasks on 1 thread");
+    check_pool(TALLY_PAR_MAX_PARTS, "tally_par_tasks on TALLY_PAR_MAX_PARTS threads");
+    check_pool(8, "tally_par_tasks asked for 8 threads");
+    seen after = {0};
+    tally_par_run(TALLY_PAR_MAX_PARTS, note_part, &after);
+    CHECK(TALLY_PAR_MAX_PARTS < 2 || !pthread_equal(after.thread[1], pthread_self()),
+          "after the pool, tally_par_run uses its threads again");
 
     /* Compaction asked for 8 threads compacts every column, as with the parts tally_par_run runs at once. */
     tally_dataset *a = survey(120000, 7), *b = survey(120000, 7);
