@@ -64,7 +64,8 @@ local function kind_of(name)
   if next(v.values) ~= nil then return "categorical" end
   if v.is_date then return "date" end
   if v.measure == "scale" and v.type == "numeric" then return "scale" end
-  local distinct, answers, whole, repeats = ds:shape(name)
+  -- distinct values are counted up to the limit only: the tests below ask no more of them
+  local distinct, answers, whole, repeats = ds:shape(name, math.max(o.max_categories, 10))
   local few = distinct <= o.max_categories
   if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" and few then return "categorical" end
   if repeats and few and (distinct <= 10 or 2 * distinct <= answers) then return "categorical" end

@@ -119,10 +119,17 @@ static void jw_number(jw *w, double v)
         fputs(buf, w->f);
         return;
     }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
+    /* The fewest digits that read back as v. A precision that reads back stays good with more digits
+     * (the closer decimal), so the fewest is found by halving 1..17 (a banner has many thousand
+     * figures of 15 to 17 digits: five tries each instead of seventeen). */
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, sizeof buf, "%.*g", mid, v);
+        if (strtod(buf, NULL) == v) hi = mid;
+        else lo = mid + 1;
     }
+    snprintf(buf, sizeof buf, "%.*g", lo, v);
     if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
     fputs(buf, w->f);
 }

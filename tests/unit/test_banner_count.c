@@ -1,0 +1,187 @@
+/* test_banner_count.c: the banner's joint-histogram counting against a row-by-row count written here (singles, sets, scales; nested and set columns; weighted). */
+#include "check.h"
+#include "banner.h"
+#include "stats.h"
+#include "util.h"
+
+#include <stdlib.h>
+
+#define N 3000
+/* Columns: Total, g 1..4, h 1..3, g > h 4 x 3 (20), and with set columns the set's 6 items (26). */
+
+static unsigned long long seed = 12345;
+static double unif(void)
+{
+    seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (double)(seed >> 11) / 9007199254740992.0;
+}
+
+static int add_num(tally_dataset *ds, const char *name, const double *vals, int compact)
+{
+    int c = tally_dataset_add_column(ds, name, TALLY_NUMERIC);
+    if (ds->phys_len < N) tally_dataset_resize(ds, N);
+    for (size_t i = 0; i < N; i++) ds->cols[c]->num[i] = vals[i];
+    if (compact) CHECK(tally_column_compact(ds->cols[c]) == 1, "fixture: column stored compactly");
+    return c;
+}
+
+typedef struct fixture {
+    double g[N], h[N], q[N], m[6][N], x[N], w[N];
+} fixture;
+
+/* Is row i in banner column c (in the order the specs below make them)? */
+static int member(const fixture *d, size_t i, size_t c)
+{
+    if (c == 0) return 1;
+    if (c <= 4) return d->g[i] == (double)c;
+    if (c <= 7) return d->h[i] == (double)(c - 4);
+    if (c <= 19) return d->g[i] == (double)((c - 8) / 3 + 1) && d->h[i] == (double)((c - 8) % 3 + 1);
+    return d->m[c - 20][i] == 1;
+}
+
+static void fill(fixture *d)
+{
+    for (size_t i = 0; i < N; i++) {
+        d->g[i] = unif() < 0.05 ? NAN : (double)(1 + (int)(unif() * 4));
+        d->h[i] = (double)(1 + (int)(unif() * 3));
+        d->q[i] = unif() < 0.1 ? NAN : (double)(1 + (int)(unif() * 5));
+        for (int k = 0; k < 6; k++) d->m[k][i] = unif() < 0.15 * (k + 1) ? 1 : 0;
+        d->x[i] = unif() < 0.08 ? NAN : (double)(int)(unif() * 40) / 2; /* halves: ties for the median */
+        d->w[i] = i % 97 == 0 ? 0 : 0.25 + unif() * 2;
+    }
+}
+
+static tally_table *book(tally_dataset *ds, int q, int x, int set_columns, tally_table **out)
+{
+    tally_bn_spec rows[3] = {{.var = q, .inner = -1}, {.var = -1, .set = &ds->mrsets[0], .inner = -1},
+                             {.var = x, .scale = 1, .inner = -1}};
+    int g = tally_dataset_find(ds, "g"), h = tally_dataset_find(ds, "h");
+    tally_bn_spec cols[4] = {{.var = g, .inner = -1}, {.var = h, .inner = -1}, {.var = g, .inner = h},
+                             {.var = -1, .set = &ds->mrsets[0], .inner = -1}};
+    tally_bn_opts o;
+    tally_bn_opts_init(&o);
+    o.tests = 0;
+    char *err = NULL;
+    int rc = tally_stats_banner_book(ds, rows, 3, cols, set_columns ? 4 : 3, &o, out, &err);
+    CHECK(rc == 0, "banner book built");
+    free(err);
+    return rc == 0 ? out[0] : NULL;
+}
+
+static double cell(const tally_table *t, const char *row, size_t c, int s)
+{
+    const tally_banner *b = tally_table_banner(t);
+    for (size_t r = 0; b && r < b->nrows; r++)
+        if (strcmp(b->rows[r].label, row) == 0) return tally_banner_cell((tally_banner *)b, r, c)[s];
+    return NAN;
+}
+
+/* The weighted median as tally defines percentiles (PSPP's: position (W + 1) / 2 on the weights'
+ * cumulation, between two values when it falls between them), over a column's values sorted here. */
+static double median_by_hand(const fixture *d, size_t c)
+{
+    static double v[N], w[N];
+    size_t n = 0;
+    for (size_t i = 0; i < N; i++)
+        if (member(d, i, c) && d->x[i] == d->x[i] && d->w[i] > 0) {
+            size_t j = n++;
+            while (j > 0 && v[j - 1] > d->x[i]) v[j] = v[j - 1], w[j] = w[j - 1], j--;
+            v[j] = d->x[i], w[j] = d->w[i];
+        }
+    double W = 0, cc = 0, lower = NAN, cc_lower = 0;
+    for (size_t i = 0; i < n; i++) W += w[i];
+    double tc = (W + 1) / 2;
+    for (size_t i = 0; i < n;) {
+        double y = v[i], g = 0;
+        while (i < n && v[i] == y) g += w[i++];
+        if (cc + g <= tc) {
+            cc += g, lower = y, cc_lower = cc;
+            continue;
+        }
+        if (lower != lower || tc - cc_lower >= 1) return y;
+        double f = tc - cc_lower;
+        if (g < 1) f /= g;
+        return (1 - f) * lower + f * y;
+    }
+    return lower;
+}
+
+static void check_against_rows(const fixture *d, tally_table **t, size_t ncols, const char *how)
+{
+    char msg[200];
+    int bad_cnt = 0, bad_base = 0, bad_set = 0, bad_scale = 0, bad_median = 0;
+    for (size_t c = 0; c < ncols; c++) {
+        double base = 0, cnt[6] = {0}, sbase = 0, item[6] = {0}, sw = 0, sx = 0;
+        for (size_t i = 0; i < N; i++) {
+            if (!(d->w[i] > 0) || !member(d, i, c)) continue;
+            double w = d->w[i];
+            if (d->q[i] == d->q[i]) base += w, cnt[(int)d->q[i]] += w;
+            int any = 0;
+            for (int k = 0; k < 6; k++) any |= d->m[k][i] == 1, item[k] += d->m[k][i] == 1 ? w : 0;
+            if (any) sbase += w;
+            if (d->x[i] == d->x[i]) sw += w, sx += w * d->x[i];
+        }
+        bad_base += fabs(cell(t[0], "Base", c, TALLY_BN_COUNT) - base) > 1e-9 * (base + 1);
+        for (int k = 1; k <= 5; k++) {
+            char lab[8];
+            snprintf(lab, sizeof lab, "%d", k);
+            bad_cnt += fabs(cell(t[0], lab, c, TALLY_BN_COUNT) - cnt[k]) > 1e-9 * (base + 1);
+        }
+        bad_set += fabs(cell(t[1], "Respondents who answered", c, TALLY_BN_COUNT) - sbase) > 1e-9 * (sbase + 1);
+        for (int k = 0; k < 6; k++) {
+            char lab[8];
+            snprintf(lab, sizeof lab, "m%d", k + 1);
+            bad_set += fabs(cell(t[1], lab, c, TALLY_BN_COUNT) - item[k]) > 1e-9 * (sbase + 1);
+        }
+        double mean = sw > 0 ? sx / sw : NAN, ss = 0;
+        for (size_t i = 0; i < N; i++)
+            if (d->w[i] > 0 && member(d, i, c) && d->x[i] == d->x[i]) ss += d->w[i] * (d->x[i] - mean) * (d->x[i] - mean);
+        bad_scale += fabs(cell(t[2], "Mean", c, TALLY_BN_MEAN) - mean) > 1e-9;
+        bad_scale += fabs(cell(t[2], "Std. deviation", c, TALLY_BN_MEAN) - sqrt(ss / (sw - 1))) > 1e-9;
+        bad_median += fabs(cell(t[2], "Median", c, TALLY_BN_MEAN) - median_by_hand(d, c)) > 1e-9;
+    }
+    snprintf(msg, sizeof msg, "%s: single row: counts of %zu columns as counted row by row", how, ncols);
+    CHECK(bad_cnt == 0 && bad_base == 0, msg);
+    snprintf(msg, sizeof msg, "%s: set row: bases and item counts of %zu columns as counted row by row", how, ncols);
+    CHECK(bad_set == 0, msg);
+    snprintf(msg, sizeof msg, "%s: scale row: means and standard deviations of %zu columns as computed row by row", how, ncols);
+    CHECK(bad_scale == 0, msg);
+    snprintf(msg, sizeof msg, "%s: scale row: weighted medians of %zu columns as walked by hand", how, ncols);
+    CHECK(bad_median == 0, msg);
+}
+
+/* The same data stored as doubles and compactly (one byte a cell): each path counts what the rows say. */
+static void test_paths(int compact, int set_columns)
+{
+    static fixture d;
+    seed = 12345;
+    fill(&d);
+    tally_dataset *ds = tally_dataset_new("d");
+    int q = add_num(ds, "q", d.q, compact);
+    add_num(ds, "g", d.g, 1);
+    add_num(ds, "h", d.h, 1);
+    int m[6];
+    for (int k = 0; k < 6; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "m%d", k + 1);
+        m[k] = add_num(ds, name, d.m[k], compact);
+    }
+    tally_dataset_add_mrset(ds, "set", NULL, TALLY_MRSET_DICHOTOMY, 1, m, 6);
+    int x = add_num(ds, "x", d.x, compact);
+    tally_dataset_set_weight(ds, add_num(ds, "w", d.w, 0));
+    tally_table *t[3] = {NULL, NULL, NULL};
+    char how[96];
+    snprintf(how, sizeof how, "%s, %s", compact ? "compact columns" : "columns of doubles",
+             set_columns ? "with set columns (member lists)" : "partitions only (joint cells)");
+    if (book(ds, q, x, set_columns, t)) check_against_rows(&d, t, set_columns ? 26 : 20, how);
+    for (int k = 0; k < 3; k++)
+        if (t[k]) tally_table_unref(t[k]);
+    tally_dataset_free(ds);
+}
+
+int main(void)
+{
+    for (int compact = 0; compact <= 1; compact++)
+        for (int set_columns = 0; set_columns <= 1; set_columns++) test_paths(compact, set_columns);
+    return check_failures != 0;
+}
