@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,12 @@ static void read_opts(lua_State *L, tally_bn_opts *o)
     if (strcmp(o->cell_style, "stacked") && strcmp(o->cell_style, "combined") && strcmp(o->cell_style, "separate"))
         luaL_error(L, "option 'cell_style' must be stacked, combined or separate, not '%s'", o->cell_style);
     o->nets = check_nets(L, 4, &o->nnets);
+    o->ci = tally_lua_opt_number(L, 4, "ci", 0);
+    if (o->ci != 0 && !(o->ci > 0 && o->ci < 100)) {
+        char level[32];
+        snprintf(level, sizeof level, "%g", o->ci);
+        luaL_error(L, "option 'ci': confidence level must be a percentage between 0 and 100 (e.g. 95), not %s", level);
+    }
 }
 
 /* The arguments ds:banner and ds:banner_book take, (ds, rows, columns, opts): the row and column

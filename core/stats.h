@@ -107,6 +107,7 @@ typedef struct tally_bn_opts {
     const char *cell_style; /* flat layout: "stacked", "combined", "separate" */
     const tally_bn_net *nets;
     size_t nnets;
+    double ci;            /* a confidence level in percent (95): intervals of column % and means; 0 none */
 } tally_bn_opts;
 
 void tally_bn_opts_init(tally_bn_opts *o);

@@ -1,5 +1,6 @@
 /* stats_banner.c: banner tables: row questions (categories, sets, scales, nets) by banner columns, into the model. */
 #include "banner_int.h"
+#include "ci.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -194,6 +195,18 @@ static void put_counts(tally_banner *b, size_t r, const double *cnt, const bn_co
     }
 }
 
+/* The interval of row r's column % in each column (Wilson on the column's effective base). */
+static void put_ci_props(tally_banner *b, size_t r, const bn_colstat *cs, const tally_bn_opts *o)
+{
+    if (!(o->ci > 0)) return;
+    for (size_t c = 0; c < b->ncols; c++) {
+        double *s = tally_banner_cell(b, r, c), lo, hi;
+        tally_ci_wilson(s[TALLY_BN_COLPCT] / 100, cs[c].eff, o->ci, &lo, &hi);
+        s[TALLY_BN_CI_LO] = 100 * lo;
+        s[TALLY_BN_CI_HI] = 100 * hi;
+    }
+}
+
 /* Base rows: weighted (or plain) base, and with a weight the unweighted and effective bases. */
 static void put_bases(bn_frame *f, const bn_colstat *cs, const char *label, const tally_bn_opts *o)
 {
@@ -287,6 +300,7 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
     for (size_t i = 0; i < n; i++) {
         size_t r = tally_banner_add_row(b, TALLY_ROW_CATEGORY, q->labels[ord[i]]);
         put_counts(b, r, cnt + ord[i] * C, cs);
+        put_ci_props(b, r, cs, o);
         if (o->tests) bn_test_props(b, r, cs, o);
     }
     free(ord);
@@ -303,6 +317,7 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
         if (!any) continue;
         size_t r = tally_banner_add_row(b, TALLY_ROW_NET, o->nets[j].label);
         put_counts(b, r, net, cs);
+        put_ci_props(b, r, cs, o);
         if (o->tests) bn_test_props(b, r, cs, o);
     }
     free(net);
@@ -336,6 +351,10 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
         for (size_t c = 0; c < C; c++)
             tally_banner_cell(b, r, c)[k == 3 ? TALLY_BN_COUNT : TALLY_BN_MEAN] =
                 k == 0 ? cs[c].mean : k == 1 ? cs[c].sd : k == 2 ? med[c] : cs[c].bw;
+    }
+    for (size_t c = 0; c < C && o->ci > 0; c++) { /* the mean's t interval; the sum of squares from the SD */
+        double *s = tally_banner_cell(b, mean_row, c), ss = cs[c].sd * cs[c].sd * (cs[c].bw - 1);
+        tally_ci_mean_sums(cs[c].mean, ss, cs[c].bw, cs[c].eff, o->ci, &s[TALLY_BN_CI_LO], &s[TALLY_BN_CI_HI]);
     }
     if (o->tests) bn_test_means(b, mean_row, cs, o);
     section_flags(b, r0, b->nrows, cs, o);
@@ -391,6 +410,11 @@ static void add_notes(tally_table *t, const bn_frame *f, const tally_bn_opts *o,
         stats_fmt_count(c2, sizeof c2, o->very_low_base);
         snprintf(buf, sizeof buf, "* %s %s; ** %s %s.", stats_tr(&o->base, "unweighted base below"), a,
                  stats_tr(&o->base, "unweighted base below"), c2);
+        tally_table_add_note(t, buf);
+    }
+    if (o->ci > 0) {
+        snprintf(buf, sizeof buf, "%s (%g%%): %s.", stats_tr(&o->base, "Confidence intervals"), o->ci,
+                 stats_tr(&o->base, "column percents by Wilson, means by t, on each column's effective base"));
         tally_table_add_note(t, buf);
     }
     if (any_set)

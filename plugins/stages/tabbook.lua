@@ -23,6 +23,7 @@ local o = tally.options {
   sort       = { type = "boolean", default = false, help = "categories by the Total column, descending (other, don't know last)" },
   hide_empty = { type = "boolean", default = false, help = "rows zero in every column left out" },
   weight     = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  ci         = { type = "number", help = "a confidence level (e.g. 95): intervals of column % (Wilson) and means (t) in the cells" },
   id_prefix  = { type = "string", default = "tab", help = "table ids are PREFIX_NAME" },
 }
 local ds = tally.dataset(o.dataset)
@@ -105,7 +106,7 @@ local tables = ds:banner_book(names, o.banner, {
   id = o.id_prefix, cells = o.cells, cell_style = o.cell_style, tests = o.tests, sig = o.sig,
   welch = o.welch, bonferroni = o.bonferroni, min_base = o.min_base, low_base = o.low_base[1],
   very_low_base = o.low_base[2], scale = scale, categorical = categorical, nets = o.nets, sort = o.sort,
-  hide_empty = o.hide_empty, weighted = o.weight })
+  hide_empty = o.hide_empty, weighted = o.weight, ci = o.ci })
 if #left_out > 0 then
   tables[1]:note(tally.tr("Variables not tabulated") .. ": " .. table.concat(left_out, ", "))
 end

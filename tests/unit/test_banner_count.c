@@ -1,4 +1,4 @@
-/* test_banner_count.c: the banner's joint-histogram counting against a row-by-row count written here (singles, sets, scales; nested and set columns; weighted). */
+/* test_banner_count.c: the banner's joint-histogram counting against a row-by-row count written here (singles, sets, scales; nested and set columns; weighted), and its confidence intervals against hand computations. */
 #include "check.h"
 #include "banner.h"
 #include "stats.h"
@@ -179,8 +179,83 @@ static void test_paths(int compact, int set_columns)
     tally_dataset_free(ds);
 }
 
+/* Wilson's score interval, written out: (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n). */
+static void wilson_by_hand(double p, double n, double *lo, double *hi)
+{
+    const double z = 1.959963984540054; /* the normal quantile of .975 */
+    double d = 1 + z * z / n, center = (p + z * z / (2 * n)) / d;
+    double half = z / d * sqrt(p * (1 - p) / n + z * z / (4 * n * n));
+    *lo = 100 * (center - half), *hi = 100 * (center + half);
+}
+
+/* ci = 95 in a banner: group A (10 cases of weight 1), group B (10 cases, weights 1 and 3 by turns: Kish
+ * base 20^2 / 50 = 8). q: 4 of A say yes (p = .4 on 10); in B two of weight 3 and two of weight 1
+ * (8 of 20, p = .4 on the effective base 8). x = 1..10 in each group. */
+static void test_confidence_intervals(void)
+{
+    double g[20], q[20], x[20], w[20];
+    for (int i = 0; i < 20; i++) {
+        g[i] = i < 10 ? 1 : 2;
+        x[i] = (double)(i % 10 + 1);
+        w[i] = i < 10 || i % 2 == 0 ? 1 : 3; /* B: x odd weight 1, x even weight 3 */
+        q[i] = 2;
+    }
+    q[0] = q[1] = q[2] = q[3] = 1;      /* A: 4 of 10 */
+    q[11] = q[13] = q[10] = q[12] = 1;  /* B: x = 2, 4 (weight 3) and 1, 3 (weight 1): 8 of 20 */
+    tally_dataset *ds = tally_dataset_new("d");
+    int qc = tally_dataset_add_column(ds, "q", TALLY_NUMERIC), gc = tally_dataset_add_column(ds, "g", TALLY_NUMERIC);
+    int xc = tally_dataset_add_column(ds, "x", TALLY_NUMERIC), wc = tally_dataset_add_column(ds, "w", TALLY_NUMERIC);
+    tally_dataset_resize(ds, 20);
+    for (int i = 0; i < 20; i++)
+        ds->cols[qc]->num[i] = q[i], ds->cols[gc]->num[i] = g[i], ds->cols[xc]->num[i] = x[i], ds->cols[wc]->num[i] = w[i];
+    tally_column_add_value_label(ds->cols[qc], 1, "yes");
+    tally_column_add_value_label(ds->cols[qc], 2, "no");
+    tally_dataset_set_weight(ds, wc);
+    tally_bn_spec rows[2] = {{.var = qc, .inner = -1}, {.var = xc, .scale = 1, .inner = -1}};
+    tally_bn_spec cols[1] = {{.var = gc, .inner = -1}};
+    tally_bn_opts o;
+    tally_bn_opts_init(&o);
+    o.ci = 95;
+    tally_table *t[2] = {NULL, NULL};
+    char *err = NULL;
+    CHECK(tally_stats_banner_book(ds, rows, 2, cols, 1, &o, t, &err) == 0, "ci: banner built");
+    free(err);
+    if (!t[0] || !t[1]) return;
+    double lo, hi;
+    /* unweighted: 4 of 10, the textbook Wilson interval 16.8% to 68.7% */
+    wilson_by_hand(0.4, 10, &lo, &hi);
+    CHECK_NEAR(cell(t[0], "yes", 1, TALLY_BN_CI_LO), lo, 1e-9, "ci: column A, 4 of 10: Wilson low as written out");
+    CHECK_NEAR(cell(t[0], "yes", 1, TALLY_BN_CI_HI), hi, 1e-9, "ci: column A, 4 of 10: Wilson high as written out");
+    CHECK_NEAR(cell(t[0], "yes", 1, TALLY_BN_CI_LO), 16.82, 0.01, "ci: column A: 16.8% (textbook)");
+    CHECK_NEAR(cell(t[0], "yes", 1, TALLY_BN_CI_HI), 68.73, 0.01, "ci: column A: 68.7% (textbook)");
+    /* weighted: p = .4 on the effective base 8 (not the weighted 20, not the 10 cases) */
+    wilson_by_hand(0.4, 8, &lo, &hi);
+    CHECK_NEAR(cell(t[0], "yes", 2, TALLY_BN_CI_LO), lo, 1e-9, "ci: column B (weighted): Wilson on the effective base 8, low");
+    CHECK_NEAR(cell(t[0], "yes", 2, TALLY_BN_CI_HI), hi, 1e-9, "ci: column B (weighted): Wilson on the effective base 8, high");
+    CHECK(isnan(cell(t[0], "Base", 1, TALLY_BN_CI_LO)), "ci: base rows carry no interval");
+    /* means by t: A is 1..10 (mean 5.5, sd 3.0277, t(.975, 9) = 2.262157): 3.334 to 7.666 */
+    double half = 2.262157 * sqrt(55.0 / 6) / sqrt(10);
+    CHECK_NEAR(cell(t[1], "Mean", 1, TALLY_BN_CI_LO), 5.5 - half, 1e-5, "ci: mean of A by t: low");
+    CHECK_NEAR(cell(t[1], "Mean", 1, TALLY_BN_CI_HI), 5.5 + half, 1e-5, "ci: mean of A by t: high");
+    /* B weighted: mean 115 / 20 = 5.75; sum w (x - m)^2 over the ten; SD with Bessel by the effective base:
+     * sqrt(ss / 20 * 8 / 7); t(.975, 7) = 2.364624 on 8 */
+    double m = 5.75, ss = 0;
+    for (int i = 10; i < 20; i++) ss += w[i] * (x[i] - m) * (x[i] - m);
+    half = 2.364624 * sqrt(ss / 20 * 8 / 7) / sqrt(8);
+    CHECK_NEAR(cell(t[1], "Mean", 2, TALLY_BN_MEAN), m, 1e-12, "ci: weighted mean of B");
+    CHECK_NEAR(cell(t[1], "Mean", 2, TALLY_BN_CI_LO), m - half, 1e-5, "ci: weighted mean of B by t on the effective base: low");
+    CHECK_NEAR(cell(t[1], "Mean", 2, TALLY_BN_CI_HI), m + half, 1e-5, "ci: weighted mean of B by t on the effective base: high");
+    int noted = 0;
+    for (size_t i = 0; i < t[0]->nnotes; i++) noted |= strstr(t[0]->notes[i], "Confidence intervals (95%)") != NULL;
+    CHECK(noted, "ci: the table's note says how the intervals are made");
+    tally_table_unref(t[0]);
+    tally_table_unref(t[1]);
+    tally_dataset_free(ds);
+}
+
 int main(void)
 {
+    test_confidence_intervals();
     for (int compact = 0; compact <= 1; compact++)
         for (int set_columns = 0; set_columns <= 1; set_columns++) test_paths(compact, set_columns);
     return check_failures != 0;

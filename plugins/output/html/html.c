@@ -41,6 +41,7 @@ static const char html_style[] =
     "table.banner td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
     "table.banner th.total,table.banner td:nth-child(2){border-right:2px solid #888}\n"
     "table.banner .sig{color:#0b5394;font-weight:600}table.banner .n{color:#666;font-size:.85em}\n"
+    "table.banner .ci{color:#666;font-size:.8em}\n"
     "table.banner tr.base th,table.banner tr.base td{font-style:italic;background:#f3f3f3}\n"
     "table.banner tr.net th{font-weight:600}table.banner tr.section th{background:#dde4ec;text-align:left}\n"
     "table.banner .letter{font-weight:normal;color:#555}table.banner .mark{color:#b45f06}\n"

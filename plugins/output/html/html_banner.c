@@ -93,6 +93,18 @@ static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out)
     tpl_buf_puts(out, "</tr>\n</thead>\n");
 }
 
+/* The cell's confidence interval under its figure, "[61.2–86.0]" (nothing when it has none). */
+static void ci_line(const tally_host *h, const tally_table *t, tpl_buf *out, size_t r, size_t c, int dec)
+{
+    double lo = h->bn_cell(t, r, c, TALLY_BN_CI_LO), hi = h->bn_cell(t, r, c, TALLY_BN_CI_HI);
+    if (lo != lo || hi != hi) return;
+    tpl_buf_puts(out, "<br><span class=\"ci\">[");
+    fmt_fixed(out, lo, dec);
+    tpl_buf_puts(out, "\u2013");
+    fmt_fixed(out, hi, dec);
+    tpl_buf_puts(out, "]</span>");
+}
+
 /* One body cell: a base figure with its low-base mark, a statistic with its letters, or the
  * column % with its letters over the count. */
 static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t r, size_t c, int show_count)
@@ -112,6 +124,7 @@ static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t
         if (v == v) fmt_fixed(out, v, 2);
         else fmt_count(out, n);
         if (*l) tpl_buf_printf(out, " <span class=\"sig\">%s</span>", l);
+        ci_line(h, t, out, r, c, 2);
     } else {
         if (p == p) {
             fmt_fixed(out, p, 1);
@@ -127,6 +140,7 @@ static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t
             fmt_count(out, n);
             tpl_buf_puts(out, "</span>");
         }
+        ci_line(h, t, out, r, c, 1);
     }
     tpl_buf_puts(out, "</td>");
 }

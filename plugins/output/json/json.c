@@ -143,7 +143,7 @@ static const char *chart_name(tally_chart_kind k) { return k == TALLY_CHART_NONE
 /* One banner cell: every statistic a number (null when not computed), letters and marks apart. */
 static void write_banner_cell(jw *w, const tally_host *h, const tally_table *t, size_t r, size_t c)
 {
-    static const char *const names[] = {"count", "col_pct", "row_pct", "total_pct", "value"};
+    static const char *const names[] = {"count", "col_pct", "row_pct", "total_pct", "value", "ci_low", "ci_high"};
     jw_item(w);
     jw_open(w, '{');
     for (int k = 0; k < TALLY_BN_NSTATS; k++) {
