@@ -1,6 +1,7 @@
 /* stats_banner.c: banner tables: row questions (categories, sets, scales, nets) by banner columns, into the model. */
 #include "banner_int.h"
 #include "ci.h"
+#include "numfmt.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -225,14 +226,6 @@ static void colstat_finish(bn_colstat *cs, size_t n)
     for (size_t c = 0; c < n; c++) cs[c].eff = cs[c].bw2 > 0 ? cs[c].bw * cs[c].bw / cs[c].bw2 : 0;
 }
 
-/* "p < .001" or "p = 0.439". */
-static void p_clause(double p, char *buf, size_t n)
-{
-    char v[32];
-    tally_stats_format_p(p, v, sizeof v);
-    snprintf(buf, n, "p %s%s", v[0] == '<' ? "" : "= ", v);
-}
-
 static void chisq_notes(tally_table *t, const bn_frame *f, const double *cnt, size_t K, const tally_bn_opts *o)
 {
     size_t C = f->b->ncols;
@@ -251,13 +244,17 @@ static void chisq_notes(tally_table *t, const bn_frame *f, const double *cnt, si
         bn_chisq_compute(m, K, nc, &x);
         free(m);
         if (x.chisq != x.chisq) continue;
-        char pc[48];
-        p_clause(x.p, pc, sizeof pc);
-        char *note = xasprintf("%s: %s = %.2f, df = %d, %s; %zu %s (%.1f%%) %s. %s %.2f.", f->gname[g],
-                               stats_tr(&o->base, "Pearson chi-square"), x.chisq, x.df, pc, x.cells_below5,
-                               stats_tr(&o->base, "cells"), x.cells ? 100.0 * (double)x.cells_below5 / (double)x.cells : 0,
-                               stats_tr(&o->base, "have expected count less than 5"),
-                               stats_tr(&o->base, "The minimum expected count is"), x.min_expected);
+        /* figures written as the report's language writes them: "p = .439", "p < ,001" */
+        const char *lang = o->base.lang;
+        char pc[48], chi[48], share[48], minexp[48];
+        tally_fmt_p_clause(lang, x.p, pc, sizeof pc);
+        tally_fmt_number(lang, x.chisq, 2, 0, chi, sizeof chi);
+        tally_fmt_number(lang, x.cells ? 100.0 * (double)x.cells_below5 / (double)x.cells : 0, 1, 0, share, sizeof share);
+        tally_fmt_number(lang, x.min_expected, 2, 0, minexp, sizeof minexp);
+        char *note = xasprintf("%s: %s = %s, df = %d, %s; %zu %s (%s%%) %s. %s %s.", f->gname[g],
+                               stats_tr(&o->base, "Pearson chi-square"), chi, x.df, pc, x.cells_below5,
+                               stats_tr(&o->base, "cells"), share, stats_tr(&o->base, "have expected count less than 5"),
+                               stats_tr(&o->base, "The minimum expected count is"), minexp);
         tally_table_add_note(t, note);
         free(note);
     }
