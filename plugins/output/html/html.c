@@ -77,8 +77,9 @@ static void html_table(const tally_host *h, const tally_report *rep, tpl_buf *ou
         }
 }
 
-/* Replaces each banner marker paragraph of the HTML body by its table. */
-static char *fill_banners(const tally_host *h, const tally_report *rep, const char *body)
+/* Replaces each banner marker paragraph of the HTML body by its table; texts the escaper changed are
+ * counted in *replaced. */
+static char *fill_banners(const tally_host *h, const tally_report *rep, const char *body, size_t *replaced)
 {
     tpl_buf out = {0};
     const char *p = body;
@@ -93,7 +94,7 @@ static char *fill_banners(const tally_host *h, const tally_report *rep, const ch
         const char *start = m, *after = end + 1;
         if (m - p >= 3 && strncmp(m - 3, "<p>", 3) == 0 && strncmp(after, "</p>", 4) == 0) start = m - 3, after += 4;
         tpl_buf_add(&out, p, (size_t)(start - p));
-        html_banner_table(h, rep, &out, h->rep_table(rep, i));
+        html_banner_table(h, rep, &out, h->rep_table(rep, i), replaced);
         p = after;
     }
     tpl_buf_puts(&out, p);
@@ -148,7 +149,7 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
         host->error(ctx, "cmark-gfm could not render the report to HTML (out of memory?)");
         return 1;
     }
-    char *body = fill_banners(host, report, html);
+    char *body = fill_banners(host, report, html, &replaced);
     free(html);
     int banners = 0;
     for (size_t i = 0; i < host->rep_ntables(report); i++) banners |= is_banner(host, host->rep_table(report, i));
