@@ -34,7 +34,13 @@ static const char html_style[] =
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt;color:#000}"
     "h2{break-after:avoid;page-break-after:avoid}table{break-inside:avoid;page-break-inside:avoid}"
     "th{background:#e6e6e6;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "tbody tr:nth-child(even){background:none}}\n"
+    "tbody tr:nth-child(even){background:none}"
+    /* wide tables (a Likert scale with its summary columns) fit the page: headers wrap, figures do not,
+     * the row labels keep a readable width, and a row is not split between pages */
+    "table{max-width:100%}table:not(.banner){font-size:8.5pt}"
+    "th[align=right],th[align=left]{white-space:normal;overflow-wrap:break-word}"
+    "table:not(.banner) td:first-child{min-width:11em}tr{break-inside:avoid;page-break-inside:avoid}"
+    "thead{display:table-header-group}}\n"
     /* banner tables: nested headers, figures right-aligned, letters after the percent, counts below */
     "table.banner{font-size:.85rem}table.banner th{text-align:center;vertical-align:bottom}\n"
     "table.banner th.stub,table.banner tbody th{text-align:left;font-weight:normal;min-width:9rem;vertical-align:top}\n"
