@@ -21,20 +21,19 @@ cat >"$TMP/ci.lua" <<'CFG'
 report { title = "Intervals", language = "en" }
 input "s" { path = "s.csv", codebook = "s.codebook.lua" }
 stage "banner" { dataset = "s", rows = { "q", "x" }, columns = { "g" }, scale = { "x" }, ci = 95, min_base = 1 }
+output "json" { path = "ci.json" }
 output "markdown" { path = "ci.md" }
 output "html" { path = "ci.html" }
 output "xlsx" { path = "ci.xlsx" }
-output "json" { path = "ci.json" }
 CFG
 expect_exit "banner with ci = 95 runs" 0 "$TALLY" run "$TMP/ci.lua"
 cat >"$TMP/check.py" <<'PY'
 import json, math, sys, openpyxl
 d = sys.argv[1]
-fails = 0
-def check(what, good, detail=""):
-    global fails
-    print(("ok - " if good else "not ok - ") + what + ("" if good else "  # %s" % (detail,)))
-    fails += not good
+sys.dont_write_bytecode = True
+sys.path.insert(0, sys.argv[2] + "/tests/lib")
+import tap
+def check(what, good, detail=""): tap.ok(good, what, detail)
 z = 1.959963984540054
 def wilson(p, n):
     c = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -86,9 +85,9 @@ for g in "AB":
     check("xlsx: yes in %s has its interval as text under the figures" % g, "[%.1f%%\u2013%.1f%%]" % (lo, hi) in flat, flat[:40])
     lo, hi = wantm[g]
     check("xlsx: mean of %s has its interval under it" % g, "[%.2f\u2013%.2f]" % (lo, hi) in flat)
-sys.exit(1 if fails else 0)
+sys.exit(tap.exit_code())
 PY
-$PY "$TMP/check.py" "$TMP" || failures=$((failures + 1))
+$PY "$TMP/check.py" "$TMP" "$(pwd)" || failures=$((failures + 1))
 sed -i 's/ci = 95/ci = 150/' "$TMP/ci.lua"
 expect_exit "ci = 150 is refused" 1 "$TALLY" run "$TMP/ci.lua"
 expect_contains "the error says what a confidence level is" "$TMP/stderr" "confidence level must be a percentage between 0 and 100 (e.g. 95), not 150"
