@@ -113,7 +113,7 @@ static void jw_number(jw *w, double v)
         fputs("null", w->f);
         return;
     }
-    char buf[40];
+    char buf[320]; /* room for any %.*g the compiler can imagine; 17 digits need 24 */
     if (v == floor(v) && fabs(v) < 1e15) { /* whole numbers as integers: 80, not 8e+01 */
         snprintf(buf, sizeof buf, "%.0f", v == 0 ? 0.0 : v);
         fputs(buf, w->f);
