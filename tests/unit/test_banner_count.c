@@ -77,17 +77,9 @@ static double cell(const tally_table *t, const char *row, size_t c, int s)
 }
 
 /* The weighted median as tally defines percentiles (PSPP's: position (W + 1) / 2 on the weights'
- * cumulation, between two values when it falls between them), over a column's values sorted here. */
-static double median_by_hand(const fixture *d, size_t c)
+ * cumulation, between two values when it falls between them), over values v (ascending) with weights w. */
+static double walk_median(const double *v, const double *w, size_t n)
 {
-    static double v[N], w[N];
-    size_t n = 0;
-    for (size_t i = 0; i < N; i++)
-        if (member(d, i, c) && d->x[i] == d->x[i] && d->w[i] > 0) {
-            size_t j = n++;
-            while (j > 0 && v[j - 1] > d->x[i]) v[j] = v[j - 1], w[j] = w[j - 1], j--;
-            v[j] = d->x[i], w[j] = d->w[i];
-        }
     double W = 0, cc = 0, lower = NAN, cc_lower = 0;
     for (size_t i = 0; i < n; i++) W += w[i];
     double tc = (W + 1) / 2;
@@ -104,6 +96,24 @@ static double median_by_hand(const fixture *d, size_t c)
         return (1 - f) * lower + f * y;
     }
     return lower;
+}
+
+/* Adds value x with weight wt to v/w kept ascending (insertion; equal values keep their order). */
+static void insert_sorted(double *v, double *w, size_t *n, double x, double wt)
+{
+    size_t j = (*n)++;
+    while (j > 0 && v[j - 1] > x) v[j] = v[j - 1], w[j] = w[j - 1], j--;
+    v[j] = x, w[j] = wt;
+}
+
+/* The median of column c's values, sorted here. */
+static double median_by_hand(const fixture *d, size_t c)
+{
+    static double v[N], w[N];
+    size_t n = 0;
+    for (size_t i = 0; i < N; i++)
+        if (member(d, i, c) && d->x[i] == d->x[i] && d->w[i] > 0) insert_sorted(v, w, &n, d->x[i], d->w[i]);
+    return walk_median(v, w, n);
 }
 
 static void check_against_rows(const fixture *d, tally_table **t, size_t ncols, const char *how)
@@ -179,6 +189,22 @@ static void test_paths(int compact, int set_columns)
     tally_dataset_free(ds);
 }
 
+/* The book of a single row q and a scale row x by cols (tests off; ci a level or 0) into t[0..1]; 1 when built. */
+static int two_row_book(tally_dataset *ds, int qc, int xc, const tally_bn_spec *cols, size_t ncols, double ci,
+                        tally_table **t, const char *what)
+{
+    tally_bn_spec rows[2] = {{.var = qc, .inner = -1}, {.var = xc, .scale = 1, .inner = -1}};
+    tally_bn_opts o;
+    tally_bn_opts_init(&o);
+    o.tests = 0;
+    o.ci = ci;
+    char *err = NULL;
+    int rc = tally_stats_banner_book(ds, rows, 2, cols, ncols, &o, t, &err);
+    CHECK(rc == 0, what);
+    free(err);
+    return rc == 0;
+}
+
 /* Wilson's score interval, written out: (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n). */
 static void wilson_by_hand(double p, double n, double *lo, double *hi)
 {
@@ -211,16 +237,9 @@ static void test_confidence_intervals(void)
     tally_column_add_value_label(ds->cols[qc], 1, "yes");
     tally_column_add_value_label(ds->cols[qc], 2, "no");
     tally_dataset_set_weight(ds, wc);
-    tally_bn_spec rows[2] = {{.var = qc, .inner = -1}, {.var = xc, .scale = 1, .inner = -1}};
     tally_bn_spec cols[1] = {{.var = gc, .inner = -1}};
-    tally_bn_opts o;
-    tally_bn_opts_init(&o);
-    o.ci = 95;
     tally_table *t[2] = {NULL, NULL};
-    char *err = NULL;
-    CHECK(tally_stats_banner_book(ds, rows, 2, cols, 1, &o, t, &err) == 0, "ci: banner built");
-    free(err);
-    if (!t[0] || !t[1]) return;
+    if (!two_row_book(ds, qc, xc, cols, 1, 95, t, "ci: banner built")) return;
     double lo, hi;
     /* unweighted: 4 of 10, the textbook Wilson interval 16.8% to 68.7% */
     wilson_by_hand(0.4, 10, &lo, &hi);
@@ -253,9 +272,57 @@ static void test_confidence_intervals(void)
     tally_dataset_free(ds);
 }
 
+/* Two banner variables of 40 and 30 categories: 41 x 31 joint cells pass the joint's limit, so each
+ * gets a joint of its own (two passes); counts, means and medians still as counted row by row. */
+static void test_two_joints(void)
+{
+    static double a[N], b[N], q[N], x[N], w[N];
+    seed = 777;
+    for (size_t i = 0; i < N; i++) {
+        a[i] = (double)(1 + (int)(unif() * 40));
+        b[i] = (double)(1 + (int)(unif() * 30));
+        q[i] = (double)(1 + (int)(unif() * 4));
+        x[i] = (double)(int)(unif() * 300) / 4; /* 300 values: stored as doubles */
+        w[i] = 0.5 + unif();
+    }
+    tally_dataset *ds = tally_dataset_new("d");
+    int qc = add_num(ds, "q", q, 1), ac = add_num(ds, "a", a, 1), bc = add_num(ds, "b", b, 1), xc = add_num(ds, "x", x, 0);
+    tally_dataset_set_weight(ds, add_num(ds, "w", w, 0));
+    tally_bn_spec cols[2] = {{.var = ac, .inner = -1}, {.var = bc, .inner = -1}};
+    tally_table *t[2] = {NULL, NULL};
+    two_row_book(ds, qc, xc, cols, 2, 0, t, "two joints: banner built");
+    int bad = 0, badm = 0;
+    for (size_t c = 0; c < 71 && t[0] && t[1]; c++) { /* Total, a 1..40, b 1..30 */
+        double cnt[5] = {0}, sw = 0, sx = 0;
+        static double v[N], vw[N];
+        size_t n = 0;
+        for (size_t i = 0; i < N; i++) {
+            int in = c == 0 || (c <= 40 ? a[i] == (double)c : b[i] == (double)(c - 40));
+            if (!in) continue;
+            cnt[(int)q[i]] += w[i];
+            sw += w[i], sx += w[i] * x[i];
+            insert_sorted(v, vw, &n, x[i], w[i]);
+        }
+        for (int k = 1; k <= 4; k++) {
+            char lab[8];
+            snprintf(lab, sizeof lab, "%d", k);
+            bad += fabs(cell(t[0], lab, c, TALLY_BN_COUNT) - cnt[k]) > 1e-9 * sw;
+        }
+        badm += fabs(cell(t[1], "Mean", c, TALLY_BN_MEAN) - sx / sw) > 1e-9;
+        double med = walk_median(v, vw, n);
+        badm += fabs(cell(t[1], "Median", c, TALLY_BN_MEAN) - med) > 1e-9;
+    }
+    CHECK(bad == 0, "two joints: counts of 71 columns as counted row by row");
+    CHECK(badm == 0, "two joints: means and medians of 71 columns as computed row by row");
+    for (int k = 0; k < 2; k++)
+        if (t[k]) tally_table_unref(t[k]);
+    tally_dataset_free(ds);
+}
+
 int main(void)
 {
     test_confidence_intervals();
+    test_two_joints();
     for (int compact = 0; compact <= 1; compact++)
         for (int set_columns = 0; set_columns <= 1; set_columns++) test_paths(compact, set_columns);
     return check_failures != 0;
