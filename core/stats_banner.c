@@ -2,10 +2,12 @@
 #include "banner_int.h"
 #include "ci.h"
 #include "numfmt.h"
+#include "parallel.h"
 #include "util.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -503,6 +505,34 @@ static int frame_build(bn_frame *f, const tally_dataset *ds, const tally_bn_spec
     return 0;
 }
 
+/* The questions of a book shared out between threads: each takes the next question not yet taken.
+ * A table depends on its question alone, so the book is the same whichever thread made which table. */
+typedef struct bn_book_job {
+    const bn_frame *f;
+    const tally_dataset *ds;
+    const tally_bn_spec *rows;
+    size_t nrows;
+    const tally_bn_opts *o;
+    const tally_banner *tmpl;
+    tally_table **out;
+    atomic_size_t next;
+    char *err[TALLY_PAR_MAX_PARTS];
+    size_t failed_at[TALLY_PAR_MAX_PARTS]; /* the question that failed, nrows if none */
+} bn_book_job;
+
+static void book_part(void *ctx, size_t part)
+{
+    bn_book_job *j = ctx;
+    bn_frame f = *j->f; /* the part's own current banner (f.b); the rest is read only */
+    for (size_t q; (q = atomic_fetch_add(&j->next, 1)) < j->nrows;) {
+        j->out[q] = make_table(&f, j->ds, j->rows + q, 1, j->o, j->tmpl, &j->err[part]);
+        if (!j->out[q]) {
+            j->failed_at[part] = q;
+            return;
+        }
+    }
+}
+
 int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
                             const tally_bn_spec *cols, size_t ncols, const tally_bn_opts *o, tally_table **out,
                             char **err)
@@ -519,12 +549,23 @@ int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, 
     bn_frame f;
     int rc = frame_build(&f, ds, cols, ncols, o, err);
     tally_banner *tmpl = f.b;
-    for (size_t q = 0; q < nrows && rc == 0; q++) {
-        out[q] = make_table(&f, ds, rows + q, 1, o, tmpl, err);
-        if (!out[q]) {
-            for (size_t k = 0; k < q; k++) tally_table_unref(out[k]);
+    if (rc == 0) {
+        bn_book_job j = {.f = &f, .ds = ds, .rows = rows, .nrows = nrows, .o = o, .tmpl = tmpl, .out = out};
+        atomic_init(&j.next, 0);
+        size_t parts = nrows > 1 ? tally_par_parts(ds->nrows) : 1, first = nrows, bad = 0;
+        for (size_t p = 0; p < TALLY_PAR_MAX_PARTS; p++) j.failed_at[p] = nrows;
+        memset(out, 0, nrows * sizeof *out);
+        tally_par_run(parts, book_part, &j);
+        for (size_t p = 0; p < parts; p++)
+            if (j.failed_at[p] < first) first = j.failed_at[p], bad = p;
+        if (first < nrows) { /* the first question that failed names the error; no table is returned */
+            for (size_t q = 0; q < nrows; q++)
+                if (out[q]) tally_table_unref(out[q]), out[q] = NULL;
+            *err = j.err[bad];
+            j.err[bad] = NULL;
             rc = -1;
         }
+        for (size_t p = 0; p < parts; p++) free(j.err[p]);
     }
     f.b = tmpl;
     frame_free(&f);

@@ -319,8 +319,54 @@ static void test_two_joints(void)
     tally_dataset_free(ds);
 }
 
+/* A book of 70,000 rows (above TALLY_PAR_MIN_ROWS) is made by two threads taking the questions in turn:
+ * each of its tables equals the same question's banner made alone (one thread). */
+static void test_book_in_threads(void)
+{
+    enum { R = 70000, Q = 5 };
+    tally_dataset *ds = tally_dataset_new("d");
+    tally_dataset_resize(ds, R);
+    int qc[Q], g = tally_dataset_add_column(ds, "g", TALLY_NUMERIC), wc = tally_dataset_add_column(ds, "w", TALLY_NUMERIC);
+    seed = 99;
+    for (int k = 0; k < Q; k++) {
+        char name[8];
+        snprintf(name, sizeof name, "q%d", k);
+        qc[k] = tally_dataset_add_column(ds, name, TALLY_NUMERIC);
+    }
+    for (size_t i = 0; i < R; i++) {
+        ds->cols[g]->num[i] = (double)(1 + (int)(unif() * 6));
+        ds->cols[wc]->num[i] = 0.5 + unif();
+        for (int k = 0; k < Q; k++) ds->cols[qc[k]]->num[i] = k == Q - 1 ? unif() * 100 : (double)(1 + (int)(unif() * 5));
+    }
+    for (int k = 0; k < Q - 1; k++) tally_column_compact(ds->cols[qc[k]]);
+    tally_column_compact(ds->cols[g]);
+    tally_dataset_set_weight(ds, wc);
+    tally_bn_spec rows[Q], cols[1] = {{.var = g, .inner = -1}};
+    for (int k = 0; k < Q; k++) rows[k] = (tally_bn_spec){.var = qc[k], .scale = k == Q - 1, .inner = -1};
+    tally_bn_opts o;
+    tally_bn_opts_init(&o);
+    tally_table *book[Q] = {NULL};
+    char *err = NULL;
+    CHECK(tally_stats_banner_book(ds, rows, Q, cols, 1, &o, book, &err) == 0, "threads: the book is made");
+    int same = 1;
+    for (int k = 0; k < Q && book[k]; k++) {
+        tally_table *one = tally_stats_banner(ds, &rows[k], 1, cols, 1, &o, &err);
+        const tally_banner *a = tally_table_banner(book[k]), *b = one ? tally_table_banner(one) : NULL;
+        same &= b && a->nrows == b->nrows && a->ncols == b->ncols &&
+                memcmp(a->stats, b->stats, a->nrows * a->ncols * TALLY_BN_NSTATS * sizeof *a->stats) == 0 &&
+                a->ntests == b->ntests && book[k]->nnotes == one->nnotes;
+        if (one) tally_table_unref(one);
+    }
+    CHECK(same, "threads: each table of the book equals its question made alone, figure for figure (bitwise)");
+    for (int k = 0; k < Q; k++)
+        if (book[k]) tally_table_unref(book[k]);
+    free(err);
+    tally_dataset_free(ds);
+}
+
 int main(void)
 {
+    test_book_in_threads();
     test_confidence_intervals();
     test_two_joints();
     for (int compact = 0; compact <= 1; compact++)
