@@ -465,55 +465,92 @@ static size_t cell_columns(const bn_frame *f, uint32_t u, int32_t *col)
     return n;
 }
 
-/* Medians of every column in two passes over the sorted values (each column's weight, then the walks
- * of all columns together), when one joint covers every column. Each value's cell and weight are
- * fetched once, in sorted order, so both passes read memory in order. The sums run in the order of
- * the column's own sorted values, so the figures equal a walk over each column's values. */
-static void medians_walked(const bn_frame *f, const stats_vw *all, size_t n, double *med)
+/* Columns at most for medians_selected: its histogram holds 65,536 weights a column. */
+#define BN_SELECT_MAX_COLS 32
+
+/* The order-preserving key of a double: keys compare as the values do (the radix sort's). */
+static uint64_t order_key(double v)
 {
-    size_t C = f->b->ncols, nc;
-    uint32_t *cell = xmalloc((n ? n : 1) * sizeof *cell);
-    double *w = xmalloc((n ? n : 1) * sizeof *w);
-    for (size_t j = 0; j < n; j++) {
-        size_t i = (size_t)all[j].w;
-        cell[j] = f->joints[0].cell[i];
-        w[j] = f->w[i];
-    }
-    double *W = xcalloc(C, sizeof *W), *gw = xcalloc(C, sizeof *gw);
-    int32_t *col = xmalloc((f->npart + 1) * sizeof *col), *touched = xmalloc(C * sizeof *touched);
-    for (size_t j = 0; j < n; j++) {
-        nc = cell_columns(f, cell[j], col);
-        for (size_t q = 0; q < nc; q++) W[col[q]] += w[j];
-    }
-    bn_walk *k = xmalloc(C * sizeof *k);
-    for (size_t c = 0; c < C; c++) k[c] = (bn_walk){(W[c] + 1) * 0.5, 0, NAN, 0, NAN, 0};
-    for (size_t j = 0; j < n;) {
-        double y = all[j].v;
-        size_t nt = 0;
-        for (; j < n && all[j].v == y; j++) {
-            nc = cell_columns(f, cell[j], col);
-            for (size_t q = 0; q < nc; q++) {
-                if (gw[col[q]] == 0) touched[nt++] = col[q];
-                gw[col[q]] += w[j];
-            }
-        }
-        for (size_t q = 0; q < nt; q++) {
-            walk_group(&k[touched[q]], y, gw[touched[q]]);
-            gw[touched[q]] = 0;
-        }
-    }
-    for (size_t c = 0; c < C; c++) med[c] = W[c] > 0 ? (k[c].done ? k[c].result : k[c].lower) : NAN;
-    free(cell);
-    free(w);
-    free(W);
-    free(gw);
-    free(col);
-    free(touched);
-    free(k);
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 }
 
-/* Medians per column. A compact column counts its levels; else one sort of the variable's values, dealt
- * to the columns in order (partition columns through each row's column), so no column is sorted again. */
+/* Medians without sorting all values, when one joint covers every column: pass 1 sums each column's
+ * weights by the top 16 bits of the values' keys; the bucket where a column's position (W + 1) / 2
+ * falls holds its whole crossing value; pass 2 keeps the values of that bucket (and the largest value
+ * below it), which are sorted and walked as stats_percentile_walk walks. Returns 0 when a column is not
+ * settled that way (then the caller sorts). */
+static int medians_selected(const bn_frame *f, const double *x, double *med)
+{
+    size_t C = f->b->ncols, B = 65536, nc;
+    const bn_joint *jt = &f->joints[0];
+    double *h = xcalloc(C * B, sizeof *h), *before = xcalloc(C, sizeof *before), *below = xmalloc(C * sizeof *below);
+    size_t *bucket = xmalloc(C * sizeof *bucket), *ncand = xcalloc(C, sizeof *ncand), *cap = xcalloc(C, sizeof *cap);
+    size_t *prev = xmalloc(C * sizeof *prev); /* the last bucket below a column's bucket holding values (B: none) */
+    stats_vw **cand = xcalloc(C, sizeof *cand);
+    bn_walk *k = xmalloc(C * sizeof *k);
+    int32_t *col = xmalloc((f->npart + 1) * sizeof *col);
+    for (size_t i = 0; i < f->N; i++) {
+        if (x[i] != x[i]) continue;
+        nc = cell_columns(f, jt->cell[i], col);
+        for (size_t q = 0; q < nc; q++) h[(size_t)col[q] * B + (order_key(x[i]) >> 48)] += f->w[i];
+    }
+    for (size_t c = 0; c < C; c++) {
+        double W = 0, cum = 0;
+        for (size_t b = 0; b < B; b++) W += h[c * B + b];
+        k[c] = (bn_walk){(W + 1) * 0.5, 0, NAN, 0, NAN, 0};
+        bucket[c] = prev[c] = B;
+        for (size_t b = 0; b < B && W > 0; b++) {
+            if (cum + h[c * B + b] > k[c].tc) {
+                bucket[c] = b;
+                break;
+            }
+            if (h[c * B + b] > 0) prev[c] = b;
+            cum += h[c * B + b];
+        }
+        before[c] = cum;
+        below[c] = -INFINITY;
+        if (W > 0 && bucket[c] == B) bucket[c] = B + 1; /* no bucket crosses: left to the sort */
+    }
+    for (size_t i = 0; i < f->N; i++) {
+        if (x[i] != x[i]) continue;
+        size_t b = (size_t)(order_key(x[i]) >> 48);
+        nc = cell_columns(f, jt->cell[i], col);
+        for (size_t q = 0; q < nc; q++) {
+            size_t c = (size_t)col[q];
+            if (b != bucket[c]) { /* the largest value below the bucket is in the last bucket before it */
+                if (b == prev[c] && x[i] > below[c]) below[c] = x[i];
+                continue;
+            }
+            if (ncand[c] == cap[c]) cand[c] = xrealloc(cand[c], (cap[c] = cap[c] ? 2 * cap[c] : 64) * sizeof **cand);
+            cand[c][ncand[c]++] = (stats_vw){x[i], f->w[i]};
+        }
+    }
+    int settled = 1;
+    for (size_t c = 0; c < C; c++) {
+        med[c] = NAN;
+        if (bucket[c] > B) settled = 0;
+        if (bucket[c] >= B) continue; /* no values, or left to the sort */
+        stats_sort_vw(cand[c], ncand[c]); /* stable: equal values keep the rows' order */
+        k[c].cc = k[c].cc_lower = before[c];
+        k[c].lower = before[c] > 0 ? below[c] : NAN;
+        for (size_t j = 0; j < ncand[c] && !k[c].done;) {
+            double y = cand[c][j].v, g = 0;
+            for (; j < ncand[c] && cand[c][j].v == y; j++) g += cand[c][j].w;
+            walk_group(&k[c], y, g);
+        }
+        if (k[c].done) med[c] = k[c].result;
+        else settled = 0;
+    }
+    for (size_t c = 0; c < C; c++) free(cand[c]);
+    free(cand), free(h), free(before), free(below), free(bucket), free(prev), free(ncand), free(cap), free(k), free(col);
+    return settled;
+}
+
+/* Medians per column. A compact column counts its levels; one joint over every column selects (above);
+ * else one sort of the variable's values, dealt to the columns in order (partition columns through each
+ * row's column), so no column is sorted again. */
 void bn_column_medians(const bn_frame *f, const tally_dataset *ds, int var, const double *x, const bn_colstat *cs,
                        double *med)
 {
@@ -521,16 +558,14 @@ void bn_column_medians(const bn_frame *f, const tally_dataset *ds, int var, cons
         medians_by_code(f, ds, ds->cols[var], x, med);
         return;
     }
+    if (f->njoints == 1 && !memchr(f->in_part, 0, f->b->ncols) && f->b->ncols <= BN_SELECT_MAX_COLS &&
+        medians_selected(f, x, med))
+        return;
     size_t N = f->N, n = 0, C = f->b->ncols;
     stats_vw *all = xmalloc((N ? N : 1) * sizeof *all);
     for (size_t i = 0; i < N; i++)
         if (x[i] == x[i]) all[n++] = (stats_vw){x[i], (double)i}; /* w: the row, for now */
     stats_sort_vw(all, n);
-    if (f->njoints == 1 && !memchr(f->in_part, 0, C)) {
-        medians_walked(f, all, n, med);
-        free(all);
-        return;
-    }
     stats_vw **pick = xcalloc(C, sizeof *pick);
     size_t *k = xcalloc(C, sizeof *k);
     for (size_t c = 0; c < C; c++) pick[c] = xmalloc(((size_t)cs[c].bn + 1) * sizeof **pick);
