@@ -107,6 +107,13 @@ static void jw_key(jw *w, const char *k)
 }
 
 /* The shortest text that reads back as the same double; null for NaN/inf. */
+/* v written with `prec` significant digits into buf reads back as v. */
+static int reads_back(double v, int prec, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.*g", prec, v);
+    return strtod(buf, NULL) == v;
+}
+
 static void jw_number(jw *w, double v)
 {
     if (!isfinite(v)) {
@@ -120,13 +127,15 @@ static void jw_number(jw *w, double v)
         return;
     }
     /* The fewest digits that read back as v. A precision that reads back stays good with more digits
-     * (the closer decimal), so the fewest is found by halving 1..17 (a banner has many thousand
-     * figures of 15 to 17 digits: five tries each instead of seventeen). */
-    int lo = 1, hi = 17;
+     * (the closer decimal), so the fewest is found by halving; most figures of a banner (percents,
+     * weighted counts) need 15 to 17 digits, so 15 and its neighbours are tried first. */
+    int lo, hi;
+    if (!reads_back(v, 15, buf, sizeof buf)) lo = hi = reads_back(v, 16, buf, sizeof buf) ? 16 : 17;
+    else if (!reads_back(v, 14, buf, sizeof buf)) lo = hi = 15;
+    else lo = 1, hi = 14;
     while (lo < hi) {
         int mid = (lo + hi) / 2;
-        snprintf(buf, sizeof buf, "%.*g", mid, v);
-        if (strtod(buf, NULL) == v) hi = mid;
+        if (reads_back(v, mid, buf, sizeof buf)) hi = mid;
         else lo = mid + 1;
     }
     snprintf(buf, sizeof buf, "%.*g", lo, v);
