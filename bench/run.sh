@@ -337,3 +337,44 @@ awk -v load="$(cat "$WORK/rake.load")" -v rake="$(cat "$WORK/rake.step")" -v run
 }' >"$WORK/rake.md"
 cat "$WORK/rake.md" >>"$RESULTS"
 cat "$WORK/rake.md"
+# ---- tab book against the load (issue 13): every question by a 10-column banner, all four outputs ----
+# Self-contained: the largest size of SIZES; RUNS cold runs (--no-cache) of the load alone and of the
+# whole tab book report, interleaved; medians of wall time. The tab book adds (report - load); the
+# target is that it adds less than the load itself.
+tb_size=$(echo "$SIZES" | awk '{ print $NF }')
+tb_csv=$DATA/survey-$tb_size.csv
+tb_dir=$(mktemp -d "${TMPDIR:-/tmp}/tally-bench-tabbook.XXXXXX")
+{
+  echo 'report { title = "bench load" }'
+  echo "input \"survey\" { path = \"$ROOT/$tb_csv\", codebook = \"$ROOT/$DATA/bench.codebook.lua\" }"
+} >"$tb_dir/load.lua"
+tb_ms() { t0=$(date +%s%N); "$@" >/dev/null 2>"$tb_dir/stderr" || { echo "bench: failed: $*" >&2; tail -5 "$tb_dir/stderr" >&2; exit 1; }; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
+tb_load0=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$tb_dir/load.ms"; : >"$tb_dir/book.ms"
+tb_run=1
+while [ $tb_run -le "$RUNS" ]; do
+  echo "bench: tab book run $tb_run/$RUNS, $tb_size" >&2
+  tb_ms "$TALLY" -q run --no-cache "$tb_dir/load.lua" >>"$tb_dir/load.ms"
+  tb_ms "$TALLY" -q run --no-cache config/bench-tabbook.lua --set size="$tb_size" --outdir "$tb_dir/out" >>"$tb_dir/book.ms"
+  tb_run=$((tb_run + 1))
+done
+tb_median() { sort -n "$1" | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
+tb_load=$(tb_median "$tb_dir/load.ms"); tb_book=$(tb_median "$tb_dir/book.ms")
+tb_load1=$(cut -d' ' -f1-3 /proc/loadavg)
+awk -v size="$tb_size" -v runs="$RUNS" -v load="$tb_load" -v book="$tb_book" -v la0="$tb_load0" -v la1="$tb_load1" 'BEGIN {
+  add = book - load
+  print ""
+  print "## Tab book against the load (" size ", cold: --no-cache)"
+  print ""
+  printf "- Medians of %d runs each, interleaved; load average before %s, after %s\n", runs, la0, la1
+  print "- Tab book: config/bench-tabbook.lua, every question by age group and school qualification (10 columns and Total), weighted, Markdown + XLSX + HTML + JSON"
+  print ""
+  print "| figure | wall s |"
+  print "|---|---:|"
+  printf "| load alone (start, config, CSV parse, codebook) | %.3f |\n", load / 1000
+  printf "| whole tab book report (load, stage, four outputs) | %.3f |\n", book / 1000
+  printf "| tab book adds (report - load) | %.3f |\n", add / 1000
+  print ""
+  printf "Verdict: %s (adds %.2f of the load).\n", (add < load ? "tab book adds less than the load" : "tab book adds MORE than the load"), (load > 0 ? add / load : 0)
+}' | tee -a "$RESULTS"
+rm -rf "$tb_dir"

@@ -121,11 +121,12 @@ figure_stages {
   influence = "Perceived influence of the city",
 }
 
--- ---- tab book: the areas of cooperation and the obstacles by form and by vitality of the partnership ----
--- (the sample holds no city size; the form of the partnership is the other banner variable). With 46 cities
--- most columns are small: columns of at least 10 cities are compared, and bases under 30 carry a mark.
+-- ---- tab book: the areas of cooperation and the obstacles by city size class and by vitality of the partnership ----
+-- The size class comes from the frame (official population, 31 Dec 2019), joined to the 46 cities by name.
+-- With 46 cities most columns are small: columns of at least 10 cities are compared, and bases under 30 carry a mark.
+stage "join" { dataset = "chinese", with = "frame", key = "city", vars = { "size_class" }, into = "chinese_sized" }
 stage "tabbook" {
-  dataset = "chinese", banner = { "cn_type", "cn_vitality" }, rows = { "areas", "obstacles" }, min_base = 10,
+  dataset = "chinese_sized", banner = { "size_class", "cn_vitality" }, rows = { "areas", "obstacles" }, min_base = 10,
   id_prefix = "book",
 }
 

@@ -34,6 +34,18 @@ static void stat_text(const tally_banner *b, size_t r, size_t c, int stat, int l
     snprintf(buf, n, "%s%s%s", num, l ? " " : "", l ? l : "");
 }
 
+/* Appends the cell's confidence interval, " [61.2–86.0]", when it has one. */
+static void ci_text(const tally_banner *b, size_t r, size_t c, int dec, char *buf, size_t n)
+{
+    const double *s = tally_banner_cell((tally_banner *)b, r, c);
+    if (s[TALLY_BN_CI_LO] != s[TALLY_BN_CI_LO] || s[TALLY_BN_CI_HI] != s[TALLY_BN_CI_HI]) return;
+    char lo[48], hi[48];
+    tally_format_fixed(s[TALLY_BN_CI_LO], dec, lo, sizeof lo);
+    tally_format_fixed(s[TALLY_BN_CI_HI], dec, hi, sizeof hi);
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, " [%s–%s]", lo, hi);
+}
+
 /* The statistics a category row shows, in order. */
 static size_t shown_stats(const tally_bn_opts *o, int *out)
 {
@@ -84,9 +96,11 @@ static void render_text(tally_table *t, const tally_banner *b, const tally_bn_op
                     int n = tally_banner_cell((tally_banner *)b, r, c)[TALLY_BN_COUNT] ==
                             tally_banner_cell((tally_banner *)b, r, c)[TALLY_BN_COUNT]; /* the N row */
                     stat_text(b, r, c, n ? TALLY_BN_COUNT : TALLY_BN_MEAN, 1, buf, sizeof buf);
+                    ci_text(b, r, c, 2, buf, sizeof buf);
                 } else {
                     int s = stacked ? st[k] : lst;
                     stat_text(b, r, c, s, s == lst, buf, sizeof buf);
+                    if (s == TALLY_BN_COLPCT) ci_text(b, r, c, 1, buf, sizeof buf);
                 }
                 if (buf[0]) tally_table_set_text(t, tr, c + 1, buf);
             }

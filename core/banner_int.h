@@ -20,6 +20,14 @@ typedef struct bn_items {
 
 int bn_items_build(const tally_dataset *ds, int var, const tally_mrset *set, const char *lang, bn_items *it,
                    char **err);
+/* 1 when set is a dichotomy set of at most 64 compact columns (of a dataset without a selection):
+ * counted from its codes; its items then come from bn_items_set_header (no per-row arrays). */
+int bn_set_by_codes(const tally_dataset *ds, const tally_mrset *set);
+void bn_items_set_header(const tally_dataset *ds, const tally_mrset *set, bn_items *it);
+/* The items of compact column var whose codes present[] holds, without per-row arrays (it->cat NULL);
+ * map[code]: the code's item, -1 for none. */
+void bn_items_from_codes(const tally_dataset *ds, int var, const char *lang, const uint8_t present[256],
+                         int32_t map[256], bn_items *it);
 void bn_items_free(bn_items *it);
 static inline int bn_hit(const bn_items *it, size_t k, size_t i, size_t nrows)
 {
@@ -38,6 +46,50 @@ typedef struct bn_colstat {
     double eff;           /* effective base (bw^2 / bw2) */
     double mean, sd;      /* scale sections */
 } bn_colstat;
+
+/* A partition is a banner variable, or a nesting of two, whose columns no two share a row: each row's
+ * column in it, or -1. Partitions are counted together through a joint: a row's joint cell numbers its
+ * column in each of the joint's partitions (0 for none), so one pass over the rows fills a histogram of
+ * question item x joint cell, and every column's figures are sums of that histogram's cells. */
+typedef struct bn_joint {
+    size_t J;             /* cells: the product of (columns + 1) over its partitions */
+    uint32_t *cell;       /* per row: its cell; J for a row left out (weight 0) */
+    size_t part0, npart;  /* its partitions: part0 .. part0 + npart - 1 */
+    int32_t *colmap;      /* npart x J: each cell's column in each partition, -1 none */
+} bn_joint;
+
+/* The banner's columns over the dataset's rows. */
+typedef struct bn_frame {
+    tally_banner *b;
+    bn_members *mem;      /* per column: its rows (used for columns outside every partition) */
+    double *w;            /* per row: its weight, 0 when left out */
+    size_t N;
+    int weighted;
+    size_t ngroups;       /* test groups */
+    int *exclusive;       /* per group: categories of one variable (a chi-square applies) */
+    char **gname;         /* per group: the banner variable's title (owned) */
+    size_t total;         /* the Total column */
+    size_t npart;
+    int32_t **pcol;       /* per partition: each row's column, -1 none (owned) */
+    size_t *pfirst, *pwidth; /* per partition: its columns, pfirst .. pfirst + pwidth - 1 */
+    char *in_part;        /* per column: 1 when counted through a partition (the Total too) */
+    bn_joint *joints;     /* at least one; the first also counts the Total column */
+    size_t njoints;
+} bn_frame;
+
+/* Builds the joints of f's partitions (after its columns). */
+void bn_joints_build(bn_frame *f);
+void bn_joints_free(bn_frame *f);
+/* Bases (cs) and counts (cnt, K x ncols) of a question in every column; K = it->n. A compact single
+ * variable is counted from its codes (var >= 0, it filled here with its items); a set without per-row
+ * arrays (it->hit NULL) from its columns' codes (set); else from it. */
+void bn_count_question(const bn_frame *f, const tally_dataset *ds, int var, const tally_mrset *set,
+                       const char *lang, bn_items *it, double **cnt, bn_colstat *cs);
+/* Weighted means, standard deviations and bases of values x (NaN: not counted) per column. */
+void bn_scale_moments(const bn_frame *f, const double *x, bn_colstat *cs);
+/* Medians per column of variable var's values x (per row, NaN: not counted). */
+void bn_column_medians(const bn_frame *f, const tally_dataset *ds, int var, const double *x, const bn_colstat *cs,
+                       double *med);
 
 /* Letters of the proportion tests of banner row r (counts in the COUNT stat). */
 void bn_test_props(tally_banner *b, size_t r, const bn_colstat *cs, const tally_bn_opts *o);

@@ -27,51 +27,69 @@ static void items_alloc(bn_items *it, size_t n, size_t nrows)
     it->valid = xcalloc(nrows ? nrows : 1, 1);
 }
 
-/* A compact column's categories from its codes: the codes present in the dataset's rows
- * go into the map, and each row's item comes from a table of 256 (no lookup per row). */
-static void map_compact(const tally_dataset *ds, const tally_column *col, stats_catmap *m, int32_t *cat)
+/* Items (labels and codes) from a finished category map's valid categories. */
+static void items_labels(bn_items *it, const stats_catmap *m, size_t nrows, const char *lang)
 {
-    uint8_t present[256] = {0};
-    for (size_t i = 0; i < ds->nrows; i++) present[col->codes[tally_row(ds, i)]] = 1;
-    size_t slot[256];
-    for (unsigned k = 0; k < col->nlevels; k++)
-        if (present[k]) slot[k] = stats_catmap_slot_code(m, col->levels[k]);
-    stats_catmap_finish(m);
-    int32_t map[256];
-    for (unsigned k = 0; k < 256; k++) map[k] = -1;
-    for (unsigned k = 0; k < col->nlevels; k++)
-        if (present[k] && m->pos[slot[k]] < m->nvalid) map[k] = (int32_t)m->pos[slot[k]];
-    for (size_t i = 0; i < ds->nrows; i++) cat[i] = map[col->codes[tally_row(ds, i)]];
+    items_alloc(it, m->nvalid, nrows);
+    char buf[512];
+    for (size_t k = 0; k < m->nvalid; k++) {
+        stats_cat *c = stats_catmap_at(m, k);
+        it->labels[k] = xstrdup(stats_cat_label(m, c, lang, buf, sizeof buf));
+        it->codes[k] = c->code;
+    }
 }
 
-/* A single variable: its valid categories in display order. */
-static void build_var(const tally_dataset *ds, int var, const char *lang, bn_items *it)
+/* The items of a compact column whose codes present[] occur: labels, codes and map[code], the item of
+ * each code (-1: none, a missing value). */
+void bn_items_from_codes(const tally_dataset *ds, int var, const char *lang, const uint8_t present[256],
+                         int32_t map[256], bn_items *it)
 {
     const tally_column *col = ds->cols[var];
     stats_catmap m;
     stats_catmap_init(&m, col);
+    size_t slot[256];
+    for (unsigned k = 0; k < col->nlevels; k++)
+        if (present[k]) slot[k] = stats_catmap_slot_code(&m, col->levels[k]);
+    stats_catmap_finish(&m);
+    for (unsigned k = 0; k < 256; k++) map[k] = -1;
+    for (unsigned k = 0; k < col->nlevels; k++)
+        if (present[k] && m.pos[slot[k]] < m.nvalid) map[k] = (int32_t)m.pos[slot[k]];
+    items_labels(it, &m, ds->nrows, lang);
+    it->title = xstrdup(col->label && *col->label ? col->label : col->name);
+    stats_catmap_free(&m);
+}
+
+/* A single variable: its valid categories in display order, each row's item. */
+static void build_var(const tally_dataset *ds, int var, const char *lang, bn_items *it)
+{
+    const tally_column *col = ds->cols[var];
     int32_t *cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *cat);
     if (col->codes) {
-        map_compact(ds, col, &m, cat);
+        uint8_t present[256] = {0};
+        for (size_t i = 0; i < ds->nrows; i++) present[col->codes[tally_row(ds, i)]] = 1;
+        int32_t map[256];
+        bn_items_from_codes(ds, var, lang, present, map, it);
+        for (size_t i = 0; i < ds->nrows; i++) cat[i] = map[col->codes[tally_row(ds, i)]];
     } else {
-        stats_catmap_count(&m, ds, NULL);
+        stats_catmap m;
+        stats_catmap_init(&m, col);
+        for (size_t i = 0; i < ds->nrows; i++) { /* each row hashed once: its slot, kept in cat until finish */
+            size_t slot = stats_catmap_slot(&m, tally_row(ds, i));
+            m.cats[slot].w += 1;
+            m.cats[slot].n += 1;
+            cat[i] = (int32_t)slot;
+        }
         stats_catmap_finish(&m);
         for (size_t i = 0; i < ds->nrows; i++) {
-            size_t p = m.pos[stats_catmap_slot(&m, tally_row(ds, i))];
+            size_t p = m.pos[cat[i]];
             cat[i] = p < m.nvalid ? (int32_t)p : -1;
         }
-    }
-    items_alloc(it, m.nvalid, ds->nrows);
-    char buf[512];
-    for (size_t k = 0; k < m.nvalid; k++) {
-        stats_cat *c = stats_catmap_at(&m, k);
-        it->labels[k] = xstrdup(stats_cat_label(&m, c, lang, buf, sizeof buf));
-        it->codes[k] = c->code;
+        items_labels(it, &m, ds->nrows, lang);
+        it->title = xstrdup(col->label && *col->label ? col->label : col->name);
+        stats_catmap_free(&m);
     }
     it->cat = cat;
     for (size_t i = 0; i < ds->nrows; i++) it->valid[i] = cat[i] >= 0;
-    it->title = xstrdup(col->label && *col->label ? col->label : col->name);
-    stats_catmap_free(&m);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -102,6 +120,49 @@ static size_t category_codes(const tally_dataset *ds, const tally_mrset *set, do
     return n;
 }
 
+/* hit[i] = 1 where row i of column c holds value v (a compact column compares its one-byte codes). */
+static void mark_counted(const tally_dataset *ds, const tally_column *c, double v, uint8_t *hit)
+{
+    size_t N = ds->nrows;
+    if (!c->codes) {
+        for (size_t i = 0; i < N; i++) hit[i] = tally_col_num(c, tally_row(ds, i)) == v;
+        return;
+    }
+    int code = -1;
+    for (unsigned k = 0; k < c->nlevels; k++)
+        if (c->levels[k] == v) code = (int)k;
+    if (code < 0) return; /* nobody holds it: hit stays 0 */
+    uint8_t cc = (uint8_t)code;
+    if (ds->sel)
+        for (size_t i = 0; i < N; i++) hit[i] = c->codes[ds->sel[i]] == cc;
+    else
+        for (size_t i = 0; i < N; i++) hit[i] = c->codes[i] == cc;
+}
+
+/* A dichotomy set whose items are compact columns, at most 64 of them, read by its codes in one
+ * blocked pass (banner_count.c) without the items' per-row arrays. */
+int bn_set_by_codes(const tally_dataset *ds, const tally_mrset *set)
+{
+    if (!set || set->kind != TALLY_MRSET_DICHOTOMY || set->ncols > 64 || ds->sel) return 0;
+    for (size_t j = 0; j < set->ncols; j++)
+        if (!ds->cols[set->cols[j]]->codes) return 0;
+    return 1;
+}
+
+/* A dichotomy set's items (labels, title) without per-row arrays. */
+void bn_items_set_header(const tally_dataset *ds, const tally_mrset *set, bn_items *it)
+{
+    memset(it, 0, sizeof *it);
+    items_alloc(it, set->ncols, 0);
+    it->is_set = 1;
+    for (size_t k = 0; k < set->ncols; k++) {
+        const tally_column *c = ds->cols[set->cols[k]];
+        it->labels[k] = xstrdup(c->label && *c->label ? c->label : c->name);
+        it->codes[k] = set->counted;
+    }
+    it->title = xstrdup(set->label && *set->label ? set->label : set->name);
+}
+
 static void build_set(const tally_dataset *ds, const tally_mrset *set, bn_items *it)
 {
     size_t N = ds->nrows;
@@ -116,8 +177,7 @@ static void build_set(const tally_dataset *ds, const tally_mrset *set, bn_items 
             const tally_column *c = ds->cols[set->cols[k]];
             it->labels[k] = xstrdup(c->label && *c->label ? c->label : c->name);
             it->codes[k] = set->counted;
-            for (size_t i = 0; i < N; i++)
-                it->hit[k * N + i] = tally_col_num(c, tally_row(ds, i)) == set->counted;
+            mark_counted(ds, c, set->counted, it->hit + k * N);
         } else {
             const char *l = NULL;
             for (size_t j = 0; j < set->ncols && !l; j++) l = tally_column_value_label(ds->cols[set->cols[j]], codes[k]);

@@ -21,6 +21,10 @@ void tally_ci_wilson(double p, double n, double level, double *lo, double *hi);
 /* t interval of a mean with standard deviation sd on base n (df n - 1, fractional allowed). */
 void tally_ci_mean_t(double mean, double sd, double n, double level, double *lo, double *hi);
 
+/* t interval of a weighted mean from its sums: ss = sum w (x - mean)^2, sw = sum w, on the effective
+ * base neff (Bessel's correction by neff; the sample interval when every weight is 1). */
+void tally_ci_mean_sums(double mean, double ss, double sw, double neff, double level, double *lo, double *hi);
+
 /* Over the rows of ds where x is not NaN, weighted by ds's weight when o->weighted:
  * a proportion (x is 1 for "yes", 0 for "no") or a mean of x. 0, or -1 with a message in *err. */
 int tally_ci_proportion(const tally_dataset *ds, const double *x, const tally_stats_opts *o, double level,

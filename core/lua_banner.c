@@ -6,6 +6,7 @@
 #include "util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,12 @@ static void read_opts(lua_State *L, tally_bn_opts *o)
     if (strcmp(o->cell_style, "stacked") && strcmp(o->cell_style, "combined") && strcmp(o->cell_style, "separate"))
         luaL_error(L, "option 'cell_style' must be stacked, combined or separate, not '%s'", o->cell_style);
     o->nets = check_nets(L, 4, &o->nnets);
+    o->ci = tally_lua_opt_number(L, 4, "ci", 0);
+    if (o->ci != 0 && !(o->ci > 0 && o->ci < 100)) {
+        char level[32];
+        snprintf(level, sizeof level, "%g", o->ci);
+        luaL_error(L, "option 'ci': confidence level must be a percentage between 0 and 100 (e.g. 95), not %s", level);
+    }
 }
 
 /* The arguments ds:banner and ds:banner_book take, (ds, rows, columns, opts): the row and column
@@ -283,39 +290,107 @@ int tally_lua_banner_book(lua_State *L)
     return 1;
 }
 
-/* ds:shape(name) -> distinct, answers, whole, repeats: how a variable's valid values look
- * (how many distinct, how many answers, all whole numbers, some value given twice), from
- * one hashed pass without sorting the values (the tabbook's test of what is a category). */
+/* How a variable's valid values look: distinct values (counted up to limit + 1 when limit > 0), answers,
+ * all whole numbers, some value given twice. */
+typedef struct bn_shape {
+    size_t distinct, answers;
+    int whole, repeats;
+} bn_shape;
+
+/* A compact column: its codes counted, no hashing. */
+static void shape_codes(const tally_dataset *ds, const tally_column *c, bn_shape *sh)
+{
+    size_t n[256] = {0};
+    for (size_t i = 0; i < ds->nrows; i++) n[c->codes[tally_row(ds, i)]]++;
+    for (unsigned k = 0; k < c->nlevels; k++) {
+        if (!n[k] || !stats_valid_number(c, c->levels[k])) continue;
+        sh->distinct++;
+        sh->answers += n[k];
+        if (c->levels[k] != floor(c->levels[k])) sh->whole = 0;
+        if (n[k] > 1) sh->repeats = 1;
+    }
+}
+
+/* Some value twice among v[0..n-1] (a column past the hashing's limit): whole numbers in a range of
+ * at most 64 a value are marked in a bitmap, others sorted once. */
+static int any_repeat(const double *v, size_t n)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    int whole = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < lo) lo = v[i];
+        if (v[i] > hi) hi = v[i];
+        whole &= v[i] == floor(v[i]);
+    }
+    if (n && whole && hi - lo < 64.0 * (double)n) {
+        size_t span = (size_t)(hi - lo) + 1;
+        uint64_t *seen = xcalloc(span / 64 + 1, sizeof *seen);
+        int rep = 0;
+        for (size_t i = 0; i < n && !rep; i++) {
+            size_t b = (size_t)(v[i] - lo);
+            rep = (seen[b / 64] >> (b % 64)) & 1;
+            seen[b / 64] |= (uint64_t)1 << (b % 64);
+        }
+        free(seen);
+        return rep;
+    }
+    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
+    for (size_t i = 0; i < n; i++) a[i] = (stats_vw){v[i], 0};
+    stats_sort_vw(a, n);
+    int rep = 0;
+    for (size_t i = 1; i < n && !rep; i++) rep = a[i].v == a[i - 1].v;
+    free(a);
+    return rep;
+}
+
+/* Numbers or strings, hashed until more than limit distinct values and a repeat (limit 0: all). */
+static void shape_hashed(const tally_dataset *ds, const tally_column *c, size_t limit, bn_shape *sh)
+{
+    stats_catmap m;
+    stats_catmap_init(&m, c);
+    int numeric = c->type == TALLY_NUMERIC, hashing = 1;
+    double *vals = numeric ? xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *vals) : NULL;
+    for (size_t i = 0; i < ds->nrows; i++) {
+        size_t phys = tally_row(ds, i), slot;
+        if (numeric) {
+            double v = tally_col_num(c, phys);
+            if (!stats_valid_number(c, v)) continue;
+            if (v != floor(v)) sh->whole = 0;
+            vals[sh->answers] = v;
+            if (hashing) slot = stats_catmap_slot_code(&m, v);
+        } else {
+            const char *s = tally_column_string(c, phys);
+            if (!s || !*s || tally_column_is_user_missing_string(c, s)) continue;
+            sh->whole = 0;
+            if (hashing) slot = stats_catmap_slot_string(&m, s);
+        }
+        sh->answers++;
+        if (!hashing) continue;
+        if (++m.cats[slot].n > 1) sh->repeats = 1;
+        /* past the limit, numbers are hashed on only to find a first repeat (soon, unless none repeats) */
+        if (limit && m.ncats > limit && (!numeric || sh->repeats || m.ncats > 65536)) hashing = 0;
+    }
+    sh->distinct = m.ncats > limit && limit ? limit + 1 : m.ncats;
+    if (!hashing && !sh->repeats && numeric) sh->repeats = any_repeat(vals, sh->answers);
+    free(vals);
+    stats_catmap_free(&m);
+}
+
+/* ds:shape(name [, limit]) -> distinct, answers, whole, repeats: how a variable's valid values look
+ * (how many distinct, how many answers, all whole numbers, some value given twice), the tabbook's test
+ * of what is a category. With a limit, counting distinct values stops past it (distinct is then
+ * limit + 1): a column of a million different texts is not hashed through. */
 int tally_lua_shape(lua_State *L)
 {
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     const tally_column *c = ds->cols[tally_lua_check_var(L, ds, luaL_checkstring(L, 2))];
-    stats_catmap m;
-    stats_catmap_init(&m, c);
-    size_t answers = 0;
-    int whole = 1;
-    for (size_t i = 0; i < ds->nrows; i++) {
-        size_t phys = tally_row(ds, i), slot;
-        if (c->type == TALLY_NUMERIC) {
-            double v = tally_col_num(c, phys);
-            if (!stats_valid_number(c, v)) continue;
-            if (v != floor(v)) whole = 0;
-            slot = stats_catmap_slot_code(&m, v);
-        } else {
-            const char *s = tally_column_string(c, phys);
-            if (!s || !*s || tally_column_is_user_missing_string(c, s)) continue;
-            whole = 0;
-            slot = stats_catmap_slot_string(&m, s);
-        }
-        m.cats[slot].n += 1;
-        answers++;
-    }
-    int repeats = 0;
-    for (size_t k = 0; k < m.ncats && !repeats; k++) repeats = m.cats[k].n > 1;
-    lua_pushinteger(L, (lua_Integer)m.ncats);
-    lua_pushinteger(L, (lua_Integer)answers);
-    lua_pushboolean(L, whole && answers > 0);
-    lua_pushboolean(L, repeats);
-    stats_catmap_free(&m);
+    lua_Integer limit = luaL_optinteger(L, 3, 0);
+    bn_shape sh = {0, 0, 1, 0};
+    if (c->type == TALLY_NUMERIC && c->codes) shape_codes(ds, c, &sh);
+    else shape_hashed(ds, c, limit > 0 ? (size_t)limit : 0, &sh);
+    lua_pushinteger(L, (lua_Integer)sh.distinct);
+    lua_pushinteger(L, (lua_Integer)sh.answers);
+    lua_pushboolean(L, sh.whole && sh.answers > 0);
+    lua_pushboolean(L, sh.repeats);
     return 4;
 }

@@ -107,6 +107,7 @@ typedef struct tally_bn_opts {
     const char *cell_style; /* flat layout: "stacked", "combined", "separate" */
     const tally_bn_net *nets;
     size_t nnets;
+    double ci;            /* a confidence level in percent (95): intervals of column % and means; 0 none */
 } tally_bn_opts;
 
 void tally_bn_opts_init(tally_bn_opts *o);
@@ -131,8 +132,6 @@ int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, 
 
 /* Two-sided p of a z, t (df) or chi-square (df) statistic (GNU GSL). */
 double tally_stats_t_p2(double t, double df);
-/* "< .001" below .001, else the p with 3 decimals ("0.439"); returns buf. */
-const char *tally_stats_format_p(double p, char *buf, size_t n);
 
 /* ---- descriptives (stats_desc.c) ----------------------------------------------
  * One row per variable; columns N, Mean, Std. deviation (denominator: sum of

@@ -1,9 +1,13 @@
 /* stats_banner.c: banner tables: row questions (categories, sets, scales, nets) by banner columns, into the model. */
 #include "banner_int.h"
+#include "ci.h"
+#include "numfmt.h"
+#include "parallel.h"
 #include "util.h"
 
 #include <ctype.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,38 +27,64 @@ void tally_bn_opts_init(tally_bn_opts *o)
     o->cell_style = "stacked";
 }
 
-/* The banner's columns and their members. */
-typedef struct bn_frame {
-    tally_banner *b;
-    bn_members *mem;      /* per column */
-    double *w;            /* per row: its weight, 0 when left out */
-    size_t N;
-    int weighted;
-    size_t ngroups;       /* test groups */
-    int *exclusive;       /* per group: categories of one variable (a chi-square applies) */
-    int32_t **gcol;       /* per exclusive group: each row's column, -1 none (NULL for other groups) */
-    size_t total;         /* the Total column */
-    char **gname;         /* per group: the banner variable's title (owned) */
-} bn_frame;
-
 static void add_group(bn_frame *f, int exclusive, const char *name)
 {
-    f->gcol = xrealloc(f->gcol, (f->ngroups + 1) * sizeof *f->gcol);
-    f->gcol[f->ngroups] = NULL;
     f->exclusive = xrealloc(f->exclusive, (f->ngroups + 1) * sizeof *f->exclusive);
     f->gname = xrealloc(f->gname, (f->ngroups + 1) * sizeof *f->gname);
     f->exclusive[f->ngroups] = exclusive;
     f->gname[f->ngroups++] = xstrdup(name);
 }
 
-static void add_member_col(bn_frame *f, size_t col, const bn_items *a, size_t ka, const bn_items *in, size_t ki)
+/* Columns first .. first + width - 1 no two of which share a row: each row's column from the items of
+ * the banner variable a (nested: inner variable in inside each of a's categories). */
+static void add_partition(bn_frame *f, size_t first, const bn_items *a, const bn_items *in)
+{
+    f->pcol = xrealloc(f->pcol, (f->npart + 1) * sizeof *f->pcol);
+    f->pfirst = xrealloc(f->pfirst, (f->npart + 1) * sizeof *f->pfirst);
+    f->pwidth = xrealloc(f->pwidth, (f->npart + 1) * sizeof *f->pwidth);
+    int32_t *pc = f->pcol[f->npart] = xmalloc((f->N ? f->N : 1) * sizeof *pc);
+    size_t nin = in ? in->n : 1;
+    for (size_t i = 0; i < f->N; i++) {
+        int ok = f->w[i] > 0 && a->cat[i] >= 0 && (!in || in->cat[i] >= 0);
+        pc[i] = ok ? (int32_t)(first + (size_t)a->cat[i] * nin + (in ? (size_t)in->cat[i] : 0)) : -1;
+    }
+    f->pfirst[f->npart] = first;
+    f->pwidth[f->npart++] = a->n * nin;
+}
+
+/* The bases of the columns of every partition (and of the Total) in one pass over the rows. */
+static void partition_bases(bn_frame *f)
+{
+    size_t C = f->b->ncols;
+    double *w2 = xcalloc(C ? C : 1, sizeof *w2);
+    for (size_t i = 0; i < f->N; i++) {
+        double w = f->w[i];
+        if (!(w > 0)) continue;
+        for (size_t p = 0; p <= f->npart; p++) {
+            int32_t c = p < f->npart ? f->pcol[p][i] : (int32_t)f->total;
+            if (c < 0) continue;
+            f->b->cols[c].base_w += w;
+            f->b->cols[c].base_n += 1;
+            w2[c] += w * w;
+        }
+    }
+    for (size_t c = 0; c < C; c++)
+        if (f->in_part[c]) f->b->cols[c].base_eff = w2[c] > 0 ? f->b->cols[c].base_w * f->b->cols[c].base_w / w2[c] : 0;
+    free(w2);
+}
+
+/* The member list and base of a column outside every partition (a partition's are left empty). */
+static void add_member_col(bn_frame *f, size_t col, const bn_items *a, size_t ka, const bn_items *in, size_t ki,
+                           int in_partition)
 {
     f->mem = xrealloc(f->mem, f->b->ncols * sizeof *f->mem); /* columns come in order: col is the last */
     bn_members *m = &f->mem[col];
-    m->rows = xmalloc((f->N ? f->N : 1) * sizeof *m->rows);
+    m->rows = NULL;
     m->n = 0;
     tally_bn_col *c = &f->b->cols[col];
     c->base_w = c->base_n = 0;
+    if (in_partition) return;
+    m->rows = xmalloc((f->N ? f->N : 1) * sizeof *m->rows);
     double w2 = 0;
     for (size_t i = 0; i < f->N; i++) {
         if (!(f->w[i] > 0)) continue;
@@ -79,7 +109,7 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
     if (o->total_first) {
         size_t c = tally_banner_add_col(f->b, total, total, span, "", span + 1, (size_t)-1, 1);
         span += 2;
-        add_member_col(f, c, NULL, 0, NULL, 0);
+        add_member_col(f, c, NULL, 0, NULL, 0, 1);
     }
     for (size_t j = 0; j < ncols; j++) {
         bn_items a, in;
@@ -90,6 +120,7 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
             return -1;
         }
         size_t top = span++, first = f->b->ncols;
+        int partition = !a.is_set && (!has_in || !in.is_set);
         for (size_t ka = 0; ka < a.n; ka++) {
             size_t sub = span++;
             for (size_t ki = 0; ki < (has_in ? in.n : 1); ki++) {
@@ -97,7 +128,7 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
                                   : tally_banner_add_col(f->b, a.labels[ka], a.title, top, "", sub, group, 0);
                 if (letter < 26) f->b->cols[c].letter[0] = (char)('A' + letter);
                 letter++;
-                add_member_col(f, c, &a, ka, has_in ? &in : NULL, ki);
+                add_member_col(f, c, &a, ka, has_in ? &in : NULL, ki, partition);
             }
             if (has_in) {
                 char *name = xasprintf("%s: %s", a.title, a.labels[ka]);
@@ -108,18 +139,15 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
         }
         if (!has_in) {
             add_group(f, !a.is_set, a.title);
-            if (!a.is_set) { /* its categories partition the rows: each row's column, for one-pass counting */
-                int32_t *gc = f->gcol[f->ngroups - 1] = xmalloc((f->N ? f->N : 1) * sizeof *gc);
-                for (size_t i = 0; i < f->N; i++) gc[i] = f->w[i] > 0 && a.cat[i] >= 0 ? (int32_t)(first + (size_t)a.cat[i]) : -1;
-            }
             group++;
         }
+        if (partition) add_partition(f, first, &a, has_in ? &in : NULL);
         bn_items_free(&a);
         if (has_in) bn_items_free(&in);
     }
     if (!o->total_first) {
         size_t c = tally_banner_add_col(f->b, total, total, span, "", span + 1, (size_t)-1, 1);
-        add_member_col(f, c, NULL, 0, NULL, 0);
+        add_member_col(f, c, NULL, 0, NULL, 0, 1);
     }
     return 0;
 }
@@ -170,6 +198,18 @@ static void put_counts(tally_banner *b, size_t r, const double *cnt, const bn_co
     }
 }
 
+/* The interval of row r's column % in each column (Wilson on the column's effective base). */
+static void put_ci_props(tally_banner *b, size_t r, const bn_colstat *cs, const tally_bn_opts *o)
+{
+    if (!(o->ci > 0)) return;
+    for (size_t c = 0; c < b->ncols; c++) {
+        double *s = tally_banner_cell(b, r, c), lo, hi;
+        tally_ci_wilson(s[TALLY_BN_COLPCT] / 100, cs[c].eff, o->ci, &lo, &hi);
+        s[TALLY_BN_CI_LO] = 100 * lo;
+        s[TALLY_BN_CI_HI] = 100 * hi;
+    }
+}
+
 /* Base rows: weighted (or plain) base, and with a weight the unweighted and effective bases. */
 static void put_bases(bn_frame *f, const bn_colstat *cs, const char *label, const tally_bn_opts *o)
 {
@@ -186,14 +226,6 @@ static void put_bases(bn_frame *f, const bn_colstat *cs, const char *label, cons
 static void colstat_finish(bn_colstat *cs, size_t n)
 {
     for (size_t c = 0; c < n; c++) cs[c].eff = cs[c].bw2 > 0 ? cs[c].bw * cs[c].bw / cs[c].bw2 : 0;
-}
-
-/* "p < .001" or "p = 0.439". */
-static void p_clause(double p, char *buf, size_t n)
-{
-    char v[32];
-    tally_stats_format_p(p, v, sizeof v);
-    snprintf(buf, n, "p %s%s", v[0] == '<' ? "" : "= ", v);
 }
 
 static void chisq_notes(tally_table *t, const bn_frame *f, const double *cnt, size_t K, const tally_bn_opts *o)
@@ -214,13 +246,17 @@ static void chisq_notes(tally_table *t, const bn_frame *f, const double *cnt, si
         bn_chisq_compute(m, K, nc, &x);
         free(m);
         if (x.chisq != x.chisq) continue;
-        char pc[48];
-        p_clause(x.p, pc, sizeof pc);
-        char *note = xasprintf("%s: %s = %.2f, df = %d, %s; %zu %s (%.1f%%) %s. %s %.2f.", f->gname[g],
-                               stats_tr(&o->base, "Pearson chi-square"), x.chisq, x.df, pc, x.cells_below5,
-                               stats_tr(&o->base, "cells"), x.cells ? 100.0 * (double)x.cells_below5 / (double)x.cells : 0,
-                               stats_tr(&o->base, "have expected count less than 5"),
-                               stats_tr(&o->base, "The minimum expected count is"), x.min_expected);
+        /* figures written as the report's language writes them: "p = .439", "p < ,001" */
+        const char *lang = o->base.lang;
+        char pc[48], chi[48], share[48], minexp[48];
+        tally_fmt_p_clause(lang, x.p, pc, sizeof pc);
+        tally_fmt_number(lang, x.chisq, 2, 0, chi, sizeof chi);
+        tally_fmt_number(lang, x.cells ? 100.0 * (double)x.cells_below5 / (double)x.cells : 0, 1, 0, share, sizeof share);
+        tally_fmt_number(lang, x.min_expected, 2, 0, minexp, sizeof minexp);
+        char *note = xasprintf("%s: %s = %s, df = %d, %s; %zu %s (%s%%) %s. %s %s.", f->gname[g],
+                               stats_tr(&o->base, "Pearson chi-square"), chi, x.df, pc, x.cells_below5,
+                               stats_tr(&o->base, "cells"), share, stats_tr(&o->base, "have expected count less than 5"),
+                               stats_tr(&o->base, "The minimum expected count is"), minexp);
         tally_table_add_note(t, note);
         free(note);
     }
@@ -250,50 +286,12 @@ static size_t *category_order(const bn_items *q, const double *cnt, size_t C, si
     return ord;
 }
 
-static char *one_pass_columns(const bn_frame *f);
-
-/* Adds row i (weight w) of question q to column c's base and counts. */
-static inline void count_row(const bn_items *q, size_t i, size_t c, double w, size_t C, size_t N, double *cnt,
-                             bn_colstat *cs)
-{
-    cs[c].bw += w;
-    cs[c].bn += 1;
-    cs[c].bw2 += w * w;
-    if (q->cat) cnt[(size_t)q->cat[i] * C + c] += w;
-    else
-        for (size_t k = 0; k < q->n; k++) cnt[k * C + c] += q->hit[k * N + i] ? w : 0;
-}
-
-/* Bases and counts of question q in every column: Total and the single-variable banner
- * columns in one pass over the rows, set and nested columns over their member lists. */
-static void count_question(const bn_frame *f, const bn_items *q, double *cnt, bn_colstat *cs)
-{
-    size_t C = f->b->ncols, N = f->N;
-    char *done = one_pass_columns(f);
-    for (size_t i = 0; i < N; i++) {
-        double w = f->w[i];
-        if (!(w > 0) || !q->valid[i]) continue;
-        count_row(q, i, f->total, w, C, N, cnt, cs);
-        for (size_t g = 0; g < f->ngroups; g++)
-            if (f->gcol[g] && f->gcol[g][i] >= 0) count_row(q, i, (size_t)f->gcol[g][i], w, C, N, cnt, cs);
-    }
-    for (size_t c = 0; c < C; c++) {
-        if (done[c]) continue;
-        for (size_t j = 0; j < f->mem[c].n; j++) {
-            size_t i = f->mem[c].rows[j];
-            if (q->valid[i]) count_row(q, i, c, f->w[i], C, N, cnt, cs);
-        }
-    }
-    free(done);
-}
-
-static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, const tally_bn_opts *o)
+/* The section of a question (a single variable or a set): bases, categories, nets, letters, chi-square. */
+static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, const double *cnt, bn_colstat *cs,
+                                const tally_bn_opts *o)
 {
     tally_banner *b = f->b;
     size_t K = q->n, C = b->ncols;
-    double *cnt = xcalloc(K * C + 1, sizeof *cnt);
-    bn_colstat *cs = xcalloc(C, sizeof *cs);
-    count_question(f, q, cnt, cs);
     colstat_finish(cs, C);
     size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, q->title);
     put_bases(f, cs, stats_tr(&o->base, q->is_set ? "Respondents who answered" : "Base"), o);
@@ -301,11 +299,12 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
     for (size_t i = 0; i < n; i++) {
         size_t r = tally_banner_add_row(b, TALLY_ROW_CATEGORY, q->labels[ord[i]]);
         put_counts(b, r, cnt + ord[i] * C, cs);
+        put_ci_props(b, r, cs, o);
         if (o->tests) bn_test_props(b, r, cs, o);
     }
     free(ord);
     double *net = xmalloc(C * sizeof *net);
-    for (size_t j = 0; j < o->nnets && q->cat; j++) { /* single variables: categories exclude each other */
+    for (size_t j = 0; j < o->nnets && !q->is_set; j++) { /* single variables: categories exclude each other */
         memset(net, 0, C * sizeof *net);
         int any = 0;
         for (size_t k = 0; k < K; k++)
@@ -317,92 +316,12 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
         if (!any) continue;
         size_t r = tally_banner_add_row(b, TALLY_ROW_NET, o->nets[j].label);
         put_counts(b, r, net, cs);
+        put_ci_props(b, r, cs, o);
         if (o->tests) bn_test_props(b, r, cs, o);
     }
     free(net);
     section_flags(b, r0, b->nrows, cs, o);
     if (!q->is_set) chisq_notes(t, f, cnt, K, o);
-    free(cnt);
-    free(cs);
-}
-
-/* Columns counted in the one pass over the rows: Total and the single-variable banner columns. */
-static char *one_pass_columns(const bn_frame *f)
-{
-    size_t C = f->b->ncols;
-    char *done = xcalloc(C, 1);
-    done[f->total] = 1;
-    for (size_t g = 0; g < f->ngroups; g++)
-        if (f->gcol[g])
-            for (size_t c = 0; c < C; c++) done[c] |= f->b->cols[c].test_group == g;
-    return done;
-}
-
-/* Medians per column from one sort of the variable's values x (NaN: not counted): the sorted
- * values are dealt to the columns in order, so no column is sorted again. */
-static void column_medians(const bn_frame *f, const double *x, const bn_colstat *cs, double *med)
-{
-    size_t N = f->N, n = 0, C = f->b->ncols;
-    stats_vw *all = xmalloc((N ? N : 1) * sizeof *all);
-    for (size_t i = 0; i < N; i++)
-        if (x[i] == x[i]) all[n++] = (stats_vw){x[i], (double)i}; /* w: the row, for now */
-    stats_sort_vw(all, n);
-    stats_vw **pick = xcalloc(C, sizeof *pick);
-    size_t *k = xcalloc(C, sizeof *k);
-    for (size_t c = 0; c < C; c++) pick[c] = xmalloc(((size_t)cs[c].bn + 1) * sizeof **pick);
-    char *done = one_pass_columns(f);
-    for (size_t j = 0; j < n; j++) {
-        size_t i = (size_t)all[j].w;
-        stats_vw e = {all[j].v, f->w[i]};
-        pick[f->total][k[f->total]++] = e;
-        for (size_t g = 0; g < f->ngroups; g++)
-            if (f->gcol[g] && f->gcol[g][i] >= 0) pick[f->gcol[g][i]][k[f->gcol[g][i]]++] = e;
-    }
-    uint8_t *in = xmalloc(N ? N : 1);
-    for (size_t c = 0; c < C; c++) {
-        if (!done[c]) { /* a set or nested column: its members picked from the sorted values */
-            memset(in, 0, N ? N : 1);
-            for (size_t j = 0; j < f->mem[c].n; j++) in[f->mem[c].rows[j]] = 1;
-            for (size_t j = 0; j < n; j++)
-                if (in[(size_t)all[j].w]) pick[c][k[c]++] = (stats_vw){all[j].v, f->w[(size_t)all[j].w]};
-        }
-        med[c] = k[c] ? stats_percentile_sorted(pick[c], k[c], 0.5) : NAN;
-        free(pick[c]);
-    }
-    free(in);
-    free(done);
-    free(pick);
-    free(k);
-    free(all);
-}
-
-/* Adds value v of a row (weight w) to column c: pass 1 the sums, pass 2 the squares about the mean. */
-static inline void scale_add(bn_colstat *cs, size_t c, double v, double w, int pass)
-{
-    if (pass == 1) {
-        cs[c].bw += w;
-        cs[c].mean += w * v; /* the weighted sum until pass 1 ends */
-        cs[c].bw2 += w * w;
-        cs[c].bn += 1;
-    } else {
-        cs[c].sd += w * (v - cs[c].mean) * (v - cs[c].mean); /* the sum of squares until pass 2 ends */
-    }
-}
-
-static void scale_pass(const bn_frame *f, const double *x, const char *done, bn_colstat *cs, int pass)
-{
-    for (size_t i = 0; i < f->N; i++) {
-        if (x[i] != x[i]) continue;
-        scale_add(cs, f->total, x[i], f->w[i], pass);
-        for (size_t g = 0; g < f->ngroups; g++)
-            if (f->gcol[g] && f->gcol[g][i] >= 0) scale_add(cs, (size_t)f->gcol[g][i], x[i], f->w[i], pass);
-    }
-    for (size_t c = 0; c < f->b->ncols; c++)
-        if (!done[c])
-            for (size_t j = 0; j < f->mem[c].n; j++) {
-                size_t i = f->mem[c].rows[j];
-                if (x[i] == x[i]) scale_add(cs, c, x[i], f->w[i], pass);
-            }
 }
 
 /* Mean, Std. deviation, Median and N of a scale variable per column. */
@@ -417,13 +336,8 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
         double v = tally_col_num(col, tally_row(ds, i));
         x[i] = f->w[i] > 0 && stats_valid_number(col, v) ? v : NAN;
     }
-    char *done = one_pass_columns(f);
-    scale_pass(f, x, done, cs, 1);
-    for (size_t c = 0; c < C; c++) cs[c].mean = cs[c].bw > 0 ? cs[c].mean / cs[c].bw : NAN;
-    scale_pass(f, x, done, cs, 2);
-    for (size_t c = 0; c < C; c++) cs[c].sd = cs[c].bw > 1 ? sqrt(cs[c].sd / (cs[c].bw - 1)) : NAN;
-    column_medians(f, x, cs, med);
-    free(done);
+    bn_scale_moments(f, x, cs);
+    bn_column_medians(f, ds, var, x, cs, med);
     free(x);
     colstat_finish(cs, C);
     size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, col->label && *col->label ? col->label : col->name);
@@ -437,6 +351,10 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
             tally_banner_cell(b, r, c)[k == 3 ? TALLY_BN_COUNT : TALLY_BN_MEAN] =
                 k == 0 ? cs[c].mean : k == 1 ? cs[c].sd : k == 2 ? med[c] : cs[c].bw;
     }
+    for (size_t c = 0; c < C && o->ci > 0; c++) { /* the mean's t interval; the sum of squares from the SD */
+        double *s = tally_banner_cell(b, mean_row, c), ss = cs[c].sd * cs[c].sd * (cs[c].bw - 1);
+        tally_ci_mean_sums(cs[c].mean, ss, cs[c].bw, cs[c].eff, o->ci, &s[TALLY_BN_CI_LO], &s[TALLY_BN_CI_HI]);
+    }
     if (o->tests) bn_test_means(b, mean_row, cs, o);
     section_flags(b, r0, b->nrows, cs, o);
     free(med);
@@ -448,13 +366,14 @@ static void frame_free(bn_frame *f)
     for (size_t c = 0; f->b && c < f->b->ncols && f->mem; c++) free(f->mem[c].rows);
     free(f->mem);
     free(f->w);
-    for (size_t g = 0; g < f->ngroups; g++) {
-        free(f->gname[g]);
-        free(f->gcol[g]);
-    }
+    for (size_t g = 0; g < f->ngroups; g++) free(f->gname[g]);
     free(f->gname);
-    free(f->gcol);
     free(f->exclusive);
+    for (size_t p = 0; p < f->npart; p++) free(f->pcol[p]);
+    free(f->pcol);
+    free(f->pfirst);
+    free(f->pwidth);
+    bn_joints_free(f);
 }
 
 static void add_notes(tally_table *t, const bn_frame *f, const tally_bn_opts *o, int any_set)
@@ -490,6 +409,11 @@ static void add_notes(tally_table *t, const bn_frame *f, const tally_bn_opts *o,
         stats_fmt_count(c2, sizeof c2, o->very_low_base);
         snprintf(buf, sizeof buf, "* %s %s; ** %s %s.", stats_tr(&o->base, "unweighted base below"), a,
                  stats_tr(&o->base, "unweighted base below"), c2);
+        tally_table_add_note(t, buf);
+    }
+    if (o->ci > 0) {
+        snprintf(buf, sizeof buf, "%s (%g%%): %s.", stats_tr(&o->base, "Confidence intervals"), o->ci,
+                 stats_tr(&o->base, "column percents by Wilson, means by t, on each column's effective base"));
         tally_table_add_note(t, buf);
     }
     if (any_set)
@@ -532,14 +456,24 @@ static tally_table *make_table(bn_frame *f, const tally_dataset *ds, const tally
             continue;
         }
         bn_items it;
-        if (bn_items_build(ds, rows[q].var, rows[q].set, o->base.lang, &it, err) < 0) {
+        int compact = !rows[q].set && rows[q].var >= 0 && (size_t)rows[q].var < ds->ncols && ds->cols[rows[q].var]->codes;
+        /* a set's per-row arrays are made only for columns outside the partitions */
+        int set_codes = bn_set_by_codes(ds, rows[q].set) && !memchr(f->in_part, 0, f->b->ncols);
+        if (compact) memset(&it, 0, sizeof it);
+        else if (set_codes) bn_items_set_header(ds, rows[q].set, &it);
+        else if (bn_items_build(ds, rows[q].var, rows[q].set, o->base.lang, &it, err) < 0) {
             tally_banner_free(f->b);
             f->b = NULL;
             tally_table_unref(t);
             return NULL;
         }
+        double *cnt = NULL;
+        bn_colstat *cs = xcalloc(f->b->ncols, sizeof *cs);
+        bn_count_question(f, ds, compact ? rows[q].var : -1, rows[q].set, o->base.lang, &it, &cnt, cs);
         any_set |= it.is_set;
-        section_categorical(t, f, &it, o);
+        section_categorical(t, f, &it, cnt, cs, o);
+        free(cnt);
+        free(cs);
         bn_items_free(&it);
     }
     add_notes(t, f, o, any_set);
@@ -566,7 +500,37 @@ static int frame_build(bn_frame *f, const tally_dataset *ds, const tally_bn_spec
     }
     if (build_columns(ds, cols, ncols, o, f, err) < 0) return -1;
     f->total = total_col(f->b);
+    bn_joints_build(f);
+    partition_bases(f);
     return 0;
+}
+
+/* The questions of a book shared out between threads: each takes the next question not yet taken.
+ * A table depends on its question alone, so the book is the same whichever thread made which table. */
+typedef struct bn_book_job {
+    const bn_frame *f;
+    const tally_dataset *ds;
+    const tally_bn_spec *rows;
+    size_t nrows;
+    const tally_bn_opts *o;
+    const tally_banner *tmpl;
+    tally_table **out;
+    atomic_size_t next;
+    char *err[TALLY_PAR_MAX_PARTS];
+    size_t failed_at[TALLY_PAR_MAX_PARTS]; /* the question that failed, nrows if none */
+} bn_book_job;
+
+static void book_part(void *ctx, size_t part)
+{
+    bn_book_job *j = ctx;
+    bn_frame f = *j->f; /* the part's own current banner (f.b); the rest is read only */
+    for (size_t q; (q = atomic_fetch_add(&j->next, 1)) < j->nrows;) {
+        j->out[q] = make_table(&f, j->ds, j->rows + q, 1, j->o, j->tmpl, &j->err[part]);
+        if (!j->out[q]) {
+            j->failed_at[part] = q;
+            return;
+        }
+    }
 }
 
 int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, size_t nrows,
@@ -585,12 +549,23 @@ int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, 
     bn_frame f;
     int rc = frame_build(&f, ds, cols, ncols, o, err);
     tally_banner *tmpl = f.b;
-    for (size_t q = 0; q < nrows && rc == 0; q++) {
-        out[q] = make_table(&f, ds, rows + q, 1, o, tmpl, err);
-        if (!out[q]) {
-            for (size_t k = 0; k < q; k++) tally_table_unref(out[k]);
+    if (rc == 0) {
+        bn_book_job j = {.f = &f, .ds = ds, .rows = rows, .nrows = nrows, .o = o, .tmpl = tmpl, .out = out};
+        atomic_init(&j.next, 0);
+        size_t parts = nrows > 1 ? tally_par_parts(ds->nrows) : 1, first = nrows, bad = 0;
+        for (size_t p = 0; p < TALLY_PAR_MAX_PARTS; p++) j.failed_at[p] = nrows;
+        memset(out, 0, nrows * sizeof *out);
+        tally_par_run(parts, book_part, &j);
+        for (size_t p = 0; p < parts; p++)
+            if (j.failed_at[p] < first) first = j.failed_at[p], bad = p;
+        if (first < nrows) { /* the first question that failed names the error; no table is returned */
+            for (size_t q = 0; q < nrows; q++)
+                if (out[q]) tally_table_unref(out[q]), out[q] = NULL;
+            *err = j.err[bad];
+            j.err[bad] = NULL;
             rc = -1;
         }
+        for (size_t p = 0; p < parts; p++) free(j.err[p]);
     }
     f.b = tmpl;
     frame_free(&f);

@@ -41,6 +41,12 @@ void tally_ci_mean_t(double mean, double sd, double n, double level, double *lo,
     *hi = mean + half;
 }
 
+void tally_ci_mean_sums(double mean, double ss, double sw, double neff, double level, double *lo, double *hi)
+{
+    double sd = neff > 1 && sw > 0 ? sqrt(ss / sw * neff / (neff - 1)) : NAN;
+    tally_ci_mean_t(mean, sd, neff, level, lo, hi);
+}
+
 /* A row's weight: 1 unweighted; NaN when the weight leaves the case out (missing, 0, negative). */
 static double row_weight(const tally_dataset *ds, const double *wts, size_t i)
 {
@@ -99,9 +105,8 @@ int tally_ci_mean(const tally_dataset *ds, const double *x, const tally_stats_op
         double w = row_weight(ds, wts, i);
         if (x[i] == x[i] && w == w) ss += w * (x[i] - m) * (x[i] - m);
     }
-    double sd = out->neff > 1 ? sqrt(ss / sw * out->neff / (out->neff - 1)) : NAN;
     out->est = m;
-    tally_ci_mean_t(m, sd, out->neff, level, &out->lo, &out->hi);
+    tally_ci_mean_sums(m, ss, sw, out->neff, level, &out->lo, &out->hi);
     out->moe = (out->hi - out->lo) / 2;
     return 0;
 }

@@ -429,10 +429,3 @@ double tally_stats_t_p2(double t, double df)
     return 2.0 * gsl_cdf_tdist_Q(fabs(t), df);
 }
 
-const char *tally_stats_format_p(double p, char *buf, size_t n)
-{
-    if (p != p) snprintf(buf, n, ".");
-    else if (p < 0.001) snprintf(buf, n, "< .001");
-    else tally_format_fixed(p, 3, buf, n);
-    return buf;
-}

@@ -135,6 +135,12 @@ static const struct { const char *en, *zh; } city_survey_zh[] = {
     {"with some partners", "与部分伙伴"},
     {"working partnership", "运作良好的伙伴关系"},
     {"yes", "是"},
+    /* the frame's size classes */
+    {"100,000 to 199,999 inhabitants", "10万至199,999名居民"},
+    {"200,000 to 499,999 inhabitants", "20万至499,999名居民"},
+    {"50,000 to 99,999 inhabitants", "5万至99,999名居民"},
+    {"500,000 inhabitants and more", "50万名居民及以上"},
+    {"City size class (inhabitants on 31 December 2019)", "城市规模等级（2019年12月31日居民人数）"},
 };
 
 #endif

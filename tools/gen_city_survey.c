@@ -98,6 +98,10 @@ static const label_set LABEL_SETS[] = {
                           { EK_DISTRICT, "district (Kreis)", "Landkreis oder Kreis" },
                           { EK_STATE, "federal state (Land)", "Bundesland" } } },
     { "period", 2, { { 1980, "1980s", "1980er" }, { 1990, "1990s", "1990er" } } },
+    { "size_class", 4, { { SZ_50K, "50,000 to 99,999 inhabitants", "50.000 bis 99.999 Einwohner" },
+                         { SZ_100K, "100,000 to 199,999 inhabitants", "100.000 bis 199.999 Einwohner" },
+                         { SZ_200K, "200,000 to 499,999 inhabitants", "200.000 bis 499.999 Einwohner" },
+                         { SZ_500K, "500,000 inhabitants and more", "500.000 Einwohner und mehr" } } },
 };
 
 static const label_set *label_set_find(const char *name)
@@ -927,12 +931,15 @@ static void make_frame(table *t)
               M_NOMINAL);
     table_var(t, "city", 1, "City", "Stadt", NULL, -1, M_NOMINAL);
     table_var(t, "state", 1, "Federal state (Land)", "Bundesland", NULL, -1, M_NOMINAL);
+    table_var(t, "size_class", 0, "City size class (inhabitants on 31 December 2019)",
+              "Größenklasse der Stadt (Einwohner am 31.12.2019)", "size_class", -1, M_ORDINAL);
     if (NELEM(FRAME) != 126) die("the frame has %d cities, want 126", NELEM(FRAME));
     for (int i = 0; i < NELEM(FRAME); i++) {
         int r = table_row(t);
         set_num(t, r, "frame_id", i + 1);
         set_str(t, r, "city", FRAME[i].city);
         set_str(t, r, "state", STATE_NAMES[FRAME[i].state]);
+        set_num(t, r, "size_class", FRAME[i].size_class);
     }
 }
 

@@ -18,6 +18,7 @@ local o = tally.options {
   hide_empty = { type = "boolean", default = false, help = "rows zero in every column left out" },
   total_first = { type = "boolean", default = true, help = "the Total column first (false: last)" },
   weight     = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  ci         = { type = "number", help = "a confidence level (e.g. 95): intervals of column % (Wilson) and means (t) in the cells" },
   title      = { type = "string", help = "table title (default: the row question's label); one row question only" },
   table_id   = { type = "string", help = "table id (default: banner_ROW); one row question only" },
 }
@@ -31,5 +32,5 @@ for _, r in ipairs(o.rows) do
     cells = o.cells, cell_style = o.cell_style, tests = o.tests, sig = o.sig, welch = o.welch,
     bonferroni = o.bonferroni, min_base = o.min_base, low_base = o.low_base[1], very_low_base = o.low_base[2],
     scale = o.scale, nets = o.nets, sort = o.sort, hide_empty = o.hide_empty, total_first = o.total_first,
-    weighted = o.weight, title = o.title, id = o.table_id }))
+    weighted = o.weight, title = o.title, id = o.table_id, ci = o.ci }))
 end

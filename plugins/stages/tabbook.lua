@@ -23,6 +23,7 @@ local o = tally.options {
   sort       = { type = "boolean", default = false, help = "categories by the Total column, descending (other, don't know last)" },
   hide_empty = { type = "boolean", default = false, help = "rows zero in every column left out" },
   weight     = { type = "boolean", default = true, help = "use the dataset's weight variable" },
+  ci         = { type = "number", help = "a confidence level (e.g. 95): intervals of column % (Wilson) and means (t) in the cells" },
   id_prefix  = { type = "string", default = "tab", help = "table ids are PREFIX_NAME" },
 }
 local ds = tally.dataset(o.dataset)
@@ -64,7 +65,8 @@ local function kind_of(name)
   if next(v.values) ~= nil then return "categorical" end
   if v.is_date then return "date" end
   if v.measure == "scale" and v.type == "numeric" then return "scale" end
-  local distinct, answers, whole, repeats = ds:shape(name)
+  -- distinct values are counted up to the limit only: the tests below ask no more of them
+  local distinct, answers, whole, repeats = ds:shape(name, math.max(o.max_categories, 10))
   local few = distinct <= o.max_categories
   if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" and few then return "categorical" end
   if repeats and few and (distinct <= 10 or 2 * distinct <= answers) then return "categorical" end
@@ -104,7 +106,7 @@ local tables = ds:banner_book(names, o.banner, {
   id = o.id_prefix, cells = o.cells, cell_style = o.cell_style, tests = o.tests, sig = o.sig,
   welch = o.welch, bonferroni = o.bonferroni, min_base = o.min_base, low_base = o.low_base[1],
   very_low_base = o.low_base[2], scale = scale, categorical = categorical, nets = o.nets, sort = o.sort,
-  hide_empty = o.hide_empty, weighted = o.weight })
+  hide_empty = o.hide_empty, weighted = o.weight, ci = o.ci })
 if #left_out > 0 then
   tables[1]:note(tally.tr("Variables not tabulated") .. ": " .. table.concat(left_out, ", "))
 end

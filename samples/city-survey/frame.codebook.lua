@@ -16,3 +16,14 @@ variable "state" {
   measure = "nominal",
 }
 
+variable "size_class" {
+  label = { en = "City size class (inhabitants on 31 December 2019)", de = "Größenklasse der Stadt (Einwohner am 31.12.2019)", zh = "城市规模等级（2019年12月31日居民人数）" },
+  values = {
+    [1] = { en = "50,000 to 99,999 inhabitants", de = "50.000 bis 99.999 Einwohner", zh = "5万至99,999名居民" },
+    [2] = { en = "100,000 to 199,999 inhabitants", de = "100.000 bis 199.999 Einwohner", zh = "10万至199,999名居民" },
+    [3] = { en = "200,000 to 499,999 inhabitants", de = "200.000 bis 499.999 Einwohner", zh = "20万至499,999名居民" },
+    [4] = { en = "500,000 inhabitants and more", de = "500.000 Einwohner und mehr", zh = "50万名居民及以上" },
+  },
+  measure = "ordinal",
+}
+

@@ -35,6 +35,14 @@ links=$(($(wc -l <"$SAMPLE/partnerships.csv") - 1))
 [ "$links" = 158 ] && ok "partnerships.csv has 158 links" || not_ok "partnerships.csv has $links links, want 158"
 frame=$(($(wc -l <"$SAMPLE/frame.csv") - 1))
 [ "$frame" = 126 ] && ok "frame.csv has 126 cities" || not_ok "frame.csv has $frame cities, want 126"
+# Size classes (official population, 31 Dec 2019): 45, 41, 26 and 14 cities; the cities near a border
+# as samples/city-survey/README.md names them.
+classes=$(awk -F, 'NR > 1 { n[$NF]++ } END { printf "%d %d %d %d", n[1], n[2], n[3], n[4] }' "$SAMPLE/frame.csv")
+[ "$classes" = "45 41 26 14" ] && ok "frame.csv: size classes 1-4 hold 45, 41, 26, 14 cities" ||
+  not_ok "frame.csv: size classes hold $classes cities, want 45 41 26 14"
+border=$(awk -F, '$2 ~ /^(Duisburg|Kassel|Cottbus|Gütersloh|Kaiserslautern|Berlin|Speyer)$/ { printf "%s=%s ", $2, $NF }' "$SAMPLE/frame.csv")
+[ "$border" = "Berlin=4 Duisburg=3 Kassel=3 Cottbus=1 Kaiserslautern=2 Gütersloh=2 Speyer=1 " ] &&
+  ok "frame.csv: cities near a class border are in their 2019 class" || not_ok "frame.csv: border cities: $border"
 
 # The generator refuses a call without an output folder.
 expect_exit "gen_city_survey without OUTDIR is a usage error" 2 "$GEN"

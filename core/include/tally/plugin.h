@@ -113,6 +113,11 @@ typedef enum {
     TALLY_BN_ROWPCT,    /* percent of the row's Total-column count */
     TALLY_BN_TOTPCT,    /* percent of the Total column's base */
     TALLY_BN_MEAN,      /* STAT rows of a scale question: Mean, Std. deviation, Median (N is a COUNT) */
+    /* ---- ABI 1.4 ---- confidence interval (banner option `ci`): of the column % (Wilson, 0..100) on
+     * category and net rows, of the mean (t) on the Mean row; both on the column's effective base.
+     * A host before 1.4 answers NaN. */
+    TALLY_BN_CI_LO,
+    TALLY_BN_CI_HI,
     TALLY_BN_NSTATS
 } tally_bn_stat;
 

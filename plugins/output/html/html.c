@@ -34,13 +34,20 @@ static const char html_style[] =
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt;color:#000}"
     "h2{break-after:avoid;page-break-after:avoid}table{break-inside:avoid;page-break-inside:avoid}"
     "th{background:#e6e6e6;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
-    "tbody tr:nth-child(even){background:none}}\n"
+    "tbody tr:nth-child(even){background:none}"
+    /* wide tables (a Likert scale with its summary columns) fit the page: headers wrap, figures do not,
+     * the row labels keep a readable width, and a row is not split between pages */
+    "table{max-width:100%}table:not(.banner){font-size:8.5pt}"
+    "th[align=right],th[align=left]{white-space:normal;overflow-wrap:break-word}"
+    "table:not(.banner) td:first-child{min-width:11em}tr{break-inside:avoid;page-break-inside:avoid}"
+    "thead{display:table-header-group}}\n"
     /* banner tables: nested headers, figures right-aligned, letters after the percent, counts below */
     "table.banner{font-size:.85rem}table.banner th{text-align:center;vertical-align:bottom}\n"
     "table.banner th.stub,table.banner tbody th{text-align:left;font-weight:normal;min-width:9rem;vertical-align:top}\n"
     "table.banner td{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\n"
     "table.banner th.total,table.banner td:nth-child(2){border-right:2px solid #888}\n"
     "table.banner .sig{color:#0b5394;font-weight:600}table.banner .n{color:#666;font-size:.85em}\n"
+    "table.banner .ci{color:#666;font-size:.8em}\n"
     "table.banner tr.base th,table.banner tr.base td{font-style:italic;background:#f3f3f3}\n"
     "table.banner tr.net th{font-weight:600}table.banner tr.section th{background:#dde4ec;text-align:left}\n"
     "table.banner .letter{font-weight:normal;color:#555}table.banner .mark{color:#b45f06}\n"
@@ -76,8 +83,9 @@ static void html_table(const tally_host *h, const tally_report *rep, tpl_buf *ou
         }
 }
 
-/* Replaces each banner marker paragraph of the HTML body by its table. */
-static char *fill_banners(const tally_host *h, const tally_report *rep, const char *body)
+/* Replaces each banner marker paragraph of the HTML body by its table; texts the escaper changed are
+ * counted in *replaced. */
+static char *fill_banners(const tally_host *h, const tally_report *rep, const char *body, size_t *replaced)
 {
     tpl_buf out = {0};
     const char *p = body;
@@ -92,7 +100,7 @@ static char *fill_banners(const tally_host *h, const tally_report *rep, const ch
         const char *start = m, *after = end + 1;
         if (m - p >= 3 && strncmp(m - 3, "<p>", 3) == 0 && strncmp(after, "</p>", 4) == 0) start = m - 3, after += 4;
         tpl_buf_add(&out, p, (size_t)(start - p));
-        html_banner_table(h, rep, &out, h->rep_table(rep, i));
+        html_banner_table(h, rep, &out, h->rep_table(rep, i), replaced);
         p = after;
     }
     tpl_buf_puts(&out, p);
@@ -147,7 +155,7 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
         host->error(ctx, "cmark-gfm could not render the report to HTML (out of memory?)");
         return 1;
     }
-    char *body = fill_banners(host, report, html);
+    char *body = fill_banners(host, report, html, &replaced);
     free(html);
     int banners = 0;
     for (size_t i = 0; i < host->rep_ntables(report); i++) banners |= is_banner(host, host->rep_table(report, i));

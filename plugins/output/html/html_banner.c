@@ -49,7 +49,7 @@ static size_t span_len(const tally_host *h, const tally_table *t, size_t c, size
     return n;
 }
 
-static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out)
+static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out, size_t *replaced)
 {
     size_t nc = h->bn_ncols(t), levels = h->bn_nlevels(t);
     tpl_buf_printf(out, "<thead>\n<tr><th class=\"stub\" rowspan=\"%zu\"></th>", levels + 1);
@@ -60,7 +60,7 @@ static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out)
         else if (levels == 2 && !*h->bn_col_header(t, c, 1))
             tpl_buf_printf(out, "<th colspan=\"%zu\" rowspan=\"2\">", n);
         else tpl_buf_printf(out, "<th colspan=\"%zu\">", n);
-        html_escape(out, total ? h->bn_col_label(t, c) : h->bn_col_header(t, c, 0), NULL);
+        html_escape(out, total ? h->bn_col_label(t, c) : h->bn_col_header(t, c, 0), replaced);
         tpl_buf_puts(out, "</th>");
         c += n;
     }
@@ -71,7 +71,7 @@ static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out)
             size_t n = span_len(h, t, c, 1);
             if (!h->bn_col_is_total(t, c) && *h->bn_col_header(t, c, 1)) {
                 tpl_buf_printf(out, "<th colspan=\"%zu\">", n);
-                html_escape(out, h->bn_col_header(t, c, 1), NULL);
+                html_escape(out, h->bn_col_header(t, c, 1), replaced);
                 tpl_buf_puts(out, "</th>");
             }
             c += n;
@@ -82,10 +82,10 @@ static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out)
     for (size_t c = 0; c < nc; c++) {
         if (h->bn_col_is_total(t, c)) continue;
         tpl_buf_puts(out, "<th class=\"col\">");
-        html_escape(out, h->bn_col_label(t, c), NULL);
+        html_escape(out, h->bn_col_label(t, c), replaced);
         if (*h->bn_col_letter(t, c)) {
             tpl_buf_puts(out, "<br><span class=\"letter\">(");
-            html_escape(out, h->bn_col_letter(t, c), NULL);
+            html_escape(out, h->bn_col_letter(t, c), replaced);
             tpl_buf_puts(out, ")</span>");
         }
         tpl_buf_puts(out, "</th>");
@@ -93,9 +93,22 @@ static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out)
     tpl_buf_puts(out, "</tr>\n</thead>\n");
 }
 
+/* The cell's confidence interval under its figure, "[61.2–86.0]" (nothing when it has none). */
+static void ci_line(const tally_host *h, const tally_table *t, tpl_buf *out, size_t r, size_t c, int dec)
+{
+    double lo = h->bn_cell(t, r, c, TALLY_BN_CI_LO), hi = h->bn_cell(t, r, c, TALLY_BN_CI_HI);
+    if (lo != lo || hi != hi) return;
+    tpl_buf_puts(out, "<br><span class=\"ci\">[");
+    fmt_fixed(out, lo, dec);
+    tpl_buf_puts(out, "\u2013");
+    fmt_fixed(out, hi, dec);
+    tpl_buf_puts(out, "]</span>");
+}
+
 /* One body cell: a base figure with its low-base mark, a statistic with its letters, or the
  * column % with its letters over the count. */
-static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t r, size_t c, int show_count)
+static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t r, size_t c, int show_count,
+                 size_t *replaced)
 {
     tally_row_type type = h->bn_row_type(t, r);
     int fl = h->bn_cell_flags(t, r, c);
@@ -112,6 +125,7 @@ static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t
         if (v == v) fmt_fixed(out, v, 2);
         else fmt_count(out, n);
         if (*l) tpl_buf_printf(out, " <span class=\"sig\">%s</span>", l);
+        ci_line(h, t, out, r, c, 2);
     } else {
         if (p == p) {
             fmt_fixed(out, p, 1);
@@ -119,7 +133,7 @@ static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t
         }
         if (*l) {
             tpl_buf_puts(out, " <span class=\"sig\">");
-            html_escape(out, l, NULL);
+            html_escape(out, l, replaced);
             tpl_buf_puts(out, "</span>");
         }
         if (show_count && n == n) {
@@ -127,50 +141,52 @@ static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t
             fmt_count(out, n);
             tpl_buf_puts(out, "</span>");
         }
+        ci_line(h, t, out, r, c, 1);
     }
     tpl_buf_puts(out, "</td>");
 }
 
-void html_banner_table(const tally_host *h, const tally_report *rep, tpl_buf *out, const tally_table *t)
+void html_banner_table(const tally_host *h, const tally_report *rep, tpl_buf *out, const tally_table *t,
+                       size_t *replaced)
 {
     size_t nc = h->bn_ncols(t), nr = h->bn_nrows(t), sections = 0;
     for (size_t r = 0; r < nr; r++) sections += h->bn_row_type(t, r) == TALLY_ROW_SECTION;
     tpl_buf_printf(out, "<div class=\"banner-wrap\"><table class=\"banner\" data-columns=\"%zu\">\n", nc);
     /* the stub gets a fixed share when printed; the figure columns share the rest evenly */
     tpl_buf_printf(out, "<colgroup><col class=\"stub\"><col span=\"%zu\" class=\"fig\"></colgroup>\n", nc);
-    header_rows(h, t, out);
+    header_rows(h, t, out, replaced);
     tpl_buf_puts(out, "<tbody>\n");
     for (size_t r = 0; r < nr; r++) {
         tally_row_type type = h->bn_row_type(t, r);
         if (type == TALLY_ROW_SECTION) {
             if (sections > 1) {
                 tpl_buf_printf(out, "<tr class=\"section\"><th colspan=\"%zu\">", nc + 1);
-                html_escape(out, h->bn_row_label(t, r), NULL);
+                html_escape(out, h->bn_row_label(t, r), replaced);
                 tpl_buf_puts(out, "</th></tr>\n");
             }
             continue;
         }
         static const char *const cls[] = {"", "category", "missing", "total", "net", "base", "stat", "section"};
         tpl_buf_printf(out, "<tr class=\"%s\"><th scope=\"row\">", (int)type < 8 ? cls[type] : "");
-        html_escape(out, h->bn_row_label(t, r), NULL);
+        html_escape(out, h->bn_row_label(t, r), replaced);
         tpl_buf_puts(out, "</th>");
-        for (size_t c = 0; c < nc; c++) cell(h, t, out, r, c, 1);
+        for (size_t c = 0; c < nc; c++) cell(h, t, out, r, c, 1, replaced);
         tpl_buf_puts(out, "</tr>\n");
     }
     tpl_buf_puts(out, "</tbody>\n</table></div>\n");
     const char *base = h->tab_base(t);
     if (base && *base) {
         tpl_buf_puts(out, "<p class=\"base\"><em>");
-        html_escape(out, h->rep_tr(rep, "Base"), NULL);
+        html_escape(out, h->rep_tr(rep, "Base"), replaced);
         tpl_buf_puts(out, ": ");
-        html_escape(out, base, NULL);
+        html_escape(out, base, replaced);
         tpl_buf_puts(out, "</em></p>\n");
     }
     if (h->tab_nnotes(t)) {
         tpl_buf_puts(out, "<ul class=\"notes\">\n");
         for (size_t i = 0; i < h->tab_nnotes(t); i++) {
             tpl_buf_puts(out, "<li>");
-            html_escape(out, h->tab_note(t, i), NULL);
+            html_escape(out, h->tab_note(t, i), replaced);
             tpl_buf_puts(out, "</li>\n");
         }
         tpl_buf_puts(out, "</ul>\n");

@@ -107,22 +107,38 @@ static void jw_key(jw *w, const char *k)
 }
 
 /* The shortest text that reads back as the same double; null for NaN/inf. */
+/* v written with `prec` significant digits into buf reads back as v. */
+static int reads_back(double v, int prec, char *buf, size_t n)
+{
+    snprintf(buf, n, "%.*g", prec, v);
+    return strtod(buf, NULL) == v;
+}
+
 static void jw_number(jw *w, double v)
 {
     if (!isfinite(v)) {
         fputs("null", w->f);
         return;
     }
-    char buf[40];
+    char buf[320]; /* room for any %.*g the compiler can imagine; 17 digits need 24 */
     if (v == floor(v) && fabs(v) < 1e15) { /* whole numbers as integers: 80, not 8e+01 */
         snprintf(buf, sizeof buf, "%.0f", v == 0 ? 0.0 : v);
         fputs(buf, w->f);
         return;
     }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
+    /* The fewest digits that read back as v. A precision that reads back stays good with more digits
+     * (the closer decimal), so the fewest is found by halving; most figures of a banner (percents,
+     * weighted counts) need 15 to 17 digits, so 15 and its neighbours are tried first. */
+    int lo, hi;
+    if (!reads_back(v, 15, buf, sizeof buf)) lo = hi = reads_back(v, 16, buf, sizeof buf) ? 16 : 17;
+    else if (!reads_back(v, 14, buf, sizeof buf)) lo = hi = 15;
+    else lo = 1, hi = 14;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (reads_back(v, mid, buf, sizeof buf)) hi = mid;
+        else lo = mid + 1;
     }
+    snprintf(buf, sizeof buf, "%.*g", lo, v);
     if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
     fputs(buf, w->f);
 }
@@ -136,7 +152,7 @@ static const char *chart_name(tally_chart_kind k) { return k == TALLY_CHART_NONE
 /* One banner cell: every statistic a number (null when not computed), letters and marks apart. */
 static void write_banner_cell(jw *w, const tally_host *h, const tally_table *t, size_t r, size_t c)
 {
-    static const char *const names[] = {"count", "col_pct", "row_pct", "total_pct", "value"};
+    static const char *const names[] = {"count", "col_pct", "row_pct", "total_pct", "value", "ci_low", "ci_high"};
     jw_item(w);
     jw_open(w, '{');
     for (int k = 0; k < TALLY_BN_NSTATS; k++) {

@@ -20,7 +20,19 @@ static void fmt_fixed(char *buf, size_t n, double v, int dec)
     snprintf(buf, n, "%.*f", dec, r);
 }
 
-/* A cell as text: "75.9% (22) B", a base "29*", a mean "3.45 a". */
+/* The cell's confidence interval, " [61.2–86.0]", appended to buf (nothing when it has none). */
+static void ci_text(const tally_host *h, const tally_table *t, size_t r, size_t c, int dec, char *buf, size_t n)
+{
+    double lo = h->bn_cell(t, r, c, TALLY_BN_CI_LO), hi = h->bn_cell(t, r, c, TALLY_BN_CI_HI);
+    if (lo != lo || hi != hi) return;
+    char a[64], b[64];
+    fmt_fixed(a, sizeof a, lo, dec);
+    fmt_fixed(b, sizeof b, hi, dec);
+    size_t len = strlen(buf);
+    snprintf(buf + len, n - len, " [%s\u2013%s]", a, b);
+}
+
+/* A cell as text: "75.9% (22) B", a base "29*", a mean "3.45 a"; with an interval " [61.2–86.0]". */
 static void cell_text(const tally_host *h, const tally_table *t, size_t r, size_t c, char *buf, size_t n)
 {
     tally_row_type type = h->bn_row_type(t, r);
@@ -37,10 +49,12 @@ static void cell_text(const tally_host *h, const tally_table *t, size_t r, size_
         if (v == v) fmt_fixed(a, sizeof a, v, 2);
         else fmt_count(a, sizeof a, cnt);
         snprintf(buf, n, "%s%s%s", a, *l ? " " : "", l);
+        ci_text(h, t, r, c, 2, buf, n);
     } else if (pct == pct) {
         fmt_fixed(a, sizeof a, pct, 1);
         fmt_count(b, sizeof b, cnt);
         snprintf(buf, n, "%s%% (%s)%s%s", a, b, *l ? " " : "", l);
+        ci_text(h, t, r, c, 1, buf, n);
     } else {
         fmt_count(a, sizeof a, cnt);
         snprintf(buf, n, "%s", a);

@@ -115,7 +115,29 @@ static int put(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_f
 
 static const char *count_fmt(double v) { return isfinite(v) && fabs(v - nearbyint(v)) > 1e-9 ? "0.0" : "0"; }
 
-/* One model row as one or two sheet rows; returns the sheet rows written or -1. */
+/* Row r's confidence intervals (banner option `ci`) as text in sheet row `row`, under the figures they
+ * belong to: "[61.2%–86.0%]" for a column %, "[3.10–3.80]" for a mean. Returns 1 when written, 0 when
+ * the row has none, -1 on failure. */
+static int write_ci_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row_t row, int mean)
+{
+    const tally_host *h = w->host;
+    size_t nc = h->bn_ncols(t), k = width_of(w), any = 0;
+    for (size_t c = 0; c < nc; c++) any += h->bn_cell(t, r, c, TALLY_BN_CI_LO) == h->bn_cell(t, r, c, TALLY_BN_CI_LO);
+    if (!any) return 0;
+    for (size_t c = 0; c < nc; c++) {
+        double lo = h->bn_cell(t, r, c, TALLY_BN_CI_LO), hi = h->bn_cell(t, r, c, TALLY_BN_CI_HI);
+        if (lo != lo || hi != hi) continue;
+        char text[96];
+        if (mean) snprintf(text, sizeof text, "[%.2f\u2013%.2f]", lo, hi);
+        else snprintf(text, sizeof text, "[%.1f%%\u2013%.1f%%]", lo, hi);
+        lxw_col_t col = (lxw_col_t)(1 + c * k + (k > 1 ? 1 : 0)); /* separate: under the column % */
+        if (xw_write_text(w, s, row, col, text, xw_fmt(w, XW_RIGHT, NULL), 0, "a confidence interval") < 0) return -1;
+    }
+    return 1;
+}
+
+/* One model row as one or two sheet rows, and a row of intervals when it has them; returns the sheet
+ * rows written or -1. */
 static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row_t row)
 {
     const tally_host *h = w->host;
@@ -152,7 +174,13 @@ static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row
         }
         if (rc < 0) return -1;
     }
-    return two ? 2 : 1;
+    int rows = two ? 2 : 1;
+    if (type == TALLY_ROW_CATEGORY || type == TALLY_ROW_NET || type == TALLY_ROW_STAT) {
+        int ci = write_ci_row(w, s, t, r, row + (lxw_row_t)rows, type == TALLY_ROW_STAT);
+        if (ci < 0) return -1;
+        rows += ci;
+    }
+    return rows;
 }
 
 int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
