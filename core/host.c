@@ -23,6 +23,7 @@ struct tally_ctx {
     char *error;
     deferred_append *appends;
     size_t nappends;
+    char *language; /* the report language inputs label in (ctx_language), NULL: "en" */
 };
 
 static int log_level = 1;
@@ -80,6 +81,7 @@ void tally_ctx_free(tally_ctx *ctx)
     if (!ctx) return;
     free(ctx->who);
     free(ctx->error);
+    free(ctx->language);
     for (size_t i = 0; i < ctx->nappends; i++) {
         free(ctx->appends[i].path);
         free(ctx->appends[i].data);
@@ -89,6 +91,14 @@ void tally_ctx_free(tally_ctx *ctx)
 }
 
 const char *tally_ctx_error(const tally_ctx *ctx) { return ctx->error; }
+
+void tally_ctx_set_language(tally_ctx *ctx, const char *language)
+{
+    free(ctx->language);
+    ctx->language = language && *language ? xstrdup(language) : NULL;
+}
+
+static const char *ctx_language(tally_ctx *ctx) { return ctx->language ? ctx->language : "en"; }
 
 void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...)
 {
@@ -209,6 +219,7 @@ const tally_host *tally_host_get(void)
         host_table.fault = h_fault;
         host_table.defer_append = h_defer_append;
         host_table.str_distance = str_distance;
+        host_table.ctx_language = ctx_language;
         tally_options_fill_host(&host_table);
         tally_dataset_fill_host(&host_table);
         tally_result_fill_host(&host_table);

@@ -14,6 +14,8 @@ void tally_ctx_free(tally_ctx *ctx);
 /* The recorded error message, NULL when none (borrowed). */
 const char *tally_ctx_error(const tally_ctx *ctx);
 void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The report language an input reads its labels in (host->ctx_language); NULL or "": "en". */
+void tally_ctx_set_language(tally_ctx *ctx, const char *language);
 
 /* 1 when the test-only fault point `point` is named in $TALLY_FAULT (test builds only). */
 int tally_fault(const char *point);

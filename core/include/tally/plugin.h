@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 3
+#define TALLY_ABI_MINOR 4
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -345,6 +345,15 @@ typedef struct tally_host {
     /* Edit distance between a and b (letters compared without regard to case): the
      * one "did you mean" measure of the core and the plugins. */
     size_t (*str_distance)(const char *a, const char *b);
+
+    /* ---- ABI 1.4 ---- */
+    /* The report's language ("en", "de", ...; "en" when the report sets none), for an
+     * input that carries its texts in several languages (an XLSForm's label::Deutsch (de)),
+     * as a codebook picks its { en = ..., de = ... } texts. Borrowed. */
+    const char *(*ctx_language)(tally_ctx *ctx);
+    /* Marks a column as a survey platform's metadata field (submission time, device, _uuid):
+     * kept in the data, not tabulated by the default report, said so by `tally describe`. */
+    void (*var_set_metadata)(tally_dataset *ds, int col, int metadata);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits

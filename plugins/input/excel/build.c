@@ -16,13 +16,6 @@ static double serial_days(double serial, int date1904)
     return serial < 61 ? serial - (EPOCH_1900 - 1) : serial - EPOCH_1900; /* Excel counts 1900-02-29 */
 }
 
-/* A cell's text (strings), or NULL for numbers. */
-static const char *cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
-{
-    if (c->kind[i] == XC_SST) return b->sst[c->val[i].ref];
-    if (c->kind[i] == XC_STR) return c->text + c->val[i].ref;
-    return NULL;
-}
 
 static int is_missing_token(const xlsx_settings *s, const char *t)
 {
@@ -55,7 +48,7 @@ static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_g
         const xlsx_col *col = &g->cols[c];
         for (size_t i = 0; i < col->n; i++) {
             if (col->row[i] >= hr || col->kind[i] == XC_ERROR) continue;
-            const char *t = cell_text(b, col, i);
+            const char *t = xlsx_cell_text(b, col, i);
             char buf[64];
             if (!t) {
                 num_text(h, b, (xlsx_cell_kind)col->kind[i], col->val[i].num, buf, sizeof buf);
@@ -151,7 +144,7 @@ static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, con
     for (size_t i = 0; i < col->n; i++) {
         if (col->row[i] < hr) continue;
         xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
-        const char *t = cell_text(x->b, col, i);
+        const char *t = xlsx_cell_text(x->b, col, i);
         if (t) {
             if (!is_missing_token(x->s, t)) ntext++;
             continue;
@@ -203,7 +196,7 @@ static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xl
         if (col->row[i] < hr) continue;
         size_t r = col->row[i] - hr;
         xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
-        const char *t = cell_text(x->b, col, i);
+        const char *t = xlsx_cell_text(x->b, col, i);
         if (k == XC_ERROR || (t && is_missing_token(x->s, t))) continue;
         if (t) { /* text in a column that types = "numeric" forces */
             char *end;
@@ -228,7 +221,7 @@ static int fill_string(const xlsx_build *x, tally_dataset *ds, int dc, const xls
     const tally_host *h = x->h;
     for (size_t i = 0; i < col->n; i++) {
         if (col->row[i] < hr || col->kind[i] == XC_ERROR) continue;
-        const char *t = cell_text(x->b, col, i);
+        const char *t = xlsx_cell_text(x->b, col, i);
         char buf[64];
         if (t && is_missing_token(x->s, t)) continue;
         if (!t) {

@@ -332,6 +332,29 @@ int xlsx_sheet_parse_buffer(const xlsx_book *b, const char *xml, size_t n, xlsx_
     return rc;
 }
 
+const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
+{
+    if (c->kind[i] == XC_SST) return b->sst[c->val[i].ref];
+    if (c->kind[i] == XC_STR) return c->text + c->val[i].ref;
+    return NULL;
+}
+
+int xlsx_sheet_read(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, char err[XLSX_ERR])
+{
+    if (k >= b->nsheets || !b->sheet_parts[k]) {
+        snprintf(err, XLSX_ERR, "sheet '%s' has no worksheet part (a chart sheet?)", k < b->nsheets ? b->sheet_names[k] : "?");
+        return -1;
+    }
+    xlsx_sheet_state *s = xlsx_sheet_new(b, g, err);
+    if (!s) {
+        snprintf(err, XLSX_ERR, "out of memory");
+        return -1;
+    }
+    int rc = xlsx_zip_parse(z, b->sheet_parts[k], xlsx_sheet_parser(s), err);
+    xlsx_sheet_free(s);
+    return rc;
+}
+
 void xlsx_grid_free(xlsx_grid *g)
 {
     for (size_t i = 0; i < g->cols_cap; i++) {
