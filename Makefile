@@ -165,7 +165,8 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(COMPILE) -c $< -o $@
 $(TOOL_BINS): $(BUILD)/tools/%: $(BUILD)/tools/%.o
-	$(LINK) -o $@ $< $(READSTAT_LIBS) -lm
+	$(LINK) -o $@ $< $(READSTAT_LIBS) $(TOOL_LIBS) -lm
+$(BUILD)/tools/gen_bench_xlsx: TOOL_LIBS := $(XLSX_LIBS) # the bench workbook, written by libxlsxwriter
 
 # ---- unit tests ------------------------------------------------------------------------
 # A unit test links the core library and, where it tests plugin code, that code's objects.
