@@ -6,3 +6,8 @@ test_excel_LIBS := $(XLSX_LIBS) # tests/unit/test_excel.c writes its workbooks w
 # fuzz/fuzz_excel_sheet.c (mk/hardening.mk): the sheet parser and dataset builder, without the descriptor.
 FUZZ_excel_sheet_OBJS = $(filter-out %/plugin.o %/xlsform_read.o %/xlsform_apply.o,$(excel_OBJS))
 FUZZ_excel_sheet_LIBS := $(excel_LIBS)
+# tests/unit/test_xlsform.c: the XLSForm module's date and label-language readers, with the reader it reads forms through.
+test_xlsform_OBJS = $(call plugin_src_objs,plugins/common/xlsform_apply.c plugins/common/xlsform_read.c \
+                    plugins/input/excel/zip.c plugins/input/excel/book.c plugins/input/excel/sheet.c \
+                    plugins/common/zip_member.c)
+test_xlsform_LIBS := $(excel_LIBS)
