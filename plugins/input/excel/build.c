@@ -242,7 +242,7 @@ static void free_strings(char **v, size_t n)
 int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
 {
     const tally_host *h = x->h;
-    const xlsx_grid *g = x->g;
+    xlsx_grid *g = x->g;
     size_t hr = (size_t)x->s->header_rows, nc = g->ncols;
     if (nc == 0 || g->nrows < hr) {
         h->error(x->ctx, "%s: the sheet is empty; pick the sheet with the data (option 'sheet')", x->where);
@@ -280,7 +280,10 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
         }
         if (labels[c]) h->var_set_label(ds, (int)c, labels[c]);
     }
-    if (h->ds_resize(ds, g->nrows - hr) != 0) {
+    /* cells left unset: fill_numeric and fill_string write every one, column by column, so the
+     * dataset's pages are touched only as the grid's columns are freed (a peak of one copy, not two) */
+    int (*resize)(tally_dataset *, size_t) = TALLY_HOST_HAS(h, ds_resize_uninit) ? h->ds_resize_uninit : h->ds_resize;
+    if (resize(ds, g->nrows - hr) != 0) {
         h->error(x->ctx, "%s: out of memory for %zu rows", x->where, g->nrows - hr);
         goto done2;
     }
@@ -297,6 +300,7 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
             h->error(x->ctx, "%s: out of memory", x->where);
             goto done2;
         }
+        xlsx_col_release(&g->cols[c]);
     }
     rc = 0;
 done2:

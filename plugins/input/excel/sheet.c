@@ -398,14 +398,18 @@ int xlsx_sheet_read(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, cha
     return rc;
 }
 
+void xlsx_col_release(xlsx_col *c)
+{
+    free(c->row);
+    free(c->kind);
+    free(c->val);
+    free(c->text);
+    memset(c, 0, sizeof *c);
+}
+
 void xlsx_grid_free(xlsx_grid *g)
 {
-    for (size_t i = 0; i < g->cols_cap; i++) {
-        free(g->cols[i].row);
-        free(g->cols[i].kind);
-        free(g->cols[i].val);
-        free(g->cols[i].text);
-    }
+    for (size_t i = 0; i < g->cols_cap; i++) xlsx_col_release(&g->cols[i]);
     free(g->cols);
     free(g->merges);
     free(g->col_hidden);
