@@ -1,6 +1,7 @@
 /* build.c: the excel input plugin's dataset from a sheet's cells: header rows, merged headers, types, dates, missing tokens. */
 #include "xlsx_build.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,6 +302,7 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
             goto done2;
         }
         xlsx_col_release(&g->cols[c]);
+        malloc_trim(0); /* its pages back to the system now, before the next column's are touched */
     }
     rc = 0;
 done2:
