@@ -10,7 +10,7 @@
 
 /* What the apply found, for describe and -v. */
 typedef struct xf_report {
-    char meta[1024], unknown[1024], absent[1024], grouped[1024];
+    char meta[1024], unknown[1024], absent[1024], grouped[1024], made[1024];
     size_t nsel1, nselm, nother, nmeta, nabsent;
 } xf_report;
 
@@ -262,7 +262,7 @@ static int option_prefix(const tally_host *h, tally_dataset *ds, const xlsform *
 /* select_multiple: a dichotomy set over its Q/option 0/1 columns, taken from the export
  * (KoboToolbox's separate columns) or made from its space-separated answers. */
 static int apply_select_multiple(const tally_host *h, tally_ctx *ctx, const xlsform *f, const xf_question *q,
-                                 tally_dataset *ds, int agg)
+                                 tally_dataset *ds, int agg, xf_report *rep)
 {
     char prefix[1024];
     if (agg >= 0) snprintf(prefix, sizeof prefix, "%s", h->var_name(ds, agg));
@@ -294,7 +294,8 @@ static int apply_select_multiple(const tally_host *h, tally_ctx *ctx, const xlsf
             free(cols);
             return -1;
         }
-        if (col < 0) col = option_from_answers(h, ds, agg, name);
+        if (col < 0 && (col = option_from_answers(h, ds, agg, name)) >= 0)
+            list_add(rep->made, sizeof rep->made, "%s", name, 0);
         if (col < 0) continue;
         h->var_set_label(ds, col, c->label ? c->label : c->name);
         cols[ncols++] = col;
@@ -329,7 +330,7 @@ static int apply_question(const tally_host *h, tally_ctx *ctx, const xlsform *f,
     if (q->kind == XF_SELECT_MULTIPLE) {
         rep->nselm++;
         if (col >= 0 && q->label) h->var_set_label(ds, col, q->label);
-        return apply_select_multiple(h, ctx, f, q, ds, col);
+        return apply_select_multiple(h, ctx, f, q, ds, col, rep);
     }
     if (col < 0 && q->kind == XF_SELECT_ONE) {
         int grouped = strcmp(q->path, q->name) != 0;
@@ -381,6 +382,11 @@ static void say(const tally_host *h, tally_ctx *ctx, const xlsform *f, tally_dat
     if (rep->grouped[0]) {
         h->ds_set_info(ds, "form group paths", rep->grouped);
         h->log(ctx, TALLY_LOG_INFO, "form: columns named by their group path: %s", rep->grouped);
+    }
+    if (rep->made[0]) {
+        h->ds_set_info(ds, "form option columns made", rep->made);
+        h->log(ctx, TALLY_LOG_INFO, "form: 0/1 columns made from the space-separated answers of select_multiple "
+                                    "questions: %s", rep->made);
     }
     if (rep->absent[0]) {
         h->ds_set_info(ds, "form questions without a column", rep->absent);

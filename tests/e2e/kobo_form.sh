@@ -38,10 +38,14 @@ expect_contains "describe: the form's questions, group, note and label column" "
 expect_contains "describe: the metadata fields" "$TMP/stdout" \
   "form metadata start, end, today, deviceid, _id, _uuid, _submission_time, _validation_status, _notes, _status, _submitted_by, __version__, _tags, _index"
 expect_contains "describe: group paths resolved" "$TMP/stdout" "form group paths city/coop, city/staff"
+check "describe: the export's own option columns are used, none made" sh -c "! grep -q 'form option columns made' '$TMP/stdout'"
 check "describe: 14 metadata fields not tabulated" test "$(grep -c 'Report:   metadata (not tabulated)' "$TMP/stdout")" = 14
 check "describe: start is a datetime" sh -c "grep -A2 '^  1. start' '$TMP/stdout' | grep -q 'date and time'"
 check "describe: today is a date" sh -c "grep -A2 '^  3. today' '$TMP/stdout' | grep -q 'numeric, date (days'"
 check "describe: the option columns are in the set" sh -c "grep -A3 'areas/culture' '$TMP/stdout' | grep -q 'Label:    Kultur'"
+expect_exit "describe the one-column export" 0 "$TALLY" describe "$TMP/export_one_column.xlsx" --set form="$F"
+expect_contains "describe: the option columns made from the answers" "$TMP/stdout" \
+  "form option columns made areas/economy, areas/culture, areas/education"
 expect_exit "-v says what the form did" 0 "$TALLY" -v run "$TMP/run.lua"
 expect_contains "-v: the form line" "$TMP/stderr" "info: form form.xlsx: 2 select_one, 1 select_multiple"
 expect_contains "-v: the metadata line" "$TMP/stderr" "form metadata fields (kept, not questions): start, end, today"
