@@ -318,6 +318,28 @@ static int check_lists(const tally_host *h, tally_ctx *ctx, xlsform *f, const xf
     return 0;
 }
 
+/* "select_one LIST or_other": the form standard adds the choice "other" (labelled Other) to LIST. */
+static int add_or_other(xlsform *f)
+{
+    for (size_t i = 0; i < f->nq; i++) {
+        const xf_question *q = &f->q[i];
+        size_t n = strlen(q->type), k = 0;
+        if (!q->list || n < 9 || strcasecmp(q->type + n - 9, " or_other") != 0) continue;
+        while (k < f->nc && (strcmp(f->c[k].list, q->list) != 0 || strcmp(f->c[k].name, "other") != 0)) k++;
+        if (k < f->nc) continue;
+        xf_choice *c = realloc(f->c, (f->nc + 1) * sizeof *c);
+        if (!c) return -1;
+        f->c = c;
+        c = &f->c[f->nc++];
+        c->list = dup_trim(q->list);
+        c->name = dup_trim("other");
+        c->label = dup_trim("Other");
+        c->row = q->row;
+        if (!c->list || !c->name || !c->label) return -1;
+    }
+    return 0;
+}
+
 /* The sheet called `name` (any case); -1 when the book has none. */
 static long find_sheet(const xlsx_book *b, const char *name)
 {
@@ -354,6 +376,10 @@ static int read_sheets(const tally_host *h, tally_ctx *ctx, xlsform *f, xlsx_zip
     }
     if (rc == 0 && kc >= 0) rc = read_choices(h, ctx, f, &tc, lang);
     if (rc == 0) rc = check_lists(h, ctx, f, &ts, kc >= 0);
+    if (rc == 0 && add_or_other(f) != 0) {
+        h->error(ctx, "%s: out of memory", f->path);
+        rc = -1;
+    }
     table_free(&ts);
     table_free(&tc);
     return rc;

@@ -107,6 +107,9 @@ form_variant no_header 'ws["A1"] = "kind"'
 bad_form no_header "no_header.xlsx, sheet 'survey', row 1: the header row has no 'type' and 'name' columns"
 printf 'not a workbook\n' >"$TMP/text_form.xlsx"
 bad_form text_form "text_form.xlsx"
+form_variant or_other 'ws["A8"] = "select_one yesno or_other"'
+expect_exit "or_other: read" 0 "$TALLY" describe "$TMP/export_one_column.csv" --set form="$TMP/or_other.xlsx"
+check "or_other: the list gains 'other' = Other" sh -c "grep -A12 '^  5. city/coop' '$TMP/stdout' | grep -q '\"other\" = Other'"
 form_variant odd_type 'ws["A13"] = "essay"'
 expect_exit "an unknown type is read and warned about" 0 "$TALLY" describe "$TMP/export_one_column.csv" --set form="$TMP/odd_type.xlsx"
 expect_contains "unknown type: the warning" "$TMP/stderr" "survey types the XLSForm standard does not have: 'essay' (row 13)"
