@@ -2,6 +2,7 @@
 #include "zip_member.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -9,6 +10,116 @@
 #include <minizip/unzip.h>
 
 #define ZIPM_STEP (1u << 16)
+/* A member past this size is inflated on a second thread while the caller's sink parses the
+ * previous steps (inflating is about a seventh of reading a sheet). */
+#define ZIPM_PIPE_MIN ((uint64_t)8 << 20)
+#define ZIPM_PIPE_SLOTS 8
+
+/* One step out of the open member into buf: *got bytes (0 at its end); ZIPM_OK, DAMAGED or BOMB. */
+static zipm_status inflate_step(unzFile uf, char *buf, uint64_t *total, uint64_t packed, int *got, int *zip_error)
+{
+    *got = unzReadCurrentFile(uf, buf, ZIPM_STEP);
+    if (*got < 0) {
+        *zip_error = *got;
+        return ZIPM_DAMAGED;
+    }
+    *total += (uint64_t)*got;
+    if (*total > ZIPM_MAX_SIZE || (*total > ZIPM_RATIO_FREE && *total / packed > ZIPM_MAX_RATIO)) return ZIPM_BOMB;
+    return ZIPM_OK;
+}
+
+static zipm_status serial_loop(unzFile uf, uint64_t packed, zipm_sink sink, void *user, int *zip_error)
+{
+    char *buf = malloc(ZIPM_STEP);
+    if (!buf) return ZIPM_NOMEM;
+    uint64_t total = 0;
+    zipm_status st;
+    for (;;) {
+        int got;
+        if ((st = inflate_step(uf, buf, &total, packed, &got, zip_error)) != ZIPM_OK) break;
+        if (sink(user, buf, (size_t)got, got == 0) != 0) {
+            st = ZIPM_SINK;
+            break;
+        }
+        if (got == 0) break;
+    }
+    free(buf);
+    return st;
+}
+
+/* The inflating thread and the sink share a ring of steps: a slot is full once inflated,
+ * emptied once sunk. The slot that ends the stream (its end, or a failure) carries `done`. */
+typedef struct zipm_pipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unzFile uf;
+    uint64_t packed;
+    char *buf[ZIPM_PIPE_SLOTS];
+    int len[ZIPM_PIPE_SLOTS], full[ZIPM_PIPE_SLOTS], done[ZIPM_PIPE_SLOTS];
+    zipm_status st[ZIPM_PIPE_SLOTS];
+    int stop, zip_error;
+} zipm_pipe;
+
+static void *inflater(void *arg)
+{
+    zipm_pipe *p = arg;
+    uint64_t total = 0;
+    for (size_t i = 0;; i = (i + 1) % ZIPM_PIPE_SLOTS) {
+        pthread_mutex_lock(&p->mu);
+        while (p->full[i] && !p->stop) pthread_cond_wait(&p->cv, &p->mu);
+        int stop = p->stop;
+        pthread_mutex_unlock(&p->mu);
+        if (stop) break;
+        int got, zerr = 0;
+        zipm_status st = inflate_step(p->uf, p->buf[i], &total, p->packed, &got, &zerr);
+        pthread_mutex_lock(&p->mu);
+        p->len[i] = got > 0 ? got : 0;
+        p->st[i] = st;
+        int done = p->done[i] = st != ZIPM_OK || got == 0;
+        if (zerr) p->zip_error = zerr;
+        p->full[i] = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        if (done) break;
+    }
+    return NULL;
+}
+
+static zipm_status piped_loop(unzFile uf, uint64_t packed, zipm_sink sink, void *user, int *zip_error)
+{
+    zipm_pipe p = {.uf = uf, .packed = packed};
+    char *mem = malloc((size_t)ZIPM_PIPE_SLOTS * ZIPM_STEP);
+    pthread_t t;
+    if (!mem) return ZIPM_NOMEM;
+    for (size_t i = 0; i < ZIPM_PIPE_SLOTS; i++) p.buf[i] = mem + i * ZIPM_STEP;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    zipm_status st = ZIPM_OK;
+    if (pthread_create(&t, NULL, inflater, &p) != 0) {
+        st = serial_loop(uf, packed, sink, user, zip_error);
+    } else {
+        for (size_t i = 0;; i = (i + 1) % ZIPM_PIPE_SLOTS) {
+            pthread_mutex_lock(&p.mu);
+            while (!p.full[i]) pthread_cond_wait(&p.cv, &p.mu);
+            int done = p.done[i];
+            st = p.st[i];
+            pthread_mutex_unlock(&p.mu);
+            if (st == ZIPM_OK && sink(user, p.buf[i], (size_t)p.len[i], done) != 0) st = ZIPM_SINK;
+            pthread_mutex_lock(&p.mu);
+            p.full[i] = 0;
+            if (st != ZIPM_OK) p.stop = 1;
+            pthread_cond_broadcast(&p.cv);
+            pthread_mutex_unlock(&p.mu);
+            if (done || st != ZIPM_OK) break;
+        }
+        pthread_join(t, NULL);
+        *zip_error = p.zip_error;
+    }
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    free(mem);
+    return st;
+}
 
 zipm_status zipm_stream(void *uf, const char *name, zipm_sink sink, void *user, int *zip_error)
 {
@@ -18,32 +129,9 @@ zipm_status zipm_stream(void *uf, const char *name, zipm_sink sink, void *user, 
     unz_file_info64 info;
     if (unzGetCurrentFileInfo64(uf, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK || unzOpenCurrentFile(uf) != UNZ_OK)
         return ZIPM_OPEN;
-    char *buf = malloc(ZIPM_STEP);
-    if (!buf) {
-        unzCloseCurrentFile(uf);
-        return ZIPM_NOMEM;
-    }
-    uint64_t total = 0, packed = info.compressed_size ? info.compressed_size : 1;
-    zipm_status st = ZIPM_OK;
-    for (;;) {
-        int got = unzReadCurrentFile(uf, buf, ZIPM_STEP);
-        if (got < 0) {
-            *zip_error = got;
-            st = ZIPM_DAMAGED;
-            break;
-        }
-        total += (uint64_t)got;
-        if (total > ZIPM_MAX_SIZE || (total > ZIPM_RATIO_FREE && total / packed > ZIPM_MAX_RATIO)) {
-            st = ZIPM_BOMB;
-            break;
-        }
-        if (sink(user, buf, (size_t)got, got == 0) != 0) {
-            st = ZIPM_SINK;
-            break;
-        }
-        if (got == 0) break;
-    }
-    free(buf);
+    uint64_t packed = info.compressed_size ? info.compressed_size : 1;
+    zipm_status st = info.uncompressed_size >= ZIPM_PIPE_MIN ? piped_loop(uf, packed, sink, user, zip_error)
+                                                            : serial_loop(uf, packed, sink, user, zip_error);
     if (unzCloseCurrentFile(uf) == UNZ_CRCERROR && st == ZIPM_OK) st = ZIPM_CRC;
     return st;
 }
