@@ -55,6 +55,7 @@ CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 CORE_LIB  := $(BUILD)/libtallycore.a
 CORE_LIBS := $(LUA_LIBS) -ljansson -lgsl -lgslcblas -ldl -lm -lpthread
+CORE_LIBS += $(shell pkg-config --libs minizip 2>/dev/null || echo -lminizip) # the plugin for a .zip's one data file
 
 PLUGIN_DIRS := $(patsubst %/,%,$(wildcard plugins/input/*/ plugins/output/*/))
 PLUGIN_NAMES := $(notdir $(PLUGIN_DIRS))
@@ -164,7 +165,8 @@ $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(COMPILE) -c $< -o $@
 $(TOOL_BINS): $(BUILD)/tools/%: $(BUILD)/tools/%.o
-	$(LINK) -o $@ $< $(READSTAT_LIBS) -lm
+	$(LINK) -o $@ $< $(READSTAT_LIBS) $(TOOL_LIBS) -lm
+$(BUILD)/tools/gen_bench_xlsx: TOOL_LIBS := $(XLSX_LIBS) # the bench workbook, written by libxlsxwriter
 
 # ---- unit tests ------------------------------------------------------------------------
 # A unit test links the core library and, where it tests plugin code, that code's objects.

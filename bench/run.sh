@@ -378,3 +378,71 @@ awk -v size="$tb_size" -v runs="$RUNS" -v load="$tb_load" -v book="$tb_book" -v 
   printf "Verdict: %s (adds %.2f of the load).\n", (add < load ? "tab book adds less than the load" : "tab book adds MORE than the load"), (load > 0 ? add / load : 0)
 }' | tee -a "$RESULTS"
 rm -rf "$tb_dir"
+# ---- the excel reader: a 1,000,000-row, 30-column .xlsx read by tally (load only) and by pandas ----------------
+# Self-contained: XLSX_ROWS (default 1000000), XLSX_RUNS (default RUNS) runs of tally and PANDAS_XLSX_RUNS (default
+# 1: pandas' read_excel through openpyxl takes minutes on this file) of pandas, interleaved; the section is appended
+# to $RESULTS. The workbook is written once by tools/gen_bench_xlsx (libxlsxwriter, constant_memory mode).
+XLSX_ROWS=${XLSX_ROWS:-1000000}
+XLSX_RUNS=${XLSX_RUNS:-$RUNS}
+PANDAS_XLSX_RUNS=${PANDAS_XLSX_RUNS:-1}
+XGEN=$BUILD/tools/gen_bench_xlsx
+XLSX=$DATA/survey-$XLSX_ROWS.xlsx
+[ -x "$XGEN" ] || { echo "bench: $XGEN is missing (make $XGEN)" >&2; exit 1; }
+if [ ! -s "$XLSX" ]; then
+  echo "bench: generating $XLSX" >&2
+  "$XGEN" --rows "$XLSX_ROWS" --out "$XLSX"
+fi
+have_openpyxl=0; "$PY" -c 'import pandas, openpyxl' 2>/dev/null && have_openpyxl=1
+printf 'report { title = "bench xlsx load" }\ninput "survey" { path = "%s" }\n' "$ROOT/$XLSX" >"$WORK/xlsx-load.lua"
+: >"$SAMPLES"
+cat "$XLSX" >/dev/null # warm the page cache
+run=1
+while [ $run -le "$XLSX_RUNS" ] || { [ $have_openpyxl = 1 ] && [ $run -le "$PANDAS_XLSX_RUNS" ]; }; do
+  echo "bench: xlsx run $run" >&2
+  [ $run -le "$XLSX_RUNS" ] && measure xlsx tally_xlsx_load "$TALLY" run --no-cache "$WORK/xlsx-load.lua"
+  [ $have_openpyxl = 1 ] && [ $run -le "$PANDAS_XLSX_RUNS" ] &&
+    measure xlsx pandas_read_excel "$PY" -c 'import sys, pandas
+d = pandas.read_excel(sys.argv[1], engine="openpyxl")
+assert d.shape == (int(sys.argv[2]), 30), d.shape' "$XLSX" "$XLSX_ROWS"
+  run=$((run + 1))
+done
+xml_bytes=$("$PY" -c 'import sys, zipfile
+print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist() if i.filename.startswith("xl/worksheets/")))' "$XLSX")
+opv=$("$PY" -c 'import openpyxl, pandas; print("pandas %s, openpyxl %s" % (pandas.__version__, openpyxl.__version__))' \
+  2>/dev/null || echo "pandas or openpyxl absent")
+awk -v rows="$XLSX_ROWS" -v bytes="$(wc -c <"$XLSX" | tr -d ' ')" -v opv="$opv" -v truns="$XLSX_RUNS" \
+    -v pruns="$PANDAS_XLSX_RUNS" -v xml="$xml_bytes" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
+function med(task,   n, i, j, t, v) {
+  n = cnt[task]; if (!n) return ""
+  for (i = 1; i <= n; i++) v[i] = us[task, i]
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+  return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function rss(task,   n, i, j, t, v) {
+  n = cnt[task]; if (!n) return ""
+  for (i = 1; i <= n; i++) v[i] = kb[task, i]
+  for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+  return v[int((n + 1) / 2)]
+}
+{ cnt[$2]++; us[$2, cnt[$2]] = $3; kb[$2, cnt[$2]] = $4 }
+END {
+  t = med("tally_xlsx_load"); p = med("pandas_read_excel"); tr = rss("tally_xlsx_load"); pr = rss("pandas_read_excel")
+  print ""
+  print "## Reading an .xlsx: tally (excel plugin) vs pandas read_excel (openpyxl)"
+  print ""
+  printf "- File: %d rows x 30 columns (ids, 20 answer codes, 4 decimals, 3 short texts, a date, a comment), %.1f MB (the sheet XML inflates to %.0f MB), written by tools/gen_bench_xlsx through libxlsxwriter (constant_memory: inline strings)\n", rows, bytes / 1e6, xml / 1e6
+  printf "- Runs: tally %d (median), pandas %d (read_excel takes minutes on this file); load average at the end %s; %s\n", truns, pruns, load, opv
+  print ""
+  print "| task | wall s | peak RSS MB |"
+  print "|---|---:|---:|"
+  printf "| tally run, load only (`--no-cache`) | %.2f | %.0f |\n", t / 1e6, tr / 1024
+  if (p != "") printf "| pandas.read_excel(engine=\"openpyxl\") | %.2f | %.0f |\n", p / 1e6, pr / 1024
+  print ""
+  if (p != "") {
+    r = p / t
+    printf "| check | measured | target | verdict |\n|---|---:|---:|---|\n"
+    printf "| pandas / tally wall time | %.1fx | >= 20x | %s |\n", r, (r >= 20 ? "met" : "NOT met")
+    printf "| tally peak RSS / inflated sheet XML | %.2f (%.1f bytes a cell) | < 1: the cells, never the XML, held | %s |\n", tr * 1024 / xml, tr * 1024 / (rows * 30), (tr * 1024 < xml ? "met" : "NOT met")
+  } else print "pandas or openpyxl is not installed: no comparison (apt-get install python3-pandas python3-openpyxl)"
+}' "$SAMPLES" >>"$RESULTS"
+tail -n 16 "$RESULTS"

@@ -75,6 +75,7 @@ static void put_column(sbuf *b, span_list *l, const tally_column *c)
     put_u64(b, (uint64_t)(int64_t)c->decimals);
     put_u64(b, (uint64_t)(int64_t)c->is_date);
     put_u64(b, (uint64_t)c->blank_valid);
+    put_u64(b, (uint64_t)c->is_metadata);
     put_u64(b, c->len);
     put_u64(b, c->codes ? c->nlevels : 0);
     for (unsigned k = 0; c->codes && k < c->nlevels; k++) put_f64(b, c->levels[k]);
@@ -286,6 +287,7 @@ static tally_column *get_column(cursor *c, size_t phys_len, tally_mapping *m)
     col->decimals = (int)(int64_t)get_u64(c);
     col->is_date = (int)(int64_t)get_u64(c);
     col->blank_valid = (int)get_u64(c);
+    col->is_metadata = get_u64(c) != 0;
     col->len = (size_t)get_u64(c);
     if (col->len != phys_len) bad(c, "a column's length differs from the dataset's");
     size_t nlevels = get_count(c, sizeof(double));

@@ -8,7 +8,7 @@
 #include "util.h"
 
 #define CACHE_MAGIC "TALLYCC\x01"
-#define CACHE_FORMAT 3u /* 2: a column's category order; 3: hashes by 8 MB pieces (cache.c) */
+#define CACHE_FORMAT 4u /* 2: a column's category order; 3: hashes by 8 MB pieces (cache.c); 4: a column's metadata mark */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_ALIGN 64
 

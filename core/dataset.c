@@ -242,6 +242,7 @@ void tally_column_copy_meta(tally_column *dst, const tally_column *src)
     dst->decimals = src->decimals;
     dst->is_date = src->is_date;
     dst->blank_valid = src->blank_valid;
+    dst->is_metadata = src->is_metadata;
     for (size_t i = 0; i < src->nlabels; i++) {
         if (src->labels[i].scode)
             tally_column_add_string_value_label(dst, src->labels[i].scode, src->labels[i].label);
@@ -610,6 +611,11 @@ static void h_set_blank_valid(tally_dataset *ds, int col, int blank_valid)
     tally_column *c = col_at(ds, col);
     if (c && c->type == TALLY_STRING) c->blank_valid = blank_valid != 0;
 }
+static void h_set_metadata(tally_dataset *ds, int col, int metadata)
+{
+    tally_column *c = col_at(ds, col);
+    if (c) c->is_metadata = metadata != 0;
+}
 static void h_set_file_label(tally_dataset *ds, const char *label)
 {
     free(ds->file_label);
@@ -691,6 +697,7 @@ void tally_dataset_fill_host(tally_host *h)
     h->ds_drop_column = tally_dataset_drop_column;
     h->ds_move_column = tally_dataset_move_column;
     h->ds_set_info = tally_dataset_set_info;
+    h->var_set_metadata = h_set_metadata;
 }
 
 /* ---- compact storage ------------------------------------------------------------ */

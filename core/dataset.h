@@ -46,6 +46,7 @@ typedef struct tally_column {
     int width, decimals;
     int is_date;          /* a tally_date_kind: 0, or what the numbers count (days, seconds) */
     int blank_valid;      /* string column: an empty cell is a valid blank answer (SPSS), not missing */
+    int is_metadata;      /* a survey platform's metadata field (start, _uuid, ...): kept, not tabulated by default */
     size_t len;           /* physical length */
     double *num;          /* numeric cells, NaN = system-missing; NULL when compact */
     uint8_t *codes;       /* compact cells: an index into levels, or TALLY_CODE_SYSMIS */

@@ -143,7 +143,7 @@ static void put_treatment(FILE *out, const tally_dataset *ds, size_t i, tally_tr
         return;
     }
     static const char *const what[] = {NULL, "a frequency table", "descriptives", "not tabulated",
-                                       "not tabulated", "not tabulated"};
+                                       "not tabulated", "not tabulated", "not tabulated"};
     fprintf(out, "    Report:   %s (%s)\n", tally_treatment_name(t), what[t]);
 }
 

@@ -24,6 +24,7 @@ struct tally_ctx {
     int dictionary_only; /* tally check: the input's dictionary is all that is wanted */
     deferred_append *appends;
     size_t nappends;
+    char *language; /* the report language inputs label in (ctx_language), NULL: "en" */
 };
 
 static int log_level = 1;
@@ -90,6 +91,7 @@ void tally_ctx_free(tally_ctx *ctx)
     if (!ctx) return;
     free(ctx->who);
     free(ctx->error);
+    free(ctx->language);
     for (size_t i = 0; i < ctx->nappends; i++) {
         free(ctx->appends[i].path);
         free(ctx->appends[i].data);
@@ -103,6 +105,13 @@ const char *tally_ctx_error(const tally_ctx *ctx) { return ctx->error; }
 void tally_ctx_set_dictionary_only(tally_ctx *ctx, int on) { ctx->dictionary_only = on; }
 
 static int h_read_dictionary_only(tally_ctx *ctx) { return ctx && ctx->dictionary_only; }
+void tally_ctx_set_language(tally_ctx *ctx, const char *language)
+{
+    free(ctx->language);
+    ctx->language = language && *language ? xstrdup(language) : NULL;
+}
+
+static const char *ctx_language(tally_ctx *ctx) { return ctx->language ? ctx->language : "en"; }
 
 void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...)
 {
@@ -224,6 +233,7 @@ const tally_host *tally_host_get(void)
         host_table.defer_append = h_defer_append;
         host_table.read_dictionary_only = h_read_dictionary_only;
         host_table.str_distance = str_distance;
+        host_table.ctx_language = ctx_language;
         tally_options_fill_host(&host_table);
         tally_dataset_fill_host(&host_table);
         tally_result_fill_host(&host_table);

@@ -16,6 +16,8 @@ const char *tally_ctx_error(const tally_ctx *ctx);
 void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Asks the input plugin read with ctx for the dictionary alone (host->read_dictionary_only). */
 void tally_ctx_set_dictionary_only(tally_ctx *ctx, int on);
+/* The report language an input reads its labels in (host->ctx_language); NULL or "": "en". */
+void tally_ctx_set_language(tally_ctx *ctx, const char *language);
 
 /* 1 when the test-only fault point `point` is named in $TALLY_FAULT (test builds only). */
 int tally_fault(const char *point);

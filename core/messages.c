@@ -102,6 +102,7 @@ static const tally_message catalogue[] = {
     {.en = "Free-text variables not tabulated", .de = "Nicht tabellierte Freitextvariablen", .zh = "未制表的自由文本变量"},
     {.en = "Date variables not tabulated", .de = "Nicht tabellierte Datumsvariablen", .zh = "未制表的日期变量"},
     {.en = "Identifiers not tabulated", .de = "Nicht tabellierte Kennungen", .zh = "未制表的标识变量"},
+    {.en = "Metadata fields not tabulated", .de = "Nicht tabellierte Metadatenfelder", .zh = "未制表的元数据字段"},
     {.en = "Variables not tabulated", .de = "Nicht tabellierte Variablen", .zh = "未制表的变量"},
     /* text values of the data steps */
     {.en = "No duplicate rows by %s.", .de = "Keine doppelten Zeilen nach %s.", .zh = "按 %s 没有重复行。"},

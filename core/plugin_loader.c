@@ -1,6 +1,9 @@
 /* plugin_loader.c: plugin search path, dlopen, descriptor and ABI checks, listings. */
 #include "plugin_loader.h"
 #include "util.h"
+#include "../plugins/common/zip_member.h" /* which members of a .zip are data (zipm_is_data_name) */
+
+#include <minizip/unzip.h>
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -269,15 +272,37 @@ static int ext_listed(const char *list, const char *ext)
     return 0;
 }
 
+/* "data.zip": the ending of the one data file it holds (the plugin inflates it itself, zip_member.c);
+ * "csv" when it holds several, none or cannot be read: the csv plugin then says what it holds and what to do. */
+static void zip_inner_ext(const char *file, char *inner, size_t n)
+{
+    snprintf(inner, n, "csv");
+    unzFile uf = unzOpen64(file);
+    if (!uf) return;
+    char name[1024], found[1024] = "";
+    size_t ndata = 0;
+    for (int rc = unzGoToFirstFile(uf); rc == UNZ_OK; rc = unzGoToNextFile(uf)) {
+        if (unzGetCurrentFileInfo64(uf, NULL, name, sizeof name, NULL, 0, NULL, 0) != UNZ_OK) break;
+        if (zipm_is_data_name(name) && ndata++ == 0) snprintf(found, sizeof found, "%s", name);
+    }
+    unzClose(uf);
+    const char *ext = path_ext(found);
+    if (ndata == 1 && *ext && strcasecmp(ext, "gz") != 0 && strcasecmp(ext, "zip") != 0) snprintf(inner, n, "%s", ext);
+}
+
 tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file, int kind, char **err)
 {
     const char *ext = path_ext(file);
     char inner[16]; /* "data.csv.gz": the plugin for what the compressed file holds (it inflates it itself) */
-    if (strcasecmp(ext, "gz") == 0 && strlen(file) > 3) {
-        char *bare = xstrndup(file, strlen(file) - 3);
+    if ((strcasecmp(ext, "gz") == 0 || strcasecmp(ext, "zip") == 0) && strlen(file) > 4) {
+        char *bare = xstrndup(file, strlen(file) - strlen(ext) - 1);
         snprintf(inner, sizeof inner, "%s", path_ext(bare));
         free(bare);
         if (inner[0]) ext = inner;
+        else if (kind == TALLY_PLUGIN_INPUT && strcasecmp(ext, "zip") == 0) {
+            zip_inner_ext(file, inner, sizeof inner);
+            ext = inner;
+        }
     }
     char *named_err = NULL; /* a plugin named after the ending that cannot be loaded: the list says why */
     int plain = *ext != '\0';

@@ -120,6 +120,7 @@ static int read_file_fn(void *arg, tally_dataset **out)
     file_read *q = arg;
     char *err = NULL;
     tally_ctx *ctx = tally_ctx_new(q->file);
+    tally_ctx_set_language(ctx, q->language);
     tally_dataset *ds = tally_dataset_new("data");
     int code = TALLY_EXIT_OK;
     if (q->pl->desc.read(tally_host_get(), ctx, q->o, ds) != 0 || tally_ctx_error(ctx)) {

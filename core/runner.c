@@ -306,6 +306,7 @@ static int read_one(run *r, size_t i, tally_dataset **out)
     tally_block *b = &r->cfg->blocks[i];
     tally_ctx *ctx = tally_ctx_new(b->name);
     tally_ctx_set_dictionary_only(ctx, r->o->check_only); /* check needs the variables, not the rows */
+    tally_ctx_set_language(ctx, tally_report_meta(r->report, "language"));
     tally_dataset *ds = tally_dataset_new(b->name);
     const char *path = h->opt_string(b->opts, "path");
     int rc = r->plugins[i]->desc.read(h, ctx, b->opts, ds);

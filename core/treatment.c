@@ -29,6 +29,7 @@ static void shape(const tally_dataset *ds, int col, size_t *distinct, size_t *an
 tally_treatment tally_treatment_of(const tally_dataset *ds, int col, int max_categories)
 {
     const tally_column *c = ds->cols[col];
+    if (c->is_metadata) return TALLY_TREAT_METADATA;
     if (c->nlabels > 0) return TALLY_TREAT_CATEGORICAL;
     /* SPSS and PSPP call every string nominal unless told otherwise: for a string without
      * value labels that says little, so its values decide below. */
@@ -56,6 +57,7 @@ const char *tally_treatment_name(tally_treatment t)
     case TALLY_TREAT_TEXT: return "text";
     case TALLY_TREAT_IDENTIFIER: return "identifier";
     case TALLY_TREAT_DATE: return "date";
+    case TALLY_TREAT_METADATA: return "metadata";
     }
     return "scale";
 }
@@ -68,6 +70,7 @@ tally_measure tally_measure_of(const tally_column *c, tally_treatment t, int *in
     switch (t) {
     case TALLY_TREAT_SCALE:
     case TALLY_TREAT_DATE: return TALLY_SCALE;
+    case TALLY_TREAT_METADATA: return c->is_date ? TALLY_SCALE : TALLY_NOMINAL;
     default: return TALLY_NOMINAL;
     }
 }

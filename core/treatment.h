@@ -12,7 +12,8 @@ typedef enum {
     TALLY_TREAT_SCALE,           /* a row of descriptives */
     TALLY_TREAT_TEXT,            /* free text: not tabulated */
     TALLY_TREAT_IDENTIFIER,      /* distinct whole numbers: not tabulated */
-    TALLY_TREAT_DATE             /* a date, datetime or time: not tabulated */
+    TALLY_TREAT_DATE,            /* a date, datetime or time: not tabulated */
+    TALLY_TREAT_METADATA         /* a survey platform's metadata field (host->var_set_metadata): not tabulated */
 } tally_treatment;
 
 /* The default report's treatment of column `col`, from metadata first:
@@ -23,7 +24,7 @@ typedef enum {
  * are answers) -> categorical; else a string is text, distinct whole numbers (10 or
  * more) an identifier, any other number a scale. */
 tally_treatment tally_treatment_of(const tally_dataset *ds, int col, int max_categories);
-/* "categorical", "scale", "text", "identifier", "date". */
+/* "categorical", "scale", "text", "identifier", "date", "metadata". */
 const char *tally_treatment_name(tally_treatment t);
 /* Column c's measurement level; when the file gives none, the one its treatment `t`
  * implies (categorical, text, identifier: nominal; scale, date: scale), *inferred = 1. */

@@ -88,7 +88,7 @@ FUZZ_xlsx_sanitize_OBJS := $(BUILD)/plugins/xlsx/sanitize.o
 FUZZ_por_OBJS      := $(readstat_OBJS)
 FUZZ_mrsets_OBJS   := $(readstat_OBJS)
 FUZZ_xlsx_sanitize_LIBS := $(XLSX_LIBS)
-FUZZ_csv_LIBS      := -lpthread -lz
+FUZZ_csv_LIBS      := $(csv_LIBS) # with minizip and expat: the csv plugin reads XLSForms and .zip files
 FUZZ_por_LIBS      := $(readstat_LIBS)
 FUZZ_mrsets_LIBS   := $(readstat_LIBS)
 

@@ -31,7 +31,7 @@ local function kind_of(name)
 end
 
 local tables, scale = {}, {}
-local skipped = { text = {}, date = {}, identifier = {} }
+local skipped = { text = {}, date = {}, identifier = {}, metadata = {} }
 for _, name in ipairs(ds:variables()) do
   if not in_set[name] and name ~= weight then
     local kind = kind_of(name)
@@ -59,7 +59,8 @@ local notes = {}
 -- tr-keys
 for _, k in ipairs({ { "text", "Free-text variables not tabulated" },
                      { "date", "Date variables not tabulated" },
-                     { "identifier", "Identifiers not tabulated" } }) do
+                     { "identifier", "Identifiers not tabulated" },
+                     { "metadata", "Metadata fields not tabulated" } }) do
 
   local list = skipped[k[1]]
   if #list > 0 then notes[#notes + 1] = tally.tr(k[2]) .. ": " .. table.concat(list, ", ") end
@@ -71,7 +72,7 @@ if #tables == 0 and #notes > 0 then
     title = tally.tr("Variables not tabulated"),
     columns = { { tally.tr("Variable"), "label" }, { tally.tr("Label"), "text" } },
   }
-  for _, kind in ipairs({ "text", "date", "identifier" }) do
+  for _, kind in ipairs({ "text", "date", "identifier", "metadata" }) do
     for _, name in ipairs(skipped[kind]) do t:add_row("category", { name, ds:var(name).label or "" }) end
   end
   tables[1] = t

@@ -1,5 +1,6 @@
-# csv_containers.sh: UTF-16 (LE/BE, with and without a byte-order mark) and gzip CSV files read equal to their
-# UTF-8/plain twins; a gzip SPSS file too (readstat); binary files named .csv say what they look like and what to do.
+# csv_containers.sh: UTF-16 (LE/BE, with and without a byte-order mark), gzip and .zip CSV files read equal to their
+# UTF-8/plain twins; gzip and .zip SPSS files too (readstat); binary files named .csv say what they look like and
+# what to do; zips with several files or none, truncated zips and zip bombs refused with what to do.
 . tests/lib.sh
 export TALLY_PLUGIN_PATH="$BUILD/plugins"
 export SOURCE_DATE_EPOCH=1609459200
@@ -22,7 +23,7 @@ summary() { # FILE NAME
   grep -v '^Source:' "$TMP/stdout" >"$TMP/$2.describe"
   cp "$TMP/cb.lua" "${1%.*}.codebook.lua" # the codebook beside the file, as tally report finds it
   expect_exit "$2: tally report -o json" 0 "$TALLY" report "$1" -o "$TMP/$2.json"
-  grep -Ev '"source":|"title": ".*\.(csv|gz)",' "$TMP/$2.json" >"$TMP/$2.tables"
+  grep -Ev '"source":|"title": ".*\.(csv|gz|zip)",' "$TMP/$2.json" >"$TMP/$2.tables"
 }
 summary "$TMP/plain.csv" plain
 check "the plain twin's dictionary has labels" grep -q "Label:" "$TMP/plain.describe"
@@ -83,4 +84,48 @@ head -c 1000 "$TMP/rz.sav.gz" >"$TMP/cut.sav.gz"
 TMPDIR="$TMP/tmpdir" expect_exit "a truncated .sav.gz is refused" 1 "$TALLY" describe "$TMP/cut.sav.gz"
 expect_contains "truncated .sav.gz: message" "$TMP/stderr" "cut.sav.gz: the file is gzip-compressed (it starts with gzip's mark) but is truncated"
 check "no temporary copy is left after a failure" test -z "$(ls -A "$TMP/tmpdir")"
+
+# .zip holding one data file: read as the file itself (csv and readstat), whatever the archive's name.
+zipit() { $PY -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED); [z.write(f,f.rsplit('/',1)[-1]) for f in sys.argv[2:]]; z.close()" "$@"; }
+zipit "$TMP/export.zip" $D/forms.csv
+zipit "$TMP/be.csv.zip" "$TMP/be.csv"
+for twin in export.zip be.csv.zip; do
+  summary "$TMP/$twin" "$twin"
+  expect_same "$twin: describe equals the plain twin's" "$TMP/$twin.describe" "$TMP/plain.describe"
+  expect_same "$twin: report tables equal the plain twin's" "$TMP/$twin.tables" "$TMP/plain.tables"
+done
+expect_exit "-v says what was inflated" 0 "$TALLY" -v describe "$TMP/export.zip"
+expect_contains "-v: the zip's member" "$TMP/stderr" "export.zip: a zip archive; its one data file 'forms.csv' inflated to"
+expect_contains "describe: the csv plugin" "$TMP/stdout" "Source: export.zip (csv)"
+zipit "$TMP/r.zip" "$TMP/r.sav"
+TMPDIR="$TMP/tmpdir" expect_exit "r.zip (an SPSS file in a zip): describe" 0 "$TALLY" describe "$TMP/r.zip"
+grep -v '^Source:' "$TMP/stdout" >"$TMP/savzip.describe"
+expect_same "r.zip: describe equals the .sav's" "$TMP/savzip.describe" "$TMP/sav.describe"
+check "the zip's temporary copy is removed" test -z "$(ls -A "$TMP/tmpdir")"
+# Several data files, none, truncated, a zip bomb: refused, saying what the archive holds and what to do.
+cp $D/forms.csv "$TMP/more.csv"
+zipit "$TMP/two.zip" $D/forms.csv "$TMP/more.csv"
+expect_exit "a zip with two files is refused" 1 "$TALLY" describe "$TMP/two.zip"
+expect_contains "two files: listed, what to do" "$TMP/stderr" \
+  "two.zip: the zip archive holds 2 files ('forms.csv', 'more.csv'); tally reads a .zip holding one data file: unzip it and point 'path' at the file to read"
+$PY -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w'); z.writestr('data/',''); z.writestr('__MACOSX/._x.csv','x'); z.close()" "$TMP/empty.zip"
+expect_exit "a zip without a data file is refused" 1 "$TALLY" describe "$TMP/empty.zip"
+expect_contains "no data file: what it holds" "$TMP/stderr" \
+  "empty.zip: the zip archive holds no data file (only 'data/', '__MACOSX/._x.csv'); put the CSV or SPSS file in it, or point 'path' at the file itself"
+sav_size=$(wc -c <"$TMP/r.zip")
+head -c $((sav_size / 2)) "$TMP/r.zip" >"$TMP/cut.zip"
+expect_exit "a truncated zip is refused" 1 "$TALLY" describe "$TMP/cut.zip"
+expect_contains "truncated zip: message" "$TMP/stderr" \
+  "cut.zip: not a complete zip archive (truncated or damaged: no central directory); copy or download it again"
+cp "$TMP/cut.zip" "$TMP/cut.sav.zip"
+TMPDIR="$TMP/tmpdir" expect_exit "a truncated .sav.zip (readstat) is refused" 1 "$TALLY" describe "$TMP/cut.sav.zip"
+expect_contains "truncated .sav.zip: message" "$TMP/stderr" "cut.sav.zip: not a complete zip archive (truncated or damaged"
+$PY -c "import zipfile,sys; z=zipfile.ZipFile(sys.argv[1],'w',zipfile.ZIP_DEFLATED); z.writestr('big.csv', b'a,b\\n' + b'0' * (64 << 20)); z.close()" "$TMP/bomb.zip"
+expect_exit "a zip bomb is refused" 1 "$TALLY" describe "$TMP/bomb.zip"
+expect_contains "zip bomb: message" "$TMP/stderr" \
+  "bomb.zip: 'big.csv' in the zip archive inflates to more than 250 times its compressed size (a zip bomb?); tally refuses it: unzip it yourself and check it"
+cp "$TMP/bomb.zip" "$TMP/bomb.sav.zip"
+TMPDIR="$TMP/tmpdir" expect_exit "a zip bomb named .sav.zip (readstat) is refused" 1 "$TALLY" describe "$TMP/bomb.sav.zip"
+expect_contains "readstat zip bomb: message" "$TMP/stderr" "bomb.sav.zip: 'big.csv' in the zip archive inflates to more than 250 times"
+check "no temporary copy is left after a refused zip" test -z "$(ls -A "$TMP/tmpdir")"
 finish

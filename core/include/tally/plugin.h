@@ -358,6 +358,13 @@ typedef struct tally_host {
      * (types as the header tells, else numeric). A plugin that ignores it reads
      * the whole file, as before. */
     int (*read_dictionary_only)(tally_ctx *ctx);
+    /* The report's language ("en", "de", ...; "en" when the report sets none), for an
+     * input that carries its texts in several languages (an XLSForm's label::Deutsch (de)),
+     * as a codebook picks its { en = ..., de = ... } texts. Borrowed. */
+    const char *(*ctx_language)(tally_ctx *ctx);
+    /* Marks a column as a survey platform's metadata field (submission time, device, _uuid):
+     * kept in the data, not tabulated by the default report, said so by `tally describe`. */
+    void (*var_set_metadata)(tally_dataset *ds, int col, int metadata);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits

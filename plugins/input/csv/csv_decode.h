@@ -9,7 +9,8 @@
  * mark decides, little-endian without one), little- or big-endian. */
 enum { CSV_UTF16_NO = 0, CSV_UTF16_ANY, CSV_UTF16_LE, CSV_UTF16_BE };
 
-/* Decodes the file's bytes when they are gzip-compressed (magic 1F 8B, any name) and/or UTF-16 (a
+/* Decodes the file's bytes when they are a zip archive named .zip (its one data file), gzip-compressed
+ * (magic 1F 8B, any name) and/or UTF-16 (a
  * byte-order mark, or `utf16` set): *out gets a new UTF-8 buffer (caller frees) and 1 is returned;
  * 0 when the bytes are to be read as they are; -1 after host->error. `replace`: a lone surrogate
  * becomes U+FFFD (with a warning) instead of an error. */

@@ -1,9 +1,11 @@
-/* decode.c: the csv plugin's layer in front of the parse: gzip inflated and UTF-16 converted to UTF-8 in memory, binary files named. */
+/* decode.c: the csv plugin's layer in front of the parse: a .zip's one file and gzip inflated, UTF-16 converted to UTF-8 in memory, binary files named. */
 #include "csv_decode.h"
+#include "zip_member.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -125,17 +127,44 @@ static char *utf16_to_utf8(const tally_host *h, tally_ctx *ctx, const char *path
     return out;
 }
 
+/* A file named .zip holding one data file: that file, inflated into a new buffer (zip_member.c). */
+static char *unzip_single(const tally_host *h, tally_ctx *ctx, const char *path, size_t *len)
+{
+    char err[ZIPM_ERR], member[1024];
+    char *out = NULL;
+    if (zipm_inflate_single(path, &out, len, member, sizeof member, err) != 0) {
+        h->error(ctx, "%s: %s", path, err);
+        return NULL;
+    }
+    h->log(ctx, TALLY_LOG_INFO, "%s: a zip archive; its one data file '%s' inflated to %zu bytes in memory", path,
+           member, *len);
+    return out;
+}
+
+static int named_zip(const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcasecmp(path + n - 4, ".zip") == 0 && len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+}
+
 int csv_decode(const tally_host *h, tally_ctx *ctx, const char *path, int utf16, int replace, const char *data,
                size_t len, char **out, size_t *out_len)
 {
-    char *gz = NULL;
+    char *gz = NULL, *zip = NULL;
     *out = NULL;
+    if (named_zip(path, data, len)) {
+        if (!(zip = unzip_single(h, ctx, path, &len))) return -1;
+        data = zip;
+    }
     if (len >= 2 && (unsigned char)data[0] == 0x1F && (unsigned char)data[1] == 0x8B) {
         gz = gunzip(h, ctx, path, data, len, &len);
+        free(zip);
+        zip = NULL;
         if (!gz) return -1;
         data = gz;
         h->log(ctx, TALLY_LOG_INFO, "%s: gzip-compressed; inflated to %zu bytes in memory", path, len);
     }
+    if (zip) gz = zip; /* owned from here on as the inflated buffer */
     const unsigned char *u = (const unsigned char *)data;
     int le_bom = len >= 2 && u[0] == 0xFF && u[1] == 0xFE, be_bom = len >= 2 && u[0] == 0xFE && u[1] == 0xFF;
     if (le_bom || be_bom || utf16) {

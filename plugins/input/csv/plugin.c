@@ -3,6 +3,7 @@
 #include "csv_read.h"
 #include "csv_decode.h"
 #include "input_options.h"
+#include "xlsform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,8 @@ static const tally_option_decl csv_options[] = {
      "check-all options that contain the delimiter (\"Yes, often\"), kept whole when a Forms answer is split"},
     {"check_all", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
      "SurveyMonkey questions (their first column's name) read as check-all sets even when no row has two options"},
+    {"form", TALLY_OPT_PATH, 0, NULL, NULL, 0, 0,
+     "the XLSForm (.xlsx, survey and choices sheets) of a KoboToolbox/ODK export: labels, choices, sets, metadata"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -170,7 +173,8 @@ static int csv_plugin_read(const tally_host *host, tally_ctx *ctx, const tally_o
 {
     csv_settings s;
     if (parse_options(host, ctx, opts, &s) != 0) return 1;
-    return csv_read_file(host, ctx, &s, out) == 0 ? 0 : 1;
+    if (csv_read_file(host, ctx, &s, out) != 0) return 1;
+    return xlsform_option(host, ctx, opts, out) == 0 ? 0 : 1;
 }
 
 static const tally_plugin_descriptor csv_descriptor = {

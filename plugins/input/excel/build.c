@@ -1,6 +1,7 @@
 /* build.c: the excel input plugin's dataset from a sheet's cells: header rows, merged headers, types, dates, missing tokens. */
 #include "xlsx_build.h"
 
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,13 +17,6 @@ static double serial_days(double serial, int date1904)
     return serial < 61 ? serial - (EPOCH_1900 - 1) : serial - EPOCH_1900; /* Excel counts 1900-02-29 */
 }
 
-/* A cell's text (strings), or NULL for numbers. */
-static const char *cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
-{
-    if (c->kind[i] == XC_SST) return b->sst[c->val[i].ref];
-    if (c->kind[i] == XC_STR) return c->text + c->val[i].ref;
-    return NULL;
-}
 
 static int is_missing_token(const xlsx_settings *s, const char *t)
 {
@@ -55,7 +49,7 @@ static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_g
         const xlsx_col *col = &g->cols[c];
         for (size_t i = 0; i < col->n; i++) {
             if (col->row[i] >= hr || col->kind[i] == XC_ERROR) continue;
-            const char *t = cell_text(b, col, i);
+            const char *t = xlsx_cell_text(b, col, i);
             char buf[64];
             if (!t) {
                 num_text(h, b, (xlsx_cell_kind)col->kind[i], col->val[i].num, buf, sizeof buf);
@@ -151,7 +145,7 @@ static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, con
     for (size_t i = 0; i < col->n; i++) {
         if (col->row[i] < hr) continue;
         xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
-        const char *t = cell_text(x->b, col, i);
+        const char *t = xlsx_cell_text(x->b, col, i);
         if (t) {
             if (!is_missing_token(x->s, t)) ntext++;
             continue;
@@ -203,7 +197,7 @@ static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xl
         if (col->row[i] < hr) continue;
         size_t r = col->row[i] - hr;
         xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
-        const char *t = cell_text(x->b, col, i);
+        const char *t = xlsx_cell_text(x->b, col, i);
         if (k == XC_ERROR || (t && is_missing_token(x->s, t))) continue;
         if (t) { /* text in a column that types = "numeric" forces */
             char *end;
@@ -228,7 +222,7 @@ static int fill_string(const xlsx_build *x, tally_dataset *ds, int dc, const xls
     const tally_host *h = x->h;
     for (size_t i = 0; i < col->n; i++) {
         if (col->row[i] < hr || col->kind[i] == XC_ERROR) continue;
-        const char *t = cell_text(x->b, col, i);
+        const char *t = xlsx_cell_text(x->b, col, i);
         char buf[64];
         if (t && is_missing_token(x->s, t)) continue;
         if (!t) {
@@ -249,7 +243,7 @@ static void free_strings(char **v, size_t n)
 int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
 {
     const tally_host *h = x->h;
-    const xlsx_grid *g = x->g;
+    xlsx_grid *g = x->g;
     size_t hr = (size_t)x->s->header_rows, nc = g->ncols;
     if (nc == 0 || g->nrows < hr) {
         h->error(x->ctx, "%s: the sheet is empty; pick the sheet with the data (option 'sheet')", x->where);
@@ -287,7 +281,10 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
         }
         if (labels[c]) h->var_set_label(ds, (int)c, labels[c]);
     }
-    if (h->ds_resize(ds, g->nrows - hr) != 0) {
+    /* cells left unset: fill_numeric and fill_string write every one, column by column, so the
+     * dataset's pages are touched only as the grid's columns are freed (a peak of one copy, not two) */
+    int (*resize)(tally_dataset *, size_t) = TALLY_HOST_HAS(h, ds_resize_uninit) ? h->ds_resize_uninit : h->ds_resize;
+    if (resize(ds, g->nrows - hr) != 0) {
         h->error(x->ctx, "%s: out of memory for %zu rows", x->where, g->nrows - hr);
         goto done2;
     }
@@ -304,6 +301,8 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
             h->error(x->ctx, "%s: out of memory", x->where);
             goto done2;
         }
+        xlsx_col_release(&g->cols[c]);
+        malloc_trim(0); /* its pages back to the system now, before the next column's are touched */
     }
     rc = 0;
 done2:

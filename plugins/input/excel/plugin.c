@@ -1,6 +1,7 @@
 /* plugin.c: the excel input plugin's descriptor, options and reading one worksheet of an .xlsx/.xlsm workbook. */
 #include "xlsx_build.h"
 #include "input_options.h"
+#include "xlsform.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,8 @@ static const tally_option_decl excel_options[] = {
      "text cells read as system-missing, besides the empty cell (default: { \"NA\" })"},
     {"types", TALLY_OPT_LIST, 0, NULL, NULL, 0, 0,
      "type overrides, { \"zip:string\", \"q1:numeric\" }; other columns are inferred"},
+    {"form", TALLY_OPT_PATH, 0, NULL, NULL, 0, 0,
+     "the XLSForm (.xlsx, survey and choices sheets) of a KoboToolbox/ODK export: labels, choices, sets, metadata"},
     {NULL, 0, 0, NULL, NULL, 0, 0, NULL},
 };
 
@@ -118,7 +121,7 @@ static int excel_read(const tally_host *h, tally_ctx *ctx, const tally_options *
     }
     notices(h, ctx, where, &grid, (size_t)s.header_rows);
     xlsx_build x = {.h = h, .ctx = ctx, .s = &s, .b = &book, .g = &grid, .where = where};
-    if (xlsx_build_dataset(&x, out) == 0) {
+    if (xlsx_build_dataset(&x, out) == 0 && xlsform_option(h, ctx, opts, out) == 0) {
         snprintf(where, wn, "%s (excel, sheet '%s')", base, book.sheet_names[k]);
         h->ds_set_source(out, where);
         rc = 0;

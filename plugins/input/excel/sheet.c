@@ -14,11 +14,44 @@ struct xlsx_sheet_state {
     long row, col;          /* current 0-based row and column; -1 before the first */
     /* the open cell */
     int in_cell, in_v, in_is, in_t, in_rph, has_v;
-    char type[12];
+    char type;              /* the cell's t attribute: one of the CT_ codes below */
     unsigned style;
     char *text;             /* <v> or <is><t> character data */
     size_t text_len, text_cap;
 };
+
+/* A cell's t attribute, as one byte (compared per cell: no string compares on the hot path). */
+enum { CT_NUM = 'n', CT_SST = 's', CT_INLINE = 'i', CT_STR = 'f', CT_BOOL = 'b', CT_ERROR = 'e', CT_DATE = 'd',
+       CT_OTHER = '?' };
+
+static char cell_type(const char *t)
+{
+    if (!t) return CT_NUM;
+    if (t[0] && !t[1]) return strchr("nsbed", t[0]) ? t[0] : CT_OTHER;
+    if (strcmp(t, "inlineStr") == 0) return CT_INLINE;
+    if (strcmp(t, "str") == 0) return CT_STR;
+    return CT_OTHER;
+}
+
+/* A number written as [-]digits[.digits] with at most 15 significant digits, converted exactly
+ * (an integer below 2^53 divided by an exact power of ten rounds once, as strtod does); else strtod. */
+static double cell_number(const char *s, char **end)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+                                   1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    const char *p = s;
+    int neg = *p == '-';
+    p += neg;
+    uint64_t m = 0;
+    int digits = 0, frac = 0;
+    for (; *p >= '0' && *p <= '9'; p++, digits++) m = m * 10 + (uint64_t)(*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++) m = m * 10 + (uint64_t)(*p - '0');
+    if (*p || digits == 0 || digits > 15 || (frac && p[-1] == '.')) return strtod(s, end);
+    *end = (char *)p;
+    double v = (double)m / pow10[frac];
+    return neg ? -v : v;
+}
 
 int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col)
 {
@@ -121,16 +154,16 @@ static void commit_cell(xlsx_sheet_state *s)
 {
     xlsx_grid *g = s->g;
     xlsx_val v = {.num = 0};
-    const char *t = s->type;
+    char t = s->type;
     char where[24]; /* the cell's name, written only for a message */
     int rc = 0;
-    if (strcmp(t, "inlineStr") == 0) {
+    if (t == CT_INLINE) {
         if (!s->text) return;
         size_t n = xlsx_unescape(s->text, s->text_len);
         rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_STR, v, s->text, n);
     } else if (!s->has_v) {
         return; /* a formatted blank */
-    } else if (strcmp(t, "s") == 0) {
+    } else if (t == CT_SST) {
         char *end;
         errno = 0;
         unsigned long long i = strtoull(s->text ? s->text : "", &end, 10);
@@ -143,16 +176,16 @@ static void commit_cell(xlsx_sheet_state *s)
         }
         v.ref = i;
         rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_SST, v, NULL, 0);
-    } else if (strcmp(t, "str") == 0 || strcmp(t, "d") == 0) { /* a formula's text; an ISO date as text */
+    } else if (t == CT_STR || t == CT_DATE) { /* a formula's text; an ISO date as text */
         size_t n = xlsx_unescape(s->text ? s->text : (char[1]){0}, s->text_len);
         rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_STR, v, s->text ? s->text : "", n);
-    } else if (strcmp(t, "e") == 0) {
+    } else if (t == CT_ERROR) {
         g->errors++;
         if (!g->first_error_row) g->first_error_row = (uint32_t)s->row + 1, g->first_error_col = (uint32_t)s->col + 1;
         rc = put(g, (uint32_t)s->row, (uint32_t)s->col, XC_ERROR, v, NULL, 0);
     } else {
         char *end;
-        v.num = strtod(s->text ? s->text : "", &end);
+        v.num = cell_number(s->text ? s->text : "", &end);
         if (!s->text || end == s->text || *end || !isfinite(v.num)) {
             cell_name(s->row, s->col, where, sizeof where);
             xlsx_xml_fail(s->head.parser, s->head.err, "cell %s holds '%.40s', which is not a number; the workbook is "
@@ -160,7 +193,7 @@ static void commit_cell(xlsx_sheet_state *s)
             return;
         }
         xlsx_cell_kind k = XC_NUM;
-        if (strcmp(t, "b") == 0) k = XC_BOOL;
+        if (t == CT_BOOL) k = XC_BOOL;
         else if (s->style < s->b->nxf) {
             xlsx_fmt_kind f = (xlsx_fmt_kind)s->b->xf_kind[s->style];
             k = f == XLSX_FMT_DATE ? XC_DATE : f == XLSX_FMT_DATETIME ? XC_DATETIME : f == XLSX_FMT_TIME ? XC_TIME : XC_NUM;
@@ -186,16 +219,24 @@ static void bad_ref(xlsx_sheet_state *s, const char *what, const char *ref, int 
 static void XMLCALL on_start(void *user, const char *name, const char **atts)
 {
     xlsx_sheet_state *s = user;
-    const char *el = xlsx_local(name);
+    const char *el = name[0] && !name[1] ? name : xlsx_local(name); /* "c", "v": no prefix to strip */
     if (s->in_cell) {
-        if (strcmp(el, "v") == 0) s->in_v = 1, s->has_v = 1;
+        if (el[0] == 'v' && !el[1]) s->in_v = 1, s->has_v = 1;
         else if (strcmp(el, "is") == 0) s->in_is = 1;
         else if (strcmp(el, "t") == 0 && s->in_is) s->in_t = 1;
         else if (strcmp(el, "rPh") == 0) s->in_rph = 1;
         return;
     }
-    if (strcmp(el, "c") == 0) {
-        const char *r = xlsx_attr(atts, "r"), *t = xlsx_attr(atts, "t"), *st = xlsx_attr(atts, "s");
+    if (el[0] == 'c' && !el[1]) {
+        const char *r = NULL, *t = NULL, *st = NULL;
+        for (size_t i = 0; atts[i]; i += 2) { /* one pass over the attributes (r, s, t) */
+            const char *a = atts[i][0] && !atts[i][1] ? atts[i] : xlsx_local(atts[i]);
+            if (a[0] && !a[1]) {
+                if (a[0] == 'r') r = atts[i + 1];
+                else if (a[0] == 't') t = atts[i + 1];
+                else if (a[0] == 's') st = atts[i + 1];
+            }
+        }
         uint32_t row, col;
         if (r) {
             int e = xlsx_parse_ref(r, &row, &col);
@@ -210,8 +251,10 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
         s->has_v = 0;
         s->text_len = 0;
         if (s->text) s->text[0] = '\0';
-        snprintf(s->type, sizeof s->type, "%s", t ? t : "n");
-        s->style = st ? (unsigned)strtoul(st, NULL, 10) : 0;
+        s->type = cell_type(t);
+        s->style = 0;
+        for (const char *d = st; d && *d >= '0' && *d <= '9' && s->style < 100000000u; d++)
+            s->style = s->style * 10 + (unsigned)(*d - '0');
     } else if (strcmp(el, "row") == 0) {
         const char *r = xlsx_attr(atts, "r"), *h = xlsx_attr(atts, "hidden");
         if (r) {
@@ -264,12 +307,12 @@ static void XMLCALL on_end(void *user, const char *name)
 {
     xlsx_sheet_state *s = user;
     if (!s->in_cell) return;
-    const char *el = xlsx_local(name);
-    if (strcmp(el, "v") == 0) s->in_v = 0;
+    const char *el = name[0] && !name[1] ? name : xlsx_local(name);
+    if (el[0] == 'v' && !el[1]) s->in_v = 0;
     else if (strcmp(el, "t") == 0) s->in_t = 0;
     else if (strcmp(el, "is") == 0) s->in_is = 0;
     else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
-    else if (strcmp(el, "c") == 0) {
+    else if (el[0] == 'c' && !el[1]) {
         s->in_cell = 0;
         commit_cell(s);
     }
@@ -332,14 +375,41 @@ int xlsx_sheet_parse_buffer(const xlsx_book *b, const char *xml, size_t n, xlsx_
     return rc;
 }
 
+const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
+{
+    if (c->kind[i] == XC_SST) return b->sst[c->val[i].ref];
+    if (c->kind[i] == XC_STR) return c->text + c->val[i].ref;
+    return NULL;
+}
+
+int xlsx_sheet_read(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, char err[XLSX_ERR])
+{
+    if (k >= b->nsheets || !b->sheet_parts[k]) {
+        snprintf(err, XLSX_ERR, "sheet '%s' has no worksheet part (a chart sheet?)", k < b->nsheets ? b->sheet_names[k] : "?");
+        return -1;
+    }
+    xlsx_sheet_state *s = xlsx_sheet_new(b, g, err);
+    if (!s) {
+        snprintf(err, XLSX_ERR, "out of memory");
+        return -1;
+    }
+    int rc = xlsx_zip_parse(z, b->sheet_parts[k], xlsx_sheet_parser(s), err);
+    xlsx_sheet_free(s);
+    return rc;
+}
+
+void xlsx_col_release(xlsx_col *c)
+{
+    free(c->row);
+    free(c->kind);
+    free(c->val);
+    free(c->text);
+    memset(c, 0, sizeof *c);
+}
+
 void xlsx_grid_free(xlsx_grid *g)
 {
-    for (size_t i = 0; i < g->cols_cap; i++) {
-        free(g->cols[i].row);
-        free(g->cols[i].kind);
-        free(g->cols[i].val);
-        free(g->cols[i].text);
-    }
+    for (size_t i = 0; i < g->cols_cap; i++) xlsx_col_release(&g->cols[i]);
     free(g->cols);
     free(g->merges);
     free(g->col_hidden);

@@ -24,7 +24,7 @@ typedef struct xlsx_build {
     tally_ctx *ctx;
     const xlsx_settings *s;
     const xlsx_book *b;
-    const xlsx_grid *g;
+    xlsx_grid *g;             /* each column's cells are freed once copied into the dataset */
     const char *where;        /* "file.xlsx, sheet 'Data'" for messages */
 } xlsx_build;
 

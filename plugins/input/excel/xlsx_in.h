@@ -121,6 +121,12 @@ void xlsx_sheet_free(xlsx_sheet_state *s);
 /* Parses a whole sheet held in memory (the fuzz target's entry); 0 or -1 with err. */
 int xlsx_sheet_parse_buffer(const xlsx_book *b, const char *xml, size_t n, xlsx_grid *g, char err[XLSX_ERR]);
 void xlsx_grid_free(xlsx_grid *g);
+/* Frees one column's cells (left empty), as soon as they are copied out. */
+void xlsx_col_release(xlsx_col *c);
+/* Streams sheet k of the book out of the archive into g; 0, or -1 with err set. */
+int xlsx_sheet_read(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, char err[XLSX_ERR]);
+/* Cell i of column c as text (shared or inline string; borrowed), or NULL for a number. */
+const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i);
 /* "A1"-style reference to 0-based row and column; -1 when malformed, -2 past Excel's limits. */
 int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col);
 

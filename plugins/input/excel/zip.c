@@ -10,12 +10,8 @@
 
 #include <minizip/unzip.h>
 
-#define XLSX_STEP (1u << 16)
-/* A part may inflate to at most this many times its compressed size once past
- * XLSX_RATIO_FREE bytes (real sheets stay far below: their XML compresses about 10:1). */
-#define XLSX_MAX_RATIO 250u
-#define XLSX_RATIO_FREE (1u << 20)
-#define XLSX_MAX_PART ((uint64_t)8 << 30) /* no part larger than 8 GiB, whatever its header says */
+#include "zip_member.h" /* the bounded stream of a part: shared with the csv and readstat plugins */
+
 
 struct xlsx_zip {
     unzFile uf;
@@ -70,74 +66,59 @@ void xlsx_zip_close(xlsx_zip *z)
     free(z);
 }
 
-static int locate(xlsx_zip *z, const char *part)
+int xlsx_zip_has(xlsx_zip *z, const char *part)
 {
     while (*part == '/') part++;
     return unzLocateFile(z->uf, part, 2 /* case-insensitive */) == UNZ_OK;
 }
 
-int xlsx_zip_has(xlsx_zip *z, const char *part)
+/* The XML parser as the sink of a part's inflated bytes. */
+typedef struct xml_sink {
+    XML_Parser parser;
+    const char *part;
+    char *err;
+} xml_sink;
+
+static int to_parser(void *user, const char *buf, size_t n, int last)
 {
-    return locate(z, part);
+    xml_sink *x = user;
+    if (XML_Parse(x->parser, buf, (int)n, last) == XML_STATUS_OK) return 0;
+    if (!x->err[0])
+        snprintf(x->err, XLSX_ERR, "part '%s' is not well-formed XML (line %lu: %s); re-save the workbook in Excel or "
+                                   "LibreOffice", x->part, (unsigned long)XML_GetCurrentLineNumber(x->parser),
+                 XML_ErrorString(XML_GetErrorCode(x->parser)));
+    return -1;
 }
 
 int xlsx_zip_parse(xlsx_zip *z, const char *part, XML_Parser parser, char err[XLSX_ERR])
 {
-    if (!locate(z, part)) {
+    xml_sink x = {parser, part, err};
+    int zerr = 0;
+    switch (zipm_stream(z->uf, part, to_parser, &x, &zerr)) {
+    case ZIPM_OK: return 0;
+    case ZIPM_SINK: return -1;
+    case ZIPM_MISSING:
         snprintf(err, XLSX_ERR, "the workbook has no part '%s'; it is damaged: re-save it in Excel or LibreOffice",
                  part);
         return -1;
-    }
-    unz_file_info64 info;
-    if (unzGetCurrentFileInfo64(z->uf, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK ||
-        unzOpenCurrentFile(z->uf) != UNZ_OK) {
+    case ZIPM_OPEN:
         snprintf(err, XLSX_ERR, "cannot open part '%s' of the zip archive (damaged or encrypted); re-save the "
                                 "workbook without a password", part);
         return -1;
-    }
-    char *buf = malloc(XLSX_STEP);
-    uint64_t total = 0, packed = info.compressed_size ? info.compressed_size : 1;
-    int rc = 0;
-    if (!buf) {
-        snprintf(err, XLSX_ERR, "out of memory");
-        unzCloseCurrentFile(z->uf);
+    case ZIPM_BOMB:
+        snprintf(err, XLSX_ERR, "part '%s' inflates to more than %u times its compressed size (a zip bomb?); "
+                                "tally refuses it: re-save the workbook in Excel or LibreOffice", part, ZIPM_MAX_RATIO);
         return -1;
-    }
-    for (;;) {
-        int got = unzReadCurrentFile(z->uf, buf, XLSX_STEP);
-        if (got < 0) {
-            snprintf(err, XLSX_ERR, "part '%s' of the zip archive is damaged or truncated (zip error %d); copy or "
-                                    "download the workbook again", part, got);
-            rc = -1;
-            break;
-        }
-        total += (uint64_t)got;
-        if (total > XLSX_MAX_PART || (total > XLSX_RATIO_FREE && total / packed > XLSX_MAX_RATIO)) {
-            snprintf(err, XLSX_ERR, "part '%s' inflates to more than %u times its compressed size (a zip bomb?); "
-                                    "tally refuses it: re-save the workbook in Excel or LibreOffice", part,
-                     XLSX_MAX_RATIO);
-            rc = -1;
-            break;
-        }
-        int last = got == 0;
-        if (XML_Parse(parser, buf, got, last) != XML_STATUS_OK) {
-            if (!err[0])
-                snprintf(err, XLSX_ERR, "part '%s' is not well-formed XML (line %lu: %s); re-save the workbook in "
-                                        "Excel or LibreOffice", part, (unsigned long)XML_GetCurrentLineNumber(parser),
-                         XML_ErrorString(XML_GetErrorCode(parser)));
-            rc = -1;
-            break;
-        }
-        if (last) break;
-    }
-    free(buf);
-    int crc = unzCloseCurrentFile(z->uf);
-    if (rc == 0 && crc == UNZ_CRCERROR) {
+    case ZIPM_CRC:
         snprintf(err, XLSX_ERR, "part '%s' of the zip archive fails its checksum (damaged); copy or download the "
                                 "workbook again", part);
-        rc = -1;
+        return -1;
+    case ZIPM_NOMEM: snprintf(err, XLSX_ERR, "out of memory"); return -1;
+    default:
+        snprintf(err, XLSX_ERR, "part '%s' of the zip archive is damaged or truncated (zip error %d); copy or "
+                                "download the workbook again", part, zerr);
+        return -1;
     }
-    return rc;
 }
 
 /* ---- expat ------------------------------------------------------------------------ */

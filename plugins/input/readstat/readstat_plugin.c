@@ -183,7 +183,7 @@ static int rs_read_file(const tally_host *host, tally_ctx *ctx, const tally_opti
     return rc;
 }
 
-/* A .gz file is read from an inflated temporary copy (rs_gzip.c). */
+/* A .gz file, or a .zip holding one file, is read from an inflated temporary copy (rs_gzip.c). */
 static int rs_read(const tally_host *host, tally_ctx *ctx, const tally_options *opts, tally_dataset *out)
 {
     const char *path = host->opt_string(opts, "path");

@@ -1,4 +1,4 @@
-/* rs_gzip.c: a gzip-compressed SPSS/Stata/SAS file inflated, in a stream, to a private temporary file libreadstat can open. */
+/* rs_gzip.c: a gzip-compressed SPSS/Stata/SAS file, or the one file of a .zip, inflated in a stream to a private temporary file libreadstat can open. */
 #include "rs_internal.h"
 
 #include <errno.h>
@@ -6,10 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
+
+#include "zip_member.h"
 
 /* Past this, the inflated file may be at most RS_GZ_RATIO times the compressed one (a gzip bomb). */
 #define RS_GZ_FREE ((long long)256 << 20)
@@ -25,34 +28,38 @@ static int is_gzip(const char *path)
     return got == 2 && m[0] == 0x1F && m[1] == 0x8B;
 }
 
-int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out)
+/* A private temporary folder and in it the file `name` (n bytes of it), open for writing; 0, or -1 after host->error. */
+static int make_temp(const tally_host *h, tally_ctx *ctx, const char *path, const char *name, size_t n, char **dir,
+                     char **file, int *fd)
 {
-    *out = NULL;
-    if (!is_gzip(path)) return 0;
-    struct stat st;
-    long long packed = stat(path, &st) == 0 ? (long long)st.st_size : 0;
-    const char *tmp = getenv("TMPDIR"), *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t blen = strlen(base);
-    if (blen > 3 && strcmp(base + blen - 3, ".gz") == 0) blen -= 3;
-    size_t n = strlen(tmp && *tmp ? tmp : "/tmp") + blen + 32;
-    char *dir = malloc(n), *file = malloc(n);
-    if (!dir || !file) {
-        free(dir), free(file);
+    const char *tmp = getenv("TMPDIR");
+    size_t len = strlen(tmp && *tmp ? tmp : "/tmp") + n + 32;
+    *dir = malloc(len);
+    *file = malloc(len);
+    *fd = -1;
+    if (!*dir || !*file) {
+        free(*dir), free(*file);
         h->error(ctx, "%s: out of memory", path);
         return -1;
     }
-    snprintf(dir, n, "%s/tally-gz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) {
+    snprintf(*dir, len, "%s/tally-gz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(*dir)) {
         h->error(ctx, "%s: cannot make a temporary folder to inflate it: %s; set TMPDIR", path, strerror(errno));
-        free(dir), free(file);
+        free(*dir), free(*file);
         return -1;
     }
-    snprintf(file, n, "%s/%.*s", dir, (int)blen, base);
+    snprintf(*file, len, "%s/%.*s", *dir, (int)n, name);
+    *fd = open(*file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    return 0;
+}
+
+/* Inflates the gzip file into fd; 0, or -1 after host->error. */
+static int inflate_gz(const tally_host *h, tally_ctx *ctx, const char *path, int fd, const char *dir, long long *total)
+{
+    struct stat st;
+    long long packed = stat(path, &st) == 0 ? (long long)st.st_size : 0;
     gzFile gz = gzopen(path, "rb");
-    int fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     char buf[1 << 16];
-    long long total = 0;
     int rc = gz && fd >= 0 ? 0 : -1;
     if (rc) h->error(ctx, "%s: cannot inflate it: %s", path, strerror(errno));
     while (rc == 0) {
@@ -71,7 +78,7 @@ int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out)
                 rc = -1;
             }
             break;
-        } else if ((total += got) > RS_GZ_FREE && total / (packed ? packed : 1) > RS_GZ_RATIO) {
+        } else if ((*total += got) > RS_GZ_FREE && *total / (packed ? packed : 1) > RS_GZ_RATIO) {
             h->error(ctx, "%s: inflates to more than %d times its compressed size (a gzip bomb?); decompress it "
                           "with gunzip and check it", path, RS_GZ_RATIO);
             rc = -1;
@@ -82,9 +89,51 @@ int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out)
         }
     }
     if (gz) gzclose(gz);
+    return rc;
+}
+
+/* A file named .zip holding one SPSS/Stata/SAS file (zip_member.c). */
+static int is_named_zip(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcasecmp(path + n - 4, ".zip") == 0 && zipm_is_zip(path);
+}
+
+int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out)
+{
+    *out = NULL;
+    int zip = is_named_zip(path);
+    if (!zip && !is_gzip(path)) return 0;
+    char member[1024], err[ZIPM_ERR];
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t blen = strlen(base);
+    if (blen > 3 && strcmp(base + blen - 3, ".gz") == 0) blen -= 3;
+    if (zip && zipm_single_member(path, member, sizeof member, err) != 0) {
+        h->error(ctx, "%s: %s", path, err);
+        return -1;
+    }
+    if (zip) { /* the copy is named as the member, whose ending says the format */
+        base = strrchr(member, '/') ? strrchr(member, '/') + 1 : member;
+        blen = strlen(base);
+    }
+    char *dir, *file;
+    int fd;
+    if (make_temp(h, ctx, path, base, blen, &dir, &file, &fd) != 0) return -1;
+    long long total = 0;
+    int rc = 0;
+    if (!zip) rc = inflate_gz(h, ctx, path, fd, dir, &total);
+    else {
+        uint64_t len = 0;
+        rc = fd >= 0 ? zipm_extract_single(path, fd, &len, member, sizeof member, err) : -1;
+        if (rc != 0) h->error(ctx, "%s: %s", path, fd >= 0 ? err : strerror(errno));
+        total = (long long)len;
+    }
     if (fd >= 0 && close(fd) != 0 && rc == 0) rc = -1;
     if (rc == 0) {
-        h->log(ctx, TALLY_LOG_INFO, "%s: gzip-compressed; inflated to %lld bytes in a temporary file", path, total);
+        if (zip) h->log(ctx, TALLY_LOG_INFO, "%s: a zip archive; its one data file '%s' inflated to %lld bytes in a "
+                                             "temporary file", path, member, total);
+        else h->log(ctx, TALLY_LOG_INFO, "%s: gzip-compressed; inflated to %lld bytes in a temporary file", path, total);
         *out = file;
     } else {
         unlink(file);

@@ -113,8 +113,8 @@ int rs_sav_read_mrsets(rs_state *st, const char *encoding_override);
  * encoding (NULL: UTF-8 when valid, else Latin-1). Returns 0, or -1 after host->error. */
 int rs_por_read(rs_state *st, const char *encoding);
 
-/* rs_gzip.c: a gzip-compressed file (by its mark) inflated to a private temporary file: *out gets its
- * path (NULL when the file is not compressed); 0, or -1 after host->error. rs_gunzip_done removes it. */
+/* rs_gzip.c: a gzip-compressed file (by its mark), or a file named .zip holding one data file,
+ * inflated to a private temporary file: *out gets its path (NULL when the file is not compressed); 0, or -1 after host->error. rs_gunzip_done removes it. */
 int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out);
 void rs_gunzip_done(char *inflated);
 
