@@ -65,11 +65,11 @@ static int table_read(xlsx_zip *z, const xlsx_book *b, size_t k, xf_table *t, ch
             const char *s = xlsx_cell_text(b, col, i);
             if (col->kind[i] == XC_ERROR) continue;
             if (!s) {
-                if (col->kind[i] == XC_BOOL) snprintf(buf, sizeof buf, "%s", col->val[i].num != 0 ? "TRUE" : "FALSE");
-                else snprintf(buf, sizeof buf, "%.15g", col->val[i].num);
+                if (col->kind[i] == XC_BOOL) snprintf(buf, sizeof buf, "%s", xlsx_col_num(col, i) != 0 ? "TRUE" : "FALSE");
+                else snprintf(buf, sizeof buf, "%.15g", xlsx_col_num(col, i));
                 s = buf;
             }
-            char **slot = &t->cell[(size_t)col->row[i] * t->nc + c];
+            char **slot = &t->cell[(size_t)xlsx_col_row(col, i) * t->nc + c];
             free(*slot);
             if (!(*slot = dup_trim(s))) rc = -1;
         }

@@ -48,15 +48,15 @@ static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_g
     for (size_t c = 0; c < nc; c++) {
         const xlsx_col *col = &g->cols[c];
         for (size_t i = 0; i < col->n; i++) {
-            if (col->row[i] >= hr || col->kind[i] == XC_ERROR) continue;
+            if (xlsx_col_row(col, i) >= hr || col->kind[i] == XC_ERROR) continue;
             const char *t = xlsx_cell_text(b, col, i);
             char buf[64];
             if (!t) {
-                num_text(h, b, (xlsx_cell_kind)col->kind[i], col->val[i].num, buf, sizeof buf);
+                num_text(h, b, (xlsx_cell_kind)col->kind[i], xlsx_col_num(col, i), buf, sizeof buf);
                 t = buf;
             }
-            free(cell[col->row[i] * nc + c]);
-            cell[col->row[i] * nc + c] = strdup(t);
+            free(cell[xlsx_col_row(col, i) * nc + c]);
+            cell[xlsx_col_row(col, i) * nc + c] = strdup(t);
         }
     }
     for (size_t m = 0; m < g->nmerges; m++) {
@@ -143,7 +143,7 @@ static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, con
     size_t ntext = 0, nnum = 0, nbool = 0, ndate = 0, ndt = 0, ntime = 0;
     int whole = 1;
     for (size_t i = 0; i < col->n; i++) {
-        if (col->row[i] < hr) continue;
+        if (xlsx_col_row(col, i) < hr) continue;
         xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
         const char *t = xlsx_cell_text(x->b, col, i);
         if (t) {
@@ -156,7 +156,7 @@ static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, con
         ndate += k == XC_DATE;
         ndt += k == XC_DATETIME;
         ntime += k == XC_TIME;
-        if (k == XC_DATE && col->val[i].num != floor(col->val[i].num)) whole = 0;
+        if (k == XC_DATE && xlsx_col_num(col, i) != floor(xlsx_col_num(col, i))) whole = 0;
     }
     *type = ntext ? TALLY_STRING : TALLY_NUMERIC;
     *all_bool = nnum && nbool == nnum;
@@ -194,8 +194,8 @@ static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xl
     size_t n = x->g->nrows - hr;
     for (size_t r = 0; r < n; r++) num[r] = NAN;
     for (size_t i = 0; i < col->n; i++) {
-        if (col->row[i] < hr) continue;
-        size_t r = col->row[i] - hr;
+        if (xlsx_col_row(col, i) < hr) continue;
+        size_t r = xlsx_col_row(col, i) - hr;
         xlsx_cell_kind k = (xlsx_cell_kind)col->kind[i];
         const char *t = xlsx_cell_text(x->b, col, i);
         if (k == XC_ERROR || (t && is_missing_token(x->s, t))) continue;
@@ -206,13 +206,13 @@ static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xl
             if (end == t || *end || !isfinite(v)) {
                 h->error(x->ctx, "%s: row %zu, column '%s': '%.60s' is not a number, but types makes '%s' numeric; "
                                  "correct the cell, list it in 'missing', or drop the types entry",
-                         x->where, (size_t)col->row[i] + 1, name, t, name);
+                         x->where, (size_t)xlsx_col_row(col, i) + 1, name, t, name);
                 return -1;
             }
             num[r] = v;
             continue;
         }
-        num[r] = cell_value(x, k, col->val[i].num, date);
+        num[r] = cell_value(x, k, xlsx_col_num(col, i), date);
     }
     return 0;
 }
@@ -221,15 +221,15 @@ static int fill_string(const xlsx_build *x, tally_dataset *ds, int dc, const xls
 {
     const tally_host *h = x->h;
     for (size_t i = 0; i < col->n; i++) {
-        if (col->row[i] < hr || col->kind[i] == XC_ERROR) continue;
+        if (xlsx_col_row(col, i) < hr || col->kind[i] == XC_ERROR) continue;
         const char *t = xlsx_cell_text(x->b, col, i);
         char buf[64];
         if (t && is_missing_token(x->s, t)) continue;
         if (!t) {
-            num_text(h, x->b, (xlsx_cell_kind)col->kind[i], col->val[i].num, buf, sizeof buf);
+            num_text(h, x->b, (xlsx_cell_kind)col->kind[i], xlsx_col_num(col, i), buf, sizeof buf);
             t = buf;
         }
-        if (h->ds_set_string(ds, dc, col->row[i] - hr, t, strlen(t)) != 0) return -1;
+        if (h->ds_set_string(ds, dc, xlsx_col_row(col, i) - hr, t, strlen(t)) != 0) return -1;
     }
     return 0;
 }

@@ -99,6 +99,63 @@ static int text_add(xlsx_sheet_state *s, const char *p, size_t n)
     return 0;
 }
 
+/* 1 when a cell's value can be kept as an int32 (a number: whole, in range, not -0). */
+static int fits_small(xlsx_cell_kind kind, xlsx_val v)
+{
+    if (kind == XC_SST || kind == XC_STR) return v.ref <= (uint64_t)INT32_MAX;
+    return v.num >= -2147483648.0 && v.num <= 2147483647.0 && v.num == (double)(int32_t)v.num &&
+           !(v.num == 0 && signbit(v.num));
+}
+
+/* Grows a column's arrays (those in use) to `cap` cells; 0 or -1 when out of memory. */
+static int col_grow(xlsx_col *c, size_t cap)
+{
+    uint8_t *k = realloc(c->kind, cap);
+    if (!k) return -1;
+    c->kind = k;
+    if (c->row) {
+        uint32_t *r = realloc(c->row, cap * sizeof *r);
+        if (!r) return -1;
+        c->row = r;
+    }
+    if (c->val) {
+        xlsx_val *vv = realloc(c->val, cap * sizeof *vv);
+        if (!vv) return -1;
+        c->val = vv;
+    } else {
+        int32_t *sm = realloc(c->small, cap * sizeof *sm);
+        if (!sm) return -1;
+        c->small = sm;
+    }
+    c->cap = cap;
+    return 0;
+}
+
+/* The column's rows left a gap: from now on each cell's row is stored. */
+static int col_rows_out(xlsx_col *c)
+{
+    uint32_t *r = malloc(c->cap * sizeof *r);
+    if (!r) return -1;
+    for (size_t i = 0; i < c->n; i++) r[i] = c->row0 + (uint32_t)i;
+    c->row = r;
+    return 0;
+}
+
+/* A value does not fit int32: from now on the values are stored whole. */
+static int col_values_out(xlsx_col *c)
+{
+    xlsx_val *v = malloc(c->cap * sizeof *v);
+    if (!v) return -1;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->kind[i] == XC_SST || c->kind[i] == XC_STR) v[i].ref = (uint64_t)c->small[i];
+        else v[i].num = (double)c->small[i];
+    }
+    free(c->small);
+    c->small = NULL;
+    c->val = v;
+    return 0;
+}
+
 /* Appends a cell to its column; 0 or -1 when out of memory. */
 static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xlsx_val v, const char *str,
                size_t len)
@@ -113,17 +170,7 @@ static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xl
         g->cols_cap = cap;
     }
     xlsx_col *c = &g->cols[col];
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 64;
-        uint32_t *r = realloc(c->row, cap * sizeof *r);
-        if (r) c->row = r;
-        uint8_t *k = realloc(c->kind, cap);
-        if (k) c->kind = k;
-        xlsx_val *vv = realloc(c->val, cap * sizeof *vv);
-        if (vv) c->val = vv;
-        if (!r || !k || !vv) return -1;
-        c->cap = cap;
-    }
+    if (c->n == c->cap && col_grow(c, c->cap ? c->cap * 2 : 64) != 0) return -1;
     if (str) {
         if (text_reserve(&c->text, &c->text_cap, c->text_len + len + 1, 1024) != 0) return -1;
         v.ref = c->text_len;
@@ -131,9 +178,14 @@ static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xl
         c->text[c->text_len + len] = '\0';
         c->text_len += len + 1;
     }
-    c->row[c->n] = row;
+    if (c->n == 0) c->row0 = row;
+    else if (!c->row && row != c->row0 + c->n && col_rows_out(c) != 0) return -1;
+    if (!c->val && !fits_small(kind, v) && col_values_out(c) != 0) return -1;
+    if (c->row) c->row[c->n] = row;
     c->kind[c->n] = (uint8_t)kind;
-    c->val[c->n++] = v;
+    if (c->val) c->val[c->n] = v;
+    else c->small[c->n] = kind == XC_SST || kind == XC_STR ? (int32_t)v.ref : (int32_t)v.num;
+    c->n++;
     g->ncells++;
     if (col + 1 > g->ncols) g->ncols = col + 1;
     if (row + 1 > g->nrows) g->nrows = row + 1;
@@ -216,15 +268,18 @@ static void bad_ref(xlsx_sheet_state *s, const char *what, const char *ref, int 
                       "re-save it in Excel or LibreOffice", what, ref);
 }
 
+static void text_handler(xlsx_sheet_state *s);
+
 static void XMLCALL on_start(void *user, const char *name, const char **atts)
 {
     xlsx_sheet_state *s = user;
     const char *el = name[0] && !name[1] ? name : xlsx_local(name); /* "c", "v": no prefix to strip */
     if (s->in_cell) {
         if (el[0] == 'v' && !el[1]) s->in_v = 1, s->has_v = 1;
-        else if (strcmp(el, "is") == 0) s->in_is = 1;
-        else if (strcmp(el, "t") == 0 && s->in_is) s->in_t = 1;
+        else if (el[0] == 'i' && el[1] == 's' && !el[2]) s->in_is = 1;
+        else if (el[0] == 't' && !el[1] && s->in_is) s->in_t = 1;
         else if (strcmp(el, "rPh") == 0) s->in_rph = 1;
+        text_handler(s);
         return;
     }
     if (el[0] == 'c' && !el[1]) {
@@ -308,14 +363,16 @@ static void XMLCALL on_end(void *user, const char *name)
     xlsx_sheet_state *s = user;
     if (!s->in_cell) return;
     const char *el = name[0] && !name[1] ? name : xlsx_local(name);
-    if (el[0] == 'v' && !el[1]) s->in_v = 0;
-    else if (strcmp(el, "t") == 0) s->in_t = 0;
-    else if (strcmp(el, "is") == 0) s->in_is = 0;
-    else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
-    else if (el[0] == 'c' && !el[1]) {
+    if (el[0] == 'c' && !el[1]) {
         s->in_cell = 0;
         commit_cell(s);
+        return;
     }
+    if (el[0] == 'v' && !el[1]) s->in_v = 0;
+    else if (el[0] == 't' && !el[1]) s->in_t = 0;
+    else if (el[0] == 'i' && el[1] == 's' && !el[2]) s->in_is = 0;
+    else if (strcmp(el, "rPh") == 0) s->in_rph = 0;
+    text_handler(s);
 }
 
 static void XMLCALL on_text(void *user, const char *p, int len)
@@ -323,6 +380,14 @@ static void XMLCALL on_text(void *user, const char *p, int len)
     xlsx_sheet_state *s = user;
     if (!s->in_cell || !(s->in_v || (s->in_t && !s->in_rph))) return;
     if (text_add(s, p, (size_t)len)) xlsx_xml_fail(s->head.parser, s->head.err, "out of memory");
+}
+
+/* Character data matters only inside a cell's <v> or its <is><t> (not a phonetic <rPh><t>): expat
+ * calls the handler only there, not for the markup's whitespace or anything else in the sheet. */
+static void text_handler(xlsx_sheet_state *s)
+{
+    int want = s->in_cell && (s->in_v || (s->in_t && !s->in_rph));
+    XML_SetCharacterDataHandler(s->head.parser, want ? on_text : NULL);
 }
 
 xlsx_sheet_state *xlsx_sheet_new(const xlsx_book *b, xlsx_grid *g, char *err)
@@ -338,8 +403,7 @@ xlsx_sheet_state *xlsx_sheet_new(const xlsx_book *b, xlsx_grid *g, char *err)
         free(s);
         return NULL;
     }
-    XML_SetElementHandler(s->head.parser, on_start, on_end);
-    XML_SetCharacterDataHandler(s->head.parser, on_text);
+    XML_SetElementHandler(s->head.parser, on_start, on_end); /* on_text: only inside <v> and <t> */
     return s;
 }
 
@@ -377,8 +441,8 @@ int xlsx_sheet_parse_buffer(const xlsx_book *b, const char *xml, size_t n, xlsx_
 
 const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
 {
-    if (c->kind[i] == XC_SST) return b->sst[c->val[i].ref];
-    if (c->kind[i] == XC_STR) return c->text + c->val[i].ref;
+    if (c->kind[i] == XC_SST) return b->sst[xlsx_col_ref(c, i)];
+    if (c->kind[i] == XC_STR) return c->text + xlsx_col_ref(c, i);
     return NULL;
 }
 
@@ -403,6 +467,7 @@ void xlsx_col_release(xlsx_col *c)
     free(c->row);
     free(c->kind);
     free(c->val);
+    free(c->small);
     free(c->text);
     memset(c, 0, sizeof *c);
 }

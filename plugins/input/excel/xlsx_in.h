@@ -88,15 +88,36 @@ typedef union xlsx_val {
 } xlsx_val;
 
 /* One column's cells with a value, in the order the sheet gives them (sparse:
- * an empty cell costs nothing). */
+ * an empty cell costs nothing). Kept compact, as most columns of survey data are
+ * answer codes in unbroken rows: the row numbers are stored only once the rows
+ * leave a gap, and values as int32 while every one is a whole number in its
+ * range; read them through xlsx_col_row, xlsx_col_num and xlsx_col_ref. */
 typedef struct xlsx_col {
-    uint32_t *row;        /* 0-based sheet row */
+    uint32_t *row;        /* 0-based sheet row; NULL while cell i is on row row0 + i */
+    uint32_t row0;
     uint8_t *kind;        /* an xlsx_cell_kind */
-    xlsx_val *val;
+    xlsx_val *val;        /* NULL while the values are in `small` */
+    int32_t *small;       /* the values (numbers or string references) while all fit */
     size_t n, cap;
     char *text;           /* inline strings, NUL-terminated one after another (owned) */
     size_t text_len, text_cap;
 } xlsx_col;
+
+/* Cell i's 0-based sheet row. */
+static inline uint32_t xlsx_col_row(const xlsx_col *c, size_t i)
+{
+    return c->row ? c->row[i] : c->row0 + (uint32_t)i;
+}
+/* Cell i's number (NUM, DATE..., BOOL). */
+static inline double xlsx_col_num(const xlsx_col *c, size_t i)
+{
+    return c->val ? c->val[i].num : (double)c->small[i];
+}
+/* Cell i's string reference (SST: index; STR: offset into the column's text). */
+static inline uint64_t xlsx_col_ref(const xlsx_col *c, size_t i)
+{
+    return c->val ? c->val[i].ref : (uint64_t)c->small[i];
+}
 
 typedef struct xlsx_merge { uint32_t r0, c0, r1, c1; } xlsx_merge;
 
