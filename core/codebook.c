@@ -270,36 +270,14 @@ static void step_hook(lua_State *L, lua_Debug *ar)
     luaL_error(L, "%s:%d: the codebook runs too long (an endless loop?)", lua_tostring(L, -1), ar->currentline);
 }
 
-static char *read_file(const char *path, size_t *len, char **err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = xasprintf("%s: cannot open codebook: %s", path, strerror(errno));
-        return NULL;
-    }
-    sbuf b;
-    sbuf_init(&b);
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) sbuf_add(&b, chunk, n);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        sbuf_free(&b);
-        *err = xasprintf("%s: cannot read codebook", path);
-        return NULL;
-    }
-    *len = b.len;
-    return sbuf_take(&b);
-}
-
 static int run_codebook(lua_State *L)
 {
     cb_state *cb = lua_touserdata(L, 1);
     static const luaL_Reg decls[] = {
         {"variable", l_variable}, {"variables", l_variables}, {"mrset", l_mrset}, {"weight", l_weight},
         {"last_answers", l_last_answers}, {NULL, NULL}};
-    int status = luaL_loadbufferx(L, cb->text, cb->len, cb->chunkname, "t");
+    int status = tally_lua_load_file(L, cb->path, NULL);
+    if (status == LUA_ERRFILE) return luaL_error(L, "%s: cannot open codebook: %s", cb->path, strerror(errno));
     if (status != LUA_OK) return lua_error(L);
     lua_newtable(L); /* the environment: the declarations and nothing else */
     for (const luaL_Reg *d = decls; d->name; d++) {
@@ -328,20 +306,15 @@ int tally_codebook_apply(const char *path, tally_dataset *ds, const char *langua
     cb.path = path;
     cb.ds = ds;
     cb.language = language && *language ? language : "en";
-    cb.text = read_file(path, &cb.len, err);
-    if (!cb.text) return -1;
-    char *chunkname = xasprintf("@%s", path);
-    cb.chunkname = chunkname;
-    tally_sandbox heap; /* only its capped allocator: the codebook's own state has no libraries */
-    memset(&heap, 0, sizeof heap);
-    heap.cap = CB_MAX_MEMORY;
-    lua_State *L = lua_newstate(tally_sandbox_alloc, &heap);
-    if (!L) {
-        free(cb.text);
-        free(chunkname);
+    /* The sandbox's state with its capped heap and no library: a codebook
+     * only declares things, in an environment of its own. */
+    tally_sandbox sb;
+    if (tally_sandbox_open_bare(&sb) != 0) {
         *err = xasprintf("%s: out of memory", path);
         return -1;
     }
+    tally_sandbox_arm(&sb, 0, CB_MAX_MEMORY);
+    lua_State *L = sb.L;
     lua_pushstring(L, path);
     lua_setfield(L, LUA_REGISTRYINDEX, "tally.codebook.path");
     lua_sethook(L, step_hook, LUA_MASKCOUNT, CB_MAX_STEPS);
@@ -350,15 +323,13 @@ int tally_codebook_apply(const char *path, tally_dataset *ds, const char *langua
     int rc = 0;
     if (lua_pcall(L, 1, 0, 0) != LUA_OK) {
         const char *msg = lua_tostring(L, -1);
-        if (heap.exhausted == 2)
+        if (sb.exhausted == 2)
             *err = xasprintf("%s: the codebook uses more than %d MB of memory; a codebook only declares labels, "
                              "values, missing codes and sets", path, (int)(CB_MAX_MEMORY >> 20));
         else
             *err = xstrdup(msg ? msg : "codebook error");
         rc = -1;
     }
-    lua_close(L);
-    free(cb.text);
-    free(chunkname);
+    tally_sandbox_close(&sb);
     return rc;
 }

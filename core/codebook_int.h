@@ -9,10 +9,7 @@
 typedef struct cb_state {
     const char *path;      /* codebook file, for messages */
     const char *language;  /* report language for bilingual labels */
-    const char *chunkname; /* "@path" */
     tally_dataset *ds;     /* borrowed */
-    char *text;
-    size_t len;
     int pending_line;      /* a `variable "x"` still waiting for its { ... } */
     char pending_what[200]; /* "variable 'x'" */
 } cb_state;

@@ -349,28 +349,15 @@ static int eval_file(lua_State *L, loader *ld, const char *path)
         lua_pushfstring(L, "%s: includes nested more than %d deep", path, MAX_INCLUDE_DEPTH);
         return -1;
     }
-    FILE *f = ld->text && ld->depth == 0 ? NULL : fopen(path, "rb");
-    if (!f && !(ld->text && ld->depth == 0)) {
+    int rc = tally_lua_load_file(L, path, ld->depth == 0 ? ld->text : NULL);
+    if (rc == LUA_ERRFILE) {
+        int e = errno;
         char *where = ld->depth ? caller_where(L) : NULL;
         lua_pushfstring(L, "%s%scannot open config '%s': %s", where ? where : "", where ? ": " : "", path,
-                        strerror(errno));
+                        strerror(e));
         free(where);
         return -1;
     }
-    sbuf src;
-    sbuf_init(&src);
-    char buf[65536];
-    size_t n;
-    if (f) {
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_add(&src, buf, n);
-        fclose(f);
-    } else {
-        sbuf_puts(&src, ld->text);
-    }
-    char *chunk = xasprintf("@%s", path);
-    int rc = luaL_loadbufferx(L, src.data ? src.data : "", src.len, chunk, "t");
-    free(chunk);
-    sbuf_free(&src);
     if (rc != LUA_OK) return -1; /* "file:line: syntax error" is on the stack */
     if (ld->env_ref == LUA_NOREF) {
         int pref = params_ref_of(L);

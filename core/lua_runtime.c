@@ -664,21 +664,11 @@ char *tally_runtime_find_stage(const tally_config *cfg, const tally_block *b, ch
 /* Loads `script` as text (never bytecode) and leaves the function on the stack. */
 static int load_script(lua_State *L, const char *script, char **err)
 {
-    FILE *f = fopen(script, "rb");
-    if (!f) {
+    int rc = tally_lua_load_file(L, script, NULL);
+    if (rc == LUA_ERRFILE) {
         *err = xasprintf("cannot read stage script %s: %s", script, strerror(errno));
         return -1;
     }
-    sbuf src;
-    sbuf_init(&src);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_add(&src, buf, n);
-    fclose(f);
-    char *chunk = xasprintf("@%s", script);
-    int rc = luaL_loadbufferx(L, src.data ? src.data : "", src.len, chunk, "t");
-    free(chunk);
-    sbuf_free(&src);
     if (rc != LUA_OK) {
         *err = xstrdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load script");
         lua_pop(L, 1);

@@ -4,6 +4,7 @@
 #include "watchdog.h"
 
 #include <lauxlib.h>
+#include <errno.h>
 #include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,33 @@ tally_sandbox *tally_sandbox_of(lua_State *L)
     void *ud = NULL;
     lua_getallocf(L, &ud);
     return ud;
+}
+
+int tally_lua_load_file(lua_State *L, const char *path, const char *text)
+{
+    sbuf src;
+    sbuf_init(&src);
+    if (text) {
+        sbuf_puts(&src, text);
+    } else {
+        FILE *f = fopen(path, "rb");
+        if (!f) return LUA_ERRFILE;
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_add(&src, buf, n);
+        int bad = ferror(f) ? (errno ? errno : EIO) : 0;
+        fclose(f);
+        if (bad) {
+            sbuf_free(&src);
+            errno = bad;
+            return LUA_ERRFILE;
+        }
+    }
+    char *chunk = xasprintf("@%s", path);
+    int rc = luaL_loadbufferx(L, src.data ? src.data : "", src.len, chunk, "t");
+    free(chunk);
+    sbuf_free(&src);
+    return rc;
 }
 
 static void budget_hook(lua_State *L, lua_Debug *ar);
@@ -82,13 +110,19 @@ static int panic(lua_State *L)
     abort();
 }
 
-int tally_sandbox_open(tally_sandbox *sb)
+int tally_sandbox_open_bare(tally_sandbox *sb)
 {
     memset(sb, 0, sizeof *sb);
     sb->budget = -1;
     sb->L = lua_newstate(tally_sandbox_alloc, sb);
     if (!sb->L) return -1;
     lua_atpanic(sb->L, panic);
+    return 0;
+}
+
+int tally_sandbox_open(tally_sandbox *sb)
+{
+    if (tally_sandbox_open_bare(sb) != 0) return -1;
     lua_State *L = sb->L;
     /* Open only the libraries stages may use; io, os, package and debug are never loaded. */
     luaL_requiref(L, LUA_GNAME, luaopen_base, 1);

@@ -26,6 +26,9 @@ void *tally_sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 /* Creates the state (returns 0) with the string metatable protected. The
  * sandbox struct must stay at a fixed address while the state lives. */
 int tally_sandbox_open(tally_sandbox *sb);
+/* The same state with no library at all (not even string methods): for files
+ * that only declare things, such as codebooks. */
+int tally_sandbox_open_bare(tally_sandbox *sb);
 void tally_sandbox_close(tally_sandbox *sb);
 
 /* Starts the budgets for one stage: `instructions` (<= 0: none) and
@@ -46,6 +49,13 @@ void tally_sandbox_push_env(tally_sandbox *sb);
 /* Message handler for lua_pcall: adds the script position when a C function
  * raised the error and appends a traceback. */
 int tally_sandbox_msgh(lua_State *L);
+
+/* Loads a Lua source file as a text chunk named "@path" (bytecode is refused), or
+ * `text` under that name when text is not NULL. Returns LUA_OK with the function
+ * pushed; a load status (LUA_ERRSYNTAX, LUA_ERRMEM) with "file:line: message"
+ * pushed; or LUA_ERRFILE with nothing pushed and errno saying why the file could
+ * not be read, for the caller to word in its user's terms. */
+int tally_lua_load_file(lua_State *L, const char *path, const char *text);
 
 /* The sandbox of a state. */
 tally_sandbox *tally_sandbox_of(lua_State *L);
