@@ -106,12 +106,12 @@ static void check_fields(lua_State *L, int idx, int line, const char *what, cons
         size_t i = 0;
         while (key && i < n && strcmp(fields[i], key) != 0) i++;
         if (!key || i == n) {
-            char list[256] = "";
-            for (size_t k = 0; k < n; k++)
-                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", k ? ", " : "", fields[k]);
-            const char *near = key ? str_closest(key, fields, n) : NULL;
-            if (near) cb_fail(L, line, "%s: unknown field '%s' (did you mean '%s'?); allowed: %s", what, key, near, list);
-            cb_fail(L, line, "%s: unknown field '%s'; allowed: %s", what, key ? key : "(not a name)", list);
+            char *unknown = str_unknown("field", key ? key : "(not a name)", fields, key ? n : 0);
+            char *list = str_join(fields, n);
+            lua_pushfstring(L, "%s; allowed: %s", unknown, list); /* cb_fail does not return: nothing left to free */
+            free(unknown);
+            free(list);
+            cb_fail(L, line, "%s: %s", what, lua_tostring(L, -1));
         }
     }
 }

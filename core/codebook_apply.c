@@ -16,11 +16,10 @@ int cb_column(lua_State *L, const char *name, int line, const char *what)
     tally_dataset *ds = cb_get(L)->ds;
     int col = tally_dataset_find(ds, name);
     if (col >= 0) return col;
-    const char **names = lua_newuserdatauv(L, (ds->ncols + 1) * sizeof *names, 0);
-    for (size_t i = 0; i < ds->ncols; i++) names[i] = ds->cols[i]->name;
-    const char *near = str_closest(name, names, ds->ncols);
-    if (near) cb_fail(L, line, "%s: the data has no column '%s' (did you mean '%s'?)", what, name, near);
-    return cb_fail(L, line, "%s: the data has no column '%s'; check the name against the data's header", what, name);
+    char *hint = tally_dataset_hint(ds, name, 0);
+    lua_pushstring(L, *hint ? hint : "; check the name against the data's header"); /* cb_fail does not return */
+    free(hint);
+    return cb_fail(L, line, "%s: the data has no column '%s'%s", what, name, lua_tostring(L, -1));
 }
 
 size_t cb_match(lua_State *L, const char *pattern, int line, const char *what, int **cols)

@@ -282,12 +282,12 @@ static int l_env_index(lua_State *L)
 {
     const char *name = lua_tostring(L, 2);
     if (!name) return config_error(L, "unknown name in config");
-    const char *near = str_closest(name, config_names, NCONFIG_NAMES);
-    if (near)
-        return config_error(L, "unknown name '%s' (did you mean '%s'?); a config may use: report, input, stage, "
-                               "output, include, env, params", name, near);
-    return config_error(L, "unknown name '%s'; a config may use: report, input, stage, output, include, env, params",
-                        name);
+    char *unknown = str_unknown("name", name, config_names, NCONFIG_NAMES);
+    char *list = str_join(config_names, NCONFIG_NAMES);
+    lua_pushfstring(L, "%s; a config may use: %s", unknown, list); /* config_error does not return */
+    free(unknown);
+    free(list);
+    return config_error(L, "%s", lua_tostring(L, -1));
 }
 
 static int l_env_newindex(lua_State *L)

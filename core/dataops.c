@@ -13,12 +13,9 @@ int tally_data_find_var(const tally_dataset *ds, const char *name, const char *w
 {
     int idx = name ? tally_dataset_find(ds, name) : -1;
     if (idx >= 0) return idx;
-    const char **names = xmalloc((ds->ncols + 1) * sizeof *names);
-    for (size_t i = 0; i < ds->ncols; i++) names[i] = ds->cols[i]->name;
-    const char *near = name ? str_closest(name, names, ds->ncols) : NULL;
-    if (near) *err = xasprintf("%s: unknown variable '%s' in dataset '%s' (did you mean '%s'?)", what, name ? name : "", ds->name, near);
-    else *err = xasprintf("%s: unknown variable '%s' in dataset '%s'", what, name ? name : "", ds->name);
-    free(names);
+    char *unknown = tally_dataset_unknown(ds, name);
+    *err = xasprintf("%s: %s", what, unknown);
+    free(unknown);
     return -1;
 }
 

@@ -348,6 +348,25 @@ int tally_dataset_find(const tally_dataset *ds, const char *name)
     return -1;
 }
 
+char *tally_dataset_hint(const tally_dataset *ds, const char *name, int with_sets)
+{
+    size_t n = ds->ncols + (with_sets ? ds->nmrsets : 0);
+    const char **names = xmalloc((n + 1) * sizeof *names);
+    for (size_t i = 0; i < ds->ncols; i++) names[i] = ds->cols[i]->name;
+    for (size_t i = ds->ncols; i < n; i++) names[i] = ds->mrsets[i - ds->ncols].name;
+    char *hint = str_hint(name, names, n);
+    free(names);
+    return hint;
+}
+
+char *tally_dataset_unknown(const tally_dataset *ds, const char *name)
+{
+    char *hint = tally_dataset_hint(ds, name, 0);
+    char *msg = xasprintf("unknown variable '%s' in dataset '%s'%s", name ? name : "", ds->name, hint);
+    free(hint);
+    return msg;
+}
+
 int tally_dataset_attach_column(tally_dataset *ds, tally_column *col)
 {
     if (col->len != ds->phys_len) return -1;

@@ -116,6 +116,11 @@ int tally_dataset_add_column(tally_dataset *ds, const char *name, tally_var_type
 /* Adds an existing column (takes a new reference). Returns its index or -1. */
 int tally_dataset_attach_column(tally_dataset *ds, tally_column *col);
 int tally_dataset_find(const tally_dataset *ds, const char *name); /* index or -1 */
+/* " (did you mean 'x'?)" naming the column of ds closest to `name` (with_sets: or
+ * multiple-response set), or "" when none is close: a new string. */
+char *tally_dataset_hint(const tally_dataset *ds, const char *name, int with_sets);
+/* "unknown variable 'x' in dataset 'd' (did you mean 'y'?)": a new string. */
+char *tally_dataset_unknown(const tally_dataset *ds, const char *name);
 int tally_dataset_resize(tally_dataset *ds, size_t nrows); /* base datasets only */
 /* Like tally_dataset_resize, but new numeric cells are left unset. */
 int tally_dataset_resize_uninit(tally_dataset *ds, size_t nrows);

@@ -318,9 +318,9 @@ static node *parse_primary(parser *p)
         if (fi < 0) {
             const char *names[NFUNCS];
             for (size_t i = 0; i < NFUNCS; i++) names[i] = functions[i].name;
-            const char *near = str_closest(name, names, NFUNCS);
-            if (near) fail(p, pos, "unknown function '%s' (did you mean '%s'?)", name, near);
-            else fail(p, pos, "unknown function '%s'", name);
+            char *unknown = str_unknown("function", name, names, NFUNCS);
+            fail(p, pos, "%s", unknown);
+            free(unknown);
             free(name);
             return NULL;
         }
@@ -591,12 +591,9 @@ static int bind_node(binder *b, node *n)
     case N_VAR: {
         int idx = tally_dataset_find(b->ds, n->str);
         if (idx < 0) {
-            const char **names = xmalloc((b->ds->ncols + 1) * sizeof *names);
-            for (size_t i = 0; i < b->ds->ncols; i++) names[i] = b->ds->cols[i]->name;
-            const char *near = str_closest(n->str, names, b->ds->ncols);
-            int r = near ? bind_fail(b, n->pos, "unknown variable '%s' in dataset '%s' (did you mean '%s'?)", n->str, b->ds->name, near)
-                         : bind_fail(b, n->pos, "unknown variable '%s' in dataset '%s'", n->str, b->ds->name);
-            free(names);
+            char *unknown = tally_dataset_unknown(b->ds, n->str);
+            int r = bind_fail(b, n->pos, "%s", unknown);
+            free(unknown);
             return r;
         }
         n->col = b->ds->cols[idx];

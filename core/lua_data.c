@@ -156,17 +156,19 @@ static int l_recode(lua_State *L)
 {
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
     luaL_checktype(L, 2, LUA_TTABLE);
-    static const char *const known[] = {"var", "into", "map", "ranges", "missing", "otherwise", "else", "labels", "label", NULL};
+    static const char *const known[] = {"var", "into", "map", "ranges", "missing", "otherwise", "else", "labels", "label"};
+    const size_t nknown = sizeof known / sizeof *known;
     lua_pushnil(L);
     while (lua_next(L, 2)) {
         lua_pop(L, 1);
         const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?";
         int ok = 0;
-        for (const char *const *q = known; *q; q++) ok |= strcmp(*q, k) == 0;
+        for (size_t q = 0; q < nknown; q++) ok |= strcmp(known[q], k) == 0;
         if (!ok) {
-            const char *near = str_closest(k, (const char *const *)known, 9);
-            return luaL_error(L, "recode: unknown field '%s'%s%s%s (fields: var, into, map, ranges, missing, otherwise, labels, label)",
-                              k, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            char *unknown = str_unknown("field", k, known, nknown);
+            lua_pushfstring(L, "recode: %s (fields: var, into, map, ranges, missing, otherwise, labels, label)", unknown);
+            free(unknown);
+            return lua_error(L);
         }
     }
     tally_recode_spec sp = {0};

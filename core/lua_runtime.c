@@ -360,16 +360,12 @@ static void check_variables(lua_State *L, int specs, int result)
             lua_getfield(L, result, k);
             const char *bad = ds ? unknown_var(L, ds, lua_gettop(L)) : NULL;
             if (bad) {
-                size_t n = ds->ncols + ds->nmrsets;
-                const char **names = xmalloc((n ? n : 1) * sizeof *names);
-                for (size_t i = 0; i < ds->ncols; i++) names[i] = ds->cols[i]->name;
-                for (size_t i = 0; i < ds->nmrsets; i++) names[ds->ncols + i] = ds->mrsets[i].name;
                 const char *probe = strrchr(bad, '>') ? strrchr(bad, '>') + 1 : bad;
-                const char *near = str_closest(names_var(ds, probe) ? bad : probe, names, n);
-                lua_pushstring(L, near ? near : "");
-                free(names);
-                options_error(L, "option '%s': '%s' is not a variable or multiple-response set of dataset '%s'%s%s%s", k,
-                              bad, dsname, near ? " (did you mean '" : "", near ? lua_tostring(L, -1) : "", near ? "'?)" : "");
+                char *hint = tally_dataset_hint(ds, names_var(ds, probe) ? bad : probe, 1);
+                lua_pushstring(L, hint); /* options_error does not return */
+                free(hint);
+                options_error(L, "option '%s': '%s' is not a variable or multiple-response set of dataset '%s'%s", k,
+                              bad, dsname, lua_tostring(L, -1));
             }
             lua_pop(L, 1);
         }
@@ -430,15 +426,13 @@ static int l_options(lua_State *L)
                     names[j] = names[j - 1];
                     names[j - 1] = tmp;
                 }
-            sbuf allowed;
-            sbuf_init(&allowed);
-            for (size_t i = 0; i < nspec; i++) sbuf_printf(&allowed, "%s%s", i ? ", " : "", names[i]);
-            const char *near = str_closest(k, names, nspec);
-            lua_pushstring(L, allowed.data ? allowed.data : "");
-            sbuf_free(&allowed);
+            char *unknown = str_unknown("option", k, names, nspec);
+            char *allowed = str_join(names, nspec);
+            lua_pushfstring(L, "%s; allowed: %s", unknown, allowed); /* options_error does not return */
+            free(unknown);
+            free(allowed);
             free(names);
-            if (near) return options_error(L, "unknown option '%s' (did you mean '%s'?); allowed: %s", k, near, lua_tostring(L, -1));
-            return options_error(L, "unknown option '%s'; allowed: %s", k, lua_tostring(L, -1));
+            return options_error(L, "%s", lua_tostring(L, -1));
         }
     }
     free(names);

@@ -55,13 +55,9 @@ int tally_lua_check_var(lua_State *L, const tally_dataset *ds, const char *name)
 {
     int col = tally_dataset_find(ds, name);
     if (col >= 0) return col;
-    const char **names = xmalloc((ds->ncols + 1) * sizeof *names);
-    for (size_t i = 0; i < ds->ncols; i++) names[i] = ds->cols[i]->name;
-    const char *near = str_closest(name, names, ds->ncols);
-    char *hint = near ? xasprintf(" (did you mean '%s'?)", near) : xstrdup("");
-    free(names);
-    lua_pushfstring(L, "unknown variable '%s' in dataset '%s'%s", name, ds->name, hint);
-    free(hint);
+    char *unknown = tally_dataset_unknown(ds, name);
+    lua_pushstring(L, unknown);
+    free(unknown);
     return lua_error(L);
 }
 

@@ -260,14 +260,6 @@ static char *choices_list(const char *choices)
     return sbuf_take(&b);
 }
 
-static char *allowed_list(const tally_option_decl *decls)
-{
-    sbuf b;
-    sbuf_init(&b);
-    for (const tally_option_decl *d = decls; d && d->name; d++) sbuf_printf(&b, "%s%s", b.len ? ", " : "", d->name);
-    return sbuf_take(&b);
-}
-
 /* Converts a value to the declared type where the meaning is unambiguous
  * (a number given for a string option, "3" for an int); else an error text. */
 static char *coerce(opt_value *v, const tally_option_decl *d, const char *base_dir)
@@ -354,12 +346,10 @@ int tally_options_validate(tally_options *o, const tally_option_decl *decls, con
         for (size_t k = 0; k < ndecl; k++)
             if (strcmp(decls[k].name, o->vals[i].name) == 0) d = &decls[k];
         if (!d) {
-            const char *near = str_closest(o->vals[i].name, names, ndecl);
-            char *allowed = allowed_list(decls);
-            if (near)
-                msg = xasprintf("unknown option '%s' (did you mean '%s'?); allowed: %s", o->vals[i].name, near, allowed);
-            else
-                msg = xasprintf("unknown option '%s'; allowed: %s", o->vals[i].name, allowed);
+            char *unknown = str_unknown("option", o->vals[i].name, names, ndecl);
+            char *allowed = str_join(names, ndecl);
+            msg = xasprintf("%s; allowed: %s", unknown, allowed);
+            free(unknown);
             free(allowed);
             break;
         }

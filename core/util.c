@@ -176,6 +176,28 @@ const char *str_closest(const char *word, const char *const *names, size_t n)
     return best_d <= limit ? best : NULL;
 }
 
+char *str_hint(const char *word, const char *const *names, size_t n)
+{
+    const char *near = word ? str_closest(word, names, n) : NULL;
+    return near ? xasprintf(" (did you mean '%s'?)", near) : xstrdup("");
+}
+
+char *str_unknown(const char *kind, const char *word, const char *const *names, size_t n)
+{
+    char *hint = str_hint(word, names, n);
+    char *msg = xasprintf("unknown %s '%s'%s", kind, word ? word : "", hint);
+    free(hint);
+    return msg;
+}
+
+char *str_join(const char *const *names, size_t n)
+{
+    sbuf b;
+    sbuf_init(&b);
+    for (size_t i = 0; i < n; i++) sbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+    return sbuf_take(&b);
+}
+
 char *path_dirname(const char *path)
 {
     const char *slash = strrchr(path, '/');

@@ -39,6 +39,14 @@ size_t str_distance(const char *a, const char *b);
 /* The closest of `names` to `word`, or NULL when none is close enough (or either is
  * longer than STR_CLOSEST_MAX: a suggestion's cost stays bounded). */
 const char *str_closest(const char *word, const char *const *names, size_t n);
+/* " (did you mean 'x'?)" when one of `names` is close to `word` (NULL: none is), else "";
+ * a new string. */
+char *str_hint(const char *word, const char *const *names, size_t n);
+/* "unknown KIND 'word' (did you mean 'x'?)", a new string: what the config, codebooks,
+ * options, stages and expressions say of a name they do not know. */
+char *str_unknown(const char *kind, const char *word, const char *const *names, size_t n);
+/* `names` joined by ", ", a new string. */
+char *str_join(const char *const *names, size_t n);
 
 /* Directory part of a path as a new string ("." when there is none). */
 char *path_dirname(const char *path);
