@@ -11,46 +11,32 @@ report {
   outdir = "../out",
 }
 
-include "city-survey-base.lua"
-
-stage "values" {
-  table = {
+-- The workbook's words; partner-workbook-base.lua lays out its tables and charts.
+texts = {
+  response = {
     id = "response", title = "回收情况",
-    rows = {
-      { "样本城市（人口不少于 5 万）", "n_frame" },
-      { "收到的问卷", "n_questionnaires" },
-      { "重复提交的问卷（已删除）", "cities_duplicates" },
-      { "作答的城市", "cities_n", "n_frame" },
-      { "有中国合作伙伴的城市", "chinese_n", "cities_n" },
-    },
-    notes = { "百分比：作答城市占样本城市的比例（回收率），以及有中国合作伙伴的城市占作答城市的比例。" },
+    frame = "样本城市（人口不少于 5 万）",
+    questionnaires = "收到的问卷",
+    duplicates = "重复提交的问卷（已删除）",
+    answered = "作答的城市",
+    chinese = "有中国合作伙伴的城市",
+    note = "百分比：作答城市占样本城市的比例（回收率），以及有中国合作伙伴的城市占作答城市的比例。",
+  },
+  -- 图1：按建立时期划分的联系（伙伴关系登记册）。
+  chart1 = "图1. 德中联系按建立年份（1980-2018）",
+  -- 图2：最重要伙伴城市所在国家（76 个列出伙伴城市的城市）。
+  chart2 = "图2. 德国城市合作最多的国家",
+  multi_partner = "拥有不止一个中国伙伴的城市",
+  figures = {
+    chart3 = "图3. 谁发起了合作？",
+    chart4 = "图4. 德中合作的领域",
+    chart5 = "图5. 与其他地方机构的合作",
+    success_factors = "合作的成功因素",
+    coordination = "国际活动的协调",
+    influence = "本市感知到的影响力",
   },
 }
 
--- 图1：按建立时期划分的联系（伙伴关系登记册）。
-stage "timeline" {
-  dataset = "partnerships", variable = "year", decades_until = 2000, to = 2018, chart = "column", table_id = "chart1",
-  title = "图1. 德中联系按建立年份（1980-2018）",
-}
--- 图2：最重要伙伴城市所在国家（76 个列出伙伴城市的城市）。
-stage "ranking" {
-  dataset = "cities", variable = "countries", top = 0, chart = "bar", table_id = "chart2",
-  title = "图2. 德国城市合作最多的国家",
-}
-stage "frequencies" { dataset = "cities", variables = { "cn_partner" } }
-stage "listing" {
-  dataset = "chinese", by = "cn_count", show = "city", where = "cn_count > 1", order = "descending",
-  table_id = "multi_partner", title = "拥有不止一个中国伙伴的城市",
-}
-stage "frequencies" { dataset = "chinese", variables = { "cn_type", "cn_vitality", "cn_active", "cn_formal" } }
-
-figure_stages {
-  chart3 = "图3. 谁发起了合作？",
-  chart4 = "图4. 德中合作的领域",
-  chart5 = "图5. 与其他地方机构的合作",
-  success_factors = "合作的成功因素",
-  coordination = "国际活动的协调",
-  influence = "本市感知到的影响力",
-}
+include "partner-workbook-base.lua"
 
 output "xlsx" { path = "partner-workbook-zh.xlsx" }
