@@ -96,6 +96,18 @@ static int push_result(lua_State *L, tally_table *t, char **err, const tally_dat
     return 1;
 }
 
+/* The option ci at opts: a confidence level (CI columns, ci.h) or 0 for none. */
+static double read_ci(lua_State *L, int opts, const char *kernel)
+{
+    double ci = tally_lua_opt_number(L, opts, "ci", 0);
+    if (ci != 0 && !(ci > 0 && ci < 100)) {
+        char num[64];
+        snprintf(num, sizeof num, "%g", ci);
+        luaL_error(L, "%s: ci must be a confidence level like 95, not %s", kernel, num);
+    }
+    return ci;
+}
+
 static int l_frequencies(lua_State *L)
 {
     lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
@@ -103,12 +115,7 @@ static int l_frequencies(lua_State *L)
     int col = tally_lua_check_var(L, ds, luaL_checkstring(L, 2));
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
-    double ci = tally_lua_opt_number(L, 3, "ci", 0); /* a confidence level: CI columns (ci.h) */
-    if (ci != 0 && !(ci > 0 && ci < 100)) {
-        char num[64];
-        snprintf(num, sizeof num, "%g", ci);
-        return luaL_error(L, "frequencies: ci must be a confidence level like 95, not %s", num);
-    }
+    double ci = read_ci(L, 3, "frequencies");
     char *err = NULL;
     tally_table *t = tally_stats_frequencies(ds, col, &o, &err);
     if (t && ci > 0) tally_ci_add_to_frequencies(t, ds, col, &o, ci);
@@ -235,12 +242,7 @@ static int l_descriptives(lua_State *L)
     int *cols = check_vars(L, ds, 2, &n);
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
-    double ci = tally_lua_opt_number(L, 3, "ci", 0); /* a confidence level: CI columns (ci.h) */
-    if (ci != 0 && !(ci > 0 && ci < 100)) {
-        char num[64];
-        snprintf(num, sizeof num, "%g", ci);
-        return luaL_error(L, "descriptives: ci must be a confidence level like 95, not %s", num);
-    }
+    double ci = read_ci(L, 3, "descriptives");
     char *err = NULL;
     tally_table *t = tally_stats_descriptives(ds, cols, n, &o, &err);
     if (t && ci > 0) tally_ci_add_to_descriptives(t, ds, cols, n, &o, ci);

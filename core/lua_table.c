@@ -197,33 +197,25 @@ static lua_Integer whole_index(lua_State *L, const tally_table *t, int idx, cons
     return v;
 }
 
-static size_t check_col(lua_State *L, tally_table *t, int idx)
+/* The 0-based row (is_row) or column given at idx: a 1-based number or a label. */
+static size_t check_line(lua_State *L, tally_table *t, int idx, int is_row)
 {
+    const char *what = is_row ? "row" : "column";
+    size_t n = is_row ? t->nrows : t->ncols;
     if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Integer c = whole_index(L, t, idx, "column", t->ncols);
-        if (c < 1 || (lua_Unsigned)c > t->ncols)
-            luaL_error(L, "table '%s' has no column %I (%s)", t->id, c, index_range("columns", t->ncols));
-        return (size_t)c - 1;
+        lua_Integer i = whole_index(L, t, idx, what, n);
+        if (i < 1 || (lua_Unsigned)i > n)
+            luaL_error(L, "table '%s' has no %s %I (%s)", t->id, what, i, index_range(is_row ? "rows" : "columns", n));
+        return (size_t)i - 1;
     }
     const char *label = luaL_checkstring(L, idx);
-    int c = tally_table_find_col(t, label);
-    if (c < 0) luaL_error(L, "table '%s' has no column '%s'", t->id, label);
-    return (size_t)c;
+    int i = is_row ? tally_table_find_row(t, label) : tally_table_find_col(t, label);
+    if (i < 0) luaL_error(L, "table '%s' has no %s '%s'", t->id, is_row ? "row labelled" : "column", label);
+    return (size_t)i;
 }
 
-static size_t check_row(lua_State *L, tally_table *t, int idx)
-{
-    if (lua_type(L, idx) == LUA_TNUMBER) {
-        lua_Integer r = whole_index(L, t, idx, "row", t->nrows);
-        if (r < 1 || (lua_Unsigned)r > t->nrows)
-            luaL_error(L, "table '%s' has no row %I (%s)", t->id, r, index_range("rows", t->nrows));
-        return (size_t)r - 1;
-    }
-    const char *label = luaL_checkstring(L, idx);
-    int r = tally_table_find_row(t, label);
-    if (r < 0) luaL_error(L, "table '%s' has no row labelled '%s'", t->id, label);
-    return (size_t)r;
-}
+static size_t check_col(lua_State *L, tally_table *t, int idx) { return check_line(L, t, idx, 0); }
+static size_t check_row(lua_State *L, tally_table *t, int idx) { return check_line(L, t, idx, 1); }
 
 static void set_cell_from_lua(lua_State *L, tally_table *t, size_t r, size_t c, int idx)
 {
