@@ -171,4 +171,25 @@ static inline int fixture_write(const tally_plugin_descriptor *d, tally_options 
     return rc;
 }
 
+#ifdef CHECK
+/* Writes rep with plugin d to p1 and once more to p2 (the path option set to p1),
+ * checks that the first write succeeds and that both runs give the same bytes
+ * (`kind` names the format in the check), and returns p1's text (caller frees). */
+static inline char *fixture_write_twice(const tally_plugin_descriptor *d, tally_options *o, const tally_report *rep,
+                                        const char *p1, const char *p2, const char *kind)
+{
+    char *err;
+    tally_options_set_string(o, "path", p1);
+    int rc = fixture_write(d, o, rep, p1, &err);
+    CHECK(rc == 0, "write succeeds (%s)", err ? err : "no error");
+    free(err);
+    fixture_write(d, o, rep, p2, &err);
+    free(err);
+    char *a = fixture_slurp(p1), *b = fixture_slurp(p2);
+    CHECK(a && b && !strcmp(a, b), "two runs give byte-identical %s", kind);
+    free(b);
+    return a;
+}
+#endif
+
 #endif
