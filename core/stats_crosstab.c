@@ -210,96 +210,76 @@ static size_t put_cells(tally_table *t, const tally_xtab_opts *o, size_t row, si
     return col;
 }
 
-tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *colvars, size_t ncolvars,
-                                  const tally_xtab_opts *o, tally_xtab_stats *stats, char **err)
+/* The Total column of a crosstab or banner: weighted count per row, grand total, cases. */
+typedef struct xtotal {
+    double *w; /* per row (nr) */
+    double grand, n;
+} xtotal;
+
+/* Counts every cell of the row variable (its categories in rm) by each column variable
+ * into xs, and the Total column into tot; returns the number of rows. */
+static size_t count_cells(const tally_dataset *ds, const double *wts, stats_catmap *rm, xvar *xs,
+                          const int *colvars, size_t ncolvars, xtotal *tot)
 {
-    tally_xtab_opts defaults;
-    if (!o) {
-        tally_xtab_opts_init(&defaults);
-        o = &defaults;
-    }
-    if (row < 0 || (size_t)row >= ds->ncols || ncolvars == 0) {
-        *err = xasprintf("crosstab: needs a row variable and at least one column variable");
-        return NULL;
-    }
-    for (size_t j = 0; j < ncolvars; j++)
-        if (colvars[j] < 0 || (size_t)colvars[j] >= ds->ncols) {
-            *err = xasprintf("crosstab: column variable %zu is not in the dataset", j + 1);
-            return NULL;
-        }
-    const double *wts = stats_weights(ds, &o->base);
-    const tally_column *rc = ds->cols[row];
-    stats_catmap rm;
-    stats_catmap_init(&rm, rc);
-    xvar *xs = xcalloc(ncolvars, sizeof *xs);
     size_t nr;
-    double *totw, tot_grand = 0, tot_n = 0;
-    if (ncolvars == 1 && rc->codes && ds->cols[colvars[0]]->codes) {
+    if (ncolvars == 1 && rm->col->codes && ds->cols[colvars[0]]->codes) {
         /* two compact columns: every figure from one joint histogram */
         xvar *x = &xs[0];
         stats_catmap_init(&x->m, ds->cols[colvars[0]]);
-        nr = joint_fill(ds, wts, &rm, x);
-        totw = xcalloc(nr ? nr : 1, sizeof *totw);
-        memcpy(totw, x->roww, nr * sizeof *totw);
-        tot_grand = x->grand;
-        tot_n = x->ngrand;
-    } else {
-        stats_catmap_count(&rm, ds, wts);
-        stats_catmap_finish(&rm);
-        nr = rm.nvalid;
+        nr = joint_fill(ds, wts, rm, x);
+        tot->w = xcalloc(nr ? nr : 1, sizeof *tot->w);
+        memcpy(tot->w, x->roww, nr * sizeof *tot->w);
+        tot->grand = x->grand;
+        tot->n = x->ngrand;
+        return nr;
+    }
+    stats_catmap_count(rm, ds, wts);
+    stats_catmap_finish(rm);
+    nr = rm->nvalid;
+    for (size_t j = 0; j < ncolvars; j++) {
+        xvar *x = &xs[j];
+        stats_catmap_init(&x->m, ds->cols[colvars[j]]);
+        stats_catmap_count(&x->m, ds, wts);
+        stats_catmap_finish(&x->m);
+        xvar_alloc(x, nr);
+    }
+    tot->w = xcalloc(nr ? nr : 1, sizeof *tot->w);
+    /* Total column: cases valid on the row variable (a banner), or the table's margins. */
+    for (size_t i = 0; i < ds->nrows; i++) {
+        size_t p = tally_row(ds, i);
+        double w = stats_w(wts, p);
+        if (!(w > 0)) continue;
+        size_t ri = rm->pos[stats_catmap_slot(rm, p)];
+        if (ri >= nr) continue;
+        tot->w[ri] += w;
+        tot->grand += w;
+        tot->n += 1;
         for (size_t j = 0; j < ncolvars; j++) {
             xvar *x = &xs[j];
-            stats_catmap_init(&x->m, ds->cols[colvars[j]]);
-            stats_catmap_count(&x->m, ds, wts);
-            stats_catmap_finish(&x->m);
-            xvar_alloc(x, nr);
-        }
-        totw = xcalloc(nr ? nr : 1, sizeof *totw);
-        /* Total column: cases valid on the row variable (a banner), or the table's margins. */
-        for (size_t i = 0; i < ds->nrows; i++) {
-            size_t p = tally_row(ds, i);
-            double w = stats_w(wts, p);
-            if (!(w > 0)) continue;
-            size_t ri = rm.pos[stats_catmap_slot(&rm, p)];
-            if (ri >= nr) continue;
-            totw[ri] += w;
-            tot_grand += w;
-            tot_n += 1;
-            for (size_t j = 0; j < ncolvars; j++) {
-                xvar *x = &xs[j];
-                size_t ci = x->m.pos[stats_catmap_slot(&x->m, p)];
-                if (ci >= x->nc) continue;
-                x->w[ri * x->nc + ci] += w;
-                x->colw[ci] += w;
-                x->coln[ci] += 1;
-                x->roww[ri] += w;
-                x->grand += w;
-                x->ngrand += 1;
-            }
-        }
-        if (ncolvars == 1) {
-            memcpy(totw, xs[0].roww, nr * sizeof *totw);
-            tot_grand = xs[0].grand;
-            tot_n = xs[0].ngrand;
+            size_t ci = x->m.pos[stats_catmap_slot(&x->m, p)];
+            if (ci >= x->nc) continue;
+            x->w[ri * x->nc + ci] += w;
+            x->colw[ci] += w;
+            x->coln[ci] += 1;
+            x->roww[ri] += w;
+            x->grand += w;
+            x->ngrand += 1;
         }
     }
-
-    /* table frame */
-    char *id;
     if (ncolvars == 1) {
-        char *name = xasprintf("%s_by_%s", rc->name, ds->cols[colvars[0]]->name);
-        id = stats_make_id("xtab", name);
-        free(name);
-    } else {
-        id = stats_make_id("banner", rc->name);
+        memcpy(tot->w, xs[0].roww, nr * sizeof *tot->w);
+        tot->grand = xs[0].grand;
+        tot->n = xs[0].ngrand;
     }
-    tally_table *t = tally_table_new(id, NULL);
-    free(id);
-    stats_set_meta(t, &o->base, t->id, rc->name, rc->label);
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
+    return nr;
+}
+
+/* Adds the columns of every column variable's categories (with their letter columns
+ * when tested), recording where each starts; returns 1 when a column is not tested. */
+static int add_banner_cols(tally_table *t, const tally_xtab_opts *o, xvar *xs, size_t ncolvars, size_t nr,
+                           int weighted, size_t **firstcol, size_t **lettercol)
+{
     char buf[512];
-    size_t **firstcol = xcalloc(ncolvars, sizeof *firstcol);
-    size_t **lettercol = xcalloc(ncolvars, sizeof *lettercol);
     int any_untested = 0;
     for (size_t j = 0; j < ncolvars; j++) {
         xvar *x = &xs[j];
@@ -311,7 +291,7 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
         for (size_t c = 0; c < x->nc; c++) {
             const char *l = stats_cat_label(&x->m, stats_catmap_at(&x->m, c), o->base.lang, buf, sizeof buf);
             char *label = o->tests && c < 26 ? xasprintf("%s (%c)", l, (char)('A' + c)) : xstrdup(l);
-            firstcol[j][c] = add_cell_cols(t, o, label, group, wts != NULL);
+            firstcol[j][c] = add_cell_cols(t, o, label, group, weighted);
             if (o->tests) {
                 char *ll = xasprintf("%s %s", label, stats_tr(&o->base, "sig."));
                 lettercol[j][c] = tally_table_add_col(t, ll, TALLY_COL_LETTERS, 0);
@@ -322,38 +302,14 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
             free(label);
         }
     }
-    size_t totcol = (size_t)-1;
-    if (o->total_col || ncolvars > 1) totcol = add_cell_cols(t, o, stats_tr(&o->base, "Total"), stats_tr(&o->base, "Total"), wts != NULL);
+    return any_untested;
+}
 
-    /* rows: categories, then totals (and the unweighted base when weighted) */
-    for (size_t r = 0; r <= nr; r++) {
-        int is_total = r == nr;
-        size_t tr = tally_table_add_row(t, is_total ? TALLY_ROW_TOTAL : TALLY_ROW_CATEGORY);
-        tally_table_set_text(t, tr, 0, is_total ? stats_tr(&o->base, "Total")
-                                                : stats_cat_label(&rm, stats_catmap_at(&rm, r), o->base.lang, buf, sizeof buf));
-        for (size_t j = 0; j < ncolvars; j++) {
-            xvar *x = &xs[j];
-            for (size_t c = 0; c < x->nc; c++) {
-                double v = is_total ? x->colw[c] : x->w[r * x->nc + c];
-                put_cells(t, o, tr, firstcol[j][c], v, x->colw[c], is_total ? x->grand : x->roww[r], x->grand);
-                if (o->tests && !is_total) tally_table_set_text(t, tr, lettercol[j][c], x->letters[r * x->nc + c]);
-            }
-        }
-        if (totcol != (size_t)-1) {
-            double v = is_total ? tot_grand : totw[r];
-            put_cells(t, o, tr, totcol, v, tot_grand, v, tot_grand);
-        }
-    }
-    int cells = o->cells ? o->cells : TALLY_XTAB_COUNT | TALLY_XTAB_COL;
-    if (wts && (cells & TALLY_XTAB_COUNT)) {
-        size_t br = tally_table_add_row(t, TALLY_ROW_BASE);
-        tally_table_set_text(t, br, 0, stats_tr(&o->base, "Unweighted base"));
-        for (size_t j = 0; j < ncolvars; j++)
-            for (size_t c = 0; c < xs[j].nc; c++) tally_table_set_number(t, br, firstcol[j][c], xs[j].coln[c]);
-        if (totcol != (size_t)-1) tally_table_set_number(t, br, totcol, tot_n);
-    }
-
-    /* statistics and notes */
+/* The chi-square note of each column variable (and its figures into stats, when
+ * given), then the notes on the column tests. */
+static void add_test_notes(tally_table *t, const tally_xtab_opts *o, xvar *xs, size_t ncolvars, size_t nr,
+                           tally_xtab_stats *stats, int any_untested)
+{
     for (size_t j = 0; j < ncolvars; j++) {
         tally_xtab_stats s;
         chisq_compute(&xs[j], nr, &s);
@@ -387,7 +343,83 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
             free(note);
         }
     }
-    stats_set_base(t, &o->base, wts != NULL, tot_grand, tot_n, NULL);
+}
+
+tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *colvars, size_t ncolvars,
+                                  const tally_xtab_opts *o, tally_xtab_stats *stats, char **err)
+{
+    tally_xtab_opts defaults;
+    if (!o) {
+        tally_xtab_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (row < 0 || (size_t)row >= ds->ncols || ncolvars == 0) {
+        *err = xasprintf("crosstab: needs a row variable and at least one column variable");
+        return NULL;
+    }
+    for (size_t j = 0; j < ncolvars; j++)
+        if (colvars[j] < 0 || (size_t)colvars[j] >= ds->ncols) {
+            *err = xasprintf("crosstab: column variable %zu is not in the dataset", j + 1);
+            return NULL;
+        }
+    const double *wts = stats_weights(ds, &o->base);
+    const tally_column *rc = ds->cols[row];
+    stats_catmap rm;
+    stats_catmap_init(&rm, rc);
+    xvar *xs = xcalloc(ncolvars, sizeof *xs);
+    xtotal tot = {0};
+    size_t nr = count_cells(ds, wts, &rm, xs, colvars, ncolvars, &tot);
+
+    /* table frame */
+    char *id;
+    if (ncolvars == 1) {
+        char *name = xasprintf("%s_by_%s", rc->name, ds->cols[colvars[0]]->name);
+        id = stats_make_id("xtab", name);
+        free(name);
+    } else {
+        id = stats_make_id("banner", rc->name);
+    }
+    tally_table *t = tally_table_new(id, NULL);
+    free(id);
+    stats_set_meta(t, &o->base, t->id, rc->name, rc->label);
+    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
+    char buf[512];
+    size_t **firstcol = xcalloc(ncolvars, sizeof *firstcol);
+    size_t **lettercol = xcalloc(ncolvars, sizeof *lettercol);
+    int any_untested = add_banner_cols(t, o, xs, ncolvars, nr, wts != NULL, firstcol, lettercol);
+    size_t totcol = (size_t)-1;
+    if (o->total_col || ncolvars > 1) totcol = add_cell_cols(t, o, stats_tr(&o->base, "Total"), stats_tr(&o->base, "Total"), wts != NULL);
+
+    /* rows: categories, then totals (and the unweighted base when weighted) */
+    for (size_t r = 0; r <= nr; r++) {
+        int is_total = r == nr;
+        size_t tr = tally_table_add_row(t, is_total ? TALLY_ROW_TOTAL : TALLY_ROW_CATEGORY);
+        tally_table_set_text(t, tr, 0, is_total ? stats_tr(&o->base, "Total")
+                                                : stats_cat_label(&rm, stats_catmap_at(&rm, r), o->base.lang, buf, sizeof buf));
+        for (size_t j = 0; j < ncolvars; j++) {
+            xvar *x = &xs[j];
+            for (size_t c = 0; c < x->nc; c++) {
+                double v = is_total ? x->colw[c] : x->w[r * x->nc + c];
+                put_cells(t, o, tr, firstcol[j][c], v, x->colw[c], is_total ? x->grand : x->roww[r], x->grand);
+                if (o->tests && !is_total) tally_table_set_text(t, tr, lettercol[j][c], x->letters[r * x->nc + c]);
+            }
+        }
+        if (totcol != (size_t)-1) {
+            double v = is_total ? tot.grand : tot.w[r];
+            put_cells(t, o, tr, totcol, v, tot.grand, v, tot.grand);
+        }
+    }
+    int cells = o->cells ? o->cells : TALLY_XTAB_COUNT | TALLY_XTAB_COL;
+    if (wts && (cells & TALLY_XTAB_COUNT)) {
+        size_t br = tally_table_add_row(t, TALLY_ROW_BASE);
+        tally_table_set_text(t, br, 0, stats_tr(&o->base, "Unweighted base"));
+        for (size_t j = 0; j < ncolvars; j++)
+            for (size_t c = 0; c < xs[j].nc; c++) tally_table_set_number(t, br, firstcol[j][c], xs[j].coln[c]);
+        if (totcol != (size_t)-1) tally_table_set_number(t, br, totcol, tot.n);
+    }
+
+    add_test_notes(t, o, xs, ncolvars, nr, stats, any_untested);
+    stats_set_base(t, &o->base, wts != NULL, tot.grand, tot.n, NULL);
     if (o->base.chart != TALLY_CHART_NONE) {
         size_t *series = xmalloc(t->ncols * sizeof *series), n = 0;
         for (size_t j = 0; j < ncolvars; j++)
@@ -403,7 +435,7 @@ tally_table *tally_stats_crosstab(const tally_dataset *ds, int row, const int *c
     free(firstcol);
     free(lettercol);
     free(xs);
-    free(totw);
+    free(tot.w);
     stats_catmap_free(&rm);
     return t;
 }
