@@ -151,11 +151,9 @@ static double range_end(lua_State *L, int idx, int n)
     return NAN;
 }
 
-/* ds:recode{ var=, into=, map=, ranges=, missing=, otherwise=, labels=, label= } -> dataset */
-static int l_recode(lua_State *L)
+/* Raises an error for a field of the recode spec (at 2) that recode does not know. */
+static void check_recode_fields(lua_State *L)
 {
-    tally_dataset *ds = tally_lua_check_dataset(L, 1);
-    luaL_checktype(L, 2, LUA_TTABLE);
     static const char *const known[] = {"var", "into", "map", "ranges", "missing", "otherwise", "else", "labels", "label"};
     const size_t nknown = sizeof known / sizeof *known;
     lua_pushnil(L);
@@ -168,16 +166,15 @@ static int l_recode(lua_State *L)
             char *unknown = str_unknown("field", k, known, nknown);
             lua_pushfstring(L, "recode: %s (fields: var, into, map, ranges, missing, otherwise, labels, label)", unknown);
             free(unknown);
-            return lua_error(L);
+            lua_error(L);
         }
     }
-    tally_recode_spec sp = {0};
-    sp.src = tally_lua_opt_string(L, 2, "var", NULL);
-    if (!sp.src) return luaL_error(L, "recode: field 'var' (the variable to recode) is required");
-    tally_lua_check_var(L, ds, sp.src);
-    sp.dst = tally_lua_opt_string(L, 2, "into", NULL);
-    sp.label = tally_lua_opt_string(L, 2, "label", NULL);
+}
 
+/* The rules of the recode spec at 2: its map entries, ranges and missing, in scratch
+ * memory anchored on the stack. */
+static void read_recode_rules(lua_State *L, tally_recode_spec *sp)
+{
     /* count the rules first: map entries, ranges, missing */
     lua_getfield(L, 2, "map");
     int map = lua_gettop(L);
@@ -185,8 +182,8 @@ static int l_recode(lua_State *L)
     int ranges = lua_gettop(L);
     lua_getfield(L, 2, "missing");
     int missing = lua_gettop(L);
-    if (!lua_isnil(L, map) && !lua_istable(L, map)) return luaL_error(L, "recode: 'map' must be a table { [old] = new }");
-    if (!lua_isnil(L, ranges) && !lua_istable(L, ranges)) return luaL_error(L, "recode: 'ranges' must be a list of { low, high, new }");
+    if (!lua_isnil(L, map) && !lua_istable(L, map)) luaL_error(L, "recode: 'map' must be a table { [old] = new }");
+    if (!lua_isnil(L, ranges) && !lua_istable(L, ranges)) luaL_error(L, "recode: 'ranges' must be a list of { low, high, new }");
     size_t nmap = 0;
     if (lua_istable(L, map)) {
         lua_pushnil(L);
@@ -199,7 +196,7 @@ static int l_recode(lua_State *L)
     if (lua_istable(L, map)) {
         lua_pushnil(L);
         while (lua_next(L, map)) {
-            tally_recode_rule *r = &rules[sp.nrules++];
+            tally_recode_rule *r = &rules[sp->nrules++];
             memset(r, 0, sizeof *r);
             if (lua_type(L, -2) == LUA_TNUMBER) {
                 r->kind = TALLY_RECODE_VALUE;
@@ -215,8 +212,8 @@ static int l_recode(lua_State *L)
     for (size_t i = 0; i < nranges; i++) {
         lua_rawgeti(L, ranges, (lua_Integer)i + 1);
         if (!lua_istable(L, -1) || lua_rawlen(L, -1) != 3)
-            return luaL_error(L, "recode: range %d must be { low, high, new }", (int)i + 1);
-        tally_recode_rule *r = &rules[sp.nrules++];
+            luaL_error(L, "recode: range %d must be { low, high, new }", (int)i + 1);
+        tally_recode_rule *r = &rules[sp->nrules++];
         memset(r, 0, sizeof *r);
         r->kind = TALLY_RECODE_RANGE;
         lua_rawgeti(L, -1, 1);
@@ -228,30 +225,40 @@ static int l_recode(lua_State *L)
         lua_pop(L, 4);
     }
     if (!lua_isnil(L, missing)) {
-        tally_recode_rule *r = &rules[sp.nrules++];
+        tally_recode_rule *r = &rules[sp->nrules++];
         memset(r, 0, sizeof *r);
         r->kind = TALLY_RECODE_MISSING;
         r->to = check_target(L, missing, "'missing'");
     }
-    sp.rules = rules;
+    sp->rules = rules;
 
+}
+
+/* The recode spec's otherwise (or else): "copy", "missing", false or a number. */
+static void read_recode_otherwise(lua_State *L, tally_recode_spec *sp)
+{
     lua_getfield(L, 2, "otherwise");
     if (lua_isnil(L, -1)) {
         lua_pop(L, 1);
         lua_getfield(L, 2, "else");
     }
     if (lua_type(L, -1) == LUA_TNUMBER) {
-        sp.otherwise = TALLY_ELSE_VALUE;
-        sp.else_value = lua_tonumber(L, -1);
+        sp->otherwise = TALLY_ELSE_VALUE;
+        sp->else_value = lua_tonumber(L, -1);
     } else if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "copy") == 0) {
-        sp.otherwise = TALLY_ELSE_COPY;
+        sp->otherwise = TALLY_ELSE_COPY;
     } else if (!lua_isnil(L, -1) && !(lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "missing") == 0) &&
                !(lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1))) {
-        return luaL_error(L, "recode: 'otherwise' must be \"copy\", \"missing\" or a number, not %s",
+        luaL_error(L, "recode: 'otherwise' must be \"copy\", \"missing\" or a number, not %s",
                           lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : luaL_typename(L, -1));
     }
     lua_pop(L, 1);
 
+}
+
+/* The recode spec's labels { [code] = "label" }, anchored on the stack. */
+static void read_recode_labels(lua_State *L, tally_recode_spec *sp)
+{
     lua_getfield(L, 2, "labels");
     if (lua_istable(L, -1)) {
         int lt = lua_gettop(L);
@@ -262,18 +269,35 @@ static int l_recode(lua_State *L)
         lua_pushnil(L);
         while (lua_next(L, lt)) {
             if (lua_type(L, -2) != LUA_TNUMBER || lua_type(L, -1) != LUA_TSTRING)
-                return luaL_error(L, "recode: labels are written { [code] = \"label\" }");
-            tally_value_label *l = &labels[sp.nlabels++];
+                luaL_error(L, "recode: labels are written { [code] = \"label\" }");
+            tally_value_label *l = &labels[sp->nlabels++];
             l->code = lua_tonumber(L, -2);
             l->scode = NULL;
             l->label = (char *)lua_tostring(L, -1); /* anchored by the labels table; only read */
             lua_pop(L, 1);
         }
-        sp.labels = labels;
+        sp->labels = labels;
     } else if (!lua_isnil(L, -1)) {
-        return luaL_error(L, "recode: 'labels' must be a table { [code] = \"label\" }");
+        luaL_error(L, "recode: 'labels' must be a table { [code] = \"label\" }");
     }
 
+}
+
+/* ds:recode{ var=, into=, map=, ranges=, missing=, otherwise=, labels=, label= } -> dataset */
+static int l_recode(lua_State *L)
+{
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    check_recode_fields(L);
+    tally_recode_spec sp = {0};
+    sp.src = tally_lua_opt_string(L, 2, "var", NULL);
+    if (!sp.src) return luaL_error(L, "recode: field 'var' (the variable to recode) is required");
+    tally_lua_check_var(L, ds, sp.src);
+    sp.dst = tally_lua_opt_string(L, 2, "into", NULL);
+    sp.label = tally_lua_opt_string(L, 2, "label", NULL);
+    read_recode_rules(L, &sp);
+    read_recode_otherwise(L, &sp);
+    read_recode_labels(L, &sp);
     char *err = NULL;
     tally_dataset *out = tally_data_recode(ds, &sp, &err);
     if (!out) return raise_err(L, err);
