@@ -182,6 +182,71 @@ static double q_unkey(uint64_t k)
 
 static double bank_sum(const double *a) { return (a[0] + a[1]) + (a[2] + a[3]); }
 
+/* Where each quartile lies in the histogram: its bin (QBINS: past the last value),
+ * the last nonempty bin it may reach, its position and the weight before its bin. */
+typedef struct q_targets {
+    size_t bin[QTARGETS], upto[QTARGETS];
+    double tc[QTARGETS], before[QTARGETS];
+} q_targets;
+
+/* Finds each quartile's bin in the histogram (hw, hn) of total weight W; returns the
+ * bins whose values pass 3 must keep, tagged (caller frees). */
+static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W, q_targets *qt)
+{
+    /* each quartile's bin B (the first whose cumulative weight passes the
+     * position), the weight before it, and its nonempty neighbours */
+    uint8_t *tag = xcalloc(QNONE + 1, 1); /* indexed by a row's bin, QNONE included */
+    for (int t = 0; t < QTARGETS; t++) {
+        qt->tc[t] = (W + 1) * qp[t];
+        double cum = 0;
+        size_t prev = QBINS, k = 0;
+        for (; k < QBINS; k++) {
+            if (!hn[k]) continue;
+            if (cum + hw[k] > qt->tc[t]) break;
+            cum += hw[k];
+            prev = k;
+        }
+        qt->bin[t] = k;
+        qt->before[t] = cum;
+        if (k == QBINS) continue; /* after the last value: the maximum */
+        size_t next = k + 1;
+        while (next < QBINS && !hn[next]) next++;
+        qt->upto[t] = next < QBINS ? next : k;
+        tag[k] = tag[qt->upto[t]] = 1;
+        if (prev < QBINS) tag[prev] = 1;
+    }
+    return tag;
+}
+
+/* The quartiles (res) from the values pass 3 kept in the job's parts, which it frees. */
+static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, double *res)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < j->nparts; p++) n += j->part[p].len;
+    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
+    n = 0;
+    for (size_t p = 0; p < j->nparts; p++) {
+        if (j->part[p].len) memcpy(a + n, j->part[p].buf, j->part[p].len * sizeof *a);
+        n += j->part[p].len;
+        free(j->part[p].buf);
+        free(j->part[p].bins);
+    }
+    stats_sort_vw(a, n);
+    for (int t = 0; t < QTARGETS; t++) {
+        if (qt->bin[t] == QBINS) {
+            res[t] = vmax;
+            continue;
+        }
+        size_t s = 0;
+        while (s < n && q_bin(a[s].v, j->lo, j->scale) < qt->bin[t]) s++;
+        size_t e = s;
+        while (e < n && q_bin(a[e].v, j->lo, j->scale) <= qt->upto[t]) e++;
+        /* the value before the run is the largest of the previous nonempty bin (tagged) */
+        res[t] = stats_percentile_walk(a + s, e - s, qt->tc[t], qt->before[t], s ? a[s - 1].v : NAN);
+    }
+    free(a);
+}
+
 void stats_describe_large(const tally_dataset *ds, const tally_column *c, const double *wts,
                           stats_desc_result *d)
 {
@@ -240,30 +305,8 @@ void stats_describe_large(const tally_dataset *ds, const tally_column *c, const 
     }
     d->sd = W > 1 ? sqrt(ss / (W - 1)) : NAN;
 
-    /* each quartile's bin B (the first whose cumulative weight passes the
-     * position), the weight before it, and its nonempty neighbours */
-    uint8_t *tag = xcalloc(QNONE + 1, 1); /* indexed by a row's bin, QNONE included */
-    size_t bin[QTARGETS], upto[QTARGETS];
-    double tc[QTARGETS], before[QTARGETS];
-    for (int t = 0; t < QTARGETS; t++) {
-        tc[t] = (W + 1) * qp[t];
-        double cum = 0;
-        size_t prev = QBINS, k = 0;
-        for (; k < QBINS; k++) {
-            if (!hn[k]) continue;
-            if (cum + hw[k] > tc[t]) break;
-            cum += hw[k];
-            prev = k;
-        }
-        bin[t] = k;
-        before[t] = cum;
-        if (k == QBINS) continue; /* after the last value: the maximum */
-        size_t next = k + 1;
-        while (next < QBINS && !hn[next]) next++;
-        upto[t] = next < QBINS ? next : k;
-        tag[k] = tag[upto[t]] = 1;
-        if (prev < QBINS) tag[prev] = 1;
-    }
+    q_targets qt;
+    uint8_t *tag = locate_quartiles(hw, hn, W, &qt);
     free(hw);
     free(hn);
     j->part[0].hw = NULL;
@@ -273,34 +316,11 @@ void stats_describe_large(const tally_dataset *ds, const tally_column *c, const 
     j->pass = 3;
     j->tag = tag;
     tally_par_run(j->nparts, q_pass, j);
-    size_t n = 0;
-    for (size_t p = 0; p < j->nparts; p++) n += j->part[p].len;
-    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
-    n = 0;
-    for (size_t p = 0; p < j->nparts; p++) {
-        if (j->part[p].len) memcpy(a + n, j->part[p].buf, j->part[p].len * sizeof *a);
-        n += j->part[p].len;
-        free(j->part[p].buf);
-        free(j->part[p].bins);
-    }
-    stats_sort_vw(a, n);
     double res[QTARGETS];
-    for (int t = 0; t < QTARGETS; t++) {
-        if (bin[t] == QBINS) {
-            res[t] = vmax;
-            continue;
-        }
-        size_t s = 0;
-        while (s < n && q_bin(a[s].v, j->lo, j->scale) < bin[t]) s++;
-        size_t e = s;
-        while (e < n && q_bin(a[e].v, j->lo, j->scale) <= upto[t]) e++;
-        /* the value before the run is the largest of the previous nonempty bin (tagged) */
-        res[t] = stats_percentile_walk(a + s, e - s, tc[t], before[t], s ? a[s - 1].v : NAN);
-    }
+    quartiles_of_tagged(j, &qt, vmax, res);
     d->median = res[0];
     d->q1 = res[1];
     d->q3 = res[2];
-    free(a);
     free(tag);
     free(j);
 }

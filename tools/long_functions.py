@@ -19,7 +19,8 @@ def functions(path):
     i = 0
     while i < len(lines):
         m = DEF.match(lines[i])
-        if not m or lines[i].rstrip().endswith(";") or lines[i].startswith(("typedef", "struct", "#")):
+        one_line = "{" in lines[i] and lines[i].rstrip().endswith("}")
+        if not m or one_line or lines[i].rstrip().endswith(";") or lines[i].startswith(("typedef", "struct", "#")):
             i += 1
             continue
         start = i
