@@ -137,6 +137,58 @@ static void slug(const char *s, size_t n, char *out, size_t outsize)
     out[o] = '\0';
 }
 
+/* Adds one 0/1 column per option of the list at `list` (nopt of them) after the split
+ * column src, and the dichotomy set `name` over them; returns the first one's index. */
+static size_t add_option_columns(lua_State *L, int list, size_t nopt, int src, int line, const char *name,
+                                 const char *what, const char *label)
+{
+    tally_dataset *ds = cb_get(L)->ds;
+    const tally_column *c = ds->cols[src];
+    size_t base = ds->ncols;
+    int *cols = lua_newuserdatauv(L, nopt * sizeof *cols, 0);
+    for (size_t k = 0; k < nopt; k++) {
+        lua_geti(L, list, (lua_Integer)k + 1);
+        size_t olen;
+        const char *opt = lua_tolstring(L, -1, &olen);
+        char s[80], colname[200];
+        slug(opt, olen, s, sizeof s);
+        if (!*s) snprintf(s, sizeof s, "%zu", k + 1);
+        snprintf(colname, sizeof colname, "%s_%s", c->name, s);
+        for (int u = 2; tally_dataset_find(ds, colname) >= 0; u++)
+            snprintf(colname, sizeof colname, "%s_%s_%d", c->name, s, u);
+        tally_column *nc = tally_column_new(colname, TALLY_NUMERIC, c->len);
+        tally_column_set_label(nc, opt);
+        tally_column_add_value_label(nc, 0, "Not selected");
+        tally_column_add_value_label(nc, 1, "Selected");
+        nc->measure = TALLY_NOMINAL;
+        cols[k] = tally_dataset_attach_column(ds, nc);
+        tally_column_unref(nc);
+        lua_pop(L, 1);
+    }
+    if (tally_dataset_add_mrset(ds, name, label ? label : c->label, TALLY_MRSET_DICHOTOMY, 1, cols, nopt) < 0)
+        cb_fail(L, line, "%s: cannot add the set", what);
+    lua_pop(L, 1);
+    return base;
+}
+
+/* Where the answer starting at p ends when it is a declared option that holds the
+ * delimiter ("Yes, often": kept whole); else d, the next delimiter as found. */
+static const char *declared_option_end(lua_State *L, int list, const char *p, const char *delim, const char *d)
+{
+    const char *q = p;
+    while (*q == ' ' || *q == '\t') q++;
+    size_t dlen = strlen(delim);
+    for (lua_Integer k = 1, nk = luaL_len(L, list); k <= nk; k++) {
+        lua_geti(L, list, k);
+        size_t ol;
+        const char *opt = lua_tolstring(L, -1, &ol);
+        if (opt && strncmp(q, opt, ol) == 0 && strstr(opt, delim) && (!q[ol] || strncmp(q + ol, delim, dlen) == 0))
+            d = q[ol] ? q + ol : NULL;
+        lua_pop(L, 1);
+    }
+    return d;
+}
+
 /* The split form: one 0/1 column per option of a delimited column, and a dichotomy set over them. */
 static void split_set(lua_State *L, int idx, int line, const char *name, const char *what, const char *label)
 {
@@ -174,30 +226,7 @@ static void split_set(lua_State *L, int idx, int line, const char *name, const c
         size_t nopt = (size_t)luaL_len(L, list);
         if (pass == 1) {
             if (!nopt) cb_fail(L, line, "%s: column '%s' holds no answers to split", what, src_name);
-            base = ds->ncols;
-            int *cols = lua_newuserdatauv(L, nopt * sizeof *cols, 0);
-            for (size_t k = 0; k < nopt; k++) {
-                lua_geti(L, list, (lua_Integer)k + 1);
-                size_t olen;
-                const char *opt = lua_tolstring(L, -1, &olen);
-                char s[80], colname[200];
-                slug(opt, olen, s, sizeof s);
-                if (!*s) snprintf(s, sizeof s, "%zu", k + 1);
-                snprintf(colname, sizeof colname, "%s_%s", src_name, s);
-                for (int u = 2; tally_dataset_find(ds, colname) >= 0; u++)
-                    snprintf(colname, sizeof colname, "%s_%s_%d", src_name, s, u);
-                tally_column *nc = tally_column_new(colname, TALLY_NUMERIC, c->len);
-                tally_column_set_label(nc, opt);
-                tally_column_add_value_label(nc, 0, "Not selected");
-                tally_column_add_value_label(nc, 1, "Selected");
-                nc->measure = TALLY_NOMINAL;
-                cols[k] = tally_dataset_attach_column(ds, nc);
-                tally_column_unref(nc);
-                lua_pop(L, 1);
-            }
-            if (tally_dataset_add_mrset(ds, name, label ? label : c->label, TALLY_MRSET_DICHOTOMY, 1, cols, nopt) < 0)
-                cb_fail(L, line, "%s: cannot add the set", what);
-            lua_pop(L, 1);
+            base = add_option_columns(L, list, nopt, src, line, name, what, label);
             c = ds->cols[src];
         }
         for (size_t r = 0; r < c->len; r++) {
@@ -212,19 +241,7 @@ static void split_set(lua_State *L, int idx, int line, const char *name, const c
             }
             for (const char *p = cell; p < cell + total;) {
                 const char *d = strstr(p, delim);
-                if (declared) { /* a declared option may hold the delimiter ("Yes, often"): kept whole */
-                    const char *q = p;
-                    while (*q == ' ' || *q == '\t') q++;
-                    for (lua_Integer k = 1, nk = luaL_len(L, list); k <= nk; k++) {
-                        lua_geti(L, list, k);
-                        size_t ol;
-                        const char *opt = lua_tolstring(L, -1, &ol);
-                        if (opt && strncmp(q, opt, ol) == 0 && strstr(opt, delim) &&
-                            (!q[ol] || strncmp(q + ol, delim, dlen) == 0))
-                            d = q[ol] ? q + ol : NULL;
-                        lua_pop(L, 1);
-                    }
-                }
+                if (declared) d = declared_option_end(L, list, p, delim, d);
                 const char *e = d ? d : cell + total;
                 const char *tok = p;
                 size_t n = (size_t)(e - p);
