@@ -73,31 +73,16 @@ static const char *grid_label(const tally_dataset *ds, const int *cols, size_t n
     return NULL;
 }
 
-tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t ncols,
-                                const tally_likert_opts *o, char **err)
-{
-    tally_likert_opts defaults;
-    if (!o) {
-        tally_likert_opts_init(&defaults);
-        o = &defaults;
-    }
-    if (ncols == 0) {
-        *err = xasprintf("likert: no items given");
-        return NULL;
-    }
-    for (size_t k = 0; k < ncols; k++) {
-        if (cols[k] < 0 || (size_t)cols[k] >= ds->ncols || ds->cols[cols[k]]->type != TALLY_NUMERIC) {
-            *err = xasprintf("likert: item %zu is not a numeric variable of the dataset", k + 1);
-            return NULL;
-        }
-    }
-    const tally_stats_opts *bo = &o->base;
-    const double *wts = stats_weights(ds, bo);
-    size_t ns;
-    double *scale = scale_codes(ds, cols, ncols, o, &ns);
-    size_t box = o->box > 0 ? (size_t)o->box : 2;
-    if (box > ns) box = ns;
+/* The columns of a Likert table beside its scale points. */
+typedef struct likert_cols {
+    size_t mean, top, bot, net, n, un;
+} likert_cols;
 
+/* The Likert table's frame: id, question and columns (one per scale point, then the
+ * figures whose places land in lc). */
+static tally_table *likert_frame(const tally_dataset *ds, const int *cols, size_t ncols, const tally_stats_opts *bo,
+                                 const double *scale, size_t ns, size_t box, int weighted, likert_cols *lc)
+{
     char *id = stats_make_id("likert", ds->cols[cols[0]]->name);
     tally_table *t = tally_table_new(id, NULL);
     free(id);
@@ -124,16 +109,46 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
         }
         tally_table_add_col(t, l, TALLY_COL_PERCENT, 1);
     }
-    size_t c_mean = tally_table_add_col(t, stats_tr(bo, "Mean"), TALLY_COL_MEAN, 2);
+    lc->mean = tally_table_add_col(t, stats_tr(bo, "Mean"), TALLY_COL_MEAN, 2);
     char *lt = xasprintf(stats_tr(bo, "Top %d box"), (int)box);
     char *lb = xasprintf(stats_tr(bo, "Bottom %d box"), (int)box);
-    size_t c_top = tally_table_add_col(t, lt, TALLY_COL_PERCENT, 1);
-    size_t c_bot = tally_table_add_col(t, lb, TALLY_COL_PERCENT, 1);
-    size_t c_net = tally_table_add_col(t, stats_tr(bo, "Net"), TALLY_COL_PERCENT, 1);
-    size_t c_n = tally_table_add_col(t, "N", TALLY_COL_COUNT, wts ? bo->count_decimals : 0);
-    size_t c_un = wts ? tally_table_add_col(t, stats_tr(bo, "Unweighted N"), TALLY_COL_COUNT, 0) : 0;
+    lc->top = tally_table_add_col(t, lt, TALLY_COL_PERCENT, 1);
+    lc->bot = tally_table_add_col(t, lb, TALLY_COL_PERCENT, 1);
+    lc->net = tally_table_add_col(t, stats_tr(bo, "Net"), TALLY_COL_PERCENT, 1);
+    lc->n = tally_table_add_col(t, "N", TALLY_COL_COUNT, weighted ? bo->count_decimals : 0);
+    lc->un = weighted ? tally_table_add_col(t, stats_tr(bo, "Unweighted N"), TALLY_COL_COUNT, 0) : 0;
     free(lt);
     free(lb);
+    return t;
+}
+
+tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t ncols,
+                                const tally_likert_opts *o, char **err)
+{
+    tally_likert_opts defaults;
+    if (!o) {
+        tally_likert_opts_init(&defaults);
+        o = &defaults;
+    }
+    if (ncols == 0) {
+        *err = xasprintf("likert: no items given");
+        return NULL;
+    }
+    for (size_t k = 0; k < ncols; k++) {
+        if (cols[k] < 0 || (size_t)cols[k] >= ds->ncols || ds->cols[cols[k]]->type != TALLY_NUMERIC) {
+            *err = xasprintf("likert: item %zu is not a numeric variable of the dataset", k + 1);
+            return NULL;
+        }
+    }
+    const tally_stats_opts *bo = &o->base;
+    const double *wts = stats_weights(ds, bo);
+    size_t ns;
+    double *scale = scale_codes(ds, cols, ncols, o, &ns);
+    size_t box = o->box > 0 ? (size_t)o->box : 2;
+    if (box > ns) box = ns;
+
+    likert_cols lc;
+    tally_table *t = likert_frame(ds, cols, ncols, bo, scale, ns, box, wts != NULL, &lc);
 
     double *cnt = xmalloc((ns ? ns : 1) * sizeof *cnt);
     double maxw = 0, maxn = 0, minw = INFINITY, minn = INFINITY;
@@ -164,12 +179,12 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
             if (s < box) bot += cnt[s];
             if (s >= ns - box) top += cnt[s];
         }
-        tally_table_set_number(t, r, c_mean, W > 0 ? sum / W : NAN);
-        tally_table_set_number(t, r, c_top, W > 0 ? 100 * top / W : NAN);
-        tally_table_set_number(t, r, c_bot, W > 0 ? 100 * bot / W : NAN);
-        tally_table_set_number(t, r, c_net, W > 0 ? 100 * (top - bot) / W : NAN);
-        tally_table_set_number(t, r, c_n, W);
-        if (wts) tally_table_set_number(t, r, c_un, N);
+        tally_table_set_number(t, r, lc.mean, W > 0 ? sum / W : NAN);
+        tally_table_set_number(t, r, lc.top, W > 0 ? 100 * top / W : NAN);
+        tally_table_set_number(t, r, lc.bot, W > 0 ? 100 * bot / W : NAN);
+        tally_table_set_number(t, r, lc.net, W > 0 ? 100 * (top - bot) / W : NAN);
+        tally_table_set_number(t, r, lc.n, W);
+        if (wts) tally_table_set_number(t, r, lc.un, N);
         if (W > maxw) maxw = W;
         if (N > maxn) maxn = N;
         minw = fmin(minw, W), minn = fmin(minn, N);
