@@ -823,6 +823,8 @@ static double text_date_part(const char *t, int want_month)
     return NAN;
 }
 
+/* Evaluates a function call over one block of rows. Long: one short case per function of
+ * the expression language, in the order of its table; split, the cases would only move. */
 static void eval_call(const node *nd, const span *s, double *out)
 {
     const node *a = nd->kids[0];

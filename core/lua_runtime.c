@@ -373,15 +373,10 @@ static void check_variables(lua_State *L, int specs, int result)
     }
 }
 
-static int l_options(lua_State *L)
+/* The option names of the spec table at 1 (borrowed from it; caller frees the array),
+ * each checked to be a table of a known type. */
+static const char **spec_names(lua_State *L, size_t *n)
 {
-    luaL_checktype(L, 1, LUA_TTABLE);
-    /* The stage's `options` global is upvalue 1 of this closure. */
-    int opts = lua_upvalueindex(1);
-    lua_newtable(L); /* result */
-    int result = lua_gettop(L);
-
-    /* unknown names first, with a suggestion */
     size_t nspec = 0;
     const char **names = NULL;
     lua_pushnil(L);
@@ -391,7 +386,7 @@ static int l_options(lua_State *L)
             names[nspec++] = lua_tostring(L, -2);
             if (!lua_istable(L, -1)) {
                 free(names);
-                return luaL_error(L, "tally.options: the spec of '%s' must be a table { type = ... }", lua_tostring(L, -2));
+                luaL_error(L, "tally.options: the spec of '%s' must be a table { type = ... }", lua_tostring(L, -2));
             }
             const char *t = spec_type(L, lua_gettop(L));
             int known = 0;
@@ -399,18 +394,26 @@ static int l_options(lua_State *L)
                 if (strcmp(*k, t) == 0) known = 1;
             if (!known) {
                 free(names);
-                return luaL_error(L, "tally.options: option '%s' has unknown type '%s'", lua_tostring(L, -2), t);
+                luaL_error(L, "tally.options: option '%s' has unknown type '%s'", lua_tostring(L, -2), t);
             }
         }
         lua_pop(L, 1);
     }
+    *n = nspec;
+    return names;
+}
+
+/* Raises "unknown option 'x' (did you mean 'y'?); allowed: ..." for a given option
+ * (in the table at opts) that the spec does not declare; frees names when it does. */
+static void reject_unknown_options(lua_State *L, int opts, const char **names, size_t nspec)
+{
     lua_pushnil(L);
     while (lua_next(L, opts)) {
         const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
         lua_pop(L, 1);
         if (!k) {
             free(names);
-            return options_error(L, "stage options are written name = value");
+            options_error(L, "stage options are written name = value");
         }
         lua_getfield(L, 1, k);
         int declared = !lua_isnil(L, -1);
@@ -432,9 +435,23 @@ static int l_options(lua_State *L)
             free(unknown);
             free(allowed);
             free(names);
-            return options_error(L, "%s", lua_tostring(L, -1));
+            options_error(L, "%s", lua_tostring(L, -1));
         }
     }
+}
+
+static int l_options(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    /* The stage's `options` global is upvalue 1 of this closure. */
+    int opts = lua_upvalueindex(1);
+    lua_newtable(L); /* result */
+    int result = lua_gettop(L);
+
+    /* unknown names first, with a suggestion */
+    size_t nspec;
+    const char **names = spec_names(L, &nspec);
+    reject_unknown_options(L, opts, names, nspec);
     free(names);
 
     /* then each declared option: value, default or required */

@@ -131,7 +131,8 @@ static size_t dich_weighted(const uint8_t *cb, const uint8_t *ok, const double *
  * cells are read in one sweep without branches (answers are close to random,
  * so branches would mispredict: a weight is multiplied by 0 or 1 instead);
  * `any` marks the cases that chose at least one item. ok[i]/wv[i]: row i
- * counts, its weight (0 when it does not count). */
+ * counts, its weight (0 when it does not count). Long: the block loop and the
+ * sweep over the items stay in one function so that the block stays in cache. */
 static void dich_part(void *arg, size_t p)
 {
     enum { BLOCK = 4096 };
