@@ -187,19 +187,22 @@ int tally_lua_cells_option(lua_State *L, int opts)
     return bits;
 }
 
+/* Sets field `name` of the table on top of the stack to the number v. */
+static void set_number(lua_State *L, const char *name, double v)
+{
+    lua_pushnumber(L, v);
+    lua_setfield(L, -2, name);
+}
+
 static void push_xtab_stats(lua_State *L, const tally_xtab_stats *s)
 {
     lua_createtable(L, 0, 5);
-    lua_pushnumber(L, s->chisq);
-    lua_setfield(L, -2, "chisq");
+    set_number(L, "chisq", s->chisq);
     lua_pushinteger(L, s->df);
     lua_setfield(L, -2, "df");
-    lua_pushnumber(L, s->p);
-    lua_setfield(L, -2, "p");
-    lua_pushnumber(L, s->cramers_v);
-    lua_setfield(L, -2, "cramers_v");
-    lua_pushnumber(L, s->n);
-    lua_setfield(L, -2, "n");
+    set_number(L, "p", s->p);
+    set_number(L, "cramers_v", s->cramers_v);
+    set_number(L, "n", s->n);
 }
 
 /* ds:crosstab(row, cols, opts) -> table, stats (a record, or a list of records when cols is a list) */
