@@ -1,6 +1,6 @@
 /* test_json_output.c: the json output plugin: valid JSON with every table's numbers and every named value. */
 #include "check.h"
-#include "../data/md/fixture.h"
+#include "report_fixture.h"
 
 #include <unistd.h>
 

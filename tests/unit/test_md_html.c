@@ -1,6 +1,6 @@
 /* test_md_html.c: the html output plugin: one self-contained page, tables kept, no raw HTML from the data. */
 #include "check.h"
-#include "../data/md/fixture.h"
+#include "report_fixture.h"
 
 #include <unistd.h>
 

@@ -1,6 +1,6 @@
 /* test_md_output.c: the markdown output plugin: golden file, determinism, options, and a cmark-gfm round trip. */
 #include "check.h"
-#include "../data/md/fixture.h"
+#include "report_fixture.h"
 
 #include <cmark-gfm.h>
 #include <unistd.h>

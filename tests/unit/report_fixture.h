@@ -1,6 +1,6 @@
-/* fixture.h: the report the markdown/html/json output tests render, built by hand with result.h. */
-#ifndef TALLY_TEST_MD_FIXTURE_H
-#define TALLY_TEST_MD_FIXTURE_H
+/* report_fixture.h: the report the markdown/html/json output tests render, built by hand with result.h. */
+#ifndef TALLY_TEST_REPORT_FIXTURE_H
+#define TALLY_TEST_REPORT_FIXTURE_H
 
 #include <dlfcn.h>
 #include <stdio.h>
