@@ -128,12 +128,11 @@ void bn_flat_render(tally_table *t, const tally_banner *b, const tally_bn_opts *
         int st[4];
         size_t nst = shown_stats(o, st);
         size_t *first = xmalloc(b->ncols * sizeof *first);
-        static const char *const names[] = {"Count", "Column %", "Row %", "Total %"};
         for (size_t c = 0; c < b->ncols; c++) {
             char *label, *group;
             col_header(b, c, &label, &group);
             for (size_t k = 0; k < nst; k++) {
-                char *l = xasprintf("%s: %s", label, stats_tr(&o->base, names[st[k]]));
+                char *l = xasprintf("%s: %s", label, stats_tr(&o->base, stats_cell_heads[st[k]]));
                 size_t tc = tally_table_add_col(t, l, st[k] == TALLY_BN_COUNT ? TALLY_COL_COUNT : TALLY_COL_PERCENT,
                                                 st[k] == TALLY_BN_COUNT ? 0 : 1);
                 if (k == 0) first[c] = tc;

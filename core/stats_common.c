@@ -19,6 +19,8 @@ void tally_stats_opts_init(tally_stats_opts *o)
 
 const char *stats_tr(const tally_stats_opts *o, const char *english) { return tally_tr(o ? o->lang : NULL, english); }
 
+const char *const stats_cell_heads[4] = {"Count", "Column %", "Row %", "Total %"};
+
 /* ---- category maps ---------------------------------------------------------------- */
 
 void stats_catmap_init(stats_catmap *m, const tally_column *col)

@@ -181,17 +181,15 @@ static size_t joint_fill(const tally_dataset *ds, const double *wts, stats_catma
 static size_t add_cell_cols(tally_table *t, const tally_xtab_opts *o, const char *label, const char *group,
                             int weighted)
 {
-    static const struct { int bit; const char *name; } kinds[] = {
-        {TALLY_XTAB_COUNT, "Count"}, {TALLY_XTAB_COL, "Column %"}, {TALLY_XTAB_ROW, "Row %"},
-        {TALLY_XTAB_TOTAL, "Total %"}};
+    static const int bits[] = {TALLY_XTAB_COUNT, TALLY_XTAB_COL, TALLY_XTAB_ROW, TALLY_XTAB_TOTAL}; /* stats_cell_heads' order */
     int cells = o->cells ? o->cells : TALLY_XTAB_COUNT | TALLY_XTAB_COL;
     int many = (cells & (cells - 1)) != 0;
     size_t first = t->ncols;
     for (size_t k = 0; k < 4; k++) {
-        if (!(cells & kinds[k].bit)) continue;
-        char *l = many ? xasprintf("%s: %s", label, stats_tr(&o->base, kinds[k].name)) : xstrdup(label);
-        size_t c = tally_table_add_col(t, l, kinds[k].bit == TALLY_XTAB_COUNT ? TALLY_COL_COUNT : TALLY_COL_PERCENT,
-                                       kinds[k].bit == TALLY_XTAB_COUNT ? (weighted ? o->base.count_decimals : 0) : 1);
+        if (!(cells & bits[k])) continue;
+        char *l = many ? xasprintf("%s: %s", label, stats_tr(&o->base, stats_cell_heads[k])) : xstrdup(label);
+        size_t c = tally_table_add_col(t, l, bits[k] == TALLY_XTAB_COUNT ? TALLY_COL_COUNT : TALLY_COL_PERCENT,
+                                       bits[k] == TALLY_XTAB_COUNT ? (weighted ? o->base.count_decimals : 0) : 1);
         tally_table_set_col_group(t, c, group);
         free(l);
     }

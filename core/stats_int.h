@@ -146,5 +146,8 @@ void stats_set_meta(tally_table *t, const tally_stats_opts *o, const char *def_i
 char *stats_make_id(const char *prefix, const char *name);
 /* Translated UI text. */
 const char *stats_tr(const tally_stats_opts *o, const char *english);
+/* The column heads of a cell's count and percents, in English (stats_tr translates them),
+ * in the order of tally_bn_stat: count, column, row and total percent. */
+extern const char *const stats_cell_heads[4];
 
 #endif
