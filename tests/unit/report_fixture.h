@@ -32,6 +32,16 @@ static inline void fixture_row(tally_table *t, tally_row_type type, const char *
     tally_table_set_number(t, r, 2, b);
 }
 
+/* A new table with a label column headed `label_head`, then Count and Percent. */
+static inline tally_table *fixture_count_table(const char *id, const char *title, const char *label_head)
+{
+    tally_table *t = tally_table_new(id, title);
+    tally_table_add_col(t, label_head, TALLY_COL_LABEL, 0);
+    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
+    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 1);
+    return t;
+}
+
 /* Returns a new report (caller frees with tally_report_free). */
 static inline tally_report *fixture_report(void)
 {
@@ -40,11 +50,8 @@ static inline tally_report *fixture_report(void)
     tally_report_set_meta(rep, "source", "responses.csv");
     tally_report_set_meta(rep, "date", "2021-01-01");
 
-    tally_table *t = tally_table_new("freq_q1", "Q1 Partner city in China");
+    tally_table *t = fixture_count_table("freq_q1", "Q1 Partner city in China", "");
     tally_table_set_question(t, "Does your city have a partner city in China?");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 1);
     fixture_row(t, TALLY_ROW_CATEGORY, "Yes", 12, 26.0869565217);
     fixture_row(t, TALLY_ROW_CATEGORY, "No", 30, 65.2173913043);
     fixture_row(t, TALLY_ROW_CATEGORY, "Don't know", 4, 8.6956521739);
@@ -55,10 +62,7 @@ static inline tally_report *fixture_report(void)
     tally_report_add_table(rep, t);
     tally_table_unref(t);
 
-    t = tally_table_new("hostile", "Labels <script>alert(1)</script> & [links](x) | pipes *stars*");
-    tally_table_add_col(t, "Answer | *all*", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 1);
+    t = fixture_count_table("hostile", "Labels <script>alert(1)</script> & [links](x) | pipes *stars*", "Answer | *all*");
     for (size_t i = 0; i < FIXTURE_NHOSTILE; i++) fixture_row(t, TALLY_ROW_CATEGORY, fixture_hostile[i], (double)i + 1, 10.0 * (double)i);
     fixture_row(t, TALLY_ROW_MISSING, "line\nbreak\tand tab", 0, 0);
     tally_table_set_base(t, "N = 55, more than one answer possible");
