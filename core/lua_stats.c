@@ -237,12 +237,21 @@ static int l_crosstab(lua_State *L)
     return 2;
 }
 
-static int l_descriptives(lua_State *L)
+/* The arguments of ds:descriptives and ds:likert: the dataset, its variables (n of them
+ * in *cols, anchored on the stack) and an options table at 3 (nil when missing). */
+static tally_dataset *items_args(lua_State *L, int **cols, size_t *n)
 {
     lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
     tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    *cols = check_vars(L, ds, 2, n);
+    return ds;
+}
+
+static int l_descriptives(lua_State *L)
+{
     size_t n;
-    int *cols = check_vars(L, ds, 2, &n);
+    int *cols;
+    tally_dataset *ds = items_args(L, &cols, &n);
     tally_stats_opts o;
     read_common(L, 3, &o, TALLY_CHART_NONE);
     double ci = read_ci(L, 3, "descriptives");
@@ -254,10 +263,9 @@ static int l_descriptives(lua_State *L)
 
 static int l_likert(lua_State *L)
 {
-    lua_settop(L, 3); /* a missing options table reads as nil, not as scratch pushed meanwhile */
-    tally_dataset *ds = tally_lua_check_dataset(L, 1);
     size_t n;
-    int *cols = check_vars(L, ds, 2, &n);
+    int *cols;
+    tally_dataset *ds = items_args(L, &cols, &n);
     tally_likert_opts o;
     tally_likert_opts_init(&o);
     read_common(L, 3, &o.base, TALLY_CHART_NONE);

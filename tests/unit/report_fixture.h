@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "host.h"
 #include "result.h"
 
@@ -176,13 +177,16 @@ static inline int fixture_write(const tally_plugin_descriptor *d, tally_options 
 }
 
 #ifdef CHECK
-/* Writes rep with plugin d to p1 and once more to p2 (the path option set to p1),
+/* Writes rep with plugin d to p1 and once more to p2 (the path option set to p1; a name
+ * ending in XXXXXX is first made a new temporary file's, as mkstemp does),
  * checks that the first write succeeds and that both runs give the same bytes
  * (`kind` names the format in the check), and returns p1's text (caller frees). */
 static inline char *fixture_write_twice(const tally_plugin_descriptor *d, tally_options *o, const tally_report *rep,
-                                        const char *p1, const char *p2, const char *kind)
+                                        char *p1, char *p2, const char *kind)
 {
     char *err;
+    if (strstr(p1, "XXXXXX")) close(mkstemp(p1)); /* a template: made into a new file's name */
+    if (strstr(p2, "XXXXXX")) close(mkstemp(p2));
     tally_options_set_string(o, "path", p1);
     int rc = fixture_write(d, o, rep, p1, &err);
     CHECK(rc == 0, "write succeeds (%s)", err ? err : "no error");

@@ -12,8 +12,6 @@ int main(void)
     tally_report *rep = fixture_report();
     tally_report_set_text(rep, "bad_utf8", "caf\xe9 \x01");
     char p1[] = "/tmp/tally-json-a-XXXXXX", p2[] = "/tmp/tally-json-b-XXXXXX";
-    close(mkstemp(p1));
-    close(mkstemp(p2));
     char *err;
     tally_options *o = tally_options_new("test.lua:4");
     char *a = fixture_write_twice(d, o, rep, p1, p2, "JSON");

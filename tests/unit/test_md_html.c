@@ -18,8 +18,6 @@ int main(void)
     if (!d) CHECK_DONE();
     tally_report *rep = fixture_report();
     char p1[] = "/tmp/tally-html-a-XXXXXX", p2[] = "/tmp/tally-html-b-XXXXXX";
-    close(mkstemp(p1));
-    close(mkstemp(p2));
     char *err;
     tally_options *o = tally_options_new("test.lua:3");
     char *a = fixture_write_twice(d, o, rep, p1, p2, "HTML");
