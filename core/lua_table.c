@@ -408,43 +408,49 @@ static int l_table_new(lua_State *L)
     return 1;
 }
 
+/* Registers the metatable `name` of a userdata type: its methods in the field
+ * `methods_field` ("__index" when Lua reads them directly), an __index function when
+ * index is not NULL, __gc, __tostring when not NULL, and `shown` as what
+ * getmetatable returns (the metatable itself stays out of reach). */
+static void new_type(lua_State *L, const char *name, const char *shown, const luaL_Reg *methods,
+                     const char *methods_field, lua_CFunction index, lua_CFunction gc, lua_CFunction tostring)
+{
+    luaL_newmetatable(L, name);
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, methods_field);
+    if (index) {
+        lua_pushcfunction(L, index);
+        lua_setfield(L, -2, "__index");
+    }
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    if (tostring) {
+        lua_pushcfunction(L, tostring);
+        lua_setfield(L, -2, "__tostring");
+    }
+    lua_pushstring(L, shown);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+}
+
 int tally_lua_open_table(lua_State *L)
 {
     /* the `tally` library table is at the top of the stack */
     lua_pushcfunction(L, l_table_new);
     lua_setfield(L, -2, "table");
 
-    luaL_newmetatable(L, TALLY_LUA_TABLE);
     static const luaL_Reg tab_methods[] = {
         {"add_row", tab_add_row}, {"add_column", tab_add_column}, {"cell", tab_cell},
         {"set_cell", tab_set_cell}, {"format", tab_format},      {"note", tab_note},
         {"chart", tab_chart},     {"set", tab_set},              {"nrows", tab_nrows},
         {"ncols", tab_ncols},     {"row_type", tab_row_type},    {NULL, NULL}};
-    lua_newtable(L);
-    luaL_setfuncs(L, tab_methods, 0);
-    lua_setfield(L, -2, "methods");
-    lua_pushcfunction(L, tab_index);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, tab_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushliteral(L, "tally.table");
-    lua_setfield(L, -2, "__metatable");
-    lua_pop(L, 1);
-
-    luaL_newmetatable(L, TALLY_LUA_DATASET);
+    /* a table's fields are read through tab_index, which finds the methods in `methods` */
+    new_type(L, TALLY_LUA_TABLE, "tally.table", tab_methods, "methods", tab_index, tab_gc, NULL);
     static const luaL_Reg ds_methods[] = {{"name", ds_name},     {"source", ds_source}, {"weight", ds_weight},
                                           {"mrsets", ds_mrsets},
                                           {"mrset_members", ds_mrset_members}, {NULL, NULL}};
-    lua_newtable(L);
-    luaL_setfuncs(L, ds_methods, 0);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, ds_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, ds_tostring);
-    lua_setfield(L, -2, "__tostring");
-    lua_pushliteral(L, "tally.dataset");
-    lua_setfield(L, -2, "__metatable");
-    lua_pop(L, 1);
+    new_type(L, TALLY_LUA_DATASET, "tally.dataset", ds_methods, "__index", NULL, ds_gc, ds_tostring);
     return 0;
 }
 
