@@ -21,7 +21,7 @@ unchanged() {
   check "$1: no temporary file is left behind${left:+ ($left)}" test -z "$left"
 }
 
-# Faults injected by the test binary (TALLY_FAULT, core/host.c), one per phase.
+# Faults injected by the test binary (TALLY_FAULT, core/host/host.c), one per phase.
 fault() { # fault DESC POINT MESSAGE
   TALLY_FAULT=$2 SOURCE_DATE_EPOCH=1609459200 bounded "$1" 1 30 1024 "$FAULT" run changed.lua
   err_is "$1: the failure is named" "$3"
