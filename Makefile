@@ -1,7 +1,8 @@
 # Makefile: builds tally, its plugins and tests; `make report` and `make test` install missing Debian packages first.
 #
 # Layout it discovers by itself, so adding a plugin or a test needs no edit here:
-#   core/*.c                      -> build/core/*.o -> build/libtallycore.a (core/main.c -> build/tally)
+#   core/*/*.c                    -> build/core/*/*.o -> build/libtallycore.a (core/cli/main.c -> build/tally);
+#                                    each sub-folder of core/ is an -I folder, so includes name the bare header
 #   plugins/{input,output}/NAME/  -> build/plugins/NAME/*.o -> build/plugins/NAME.so; an optional
 #                                    plugin.mk sets NAME_LIBS, NAME_CFLAGS and NAME_SRCS (sources outside the
 #                                    folder, e.g. plugins/common/*.c, compiled once under build/plugins/)
@@ -44,14 +45,15 @@ CMARK_LIBS  := $(shell pkg-config --libs libcmark-gfm 2>/dev/null || echo -lcmar
 READSTAT_LIBS := $(shell pkg-config --libs readstat 2>/dev/null || echo -lreadstat)
 
 # The project's flags; the user's CPPFLAGS / CFLAGS / LDFLAGS follow them.
-TALLY_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include -Icore $(LUA_CFLAGS) \
+CORE_INC := $(addprefix -I,$(filter-out core/include,$(patsubst %/,%,$(wildcard core/*/))))
+TALLY_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icore/include -Icore $(CORE_INC) $(LUA_CFLAGS) \
                   -DTALLY_PLUGIN_DIR='"$(PREFIX)/lib/tally/plugins"' -DTALLY_STAGE_DIR='"$(PREFIX)/share/tally/stages"'
 TALLY_CFLAGS    = -std=c11 -Wall -Wextra $(WERROR) -fPIC $(SAN)
 PLUGIN_CFLAGS  := -Iplugins/common -fvisibility=hidden
 COMPILE         = $(CC) $(TALLY_CPPFLAGS) $(CPPFLAGS) $(TALLY_CFLAGS) $(CFLAGS) -MMD -MP
 LINK            = $(CC) $(TALLY_CFLAGS) $(CFLAGS) $(LDFLAGS)
 
-CORE_SRCS := $(filter-out core/main.c,$(wildcard core/*.c))
+CORE_SRCS := $(filter-out core/cli/main.c,$(wildcard core/*.c core/*/*.c))
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 CORE_LIB  := $(BUILD)/libtallycore.a
 CORE_LIBS := $(LUA_LIBS) -ljansson -lgsl -lgslcblas -ldl -lm -lpthread
@@ -108,15 +110,15 @@ $(CORE_LIB): $(CORE_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/tally: $(BUILD)/core/main.o $(CORE_LIB)
+$(BUILD)/tally: $(BUILD)/core/cli/main.o $(CORE_LIB)
 	$(LINK) -o $@ $^ $(CORE_LIBS)
 
 # A test-only binary with fault injection compiled in (TALLY_FAULT=input|stage|output|rename).
-$(BUILD)/core/host_fault.o: core/host.c
+$(BUILD)/core/host/host_fault.o: core/host/host.c
 	@mkdir -p $(@D)
 	$(COMPILE) -DTALLY_FAULT_INJECTION -c $< -o $@
 
-$(BUILD)/tally-fault: $(BUILD)/core/main.o $(BUILD)/core/host_fault.o $(CORE_LIB)
+$(BUILD)/tally-fault: $(BUILD)/core/cli/main.o $(BUILD)/core/host/host_fault.o $(CORE_LIB)
 	$(LINK) -o $@ $^ $(CORE_LIBS)
 
 # ---- plugins: one object per source, one link per plugin -----------------------------

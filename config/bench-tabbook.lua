@@ -8,10 +8,7 @@ report {
   max_instructions = 100000000,
 }
 
-input "survey" {
-  path = params.data or ("../samples/bench/survey-" .. (params.size or "100k") .. ".csv"),
-  codebook = "../samples/bench/bench.codebook.lua",
-}
+include "bench-data.lua"
 
 stage "tabbook" { dataset = "survey", banner = { "agegroup", "education" } }
 

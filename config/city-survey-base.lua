@@ -1,5 +1,5 @@
 -- city-survey-base.lua: the data of the city survey and the steps every city-survey report shares.
--- Included by city-survey.lua (the full report), partner-workbook.lua (German workbook) and
+-- Included by city-survey.lua (the full report), partner-workbook-base.lua (the partners' workbooks) and
 -- ci-summary.lua (CI job summary). It declares no report{} and no output: those are each report's own.
 --
 -- The sample is synthetic microdata reconstructed from a published article

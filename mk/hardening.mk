@@ -16,7 +16,7 @@
 ASAN_BUILD   ?= build-asan
 # The project's compiler, so that check-asan sees the warnings make test sees. GCC's
 # -Wformat-truncation misfires under -fsanitize=undefined (a "null format string" in
-# xvasprintf, core/util.c, whose callers never pass NULL), so it is off here.
+# xvasprintf, core/util/util.c, whose callers never pass NULL), so it is off here.
 ASAN_CC      ?= $(CC)
 ASAN_FLAGS   ?= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -Wno-format-truncation
 VG_BUILD     ?= build-valgrind

@@ -1,4 +1,4 @@
-"""messages_keys.py: every text tally's sources hand to the translator is in core/messages.c.
+"""messages_keys.py: every text tally's sources hand to the translator is in core/report/messages.c.
 
 Scans C (stats_tr, tally_tr, rep_tr and the contents sheet's meta_row/entry_list), Lua stages
 (tally.tr) and templates ({{ tr "..." }}); prints the texts the catalogue lacks, exits 1 if any."""
@@ -15,7 +15,7 @@ def c_unescape(s):
 
 
 def catalogue():
-    src = (root / "core/messages.c").read_text()
+    src = (root / "core/report/messages.c").read_text()
     keys = set()
     for m in re.finditer(r"\.en\s*=\s*((?:\s*" + LIT + r")+)", src):
         keys.add(c_unescape("".join(re.findall(LIT, m.group(1)))))
@@ -79,7 +79,7 @@ def literals(args):
 def used_keys():
     found = []
     c_calls = re.compile(r"\b(stats_tr|tally_tr|rep_tr|meta_row|meta_label|entry_list)\s*\(")
-    for p in list(root.glob("core/*.c")) + list(root.glob("plugins/**/*.c")):
+    for p in list(root.glob("core/**/*.c")) + list(root.glob("plugins/**/*.c")):
         if p.name == "messages.c":
             continue
         src = p.read_text(errors="replace")

@@ -1,6 +1,6 @@
 """partner_language_check.py LANG OUTPUT...: no English text of tally's own in a report written in LANG.
 
-The English texts are the catalogue's (core/messages.c, split at printf conversions) whose LANG
+The English texts are the catalogue's (core/report/messages.c, split at printf conversions) whose LANG
 text differs; each output is read as a reader gets it: XLSX cells and sheet names through openpyxl
 plus every text node of its XML parts (charts, legends, axis titles, properties), Markdown as text,
 HTML without tags, JSON string values. Prints each English text found and exits 1 if any."""
@@ -22,7 +22,7 @@ def c_str(parts):
 
 
 def catalogue():
-    src = (ROOT / "core/messages.c").read_text()
+    src = (ROOT / "core/report/messages.c").read_text()
     out = []
     for entry in re.finditer(r"\{\s*\.en\s*=(.*?)\}", src, re.S):
         texts = {}

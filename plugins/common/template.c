@@ -80,6 +80,17 @@ char *tpl_buf_take(tpl_buf *b)
     return s;
 }
 
+int tpl_write_file(const char *path, const char *mode, const char *text, size_t len)
+{
+    FILE *f = fopen(path, mode);
+    if (!f) return -1;
+    size_t n = fwrite(text, 1, len, f);
+    int e = n == len ? 0 : errno ? errno : EIO;
+    if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
+    errno = e;
+    return e ? -1 : 0;
+}
+
 /* ---- messages and suggestions --------------------------------------------------- */
 
 static char *msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

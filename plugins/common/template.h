@@ -20,6 +20,9 @@ void tpl_buf_printf(tpl_buf *b, const char *fmt, ...) __attribute__((format(prin
 void tpl_buf_free(tpl_buf *b);
 /* Hands the contents to the caller (caller frees; never NULL) and empties the buffer. */
 char *tpl_buf_take(tpl_buf *b);
+/* Writes len bytes of text to path, opened with `mode` ("wb" to replace, "ab" to
+ * append): 0, or -1 with errno saying why (EIO when the system gave no reason). */
+int tpl_write_file(const char *path, const char *mode, const char *text, size_t len);
 
 /* Block renderers the engine calls for {{ table ... }} and {{ chart ... }}.
  * Each appends a block that ends in exactly one newline, or nothing at all. */

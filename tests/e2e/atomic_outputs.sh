@@ -4,16 +4,7 @@
 cp -r tests/data/e2e "$TMP/e2e"
 cd "$TMP/e2e" || exit 1
 FAULT="$TALLY_FAULT_BIN"
-cat >atomic.lua <<'LUA'
-report { title = "Atomic", outdir = "out" }
-input "survey" { path = "survey.csv" }
-stage "frequencies" { dataset = "survey", variables = { "region", "partner" } }
-output "markdown" { path = "atomic.md" }
-output "json"     { path = "atomic.json" }
-output "xlsx"     { path = "sub/atomic.xlsx" }
-output "html"     { path = "atomic.html" }
-LUA
-FILES="atomic.md atomic.json sub/atomic.xlsx atomic.html"
+four_outputs atomic.lua atomic Atomic
 
 # The last good report, then a second config whose report would differ (another title).
 SOURCE_DATE_EPOCH=1609459200 expect_exit "the good run" 0 "$TALLY" run atomic.lua
@@ -30,7 +21,7 @@ unchanged() {
   check "$1: no temporary file is left behind${left:+ ($left)}" test -z "$left"
 }
 
-# Faults injected by the test binary (TALLY_FAULT, core/host.c), one per phase.
+# Faults injected by the test binary (TALLY_FAULT, core/host/host.c), one per phase.
 fault() { # fault DESC POINT MESSAGE
   TALLY_FAULT=$2 SOURCE_DATE_EPOCH=1609459200 bounded "$1" 1 30 1024 "$FAULT" run changed.lua
   err_is "$1: the failure is named" "$3"

@@ -48,12 +48,12 @@ for h in $headers; do
   fi
 done
 [ "$bad" = 0 ] && ok "touching each of $nh headers rebuilds exactly the objects that include it"
-touch "$SRC/core/util.h"
+touch "$SRC/core/util/util.h"
 n=$(mk -n test-build | grep -c ' -o b/.*\.o')
 m=$(mk -n test-build | grep -c ' -o b/plugins/')
-touch -d '2020-01-01 00:00' "$SRC/core/util.h"
-if [ "$m" = 0 ] && [ "$n" -gt 0 ]; then ok "touching core/util.h rebuilds $n objects, no plugin"; else
-  not_ok "touching core/util.h rebuilds $n objects, $m of them plugin objects"; fi
+touch -d '2020-01-01 00:00' "$SRC/core/util/util.h"
+if [ "$m" = 0 ] && [ "$n" -gt 0 ]; then ok "touching core/util/util.h rebuilds $n objects, no plugin"; else
+  not_ok "touching core/util/util.h rebuilds $n objects, $m of them plugin objects"; fi
 touch "$SRC/plugins/input/csv/csv.h"
 if mk -n test-build | grep -q ' -o b/plugins/csv.so'; then ok "touching csv.h relinks csv.so"; else
   not_ok "csv.h is no prerequisite of csv.so"; fi
@@ -68,15 +68,15 @@ if [ -s "$TMP/want" ] && cmp -s "$TMP/got" "$TMP/want"; then ok "touch md_render
   not_ok "touch md_render.h; make compiled other objects"; diff "$TMP/want" "$TMP/got" | head -10 | sed 's/^/#   /'; fi
 
 # --- the user's flags ---------------------------------------------------------------------------------
-rm -f "$SRC/b/core/util.o"
-mk CFLAGS='-O0 -g' CPPFLAGS=-DTALLY_USER_CPPFLAG b/core/util.o >"$TMP/o0.log" 2>&1
-check "make CFLAGS='-O0 -g' compiles util.o" test -s "$SRC/b/core/util.o"
+rm -f "$SRC/b/core/util/util.o"
+mk CFLAGS='-O0 -g' CPPFLAGS=-DTALLY_USER_CPPFLAG b/core/util/util.o >"$TMP/o0.log" 2>&1
+check "make CFLAGS='-O0 -g' compiles util.o" test -s "$SRC/b/core/util/util.o"
 if grep -q -- '-O0 -g' "$TMP/o0.log" && ! grep -q -- '-O3' "$TMP/o0.log"; then ok "CFLAGS=-O0 replaces the default -O3"; else
   not_ok "CFLAGS not honoured"; sed 's/^/#   /' "$TMP/o0.log"; fi
 expect_contains "CPPFLAGS is passed on" "$TMP/o0.log" "-DTALLY_USER_CPPFLAG"
 expect_contains "project flags stay (-Wall)" "$TMP/o0.log" "-Wall"
 # What the compiler recorded in the object, not what make printed.
-readelf --debug-dump=info "$SRC/b/core/util.o" 2>/dev/null | grep -m1 DW_AT_producer >"$TMP/producer"
+readelf --debug-dump=info "$SRC/b/core/util/util.o" 2>/dev/null | grep -m1 DW_AT_producer >"$TMP/producer"
 expect_contains "util.o was compiled with -O0 (DW_AT_producer)" "$TMP/producer" "-O0"
 printf '#!/bin/sh\necho "$*" >>%s\nexec cc "$@"\n' "$TMP/cc.log" >"$TMP/mycc"; chmod +x "$TMP/mycc"
 rm -f "$SRC/b/tally"

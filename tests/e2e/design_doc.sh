@@ -27,21 +27,21 @@ CFG
 expect_exit "every Lua function design.md lists exists in a stage" 0 "$TALLY" -q run "$TMP/doc/library_run.lua"
 expect_contains "the stage checked the functions" "$TMP/doc/out-lib/lib.json" '"doc_functions"'
 
-# A copy of the tree with core/parallel.c renamed: the check fails, naming both names.
+# A copy of the tree with core/util/parallel.c renamed: the check fails, naming both names.
 mkdir -p "$TMP/copy/docs" "$TMP/copyout"
 cp -r core plugins tools fuzz "$TMP/copy/"
 cp docs/design.md "$TMP/copy/docs/"
-mv "$TMP/copy/core/parallel.c" "$TMP/copy/core/par_run.c"
+mv "$TMP/copy/core/util/parallel.c" "$TMP/copy/core/util/par_run.c"
 if $PY "$CHECK" "$TMP/copy" "$TMP/copyout" >"$TMP/renamed.txt" 2>&1; then
   not_ok "the design-doc check passes on a tree with a renamed file"
 else
-  ok "the design-doc check fails on a tree with core/parallel.c renamed"
+  ok "the design-doc check fails on a tree with core/util/parallel.c renamed"
 fi
-expect_contains "renamed: the stale path is reported" "$TMP/renamed.txt" "core/parallel.c"
-expect_contains "renamed: the new file is reported as not named" "$TMP/renamed.txt" "not named: core/par_run.c"
+expect_contains "renamed: the stale path is reported" "$TMP/renamed.txt" "core/util/parallel.c"
+expect_contains "renamed: the new file is reported as not named" "$TMP/renamed.txt" "not named: core/util/par_run.c"
 # And a stage option the stage does not declare.
 sed 's/keep = "last"/keep_last = true/' docs/design.md >"$TMP/copy/docs/design.md"
-mv "$TMP/copy/core/par_run.c" "$TMP/copy/core/parallel.c"
+mv "$TMP/copy/core/util/par_run.c" "$TMP/copy/core/util/parallel.c"
 $PY "$CHECK" "$TMP/copy" "$TMP/copyout" >"$TMP/badopt.txt" 2>&1
 expect_contains "an undeclared stage option is reported" "$TMP/badopt.txt" "not declared: ['keep_last']"
 finish

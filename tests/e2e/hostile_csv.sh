@@ -55,7 +55,7 @@ wide 10000
 config wide.lua wide.csv 'stage "frequencies" { dataset = "d", variables = { "c0", "c9999" } }'
 bounded "10,000 columns are read in bounded time and memory" 0 20 1024 "$TALLY" run wide.lua
 expect_contains "the last of 10,000 columns is tabulated" out/r.md "## c9999"
-# 100,000 columns: column names are found through hash indexes (core/dataset.c, header.c).
+# 100,000 columns: column names are found through hash indexes (core/data/dataset.c, header.c).
 wide 100000
 sed -i 's/c9999"/c99999"/' wide.lua
 timeout -k 5 $((10 * SLOW)) "$TALLY" run wide.lua >"$TMP/stdout" 2>"$TMP/stderr"; got=$?

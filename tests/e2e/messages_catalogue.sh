@@ -1,5 +1,5 @@
 # messages_catalogue.sh: every text the sources hand to tally_tr / tally.tr / {{ tr }} is in the
-# message catalogue (core/messages.c), which test_messages checks for all three languages; and the
+# message catalogue (core/report/messages.c), which test_messages checks for all three languages; and the
 # scan itself finds a text the catalogue lacks.
 . tests/lib.sh
 
@@ -7,8 +7,8 @@ if $PY tests/messages_keys.py . >"$TMP/scan" 2>&1; then ok "every translated tex
 else not_ok "texts missing from the catalogue"; sed 's/^/#   /' "$TMP/scan"; fi
 
 # a copy of the sources with a stage that asks for a text the catalogue lacks
-mkdir -p "$TMP/src/core" "$TMP/src/plugins/stages"
-cp core/messages.c "$TMP/src/core/"
+mkdir -p "$TMP/src/core/report" "$TMP/src/plugins/stages"
+cp core/report/messages.c "$TMP/src/core/report/"
 cp plugins/stages/*.lua "$TMP/src/plugins/stages/"
 printf 'local x = tally.tr("A text nobody translated")\n' >>"$TMP/src/plugins/stages/likert.lua"
 if $PY tests/messages_keys.py "$TMP/src" >"$TMP/scan2" 2>&1; then not_ok "the scan misses an untranslated text"

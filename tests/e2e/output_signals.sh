@@ -8,17 +8,8 @@ cp -r tests/data/e2e "$TMP/e2e"
 cd "$TMP/e2e" || exit 1
 export SOURCE_DATE_EPOCH=1609459200
 unset GITHUB_STEP_SUMMARY
-cat >good.lua <<'LUA'
-report { title = "Good", outdir = "out" }
-input "survey" { path = "survey.csv" }
-stage "frequencies" { dataset = "survey", variables = { "region", "partner" } }
-output "markdown" { path = "r.md" }
-output "json"     { path = "r.json" }
-output "xlsx"     { path = "sub/r.xlsx" }
-output "html"     { path = "r.html" }
-LUA
+four_outputs good.lua r Good
 sed 's/"Good"/"Changed"/' good.lua >changed.lua
-FILES="r.md r.json sub/r.xlsx r.html"
 check "the fault-injection binary is built" test -x "$TALLY_FAULT_BIN"
 expect_exit "the good run" 0 "$TALLY" run good.lua
 mkdir -p good

@@ -49,3 +49,19 @@ survey_workdir() {
   export SOURCE_DATE_EPOCH=1609459200
   unset GITHUB_STEP_SUMMARY
 }
+
+# four_outputs CONFIG NAME TITLE: writes CONFIG, a report titled TITLE of the e2e survey's
+# frequencies in all four formats (config lines 4 to 7: NAME.md, NAME.json, sub/NAME.xlsx,
+# NAME.html under out/), and sets FILES to those four paths.
+four_outputs() {
+  cat >"$1" <<LUA
+report { title = "$3", outdir = "out" }
+input "survey" { path = "survey.csv" }
+stage "frequencies" { dataset = "survey", variables = { "region", "partner" } }
+output "markdown" { path = "$2.md" }
+output "json"     { path = "$2.json" }
+output "xlsx"     { path = "sub/$2.xlsx" }
+output "html"     { path = "$2.html" }
+LUA
+  FILES="$2.md $2.json sub/$2.xlsx $2.html"
+}

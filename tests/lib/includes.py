@@ -6,9 +6,12 @@ import os, re, sys
 
 INCLUDE_DIRS = ["core/include", "core", "plugins/common", "tests/unit", "fuzz",
                 "plugins/input/csv", "plugins/input/readstat", "plugins/output/xlsx"]
+# and each sub-folder of the core, as the Makefile's CORE_INC gives them
 QUOTED = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 
 root, header, sources = sys.argv[1], os.path.normpath(sys.argv[2]), sys.argv[3:]
+INCLUDE_DIRS += sorted("core/" + d for d in os.listdir(os.path.join(root, "core"))
+                       if d != "include" and os.path.isdir(os.path.join(root, "core", d)))
 cache = {}
 
 def direct(path):

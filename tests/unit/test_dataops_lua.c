@@ -1,5 +1,6 @@
 /* test_dataops_lua.c: the Lua dataset methods and the filter/compute/recode/dedupe/join/assert stages, run through the runtime. */
 #include "check.h"
+#include "fixtures.h"
 #include "config.h"
 #include "dataset.h"
 #include "lua_runtime.h"
@@ -10,30 +11,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* Six responses (fixtures.h), q nominal. */
 static tally_dataset *responses(void)
 {
-    tally_dataset *ds = tally_dataset_new("responses");
-    int id = tally_dataset_add_column(ds, "id", TALLY_NUMERIC);
-    int city = tally_dataset_add_column(ds, "city", TALLY_STRING);
-    int q = tally_dataset_add_column(ds, "q", TALLY_NUMERIC);
-    int age = tally_dataset_add_column(ds, "age", TALLY_NUMERIC);
-    int sub = tally_dataset_add_column(ds, "submitted", TALLY_NUMERIC);
-    tally_dataset_resize(ds, 6);
-    const char *cities[] = {"Berlin", "Hamburg", "Berlin", "Köln", "", "Berlin"};
-    double ids[] = {1, 2, 1, 3, NAN, 1}, qs[] = {1, 2, 9, 1, NAN, 2}, ages[] = {17, 25, 33, 70, 41, 18},
-           subs[] = {5, 1, 7, 2, 3, 6};
-    for (size_t i = 0; i < 6; i++) {
-        tally_dataset_set_string(ds, city, i, cities[i], strlen(cities[i]));
-        ds->cols[id]->num[i] = ids[i];
-        ds->cols[q]->num[i] = qs[i];
-        ds->cols[age]->num[i] = ages[i];
-        ds->cols[sub]->num[i] = subs[i];
-    }
-    tally_column_set_label(ds->cols[q], "Partner city in China?");
-    tally_column_add_value_label(ds->cols[q], 1, "Yes");
-    tally_column_add_value_label(ds->cols[q], 2, "No");
-    tally_column_add_missing(ds->cols[q], 9);
-    ds->cols[q]->measure = TALLY_NOMINAL;
+    tally_dataset *ds = six_responses();
+    ds->cols[tally_dataset_find(ds, "q")]->measure = TALLY_NOMINAL;
     return ds;
 }
 

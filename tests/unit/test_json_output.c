@@ -1,6 +1,6 @@
 /* test_json_output.c: the json output plugin: valid JSON with every table's numbers and every named value. */
 #include "check.h"
-#include "../data/md/fixture.h"
+#include "report_fixture.h"
 
 #include <unistd.h>
 
@@ -12,18 +12,9 @@ int main(void)
     tally_report *rep = fixture_report();
     tally_report_set_text(rep, "bad_utf8", "caf\xe9 \x01");
     char p1[] = "/tmp/tally-json-a-XXXXXX", p2[] = "/tmp/tally-json-b-XXXXXX";
-    close(mkstemp(p1));
-    close(mkstemp(p2));
     char *err;
     tally_options *o = tally_options_new("test.lua:4");
-    tally_options_set_string(o, "path", p1);
-    int rc = fixture_write(d, o, rep, p1, &err);
-    CHECK(rc == 0, "write succeeds (%s)", err ? err : "no error");
-    free(err);
-    fixture_write(d, o, rep, p2, &err);
-    free(err);
-    char *a = fixture_slurp(p1), *b = fixture_slurp(p2);
-    CHECK(a && b && !strcmp(a, b), "two runs give byte-identical JSON");
+    char *a = fixture_write_twice(d, o, rep, p1, p2, "JSON");
     char cmd[2048];
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 -m json.tool %s >/dev/null", p1);
     CHECK(system(cmd) == 0, "python3 -m json.tool parses it");
@@ -45,9 +36,8 @@ int main(void)
     CHECK(system(cmd) == 0, "tables, columns, rows, cells (null when empty) and values have the numbers");
     CHECK(a && strstr(a, "\n  \"tables\": [") != NULL, "pretty by default");
     free(a);
-    free(b);
     tally_options_set_bool(o, "pretty", 0);
-    rc = fixture_write(d, o, rep, p1, &err);
+    int rc = fixture_write(d, o, rep, p1, &err);
     free(err);
     a = fixture_slurp(p1);
     CHECK(rc == 0 && a && strchr(a, '\n') == a + strlen(a) - 1, "pretty = false writes one line");

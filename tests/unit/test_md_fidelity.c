@@ -1,6 +1,6 @@
 /* test_md_fidelity.c: Markdown and HTML show every number whole, only valid UTF-8, no link made from data, no bidi override, no Mermaid directive. */
 #include "check.h"
-#include "../data/md/fixture.h"
+#include "report_fixture.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>

@@ -186,6 +186,17 @@ static int write_file(const char *name, const void *data, size_t n)
     return fclose(f);
 }
 
+/* Reads the file NAME of the scratch folder into buf (up to cap bytes); the count read. */
+static size_t slurp_tmp(const char *name, unsigned char *buf, size_t cap)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", tmp, name);
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(buf, 1, cap, f) : 0;
+    if (f) fclose(f);
+    return n;
+}
+
 static void check_bad_input(void)
 {
     expect_error("missing.sav", NULL, "cannot open 'TMP/missing.sav': No such file or directory; check the input's path",
@@ -210,12 +221,8 @@ static void check_bad_input(void)
                  "unknown kind; read CSV files with the csv input", "binary noise without extension");
 
     /* A .sav cut inside its data: the header promises 5 rows. */
-    char path[4096];
-    snprintf(path, sizeof path, "%s/survey.sav", tmp);
-    FILE *f = fopen(path, "rb");
     static unsigned char buf[1 << 16];
-    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
-    if (f) fclose(f);
+    size_t n = slurp_tmp("survey.sav", buf, sizeof buf);
     CHECK(n > 400, "survey.sav is there to cut (%zu bytes)", n);
     write_file("cut_dict.sav", buf, 300);
     expect_error("cut_dict.sav", NULL, "cannot read 'TMP/cut_dict.sav' as an SPSS system file (.sav): Unable to read from "
@@ -397,12 +404,8 @@ static void check_por(void)
     tally_dataset_free(ds);
 
     /* Cut inside the data: the message says where and what to do. */
-    char path[4096];
-    snprintf(path, sizeof path, "%s/survey.por", tmp);
-    FILE *f = fopen(path, "rb");
     static unsigned char buf[1 << 16];
-    size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
-    if (f) fclose(f);
+    size_t n = slurp_tmp("survey.por", buf, sizeof buf);
     CHECK(n > 1200, "survey.por is there to cut (%zu bytes)", n);
     write_file("cut.por", buf, 1200);
     expect_error("cut.por", NULL, "cannot read 'TMP/cut.por' as an SPSS portable file (.por): the file ends inside "

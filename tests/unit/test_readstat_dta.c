@@ -63,15 +63,26 @@ static int write_fixture(const char *path, int por)
     return e == READSTAT_OK ? 0 : -1;
 }
 
-static void check_file(const tally_plugin_descriptor *plugin, const char *path, int por)
+/* Reads path with the plugin and checks that the read succeeds; *rc is its return code.
+ * Returns the dataset (caller frees). */
+static tally_dataset *read_checked(const tally_plugin_descriptor *plugin, const char *path, const char *kind, int *rc)
 {
-    const char *kind = por ? ".por" : ".dta";
     tally_ctx *ctx = tally_ctx_new("readstat");
     tally_options *o = tally_options_new("test.lua:1");
     tally_options_set_string(o, "path", path);
     tally_dataset *ds = tally_dataset_new("t");
-    int rc = plugin->read(tally_host_get(), ctx, o, ds);
-    CHECK(rc == 0, "%s: read succeeds%s%s", kind, rc ? ": " : "", rc ? tally_ctx_error(ctx) : "");
+    *rc = plugin->read(tally_host_get(), ctx, o, ds);
+    CHECK(*rc == 0, "%s: read succeeds%s%s", kind, *rc ? ": " : "", *rc ? tally_ctx_error(ctx) : "");
+    tally_options_free(o);
+    tally_ctx_free(ctx);
+    return ds;
+}
+
+static void check_file(const tally_plugin_descriptor *plugin, const char *path, int por)
+{
+    const char *kind = por ? ".por" : ".dta";
+    int rc;
+    tally_dataset *ds = read_checked(plugin, path, kind, &rc);
     /* Portable files keep upper-case names. */
     int iq = tally_dataset_find(ds, por ? "Q1" : "q1"), ic = tally_dataset_find(ds, por ? "CITY" : "city");
     int ib = tally_dataset_find(ds, por ? "BORN" : "born"), is = tally_dataset_find(ds, por ? "SCORE" : "score");
@@ -94,8 +105,6 @@ static void check_file(const tally_plugin_descriptor *plugin, const char *path, 
         CHECK(0, "%s: variables q1, city, born, score exist", kind);
     }
     tally_dataset_free(ds);
-    tally_options_free(o);
-    tally_ctx_free(ctx);
 }
 
 /* SAS files: numbers are doubles, a DATE9. format marks days since 1960-01-01. */
@@ -130,12 +139,8 @@ static int write_sas(const char *path, int xport)
 
 static void check_sas(const tally_plugin_descriptor *plugin, const char *path, const char *kind)
 {
-    tally_ctx *ctx = tally_ctx_new("readstat");
-    tally_options *o = tally_options_new("test.lua:1");
-    tally_options_set_string(o, "path", path);
-    tally_dataset *ds = tally_dataset_new("t");
-    int rc = plugin->read(tally_host_get(), ctx, o, ds);
-    CHECK(rc == 0, "%s: read succeeds%s%s", kind, rc ? ": " : "", rc ? tally_ctx_error(ctx) : "");
+    int rc;
+    tally_dataset *ds = read_checked(plugin, path, kind, &rc);
     int ic = tally_dataset_find(ds, "CITY"), ib = tally_dataset_find(ds, "BORN");
     if (rc == 0 && ic >= 0 && ib >= 0) {
         CHECK(ds->nrows == 3 && ds->ncols == 3, "%s: 3 rows, 3 variables", kind);
@@ -150,8 +155,6 @@ static void check_sas(const tally_plugin_descriptor *plugin, const char *path, c
         CHECK(0, "%s: variables CITY and BORN exist", kind);
     }
     tally_dataset_free(ds);
-    tally_options_free(o);
-    tally_ctx_free(ctx);
 }
 
 int main(void)

@@ -1,26 +1,10 @@
 /* test_stats.c: the statistics kernels on small hand-built datasets with hand-computed and PSPP figures. */
 #include "check.h"
+#include "fixtures.h"
 #include "stats.h"
 #include "util.h"
 
 #include <stdlib.h>
-
-/* Adds a numeric column filled from vals (n values; the dataset is resized to n). */
-static int add_num(tally_dataset *ds, const char *name, const double *vals, size_t n)
-{
-    int c = tally_dataset_add_column(ds, name, TALLY_NUMERIC);
-    if (ds->phys_len < n) tally_dataset_resize(ds, n);
-    for (size_t i = 0; i < n; i++) ds->cols[c]->num[i] = vals[i];
-    return c;
-}
-
-/* Cell (row label, column label) of t as a number; NaN when absent. */
-static double cell(const tally_table *t, const char *row, const char *col)
-{
-    int r = tally_table_find_row(t, row), c = tally_table_find_col(t, col);
-    if (r < 0 || c < 0) return NAN;
-    return t->rows[r].cells[c].num;
-}
 
 /* The survey of tests/data/stats/small.sps (PSPP's figures are quoted below). */
 static tally_dataset *small_dataset(void)

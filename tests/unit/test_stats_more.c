@@ -1,24 +1,10 @@
 /* test_stats_more.c: multiple response, column letters, banners, Likert, timelines and rankings (hand-computed). */
 #include "check.h"
+#include "fixtures.h"
 #include "stats.h"
 #include "util.h"
 
 #include <stdlib.h>
-
-static int add_num(tally_dataset *ds, const char *name, const double *vals, size_t n)
-{
-    int c = tally_dataset_add_column(ds, name, TALLY_NUMERIC);
-    if (ds->phys_len < n) tally_dataset_resize(ds, n);
-    for (size_t i = 0; i < n; i++) ds->cols[c]->num[i] = vals[i];
-    return c;
-}
-
-static double cell(const tally_table *t, const char *row, const char *col)
-{
-    int r = tally_table_find_row(t, row), c = tally_table_find_col(t, col);
-    if (r < 0 || c < 0) return NAN;
-    return t->rows[r].cells[c].num;
-}
 
 static const char *cell_text(const tally_table *t, const char *row, const char *col)
 {

@@ -4,7 +4,7 @@
 #include "host.h"
 #include "template.h"
 #include "md_render.h"
-#include "../data/md/fixture.h"
+#include "report_fixture.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -106,6 +106,68 @@ long csv_row_texts(const csv_cfg *cfg, const char **pos, const char *end, size_t
     return n < 0 ? -1 : n;
 }
 
+/* Fills names (ncols of them) from the header's first row: an empty cell continues the
+ * name to its left when there are label rows (nrows > 1), else becomes V<n>; a duplicate
+ * gets _2, _3, ... never a name the file has. Renames are warned. 0, or -1 when out of memory. */
+static int column_names(const tally_host *host, tally_ctx *ctx, const char *path, size_t start_line, int nrows,
+                        char **first, char **names, size_t ncols)
+{
+    /* Names: row 1; with label rows an empty cell continues the name to its left. */
+    const char *inherit = NULL;
+    name_set set;
+    set.mask = 15;
+    while (set.mask < ncols * 2) set.mask = set.mask * 2 + 1;
+    set.slot = calloc(set.mask + 1, sizeof *set.slot);
+    if (!set.slot) {
+        host->error(ctx, "%s: out of memory reading the header", path);
+        return -1;
+    }
+    /* The file's own names: a name made up for a duplicate must not be one of them
+     * (q1, q1, q1_2: the second q1 becomes q1_3, the file's q1_2 stays q1_2). */
+    name_set own;
+    own.mask = set.mask;
+    own.slot = nrows > 0 ? calloc(own.mask + 1, sizeof *own.slot) : NULL;
+    for (size_t i = 0; own.slot && i < ncols; i++)
+        if (first[i] && first[i][0] && !name_taken(&own, first, first[i])) name_add(&own, first, i);
+    for (size_t i = 0; i < ncols; i++) {
+        char buf[64];
+        const char *base = nrows > 0 ? first[i] : NULL;
+        int continued = 0;
+        if (base && base[0]) inherit = base;
+        else if (nrows > 1 && inherit) base = inherit, continued = 1;
+        if (!base || !base[0]) {
+            snprintf(buf, sizeof buf, "V%zu", i + 1);
+            if (nrows > 0) host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu has no name; named it '%s'", path,
+                                     start_line, i + 1, buf);
+            base = buf;
+        }
+        char *name = NULL;
+        long holder = name_find(&set, names, base);
+        int made_up = base == buf && own.slot && name_taken(&own, first, base);
+        if (holder < 0 && !made_up) {
+            name = strdup(base);
+        } else {
+            size_t len = strlen(base) + 24;
+            name = malloc(len);
+            for (unsigned k = 2; name; k++) {
+                snprintf(name, len, "%s_%u", base, k);
+                if (!name_taken(&set, names, name) && !(own.slot && name_taken(&own, first, name))) break;
+            }
+            if (name && !continued && holder >= 0)
+                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: duplicate name '%s' (also column %ld) renamed to "
+                                               "'%s'", path, start_line, i + 1, base, holder + 1, name);
+            else if (name && made_up)
+                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: named '%s' instead, since column %ld is '%s'",
+                          path, start_line, i + 1, name, name_find(&own, first, base) + 1, base);
+        }
+        names[i] = name;
+        if (name) name_add(&set, names, i);
+    }
+    free(own.slot);
+    free(set.slot);
+    return 0;
+}
+
 int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, int nrows, const char **pos,
                     const char *end, size_t *lines, char ***names_out, char ***labels_out, size_t *ncols_out)
 {
@@ -170,62 +232,12 @@ int csv_read_header(const tally_host *host, tally_ctx *ctx, const csv_cfg *cfg, 
     }
     if (cfg->layout == CSV_LAYOUT_SURVEYMONKEY) csv_layout_question_labels(first, labels, ncols);
     if (cfg->layout == CSV_LAYOUT_QUALTRICS) csv_layout_qualtrics_labels(labels, ncols);
-    /* Names: row 1; with label rows an empty cell continues the name to its left. */
-    const char *inherit = NULL;
-    name_set set;
-    set.mask = 15;
-    while (set.mask < ncols * 2) set.mask = set.mask * 2 + 1;
-    set.slot = calloc(set.mask + 1, sizeof *set.slot);
-    if (!set.slot) {
-        host->error(ctx, "%s: out of memory reading the header", path);
+    if (column_names(host, ctx, path, start_line, nrows, first, names, ncols) != 0) {
         csv_free_strings(first, ncols);
         csv_free_strings(names, ncols);
         csv_free_strings(labels, ncols);
         return -1;
     }
-    /* The file's own names: a name made up for a duplicate must not be one of them
-     * (q1, q1, q1_2: the second q1 becomes q1_3, the file's q1_2 stays q1_2). */
-    name_set own;
-    own.mask = set.mask;
-    own.slot = nrows > 0 ? calloc(own.mask + 1, sizeof *own.slot) : NULL;
-    for (size_t i = 0; own.slot && i < ncols; i++)
-        if (first[i] && first[i][0] && !name_taken(&own, first, first[i])) name_add(&own, first, i);
-    for (size_t i = 0; i < ncols; i++) {
-        char buf[64];
-        const char *base = nrows > 0 ? first[i] : NULL;
-        int continued = 0;
-        if (base && base[0]) inherit = base;
-        else if (nrows > 1 && inherit) base = inherit, continued = 1;
-        if (!base || !base[0]) {
-            snprintf(buf, sizeof buf, "V%zu", i + 1);
-            if (nrows > 0) host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu has no name; named it '%s'", path,
-                                     start_line, i + 1, buf);
-            base = buf;
-        }
-        char *name = NULL;
-        long holder = name_find(&set, names, base);
-        int made_up = base == buf && own.slot && name_taken(&own, first, base);
-        if (holder < 0 && !made_up) {
-            name = strdup(base);
-        } else {
-            size_t len = strlen(base) + 24;
-            name = malloc(len);
-            for (unsigned k = 2; name; k++) {
-                snprintf(name, len, "%s_%u", base, k);
-                if (!name_taken(&set, names, name) && !(own.slot && name_taken(&own, first, name))) break;
-            }
-            if (name && !continued && holder >= 0)
-                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: duplicate name '%s' (also column %ld) renamed to "
-                                               "'%s'", path, start_line, i + 1, base, holder + 1, name);
-            else if (name && made_up)
-                host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: named '%s' instead, since column %ld is '%s'",
-                          path, start_line, i + 1, name, name_find(&own, first, base) + 1, base);
-        }
-        names[i] = name;
-        if (name) name_add(&set, names, i);
-    }
-    free(own.slot);
-    free(set.slot);
     csv_free_strings(first, ncols);
     *names_out = names;
     *labels_out = labels;

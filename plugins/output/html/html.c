@@ -179,24 +179,12 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
     tpl_buf_puts(&out, "</body>\n</html>\n");
     free(body);
     int rc = 0;
-    FILE *f = NULL;
     if (host->fault && host->fault(ctx, "html.write")) {
         host->error(ctx, "cannot write '%s': injected fault", path);
         rc = 1;
-    } else if (!(f = fopen(path, "wb"))) {
+    } else if (tpl_write_file(path, "wb", out.data, out.len) != 0) {
         host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
         rc = 1;
-    } else {
-        int bad = fwrite(out.data, 1, out.len, f) != out.len;
-        int e = errno;
-        if (fclose(f) != 0 && !bad) {
-            bad = 1;
-            e = errno;
-        }
-        if (bad) {
-            host->error(ctx, "cannot write '%s': %s", path, strerror(e ? e : EIO));
-            rc = 1;
-        }
     }
     tpl_buf_free(&out);
     return rc;

@@ -28,17 +28,6 @@ static void markdown_table(const tally_host *h, const tally_report *rep, tpl_buf
     else md_render_table(h, rep, out, t);
 }
 
-static int write_all(const char *path, const char *mode, const char *text, size_t len)
-{
-    FILE *f = fopen(path, mode);
-    if (!f) return -1;
-    size_t n = fwrite(text, 1, len, f);
-    int e = n == len ? 0 : errno ? errno : EIO;
-    if (fclose(f) != 0 && !e) e = errno ? errno : EIO;
-    errno = e;
-    return e ? -1 : 0;
-}
-
 static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options *opts,
                     const tally_report *report, const char *path)
 {
@@ -82,7 +71,7 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
     if (host->fault && host->fault(ctx, "markdown.write")) {
         host->error(ctx, "cannot write '%s': injected fault", path);
         rc = 1;
-    } else if (write_all(path, "wb", out.data, out.len) != 0) {
+    } else if (tpl_write_file(path, "wb", out.data, out.len) != 0) {
         host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
         rc = 1;
     } else if (summary && TALLY_HOST_HAS(host, defer_append)) {
@@ -91,7 +80,7 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
             host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s'", summary);
             rc = 1;
         }
-    } else if (summary && write_all(summary, "ab", out.data, out.len) != 0) { /* a host before ABI 1.3 */
+    } else if (summary && tpl_write_file(summary, "ab", out.data, out.len) != 0) { /* a host before ABI 1.3 */
         host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s': %s", summary, strerror(errno));
         rc = 1;
     }

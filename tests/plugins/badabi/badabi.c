@@ -1,26 +1,6 @@
 /* badabi.c: a test plugin built for another ABI major; the loader must refuse it, naming both versions. */
-#include "tally/plugin.h"
-
-static int never_called(const tally_host *host, tally_ctx *ctx, const tally_options *opts, tally_dataset *out)
-{
-    (void)host; (void)opts; (void)out;
-    host->error(ctx, "the loader must never call a plugin of another ABI");
-    return 1;
-}
-
-static const tally_option_decl options[] = {{.name = NULL}};
-
-static const tally_plugin_descriptor desc = {
-    .abi_major = TALLY_ABI_MAJOR + 1,
-    .abi_minor = 0,
-    .struct_size = sizeof(tally_plugin_descriptor),
-    .kind = TALLY_PLUGIN_INPUT,
-    .name = "badabi",
-    .description = "test plugin built for a future ABI major",
-    .version = "0",
-    .options = options,
-    .extensions = "badabi",
-    .read = never_called,
-};
-
-TALLY_PLUGIN(desc)
+#define REFUSED_NAME "badabi"
+#define REFUSED_MAJOR (TALLY_ABI_MAJOR + 1)
+#define REFUSED_MINOR 0
+#define REFUSED_WHAT "test plugin built for a future ABI major"
+#include "../refused_plugin.h"

@@ -1,0 +1,411 @@
+/* stats_mr.c: multiple-response sets: responses, percent of responses and percent of cases. */
+#include "stats_int.h"
+#include "parallel.h"
+
+#include <stdint.h>
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void stats_mr_counts_free(stats_mr_counts *c)
+{
+    for (size_t i = 0; i < c->n; i++) free(c->labels[i]);
+    free(c->labels);
+    free(c->w);
+    free(c->un);
+    memset(c, 0, sizeof *c);
+}
+
+static void alloc_items(stats_mr_counts *out, size_t n)
+{
+    out->n = n;
+    out->labels = xcalloc(n ? n : 1, sizeof *out->labels);
+    out->w = xcalloc(n ? n : 1, sizeof *out->w);
+    out->un = xcalloc(n ? n : 1, sizeof *out->un);
+}
+
+/* Dichotomy set: item k is chosen when variable k holds the counted value.
+ * key[k]: code of the counted value in a compact column, -1 none, -2 a column of doubles. */
+typedef struct dich_job {
+    const tally_dataset *ds;
+    const tally_mrset *set;
+    const double *wts;
+    const int *key;
+    size_t nparts;
+    /* per part: acc[part][4 * k + bank] weighted sums, cnt[part][k] counts, and the case totals */
+    double *acc[TALLY_PAR_MAX_PARTS];
+    size_t *cnt[TALLY_PAR_MAX_PARTS];
+    double w_all[TALLY_PAR_MAX_PARTS], w_ans[TALLY_PAR_MAX_PARTS];
+    size_t n_all[TALLY_PAR_MAX_PARTS], n_ans[TALLY_PAR_MAX_PARTS];
+} dich_job;
+
+#if defined(__SSE2__) /* part of every x86-64; other machines take the scalar loop */
+#include <emmintrin.h>
+
+/* Two rows' 64-bit masks (two 32-bit lanes of m32, widened) and-ed with their weights at w. */
+#define DICH_PAIR(m32, lohi, w) \
+    _mm_and_pd(_mm_castsi128_pd(_mm_unpack##lohi##_epi32(m32, m32)), _mm_loadu_pd(w))
+
+/* 16 rows a step: lanes (bank 0, bank 1) and (bank 2, bank 3) take rows 4t,
+ * 4t+1 and 4t+2, 4t+3 in order, so every bank adds the same values in the same
+ * order as the scalar loop. Returns the rows done (a multiple of 16). */
+static size_t dich_sse2(const uint8_t *cb, const uint8_t *ok, const double *wv, uint8_t *any, size_t len,
+                        uint8_t kc, double *a, size_t *ck)
+{
+    __m128d acc01 = _mm_loadu_pd(a), acc23 = _mm_loadu_pd(a + 2);
+    const __m128i key = _mm_set1_epi8((char)kc), one = _mm_set1_epi8(1), zero = _mm_setzero_si128();
+    __m128i cnt = zero; /* two 64-bit lanes: sums of the 0/1 bytes */
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        __m128i c = _mm_loadu_si128((const __m128i *)(cb + i));
+        __m128i o = _mm_loadu_si128((const __m128i *)(ok + i));
+        __m128i h = _mm_and_si128(_mm_cmpeq_epi8(c, key), _mm_cmpeq_epi8(o, one)); /* 0xff: chosen */
+        __m128i h1 = _mm_and_si128(h, one);
+        cnt = _mm_add_epi64(cnt, _mm_sad_epu8(h1, zero));
+        __m128i an = _mm_loadu_si128((const __m128i *)(any + i));
+        _mm_storeu_si128((__m128i *)(any + i), _mm_or_si128(an, h1));
+        __m128i h16lo = _mm_unpacklo_epi8(h, h), h16hi = _mm_unpackhi_epi8(h, h);
+        __m128i m0 = _mm_unpacklo_epi16(h16lo, h16lo), m1 = _mm_unpackhi_epi16(h16lo, h16lo);
+        __m128i m2 = _mm_unpacklo_epi16(h16hi, h16hi), m3 = _mm_unpackhi_epi16(h16hi, h16hi);
+        acc01 = _mm_add_pd(acc01, DICH_PAIR(m0, lo, wv + i + 0));
+        acc23 = _mm_add_pd(acc23, DICH_PAIR(m0, hi, wv + i + 2));
+        acc01 = _mm_add_pd(acc01, DICH_PAIR(m1, lo, wv + i + 4));
+        acc23 = _mm_add_pd(acc23, DICH_PAIR(m1, hi, wv + i + 6));
+        acc01 = _mm_add_pd(acc01, DICH_PAIR(m2, lo, wv + i + 8));
+        acc23 = _mm_add_pd(acc23, DICH_PAIR(m2, hi, wv + i + 10));
+        acc01 = _mm_add_pd(acc01, DICH_PAIR(m3, lo, wv + i + 12));
+        acc23 = _mm_add_pd(acc23, DICH_PAIR(m3, hi, wv + i + 14));
+    }
+    _mm_storeu_pd(a, acc01);
+    _mm_storeu_pd(a + 2, acc23);
+    uint64_t c2[2];
+    _mm_storeu_si128((__m128i *)c2, cnt);
+    *ck += (size_t)(c2[0] + c2[1]);
+    return i;
+}
+#endif
+
+/* One item over a block of len rows (codes cb, flags ok, weights wv): adds the
+ * weights of the rows that chose it to four banks a[row modulo 4] (the last
+ * rows of a part that does not fill four go to bank 0), marks them in `any`;
+ * returns how many chose it. No branches: answers are close to random. */
+static size_t dich_weighted(const uint8_t *cb, const uint8_t *ok, const double *wv, uint8_t *any, size_t len,
+                            uint8_t kc, double *a)
+{
+    size_t i = 0, ck = 0;
+#if defined(__SSE2__)
+    i = dich_sse2(cb, ok, wv, any, len, kc, a, &ck);
+#endif
+    /* in registers: `any` is bytes, which the compiler must assume alias a[] */
+    double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+    for (; i + 4 <= len; i += 4) {
+        uint8_t h0 = (uint8_t)((cb[i] == kc) & ok[i]), h1 = (uint8_t)((cb[i + 1] == kc) & ok[i + 1]);
+        uint8_t h2 = (uint8_t)((cb[i + 2] == kc) & ok[i + 2]), h3 = (uint8_t)((cb[i + 3] == kc) & ok[i + 3]);
+        a0 += wv[i] * h0;
+        a1 += wv[i + 1] * h1;
+        a2 += wv[i + 2] * h2;
+        a3 += wv[i + 3] * h3;
+        ck += (size_t)h0 + h1 + h2 + h3;
+        any[i] |= h0;
+        any[i + 1] |= h1;
+        any[i + 2] |= h2;
+        any[i + 3] |= h3;
+    }
+    for (; i < len; i++) { /* the last rows of the last block */
+        uint8_t h = (uint8_t)((cb[i] == kc) & ok[i]);
+        a0 += wv[i] * h;
+        ck += h;
+        any[i] |= h;
+    }
+    a[0] = a0;
+    a[1] = a1;
+    a[2] = a2;
+    a[3] = a3;
+    return ck;
+}
+
+/* Rows in blocks, items inside a block: the block's weights, flags and `any`
+ * stay in cache while every item of the set is counted over them. Each item's
+ * cells are read in one sweep without branches (answers are close to random,
+ * so branches would mispredict: a weight is multiplied by 0 or 1 instead);
+ * `any` marks the cases that chose at least one item. ok[i]/wv[i]: row i
+ * counts, its weight (0 when it does not count). Long: the block loop and the
+ * sweep over the items stay in one function so that the block stays in cache. */
+static void dich_part(void *arg, size_t p)
+{
+    enum { BLOCK = 4096 };
+    dich_job *j = arg;
+    const tally_dataset *ds = j->ds;
+    const double *wts = j->wts;
+    const uint32_t *sel = ds->sel;
+    size_t m = j->set->ncols, b, e;
+    tally_par_range(ds->nrows, j->nparts, p, &b, &e);
+    double *acc = j->acc[p] = xcalloc(4 * m, sizeof *acc);
+    size_t *cnt = j->cnt[p] = xcalloc(m, sizeof *cnt);
+    uint8_t *any = xmalloc(3 * BLOCK), *ok = any + BLOCK, *gath = ok + BLOCK;
+    double *wv = xmalloc(BLOCK * sizeof *wv);
+    double w_all = 0, w_ans = 0, wa[4] = {0}, wn[4] = {0};
+    size_t n_all = 0, n_ans = 0;
+    int plain = !wts && !sel; /* the common case: counts only, vectorised */
+    for (size_t b0 = b; b0 < e; b0 += BLOCK) {
+        size_t len = e - b0 < BLOCK ? e - b0 : BLOCK;
+        memset(any, 0, len);
+        for (size_t i = 0; i < len; i++) {
+            double w = stats_w(wts, sel ? sel[b0 + i] : b0 + i);
+            ok[i] = w > 0;
+            wv[i] = w > 0 ? w : 0;
+        }
+        for (size_t k = 0; k < m; k++) {
+            const tally_column *c = ds->cols[j->set->cols[k]];
+            double *a = acc + 4 * k;
+            size_t ck = 0;
+            if (j->key[k] >= 0) {
+                const uint8_t *cd = c->codes, kc = (uint8_t)j->key[k];
+                if (plain) {
+                    const uint8_t *cb = cd + b0;
+                    for (size_t i = 0; i < len; i++) {
+                        uint8_t h = cb[i] == kc;
+                        ck += h;
+                        any[i] |= h;
+                    }
+                } else {
+                    const uint8_t *cb = cd + b0;
+                    if (sel) { /* the block's codes, gathered once */
+                        for (size_t i = 0; i < len; i++) gath[i] = cd[sel[b0 + i]];
+                        cb = gath;
+                    }
+                    ck += dich_weighted(cb, ok, wv, any, len, kc, a);
+                }
+            } else if (j->key[k] == -2) {
+                const double *num = c->num;
+                double counted = j->set->counted;
+                for (size_t i = 0; i < len; i++) {
+                    uint8_t h = (uint8_t)((num[sel ? sel[b0 + i] : b0 + i] == counted) & ok[i]);
+                    a[(b0 + i) & 3] += wv[i] * h;
+                    ck += h;
+                    any[i] |= h;
+                }
+            }
+            cnt[k] += ck;
+        }
+        if (plain) {
+            n_all += len;
+            for (size_t i = 0; i < len; i++) n_ans += any[i];
+        } else if (j->nparts == 1) {
+            /* running sums in row order (x + 0.0 == x for the rows that do not count) */
+            for (size_t i = 0; i < len; i++) {
+                w_all += wv[i];
+                n_all += ok[i];
+                w_ans += wv[i] * any[i];
+                n_ans += any[i];
+            }
+        } else {
+            /* large inputs (parts): four banks, so the sums do not wait on each other */
+            size_t i = 0;
+            for (; i + 4 <= len; i += 4)
+                for (size_t q = 0; q < 4; q++) {
+                    wa[q] += wv[i + q];
+                    wn[q] += wv[i + q] * any[i + q];
+                    n_all += ok[i + q];
+                    n_ans += any[i + q];
+                }
+            for (; i < len; i++) {
+                wa[0] += wv[i];
+                wn[0] += wv[i] * any[i];
+                n_all += ok[i];
+                n_ans += any[i];
+            }
+        }
+    }
+    if (j->nparts > 1 && !plain) {
+        w_all = (wa[0] + wa[1]) + (wa[2] + wa[3]);
+        w_ans = (wn[0] + wn[1]) + (wn[2] + wn[3]);
+    }
+    if (plain) { /* sums of ones: the counts */
+        w_all = (double)n_all;
+        w_ans = (double)n_ans;
+    }
+    j->w_all[p] = w_all;
+    j->w_ans[p] = w_ans;
+    j->n_all[p] = n_all;
+    j->n_ans[p] = n_ans;
+    free(any);
+    free(wv);
+}
+
+static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, const double *wts,
+                            stats_mr_counts *out)
+{
+    alloc_items(out, set->ncols);
+    size_t m = set->ncols;
+    int *key = xmalloc(m * sizeof *key);
+    for (size_t k = 0; k < m; k++) {
+        const tally_column *c = ds->cols[set->cols[k]];
+        out->labels[k] = xstrdup(c->label && *c->label ? c->label : c->name);
+        key[k] = c->codes ? -1 : (c->type == TALLY_NUMERIC ? -2 : -1);
+        for (unsigned l = 0; c->codes && l < c->nlevels; l++)
+            if (c->levels[l] == set->counted) key[k] = (int)l;
+    }
+    dich_job j = {.ds = ds, .set = set, .wts = wts, .key = key, .nparts = tally_par_parts(ds->nrows)};
+    tally_par_run(j.nparts, dich_part, &j);
+    /* parts added in order: the same sums on every run */
+    for (size_t k = 0; k < m; k++) {
+        double w_sum = 0, n_sum = 0;
+        for (size_t p = 0; p < j.nparts; p++) {
+            double *a = j.acc[p] + 4 * k;
+            n_sum += (double)j.cnt[p][k];
+            w_sum += wts || ds->sel ? (a[0] + a[1]) + (a[2] + a[3]) : (double)j.cnt[p][k];
+        }
+        out->w[k] += w_sum;
+        out->un[k] += n_sum;
+        out->responses += w_sum;
+    }
+    for (size_t p = 0; p < j.nparts; p++) {
+        out->w_all += j.w_all[p];
+        out->n_all += (double)j.n_all[p];
+        out->w_answering += j.w_ans[p];
+        out->n_answering += (double)j.n_ans[p];
+        free(j.acc[p]);
+        free(j.cnt[p]);
+    }
+    free(key);
+}
+
+/* Category set: every valid value of any variable is an item, counted once per case. */
+static void count_categories(const tally_dataset *ds, const tally_mrset *set, const double *wts,
+                             const char *lang, stats_mr_counts *out)
+{
+    stats_catmap m;
+    stats_catmap_init(&m, ds->cols[set->cols[0]]);
+    size_t *stamp = NULL, stamp_cap = 0;
+    for (size_t i = 0; i < ds->nrows; i++) {
+        size_t r = tally_row(ds, i);
+        double w = stats_w(wts, r);
+        if (!(w > 0)) continue;
+        int any = 0;
+        for (size_t k = 0; k < set->ncols; k++) {
+            const tally_column *c = ds->cols[set->cols[k]];
+            size_t s;
+            if (c->type == TALLY_STRING) {
+                const char *v = tally_column_string(c, r);
+                if (!*v || tally_column_is_user_missing_string(c, v)) continue;
+                s = stats_catmap_slot_string(&m, v);
+            } else {
+                double v = tally_col_num(c, r);
+                if (!stats_valid_number(c, v)) continue;
+                s = stats_catmap_slot_code(&m, v);
+            }
+            if (s >= stamp_cap) {
+                size_t cap = stamp_cap ? stamp_cap * 2 : 64;
+                while (cap <= s) cap *= 2;
+                stamp = xrealloc(stamp, cap * sizeof *stamp);
+                memset(stamp + stamp_cap, 0, (cap - stamp_cap) * sizeof *stamp);
+                stamp_cap = cap;
+            }
+            any = 1;
+            if (stamp[s] == i + 1) continue; /* the same answer twice in one case counts once */
+            stamp[s] = i + 1;
+            m.cats[s].w += w;
+            m.cats[s].n += 1;
+            out->responses += w;
+        }
+        out->w_all += w;
+        out->n_all += 1;
+        if (any) {
+            out->w_answering += w;
+            out->n_answering += 1;
+        }
+    }
+    free(stamp);
+    /* Values were filtered per variable above, so every category is valid; the
+     * sort sees the first variable's missing codes, which can only move an item down. */
+    stats_catmap_finish(&m);
+    alloc_items(out, m.ncats);
+    char buf[512];
+    for (size_t i = 0; i < m.ncats; i++) {
+        stats_cat *k = stats_catmap_at(&m, i);
+        const char *label = NULL;
+        for (size_t j = 0; j < set->ncols && !label; j++) {
+            const tally_column *c = ds->cols[set->cols[j]];
+            label = k->str ? tally_column_string_value_label(c, k->str) : tally_column_value_label(c, k->code);
+        }
+        if (!label) {
+            k->miss = 0;
+            label = stats_cat_label(&m, k, lang, buf, sizeof buf);
+        }
+        out->labels[i] = xstrdup(label);
+        out->w[i] = k->w;
+        out->un[i] = k->n;
+    }
+    stats_catmap_free(&m);
+}
+
+int stats_mr_compute(const tally_dataset *ds, const tally_mrset *set, const double *wts, const char *lang,
+                     stats_mr_counts *out, char **err)
+{
+    memset(out, 0, sizeof *out);
+    if (!set || set->ncols == 0) {
+        *err = xasprintf("multiple response: the set has no variables");
+        return -1;
+    }
+    for (size_t k = 0; k < set->ncols; k++) {
+        if (set->cols[k] < 0 || (size_t)set->cols[k] >= ds->ncols) {
+            *err = xasprintf("multiple response set '%s': variable %zu is not in the dataset",
+                             set->name ? set->name : "", k + 1);
+            return -1;
+        }
+        if (set->kind == TALLY_MRSET_DICHOTOMY && ds->cols[set->cols[k]]->type != TALLY_NUMERIC) {
+            *err = xasprintf("multiple response set '%s': dichotomy variable '%s' must be numeric",
+                             set->name ? set->name : "", ds->cols[set->cols[k]]->name);
+            return -1;
+        }
+    }
+    if (set->kind == TALLY_MRSET_DICHOTOMY) count_dichotomy(ds, set, wts, out);
+    else count_categories(ds, set, wts, lang, out);
+    return 0;
+}
+
+tally_table *tally_stats_multiresponse(const tally_dataset *ds, const tally_mrset *set, int base_all,
+                                       const tally_stats_opts *o, char **err)
+{
+    const double *wts = stats_weights(ds, o);
+    stats_mr_counts mc;
+    if (stats_mr_compute(ds, set, wts, o ? o->lang : NULL, &mc, err) < 0) return NULL;
+    double base = base_all ? mc.w_all : mc.w_answering;
+    double nbase = base_all ? mc.n_all : mc.n_answering;
+
+    char *id = stats_make_id("mr", set->name);
+    tally_table *t = tally_table_new(id, NULL);
+    free(id);
+    stats_set_meta(t, o, t->id, set->name ? set->name : "", set->label);
+    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
+    tally_table_add_col(t, stats_tr(o, "Responses"), TALLY_COL_COUNT, wts ? o->count_decimals : 0);
+    tally_table_add_col(t, stats_tr(o, "Percent of responses"), TALLY_COL_PERCENT, 1);
+    tally_table_add_col(t, stats_tr(o, "Percent of cases"), TALLY_COL_PERCENT, 1);
+    double sum_cases = 0;
+    for (size_t i = 0; i < mc.n; i++) {
+        size_t r = tally_table_add_row(t, TALLY_ROW_CATEGORY);
+        double pc = base > 0 ? 100.0 * mc.w[i] / base : NAN;
+        tally_table_set_text(t, r, 0, mc.labels[i]);
+        tally_table_set_number(t, r, 1, mc.w[i]);
+        tally_table_set_number(t, r, 2, mc.responses > 0 ? 100.0 * mc.w[i] / mc.responses : NAN);
+        tally_table_set_number(t, r, 3, pc);
+        if (pc == pc) sum_cases += pc;
+    }
+    size_t r = tally_table_add_row(t, TALLY_ROW_TOTAL);
+    tally_table_set_text(t, r, 0, stats_tr(o, "Total"));
+    tally_table_set_number(t, r, 1, mc.responses);
+    tally_table_set_number(t, r, 2, mc.responses > 0 ? 100.0 : NAN);
+    tally_table_set_number(t, r, 3, base > 0 ? sum_cases : NAN);
+    stats_set_base(t, o, wts != NULL, base, nbase, stats_tr(o, "more than one answer possible"));
+    tally_table_add_note(t, stats_tr(o, base_all ? "Percent of cases: base is all cases."
+                                                 : "Percent of cases: base is the cases with at least one answer."));
+    if (o && o->chart != TALLY_CHART_NONE) {
+        size_t series = 3;
+        tally_table_set_chart(t, o->chart, NULL, &series, 1);
+    }
+    stats_mr_counts_free(&mc);
+    return t;
+}

@@ -1,0 +1,326 @@
+/* stats_quantile.c: descriptives of a large column of doubles: moments and HAVERAGE quartiles without a full sort. */
+#include "stats_int.h"
+#include "parallel.h"
+#include "util.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Three passes over the rows, each in parts on both cores: (1) weight, sum,
+ * count, minimum and maximum; (2) the sum of squared deviations from the mean
+ * (the two-pass formula, as the sorted path uses) and a histogram of weights
+ * over QBINS equal-width bins of the value range, keeping each row's bin;
+ * (3) the values of the few bins around each quartile's position (found by
+ * the kept bins, without reading the column again), then sorted and walked as
+ * the full sort would be walked (stats_percentile_walk). A bin index is
+ * monotonic in the value, so the sorted bins in a row are a run of the sorted
+ * column. Partial results are added in part order: deterministic.
+ */
+#define QBINS 16384
+#define QTARGETS 3
+#define QNONE 0xFFFF /* not a bin: QBINS < QNONE */
+
+static const double qp[QTARGETS] = {0.5, 0.25, 0.75};
+
+typedef struct q_part {
+    double W[4], sum[4], ss[4]; /* banks by row modulo 4 */
+    size_t cnt;
+    uint64_t kmin, kmax;        /* order-preserving keys of the extremes */
+    double *hw;                 /* QBINS summed weights */
+    uint32_t *hn;               /* QBINS counts */
+    uint16_t *bins;             /* pass 2: each row's bin (QNONE: the row does not count) */
+    stats_vw *buf;              /* pass 3: collected values */
+    size_t len, cap;
+} q_part;
+
+typedef struct q_job {
+    const tally_dataset *ds;
+    const tally_column *c;
+    const double *wts;
+    int user_missing;           /* the column declares user-missing values */
+    int pass;
+    size_t nparts;
+    double mean, lo, scale;     /* passes 2 and 3 */
+    const uint8_t *tag;         /* pass 3: bins to collect */
+    q_part part[TALLY_PAR_MAX_PARTS];
+} q_job;
+
+static uint64_t q_key(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
+}
+
+/* Bin of a value: monotonic (floating-point subtraction and multiplication by a
+ * positive factor never reverse an order); -0 and +0 share a bin; NaN products
+ * (an infinite range has scale 0) land in bin 0. */
+static size_t q_bin(double v, double lo, double scale)
+{
+    double d = (v - lo) * scale;
+    d = d > 0 ? d : 0; /* selects, not branches: values are close to random */
+    d = d < QBINS - 1 ? d : QBINS - 1;
+    return (size_t)(int)d; /* via int: one instruction, where double to size_t takes several */
+}
+
+/* A row's value and weight, and whether it counts (ok: 0 or 1). A row that does
+ * not count gets value 0 and weight 0, so the loops below run without branches
+ * (a NaN value would otherwise poison a product) and add 0 (x + 0.0 == x). */
+static inline __attribute__((always_inline)) unsigned q_row(const q_job *j, const uint32_t *sel,
+                                                            const double *wts, size_t i, double *v, double *w)
+{
+    size_t r = sel ? sel[i] : i;
+    double x = j->c->num[r], y = wts ? wts[r] : 1.0;
+    unsigned ok = (y > 0) & (x == x);
+    if (j->user_missing && ok && tally_column_is_user_missing(j->c, x)) ok = 0;
+    *v = ok ? x : 0.0;
+    *w = ok ? y : 0.0;
+    return ok;
+}
+
+static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, size_t b, size_t e,
+                                                         const uint32_t *sel, const double *wts)
+{
+    double v, w;
+    if (j->pass == 1) {
+        double W0 = 0, W1 = 0, W2 = 0, W3 = 0, S0 = 0, S1 = 0, S2 = 0, S3 = 0;
+        uint64_t kmin = UINT64_MAX, kmax = 0;
+        size_t cnt = 0, i = b;
+#define Q1(WB, SB)                                                                \
+    do {                                                                          \
+        unsigned ok_ = q_row(j, sel, wts, i, &v, &w);                             \
+        WB += w;                                                                  \
+        SB += w * v;                                                              \
+        cnt += ok_;                                                               \
+        uint64_t k_ = q_key(v);                                                   \
+        kmin = ok_ && k_ < kmin ? k_ : kmin;                                      \
+        kmax = ok_ && k_ > kmax ? k_ : kmax;                                      \
+        i++;                                                                      \
+    } while (0)
+        while (i + 4 <= e) {
+            Q1(W0, S0);
+            Q1(W1, S1);
+            Q1(W2, S2);
+            Q1(W3, S3);
+        }
+        while (i < e) Q1(W0, S0); /* parts end on multiples of 64 but the last */
+#undef Q1
+        q->W[0] = W0, q->W[1] = W1, q->W[2] = W2, q->W[3] = W3;
+        q->sum[0] = S0, q->sum[1] = S1, q->sum[2] = S2, q->sum[3] = S3;
+        q->cnt = cnt;
+        q->kmin = kmin;
+        q->kmax = kmax;
+    } else if (j->pass == 2) {
+        double mean = j->mean, lo = j->lo, scale = j->scale, *hw = q->hw;
+        double D0 = 0, D1 = 0, D2 = 0, D3 = 0;
+        uint32_t *hn = q->hn;
+        uint16_t *bins = q->bins - b;
+        size_t i = b;
+#define Q2(DB)                                                                    \
+    do {                                                                          \
+        unsigned ok_ = q_row(j, sel, wts, i, &v, &w);                             \
+        DB += w * (v - mean) * (v - mean);                                        \
+        size_t k_ = q_bin(v, lo, scale);                                          \
+        hw[k_] += w;                                                              \
+        hn[k_] += ok_;                                                            \
+        bins[i] = ok_ ? (uint16_t)k_ : (uint16_t)QNONE;                           \
+        i++;                                                                      \
+    } while (0)
+        while (i + 4 <= e) {
+            Q2(D0);
+            Q2(D1);
+            Q2(D2);
+            Q2(D3);
+        }
+        while (i < e) Q2(D0);
+#undef Q2
+        q->ss[0] = D0, q->ss[1] = D1, q->ss[2] = D2, q->ss[3] = D3;
+    } else {
+        /* pass 2 left each row's bin: only the rows of tagged bins are read again */
+        const uint16_t *bins = q->bins - b;
+        for (size_t i = b; i < e; i++) {
+            if (!j->tag[bins[i]]) continue;
+            q_row(j, sel, wts, i, &v, &w);
+            if (q->len == q->cap) {
+                q->cap = q->cap ? 2 * q->cap : 1024;
+                q->buf = xrealloc(q->buf, q->cap * sizeof *q->buf);
+            }
+            q->buf[q->len++] = (stats_vw){v, w};
+        }
+    }
+}
+
+static void q_pass(void *arg, size_t p)
+{
+    q_job *j = arg;
+    q_part *q = &j->part[p];
+    size_t b, e;
+    tally_par_range(j->ds->nrows, j->nparts, p, &b, &e);
+    if (j->pass == 2) {
+        q->hw = xcalloc(QBINS, sizeof *q->hw);
+        q->hn = xcalloc(QBINS, sizeof *q->hn);
+        q->bins = xmalloc((e > b ? e - b : 1) * sizeof *q->bins);
+    }
+    /* one copy of the loops for each case, the tests on sel and wts folded away */
+    const uint32_t *sel = j->ds->sel;
+    if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts);
+    else if (sel) q_loop(j, q, b, e, sel, NULL);
+    else if (j->wts) q_loop(j, q, b, e, NULL, j->wts);
+    else q_loop(j, q, b, e, NULL, NULL);
+}
+
+/* The value of an order-preserving key (q_key's inverse). */
+static double q_unkey(uint64_t k)
+{
+    uint64_t b = (k & 0x8000000000000000ULL) ? k & ~0x8000000000000000ULL : ~k;
+    double v;
+    memcpy(&v, &b, sizeof v);
+    return v;
+}
+
+static double bank_sum(const double *a) { return (a[0] + a[1]) + (a[2] + a[3]); }
+
+/* Where each quartile lies in the histogram: its bin (QBINS: past the last value),
+ * the last nonempty bin it may reach, its position and the weight before its bin. */
+typedef struct q_targets {
+    size_t bin[QTARGETS], upto[QTARGETS];
+    double tc[QTARGETS], before[QTARGETS];
+} q_targets;
+
+/* Finds each quartile's bin in the histogram (hw, hn) of total weight W; returns the
+ * bins whose values pass 3 must keep, tagged (caller frees). */
+static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W, q_targets *qt)
+{
+    /* each quartile's bin B (the first whose cumulative weight passes the
+     * position), the weight before it, and its nonempty neighbours */
+    uint8_t *tag = xcalloc(QNONE + 1, 1); /* indexed by a row's bin, QNONE included */
+    for (int t = 0; t < QTARGETS; t++) {
+        qt->tc[t] = (W + 1) * qp[t];
+        double cum = 0;
+        size_t prev = QBINS, k = 0;
+        for (; k < QBINS; k++) {
+            if (!hn[k]) continue;
+            if (cum + hw[k] > qt->tc[t]) break;
+            cum += hw[k];
+            prev = k;
+        }
+        qt->bin[t] = k;
+        qt->before[t] = cum;
+        if (k == QBINS) continue; /* after the last value: the maximum */
+        size_t next = k + 1;
+        while (next < QBINS && !hn[next]) next++;
+        qt->upto[t] = next < QBINS ? next : k;
+        tag[k] = tag[qt->upto[t]] = 1;
+        if (prev < QBINS) tag[prev] = 1;
+    }
+    return tag;
+}
+
+/* The quartiles (res) from the values pass 3 kept in the job's parts, which it frees. */
+static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, double *res)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < j->nparts; p++) n += j->part[p].len;
+    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
+    n = 0;
+    for (size_t p = 0; p < j->nparts; p++) {
+        if (j->part[p].len) memcpy(a + n, j->part[p].buf, j->part[p].len * sizeof *a);
+        n += j->part[p].len;
+        free(j->part[p].buf);
+        free(j->part[p].bins);
+    }
+    stats_sort_vw(a, n);
+    for (int t = 0; t < QTARGETS; t++) {
+        if (qt->bin[t] == QBINS) {
+            res[t] = vmax;
+            continue;
+        }
+        size_t s = 0;
+        while (s < n && q_bin(a[s].v, j->lo, j->scale) < qt->bin[t]) s++;
+        size_t e = s;
+        while (e < n && q_bin(a[e].v, j->lo, j->scale) <= qt->upto[t]) e++;
+        /* the value before the run is the largest of the previous nonempty bin (tagged) */
+        res[t] = stats_percentile_walk(a + s, e - s, qt->tc[t], qt->before[t], s ? a[s - 1].v : NAN);
+    }
+    free(a);
+}
+
+void stats_describe_large(const tally_dataset *ds, const tally_column *c, const double *wts,
+                          stats_desc_result *d)
+{
+    q_job *j = xcalloc(1, sizeof *j);
+    j->ds = ds;
+    j->c = c;
+    j->wts = wts;
+    j->user_missing = c->nmissing > 0 || c->has_range;
+    j->nparts = tally_par_parts(ds->nrows);
+
+    /* pass 1: moments and extremes, parts added in order */
+    j->pass = 1;
+    tally_par_run(j->nparts, q_pass, j);
+    double W = 0, sum = 0;
+    size_t cases = 0;
+    uint64_t kmin = UINT64_MAX, kmax = 0;
+    for (size_t p = 0; p < j->nparts; p++) {
+        q_part *q = &j->part[p];
+        W += bank_sum(q->W);
+        sum += bank_sum(q->sum);
+        cases += q->cnt;
+        if (q->kmin < kmin) kmin = q->kmin;
+        if (q->kmax > kmax) kmax = q->kmax;
+    }
+    double vmin = cases ? q_unkey(kmin) : NAN, vmax = cases ? q_unkey(kmax) : NAN;
+    d->W = W;
+    d->cases = cases;
+    d->mean = W > 0 ? sum / W : NAN;
+    d->min = vmin;
+    d->max = vmax;
+    d->sd = d->median = d->q1 = d->q3 = NAN;
+    if (!cases) {
+        free(j);
+        return;
+    }
+
+    /* pass 2: squared deviations and the histogram */
+    j->pass = 2;
+    j->mean = d->mean;
+    j->lo = vmin;
+    double range = vmax - vmin;
+    j->scale = range > 0 && isfinite(range) ? (QBINS - 1) / range : 0;
+    if (!isfinite(j->scale)) j->scale = 0;
+    tally_par_run(j->nparts, q_pass, j);
+    double ss = 0, *hw = j->part[0].hw;
+    uint32_t *hn = j->part[0].hn;
+    for (size_t p = 0; p < j->nparts; p++) {
+        ss += bank_sum(j->part[p].ss);
+        if (p == 0) continue;
+        for (size_t k = 0; k < QBINS; k++) {
+            hw[k] += j->part[p].hw[k];
+            hn[k] += j->part[p].hn[k];
+        }
+        free(j->part[p].hw);
+        free(j->part[p].hn);
+    }
+    d->sd = W > 1 ? sqrt(ss / (W - 1)) : NAN;
+
+    q_targets qt;
+    uint8_t *tag = locate_quartiles(hw, hn, W, &qt);
+    free(hw);
+    free(hn);
+    j->part[0].hw = NULL;
+    j->part[0].hn = NULL;
+
+    /* pass 3: the values of the tagged bins, in row order (part 0 first), sorted */
+    j->pass = 3;
+    j->tag = tag;
+    tally_par_run(j->nparts, q_pass, j);
+    double res[QTARGETS];
+    quartiles_of_tagged(j, &qt, vmax, res);
+    d->median = res[0];
+    d->q1 = res[1];
+    d->q3 = res[2];
+    free(tag);
+    free(j);
+}

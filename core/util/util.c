@@ -1,0 +1,226 @@
+/* util.c: allocation, string buffers, edit distance and path helpers used across the core. */
+#include "util.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static void oom(void)
+{
+    fputs("tally: out of memory\n", stderr);
+    exit(1);
+}
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p) oom();
+    return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) oom();
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+    char *p = xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) n = 0;
+    char *p = xmalloc((size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = xvasprintf(fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void sbuf_init(sbuf *b)
+{
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+void sbuf_free(sbuf *b)
+{
+    free(b->data);
+    sbuf_init(b);
+}
+
+static void sbuf_grow(sbuf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) cap *= 2;
+    b->data = xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void sbuf_add(sbuf *b, const char *s, size_t n)
+{
+    sbuf_grow(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void sbuf_puts(sbuf *b, const char *s) { sbuf_add(b, s, strlen(s)); }
+
+void sbuf_putc(sbuf *b, char c) { sbuf_add(b, &c, 1); }
+
+void sbuf_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    sbuf_puts(b, s);
+    free(s);
+}
+
+char *sbuf_take(sbuf *b)
+{
+    char *p = b->data ? b->data : xstrdup("");
+    sbuf_init(b);
+    return p;
+}
+
+char *str_replace(const char *s, const char *from, const char *to)
+{
+    sbuf b;
+    sbuf_init(&b);
+    size_t n = strlen(from);
+    for (const char *p; n && (p = strstr(s, from)) != NULL; s = p + n) {
+        sbuf_add(&b, s, (size_t)(p - s));
+        sbuf_puts(&b, to);
+    }
+    sbuf_puts(&b, s);
+    return sbuf_take(&b);
+}
+
+size_t str_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    size_t *row = xmalloc((lb + 1) * sizeof *row);
+    for (size_t j = 0; j <= lb; j++) row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
+            size_t best = prev + cost;
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    size_t d = row[lb];
+    free(row);
+    return d;
+}
+
+const char *str_closest(const char *word, const char *const *names, size_t n)
+{
+    /* close enough: one edit for short words, two (a swapped pair) up to eight letters, three beyond. */
+    size_t len = strnlen(word, STR_CLOSEST_MAX + 1);
+    size_t limit = len <= 3 ? 1 : len <= 8 ? 2 : 3;
+    /* The distance costs len * len(name): a name no one types (a megabyte pasted by
+     * mistake) gets no suggestion rather than seconds of comparing. */
+    if (len > STR_CLOSEST_MAX) return NULL;
+    const char *best = NULL;
+    size_t best_d = (size_t)-1;
+    for (size_t i = 0; i < n; i++) {
+        size_t ln = strnlen(names[i], STR_CLOSEST_MAX + 1);
+        if (ln > STR_CLOSEST_MAX || (ln > len ? ln - len : len - ln) > limit) continue; /* too far apart already */
+        size_t d = str_distance(word, names[i]);
+        if (d < best_d) {
+            best_d = d;
+            best = names[i];
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+char *str_hint(const char *word, const char *const *names, size_t n)
+{
+    const char *near = word ? str_closest(word, names, n) : NULL;
+    return near ? xasprintf(" (did you mean '%s'?)", near) : xstrdup("");
+}
+
+char *str_unknown(const char *kind, const char *word, const char *const *names, size_t n)
+{
+    char *hint = str_hint(word, names, n);
+    char *msg = xasprintf("unknown %s '%s'%s", kind, word ? word : "", hint);
+    free(hint);
+    return msg;
+}
+
+char *str_join(const char *const *names, size_t n)
+{
+    sbuf b;
+    sbuf_init(&b);
+    for (size_t i = 0; i < n; i++) sbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+    return sbuf_take(&b);
+}
+
+char *path_dirname(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return xstrdup(".");
+    if (slash == path) return xstrdup("/");
+    return xstrndup(path, (size_t)(slash - path));
+}
+
+char *path_join(const char *dir, const char *rel)
+{
+    if (!dir || !*dir || rel[0] == '/' || strcmp(dir, ".") == 0) return xstrdup(rel);
+    return xasprintf("%s/%s", dir, rel);
+}
+
+const char *path_ext(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(path, '.');
+    if (!dot || (slash && dot < slash)) return "";
+    return dot + 1;
+}
+
+int path_has_ext(const char *path, const char *ext)
+{
+    return strcasecmp(path_ext(path), ext) == 0;
+}

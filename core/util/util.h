@@ -1,0 +1,60 @@
+/* util.h: allocation that fails loudly, a growable string buffer and small string helpers. */
+#ifndef TALLY_UTIL_H
+#define TALLY_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Allocation failures print "tally: out of memory" and exit 1: the run cannot go on. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a new string (caller frees). */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* A growable NUL-terminated byte buffer. */
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+} sbuf;
+
+void sbuf_init(sbuf *b);
+void sbuf_free(sbuf *b);
+void sbuf_add(sbuf *b, const char *s, size_t n);
+void sbuf_puts(sbuf *b, const char *s);
+void sbuf_putc(sbuf *b, char c);
+void sbuf_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the contents to the caller (caller frees) and empties the buffer. */
+char *sbuf_take(sbuf *b);
+
+/* `s` with every `from` replaced by `to`, as a new string. */
+char *str_replace(const char *s, const char *from, const char *to);
+
+/* Levenshtein distance, for "did you mean" suggestions. */
+size_t str_distance(const char *a, const char *b);
+#define STR_CLOSEST_MAX 128 /* names longer than this (bytes) are never compared */
+/* The closest of `names` to `word`, or NULL when none is close enough (or either is
+ * longer than STR_CLOSEST_MAX: a suggestion's cost stays bounded). */
+const char *str_closest(const char *word, const char *const *names, size_t n);
+/* " (did you mean 'x'?)" when one of `names` is close to `word` (NULL: none is), else "";
+ * a new string. */
+char *str_hint(const char *word, const char *const *names, size_t n);
+/* "unknown KIND 'word' (did you mean 'x'?)", a new string: what the config, codebooks,
+ * options, stages and expressions say of a name they do not know. */
+char *str_unknown(const char *kind, const char *word, const char *const *names, size_t n);
+/* `names` joined by ", ", a new string. */
+char *str_join(const char *const *names, size_t n);
+
+/* Directory part of a path as a new string ("." when there is none). */
+char *path_dirname(const char *path);
+/* `rel` resolved against `dir` (absolute paths are kept), as a new string. */
+char *path_join(const char *dir, const char *rel);
+/* 1 when the path ends with `.ext` (case-insensitive). */
+int path_has_ext(const char *path, const char *ext);
+/* The file ending without the dot, borrowed from path ("" when none). */
+const char *path_ext(const char *path);
+
+#endif
