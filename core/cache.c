@@ -2,6 +2,10 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+/* libxxhash's XXH3 with the widest vectors this CPU has (declared in xxh_x86dispatch.h,
+ * which makes it static under XXH_INLINE_ALL): the same hash as XXH3_64bits. */
+extern XXH64_hash_t XXH3_64bits_dispatch(const void *input, size_t len);
+
 #include "cache.h"
 #include "cache_int.h"
 #include "outputs.h"
@@ -57,7 +61,9 @@ static int hash_file(const char *path, uint64_t *hash, struct stat *st)
 }
 
 /* The content hash of the data file and of a cache's cells: XXH3 of each
- * CACHE_HASH_CHUNK piece, then XXH3 of those hashes. The pieces are hashed on both
+ * CACHE_HASH_CHUNK piece, then XXH3 of those hashes. The pieces go through the
+ * library's dispatch (AVX2 or AVX-512 where the CPU has them; the inlined copy is
+ * built for SSE2 only): the same hash, about twice as fast on a hot file. The pieces are hashed on both
  * threads in any order with the same result, beside the other checks of a load. */
 #define CACHE_HASH_CHUNK ((size_t)8 << 20)
 
@@ -66,7 +72,7 @@ static size_t hash_pieces(size_t len) { return len ? (len + CACHE_HASH_CHUNK - 1
 static uint64_t hash_piece(const unsigned char *p, size_t len, size_t k)
 {
     size_t at = k * CACHE_HASH_CHUNK, n = len - at < CACHE_HASH_CHUNK ? len - at : CACHE_HASH_CHUNK;
-    return XXH3_64bits(p + at, len ? n : 0);
+    return XXH3_64bits_dispatch(p + at, len ? n : 0);
 }
 
 static uint64_t hash_combine(const uint64_t *pieces, size_t n) { return XXH3_64bits(pieces, n * sizeof *pieces); }
@@ -95,7 +101,7 @@ static uint64_t hash_input_piece(int fd, size_t len, size_t k)
     if (!len) return XXH3_64bits("", 0);
     void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
     if (p == MAP_FAILED) return ~(uint64_t)k;
-    uint64_t h = XXH3_64bits(p, n);
+    uint64_t h = XXH3_64bits_dispatch(p, n);
     munmap(p, n);
     return h;
 }
