@@ -316,6 +316,7 @@ static tally_mapping *map_cache(const tally_cache *c, const char *who)
     m->refs = 1;
     m->base = base;
     m->len = (size_t)st.st_size;
+    pthread_mutex_init(&m->memo_lock, NULL);
     return m;
 }
 

@@ -92,8 +92,9 @@ static void hist_part(void *arg, size_t p)
     }
 }
 
-void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
-                      stats_code_hist *out)
+/* The histogram, counted. */
+static void hist_count(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+                       stats_code_hist *out)
 {
     size_t nparts = tally_par_parts(ds->nrows);
     stats_code_hist part[TALLY_PAR_MAX_PARTS];
@@ -105,6 +106,34 @@ void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const doubl
             out->w[k] += part[p].w[k];
             out->n[k] += part[p].n[k];
         }
+}
+
+/* The mapping whose unchanging cells a histogram is made of alone, or NULL: all rows
+ * (no selection), the codes a mapped column's, the weights (if any) in the same mapping.
+ * A report counts many columns more than once (a frequency table and a Likert grid of
+ * the same items, with the same weights): the second asks the mapping's memo. */
+static tally_mapping *hist_memo_mapping(const tally_dataset *ds, const uint8_t *codes, const double *wts)
+{
+    if (ds->sel) return NULL;
+    for (size_t k = 0; k < ds->ncols; k++) {
+        const tally_column *c = ds->cols[k];
+        if (c->codes != codes || !c->mapping) continue;
+        tally_mapping *m = c->mapping;
+        if (!tally_mapping_holds(m, codes, ds->nrows)) return NULL;
+        if (wts && !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return NULL;
+        return m;
+    }
+    return NULL;
+}
+
+void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+                      stats_code_hist *out)
+{
+    tally_mapping *m = hist_memo_mapping(ds, codes, wts);
+    uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
+    if (m && tally_mapping_memo_get(m, key, out, sizeof *out)) return;
+    hist_count(ds, codes, wts, banked, out);
+    if (m) tally_mapping_memo_put(m, key, out, sizeof *out);
 }
 
 typedef struct total_job {
