@@ -12,15 +12,15 @@
 static char dir[] = "/tmp/tally-hist-memo-test.XXXXXX";
 #define ROWS 3000
 
-/* A compact question and a weight (some weights 0, which do not count). */
-static tally_dataset *make_dataset(void)
+/* A compact question and a weight (some weights 0, which do not count, unless all_positive). */
+static tally_dataset *make_dataset(int all_positive)
 {
     tally_dataset *ds = tally_dataset_new("d");
     tally_dataset_resize(ds, ROWS);
     int q = tally_dataset_add_column(ds, "q", TALLY_NUMERIC), w = tally_dataset_add_column(ds, "w", TALLY_NUMERIC);
     for (size_t r = 0; r < ROWS; r++) {
         ds->cols[q]->num[r] = r % 11 == 0 ? NAN : (double)(r * 7 % 5 + 1);
-        ds->cols[w]->num[r] = r % 13 == 0 ? 0 : 0.1 + (double)(r % 17) / 3;
+        ds->cols[w]->num[r] = r % 13 == 0 && !all_positive ? 0 : 0.1 + (double)(r % 17) / 3;
     }
     tally_dataset_set_weight(ds, w);
     tally_dataset_compact(ds, 1);
@@ -41,7 +41,7 @@ int main(void)
     tally_options_set_string(o, "path", data);
     tally_cache_req req = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", "w"};
     tally_cache *c = tally_cache_new(&req);
-    tally_dataset *ds = make_dataset();
+    tally_dataset *ds = make_dataset(0);
     char *err = NULL;
     CHECK(c && tally_cache_store(c, ds, "", 0, &err) == 0, "stored");
     const char *msgs;
@@ -69,6 +69,31 @@ int main(void)
     CHECK(want->n[0] + want->n[1] + want->n[2] + want->n[3] + want->n[4] + want->n[TALLY_CODE_SYSMIS] > 0 &&
               want->w[TALLY_CODE_SYSMIS] > 0,
           "the histogram has valid and missing cells");
+
+    /* unweighted after weighted: a weight of 0 leaves rows out of the weighted counts,
+     * so the unweighted histogram is counted; with every weight > 0 it is the weighted
+     * one's counts */
+    int fresh = 1;
+    for (int positive = 0; positive < 2; positive++) {
+        tally_dataset *d2 = make_dataset(positive);
+        tally_cache_free(c);
+        c = tally_cache_new(&req);
+        tally_dataset *b2 = c && tally_cache_store(c, d2, "", 0, &err) == 0 ? tally_cache_load(c, "b2", "test", &msgs, &nmsgs) : NULL;
+        if (!b2) {
+            fresh = 0;
+            tally_dataset_free(d2);
+            continue;
+        }
+        stats_hist_codes(d2, d2->cols[0]->codes, NULL, 1, want); /* counted on the heap */
+        stats_hist_codes(b2, b2->cols[0]->codes, b2->cols[1]->num, 1, got);
+        stats_hist_codes(b2, b2->cols[0]->codes, NULL, 1, again);
+        fresh &= same_hist(want, again);
+        /* the weighted counts differ from the unweighted exactly when a weight is 0 */
+        fresh &= positive ? memcmp(got->n, want->n, sizeof got->n) == 0 : memcmp(got->n, want->n, sizeof got->n) != 0;
+        tally_dataset_free(b2);
+        tally_dataset_free(d2);
+    }
+    CHECK(fresh, "unweighted after weighted: bitwise the counted histogram, with weights of 0 and with all > 0");
 
     /* a selection of rows: counted, not kept */
     size_t rows[] = {1, 2, 3, 5, 8};
