@@ -67,6 +67,15 @@ static int hash_file(const char *path, uint64_t *hash, struct stat *st)
  * threads in any order with the same result, beside the other checks of a load. */
 #define CACHE_HASH_CHUNK ((size_t)8 << 20)
 
+/* libxxhash picks its vector code on the first call for an input past 240 bytes and
+ * keeps it in a global: that call is made here, on one thread, before the threads
+ * that hash start (else both would write the global: a data race). */
+static void hash_dispatch_ready(void)
+{
+    static const unsigned char past_short[256];
+    (void)XXH3_64bits_dispatch(past_short, sizeof past_short);
+}
+
 static size_t hash_pieces(size_t len) { return len ? (len + CACHE_HASH_CHUNK - 1) / CACHE_HASH_CHUNK : 1; }
 
 static uint64_t hash_piece(const unsigned char *p, size_t len, size_t k)
@@ -135,6 +144,7 @@ static void verify_run(verify_job *j)
     j->data_hash = xcalloc(j->ndata + 1, sizeof *j->data_hash);
     size_t ncols = j->ds ? j->ds->ncols : 0;
     j->bad = xcalloc(ncols + 1, 1);
+    hash_dispatch_ready();
     tally_par_tasks(j->ninput + j->ndata + ncols, tally_par_task_threads(), verify_task, j);
 }
 
