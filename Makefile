@@ -57,6 +57,7 @@ CORE_SRCS := $(filter-out core/cli/main.c,$(wildcard core/*.c core/*/*.c))
 CORE_OBJS := $(patsubst core/%.c,$(BUILD)/core/%.o,$(CORE_SRCS))
 CORE_LIB  := $(BUILD)/libtallycore.a
 CORE_LIBS := $(LUA_LIBS) -ljansson -lgsl -lgslcblas -ldl -lm -lpthread
+CORE_LIBS += -lxxhash # the cache's hashing: XXH3_64bits_dispatch picks the CPU's widest vectors
 CORE_LIBS += $(shell pkg-config --libs minizip 2>/dev/null || echo -lminizip) # the plugin for a .zip's one data file
 
 PLUGIN_DIRS := $(patsubst %/,%,$(wildcard plugins/input/*/ plugins/output/*/))

@@ -33,6 +33,7 @@ void tally_mapping_unref(tally_mapping *m)
 {
     if (!m || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) > 0) return; /* stages on two threads share columns */
     munmap(m->base, m->len);
+    tally_mapping_memo_clear(m);
     free(m);
 }
 

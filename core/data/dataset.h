@@ -3,6 +3,7 @@
 #define TALLY_DATASET_H
 
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "tally/plugin.h"
@@ -75,8 +76,27 @@ typedef struct tally_mapping {
     int refs;
     void *base;
     size_t len;
+    /* Results computed from the mapped cells alone, which never change while the
+     * mapping lives: kept for stages that ask again (mapping_memo.c; owned, freed
+     * with the mapping). memo_lock guards the list: stages run on two threads. */
+    struct tally_mapping_memo *memo;
+    pthread_mutex_t memo_lock;
 } tally_mapping;
 void tally_mapping_unref(tally_mapping *m);
+
+/* mapping_memo.c. A memo entry: a key of MEMO_KEYS words (pointers into the mapping
+ * and scalars that shape the result) and `len` bytes of result. */
+#define TALLY_MEMO_KEYS 4
+/* Whether [p, p + n) lies inside m's mapped bytes (then it never changes while m lives). */
+int tally_mapping_holds(const tally_mapping *m, const void *p, size_t n);
+/* Copies the result kept under key to out (len bytes) and returns 1; 0 when none is kept. */
+int tally_mapping_memo_get(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], void *out, size_t len);
+/* Keeps a copy of the len bytes at result under key (the first copy stays when two threads race). */
+void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], const void *result, size_t len);
+/* How many results m keeps (tests). */
+size_t tally_mapping_memo_count(tally_mapping *m);
+/* Frees m's memo entries (its last reference is going). */
+void tally_mapping_memo_clear(tally_mapping *m);
 /* Copies a mapped column's cells to the heap so that it may change; 0, or -1 when out of memory. */
 int tally_column_own(tally_column *c);
 

@@ -92,8 +92,9 @@ static void hist_part(void *arg, size_t p)
     }
 }
 
-void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
-                      stats_code_hist *out)
+/* The histogram, counted. */
+static void hist_count(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+                       stats_code_hist *out)
 {
     size_t nparts = tally_par_parts(ds->nrows);
     stats_code_hist part[TALLY_PAR_MAX_PARTS];
@@ -105,6 +106,71 @@ void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const doubl
             out->w[k] += part[p].w[k];
             out->n[k] += part[p].n[k];
         }
+}
+
+/* The mapping whose unchanging cells a histogram is made of alone, or NULL: all rows
+ * (no selection), the codes a mapped column's, the weights (if any) in the same mapping.
+ * A report counts many columns more than once (a frequency table and a Likert grid of
+ * the same items, with the same weights): the second asks the mapping's memo. */
+static tally_mapping *hist_memo_mapping(const tally_dataset *ds, const uint8_t *codes, const double *wts)
+{
+    if (ds->sel) return NULL;
+    for (size_t k = 0; k < ds->ncols; k++) {
+        const tally_column *c = ds->cols[k];
+        if (c->codes != codes || !c->mapping) continue;
+        tally_mapping *m = c->mapping;
+        if (!tally_mapping_holds(m, codes, ds->nrows)) return NULL;
+        if (wts && !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return NULL;
+        return m;
+    }
+    return NULL;
+}
+
+/* Whether every one of the n weights is > 0 (none is NaN), asked once a mapping. */
+static int weights_all_positive(tally_mapping *m, const double *wts, size_t n)
+{
+    uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)wts, 0, 0, n};
+    int all;
+    if (tally_mapping_memo_get(m, key, &all, sizeof all)) return all;
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad += !(wts[i] > 0);
+    all = bad == 0;
+    tally_mapping_memo_put(m, key, &all, sizeof all);
+    return all;
+}
+
+/* An unweighted histogram from a kept weighted one of the same column and rows: when
+ * every weight is > 0, a weighted histogram's counts are the counts of every row
+ * (whole numbers, exact in any order), which are both halves of an unweighted one.
+ * A report that tabulates each question weighted and unweighted counts it once. */
+static int hist_from_weighted(const tally_dataset *ds, tally_mapping *m, const uint8_t *codes, stats_code_hist *out)
+{
+    if (ds->weight < 0 || (size_t)ds->weight >= ds->ncols) return 0;
+    const tally_column *wc = ds->cols[ds->weight];
+    const double *wts = wc->type == TALLY_NUMERIC && !wc->codes ? wc->num : NULL;
+    if (!wts || !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return 0;
+    for (int banked = 1; banked >= 0; banked--) { /* the counts are the same either way */
+        uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
+        if (!tally_mapping_memo_get(m, key, out, sizeof *out)) continue;
+        if (!weights_all_positive(m, wts, ds->nrows)) return 0;
+        memcpy(out->w, out->n, sizeof out->w);
+        return 1;
+    }
+    return 0;
+}
+
+void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+                      stats_code_hist *out)
+{
+    tally_mapping *m = hist_memo_mapping(ds, codes, wts);
+    uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
+    if (m && tally_mapping_memo_get(m, key, out, sizeof *out)) return;
+    if (m && !wts && hist_from_weighted(ds, m, codes, out)) {
+        tally_mapping_memo_put(m, key, out, sizeof *out);
+        return;
+    }
+    hist_count(ds, codes, wts, banked, out);
+    if (m) tally_mapping_memo_put(m, key, out, sizeof *out);
 }
 
 typedef struct total_job {

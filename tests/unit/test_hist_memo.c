@@ -1,0 +1,129 @@
+/* test_hist_memo.c: per-code histograms of a mapped cache's columns kept with the mapping: the same figures as counting, never kept for a selection or a changed column. */
+#include "cache.h"
+#include "check.h"
+#include "dataset.h"
+#include "stats_int.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/tally-hist-memo-test.XXXXXX";
+#define ROWS 3000
+
+/* A compact question and a weight (some weights 0, which do not count, unless all_positive). */
+static tally_dataset *make_dataset(int all_positive)
+{
+    tally_dataset *ds = tally_dataset_new("d");
+    tally_dataset_resize(ds, ROWS);
+    int q = tally_dataset_add_column(ds, "q", TALLY_NUMERIC), w = tally_dataset_add_column(ds, "w", TALLY_NUMERIC);
+    for (size_t r = 0; r < ROWS; r++) {
+        ds->cols[q]->num[r] = r % 11 == 0 ? NAN : (double)(r * 7 % 5 + 1);
+        ds->cols[w]->num[r] = r % 13 == 0 && !all_positive ? 0 : 0.1 + (double)(r % 17) / 3;
+    }
+    tally_dataset_set_weight(ds, w);
+    tally_dataset_compact(ds, 1);
+    return ds;
+}
+
+static int same_hist(const stats_code_hist *a, const stats_code_hist *b) { return memcmp(a, b, sizeof *a) == 0; }
+
+int main(void)
+{
+    if (!mkdtemp(dir)) return 1;
+    tally_log_set_level(0);
+    char *data = xasprintf("%s/d.csv", dir), *cmd = NULL;
+    FILE *f = fopen(data, "w");
+    fputs("q,w\n1,1\n", f);
+    fclose(f);
+    tally_options *o = tally_options_new("test");
+    tally_options_set_string(o, "path", data);
+    tally_cache_req req = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", "w"};
+    tally_cache *c = tally_cache_new(&req);
+    tally_dataset *ds = make_dataset(0);
+    char *err = NULL;
+    CHECK(c && tally_cache_store(c, ds, "", 0, &err) == 0, "stored");
+    const char *msgs;
+    size_t nmsgs;
+    tally_dataset *back = c ? tally_cache_load(c, "back", "test", &msgs, &nmsgs) : NULL;
+    CHECK(back && back->cols[0]->codes && back->cols[0]->mapping, "loaded back, the question mapped");
+    if (!back) CHECK_DONE();
+    tally_mapping *m = back->cols[0]->mapping;
+    const double *w_heap = ds->cols[1]->num, *w_map = back->cols[1]->num;
+    CHECK(tally_mapping_holds(m, w_map, ROWS * sizeof *w_map) && !tally_mapping_holds(m, w_heap, 8), "the weights lie in the mapping");
+
+    /* counted on the heap dataset (no memo), then twice from the mapping */
+    stats_code_hist *want = xmalloc(sizeof *want), *got = xmalloc(sizeof *got), *again = xmalloc(sizeof *again);
+    int all = 1;
+    for (int weighted = 0; weighted < 2; weighted++)
+        for (int banked = 0; banked < 2; banked++) {
+            size_t before = tally_mapping_memo_count(m);
+            stats_hist_codes(ds, ds->cols[0]->codes, weighted ? w_heap : NULL, banked, want);
+            stats_hist_codes(back, back->cols[0]->codes, weighted ? w_map : NULL, banked, got);
+            all &= tally_mapping_memo_count(m) == before + 1;
+            stats_hist_codes(back, back->cols[0]->codes, weighted ? w_map : NULL, banked, again);
+            all &= tally_mapping_memo_count(m) == before + 1 && same_hist(want, got) && same_hist(want, again);
+        }
+    CHECK(all, "weighted or not, banked or not: one entry each, the kept figures bitwise those counted");
+    CHECK(want->n[0] + want->n[1] + want->n[2] + want->n[3] + want->n[4] + want->n[TALLY_CODE_SYSMIS] > 0 &&
+              want->w[TALLY_CODE_SYSMIS] > 0,
+          "the histogram has valid and missing cells");
+
+    /* unweighted after weighted: a weight of 0 leaves rows out of the weighted counts,
+     * so the unweighted histogram is counted; with every weight > 0 it is the weighted
+     * one's counts */
+    int fresh = 1;
+    for (int positive = 0; positive < 2; positive++) {
+        tally_dataset *d2 = make_dataset(positive);
+        tally_cache_free(c);
+        c = tally_cache_new(&req);
+        tally_dataset *b2 = c && tally_cache_store(c, d2, "", 0, &err) == 0 ? tally_cache_load(c, "b2", "test", &msgs, &nmsgs) : NULL;
+        if (!b2) {
+            fresh = 0;
+            tally_dataset_free(d2);
+            continue;
+        }
+        stats_hist_codes(d2, d2->cols[0]->codes, NULL, 1, want); /* counted on the heap */
+        stats_hist_codes(b2, b2->cols[0]->codes, b2->cols[1]->num, 1, got);
+        stats_hist_codes(b2, b2->cols[0]->codes, NULL, 1, again);
+        fresh &= same_hist(want, again);
+        /* the weighted counts differ from the unweighted exactly when a weight is 0 */
+        fresh &= positive ? memcmp(got->n, want->n, sizeof got->n) == 0 : memcmp(got->n, want->n, sizeof got->n) != 0;
+        tally_dataset_free(b2);
+        tally_dataset_free(d2);
+    }
+    CHECK(fresh, "unweighted after weighted: bitwise the counted histogram, with weights of 0 and with all > 0");
+
+    /* a selection of rows: counted, not kept */
+    size_t rows[] = {1, 2, 3, 5, 8};
+    tally_dataset *view = tally_dataset_view(back, "v", rows, 5);
+    size_t before = tally_mapping_memo_count(m);
+    stats_hist_codes(view, view->cols[0]->codes, NULL, 1, got);
+    CHECK(tally_mapping_memo_count(m) == before && got->n[0] + got->n[1] + got->n[2] + got->n[3] + got->n[4] == 5,
+          "a selection is counted (5 rows) and not kept");
+    tally_dataset_free(view);
+
+    /* a changed column leaves the mapping: its new cells are counted */
+    tally_column *q = back->cols[0];
+    stats_hist_codes(back, q->codes, NULL, 1, want);
+    CHECK(tally_column_own(q) == 0 && !q->mapping, "the question copied to the heap");
+    unsigned k0 = q->codes[1];
+    q->codes[1] = (uint8_t)(k0 == 0 ? 1 : 0);
+    stats_hist_codes(back, q->codes, NULL, 1, got);
+    CHECK(got->n[k0] == want->n[k0] - 1 && got->n[q->codes[1]] == want->n[q->codes[1]] + 1,
+          "the changed cell is counted, not the kept figures");
+
+    free(want);
+    free(got);
+    free(again);
+    tally_dataset_free(back);
+    tally_dataset_free(ds);
+    tally_cache_free(c);
+    tally_options_free(o);
+    cmd = xasprintf("rm -rf '%s'", dir);
+    if (system(cmd) != 0) printf("# could not remove %s\n", dir);
+    free(cmd);
+    free(data);
+    CHECK_DONE();
+}
