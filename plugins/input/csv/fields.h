@@ -226,7 +226,7 @@ CSV_HOT int fast_row(finder *f, const csv_cfg *cfg, const int miss_num, const ch
                 }
             } else if (b->kind == CSV_BUF_NUMS) {
                 double x = NAN;
-                if (n && !(miss_num && is_missing(cfg, fs, n)) && !csv_fast_number(fs, n, dec, &x)) goto partial;
+                if (n && !(miss_num && is_missing(cfg, fs, n)) && !csv_fast_number_wide(fs, n, dec, &x)) goto partial;
                 b->nums[r] = x;
             } else if (b->kind == CSV_BUF_END) { /* a field too many: the general loop says so */
                 goto partial;
