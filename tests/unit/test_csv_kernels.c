@@ -261,17 +261,25 @@ static char *random_file(size_t rows, char delim, char ***want)
             sbuf_init(&v);
             sbuf_puts(&v, "");
             char num[32];
+            /* codes and numbers are sometimes quoted, as survey platforms write every field ("" empty) */
+            const char *quote = rnd(4) ? "" : "\"";
             if (col_kind[c] == COL_CODE) {
                 if (rnd(8)) {
-                    snprintf(num, sizeof num, "%u", rnd(c == 0 ? 3 : 120));
+                    snprintf(num, sizeof num, "%s%u%s", quote, rnd(c == 0 ? 3 : 120), quote);
                     sbuf_puts(&f, num);
-                    sbuf_puts(&v, num);
+                    sbuf_puts(&v, num + (*quote != 0));
+                    if (*quote) v.data[--v.len] = 0;
+                } else {
+                    sbuf_puts(&f, *quote ? "\"\"" : "");
                 }
             } else if (col_kind[c] == COL_NUM) {
                 if (rnd(8)) {
-                    snprintf(num, sizeof num, "%u.%02u", rnd(100000), rnd(100));
+                    snprintf(num, sizeof num, "%s%u.%02u%s", quote, rnd(100000), rnd(100), quote);
                     sbuf_puts(&f, num);
-                    sbuf_puts(&v, num);
+                    sbuf_puts(&v, num + (*quote != 0));
+                    if (*quote) v.data[--v.len] = 0;
+                } else {
+                    sbuf_puts(&f, *quote ? "\"\"" : "");
                 }
             } else {
                 text_cell(&f, &v, delim);
