@@ -240,19 +240,20 @@ CSV_HOT int fast_row(finder *f, const csv_cfg *cfg, const int miss_num, const ch
                     uint16_t two;
                     memcpy(&two, fs, 2); /* fs[1] is readable: the block has 64 bytes after it */
                     uint8_t code = b->lt.small[csv_small_value[two & csv_small_len_mask[n]]];
-                    if ((code == CSV_CODE_NONE) & (n != 0)) { /* not a code, or a new one */
+                    if (__builtin_expect((code == CSV_CODE_NONE) & (n != 0), 0)) { /* not a code, or a new one */
                         if (!quoted_value(cfg, miss_num, b, blk, k, r, fs, n)) goto partial;
                     } else {
                         blk[k * BLOCK + slot] = code;
                     }
                 } else {
                     uint8_t code = csv_small_int(fs, n, &v) ? b->lt.small[v] : CSV_CODE_NONE;
-                    if (code != CSV_CODE_NONE) blk[k * BLOCK + slot] = code;
+                    if (__builtin_expect(code != CSV_CODE_NONE, 1)) blk[k * BLOCK + slot] = code;
                     else if (!quoted_value(cfg, miss_num, b, blk, k, r, fs, n)) goto partial;
                 }
             } else if (b->kind == CSV_BUF_NUMS) {
                 double x = NAN;
-                if (n && !(miss_num && is_missing(cfg, fs, n)) && !csv_fast_number_wide(fs, n, dec, &x)) {
+                if (__builtin_expect(
+                        n && !(miss_num && is_missing(cfg, fs, n)) && !csv_fast_number_wide(fs, n, dec, &x), 0)) {
                     if (!quoted_value(cfg, miss_num, b, blk, k, r, fs, n)) goto partial;
                 } else {
                     b->nums[r] = x;
