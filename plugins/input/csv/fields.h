@@ -155,6 +155,30 @@ static inline size_t count_byte(const char *p, size_t n, char ch)
     return k;
 }
 
+/* A quoted code or number ("12", "3.5", "" as the questionnaire exports of survey platforms
+ * write every field) in the one-pass row, tried only after its field failed as unquoted: its
+ * text without the quotes taken as the general loop takes it (a quote inside, a value new to the
+ * column or anything else is left to the general loop). 1 when taken, else 0. */
+CSV_HOT int quoted_value(const csv_cfg *cfg, const int miss_num, csv_colbuf *b, uint8_t *blk, size_t k,
+                         size_t r, const char *fs, size_t n)
+{
+    if (n < 2 || fs[0] != '"' || fs[n - 1] != '"') return 0;
+    const char *q = fs + 1;
+    size_t qn = n - 2;
+    int missing = qn == 0 || (miss_num && is_missing(cfg, q, qn));
+    if (b->kind == CSV_BUF_CODES) {
+        unsigned v;
+        uint8_t code = CSV_CODE_NONE;
+        if (!missing && (!csv_small_int(q, qn, &v) || (code = b->lt.small[v]) == CSV_CODE_NONE)) return 0;
+        blk[k * BLOCK + (r & (BLOCK - 1))] = code;
+        return 1;
+    }
+    double x = NAN;
+    if (!missing && !csv_fast_number_wide(q, qn, cfg->decimal, &x)) return 0;
+    b->nums[r] = x;
+    return 1;
+}
+
 /*
  * The common row in one pass: fields that are each a code the column has seen
  * (one to three digits), an empty cell, a plain number of a column held as
@@ -216,18 +240,24 @@ CSV_HOT int fast_row(finder *f, const csv_cfg *cfg, const int miss_num, const ch
                     uint16_t two;
                     memcpy(&two, fs, 2); /* fs[1] is readable: the block has 64 bytes after it */
                     uint8_t code = b->lt.small[csv_small_value[two & csv_small_len_mask[n]]];
-                    if ((code == CSV_CODE_NONE) & (n != 0)) goto partial; /* not a code, or a new one */
-                    blk[k * BLOCK + slot] = code;
+                    if (__builtin_expect((code == CSV_CODE_NONE) & (n != 0), 0)) { /* not a code, or a new one */
+                        if (!quoted_value(cfg, miss_num, b, blk, k, r, fs, n)) goto partial;
+                    } else {
+                        blk[k * BLOCK + slot] = code;
+                    }
                 } else {
-                    if (!csv_small_int(fs, n, &v)) goto partial;
-                    uint8_t code = b->lt.small[v];
-                    if (code == CSV_CODE_NONE) goto partial;
-                    blk[k * BLOCK + slot] = code;
+                    uint8_t code = csv_small_int(fs, n, &v) ? b->lt.small[v] : CSV_CODE_NONE;
+                    if (__builtin_expect(code != CSV_CODE_NONE, 1)) blk[k * BLOCK + slot] = code;
+                    else if (!quoted_value(cfg, miss_num, b, blk, k, r, fs, n)) goto partial;
                 }
             } else if (b->kind == CSV_BUF_NUMS) {
                 double x = NAN;
-                if (n && !(miss_num && is_missing(cfg, fs, n)) && !csv_fast_number(fs, n, dec, &x)) goto partial;
-                b->nums[r] = x;
+                if (__builtin_expect(
+                        n && !(miss_num && is_missing(cfg, fs, n)) && !csv_fast_number_wide(fs, n, dec, &x), 0)) {
+                    if (!quoted_value(cfg, miss_num, b, blk, k, r, fs, n)) goto partial;
+                } else {
+                    b->nums[r] = x;
+                }
             } else if (b->kind == CSV_BUF_END) { /* a field too many: the general loop says so */
                 goto partial;
             } else if (n) { /* a text cell with text: stored once the row is taken */
