@@ -134,16 +134,6 @@ static void h_log(tally_ctx *ctx, tally_log_level level, const char *fmt, ...)
     va_end(ap);
 }
 
-static void h_error(tally_ctx *ctx, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
-    va_end(ap);
-    tally_ctx_set_error(ctx, "%s", msg);
-    free(msg);
-}
-
 /* Fault injection for the atomicity tests: TALLY_FAULT=point[,point...].
  * Compiled in only when TALLY_FAULT_INJECTION is defined (test builds). */
 int tally_fault(const char *point)
@@ -228,7 +218,7 @@ const tally_host *tally_host_get(void)
         host_table.abi_major = TALLY_ABI_MAJOR;
         host_table.abi_minor = TALLY_ABI_MINOR;
         host_table.log = h_log;
-        host_table.error = h_error;
+        host_table.error = tally_ctx_set_error; /* the same contract: the first error is kept */
         host_table.fault = h_fault;
         host_table.defer_append = h_defer_append;
         host_table.read_dictionary_only = h_read_dictionary_only;

@@ -91,6 +91,20 @@ int tpl_write_file(const char *path, const char *mode, const char *text, size_t 
     return e ? -1 : 0;
 }
 
+int tpl_write_report(const tally_host *host, tally_ctx *ctx, const char *fault_point, const char *path,
+                     const char *text, size_t len)
+{
+    if (host->fault && host->fault(ctx, fault_point)) {
+        host->error(ctx, "cannot write '%s': injected fault", path);
+        return 1;
+    }
+    if (tpl_write_file(path, "wb", text, len) != 0) {
+        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
 /* ---- messages and suggestions --------------------------------------------------- */
 
 static char *msgf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

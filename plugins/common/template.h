@@ -23,6 +23,11 @@ char *tpl_buf_take(tpl_buf *b);
 /* Writes len bytes of text to path, opened with `mode` ("wb" to replace, "ab" to
  * append): 0, or -1 with errno saying why (EIO when the system gave no reason). */
 int tpl_write_file(const char *path, const char *mode, const char *text, size_t len);
+/* An output plugin's final write of a whole report: honours the host's fault point
+ * `fault_point` (test builds), writes len bytes of text to path, and on failure reports
+ * "cannot write 'PATH': WHY" through host->error. 0, or 1 when nothing usable was written. */
+int tpl_write_report(const tally_host *host, tally_ctx *ctx, const char *fault_point, const char *path,
+                     const char *text, size_t len);
 
 /* Block renderers the engine calls for {{ table ... }} and {{ chart ... }}.
  * Each appends a block that ends in exactly one newline, or nothing at all. */

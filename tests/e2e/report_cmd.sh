@@ -96,15 +96,21 @@ report_and_rerun() {
   cd "$ROOT" || exit 1
 }
 
+# report_checked DIR DATA TAG TITLES: report_and_rerun, then every output complete (the tables
+# named in TITLES, separated by ';', in each of them) and the HTML tables equal to the JSON ones.
+report_checked() {
+  report_and_rerun "$1" "$2"
+  PYTHONPATH="$ROOT/tests" $PY "$TMP/complete.py" "$1/report.xlsx" "$1/report.md" "$1/report.json" "$4" "$3" \
+    || failures=$((failures + 1))
+  $PY "$ROOT/tests/html_tables.py" "$1/report.html" "$1/report.json" "$3" || failures=$((failures + 1))
+}
+
 # --- an SPSS file with labels, missing codes, multiple-response sets, a weight, a date -----
 mkdir -p "$TMP/sav"
 cp tests/data/report/survey.sps "$TMP/sav/"
 check "pspp writes the labelled survey.sav" sh -c "cd '$TMP/sav' && pspp survey.sps >/dev/null && test -s survey.sav"
-report_and_rerun "$TMP/sav" survey.sav
-PYTHONPATH="$ROOT/tests" $PY "$TMP/complete.py" "$TMP/sav/report.xlsx" "$TMP/sav/report.md" "$TMP/sav/report.json" \
-  "Region of the city;City size;Satisfaction | *rating*;Partner city;Areas of cooperation;Partner countries;Descriptive statistics" sav \
-  || failures=$((failures + 1))
-$PY "$ROOT/tests/html_tables.py" "$TMP/sav/report.html" "$TMP/sav/report.json" sav || failures=$((failures + 1))
+report_checked "$TMP/sav" survey.sav sav \
+  "Region of the city;City size;Satisfaction | *rating*;Partner city;Areas of cooperation;Partner countries;Descriptive statistics"
 md=$TMP/sav/report.md
 expect_contains "sav: value labels in the frequency table" "$md" "| North | 3 | 34.3% | 38.7% | 38.7% |"
 expect_contains "sav: a user-missing code is listed as missing" "$md" "| No answer | 1 | 11.4% |  |  |"
@@ -123,10 +129,8 @@ done
 # --- a CSV without a codebook: the kind of each column comes from its values ------------------
 mkdir -p "$TMP/csv"
 cp tests/data/report/cities.csv "$TMP/csv/"
-report_and_rerun "$TMP/csv" cities.csv
-PYTHONPATH="$ROOT/tests" $PY "$TMP/complete.py" "$TMP/csv/report.xlsx" "$TMP/csv/report.md" "$TMP/csv/report.json" \
-  "region;size;satisfaction;area_economy;area_culture;area_schools;Descriptive statistics" csv || failures=$((failures + 1))
-$PY "$ROOT/tests/html_tables.py" "$TMP/csv/report.html" "$TMP/csv/report.json" csv || failures=$((failures + 1))
+report_checked "$TMP/csv" cities.csv csv \
+  "region;size;satisfaction;area_economy;area_culture;area_schools;Descriptive statistics"
 md=$TMP/csv/report.md
 expect_contains "csv: text categories" "$md" "| West \\| \\*Centre\\* | 10 | 25.0% | 25.0% | 100.0% |"
 expect_contains "csv: numeric codes with few values are categories" "$md" "| System missing | 2 | 5.0% |  |  |"

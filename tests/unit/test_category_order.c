@@ -53,6 +53,14 @@ static char *freq_order(const tally_dataset *ds, int col, tally_table **out)
     return s;
 }
 
+/* Checks that the frequencies of column `col` list their rows as `want` (labels joined by " | "). */
+static void check_freq_order(const tally_dataset *ds, int col, const char *want, const char *what)
+{
+    char *s = freq_order(ds, col, NULL);
+    CHECK_STR(s, want, what);
+    free(s);
+}
+
 static void test_natural_order(void)
 {
     tally_dataset *ds = tally_dataset_new("s");
@@ -76,20 +84,13 @@ static void test_natural_order(void)
     CHECK_NEAR(cell(t, "No answer", "Cumulative percent"), 100.0, 1e-9, "cumulative percent ends at the last answer");
     tally_table_unref(t);
     free(s);
-    s = freq_order(ds, ch, NULL);
-    CHECK_STR(s, "4'11\" | 5'2\" | 5'10\" | 6'0\" | System missing", "heights: 5'2\" before 5'10\"");
-    free(s);
-    s = freq_order(ds, cm, NULL);
-    CHECK_STR(s, "1 | 2 | 10 | x | Other | System missing", "a mixed column sorts 1, 2, 10, then text, Other last");
-    free(s);
-    s = freq_order(ds, cg, NULL);
-    CHECK_STR(s, "ja | nein | Sonstiges | Weiß nicht | Keine Angabe | System missing",
-              "German non-answers last (Sonstiges, Weiß nicht, Keine Angabe)");
-    free(s);
-    s = freq_order(ds, ca, NULL);
-    CHECK_STR(s, "Under 18 | 18-24 | 25-34 | 35-44 | 45-54 | 55-64 | 65+ | Refused",
-              "age bands in order (Under 18 first), Refused last");
-    free(s);
+    check_freq_order(ds, ch, "4'11\" | 5'2\" | 5'10\" | 6'0\" | System missing", "heights: 5'2\" before 5'10\"");
+    check_freq_order(ds, cm, "1 | 2 | 10 | x | Other | System missing",
+                     "a mixed column sorts 1, 2, 10, then text, Other last");
+    check_freq_order(ds, cg, "ja | nein | Sonstiges | Weiß nicht | Keine Angabe | System missing",
+                     "German non-answers last (Sonstiges, Weiß nicht, Keine Angabe)");
+    check_freq_order(ds, ca, "Under 18 | 18-24 | 25-34 | 35-44 | 45-54 | 55-64 | 65+ | Refused",
+                     "age bands in order (Under 18 first), Refused last");
 
     /* count_by (stages such as listing group by it) gives its groups in the same order */
     tally_counts cb;
@@ -145,22 +146,17 @@ static void test_codebook_order(void)
     tally_column_add_value_label(ds->cols[cq], 1, "agree");
     tally_column_add_value_label(ds->cols[cq], 2, "disagree");
     tally_column_add_value_label(ds->cols[cq], 3, "neither");
-    char *s = freq_order(ds, cs, NULL);
-    CHECK_STR(s, "huge | large | medium | Schwer zu sagen | small", "without a codebook: alphabetical, case aside");
-    free(s);
+    check_freq_order(ds, cs, "huge | large | medium | Schwer zu sagen | small",
+                     "without a codebook: alphabetical, case aside");
     char *path = write_codebook("variable \"size\" { order = { \"small\", \"medium\", \"large\" } }\n"
                                 "variable \"q\" { order = { 1, 3, 2 } }\n"
                                 "last_answers { \"Schwer zu sagen\" }\n");
     char *err = NULL;
     CHECK(tally_codebook_apply(path, ds, "en", &err) == 0, "codebook with order reads: %s", err ? err : "");
     free(err);
-    s = freq_order(ds, cs, NULL);
-    CHECK_STR(s, "small | medium | large | huge | Schwer zu sagen",
-              "codebook order first, unlisted values after it, codebook last_answers last");
-    free(s);
-    s = freq_order(ds, cq, NULL);
-    CHECK_STR(s, "agree | neither | disagree | 9", "numeric codes in the codebook's order, unlisted after");
-    free(s);
+    check_freq_order(ds, cs, "small | medium | large | huge | Schwer zu sagen",
+                     "codebook order first, unlisted values after it, codebook last_answers last");
+    check_freq_order(ds, cq, "agree | neither | disagree | 9", "numeric codes in the codebook's order, unlisted after");
     unlink(path);
     free(path);
 

@@ -178,14 +178,7 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
     tpl_buf_puts(&out, body);
     tpl_buf_puts(&out, "</body>\n</html>\n");
     free(body);
-    int rc = 0;
-    if (host->fault && host->fault(ctx, "html.write")) {
-        host->error(ctx, "cannot write '%s': injected fault", path);
-        rc = 1;
-    } else if (tpl_write_file(path, "wb", out.data, out.len) != 0) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
-        rc = 1;
-    }
+    int rc = tpl_write_report(host, ctx, "html.write", path, out.data, out.len);
     tpl_buf_free(&out);
     return rc;
 }

@@ -67,20 +67,14 @@ static int md_write(const tally_host *host, tally_ctx *ctx, const tally_options 
     }
     tpl_buf out = {text, strlen(text), strlen(text) + 1};
     md_finish(&out);
-    int rc = 0;
-    if (host->fault && host->fault(ctx, "markdown.write")) {
-        host->error(ctx, "cannot write '%s': injected fault", path);
-        rc = 1;
-    } else if (tpl_write_file(path, "wb", out.data, out.len) != 0) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
-        rc = 1;
-    } else if (summary && TALLY_HOST_HAS(host, defer_append)) {
+    int rc = tpl_write_report(host, ctx, "markdown.write", path, out.data, out.len);
+    if (!rc && summary && TALLY_HOST_HAS(host, defer_append)) {
         /* appended only once every output of the run succeeded */
         if (host->defer_append(ctx, summary, out.data, out.len) != 0) {
             host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s'", summary);
             rc = 1;
         }
-    } else if (summary && tpl_write_file(summary, "ab", out.data, out.len) != 0) { /* a host before ABI 1.3 */
+    } else if (!rc && summary && tpl_write_file(summary, "ab", out.data, out.len) != 0) { /* a host before ABI 1.3 */
         host->error(ctx, "cannot append to $GITHUB_STEP_SUMMARY '%s': %s", summary, strerror(errno));
         rc = 1;
     }
