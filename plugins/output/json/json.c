@@ -106,7 +106,6 @@ static void jw_key(jw *w, const char *k)
     fputs(w->pretty ? ": " : ":", w->f);
 }
 
-/* The shortest text that reads back as the same double; null for NaN/inf. */
 /* v written with `prec` significant digits into buf reads back as v. */
 static int reads_back(double v, int prec, char *buf, size_t n)
 {
@@ -114,6 +113,20 @@ static int reads_back(double v, int prec, char *buf, size_t n)
     return strtod(buf, NULL) == v;
 }
 
+/* The fewest digits that read back as v, by halving: a precision that reads back stays good with more
+ * digits (the closer decimal). */
+static void fewest_digits_searched(double v, char *buf, size_t n)
+{
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (reads_back(v, mid, buf, n)) hi = mid;
+        else lo = mid + 1;
+    }
+    snprintf(buf, n, "%.*g", lo, v);
+}
+
+/* The shortest text that reads back as the same double; null for NaN/inf. */
 static void jw_number(jw *w, double v)
 {
     if (!isfinite(v)) {
@@ -126,20 +139,14 @@ static void jw_number(jw *w, double v)
         fputs(buf, w->f);
         return;
     }
-    /* The fewest digits that read back as v. A precision that reads back stays good with more digits
-     * (the closer decimal), so the fewest is found by halving; most figures of a banner (percents,
-     * weighted counts) need 15 to 17 digits, so 15 and its neighbours are tried first. */
-    int lo, hi;
-    if (!reads_back(v, 15, buf, sizeof buf)) lo = hi = reads_back(v, 16, buf, sizeof buf) ? 16 : 17;
-    else if (!reads_back(v, 14, buf, sizeof buf)) lo = hi = 15;
-    else lo = 1, hi = 14;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (reads_back(v, mid, buf, sizeof buf)) hi = mid;
-        else lo = mid + 1;
-    }
-    snprintf(buf, sizeof buf, "%.*g", lo, v);
-    if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
+    /* The fewest digits that read back as v. When 15 digits read back, they are the answer once %g has
+     * dropped their trailing zeros: every decimal of at most 15 digits survives the trip to a normal
+     * double and back at 15 digits (DBL_DIG), so a shorter text that read back would print at 15 digits
+     * as itself. Otherwise 16, else 17 (which always reads back). A subnormal holds fewer digits, so
+     * its fewest are searched for. */
+    if (!isnormal(v)) fewest_digits_searched(v, buf, sizeof buf);
+    else if (!reads_back(v, 15, buf, sizeof buf) && !reads_back(v, 16, buf, sizeof buf))
+        snprintf(buf, sizeof buf, "%.17g", v);
     fputs(buf, w->f);
 }
 
