@@ -483,9 +483,18 @@ static uint64_t order_key(double v)
  * settled that way (then the caller sorts). */
 static int medians_selected(const bn_frame *f, const double *x, double *med)
 {
-    size_t C = f->b->ncols, B = 65536, nc;
+    size_t C = f->b->ncols, B = 65536, nc, lo = B - 1, hi = 0;
     const bn_joint *jt = &f->joints[0];
-    double *h = xcalloc(C * B, sizeof *h), *before = xcalloc(C, sizeof *before), *below = xmalloc(C * sizeof *below);
+    /* the histogram spans only the buckets the values fall in (a handful of binades, not all 65,536) */
+    for (size_t i = 0; i < f->N; i++) {
+        if (x[i] != x[i]) continue;
+        size_t b = (size_t)(order_key(x[i]) >> 48);
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+    }
+    size_t S = hi >= lo ? hi - lo + 1 : 1;
+    if (hi < lo) lo = 0;
+    double *h = xcalloc(C * S, sizeof *h), *before = xcalloc(C, sizeof *before), *below = xmalloc(C * sizeof *below);
     size_t *bucket = xmalloc(C * sizeof *bucket), *ncand = xcalloc(C, sizeof *ncand), *cap = xcalloc(C, sizeof *cap);
     size_t *prev = xmalloc(C * sizeof *prev); /* the last bucket below a column's bucket holding values (B: none) */
     stats_vw **cand = xcalloc(C, sizeof *cand);
@@ -494,20 +503,21 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
         nc = cell_columns(f, jt->cell[i], col);
-        for (size_t q = 0; q < nc; q++) h[(size_t)col[q] * B + (order_key(x[i]) >> 48)] += f->w[i];
+        for (size_t q = 0; q < nc; q++) h[(size_t)col[q] * S + (order_key(x[i]) >> 48) - lo] += f->w[i];
     }
     for (size_t c = 0; c < C; c++) {
         double W = 0, cum = 0;
-        for (size_t b = 0; b < B; b++) W += h[c * B + b];
+        const double *hc = h + c * S;
+        for (size_t b = 0; b < S; b++) W += hc[b];
         k[c] = (bn_walk){(W + 1) * 0.5, 0, NAN, 0, NAN, 0};
         bucket[c] = prev[c] = B;
-        for (size_t b = 0; b < B && W > 0; b++) {
-            if (cum + h[c * B + b] > k[c].tc) {
-                bucket[c] = b;
+        for (size_t b = 0; b < S && W > 0; b++) {
+            if (cum + hc[b] > k[c].tc) {
+                bucket[c] = lo + b;
                 break;
             }
-            if (h[c * B + b] > 0) prev[c] = b;
-            cum += h[c * B + b];
+            if (hc[b] > 0) prev[c] = lo + b;
+            cum += hc[b];
         }
         before[c] = cum;
         below[c] = -INFINITY;
