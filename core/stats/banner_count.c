@@ -465,6 +465,17 @@ static size_t cell_columns(const bn_frame *f, uint32_t u, int32_t *col)
     return n;
 }
 
+/* The columns of every joint cell of the one joint, looked up per row rather than made per row: cell u's
+ * count at [u * stride], its columns after it; cells past J (no cell) count the Total alone. */
+static int32_t *cell_column_table(const bn_frame *f, size_t *stride)
+{
+    size_t J = f->joints[0].J, P = f->npart + 2;
+    int32_t *tab = xmalloc((J + 1) * P * sizeof *tab);
+    for (size_t u = 0; u <= J; u++) tab[u * P] = (int32_t)cell_columns(f, (uint32_t)u, tab + u * P + 1);
+    *stride = P;
+    return tab;
+}
+
 /* Columns at most for medians_selected: its histogram holds 65,536 weights a column. */
 #define BN_SELECT_MAX_COLS 32
 
@@ -483,31 +494,43 @@ static uint64_t order_key(double v)
  * settled that way (then the caller sorts). */
 static int medians_selected(const bn_frame *f, const double *x, double *med)
 {
-    size_t C = f->b->ncols, B = 65536, nc;
+    size_t C = f->b->ncols, B = 65536, lo = B - 1, hi = 0;
     const bn_joint *jt = &f->joints[0];
-    double *h = xcalloc(C * B, sizeof *h), *before = xcalloc(C, sizeof *before), *below = xmalloc(C * sizeof *below);
+    /* the histogram spans only the buckets the values fall in (a handful of binades, not all 65,536) */
+    for (size_t i = 0; i < f->N; i++) {
+        if (x[i] != x[i]) continue;
+        size_t b = (size_t)(order_key(x[i]) >> 48);
+        if (b < lo) lo = b;
+        if (b > hi) hi = b;
+    }
+    size_t S = hi >= lo ? hi - lo + 1 : 1;
+    if (hi < lo) lo = 0;
+    double *h = xcalloc(C * S, sizeof *h), *before = xcalloc(C, sizeof *before), *below = xmalloc(C * sizeof *below);
     size_t *bucket = xmalloc(C * sizeof *bucket), *ncand = xcalloc(C, sizeof *ncand), *cap = xcalloc(C, sizeof *cap);
     size_t *prev = xmalloc(C * sizeof *prev); /* the last bucket below a column's bucket holding values (B: none) */
     stats_vw **cand = xcalloc(C, sizeof *cand);
     bn_walk *k = xmalloc(C * sizeof *k);
-    int32_t *col = xmalloc((f->npart + 1) * sizeof *col);
+    size_t stride;
+    int32_t *tab = cell_column_table(f, &stride);
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
-        nc = cell_columns(f, jt->cell[i], col);
-        for (size_t q = 0; q < nc; q++) h[(size_t)col[q] * B + (order_key(x[i]) >> 48)] += f->w[i];
+        const int32_t *col = tab + (jt->cell[i] < jt->J ? jt->cell[i] : jt->J) * stride;
+        size_t b = (size_t)(order_key(x[i]) >> 48) - lo;
+        for (int32_t q = 1; q <= col[0]; q++) h[(size_t)col[q] * S + b] += f->w[i];
     }
     for (size_t c = 0; c < C; c++) {
         double W = 0, cum = 0;
-        for (size_t b = 0; b < B; b++) W += h[c * B + b];
+        const double *hc = h + c * S;
+        for (size_t b = 0; b < S; b++) W += hc[b];
         k[c] = (bn_walk){(W + 1) * 0.5, 0, NAN, 0, NAN, 0};
         bucket[c] = prev[c] = B;
-        for (size_t b = 0; b < B && W > 0; b++) {
-            if (cum + h[c * B + b] > k[c].tc) {
-                bucket[c] = b;
+        for (size_t b = 0; b < S && W > 0; b++) {
+            if (cum + hc[b] > k[c].tc) {
+                bucket[c] = lo + b;
                 break;
             }
-            if (h[c * B + b] > 0) prev[c] = b;
-            cum += h[c * B + b];
+            if (hc[b] > 0) prev[c] = lo + b;
+            cum += hc[b];
         }
         before[c] = cum;
         below[c] = -INFINITY;
@@ -516,8 +539,8 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
         size_t b = (size_t)(order_key(x[i]) >> 48);
-        nc = cell_columns(f, jt->cell[i], col);
-        for (size_t q = 0; q < nc; q++) {
+        const int32_t *col = tab + (jt->cell[i] < jt->J ? jt->cell[i] : jt->J) * stride;
+        for (int32_t q = 1; q <= col[0]; q++) {
             size_t c = (size_t)col[q];
             if (b != bucket[c]) { /* the largest value below the bucket is in the last bucket before it */
                 if (b == prev[c] && x[i] > below[c]) below[c] = x[i];
@@ -544,7 +567,7 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
         else settled = 0;
     }
     for (size_t c = 0; c < C; c++) free(cand[c]);
-    free(cand), free(h), free(before), free(below), free(bucket), free(prev), free(ncand), free(cap), free(k), free(col);
+    free(cand), free(h), free(before), free(below), free(bucket), free(prev), free(ncand), free(cap), free(k), free(tab);
     return settled;
 }
 

@@ -106,7 +106,6 @@ static void jw_key(jw *w, const char *k)
     fputs(w->pretty ? ": " : ":", w->f);
 }
 
-/* The shortest text that reads back as the same double; null for NaN/inf. */
 /* v written with `prec` significant digits into buf reads back as v. */
 static int reads_back(double v, int prec, char *buf, size_t n)
 {
@@ -114,6 +113,81 @@ static int reads_back(double v, int prec, char *buf, size_t n)
     return strtod(buf, NULL) == v;
 }
 
+/* The fewest digits that read back as v, by halving: a precision that reads back stays good with more
+ * digits (the closer decimal). */
+static void fewest_digits_searched(double v, char *buf, size_t n)
+{
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (reads_back(v, mid, buf, n)) hi = mid;
+        else lo = mid + 1;
+    }
+    snprintf(buf, n, "%.*g", lo, v);
+}
+
+/* The %.<prec>g text of the number -1^neg * 0.d[0..16] * 10^(x+1) (d: its 17 significant digits as
+ * "%.16e" writes them, x their exponent) rounded to prec <= 17 digits, into buf (32 bytes). Returns 0
+ * when the dropped digits are exactly a half: v itself may lie on either side, so printf decides. */
+static int g_from_digits(int neg, const char *d, int x, int prec, char *buf)
+{
+    char r[18];
+    memcpy(r, d, 17);
+    if (prec < 17) {
+        int half = d[prec] == '5', above = d[prec] > '5';
+        for (int i = prec + 1; i < 17; i++) half &= d[i] == '0', above |= d[prec] == '5' && d[i] != '0';
+        if (half) return 0;
+        if (above) { /* round up, carrying; 99..9 becomes 10..0 one place up */
+            int i = prec - 1;
+            while (i >= 0 && r[i] == '9') r[i--] = '0';
+            if (i >= 0) r[i]++;
+            else r[0] = '1', x++;
+        }
+    }
+    int n = prec; /* %g drops trailing zeros */
+    while (n > 1 && r[n - 1] == '0') n--;
+    char *o = buf;
+    if (neg) *o++ = '-';
+    if (x >= -4 && x < prec) { /* fixed */
+        if (x < 0) {
+            *o++ = '0', *o++ = '.';
+            for (int i = -1; i > x; i--) *o++ = '0';
+            for (int i = 0; i < n; i++) *o++ = r[i];
+        } else {
+            for (int i = 0; i <= x; i++) *o++ = i < n ? r[i] : '0';
+            if (n > x + 1) *o++ = '.';
+            for (int i = x + 1; i < n; i++) *o++ = r[i];
+        }
+        *o = 0;
+    } else {
+        *o++ = r[0];
+        if (n > 1) *o++ = '.';
+        for (int i = 1; i < n; i++) *o++ = r[i];
+        sprintf(o, "e%c%02d", x < 0 ? '-' : '+', x < 0 ? -x : x);
+    }
+    return 1;
+}
+
+/* v written with the fewest significant digits that read back as v, 15 at most when 15 do (see
+ * jw_number): its 17 digits are printed once and rounded here, printf asked again only for an exact half. */
+static void shortest_normal(double v, char *buf, size_t n)
+{
+    char e[40];
+    snprintf(e, sizeof e, "%.16e", v);
+    int neg = e[0] == '-';
+    const char *m = e + neg; /* d.dddddddddddddddde[+-]XX */
+    char d[17];
+    d[0] = m[0];
+    memcpy(d + 1, m + 2, 16);
+    int x = atoi(m + 19);
+    for (int prec = 15; prec <= 16; prec++) {
+        if (!g_from_digits(neg, d, x, prec, buf)) snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+    g_from_digits(neg, d, x, 17, buf);
+}
+
+/* The shortest text that reads back as the same double; null for NaN/inf. */
 static void jw_number(jw *w, double v)
 {
     if (!isfinite(v)) {
@@ -126,20 +200,13 @@ static void jw_number(jw *w, double v)
         fputs(buf, w->f);
         return;
     }
-    /* The fewest digits that read back as v. A precision that reads back stays good with more digits
-     * (the closer decimal), so the fewest is found by halving; most figures of a banner (percents,
-     * weighted counts) need 15 to 17 digits, so 15 and its neighbours are tried first. */
-    int lo, hi;
-    if (!reads_back(v, 15, buf, sizeof buf)) lo = hi = reads_back(v, 16, buf, sizeof buf) ? 16 : 17;
-    else if (!reads_back(v, 14, buf, sizeof buf)) lo = hi = 15;
-    else lo = 1, hi = 14;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (reads_back(v, mid, buf, sizeof buf)) hi = mid;
-        else lo = mid + 1;
-    }
-    snprintf(buf, sizeof buf, "%.*g", lo, v);
-    if (strcmp(buf, "-0") == 0) strcpy(buf, "0");
+    /* The fewest digits that read back as v. When 15 digits read back, they are the answer once %g has
+     * dropped their trailing zeros: every decimal of at most 15 digits survives the trip to a normal
+     * double and back at 15 digits (DBL_DIG), so a shorter text that read back would print at 15 digits
+     * as itself. Otherwise 16, else 17 (which always reads back). A subnormal holds fewer digits, so
+     * its fewest are searched for. */
+    if (!isnormal(v)) fewest_digits_searched(v, buf, sizeof buf);
+    else shortest_normal(v, buf, sizeof buf);
     fputs(buf, w->f);
 }
 
