@@ -11,6 +11,7 @@
 #include "parallel.h"
 #include "result.h"
 #include "stage_batch.h"
+#include "stats.h"
 #include "util.h"
 
 #include <errno.h>

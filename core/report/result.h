@@ -126,11 +126,6 @@ const tally_named_value *tally_report_find_value(const tally_report *r, const ch
 void tally_report_add_dataset(tally_report *r, tally_dataset *ds);
 void tally_report_add_check(tally_report *r, int passed, const char *message);
 
-/* moe_note.c: sets the named values of the report-level margin-of-error note (moe_max, moe_base,
- * moe_neff, moe_note) from the report's tables and datasets; nothing when no table shows
- * percentages on a known base. `lang` is the report language. */
-void tally_report_moe_note(tally_report *r, const char *lang);
-
 /* tally_tr, UI text in the report's language, is in messages.h. */
 #include "messages.h"
 

@@ -3,6 +3,7 @@
 #include "ci.h"
 #include "dataset.h"
 #include "result.h"
+#include "stats.h"
 #include "util.h"
 
 #include <math.h>

@@ -193,4 +193,10 @@ double tally_stats_gamma_q(double a, double x);
 /* Two-sided p-value of a standard normal z. */
 double tally_stats_normal_p2(double z);
 
+/* ---- the report's margin-of-error note (moe_note.c) ---------------------------- */
+/* Sets the named values of the report-level margin-of-error note (moe_max, moe_base, moe_neff,
+ * moe_note) from the report's tables and datasets; nothing when no table shows percentages on a
+ * known base. `lang` is the report language. */
+void tally_report_moe_note(tally_report *r, const char *lang);
+
 #endif
