@@ -24,6 +24,14 @@ static int has_percent(const tally_table *t)
     return 0;
 }
 
+/* 1 when some cell of the banner holds a column percent (a banner of counts or means has none). */
+static int banner_has_col_pct(const tally_banner *bn)
+{
+    for (size_t i = 0; i < bn->nrows * bn->ncols; i++)
+        if (bn->stats[i * TALLY_BN_NSTATS + TALLY_BN_COLPCT] == bn->stats[i * TALLY_BN_NSTATS + TALLY_BN_COLPCT]) return 1;
+    return 0;
+}
+
 static void consider(moe_base *b, double n, double neff, int weighted)
 {
     if (!(n > 0) || (b->n > 0 && n >= b->n)) return;
@@ -35,13 +43,13 @@ static void smallest_base(const tally_report *r, moe_base *b)
 {
     for (size_t i = 0; i < r->ntables; i++) {
         const tally_table *t = r->tables[i];
-        if (!has_percent(t)) continue;
-        if (t->banner) { /* column percentages: every column's base, with its effective base */
+        if (t->banner && banner_has_col_pct(t->banner)) { /* column percentages: every column's base, with its effective base, whatever
+                          * cell style laid the flat table out (stacked and combined cells are text) */
             for (size_t c = 0; c < t->banner->ncols; c++)
                 consider(b, t->banner->cols[c].base_n, t->banner->cols[c].base_eff, t->pct_weighted);
             continue;
         }
-        consider(b, t->pct_n, NAN, t->pct_weighted);
+        if (!t->banner && has_percent(t)) consider(b, t->pct_n, NAN, t->pct_weighted);
     }
 }
 

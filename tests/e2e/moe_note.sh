@@ -22,7 +22,9 @@ cfg freq ", moe_note = true" "" "$FREQ"
 cfg xtab ", moe_note = true" "" "$FREQ $XTAB"
 cfg wtd ", moe_note = true" ', weight = "w"' "$FREQ"
 cfg de ", moe_note = true, language = \"de\"" "" "$FREQ $XTAB"
-for c in off freq xtab wtd de; do expect_exit "run $c" 0 "$TALLY" run $c.lua; done
+# a banner in its default stacked cells (count over column %, laid out as text): its column bases count too
+cfg book ", moe_note = true" "" "$FREQ"' stage "banner" { dataset = "s", rows = { "q" }, columns = { "grp" } }'
+for c in off freq xtab wtd de book; do expect_exit "run $c" 0 "$TALLY" run $c.lua; done
 
 # value NAME FILE WANT DESC: the JSON's named value NAME is the number WANT (1e-9 relative).
 value() {
@@ -40,6 +42,7 @@ value moe_max xtab.json "100 * $Z * (0.25 / 16) ** 0.5" "with a crosstab: its sm
 expect_contains "Markdown: the note" out/xtab.md \
   "Largest margin of error (95% confidence): ±24.5 percentage points, for a percentage of 50% on the smallest base of this report's percentages (N = 16)."
 expect_contains "HTML: the note" out/xtab.html "±24.5 percentage points"
+value moe_max book.json "100 * $Z * (0.25 / 16) ** 0.5" "with a stacked banner: its smallest column base, 16 cases"
 if $PY -c "
 import openpyxl, sys
 ws = openpyxl.load_workbook('out/xtab.xlsx').worksheets[0]
