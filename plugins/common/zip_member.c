@@ -254,7 +254,10 @@ int zipm_inflate_single(const char *path, char **out, size_t *len, char *member,
         free(m.buf);
         return -1;
     }
-    if (!m.buf && !(m.buf = calloc(1, 1))) return -1;
+    if (!m.buf && !(m.buf = calloc(1, 1))) {
+        stream_error(ZIPM_NOMEM, 0, member, err);
+        return -1;
+    }
     *out = m.buf;
     *len = m.len;
     return 0;

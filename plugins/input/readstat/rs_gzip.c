@@ -50,6 +50,13 @@ static int make_temp(const tally_host *h, tally_ctx *ctx, const char *path, cons
     }
     snprintf(*file, len, "%s/%.*s", *dir, (int)n, name);
     *fd = open(*file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (*fd < 0) { /* said here, while errno is still open's */
+        h->error(ctx, "%s: cannot create the temporary copy %s to inflate it: %s; set TMPDIR to a folder you can "
+                      "write", path, *file, strerror(errno));
+        rmdir(*dir);
+        free(*dir), free(*file);
+        return -1;
+    }
     return 0;
 }
 
@@ -60,7 +67,7 @@ static int inflate_gz(const tally_host *h, tally_ctx *ctx, const char *path, int
     long long packed = stat(path, &st) == 0 ? (long long)st.st_size : 0;
     gzFile gz = gzopen(path, "rb");
     char buf[1 << 16];
-    int rc = gz && fd >= 0 ? 0 : -1;
+    int rc = gz ? 0 : -1;
     if (rc) h->error(ctx, "%s: cannot inflate it: %s", path, strerror(errno));
     while (rc == 0) {
         int got = gzread(gz, buf, sizeof buf);
@@ -125,11 +132,11 @@ int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out)
     if (!zip) rc = inflate_gz(h, ctx, path, fd, dir, &total);
     else {
         uint64_t len = 0;
-        rc = fd >= 0 ? zipm_extract_single(path, fd, &len, member, sizeof member, err) : -1;
-        if (rc != 0) h->error(ctx, "%s: %s", path, fd >= 0 ? err : strerror(errno));
+        rc = zipm_extract_single(path, fd, &len, member, sizeof member, err);
+        if (rc != 0) h->error(ctx, "%s: %s", path, err);
         total = (long long)len;
     }
-    if (fd >= 0 && close(fd) != 0 && rc == 0) rc = -1;
+    if (close(fd) != 0 && rc == 0) rc = -1;
     if (rc == 0) {
         if (zip) h->log(ctx, TALLY_LOG_INFO, "%s: a zip archive; its one data file '%s' inflated to %lld bytes in a "
                                              "temporary file", path, member, total);
