@@ -38,8 +38,8 @@ struct tally_cache {
     int stored;      /* the last read was stored in it */
 };
 
-/* XXH3 of a whole file (mapped, so it is hashed at memory speed); 0 and -1 when unreadable. */
-static int hash_file(const char *path, uint64_t *hash, struct stat *st)
+/* A regular file opened for reading, its status in *st; -1 when unreadable or not a regular file. */
+static int open_regular(const char *path, struct stat *st)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return -1;
@@ -47,6 +47,14 @@ static int hash_file(const char *path, uint64_t *hash, struct stat *st)
         close(fd);
         return -1;
     }
+    return fd;
+}
+
+/* XXH3 of a whole file (mapped, so it is hashed at memory speed); 0 and -1 when unreadable. */
+static int hash_file(const char *path, uint64_t *hash, struct stat *st)
+{
+    int fd = open_regular(path, st);
+    if (fd < 0) return -1;
     if (st->st_size == 0) {
         *hash = XXH3_64bits("", 0);
         close(fd);
@@ -92,12 +100,8 @@ static uint64_t hash_combine(const uint64_t *pieces, size_t n) { return XXH3_64b
 static int open_input(const char *path, int *fd, size_t *len)
 {
     struct stat st;
-    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    *fd = open_regular(path, &st);
     if (*fd < 0) return -1;
-    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(*fd);
-        return -1;
-    }
     *len = (size_t)st.st_size;
     return 0;
 }

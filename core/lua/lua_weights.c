@@ -172,16 +172,15 @@ static void set_field(lua_State *L, const char *k, double v)
 static int push_weighting(lua_State *L, tally_dataset *ds, const tally_rake_opts *o, tally_rake_result *res,
                           const char *const *names, size_t nv, const char *kind)
 {
+    const char *who = strcmp(kind, "Rim weight") ? "poststratify" : "rake"; /* the method, as messages name it */
     for (size_t i = 0; i < nv; i++)
         if (strcmp(names[i], o->weight_name) == 0) {
             tally_rake_result_free(res);
             return luaL_error(L, "%s: the new weight cannot be called '%s': that is a variable it weights on; "
-                                 "name it otherwise (weight = ...)", strcmp(kind, "Rim weight") ? "poststratify" : "rake",
-                              o->weight_name);
+                                 "name it otherwise (weight = ...)", who, o->weight_name);
         }
     if (tally_dataset_find(ds, o->weight_name) >= 0)
-        tally_log(TALLY_LOG_WARN, strcmp(kind, "Rim weight") ? "poststratify" : "rake",
-                  "the variable '%s' of dataset '%s' is replaced by the new weight", o->weight_name, ds->name);
+        tally_log(TALLY_LOG_WARN, who, "the variable '%s' of dataset '%s' is replaced by the new weight", o->weight_name, ds->name);
     tally_column *col = tally_column_new(o->weight_name, TALLY_NUMERIC, ds->sel ? ds->phys_len : 0);
     if (ds->sel) {
         for (size_t i = 0; i < ds->nrows; i++) col->num[tally_row(ds, i)] = res->weights[i];
@@ -201,7 +200,7 @@ static int push_weighting(lua_State *L, tally_dataset *ds, const tally_rake_opts
     int idx = tally_dataset_attach_column(out, col);
     tally_column_unref(col);
     if (tally_lua_opt_bool(L, 2, "use", 1)) tally_dataset_set_weight(out, idx);
-    if (res->warning) tally_log(TALLY_LOG_WARN, strcmp(kind, "Rim weight") ? "poststratify" : "rake", "%s", res->warning);
+    if (res->warning) tally_log(TALLY_LOG_WARN, who, "%s", res->warning);
     tally_lua_push_dataset(L, out, 1);
     tally_lua_push_table(L, res->table);
     tally_lua_push_table(L, res->summary);
