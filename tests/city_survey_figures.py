@@ -103,10 +103,10 @@ def check_response(rep):
     count_is(rep, "response", "Cities that answered", "Count", 79, "response table: cities that answered")
     pct_is(rep, "response", "Cities that answered", "Percent", 62.7, 1, "response rate")
     check(rep.text("pct_response") == "62.7%", "response rate in the text: 62.7%", rep.text("pct_response"))
-    count_is(rep, "freq_worldwide", "yes", "Count", 79, "cities that cooperate worldwide")
+    count_is(rep, "freq_worldwide", "Yes", "Count", 79, "cities that cooperate worldwide")
     count_is(rep, "freq_worldwide", "Total", "Count", 79, "cooperate worldwide: of 79")
-    count_is(rep, "freq_named_partners", "yes", "Count", 76, "cities that named partner cities")
-    count_is(rep, "freq_named_partners", "no", "Count", 3, "cities that did not name partner cities")
+    count_is(rep, "freq_named_partners", "Yes", "Count", 76, "cities that named partner cities")
+    count_is(rep, "freq_named_partners", "No", "Count", 3, "cities that did not name partner cities")
     order = [r["label"] for r in rep.category_rows("chart2")]
     want = ["France", "China", "Poland", "Italy", "USA", "United Kingdom", "Israel", "Turkey", "Russia"]
     check(order == want, "Chart 2: partner countries in the published order", order)
@@ -115,8 +115,8 @@ def check_response(rep):
     check(rep.table("chart2") is not None and rep.table("chart2")["base"].startswith("N = 76"),
           "Chart 2: base is the 76 cities that named partners", rep.table("chart2") and rep.table("chart2")["base"])
     check(rep.table("chart2") is not None and rep.table("chart2")["chart"] == "bar", "Chart 2 has a bar chart")
-    count_is(rep, "freq_cn_partner", "yes", "Count", 46, "cities with a Chinese partner")
-    pct_is(rep, "freq_cn_partner", "yes", "Percent", 58.2, 1, "cities with a Chinese partner, of 79")
+    count_is(rep, "freq_cn_partner", "Yes", "Count", 46, "cities with a Chinese partner")
+    pct_is(rep, "freq_cn_partner", "Yes", "Percent", 58.2, 1, "cities with a Chinese partner, of 79")
     check(rep.text("pct_chinese") == "58.2%", "share with a Chinese partner in the text: 58.2%", rep.text("pct_chinese"))
     value_is(rep, "chinese_n", 46, "the base of the analysis")
 
@@ -133,11 +133,11 @@ def check_partnerships(rep):
                      ("3", {"München", "Mannheim", "Krefeld"}),
                      ("2", {"Kaiserslautern", "Greifswald", "Essen", "Wuppertal", "Dresden"})):
         check(lists.get(n) == names, "cities with %s Chinese partners: %s" % (n, ", ".join(sorted(names))), lists.get(n))
-    count_is(rep, "freq_cn_vitality", "vital partnership", "Count", 7, "vital partnerships")
-    pct_is(rep, "freq_cn_vitality", "vital partnership", "Percent", 15.2, 1, "vital partnerships, of 46")
-    count_is(rep, "freq_cn_active", "all active", "Count", 35, "all associations active")
-    pct_is(rep, "freq_cn_active", "all active", "Percent", 76.1, 1, "all associations active, of 46")
-    count_is(rep, "freq_cn_formal", "with all partners", "Count", 26, "formal agreements with all partners")
+    count_is(rep, "freq_cn_vitality", "Vital partnership", "Count", 7, "vital partnerships")
+    pct_is(rep, "freq_cn_vitality", "Vital partnership", "Percent", 15.2, 1, "vital partnerships, of 46")
+    count_is(rep, "freq_cn_active", "All active", "Count", 35, "all associations active")
+    pct_is(rep, "freq_cn_active", "All active", "Percent", 76.1, 1, "all associations active, of 46")
+    count_is(rep, "freq_cn_formal", "With all partners", "Count", 26, "formal agreements with all partners")
     twin = rep.cell("freq_cn_type", "Städtepartnerschaft (town twinning)", "Count")
     friend = rep.cell("freq_cn_type", "Städtefreundschaft (city friendship)", "Count")
     check(twin is not None and friend is not None and twin > 46 / 2 and 0 < friend < twin,
@@ -231,20 +231,20 @@ def check_ratings(rep):
     sf = "success_factors"
     t = rep.table(sf)
     check(t is not None and t["base"] == "N = 46", "ratings: percent of all 46 cities", t and t["base"])
-    want = [("Success factor: involvement of the Chinese partner", "very important", 29),
-            ("Success factor: the mayor's attitude", "very important", 23),
-            ("Success factor: an official partnership agreement", "very important", 21),
-            ("Success factor: involvement of local companies", "very important", 14),
-            ("Success factor: involvement of the academic community", "very important", 13),
-            ("Success factor: a permanent office in China", "important to a minor extent", 14),
-            ("Success factor: a permanent office in China", "not important at all", 9),
-            ("Success factor: cooperation with the federal government", "very important", 3),
-            ("Success factor: cooperation with the federal government", "important to a minor extent", 15),
-            ("Success factor: cooperation with the federal government", "not important at all", 6)]
+    want = [("Success factor: involvement of the Chinese partner", "Very important", 29),
+            ("Success factor: the mayor's attitude", "Very important", 23),
+            ("Success factor: an official partnership agreement", "Very important", 21),
+            ("Success factor: involvement of local companies", "Very important", 14),
+            ("Success factor: involvement of the academic community", "Very important", 13),
+            ("Success factor: a permanent office in China", "Important to a minor extent", 14),
+            ("Success factor: a permanent office in China", "Not important at all", 9),
+            ("Success factor: cooperation with the federal government", "Very important", 3),
+            ("Success factor: cooperation with the federal government", "Important to a minor extent", 15),
+            ("Success factor: cooperation with the federal government", "Not important at all", 6)]
     for item, code, n in want:
         got = likert_count(rep, sf, item, code)
         check(got == n, "%s, %s: %d" % (item, code, n), got)
-    pct_is(rep, sf, "Success factor: the mayor's attitude", "very important", 50.0, 0, "mayor's attitude very important: half")
+    pct_is(rep, sf, "Success factor: the mayor's attitude", "Very important", 50.0, 0, "mayor's attitude very important: half")
     for name, n in (("sf_cn_partner_very", 29), ("sf_mayor_very", 23), ("sf_agreement_very", 21),
                     ("sf_companies_very", 14), ("sf_academic_very", 13), ("sf_office_minor", 14),
                     ("sf_office_not", 9), ("sf_federal_very", 3), ("sf_federal_minor", 15), ("sf_federal_not", 6)):
@@ -253,26 +253,26 @@ def check_ratings(rep):
 
     co, inf = "coordination", "influence"
     fed_some = sum(likert_count(rep, co, "Coordinates its international activities with the federal government", c) or 0
-                   for c in ("coordinates fully", "coordinates to some extent"))
+                   for c in ("Coordinates fully", "Coordinates to some extent"))
     check(fed_some == 9, "coordinate with the federal government somehow: 9", fed_some)
-    check(likert_count(rep, co, "Coordinates its international activities with the federal government", "coordinates fully") == 1,
+    check(likert_count(rep, co, "Coordinates its international activities with the federal government", "Coordinates fully") == 1,
           "coordinate with the federal government fully: 1")
     cities = sum(likert_count(rep, co, "Coordinates its international activities with other cities", c) or 0
-                 for c in ("coordinates fully", "coordinates to some extent"))
+                 for c in ("Coordinates fully", "Coordinates to some extent"))
     check(cities == 17, "coordinate with other cities: 17", cities)
     check(likert_count(rep, co, "Coordinates its international activities with the European Union",
-                       "does not coordinate at all") == 32, "EU: does not coordinate at all: 32")
-    check(likert_count(rep, inf, "Influence of the city on the policy of the European Union", "no impact at all") == 30,
+                       "Does not coordinate at all") == 32, "EU: does not coordinate at all: 32")
+    check(likert_count(rep, inf, "Influence of the city on the policy of the European Union", "No impact at all") == 30,
           "EU policy: no impact at all: 30")
     fed = "Influence of the city on the policy of the federal government"
-    positive = sum(likert_count(rep, inf, fed, c) or 0 for c in ("direct impact", "some impact"))
-    small = likert_count(rep, inf, fed, "very small impact")
-    none = likert_count(rep, inf, fed, "no impact at all")
+    positive = sum(likert_count(rep, inf, fed, c) or 0 for c in ("Direct impact", "Some impact"))
+    small = likert_count(rep, inf, fed, "Very small impact")
+    none = likert_count(rep, inf, fed, "No impact at all")
     check(positive == 2, "federal government: 2 positive", positive)
     check(small == 13, "federal government: 13 very small", small)
     check(none == 46 - 2 - 13, "federal government: the rest (31) none", none)
     check(likert_count(rep, inf, "Influence of the city on the international activities of its federal state",
-                       "direct impact") == 23, "Land: direct impact: 23 (half)")
+                       "Direct impact") == 23, "Land: direct impact: 23 (half)")
     for name, n in (("coord_federal_some", 9), ("coord_federal_fully", 1), ("coord_cities_some", 17),
                     ("coord_eu_not", 32), ("infl_eu_none", 30), ("infl_federal_positive", 2),
                     ("infl_federal_small", 13), ("infl_federal_none", 31), ("infl_land_direct", 23)):

@@ -152,6 +152,20 @@ static const tally_message catalogue[] = {
      .de = "Buchstaben kennzeichnen eine Spalte, die signifikant höher liegt als die so bezeichnete Spalte derselben "
            "Bannervariable: Anteile per z-Test, Mittelwerte per t-Test",
      .zh = "字母表示该列显著高于同一表头变量中以该字母标记的列：比例用 z 检验，均值用 t 检验"},
+    {.en = "Letters mark a column significantly higher than the lettered column of the same banner variable: "
+           "proportions by z-test",
+     .de = "Buchstaben kennzeichnen eine Spalte, die signifikant höher liegt als die so bezeichnete Spalte derselben "
+           "Bannervariable: Anteile per z-Test",
+     .zh = "字母表示该列显著高于同一表头变量中以该字母标记的列：比例用 z 检验"},
+    {.en = "Letters mark a column significantly higher than the lettered column of the same banner variable: "
+           "means by t-test",
+     .de = "Buchstaben kennzeichnen eine Spalte, die signifikant höher liegt als die so bezeichnete Spalte derselben "
+           "Bannervariable: Mittelwerte per t-Test",
+     .zh = "字母表示该列显著高于同一表头变量中以该字母标记的列：均值用 t 检验"},
+    /* contents lists (workbook sheet, HTML): a table without a title, a title shown twice */
+    {.en = "Table %zu", .de = "Tabelle %zu", .zh = "表 %zu"},
+    {.en = "%s (by %s)", .de = "%s (nach %s)", .zh = "%s（按%s）"},
+    {.en = "%s (table %zu)", .de = "%s (Tabelle %zu)", .zh = "%s（表 %zu）"},
     {.en = "upper case", .de = "Großbuchstaben", .zh = "大写字母"},
     {.en = "lower case", .de = "Kleinbuchstaben", .zh = "小写字母"},
     {.en = "; means test without equal variances (Welch)", .de = "; Mittelwerttest ohne gleiche Varianzen (Welch)",

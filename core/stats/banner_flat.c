@@ -46,15 +46,16 @@ static void ci_text(const tally_banner *b, size_t r, size_t c, int dec, char *bu
     snprintf(buf + len, n - len, " [%s–%s]", lo, hi);
 }
 
-/* The statistics a category row shows, in order. */
+/* The statistics a category row shows, in order: the percents first, the count last, as every
+ * output stacks a banner cell (column % over count, the tab-book convention). */
 static size_t shown_stats(const tally_bn_opts *o, int *out)
 {
     int cells = o->cells ? o->cells : TALLY_XTAB_COUNT | TALLY_XTAB_COL;
     size_t n = 0;
-    if (cells & TALLY_XTAB_COUNT) out[n++] = TALLY_BN_COUNT;
     if (cells & TALLY_XTAB_COL) out[n++] = TALLY_BN_COLPCT;
     if (cells & TALLY_XTAB_ROW) out[n++] = TALLY_BN_ROWPCT;
     if (cells & TALLY_XTAB_TOTAL) out[n++] = TALLY_BN_TOTPCT;
+    if (cells & TALLY_XTAB_COUNT) out[n++] = TALLY_BN_COUNT;
     return n;
 }
 

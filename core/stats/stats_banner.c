@@ -385,11 +385,23 @@ static void add_notes(tally_table *t, const bn_frame *f, const tally_bn_opts *o,
         low |= b->flags[i] & (TALLY_BN_LOW | TALLY_BN_VERYLOW);
         zero |= b->flags[i] & TALLY_BN_EXTREME;
     }
+    /* the note names the tests this table ran: proportions on category and net rows, means on the
+     * Mean rows of scale questions */
+    int props = 0, means = 0;
+    for (size_t r = 0; r < b->nrows; r++) {
+        props |= b->rows[r].type == TALLY_ROW_CATEGORY || b->rows[r].type == TALLY_ROW_NET;
+        means |= b->rows[r].type == TALLY_ROW_STAT;
+    }
+    const char *which =
+        props && means ? "Letters mark a column significantly higher than the lettered column of the same banner "
+                         "variable: proportions by z-test, means by t-test"
+        : means        ? "Letters mark a column significantly higher than the lettered column of the same banner "
+                         "variable: means by t-test"
+                       : "Letters mark a column significantly higher than the lettered column of the same banner "
+                         "variable: proportions by z-test";
     char a[64], c2[64], buf[512];
     if (o->tests) {
-        snprintf(buf, sizeof buf, "%s (%s %g%%, %s %g%%)%s%s.",
-                 stats_tr(&o->base, "Letters mark a column significantly higher than the lettered column of the same "
-                                    "banner variable: proportions by z-test, means by t-test"),
+        snprintf(buf, sizeof buf, "%s (%s %g%%, %s %g%%)%s%s.", stats_tr(&o->base, which),
                  stats_tr(&o->base, "upper case"), 100 * (1 - o->sig_upper), stats_tr(&o->base, "lower case"),
                  100 * (1 - o->sig_lower), o->welch ? stats_tr(&o->base, "; means test without equal variances (Welch)") : "",
                  o->bonferroni ? stats_tr(&o->base, "; p adjusted for the pairs compared (Bonferroni)") : "");

@@ -14,10 +14,10 @@ variable "entity" {
 variable "entity_type" {
   label = { en = "Kind of German entity", de = "Art der deutschen Gebietskörperschaft", zh = "德方实体类型" },
   values = {
-    [1] = { en = "city in the sample frame", de = "Stadt der Stichprobe", zh = "抽样框中的城市" },
-    [2] = { en = "other municipality", de = "andere Gemeinde", zh = "其他市镇" },
-    [3] = { en = "district (Kreis)", de = "Landkreis oder Kreis", zh = "县（Kreis）" },
-    [4] = { en = "federal state (Land)", de = "Bundesland", zh = "联邦州" },
+    [1] = { en = "City in the sample frame", de = "Stadt der Stichprobe", zh = "抽样框中的城市" },
+    [2] = { en = "Other municipality", de = "Andere Gemeinde", zh = "其他市镇" },
+    [3] = { en = "District (Kreis)", de = "Landkreis oder Kreis", zh = "县（Kreis）" },
+    [4] = { en = "Federal state (Land)", de = "Bundesland", zh = "联邦州" },
   },
   measure = "nominal",
 }

@@ -19,8 +19,8 @@ variable "submitted" {
 variable "worldwide" {
   label = { en = "Does your city cooperate with cities abroad?", de = "Arbeitet Ihre Stadt mit Städten im Ausland zusammen?", zh = "贵市是否与外国城市合作？" },
   values = {
-    [1] = { en = "yes", de = "ja", zh = "是" },
-    [2] = { en = "no", de = "nein", zh = "否" },
+    [1] = { en = "Yes", de = "Ja", zh = "是" },
+    [2] = { en = "No", de = "Nein", zh = "否" },
   },
   measure = "nominal",
 }
@@ -28,8 +28,8 @@ variable "worldwide" {
 variable "named_partners" {
   label = { en = "Did the city name its most important partner cities?", de = "Hat die Stadt ihre wichtigsten Partnerstädte genannt?", zh = "该市是否列出了其最重要的伙伴城市？" },
   values = {
-    [1] = { en = "yes", de = "ja", zh = "是" },
-    [2] = { en = "no", de = "nein", zh = "否" },
+    [1] = { en = "Yes", de = "Ja", zh = "是" },
+    [2] = { en = "No", de = "Nein", zh = "否" },
   },
   measure = "nominal",
 }
@@ -37,8 +37,8 @@ variable "named_partners" {
 variable "pc_fra" {
   label = { en = "France", de = "Frankreich", zh = "法国" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -46,8 +46,8 @@ variable "pc_fra" {
 variable "pc_chn" {
   label = { en = "China", de = "China", zh = "中国" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -55,8 +55,8 @@ variable "pc_chn" {
 variable "pc_pol" {
   label = { en = "Poland", de = "Polen", zh = "波兰" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -64,8 +64,8 @@ variable "pc_pol" {
 variable "pc_ita" {
   label = { en = "Italy", de = "Italien", zh = "意大利" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -73,8 +73,8 @@ variable "pc_ita" {
 variable "pc_usa" {
   label = { en = "USA", de = "USA", zh = "美国" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -82,8 +82,8 @@ variable "pc_usa" {
 variable "pc_gbr" {
   label = { en = "United Kingdom", de = "Vereinigtes Königreich", zh = "英国" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -91,8 +91,8 @@ variable "pc_gbr" {
 variable "pc_isr" {
   label = { en = "Israel", de = "Israel", zh = "以色列" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -100,8 +100,8 @@ variable "pc_isr" {
 variable "pc_tur" {
   label = { en = "Turkey", de = "Türkei", zh = "土耳其" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -109,8 +109,8 @@ variable "pc_tur" {
 variable "pc_rus" {
   label = { en = "Russia", de = "Russland", zh = "俄罗斯" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -118,8 +118,8 @@ variable "pc_rus" {
 variable "cn_partner" {
   label = { en = "Has your city signed a partnership or cooperation agreement with a municipality in China?", de = "Hat Ihre Stadt eine Partnerschafts- oder Kooperationsvereinbarung mit einer Kommune in China?", zh = "贵市是否与中国的某个城市签署了伙伴关系或合作协议？" },
   values = {
-    [1] = { en = "yes", de = "ja", zh = "是" },
-    [2] = { en = "no", de = "nein", zh = "否" },
+    [1] = { en = "Yes", de = "Ja", zh = "是" },
+    [2] = { en = "No", de = "Nein", zh = "否" },
   },
   measure = "nominal",
 }
@@ -142,10 +142,10 @@ variable "cn_type" {
 variable "cn_vitality" {
   label = { en = "How would you describe the partnership with China?", de = "Wie würden Sie die Partnerschaft mit China beschreiben?", zh = "您如何描述与中国的伙伴关系？" },
   values = {
-    [1] = { en = "vital partnership", de = "lebendige Partnerschaft", zh = "充满活力的伙伴关系" },
-    [2] = { en = "working partnership", de = "funktionierende Partnerschaft", zh = "运作良好的伙伴关系" },
-    [3] = { en = "occasional contacts", de = "gelegentliche Kontakte", zh = "偶有联系" },
-    [4] = { en = "inactive", de = "ruhend", zh = "休眠" },
+    [1] = { en = "Vital partnership", de = "Lebendige Partnerschaft", zh = "充满活力的伙伴关系" },
+    [2] = { en = "Working partnership", de = "Funktionierende Partnerschaft", zh = "运作良好的伙伴关系" },
+    [3] = { en = "Occasional contacts", de = "Gelegentliche Kontakte", zh = "偶有联系" },
+    [4] = { en = "Inactive", de = "Ruhend", zh = "休眠" },
   },
   measure = "ordinal",
 }
@@ -153,9 +153,9 @@ variable "cn_vitality" {
 variable "cn_active" {
   label = { en = "Are all your associations with China active (joint action in the last two years)?", de = "Sind alle Ihre Verbindungen nach China aktiv (gemeinsame Aktivitäten in den letzten zwei Jahren)?", zh = "贵市与中国的所有联系是否都处于活跃状态（近两年内有共同活动）？" },
   values = {
-    [1] = { en = "all active", de = "alle aktiv", zh = "全部活跃" },
-    [2] = { en = "only some active", de = "nur einige aktiv", zh = "仅部分活跃" },
-    [3] = { en = "none active", de = "keine aktiv", zh = "均不活跃" },
+    [1] = { en = "All active", de = "Alle aktiv", zh = "全部活跃" },
+    [2] = { en = "Only some active", de = "Nur einige aktiv", zh = "仅部分活跃" },
+    [3] = { en = "None active", de = "Keine aktiv", zh = "均不活跃" },
   },
   measure = "ordinal",
 }
@@ -163,9 +163,9 @@ variable "cn_active" {
 variable "cn_formal" {
   label = { en = "Does your city have formal agreements with its Chinese partners?", de = "Hat Ihre Stadt förmliche Vereinbarungen mit ihren chinesischen Partnern?", zh = "贵市是否与中国伙伴签有正式协议？" },
   values = {
-    [1] = { en = "with all partners", de = "mit allen Partnern", zh = "与所有伙伴" },
-    [2] = { en = "with some partners", de = "mit einigen Partnern", zh = "与部分伙伴" },
-    [3] = { en = "with no partner", de = "mit keinem Partner", zh = "与任何伙伴都没有" },
+    [1] = { en = "With all partners", de = "Mit allen Partnern", zh = "与所有伙伴" },
+    [2] = { en = "With some partners", de = "Mit einigen Partnern", zh = "与部分伙伴" },
+    [3] = { en = "With no partner", de = "Mit keinem Partner", zh = "与任何伙伴都没有" },
   },
   measure = "ordinal",
 }
@@ -183,8 +183,8 @@ variable "init_other_text" {
 variable "area_economy" {
   label = { en = "Economy", de = "Wirtschaft", zh = "经济" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -192,8 +192,8 @@ variable "area_economy" {
 variable "area_culture" {
   label = { en = "Culture", de = "Kultur", zh = "文化" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -201,8 +201,8 @@ variable "area_culture" {
 variable "area_education" {
   label = { en = "Education", de = "Bildung", zh = "教育" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -210,8 +210,8 @@ variable "area_education" {
 variable "area_academic" {
   label = { en = "Academic cooperation", de = "Wissenschaft", zh = "学术合作" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -219,8 +219,8 @@ variable "area_academic" {
 variable "area_sport_tourism" {
   label = { en = "Sport and tourism", de = "Sport und Tourismus", zh = "体育与旅游" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -228,8 +228,8 @@ variable "area_sport_tourism" {
 variable "area_administration" {
   label = { en = "Joint work of city administrations", de = "Zusammenarbeit der Stadtverwaltungen", zh = "市政管理部门的共同工作" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -237,8 +237,8 @@ variable "area_administration" {
 variable "area_fairs" {
   label = { en = "Organisation of fairs", de = "Messen", zh = "举办展会" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -246,8 +246,8 @@ variable "area_fairs" {
 variable "area_apprenticeships" {
   label = { en = "Apprenticeships", de = "Berufsausbildung", zh = "职业培训" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -255,8 +255,8 @@ variable "area_apprenticeships" {
 variable "area_uniformed" {
   label = { en = "Uniformed services (e.g. police)", de = "Uniformierte Dienste (z. B. Polizei)", zh = "制服部门（如警察）" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -264,8 +264,8 @@ variable "area_uniformed" {
 variable "inst_universities" {
   label = { en = "Universities", de = "Hochschulen", zh = "高等院校" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -273,8 +273,8 @@ variable "inst_universities" {
 variable "inst_selfgov" {
   label = { en = "Other local self-government units", de = "Andere kommunale Gebietskörperschaften", zh = "其他地方自治单位" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -282,8 +282,8 @@ variable "inst_selfgov" {
 variable "inst_ngo" {
   label = { en = "NGOs", de = "Nichtregierungsorganisationen", zh = "非政府组织" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -291,8 +291,8 @@ variable "inst_ngo" {
 variable "inst_business" {
   label = { en = "Business partners", de = "Wirtschaftspartner", zh = "商业伙伴" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -300,8 +300,8 @@ variable "inst_business" {
 variable "inst_culture" {
   label = { en = "Cultural institutions", de = "Kultureinrichtungen", zh = "文化机构" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -309,8 +309,8 @@ variable "inst_culture" {
 variable "inst_education" {
   label = { en = "Educational institutions", de = "Bildungseinrichtungen", zh = "教育机构" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -318,8 +318,8 @@ variable "inst_education" {
 variable "inst_tourism" {
   label = { en = "Tourist organisations", de = "Tourismusorganisationen", zh = "旅游组织" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -327,8 +327,8 @@ variable "inst_tourism" {
 variable "inst_sport" {
   label = { en = "Sport institutions", de = "Sporteinrichtungen", zh = "体育机构" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -336,8 +336,8 @@ variable "inst_sport" {
 variable "inst_other" {
   label = { en = "Others", de = "Sonstige", zh = "其他" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -345,8 +345,8 @@ variable "inst_other" {
 variable "form_meetings" {
   label = { en = "Meetings of officials", de = "Treffen von Amtsträgern", zh = "官员会晤" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -354,8 +354,8 @@ variable "form_meetings" {
 variable "form_fairs" {
   label = { en = "Participation in fairs and economic forums", de = "Teilnahme an Messen und Wirtschaftsforen", zh = "参加展会和经济论坛" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -363,8 +363,8 @@ variable "form_fairs" {
 variable "form_trade_missions" {
   label = { en = "Trade missions", de = "Wirtschaftsdelegationen", zh = "经贸代表团" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -372,8 +372,8 @@ variable "form_trade_missions" {
 variable "form_networks" {
   label = { en = "Cooperation in networks of cities (e.g. ICLEI, UCLG)", de = "Zusammenarbeit in Städtenetzwerken (z. B. ICLEI, UCLG)", zh = "城市网络中的合作（如 ICLEI、UCLG）" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -381,8 +381,8 @@ variable "form_networks" {
 variable "form_office_cn" {
   label = { en = "City representative office in China", de = "Repräsentanz der Stadt in China", zh = "本市在中国的代表处" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -390,8 +390,8 @@ variable "form_office_cn" {
 variable "form_cn_office" {
   label = { en = "Chinese representative office in the city", de = "Chinesische Repräsentanz in der Stadt", zh = "中方在本市的代表处" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -399,8 +399,8 @@ variable "form_cn_office" {
 variable "form_other" {
   label = { en = "Others", de = "Sonstige", zh = "其他" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -408,8 +408,8 @@ variable "form_other" {
 variable "ben_experience" {
   label = { en = "Exchange of experiences", de = "Erfahrungsaustausch", zh = "经验交流" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -417,8 +417,8 @@ variable "ben_experience" {
 variable "ben_education" {
   label = { en = "Educational exchange", de = "Bildungsaustausch", zh = "教育交流" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -426,8 +426,8 @@ variable "ben_education" {
 variable "ben_investment" {
   label = { en = "Attracting Chinese investment to the region", de = "Gewinnung chinesischer Investitionen für die Region", zh = "为本地区吸引中国投资" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -435,8 +435,8 @@ variable "ben_investment" {
 variable "ben_culture" {
   label = { en = "Culture promotion", de = "Kulturförderung", zh = "促进文化" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -444,8 +444,8 @@ variable "ben_culture" {
 variable "ben_companies" {
   label = { en = "Better position of local companies doing business in China", de = "Bessere Position lokaler Unternehmen im Chinageschäft", zh = "提升本地企业在华业务地位" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -453,8 +453,8 @@ variable "ben_companies" {
 variable "ben_tourism" {
   label = { en = "Tourism promotion", de = "Tourismusförderung", zh = "促进旅游" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -462,8 +462,8 @@ variable "ben_tourism" {
 variable "ben_other" {
   label = { en = "Others", de = "Sonstige", zh = "其他" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -471,8 +471,8 @@ variable "ben_other" {
 variable "obs_distance" {
   label = { en = "Geographical distance", de = "Geografische Entfernung", zh = "地理距离" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -480,8 +480,8 @@ variable "obs_distance" {
 variable "obs_costs" {
   label = { en = "High costs of cooperation", de = "Hohe Kosten der Zusammenarbeit", zh = "合作成本高" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -489,8 +489,8 @@ variable "obs_costs" {
 variable "obs_language" {
   label = { en = "Language barriers", de = "Sprachbarrieren", zh = "语言障碍" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -498,8 +498,8 @@ variable "obs_language" {
 variable "obs_political" {
   label = { en = "Differences in the political system", de = "Unterschiede im politischen System", zh = "政治制度差异" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -507,8 +507,8 @@ variable "obs_political" {
 variable "obs_cultural" {
   label = { en = "Cultural differences", de = "Kulturelle Unterschiede", zh = "文化差异" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -516,8 +516,8 @@ variable "obs_cultural" {
 variable "obs_cn_involvement" {
   label = { en = "Little involvement of the Chinese partner", de = "Geringes Engagement des chinesischen Partners", zh = "中方伙伴参与不足" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -525,8 +525,8 @@ variable "obs_cn_involvement" {
 variable "obs_own_involvement" {
   label = { en = "Little involvement of the city itself", de = "Geringes Engagement der eigenen Stadt", zh = "本市自身参与不足" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -534,8 +534,8 @@ variable "obs_own_involvement" {
 variable "obs_other" {
   label = { en = "Others", de = "Sonstige", zh = "其他" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -543,11 +543,11 @@ variable "obs_other" {
 variable "sf_cn_partner" {
   label = { en = "Success factor: involvement of the Chinese partner", de = "Erfolgsfaktor: Engagement des chinesischen Partners", zh = "成功因素：中方伙伴的参与" },
   values = {
-    [1] = { en = "very important", de = "sehr wichtig", zh = "非常重要" },
-    [2] = { en = "important", de = "wichtig", zh = "重要" },
-    [3] = { en = "important to a minor extent", de = "in geringem Maße wichtig", zh = "较小程度上重要" },
-    [4] = { en = "not important at all", de = "überhaupt nicht wichtig", zh = "完全不重要" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Very important", de = "Sehr wichtig", zh = "非常重要" },
+    [2] = { en = "Important", de = "Wichtig", zh = "重要" },
+    [3] = { en = "Important to a minor extent", de = "In geringem Maße wichtig", zh = "较小程度上重要" },
+    [4] = { en = "Not important at all", de = "Überhaupt nicht wichtig", zh = "完全不重要" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -556,11 +556,11 @@ variable "sf_cn_partner" {
 variable "sf_mayor" {
   label = { en = "Success factor: the mayor's attitude", de = "Erfolgsfaktor: Haltung der Oberbürgermeisterin oder des Oberbürgermeisters", zh = "成功因素：市长的态度" },
   values = {
-    [1] = { en = "very important", de = "sehr wichtig", zh = "非常重要" },
-    [2] = { en = "important", de = "wichtig", zh = "重要" },
-    [3] = { en = "important to a minor extent", de = "in geringem Maße wichtig", zh = "较小程度上重要" },
-    [4] = { en = "not important at all", de = "überhaupt nicht wichtig", zh = "完全不重要" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Very important", de = "Sehr wichtig", zh = "非常重要" },
+    [2] = { en = "Important", de = "Wichtig", zh = "重要" },
+    [3] = { en = "Important to a minor extent", de = "In geringem Maße wichtig", zh = "较小程度上重要" },
+    [4] = { en = "Not important at all", de = "Überhaupt nicht wichtig", zh = "完全不重要" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -569,11 +569,11 @@ variable "sf_mayor" {
 variable "sf_agreement" {
   label = { en = "Success factor: an official partnership agreement", de = "Erfolgsfaktor: ein offizieller Partnerschaftsvertrag", zh = "成功因素：正式的伙伴关系协议" },
   values = {
-    [1] = { en = "very important", de = "sehr wichtig", zh = "非常重要" },
-    [2] = { en = "important", de = "wichtig", zh = "重要" },
-    [3] = { en = "important to a minor extent", de = "in geringem Maße wichtig", zh = "较小程度上重要" },
-    [4] = { en = "not important at all", de = "überhaupt nicht wichtig", zh = "完全不重要" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Very important", de = "Sehr wichtig", zh = "非常重要" },
+    [2] = { en = "Important", de = "Wichtig", zh = "重要" },
+    [3] = { en = "Important to a minor extent", de = "In geringem Maße wichtig", zh = "较小程度上重要" },
+    [4] = { en = "Not important at all", de = "Überhaupt nicht wichtig", zh = "完全不重要" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -582,11 +582,11 @@ variable "sf_agreement" {
 variable "sf_companies" {
   label = { en = "Success factor: involvement of local companies", de = "Erfolgsfaktor: Engagement lokaler Unternehmen", zh = "成功因素：本地企业的参与" },
   values = {
-    [1] = { en = "very important", de = "sehr wichtig", zh = "非常重要" },
-    [2] = { en = "important", de = "wichtig", zh = "重要" },
-    [3] = { en = "important to a minor extent", de = "in geringem Maße wichtig", zh = "较小程度上重要" },
-    [4] = { en = "not important at all", de = "überhaupt nicht wichtig", zh = "完全不重要" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Very important", de = "Sehr wichtig", zh = "非常重要" },
+    [2] = { en = "Important", de = "Wichtig", zh = "重要" },
+    [3] = { en = "Important to a minor extent", de = "In geringem Maße wichtig", zh = "较小程度上重要" },
+    [4] = { en = "Not important at all", de = "Überhaupt nicht wichtig", zh = "完全不重要" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -595,11 +595,11 @@ variable "sf_companies" {
 variable "sf_academic" {
   label = { en = "Success factor: involvement of the academic community", de = "Erfolgsfaktor: Engagement der Wissenschaft", zh = "成功因素：学术界的参与" },
   values = {
-    [1] = { en = "very important", de = "sehr wichtig", zh = "非常重要" },
-    [2] = { en = "important", de = "wichtig", zh = "重要" },
-    [3] = { en = "important to a minor extent", de = "in geringem Maße wichtig", zh = "较小程度上重要" },
-    [4] = { en = "not important at all", de = "überhaupt nicht wichtig", zh = "完全不重要" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Very important", de = "Sehr wichtig", zh = "非常重要" },
+    [2] = { en = "Important", de = "Wichtig", zh = "重要" },
+    [3] = { en = "Important to a minor extent", de = "In geringem Maße wichtig", zh = "较小程度上重要" },
+    [4] = { en = "Not important at all", de = "Überhaupt nicht wichtig", zh = "完全不重要" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -608,11 +608,11 @@ variable "sf_academic" {
 variable "sf_office_cn" {
   label = { en = "Success factor: a permanent office in China", de = "Erfolgsfaktor: ein ständiges Büro in China", zh = "成功因素：在中国设立常设办事处" },
   values = {
-    [1] = { en = "very important", de = "sehr wichtig", zh = "非常重要" },
-    [2] = { en = "important", de = "wichtig", zh = "重要" },
-    [3] = { en = "important to a minor extent", de = "in geringem Maße wichtig", zh = "较小程度上重要" },
-    [4] = { en = "not important at all", de = "überhaupt nicht wichtig", zh = "完全不重要" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Very important", de = "Sehr wichtig", zh = "非常重要" },
+    [2] = { en = "Important", de = "Wichtig", zh = "重要" },
+    [3] = { en = "Important to a minor extent", de = "In geringem Maße wichtig", zh = "较小程度上重要" },
+    [4] = { en = "Not important at all", de = "Überhaupt nicht wichtig", zh = "完全不重要" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -621,11 +621,11 @@ variable "sf_office_cn" {
 variable "sf_federal" {
   label = { en = "Success factor: cooperation with the federal government", de = "Erfolgsfaktor: Zusammenarbeit mit der Bundesregierung", zh = "成功因素：与联邦政府合作" },
   values = {
-    [1] = { en = "very important", de = "sehr wichtig", zh = "非常重要" },
-    [2] = { en = "important", de = "wichtig", zh = "重要" },
-    [3] = { en = "important to a minor extent", de = "in geringem Maße wichtig", zh = "较小程度上重要" },
-    [4] = { en = "not important at all", de = "überhaupt nicht wichtig", zh = "完全不重要" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Very important", de = "Sehr wichtig", zh = "非常重要" },
+    [2] = { en = "Important", de = "Wichtig", zh = "重要" },
+    [3] = { en = "Important to a minor extent", de = "In geringem Maße wichtig", zh = "较小程度上重要" },
+    [4] = { en = "Not important at all", de = "Überhaupt nicht wichtig", zh = "完全不重要" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -639,10 +639,10 @@ variable "sf_other_text" {
 variable "coord_federal" {
   label = { en = "Coordinates its international activities with the federal government", de = "Stimmt ihre internationalen Aktivitäten mit der Bundesregierung ab", zh = "与联邦政府协调其国际活动" },
   values = {
-    [1] = { en = "coordinates fully", de = "stimmt sich vollständig ab", zh = "完全协调" },
-    [2] = { en = "coordinates to some extent", de = "stimmt sich teilweise ab", zh = "部分协调" },
-    [3] = { en = "does not coordinate at all", de = "stimmt sich überhaupt nicht ab", zh = "完全不协调" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Coordinates fully", de = "Stimmt sich vollständig ab", zh = "完全协调" },
+    [2] = { en = "Coordinates to some extent", de = "Stimmt sich teilweise ab", zh = "部分协调" },
+    [3] = { en = "Does not coordinate at all", de = "Stimmt sich überhaupt nicht ab", zh = "完全不协调" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -651,10 +651,10 @@ variable "coord_federal" {
 variable "coord_cities" {
   label = { en = "Coordinates its international activities with other cities", de = "Stimmt ihre internationalen Aktivitäten mit anderen Städten ab", zh = "与其他城市协调其国际活动" },
   values = {
-    [1] = { en = "coordinates fully", de = "stimmt sich vollständig ab", zh = "完全协调" },
-    [2] = { en = "coordinates to some extent", de = "stimmt sich teilweise ab", zh = "部分协调" },
-    [3] = { en = "does not coordinate at all", de = "stimmt sich überhaupt nicht ab", zh = "完全不协调" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Coordinates fully", de = "Stimmt sich vollständig ab", zh = "完全协调" },
+    [2] = { en = "Coordinates to some extent", de = "Stimmt sich teilweise ab", zh = "部分协调" },
+    [3] = { en = "Does not coordinate at all", de = "Stimmt sich überhaupt nicht ab", zh = "完全不协调" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -663,10 +663,10 @@ variable "coord_cities" {
 variable "coord_eu" {
   label = { en = "Coordinates its international activities with the European Union", de = "Stimmt ihre internationalen Aktivitäten mit der Europäischen Union ab", zh = "与欧洲联盟协调其国际活动" },
   values = {
-    [1] = { en = "coordinates fully", de = "stimmt sich vollständig ab", zh = "完全协调" },
-    [2] = { en = "coordinates to some extent", de = "stimmt sich teilweise ab", zh = "部分协调" },
-    [3] = { en = "does not coordinate at all", de = "stimmt sich überhaupt nicht ab", zh = "完全不协调" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Coordinates fully", de = "Stimmt sich vollständig ab", zh = "完全协调" },
+    [2] = { en = "Coordinates to some extent", de = "Stimmt sich teilweise ab", zh = "部分协调" },
+    [3] = { en = "Does not coordinate at all", de = "Stimmt sich überhaupt nicht ab", zh = "完全不协调" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -675,11 +675,11 @@ variable "coord_eu" {
 variable "infl_eu" {
   label = { en = "Influence of the city on the policy of the European Union", de = "Einfluss der Stadt auf die Politik der Europäischen Union", zh = "本市对欧洲联盟政策的影响" },
   values = {
-    [1] = { en = "direct impact", de = "direkter Einfluss", zh = "直接影响" },
-    [2] = { en = "some impact", de = "gewisser Einfluss", zh = "有一定影响" },
-    [3] = { en = "very small impact", de = "sehr geringer Einfluss", zh = "影响很小" },
-    [4] = { en = "no impact at all", de = "überhaupt kein Einfluss", zh = "完全没有影响" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Direct impact", de = "Direkter Einfluss", zh = "直接影响" },
+    [2] = { en = "Some impact", de = "Gewisser Einfluss", zh = "有一定影响" },
+    [3] = { en = "Very small impact", de = "Sehr geringer Einfluss", zh = "影响很小" },
+    [4] = { en = "No impact at all", de = "Überhaupt kein Einfluss", zh = "完全没有影响" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -688,11 +688,11 @@ variable "infl_eu" {
 variable "infl_federal" {
   label = { en = "Influence of the city on the policy of the federal government", de = "Einfluss der Stadt auf die Politik der Bundesregierung", zh = "本市对联邦政府政策的影响" },
   values = {
-    [1] = { en = "direct impact", de = "direkter Einfluss", zh = "直接影响" },
-    [2] = { en = "some impact", de = "gewisser Einfluss", zh = "有一定影响" },
-    [3] = { en = "very small impact", de = "sehr geringer Einfluss", zh = "影响很小" },
-    [4] = { en = "no impact at all", de = "überhaupt kein Einfluss", zh = "完全没有影响" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Direct impact", de = "Direkter Einfluss", zh = "直接影响" },
+    [2] = { en = "Some impact", de = "Gewisser Einfluss", zh = "有一定影响" },
+    [3] = { en = "Very small impact", de = "Sehr geringer Einfluss", zh = "影响很小" },
+    [4] = { en = "No impact at all", de = "Überhaupt kein Einfluss", zh = "完全没有影响" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -701,11 +701,11 @@ variable "infl_federal" {
 variable "infl_land" {
   label = { en = "Influence of the city on the international activities of its federal state", de = "Einfluss der Stadt auf die internationalen Aktivitäten ihres Bundeslandes", zh = "本市对所在联邦州国际活动的影响" },
   values = {
-    [1] = { en = "direct impact", de = "direkter Einfluss", zh = "直接影响" },
-    [2] = { en = "some impact", de = "gewisser Einfluss", zh = "有一定影响" },
-    [3] = { en = "very small impact", de = "sehr geringer Einfluss", zh = "影响很小" },
-    [4] = { en = "no impact at all", de = "überhaupt kein Einfluss", zh = "完全没有影响" },
-    [9] = { en = "don't know", de = "weiß nicht", zh = "不知道" },
+    [1] = { en = "Direct impact", de = "Direkter Einfluss", zh = "直接影响" },
+    [2] = { en = "Some impact", de = "Gewisser Einfluss", zh = "有一定影响" },
+    [3] = { en = "Very small impact", de = "Sehr geringer Einfluss", zh = "影响很小" },
+    [4] = { en = "No impact at all", de = "Überhaupt kein Einfluss", zh = "完全没有影响" },
+    [9] = { en = "Don't know", de = "Weiß nicht", zh = "不知道" },
   },
   missing = { 9 },
   measure = "ordinal",
@@ -728,8 +728,8 @@ mrset "initiators" {
 variable "initiators_german_city" {
   label = { en = "German city authorities", de = "Deutsche Stadtverwaltung", zh = "德国城市政府" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -737,8 +737,8 @@ variable "initiators_german_city" {
 variable "initiators_chinese_authorities" {
   label = { en = "Chinese local/regional authorities", de = "Chinesische Lokal- oder Regionalbehörden", zh = "中国地方或地区政府" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -746,8 +746,8 @@ variable "initiators_chinese_authorities" {
 variable "initiators_business" {
   label = { en = "Local business partners", de = "Lokale Wirtschaftspartner", zh = "本地商业伙伴" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -755,8 +755,8 @@ variable "initiators_business" {
 variable "initiators_academic" {
   label = { en = "Academic partners", de = "Wissenschaftliche Partner", zh = "学术伙伴" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -764,8 +764,8 @@ variable "initiators_academic" {
 variable "initiators_cultural" {
   label = { en = "Cultural institutions", de = "Kultureinrichtungen", zh = "文化机构" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -773,8 +773,8 @@ variable "initiators_cultural" {
 variable "initiators_schools" {
   label = { en = "Schools", de = "Schulen", zh = "学校" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -782,8 +782,8 @@ variable "initiators_schools" {
 variable "initiators_sports" {
   label = { en = "Sports institutions", de = "Sporteinrichtungen", zh = "体育组织" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }
@@ -791,8 +791,8 @@ variable "initiators_sports" {
 variable "initiators_other" {
   label = { en = "Others", de = "Sonstige", zh = "其他" },
   values = {
-    [0] = { en = "not mentioned", de = "nicht genannt", zh = "未提及" },
-    [1] = { en = "mentioned", de = "genannt", zh = "提及" },
+    [0] = { en = "Not mentioned", de = "Nicht genannt", zh = "未提及" },
+    [1] = { en = "Mentioned", de = "Genannt", zh = "提及" },
   },
   measure = "nominal",
 }

@@ -93,11 +93,11 @@ check("xlsx: printed landscape", ws.page_setup.orientation == "landscape", ws.pa
 # fitToWidth left out of the XML means 1 (its default in the file format)
 check("xlsx: fit to one page wide, pages down as needed", ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0,
       (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight))
-# stacked cells: the count row, then the column % row with letters in its number format
+# stacked cells: the column % row with letters in its number format, then the count row (as the HTML)
 lab = [c.value for c in ws["A"]]
 i = lab.index("Satisfied") + 1
-cnt, pct = ws.cell(row=i, column=2), ws.cell(row=i + 1, column=2)
-check("xlsx stacked: count then column % (as numbers)", isinstance(cnt.value, (int, float)) and isinstance(pct.value, float) and pct.number_format.startswith("0.0%"), (cnt.value, pct.value, pct.number_format))
+pct, cnt = ws.cell(row=i, column=2), ws.cell(row=i + 1, column=2)
+check("xlsx stacked: column % then count (as numbers)", isinstance(cnt.value, (int, float)) and "%" not in cnt.number_format and isinstance(pct.value, float) and pct.number_format.startswith("0.0%"), (pct.value, pct.number_format, cnt.value))
 lettered = [ws.cell(row=j, column=k).number_format for j in range(1, ws.max_row + 1) for k in range(3, 14) if '"' in str(ws.cell(row=j, column=k).number_format) and '%' in str(ws.cell(row=j, column=k).number_format)]
 check("xlsx: letters shown beside the figure (in its number format)", len(lettered) > 0, lettered[:3])
 # Markdown: one table per banner variable, each with Total

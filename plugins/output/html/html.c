@@ -1,5 +1,6 @@
 /* html.c: the `html` output plugin: the report's Markdown rendered by cmark-gfm into one self-contained HTML file. */
 #include "html_banner.h"
+#include "table_label.h"
 #include "md_render.h"
 #include "utf8_text.h"
 #include "template.h"
@@ -51,7 +52,13 @@ static const char html_style[] =
     "table.banner tr.base th,table.banner tr.base td{font-style:italic;background:#f3f3f3}\n"
     "table.banner tr.net th{font-weight:600}table.banner tr.section th{background:#dde4ec;text-align:left}\n"
     "table.banner .letter{font-weight:normal;color:#555}table.banner .mark{color:#b45f06}\n"
-    ".banner-wrap{overflow-x:auto}\n";
+    ".banner-wrap{overflow-x:auto}\n"
+    /* the contents list: a link per table, its base in grey; a jump shows the heading above the table */
+    "nav.contents ol{padding-left:1.8rem}nav.contents li{margin:.1rem 0}nav.contents .base{color:#666;font-size:.85em}\n"
+    ".table-anchor{display:block;scroll-margin-top:5rem}\n"
+    "nav.contents .contents-head{font-weight:600;font-size:1.15rem;margin-bottom:.2rem}\n"
+    "@media print{nav.contents{font-size:8.5pt}nav.contents ol{margin:.2rem 0}"
+    "nav.contents a{color:inherit;text-decoration:none}nav.contents li{margin:0;break-inside:avoid}}\n";
 /* Added when the report holds banner tables: A4 landscape, small type, tables as wide as the page. */
 static const char html_banner_print[] =
     "@media print{@page{size:A4 landscape;margin:10mm}.banner-wrap{overflow:visible}"
@@ -63,48 +70,128 @@ static const char html_banner_print[] =
 
 /* Marks where a banner table goes: the Markdown carries the marker, the HTML gets the table. */
 #define BANNER_MARK "tallybannertablex"
+/* Marks where any table starts: the HTML gets its anchor, which the contents list links to. */
+#define ANCHOR_MARK "tallytableanchorx"
 
 static int is_banner(const tally_host *h, const tally_table *t)
 {
     return TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0;
 }
 
-/* A tpl_block_fn: banner tables become a marker paragraph (filled in after cmark-gfm), others Markdown. */
+/* A tpl_block_fn: every table gets an anchor marker; banner tables become a marker paragraph
+ * (both filled in after cmark-gfm), others Markdown. */
 static void html_table(const tally_host *h, const tally_report *rep, tpl_buf *out, const tally_table *t)
 {
-    if (!is_banner(h, t)) {
-        md_render_table(h, rep, out, t);
-        return;
-    }
-    for (size_t i = 0; i < h->rep_ntables(rep); i++)
-        if (h->rep_table(rep, i) == t) {
-            tpl_buf_printf(out, "\n%s%zuz\n\n", BANNER_MARK, i);
-            return;
-        }
+    size_t i = 0;
+    while (i < h->rep_ntables(rep) && h->rep_table(rep, i) != t) i++;
+    if (i < h->rep_ntables(rep)) tpl_buf_printf(out, "\n\n%s%zuz\n\n", ANCHOR_MARK, i);
+    if (!is_banner(h, t)) md_render_table(h, rep, out, t);
+    else if (i < h->rep_ntables(rep)) tpl_buf_printf(out, "\n%s%zuz\n\n", BANNER_MARK, i);
 }
 
-/* Replaces each banner marker paragraph of the HTML body by its table; texts the escaper changed are
- * counted in *replaced. */
-static char *fill_banners(const tally_host *h, const tally_report *rep, const char *body, size_t *replaced)
+/* The anchor id of table i: "table-" and its id, letters, digits, '-' and '_' kept. */
+static void anchor_id(const tally_host *h, const tally_report *rep, size_t i, tpl_buf *out)
+{
+    tpl_buf_puts(out, "table-");
+    for (const char *c = h->tab_id(h->rep_table(rep, i)); *c; c++)
+        tpl_buf_putc(out, (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-'
+                              ? *c : '_');
+}
+
+/* The marker at m (BANNER_MARK or ANCHOR_MARK, `len` long) names table *i: 1, with *after past it. */
+static int marker_at(const tally_host *h, const tally_report *rep, const char *m, size_t len, size_t *i,
+                     const char **after)
+{
+    char *end;
+    unsigned long n = strtoul(m + len, &end, 10);
+    if (*end != 'z' || n >= h->rep_ntables(rep)) return 0;
+    *i = n;
+    *after = end + 1;
+    return 1;
+}
+
+/* Replaces each marker paragraph of the HTML body: a banner marker by its table, an anchor marker by
+ * the table's anchor (its index appended to shown[], *nshown of them, in the page's order); texts
+ * the escaper changed are counted in *replaced. */
+static char *fill_markers(const tally_host *h, const tally_report *rep, const char *body, size_t *shown,
+                          size_t *nshown, size_t *replaced)
 {
     tpl_buf out = {0};
     const char *p = body;
-    for (const char *m; (m = strstr(p, BANNER_MARK));) {
-        char *end;
-        unsigned long i = strtoul(m + strlen(BANNER_MARK), &end, 10);
-        if (*end != 'z' || i >= h->rep_ntables(rep)) { /* not ours: keep the text */
+    for (;;) {
+        const char *b = strstr(p, BANNER_MARK), *a = strstr(p, ANCHOR_MARK);
+        const char *m = b && (!a || b < a) ? b : a;
+        if (!m) break;
+        int banner = m == b;
+        size_t i;
+        const char *after;
+        if (!marker_at(h, rep, m, strlen(banner ? BANNER_MARK : ANCHOR_MARK), &i, &after)) { /* not ours */
             tpl_buf_add(&out, p, (size_t)(m - p) + 1);
             p = m + 1;
             continue;
         }
-        const char *start = m, *after = end + 1;
+        const char *start = m;
         if (m - p >= 3 && strncmp(m - 3, "<p>", 3) == 0 && strncmp(after, "</p>", 4) == 0) start = m - 3, after += 4;
         tpl_buf_add(&out, p, (size_t)(start - p));
-        html_banner_table(h, rep, &out, h->rep_table(rep, i), replaced);
+        if (banner) html_banner_table(h, rep, &out, h->rep_table(rep, i), replaced);
+        else {
+            int again = 0; /* a table shown twice keeps its one anchor, at its first place */
+            for (size_t k = 0; k < *nshown; k++) again |= shown[k] == i;
+            if (!again) {
+                tpl_buf_puts(&out, "<a class=\"table-anchor\" id=\"");
+                anchor_id(h, rep, i, &out);
+                tpl_buf_puts(&out, "\"></a>");
+                shown[(*nshown)++] = i;
+            }
+        }
         p = after;
     }
     tpl_buf_puts(&out, p);
     return tpl_buf_take(&out);
+}
+
+/* The contents list: a link to each table the page shows, in its order, with its base, as the
+ * workbook's contents sheet has them; nothing for fewer than two tables. */
+static void contents_list(const tally_host *h, const tally_report *rep, const size_t *shown, size_t n, tpl_buf *out,
+                          size_t *replaced)
+{
+    if (n < 2) return;
+    tpl_buf_puts(out, "<nav class=\"contents\">\n<p class=\"contents-head\">"); /* no heading: the outline stays the report's */
+    html_escape(out, h->rep_tr(rep, "Contents"), replaced);
+    tpl_buf_puts(out, "</p>\n<ol>\n");
+    for (size_t k = 0; k < n; k++) {
+        size_t i = shown[k];
+        char *label = table_label_new(h, rep, i);
+        const char *base = h->tab_base(h->rep_table(rep, i));
+        tpl_buf_puts(out, "<li><a href=\"#");
+        anchor_id(h, rep, i, out);
+        tpl_buf_puts(out, "\">");
+        html_escape(out, label ? label : h->tab_id(h->rep_table(rep, i)), replaced);
+        tpl_buf_puts(out, "</a>");
+        if (base && *base) {
+            tpl_buf_puts(out, " <span class=\"base\">");
+            html_escape(out, base, replaced);
+            tpl_buf_puts(out, "</span>");
+        }
+        tpl_buf_puts(out, "</li>\n");
+        free(label);
+    }
+    tpl_buf_puts(out, "</ol>\n</nav>\n");
+}
+
+/* The body with the contents list before its first section heading (after the title and the
+ * lines under it, where the workbook's contents sheet lists its tables too). */
+static void body_with_contents(const tally_host *h, const tally_report *rep, const char *body, const size_t *shown,
+                               size_t nshown, tpl_buf *out, size_t *replaced)
+{
+    const char *at = strstr(body, "<h2");
+    if (!at) {
+        const char *h1 = strstr(body, "</h1>\n");
+        at = h1 ? h1 + 6 : body;
+    }
+    tpl_buf_add(out, body, (size_t)(at - body));
+    contents_list(h, rep, shown, nshown, out, replaced);
+    tpl_buf_puts(out, at);
 }
 
 /* Markdown to an HTML fragment (new string, caller frees), or NULL. Raw HTML in
@@ -155,7 +242,16 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
         host->error(ctx, "cmark-gfm could not render the report to HTML (out of memory?)");
         return 1;
     }
-    char *body = fill_banners(host, report, html, &replaced);
+    /* a template may show a table more than once: room for a marker per table line of the body */
+    size_t nshown = 0, room = 1;
+    for (const char *m = html; (m = strstr(m, ANCHOR_MARK)); m++) room++;
+    size_t *shown = calloc(room, sizeof *shown);
+    if (!shown) {
+        free(html);
+        host->error(ctx, "out of memory writing the HTML report");
+        return 1;
+    }
+    char *body = fill_markers(host, report, html, shown, &nshown, &replaced);
     free(html);
     int banners = 0;
     for (size_t i = 0; i < host->rep_ntables(report); i++) banners |= is_banner(host, host->rep_table(report, i));
@@ -175,9 +271,10 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
     tpl_buf_puts(&out, html_style);
     if (banners) tpl_buf_puts(&out, html_banner_print);
     tpl_buf_puts(&out, "</style>\n</head>\n<body>\n");
-    tpl_buf_puts(&out, body);
+    body_with_contents(host, report, body, shown, nshown, &out, &replaced);
     tpl_buf_puts(&out, "</body>\n</html>\n");
     free(body);
+    free(shown);
     int rc = tpl_write_report(host, ctx, "html.write", path, out.data, out.len);
     tpl_buf_free(&out);
     return rc;

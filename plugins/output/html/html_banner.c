@@ -27,18 +27,21 @@ void html_escape(tpl_buf *out, const char *s, size_t *replaced)
     if (changed && replaced) ++*replaced;
 }
 
-static void fmt_count(tpl_buf *out, double v)
+/* A figure as the report's language writes it (decimal comma in German), as its flat tables do:
+ * `kind` a percent ("78,3 %") or a statistic with `dec` decimals. */
+static void fmt_value(const tally_host *h, const tally_report *rep, tpl_buf *out, tally_value_kind kind, double v,
+                      int dec)
+{
+    char buf[TALLY_NUMBER_TEXT_MAX];
+    tpl_buf_puts(out, h->rep_format_value(rep, kind, v, dec, buf, sizeof buf));
+}
+
+/* A count: whole, or weighted with one decimal. */
+static void fmt_count(const tally_host *h, const tally_report *rep, tpl_buf *out, double v)
 {
     if (v != v) return;
     if (v == floor(v)) tpl_buf_printf(out, "%.0f", v);
-    else tpl_buf_printf(out, "%.1f", v);
-}
-
-/* Halves away from zero as the other outputs round (31.25 -> 31.3). */
-static void fmt_fixed(tpl_buf *out, double v, int dec)
-{
-    double m = pow(10, dec), r = (v < 0 ? -1 : 1) * floor(fabs(v) * m + 0.5 + 1e-9) / m;
-    tpl_buf_printf(out, "%.*f", dec, r);
+    else fmt_value(h, rep, out, TALLY_VALUE_STATISTIC, v, 1);
 }
 
 /* Consecutive columns from c with the same span index at `level`. */
@@ -94,21 +97,22 @@ static void header_rows(const tally_host *h, const tally_table *t, tpl_buf *out,
 }
 
 /* The cell's confidence interval under its figure, "[61.2–86.0]" (nothing when it has none). */
-static void ci_line(const tally_host *h, const tally_table *t, tpl_buf *out, size_t r, size_t c, int dec)
+static void ci_line(const tally_host *h, const tally_report *rep, const tally_table *t, tpl_buf *out, size_t r,
+                    size_t c, int dec)
 {
     double lo = h->bn_cell(t, r, c, TALLY_BN_CI_LO), hi = h->bn_cell(t, r, c, TALLY_BN_CI_HI);
     if (lo != lo || hi != hi) return;
     tpl_buf_puts(out, "<br><span class=\"ci\">[");
-    fmt_fixed(out, lo, dec);
+    fmt_value(h, rep, out, TALLY_VALUE_STATISTIC, lo, dec);
     tpl_buf_puts(out, "\u2013");
-    fmt_fixed(out, hi, dec);
+    fmt_value(h, rep, out, TALLY_VALUE_STATISTIC, hi, dec);
     tpl_buf_puts(out, "]</span>");
 }
 
 /* One body cell: a base figure with its low-base mark, a statistic with its letters, or the
  * column % with its letters over the count. */
-static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t r, size_t c, int show_count,
-                 size_t *replaced)
+static void cell(const tally_host *h, const tally_report *rep, const tally_table *t, tpl_buf *out, size_t r, size_t c,
+                 int show_count, size_t *replaced)
 {
     tally_row_type type = h->bn_row_type(t, r);
     int fl = h->bn_cell_flags(t, r, c);
@@ -116,21 +120,18 @@ static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t
     const char *l = h->bn_cell_letters(t, r, c);
     tpl_buf_puts(out, "<td>");
     if (type == TALLY_ROW_BASE) {
-        fmt_count(out, n);
+        fmt_count(h, rep, out, n);
         if (fl & (TALLY_BN_LOW | TALLY_BN_VERYLOW))
             tpl_buf_printf(out, "<span class=\"mark\">%s</span>", fl & TALLY_BN_VERYLOW ? "**" : "*");
         if (fl & TALLY_BN_UNTESTED && !h->bn_col_is_total(t, c)) tpl_buf_puts(out, "<span class=\"mark\">^</span>");
     } else if (type == TALLY_ROW_STAT) {
         double v = h->bn_cell(t, r, c, TALLY_BN_MEAN);
-        if (v == v) fmt_fixed(out, v, 2);
-        else fmt_count(out, n);
+        if (v == v) fmt_value(h, rep, out, TALLY_VALUE_STATISTIC, v, 2);
+        else fmt_count(h, rep, out, n);
         if (*l) tpl_buf_printf(out, " <span class=\"sig\">%s</span>", l);
-        ci_line(h, t, out, r, c, 2);
+        ci_line(h, rep, t, out, r, c, 2);
     } else {
-        if (p == p) {
-            fmt_fixed(out, p, 1);
-            tpl_buf_puts(out, "%");
-        }
+        if (p == p) fmt_value(h, rep, out, TALLY_VALUE_PERCENT, p, 1);
         if (*l) {
             tpl_buf_puts(out, " <span class=\"sig\">");
             html_escape(out, l, replaced);
@@ -138,10 +139,10 @@ static void cell(const tally_host *h, const tally_table *t, tpl_buf *out, size_t
         }
         if (show_count && n == n) {
             tpl_buf_puts(out, "<br><span class=\"n\">");
-            fmt_count(out, n);
+            fmt_count(h, rep, out, n);
             tpl_buf_puts(out, "</span>");
         }
-        ci_line(h, t, out, r, c, 1);
+        ci_line(h, rep, t, out, r, c, 1);
     }
     tpl_buf_puts(out, "</td>");
 }
@@ -170,7 +171,7 @@ void html_banner_table(const tally_host *h, const tally_report *rep, tpl_buf *ou
         tpl_buf_printf(out, "<tr class=\"%s\"><th scope=\"row\">", (int)type < 8 ? cls[type] : "");
         html_escape(out, h->bn_row_label(t, r), replaced);
         tpl_buf_puts(out, "</th>");
-        for (size_t c = 0; c < nc; c++) cell(h, t, out, r, c, 1, replaced);
+        for (size_t c = 0; c < nc; c++) cell(h, rep, t, out, r, c, 1, replaced);
         tpl_buf_puts(out, "</tr>\n");
     }
     tpl_buf_puts(out, "</tbody>\n</table></div>\n");

@@ -216,15 +216,19 @@ static const char *row_type_name(tally_row_type t) { return tally_row_type_name(
 /* No chart is JSON null. */
 static const char *chart_name(tally_chart_kind k) { return k == TALLY_CHART_NONE ? NULL : tally_chart_kind_name(k); }
 
-/* One banner cell: every statistic a number (null when not computed), letters and marks apart. */
+/* One banner cell: every statistic a number (null when not computed), letters and marks apart.
+ * The percents come before the count, in the order every output shows a cell. */
 static void write_banner_cell(jw *w, const tally_host *h, const tally_table *t, size_t r, size_t c)
 {
-    static const char *const names[] = {"count", "col_pct", "row_pct", "total_pct", "value", "ci_low", "ci_high"};
+    static const struct { tally_bn_stat stat; const char *name; } shown[] = {
+        {TALLY_BN_COLPCT, "col_pct"}, {TALLY_BN_ROWPCT, "row_pct"}, {TALLY_BN_TOTPCT, "total_pct"},
+        {TALLY_BN_COUNT, "count"},    {TALLY_BN_MEAN, "value"},     {TALLY_BN_CI_LO, "ci_low"},
+        {TALLY_BN_CI_HI, "ci_high"}};
     jw_item(w);
     jw_open(w, '{');
-    for (int k = 0; k < TALLY_BN_NSTATS; k++) {
-        double v = h->bn_cell(t, r, c, (tally_bn_stat)k);
-        if (v == v) jw_key(w, names[k]), jw_number(w, v);
+    for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++) {
+        double v = h->bn_cell(t, r, c, shown[k].stat);
+        if (v == v) jw_key(w, shown[k].name), jw_number(w, v);
     }
     const char *l = h->bn_cell_letters(t, r, c);
     if (*l) jw_key(w, "letters"), jw_string(w, l);

@@ -37,7 +37,8 @@ static void grow_row(xw_sheet *s, lxw_row_t row, int lines, int *have)
     }
 }
 
-/* Sheet columns per banner column: one, or count, column % and letters (separate). */
+/* Sheet columns per banner column: one, or column %, count and letters (separate). Every output
+ * shows the column % first and the count after it (below it when stacked), as tab books do. */
 static size_t width_of(const xw *w) { return w->cell_style == XW_CELLS_SEPARATE ? 3 : 1; }
 
 static size_t span_end(const tally_host *h, const tally_table *t, size_t c, size_t level)
@@ -88,7 +89,7 @@ static int write_headers(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t top
         c = e;
     }
     if (w->cell_style == XW_CELLS_SEPARATE) {
-        const char *names[3] = {h->rep_tr(w->rep, "Count"), h->rep_tr(w->rep, "Column %"), h->rep_tr(w->rep, "sig.")};
+        const char *names[3] = {h->rep_tr(w->rep, "Column %"), h->rep_tr(w->rep, "Count"), h->rep_tr(w->rep, "sig.")};
         for (size_t c = 0; c < nc; c++)
             for (size_t j = 0; j < 3; j++)
                 if (merged(w, s, last, (lxw_col_t)(1 + c * k + j), last, (lxw_col_t)(1 + c * k + j), names[j], hs) < 0)
@@ -130,7 +131,7 @@ static int write_ci_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_
         char text[96];
         if (mean) snprintf(text, sizeof text, "[%.2f\u2013%.2f]", lo, hi);
         else snprintf(text, sizeof text, "[%.1f%%\u2013%.1f%%]", lo, hi);
-        lxw_col_t col = (lxw_col_t)(1 + c * k + (k > 1 ? 1 : 0)); /* separate: under the column % */
+        lxw_col_t col = (lxw_col_t)(1 + c * k); /* under the column % (separate: its first column) */
         if (xw_write_text(w, s, row, col, text, xw_fmt(w, XW_RIGHT, NULL), 0, "a confidence interval") < 0) return -1;
     }
     return 1;
@@ -163,12 +164,12 @@ static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row
             rc = isfinite(v) ? put(w, s, row, col, v, fig_format(w, style, "0.00", l, NULL))
                              : put(w, s, row, col, n, fig_format(w, style, count_fmt(n), NULL, NULL));
         } else if (w->cell_style == XW_CELLS_SEPARATE) {
-            rc = put(w, s, row, col, n, fig_format(w, style, count_fmt(n), NULL, NULL));
-            if (rc == 0) rc = put(w, s, row, col + 1, p / 100, fig_format(w, style, "0.0%", NULL, NULL));
+            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", NULL, NULL));
+            if (rc == 0) rc = put(w, s, row, col + 1, n, fig_format(w, style, count_fmt(n), NULL, NULL));
             if (rc == 0 && *l) rc = xw_write_text(w, s, row, col + 2, l, xw_fmt(w, style | XW_LEFT, NULL), 0, "letters");
         } else if (two) {
-            rc = put(w, s, row, col, n, fig_format(w, style, count_fmt(n), NULL, NULL));
-            if (rc == 0) rc = put(w, s, row + 1, col, p / 100, fig_format(w, style, "0.0%", l, NULL));
+            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", l, NULL));
+            if (rc == 0) rc = put(w, s, row + 1, col, n, fig_format(w, style, count_fmt(n), NULL, NULL));
         } else {
             rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", l, NULL));
         }

@@ -127,7 +127,7 @@ int xw_write_number(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, double v, 
 }
 
 int xw_write_link(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, const char *target_sheet,
-                  lxw_row_t target_row, const char *text, int track)
+                  lxw_row_t target_row, const char *text, lxw_format *f, int track)
 {
     char *ref = xw_sheet_ref(target_sheet, target_row, 0);
     int cut = 0;
@@ -143,7 +143,7 @@ int xw_write_link(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, const char *
     }
     strcpy(url, "internal:");
     strcat(url, ref);
-    lxw_error err = worksheet_write_url_opt(s->ws, row, col, url, NULL, clean, NULL);
+    lxw_error err = worksheet_write_url_opt(s->ws, row, col, url, f, clean, NULL);
     if (track && err == LXW_NO_ERROR) xw_sheet_track(s, col, xw_text_width(clean));
     free(ref);
     free(clean);

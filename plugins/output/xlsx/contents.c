@@ -1,6 +1,7 @@
 /* contents.c: the workbook's first sheet: report title, date, source, base and links to every table. */
 #include "xlsx.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,17 +60,27 @@ static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
     return 0;
 }
 
-static int entry_list(xw *w, xw_sheet *s, lxw_row_t *row, const char *heading, const xw_entry *e, size_t n)
+#define XW_CONTENTS_COL 130.0 /* characters the contents column is at most wide; longer titles wrap */
+
+/* The list of links under `heading`: the whole title of every entry in a column as wide as the
+ * longest (LibreOffice wraps no hyperlink cell, so width is what shows a title whole there); past
+ * XW_CONTENTS_COL the title wraps (in Excel) in a row as tall as its lines. */
+static int entry_list(xw *w, xw_sheet *s, lxw_row_t *row, const char *heading, const xw_entry *e, size_t n,
+                      double *widest)
 {
     if (!n) return 0;
     (*row)++;
     if (xw_write_text(w, s, (*row)++, 0, w->host->rep_tr(w->rep, heading), xw_fmt(w, XW_SUBTITLE, NULL), 0,
                       "contents") < 0)
         return -1;
+    lxw_format *wrapped = xw_fmt(w, XW_LINK | XW_WRAP, NULL), *note = xw_fmt(w, XW_NOTE | XW_WRAP, NULL);
     for (size_t i = 0; i < n; i++, (*row)++) {
-        if (xw_write_link(w, s, *row, 0, e[i].sheet, e[i].row, e[i].text, 1) < 0) return -1;
-        if (e[i].note && xw_write_text(w, s, *row, 1, e[i].note, xw_fmt(w, XW_NOTE, NULL), 1, "contents") < 0)
-            return -1;
+        double chars = xw_text_width(e[i].text);
+        int lines = (int)ceil(chars * 1.1 / XW_CONTENTS_COL);
+        if (xw_write_link(w, s, *row, 0, e[i].sheet, e[i].row, e[i].text, wrapped, 0) < 0) return -1;
+        if (chars > *widest) *widest = chars < XW_CONTENTS_COL ? chars : XW_CONTENTS_COL;
+        if (lines > 1) worksheet_set_row(s->ws, *row, 15.0 * lines, NULL);
+        if (e[i].note && xw_write_text(w, s, *row, 1, e[i].note, note, 1, "contents") < 0) return -1;
     }
     return 0;
 }
@@ -92,8 +103,15 @@ int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables
         meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0 ||
         meta_row(w, s, &row, "Largest margin of error", h->rep_value_text(w->rep, "moe_note")) < 0)
         return -1;
-    if (entry_list(w, s, &row, "Tables", tables, ntables) < 0) return -1;
-    if (entry_list(w, s, &row, "Data", data, ndata) < 0) return -1;
+    double widest = 0;
+    if (entry_list(w, s, &row, "Tables", tables, ntables, &widest) < 0) return -1;
+    if (entry_list(w, s, &row, "Data", data, ndata, &widest) < 0) return -1;
+    /* column A as wide as its longest line, past the cap xw_sheet_fit gives other columns */
+    xw_sheet_track(s, 0, widest);
+    if (s->nwidths && s->widths[0] > 0) {
+        worksheet_set_column(s->ws, 0, 0, floor((s->widths[0] * 0.9 + 2) * 4 + 0.5) / 4, NULL); /* proportional text: narrower than digits */
+        s->widths[0] = 0; /* set here: xw_sheet_fit leaves it */
+    }
     s->next_row = row;
     return 0;
 }

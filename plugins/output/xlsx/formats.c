@@ -73,6 +73,10 @@ static void apply_style(lxw_format *f, unsigned style)
         format_set_font_color(f, LXW_COLOR_BLUE);
         format_set_underline(f, LXW_UNDERLINE_SINGLE);
     }
+    if (style & XW_WRAP) {
+        format_set_text_wrap(f);
+        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+    }
     if (style & XW_INDENT) format_set_indent(f, 1);
     if (style & XW_BOX) {
         format_set_border(f, LXW_BORDER_THIN);

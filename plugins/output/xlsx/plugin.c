@@ -1,5 +1,6 @@
 /* plugin.c: the xlsx output plugin: descriptor, options and the write() that assembles the workbook. */
 #include "xlsx.h"
+#include "table_label.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,22 +56,6 @@ static void print_setup(xw_sheet *s)
 }
 
 /* The table sheets (and their charts); fills one contents entry per table. */
-/* The contents line of table i: its title, or its id where it has none; a title an earlier line
- * already shows gets the sheet's table number and id, so that no two lines read the same. */
-static char *contents_text(const tally_host *h, const tally_table *t, const xw_entry *entries, size_t i)
-{
-    const char *title = h->tab_title(t);
-    if (!title || !*title) title = h->tab_id(t);
-    for (size_t k = 0; k < i; k++) {
-        if (!entries[k].text || strcmp(entries[k].text, title) != 0) continue;
-        size_t n = strlen(title) + strlen(h->tab_id(t)) + 8;
-        char *s = malloc(n);
-        if (s) snprintf(s, n, "%s (%s)", title, h->tab_id(t));
-        return s;
-    }
-    return strdup(title);
-}
-
 static int write_tables(xw *w, xw_entry *entries)
 {
     const tally_host *h = w->host;
@@ -88,7 +73,7 @@ static int write_tables(xw *w, xw_entry *entries)
         }
         xw_placed p;
         if (xw_table_write(w, s, t, &p) < 0) return -1;
-        entries[i].text = contents_text(h, t, entries, i);
+        entries[i].text = table_label_new(h, w->rep, i);
         entries[i].note = h->tab_base(t) ? strdup(h->tab_base(t)) : NULL;
         entries[i].sheet = s->name;
         entries[i].row = p.title_row;

@@ -194,7 +194,7 @@ int xw_table_footer(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
     if (xw_table_notes(w, s, t, &row) < 0) return -1;
     row++;
     if (w->nsheets && w->sheets[0] != s &&
-        xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, w->host->rep_tr(w->rep, "Back to contents"), 0) < 0)
+        xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, w->host->rep_tr(w->rep, "Back to contents"), NULL, 0) < 0)
         return -1;
     s->next_row = row;
     return 0;

@@ -26,7 +26,8 @@ enum {
     XW_LINK = 1 << 8,     /* blue underlined */
     XW_SUBTITLE = 1 << 9, /* bold, slightly larger */
     XW_INDENT = 1 << 10,
-    XW_BOX = 1 << 11      /* thin border on all four sides (banner headers) */
+    XW_BOX = 1 << 11,     /* thin border on all four sides (banner headers) */
+    XW_WRAP = 1 << 12     /* text wraps within the column, top-aligned */
 };
 
 typedef struct xw_format {
@@ -116,9 +117,10 @@ int xw_write_text(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, const char *
                   lxw_format *f, int track, const char *where);
 int xw_write_number(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *f,
                      size_t shown_chars);
-/* An internal hyperlink showing `text`; returns 0 or -1. */
+/* An internal hyperlink showing `text` in format `f` (NULL: the workbook's hyperlink style);
+ * returns 0 or -1. */
 int xw_write_link(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, const char *target_sheet,
-                  lxw_row_t target_row, const char *text, int track);
+                  lxw_row_t target_row, const char *text, lxw_format *f, int track);
 /* Reports a libxlsxwriter error through host->error; returns -1. */
 int xw_fail(xw *w, lxw_error err, const char *what);
 
