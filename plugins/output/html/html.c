@@ -55,7 +55,7 @@ static const char html_style[] =
     ".banner-wrap{overflow-x:auto}\n"
     /* the contents list: a link per table, its base in grey; a jump shows the heading above the table */
     "nav.contents ol{padding-left:1.8rem}nav.contents li{margin:.1rem 0}nav.contents .base{color:#666;font-size:.85em}\n"
-    ".table-anchor{display:block;scroll-margin-top:5rem}\n"
+    "[id^=table-]{scroll-margin-top:5rem}\n"
     "nav.contents .contents-head{font-weight:600;font-size:1.15rem;margin-bottom:.2rem}\n"
     "@media print{nav.contents{font-size:8.5pt}nav.contents ol{margin:.2rem 0}"
     "nav.contents a{color:inherit;text-decoration:none}nav.contents li{margin:0;break-inside:avoid}}\n";
@@ -110,14 +110,35 @@ static int marker_at(const tally_host *h, const tally_report *rep, const char *m
     return 1;
 }
 
+/* A banner table with id `anchor` (-1: none) on its wrapper, which the contents list links to. */
+static void banner_with_id(const tally_host *h, const tally_report *rep, tpl_buf *out, size_t i, long anchor,
+                           size_t *replaced)
+{
+    static const char wrap[] = "<div class=\"banner-wrap\"";
+    tpl_buf t = {0};
+    html_banner_table(h, rep, &t, h->rep_table(rep, i), replaced);
+    const char *rest = t.data ? t.data : "";
+    if (anchor >= 0 && strncmp(rest, wrap, sizeof wrap - 1) == 0) {
+        tpl_buf_puts(out, wrap);
+        tpl_buf_puts(out, " id=\"");
+        anchor_id(h, rep, (size_t)anchor, out);
+        tpl_buf_putc(out, '"');
+        rest += sizeof wrap - 1;
+    }
+    tpl_buf_puts(out, rest);
+    tpl_buf_free(&t);
+}
+
 /* Replaces each marker paragraph of the HTML body: a banner marker by its table, an anchor marker by
- * the table's anchor (its index appended to shown[], *nshown of them, in the page's order); texts
- * the escaper changed are counted in *replaced. */
+ * an id on the table that follows it (its index appended to shown[], *nshown of them, in the page's
+ * order). The id goes on the table itself, not on an element of its own between heading and table,
+ * which would let a printed page break there. Texts the escaper changed are counted in *replaced. */
 static char *fill_markers(const tally_host *h, const tally_report *rep, const char *body, size_t *shown,
                           size_t *nshown, size_t *replaced)
 {
     tpl_buf out = {0};
     const char *p = body;
+    long pending = -1; /* the table whose id the next banner table carries */
     for (;;) {
         const char *b = strstr(p, BANNER_MARK), *a = strstr(p, ANCHOR_MARK);
         const char *m = b && (!a || b < a) ? b : a;
@@ -133,18 +154,30 @@ static char *fill_markers(const tally_host *h, const tally_report *rep, const ch
         const char *start = m;
         if (m - p >= 3 && strncmp(m - 3, "<p>", 3) == 0 && strncmp(after, "</p>", 4) == 0) start = m - 3, after += 4;
         tpl_buf_add(&out, p, (size_t)(start - p));
-        if (banner) html_banner_table(h, rep, &out, h->rep_table(rep, i), replaced);
-        else {
-            int again = 0; /* a table shown twice keeps its one anchor, at its first place */
-            for (size_t k = 0; k < *nshown; k++) again |= shown[k] == i;
-            if (!again) {
-                tpl_buf_puts(&out, "<a class=\"table-anchor\" id=\"");
-                anchor_id(h, rep, i, &out);
-                tpl_buf_puts(&out, "\"></a>");
-                shown[(*nshown)++] = i;
-            }
-        }
         p = after;
+        if (banner) {
+            banner_with_id(h, rep, &out, i, pending == (long)i ? pending : -1, replaced);
+            pending = -1;
+            continue;
+        }
+        int again = 0; /* a table shown twice keeps its one id, at its first place */
+        for (size_t k = 0; k < *nshown; k++) again |= shown[k] == i;
+        if (again) continue;
+        shown[(*nshown)++] = i;
+        const char *next = after;
+        while (*next == '\n' || *next == ' ') next++;
+        if (strncmp(next, "<table>", 7) == 0) { /* a table cmark-gfm rendered */
+            tpl_buf_puts(&out, "\n<table id=\"");
+            anchor_id(h, rep, i, &out);
+            tpl_buf_puts(&out, "\">");
+            p = next + 7;
+        } else if (strncmp(next, "<p>" BANNER_MARK, 3 + strlen(BANNER_MARK)) == 0) {
+            pending = (long)i;
+        } else { /* neither: an anchor of its own */
+            tpl_buf_puts(&out, "<a class=\"table-anchor\" id=\"");
+            anchor_id(h, rep, i, &out);
+            tpl_buf_puts(&out, "\"></a>");
+        }
     }
     tpl_buf_puts(&out, p);
     return tpl_buf_take(&out);
