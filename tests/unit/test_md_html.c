@@ -28,7 +28,8 @@ int main(void)
     CHECK(a && !strstr(a, "src=") && !strstr(a, "href=\"http") && !strstr(a, "<link"), "nothing external is loaded");
     CHECK_CONTAINS(a, "@media print", "the stylesheet has print rules");
     CHECK_CONTAINS(a, "<title>German cities and their Chinese partners</title>", "the title comes from the report");
-    CHECK(count(a, "<table>") == (int)rep->ntables, "one <table> per report table (%d)", count(a, "<table>"));
+    CHECK(count(a, "<table") == (int)rep->ntables, "one <table> per report table (%d)", count(a, "<table"));
+    CHECK(count(a, "<table id=\"table-") == (int)rep->ntables, "each table carries the id the contents list links to");
     CHECK_CONTAINS(a, "<td align=\"right\">26.1%</td>", "numbers are right-aligned cells");
     CHECK_CONTAINS(a, "<td align=\"left\">a | b * c</td>", "a label with | and * is literal text");
     CHECK(a && !strstr(a, "mermaid"), "no Mermaid blocks in HTML");
