@@ -2,6 +2,7 @@
 #ifndef TALLY_TEST_FIXTURES_H
 #define TALLY_TEST_FIXTURES_H
 
+#include "check.h"
 #include "dataset.h"
 #include "result.h"
 
@@ -24,6 +25,20 @@ static inline double cell(const tally_table *t, const char *row, const char *col
     if (r < 0 || c < 0) return NAN;
     return t->rows[r].cells[c].num;
 }
+
+/* One expected cell of a table: (row, col) holds want within tol; what names the check. */
+typedef struct {
+    const char *row, *col;
+    double want, tol;
+    const char *what;
+} cell_case;
+
+/* One CHECK_NEAR per case against table t (n cases). */
+static inline void check_cells(const tally_table *t, const cell_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) CHECK_NEAR(cell(t, cases[i].row, cases[i].col), cases[i].want, cases[i].tol, cases[i].what);
+}
+#define CHECK_CELLS(t, cases) check_cells((t), (cases), sizeof(cases) / sizeof((cases)[0]))
 
 /* Six responses: id (a duplicate, a missing one), city (one empty), q (1 yes, 2 no,
  * 9 refused = user-missing), age and submitted (an order); the caller adds the rest. */
