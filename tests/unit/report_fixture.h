@@ -157,7 +157,7 @@ static inline void fixture_spit(const char *path, const char *text)
     }
 }
 
-/* The descriptor of output plugin NAME from $BUILD/plugins (NULL on failure). */
+/* The descriptor of plugin NAME from $BUILD/plugins (NULL on failure). */
 static inline const tally_plugin_descriptor *fixture_plugin(const char *name)
 {
     const char *build = getenv("BUILD");

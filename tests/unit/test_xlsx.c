@@ -14,20 +14,6 @@
 static const tally_plugin_descriptor *plugin;
 static char tmpdir[] = "/tmp/tally-xlsx-XXXXXX";
 
-static const tally_plugin_descriptor *load_plugin(void)
-{
-    const char *build = getenv("BUILD");
-    char path[512];
-    snprintf(path, sizeof path, "%s/plugins/xlsx.so", build && *build ? build : "build");
-    void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!so) {
-        printf("# dlopen: %s\n", dlerror());
-        return NULL;
-    }
-    tally_plugin_entry_fn entry = (tally_plugin_entry_fn)dlsym(so, TALLY_PLUGIN_ENTRY_NAME);
-    return entry ? entry() : NULL;
-}
-
 /* Options from "name=value" pairs (NULL-terminated), validated against the plugin's
  * declarations. Returns NULL and prints the message when invalid. */
 static tally_options *options(const char *const *kv, char **err)
@@ -252,7 +238,7 @@ static int write_hostile(void)
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
-    plugin = load_plugin();
+    plugin = fixture_plugin("xlsx");
     CHECK(plugin != NULL, "xlsx plugin loads");
     if (!plugin) CHECK_DONE();
     CHECK_STR(plugin->name, "xlsx", "plugin is named xlsx");
