@@ -186,6 +186,27 @@ static inline int fixture_write(const tally_plugin_descriptor *d, tally_options 
     return rc;
 }
 
+/* Writes rep with plugin d to path again (with o as it is now) and returns the file's text (caller
+ * frees); *rc gets the status when rc is not NULL, the error is dropped. */
+static inline char *fixture_rewrite(const tally_plugin_descriptor *d, tally_options *o, const tally_report *rep,
+                                    const char *path, int *rc)
+{
+    char *err;
+    int status = fixture_write(d, o, rep, path, &err);
+    free(err);
+    if (rc) *rc = status;
+    return fixture_slurp(path);
+}
+
+/* Frees a writer test's options and report and removes its two output files. */
+static inline void fixture_release(tally_options *o, tally_report *rep, const char *p1, const char *p2)
+{
+    tally_options_free(o);
+    tally_report_free(rep);
+    unlink(p1);
+    unlink(p2);
+}
+
 #ifdef CHECK
 /* One formatting case: cell (row, col) set to `value` reads `want`. */
 typedef struct {
