@@ -69,18 +69,14 @@ stage "values" {
 }
 
 -- ---- tables -----------------------------------------------------------------------------------
-stage "values" {
-  table = {
-    id = "response", title = "Response",
-    rows = {
-      { "Cities qualified (at least 50,000 inhabitants)", "n_frame" },
-      { "Questionnaires received", "n_questionnaires" },
-      { "Duplicate questionnaires dropped", "cities_duplicates" },
-      { "Cities that answered", "cities_n", "n_frame" },
-      { "Cities with a Chinese partner", "chinese_n", "cities_n" },
-    },
-    notes = { "Percent: the cities that answered of the cities qualified (the response rate), and the cities with a Chinese partner of the cities that answered." },
-  },
+response_table {
+  id = "response", title = "Response",
+  frame = "Cities qualified (at least 50,000 inhabitants)",
+  questionnaires = "Questionnaires received",
+  duplicates = "Duplicate questionnaires dropped",
+  answered = "Cities that answered",
+  chinese = "Cities with a Chinese partner",
+  notes = { "Percent: the cities that answered of the cities qualified (the response rate), and the cities with a Chinese partner of the cities that answered." },
 }
 stage "frequencies" { dataset = "cities", variables = { "worldwide", "named_partners", "cn_partner" } }
 
