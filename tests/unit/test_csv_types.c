@@ -16,8 +16,7 @@ static tally_dataset *load_text(const char *text, const char *const *opts)
     last_err = NULL;
     tally_dataset *ds = csv_load_v(path, opts, &last_err);
     if (!ds) printf("#   error: %s\n", last_err);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
     return ds;
 }
 
