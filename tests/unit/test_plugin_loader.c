@@ -7,6 +7,17 @@
 
 #include <stdlib.h>
 
+/* Loads test plugin NAME from dir, which must be refused; returns the refusal (caller frees). */
+static char *refused(const char *dir, const char *name, const char *what)
+{
+    char *file = xasprintf("%s/%s.so", dir, name), *err = NULL;
+    tally_plugin *pl = tally_plugin_load_file(file, &err);
+    CHECK(pl == NULL, "%s", what);
+    tally_plugin_free(pl);
+    free(file);
+    return err;
+}
+
 int main(void)
 {
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
@@ -14,31 +25,24 @@ int main(void)
     char *plugdir = xasprintf("%s/plugins", build);
     char *err = NULL;
 
-    char *bad = xasprintf("%s/badabi.so", testdir);
-    tally_plugin *pl = tally_plugin_load_file(bad, &err);
-    CHECK(pl == NULL, "a plugin of another ABI major is refused");
-    char *want = xasprintf("%s: plugin 'badabi' was built for tally plugin ABI %d.0, but this tally provides ABI %d.%d; "
-                           "rebuild the plugin against this tally's tally/plugin.h",
-                           bad, TALLY_ABI_MAJOR + 1, TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
+    err = refused(testdir, "badabi", "a plugin of another ABI major is refused");
+    char *want = xasprintf("%s/badabi.so: plugin 'badabi' was built for tally plugin ABI %d.0, but this tally provides "
+                           "ABI %d.%d; rebuild the plugin against this tally's tally/plugin.h",
+                           testdir, TALLY_ABI_MAJOR + 1, TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
     CHECK_STR(err, want, "the refusal names both versions");
     free(want);
     free(err);
-    err = NULL;
-    free(bad);
 
-    char *newer = xasprintf("%s/newminor.so", testdir);
-    pl = tally_plugin_load_file(newer, &err);
-    CHECK(pl == NULL, "a plugin of a newer ABI minor is refused");
+    err = refused(testdir, "newminor", "a plugin of a newer ABI minor is refused");
     want = xasprintf("ABI %d.%d, but this tally provides ABI %d.%d", TALLY_ABI_MAJOR, TALLY_ABI_MINOR + 1,
                      TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
     CHECK_CONTAINS(err, want, "the refusal names both minors");
     free(want);
     free(err);
     err = NULL;
-    free(newer);
 
     char *old = xasprintf("%s/oldminor.so", testdir);
-    pl = tally_plugin_load_file(old, &err);
+    tally_plugin *pl = tally_plugin_load_file(old, &err);
     CHECK(pl != NULL, "a plugin with a shorter descriptor loads");
     if (pl) {
         CHECK(pl->desc.write == NULL, "entries past the declared size are not read (write is NULL, not the poison)");
