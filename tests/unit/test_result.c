@@ -67,9 +67,7 @@ int main(void)
     CHECK_FORMATS(t, freq_formats);
     {
         tally_table *w = fixture_table("w", "Weighted", "", (const fixture_col[]){{"Count", TALLY_COL_COUNT, 1}, {0}});
-        tally_table_add_row(w, TALLY_ROW_CATEGORY);
-        tally_table_add_row(w, TALLY_ROW_CATEGORY);
-        tally_table_add_row(w, TALLY_ROW_BASE);
+        for (int i = 0; i < 3; i++) tally_table_add_row(w, i < 2 ? TALLY_ROW_CATEGORY : TALLY_ROW_BASE); /* 2 + base */
         static const format_case weighted_formats[] = {
             {0, 1, 12.25, "12.3", "count_decimals = 1: 12.25 -> 12.3"},
             {1, 1, 0, "0.0", "and a zero cell beside it 0.0, not 0"},
