@@ -44,6 +44,14 @@ stage "values" {
   },
 }
 
+-- Counts of the cities that answered 1 (yes, ticked) to each variable in `names`, each named after its
+-- variable, added to the table `more` of other counts (a `count` option of the values stage).
+function yes_counts(names, more)
+  local count = more or {}
+  for i = 1, #names do count[names[i]] = names[i] .. " == 1" end
+  return count
+end
+
 -- The response table: the sample frame, the questionnaires and the cities that answered, each
 -- report with its own id, title and row labels (label.frame, .questionnaires, .duplicates,
 -- .answered, .chinese), optional notes, and rows of its own after these (label.more).
