@@ -1,4 +1,4 @@
-/* fixtures.h: small hand-built datasets and a table-cell reader that several unit tests share. */
+/* fixtures.h: small hand-built datasets, column fillers, and the table-cell reader and case check that several unit tests share. */
 #ifndef TALLY_TEST_FIXTURES_H
 #define TALLY_TEST_FIXTURES_H
 

@@ -1,4 +1,4 @@
-/* report_fixture.h: the report the markdown/html/json output tests render, built by hand with result.h. */
+/* report_fixture.h: the report the markdown/html/json output tests render, built by hand with result.h, and the table, writer and format helpers the report tests share. */
 #ifndef TALLY_TEST_REPORT_FIXTURE_H
 #define TALLY_TEST_REPORT_FIXTURE_H
 
