@@ -15,18 +15,13 @@ stage "values" {
   dataset = "chinese",
   count = { n_multi = "cn_count > 1", init_german_city = "initiators_german_city == 1" },
 }
-stage "values" {
-  table = {
-    id = "key_figures", title = "Key figures",
-    rows = {
-      { "Cities qualified", "n_frame" },
-      { "Questionnaires received", "n_questionnaires" },
-      { "Duplicate questionnaires dropped", "cities_duplicates" },
-      { "Cities that answered (response rate)", "cities_n", "n_frame" },
-      { "Cities with a Chinese partner (the base)", "chinese_n", "cities_n" },
-      { "Cities with more than one Chinese partner", "n_multi", "chinese_n" },
-      { "German entities linked with China since 1982", "entities_n" },
-    },
+response_table {
+  id = "key_figures", title = "Key figures",
+  frame = "Cities qualified", questionnaires = "Questionnaires received", duplicates = "Duplicate questionnaires dropped",
+  answered = "Cities that answered (response rate)", chinese = "Cities with a Chinese partner (the base)",
+  more = {
+    { "Cities with more than one Chinese partner", "n_multi", "chinese_n" },
+    { "German entities linked with China since 1982", "entities_n" },
   },
 }
 

@@ -44,6 +44,30 @@ stage "values" {
   },
 }
 
+-- Counts of the cities that answered 1 (yes, ticked) to each variable in `names`, each named after its
+-- variable, added to the table `more` of other counts (a `count` option of the values stage).
+function yes_counts(names, more)
+  local count = more or {}
+  for i = 1, #names do count[names[i]] = names[i] .. " == 1" end
+  return count
+end
+
+-- The response table: the sample frame, the questionnaires and the cities that answered, each
+-- report with its own id, title and row labels (label.frame, .questionnaires, .duplicates,
+-- .answered, .chinese), optional notes, and rows of its own after these (label.more).
+function response_table(label)
+  local rows = {
+    { label.frame, "n_frame" },
+    { label.questionnaires, "n_questionnaires" },
+    { label.duplicates, "cities_duplicates" },
+    { label.answered, "cities_n", "n_frame" },
+    { label.chinese, "chinese_n", "cities_n" },
+  }
+  local more = label.more or {}
+  for i = 1, #more do rows[#rows + 1] = more[i] end
+  stage "values" { table = { id = label.id, title = label.title, rows = rows, notes = label.notes } }
+end
+
 -- Charts 3 to 5, the other multiple-response questions and the rated questions. Each report
 -- calls this with its titles, in its language.
 function figure_stages(title)

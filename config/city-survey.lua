@@ -17,25 +17,19 @@ include "city-survey-base.lua"
 -- ---- named values for the text (counts; NAME_pct is the percent of the 46 cities) ---------------
 stage "values" {
   dataset = "chinese",
-  count = {
+  count = yes_counts({
+    -- the cities that ticked each area, institution, form, benefit and obstacle (NAME = "NAME == 1")
+    "area_economy", "area_culture", "area_education", "area_academic", "area_sport_tourism", "area_administration",
+    "inst_education", "inst_universities", "inst_culture",
+    "form_meetings", "form_fairs", "form_trade_missions", "form_office_cn", "form_cn_office", "form_networks",
+    "ben_experience", "ben_education", "ben_investment", "ben_culture", "ben_companies", "ben_tourism",
+    "obs_distance", "obs_costs", "obs_language", "obs_political", "obs_cultural", "obs_cn_involvement",
+    "obs_own_involvement",
+  }, {
     n_multi = "cn_count > 1",
     n_vital = "cn_vitality == 1", n_all_active = "cn_active == 1", n_formal_all = "cn_formal == 1",
     n_twinning = "cn_type == 1", n_friendship = "cn_type == 2", n_contact = "cn_type == 3",
     init_german_city = "initiators_german_city == 1", init_chinese = "initiators_chinese_authorities == 1",
-    area_economy = "area_economy == 1", area_culture = "area_culture == 1", area_education = "area_education == 1",
-    area_academic = "area_academic == 1", area_sport_tourism = "area_sport_tourism == 1",
-    area_administration = "area_administration == 1",
-    inst_education = "inst_education == 1", inst_universities = "inst_universities == 1",
-    inst_culture = "inst_culture == 1",
-    form_meetings = "form_meetings == 1", form_fairs = "form_fairs == 1",
-    form_trade_missions = "form_trade_missions == 1", form_office_cn = "form_office_cn == 1",
-    form_cn_office = "form_cn_office == 1", form_networks = "form_networks == 1",
-    ben_experience = "ben_experience == 1", ben_education = "ben_education == 1",
-    ben_investment = "ben_investment == 1", ben_culture = "ben_culture == 1",
-    ben_companies = "ben_companies == 1", ben_tourism = "ben_tourism == 1",
-    obs_distance = "obs_distance == 1", obs_costs = "obs_costs == 1", obs_language = "obs_language == 1",
-    obs_political = "obs_political == 1", obs_cultural = "obs_cultural == 1",
-    obs_cn_involvement = "obs_cn_involvement == 1", obs_own_involvement = "obs_own_involvement == 1",
     sf_cn_partner_very = "sf_cn_partner == 1", sf_mayor_very = "sf_mayor == 1",
     sf_agreement_very = "sf_agreement == 1", sf_companies_very = "sf_companies == 1",
     sf_academic_very = "sf_academic == 1",
@@ -46,7 +40,7 @@ stage "values" {
     infl_eu_none = "infl_eu == 4", infl_federal_positive = "infl_federal in {1, 2}",
     infl_federal_small = "infl_federal == 3", infl_federal_none = "infl_federal == 4",
     infl_land_direct = "infl_land == 1",
-  },
+  }),
 }
 -- Chart 3 counts answers, not cities: the shares of the 72 responses, rounded as the chart shows them.
 stage "values" {
@@ -69,18 +63,14 @@ stage "values" {
 }
 
 -- ---- tables -----------------------------------------------------------------------------------
-stage "values" {
-  table = {
-    id = "response", title = "Response",
-    rows = {
-      { "Cities qualified (at least 50,000 inhabitants)", "n_frame" },
-      { "Questionnaires received", "n_questionnaires" },
-      { "Duplicate questionnaires dropped", "cities_duplicates" },
-      { "Cities that answered", "cities_n", "n_frame" },
-      { "Cities with a Chinese partner", "chinese_n", "cities_n" },
-    },
-    notes = { "Percent: the cities that answered of the cities qualified (the response rate), and the cities with a Chinese partner of the cities that answered." },
-  },
+response_table {
+  id = "response", title = "Response",
+  frame = "Cities qualified (at least 50,000 inhabitants)",
+  questionnaires = "Questionnaires received",
+  duplicates = "Duplicate questionnaires dropped",
+  answered = "Cities that answered",
+  chinese = "Cities with a Chinese partner",
+  notes = { "Percent: the cities that answered of the cities qualified (the response rate), and the cities with a Chinese partner of the cities that answered." },
 }
 stage "frequencies" { dataset = "cities", variables = { "worldwide", "named_partners", "cn_partner" } }
 

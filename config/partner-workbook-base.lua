@@ -7,14 +7,8 @@
 -- Every text of the workbook in both languages; word(key) picks the workbook's.
 local words = {
   title = { de = "Deutsche Städte und ihre chinesischen Partner", zh = "德国城市及其中国合作伙伴" },
-  subtitle = {
-    de = "Städtebefragung 2020/2021 (synthetische Mikrodaten, aus veröffentlichten Zahlen rekonstruiert)",
-    zh = "2020/2021 年城市调查（根据已发表数据重建的合成微观数据）",
-  },
-  subject = {
-    de = "Befragung der deutschen Städte mit mindestens 50.000 Einwohnern",
-    zh = "对人口不少于 5 万的德国城市的调查",
-  },
+  subtitle = { de = "Städtebefragung 2020/2021 (synthetische Mikrodaten, aus veröffentlichten Zahlen rekonstruiert)", zh = "2020/2021 年城市调查（根据已发表数据重建的合成微观数据）" },
+  subject = { de = "Befragung der deutschen Städte mit mindestens 50.000 Einwohnern", zh = "对人口不少于 5 万的德国城市的调查" },
   response_id = { de = "ruecklauf", zh = "response" },
   response = { de = "Rücklauf", zh = "回收情况" },
   n_frame = { de = "Städte der Stichprobe (mindestens 50.000 Einwohner)", zh = "样本城市（人口不少于 5 万）" },
@@ -22,10 +16,7 @@ local words = {
   cities_duplicates = { de = "Doppelt eingegangene Fragebögen (entfernt)", zh = "重复提交的问卷（已删除）" },
   cities_n = { de = "Städte, die geantwortet haben", zh = "作答的城市" },
   chinese_n = { de = "Städte mit chinesischen Partnern", zh = "有中国合作伙伴的城市" },
-  response_note = {
-    de = "Prozent: antwortende Städte an den Städten der Stichprobe (Rücklaufquote) und Städte mit chinesischen Partnern an den antwortenden Städten.",
-    zh = "百分比：作答城市占样本城市的比例（回收率），以及有中国合作伙伴的城市占作答城市的比例。",
-  },
+  response_note = { de = "Prozent: antwortende Städte an den Städten der Stichprobe (Rücklaufquote) und Städte mit chinesischen Partnern an den antwortenden Städten.", zh = "百分比：作答城市占样本城市的比例（回收率），以及有中国合作伙伴的城市占作答城市的比例。" },
   chart1 = { de = "Abbildung 1. Deutsch-chinesische Verbindungen nach Gründungsjahr (1980-2018)", zh = "图1. 德中联系按建立年份（1980-2018）" },
   chart2 = { de = "Abbildung 2. Länder, mit denen deutsche Städte am häufigsten zusammenarbeiten", zh = "图2. 德国城市合作最多的国家" },
   multi_partner = { de = "Städte mit mehr als einem chinesischen Partner", zh = "拥有不止一个中国伙伴的城市" },
@@ -47,18 +38,11 @@ report {
 include "city-survey-base.lua"
 
 -- The response table: the sample frame, the questionnaires and the cities that answered.
-stage "values" {
-  table = {
-    id = word("response_id"), title = word("response"),
-    rows = {
-      { word("n_frame"), "n_frame" },
-      { word("n_questionnaires"), "n_questionnaires" },
-      { word("cities_duplicates"), "cities_duplicates" },
-      { word("cities_n"), "cities_n", "n_frame" },
-      { word("chinese_n"), "chinese_n", "cities_n" },
-    },
-    notes = { word("response_note") },
-  },
+response_table {
+  id = word("response_id"), title = word("response"),
+  frame = word("n_frame"), questionnaires = word("n_questionnaires"), duplicates = word("cities_duplicates"),
+  answered = word("cities_n"), chinese = word("chinese_n"),
+  notes = { word("response_note") },
 }
 
 -- Chart 1: links by the period they were founded in (the register of partnerships).

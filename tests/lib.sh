@@ -38,4 +38,12 @@ expect_same() {
     not_ok "$1: $2 differs from $3"; diff -u "$3" "$2" | head -40 | sed 's/^/#   /'; fi
 }
 
+# all_outputs BASE: the config lines of one output in each format, writing BASE.json, BASE.md,
+# BASE.html and BASE.xlsx (append them to a config: { cat <<EOF ... EOF; all_outputs r; } >r.lua).
+all_outputs() {
+  for kind in json:json markdown:md html:html xlsx:xlsx; do
+    printf 'output "%s" { path = "%s.%s" }\n' "${kind%%:*}" "$1" "${kind#*:}"
+  done
+}
+
 finish() { [ "$failures" = 0 ]; exit $?; }

@@ -43,18 +43,18 @@ real_fail() { # real_fail DESC CODE CONFIG MESSAGE
   err_is "$1: the failure is named" "$4"
   unchanged "$1"
 }
-printf 'id,city\n1,\377\n' >bad.csv
-sed 's/survey.csv/bad.csv/' changed.lua >badinput.lua
-real_fail "an input with invalid UTF-8" 1 badinput.lua "bad.csv:2: invalid UTF-8 at byte offset 10"
-printf 'error("the stage gives up")\n' >giveup.lua
-sed 's/^stage "frequencies".*/stage "giveup.lua" { }/' changed.lua >badstage.lua
-real_fail "a stage that raises an error" 1 badstage.lua "giveup.lua:1: the stage gives up"
-printf 'while true do end\n' >spin.lua
-sed 's/^stage "frequencies".*/stage "spin.lua" { max_instructions = 1000000 }/' changed.lua >spinstage.lua
-real_fail "a stage over its instruction budget" 1 spinstage.lua "instruction budget of 1000000 exceeded"
-printf '# {{ nosuch }}\n' >bad.md
-sed 's|output "html"     { path = "atomic.html" }|output "html" { path = "atomic.html", template = "bad.md" }|' changed.lua >badtpl.lua
-real_fail "the last output's template fails" 1 badtpl.lua "bad.md:1: unknown value 'nosuch'"
+# Each case: what fails<tab>exit code<tab>a file it needs<tab>that file's text (printf)<tab>the sed edit
+# of changed.lua that makes it fail<tab>the message that names the failure.
+while IFS='	' read -r desc code file text edit message <&3; do
+  printf "$text" >"$file"
+  sed "$edit" changed.lua >case.lua
+  real_fail "$desc" "$code" case.lua "$message"
+done 3<<'CASES'
+an input with invalid UTF-8	1	bad.csv	id,city\n1,\377\n	s/survey.csv/bad.csv/	bad.csv:2: invalid UTF-8 at byte offset 10
+a stage that raises an error	1	giveup.lua	error("the stage gives up")\n	s/^stage "frequencies".*/stage "giveup.lua" { }/	giveup.lua:1: the stage gives up
+a stage over its instruction budget	1	spin.lua	while true do end\n	s/^stage "frequencies".*/stage "spin.lua" { max_instructions = 1000000 }/	instruction budget of 1000000 exceeded
+the last output's template fails	1	bad.md	# {{ nosuch }}\n	s|output "html"     { path = "atomic.html" }|output "html" { path = "atomic.html", template = "bad.md" }|	bad.md:1: unknown value 'nosuch'
+CASES
 mkdir -p out/blocked.json
 sed 's|path = "atomic.json"|path = "blocked.json"|' changed.lua >blocked.lua
 real_fail "the second output's path is a folder" 2 blocked.lua "blocked.json is a folder; give a file name"

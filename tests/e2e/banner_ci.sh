@@ -17,15 +17,12 @@ variable "q" { label = "Question", values = { [1] = "yes", [2] = "no" } }
 variable "x" { label = "Score", measure = "scale" }
 weight "w"
 CB
-cat >"$TMP/ci.lua" <<'CFG'
+{ cat <<'CFG'
 report { title = "Intervals", language = "en" }
 input "s" { path = "s.csv", codebook = "s.codebook.lua" }
 stage "banner" { dataset = "s", rows = { "q", "x" }, columns = { "g" }, scale = { "x" }, ci = 95, min_base = 1 }
-output "json" { path = "ci.json" }
-output "markdown" { path = "ci.md" }
-output "html" { path = "ci.html" }
-output "xlsx" { path = "ci.xlsx" }
 CFG
+  all_outputs ci; } >"$TMP/ci.lua"
 expect_exit "banner with ci = 95 runs" 0 "$TALLY" run "$TMP/ci.lua"
 cat >"$TMP/check.py" <<'PY'
 import json, math, sys, openpyxl

@@ -27,17 +27,14 @@ variable "media_print" { label = "Newspapers", values = { [0] = "no", [1] = "yes
 mrset "media" { label = "Where do you get your news?", kind = "dichotomy", counted = 1, columns = "media_*" }
 weight "w"
 CB
-cat >"$TMP/book.lua" <<'CFG'
+{ cat <<'CFG'
 report { title = "Service survey: tab book", language = "en" }
 input "s" { plugin = "csv", path = "survey.csv", codebook = "survey.codebook.lua" }
 stage "tabbook" { dataset = "s", banner = { "region", "agegrp" }, exclude = { "id" },
   nets = { ["Top 2 box"] = { 4, 5 } } }
 stage "crosstab" { dataset = "s", row = "media_web", column = "agegrp", values = "xt" }
-output "xlsx" { path = "book.xlsx" }
-output "html" { path = "book.html" }
-output "markdown" { path = "book.md" }
-output "json" { path = "book.json" }
 CFG
+  all_outputs book; } >"$TMP/book.lua"
 expect_exit "tab book runs" 0 "$TALLY" run "$TMP/book.lua"
 cat >"$TMP/check.py" <<'PY'
 import json, sys, openpyxl

@@ -36,48 +36,46 @@ expect_exit "identical reports" 0 "$TALLY" diff old.json old.json
 expect_contains "identical: no figure changed" "$TMP/stdout" "no figure changed (12 figures compared; any difference counts)"
 
 # --- each kind of change -------------------------------------------------------------------
-mk fig.json 't1["rows"][0]["cells"][2] = 76.5'
-expect_exit "a figure moved" 3 "$TALLY" diff old.json fig.json
-expect_contains "figure: table / row / column, old, new, change" "$TMP/stdout" "changed  t1 / yes / Percent: 75 -> 76.5 (+1.5)"
-expect_contains "figure: summary" "$TMP/stdout" "1 figure changed (12 figures compared"
-
-mk grp.json 't2["rows"][0]["cells"][3] = 3.25'
-expect_exit "a figure in a column group moved" 3 "$TALLY" diff old.json grp.json
-expect_contains "grouped columns are matched by group and name" "$TMP/stdout" "changed  t_2 / a|b_c / West: Mean: 3.5 -> 3.25 (-0.25)"
-
-mk text.json 't2["rows"][0]["cells"][1] = "Shanghai"' 't1["rows"][1]["cells"][2] = None'
-expect_exit "a text cell changed and a figure became empty" 3 "$TALLY" diff old.json text.json
-expect_contains "text cell" "$TMP/stdout" 'changed  t_2 / a|b_c / Name: "Wuhan" -> "Shanghai"'
-expect_contains "figure to empty" "$TMP/stdout" 'changed  t1 / no / Percent: 25 -> empty'
-
-mk tadd.json 'd["tables"].append({"id": "t3", "title": "New question", "columns": [], "rows": []})'
-expect_exit "a table added" 3 "$TALLY" diff old.json tadd.json
-expect_contains "table added" "$TMP/stdout" 'added    table t3 "New question"'
+# Each case: a line FILE<tab>what changed<tab>the change (Python statements run on the report d, its
+# tables t1 and t2); then a line -<tab>check<tab>text for each text `tally diff old.json FILE` must print.
+# Every case must exit 3 (something moved).
+while IFS='	' read -r file what change <&3; do
+  if [ "$file" != - ]; then
+    mk "$file" "$change"
+    expect_exit "$what" 3 "$TALLY" diff old.json "$file"
+  else
+    expect_contains "$what" "$TMP/stdout" "$change"
+  fi
+done 3<<'CASES'
+fig.json	a figure moved	t1["rows"][0]["cells"][2] = 76.5
+-	figure: table / row / column, old, new, change	changed  t1 / yes / Percent: 75 -> 76.5 (+1.5)
+-	figure: summary	1 figure changed (12 figures compared
+grp.json	a figure in a column group moved	t2["rows"][0]["cells"][3] = 3.25
+-	grouped columns are matched by group and name	changed  t_2 / a|b_c / West: Mean: 3.5 -> 3.25 (-0.25)
+text.json	a text cell changed and a figure became empty	t2["rows"][0]["cells"][1] = "Shanghai"; t1["rows"][1]["cells"][2] = None
+-	text cell	changed  t_2 / a|b_c / Name: "Wuhan" -> "Shanghai"
+-	figure to empty	changed  t1 / no / Percent: 25 -> empty
+tadd.json	a table added	d["tables"].append({"id": "t3", "title": "New question", "columns": [], "rows": []})
+-	table added	added    table t3 "New question"
+rows.json	rows added and removed	t1["rows"].append({"label": "maybe", "cells": ["maybe", 0, 0]}); del t1["rows"][1]
+-	row added	added    row t1 / maybe
+-	row removed	removed  row t1 / no
+cols.json	a column renamed is removed and added	t1["columns"][2]["label"] = "Valid percent"
+-	column added	added    column t1 / Valid percent
+-	column removed	removed  column t1 / Percent
+vals2.json	named values changed	d["values"]["n"]["number"] = 201; d["values"]["town"]["text"] = "Köln"
+-	value number changed	changed  value n: 200 -> 201 (+1)
+-	value text changed (no number)	changed  value town: "Bonn" -> "Köln"
+vals.json	named values added and removed	d["values"]["n"]["number"] = 201; d["values"]["town"]["text"] = "Köln"; d["values"]["m"] = {"number": 1, "text": "1"}; del d["values"]["town"]
+-	value added	added    value m
+-	value removed	removed  value town
+CASES
 expect_exit "a table removed (the other way round)" 3 "$TALLY" diff tadd.json old.json
 expect_contains "table removed" "$TMP/stdout" 'removed  table t3 "New question"'
 expect_contains "table removed: summary" "$TMP/stdout" "1 table removed ("
 
-mk rows.json 't1["rows"].append({"label": "maybe", "cells": ["maybe", 0, 0]})' 'del t1["rows"][1]'
-expect_exit "rows added and removed" 3 "$TALLY" diff old.json rows.json
-expect_contains "row added" "$TMP/stdout" "added    row t1 / maybe"
-expect_contains "row removed" "$TMP/stdout" "removed  row t1 / no"
-
-mk cols.json 't1["columns"][2]["label"] = "Valid percent"'
-expect_exit "a column renamed is removed and added" 3 "$TALLY" diff old.json cols.json
-expect_contains "column added" "$TMP/stdout" "added    column t1 / Valid percent"
-expect_contains "column removed" "$TMP/stdout" "removed  column t1 / Percent"
-
 mk moved.json 't1["rows"].reverse()'
 expect_exit "rows in another order are matched by label" 0 "$TALLY" diff old.json moved.json
-
-mk vals.json 'd["values"]["n"]["number"] = 201' 'd["values"]["town"]["text"] = "Köln"' 'd["values"]["m"] = {"number": 1, "text": "1"}' 'del d["values"]["town"]' 
-mk vals2.json 'd["values"]["n"]["number"] = 201' 'd["values"]["town"]["text"] = "Köln"'
-expect_exit "named values changed" 3 "$TALLY" diff old.json vals2.json
-expect_contains "value number changed" "$TMP/stdout" "changed  value n: 200 -> 201 (+1)"
-expect_contains "value text changed (no number)" "$TMP/stdout" 'changed  value town: "Bonn" -> "Köln"'
-expect_exit "named values added and removed" 3 "$TALLY" diff old.json vals.json
-expect_contains "value added" "$TMP/stdout" "added    value m"
-expect_contains "value removed" "$TMP/stdout" "removed  value town"
 
 # --- thresholds -------------------------------------------------------------------------------
 expect_exit "--abs 2: a move of 1.5 is within" 0 "$TALLY" diff old.json fig.json --abs 2

@@ -1,4 +1,4 @@
-/* report_fixture.h: the report the markdown/html/json output tests render, built by hand with result.h. */
+/* report_fixture.h: the report the markdown/html/json output tests render, built by hand with result.h, and the table, writer and format helpers the report tests share. */
 #ifndef TALLY_TEST_REPORT_FIXTURE_H
 #define TALLY_TEST_REPORT_FIXTURE_H
 
@@ -33,14 +33,28 @@ static inline void fixture_row(tally_table *t, tally_row_type type, const char *
     tally_table_set_number(t, r, 2, b);
 }
 
-/* A new table with a label column headed `label_head`, then Count and Percent. */
-static inline tally_table *fixture_count_table(const char *id, const char *title, const char *label_head)
+/* One value column of a fixture table; a list of them ends with a NULL name. */
+typedef struct {
+    const char *name;
+    tally_col_type type;
+    int decimals;
+} fixture_col;
+
+/* A new table with a label column headed `label_head`, then the columns of `cols` (may be NULL). */
+static inline tally_table *fixture_table(const char *id, const char *title, const char *label_head,
+                                         const fixture_col *cols)
 {
     tally_table *t = tally_table_new(id, title);
     tally_table_add_col(t, label_head, TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 1);
+    for (; cols && cols->name; cols++) tally_table_add_col(t, cols->name, cols->type, cols->decimals);
     return t;
+}
+
+/* A new table with a label column headed `label_head`, then Count and Percent. */
+static inline tally_table *fixture_count_table(const char *id, const char *title, const char *label_head)
+{
+    return fixture_table(id, title, label_head,
+                         (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0}, {"Percent", TALLY_COL_PERCENT, 1}, {0}});
 }
 
 /* Returns a new report (caller frees with tally_report_free). */
@@ -94,10 +108,8 @@ static inline tally_report *fixture_report(void)
     tally_report_add_table(rep, t);
     tally_table_unref(t);
 
-    t = tally_table_new("trend", "Partnerships founded per decade");
-    tally_table_add_col(t, "Decade", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Mean age", TALLY_COL_MEAN, 2);
+    t = fixture_table("trend", "Partnerships founded per decade", "Decade",
+                      (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0}, {"Mean age", TALLY_COL_MEAN, 2}, {0}});
     fixture_row(t, TALLY_ROW_CATEGORY, "1980s", 3, 12.345);
     fixture_row(t, TALLY_ROW_CATEGORY, "1990s", 9, -0.001);
     fixture_row(t, TALLY_ROW_CATEGORY, "2000s", 14, 0.5);
@@ -106,9 +118,7 @@ static inline tally_report *fixture_report(void)
     tally_report_add_table(rep, t);
     tally_table_unref(t);
 
-    t = tally_table_new("empty", "A table without rows");
-    tally_table_add_col(t, "Label", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
+    t = fixture_table("empty", "A table without rows", "Label", (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0}, {0}});
     tally_report_add_table(rep, t);
     tally_table_unref(t);
 
@@ -147,7 +157,7 @@ static inline void fixture_spit(const char *path, const char *text)
     }
 }
 
-/* The descriptor of output plugin NAME from $BUILD/plugins (NULL on failure). */
+/* The descriptor of plugin NAME from $BUILD/plugins (NULL on failure). */
 static inline const tally_plugin_descriptor *fixture_plugin(const char *name)
 {
     const char *build = getenv("BUILD");
@@ -176,7 +186,46 @@ static inline int fixture_write(const tally_plugin_descriptor *d, tally_options 
     return rc;
 }
 
+/* Writes rep with plugin d to path again (with o as it is now) and returns the file's text (caller
+ * frees); *rc gets the status when rc is not NULL, the error is dropped. */
+static inline char *fixture_rewrite(const tally_plugin_descriptor *d, tally_options *o, const tally_report *rep,
+                                    const char *path, int *rc)
+{
+    char *err;
+    int status = fixture_write(d, o, rep, path, &err);
+    free(err);
+    if (rc) *rc = status;
+    return fixture_slurp(path);
+}
+
+/* Frees a writer test's options and report and removes its two output files. */
+static inline void fixture_release(tally_options *o, tally_report *rep, const char *p1, const char *p2)
+{
+    tally_options_free(o);
+    tally_report_free(rep);
+    unlink(p1);
+    unlink(p2);
+}
+
 #ifdef CHECK
+/* One formatting case: cell (row, col) set to `value` reads `want`. */
+typedef struct {
+    size_t row, col;
+    double value;
+    const char *want, *what;
+} format_case;
+
+/* Sets each case's cell of t to its number and checks the text tally_table_format_cell gives. */
+static inline void check_formats(tally_table *t, const format_case *cases, size_t n)
+{
+    char buf[64];
+    for (size_t i = 0; i < n; i++) {
+        tally_table_set_number(t, cases[i].row, cases[i].col, cases[i].value);
+        CHECK_STR(tally_table_format_cell(t, cases[i].row, cases[i].col, buf, sizeof buf), cases[i].want, cases[i].what);
+    }
+}
+#define CHECK_FORMATS(t, cases) check_formats((t), (cases), sizeof(cases) / sizeof((cases)[0]))
+
 /* Writes rep with plugin d to p1 and once more to p2 (the path option set to p1; a name
  * ending in XXXXXX is first made a new temporary file's, as mkstemp does),
  * checks that the first write succeeds and that both runs give the same bytes

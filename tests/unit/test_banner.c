@@ -1,18 +1,11 @@
 /* test_banner.c: the banner kernel against hand-computed figures: bases, letters, Bonferroni, effective base, 0% columns, sets. */
 #include "check.h"
 #include "banner.h"
+#include "fixtures.h"
 #include "stats.h"
 #include "util.h"
 
 #include <stdlib.h>
-
-static int add_num(tally_dataset *ds, const char *name, const double *vals, size_t n)
-{
-    int c = tally_dataset_add_column(ds, name, TALLY_NUMERIC);
-    if (ds->phys_len < n) tally_dataset_resize(ds, n);
-    for (size_t i = 0; i < n; i++) ds->cols[c]->num[i] = vals[i];
-    return c;
-}
 
 /* Row r by label and column c by its letter ("" = Total) in the banner model. */
 static int brow(const tally_banner *b, const char *label, int nth)
@@ -91,6 +84,13 @@ static tally_table *run(tally_dataset *ds, const char *row, const char *col, con
     return t;
 }
 
+/* q by g with the default options, which are left in *o for the caller to change and run again. */
+static tally_table *run_default(tally_dataset *ds, tally_bn_opts *o)
+{
+    tally_bn_opts_init(o);
+    return run(ds, "q", "g", o);
+}
+
 static void test_letters_and_bonferroni(void)
 {
     /* A 40/100 yes, B 25/100, C 32/100.
@@ -101,8 +101,7 @@ static void test_letters_and_bonferroni(void)
     size_t n[] = {100, 100, 100}, yes[] = {40, 25, 32};
     tally_dataset *ds = groups(n, yes, 3, NULL);
     tally_bn_opts o;
-    tally_bn_opts_init(&o);
-    tally_table *t = run(ds, "q", "g", &o);
+    tally_table *t = run_default(ds, &o);
     CHECK(t && tally_table_banner(t), "banner: table with a banner model");
     CHECK_NEAR(stat(t, "yes", "A", TALLY_BN_COUNT), 40, 1e-9, "banner: count of yes in A");
     CHECK_NEAR(stat(t, "yes", "A", TALLY_BN_COLPCT), 40, 1e-9, "banner: column % of yes in A");
@@ -130,8 +129,7 @@ static void test_zero_column(void)
     size_t n[] = {55, 145}, yes[] = {2, 0};
     tally_dataset *ds = groups(n, yes, 2, NULL);
     tally_bn_opts o;
-    tally_bn_opts_init(&o);
-    tally_table *t = run(ds, "q", "g", &o);
+    tally_table *t = run_default(ds, &o);
     CHECK_STR(letters(t, "yes", "A"), "", "0% column: A not lettered against B at 0%");
     CHECK(flags(t, "yes", "B") & TALLY_BN_EXTREME, "0%% column: B's cell marked not tested");
     CHECK(flags(t, "no", "B") & TALLY_BN_EXTREME, "100%% column: B's no cell marked not tested");
@@ -154,8 +152,7 @@ static void test_effective_base(void)
     for (size_t i = 100; i < 200; i++) w[i] = 1;
     tally_dataset *ds = groups(n, yes, 2, w);
     tally_bn_opts o;
-    tally_bn_opts_init(&o);
-    tally_table *t = run(ds, "q", "g", &o);
+    tally_table *t = run_default(ds, &o);
     const tally_banner *b = tally_table_banner(t);
     CHECK_NEAR(b->cols[bcol(b, "A")].base_eff, 80, 1e-9, "Kish: effective base of A = 200^2 / 500");
     CHECK_NEAR(b->cols[bcol(b, "A")].base_w, 200, 1e-9, "weighted base of A");
@@ -221,8 +218,7 @@ static void test_chisq_footnote_and_p(void)
     size_t n[] = {5, 5}, yes[] = {1, 4};
     tally_dataset *ds = groups(n, yes, 2, NULL);
     tally_bn_opts o;
-    tally_bn_opts_init(&o);
-    tally_table *t = run(ds, "q", "g", &o);
+    tally_table *t = run_default(ds, &o);
     /* chi-square = 4 * (1.5^2 / 2.5) = 3.6, df 1 */
     CHECK(has_note(t, "Pearson chi-square = 3.60, df = 1, p = .058;"), "chi-square 3.60 on 1 df, p = .058 (no leading zero)");
     CHECK(has_note(t, "4 cells (100.0%) have expected count less than 5. The minimum expected count is 2.50."),

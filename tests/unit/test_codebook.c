@@ -16,13 +16,26 @@ static tally_dataset *load(const char *csv, const char *opt)
     return ds;
 }
 
+/* Reads `csv` with `opt` and applies `codebook` in `language`; checks that it applies and returns the
+ * dataset, or NULL (the error printed) when it does not. */
+static tally_dataset *load_coded(const char *csv, const char *opt, const char *codebook, const char *language)
+{
+    tally_dataset *ds = load(csv, opt);
+    char *err = NULL;
+    int rc = tally_codebook_apply(codebook, ds, language, &err);
+    CHECK(rc == 0, "%s applies", strrchr(codebook, '/') + 1);
+    if (rc == 0) return ds;
+    printf("#   %s\n", err);
+    free(err);
+    tally_dataset_free(ds);
+    return NULL;
+}
+
 static void test_forms(void)
 {
-    tally_dataset *ds = load(DATA "forms.csv", "threads=1");
+    tally_dataset *ds = load_coded(DATA "forms.csv", "threads=1", DATA "forms.codebook.lua", "de");
+    if (!ds) return;
     char *err = NULL;
-    int rc = tally_codebook_apply(DATA "forms.codebook.lua", ds, "de", &err);
-    CHECK(rc == 0, "forms.codebook.lua applies");
-    if (rc) { printf("#   %s\n", err); free(err); tally_dataset_free(ds); return; }
     tally_column *q1 = ds->cols[tally_dataset_find(ds, "q1")];
     CHECK_STR(q1->label, "Kooperiert Ihre Stadt?", "bilingual label in the report language");
     CHECK_STR(tally_column_value_label(q1, 9), "weiß nicht", "bilingual value label");
@@ -56,11 +69,8 @@ static void test_forms(void)
 
 static void test_checkboxes(void)
 {
-    tally_dataset *ds = load(DATA "two-header.csv", "header_rows=2");
-    char *err = NULL;
-    int rc = tally_codebook_apply(DATA "two-header.codebook.lua", ds, "en", &err);
-    CHECK(rc == 0, "two-header.codebook.lua applies");
-    if (rc) { printf("#   %s\n", err); free(err); tally_dataset_free(ds); return; }
+    tally_dataset *ds = load_coded(DATA "two-header.csv", "header_rows=2", DATA "two-header.codebook.lua", "en");
+    if (!ds) return;
     const tally_mrset *m = tally_dataset_find_mrset(ds, "areas");
     CHECK(m && m->ncols == 3 && m->counted == 1, "option-text checkboxes: a set of 3 (pattern area*)");
     CHECK(col_type(ds, "area") == TALLY_NUMERIC && tally_dataset_find(ds, "area_2") == 3,
@@ -73,9 +83,8 @@ static void test_checkboxes(void)
     CHECK_STR(tally_column_value_label(ds->cols[tally_dataset_find(ds, "coop")], 2), "no", "variables { ... } applies");
     tally_dataset_free(ds);
 
-    ds = load(DATA "checkbox.csv", "threads=1");
-    rc = tally_codebook_apply(DATA "checkbox.codebook.lua", ds, NULL, &err);
-    CHECK(rc == 0, "checkbox.codebook.lua applies");
+    ds = load_coded(DATA "checkbox.csv", "threads=1", DATA "checkbox.codebook.lua", NULL);
+    if (!ds) return;
     CHECK(cell_num(ds, "help_money", 0) == 1 && cell_num(ds, "help_staff", 0) == 0 && cell_num(ds, "help_space", 2) == 0,
           "Selected = 1, Not selected = 0, blank = 0");
     CHECK_STR(tally_column_value_label(ds->cols[1], 1), "Selected", "value label 1 = the selected text");

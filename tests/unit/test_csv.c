@@ -117,8 +117,7 @@ static void test_header_names(void)
     CHECK(ds && ds->nrows == 2 && strcmp(ds->cols[0]->name, "V1") == 0 && col_type(ds, "V1") == TALLY_STRING,
           "header_rows = 0: names V1.., the first row is data");
     tally_dataset_free(ds);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 static void test_delimiters(void)
@@ -161,8 +160,7 @@ static void test_missing_and_types(void)
     CHECK(ds && col_type(ds, "zip") == TALLY_STRING && strcmp(cell_str(ds, "zip", 0), "01067") == 0,
           "zip codes with leading zeros inferred as text");
     tally_dataset_free(ds);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 /* The same text read by one thread and by many small chunks (boundaries inside
@@ -195,8 +193,7 @@ static void test_threads(void)
     CHECK(one && strcmp(cell_str(one, "text", 7), "multi\nline, \"7\"\n") == 0, "threads: multi-line cell");
     tally_dataset_free(one);
     tally_dataset_free(many);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 static void test_numbers(void)
@@ -215,8 +212,7 @@ static void test_numbers(void)
         CHECK(cell_num(ds, "v", 6) == 3.14159265358979, "15 significant digits");
     }
     tally_dataset_free(ds);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 static void test_ragged_skip(void)
@@ -305,8 +301,7 @@ static void test_compact_codes(void)
 done:
     tally_dataset_free(one);
     tally_dataset_free(many);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 /* Values seen only in skipped rows or equal to a missing token are not levels. */
@@ -323,8 +318,7 @@ static void test_compact_levels_exact(void)
     CHECK(ds && isnan(cell_num(ds, "a", 2)) && cell_num(ds, "a", 3) == 1 && cell_num(ds, "b", 2) == 5,
           "levels: the missing token is system-missing");
     tally_dataset_free(ds);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 /* A host of ABI 1.0 (no ds_resize_uninit, no ds_codes_data): every numeric
@@ -352,8 +346,7 @@ static void test_old_host(void)
     tally_ctx_free(ctx);
     tally_options_free(o);
     tally_dataset_free(ds);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 /* Columns read as numbers by some chunks and found to be text later (in another
@@ -402,8 +395,7 @@ static void test_late_text(void)
               "late text (%s): -0 is the level 0 of a categorical column", threads[t]);
         tally_dataset_free(ds);
     }
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 /* A chunk large enough for the reader's big buffers: every cell still right. */
@@ -437,8 +429,7 @@ static void test_big_chunk(void)
         CHECK(ok, "big chunk (%s): codes and doubles as written", threads[t]);
         tally_dataset_free(ds);
     }
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 }
 
 int main(void)

@@ -71,8 +71,7 @@ int main(void)
     CHECK_CONTAINS(err, ":4: row has 1 field, the header has 2", "line numbers count quoted line breaks");
     free(err);
     tally_dataset_free(ds);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
 
     /* A header only: the columns and 0 rows, with a warning. */
     ds = csv_load(DATA "header-only.csv", &err, "threads=1");

@@ -47,6 +47,13 @@ static char *csv_tmpfile(const char *data, size_t len)
     return path;
 }
 
+/* Removes a file csv_tmpfile wrote and frees its name. */
+static inline void csv_tmpfile_remove(char *path)
+{
+    unlink(path);
+    free(path);
+}
+
 static inline const char *cell_str(const tally_dataset *ds, const char *col, size_t row)
 {
     int c = tally_dataset_find(ds, col);

@@ -97,8 +97,7 @@ static void check_file(int crlf, const char *threads)
     if (!ds) {
         printf("#   %s\n", err);
         free(err);
-        unlink(path);
-        free(path);
+        csv_tmpfile_remove(path);
         free(data);
         return;
     }
@@ -123,8 +122,7 @@ static void check_file(int crlf, const char *threads)
     }
     CHECK(bad == 0, "%s: every cell as written (%zu rows differ, first %zu)", what, bad, bad ? first : 0);
     tally_dataset_free(ds);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
     free(data);
 }
 
@@ -152,8 +150,7 @@ static void check_ragged(void)
     CHECK(ds && bad == 0, "ragged: the kept rows' cells as written (%zu differ)", bad);
     if (ds) tally_dataset_free(ds);
     free(err);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
     free(buf);
 }
 
@@ -192,8 +189,7 @@ static void check_limits(void)
     CHECK(ds && bad == 0, "missing tokens: every \"9\" and \"99\" system-missing, \"09\" the number 9 (%zu cells differ)", bad);
     if (ds) tally_dataset_free(ds);
     free(err);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
     free(buf);
 }
 

@@ -16,8 +16,7 @@ static tally_dataset *load_text(const char *text, const char *const *opts)
     last_err = NULL;
     tally_dataset *ds = csv_load_v(path, opts, &last_err);
     if (!ds) printf("#   error: %s\n", last_err);
-    unlink(path);
-    free(path);
+    csv_tmpfile_remove(path);
     return ds;
 }
 
@@ -39,13 +38,29 @@ static const char *str_at(const tally_dataset *ds, const char *name, size_t row)
     return c && c->type == TALLY_STRING && row < ds->nrows ? tally_column_string(c, row) : "(not text)";
 }
 
+/* Reads `text` with one option and checks that column `name` came out of type `type`. */
+static void expect_type(const char *text, const char *opt, const char *name, tally_var_type type, const char *what)
+{
+    tally_dataset *ds = LOAD(text, opt);
+    CHECK(ds && col_type(ds, name) == (int)type, "%s", what);
+    tally_dataset_free(ds);
+}
+
+/* Checks that row `row` of text column `name` reads back exactly as written in the file. */
+static void expect_kept(const tally_dataset *ds, const char *name, size_t row, const char *want)
+{
+    char what[160];
+    snprintf(what, sizeof what, "%s row %zu kept as written: %s", name, row + 1, want);
+    CHECK_STR(str_at(ds, name, row), want, what);
+}
+
 static void test_leading_zeros(void)
 {
     const char *text = "id,zip,code\n1,08123,1\n2,10115,2\n3,01067,3\n";
     tally_dataset *ds = LOAD(text, "threads=1");
     CHECK(ds && col_type(ds, "zip") == TALLY_STRING, "zip codes with a leading zero stay text");
-    CHECK_STR(str_at(ds, "zip", 0), "08123", "zip 08123 keeps its zero");
-    CHECK_STR(str_at(ds, "zip", 2), "01067", "zip 01067 keeps its zero");
+    expect_kept(ds, "zip", 0, "08123");
+    expect_kept(ds, "zip", 2, "01067");
     CHECK(ds && col_type(ds, "code") == TALLY_NUMERIC, "plain codes stay numeric");
     tally_dataset_free(ds);
     ds = LOAD("a\n01\n02\n10\n", "threads=1");
@@ -84,23 +99,21 @@ static void test_long_ids(void)
     const char *text = "rid,x\n12345678901234567890,1\n12345678901234567891,2\n123456789012345,3\n";
     tally_dataset *ds = LOAD(text, "threads=1");
     CHECK(ds && col_type(ds, "rid") == TALLY_STRING, "20-digit IDs stay text");
-    CHECK_STR(str_at(ds, "rid", 0), "12345678901234567890", "first 20-digit ID exact");
-    CHECK_STR(str_at(ds, "rid", 1), "12345678901234567891", "second 20-digit ID exact (not merged with the first)");
+    expect_kept(ds, "rid", 0, "12345678901234567890");
+    expect_kept(ds, "rid", 1, "12345678901234567891"); /* not merged with the first */
     tally_dataset_free(ds);
     ds = LOAD("v\n123456789012345\n-2\n", "threads=1");
     CHECK(ds && col_type(ds, "v") == TALLY_NUMERIC && num_at(ds, "v", 0) == 123456789012345.0,
           "15 digits are still a number");
     tally_dataset_free(ds);
-    ds = LOAD("v\n0.30000000000000004\n1e25\n", "threads=1");
-    CHECK(ds && col_type(ds, "v") == TALLY_NUMERIC, "long decimals and exponents are numbers");
-    tally_dataset_free(ds);
+    expect_type("v\n0.30000000000000004\n1e25\n", "threads=1", "v", TALLY_NUMERIC, "long decimals and exponents are numbers");
 }
 
 static void test_mixed(void)
 {
     tally_dataset *ds = LOAD("q\n1\n10\n2\nx\n", "threads=1");
     CHECK(ds && col_type(ds, "q") == TALLY_STRING, "a column mixing codes and text is text");
-    CHECK_STR(str_at(ds, "q", 1), "10", "mixed: the codes kept as written");
+    expect_kept(ds, "q", 1, "10");
     tally_dataset_free(ds);
 }
 
@@ -117,9 +130,7 @@ static void test_decimal_comma(void)
     ds = LOAD(text, "decimal=,");
     CHECK(ds && strstr(csv_warnings, "detected") == NULL, "decimal given: nothing to say");
     tally_dataset_free(ds);
-    ds = LOAD(text, "decimal=.");
-    CHECK(ds && col_type(ds, "Anteil") == TALLY_STRING, "decimal = \".\" given: 12,5 stays text");
-    tally_dataset_free(ds);
+    expect_type(text, "decimal=.", "Anteil", TALLY_STRING, "decimal = \".\" given: 12,5 stays text");
     ds = LOAD("v;w;t\n1.5;2,5;a\n2;3,25;b\n", "threads=1");
     CHECK(ds && col_type(ds, "w") == TALLY_STRING && col_type(ds, "v") == TALLY_NUMERIC,
           "1.5 and 2,5 in one file: decimal stays '.', 2,5 is text");
@@ -147,9 +158,7 @@ static void test_thousands(void)
     ds = LOAD("a;b\n0.123;1\n1.234;2\n", "thousands=.", "decimal=,");
     CHECK(ds && col_type(ds, "a") == TALLY_STRING, "0.123 is no number grouped in thousands");
     tally_dataset_free(ds);
-    ds = LOAD("v|w\n1,234.5|1\n12,34|2\n", "thousands=,");
-    CHECK(ds && col_type(ds, "v") == TALLY_STRING, "a misplaced group separator (12,34) is text");
-    tally_dataset_free(ds);
+    expect_type("v|w\n1,234.5|1\n12,34|2\n", "thousands=,", "v", TALLY_STRING, "a misplaced group separator (12,34) is text");
     ds = LOAD("v\tw\n1,234.5\t1\n1,000,000\t2\n", "thousands=,");
     CHECK(ds && num_at(ds, "v", 0) == 1234.5 && num_at(ds, "v", 1) == 1e6, "thousands = ',' with decimal '.'");
     tally_dataset_free(ds);
@@ -218,21 +227,14 @@ static void test_dates(void)
     CHECK(column(ds, "b") && column(ds, "b")->is_date == TALLY_DATE_DATETIME && num_at(ds, "b", 0) == 1709649000.0,
           "mm/dd/yyyy hh:mm datetimes");
     tally_dataset_free(ds);
-    ds = LOAD("a\n03/05/2024\n", "threads=1");
-    CHECK(ds && col_type(ds, "a") == TALLY_STRING, "slashed dates without date_format stay text (day or month first?)");
-    tally_dataset_free(ds);
-    ds = LOAD("a\n2024-02-30\n2024-03-05\n", "threads=1");
-    CHECK(ds && col_type(ds, "a") == TALLY_STRING, "an impossible date keeps the column text");
-    tally_dataset_free(ds);
-    ds = LOAD("a,b\n2024-03-05,x\nsoon,y\n", "types[]=b:string");
-    CHECK(ds && col_type(ds, "a") == TALLY_STRING, "dates mixed with text stay text");
-    tally_dataset_free(ds);
+    expect_type("a\n03/05/2024\n", "threads=1", "a", TALLY_STRING,
+                "slashed dates without date_format stay text (day or month first?)");
+    expect_type("a\n2024-02-30\n2024-03-05\n", "threads=1", "a", TALLY_STRING, "an impossible date keeps the column text");
+    expect_type("a,b\n2024-03-05,x\nsoon,y\n", "types[]=b:string", "a", TALLY_STRING, "dates mixed with text stay text");
     ds = LOAD("a,b\n2024-03-05,x\nsoon,y\n", "types[]=a:date");
     CHECK(!ds && last_err && strstr(last_err, "row 2") && strstr(last_err, "'soon'") && strstr(last_err, "date"),
           "types = a:date with a non-date is an error naming the row and value");
-    ds = LOAD("a\n2024-03-05\n", "types[]=a:string");
-    CHECK(ds && col_type(ds, "a") == TALLY_STRING, "types = a:string keeps dates as text");
-    tally_dataset_free(ds);
+    expect_type("a\n2024-03-05\n", "types[]=a:string", "a", TALLY_STRING, "types = a:string keeps dates as text");
 }
 
 int main(void)

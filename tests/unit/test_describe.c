@@ -70,16 +70,26 @@ static char *describe(const tally_dataset *ds)
     return text;
 }
 
+/* Adds the blank-separated columns of `spec` through the host, numeric unless a name ends in ":text";
+ * *cols[i] gets the index of the i-th. */
+static void add_columns(const tally_host *h, tally_dataset *ds, const char *spec, int *const *cols)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", spec);
+    size_t i = 0;
+    for (char *save = NULL, *name = strtok_r(buf, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+        char *colon = strchr(name, ':');
+        if (colon) *colon = '\0';
+        *cols[i++] = h->ds_add_column(ds, name, colon && !strcmp(colon + 1, "text") ? TALLY_STRING : TALLY_NUMERIC);
+    }
+}
+
 /* File label, documents, date kinds, blanks, and each treatment inferred from the values. */
 static void check_spss_facts(const tally_host *h)
 {
     tally_dataset *ds = tally_dataset_new("s");
-    int id = h->ds_add_column(ds, "id", TALLY_NUMERIC);
-    int q = h->ds_add_column(ds, "q", TALLY_NUMERIC);
-    int x = h->ds_add_column(ds, "x", TALLY_NUMERIC);
-    int note = h->ds_add_column(ds, "note", TALLY_STRING);
-    int at = h->ds_add_column(ds, "at", TALLY_NUMERIC);
-    int took = h->ds_add_column(ds, "took", TALLY_NUMERIC);
+    int id, q, x, note, at, took;
+    add_columns(h, ds, "id q x note:text at took", (int *const[]){&id, &q, &x, &note, &at, &took});
     h->ds_resize(ds, 12);
     double *idv = h->ds_numeric_data(ds, id), *qv = h->ds_numeric_data(ds, q), *xv = h->ds_numeric_data(ds, x);
     for (size_t r = 0; r < 12; r++) {
@@ -122,12 +132,8 @@ int main(void)
 {
     const tally_host *h = tally_host_get();
     tally_dataset *ds = tally_dataset_new("d");
-    int q1 = h->ds_add_column(ds, "q1", TALLY_NUMERIC);
-    int city = h->ds_add_column(ds, "city", TALLY_STRING);
-    int born = h->ds_add_column(ds, "born", TALLY_NUMERIC);
-    int m1 = h->ds_add_column(ds, "m1", TALLY_NUMERIC);
-    int m2 = h->ds_add_column(ds, "m2", TALLY_NUMERIC);
-    int wt = h->ds_add_column(ds, "wt", TALLY_NUMERIC);
+    int q1, city, born, m1, m2, wt;
+    add_columns(h, ds, "q1 city:text born m1 m2 wt", (int *const[]){&q1, &city, &born, &m1, &m2, &wt});
     CHECK(h->ds_resize(ds, 3) == 0, "dataset of 3 rows");
     h->ds_set_string(ds, city, 0, "Berlin", 6);
     h->ds_set_string(ds, city, 1, "Frankfurt", 9); /* widest cell: no declared width, so width 9 */

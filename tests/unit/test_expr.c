@@ -1,6 +1,7 @@
 /* test_expr.c: the expression language: parsing, pinned errors, SPSS missing semantics, functions, views. */
 #include "check.h"
 #include "dataset.h"
+#include "fixtures.h"
 #include "expr.h"
 #include "util.h"
 
@@ -10,19 +11,12 @@
 static tally_dataset *sample(void)
 {
     tally_dataset *ds = tally_dataset_new("responses");
-    int age = tally_dataset_add_column(ds, "age", TALLY_NUMERIC);
-    int q = tally_dataset_add_column(ds, "has_china", TALLY_NUMERIC);
-    int city = tally_dataset_add_column(ds, "city", TALLY_STRING);
-    int day = tally_dataset_add_column(ds, "submitted", TALLY_NUMERIC);
-    tally_dataset_resize(ds, 5);
-    double ages[] = {30, NAN, 9, 45, 60}, qs[] = {1, 0, 1, NAN, 1}, days[] = {0, 18000, 18262, NAN, -1};
+    const double ages[] = {30, NAN, 9, 45, 60}, qs[] = {1, 0, 1, NAN, 1}, days[] = {0, 18000, 18262, NAN, -1};
     const char *cities[] = {"Berlin", "Hamburg", "", "Köln", "Berlin"};
-    for (int i = 0; i < 5; i++) {
-        ds->cols[age]->num[i] = ages[i];
-        ds->cols[q]->num[i] = qs[i];
-        ds->cols[day]->num[i] = days[i];
-        tally_dataset_set_string(ds, city, (size_t)i, cities[i], strlen(cities[i]));
-    }
+    int age = add_num(ds, "age", ages, 5);
+    add_num(ds, "has_china", qs, 5);
+    add_str(ds, "city", cities, 5);
+    int day = add_num(ds, "submitted", days, 5);
     tally_column_add_missing(ds->cols[age], 9);
     ds->cols[day]->is_date = 1;
     return ds;
@@ -77,61 +71,58 @@ int main(void)
 {
     tally_dataset *ds = sample();
 
-    /* arithmetic and precedence */
-    expect(ds, "1 + 2 * 3", "7 7 7 7 7");
-    expect(ds, "(1 + 2) * 3 - -1", "10 10 10 10 10");
-    expect(ds, "7 % 4 + 10 / 4", "5.5 5.5 5.5 5.5 5.5");
-    expect(ds, "age / 0", ". . . . .");
-    expect(ds, "age * 2", "60 . . 90 120");
-
-    /* comparisons with missing are missing; user-missing 9 reads as missing */
-    expect(ds, "age > 40", "0 . . 1 1");
-    expect(ds, "age == 9", "0 . . 0 0");
-    expect(ds, "has_china == 1", "1 0 1 . 1");
-    expect(ds, "has_china ~= 1", "0 1 0 . 0");
-    expect(ds, "has_china != 1", "0 1 0 . 0");
-    expect(ds, "has_china <> 1", "0 1 0 . 0");
-
-    /* three-valued logic: false and missing = false, true or missing = true */
-    expect(ds, "age > 40 and has_china == 1", "0 0 . . 1");
-    expect(ds, "age > 40 or has_china == 1", "1 . 1 1 1");
-    expect(ds, "not has_china == 1", "0 1 0 . 0");
-    expect(ds, "NOT (age < 50) AND true", "0 . . 0 1");
-
-    /* missing functions see the stored code */
-    expect(ds, "missing(age)", "0 1 1 0 0");
-    expect(ds, "sysmis(age)", "0 1 0 0 0");
-    expect(ds, "valid(age)", "1 0 0 1 1");
-    expect(ds, "value(age)", "30 . 9 45 60");
-    expect(ds, "missing(age) or age > 50", "0 1 1 0 1");
-    expect(ds, "missing(city)", "0 0 1 0 0");
-
-    /* in lists, both bracket styles */
-    expect(ds, "age in {30, 60}", "1 . . 0 1");
-    expect(ds, "age in (45)", "0 . . 1 0");
-    expect(ds, "city in ('Berlin', \"Köln\")", "1 0 . 1 1");
-
-    /* text comparisons */
-    expect(ds, "city == 'Berlin'", "1 0 . 0 1");
-    expect(ds, "city < 'C'", "1 0 . 0 1");
-    expect(ds, "city ~= \"Berlin\" and has_china == 1", "0 0 . . 0");
-
-    /* functions */
-    expect(ds, "sum(age, has_china)", "31 0 1 45 61");
-    expect(ds, "mean(age, has_china, 2)", "11 1 1.5 23.5 21");
-    expect(ds, "min(age, 50) + max(1, has_china)", "31 51 51 46 51");
-    expect(ds, "abs(-age) + floor(2.7)", "32 . . 47 62");
-    expect(ds, "round(2.5) + round(-2.5)", "0 0 0 0 0");
-    expect(ds, "round(2.675, 2)", "2.68 2.68 2.68 2.68 2.68");
-    expect(ds, "round(age / 7, 1)", "4.3 . . 6.4 8.6");
-    expect(ds, "year(submitted)", "1970 2019 2020 . 1969");
-    expect(ds, "year(1e308) + month(-1e300) + year(1e10)", ". . . . .");
-    expect(ds, "year(9e9) > 2e7 and month(-9e9) >= 1", "1 1 1 1 1");
-    expect(ds, "month(submitted)", "1 4 1 . 12");
-    expect(ds, "year('2019-05-03') + month('3.5.2019')", "2024 2024 2024 2024 2024");
-    expect(ds, "count(has_china, age, 1)", "1 0 1 0 1");
-    expect(ds, "count(city, 'Berlin', 'Berlin')", "2 1 1 1 2");
-    expect(ds, "`has_china` * 10", "10 0 10 . 10");
+    static const struct { const char *src, *want; } values[] = {
+        /* arithmetic and precedence */
+        {"1 + 2 * 3", "7 7 7 7 7"},
+        {"(1 + 2) * 3 - -1", "10 10 10 10 10"},
+        {"7 % 4 + 10 / 4", "5.5 5.5 5.5 5.5 5.5"},
+        {"age / 0", ". . . . ."},
+        {"age * 2", "60 . . 90 120"},
+        /* comparisons with missing are missing; user-missing 9 reads as missing */
+        {"age > 40", "0 . . 1 1"},
+        {"age == 9", "0 . . 0 0"},
+        {"has_china == 1", "1 0 1 . 1"},
+        {"has_china ~= 1", "0 1 0 . 0"},
+        {"has_china != 1", "0 1 0 . 0"},
+        {"has_china <> 1", "0 1 0 . 0"},
+        /* three-valued logic: false and missing = false, true or missing = true */
+        {"age > 40 and has_china == 1", "0 0 . . 1"},
+        {"age > 40 or has_china == 1", "1 . 1 1 1"},
+        {"not has_china == 1", "0 1 0 . 0"},
+        {"NOT (age < 50) AND true", "0 . . 0 1"},
+        /* missing functions see the stored code */
+        {"missing(age)", "0 1 1 0 0"},
+        {"sysmis(age)", "0 1 0 0 0"},
+        {"valid(age)", "1 0 0 1 1"},
+        {"value(age)", "30 . 9 45 60"},
+        {"missing(age) or age > 50", "0 1 1 0 1"},
+        {"missing(city)", "0 0 1 0 0"},
+        /* in lists, both bracket styles */
+        {"age in {30, 60}", "1 . . 0 1"},
+        {"age in (45)", "0 . . 1 0"},
+        {"city in ('Berlin', \"Köln\")", "1 0 . 1 1"},
+        /* text comparisons */
+        {"city == 'Berlin'", "1 0 . 0 1"},
+        {"city < 'C'", "1 0 . 0 1"},
+        {"city ~= \"Berlin\" and has_china == 1", "0 0 . . 0"},
+        /* functions */
+        {"sum(age, has_china)", "31 0 1 45 61"},
+        {"mean(age, has_china, 2)", "11 1 1.5 23.5 21"},
+        {"min(age, 50) + max(1, has_china)", "31 51 51 46 51"},
+        {"abs(-age) + floor(2.7)", "32 . . 47 62"},
+        {"round(2.5) + round(-2.5)", "0 0 0 0 0"},
+        {"round(2.675, 2)", "2.68 2.68 2.68 2.68 2.68"},
+        {"round(age / 7, 1)", "4.3 . . 6.4 8.6"},
+        {"year(submitted)", "1970 2019 2020 . 1969"},
+        {"year(1e308) + month(-1e300) + year(1e10)", ". . . . ."},
+        {"year(9e9) > 2e7 and month(-9e9) >= 1", "1 1 1 1 1"},
+        {"month(submitted)", "1 4 1 . 12"},
+        {"year('2019-05-03') + month('3.5.2019')", "2024 2024 2024 2024 2024"},
+        {"count(has_china, age, 1)", "1 0 1 0 1"},
+        {"count(city, 'Berlin', 'Berlin')", "2 1 1 1 2"},
+        {"`has_china` * 10", "10 0 10 . 10"},
+    };
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) expect(ds, values[i].src, values[i].want);
 
     /* evaluation on a view reads through the selection vector */
     size_t rows[] = {4, 0};
@@ -151,28 +142,30 @@ int main(void)
     tally_dataset_free(big);
 
     /* pinned parse and binding errors */
-    expect_error(ds, "filter", "has_china = 1",
-                 "filter 'has_china = 1': at column 11: expected '==' (a comparison), found '='");
-    expect_error(ds, NULL, "age > ", "at column 7: expected a number, a string, a variable or '(', found the end of the expression");
-    expect_error(ds, NULL, "(age > 1", "at column 9: expected ')' to close the '(' at column 1, found the end of the expression");
-    expect_error(ds, NULL, "age > 1 && city == 'x'", "at column 9: unexpected character '&' (write 'and')");
-    expect_error(ds, NULL, "city == 'Berlin", "at column 9: unterminated string (missing closing ')");
-    expect_error(ds, NULL, "flor(age)", "at column 1: unknown function 'flor' (did you mean 'floor'?)");
-    expect_error(ds, NULL, "round(age, 1, 2)", "at column 1: round() takes 1 or 2 arguments, found 3");
-    expect_error(ds, NULL, "age in 1, 2", "at column 8: expected '{' or '(' after 'in', found '1'");
-    expect_error(ds, NULL, "age in {1, 2", "at column 13: expected ',' or '}' in the list after 'in', found the end of the expression");
-    expect_error(ds, NULL, "age 1", "at column 5: expected an operator, 'and', 'or' or the end of the expression, found '1'");
-    expect_error(ds, NULL, "1 < age < 3", "at column 9: expected 'and', 'or' or the end, found '<' (comparisons do not chain)");
-    expect_error(ds, "compute", "agee * 2",
-                 "compute 'agee * 2': at column 1: unknown variable 'agee' in dataset 'responses' (did you mean 'age'?)");
-    expect_error(ds, NULL, "city == 1", "at column 6: cannot compare text with a number (put numbers without quotes, text in quotes)");
-    expect_error(ds, NULL, "city + 1", "at column 1: arithmetic needs a number, found text");
-    expect_error(ds, NULL, "city", "the expression gives text; a number or a condition is needed");
-    expect_error(ds, NULL, "year(age)", "at column 6: year() needs a date; 'age' is not a date variable");
-    expect_error(ds, NULL, "sysmis(city)", "at column 8: sysmis() needs a numeric variable, found text");
-    expect_error(ds, NULL, "age in {1, 'a'}", "at column 12: 'in' list item is text but the value tested is a number");
-    expect_error(ds, NULL, "größe > 1", "at column 1: unknown variable 'größe' in dataset 'responses'");
-    expect_error(ds, NULL, "größe ! 1", "at column 7: unexpected character '!' (write 'not')");
+    static const struct { const char *what, *src, *want; } errors[] = {
+        {"filter", "has_china = 1", "filter 'has_china = 1': at column 11: expected '==' (a comparison), found '='"},
+        {"compute", "agee * 2", "compute 'agee * 2': at column 1: unknown variable 'agee' in dataset 'responses' (did you mean 'age'?)"},
+        {NULL, "age > ", "at column 7: expected a number, a string, a variable or '(', found the end of the expression"},
+        {NULL, "(age > 1", "at column 9: expected ')' to close the '(' at column 1, found the end of the expression"},
+        {NULL, "age > 1 && city == 'x'", "at column 9: unexpected character '&' (write 'and')"},
+        {NULL, "city == 'Berlin", "at column 9: unterminated string (missing closing ')"},
+        {NULL, "flor(age)", "at column 1: unknown function 'flor' (did you mean 'floor'?)"},
+        {NULL, "round(age, 1, 2)", "at column 1: round() takes 1 or 2 arguments, found 3"},
+        {NULL, "age in 1, 2", "at column 8: expected '{' or '(' after 'in', found '1'"},
+        {NULL, "age in {1, 2", "at column 13: expected ',' or '}' in the list after 'in', found the end of the expression"},
+        {NULL, "age 1", "at column 5: expected an operator, 'and', 'or' or the end of the expression, found '1'"},
+        {NULL, "1 < age < 3", "at column 9: expected 'and', 'or' or the end, found '<' (comparisons do not chain)"},
+        {NULL, "city == 1", "at column 6: cannot compare text with a number (put numbers without quotes, text in quotes)"},
+        {NULL, "city + 1", "at column 1: arithmetic needs a number, found text"},
+        {NULL, "city", "the expression gives text; a number or a condition is needed"},
+        {NULL, "year(age)", "at column 6: year() needs a date; 'age' is not a date variable"},
+        {NULL, "sysmis(city)", "at column 8: sysmis() needs a numeric variable, found text"},
+        {NULL, "age in {1, 'a'}", "at column 12: 'in' list item is text but the value tested is a number"},
+        {NULL, "größe > 1", "at column 1: unknown variable 'größe' in dataset 'responses'"},
+        {NULL, "größe ! 1", "at column 7: unexpected character '!' (write 'not')"},
+    };
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++)
+        expect_error(ds, errors[i].what, errors[i].src, errors[i].want);
 
     /* deep nesting is refused, not a stack overflow */
     sbuf deep;

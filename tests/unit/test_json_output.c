@@ -22,7 +22,6 @@ int main(void)
     for (size_t k = 0; k < sizeof shortest / sizeof *shortest; k++)
         tally_report_set_number(rep, shortest[k].name, shortest[k].v, "x");
     char p1[] = "/tmp/tally-json-a-XXXXXX", p2[] = "/tmp/tally-json-b-XXXXXX";
-    char *err;
     tally_options *o = tally_options_new("test.lua:4");
     char *a = fixture_write_twice(d, o, rep, p1, p2, "JSON");
     char cmd[2048];
@@ -65,16 +64,12 @@ int main(void)
     }
     free(a);
     tally_options_set_bool(o, "pretty", 0);
-    int rc = fixture_write(d, o, rep, p1, &err);
-    free(err);
-    a = fixture_slurp(p1);
+    int rc;
+    a = fixture_rewrite(d, o, rep, p1, &rc);
     CHECK(rc == 0 && a && strchr(a, '\n') == a + strlen(a) - 1, "pretty = false writes one line");
     snprintf(cmd, sizeof cmd, "/usr/bin/python3 -m json.tool %s >/dev/null", p1);
     CHECK(system(cmd) == 0, "the compact form parses too");
     free(a);
-    tally_options_free(o);
-    unlink(p1);
-    unlink(p2);
-    tally_report_free(rep);
+    fixture_release(o, rep, p1, p2);
     CHECK_DONE();
 }

@@ -17,11 +17,9 @@ static tally_report *fidelity_report(void)
 {
     tally_report *rep = tally_report_new();
     tally_report_set_meta(rep, "title", "Fidelity \xc3\x28 title");
-    tally_table *t = tally_table_new("fidelity", "Numbers and texts");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Mean", TALLY_COL_MEAN, 2);
-    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 1);
+    tally_table *t = fixture_table("fidelity", "Numbers and texts", "",
+                                   (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0}, {"Mean", TALLY_COL_MEAN, 2},
+                                                         {"Percent", TALLY_COL_PERCENT, 1}, {0}});
     const double big[] = {1.23e134, DBL_MAX, -DBL_MAX};
     for (size_t i = 0; i < 3; i++) {
         size_t r = tally_table_add_row(t, TALLY_ROW_CATEGORY);

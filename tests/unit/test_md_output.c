@@ -27,24 +27,30 @@ static int load_cmark(void)
     void *core = dlopen("libcmark-gfm.so", RTLD_NOW | RTLD_GLOBAL);
     void *ext = dlopen("libcmark-gfm-extensions.so", RTLD_NOW | RTLD_GLOBAL);
     if (!core || !ext) return 0;
-#define SYM(field, lib, name) *(void **)&cm.field = dlsym(lib, name)
-    SYM(ensure, ext, "cmark_gfm_core_extensions_ensure_registered");
-    SYM(find_ext, core, "cmark_find_syntax_extension");
-    SYM(parser_new, core, "cmark_parser_new");
-    SYM(attach, core, "cmark_parser_attach_syntax_extension");
-    SYM(feed, core, "cmark_parser_feed");
-    SYM(finish, core, "cmark_parser_finish");
-    SYM(parser_free, core, "cmark_parser_free");
-    SYM(first_child, core, "cmark_node_first_child");
-    SYM(next, core, "cmark_node_next");
-    SYM(type_string, core, "cmark_node_get_type_string");
-    SYM(literal, core, "cmark_node_get_literal");
-    SYM(fence_info, core, "cmark_node_get_fence_info");
-    SYM(node_free, core, "cmark_node_free");
-#undef SYM
-    return cm.ensure && cm.find_ext && cm.parser_new && cm.attach && cm.feed && cm.finish &&
-           cm.parser_free && cm.first_child && cm.next && cm.type_string && cm.literal &&
-           cm.fence_info && cm.node_free;
+    /* each slot of cm and the symbol it takes, in the order of cm's fields; the first is the extensions' */
+    void **slots[] = {(void **)&cm.ensure, (void **)&cm.find_ext, (void **)&cm.parser_new, (void **)&cm.attach,
+                      (void **)&cm.feed, (void **)&cm.finish, (void **)&cm.parser_free, (void **)&cm.first_child,
+                      (void **)&cm.next, (void **)&cm.type_string, (void **)&cm.literal, (void **)&cm.fence_info,
+                      (void **)&cm.node_free};
+    static const char *const names[] = {
+        "cmark_gfm_core_extensions_ensure_registered",
+        "cmark_find_syntax_extension",
+        "cmark_parser_new",
+        "cmark_parser_attach_syntax_extension",
+        "cmark_parser_feed",
+        "cmark_parser_finish",
+        "cmark_parser_free",
+        "cmark_node_first_child",
+        "cmark_node_next",
+        "cmark_node_get_type_string",
+        "cmark_node_get_literal",
+        "cmark_node_get_fence_info",
+        "cmark_node_free",
+    };
+    int all = 1;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        all &= (*slots[i] = dlsym(i == 0 ? ext : core, names[i])) != NULL;
+    return all;
 }
 
 static cmark_node *parse_gfm(const char *md)
@@ -185,17 +191,13 @@ int main(void)
 
     /* charts = false */
     tally_options_set_bool(o, "charts", 0);
-    rc = fixture_write(d, o, rep, p2, &err);
-    free(err);
-    b = fixture_slurp(p2);
+    b = fixture_rewrite(d, o, rep, p2, &rc);
     CHECK(rc == 0 && b && !strstr(b, "```mermaid") && strstr(b, "| Yes |"), "charts = false drops the Mermaid blocks only");
     free(b);
 
     /* heading_level */
     tally_options_set_number(o, "heading_level", 2);
-    rc = fixture_write(d, o, rep, p2, &err);
-    free(err);
-    b = fixture_slurp(p2);
+    b = fixture_rewrite(d, o, rep, p2, &rc);
     CHECK(rc == 0 && b && !strncmp(b, "## German", 9) && strstr(b, "\n### Q1 Partner"), "heading_level = 2 shifts every heading");
     free(b);
     tally_options_free(o);
@@ -239,9 +241,7 @@ int main(void)
     o = tally_options_new("test.lua:9");
     tally_options_set_string(o, "path", p1);
     tally_options_set_string(o, "template", tpl);
-    rc = fixture_write(d, o, rep, p2, &err);
-    free(err);
-    b = fixture_slurp(p2);
+    b = fixture_rewrite(d, o, rep, p2, &rc);
     CHECK(rc == 0 && b && !strncmp(b, "12 of 46 cities (26.1%).\n\n| ", 28), "a custom template fills in values and a table");
     free(b);
     fixture_spit(tpl, "# Title\n\n{{ n_chinse }} cities\n");

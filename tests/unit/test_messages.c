@@ -3,6 +3,7 @@
 #include "check.h"
 #include "messages.h"
 #include "numfmt.h"
+#include "report_fixture.h"
 #include "result.h"
 
 #include <stdlib.h>
@@ -105,22 +106,19 @@ static void numbers(void)
 
 static void table_cells(void)
 {
-    char b[64];
     tally_report *r = tally_report_new();
     tally_report_set_meta(r, "language", "de");
-    tally_table *t = tally_table_new("t", "T");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Anzahl", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Prozent", TALLY_COL_PERCENT, 1);
-    tally_table_add_col(t, "Mittelwert", TALLY_COL_MEAN, 2);
-    size_t row = tally_table_add_row(t, TALLY_ROW_CATEGORY);
-    tally_table_set_number(t, row, 1, 1234);
-    tally_table_set_number(t, row, 2, 78.94);
-    tally_table_set_number(t, row, 3, 2005.125);
+    tally_table *t = fixture_table("t", "T", "", (const fixture_col[]){{"Anzahl", TALLY_COL_COUNT, 0},
+                                                                    {"Prozent", TALLY_COL_PERCENT, 1},
+                                                                    {"Mittelwert", TALLY_COL_MEAN, 2}, {0}});
+    tally_table_add_row(t, TALLY_ROW_CATEGORY);
     tally_report_add_table(r, t);
-    CHECK_STR(tally_table_format_cell(t, row, 1, b, sizeof b), "1.234", "a German table's count");
-    CHECK_STR(tally_table_format_cell(t, row, 2, b, sizeof b), "78,9 %", "a German table's percent");
-    CHECK_STR(tally_table_format_cell(t, row, 3, b, sizeof b), "2005,13", "a German mean (no grouping)");
+    static const format_case german_formats[] = {
+        {0, 1, 1234, "1.234", "a German table's count"},
+        {0, 2, 78.94, "78,9 %", "a German table's percent"},
+        {0, 3, 2005.125, "2005,13", "a German mean (no grouping)"},
+    };
+    CHECK_FORMATS(t, german_formats);
     tally_table_unref(t);
     tally_report_free(r);
 }

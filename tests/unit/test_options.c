@@ -21,12 +21,34 @@ static char *validate(tally_options *o)
     return err;
 }
 
+/* Options at `where` set from blank-separated `settings`: name=text sets a string, name=#N a number,
+ * name+=text adds a list item (new; caller frees). */
+static tally_options *options_from(const char *where, const char *settings)
+{
+    tally_options *o = tally_options_new(where);
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", settings);
+    for (char *save = NULL, *set = strtok_r(buf, " ", &save); set; set = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(set, '=');
+        if (!eq) continue;
+        *eq = '\0';
+        if (eq > set && eq[-1] == '+') {
+            eq[-1] = '\0';
+            tally_options_add_list_item(o, set, eq + 1);
+        } else if (eq[1] == '#') {
+            tally_options_set_number(o, set, strtod(eq + 2, NULL));
+        } else {
+            tally_options_set_string(o, set, eq + 1);
+        }
+    }
+    return o;
+}
+
 int main(void)
 {
     const tally_host *h = tally_host_get();
 
-    tally_options *o = tally_options_new("c.lua:7");
-    tally_options_set_string(o, "path", "out/r.xlsx");
+    tally_options *o = options_from("c.lua:7", "path=out/r.xlsx");
     char *err = validate(o);
     CHECK(err == NULL, "a valid block passes");
     CHECK_STR(h->opt_string(o, "path"), "/base/out/r.xlsx", "paths are resolved against the config's folder");
@@ -38,76 +60,29 @@ int main(void)
     CHECK_STR(h->opt_where(o), "c.lua:7", "options remember where they came from");
     tally_options_free(o);
 
-    o = tally_options_new("c.lua:7");
-    tally_options_set_string(o, "pth", "x");
-    err = validate(o);
-    CHECK_STR(err, "c.lua:7: output 'xlsx': unknown option 'pth' (did you mean 'path'?); allowed: path, layout, "
-                   "charts, header_rows, missing, scale", "unknown option with a suggestion and the allowed list");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:7");
-    tally_options_set_string(o, "zzzzzz", "x");
-    err = validate(o);
-    CHECK_STR(err, "c.lua:7: output 'xlsx': unknown option 'zzzzzz'; allowed: path, layout, charts, header_rows, "
-                   "missing, scale", "unknown option without a close match");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:9");
-    err = validate(o);
-    CHECK_STR(err, "c.lua:9: output 'xlsx': missing required option 'path' (a path (string): file to write)",
-              "missing required option");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:9");
-    tally_options_set_string(o, "path", "x");
-    tally_options_set_string(o, "layout", "grid");
-    err = validate(o);
-    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'layout' must be one of sheet, stacked, not 'grid'", "bad choice");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:9");
-    tally_options_set_string(o, "path", "x");
-    tally_options_set_number(o, "charts", 3);
-    err = validate(o);
-    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'charts' must be true or false, not a number", "wrong type");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:9");
-    tally_options_set_string(o, "path", "x");
-    tally_options_set_number(o, "header_rows", 11);
-    err = validate(o);
-    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'header_rows' must be between 0 and 10, not 11", "out of range");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:9");
-    tally_options_set_string(o, "path", "x");
-    tally_options_set_number(o, "header_rows", 1.5);
-    err = validate(o);
-    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'header_rows' must be a whole number, not 1.5", "not a whole number");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:9");
-    tally_options_set_string(o, "path", "x");
-    tally_options_add_list_item(o, "path", "y");
-    err = validate(o);
-    CHECK_STR(err, "c.lua:9: output 'xlsx': option 'path' must be a path (string), not a list", "a list for a string");
-    free(err);
-    tally_options_free(o);
+    static const struct {
+        const char *where, *settings, *want, *what;
+    } errors[] = {
+        {"c.lua:7", "pth=x", "c.lua:7: output 'xlsx': unknown option 'pth' (did you mean 'path'?); allowed: path, layout, charts, header_rows, missing, scale", "unknown option with a suggestion and the allowed list"},
+        {"c.lua:7", "zzzzzz=x", "c.lua:7: output 'xlsx': unknown option 'zzzzzz'; allowed: path, layout, charts, header_rows, missing, scale", "unknown option without a close match"},
+        {"c.lua:9", "", "c.lua:9: output 'xlsx': missing required option 'path' (a path (string): file to write)", "missing required option"},
+        {"c.lua:9", "path=x layout=grid", "c.lua:9: output 'xlsx': option 'layout' must be one of sheet, stacked, not 'grid'", "bad choice"},
+        {"c.lua:9", "path=x charts=#3", "c.lua:9: output 'xlsx': option 'charts' must be true or false, not a number", "wrong type"},
+        {"c.lua:9", "path=x header_rows=#11", "c.lua:9: output 'xlsx': option 'header_rows' must be between 0 and 10, not 11", "out of range"},
+        {"c.lua:9", "path=x header_rows=#1.5", "c.lua:9: output 'xlsx': option 'header_rows' must be a whole number, not 1.5", "not a whole number"},
+        {"c.lua:9", "path=x path+=y", "c.lua:9: output 'xlsx': option 'path' must be a path (string), not a list", "a list for a string"},
+        {"c.lua:2", "path=x scale=half", "c.lua:2: output 'xlsx': option 'scale' must be a number, not 'half'", "text for a number"},
+    };
+    for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
+        o = options_from(errors[i].where, errors[i].settings);
+        err = validate(o);
+        CHECK_STR(err, errors[i].want, errors[i].what);
+        free(err);
+        tally_options_free(o);
+    }
 
     /* strings from --set are converted where the meaning is plain */
-    o = tally_options_new("");
-    tally_options_set_string(o, "path", "/abs/x");
-    tally_options_set_string(o, "charts", "false");
-    tally_options_set_string(o, "header_rows", "2");
-    tally_options_set_string(o, "missing", "-");
-    tally_options_set_string(o, "scale", "0.5");
+    o = options_from("", "path=/abs/x charts=false header_rows=2 missing=- scale=0.5");
     err = validate(o);
     CHECK(err == NULL, "strings convert to declared types");
     CHECK_STR(h->opt_string(o, "path"), "/abs/x", "absolute paths are kept");
@@ -116,14 +91,6 @@ int main(void)
     CHECK(h->opt_list_len(o, "missing") == 1 && strcmp(h->opt_list_item(o, "missing", 0), "-") == 0,
           "a single value is a list of one");
     CHECK_NEAR(h->opt_number(o, "scale"), 0.5, 1e-12, "\"0.5\" is 0.5");
-    free(err);
-    tally_options_free(o);
-
-    o = tally_options_new("c.lua:2");
-    tally_options_set_string(o, "path", "x");
-    tally_options_set_string(o, "scale", "half");
-    err = validate(o);
-    CHECK_STR(err, "c.lua:2: output 'xlsx': option 'scale' must be a number, not 'half'", "text for a number");
     free(err);
     tally_options_free(o);
 

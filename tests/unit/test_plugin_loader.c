@@ -7,6 +7,17 @@
 
 #include <stdlib.h>
 
+/* Loads test plugin NAME from dir, which must be refused; returns the refusal (caller frees). */
+static char *refused(const char *dir, const char *name, const char *what)
+{
+    char *file = xasprintf("%s/%s.so", dir, name), *err = NULL;
+    tally_plugin *pl = tally_plugin_load_file(file, &err);
+    CHECK(pl == NULL, "%s", what);
+    tally_plugin_free(pl);
+    free(file);
+    return err;
+}
+
 int main(void)
 {
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
@@ -14,31 +25,24 @@ int main(void)
     char *plugdir = xasprintf("%s/plugins", build);
     char *err = NULL;
 
-    char *bad = xasprintf("%s/badabi.so", testdir);
-    tally_plugin *pl = tally_plugin_load_file(bad, &err);
-    CHECK(pl == NULL, "a plugin of another ABI major is refused");
-    char *want = xasprintf("%s: plugin 'badabi' was built for tally plugin ABI %d.0, but this tally provides ABI %d.%d; "
-                           "rebuild the plugin against this tally's tally/plugin.h",
-                           bad, TALLY_ABI_MAJOR + 1, TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
+    err = refused(testdir, "badabi", "a plugin of another ABI major is refused");
+    char *want = xasprintf("%s/badabi.so: plugin 'badabi' was built for tally plugin ABI %d.0, but this tally provides "
+                           "ABI %d.%d; rebuild the plugin against this tally's tally/plugin.h",
+                           testdir, TALLY_ABI_MAJOR + 1, TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
     CHECK_STR(err, want, "the refusal names both versions");
     free(want);
     free(err);
-    err = NULL;
-    free(bad);
 
-    char *newer = xasprintf("%s/newminor.so", testdir);
-    pl = tally_plugin_load_file(newer, &err);
-    CHECK(pl == NULL, "a plugin of a newer ABI minor is refused");
+    err = refused(testdir, "newminor", "a plugin of a newer ABI minor is refused");
     want = xasprintf("ABI %d.%d, but this tally provides ABI %d.%d", TALLY_ABI_MAJOR, TALLY_ABI_MINOR + 1,
                      TALLY_ABI_MAJOR, TALLY_ABI_MINOR);
     CHECK_CONTAINS(err, want, "the refusal names both minors");
     free(want);
     free(err);
     err = NULL;
-    free(newer);
 
     char *old = xasprintf("%s/oldminor.so", testdir);
-    pl = tally_plugin_load_file(old, &err);
+    tally_plugin *pl = tally_plugin_load_file(old, &err);
     CHECK(pl != NULL, "a plugin with a shorter descriptor loads");
     if (pl) {
         CHECK(pl->desc.write == NULL, "entries past the declared size are not read (write is NULL, not the poison)");
@@ -104,46 +108,35 @@ int main(void)
     CHECK_CONTAINS(errors, "badabi", "the listing reports unusable plugins");
     free(errors);
 
-    pl = tally_plugin_for_file(&path, "data/x.CSV", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl && strcmp(pl->name, "csv") == 0, "input plugin by file ending (case-insensitive)");
-    tally_plugin_free(pl);
-    pl = tally_plugin_for_file(&path, "data/x.csv", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl && strcmp(pl->name, "csv") == 0, "the plugin named after the ending is taken");
-    tally_plugin_free(pl);
-    pl = tally_plugin_for_file(&path, "data/x.sav", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl && strcmp(pl->name, "readstat") == 0, "no plugin named after the ending: the one that lists it");
-    tally_plugin_free(pl);
-    pl = tally_plugin_for_file(&path, "out/x.md", TALLY_PLUGIN_OUTPUT, &err);
-    CHECK(pl && strcmp(pl->name, "markdown") == 0, "an output plugin by the ending it lists");
-    tally_plugin_free(pl);
-    pl = tally_plugin_for_file(&path, "data/x.xlsx", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl && strcmp(pl->name, "excel") == 0, "an .xlsx input: the excel plugin, not the xlsx output plugin");
-    tally_plugin_free(pl);
-    pl = tally_plugin_for_file(&path, "data/x.csv.gz", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl && strcmp(pl->name, "csv") == 0, "a .csv.gz: the plugin for the ending inside");
-    tally_plugin_free(pl);
-    pl = tally_plugin_for_file(&path, "data/x.json", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl == NULL, "a plugin named after the ending but of another kind is not taken");
-    CHECK_CONTAINS(err, "no input plugin reads files ending in '.json'", "the message for the other kind");
-    free(err);
-    err = NULL;
-    pl = tally_plugin_for_file(&path, "data/x.parquet", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl == NULL, "no plugin for an unknown ending");
-    CHECK_CONTAINS(err, "no input plugin reads files ending in '.parquet'", "unknown ending message");
-    free(err);
-    err = NULL;
-    pl = tally_plugin_for_file(&path, "data/responses", TALLY_PLUGIN_INPUT, &err);
-    CHECK(pl == NULL, "no plugin for a file name without an ending");
-    CHECK_CONTAINS(err, "no input plugin for 'data/responses': its name has no ending (such as .csv or .sav) to choose "
-                        "one by; rename the file or name the plugin in its block (plugin = \"csv\")",
-                   "a missing ending is named as such, with the user's path");
-    free(err);
-    err = NULL;
-    pl = tally_plugin_for_file(&path, "out/report.", TALLY_PLUGIN_OUTPUT, &err);
-    CHECK(pl == NULL, "no plugin for a file name ending in a dot");
-    CHECK_CONTAINS(err, "no output plugin for 'out/report.': its name has no ending (such as .md or .xlsx)",
-                   "an empty ending is named as such");
-    free(err);
+    /* a plugin by the file's ending: the one named after it, else the one that lists it */
+    static const struct {
+        const char *file;
+        tally_plugin_kind kind;
+        const char *plugin, *what, *error, *error_what; /* plugin NULL: none is found, with `error` */
+    } endings[] = {
+        {"data/x.CSV", TALLY_PLUGIN_INPUT, "csv", "input plugin by file ending (case-insensitive)", NULL, NULL},
+        {"data/x.csv", TALLY_PLUGIN_INPUT, "csv", "the plugin named after the ending is taken", NULL, NULL},
+        {"data/x.sav", TALLY_PLUGIN_INPUT, "readstat", "no plugin named after the ending: the one that lists it", NULL, NULL},
+        {"out/x.md", TALLY_PLUGIN_OUTPUT, "markdown", "an output plugin by the ending it lists", NULL, NULL},
+        {"data/x.xlsx", TALLY_PLUGIN_INPUT, "excel", "an .xlsx input: the excel plugin, not the xlsx output plugin", NULL, NULL},
+        {"data/x.csv.gz", TALLY_PLUGIN_INPUT, "csv", "a .csv.gz: the plugin for the ending inside", NULL, NULL},
+        {"data/x.json", TALLY_PLUGIN_INPUT, NULL, "a plugin named after the ending but of another kind is not taken", "no input plugin reads files ending in '.json'", "the message for the other kind"},
+        {"data/x.parquet", TALLY_PLUGIN_INPUT, NULL, "no plugin for an unknown ending", "no input plugin reads files ending in '.parquet'", "unknown ending message"},
+        {"data/responses", TALLY_PLUGIN_INPUT, NULL, "no plugin for a file name without an ending", "no input plugin for 'data/responses': its name has no ending (such as .csv or .sav) to choose one by; rename the file or name the plugin in its block (plugin = \"csv\")", "a missing ending is named as such, with the user's path"},
+        {"out/report.", TALLY_PLUGIN_OUTPUT, NULL, "no plugin for a file name ending in a dot", "no output plugin for 'out/report.': its name has no ending (such as .md or .xlsx)", "an empty ending is named as such"},
+    };
+    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+        pl = tally_plugin_for_file(&path, endings[i].file, endings[i].kind, &err);
+        if (endings[i].plugin) {
+            CHECK(pl && strcmp(pl->name, endings[i].plugin) == 0, "%s", endings[i].what);
+        } else {
+            CHECK(pl == NULL, "%s", endings[i].what);
+            CHECK_CONTAINS(err, endings[i].error, endings[i].error_what);
+        }
+        tally_plugin_free(pl);
+        free(err);
+        err = NULL;
+    }
 
     tally_plugin_path_free(&path);
     free(testdir);

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
+#include "report_fixture.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -10,20 +11,6 @@
 
 static const tally_plugin_descriptor *plugin;
 static char tmp[64], repo[4096];
-
-static const tally_plugin_descriptor *load_plugin(void)
-{
-    const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
-    char path[4096];
-    snprintf(path, sizeof path, "%s/plugins/readstat.so", build);
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        printf("# dlopen: %s\n", dlerror());
-        return NULL;
-    }
-    tally_plugin_entry_fn entry = (tally_plugin_entry_fn)dlsym(h, TALLY_PLUGIN_ENTRY_NAME);
-    return entry ? entry() : NULL;
-}
 
 /* Reads `file` (in tmp unless absolute) with the given options; *err gets the message (borrowed until next call). */
 static tally_dataset *read_file(const char *file, const char *format, const char *encoding, int user_missing,
@@ -419,7 +406,7 @@ static void check_por(void)
 
 int main(void)
 {
-    plugin = load_plugin();
+    plugin = fixture_plugin("readstat");
     CHECK(plugin != NULL, "readstat.so loads and exports its descriptor");
     if (!plugin) CHECK_DONE();
     CHECK(strcmp(plugin->name, "readstat") == 0 && plugin->kind == TALLY_PLUGIN_INPUT &&

@@ -1,6 +1,7 @@
 /* test_result.c: the result model: cell formatting (SPSS rounding), ids, named values, translations. */
 #include "check.h"
 #include "datefmt.h"
+#include "report_fixture.h"
 #include "result.h"
 #include "util.h"
 
@@ -52,34 +53,27 @@ int main(void)
     CHECK_STR(tally_format_fixed(1234567.0, 0, buf, sizeof buf), "1234567", "whole numbers");
     CHECK_STR(tally_format_fixed(0.05, 3, buf, sizeof buf), "0.050", "leading zeros of the fraction");
 
-    tally_table *t = tally_table_new("freq", "Q");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 0);
-    tally_table_add_col(t, "Mean", TALLY_COL_MEAN, 2);
+    tally_table *t = fixture_table("freq", "Q", "", (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0},
+                                                                       {"Percent", TALLY_COL_PERCENT, 0},
+                                                                       {"Mean", TALLY_COL_MEAN, 2}, {0}});
     size_t r = tally_table_add_row(t, TALLY_ROW_CATEGORY);
     tally_table_set_text(t, r, 0, "Economy");
-    tally_table_set_number(t, r, 1, 36);
-    tally_table_set_number(t, r, 2, 34.5);
-    tally_table_set_number(t, r, 3, 2.345);
-    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "36", "counts as integers");
-    CHECK_STR(tally_table_format_cell(t, r, 2, buf, sizeof buf), "35%", "percents with the column's decimals");
-    CHECK_STR(tally_table_format_cell(t, r, 3, buf, sizeof buf), "2.35", "means with their decimals");
-    tally_table_set_number(t, r, 1, 12.25);
-    CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "12",
-              "weighted counts show the column's decimals (default 0), not a decimal of their own");
+    static const format_case freq_formats[] = {
+        {0, 1, 36, "36", "counts as integers"},
+        {0, 2, 34.5, "35%", "percents with the column's decimals"},
+        {0, 3, 2.345, "2.35", "means with their decimals"},
+        {0, 1, 12.25, "12", "weighted counts show the column's decimals (default 0), not a decimal of their own"},
+    };
+    CHECK_FORMATS(t, freq_formats);
     {
-        tally_table *w = tally_table_new("w", "Weighted");
-        tally_table_add_col(w, "", TALLY_COL_LABEL, 0);
-        tally_table_add_col(w, "Count", TALLY_COL_COUNT, 1);
-        size_t a = tally_table_add_row(w, TALLY_ROW_CATEGORY), z = tally_table_add_row(w, TALLY_ROW_CATEGORY);
-        size_t b = tally_table_add_row(w, TALLY_ROW_BASE);
-        tally_table_set_number(w, a, 1, 12.25);
-        tally_table_set_number(w, z, 1, 0);
-        tally_table_set_number(w, b, 1, 133);
-        CHECK_STR(tally_table_format_cell(w, a, 1, buf, sizeof buf), "12.3", "count_decimals = 1: 12.25 -> 12.3");
-        CHECK_STR(tally_table_format_cell(w, z, 1, buf, sizeof buf), "0.0", "and a zero cell beside it 0.0, not 0");
-        CHECK_STR(tally_table_format_cell(w, b, 1, buf, sizeof buf), "133", "an unweighted base is whole (not 133.0)");
+        tally_table *w = fixture_table("w", "Weighted", "", (const fixture_col[]){{"Count", TALLY_COL_COUNT, 1}, {0}});
+        for (int i = 0; i < 3; i++) tally_table_add_row(w, i < 2 ? TALLY_ROW_CATEGORY : TALLY_ROW_BASE); /* 2 + base */
+        static const format_case weighted_formats[] = {
+            {0, 1, 12.25, "12.3", "count_decimals = 1: 12.25 -> 12.3"},
+            {1, 1, 0, "0.0", "and a zero cell beside it 0.0, not 0"},
+            {2, 1, 133, "133", "an unweighted base is whole (not 133.0)"},
+        };
+        CHECK_FORMATS(w, weighted_formats);
         tally_table_unref(w);
     }
     CHECK(tally_table_find_row(t, "Economy") == 0 && tally_table_find_col(t, "Percent") == 2, "rows and columns by label");

@@ -3,6 +3,7 @@
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
+#include "report_fixture.h"
 #include "result.h"
 
 #include <dlfcn.h>
@@ -12,20 +13,6 @@
 
 static const tally_plugin_descriptor *plugin;
 static char tmpdir[] = "/tmp/tally-xlsx-XXXXXX";
-
-static const tally_plugin_descriptor *load_plugin(void)
-{
-    const char *build = getenv("BUILD");
-    char path[512];
-    snprintf(path, sizeof path, "%s/plugins/xlsx.so", build && *build ? build : "build");
-    void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (!so) {
-        printf("# dlopen: %s\n", dlerror());
-        return NULL;
-    }
-    tally_plugin_entry_fn entry = (tally_plugin_entry_fn)dlsym(so, TALLY_PLUGIN_ENTRY_NAME);
-    return entry ? entry() : NULL;
-}
 
 /* Options from "name=value" pairs (NULL-terminated), validated against the plugin's
  * declarations. Returns NULL and prints the message when invalid. */
@@ -83,13 +70,11 @@ static int py_check(const char *mode, const char *file, const char *file2)
 
 static tally_table *freq_table(void)
 {
-    tally_table *t = tally_table_new("freq_q1", "Q1 Areas of cooperation");
+    tally_table *t = fixture_table("freq_q1", "Q1 Areas of cooperation", "",
+                                   (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0}, {"Percent", TALLY_COL_PERCENT, 1},
+                                                         {"Valid percent", TALLY_COL_PERCENT, 1}, {0}});
     tally_table_set_question(t, "In which areas does your city cooperate with its partner?");
     tally_table_set_base(t, "N = 46, more than one answer possible");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
-    tally_table_add_col(t, "Percent", TALLY_COL_PERCENT, 1);
-    tally_table_add_col(t, "Valid percent", TALLY_COL_PERCENT, 1);
     const char *labels[] = {"Economy", "Culture", "Education", "No answer", "Total"};
     tally_row_type types[] = {TALLY_ROW_CATEGORY, TALLY_ROW_CATEGORY, TALLY_ROW_CATEGORY, TALLY_ROW_MISSING,
                               TALLY_ROW_TOTAL};
@@ -109,13 +94,10 @@ static tally_table *freq_table(void)
 
 static tally_table *cross_table(void)
 {
-    tally_table *t = tally_table_new("cross_q2", "Q2 Satisfaction by size");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Small", TALLY_COL_COUNT, 1);
-    tally_table_add_col(t, "Large", TALLY_COL_COUNT, 1);
-    tally_table_add_col(t, "Sig.", TALLY_COL_LETTERS, 0);
-    tally_table_add_col(t, "East", TALLY_COL_MEAN, 2);
-    tally_table_add_col(t, "West", TALLY_COL_MEAN, 2);
+    tally_table *t = fixture_table("cross_q2", "Q2 Satisfaction by size", "",
+                                   (const fixture_col[]){{"Small", TALLY_COL_COUNT, 1}, {"Large", TALLY_COL_COUNT, 1},
+                                                         {"Sig.", TALLY_COL_LETTERS, 0}, {"East", TALLY_COL_MEAN, 2},
+                                                         {"West", TALLY_COL_MEAN, 2}, {0}});
     tally_table_set_col_group(t, 1, "City size");
     tally_table_set_col_group(t, 2, "City size");
     tally_table_set_col_group(t, 3, "City size");
@@ -142,9 +124,8 @@ static tally_table *cross_table(void)
 /* A table whose charted rows are not consecutive (a missing row in the middle). */
 static tally_table *gap_table(tally_chart_kind kind, const char *id)
 {
-    tally_table *t = tally_table_new(id, kind == TALLY_CHART_PIE ? "Q3 Partner continent" : "Q4 Visits per year");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "Count", TALLY_COL_COUNT, 0);
+    tally_table *t = fixture_table(id, kind == TALLY_CHART_PIE ? "Q3 Partner continent" : "Q4 Visits per year", "",
+                                   (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0}, {0}});
     const char *labels[] = {"Asia", "Don't know", "Europe", "Africa", "Total"};
     tally_row_type types[] = {TALLY_ROW_CATEGORY, TALLY_ROW_MISSING, TALLY_ROW_CATEGORY, TALLY_ROW_CATEGORY,
                               TALLY_ROW_TOTAL};
@@ -188,9 +169,8 @@ static tally_report *hostile_report(void)
     tally_report *r = tally_report_new();
     tally_report_set_meta(r, "title", "=HYPERLINK(\"http://x\",\"y\")");
     /* 40 characters with a '/' and other characters a sheet name cannot hold */
-    tally_table *t = tally_table_new("hostile", "Cities/towns: [partner] areas? * in 2024");
-    tally_table_add_col(t, "", TALLY_COL_LABEL, 0);
-    tally_table_add_col(t, "=1+1", TALLY_COL_TEXT, 0);
+    tally_table *t = fixture_table("hostile", "Cities/towns: [partner] areas? * in 2024", "",
+                                   (const fixture_col[]){{"=1+1", TALLY_COL_TEXT, 0}, {0}});
     const char *cells[] = {"=HYPERLINK(\"http://x\",\"y\")", "+1", "@SUM(A1)", "-2+3", "_x0001_",
                            "a\x01" "b\rc", "bad \xff utf8"};
     char *big = long_text(40000, 'a');
@@ -258,7 +238,7 @@ static int write_hostile(void)
 int main(void)
 {
     if (!mkdtemp(tmpdir)) return 1;
-    plugin = load_plugin();
+    plugin = fixture_plugin("xlsx");
     CHECK(plugin != NULL, "xlsx plugin loads");
     if (!plugin) CHECK_DONE();
     CHECK_STR(plugin->name, "xlsx", "plugin is named xlsx");
