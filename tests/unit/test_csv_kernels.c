@@ -508,6 +508,36 @@ static void check_digit_runs(void)
                          "kernel) and with the general loop alone, on 1 and 3 threads", files);
 }
 
+/* ---- the text check: the first NUL or invalid UTF-8 byte, wherever it lies ---------------- */
+
+/* Random text of ASCII and 2-, 3- and 4-byte UTF-8 characters with one bad byte (a NUL, or
+ * 0xFF, never valid UTF-8) put at a character start at every offset up to 300: csv_check_text
+ * names that offset and kind, and passes the text without it. */
+static void check_text_check(void)
+{
+    static const char *const chars[] = {"a", ",", "\n", "\xC3\xBC", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "7"};
+    size_t cases = 0, wrong = 0;
+    for (size_t at = 0; at < 300; at++) {
+        for (int nul = 0; nul <= 1; nul++) {
+            sbuf f;
+            sbuf_init(&f);
+            while (f.len < at) sbuf_puts(&f, chars[rnd(rnd(2) ? 3 : 7)]);
+            size_t bad = f.len;
+            sbuf_putc(&f, nul ? '\0' : '\xFF');
+            while (f.len < at + 200) sbuf_puts(&f, chars[rnd(7)]);
+            csv_err_kind kind = CSV_OK;
+            size_t got = csv_check_text(f.data, f.len, f.len, 1, &kind);
+            csv_err_kind clean_kind = CSV_OK;
+            size_t clean = csv_check_text(f.data, bad, bad, 1, &clean_kind);
+            if (got != bad || kind != (nul ? CSV_ERR_NUL : CSV_ERR_UTF8) || clean != bad || clean_kind != CSV_OK) wrong++;
+            cases++;
+            sbuf_free(&f);
+        }
+    }
+    CHECK(wrong == 0, "csv_check_text names the first NUL or invalid UTF-8 byte at each of %zu places in UTF-8 text, "
+                      "and passes the text before it (%zu wrong)", cases, wrong);
+}
+
 /* ---- numbers: the 8-byte conversion against the digit loop and strtod ------------------- */
 
 /* Random fields (digits, separators, signs, other bytes; plain decimals most often), each followed by
@@ -574,6 +604,7 @@ int main(void)
     check_error_lines();
     check_missing_tokens();
     check_digit_runs();
+    check_text_check();
     check_fast_numbers();
     CHECK_DONE();
 }
