@@ -186,19 +186,21 @@ CSV_HOT int quoted_value(const csv_cfg *cfg, const int miss_num, csv_colbuf *b, 
  * scan each: a one-digit code the column has seen, in a column held as codes. Returns
  * how many fields (from column k on) were taken; 0 leaves the field to the one-field path.
  */
-CSV_HOT size_t one_digit_run(const csv_colbuf *cols, uint8_t *blk, size_t k, size_t slot, const char *first, uint64_t d,
-                             unsigned e0)
+CSV_HOT size_t one_digit_run(const csv_colbuf *cols, size_t ncols, uint8_t *blk, size_t k, size_t slot,
+                             const char *first, uint64_t d, unsigned e0)
 {
     const uint64_t x = d >> e0, mismatch = x ^ 0x5555555555555555ull; /* bit 0 of x is the first field's end */
-    const size_t m = mismatch ? ((size_t)__builtin_ctzll(mismatch) + 1) / 2 : 32; /* fields of one byte */
+    size_t m = mismatch ? ((size_t)__builtin_ctzll(mismatch) + 1) / 2 : 32; /* fields of one byte */
+    if (m > ncols - k) m = ncols - k; /* a field too many is the general loop's (k <= ncols here) */
     size_t t = 0;
-    for (; t < m; t++) {
-        const csv_colbuf *b = &cols[k + t]; /* cols[ncols] is CSV_BUF_END: the run stops there */
-        unsigned v = (unsigned)((unsigned char)first[2 * t] - '0');
-        if (b->kind != CSV_BUF_CODES || v > 9) break;
-        uint8_t code = b->lt.small[v];
-        if (code == CSV_CODE_NONE) break; /* a value new to the column */
-        blk[(k + t) * BLOCK + slot] = code;
+    const csv_colbuf *b = cols + k;
+    uint8_t *to = blk + k * BLOCK + slot;
+    /* A byte that is no digit has the value 256, whose code is CSV_CODE_NONE; so has every value of
+     * a column not held as codes, and of cols[ncols] (csv.h, csv_ltab): one test ends the run. */
+    for (; t < m; t++, b++, to += BLOCK) {
+        uint8_t code = b->lt.small[csv_small_value[(unsigned char)first[2 * t]]];
+        if (code == CSV_CODE_NONE) break; /* not a digit, a value new to the column, or no code column */
+        *to = code;
     }
     return t;
 }
@@ -257,8 +259,8 @@ CSV_HOT int fast_row(finder *f, const csv_cfg *cfg, const int miss_num, const ch
             const char *s = p + e0;
             size_t n = (size_t)(s - fs);
             csv_colbuf *b = &cols[k]; /* cols[ncols] is CSV_BUF_END: no test of k a field */
-            if (!miss_num && n == 1 && b->kind == CSV_BUF_CODES) {
-                size_t got = one_digit_run(cols, blk, k, slot, fs, d, e0);
+            if (!miss_num && n == 1) {
+                size_t got = one_digit_run(cols, ncols, blk, k, slot, fs, d, e0);
                 if (got) { /* fields k .. k+got-1 taken: their ends but the last cleared, that one below */
                     const unsigned last = e0 + 2 * (unsigned)(got - 1);
                     d &= ~(((uint64_t)1 << last) - 1);
