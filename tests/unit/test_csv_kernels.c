@@ -82,6 +82,7 @@ typedef struct read_result {
 
 static char force_delim; /* the random files' delimiter (0: detected) */
 static const char *force_missing[3]; /* missing tokens, NULL-ended */
+static size_t force_max_field; /* max_field_bytes (0: 16 MiB); under 64 the one-pass row is off */
 
 static read_result read_with(csv_kernel_id k, const char *path, int threads, int skip_ragged)
 {
@@ -91,7 +92,7 @@ static read_result read_with(csv_kernel_id k, const char *path, int threads, int
     memset(&s, 0, sizeof s);
     s.path = path;
     s.header_rows = 1;
-    s.max_field = 16u << 20;
+    s.max_field = force_max_field ? force_max_field : 16u << 20;
     s.threads = threads;
     s.skip_ragged = skip_ragged;
     s.delim = force_delim;
@@ -441,6 +442,102 @@ static void check_missing_tokens(void)
     sbuf_free(&f);
 }
 
+/* ---- runs of one-digit codes -------------------------------------------------------- */
+
+/* One cell of the one-digit file: mostly a digit, sometimes what ends a run of them (empty,
+ * two digits, a quoted digit, a value new to its column, text in a column that is text). */
+static void digit_cell(sbuf *f, size_t col, size_t row)
+{
+    unsigned u = rnd(100);
+    if (col % 23 == 7 && u < 3) sbuf_puts(f, "x");               /* this column turns text */
+    else if (u < 4) sbuf_puts(f, "");                             /* missing */
+    else if (u < 6) sbuf_printf(f, "%u", 10 + rnd(90));            /* two digits */
+    else if (u < 8) sbuf_printf(f, "\"%u\"", rnd(10));             /* a quoted digit */
+    else if (u < 9 && row > 500) sbuf_printf(f, "%u", 5 + rnd(5)); /* late: values new to small columns */
+    else sbuf_printf(f, "%u", col % 5 == 0 && row < 500 ? rnd(3) : rnd(10));
+}
+
+/* Files of 70 columns mostly of one-digit codes (runs that cross the 64-byte blocks, stop at a
+ * new value, an empty or longer field, a quote, text, a row's end, a ragged row's extra field)
+ * read with the one-pass row alike as with the general loop alone (max_field_bytes 63). */
+static void check_digit_runs(void)
+{
+    size_t files = 0, disagree = 0;
+    for (int it = 0; it < 6; it++) {
+        const size_t ncols = 70, rows = 1200 + rnd(800);
+        sbuf f;
+        sbuf_init(&f);
+        for (size_t k = 0; k < ncols; k++) sbuf_printf(&f, "%sc%zu", k ? "," : "", k);
+        sbuf_puts(&f, "\n");
+        for (size_t r = 0; r < rows; r++) {
+            size_t n = it % 2 && rnd(300) == 0 ? ncols + 1 : ncols; /* odd files: ragged rows to skip */
+            for (size_t k = 0; k < n; k++) {
+                if (k) sbuf_putc(&f, ',');
+                digit_cell(&f, k, r);
+            }
+            sbuf_puts(&f, it % 3 == 2 ? "\r\n" : "\n");
+        }
+        char *path = xstrdup("/tmp/tally-csv-kernels.XXXXXX");
+        int fd = mkstemp(path);
+        if (fd < 0 || write(fd, f.data, f.len) != (ssize_t)f.len) exit(1);
+        close(fd);
+        force_delim = ',';
+        for (int threads = 1; threads <= 3; threads += 2) {
+            force_max_field = 63;
+            read_result want = read_with(CSV_KERNEL_PORTABLE, path, threads, it % 2);
+            force_max_field = 0;
+            for (size_t k = 0; k < nkernels; k++) {
+                read_result got = read_with(kernels[k], path, threads, it % 2);
+                char why[1400];
+                if (!want.ds || differ(&want, &got, why, sizeof why)) {
+                    disagree++;
+                    printf("# one-digit file %d, %s, %d threads: %s\n", it, csv_kernel_name(kernels[k]), threads,
+                           want.ds ? why : want.err);
+                }
+                result_free(&got);
+            }
+            result_free(&want);
+        }
+        force_delim = 0;
+        files++;
+        unlink(path);
+        free(path);
+        sbuf_free(&f);
+    }
+    CHECK(disagree == 0, "%zu files of one-digit codes in 70 columns read alike with the one-pass row (every "
+                         "kernel) and with the general loop alone, on 1 and 3 threads", files);
+}
+
+/* ---- the text check: the first NUL or invalid UTF-8 byte, wherever it lies ---------------- */
+
+/* Random text of ASCII and 2-, 3- and 4-byte UTF-8 characters with one bad byte (a NUL, or
+ * 0xFF, never valid UTF-8) put at a character start at every offset up to 300: csv_check_text
+ * names that offset and kind, and passes the text without it. */
+static void check_text_check(void)
+{
+    static const char *const chars[] = {"a", ",", "\n", "\xC3\xBC", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "7"};
+    size_t cases = 0, wrong = 0;
+    for (size_t at = 0; at < 300; at++) {
+        for (int nul = 0; nul <= 1; nul++) {
+            sbuf f;
+            sbuf_init(&f);
+            while (f.len < at) sbuf_puts(&f, chars[rnd(rnd(2) ? 3 : 7)]);
+            size_t bad = f.len;
+            sbuf_putc(&f, nul ? '\0' : '\xFF');
+            while (f.len < at + 200) sbuf_puts(&f, chars[rnd(7)]);
+            csv_err_kind kind = CSV_OK;
+            size_t got = csv_check_text(f.data, f.len, f.len, 1, &kind);
+            csv_err_kind clean_kind = CSV_OK;
+            size_t clean = csv_check_text(f.data, bad, bad, 1, &clean_kind);
+            if (got != bad || kind != (nul ? CSV_ERR_NUL : CSV_ERR_UTF8) || clean != bad || clean_kind != CSV_OK) wrong++;
+            cases++;
+            sbuf_free(&f);
+        }
+    }
+    CHECK(wrong == 0, "csv_check_text names the first NUL or invalid UTF-8 byte at each of %zu places in UTF-8 text, "
+                      "and passes the text before it (%zu wrong)", cases, wrong);
+}
+
 /* ---- numbers: the 8-byte conversion against the digit loop and strtod ------------------- */
 
 /* Random fields (digits, separators, signs, other bytes; plain decimals most often), each followed by
@@ -506,6 +603,8 @@ int main(void)
     check_random_files();
     check_error_lines();
     check_missing_tokens();
+    check_digit_runs();
+    check_text_check();
     check_fast_numbers();
     CHECK_DONE();
 }

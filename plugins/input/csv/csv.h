@@ -90,7 +90,9 @@ typedef struct csv_cell {
  * first seen (the chunk-local codes). */
 typedef struct csv_ltab {
     uint8_t small[257];     /* local code of the whole number v (0..255), CSV_CODE_NONE if unseen;
-                               small[256] is always CSV_CODE_NONE (the empty field's code) */
+                               small[256] is always CSV_CODE_NONE (the empty field's code); all
+                               CSV_CODE_NONE in a column not held as codes (csv_colbuf_drop clears
+                               it when a column turns), which the one-pass row relies on */
     uint16_t *slot;         /* other values: hash slots holding local code + 1, 0 empty; NULL until needed */
     double *vals;           /* local code -> value */
     unsigned n, cap;

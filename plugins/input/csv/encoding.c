@@ -35,17 +35,17 @@ static size_t utf8_seq(const unsigned char *p, size_t avail)
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-/* 1 when the 64 bytes at s are ASCII without a NUL (the common block, passed at once). */
-static inline int block_clean(const unsigned char *s)
+/* The bytes of the 64 at s that are not ASCII or are NUL, as a bit mask (bit i: s[i]); 0 for
+ * the common block, passed at once. */
+static inline uint64_t block_dirty(const unsigned char *s)
 {
-    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s),
-            b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16)),
-            c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32)),
-            d = _mm_loadu_si128((const __m128i *)(const void *)(s + 48)), z = _mm_setzero_si128();
-    __m128i any = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
-    __m128i nul = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(a, z), _mm_cmpeq_epi8(b, z)),
-                               _mm_or_si128(_mm_cmpeq_epi8(c, z), _mm_cmpeq_epi8(d, z)));
-    return _mm_movemask_epi8(_mm_or_si128(any, nul)) == 0;
+    const __m128i z = _mm_setzero_si128();
+    uint64_t m = 0;
+    for (int j = 0; j < 4; j++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * j));
+        m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, z))) << (16 * j);
+    }
+    return m;
 }
 #endif
 
@@ -56,7 +56,15 @@ size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_k
     size_t i = 0;
     while (i < n) {
 #if defined(__SSE2__)
-        while (i + 64 <= n && block_clean(s + i)) i += 64;
+        while (i + 64 <= n) { /* clean blocks passed; else straight to the block's first byte to look at */
+            uint64_t dirty = block_dirty(s + i);
+            if (!dirty) {
+                i += 64;
+                continue;
+            }
+            i += (size_t)__builtin_ctzll(dirty);
+            break;
+        }
 #endif
         if (i + 8 <= n) { /* eight ASCII bytes without a NUL pass at once */
             uint64_t v;

@@ -180,6 +180,42 @@ CSV_HOT int quoted_value(const csv_cfg *cfg, const int miss_num, csv_colbuf *b, 
 }
 
 /*
+ * Most survey cells are one digit ("1,0,3,2,..."): from a one-byte field ending at
+ * bit e0 of the block's field-end mask d, the fields that follow it are one byte each
+ * as long as the ends fall on every other bit. Those fields are taken without a bit
+ * scan each: a one-digit code the column has seen, in a column held as codes. Returns
+ * how many fields (from column k on) were taken; 0 leaves the field to the one-field path.
+ */
+CSV_HOT size_t one_digit_run(const csv_colbuf *cols, size_t ncols, uint8_t *blk, size_t k, size_t slot,
+                             const char *first, uint64_t d, unsigned e0)
+{
+    const uint64_t x = d >> e0, mismatch = x ^ 0x5555555555555555ull; /* bit 0 of x is the first field's end */
+    size_t m = mismatch ? ((size_t)__builtin_ctzll(mismatch) + 1) / 2 : 32; /* fields of one byte */
+    if (m > ncols - k) m = ncols - k; /* a field too many is the general loop's (k <= ncols here) */
+    size_t t = 0;
+    const csv_colbuf *b = cols + k;
+    uint8_t *to = blk + k * BLOCK + slot;
+    /* A byte that is no digit has the value 256, whose code is CSV_CODE_NONE; so has every value of
+     * a column not held as codes, and of cols[ncols] (csv.h, csv_ltab): one test ends the run. */
+    const unsigned char *u = (const unsigned char *)first;
+    for (; t + 4 <= m; t += 4, b += 4, to += 4 * BLOCK) { /* four at a time while all four are codes */
+        const uint8_t c0 = b[0].lt.small[csv_small_value[u[2 * t]]], c1 = b[1].lt.small[csv_small_value[u[2 * t + 2]]],
+                      c2 = b[2].lt.small[csv_small_value[u[2 * t + 4]]], c3 = b[3].lt.small[csv_small_value[u[2 * t + 6]]];
+        if ((c0 == CSV_CODE_NONE) | (c1 == CSV_CODE_NONE) | (c2 == CSV_CODE_NONE) | (c3 == CSV_CODE_NONE)) break;
+        to[0] = c0;
+        to[BLOCK] = c1;
+        to[2 * BLOCK] = c2;
+        to[3 * BLOCK] = c3;
+    }
+    for (; t < m; t++, b++, to += BLOCK) {
+        uint8_t code = b->lt.small[csv_small_value[u[2 * t]]];
+        if (code == CSV_CODE_NONE) break; /* not a digit, a value new to the column, or no code column */
+        *to = code;
+    }
+    return t;
+}
+
+/*
  * The common row in one pass: fields that are each a code the column has seen
  * (one to three digits), an empty cell, a plain number of a column held as
  * doubles, or text of a text column (quoted or not), each taken as its end is
@@ -229,9 +265,20 @@ CSV_HOT int fast_row(finder *f, const csv_cfg *cfg, const int miss_num, const ch
         }
         uint64_t upto = t ? (t ^ (t - 1)) : ~(uint64_t)0; /* bits up to the first row end */
         for (d &= upto; d; d &= d - 1) {
-            const char *s = p + __builtin_ctzll(d);
+            const unsigned e0 = (unsigned)__builtin_ctzll(d);
+            const char *s = p + e0;
             size_t n = (size_t)(s - fs);
             csv_colbuf *b = &cols[k]; /* cols[ncols] is CSV_BUF_END: no test of k a field */
+            if (!miss_num && n == 1) {
+                size_t got = one_digit_run(cols, ncols, blk, k, slot, fs, d, e0);
+                if (got) { /* fields k .. k+got-1 taken: their ends but the last cleared, that one below */
+                    const unsigned last = e0 + 2 * (unsigned)(got - 1);
+                    d &= ~(((uint64_t)1 << last) - 1);
+                    k += got;
+                    fs = p + last + 1;
+                    continue;
+                }
+            }
             if (b->kind == CSV_BUF_CODES) {
                 unsigned v;
                 if (miss_num && n && is_missing(cfg, fs, n)) { /* "9" may be a token while 9.0 is a value */

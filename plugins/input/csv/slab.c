@@ -93,6 +93,7 @@ int csv_chunk_init(csv_chunk *c)
     c->cols = calloc(ncols + 1, sizeof *c->cols);
     if (!c->cols) return -1;
     c->cols[ncols].kind = CSV_BUF_END;
+    csv_ltab_init(&c->cols[ncols].lt); /* no value has a code there (fields.h, one_digit_run) */
     for (size_t k = 0; k < ncols; k++) {
         csv_colbuf *b = &c->cols[k];
         csv_ltab_init(&b->lt);

@@ -1,0 +1,196 @@
+/* merge.c: phase 2 of the csv reader: each column's cells from every chunk into the dataset, on all cores. */
+#include "reader.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Stores the cells of text column k from every chunk (a column touches only its
+ * own storage, so text columns are stored on all threads at once). */
+static void store_column(reader *r, size_t k)
+{
+    for (size_t i = 0; i < r->nchunks; i++) {
+        const csv_chunk *c = &r->chunks[i];
+        for (size_t j = 0; j < c->ncells; j++) {
+            const csv_cell *cell = &c->cells[j];
+            if (cell->col != k) continue;
+            if (r->h->ds_set_string(r->ds, r->idx[k], c->row0 + cell->row, c->text + cell->off, cell->len) != 0) {
+                atomic_store(&r->oom, 1);
+                return;
+            }
+        }
+    }
+}
+
+/* Maps the pages of a column the merge is about to fill in one call, rather
+ * than one page fault at a time. */
+static void prefault(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* a hint: an old kernel refuses, nothing lost */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* dst[j] = map[src[j]] for n cells whose codes are below nl or CSV_CODE_NONE. A
+ * column with a handful of values (dichotomies, ratings) goes 16 cells at a
+ * time, each value a compare and a mask; others a table lookup a cell. */
+static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_t map[256], unsigned nl)
+{
+    size_t j = 0;
+#if defined(__SSE2__)
+    if (nl <= 7) {
+        __m128i want[8], put[8];
+        for (unsigned k = 0; k < nl; k++) {
+            want[k] = _mm_set1_epi8((char)k);
+            put[k] = _mm_set1_epi8((char)map[k]);
+        }
+        want[nl] = _mm_set1_epi8((char)CSV_CODE_NONE);
+        put[nl] = _mm_set1_epi8((char)map[CSV_CODE_NONE]);
+        for (; j + 16 <= n; j += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(src + j)), acc = _mm_setzero_si128();
+            for (unsigned k = 0; k <= nl; k++) acc = _mm_or_si128(acc, _mm_and_si128(_mm_cmpeq_epi8(x, want[k]), put[k]));
+            _mm_storeu_si128((__m128i *)(void *)(dst + j), acc);
+        }
+    }
+#endif
+    for (; j < n; j++) dst[j] = map[src[j]];
+}
+
+/* Copies numeric column k from every chunk's buffer into the dataset, then frees those buffers. */
+static void merge_column(reader *r, size_t k)
+{
+    csv_colout *o = &r->out[k];
+    size_t first = 0; /* rows already in place */
+    if (o->adopt) {
+        csv_chunk *c0 = &r->chunks[0];
+        csv_colbuf *b0 = &c0->cols[k];
+        size_t n = r->nrows ? r->nrows : 1;
+        if (b0->kind == CSV_BUF_CODES) {
+            uint8_t *buf = c0->cap < n ? realloc(b0->codes, n) : b0->codes;
+            if (!buf) {
+                o->adopt = -1;
+                return;
+            }
+            b0->codes = NULL; /* the column's from now on */
+            o->codes = buf;
+        } else {
+            double *buf = c0->cap < n ? realloc(b0->nums, n * sizeof *buf) : b0->nums;
+            if (!buf) {
+                o->adopt = -1;
+                return;
+            }
+            b0->nums = NULL;
+            o->num = buf;
+        }
+        first = c0->rows;
+    }
+    if (o->codes) prefault(o->codes + first, r->nrows - first);
+    else prefault(o->num + first, (r->nrows - first) * sizeof *o->num);
+    for (size_t i = 0; i < r->nchunks; i++) {
+        csv_chunk *c = &r->chunks[i];
+        csv_colbuf *b = &c->cols[k];
+        size_t n = c->rows;
+        int own = i == 0 && o->adopt; /* the adopted buffer itself: codes remapped in place */
+        if (n && o->codes && b->kind == CSV_BUF_CODES) {
+            uint8_t map[256], *dst = o->codes + c->row0;
+            const uint8_t *src = own ? dst : b->codes;
+            csv_ltab_map(&b->lt, o->levels, o->nlevels, map);
+            unsigned same = 0;
+            while (same < b->lt.n && map[same] == same) same++;
+            if (same == b->lt.n) {
+                if (dst != src) memcpy(dst, src, n);
+            } else {
+                remap_codes(dst, src, n, map, b->lt.n);
+            }
+        } else if (n && o->num && b->kind == CSV_BUF_CODES) {
+            double val[256], *dst = o->num + c->row0;
+            const uint8_t *src = b->codes;
+            for (int j = 0; j < 256; j++) val[j] = NAN;
+            for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
+            for (size_t j = 0; j < n; j++) dst[j] = val[src[j]];
+        } else if (n && o->num && b->kind == CSV_BUF_NUMS && !own) {
+            memcpy(o->num + c->row0, b->nums, n * sizeof *b->nums);
+        }
+        csv_colbuf_drop(c, b);
+    }
+}
+
+/* Takes columns from the shared queue until it is empty: text columns first
+ * (the longest jobs), then the numeric ones. */
+static void merge_columns(reader *r)
+{
+    for (;;) {
+        size_t q = atomic_fetch_add(&r->next_col, 1);
+        if (q >= r->ncols) break;
+        size_t k = r->order[q];
+        if (r->out[k].text) store_column(r, k);
+        else if (r->out[k].date)
+            csv_dates_store(r->chunks, r->nchunks, k, r->date_form[k], r->date_kind[k], r->out[k].num, r->nrows);
+        else if (r->out[k].codes || r->out[k].num || r->out[k].adopt) merge_column(r, k);
+    }
+}
+
+static void *merge_worker(void *arg)
+{
+    merge_columns(arg);
+    return NULL;
+}
+
+/* Numeric columns on every thread; the main thread stores the strings first. */
+static int merge_threads(reader *r, tally_dataset *out, const int *idx)
+{
+    size_t nthreads = r->nchunks < r->ncols ? r->nchunks : r->ncols, nc = r->ncols ? r->ncols : 1;
+    pthread_t tids[MAX_CHUNKS];
+    int started[MAX_CHUNKS] = {0};
+    r->order = malloc(nc * sizeof *r->order);
+    if (!r->order) return -1;
+    size_t no = 0;
+    for (size_t k = 0; k < r->ncols; k++)
+        if (r->out[k].text || r->out[k].date) r->order[no++] = k;
+    for (size_t k = 0; k < r->ncols; k++)
+        if (!r->out[k].text && !r->out[k].date) r->order[no++] = k;
+    r->ds = out;
+    r->idx = idx;
+    atomic_store(&r->oom, 0);
+    atomic_store(&r->next_col, 0);
+    size_t nrows = r->nrows;
+    for (size_t t = 1; t < nthreads && nrows; t++) started[t] = pthread_create(&tids[t], NULL, merge_worker, r) == 0;
+    merge_columns(r);
+    for (size_t t = 1; t < nthreads && nrows; t++)
+        if (started[t]) pthread_join(tids[t], NULL);
+    return atomic_load(&r->oom) ? -1 : 0;
+}
+
+int csv_merge_run(reader *r, tally_dataset *out, const int *idx)
+{
+    const tally_host *h = r->h;
+    int rc = merge_threads(r, out, idx);
+    for (size_t k = 0; k < r->ncols; k++) { /* the filled buffers handed over */
+        csv_colout *o = &r->out[k];
+        if (o->adopt < 0) rc = -1;
+        if (o->adopt <= 0) continue;
+        int took = -1;
+        if (rc == 0)
+            took = o->codes ? h->ds_adopt_codes(out, idx[k], o->codes, o->levels, o->nlevels)
+                            : h->ds_adopt_numeric(out, idx[k], o->num);
+        if (took != 0) {
+            free(o->codes ? (void *)o->codes : (void *)o->num);
+            rc = -1;
+        }
+        o->adopt = 0;
+        o->codes = NULL;
+        o->num = NULL;
+    }
+    r->idx = NULL;
+    return rc;
+}
