@@ -24,7 +24,7 @@ static zipm_status inflate_step(unzFile uf, char *buf, uint64_t *total, uint64_t
         return ZIPM_DAMAGED;
     }
     *total += (uint64_t)*got;
-    if (*total > ZIPM_MAX_SIZE || (*total > ZIPM_RATIO_FREE && *total / packed > ZIPM_MAX_RATIO)) return ZIPM_BOMB;
+    if (zipm_over_bounds(*total, packed, 0)) return ZIPM_BOMB;
     return ZIPM_OK;
 }
 
@@ -136,14 +136,45 @@ zipm_status zipm_stream(void *uf, const char *name, zipm_sink sink, void *user, 
     return st;
 }
 
-int zipm_is_zip(const char *path)
+/* The first n bytes of the file at `path` into head; how many it has (0 when it cannot be read). */
+static size_t file_head(const char *path, unsigned char *head, size_t n)
 {
-    unsigned char m[4] = {0};
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
-    size_t got = fread(m, 1, 4, f);
+    size_t got = fread(head, 1, n, f);
     fclose(f);
-    return got == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4;
+    return got;
+}
+
+int zipm_is_zip(const char *path)
+{
+    unsigned char m[4];
+    return zipm_bytes_are_zip(m, file_head(path, m, sizeof m));
+}
+
+int zipm_is_gzip(const char *path)
+{
+    unsigned char m[2];
+    return zipm_bytes_are_gzip(m, file_head(path, m, sizeof m));
+}
+
+void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, uint64_t packed, uint64_t ceiling)
+{
+    if (ceiling && inflated > ceiling && ceiling < ZIPM_MAX_SIZE)
+        snprintf(buf, n, "inflates to more than %llu MiB (half this machine's memory)",
+                 (unsigned long long)(ceiling >> 20));
+    else if (inflated > ZIPM_MAX_SIZE)
+        snprintf(buf, n, "inflates to more than %llu GiB (a %s bomb?)", (unsigned long long)(ZIPM_MAX_SIZE >> 30),
+                 kind);
+    else
+        snprintf(buf, n, "inflates to more than %u times its compressed size (a %s bomb?)", ZIPM_MAX_RATIO, kind);
+    (void)packed;
+}
+
+uint64_t zipm_memory_ceiling(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    return pages > 0 && psize > 0 ? (uint64_t)pages / 2 * (uint64_t)psize : (uint64_t)1 << 32;
 }
 
 /* Opens the archive and finds its one data member; the open archive, or NULL with err set. */
