@@ -1,5 +1,6 @@
 /* template.c: parses tally report templates into a node tree and renders them against a report. */
 #include "template.h"
+#include "report_file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -94,15 +95,10 @@ int tpl_write_file(const char *path, const char *mode, const char *text, size_t 
 int tpl_write_report(const tally_host *host, tally_ctx *ctx, const char *fault_point, const char *path,
                      const char *text, size_t len)
 {
-    if (host->fault && host->fault(ctx, fault_point)) {
-        host->error(ctx, "cannot write '%s': injected fault", path);
-        return 1;
-    }
-    if (tpl_write_file(path, "wb", text, len) != 0) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
-        return 1;
-    }
-    return 0;
+    FILE *f = report_file_open(host, ctx, fault_point, path);
+    if (!f) return 1;
+    fwrite(text, 1, len, f);
+    return report_file_close(host, ctx, path, f);
 }
 
 /* ---- messages and suggestions --------------------------------------------------- */

@@ -1,5 +1,6 @@
 /* json.c: the `json` output plugin: every table's numbers and every named value, in a stable order for CI diffs. */
 #include "tally/plugin.h"
+#include "report_file.h"
 #include "utf8_text.h"
 
 #include <errno.h>
@@ -378,28 +379,11 @@ static void write_report(jw *w, const tally_host *h, const tally_report *rep)
 static int json_write(const tally_host *host, tally_ctx *ctx, const tally_options *opts,
                       const tally_report *report, const char *path)
 {
-    if (host->fault && host->fault(ctx, "json.write")) {
-        host->error(ctx, "cannot write '%s': injected fault", path);
-        return 1;
-    }
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
-        return 1;
-    }
+    FILE *f = report_file_open(host, ctx, "json.write", path);
+    if (!f) return 1;
     jw w = {.f = f, .pretty = host->opt_bool(opts, "pretty")};
     write_report(&w, host, report);
-    int bad = ferror(f);
-    int e = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    if (bad) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(e ? e : EIO));
-        return 1;
-    }
-    return 0;
+    return report_file_close(host, ctx, path, f);
 }
 
 static const tally_plugin_descriptor json_descriptor = {
