@@ -1,5 +1,6 @@
 /* zip_member.c: zip members inflated in a stream with zip-bomb bounds, and the single data file of a .zip (csv, readstat, excel). */
 #include "zip_member.h"
+#include "grow_buf.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -248,26 +249,11 @@ static void stream_error(zipm_status st, int zip_error, const char *member, char
     }
 }
 
-typedef struct mem_sink {
-    char *buf;
-    size_t len, cap;
-} mem_sink;
-
+/* The inflated bytes appended to a grow_buf (the user). */
 static int to_memory(void *user, const char *p, size_t n, int last)
 {
-    mem_sink *m = user;
     (void)last;
-    if (m->len + n + 1 > m->cap) {
-        size_t cap = m->cap ? m->cap : ZIPM_STEP;
-        while (cap < m->len + n + 1) cap *= 2;
-        char *b = realloc(m->buf, cap);
-        if (!b) return -1;
-        m->buf = b;
-        m->cap = cap;
-    }
-    memcpy(m->buf + m->len, p, n);
-    m->len += n;
-    return 0;
+    return grow_buf_add(user, p, n, ZIPM_STEP);
 }
 
 int zipm_inflate_single(const char *path, char **out, size_t *len, char *member, size_t msize, char err[ZIPM_ERR])
@@ -276,20 +262,20 @@ int zipm_inflate_single(const char *path, char **out, size_t *len, char *member,
     err[0] = 0;
     unzFile uf = open_single(path, member, msize, err);
     if (!uf) return -1;
-    mem_sink m = {0};
+    grow_buf m = {0};
     int zerr;
     zipm_status st = zipm_stream(uf, member, to_memory, &m, &zerr);
     unzClose(uf);
     if (st != ZIPM_OK) {
         stream_error(st, zerr, member, err);
-        free(m.buf);
+        free(m.data);
         return -1;
     }
-    if (!m.buf && !(m.buf = calloc(1, 1))) {
+    if (!m.data && !(m.data = calloc(1, 1))) {
         stream_error(ZIPM_NOMEM, 0, member, err);
         return -1;
     }
-    *out = m.buf;
+    *out = m.data;
     *len = m.len;
     return 0;
 }
