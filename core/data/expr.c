@@ -238,13 +238,29 @@ static int is_kw(const parser *p, const char *kw)
 
 static node *parse_or(parser *p);
 
+/* Steps one nesting level in (what MAX_DEPTH bounds); 0, or -1 after fail. */
+static int enter_nested(parser *p, size_t pos)
+{
+    if (++p->depth <= MAX_DEPTH) return 0;
+    fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
+    return -1;
+}
+
+/* What follows the current token (a '(', a unary '-' or 'not'), one nesting level in, as `inner`
+ * parses it; NULL after fail. */
+static node *parse_nested(parser *p, size_t pos, node *(*inner)(parser *))
+{
+    if (enter_nested(p, pos)) return NULL;
+    lex(p);
+    node *n = inner(p);
+    p->depth--;
+    return n;
+}
+
 static node *parse_list_call(parser *p, node *n, int close, const char *what)
 {
     /* the opening bracket is current */
-    if (++p->depth > MAX_DEPTH) {
-        fail(p, p->tpos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-        return NULL;
-    }
+    if (enter_nested(p, p->tpos)) return NULL;
     lex(p);
     if (p->tok != close) {
         for (;;) {
@@ -287,13 +303,7 @@ static node *parse_primary(parser *p)
         return n;
     }
     if (p->tok == T_LPAREN) {
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-            return NULL;
-        }
-        lex(p);
-        node *n = parse_or(p);
-        p->depth--;
+        node *n = parse_nested(p, pos, parse_or);
         if (!n) return NULL;
         if (p->tok != T_RPAREN) {
             fail(p, p->tpos, "expected ')' to close the '(' at column %zu, found %s", char_column(p->src, pos), found(p));
@@ -350,13 +360,7 @@ static node *parse_unary(parser *p)
     if (is_op(p, "-") || is_op(p, "+")) {
         size_t pos = p->tpos;
         int neg = is_op(p, "-");
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-            return NULL;
-        }
-        lex(p);
-        node *k = parse_unary(p);
-        p->depth--;
+        node *k = parse_nested(p, pos, parse_unary);
         if (!k || !neg) return k;
         node *n = node_new(N_NEG, pos);
         node_add(n, k);
@@ -481,13 +485,7 @@ static node *parse_not(parser *p)
 {
     if (is_kw(p, "not")) {
         size_t pos = p->tpos;
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-            return NULL;
-        }
-        lex(p);
-        node *k = parse_not(p);
-        p->depth--;
+        node *k = parse_nested(p, pos, parse_not);
         if (!k) return NULL;
         node *n = node_new(N_NOT, pos);
         node_add(n, k);
