@@ -9,12 +9,8 @@
 
 void tally_xtab_opts_init(tally_xtab_opts *o)
 {
-    memset(o, 0, sizeof *o);
+    *o = (tally_xtab_opts){.cells = TALLY_XTAB_DEFAULT_CELLS, .min_base = TALLY_XTAB_MIN_TEST_BASE, .total_col = 1};
     tally_stats_opts_init(&o->base);
-    o->cells = TALLY_XTAB_COUNT | TALLY_XTAB_COL;
-    o->tests = 0;
-    o->min_base = 30;
-    o->total_col = 1;
 }
 
 /* One column variable: its categories and its cells against the row variable. */
