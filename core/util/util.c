@@ -198,6 +198,19 @@ char *str_join(const char *const *names, size_t n)
     return sbuf_take(&b);
 }
 
+int str_list_has(const char *list, char sep, const char *word, int fold_case)
+{
+    size_t n = strlen(word);
+    if (!list || !n) return 0;
+    for (const char *p = list;;) {
+        const char *end = strchr(p, sep);
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && (fold_case ? strncasecmp(p, word, n) : strncmp(p, word, n)) == 0) return 1;
+        if (!end) return 0;
+        p = end + 1;
+    }
+}
+
 char *path_dirname(const char *path)
 {
     const char *slash = strrchr(path, '/');

@@ -47,6 +47,9 @@ char *str_hint(const char *word, const char *const *names, size_t n);
 char *str_unknown(const char *kind, const char *word, const char *const *names, size_t n);
 /* `names` joined by ", ", a new string. */
 char *str_join(const char *const *names, size_t n);
+/* 1 when `word` is one of the entries of `list` separated by `sep` ("csv|tsv|txt"), compared
+ * as bytes or, with fold_case, ignoring ASCII case; 0 for a NULL list or an empty word. */
+int str_list_has(const char *list, char sep, const char *word, int fold_case);
 
 /* Directory part of a path as a new string ("." when there is none). */
 char *path_dirname(const char *path);
