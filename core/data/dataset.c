@@ -94,8 +94,7 @@ void tally_column_unref(tally_column *c)
     }
     free(c->labels);
     free(c->missing);
-    for (size_t i = 0; i < c->nsmissing; i++) free(c->smissing[i]);
-    free(c->smissing);
+    free_strings(c->smissing, c->nsmissing);
     tally_cat_order_free(c->order);
     free(c);
 }
@@ -290,13 +289,11 @@ void tally_dataset_free(tally_dataset *ds)
     free(ds->hidx);
     free(ds->sel);
     free_mrsets(ds);
-    for (size_t i = 0; i < ds->ninfo * 2; i++) free(ds->info[i]);
-    free(ds->info);
+    free_strings(ds->info, ds->ninfo * 2);
     free(ds->name);
     free(ds->source);
     free(ds->file_label);
-    for (size_t i = 0; i < ds->ndocuments; i++) free(ds->documents[i]);
-    free(ds->documents);
+    free_strings(ds->documents, ds->ndocuments);
     free(ds);
 }
 

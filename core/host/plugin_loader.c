@@ -68,8 +68,7 @@ void tally_plugin_path_init(tally_plugin_path *p, const char *const *config_dirs
 
 void tally_plugin_path_free(tally_plugin_path *p)
 {
-    for (size_t i = 0; i < p->n; i++) free(p->dirs[i]);
-    free(p->dirs);
+    free_strings(p->dirs, p->n);
     p->dirs = NULL;
     p->n = 0;
 }

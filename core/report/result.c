@@ -36,8 +36,7 @@ void tally_table_unref(tally_table *t)
         free(t->cols[c].group);
     }
     free(t->cols);
-    for (size_t i = 0; i < t->nnotes; i++) free(t->notes[i]);
-    free(t->notes);
+    free_strings(t->notes, t->nnotes);
     free(t->id);
     free(t->title);
     free(t->question);
@@ -230,8 +229,7 @@ void tally_report_free(tally_report *r)
     }
     free(r->values);
     free(r->datasets);
-    for (size_t i = 0; i < r->nchecks; i++) free(r->check_messages[i]);
-    free(r->check_messages);
+    free_strings(r->check_messages, r->nchecks);
     free(r);
 }
 

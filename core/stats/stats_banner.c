@@ -359,8 +359,7 @@ static void frame_free(bn_frame *f)
     for (size_t c = 0; f->b && c < f->b->ncols && f->mem; c++) free(f->mem[c].rows);
     free(f->mem);
     free(f->w);
-    for (size_t g = 0; g < f->ngroups; g++) free(f->gname[g]);
-    free(f->gname);
+    free_strings(f->gname, f->ngroups);
     free(f->exclusive);
     for (size_t p = 0; p < f->npart; p++) free(f->pcol[p]);
     free(f->pcol);

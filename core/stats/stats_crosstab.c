@@ -80,9 +80,7 @@ static void letters_compute(xvar *x, size_t nr, double min_base)
 
 static void xvar_free(xvar *x, size_t nr)
 {
-    if (x->letters)
-        for (size_t i = 0; i < nr * x->nc; i++) free(x->letters[i]);
-    free(x->letters);
+    if (x->letters) free_strings(x->letters, nr * x->nc); /* NULL until letters_compute ran */
     free(x->tested);
     free(x->w);
     free(x->colw);

@@ -34,6 +34,12 @@ void *xrealloc(void *p, size_t n)
     return p;
 }
 
+void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
 char *xstrdup(const char *s)
 {
     return xstrndup(s, strlen(s));

@@ -15,6 +15,9 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
 
+/* Frees the n strings of v and then v (an owned array of owned strings; v may be NULL when n is 0). */
+void free_strings(char **v, size_t n);
+
 /* A growable NUL-terminated byte buffer. */
 typedef struct sbuf {
     char *data;
