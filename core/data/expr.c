@@ -120,16 +120,23 @@ static size_t char_column(const char *src, size_t pos)
     return col;
 }
 
+/* An error message that says where in the expression text `src` it is: "at column N: ...". */
+static char *at_column(const char *src, size_t pos, const char *fmt, va_list ap)
+{
+    char *msg = xvasprintf(fmt, ap);
+    char *located = xasprintf("at column %zu: %s", char_column(src, pos), msg);
+    free(msg);
+    return located;
+}
+
 static void fail(parser *p, size_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(parser *p, size_t pos, const char *fmt, ...)
 {
     if (p->err) return; /* the first error wins */
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    p->err = at_column(p->src, pos, fmt, ap);
     va_end(ap);
-    p->err = xasprintf("at column %zu: %s", char_column(p->src, pos), msg);
-    free(msg);
 }
 
 static int name_start(unsigned char c) { return isalpha(c) || c == '_' || c == '@' || c == '#' || c == '$' || c >= 0x80; }
@@ -562,10 +569,8 @@ static int bind_fail(binder *b, size_t pos, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    b->err = at_column(b->src, pos, fmt, ap);
     va_end(ap);
-    b->err = xasprintf("at column %zu: %s", char_column(b->src, pos), msg);
-    free(msg);
     return -1;
 }
 
