@@ -17,6 +17,15 @@ static inline int add_num(tally_dataset *ds, const char *name, const double *val
     return c;
 }
 
+/* Adds a text column filled from vals (n texts; the dataset is resized to n). */
+static inline int add_text(tally_dataset *ds, const char *name, const char *const *vals, size_t n)
+{
+    int c = tally_dataset_add_column(ds, name, TALLY_STRING);
+    if (ds->phys_len < n) tally_dataset_resize(ds, n);
+    for (size_t i = 0; i < n; i++) tally_dataset_set_string(ds, c, i, vals[i], strlen(vals[i]));
+    return c;
+}
+
 /* Cell (row label, column label) of t as a number; NaN when absent. */
 static inline double cell(const tally_table *t, const char *row, const char *col)
 {
@@ -29,23 +38,15 @@ static inline double cell(const tally_table *t, const char *row, const char *col
  * 9 refused = user-missing), age and submitted (an order); the caller adds the rest. */
 static inline tally_dataset *six_responses(void)
 {
+    static const char *const cities[] = {"Berlin", "Hamburg", "Berlin", "Köln", "", "Berlin"};
+    static const double ids[] = {1, 2, 1, 3, NAN, 1}, qs[] = {1, 2, 9, 1, NAN, 2}, ages[] = {17, 25, 33, 70, 41, 18},
+                        subs[] = {5, 1, 7, 2, 3, 6};
     tally_dataset *ds = tally_dataset_new("responses");
-    int id = tally_dataset_add_column(ds, "id", TALLY_NUMERIC);
-    int city = tally_dataset_add_column(ds, "city", TALLY_STRING);
-    int q = tally_dataset_add_column(ds, "q", TALLY_NUMERIC);
-    int age = tally_dataset_add_column(ds, "age", TALLY_NUMERIC);
-    int sub = tally_dataset_add_column(ds, "submitted", TALLY_NUMERIC);
-    tally_dataset_resize(ds, 6);
-    const char *cities[] = {"Berlin", "Hamburg", "Berlin", "Köln", "", "Berlin"};
-    double ids[] = {1, 2, 1, 3, NAN, 1}, qs[] = {1, 2, 9, 1, NAN, 2}, ages[] = {17, 25, 33, 70, 41, 18},
-           subs[] = {5, 1, 7, 2, 3, 6};
-    for (size_t i = 0; i < 6; i++) {
-        tally_dataset_set_string(ds, city, i, cities[i], strlen(cities[i]));
-        ds->cols[id]->num[i] = ids[i];
-        ds->cols[q]->num[i] = qs[i];
-        ds->cols[age]->num[i] = ages[i];
-        ds->cols[sub]->num[i] = subs[i];
-    }
+    add_num(ds, "id", ids, 6);
+    add_text(ds, "city", cities, 6);
+    int q = add_num(ds, "q", qs, 6);
+    add_num(ds, "age", ages, 6);
+    add_num(ds, "submitted", subs, 6);
     tally_column_set_label(ds->cols[q], "Partner city in China?");
     tally_column_add_value_label(ds->cols[q], 1, "Yes");
     tally_column_add_value_label(ds->cols[q], 2, "No");

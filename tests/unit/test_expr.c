@@ -2,6 +2,7 @@
 #include "check.h"
 #include "dataset.h"
 #include "expr.h"
+#include "fixtures.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -9,20 +10,13 @@
 /* Five rows: age (9 = user-missing "refused"), q (3 cities have code 1), city text, day (dates). */
 static tally_dataset *sample(void)
 {
+    static const double ages[] = {30, NAN, 9, 45, 60}, qs[] = {1, 0, 1, NAN, 1}, days[] = {0, 18000, 18262, NAN, -1};
+    static const char *const cities[] = {"Berlin", "Hamburg", "", "Köln", "Berlin"};
     tally_dataset *ds = tally_dataset_new("responses");
-    int age = tally_dataset_add_column(ds, "age", TALLY_NUMERIC);
-    int q = tally_dataset_add_column(ds, "has_china", TALLY_NUMERIC);
-    int city = tally_dataset_add_column(ds, "city", TALLY_STRING);
-    int day = tally_dataset_add_column(ds, "submitted", TALLY_NUMERIC);
-    tally_dataset_resize(ds, 5);
-    double ages[] = {30, NAN, 9, 45, 60}, qs[] = {1, 0, 1, NAN, 1}, days[] = {0, 18000, 18262, NAN, -1};
-    const char *cities[] = {"Berlin", "Hamburg", "", "Köln", "Berlin"};
-    for (int i = 0; i < 5; i++) {
-        ds->cols[age]->num[i] = ages[i];
-        ds->cols[q]->num[i] = qs[i];
-        ds->cols[day]->num[i] = days[i];
-        tally_dataset_set_string(ds, city, (size_t)i, cities[i], strlen(cities[i]));
-    }
+    int age = add_num(ds, "age", ages, 5);
+    add_num(ds, "has_china", qs, 5);
+    add_text(ds, "city", cities, 5);
+    int day = add_num(ds, "submitted", days, 5);
     tally_column_add_missing(ds->cols[age], 9);
     ds->cols[day]->is_date = 1;
     return ds;
