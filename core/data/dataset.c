@@ -160,10 +160,7 @@ void tally_column_set_label(tally_column *c, const char *label)
 
 static tally_value_label *label_slot(tally_column *c)
 {
-    if (c->nlabels == c->labels_cap) {
-        c->labels_cap = c->labels_cap ? c->labels_cap * 2 : 8;
-        c->labels = xrealloc(c->labels, c->labels_cap * sizeof *c->labels);
-    }
+    c->labels = xgrow(c->labels, &c->labels_cap, c->nlabels + 1, sizeof *c->labels, 8);
     return &c->labels[c->nlabels++];
 }
 
@@ -376,10 +373,7 @@ int tally_dataset_attach_column(tally_dataset *ds, tally_column *col)
         ds->cols[existing] = col;
         return existing;
     }
-    if (ds->ncols == ds->cols_cap) {
-        ds->cols_cap = ds->cols_cap ? ds->cols_cap * 2 : 16;
-        ds->cols = xrealloc(ds->cols, ds->cols_cap * sizeof *ds->cols);
-    }
+    ds->cols = xgrow(ds->cols, &ds->cols_cap, ds->ncols + 1, sizeof *ds->cols, 16);
     ds->cols[ds->ncols] = col;
     index_insert(ds, ds->ncols);
     return (int)ds->ncols++;

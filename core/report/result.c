@@ -74,10 +74,7 @@ void tally_table_set_col_group(tally_table *t, size_t col, const char *group)
 
 size_t tally_table_add_row(tally_table *t, tally_row_type type)
 {
-    if (t->nrows == t->rows_cap) {
-        t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
-        t->rows = xrealloc(t->rows, t->rows_cap * sizeof *t->rows);
-    }
+    t->rows = xgrow(t->rows, &t->rows_cap, t->nrows + 1, sizeof *t->rows, 16);
     tally_trow *row = &t->rows[t->nrows];
     row->type = type;
     row->cells = xmalloc((t->ncols ? t->ncols : 1) * sizeof *row->cells);

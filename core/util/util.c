@@ -1,5 +1,6 @@
 /* util.c: allocation, string buffers, edit distance and path helpers used across the core. */
 #include "util.h"
+#include "../plugins/common/grow_buf.h" /* grow_array: one doubling policy with the plugins */
 
 #include <ctype.h>
 #include <stdio.h>
@@ -31,6 +32,12 @@ void *xrealloc(void *p, size_t n)
 {
     p = realloc(p, n ? n : 1);
     if (!p) oom();
+    return p;
+}
+
+void *xgrow(void *p, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (grow_array(&p, cap, need, size, first) != 0) oom();
     return p;
 }
 

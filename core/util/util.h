@@ -14,6 +14,9 @@ char *xstrndup(const char *s, size_t n);
 /* Returns a new string (caller frees). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
+/* The array p of `size`-byte elements with room for `need` of them: its capacity *cap doubles
+ * (from `first` when 0) until it does (plugins/common/grow_buf.h's policy); exits like xrealloc. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size, size_t first);
 
 /* Frees the n strings of v and then v (an owned array of owned strings; v may be NULL when n is 0). */
 void free_strings(char **v, size_t n);
