@@ -39,6 +39,32 @@ static inline int utf8_is_valid(const unsigned char *s, size_t n)
     return 1;
 }
 
+/* Writes code point cp (at most U+10FFFF) as UTF-8 at out (room for 4 bytes); the bytes written.
+ * The one encoder of the plugins (Latin-1, Windows-1252 and UTF-16 input, _xHHHH_ escapes, Excel text). */
+static inline size_t utf8_encode(char *out, unsigned long cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    out[0] = (char)(0xF0 | (cp >> 18));
+    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
 /* Length (1 to 4) of the valid UTF-8 sequence at s, with its code point in
  * *cp; 0 when the bytes at s are not valid UTF-8 (overlong, a surrogate,
  * beyond U+10FFFF, cut short). s[0] must not be NUL. */

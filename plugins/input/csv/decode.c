@@ -1,6 +1,7 @@
 /* decode.c: the csv plugin's layer in front of the parse: a .zip's one file and gzip inflated, UTF-16 converted to UTF-8 in memory, binary files named. */
 #include "csv_decode.h"
 #include "zip_member.h"
+#include "utf8_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,18 +107,7 @@ static char *utf16_to_utf8(const tally_host *h, tally_ctx *ctx, const char *path
             bad++;
             u = 0xFFFD;
         }
-        if (u < 0x80) *o++ = (char)u;
-        else if (u < 0x800) *o++ = (char)(0xC0 | u >> 6), *o++ = (char)(0x80 | (u & 0x3F));
-        else if (u < 0x10000) {
-            *o++ = (char)(0xE0 | u >> 12);
-            *o++ = (char)(0x80 | ((u >> 6) & 0x3F));
-            *o++ = (char)(0x80 | (u & 0x3F));
-        } else {
-            *o++ = (char)(0xF0 | u >> 18);
-            *o++ = (char)(0x80 | ((u >> 12) & 0x3F));
-            *o++ = (char)(0x80 | ((u >> 6) & 0x3F));
-            *o++ = (char)(0x80 | (u & 0x3F));
-        }
+        o += utf8_encode(o, u);
     }
     if (bad) h->log(ctx, TALLY_LOG_WARN, "%s: replaced %zu invalid UTF-16 sequence%s with U+FFFD", path, bad,
                     bad == 1 ? "" : "s");

@@ -65,20 +65,6 @@ size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_k
     return n;
 }
 
-static void put_utf8(char *o, size_t *k, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[(*k)++] = (char)cp;
-    } else if (cp < 0x800) {
-        o[(*k)++] = (char)(0xC0 | (cp >> 6));
-        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        o[(*k)++] = (char)(0xE0 | (cp >> 12));
-        o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
-    }
-}
-
 char *csv_to_utf8(const char *p, size_t n, int cp1252, size_t *out_len)
 {
     char *o = malloc(n * 3 + 1);
@@ -87,7 +73,7 @@ char *csv_to_utf8(const char *p, size_t n, int cp1252, size_t *out_len)
     for (size_t i = 0; i < n; i++) {
         unsigned c = (unsigned char)p[i];
         if (c < 0x80) o[k++] = (char)c;
-        else put_utf8(o, &k, (cp1252 && c < 0xA0) ? cp1252_high[c - 0x80] : c);
+        else k += utf8_encode(o + k, (cp1252 && c < 0xA0) ? cp1252_high[c - 0x80] : c);
     }
     o[k] = '\0';
     *out_len = k;
@@ -107,7 +93,7 @@ char *csv_utf8_repair(const char *p, size_t n, size_t *out_len, size_t *nbad)
             k += len;
             i += len;
         } else {
-            put_utf8(o, &k, 0xFFFD);
+            k += utf8_encode(o + k, 0xFFFD);
             bad++;
             i++;
         }

@@ -1,6 +1,7 @@
 /* book.c: the excel input plugin's workbook-wide parts: sheet list, relationships, date system, styles, shared strings. */
 #include "xlsx_in.h"
 #include "grow_buf.h"
+#include "utf8_text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -16,13 +17,7 @@ size_t xlsx_unescape(char *s, size_t n)
             isxdigit((unsigned char)s[i + 3]) && isxdigit((unsigned char)s[i + 4]) &&
             isxdigit((unsigned char)s[i + 5]) && sscanf(s + i + 2, "%4x", &v) == 1) {
             /* _xHHHH_: a character XML cannot hold (a control character), as UTF-8 */
-            if (v < 0x80) s[o++] = (char)v;
-            else if (v < 0x800) s[o++] = (char)(0xC0 | (v >> 6)), s[o++] = (char)(0x80 | (v & 0x3F));
-            else {
-                s[o++] = (char)(0xE0 | (v >> 12));
-                s[o++] = (char)(0x80 | ((v >> 6) & 0x3F));
-                s[o++] = (char)(0x80 | (v & 0x3F));
-            }
+            o += utf8_encode(s + o, v); /* at most 3 bytes where the escape had 7 */
             i += 6;
             continue;
         }

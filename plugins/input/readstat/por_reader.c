@@ -231,14 +231,7 @@ static char *to_utf8(por_reader *r, const char *s, size_t n, int trim)
     }
     if (!from) { /* Latin-1 */
         size_t o = 0;
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c < 0x80) d[o++] = (char)c;
-            else {
-                d[o++] = (char)(0xC0 | (c >> 6));
-                d[o++] = (char)(0x80 | (c & 0x3F));
-            }
-        }
+        for (size_t i = 0; i < n; i++) o += utf8_encode(d + o, (unsigned char)s[i]);
         d[o] = '\0';
         return d;
     }
