@@ -167,8 +167,8 @@ $(CSV_SMALL_SO): $(patsubst plugins/input/csv/%.c,$(CSV_SMALL)/%.o,$(wildcard pl
 $(BUILD)/tools/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(COMPILE) -c $< -o $@
-$(TOOL_BINS): $(BUILD)/tools/%: $(BUILD)/tools/%.o
-	$(LINK) -o $@ $< $(READSTAT_LIBS) $(TOOL_LIBS) -lm
+$(TOOL_BINS): $(BUILD)/tools/%: $(BUILD)/tools/%.o $(BUILD)/core/util/util.o # the core's string helpers
+	$(LINK) -o $@ $^ $(READSTAT_LIBS) $(TOOL_LIBS) -lm
 $(BUILD)/tools/gen_bench_xlsx: TOOL_LIBS := $(XLSX_LIBS) # the bench workbook, written by libxlsxwriter
 
 # ---- unit tests ------------------------------------------------------------------------

@@ -3,28 +3,22 @@
 #include "dataset.h"
 #include "expr.h"
 #include "host.h"
+#include "fixtures.h" /* add_num, add_str: shared with the unit tests */
 
 #include <math.h>
 
 /* Six rows: numbers with a user-missing code, a date, text with an empty cell, a long name. */
 static tally_dataset *fixture(void)
 {
+    static const double ages[] = {30, NAN, 9, 45, 1e308, -0.0}, qs[] = {0, 1, 2, 0, 1, 2},
+                        days[] = {0, 18000, NAN, -1e9, 19782, 1e15}, odds[] = {-2.5, -1.5, -0.5, 0.5, 1.5, 2.5};
+    static const char *const cities[] = {"Berlin", "", "Köln", "Berlin", "\xff", "x"};
     tally_dataset *ds = tally_dataset_new("responses");
-    int age = tally_dataset_add_column(ds, "age", TALLY_NUMERIC);
-    int q = tally_dataset_add_column(ds, "q1", TALLY_NUMERIC);
-    int day = tally_dataset_add_column(ds, "day", TALLY_NUMERIC);
-    int city = tally_dataset_add_column(ds, "city", TALLY_STRING);
-    int odd = tally_dataset_add_column(ds, "a b", TALLY_NUMERIC);
-    tally_dataset_resize(ds, 6);
-    const double ages[] = {30, NAN, 9, 45, 1e308, -0.0}, days[] = {0, 18000, NAN, -1e9, 19782, 1e15};
-    const char *cities[] = {"Berlin", "", "Köln", "Berlin", "\xff", "x"};
-    for (size_t i = 0; i < 6; i++) {
-        ds->cols[age]->num[i] = ages[i];
-        ds->cols[q]->num[i] = (double)(i % 3);
-        ds->cols[day]->num[i] = days[i];
-        ds->cols[odd]->num[i] = (double)i - 2.5;
-        tally_dataset_set_string(ds, city, i, cities[i], strlen(cities[i]));
-    }
+    int age = add_num(ds, "age", ages, 6);
+    add_num(ds, "q1", qs, 6);
+    int day = add_num(ds, "day", days, 6);
+    add_str(ds, "city", cities, 6);
+    add_num(ds, "a b", odds, 6);
     tally_column_add_missing(ds->cols[age], 9);
     ds->cols[day]->is_date = 1;
     return ds;

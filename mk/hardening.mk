@@ -79,7 +79,7 @@ check-valgrind:
 # fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; FUZZ_NAME_OBJS are the plugin objects it
 # links (the plugins' own, compiled once per build folder), FUZZ_NAME_LIBS their libraries.
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
-FUZZ_INC   := -Iplugins/common -Iplugins/input/csv -Iplugins/input/readstat -Iplugins/output/xlsx -Ifuzz
+FUZZ_INC   := -Iplugins/common -Iplugins/input/csv -Iplugins/input/readstat -Iplugins/output/xlsx -Ifuzz -Itests/unit
 FUZZ_csv_OBJS      := $(csv_OBJS)
 FUZZ_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
 FUZZ_md_escape_OBJS := $(FUZZ_template_OBJS)

@@ -43,10 +43,7 @@ typedef struct diff_state {
 static void add_change(diff_state *s, change_kind k, const char *table, const char *title, const char *row,
                        const char *col, json_t *old, json_t *new)
 {
-    if (s->n == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->list = xrealloc(s->list, s->cap * sizeof *s->list);
-    }
+    s->list = xgrow(s->list, &s->cap, s->n + 1, sizeof *s->list, 16);
     change *c = &s->list[s->n++];
     c->kind = k;
     c->table = table ? xstrdup(table) : NULL;

@@ -389,8 +389,7 @@ int tally_quick_report(int argc, char **argv, int verbosity)
         }
         free(text);
     }
-    for (size_t i = 0; i < nouts; i++) free(plugins[i]);
-    free(plugins);
+    free_strings(plugins, nouts);
     if (in.opts) tally_options_free((tally_options *)in.opts);
     if (inplugin) tally_plugin_free(inplugin);
     free(sets);

@@ -32,8 +32,7 @@ void tally_cat_order_free(tally_cat_order *o)
     for (size_t i = 0; o->texts && i < o->n; i++) free(o->texts[i]);
     free(o->texts);
     free(o->codes);
-    for (size_t i = 0; i < o->nlast; i++) free(o->last[i]);
-    free(o->last);
+    free_strings(o->last, o->nlast);
     free(o);
 }
 

@@ -266,10 +266,7 @@ tally_dataset *tally_data_dedupe(const tally_dataset *ds, const char *const *key
         }
         kept[nkept++] = keep_last ? idx[j - 1] : idx[i];
         if (j - i > 1) {
-            if (res->ndups == dcap) {
-                dcap = dcap ? dcap * 2 : 8;
-                res->dups = xrealloc(res->dups, dcap * sizeof *res->dups);
-            }
+            res->dups = xgrow(res->dups, &dcap, res->ndups + 1, sizeof *res->dups, 8);
             sbuf b;
             sbuf_init(&b);
             key_text(&b, ctx.keys, nkeys, r);
@@ -518,10 +515,7 @@ int tally_data_count_by(const tally_dataset *ds, const char *var, const char *we
             g.missing = g.code != g.code || cells[i].umiss;
             g.label = g.code == g.code ? tally_column_value_label(c, g.code) : NULL;
         }
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->groups = xrealloc(out->groups, cap * sizeof *out->groups);
-        }
+        out->groups = xgrow(out->groups, &cap, out->n + 1, sizeof *out->groups, 16);
         out->groups[out->n++] = g;
         i = j;
     }

@@ -94,8 +94,7 @@ void tally_column_unref(tally_column *c)
     }
     free(c->labels);
     free(c->missing);
-    for (size_t i = 0; i < c->nsmissing; i++) free(c->smissing[i]);
-    free(c->smissing);
+    free_strings(c->smissing, c->nsmissing);
     tally_cat_order_free(c->order);
     free(c);
 }
@@ -161,10 +160,7 @@ void tally_column_set_label(tally_column *c, const char *label)
 
 static tally_value_label *label_slot(tally_column *c)
 {
-    if (c->nlabels == c->labels_cap) {
-        c->labels_cap = c->labels_cap ? c->labels_cap * 2 : 8;
-        c->labels = xrealloc(c->labels, c->labels_cap * sizeof *c->labels);
-    }
+    c->labels = xgrow(c->labels, &c->labels_cap, c->nlabels + 1, sizeof *c->labels, 8);
     return &c->labels[c->nlabels++];
 }
 
@@ -290,13 +286,11 @@ void tally_dataset_free(tally_dataset *ds)
     free(ds->hidx);
     free(ds->sel);
     free_mrsets(ds);
-    for (size_t i = 0; i < ds->ninfo * 2; i++) free(ds->info[i]);
-    free(ds->info);
+    free_strings(ds->info, ds->ninfo * 2);
     free(ds->name);
     free(ds->source);
     free(ds->file_label);
-    for (size_t i = 0; i < ds->ndocuments; i++) free(ds->documents[i]);
-    free(ds->documents);
+    free_strings(ds->documents, ds->ndocuments);
     free(ds);
 }
 
@@ -379,10 +373,7 @@ int tally_dataset_attach_column(tally_dataset *ds, tally_column *col)
         ds->cols[existing] = col;
         return existing;
     }
-    if (ds->ncols == ds->cols_cap) {
-        ds->cols_cap = ds->cols_cap ? ds->cols_cap * 2 : 16;
-        ds->cols = xrealloc(ds->cols, ds->cols_cap * sizeof *ds->cols);
-    }
+    ds->cols = xgrow(ds->cols, &ds->cols_cap, ds->ncols + 1, sizeof *ds->cols, 16);
     ds->cols[ds->ncols] = col;
     index_insert(ds, ds->ncols);
     return (int)ds->ncols++;

@@ -120,16 +120,23 @@ static size_t char_column(const char *src, size_t pos)
     return col;
 }
 
+/* An error message that says where in the expression text `src` it is: "at column N: ...". */
+static char *at_column(const char *src, size_t pos, const char *fmt, va_list ap)
+{
+    char *msg = xvasprintf(fmt, ap);
+    char *located = xasprintf("at column %zu: %s", char_column(src, pos), msg);
+    free(msg);
+    return located;
+}
+
 static void fail(parser *p, size_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void fail(parser *p, size_t pos, const char *fmt, ...)
 {
     if (p->err) return; /* the first error wins */
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    p->err = at_column(p->src, pos, fmt, ap);
     va_end(ap);
-    p->err = xasprintf("at column %zu: %s", char_column(p->src, pos), msg);
-    free(msg);
 }
 
 static int name_start(unsigned char c) { return isalpha(c) || c == '_' || c == '@' || c == '#' || c == '$' || c >= 0x80; }
@@ -238,13 +245,29 @@ static int is_kw(const parser *p, const char *kw)
 
 static node *parse_or(parser *p);
 
+/* Steps one nesting level in (what MAX_DEPTH bounds); 0, or -1 after fail. */
+static int enter_nested(parser *p, size_t pos)
+{
+    if (++p->depth <= MAX_DEPTH) return 0;
+    fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
+    return -1;
+}
+
+/* What follows the current token (a '(', a unary '-' or 'not'), one nesting level in, as `inner`
+ * parses it; NULL after fail. */
+static node *parse_nested(parser *p, size_t pos, node *(*inner)(parser *))
+{
+    if (enter_nested(p, pos)) return NULL;
+    lex(p);
+    node *n = inner(p);
+    p->depth--;
+    return n;
+}
+
 static node *parse_list_call(parser *p, node *n, int close, const char *what)
 {
     /* the opening bracket is current */
-    if (++p->depth > MAX_DEPTH) {
-        fail(p, p->tpos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-        return NULL;
-    }
+    if (enter_nested(p, p->tpos)) return NULL;
     lex(p);
     if (p->tok != close) {
         for (;;) {
@@ -287,13 +310,7 @@ static node *parse_primary(parser *p)
         return n;
     }
     if (p->tok == T_LPAREN) {
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-            return NULL;
-        }
-        lex(p);
-        node *n = parse_or(p);
-        p->depth--;
+        node *n = parse_nested(p, pos, parse_or);
         if (!n) return NULL;
         if (p->tok != T_RPAREN) {
             fail(p, p->tpos, "expected ')' to close the '(' at column %zu, found %s", char_column(p->src, pos), found(p));
@@ -350,13 +367,7 @@ static node *parse_unary(parser *p)
     if (is_op(p, "-") || is_op(p, "+")) {
         size_t pos = p->tpos;
         int neg = is_op(p, "-");
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-            return NULL;
-        }
-        lex(p);
-        node *k = parse_unary(p);
-        p->depth--;
+        node *k = parse_nested(p, pos, parse_unary);
         if (!k || !neg) return k;
         node *n = node_new(N_NEG, pos);
         node_add(n, k);
@@ -393,41 +404,54 @@ static node *binary(int op, size_t pos, node *a, node *b)
     return n;
 }
 
-static node *parse_mul(parser *p)
+/* The operators of one precedence level: symbols, or keywords ("and", "or"). */
+typedef struct level_op {
+    const char *text;
+    int op;
+    int keyword;
+} level_op;
+
+/* The op of the operator at the parser's token among `ops`, or -1 when it is none of them. */
+static int match_op(const parser *p, const level_op *ops, size_t nops)
 {
-    node *a = parse_unary(p);
-    while (a && (is_op(p, "*") || is_op(p, "/") || is_op(p, "%"))) {
-        int op = is_op(p, "*") ? OP_MUL : is_op(p, "/") ? OP_DIV : OP_MOD;
+    for (size_t i = 0; i < nops; i++)
+        if (ops[i].keyword ? is_kw(p, ops[i].text) : is_op(p, ops[i].text)) return ops[i].op;
+    return -1;
+}
+
+/* One left-associative precedence level: operands parsed by `next`, joined by any of `ops`. */
+static node *parse_level(parser *p, const level_op *ops, size_t nops, node *(*next)(parser *))
+{
+    node *a = next(p);
+    for (int op; a && (op = match_op(p, ops, nops)) >= 0;) {
         size_t pos = p->tpos;
         lex(p);
-        node *b = parse_unary(p);
+        node *b = next(p);
         if (!b) { node_free(a); return NULL; }
         a = binary(op, pos, a, b);
     }
     return a;
 }
 
+static node *parse_mul(parser *p)
+{
+    static const level_op ops[] = {{"*", OP_MUL, 0}, {"/", OP_DIV, 0}, {"%", OP_MOD, 0}};
+    return parse_level(p, ops, sizeof ops / sizeof ops[0], parse_unary);
+}
+
 static node *parse_add(parser *p)
 {
-    node *a = parse_mul(p);
-    while (a && (is_op(p, "+") || is_op(p, "-"))) {
-        int op = is_op(p, "+") ? OP_ADD : OP_SUB;
-        size_t pos = p->tpos;
-        lex(p);
-        node *b = parse_mul(p);
-        if (!b) { node_free(a); return NULL; }
-        a = binary(op, pos, a, b);
-    }
-    return a;
+    static const level_op ops[] = {{"+", OP_ADD, 0}, {"-", OP_SUB, 0}};
+    return parse_level(p, ops, sizeof ops / sizeof ops[0], parse_mul);
 }
 
 static node *parse_cmp(parser *p)
 {
     node *a = parse_add(p);
     if (!a) return NULL;
-    static const struct { const char *text; int op; } cmps[] = {
-        {"==", OP_EQ}, {"~=", OP_NE}, {"!=", OP_NE}, {"<>", OP_NE},
-        {"<=", OP_LE}, {">=", OP_GE}, {"<", OP_LT}, {">", OP_GT},
+    static const level_op cmps[] = {
+        {"==", OP_EQ, 0}, {"~=", OP_NE, 0}, {"!=", OP_NE, 0}, {"<>", OP_NE, 0},
+        {"<=", OP_LE, 0}, {">=", OP_GE, 0}, {"<", OP_LT, 0}, {">", OP_GT, 0},
     };
     if (is_op(p, "=")) {
         fail(p, p->tpos, "expected '==' (a comparison), found '='");
@@ -449,20 +473,18 @@ static node *parse_cmp(parser *p)
         }
         return n;
     }
-    for (size_t i = 0; i < sizeof cmps / sizeof cmps[0]; i++)
-        if (is_op(p, cmps[i].text)) {
-            size_t pos = p->tpos;
-            lex(p);
-            node *b = parse_add(p);
-            if (!b) { node_free(a); return NULL; }
-            a = binary(cmps[i].op, pos, a, b);
-            if (p->tok == T_OP && !is_op(p, "=")) {
-                fail(p, p->tpos, "expected 'and', 'or' or the end, found %s (comparisons do not chain)", found(p));
-                node_free(a);
-                return NULL;
-            }
-            break;
-        }
+    int op = match_op(p, cmps, sizeof cmps / sizeof cmps[0]);
+    if (op < 0) return a;
+    size_t pos = p->tpos;
+    lex(p);
+    node *b = parse_add(p);
+    if (!b) { node_free(a); return NULL; }
+    a = binary(op, pos, a, b);
+    if (p->tok == T_OP && !is_op(p, "=")) {
+        fail(p, p->tpos, "expected 'and', 'or' or the end, found %s (comparisons do not chain)", found(p));
+        node_free(a);
+        return NULL;
+    }
     return a;
 }
 
@@ -470,13 +492,7 @@ static node *parse_not(parser *p)
 {
     if (is_kw(p, "not")) {
         size_t pos = p->tpos;
-        if (++p->depth > MAX_DEPTH) {
-            fail(p, pos, "expression nested too deeply (more than %d levels)", MAX_DEPTH);
-            return NULL;
-        }
-        lex(p);
-        node *k = parse_not(p);
-        p->depth--;
+        node *k = parse_nested(p, pos, parse_not);
         if (!k) return NULL;
         node *n = node_new(N_NOT, pos);
         node_add(n, k);
@@ -487,27 +503,14 @@ static node *parse_not(parser *p)
 
 static node *parse_and(parser *p)
 {
-    node *a = parse_not(p);
-    while (a && is_kw(p, "and")) {
-        size_t pos = p->tpos;
-        lex(p);
-        node *b = parse_not(p);
-        if (!b) { node_free(a); return NULL; }
-        a = binary(OP_AND, pos, a, b);
-    }
-    return a;
+    static const level_op ops[] = {{"and", OP_AND, 1}};
+    return parse_level(p, ops, 1, parse_not);
 }
 
 static node *parse_or(parser *p)
 {
-    node *a = parse_and(p);
-    while (a && is_kw(p, "or")) {
-        size_t pos = p->tpos;
-        lex(p);
-        node *b = parse_and(p);
-        if (!b) { node_free(a); return NULL; }
-        a = binary(OP_OR, pos, a, b);
-    }
+    static const level_op ops[] = {{"or", OP_OR, 1}};
+    node *a = parse_level(p, ops, 1, parse_and);
     if (p->err) { node_free(a); return NULL; }
     return a;
 }
@@ -566,10 +569,8 @@ static int bind_fail(binder *b, size_t pos, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    b->err = at_column(b->src, pos, fmt, ap);
     va_end(ap);
-    b->err = xasprintf("at column %zu: %s", char_column(b->src, pos), msg);
-    free(msg);
     return -1;
 }
 

@@ -38,8 +38,7 @@ tally_options *tally_options_new(const char *where)
 static void value_clear(opt_value *v)
 {
     free(v->str);
-    for (size_t i = 0; i < v->nitems; i++) free(v->items[i]);
-    free(v->items);
+    free_strings(v->items, v->nitems);
     v->str = NULL;
     v->items = NULL;
     v->nitems = 0;

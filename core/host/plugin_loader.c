@@ -68,8 +68,7 @@ void tally_plugin_path_init(tally_plugin_path *p, const char *const *config_dirs
 
 void tally_plugin_path_free(tally_plugin_path *p)
 {
-    for (size_t i = 0; i < p->n; i++) free(p->dirs[i]);
-    free(p->dirs);
+    free_strings(p->dirs, p->n);
     p->dirs = NULL;
     p->n = 0;
 }
@@ -258,19 +257,6 @@ tally_plugin *tally_plugin_load(const tally_plugin_path *p, const char *name, in
     return NULL;
 }
 
-static int ext_listed(const char *list, const char *ext)
-{
-    size_t n = strlen(ext);
-    if (!list || !n) return 0;
-    for (const char *p = list; *p;) {
-        const char *bar = strchr(p, '|');
-        size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (len == n && strncasecmp(p, ext, n) == 0) return 1;
-        if (!bar) break;
-        p = bar + 1;
-    }
-    return 0;
-}
 
 /* "data.zip": the ending of the one data file it holds (the plugin inflates it itself, zip_member.c);
  * "csv" when it holds several, none or cannot be read: the csv plugin then says what it holds and what to do. */
@@ -310,13 +296,13 @@ tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9'))) plain = 0;
     tally_plugin *named = plain ? tally_plugin_load(p, ext, kind, &named_err) : NULL;
     free(named_err);
-    if (named && ext_listed(named->desc.extensions, ext)) return named;
+    if (named && str_list_has(named->desc.extensions, '|', ext, 1)) return named;
     if (named) tally_plugin_free(named);
     size_t n = 0;
     tally_plugin **all = tally_plugin_list(p, &n, NULL);
     tally_plugin *hit = NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!hit && (int)all[i]->desc.kind == kind && ext_listed(all[i]->desc.extensions, ext)) hit = all[i];
+        if (!hit && (int)all[i]->desc.kind == kind && str_list_has(all[i]->desc.extensions, '|', ext, 1)) hit = all[i];
         else tally_plugin_free(all[i]);
     }
     free(all);

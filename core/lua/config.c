@@ -537,10 +537,8 @@ void tally_config_free(tally_config *c)
         if (b->table_ref != LUA_NOREF && c->L) luaL_unref(c->L, LUA_REGISTRYINDEX, b->table_ref);
     }
     free(c->blocks);
-    for (size_t i = 0; i < c->nplugin_dirs; i++) free(c->plugin_dirs[i]);
-    free(c->plugin_dirs);
-    for (size_t i = 0; i < c->nstage_dirs; i++) free(c->stage_dirs[i]);
-    free(c->stage_dirs);
+    free_strings(c->plugin_dirs, c->nplugin_dirs);
+    free_strings(c->stage_dirs, c->nstage_dirs);
     tally_options_free(c->report);
     free(c->report_where);
     free(c->path);

@@ -273,8 +273,7 @@ int tally_outputs_begin(tally_outputs *o, char **err)
             *err = xasprintf("%s: cannot write '%s': %s: %s", o->files[i].who, o->files[i].shown, shown, strerror(errno));
             free(shown);
             free(dir);
-            for (size_t k = 0; k < nd; k++) free(dirs[k]);
-            free(dirs);
+            free_strings(dirs, nd);
             return -1;
         }
         char *real = realpath(dir, NULL);
@@ -292,8 +291,7 @@ int tally_outputs_begin(tally_outputs *o, char **err)
         rc = lock_folder(o, dirs[k], err);
         if (rc == 0) remove_stale_temps(dirs[k]);
     }
-    for (size_t k = 0; k < nd; k++) free(dirs[k]);
-    free(dirs);
+    free_strings(dirs, nd);
     if (rc == 0) arm_signals(o);
     return rc;
 }

@@ -36,8 +36,7 @@ void tally_table_unref(tally_table *t)
         free(t->cols[c].group);
     }
     free(t->cols);
-    for (size_t i = 0; i < t->nnotes; i++) free(t->notes[i]);
-    free(t->notes);
+    free_strings(t->notes, t->nnotes);
     free(t->id);
     free(t->title);
     free(t->question);
@@ -75,10 +74,7 @@ void tally_table_set_col_group(tally_table *t, size_t col, const char *group)
 
 size_t tally_table_add_row(tally_table *t, tally_row_type type)
 {
-    if (t->nrows == t->rows_cap) {
-        t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
-        t->rows = xrealloc(t->rows, t->rows_cap * sizeof *t->rows);
-    }
+    t->rows = xgrow(t->rows, &t->rows_cap, t->nrows + 1, sizeof *t->rows, 16);
     tally_trow *row = &t->rows[t->nrows];
     row->type = type;
     row->cells = xmalloc((t->ncols ? t->ncols : 1) * sizeof *row->cells);
@@ -230,8 +226,7 @@ void tally_report_free(tally_report *r)
     }
     free(r->values);
     free(r->datasets);
-    for (size_t i = 0; i < r->nchecks; i++) free(r->check_messages[i]);
-    free(r->check_messages);
+    free_strings(r->check_messages, r->nchecks);
     free(r);
 }
 

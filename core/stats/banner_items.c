@@ -9,8 +9,7 @@
 
 void bn_items_free(bn_items *it)
 {
-    for (size_t k = 0; k < it->n; k++) free(it->labels[k]);
-    free(it->labels);
+    free_strings(it->labels, it->n);
     free(it->codes);
     free(it->cat);
     free(it->hit);

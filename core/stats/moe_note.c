@@ -4,6 +4,7 @@
 #include "dataset.h"
 #include "result.h"
 #include "stats.h"
+#include "stats_int.h"
 #include "util.h"
 
 #include <math.h>
@@ -53,7 +54,8 @@ static void smallest_base(const tally_report *r, moe_base *b)
     }
 }
 
-/* Kish's design effect, n sum(w^2) / sum(w)^2, of a dataset's weight over its cases with a weight above 0; 1 unweighted. */
+/* Kish's design effect (stats_kish_deff, as rake reports it) of a dataset's weight over its cases
+ * with a weight above 0; 1 unweighted. */
 static double weight_deff(const tally_dataset *ds)
 {
     if (ds->weight < 0) return 1;
@@ -63,7 +65,8 @@ static double weight_deff(const tally_dataset *ds)
         double w = tally_col_num(c, tally_row(ds, i));
         if (w > 0) s += w, s2 += w * w, n++;
     }
-    return s > 0 ? n * s2 / (s * s) : 1;
+    double deff = stats_kish_deff(n, s, s2);
+    return deff == deff ? deff : 1;
 }
 
 void tally_report_moe_note(tally_report *r, const char *lang)

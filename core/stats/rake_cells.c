@@ -363,7 +363,7 @@ void rake_groups_gather(const tally_dataset *ds, const rgroups *g, const tally_r
     r->ncases = t.nw;
     r->wmean = t.nw ? t.all / (double)t.nw : NAN;
     r->wmin = t.nw ? t.min : NAN, r->wmax = t.nw ? t.max : NAN;
-    r->deff = t.s > 0 ? (double)t.npos * t.s2 / (t.s * t.s) : NAN;
+    r->deff = stats_kish_deff((double)t.npos, t.s, t.s2);
     r->efficiency = 100.0 / r->deff;
     r->neff = t.s2 > 0 ? t.s * t.s / t.s2 : NAN;
 }

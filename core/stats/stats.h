@@ -58,6 +58,10 @@ enum {
     TALLY_XTAB_ROW = 4,   /* row percents */
     TALLY_XTAB_TOTAL = 8  /* total percents */
 };
+/* The defaults crosstabs and banners share: counts and column percents; columns with an
+ * unweighted base under 30 are not tested. */
+#define TALLY_XTAB_DEFAULT_CELLS (TALLY_XTAB_COUNT | TALLY_XTAB_COL)
+#define TALLY_XTAB_MIN_TEST_BASE 30
 
 typedef struct tally_xtab_opts {
     tally_stats_opts base;

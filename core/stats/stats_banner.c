@@ -14,17 +14,10 @@
 
 void tally_bn_opts_init(tally_bn_opts *o)
 {
-    memset(o, 0, sizeof *o);
+    *o = (tally_bn_opts){.cells = TALLY_XTAB_DEFAULT_CELLS, .tests = 1, .sig_upper = 0.05, .sig_lower = 0.10,
+                         .min_base = TALLY_XTAB_MIN_TEST_BASE, .low_base = 30, .very_low_base = 10,
+                         .total_first = 1, .cell_style = "stacked"};
     tally_stats_opts_init(&o->base);
-    o->cells = TALLY_XTAB_COUNT | TALLY_XTAB_COL;
-    o->tests = 1;
-    o->sig_upper = 0.05;
-    o->sig_lower = 0.10;
-    o->min_base = 30;
-    o->low_base = 30;
-    o->very_low_base = 10;
-    o->total_first = 1;
-    o->cell_style = "stacked";
 }
 
 static void add_group(bn_frame *f, int exclusive, const char *name)
@@ -366,8 +359,7 @@ static void frame_free(bn_frame *f)
     for (size_t c = 0; f->b && c < f->b->ncols && f->mem; c++) free(f->mem[c].rows);
     free(f->mem);
     free(f->w);
-    for (size_t g = 0; g < f->ngroups; g++) free(f->gname[g]);
-    free(f->gname);
+    free_strings(f->gname, f->ngroups);
     free(f->exclusive);
     for (size_t p = 0; p < f->npart; p++) free(f->pcol[p]);
     free(f->pcol);

@@ -62,22 +62,33 @@ static int check_level(double level, char **err)
     return -1;
 }
 
+/* The weighted sums over the cases where x and the weight are valid: of weights, squared weights,
+ * w x, and the weights of the cases where x is not 0 (a proportion's yes). */
+typedef struct ci_sums {
+    double sw, sw2, swx, yes, n;
+} ci_sums;
+
+static ci_sums weighted_sums(const tally_dataset *ds, const double *x, const double *wts)
+{
+    ci_sums t = {0, 0, 0, 0, 0};
+    for (size_t i = 0; i < ds->nrows; i++) {
+        double w = row_weight(ds, wts, i);
+        if (x[i] != x[i] || w != w) continue;
+        t.sw += w, t.sw2 += w * w, t.swx += w * x[i], t.n++;
+        if (x[i] != 0) t.yes += w;
+    }
+    return t;
+}
+
 int tally_ci_proportion(const tally_dataset *ds, const double *x, const tally_stats_opts *o, double level,
                         tally_ci *out, char **err)
 {
     if (check_level(level, err)) return -1;
-    const double *wts = stats_weights(ds, o);
-    double sw = 0, sw2 = 0, yes = 0, n = 0;
-    for (size_t i = 0; i < ds->nrows; i++) {
-        double w = row_weight(ds, wts, i);
-        if (x[i] != x[i] || w != w) continue;
-        sw += w, sw2 += w * w, n++;
-        if (x[i] != 0) yes += w;
-    }
+    ci_sums t = weighted_sums(ds, x, stats_weights(ds, o));
     memset(out, 0, sizeof *out);
-    out->n = n;
-    out->neff = sw2 > 0 ? sw * sw / sw2 : 0;
-    double p = sw > 0 ? yes / sw : NAN;
+    out->n = t.n;
+    out->neff = t.sw2 > 0 ? t.sw * t.sw / t.sw2 : 0;
+    double p = t.sw > 0 ? t.yes / t.sw : NAN;
     tally_ci_wilson(p, out->neff, level, &out->lo, &out->hi);
     out->est = 100 * p, out->lo *= 100, out->hi *= 100;
     out->moe = fmax(out->hi - out->est, out->est - out->lo);
@@ -91,16 +102,12 @@ int tally_ci_mean(const tally_dataset *ds, const double *x, const tally_stats_op
 {
     if (check_level(level, err)) return -1;
     const double *wts = stats_weights(ds, o);
-    double sw = 0, sw2 = 0, swx = 0, n = 0;
-    for (size_t i = 0; i < ds->nrows; i++) {
-        double w = row_weight(ds, wts, i);
-        if (x[i] != x[i] || w != w) continue;
-        sw += w, sw2 += w * w, swx += w * x[i], n++;
-    }
+    ci_sums t = weighted_sums(ds, x, wts);
+    double sw = t.sw;
     memset(out, 0, sizeof *out);
-    out->n = n;
-    out->neff = sw2 > 0 ? sw * sw / sw2 : 0;
-    double m = sw > 0 ? swx / sw : NAN, ss = 0;
+    out->n = t.n;
+    out->neff = t.sw2 > 0 ? sw * sw / t.sw2 : 0;
+    double m = sw > 0 ? t.swx / sw : NAN, ss = 0;
     for (size_t i = 0; i < ds->nrows && sw > 0; i++) {
         double w = row_weight(ds, wts, i);
         if (x[i] == x[i] && w == w) ss += w * (x[i] - m) * (x[i] - m);

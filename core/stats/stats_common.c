@@ -62,10 +62,7 @@ static uint64_t hash_string(const char *s)
 
 static size_t new_slot(stats_catmap *m, double code, const char *str)
 {
-    if (m->ncats == m->cap) {
-        m->cap = m->cap ? m->cap * 2 : 16;
-        m->cats = xrealloc(m->cats, m->cap * sizeof *m->cats);
-    }
+    m->cats = xgrow(m->cats, &m->cap, m->ncats + 1, sizeof *m->cats, 16);
     stats_cat *c = &m->cats[m->ncats];
     memset(c, 0, sizeof *c);
     c->code = code;

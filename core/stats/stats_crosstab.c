@@ -9,12 +9,8 @@
 
 void tally_xtab_opts_init(tally_xtab_opts *o)
 {
-    memset(o, 0, sizeof *o);
+    *o = (tally_xtab_opts){.cells = TALLY_XTAB_DEFAULT_CELLS, .min_base = TALLY_XTAB_MIN_TEST_BASE, .total_col = 1};
     tally_stats_opts_init(&o->base);
-    o->cells = TALLY_XTAB_COUNT | TALLY_XTAB_COL;
-    o->tests = 0;
-    o->min_base = 30;
-    o->total_col = 1;
 }
 
 /* One column variable: its categories and its cells against the row variable. */
@@ -84,9 +80,7 @@ static void letters_compute(xvar *x, size_t nr, double min_base)
 
 static void xvar_free(xvar *x, size_t nr)
 {
-    if (x->letters)
-        for (size_t i = 0; i < nr * x->nc; i++) free(x->letters[i]);
-    free(x->letters);
+    if (x->letters) free_strings(x->letters, nr * x->nc); /* NULL until letters_compute ran */
     free(x->tested);
     free(x->w);
     free(x->colw);

@@ -2,6 +2,7 @@
 #ifndef TALLY_STATS_INT_H
 #define TALLY_STATS_INT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "stats.h"
@@ -82,6 +83,10 @@ void stats_joint_free(stats_joint *j);
 /* Total weight and count of the rows with a weight > 0 (wts NULL: every row
  * counts 1); a running sum in row order, by parts over large inputs. */
 void stats_weight_total(const tally_dataset *ds, const double *wts, double *w, double *n);
+/* Kish's design effect of npos weights above 0 with sum s and sum of squares s2:
+ * npos s2 / s^2 (1 for equal weights); NAN when s is not above 0. Used by rake's summary and
+ * by the report's margin-of-error note, so both speak of the same figure. */
+static inline double stats_kish_deff(double npos, double s, double s2) { return s > 0 ? npos * s2 / (s * s) : NAN; }
 
 /* A value and its weight (descriptives, percentiles). */
 typedef struct stats_vw {

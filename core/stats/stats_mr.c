@@ -11,8 +11,7 @@
 
 void stats_mr_counts_free(stats_mr_counts *c)
 {
-    for (size_t i = 0; i < c->n; i++) free(c->labels[i]);
-    free(c->labels);
+    free_strings(c->labels, c->n);
     free(c->w);
     free(c->un);
     memset(c, 0, sizeof *c);

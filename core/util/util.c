@@ -1,5 +1,6 @@
 /* util.c: allocation, string buffers, edit distance and path helpers used across the core. */
 #include "util.h"
+#include "../plugins/common/grow_buf.h" /* grow_array: one doubling policy with the plugins */
 
 #include <ctype.h>
 #include <stdio.h>
@@ -32,6 +33,18 @@ void *xrealloc(void *p, size_t n)
     p = realloc(p, n ? n : 1);
     if (!p) oom();
     return p;
+}
+
+void *xgrow(void *p, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (grow_array(&p, cap, need, size, first) != 0) oom();
+    return p;
+}
+
+void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
 }
 
 char *xstrdup(const char *s)
@@ -196,6 +209,19 @@ char *str_join(const char *const *names, size_t n)
     sbuf_init(&b);
     for (size_t i = 0; i < n; i++) sbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
     return sbuf_take(&b);
+}
+
+int str_list_has(const char *list, char sep, const char *word, int fold_case)
+{
+    size_t n = strlen(word);
+    if (!list || !n) return 0;
+    for (const char *p = list;;) {
+        const char *end = strchr(p, sep);
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && (fold_case ? strncasecmp(p, word, n) : strncmp(p, word, n)) == 0) return 1;
+        if (!end) return 0;
+        p = end + 1;
+    }
 }
 
 char *path_dirname(const char *path)

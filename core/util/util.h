@@ -14,6 +14,12 @@ char *xstrndup(const char *s, size_t n);
 /* Returns a new string (caller frees). */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap);
+/* The array p of `size`-byte elements with room for `need` of them: its capacity *cap doubles
+ * (from `first` when 0) until it does (plugins/common/grow_buf.h's policy); exits like xrealloc. */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size, size_t first);
+
+/* Frees the n strings of v and then v (an owned array of owned strings; v may be NULL when n is 0). */
+void free_strings(char **v, size_t n);
 
 /* A growable NUL-terminated byte buffer. */
 typedef struct sbuf {
@@ -47,6 +53,9 @@ char *str_hint(const char *word, const char *const *names, size_t n);
 char *str_unknown(const char *kind, const char *word, const char *const *names, size_t n);
 /* `names` joined by ", ", a new string. */
 char *str_join(const char *const *names, size_t n);
+/* 1 when `word` is one of the entries of `list` separated by `sep` ("csv|tsv|txt"), compared
+ * as bytes or, with fold_case, ignoring ASCII case; 0 for a NULL list or an empty word. */
+int str_list_has(const char *list, char sep, const char *word, int fold_case);
 
 /* Directory part of a path as a new string ("." when there is none). */
 char *path_dirname(const char *path);

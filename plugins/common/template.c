@@ -1,5 +1,6 @@
 /* template.c: parses tally report templates into a node tree and renders them against a report. */
 #include "template.h"
+#include "report_file.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -94,15 +95,10 @@ int tpl_write_file(const char *path, const char *mode, const char *text, size_t 
 int tpl_write_report(const tally_host *host, tally_ctx *ctx, const char *fault_point, const char *path,
                      const char *text, size_t len)
 {
-    if (host->fault && host->fault(ctx, fault_point)) {
-        host->error(ctx, "cannot write '%s': injected fault", path);
-        return 1;
-    }
-    if (tpl_write_file(path, "wb", text, len) != 0) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
-        return 1;
-    }
-    return 0;
+    FILE *f = report_file_open(host, ctx, fault_point, path);
+    if (!f) return 1;
+    fwrite(text, 1, len, f);
+    return report_file_close(host, ctx, path, f);
 }
 
 /* ---- messages and suggestions --------------------------------------------------- */
@@ -230,17 +226,24 @@ static const char *keep_name(parser *p, const char *name)
     return p->files[p->nfiles++];
 }
 
+/* Keeps the first error of a parse or a rendering in *err, as "file:line: message"; later ones are
+ * consequences of it and dropped. */
+static void keep_first_error(char **err, const char *file, int line, const char *fmt, va_list ap)
+{
+    if (*err) return;
+    tpl_buf b = {0};
+    tpl_buf_printf(&b, "%s:%d: ", file, line);
+    buf_vprintf(&b, fmt, ap);
+    *err = tpl_buf_take(&b);
+}
+
 static int fail(parser *p, const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static int fail(parser *p, const char *file, int line, const char *fmt, ...)
 {
-    if (p->err) return -1;
-    tpl_buf b = {0};
-    tpl_buf_printf(&b, "%s:%d: ", file, line);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    keep_first_error(&p->err, file, line, fmt, ap);
     va_end(ap);
-    p->err = tpl_buf_take(&b);
     return -1;
 }
 
@@ -519,14 +522,10 @@ static const char *const table_fields[] = {"id", "title", "question", "base", "n
 static int rfail(renderer *r, const node *nd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int rfail(renderer *r, const node *nd, const char *fmt, ...)
 {
-    if (r->err) return -1;
-    tpl_buf b = {0};
-    tpl_buf_printf(&b, "%s:%d: ", nd->file, nd->line);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    keep_first_error(&r->err, nd->file, nd->line, fmt, ap);
     va_end(ap);
-    r->err = tpl_buf_take(&b);
     return -1;
 }
 

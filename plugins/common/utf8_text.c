@@ -6,15 +6,10 @@
 
 size_t utf8_seq(const unsigned char *s, unsigned long *cp)
 {
-    static const unsigned long min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t n = utf8_valid_len(s, 4); /* a NUL ends a cut sequence before s[4] */
     if (n == 0) return 0;
     unsigned long c = n == 1 ? s[0] : n == 2 ? (s[0] & 0x1Fu) : n == 3 ? (s[0] & 0x0Fu) : (s[0] & 0x07u);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0; /* also stops at the NUL of a cut sequence */
-        c = (c << 6) | (s[i] & 0x3Fu);
-    }
-    if (c < min_for_len[n] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
+    for (size_t i = 1; i < n; i++) c = (c << 6) | (s[i] & 0x3Fu);
     *cp = c;
     return n;
 }

@@ -362,6 +362,16 @@ static int apply_question(const tally_host *h, tally_ctx *ctx, const xlsform *f,
     return 0;
 }
 
+/* One list of what the form did (names, comma-separated), unless empty: a read fact under `key`
+ * in describe, and at -v as "what: list". */
+static void say_list(const tally_host *h, tally_ctx *ctx, tally_dataset *ds, const char *key, const char *what,
+                     const char *list)
+{
+    if (!list[0]) return;
+    h->ds_set_info(ds, key, list);
+    h->log(ctx, TALLY_LOG_INFO, "%s: %s", what, list);
+}
+
 /* What the form did, in describe's read facts and at -v; unknown types also as a warning. */
 static void say(const tally_host *h, tally_ctx *ctx, const xlsform *f, tally_dataset *ds, const xf_report *rep)
 {
@@ -375,23 +385,12 @@ static void say(const tally_host *h, tally_ctx *ctx, const xlsform *f, tally_dat
              f->choices_label ? f->choices_label : "none");
     h->ds_set_info(ds, "form", text);
     h->log(ctx, TALLY_LOG_INFO, "form %s", text);
-    if (rep->nmeta) {
-        h->ds_set_info(ds, "form metadata", rep->meta);
-        h->log(ctx, TALLY_LOG_INFO, "form metadata fields (kept, not questions): %s", rep->meta);
-    }
-    if (rep->grouped[0]) {
-        h->ds_set_info(ds, "form group paths", rep->grouped);
-        h->log(ctx, TALLY_LOG_INFO, "form: columns named by their group path: %s", rep->grouped);
-    }
-    if (rep->made[0]) {
-        h->ds_set_info(ds, "form option columns made", rep->made);
-        h->log(ctx, TALLY_LOG_INFO, "form: 0/1 columns made from the space-separated answers of select_multiple "
-                                    "questions: %s", rep->made);
-    }
-    if (rep->absent[0]) {
-        h->ds_set_info(ds, "form questions without a column", rep->absent);
-        h->log(ctx, TALLY_LOG_INFO, "form: questions the data has no column for: %s", rep->absent);
-    }
+    say_list(h, ctx, ds, "form metadata", "form metadata fields (kept, not questions)", rep->nmeta ? rep->meta : "");
+    say_list(h, ctx, ds, "form group paths", "form: columns named by their group path", rep->grouped);
+    say_list(h, ctx, ds, "form option columns made",
+             "form: 0/1 columns made from the space-separated answers of select_multiple questions", rep->made);
+    say_list(h, ctx, ds, "form questions without a column", "form: questions the data has no column for",
+             rep->absent);
     if (rep->unknown[0]) {
         h->ds_set_info(ds, "form types unknown", rep->unknown);
         h->log(ctx, TALLY_LOG_WARN, "%s: survey types the XLSForm standard does not have: %s; their columns are "

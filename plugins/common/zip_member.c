@@ -1,5 +1,6 @@
 /* zip_member.c: zip members inflated in a stream with zip-bomb bounds, and the single data file of a .zip (csv, readstat, excel). */
 #include "zip_member.h"
+#include "grow_buf.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -24,7 +25,7 @@ static zipm_status inflate_step(unzFile uf, char *buf, uint64_t *total, uint64_t
         return ZIPM_DAMAGED;
     }
     *total += (uint64_t)*got;
-    if (*total > ZIPM_MAX_SIZE || (*total > ZIPM_RATIO_FREE && *total / packed > ZIPM_MAX_RATIO)) return ZIPM_BOMB;
+    if (zipm_over_bounds(*total, packed, 0)) return ZIPM_BOMB;
     return ZIPM_OK;
 }
 
@@ -136,14 +137,45 @@ zipm_status zipm_stream(void *uf, const char *name, zipm_sink sink, void *user, 
     return st;
 }
 
-int zipm_is_zip(const char *path)
+/* The first n bytes of the file at `path` into head; how many it has (0 when it cannot be read). */
+static size_t file_head(const char *path, unsigned char *head, size_t n)
 {
-    unsigned char m[4] = {0};
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
-    size_t got = fread(m, 1, 4, f);
+    size_t got = fread(head, 1, n, f);
     fclose(f);
-    return got == 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4;
+    return got;
+}
+
+int zipm_is_zip(const char *path)
+{
+    unsigned char m[4];
+    return zipm_bytes_are_zip(m, file_head(path, m, sizeof m));
+}
+
+int zipm_is_gzip(const char *path)
+{
+    unsigned char m[2];
+    return zipm_bytes_are_gzip(m, file_head(path, m, sizeof m));
+}
+
+void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, uint64_t packed, uint64_t ceiling)
+{
+    if (ceiling && inflated > ceiling && ceiling < ZIPM_MAX_SIZE)
+        snprintf(buf, n, "inflates to more than %llu MiB (half this machine's memory)",
+                 (unsigned long long)(ceiling >> 20));
+    else if (inflated > ZIPM_MAX_SIZE)
+        snprintf(buf, n, "inflates to more than %llu GiB (a %s bomb?)", (unsigned long long)(ZIPM_MAX_SIZE >> 30),
+                 kind);
+    else
+        snprintf(buf, n, "inflates to more than %u times its compressed size (a %s bomb?)", ZIPM_MAX_RATIO, kind);
+    (void)packed;
+}
+
+uint64_t zipm_memory_ceiling(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
+    return pages > 0 && psize > 0 ? (uint64_t)pages / 2 * (uint64_t)psize : (uint64_t)1 << 32;
 }
 
 /* Opens the archive and finds its one data member; the open archive, or NULL with err set. */
@@ -217,26 +249,11 @@ static void stream_error(zipm_status st, int zip_error, const char *member, char
     }
 }
 
-typedef struct mem_sink {
-    char *buf;
-    size_t len, cap;
-} mem_sink;
-
+/* The inflated bytes appended to a grow_buf (the user). */
 static int to_memory(void *user, const char *p, size_t n, int last)
 {
-    mem_sink *m = user;
     (void)last;
-    if (m->len + n + 1 > m->cap) {
-        size_t cap = m->cap ? m->cap : ZIPM_STEP;
-        while (cap < m->len + n + 1) cap *= 2;
-        char *b = realloc(m->buf, cap);
-        if (!b) return -1;
-        m->buf = b;
-        m->cap = cap;
-    }
-    memcpy(m->buf + m->len, p, n);
-    m->len += n;
-    return 0;
+    return grow_buf_add(user, p, n, ZIPM_STEP);
 }
 
 int zipm_inflate_single(const char *path, char **out, size_t *len, char *member, size_t msize, char err[ZIPM_ERR])
@@ -245,20 +262,20 @@ int zipm_inflate_single(const char *path, char **out, size_t *len, char *member,
     err[0] = 0;
     unzFile uf = open_single(path, member, msize, err);
     if (!uf) return -1;
-    mem_sink m = {0};
+    grow_buf m = {0};
     int zerr;
     zipm_status st = zipm_stream(uf, member, to_memory, &m, &zerr);
     unzClose(uf);
     if (st != ZIPM_OK) {
         stream_error(st, zerr, member, err);
-        free(m.buf);
+        free(m.data);
         return -1;
     }
-    if (!m.buf && !(m.buf = calloc(1, 1))) {
+    if (!m.data && !(m.data = calloc(1, 1))) {
         stream_error(ZIPM_NOMEM, 0, member, err);
         return -1;
     }
-    *out = m.buf;
+    *out = m.data;
     *len = m.len;
     return 0;
 }

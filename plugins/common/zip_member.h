@@ -9,11 +9,42 @@
 
 #define ZIPM_ERR 512
 
-/* A member may inflate to at most ZIPM_MAX_RATIO times its compressed size once past
- * ZIPM_RATIO_FREE bytes (XML and CSV compress about 10:1), and never past ZIPM_MAX_SIZE. */
+/* tally's one policy for compressed input (zip members, .zip data files, gzip files read by the
+ * csv and readstat plugins; docs/limits.md): once past ZIPM_RATIO_FREE bytes, the inflated size may
+ * be at most ZIPM_MAX_RATIO times the compressed one (XML and CSV compress about 10:1), and it is
+ * never past ZIPM_MAX_SIZE, nor past `ceiling` where the reader holds it in memory. */
 #define ZIPM_MAX_RATIO 250u
 #define ZIPM_RATIO_FREE (1u << 20)
 #define ZIPM_MAX_SIZE ((uint64_t)8 << 30)
+
+/* 1 when `inflated` bytes out of `packed` compressed ones break the policy above (a bomb).
+ * `ceiling`: the reader's own bound (0: none beyond ZIPM_MAX_SIZE). */
+static inline int zipm_over_bounds(uint64_t inflated, uint64_t packed, uint64_t ceiling)
+{
+    if (inflated > ZIPM_MAX_SIZE || (ceiling && inflated > ceiling)) return 1;
+    return inflated > ZIPM_RATIO_FREE && inflated / (packed ? packed : 1) > ZIPM_MAX_RATIO;
+}
+
+/* Which bound of the policy `inflated` broke, for an error message: "inflates to more than 250 times
+ * its compressed size (a gzip bomb?)" or "... more than N MiB (...)"; `kind` names the format ("gzip"). */
+void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, uint64_t packed, uint64_t ceiling);
+
+/* Half of this machine's memory: the ceiling of a compressed file inflated into memory. */
+uint64_t zipm_memory_ceiling(void);
+
+/* What the first bytes say: a zip archive's local header (PK\3\4), gzip's mark (1F 8B). */
+static inline int zipm_bytes_are_zip(const void *p, size_t n) { return n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0; }
+static inline int zipm_bytes_are_gzip(const void *p, size_t n)
+{
+    return n >= 2 && ((const unsigned char *)p)[0] == 0x1F && ((const unsigned char *)p)[1] == 0x8B;
+}
+
+/* 1 when the name ends with ".zip" (any case): only a file so named is opened as an archive. */
+static inline int zipm_has_zip_name(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcasecmp(path + n - 4, ".zip") == 0;
+}
 
 /* What zipm_stream ended with. */
 typedef enum {
@@ -44,8 +75,9 @@ static inline int zipm_is_data_name(const char *name)
            strcasecmp(base, "Thumbs.db") != 0;
 }
 
-/* 1 when the file at `path` starts with a zip archive's local header (PK\3\4). */
+/* 1 when the file at `path` starts with a zip archive's local header (PK\3\4), resp. gzip's mark. */
 int zipm_is_zip(const char *path);
+int zipm_is_gzip(const char *path);
 
 /* The name of the one data file the .zip at `path` holds, into member; 0, or -1 with err set as below. */
 int zipm_single_member(const char *path, char *member, size_t msize, char err[ZIPM_ERR]);

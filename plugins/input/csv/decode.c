@@ -1,12 +1,11 @@
 /* decode.c: the csv plugin's layer in front of the parse: a .zip's one file and gzip inflated, UTF-16 converted to UTF-8 in memory, binary files named. */
 #include "csv_decode.h"
 #include "zip_member.h"
+#include "utf8_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
@@ -15,8 +14,7 @@
 /* Inflates a gzip stream (one or more members) into a new buffer, in steps; never past half the memory. */
 static char *gunzip(const tally_host *h, tally_ctx *ctx, const char *path, const char *p, size_t n, size_t *out_len)
 {
-    long pages = sysconf(_SC_PHYS_PAGES), psize = sysconf(_SC_PAGESIZE);
-    size_t cap_max = pages > 0 && psize > 0 ? (size_t)pages / 2 * (size_t)psize : (size_t)1 << 32;
+    uint64_t ceiling = zipm_memory_ceiling();
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 32) != Z_OK) { /* 32: gzip or zlib header, detected */
@@ -30,13 +28,14 @@ static char *gunzip(const tally_host *h, tally_ctx *ctx, const char *path, const
     while (buf) {
         size_t in_left = n - (size_t)((const char *)z.next_in - p);
         z.avail_in = in_left > (1u << 30) ? (1u << 30) : (uInt)in_left;
+        if (zipm_over_bounds(len, n, ceiling)) {
+            char why[128];
+            zipm_bounds_text(why, sizeof why, "gzip", len, n, ceiling);
+            h->error(ctx, "%s: the .gz file %s; decompress it with gunzip and check it, or split it", path, why);
+            break;
+        }
         if (len == cap) {
-            if (cap >= cap_max) {
-                h->error(ctx, "%s: the .gz file inflates to more than %zu MiB (half this machine's memory); "
-                              "decompress it with gunzip and check it, or split it", path, cap_max >> 20);
-                break;
-            }
-            size_t ncap = cap * 2 > cap_max ? cap_max : cap * 2;
+            size_t ncap = cap * 2;
             char *nb = realloc(buf, ncap);
             if (!nb) {
                 h->error(ctx, "%s: out of memory inflating the .gz file", path);
@@ -108,18 +107,7 @@ static char *utf16_to_utf8(const tally_host *h, tally_ctx *ctx, const char *path
             bad++;
             u = 0xFFFD;
         }
-        if (u < 0x80) *o++ = (char)u;
-        else if (u < 0x800) *o++ = (char)(0xC0 | u >> 6), *o++ = (char)(0x80 | (u & 0x3F));
-        else if (u < 0x10000) {
-            *o++ = (char)(0xE0 | u >> 12);
-            *o++ = (char)(0x80 | ((u >> 6) & 0x3F));
-            *o++ = (char)(0x80 | (u & 0x3F));
-        } else {
-            *o++ = (char)(0xF0 | u >> 18);
-            *o++ = (char)(0x80 | ((u >> 12) & 0x3F));
-            *o++ = (char)(0x80 | ((u >> 6) & 0x3F));
-            *o++ = (char)(0x80 | (u & 0x3F));
-        }
+        o += utf8_encode(o, u);
     }
     if (bad) h->log(ctx, TALLY_LOG_WARN, "%s: replaced %zu invalid UTF-16 sequence%s with U+FFFD", path, bad,
                     bad == 1 ? "" : "s");
@@ -141,22 +129,16 @@ static char *unzip_single(const tally_host *h, tally_ctx *ctx, const char *path,
     return out;
 }
 
-static int named_zip(const char *path, const char *data, size_t len)
-{
-    size_t n = strlen(path);
-    return n > 4 && strcasecmp(path + n - 4, ".zip") == 0 && len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
-}
-
 int csv_decode(const tally_host *h, tally_ctx *ctx, const char *path, int utf16, int replace, const char *data,
                size_t len, char **out, size_t *out_len)
 {
     char *gz = NULL, *zip = NULL;
     *out = NULL;
-    if (named_zip(path, data, len)) {
+    if (zipm_has_zip_name(path) && zipm_bytes_are_zip(data, len)) {
         if (!(zip = unzip_single(h, ctx, path, &len))) return -1;
         data = zip;
     }
-    if (len >= 2 && (unsigned char)data[0] == 0x1F && (unsigned char)data[1] == 0x8B) {
+    if (zipm_bytes_are_gzip(data, len)) {
         gz = gunzip(h, ctx, path, data, len, &len);
         free(zip);
         zip = NULL;
@@ -195,7 +177,7 @@ int csv_decode(const tally_host *h, tally_ctx *ctx, const char *path, int utf16,
 const char *csv_binary_hint(const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
-    if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
+    if (zipm_bytes_are_zip(p, n))
         return "it looks like a zip archive (an .xlsx workbook?): for a workbook use plugin = \"excel\" or name it "
                ".xlsx; else unzip it first";
     if (n >= 4 && (memcmp(p, "$FL2", 4) == 0 || memcmp(p, "$FL3", 4) == 0))

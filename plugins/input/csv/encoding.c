@@ -1,5 +1,6 @@
 /* encoding.c: the csv plugin's text checks: NUL bytes, UTF-8 validity, Windows-1252/Latin-1 conversion. */
 #include "csv.h"
+#include "utf8_text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -9,28 +10,6 @@ static const uint16_t cp1252_high[32] = {
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
     0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-
-/* Length of the valid UTF-8 sequence at p (at most avail bytes), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-    unsigned c = p[0];
-    if (c < 0x80) return 1;
-    size_t n;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c == 0xE0) n = 3, lo = 0xA0;
-    else if (c == 0xED) n = 3, hi = 0x9F; /* no UTF-16 surrogates */
-    else if (c >= 0xE1 && c <= 0xEF) n = 3;
-    else if (c == 0xF0) n = 4, lo = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) n = 4;
-    else if (c == 0xF4) n = 4, hi = 0x8F; /* nothing above U+10FFFF */
-    else return 0;
-    if (avail < n) return 0;
-    if (p[1] < lo || p[1] > hi) return 0;
-    for (size_t i = 2; i < n; i++)
-        if (p[i] < 0x80 || p[i] > 0xBF) return 0;
-    return n;
-}
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -84,7 +63,7 @@ size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_k
             i++;
             continue;
         }
-        size_t len = utf8_seq(s + i, avail - i);
+        size_t len = utf8_valid_len(s + i, avail - i);
         if (!len) {
             *kind = CSV_ERR_UTF8;
             return i;
@@ -92,20 +71,6 @@ size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_k
         i += len;
     }
     return n;
-}
-
-static void put_utf8(char *o, size_t *k, unsigned cp)
-{
-    if (cp < 0x80) {
-        o[(*k)++] = (char)cp;
-    } else if (cp < 0x800) {
-        o[(*k)++] = (char)(0xC0 | (cp >> 6));
-        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
-    } else {
-        o[(*k)++] = (char)(0xE0 | (cp >> 12));
-        o[(*k)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        o[(*k)++] = (char)(0x80 | (cp & 0x3F));
-    }
 }
 
 char *csv_to_utf8(const char *p, size_t n, int cp1252, size_t *out_len)
@@ -116,7 +81,7 @@ char *csv_to_utf8(const char *p, size_t n, int cp1252, size_t *out_len)
     for (size_t i = 0; i < n; i++) {
         unsigned c = (unsigned char)p[i];
         if (c < 0x80) o[k++] = (char)c;
-        else put_utf8(o, &k, (cp1252 && c < 0xA0) ? cp1252_high[c - 0x80] : c);
+        else k += utf8_encode(o + k, (cp1252 && c < 0xA0) ? cp1252_high[c - 0x80] : c);
     }
     o[k] = '\0';
     *out_len = k;
@@ -130,13 +95,13 @@ char *csv_utf8_repair(const char *p, size_t n, size_t *out_len, size_t *nbad)
     size_t k = 0, bad = 0;
     const unsigned char *s = (const unsigned char *)p;
     for (size_t i = 0; i < n;) {
-        size_t len = utf8_seq(s + i, n - i);
+        size_t len = utf8_valid_len(s + i, n - i);
         if (len) {
             memcpy(o + k, s + i, len);
             k += len;
             i += len;
         } else {
-            put_utf8(o, &k, 0xFFFD);
+            k += utf8_encode(o + k, 0xFFFD);
             bad++;
             i++;
         }

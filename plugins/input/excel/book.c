@@ -1,44 +1,12 @@
 /* book.c: the excel input plugin's workbook-wide parts: sheet list, relationships, date system, styles, shared strings. */
 #include "xlsx_in.h"
+#include "grow_buf.h"
+#include "utf8_text.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A growable text buffer for character data. */
-typedef struct tbuf {
-    char *p;
-    size_t len, cap;
-} tbuf;
-
-static int tbuf_add(tbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1) cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) return -1;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
-}
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap) return 0;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) c *= 2;
-    void *n = realloc(*p, c * size);
-    if (!n) return -1;
-    *p = n;
-    *cap = c;
-    return 0;
-}
 
 size_t xlsx_unescape(char *s, size_t n)
 {
@@ -49,13 +17,7 @@ size_t xlsx_unescape(char *s, size_t n)
             isxdigit((unsigned char)s[i + 3]) && isxdigit((unsigned char)s[i + 4]) &&
             isxdigit((unsigned char)s[i + 5]) && sscanf(s + i + 2, "%4x", &v) == 1) {
             /* _xHHHH_: a character XML cannot hold (a control character), as UTF-8 */
-            if (v < 0x80) s[o++] = (char)v;
-            else if (v < 0x800) s[o++] = (char)(0xC0 | (v >> 6)), s[o++] = (char)(0x80 | (v & 0x3F));
-            else {
-                s[o++] = (char)(0xE0 | (v >> 12));
-                s[o++] = (char)(0x80 | ((v >> 6) & 0x3F));
-                s[o++] = (char)(0x80 | (v & 0x3F));
-            }
+            o += utf8_encode(s + o, v); /* at most 3 bytes where the escape had 7 */
             i += 6;
             continue;
         }
@@ -119,7 +81,7 @@ typedef struct book_state {
     char **fmt_code;
     size_t nfmt, fmt_cap, fmt_cap2, xf_cap;
     /* shared strings */
-    tbuf text;
+    grow_buf text; /* character data */
     int in_si, in_t, in_rph;
     size_t sst_cap, sst_cap2;
 } book_state;
@@ -137,8 +99,8 @@ static void XMLCALL wb_start(void *user, const char *name, const char **atts)
             if (strchr(atts[i], ':') && strcmp(xlsx_local(atts[i]), "id") == 0) rid = atts[i + 1];
         size_t n = st->b->nsheets;
         if (!nm || !rid) return;
-        if (grow((void **)&st->b->sheet_names, &st->names_cap, n + 1, sizeof(char *)) ||
-            grow((void **)&st->rids, &st->rids_cap, n + 1, sizeof(char *))) {
+        if (grow_array((void **)&st->b->sheet_names, &st->names_cap, n + 1, sizeof(char *), 16) ||
+            grow_array((void **)&st->rids, &st->rids_cap, n + 1, sizeof(char *), 16)) {
             xlsx_xml_fail(st->head.parser, st->head.err, "out of memory");
             return;
         }
@@ -162,8 +124,8 @@ static void XMLCALL rel_start(void *user, const char *name, const char **atts)
     const char *t = type ? strrchr(type, '/') : NULL;
     if (t && strcmp(t, "/sharedStrings") == 0 && !st->b->sst_part) st->b->sst_part = strdup(path);
     if (t && strcmp(t, "/styles") == 0 && !st->b->styles_part) st->b->styles_part = strdup(path);
-    if (grow((void **)&st->rel_id, &st->rel_cap, st->nrel + 1, sizeof(char *)) ||
-        grow((void **)&st->rel_target, &st->rel_cap2, st->nrel + 1, sizeof(char *))) {
+    if (grow_array((void **)&st->rel_id, &st->rel_cap, st->nrel + 1, sizeof(char *), 16) ||
+        grow_array((void **)&st->rel_target, &st->rel_cap2, st->nrel + 1, sizeof(char *), 16)) {
         free(path);
         return;
     }
@@ -181,8 +143,8 @@ static void XMLCALL sty_start(void *user, const char *name, const char **atts)
     else if (strcmp(el, "numFmt") == 0) {
         const char *id = xlsx_attr(atts, "numFmtId"), *code = xlsx_attr(atts, "formatCode");
         if (!id || !code) return;
-        if (grow((void **)&st->fmt_id, &st->fmt_cap, st->nfmt + 1, sizeof(int)) ||
-            grow((void **)&st->fmt_code, &st->fmt_cap2, st->nfmt + 1, sizeof(char *)))
+        if (grow_array((void **)&st->fmt_id, &st->fmt_cap, st->nfmt + 1, sizeof(int), 16) ||
+            grow_array((void **)&st->fmt_code, &st->fmt_cap2, st->nfmt + 1, sizeof(char *), 16))
             return;
         st->fmt_id[st->nfmt] = atoi(id);
         st->fmt_code[st->nfmt++] = strdup(code);
@@ -192,7 +154,7 @@ static void XMLCALL sty_start(void *user, const char *name, const char **atts)
         const char *code = NULL;
         for (size_t i = 0; i < st->nfmt; i++)
             if (st->fmt_id[i] == fid) code = st->fmt_code[i];
-        if (grow((void **)&st->b->xf_kind, &st->xf_cap, st->b->nxf + 1, 1)) {
+        if (grow_array((void **)&st->b->xf_kind, &st->xf_cap, st->b->nxf + 1, 1, 16)) {
             xlsx_xml_fail(st->head.parser, st->head.err, "out of memory");
             return;
         }
@@ -216,7 +178,7 @@ static void XMLCALL sst_start(void *user, const char *name, const char **atts)
     if (strcmp(el, "si") == 0) {
         st->in_si = 1;
         st->text.len = 0;
-        if (tbuf_add(&st->text, "", 0)) xlsx_xml_fail(st->head.parser, st->head.err, "out of memory");
+        if (grow_buf_add(&st->text, "", 0, 64)) xlsx_xml_fail(st->head.parser, st->head.err, "out of memory");
     } else if (strcmp(el, "rPh") == 0) st->in_rph = 1; /* phonetic guide: not part of the text */
     else if (strcmp(el, "t") == 0) st->in_t = 1;
 }
@@ -230,18 +192,18 @@ static void XMLCALL sst_end(void *user, const char *name)
     else if (strcmp(el, "si") == 0 && st->in_si) {
         xlsx_book *b = st->b;
         st->in_si = 0;
-        if (grow((void **)&b->sst, &st->sst_cap, b->nsst + 1, sizeof(char *)) ||
-            grow((void **)&b->sst_len, &st->sst_cap2, b->nsst + 1, sizeof(uint32_t))) {
+        if (grow_array((void **)&b->sst, &st->sst_cap, b->nsst + 1, sizeof(char *), 16) ||
+            grow_array((void **)&b->sst_len, &st->sst_cap2, b->nsst + 1, sizeof(uint32_t), 16)) {
             xlsx_xml_fail(st->head.parser, st->head.err, "out of memory");
             return;
         }
-        size_t n = xlsx_unescape(st->text.p, st->text.len);
+        size_t n = xlsx_unescape(st->text.data, st->text.len);
         char *s = malloc(n + 1);
         if (!s) {
             xlsx_xml_fail(st->head.parser, st->head.err, "out of memory");
             return;
         }
-        memcpy(s, st->text.p, n + 1);
+        memcpy(s, st->text.data, n + 1);
         b->sst[b->nsst] = s;
         b->sst_len[b->nsst++] = (uint32_t)n;
     }
@@ -250,7 +212,7 @@ static void XMLCALL sst_end(void *user, const char *name)
 static void XMLCALL sst_text(void *user, const char *s, int len)
 {
     book_state *st = user;
-    if (st->in_si && st->in_t && !st->in_rph && tbuf_add(&st->text, s, (size_t)len))
+    if (st->in_si && st->in_t && !st->in_rph && grow_buf_add(&st->text, s, (size_t)len, 64))
         xlsx_xml_fail(st->head.parser, st->head.err, "out of memory");
 }
 
@@ -313,7 +275,7 @@ done:
     free_strings(st.rel_target, st.nrel);
     free(st.fmt_id);
     free_strings(st.fmt_code, st.nfmt);
-    free(st.text.p);
+    free(st.text.data);
     return rc;
 }
 

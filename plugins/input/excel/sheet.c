@@ -1,5 +1,6 @@
 /* sheet.c: the excel input plugin's worksheet parser: expat events to sparse per-column cells, checked against Excel's limits. */
 #include "xlsx_in.h"
+#include "grow_buf.h"
 
 #include <errno.h>
 #include <math.h>
@@ -347,13 +348,8 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
         if (!e) e = xlsx_parse_ref(colon + 1, &m.r1, &m.c1);
         if (e) return bad_ref(s, "merged range", ref, e);
         xlsx_grid *g = s->g;
-        if (g->nmerges == g->merges_cap) {
-            size_t cap = g->merges_cap ? g->merges_cap * 2 : 16;
-            xlsx_merge *n = realloc(g->merges, cap * sizeof *n);
-            if (!n) return xlsx_xml_fail(s->head.parser, s->head.err, "out of memory");
-            g->merges = n;
-            g->merges_cap = cap;
-        }
+        if (grow_array((void **)&g->merges, &g->merges_cap, g->nmerges + 1, sizeof *g->merges, 16) != 0)
+            return xlsx_xml_fail(s->head.parser, s->head.err, "out of memory");
         g->merges[g->nmerges++] = m;
     }
 }

@@ -1,6 +1,7 @@
 /* por_reader.c: tally's own reader of SPSS portable files (.por), used for every .por file
  * (libreadstat 1.1.8 rejects the files PSPP writes). Builds the dataset through the host table. */
 #include "rs_internal.h"
+#include "utf8_text.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -203,36 +204,14 @@ static size_t rtrim_len(const char *s, size_t n)
     return n;
 }
 
-/* Strict UTF-8: no overlong forms (C0 BB), surrogates or code points past U+10FFFF,
- * which later steps and other programs would refuse or misread. */
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t i = 0; i < n;) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
-        if (k == 0 || k >= n - i) return 0;
-        for (size_t j = 1; j <= k; j++)
-            if ((s[i + j] & 0xC0) != 0x80) return 0;
-        unsigned char d = s[i + 1];
-        if ((c == 0xE0 && d < 0xA0) || (c == 0xED && d >= 0xA0) || (c == 0xF0 && d < 0x90) || (c == 0xF4 && d >= 0x90))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
-}
-
 /* Text of the file as UTF-8 (trailing blanks dropped when `trim`): a new string or NULL after fail(). */
 static char *to_utf8(por_reader *r, const char *s, size_t n, int trim)
 {
     if (trim) n = rtrim_len(s, n);
     const char *from = r->encoding;
-    if (!from && valid_utf8((const unsigned char *)s, n)) from = "UTF-8";
+    if (!from && utf8_is_valid((const unsigned char *)s, n)) from = "UTF-8";
     if (from && (!strcasecmp(from, "UTF-8") || !strcasecmp(from, "UTF8"))) {
-        if (!valid_utf8((const unsigned char *)s, n)) {
+        if (!utf8_is_valid((const unsigned char *)s, n)) {
             fail(r, "text is not valid UTF-8; set the input's option encoding = \"...\" to the file's real encoding");
             return NULL;
         }
@@ -252,14 +231,7 @@ static char *to_utf8(por_reader *r, const char *s, size_t n, int trim)
     }
     if (!from) { /* Latin-1 */
         size_t o = 0;
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)s[i];
-            if (c < 0x80) d[o++] = (char)c;
-            else {
-                d[o++] = (char)(0xC0 | (c >> 6));
-                d[o++] = (char)(0x80 | (c & 0x3F));
-            }
-        }
+        for (size_t i = 0; i < n; i++) o += utf8_encode(d + o, (unsigned char)s[i]);
         d[o] = '\0';
         return d;
     }

@@ -14,20 +14,6 @@
 
 #include "zip_member.h"
 
-/* Past this, the inflated file may be at most RS_GZ_RATIO times the compressed one (a gzip bomb). */
-#define RS_GZ_FREE ((long long)256 << 20)
-#define RS_GZ_RATIO 1000
-
-static int is_gzip(const char *path)
-{
-    unsigned char m[2] = {0};
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    size_t got = fread(m, 1, 2, f);
-    fclose(f);
-    return got == 2 && m[0] == 0x1F && m[1] == 0x8B;
-}
-
 /* A private temporary folder and in it the file `name` (n bytes of it), open for writing; 0, or -1 after host->error. */
 static int make_temp(const tally_host *h, tally_ctx *ctx, const char *path, const char *name, size_t n, char **dir,
                      char **file, int *fd)
@@ -85,9 +71,10 @@ static int inflate_gz(const tally_host *h, tally_ctx *ctx, const char *path, int
                 rc = -1;
             }
             break;
-        } else if ((*total += got) > RS_GZ_FREE && *total / (packed ? packed : 1) > RS_GZ_RATIO) {
-            h->error(ctx, "%s: inflates to more than %d times its compressed size (a gzip bomb?); decompress it "
-                          "with gunzip and check it", path, RS_GZ_RATIO);
+        } else if (zipm_over_bounds((uint64_t)(*total += got), (uint64_t)packed, 0)) {
+            char why[128];
+            zipm_bounds_text(why, sizeof why, "gzip", (uint64_t)*total, (uint64_t)packed, 0);
+            h->error(ctx, "%s: %s; decompress it with gunzip and check it", path, why);
             rc = -1;
         } else if (write(fd, buf, (size_t)got) != got) {
             h->error(ctx, "%s: cannot write the inflated copy to %s: %s; set TMPDIR to a folder with room", path,
@@ -99,18 +86,11 @@ static int inflate_gz(const tally_host *h, tally_ctx *ctx, const char *path, int
     return rc;
 }
 
-/* A file named .zip holding one SPSS/Stata/SAS file (zip_member.c). */
-static int is_named_zip(const char *path)
-{
-    size_t n = strlen(path);
-    return n > 4 && strcasecmp(path + n - 4, ".zip") == 0 && zipm_is_zip(path);
-}
-
 int rs_gunzip(const tally_host *h, tally_ctx *ctx, const char *path, char **out)
 {
     *out = NULL;
-    int zip = is_named_zip(path);
-    if (!zip && !is_gzip(path)) return 0;
+    int zip = zipm_has_zip_name(path) && zipm_is_zip(path); /* a .zip holding one SPSS/Stata/SAS file */
+    if (!zip && !zipm_is_gzip(path)) return 0;
     char member[1024], err[ZIPM_ERR];
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;

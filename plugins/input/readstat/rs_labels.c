@@ -1,5 +1,6 @@
 /* rs_labels.c: value label sets collected while reading, applied to their columns at the end. */
 #include "rs_internal.h"
+#include "grow_buf.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -89,13 +90,7 @@ void rs_labels_add(rs_state *st, const char *set, readstat_value_t value, const 
     }
     rs_labelset *s = get_set(st, set);
     if (!s) return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        rs_label *items = realloc(s->items, cap * sizeof *items);
-        if (!items) return;
-        s->items = items;
-        s->cap = cap;
-    }
+    if (grow_array((void **)&s->items, &s->cap, s->n + 1, sizeof *s->items, 8) != 0) return;
     rs_label *l = &s->items[s->n];
     memset(l, 0, sizeof *l);
     if (readstat_value_type_class(value) == READSTAT_TYPE_CLASS_STRING) {

@@ -1,5 +1,7 @@
 /* json.c: the `json` output plugin: every table's numbers and every named value, in a stable order for CI diffs. */
 #include "tally/plugin.h"
+#include "report_file.h"
+#include "utf8_text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -45,27 +47,19 @@ static void jw_open(jw *w, char c)
     w->empty[w->depth] = 1;
 }
 
+/* An element that is an object or an array, and a member whose value is one. */
+static void jw_open_item(jw *w, char c)
+{
+    jw_item(w);
+    jw_open(w, c);
+}
+
 static void jw_close(jw *w, char c)
 {
     int was_empty = w->empty[w->depth];
     w->depth--;
     if (!was_empty) jw_newline(w);
     fputc(c, w->f);
-}
-
-/* Length of a valid UTF-8 sequence at s, or 0 when it is not valid. */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80) return 1;
-    size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-    if (!n || (n == 2 && s[0] < 0xC2) || (n == 4 && s[0] > 0xF4)) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    if (n == 3 && s[0] == 0xE0 && s[1] < 0xA0) return 0;        /* overlong */
-    if (n == 3 && s[0] == 0xED && s[1] >= 0xA0) return 0;       /* surrogate */
-    if (n == 4 && s[0] == 0xF0 && s[1] < 0x90) return 0;        /* overlong */
-    if (n == 4 && s[0] == 0xF4 && s[1] >= 0x90) return 0;       /* beyond U+10FFFF */
-    return n;
 }
 
 /* A JSON string; invalid UTF-8 bytes become U+FFFD so the file always parses. */
@@ -91,7 +85,7 @@ static void jw_string(jw *w, const char *s)
         } else if (c < 0x20 || c == 0x7f) {
             fprintf(w->f, "\\u%04x", c), p++;
         } else {
-            size_t n = utf8_len(p);
+            size_t n = utf8_valid_len(p, 4); /* the string's NUL ends a cut sequence */
             if (n) fwrite(p, 1, n, w->f), p += n;
             else fputs("\\ufffd", w->f), p++;
         }
@@ -104,6 +98,12 @@ static void jw_key(jw *w, const char *k)
     jw_item(w);
     jw_string(w, k);
     fputs(w->pretty ? ": " : ":", w->f);
+}
+
+static void jw_open_key(jw *w, const char *k, char c)
+{
+    jw_key(w, k);
+    jw_open(w, c);
 }
 
 /* v written with `prec` significant digits into buf reads back as v. */
@@ -224,8 +224,7 @@ static void write_banner_cell(jw *w, const tally_host *h, const tally_table *t, 
         {TALLY_BN_COLPCT, "col_pct"}, {TALLY_BN_ROWPCT, "row_pct"}, {TALLY_BN_TOTPCT, "total_pct"},
         {TALLY_BN_COUNT, "count"},    {TALLY_BN_MEAN, "value"},     {TALLY_BN_CI_LO, "ci_low"},
         {TALLY_BN_CI_HI, "ci_high"}};
-    jw_item(w);
-    jw_open(w, '{');
+    jw_open_item(w, '{');
     for (size_t k = 0; k < sizeof shown / sizeof shown[0]; k++) {
         double v = h->bn_cell(t, r, c, shown[k].stat);
         if (v == v) jw_key(w, shown[k].name), jw_number(w, v);
@@ -242,17 +241,13 @@ static void write_banner_cell(jw *w, const tally_host *h, const tally_table *t, 
 static void write_banner(jw *w, const tally_host *h, const tally_table *t)
 {
     size_t nc = h->bn_ncols(t), nr = h->bn_nrows(t), levels = h->bn_nlevels(t);
-    jw_key(w, "banner");
-    jw_open(w, '{');
+    jw_open_key(w, "banner", '{');
     jw_key(w, "levels"), fprintf(w->f, "%zu", levels);
-    jw_key(w, "columns");
-    jw_open(w, '[');
+    jw_open_key(w, "columns", '[');
     for (size_t c = 0; c < nc; c++) {
-        jw_item(w);
-        jw_open(w, '{');
+        jw_open_item(w, '{');
         jw_key(w, "label"), jw_string(w, h->bn_col_label(t, c));
-        jw_key(w, "headers");
-        jw_open(w, '[');
+        jw_open_key(w, "headers", '[');
         for (size_t l = 0; l < levels; l++) jw_item(w), jw_string(w, h->bn_col_header(t, c, l));
         jw_close(w, ']');
         jw_key(w, "letter"), jw_string(w, h->bn_col_letter(t, c));
@@ -263,27 +258,22 @@ static void write_banner(jw *w, const tally_host *h, const tally_table *t)
         jw_close(w, '}');
     }
     jw_close(w, ']');
-    jw_key(w, "sections");
-    jw_open(w, '[');
+    jw_open_key(w, "sections", '[');
     int open = 0;
     for (size_t r = 0; r < nr; r++) {
         if (h->bn_row_type(t, r) == TALLY_ROW_SECTION) {
             if (open) jw_close(w, ']'), jw_close(w, '}');
-            jw_item(w);
-            jw_open(w, '{');
+            jw_open_item(w, '{');
             jw_key(w, "title"), jw_string(w, h->bn_row_label(t, r));
-            jw_key(w, "rows");
-            jw_open(w, '[');
+            jw_open_key(w, "rows", '[');
             open = 1;
             continue;
         }
         if (!open) continue; /* every row belongs to a section */
-        jw_item(w);
-        jw_open(w, '{');
+        jw_open_item(w, '{');
         jw_key(w, "type"), jw_string(w, row_type_name(h->bn_row_type(t, r)));
         jw_key(w, "label"), jw_string(w, h->bn_row_label(t, r));
-        jw_key(w, "cells");
-        jw_open(w, '[');
+        jw_open_key(w, "cells", '[');
         int saved = w->pretty;
         w->pretty = 0;
         for (size_t c = 0; c < nc; c++) write_banner_cell(w, h, t, r, c);
@@ -299,22 +289,18 @@ static void write_banner(jw *w, const tally_host *h, const tally_table *t)
 static void write_table(jw *w, const tally_host *h, const tally_table *t)
 {
     size_t nc = h->tab_ncols(t), nr = h->tab_nrows(t);
-    jw_item(w);
-    jw_open(w, '{');
+    jw_open_item(w, '{');
     jw_key(w, "id"), jw_string(w, h->tab_id(t));
     jw_key(w, "title"), jw_string(w, h->tab_title(t));
     jw_key(w, "question"), jw_string(w, h->tab_question(t));
     jw_key(w, "base"), jw_string(w, h->tab_base(t));
-    jw_key(w, "notes");
-    jw_open(w, '[');
+    jw_open_key(w, "notes", '[');
     for (size_t i = 0; i < h->tab_nnotes(t); i++) jw_item(w), jw_string(w, h->tab_note(t, i));
     jw_close(w, ']');
     jw_key(w, "chart"), jw_string(w, chart_name(h->tab_chart_kind(t)));
-    jw_key(w, "columns");
-    jw_open(w, '[');
+    jw_open_key(w, "columns", '[');
     for (size_t c = 0; c < nc; c++) {
-        jw_item(w);
-        jw_open(w, '{');
+        jw_open_item(w, '{');
         jw_key(w, "label"), jw_string(w, h->tab_col_label(t, c));
         jw_key(w, "group"), jw_string(w, h->tab_col_group(t, c));
         jw_key(w, "type"), jw_string(w, col_type_name(h->tab_col_type(t, c)));
@@ -322,11 +308,9 @@ static void write_table(jw *w, const tally_host *h, const tally_table *t)
         jw_close(w, '}');
     }
     jw_close(w, ']');
-    jw_key(w, "rows");
-    jw_open(w, '[');
+    jw_open_key(w, "rows", '[');
     for (size_t r = 0; r < nr; r++) {
-        jw_item(w);
-        jw_open(w, '{');
+        jw_open_item(w, '{');
         jw_key(w, "type"), jw_string(w, row_type_name(h->tab_row_type(t, r)));
         jw_key(w, "label"), jw_string(w, nc ? h->tab_cell_text(t, r, 0) : NULL);
         /* Cells line up with "columns": numbers, texts, null when empty. */
@@ -363,15 +347,13 @@ static void write_report(jw *w, const tally_host *h, const tally_report *rep)
 {
     static const char *const meta_keys[] = {"title", "subtitle", "author", "subject", "language", "source", "date"};
     jw_open(w, '{');
-    jw_key(w, "report");
-    jw_open(w, '{');
+    jw_open_key(w, "report", '{');
     for (size_t i = 0; i < sizeof meta_keys / sizeof meta_keys[0]; i++) {
         const char *v = h->rep_meta(rep, meta_keys[i]);
         if (v) jw_key(w, meta_keys[i]), jw_string(w, v);
     }
     jw_close(w, '}');
-    jw_key(w, "tables");
-    jw_open(w, '[');
+    jw_open_key(w, "tables", '[');
     for (size_t i = 0; i < h->rep_ntables(rep); i++) write_table(w, h, h->rep_table(rep, i));
     jw_close(w, ']');
     /* Values by name, so that a stage added or moved does not reorder the file. */
@@ -381,8 +363,7 @@ static void write_report(jw *w, const tally_host *h, const tally_report *rep)
     for (size_t i = 0; i < nv && names; i++)
         if (h->rep_value_name(rep, i)) names[kept++] = h->rep_value_name(rep, i);
     if (kept) qsort(names, kept, sizeof *names, cmp_names);
-    jw_key(w, "values");
-    jw_open(w, '{');
+    jw_open_key(w, "values", '{');
     for (size_t i = 0; i < kept; i++) {
         double d;
         jw_key(w, names[i]);
@@ -402,28 +383,11 @@ static void write_report(jw *w, const tally_host *h, const tally_report *rep)
 static int json_write(const tally_host *host, tally_ctx *ctx, const tally_options *opts,
                       const tally_report *report, const char *path)
 {
-    if (host->fault && host->fault(ctx, "json.write")) {
-        host->error(ctx, "cannot write '%s': injected fault", path);
-        return 1;
-    }
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(errno));
-        return 1;
-    }
+    FILE *f = report_file_open(host, ctx, "json.write", path);
+    if (!f) return 1;
     jw w = {.f = f, .pretty = host->opt_bool(opts, "pretty")};
     write_report(&w, host, report);
-    int bad = ferror(f);
-    int e = errno;
-    if (fclose(f) != 0 && !bad) {
-        bad = 1;
-        e = errno;
-    }
-    if (bad) {
-        host->error(ctx, "cannot write '%s': %s", path, strerror(e ? e : EIO));
-        return 1;
-    }
-    return 0;
+    return report_file_close(host, ctx, path, f);
 }
 
 static const tally_plugin_descriptor json_descriptor = {

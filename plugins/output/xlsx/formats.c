@@ -1,5 +1,6 @@
 /* formats.c: the xlsx plugin's cell formats, made once per style and number format. */
 #include "xlsx.h"
+#include "grow_buf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -94,13 +95,8 @@ lxw_format *xw_fmt(xw *w, unsigned style, const char *num_format)
         if (num_format && strcmp(e->num_format, num_format) != 0) continue;
         return e->fmt;
     }
-    if (w->nfmts == w->fmts_cap) {
-        size_t cap = w->fmts_cap ? w->fmts_cap * 2 : 16;
-        xw_format *grown = realloc(w->fmts, cap * sizeof *grown);
-        if (!grown) return NULL; /* General format: still a correct workbook */
-        w->fmts = grown;
-        w->fmts_cap = cap;
-    }
+    if (grow_array((void **)&w->fmts, &w->fmts_cap, w->nfmts + 1, sizeof *w->fmts, 16) != 0)
+        return NULL; /* General format: still a correct workbook */
     lxw_format *f = workbook_add_format(w->wb);
     if (!f) return NULL;
     apply_style(f, style);

@@ -1,6 +1,7 @@
 /* plugin.c: the xlsx output plugin: descriptor, options and the write() that assembles the workbook. */
 #include "xlsx.h"
 #include "table_label.h"
+#include "report_file.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -119,17 +120,9 @@ static int xlsx_write(const tally_host *host, tally_ctx *ctx, const tally_option
     w.title = opt_or_meta(host, opts, report, "title");
     w.author = opt_or_meta(host, opts, report, "author");
     w.subject = opt_or_meta(host, opts, report, "subject");
-    if (host->fault && host->fault(ctx, "xlsx_write")) {
-        host->error(ctx, "%s: injected fault 'xlsx_write'", path);
-        return 1;
-    }
-
     /* Fail before any work when the file cannot be made (libxlsxwriter opens it last). */
-    FILE *probe = fopen(path, "wb");
-    if (!probe) {
-        host->error(ctx, "%s: cannot create the workbook: %s", path, strerror(errno));
-        return 1;
-    }
+    FILE *probe = report_file_open(host, ctx, "xlsx_write", path);
+    if (!probe) return 1;
     fclose(probe);
 
     /* A data sheet is written row by row in constant memory; its strings are then inline.

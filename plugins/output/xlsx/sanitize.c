@@ -1,5 +1,6 @@
 /* sanitize.c: hostile text made safe for a workbook: cell text, plain text and sheet names. */
 #include "xlsx.h"
+#include "utf8_text.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -30,27 +31,6 @@ static unsigned long utf8_next(const unsigned char *s, size_t *len)
     *len = n;
     if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF) return 0xFFFD;
     return cp;
-}
-
-static size_t utf8_put(char *out, unsigned long cp)
-{
-    if (cp < 0x80) { out[0] = (char)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
 }
 
 size_t xw_utf8_len(const char *s)
@@ -95,7 +75,7 @@ char *xw_clean_text(const char *s, int *cut)
             memcpy(out + o, esc, sizeof esc - 1);
             o += sizeof esc - 1;
         } else {
-            o += utf8_put(out + o, cp);
+            o += utf8_encode(out + o, cp);
         }
         chars += need;
     }
@@ -112,7 +92,7 @@ char *xw_plain_text(const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p += len) {
         unsigned long cp = utf8_next(p, &len);
         if (cp < 0x20 || cp == 0x7F) cp = ' ';
-        o += utf8_put(out + o, cp);
+        o += utf8_encode(out + o, cp);
     }
     out[o] = '\0';
     return out;
@@ -141,7 +121,7 @@ static void name_chars(const char *wanted, char *out)
         unsigned long cp = name_char(utf8_next(p, &len));
         if (!cp) continue;
         if (cp == ' ' && (o == 0 || out[o - 1] == ' ')) continue;
-        o += utf8_put(out + o, cp);
+        o += utf8_encode(out + o, cp);
     }
     out[o] = '\0';
     while (o && (out[o - 1] == ' ' || out[o - 1] == '\'')) out[--o] = '\0';
