@@ -207,8 +207,4 @@ int tally_dataset_move_column(tally_dataset *ds, int from, int to);
 void tally_dataset_set_info(tally_dataset *ds, const char *key, const char *value);
 const char *tally_dataset_info(const tally_dataset *ds, const char *key); /* NULL if unset */
 
-/* Fills the host table's dataset entries. */
-struct tally_host;
-void tally_dataset_fill_host(struct tally_host *h);
-
 #endif
