@@ -30,11 +30,21 @@ tally_column *tally_column_new(const char *name, tally_var_type type, size_t len
     return c;
 }
 
+tally_mapping *tally_mapping_new(void *base, size_t len)
+{
+    tally_mapping *m = xcalloc(1, sizeof *m);
+    m->refs = 1;
+    m->base = base;
+    m->len = len;
+    m->memo = tally_mapping_memo_new();
+    return m;
+}
+
 void tally_mapping_unref(tally_mapping *m)
 {
     if (!m || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) > 0) return; /* stages on two threads share columns */
     munmap(m->base, m->len);
-    tally_mapping_memo_clear(m);
+    tally_mapping_memo_free(m->memo);
     free(m);
 }
 
