@@ -327,12 +327,7 @@ static tally_mapping *map_cache(const tally_cache *c, const char *who)
     void *base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (base == MAP_FAILED) return NULL;
-    tally_mapping *m = xcalloc(1, sizeof *m);
-    m->refs = 1;
-    m->base = base;
-    m->len = (size_t)st.st_size;
-    pthread_mutex_init(&m->memo_lock, NULL);
-    return m;
+    return tally_mapping_new(base, (size_t)st.st_size);
 }
 
 /* Judges a parsed cache once j has run: NULL when ds may be used, else why not;
@@ -423,7 +418,9 @@ static uint64_t span_piece_hash(const cache_span *spans, size_t nspans, uint64_t
 {
     static const char zeros[CACHE_ALIGN];
     uint64_t from = (uint64_t)k * CACHE_HASH_CHUNK, to = from + CACHE_HASH_CHUNK < len ? from + CACHE_HASH_CHUNK : len;
-    XXH3_state_t *state = XXH3_createState();
+    /* on the stack (its type is whole under XXH_INLINE_ALL): no allocation that could fail */
+    XXH3_state_t state_mem, *state = &state_mem;
+    XXH3_INITSTATE(state);
     XXH3_64bits_reset(state);
     uint64_t at = from; /* hashed up to here */
     for (size_t i = 0; i < nspans && at < to; i++) {
@@ -439,9 +436,7 @@ static uint64_t span_piece_hash(const cache_span *spans, size_t nspans, uint64_t
         XXH3_64bits_update(state, (const char *)spans[i].src + (at - s), (size_t)n);
         at += n;
     }
-    uint64_t h = XXH3_64bits_digest(state);
-    XXH3_freeState(state);
-    return h;
+    return XXH3_64bits_digest(state);
 }
 
 typedef struct spans_job {

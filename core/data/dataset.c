@@ -1,6 +1,7 @@
 /* dataset.c: columnar dataset storage, metadata, views and the host table's dataset entries. */
 #include "dataset.h"
 #include "category_order.h"
+#include "host_entries.h"
 #include "parallel.h"
 #include "util.h"
 
@@ -29,11 +30,21 @@ tally_column *tally_column_new(const char *name, tally_var_type type, size_t len
     return c;
 }
 
+tally_mapping *tally_mapping_new(void *base, size_t len)
+{
+    tally_mapping *m = xcalloc(1, sizeof *m);
+    m->refs = 1;
+    m->base = base;
+    m->len = len;
+    m->memo = tally_mapping_memo_new();
+    return m;
+}
+
 void tally_mapping_unref(tally_mapping *m)
 {
     if (!m || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) > 0) return; /* stages on two threads share columns */
     munmap(m->base, m->len);
-    tally_mapping_memo_clear(m);
+    tally_mapping_memo_free(m->memo);
     free(m);
 }
 
@@ -478,12 +489,12 @@ static tally_column *col_at(const tally_dataset *ds, int col)
     return (col >= 0 && (size_t)col < ds->ncols) ? ds->cols[col] : NULL;
 }
 
-static int h_add_column(tally_dataset *ds, const char *name, tally_var_type type)
+int host_ds_add_column(tally_dataset *ds, const char *name, tally_var_type type)
 {
     return tally_dataset_add_column(ds, name, type);
 }
-static int h_resize(tally_dataset *ds, size_t n) { return tally_dataset_resize(ds, n); }
-static int h_resize_uninit(tally_dataset *ds, size_t n) { return tally_dataset_resize_uninit(ds, n); }
+int host_ds_resize(tally_dataset *ds, size_t n) { return tally_dataset_resize(ds, n); }
+int host_ds_resize_uninit(tally_dataset *ds, size_t n) { return tally_dataset_resize_uninit(ds, n); }
 
 /* Column `col` of ds when it may take compact cells with these levels (numeric, no
  * selection, at most TALLY_MAX_LEVELS ascending values), else NULL. */
@@ -523,7 +534,7 @@ static double *levels_copy(const double *levels, unsigned n)
     return lv;
 }
 
-static uint8_t *h_codes_data(tally_dataset *ds, int col, const double *levels, unsigned nlevels)
+uint8_t *host_ds_codes_data(tally_dataset *ds, int col, const double *levels, unsigned nlevels)
 {
     tally_column *c = codes_target(ds, col, levels, nlevels);
     if (!c) return NULL;
@@ -537,7 +548,7 @@ static uint8_t *h_codes_data(tally_dataset *ds, int col, const double *levels, u
     set_cells(c, codes, lv, nlevels, NULL);
     return codes;
 }
-static int h_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels)
+int host_ds_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const double *levels, unsigned nlevels)
 {
     tally_column *c = codes_target(ds, col, levels, nlevels);
     double *lv = c && codes ? levels_copy(levels, nlevels) : NULL;
@@ -545,29 +556,29 @@ static int h_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const doubl
     set_cells(c, codes, lv, nlevels, NULL);
     return 0;
 }
-static int h_adopt_numeric(tally_dataset *ds, int col, double *num)
+int host_ds_adopt_numeric(tally_dataset *ds, int col, double *num)
 {
     tally_column *c = col_at(ds, col);
     if (!c || c->type != TALLY_NUMERIC || ds->sel || !num) return -1;
     set_cells(c, NULL, NULL, 0, num);
     return 0;
 }
-static double *h_numeric_data(tally_dataset *ds, int col)
+double *host_ds_numeric_data(tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
     return (c && c->type == TALLY_NUMERIC && !ds->sel) ? tally_column_numbers(c) : NULL;
 }
-static void h_set_label(tally_dataset *ds, int col, const char *label)
+void host_var_set_label(tally_dataset *ds, int col, const char *label)
 {
     tally_column *c = col_at(ds, col);
     if (c) tally_column_set_label(c, label);
 }
-static void h_set_measure(tally_dataset *ds, int col, tally_measure m)
+void host_var_set_measure(tally_dataset *ds, int col, tally_measure m)
 {
     tally_column *c = col_at(ds, col);
     if (c) c->measure = m;
 }
-static void h_set_format(tally_dataset *ds, int col, const char *format, int width, int decimals)
+void host_var_set_format(tally_dataset *ds, int col, const char *format, int width, int decimals)
 {
     tally_column *c = col_at(ds, col);
     if (!c) return;
@@ -576,29 +587,29 @@ static void h_set_format(tally_dataset *ds, int col, const char *format, int wid
     c->width = width;
     c->decimals = decimals;
 }
-static void h_add_value_label(tally_dataset *ds, int col, double code, const char *label)
+void host_var_add_value_label(tally_dataset *ds, int col, double code, const char *label)
 {
     tally_column *c = col_at(ds, col);
     if (c && label) tally_column_add_value_label(c, code, label);
 }
-static void h_add_string_value_label(tally_dataset *ds, int col, const char *code, const char *label)
+void host_var_add_string_value_label(tally_dataset *ds, int col, const char *code, const char *label)
 {
     tally_column *c = col_at(ds, col);
     if (c && code && label) tally_column_add_string_value_label(c, code, label);
 }
-static void h_add_missing(tally_dataset *ds, int col, double code)
+void host_var_add_missing(tally_dataset *ds, int col, double code)
 {
     tally_column *c = col_at(ds, col);
     if (c) tally_column_add_missing(c, code);
 }
-static void h_add_missing_string(tally_dataset *ds, int col, const char *code)
+void host_var_add_missing_string(tally_dataset *ds, int col, const char *code)
 {
     tally_column *c = col_at(ds, col);
     if (!c || !code) return;
     c->smissing = xrealloc(c->smissing, (c->nsmissing + 1) * sizeof *c->smissing);
     c->smissing[c->nsmissing++] = xstrdup(code);
 }
-static void h_set_missing_range(tally_dataset *ds, int col, double lo, double hi)
+void host_var_set_missing_range(tally_dataset *ds, int col, double lo, double hi)
 {
     tally_column *c = col_at(ds, col);
     if (!c) return;
@@ -612,104 +623,66 @@ void tally_dataset_set_weight(tally_dataset *ds, int col)
     ds->weight = c ? col : -1;
     if (c) tally_column_numbers(c);
 }
-static void h_set_date(tally_dataset *ds, int col, int is_date)
+void host_var_set_date(tally_dataset *ds, int col, int is_date)
 {
     tally_column *c = col_at(ds, col);
     if (c) c->is_date = is_date;
 }
-static void h_set_blank_valid(tally_dataset *ds, int col, int blank_valid)
+void host_var_set_blank_valid(tally_dataset *ds, int col, int blank_valid)
 {
     tally_column *c = col_at(ds, col);
     if (c && c->type == TALLY_STRING) c->blank_valid = blank_valid != 0;
 }
-static void h_set_metadata(tally_dataset *ds, int col, int metadata)
+void host_var_set_metadata(tally_dataset *ds, int col, int metadata)
 {
     tally_column *c = col_at(ds, col);
     if (c) c->is_metadata = metadata != 0;
 }
-static void h_set_file_label(tally_dataset *ds, const char *label)
+void host_ds_set_file_label(tally_dataset *ds, const char *label)
 {
     free(ds->file_label);
     ds->file_label = label && *label ? xstrdup(label) : NULL;
 }
-static void h_add_document(tally_dataset *ds, const char *line)
+void host_ds_add_document(tally_dataset *ds, const char *line)
 {
     ds->documents = xrealloc(ds->documents, (ds->ndocuments + 1) * sizeof *ds->documents);
     ds->documents[ds->ndocuments++] = xstrdup(line ? line : "");
 }
-static int h_var_date(const tally_dataset *ds, int col)
+int host_var_date(const tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
     return c && c->type == TALLY_NUMERIC ? c->is_date : 0;
 }
-static size_t h_nrows(const tally_dataset *ds) { return ds->nrows; }
-static int h_ncols(const tally_dataset *ds) { return (int)ds->ncols; }
-static const char *h_var_name(const tally_dataset *ds, int col)
+size_t host_ds_nrows(const tally_dataset *ds) { return ds->nrows; }
+int host_ds_ncols(const tally_dataset *ds) { return (int)ds->ncols; }
+const char *host_var_name(const tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
     return c ? c->name : NULL;
 }
-static const char *h_var_label(const tally_dataset *ds, int col)
+const char *host_var_label(const tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
     return c ? c->label : NULL;
 }
-static tally_var_type h_var_type(const tally_dataset *ds, int col)
+tally_var_type host_var_type(const tally_dataset *ds, int col)
 {
     tally_column *c = col_at(ds, col);
     return c ? c->type : TALLY_NUMERIC;
 }
-static double h_number(const tally_dataset *ds, int col, size_t row)
+double host_ds_number(const tally_dataset *ds, int col, size_t row)
 {
     tally_column *c = col_at(ds, col);
     if (!c || c->type != TALLY_NUMERIC || row >= ds->nrows) return NAN;
     return tally_col_num(c, tally_row(ds, row));
 }
-static const char *h_string(const tally_dataset *ds, int col, size_t row)
+const char *host_ds_string(const tally_dataset *ds, int col, size_t row)
 {
     tally_column *c = col_at(ds, col);
     if (!c || row >= ds->nrows) return "";
     return tally_column_string(c, tally_row(ds, row));
 }
 
-void tally_dataset_fill_host(tally_host *h)
-{
-    h->ds_add_column = h_add_column;
-    h->ds_resize = h_resize;
-    h->ds_resize_uninit = h_resize_uninit;
-    h->ds_codes_data = h_codes_data;
-    h->ds_adopt_codes = h_adopt_codes;
-    h->ds_adopt_numeric = h_adopt_numeric;
-    h->ds_numeric_data = h_numeric_data;
-    h->ds_set_string = tally_dataset_set_string;
-    h->ds_set_source = tally_dataset_set_source;
-    h->var_set_label = h_set_label;
-    h->var_set_measure = h_set_measure;
-    h->var_set_format = h_set_format;
-    h->var_add_value_label = h_add_value_label;
-    h->var_add_string_value_label = h_add_string_value_label;
-    h->var_add_missing = h_add_missing;
-    h->var_add_missing_string = h_add_missing_string;
-    h->var_set_missing_range = h_set_missing_range;
-    h->ds_add_mrset = tally_dataset_add_mrset;
-    h->ds_set_weight = tally_dataset_set_weight;
-    h->var_set_date = h_set_date;
-    h->ds_nrows = h_nrows;
-    h->ds_ncols = h_ncols;
-    h->var_name = h_var_name;
-    h->var_label = h_var_label;
-    h->var_type = h_var_type;
-    h->ds_number = h_number;
-    h->ds_string = h_string;
-    h->var_set_blank_valid = h_set_blank_valid;
-    h->ds_set_file_label = h_set_file_label;
-    h->ds_add_document = h_add_document;
-    h->var_date = h_var_date;
-    h->ds_drop_column = tally_dataset_drop_column;
-    h->ds_move_column = tally_dataset_move_column;
-    h->ds_set_info = tally_dataset_set_info;
-    h->var_set_metadata = h_set_metadata;
-}
 
 /* ---- compact storage ------------------------------------------------------------ */
 

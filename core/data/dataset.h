@@ -3,7 +3,6 @@
 #define TALLY_DATASET_H
 
 #include <math.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "tally/plugin.h"
@@ -71,22 +70,32 @@ typedef struct tally_column {
     struct tally_mapping *mapping;
 } tally_column;
 
+/* Results kept with a mapping (mapping_memo.c). */
+typedef struct tally_mapping_memo tally_mapping_memo;
+
 /* A read-only file mapping shared by the columns that view it; unmapped with its last reference. */
 typedef struct tally_mapping {
     int refs;
     void *base;
     size_t len;
     /* Results computed from the mapped cells alone, which never change while the
-     * mapping lives: kept for stages that ask again (mapping_memo.c; owned, freed
-     * with the mapping). memo_lock guards the list: stages run on two threads. */
-    struct tally_mapping_memo *memo;
-    pthread_mutex_t memo_lock;
+     * mapping lives: kept for stages that ask again (mapping_memo.c). Owned by the
+     * mapping: made by tally_mapping_new, freed with the last reference. */
+    tally_mapping_memo *memo;
 } tally_mapping;
+/* A mapping of the `len` bytes at `base` (an mmap the mapping now owns) with one
+ * reference and an empty memo. */
+tally_mapping *tally_mapping_new(void *base, size_t len);
+/* Drops a reference; the last one unmaps the bytes and frees the memo and the mapping. */
 void tally_mapping_unref(tally_mapping *m);
 
-/* mapping_memo.c. A memo entry: a key of MEMO_KEYS words (pointers into the mapping
+/* mapping_memo.c. The memo is a list of entries guarded by its own lock (stages run
+ * on two threads); each entry is a key of MEMO_KEYS words (pointers into the mapping
  * and scalars that shape the result) and `len` bytes of result. */
 #define TALLY_MEMO_KEYS 4
+/* Returns a new empty memo, its lock made; tally_mapping_memo_free frees both. */
+tally_mapping_memo *tally_mapping_memo_new(void);
+void tally_mapping_memo_free(tally_mapping_memo *memo);
 /* Whether [p, p + n) lies inside m's mapped bytes (then it never changes while m lives). */
 int tally_mapping_holds(const tally_mapping *m, const void *p, size_t n);
 /* Copies the result kept under key to out (len bytes) and returns 1; 0 when none is kept. */
@@ -95,8 +104,6 @@ int tally_mapping_memo_get(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS
 void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], const void *result, size_t len);
 /* How many results m keeps (tests). */
 size_t tally_mapping_memo_count(tally_mapping *m);
-/* Frees m's memo entries (its last reference is going). */
-void tally_mapping_memo_clear(tally_mapping *m);
 /* Copies a mapped column's cells to the heap so that it may change; 0, or -1 when out of memory. */
 int tally_column_own(tally_column *c);
 
@@ -206,9 +213,5 @@ int tally_dataset_drop_column(tally_dataset *ds, int col);
 int tally_dataset_move_column(tally_dataset *ds, int from, int to);
 void tally_dataset_set_info(tally_dataset *ds, const char *key, const char *value);
 const char *tally_dataset_info(const tally_dataset *ds, const char *key); /* NULL if unset */
-
-/* Fills the host table's dataset entries. */
-struct tally_host;
-void tally_dataset_fill_host(struct tally_host *h);
 
 #endif

@@ -1,6 +1,7 @@
 /* host.c: the host table handed to plugins, call contexts, logging and fault injection. */
 #include "host.h"
 #include "dataset.h"
+#include "host_entries.h"
 #include "result.h"
 #include "util.h"
 
@@ -24,7 +25,7 @@ struct tally_ctx {
     int dictionary_only; /* tally check: the input's dictionary is all that is wanted */
     deferred_append *appends;
     size_t nappends;
-    char *language; /* the report language inputs label in (ctx_language), NULL: "en" */
+    char *language; /* the report language inputs label in (host_ctx_language), NULL: "en" */
 };
 
 static int log_level = 1;
@@ -104,14 +105,14 @@ const char *tally_ctx_error(const tally_ctx *ctx) { return ctx->error; }
 
 void tally_ctx_set_dictionary_only(tally_ctx *ctx, int on) { ctx->dictionary_only = on; }
 
-static int h_read_dictionary_only(tally_ctx *ctx) { return ctx && ctx->dictionary_only; }
+static int host_read_dictionary_only(tally_ctx *ctx) { return ctx && ctx->dictionary_only; }
 void tally_ctx_set_language(tally_ctx *ctx, const char *language)
 {
     free(ctx->language);
     ctx->language = language && *language ? xstrdup(language) : NULL;
 }
 
-static const char *ctx_language(tally_ctx *ctx) { return ctx->language ? ctx->language : "en"; }
+static const char *host_ctx_language(tally_ctx *ctx) { return ctx->language ? ctx->language : "en"; }
 
 void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...)
 {
@@ -126,7 +127,7 @@ void tally_ctx_set_error(tally_ctx *ctx, const char *fmt, ...)
     ctx->error = msg;
 }
 
-static void h_log(tally_ctx *ctx, tally_log_level level, const char *fmt, ...)
+static void host_log(tally_ctx *ctx, tally_log_level level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -153,7 +154,7 @@ int tally_fault(const char *point)
     return 0;
 }
 
-static int h_defer_append(tally_ctx *ctx, const char *path, const char *data, size_t len)
+static int host_defer_append(tally_ctx *ctx, const char *path, const char *data, size_t len)
 {
     if (!ctx || !path || (!data && len)) return -1;
     ctx->appends = xrealloc(ctx->appends, (ctx->nappends + 1) * sizeof *ctx->appends);
@@ -201,33 +202,130 @@ void tally_fault_pause(const char *point)
 #endif
 }
 
-static int h_fault(tally_ctx *ctx, const char *point)
+static int host_fault(tally_ctx *ctx, const char *point)
 {
     (void)ctx;
     return tally_fault(point);
 }
 
-static tally_host host_table;
-static int host_ready;
+/* The whole plugin ABI in one place, in plugin.h's order: a slot added there and not
+ * here stays NULL, which test_host_table catches. Constant from the start, so every
+ * thread may read it without a lock. */
+static const tally_host host_table = {
+    .size = sizeof(tally_host),
+    .abi_major = TALLY_ABI_MAJOR,
+    .abi_minor = TALLY_ABI_MINOR,
+    /* logging and errors (this file) */
+    .log = host_log,
+    .error = tally_ctx_set_error, /* the same contract: the first error is kept */
+    .fault = host_fault,
+    /* options (options.c) */
+    .opt_is_set = host_opt_is_set,
+    .opt_string = host_opt_string,
+    .opt_int = host_opt_int,
+    .opt_number = host_opt_number,
+    .opt_bool = host_opt_bool,
+    .opt_list_len = host_opt_list_len,
+    .opt_list_item = host_opt_list_item,
+    .opt_where = tally_options_where,
+    /* building a dataset (dataset.c) */
+    .ds_add_column = host_ds_add_column,
+    .ds_resize = host_ds_resize,
+    .ds_numeric_data = host_ds_numeric_data,
+    .ds_set_string = tally_dataset_set_string,
+    .ds_set_source = tally_dataset_set_source,
+    .var_set_label = host_var_set_label,
+    .var_set_measure = host_var_set_measure,
+    .var_set_format = host_var_set_format,
+    .var_add_value_label = host_var_add_value_label,
+    .var_add_string_value_label = host_var_add_string_value_label,
+    .var_add_missing = host_var_add_missing,
+    .var_add_missing_string = host_var_add_missing_string,
+    .var_set_missing_range = host_var_set_missing_range,
+    .ds_add_mrset = tally_dataset_add_mrset,
+    .ds_set_weight = tally_dataset_set_weight,
+    .var_set_date = host_var_set_date,
+    /* reading a dataset (dataset.c) */
+    .ds_nrows = host_ds_nrows,
+    .ds_ncols = host_ds_ncols,
+    .var_name = host_var_name,
+    .var_label = host_var_label,
+    .var_type = host_var_type,
+    .ds_number = host_ds_number,
+    .ds_string = host_ds_string,
+    /* reading the report (result.c) */
+    .rep_meta = tally_report_meta,
+    .rep_ntables = host_rep_ntables,
+    .rep_table = host_rep_table,
+    .rep_find_table = tally_report_find_table,
+    .rep_nvalues = host_rep_nvalues,
+    .rep_value_name = host_rep_value_name,
+    .rep_value_text = host_rep_value_text,
+    .rep_value_number = host_rep_value_number,
+    .rep_dataset = host_rep_dataset,
+    .rep_tr = host_rep_tr,
+    .tab_id = host_tab_id,
+    .tab_title = host_tab_title,
+    .tab_question = host_tab_question,
+    .tab_base = host_tab_base,
+    .tab_nnotes = host_tab_nnotes,
+    .tab_note = host_tab_note,
+    .tab_ncols = host_tab_ncols,
+    .tab_col_label = host_tab_col_label,
+    .tab_col_group = host_tab_col_group,
+    .tab_col_type = host_tab_col_type,
+    .tab_col_decimals = host_tab_col_decimals,
+    .tab_nrows = host_tab_nrows,
+    .tab_row_type = host_tab_row_type,
+    .tab_cell_number = host_tab_cell_number,
+    .tab_cell_text = host_tab_cell_text,
+    .tab_cell_format = tally_table_format_cell,
+    .tab_chart_kind = host_tab_chart_kind,
+    .tab_chart_title = host_tab_chart_title,
+    .tab_chart_nseries = host_tab_chart_nseries,
+    .tab_chart_series = host_tab_chart_series,
+    .tab_chart_uses_row = host_tab_chart_uses_row,
+    /* ---- ABI 1.1 (dataset.c) ---- */
+    .ds_resize_uninit = host_ds_resize_uninit,
+    .ds_codes_data = host_ds_codes_data,
+    /* ---- ABI 1.2 (dataset.c) ---- */
+    .ds_adopt_codes = host_ds_adopt_codes,
+    .ds_adopt_numeric = host_ds_adopt_numeric,
+    /* ---- ABI 1.3 ---- */
+    .var_set_blank_valid = host_var_set_blank_valid, /* dataset.c */
+    .ds_set_file_label = host_ds_set_file_label,
+    .ds_add_document = host_ds_add_document,
+    .var_date = host_var_date,
+    .tab_cell_date = host_tab_cell_date, /* result.c */
+    .format_date = host_format_date,
+    .ds_drop_column = tally_dataset_drop_column, /* dataset.c */
+    .ds_move_column = tally_dataset_move_column,
+    .ds_set_info = tally_dataset_set_info,
+    .opt_from_cli = tally_options_from_cli, /* options.c */
+    .defer_append = host_defer_append,      /* this file */
+    .bn_nlevels = host_bn_nlevels,          /* banner.c */
+    .bn_ncols = host_bn_ncols,
+    .bn_col_label = host_bn_col_label,
+    .bn_col_header = host_bn_col_header,
+    .bn_col_span = host_bn_col_span,
+    .bn_col_letter = host_bn_col_letter,
+    .bn_col_base = host_bn_col_base,
+    .bn_col_flags = host_bn_col_flags,
+    .bn_nrows = host_bn_nrows,
+    .bn_row_type = host_bn_row_type,
+    .bn_row_label = host_bn_row_label,
+    .bn_cell = host_bn_cell,
+    .bn_cell_letters = host_bn_cell_letters,
+    .bn_cell_flags = host_bn_cell_flags,
+    .bn_col_is_total = host_bn_col_is_total,
+    .rep_value_kind = host_rep_value_kind, /* result.c */
+    .rep_format_value = host_rep_format_value,
+    .rep_format_date = host_rep_format_date,
+    .str_distance = str_distance, /* util.c */
+    /* ---- ABI 1.4 ---- */
+    .read_dictionary_only = host_read_dictionary_only, /* this file */
+    .ctx_language = host_ctx_language,
+    .var_set_metadata = host_var_set_metadata, /* dataset.c */
+};
 
-const tally_host *tally_host_get(void)
-{
-    if (!host_ready) {
-        memset(&host_table, 0, sizeof host_table);
-        host_table.size = sizeof host_table;
-        host_table.abi_major = TALLY_ABI_MAJOR;
-        host_table.abi_minor = TALLY_ABI_MINOR;
-        host_table.log = h_log;
-        host_table.error = tally_ctx_set_error; /* the same contract: the first error is kept */
-        host_table.fault = h_fault;
-        host_table.defer_append = h_defer_append;
-        host_table.read_dictionary_only = h_read_dictionary_only;
-        host_table.str_distance = str_distance;
-        host_table.ctx_language = ctx_language;
-        tally_options_fill_host(&host_table);
-        tally_dataset_fill_host(&host_table);
-        tally_result_fill_host(&host_table);
-        host_ready = 1;
-    }
-    return &host_table;
-}
+const tally_host *tally_host_get(void) { return &host_table; }

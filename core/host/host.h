@@ -4,7 +4,7 @@
 
 #include "tally/plugin.h"
 
-/* The process-wide host table (filled once; borrowed). */
+/* The process-wide host table, assembled in host.c (constant; borrowed). */
 const tally_host *tally_host_get(void);
 
 /* A call context collects the error a plugin reports. Returns a new context;
@@ -75,8 +75,5 @@ int tally_options_from_cli(const tally_options *o);
  *  allowed: path, sheet_per_table, ..." */
 int tally_options_validate(tally_options *o, const tally_option_decl *decls, const char *what,
                            const char *base_dir, char **err);
-
-/* Fills the host table's option entries. */
-void tally_options_fill_host(tally_host *h);
 
 #endif

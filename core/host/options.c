@@ -1,5 +1,6 @@
 /* options.c: option sets of config blocks, validated against plugin declarations. */
 #include "host.h"
+#include "host_entries.h"
 #include "util.h"
 
 #include <errno.h>
@@ -383,9 +384,9 @@ int tally_options_validate(tally_options *o, const tally_option_decl *decls, con
 
 /* ---- host table entries ----------------------------------------------------------- */
 
-static int h_is_set(const tally_options *o, const char *name) { return find(o, name) != NULL; }
+int host_opt_is_set(const tally_options *o, const char *name) { return find(o, name) != NULL; }
 
-static const char *h_string(const tally_options *o, const char *name)
+const char *host_opt_string(const tally_options *o, const char *name)
 {
     opt_value *v = find(o, name);
     if (!v) return NULL;
@@ -393,7 +394,7 @@ static const char *h_string(const tally_options *o, const char *name)
     return v->str;
 }
 
-static double h_number(const tally_options *o, const char *name)
+double host_opt_number(const tally_options *o, const char *name)
 {
     opt_value *v = find(o, name);
     if (!v) return NAN;
@@ -402,13 +403,13 @@ static double h_number(const tally_options *o, const char *name)
     return v->str ? strtod(v->str, NULL) : NAN;
 }
 
-static int64_t h_int(const tally_options *o, const char *name)
+int64_t host_opt_int(const tally_options *o, const char *name)
 {
-    double x = h_number(o, name);
+    double x = host_opt_number(o, name);
     return x == x ? (int64_t)x : 0;
 }
 
-static int h_bool(const tally_options *o, const char *name)
+int host_opt_bool(const tally_options *o, const char *name)
 {
     opt_value *v = find(o, name);
     if (!v) return 0;
@@ -417,30 +418,17 @@ static int h_bool(const tally_options *o, const char *name)
     return v->str && (strcasecmp(v->str, "true") == 0 || strcmp(v->str, "1") == 0);
 }
 
-static size_t h_list_len(const tally_options *o, const char *name)
+size_t host_opt_list_len(const tally_options *o, const char *name)
 {
     opt_value *v = find(o, name);
     if (!v) return 0;
     return v->kind == TALLY_VAL_LIST ? v->nitems : 1;
 }
 
-static const char *h_list_item(const tally_options *o, const char *name, size_t i)
+const char *host_opt_list_item(const tally_options *o, const char *name, size_t i)
 {
     opt_value *v = find(o, name);
     if (!v) return NULL;
     if (v->kind != TALLY_VAL_LIST) return i == 0 ? v->str : NULL;
     return i < v->nitems ? v->items[i] : NULL;
-}
-
-void tally_options_fill_host(tally_host *h)
-{
-    h->opt_is_set = h_is_set;
-    h->opt_string = h_string;
-    h->opt_int = h_int;
-    h->opt_number = h_number;
-    h->opt_bool = h_bool;
-    h->opt_list_len = h_list_len;
-    h->opt_list_item = h_list_item;
-    h->opt_where = tally_options_where;
-    h->opt_from_cli = tally_options_from_cli;
 }

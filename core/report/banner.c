@@ -1,5 +1,6 @@
 /* banner.c: the banner table model (columns, rows, cell statistics) and its host entries. */
 #include "banner.h"
+#include "host_entries.h"
 #include "result.h"
 #include "util.h"
 
@@ -95,63 +96,44 @@ static const tally_banner *bn(const tally_table *t) { return tally_table_banner(
 static int col_ok(const tally_table *t, size_t c) { return bn(t) && c < bn(t)->ncols; }
 static int row_ok(const tally_table *t, size_t r) { return bn(t) && r < bn(t)->nrows; }
 
-static size_t h_nlevels(const tally_table *t) { return bn(t) ? bn(t)->nlevels : 0; }
-static size_t h_ncols(const tally_table *t) { return bn(t) ? bn(t)->ncols : 0; }
-static size_t h_nrows(const tally_table *t) { return bn(t) ? bn(t)->nrows : 0; }
-static const char *h_col_label(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].label : ""; }
-static const char *h_col_header(const tally_table *t, size_t c, size_t level)
+size_t host_bn_nlevels(const tally_table *t) { return bn(t) ? bn(t)->nlevels : 0; }
+size_t host_bn_ncols(const tally_table *t) { return bn(t) ? bn(t)->ncols : 0; }
+size_t host_bn_nrows(const tally_table *t) { return bn(t) ? bn(t)->nrows : 0; }
+const char *host_bn_col_label(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].label : ""; }
+const char *host_bn_col_header(const tally_table *t, size_t c, size_t level)
 {
     return col_ok(t, c) && level < 2 ? bn(t)->cols[c].header[level] : "";
 }
-static size_t h_col_span(const tally_table *t, size_t c, size_t level)
+size_t host_bn_col_span(const tally_table *t, size_t c, size_t level)
 {
     return col_ok(t, c) && level < 2 ? bn(t)->cols[c].span[level] : 0;
 }
-static const char *h_col_letter(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].letter : ""; }
-static double h_col_base(const tally_table *t, size_t c, int unweighted)
+const char *host_bn_col_letter(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].letter : ""; }
+double host_bn_col_base(const tally_table *t, size_t c, int unweighted)
 {
     if (!col_ok(t, c)) return NAN;
     const tally_bn_col *k = &bn(t)->cols[c];
     return unweighted == 1 ? k->base_n : unweighted == 2 ? k->base_eff : k->base_w;
 }
-static int h_col_flags(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].flags : 0; }
-static int h_col_is_total(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].is_total : 0; }
-static tally_row_type h_row_type(const tally_table *t, size_t r)
+int host_bn_col_flags(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].flags : 0; }
+int host_bn_col_is_total(const tally_table *t, size_t c) { return col_ok(t, c) ? bn(t)->cols[c].is_total : 0; }
+tally_row_type host_bn_row_type(const tally_table *t, size_t r)
 {
     return row_ok(t, r) ? bn(t)->rows[r].type : TALLY_ROW_CATEGORY;
 }
-static const char *h_row_label(const tally_table *t, size_t r) { return row_ok(t, r) ? bn(t)->rows[r].label : ""; }
-static double h_cell(const tally_table *t, size_t r, size_t c, tally_bn_stat s)
+const char *host_bn_row_label(const tally_table *t, size_t r) { return row_ok(t, r) ? bn(t)->rows[r].label : ""; }
+double host_bn_cell(const tally_table *t, size_t r, size_t c, tally_bn_stat s)
 {
     if (!row_ok(t, r) || !col_ok(t, c) || (int)s < 0 || s >= TALLY_BN_NSTATS) return NAN;
     return bn(t)->stats[(r * bn(t)->ncols + c) * TALLY_BN_NSTATS + s];
 }
-static const char *h_cell_letters(const tally_table *t, size_t r, size_t c)
+const char *host_bn_cell_letters(const tally_table *t, size_t r, size_t c)
 {
     if (!row_ok(t, r) || !col_ok(t, c)) return "";
     const char *l = bn(t)->letters[r * bn(t)->ncols + c];
     return l ? l : "";
 }
-static int h_cell_flags(const tally_table *t, size_t r, size_t c)
+int host_bn_cell_flags(const tally_table *t, size_t r, size_t c)
 {
     return row_ok(t, r) && col_ok(t, c) ? bn(t)->flags[r * bn(t)->ncols + c] : 0;
-}
-
-void tally_banner_fill_host(tally_host *h)
-{
-    h->bn_nlevels = h_nlevels;
-    h->bn_ncols = h_ncols;
-    h->bn_col_label = h_col_label;
-    h->bn_col_header = h_col_header;
-    h->bn_col_span = h_col_span;
-    h->bn_col_letter = h_col_letter;
-    h->bn_col_base = h_col_base;
-    h->bn_col_flags = h_col_flags;
-    h->bn_nrows = h_nrows;
-    h->bn_row_type = h_row_type;
-    h->bn_row_label = h_row_label;
-    h->bn_cell = h_cell;
-    h->bn_cell_letters = h_cell_letters;
-    h->bn_cell_flags = h_cell_flags;
-    h->bn_col_is_total = h_col_is_total;
 }

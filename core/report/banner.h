@@ -63,7 +63,4 @@ struct tally_table;
 void tally_table_set_banner(struct tally_table *t, tally_banner *b);
 const tally_banner *tally_table_banner(const struct tally_table *t); /* NULL if none */
 
-/* Fills the host table's ABI 1.3 banner entries. */
-void tally_banner_fill_host(tally_host *h);
-
 #endif

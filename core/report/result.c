@@ -3,6 +3,7 @@
 #include "banner.h"
 #include "dataset.h"
 #include "datefmt.h"
+#include "host_entries.h"
 #include "messages.h"
 #include "numfmt.h"
 #include "util.h"
@@ -358,80 +359,80 @@ void tally_report_add_check(tally_report *r, int passed, const char *message)
 
 /* ---- host table entries ---------------------------------------------------- */
 
-static size_t h_ntables(const tally_report *r) { return r->ntables; }
-static const tally_table *h_table(const tally_report *r, size_t i) { return i < r->ntables ? r->tables[i] : NULL; }
-static size_t h_nvalues(const tally_report *r) { return r->nvalues; }
-static const char *h_value_name(const tally_report *r, size_t i) { return i < r->nvalues ? r->values[i].name : NULL; }
-static const char *h_value_text(const tally_report *r, const char *name)
+size_t host_rep_ntables(const tally_report *r) { return r->ntables; }
+const tally_table *host_rep_table(const tally_report *r, size_t i) { return i < r->ntables ? r->tables[i] : NULL; }
+size_t host_rep_nvalues(const tally_report *r) { return r->nvalues; }
+const char *host_rep_value_name(const tally_report *r, size_t i) { return i < r->nvalues ? r->values[i].name : NULL; }
+const char *host_rep_value_text(const tally_report *r, const char *name)
 {
     const tally_named_value *v = tally_report_find_value(r, name);
     return v ? v->text : NULL;
 }
-static int h_value_number(const tally_report *r, const char *name, double *out)
+int host_rep_value_number(const tally_report *r, const char *name, double *out)
 {
     const tally_named_value *v = tally_report_find_value(r, name);
     if (!v || !v->is_number) return 0;
     *out = v->number;
     return 1;
 }
-static const tally_dataset *h_dataset(const tally_report *r, const char *name)
+const tally_dataset *host_rep_dataset(const tally_report *r, const char *name)
 {
     for (size_t i = 0; i < r->ndatasets; i++)
         if (strcmp(r->datasets[i]->name, name) == 0) return r->datasets[i];
     return NULL;
 }
-static const char *h_tr(const tally_report *r, const char *english)
+const char *host_rep_tr(const tally_report *r, const char *english)
 {
     return tally_tr(tally_report_meta(r, "language"), english);
 }
-static int h_value_kind(const tally_report *r, const char *name)
+int host_rep_value_kind(const tally_report *r, const char *name)
 {
     const tally_named_value *v = tally_report_find_value(r, name);
     return v ? (int)v->kind : -1;
 }
-static const char *h_format_value(const tally_report *r, tally_value_kind kind, double v, int decimals, char *buf,
+const char *host_rep_format_value(const tally_report *r, tally_value_kind kind, double v, int decimals, char *buf,
                                   size_t n)
 {
     return tally_format_value(tally_report_meta(r, "language"), kind, v, decimals, buf, n);
 }
-static const char *h_format_date(const tally_report *r, const char *iso, char *buf, size_t n)
+const char *host_rep_format_date(const tally_report *r, const char *iso, char *buf, size_t n)
 {
     return tally_fmt_iso_date(tally_report_meta(r, "language"), iso, buf, n);
 }
-static const char *h_tab_id(const tally_table *t) { return t->id; }
-static const char *h_tab_title(const tally_table *t) { return t->title; }
-static const char *h_tab_question(const tally_table *t) { return t->question; }
-static const char *h_tab_base(const tally_table *t) { return t->base; }
-static size_t h_tab_nnotes(const tally_table *t) { return t->nnotes; }
-static const char *h_tab_note(const tally_table *t, size_t i) { return i < t->nnotes ? t->notes[i] : NULL; }
-static size_t h_tab_ncols(const tally_table *t) { return t->ncols; }
-static const char *h_col_label(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].label : NULL; }
-static const char *h_col_group(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].group : NULL; }
-static tally_col_type h_col_type(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].type : TALLY_COL_TEXT; }
-static int h_col_decimals(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].decimals : 0; }
-static size_t h_tab_nrows(const tally_table *t) { return t->nrows; }
-static tally_row_type h_row_type(const tally_table *t, size_t r) { return r < t->nrows ? t->rows[r].type : TALLY_ROW_CATEGORY; }
-static double h_cell_number(const tally_table *t, size_t r, size_t c)
+const char *host_tab_id(const tally_table *t) { return t->id; }
+const char *host_tab_title(const tally_table *t) { return t->title; }
+const char *host_tab_question(const tally_table *t) { return t->question; }
+const char *host_tab_base(const tally_table *t) { return t->base; }
+size_t host_tab_nnotes(const tally_table *t) { return t->nnotes; }
+const char *host_tab_note(const tally_table *t, size_t i) { return i < t->nnotes ? t->notes[i] : NULL; }
+size_t host_tab_ncols(const tally_table *t) { return t->ncols; }
+const char *host_tab_col_label(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].label : NULL; }
+const char *host_tab_col_group(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].group : NULL; }
+tally_col_type host_tab_col_type(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].type : TALLY_COL_TEXT; }
+int host_tab_col_decimals(const tally_table *t, size_t c) { return c < t->ncols ? t->cols[c].decimals : 0; }
+size_t host_tab_nrows(const tally_table *t) { return t->nrows; }
+tally_row_type host_tab_row_type(const tally_table *t, size_t r) { return r < t->nrows ? t->rows[r].type : TALLY_ROW_CATEGORY; }
+double host_tab_cell_number(const tally_table *t, size_t r, size_t c)
 {
     return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].num : NAN;
 }
-static const char *h_cell_text(const tally_table *t, size_t r, size_t c)
+const char *host_tab_cell_text(const tally_table *t, size_t r, size_t c)
 {
     return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].text : NULL;
 }
-static int h_cell_date(const tally_table *t, size_t r, size_t c)
+int host_tab_cell_date(const tally_table *t, size_t r, size_t c)
 {
     return (r < t->nrows && c < t->ncols) ? t->rows[r].cells[c].date : 0;
 }
-static const char *h_format_date_kind(double v, int kind, int iso, const char *lang, char *buf, size_t n)
+const char *host_format_date(double v, int kind, int iso, const char *lang, char *buf, size_t n)
 {
     return iso ? tally_format_date_iso(v, kind, buf, n) : tally_format_date(v, kind, lang, buf, n);
 }
-static tally_chart_kind h_chart_kind(const tally_table *t) { return t->chart; }
-static const char *h_chart_title(const tally_table *t) { return t->chart_title ? t->chart_title : t->title; }
-static size_t h_chart_nseries(const tally_table *t) { return t->nseries; }
-static size_t h_chart_series(const tally_table *t, size_t i) { return i < t->nseries ? t->series[i] : 0; }
-static int h_chart_uses_row(const tally_table *t, size_t r)
+tally_chart_kind host_tab_chart_kind(const tally_table *t) { return t->chart; }
+const char *host_tab_chart_title(const tally_table *t) { return t->chart_title ? t->chart_title : t->title; }
+size_t host_tab_chart_nseries(const tally_table *t) { return t->nseries; }
+size_t host_tab_chart_series(const tally_table *t, size_t i) { return i < t->nseries ? t->series[i] : 0; }
+int host_tab_chart_uses_row(const tally_table *t, size_t r)
 {
     if (r >= t->nrows) return 0;
     return t->rows[r].type == TALLY_ROW_CATEGORY || t->rows[r].type == TALLY_ROW_NET;
@@ -444,44 +445,3 @@ void tally_table_set_banner(tally_table *t, tally_banner *b)
 }
 
 const tally_banner *tally_table_banner(const tally_table *t) { return t ? t->banner : NULL; }
-
-void tally_result_fill_host(tally_host *h)
-{
-    tally_banner_fill_host(h);
-    h->rep_meta = tally_report_meta;
-    h->rep_ntables = h_ntables;
-    h->rep_table = h_table;
-    h->rep_find_table = tally_report_find_table;
-    h->rep_nvalues = h_nvalues;
-    h->rep_value_name = h_value_name;
-    h->rep_value_text = h_value_text;
-    h->rep_value_number = h_value_number;
-    h->rep_dataset = h_dataset;
-    h->rep_tr = h_tr;
-    h->tab_id = h_tab_id;
-    h->tab_title = h_tab_title;
-    h->tab_question = h_tab_question;
-    h->tab_base = h_tab_base;
-    h->tab_nnotes = h_tab_nnotes;
-    h->tab_note = h_tab_note;
-    h->tab_ncols = h_tab_ncols;
-    h->tab_col_label = h_col_label;
-    h->tab_col_group = h_col_group;
-    h->tab_col_type = h_col_type;
-    h->tab_col_decimals = h_col_decimals;
-    h->tab_nrows = h_tab_nrows;
-    h->tab_row_type = h_row_type;
-    h->tab_cell_number = h_cell_number;
-    h->tab_cell_text = h_cell_text;
-    h->tab_cell_format = tally_table_format_cell;
-    h->tab_chart_kind = h_chart_kind;
-    h->tab_chart_title = h_chart_title;
-    h->tab_chart_nseries = h_chart_nseries;
-    h->tab_chart_series = h_chart_series;
-    h->tab_chart_uses_row = h_chart_uses_row;
-    h->tab_cell_date = h_cell_date;
-    h->format_date = h_format_date_kind;
-    h->rep_value_kind = h_value_kind;
-    h->rep_format_value = h_format_value;
-    h->rep_format_date = h_format_date;
-}

@@ -129,7 +129,4 @@ void tally_report_add_check(tally_report *r, int passed, const char *message);
 /* tally_tr, UI text in the report's language, is in messages.h. */
 #include "messages.h"
 
-/* Fills the host table's report entries. */
-void tally_result_fill_host(tally_host *h);
-
 #endif

@@ -121,6 +121,9 @@ static void count_codes(const bn_frame *f, const tally_dataset *ds, int var, con
 {
     const tally_column *col = ds->cols[var];
     size_t C = f->b->ncols;
+    /* each code's item, made with the items from the first joint (it holds every row, so
+     * every code present) and used by the others as it is */
+    int32_t map[256];
     for (size_t j = 0; j < f->njoints; j++) {
         const bn_joint *jt = &f->joints[j];
         size_t J1 = jt->J + 1;
@@ -131,7 +134,6 @@ static void count_codes(const bn_frame *f, const tally_dataset *ds, int var, con
             memcpy(hc, nc, 256 * J1 * sizeof *hc);
             memcpy(h2, nc, 256 * J1 * sizeof *h2);
         }
-        int32_t map[256];
         if (j == 0) {
             uint8_t present[256];
             for (size_t k = 0; k < 256; k++) {
@@ -140,11 +142,6 @@ static void count_codes(const bn_frame *f, const tally_dataset *ds, int var, con
             }
             bn_items_from_codes(ds, var, lang, present, map, it);
             *cnt = xcalloc(it->n * C + 1, sizeof **cnt);
-        } else {
-            for (size_t k = 0; k < 256; k++) map[k] = -1;
-            for (size_t k = 0; k < col->nlevels; k++)
-                for (size_t m = 0; m < it->n; m++)
-                    if (it->codes[m] == col->levels[k]) map[k] = (int32_t)m;
         }
         bn_hist h = {xcalloc(it->n * jt->J + 1, sizeof *h.hq), xcalloc(3 * jt->J, sizeof *h.hb)};
         for (size_t k = 0; k < 256; k++) {

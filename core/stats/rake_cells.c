@@ -94,93 +94,100 @@ typedef struct cell_job {
     const uint8_t **codes;       /* every variable compact: its codes, and contrib[j * 256 + code] its part */
     uint32_t *contrib;           /* of the key ((category + 1) * stride; 0: missing); else NULL */
     uint32_t *key;
+    int32_t *row_cat;            /* KEY_ROW: [group * nv + j], each group's categories (rgroups.cat) */
     cell_part part[TALLY_PAR_MAX_PARTS];
 } cell_job;
 
-/* cell_part_run for variables that are all compact: the key is a sum of table lookups. */
-static void cell_part_codes(const cell_job *J, cell_part *P, size_t b, size_t e)
-{
-    const tally_dataset *ds = J->ds;
-    const size_t nv = J->nv;
-    const uint8_t **codes = J->codes;
-    const uint32_t *contrib = J->contrib;
-    const tally_column *sw = J->sw;
-    const int exclude = J->exclude;
-    double *mass = P->mass, *cnt = P->cnt;
-    size_t *nmissing = P->nmissing, *first = P->first, nexcluded = 0;
-    uint32_t *keys = J->key;
-    for (size_t i = b; i < e; i++) {
-        size_t phys = tally_row(ds, i);
-        uint32_t key = 0;
-        int miss = 0;
-        for (size_t j = 0; j < nv; j++) {
-            uint32_t c = contrib[j * 256 + codes[j][phys]];
-            if (!c) {
-                if (!nmissing[j]++) first[j] = i;
-                miss = 1;
-            }
-            key += c;
-        }
-        double s = sw ? tally_col_num(sw, phys) : 1.0;
-        if (!(s > 0) || (miss && exclude)) {
-            keys[i] = RAKE_NO_GROUP, nexcluded++;
-            continue;
-        }
-        keys[i] = key;
-        mass[key] += s, cnt[key] += 1;
-    }
-    P->nexcluded = nexcluded;
-}
+/* How a row's key is found: the sum of its compact codes' table entries (every variable compact),
+ * its categories' places in the cross (and its start weight's level when the cells are keyed by it),
+ * or, when the cross has too many cells, a group of its own (its categories kept with the group). */
+typedef enum { KEY_CODES, KEY_CROSS, KEY_ROW } key_mode;
 
-/* One part of the rows: each row's cell key, the cells' start weight sums and row counts (in locals:
- * the parts' results sit side by side, and writing them row by row would make the threads share lines). */
-static void cell_part_run(void *ctx, size_t p)
+/* The one pass over rows b..e-1 every grouping makes: each row's key as `mode` finds it, its
+ * variables' missing values noted, its start weight added to its key's mass and count, or the row
+ * left out (no start weight, or missing with missing = "exclude"). Sums go to P's locals: the parts'
+ * results sit side by side, and writing them row by row would make the threads share lines. `mode`
+ * is a constant at every call, so each mode gets a loop of its own with no test of the mode in it.
+ * Returns the groups KEY_ROW made. */
+static inline __attribute__((always_inline)) size_t rows_pass(const cell_job *J, cell_part *P, size_t b, size_t e,
+                                                              key_mode mode)
 {
-    const cell_job *J = ctx;
-    cell_part *P = (cell_part *)&J->part[p];
     const tally_dataset *ds = J->ds;
     const rvar *vars = J->vars;
     const size_t nv = J->nv, *stride = J->stride;
+    const uint8_t **codes = J->codes;
+    const uint32_t *contrib = J->contrib;
     const tally_column *sw = J->sw;
+    const int exclude = J->exclude, sw_key = J->sw_key;
     double *mass = P->mass, *cnt = P->cnt;
-    size_t *nmissing = P->nmissing, *first = P->first, nexcluded = 0;
+    size_t *nmissing = P->nmissing, *first = P->first, nexcluded = 0, ngroups = 0;
     uint32_t *keys = J->key;
-    size_t b, e;
-    tally_par_range(ds->nrows, J->nparts, p, &b, &e);
-    if (J->contrib) {
-        cell_part_codes(J, P, b, e);
-        return;
-    }
+    int32_t *row_cat_out = J->row_cat;
     for (size_t i = b; i < e; i++) {
         size_t phys = tally_row(ds, i), key = 0;
         int miss = 0;
         for (size_t j = 0; j < nv; j++) {
-            int32_t k = row_cat(&vars[j], i, phys);
-            if (k < 0 && !nmissing[j]++) first[j] = i;
-            miss |= k < 0;
-            key += (size_t)(k + 1) * stride[j];
+            if (mode == KEY_CODES) {
+                uint32_t c = contrib[j * 256 + codes[j][phys]];
+                if (!c) {
+                    if (!nmissing[j]++) first[j] = i;
+                    miss = 1;
+                }
+                key += c;
+            } else {
+                int32_t k = row_cat(&vars[j], i, phys);
+                if (k < 0 && !nmissing[j]++) first[j] = i;
+                miss |= k < 0;
+                if (mode == KEY_CROSS) key += (size_t)(k + 1) * stride[j];
+                else row_cat_out[ngroups * nv + j] = k;
+            }
         }
         double s = sw ? tally_col_num(sw, phys) : 1.0;
-        if (!(s > 0) || (miss && J->exclude)) { /* as every kernel does: missing, 0 or negative weighs nothing */
+        if (!(s > 0) || (miss && exclude)) { /* as every kernel does: missing, 0 or negative weighs nothing */
             keys[i] = RAKE_NO_GROUP, nexcluded++;
             continue;
         }
-        if (J->sw_key) key += sw->codes[phys] * stride[nv];
+        if (mode == KEY_CROSS && sw_key) key += sw->codes[phys] * stride[nv];
+        if (mode == KEY_ROW) key = ngroups++;
         keys[i] = (uint32_t)key;
         mass[key] += s, cnt[key] += 1;
     }
     P->nexcluded = nexcluded;
+    return ngroups;
+}
+
+/* One part of the rows grouped into the cells of the cross. */
+static void cell_part_run(void *ctx, size_t p)
+{
+    const cell_job *J = ctx;
+    cell_part *P = (cell_part *)&J->part[p];
+    size_t b, e;
+    tally_par_range(J->ds->nrows, J->nparts, p, &b, &e);
+    if (J->contrib) rows_pass(J, P, b, e, KEY_CODES);
+    else rows_pass(J, P, b, e, KEY_CROSS);
 }
 
 static void groups_alloc(rgroups *g, size_t n, size_t nv)
 {
     g->nv = nv;
     g->cat = xmalloc((n ? n : 1) * nv * sizeof *g->cat);
-    g->mass = xmalloc((n ? n : 1) * sizeof *g->mass);
-    g->cnt = xmalloc((n ? n : 1) * sizeof *g->cnt);
+    g->mass = xcalloc(n ? n : 1, sizeof *g->mass);
+    g->cnt = xcalloc(n ? n : 1, sizeof *g->cnt);
     g->start = xmalloc((n ? n : 1) * sizeof *g->start);
     g->m = xmalloc((n ? n : 1) * sizeof *g->m);
     g->trimmed = xcalloc(n ? n : 1, 1);
+}
+
+/* The parts' missing values and rows left out, in part order, into the variables and g. */
+static void parts_fold(const cell_job *J, rvar *vars, rgroups *g)
+{
+    for (size_t p = 0; p < J->nparts; p++) {
+        g->nexcluded += J->part[p].nexcluded;
+        for (size_t j = 0; j < J->nv; j++) {
+            if (J->part[p].nmissing[j] && !vars[j].nmissing) vars[j].first_missing = J->part[p].first[j];
+            vars[j].nmissing += J->part[p].nmissing[j];
+        }
+    }
 }
 
 /* The occupied cells, in key order, with their parts' sums added in part order. */
@@ -205,28 +212,34 @@ static void cells_merge(cell_job *J, rvar *vars, rgroups *g)
         /* rows of a cell share a start weight when there is none, or when the cells are keyed by it */
         g->start[q] = !J->sw ? 1.0 : J->sw_key ? J->sw->levels[k / J->stride[J->nv]] : NAN;
     }
+    parts_fold(J, vars, g);
+}
+
+/* Missing-value counters of every part of J (freed by parts_free with the sums). */
+static void parts_alloc(cell_job *J, size_t nkeys)
+{
     for (size_t p = 0; p < J->nparts; p++) {
-        g->nexcluded += J->part[p].nexcluded;
-        for (size_t j = 0; j < J->nv; j++) {
-            if (J->part[p].nmissing[j] && !vars[j].nmissing) vars[j].first_missing = J->part[p].first[j];
-            vars[j].nmissing += J->part[p].nmissing[j];
-        }
+        J->part[p].mass = nkeys ? xcalloc(nkeys, sizeof(double)) : NULL;
+        J->part[p].cnt = nkeys ? xcalloc(nkeys, sizeof(double)) : NULL;
+        J->part[p].nmissing = xcalloc(J->nv ? J->nv : 1, sizeof(size_t));
+        J->part[p].first = xcalloc(J->nv ? J->nv : 1, sizeof(size_t));
     }
+}
+
+static void parts_free(cell_job *J)
+{
+    for (size_t p = 0; p < J->nparts; p++)
+        free(J->part[p].mass), free(J->part[p].cnt), free(J->part[p].nmissing), free(J->part[p].first);
 }
 
 static void cells_build(const tally_dataset *ds, rvar *vars, size_t nv, const tally_rake_opts *o, size_t *stride,
                         size_t nkeys, rgroups *g)
 {
-    cell_job J = {ds, vars, nv, nkeys, tally_par_parts(ds->nrows), stride, NULL, 0, 0, NULL, NULL, g->key, {{0}}};
+    cell_job J = {ds, vars, nv, nkeys, tally_par_parts(ds->nrows), stride, NULL, 0, 0, NULL, NULL, g->key, NULL, {{0}}};
     J.sw = o->start_weight >= 0 ? ds->cols[o->start_weight] : NULL;
     J.sw_key = J.sw && (o->trim_min == o->trim_min || o->trim_max == o->trim_max);
     J.exclude = o->missing == TALLY_RAKE_MISSING_EXCLUDE;
-    for (size_t p = 0; p < J.nparts; p++) {
-        J.part[p].mass = xcalloc(nkeys, sizeof(double));
-        J.part[p].cnt = xcalloc(nkeys, sizeof(double));
-        J.part[p].nmissing = xcalloc(nv, sizeof(size_t));
-        J.part[p].first = xcalloc(nv, sizeof(size_t));
-    }
+    parts_alloc(&J, nkeys);
     int compact = !J.sw_key;
     for (size_t j = 0; j < nv; j++) compact &= vars[j].lut != NULL;
     if (compact) {
@@ -240,33 +253,25 @@ static void cells_build(const tally_dataset *ds, rvar *vars, size_t nv, const ta
     tally_par_run(J.nparts, cell_part_run, &J);
     free(J.codes), free(J.contrib);
     cells_merge(&J, vars, g);
-    for (size_t p = 0; p < J.nparts; p++)
-        free(J.part[p].mass), free(J.part[p].cnt), free(J.part[p].nmissing), free(J.part[p].first);
+    parts_free(&J);
 }
 
-/* A group a row: when the cross has too many cells, or caps act on start weights that are not compact. */
+/* A group a row: when the cross has too many cells, or caps act on start weights that are not compact.
+ * One part, on this thread; a group's start weight is its one row's, its mass. */
 static void rows_build(const tally_dataset *ds, rvar *vars, size_t nv, const tally_rake_opts *o, rgroups *g)
 {
-    const tally_column *sw = o->start_weight >= 0 ? ds->cols[o->start_weight] : NULL;
+    cell_job J = {ds, vars, nv, 0, 1, NULL, NULL, 0, 0, NULL, NULL, g->key, NULL, {{0}}};
+    J.sw = o->start_weight >= 0 ? ds->cols[o->start_weight] : NULL;
+    J.exclude = o->missing == TALLY_RAKE_MISSING_EXCLUDE;
     groups_alloc(g, ds->nrows, nv);
-    for (size_t i = 0; i < ds->nrows; i++) {
-        size_t phys = tally_row(ds, i);
-        int miss = 0;
-        for (size_t j = 0; j < nv; j++) {
-            int32_t k = row_cat(&vars[j], i, phys);
-            if (k < 0 && !vars[j].nmissing++) vars[j].first_missing = i;
-            miss |= k < 0;
-            g->cat[g->n * nv + j] = k;
-        }
-        double s = sw ? tally_col_num(sw, phys) : 1.0;
-        if (!(s > 0) || (miss && o->missing == TALLY_RAKE_MISSING_EXCLUDE)) {
-            g->key[i] = RAKE_NO_GROUP, g->nexcluded++;
-            continue;
-        }
-        g->key[i] = (uint32_t)g->n;
-        g->mass[g->n] = g->start[g->n] = s, g->cnt[g->n] = 1, g->m[g->n] = 1;
-        g->n++;
-    }
+    J.row_cat = g->cat;
+    parts_alloc(&J, 0);
+    J.part[0].mass = g->mass, J.part[0].cnt = g->cnt; /* a group a row: the sums are the groups' own */
+    g->n = rows_pass(&J, &J.part[0], 0, ds->nrows, KEY_ROW);
+    J.part[0].mass = J.part[0].cnt = NULL;
+    for (size_t q = 0; q < g->n; q++) g->start[q] = g->mass[q], g->m[q] = 1;
+    parts_fold(&J, vars, g);
+    parts_free(&J);
 }
 
 int rake_groups_build(const tally_dataset *ds, rvar *vars, size_t nv, const tally_rake_opts *o, rgroups *g,

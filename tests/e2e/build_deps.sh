@@ -1,4 +1,4 @@
-# tests/e2e/build_deps.sh: a -j2 build from clean in a copy of the tree; touching a header rebuilds exactly the objects whose sources include it; CC, CPPFLAGS, CFLAGS, LDFLAGS are the user's.
+# tests/e2e/build_deps.sh: a -j2 build from clean in a copy of the tree; touching a header rebuilds exactly the objects whose sources include it; packages are checked by make test and make report first, never by a plain make; CC, CPPFLAGS, CFLAGS, LDFLAGS are the user's.
 # tier: full (make test runs it, make check leaves it out: it builds the whole tree once more)
 . tests/lib.sh
 SRC=$TMP/src
@@ -66,6 +66,23 @@ $PY tests/lib/includes.py "$SRC" plugins/common/md_render.h $sources >"$TMP/want
 awk 'FILENAME == ARGV[1] { w[$1] = 1; next } ($2 in w) { print $1 }' "$TMP/want-src" "$TMP/objsrc" | sort >"$TMP/want"
 if [ -s "$TMP/want" ] && cmp -s "$TMP/got" "$TMP/want"; then ok "touch md_render.h; make compiles exactly its $(wc -l <"$TMP/want") includers"; else
   not_ok "touch md_render.h; make compiled other objects"; diff "$TMP/want" "$TMP/got" | head -10 | sed 's/^/#   /'; fi
+
+# --- packages: `deps` is a target of its own that make test and make report run first, never a
+# prerequisite of what is built (a plain make, or one object, checks no package) ----------------------
+rm -f "$SRC/b/core/util/util.o"
+mk -n all >"$TMP/n-all.log" 2>&1
+mk -n b/core/util/util.o >"$TMP/n-obj.log" 2>&1
+if grep -q 'dpkg-query' "$TMP/n-all.log" "$TMP/n-obj.log"; then not_ok "a plain make checks Debian packages"
+else ok "a plain make and an object's rule check no Debian package"; fi
+expect_contains "the plain make still compiles util.o" "$TMP/n-obj.log" "-o b/core/util/util.o"
+for goal in test report; do
+  mk -n $goal >"$TMP/n-$goal.log" 2>&1
+  first_pkg=$(grep -n -m1 'dpkg-query' "$TMP/n-$goal.log" | cut -d: -f1)
+  first_cc=$(grep -n -m1 -- ' -o b/' "$TMP/n-$goal.log" | cut -d: -f1)
+  if [ -n "$first_pkg" ] && [ -n "$first_cc" ] && [ "$first_pkg" -lt "$first_cc" ]; then
+    ok "make $goal checks the Debian packages first, then builds"
+  else not_ok "make $goal: packages checked at line ${first_pkg:-none}, first build at line ${first_cc:-none}"; fi
+done
 
 # --- the user's flags ---------------------------------------------------------------------------------
 rm -f "$SRC/b/core/util/util.o"
