@@ -89,6 +89,15 @@ rows = [[c for c in r] for r in ws.iter_rows(values_only=True)]
 hit = [r for r in rows if r[0] == 'Largest margin of error:' and r[1] == sys.argv[1]]
 sys.exit(0 if hit else 'no such row in %r' % rows[:12])" "$LOWNOTE"; then ok "low bases: XLSX contents sheet states all three"
 else not_ok "low bases: XLSX contents sheet states all three"; fi
+# the long note wraps in column B in a row as tall as its lines (left on one line it made the printed sheet tiny)
+if $PY -c "
+import openpyxl, sys
+ws = openpyxl.load_workbook('out/low.xlsx').worksheets[0]
+row = [r for r in ws.iter_rows() if r[0].value == 'Largest margin of error:'][0]
+b, h = row[1], ws.row_dimensions[row[1].row].height
+sys.exit(0 if b.alignment.wrap_text and h and h >= 60 and ws.column_dimensions['B'].width <= 70
+         else 'wrap %r, height %r, width %r' % (b.alignment.wrap_text, h, ws.column_dimensions['B'].width))"
+then ok "low bases: XLSX note wraps in a tall row"; else not_ok "low bases: XLSX note wraps in a tall row"; fi
 if $PY -c "
 import json, sys
 sys.exit(0 if json.load(open('out/low.json'))['values']['moe_note']['text'] == sys.argv[1] else 'JSON moe_note differs')" "$LOWNOTE"

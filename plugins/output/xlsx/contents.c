@@ -38,6 +38,27 @@ static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, con
     return rc;
 }
 
+#define XW_META_WRAP 60.0 /* characters of column B a long value (the margin-of-error note) wraps at */
+
+/* "Label:" in column A, a long value in column B wrapped at XW_META_WRAP characters in a row as tall as its lines,
+ * both top-aligned: left on one line, it would run far to the right and make the printed sheet tiny. */
+static int meta_row_wrapped(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
+{
+    double chars = value ? xw_text_width(value) : 0;
+    if (chars <= XW_META_WRAP) return meta_row(w, s, row, english, value);
+    const char *label = w->host->rep_tr(w->rep, english), *colon = w->host->rep_tr(w->rep, ":");
+    char *text = malloc(strlen(label) + strlen(colon) + 1);
+    if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
+    strcat(strcpy(text, label), colon);
+    int rc = xw_write_text(w, s, *row, 0, text, xw_fmt(w, XW_BOLD | XW_WRAP, NULL), 1, "contents");
+    free(text);
+    if (rc == 0) rc = xw_write_text(w, s, *row, 1, value, xw_fmt(w, XW_WRAP, NULL), 0, "contents");
+    xw_sheet_track(s, 1, XW_META_WRAP);
+    worksheet_set_row(s->ws, *row, 15.0 * ceil(chars * 1.1 / XW_META_WRAP), NULL);
+    (*row)++;
+    return rc;
+}
+
 /* The report date as an Excel date (a number Excel shows in the reader's way) with the report
  * language's format; a date that is no ISO date stays text. */
 static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
@@ -101,7 +122,7 @@ int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables
     if (date_row(w, s, &row, h->rep_meta(w->rep, "date")) < 0 ||
         meta_row(w, s, &row, "Data source", h->rep_meta(w->rep, "source")) < 0 ||
         meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0 ||
-        meta_row(w, s, &row, "Largest margin of error", h->rep_value_text(w->rep, "moe_note")) < 0)
+        meta_row_wrapped(w, s, &row, "Largest margin of error", h->rep_value_text(w->rep, "moe_note")) < 0)
         return -1;
     double widest = 0;
     if (entry_list(w, s, &row, "Tables", tables, ntables, &widest) < 0) return -1;
