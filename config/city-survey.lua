@@ -115,6 +115,16 @@ figure_stages {
 -- The size class comes from the frame (official population, 31 Dec 2019), joined to the 46 cities by name.
 -- With 46 cities most columns are small: columns of at least 10 cities are compared, and bases under 30 carry a mark.
 stage "join" { dataset = "chinese", with = "frame", key = "city", vars = { "size_class" }, into = "chinese_sized" }
+-- The frame's four Destatis classes leave one city with a Chinese partner under 100,000 inhabitants: a column of
+-- one city, all 0% and 100%, says nothing. It joins the next class; 50,000 to 199,999 still ends at Destatis class
+-- limits (17 cities). The 9 cities of 500,000 and more stay a column of their own (marked **, not compared): the
+-- article speaks of the large cities' diplomacy and the small cities' budgets, and merging them into 200,000 and
+-- more would hide the large ones.
+stage "recode" {
+  dataset = "chinese_sized", variable = "size_class", map = { [1] = 2 }, otherwise = "copy",
+  labels = { [2] = "50,000 to 199,999 inhabitants", [3] = "200,000 to 499,999 inhabitants",
+             [4] = "500,000 inhabitants and more" },
+}
 stage "tabbook" {
   dataset = "chinese_sized", banner = { "size_class", "cn_vitality" }, rows = { "areas", "obstacles" }, min_base = 10,
   id_prefix = "book",

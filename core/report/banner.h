@@ -41,6 +41,7 @@ typedef struct tally_banner {
     uint8_t *flags;         /* nrows x ncols */
     tally_bn_test *tests;   /* every comparison made, in row order */
     size_t ntests, tests_cap;
+    double low_base, very_low_base; /* the bases under which cells are marked * and ** (0: unknown) */
 } tally_banner;
 
 /* A banner with no columns and rows (owned by the caller until attached to a table). */

@@ -197,15 +197,25 @@ static const tally_message catalogue[] = {
     {.en = "Weighting summary", .de = "Gewichtung im Überblick", .zh = "加权概览"},
     {.en = "Largest margin of error", .de = "Größte Fehlermarge", .zh = "最大误差范围"},
     {.en = "Largest margin of error (95%% confidence): ±%s percentage points, for a percentage of 50%% on the "
-           "smallest base of this report's percentages (N = %s).",
+           "smallest base of this report's percentages (%s).",
      .de = "Größte Fehlermarge (95 %% Konfidenz): ±%s Prozentpunkte, für einen Anteil von 50 %% auf der kleinsten "
-           "Basis der Prozentwerte dieses Berichts (N = %s).",
-     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告百分比的最小基数上 50%% 的比例计算（N = %s）。"},
+           "Basis der Prozentwerte dieses Berichts (%s).",
+     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告百分比的最小基数上 50%% 的比例计算（%s）。"},
+    {.en = "N = %s unweighted, effective base %s", .de = "N = %s ungewichtet, effektive Basis %s",
+     .zh = "N = %s 未加权，有效基数 %s"},
     {.en = "Largest margin of error (95%% confidence): ±%s percentage points, for a percentage of 50%% on the "
-           "smallest base of this report's percentages (N = %s unweighted, effective base %s).",
+           "smallest base of this report's percentages without a low-base mark (%s).",
      .de = "Größte Fehlermarge (95 %% Konfidenz): ±%s Prozentpunkte, für einen Anteil von 50 %% auf der kleinsten "
-           "Basis der Prozentwerte dieses Berichts (N = %s ungewichtet, effektive Basis %s).",
-     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告百分比的最小基数上 50%% 的比例计算（N = %s 未加权，有效基数 %s）。"},
+           "Basis der Prozentwerte dieses Berichts ohne Markierung kleiner Basis (%s).",
+     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告百分比中未标记小基数的最小基数上 50%% 的比例计算（%s）。"},
+    {.en = "Columns marked * (base below %s) have wider margins, up to ±%s percentage points (%s).",
+     .de = "Mit * markierte Spalten (Basis unter %s) haben größere Fehlermargen, bis ±%s Prozentpunkte (%s).",
+     .zh = "标记 * 的列（基数低于 %s）误差范围更大，最高 ±%s 个百分点（%s）。"},
+    {.en = "Columns marked ** (base below %s) are left out of these figures: on so few cases a margin of error says "
+           "little.",
+     .de = "Mit ** markierte Spalten (Basis unter %s) sind hier nicht berücksichtigt: Bei so wenigen Fällen sagt eine "
+           "Fehlermarge wenig aus.",
+     .zh = "标记 ** 的列（基数低于 %s）未计入上述数字：个案如此之少，误差范围意义不大。"},
     {.en = "Cases weighted", .de = "Gewichtete Fälle", .zh = "加权个案数"},
     {.en = "Iterations", .de = "Iterationen", .zh = "迭代次数"},
     {.en = "Weights trimmed", .de = "Gekappte Gewichte", .zh = "截断的权重"},

@@ -447,6 +447,7 @@ static tally_table *make_table(bn_frame *f, const tally_dataset *ds, const tally
                                const tally_bn_opts *o, const tally_banner *tmpl, char **err)
 {
     f->b = clone_columns(tmpl);
+    f->b->low_base = o->low_base, f->b->very_low_base = o->very_low_base; /* the report's margin note names them */
     const char *first = rows[0].set ? rows[0].set->name : ds->cols[rows[0].var]->name;
     const char *label = rows[0].set ? rows[0].set->label : ds->cols[rows[0].var]->label;
     char *id = stats_make_id("banner", first);

@@ -15,15 +15,15 @@ void xw_entries_free(xw_entry *e, size_t n)
     free(e);
 }
 
-/* "Label:" in column A of `row`, in the report's language. */
-static int meta_label(xw *w, xw_sheet *s, lxw_row_t row, const char *english)
+/* "Label:" in column A of `row`, in the report's language, bold (`more`: further XW_* format bits). */
+static int meta_label(xw *w, xw_sheet *s, lxw_row_t row, const char *english, int more)
 {
     const char *label = w->host->rep_tr(w->rep, english), *colon = w->host->rep_tr(w->rep, ":");
     size_t n = strlen(label) + strlen(colon) + 1;
     char *text = malloc(n);
     if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
     snprintf(text, n, "%s%s", label, colon);
-    int rc = xw_write_text(w, s, row, 0, text, xw_fmt(w, XW_BOLD, NULL), 1, "contents");
+    int rc = xw_write_text(w, s, row, 0, text, xw_fmt(w, XW_BOLD | more, NULL), 1, "contents");
     free(text);
     return rc;
 }
@@ -32,8 +32,24 @@ static int meta_label(xw *w, xw_sheet *s, lxw_row_t row, const char *english)
 static int meta_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
 {
     if (!value || !*value) return 0;
-    int rc = meta_label(w, s, *row, english);
+    int rc = meta_label(w, s, *row, english, 0);
     if (rc == 0) rc = xw_write_text(w, s, *row, 1, value, NULL, 0, "contents");
+    (*row)++;
+    return rc;
+}
+
+#define XW_META_WRAP 60.0 /* characters of column B a long value (the margin-of-error note) wraps at */
+
+/* "Label:" in column A, a long value in column B wrapped at XW_META_WRAP characters in a row as tall as its lines,
+ * both top-aligned: left on one line, it would run far to the right and make the printed sheet tiny. */
+static int meta_row_wrapped(xw *w, xw_sheet *s, lxw_row_t *row, const char *english, const char *value)
+{
+    double chars = value ? xw_text_width(value) : 0;
+    if (chars <= XW_META_WRAP) return meta_row(w, s, row, english, value);
+    int rc = meta_label(w, s, *row, english, XW_WRAP);
+    if (rc == 0) rc = xw_write_text(w, s, *row, 1, value, xw_fmt(w, XW_WRAP, NULL), 0, "contents");
+    xw_sheet_track(s, 1, XW_META_WRAP);
+    worksheet_set_row(s->ws, *row, 15.0 * ceil(chars * 1.1 / XW_META_WRAP), NULL);
     (*row)++;
     return rc;
 }
@@ -48,7 +64,7 @@ static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
         char shown[64];
         return meta_row(w, s, row, "Date", iso ? w->host->rep_format_date(w->rep, iso, shown, sizeof shown) : NULL);
     }
-    if (meta_label(w, s, *row, "Date") < 0) return -1;
+    if (meta_label(w, s, *row, "Date", 0) < 0) return -1;
     const char *lang = w->host->rep_meta(w->rep, "language");
     const char *nf = lang && !strcmp(lang, "de") ? "dd.mm.yyyy"
                    : lang && !strcmp(lang, "zh") ? "yyyy\"年\"m\"月\"d\"日\"" : "yyyy-mm-dd";
@@ -101,7 +117,7 @@ int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables
     if (date_row(w, s, &row, h->rep_meta(w->rep, "date")) < 0 ||
         meta_row(w, s, &row, "Data source", h->rep_meta(w->rep, "source")) < 0 ||
         meta_row(w, s, &row, "Base", base) < 0 || meta_row(w, s, &row, "Author", w->author) < 0 ||
-        meta_row(w, s, &row, "Largest margin of error", h->rep_value_text(w->rep, "moe_note")) < 0)
+        meta_row_wrapped(w, s, &row, "Largest margin of error", h->rep_value_text(w->rep, "moe_note")) < 0)
         return -1;
     double widest = 0;
     if (entry_list(w, s, &row, "Tables", tables, ntables, &widest) < 0) return -1;
