@@ -170,7 +170,7 @@ def show(text):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="", help="only the scripts whose name contains this")
+    ap.add_argument("--only", default="", help="only the scripts whose name contains this (several: a,b)")
     ap.add_argument("--no-baseline", action="store_true", help="do not run each script unbroken first")
     ap.add_argument("--jobs", type=int, default=2, help="make -jN for the scratch build (default 2)")
     ap.add_argument("--table", default=os.path.join(ROOT, "tests/mutations.txt"))
@@ -180,7 +180,7 @@ def main():
     scripts = sorted(os.path.basename(p) for p in os.listdir(os.path.join(ROOT, "tests/e2e")) if p.endswith(".sh"))
     uncovered = [s for s in scripts if s not in {r[1] for r in rows}]
     unknown = sorted({r[1] for r in rows} - set(scripts))
-    rows = [r for r in rows if args.only in r[1]]
+    rows = [r for r in rows if any(p in r[1] for p in args.only.split(","))]
 
     scratch = os.environ.get("MUTATION_DIR") or os.path.join(
         os.environ.get("TMPDIR", "/tmp"), "tally-mutation-%s" % os.environ.get("USER", os.getuid()))
