@@ -72,7 +72,7 @@ TEST_PLUGIN_SOS := $(addprefix $(BUILD)/tests/plugins/,$(addsuffix .so,$(notdir 
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 
-.PHONY: all deps test-deps report report-build test test-build check install clean
+.PHONY: all deps test-deps report report-build test test-build check install clean e2e-build mutation-check
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/tally $(PLUGIN_SOS)
@@ -205,6 +205,15 @@ check:
 	@$(MAKE) --no-print-directory test-deps
 	@$(MAKE) --no-print-directory test-build
 	@BUILD=$(BUILD) JOBS=$(TEST_JOBS) T='$(T)' TIER=quick sh tests/run.sh
+
+# `make mutation-check` (slow, not part of make test): for each end-to-end script, break what it
+# checks (tests/mutations.txt) in a scratch copy of the tree and see the script fail
+# (tools/mutation_check.py; T=PATTERN for some scripts). e2e-build is what those scripts run.
+e2e-build: all $(BUILD)/tally-fault $(TEST_PLUGIN_SOS) $(CSV_SMALL_SO) $(TOOL_BINS) fuzz-replay
+
+mutation-check:
+	@$(MAKE) --no-print-directory test-deps
+	/usr/bin/python3 tools/mutation_check.py --only '$(T)'
 
 # ---- the main job ------------------------------------------------------------------------
 report:

@@ -27,6 +27,9 @@ printf 'q1,q1,q1_2\n1,2,3\n' >"$TMP/dup.csv"
 expect_exit "describe a file with a duplicate name" 0 "$TALLY" describe "$TMP/dup.csv"
 expect_contains "the renaming names both columns" "$TMP/stderr" "column 2: duplicate name 'q1' (also column 1) renamed to 'q1_3'"
 expect_contains "the file's own q1_2 keeps its name" "$TMP/stdout" "  3. q1_2"
+printf 'q1,q1\n1,2\n' >"$TMP/dup2.csv"
+expect_exit "describe a file with a duplicate name and no q1_2 of its own" 0 "$TALLY" describe "$TMP/dup2.csv"
+expect_contains "the duplicate becomes q1_2, the first free number" "$TMP/stderr" "column 2: duplicate name 'q1' (also column 1) renamed to 'q1_2'"
 
 # income bands, a non-answer and a codebook order through a whole report (Markdown)
 {
