@@ -67,51 +67,63 @@ static size_t q_bin(double v, double lo, double scale)
 
 /* A row's value and weight, and whether it counts (ok: 0 or 1). A row that does
  * not count gets value 0 and weight 0, so the loops below run without branches
- * (a NaN value would otherwise poison a product) and add 0 (x + 0.0 == x). */
-static inline __attribute__((always_inline)) unsigned q_row(const q_job *j, const uint32_t *sel,
-                                                            const double *wts, size_t i, double *v, double *w)
+ * (a NaN value would otherwise poison a product) and add 0 (x + 0.0 == x).
+ * num, sel, wts and um come from the caller's locals: constants of each copy of
+ * the loops, never read again from the job a row (stores to the histogram could
+ * otherwise alias them for the compiler). */
+static inline __attribute__((always_inline)) unsigned q_row(const tally_column *c, const double *num, int um,
+                                                            const uint32_t *sel, const double *wts, size_t i,
+                                                            double *v, double *w)
 {
     size_t r = sel ? sel[i] : i;
-    double x = j->c->num[r], y = wts ? wts[r] : 1.0;
+    double x = num[r], y = wts ? wts[r] : 1.0;
     unsigned ok = (y > 0) & (x == x);
-    if (j->user_missing && ok && tally_column_is_user_missing(j->c, x)) ok = 0;
+    if (um && ok && tally_column_is_user_missing(c, x)) ok = 0;
     *v = ok ? x : 0.0;
     *w = ok ? y : 0.0;
     return ok;
 }
 
 static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, size_t b, size_t e,
-                                                         const uint32_t *sel, const double *wts)
+                                                         const uint32_t *sel, const double *wts, int um)
 {
+    const tally_column *c = j->c;
+    const double *num = c->num;
     double v, w;
     if (j->pass == 1) {
         double W0 = 0, W1 = 0, W2 = 0, W3 = 0, S0 = 0, S1 = 0, S2 = 0, S3 = 0;
-        uint64_t kmin = UINT64_MAX, kmax = 0;
+        /* extremes by bank too (a minimum is the same in any order): four short
+         * dependency chains instead of one long one */
+        uint64_t kmin[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}, kmax[4] = {0, 0, 0, 0};
         size_t cnt = 0, i = b;
-#define Q1(WB, SB)                                                                \
+#define Q1(WB, SB, K)                                                             \
     do {                                                                          \
-        unsigned ok_ = q_row(j, sel, wts, i, &v, &w);                             \
+        unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
         WB += w;                                                                  \
         SB += w * v;                                                              \
         cnt += ok_;                                                               \
         uint64_t k_ = q_key(v);                                                   \
-        kmin = ok_ && k_ < kmin ? k_ : kmin;                                      \
-        kmax = ok_ && k_ > kmax ? k_ : kmax;                                      \
+        kmin[K] = ok_ && k_ < kmin[K] ? k_ : kmin[K];                             \
+        kmax[K] = ok_ && k_ > kmax[K] ? k_ : kmax[K];                             \
         i++;                                                                      \
     } while (0)
         while (i + 4 <= e) {
-            Q1(W0, S0);
-            Q1(W1, S1);
-            Q1(W2, S2);
-            Q1(W3, S3);
+            Q1(W0, S0, 0);
+            Q1(W1, S1, 1);
+            Q1(W2, S2, 2);
+            Q1(W3, S3, 3);
         }
-        while (i < e) Q1(W0, S0); /* parts end on multiples of 64 but the last */
+        while (i < e) Q1(W0, S0, 0); /* parts end on multiples of 64 but the last */
 #undef Q1
         q->W[0] = W0, q->W[1] = W1, q->W[2] = W2, q->W[3] = W3;
         q->sum[0] = S0, q->sum[1] = S1, q->sum[2] = S2, q->sum[3] = S3;
         q->cnt = cnt;
-        q->kmin = kmin;
-        q->kmax = kmax;
+        q->kmin = kmin[0];
+        q->kmax = kmax[0];
+        for (int k = 1; k < 4; k++) {
+            q->kmin = kmin[k] < q->kmin ? kmin[k] : q->kmin;
+            q->kmax = kmax[k] > q->kmax ? kmax[k] : q->kmax;
+        }
     } else if (j->pass == 2) {
         double mean = j->mean, lo = j->lo, scale = j->scale, *hw = q->hw;
         double D0 = 0, D1 = 0, D2 = 0, D3 = 0;
@@ -120,7 +132,7 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
         size_t i = b;
 #define Q2(DB)                                                                    \
     do {                                                                          \
-        unsigned ok_ = q_row(j, sel, wts, i, &v, &w);                             \
+        unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
         DB += w * (v - mean) * (v - mean);                                        \
         size_t k_ = q_bin(v, lo, scale);                                          \
         hw[k_] += w;                                                              \
@@ -140,9 +152,10 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
     } else {
         /* pass 2 left each row's bin: only the rows of tagged bins are read again */
         const uint16_t *bins = q->bins - b;
+        const uint8_t *tag = j->tag;
         for (size_t i = b; i < e; i++) {
-            if (!j->tag[bins[i]]) continue;
-            q_row(j, sel, wts, i, &v, &w);
+            if (!tag[bins[i]]) continue;
+            q_row(c, num, um, sel, wts, i, &v, &w);
             if (q->len == q->cap) {
                 q->cap = q->cap ? 2 * q->cap : 1024;
                 q->buf = xrealloc(q->buf, q->cap * sizeof *q->buf);
@@ -163,12 +176,17 @@ static void q_pass(void *arg, size_t p)
         q->hn = xcalloc(QBINS, sizeof *q->hn);
         q->bins = xmalloc((e > b ? e - b : 1) * sizeof *q->bins);
     }
-    /* one copy of the loops for each case, the tests on sel and wts folded away */
+    /* one copy of the loops for each case, the tests on sel, wts and user-missing values folded away */
     const uint32_t *sel = j->ds->sel;
-    if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts);
-    else if (sel) q_loop(j, q, b, e, sel, NULL);
-    else if (j->wts) q_loop(j, q, b, e, NULL, j->wts);
-    else q_loop(j, q, b, e, NULL, NULL);
+    if (j->user_missing) {
+        if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts, 1);
+        else if (sel) q_loop(j, q, b, e, sel, NULL, 1);
+        else if (j->wts) q_loop(j, q, b, e, NULL, j->wts, 1);
+        else q_loop(j, q, b, e, NULL, NULL, 1);
+    } else if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts, 0);
+    else if (sel) q_loop(j, q, b, e, sel, NULL, 0);
+    else if (j->wts) q_loop(j, q, b, e, NULL, j->wts, 0);
+    else q_loop(j, q, b, e, NULL, NULL, 0);
 }
 
 /* The value of an order-preserving key (q_key's inverse). */
