@@ -332,6 +332,7 @@ static tally_mapping *map_cache(const tally_cache *c, const char *who)
     m->base = base;
     m->len = (size_t)st.st_size;
     pthread_mutex_init(&m->memo_lock, NULL);
+    pthread_cond_init(&m->memo_done, NULL);
     return m;
 }
 

@@ -164,7 +164,8 @@ void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const doubl
 {
     tally_mapping *m = hist_memo_mapping(ds, codes, wts);
     uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
-    if (m && tally_mapping_memo_get(m, key, out, sizeof *out)) return;
+    /* claimed: a stage beside this one that asks for the same histogram waits for this count */
+    if (m && tally_mapping_memo_claim(m, key, out, sizeof *out)) return;
     if (m && !wts && hist_from_weighted(ds, m, codes, out)) {
         tally_mapping_memo_put(m, key, out, sizeof *out);
         return;

@@ -5,6 +5,8 @@
 #include "stats_int.h"
 #include "util.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,6 +30,44 @@ static tally_dataset *make_dataset(int all_positive)
 }
 
 static int same_hist(const stats_code_hist *a, const stats_code_hist *b) { return memcmp(a, b, sizeof *a) == 0; }
+
+/* A second thread asking for a claimed key: it must wait for the claimer's result. */
+typedef struct claim_arg {
+    tally_mapping *m;
+    const uintptr_t *key;
+    double out;
+    int got;
+    atomic_int done;
+} claim_arg;
+
+static void *claim_second(void *p)
+{
+    claim_arg *a = p;
+    a->got = tally_mapping_memo_claim(a->m, a->key, &a->out, sizeof a->out);
+    atomic_store(&a->done, 1);
+    return NULL;
+}
+
+/* Two stages that ask for the same result at once: the first claims it, the second
+ * waits and gets the first one's figures; a pending key is no result for _get. */
+static void check_claim(tally_mapping *m)
+{
+    uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)m->base, 77, 7, 7};
+    double x = 0, result = 42.5;
+    size_t before = tally_mapping_memo_count(m);
+    CHECK(tally_mapping_memo_claim(m, key, &x, sizeof x) == 0, "the first asker claims a new key");
+    CHECK(tally_mapping_memo_get(m, key, &x, sizeof x) == 0, "a claimed key has no result yet");
+    claim_arg a = {m, key, 0, -1, 0};
+    pthread_t t;
+    int started = pthread_create(&t, NULL, claim_second, &a) == 0;
+    usleep(50000);
+    CHECK(started && !atomic_load(&a.done), "the second asker waits while the key is being computed");
+    tally_mapping_memo_put(m, key, &result, sizeof result);
+    if (started) pthread_join(t, NULL);
+    CHECK(a.got == 1 && a.out == 42.5, "the second asker gets the first one's result");
+    CHECK(tally_mapping_memo_count(m) == before + 1, "one entry kept for the key");
+    CHECK(tally_mapping_memo_claim(m, key, &x, sizeof x) == 1 && x == 42.5, "a later asker gets it at once");
+}
 
 int main(void)
 {
@@ -103,6 +143,8 @@ int main(void)
     CHECK(tally_mapping_memo_count(m) == before && got->n[0] + got->n[1] + got->n[2] + got->n[3] + got->n[4] == 5,
           "a selection is counted (5 rows) and not kept");
     tally_dataset_free(view);
+
+    check_claim(m);
 
     /* a changed column leaves the mapping: its new cells are counted */
     tally_column *q = back->cols[0];
