@@ -121,6 +121,8 @@ typedef struct stats_mr_counts {
 int stats_mr_compute(const tally_dataset *ds, const tally_mrset *set, const double *wts, const char *lang,
                      stats_mr_counts *out, char **err);
 void stats_mr_counts_free(stats_mr_counts *c);
+/* Tests: on, the dichotomy counts run without the AVX2 kernel (the same sums bit for bit). */
+void stats_mr_portable(int on);
 
 /* The weight column to use, or NULL for unweighted. */
 const double *stats_weights(const tally_dataset *ds, const tally_stats_opts *o);
