@@ -121,8 +121,13 @@ typedef struct stats_mr_counts {
 int stats_mr_compute(const tally_dataset *ds, const tally_mrset *set, const double *wts, const char *lang,
                      stats_mr_counts *out, char **err);
 void stats_mr_counts_free(stats_mr_counts *c);
-/* Tests: on, the dichotomy counts run without the AVX2 kernel (the same sums bit for bit). */
-void stats_mr_portable(int on);
+
+/* Whether the kernels' AVX2 paths run (stats_common.c): the CPU has AVX2 and
+ * stats_portable has not turned them off. Every AVX2 path gives the same bits as
+ * the portable loops. */
+int stats_avx2(void);
+/* Tests: on, the kernels run their portable loops only; off, AVX2 where the CPU has it. */
+void stats_portable(int on);
 
 /* The weight column to use, or NULL for unweighted. */
 const double *stats_weights(const tally_dataset *ds, const tally_stats_opts *o);

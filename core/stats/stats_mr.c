@@ -136,23 +136,7 @@ static void dich_flags(const double *wv, uint8_t *ok, size_t len)
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define DICH_AVX2 1
-#define DICH_USE_AVX2() dich_use_avx2()
-
-/* Whether the AVX2 block kernel runs: the CPU has AVX2 and stats_mr_portable has not
- * turned it off (-1: not asked yet; atomic: stages on two threads ask). */
-static int dich_avx2_on = -1;
-
-void stats_mr_portable(int on) { __atomic_store_n(&dich_avx2_on, on ? 0 : __builtin_cpu_supports("avx2") != 0, __ATOMIC_RELAXED); }
-
-static int dich_use_avx2(void)
-{
-    int on = __atomic_load_n(&dich_avx2_on, __ATOMIC_RELAXED);
-    if (on < 0) {
-        stats_mr_portable(0);
-        on = __atomic_load_n(&dich_avx2_on, __ATOMIC_RELAXED);
-    }
-    return on;
-}
+#define DICH_USE_AVX2() stats_avx2()
 
 /* The compact items of a set over the 16-row steps of a block, all items inside one
  * step: the step's weights, flags and `any` stay in registers while every item is
@@ -196,7 +180,6 @@ __attribute__((target("avx2,popcnt"))) static size_t dich_avx2(const uint8_t *co
 }
 #else
 #define DICH_USE_AVX2() 0
-void stats_mr_portable(int on) { (void)on; }
 #endif
 
 /* One item over a block of len rows (codes cb, flags ok, weights wv): adds the

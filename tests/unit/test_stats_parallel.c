@@ -246,8 +246,8 @@ static void check_desc(const tally_dataset *ds, int col, int weighted, const cha
     free(w);
 }
 
-/* The AVX2 dichotomy kernel against the portable loops: the same sums bit for bit
- * (weighted, all rows: the case it runs for; five items, parts ending mid-step). */
+/* The AVX2 kernels against the portable loops: the same sums bit for bit (all rows: the
+ * case they run for; five items, parts ending mid-step). */
 static void check_mr_kernels(const tally_dataset *ds)
 {
     int mcols[5] = {M1, M2, Q, M3, M4};
@@ -257,11 +257,11 @@ static void check_mr_kernels(const tally_dataset *ds)
     o.weighted = 1;
     stats_mr_counts fast, port;
     char *err = NULL;
-    stats_mr_portable(0);
+    stats_portable(0);
     int ok = stats_mr_compute(ds, &set, stats_weights(ds, &o), NULL, &fast, &err) == 0;
-    stats_mr_portable(1);
+    stats_portable(1);
     ok = ok && stats_mr_compute(ds, &set, stats_weights(ds, &o), NULL, &port, &err) == 0;
-    stats_mr_portable(0);
+    stats_portable(0);
     ok = ok && fast.n == 5 && memcmp(fast.w, port.w, 5 * sizeof *fast.w) == 0 &&
          memcmp(fast.un, port.un, 5 * sizeof *fast.un) == 0 && fast.responses == port.responses &&
          fast.w_answering == port.w_answering && fast.n_answering == port.n_answering && fast.w_all == port.w_all;
@@ -271,6 +271,19 @@ static void check_mr_kernels(const tally_dataset *ds)
     CHECK(ok && sum > 0 && fast.un[2] > 0, "multiple response: the five items are counted (%.1f)", sum);
     stats_mr_counts_free(&fast);
     stats_mr_counts_free(&port);
+
+    /* descriptives of a large column: x has ties, NaN and zeros of both signs; weights of 0, -1 and NaN */
+    for (int weighted = 0; weighted < 2; weighted++) {
+        stats_desc_result df, dp;
+        const double *wts = weighted ? stats_weights(ds, &o) : NULL;
+        stats_portable(0);
+        stats_describe_large(ds, ds->cols[X], wts, &df);
+        stats_portable(1);
+        stats_describe_large(ds, ds->cols[X], wts, &dp);
+        stats_portable(0);
+        CHECK(memcmp(&df, &dp, sizeof df) == 0 && df.cases > 0 && df.min < df.max,
+              "descriptives (%s): the AVX2 pass and the portable loops give the same bits", weighted ? "weighted" : "unweighted");
+    }
 }
 
 int main(void)
