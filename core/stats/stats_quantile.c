@@ -29,7 +29,6 @@ typedef struct q_part {
     size_t cnt;
     uint64_t kmin, kmax;        /* order-preserving keys of the extremes */
     double *hw;                 /* QBINS summed weights */
-    uint32_t *hn;               /* QBINS counts */
     uint16_t *bins;             /* pass 2: each row's bin (QNONE: the row does not count) */
     stats_vw *buf;              /* pass 3: collected values */
     size_t len, cap;
@@ -44,6 +43,8 @@ typedef struct q_job {
     size_t nparts;
     double mean, lo, scale;     /* passes 2 and 3 */
     const uint8_t *tag;         /* pass 3: bins to collect */
+    uint16_t tagged[3 * QTARGETS]; /* the same bins as a list (at most three a quartile) */
+    size_t ntagged;
     q_part part[TALLY_PAR_MAX_PARTS];
 } q_job;
 
@@ -132,6 +133,25 @@ __attribute__((target("avx2"))) static size_t q_pass1_avx2(const double *num, co
     }
     return i - b;
 }
+
+/* Pass 3: the first row from i before e whose bin is one of the nt tagged bins, or e;
+ * sixteen rows a step (bins: each row's bin, indexed by row). */
+__attribute__((target("avx2"))) static size_t q_next_tagged_avx2(const uint16_t *bins, size_t i, size_t e,
+                                                                  const uint16_t *tagged, size_t nt)
+{
+    __m256i want[3 * QTARGETS];
+    for (size_t t = 0; t < nt; t++) want[t] = _mm256_set1_epi16((short)tagged[t]);
+    for (; i + 16 <= e; i += 16) {
+        __m256i k = _mm256_loadu_si256((const __m256i *)(bins + i)), hit = _mm256_setzero_si256();
+        for (size_t t = 0; t < nt; t++) hit = _mm256_or_si256(hit, _mm256_cmpeq_epi16(k, want[t]));
+        unsigned m = (unsigned)_mm256_movemask_epi8(hit);
+        if (m) return i + (size_t)__builtin_ctz(m) / 2;
+    }
+    for (; i < e; i++)
+        for (size_t t = 0; t < nt; t++)
+            if (bins[i] == tagged[t]) return i;
+    return e;
+}
 #endif
 
 static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, size_t b, size_t e,
@@ -187,7 +207,6 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
     } else if (j->pass == 2) {
         double mean = j->mean, lo = j->lo, scale = j->scale, *hw = q->hw;
         double D0 = 0, D1 = 0, D2 = 0, D3 = 0;
-        uint32_t *hn = q->hn;
         uint16_t *bins = q->bins - b;
         size_t i = b;
 #define Q2(DB)                                                                    \
@@ -196,7 +215,6 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
         DB += w * (v - mean) * (v - mean);                                        \
         size_t k_ = q_bin(v, lo, scale);                                          \
         hw[k_] += w;                                                              \
-        hn[k_] += ok_;                                                            \
         bins[i] = ok_ ? (uint16_t)k_ : (uint16_t)QNONE;                           \
         i++;                                                                      \
     } while (0)
@@ -213,8 +231,16 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
         /* pass 2 left each row's bin: only the rows of tagged bins are read again */
         const uint16_t *bins = q->bins - b;
         const uint8_t *tag = j->tag;
+#if defined(__x86_64__) && defined(__GNUC__)
+        int fast = stats_avx2();
+#else
+        int fast = 0;
+#endif
         for (size_t i = b; i < e; i++) {
-            if (!tag[bins[i]]) continue;
+#if defined(__x86_64__) && defined(__GNUC__)
+            if (fast && (i = q_next_tagged_avx2(bins, i, e, j->tagged, j->ntagged)) == e) break;
+#endif
+            if (!fast && !tag[bins[i]]) continue;
             q_row(c, num, um, sel, wts, i, &v, &w);
             if (q->len == q->cap) {
                 q->cap = q->cap ? 2 * q->cap : 1024;
@@ -233,7 +259,6 @@ static void q_pass(void *arg, size_t p)
     tally_par_range(j->ds->nrows, j->nparts, p, &b, &e);
     if (j->pass == 2) {
         q->hw = xcalloc(QBINS, sizeof *q->hw);
-        q->hn = xcalloc(QBINS, sizeof *q->hn);
         q->bins = xmalloc((e > b ? e - b : 1) * sizeof *q->bins);
     }
     /* one copy of the loops for each case, the tests on sel, wts and user-missing values folded away */
@@ -267,9 +292,10 @@ typedef struct q_targets {
     double tc[QTARGETS], before[QTARGETS];
 } q_targets;
 
-/* Finds each quartile's bin in the histogram (hw, hn) of total weight W; returns the
+/* Finds each quartile's bin in the histogram hw of total weight W (a bin holds a value
+ * exactly when its weight is > 0: only rows with a weight > 0 add to it); returns the
  * bins whose values pass 3 must keep, tagged (caller frees). */
-static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W, q_targets *qt)
+static uint8_t *locate_quartiles(const double *hw, double W, q_targets *qt)
 {
     /* each quartile's bin B (the first whose cumulative weight passes the
      * position), the weight before it, and its nonempty neighbours */
@@ -279,7 +305,7 @@ static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W,
         double cum = 0;
         size_t prev = QBINS, k = 0;
         for (; k < QBINS; k++) {
-            if (!hn[k]) continue;
+            if (!(hw[k] > 0)) continue;
             if (cum + hw[k] > qt->tc[t]) break;
             cum += hw[k];
             prev = k;
@@ -288,7 +314,7 @@ static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W,
         qt->before[t] = cum;
         if (k == QBINS) continue; /* after the last value: the maximum */
         size_t next = k + 1;
-        while (next < QBINS && !hn[next]) next++;
+        while (next < QBINS && !(hw[next] > 0)) next++;
         qt->upto[t] = next < QBINS ? next : k;
         tag[k] = tag[qt->upto[t]] = 1;
         if (prev < QBINS) tag[prev] = 1;
@@ -370,29 +396,24 @@ void stats_describe_large(const tally_dataset *ds, const tally_column *c, const 
     if (!isfinite(j->scale)) j->scale = 0;
     tally_par_run(j->nparts, q_pass, j);
     double ss = 0, *hw = j->part[0].hw;
-    uint32_t *hn = j->part[0].hn;
     for (size_t p = 0; p < j->nparts; p++) {
         ss += bank_sum(j->part[p].ss);
         if (p == 0) continue;
-        for (size_t k = 0; k < QBINS; k++) {
-            hw[k] += j->part[p].hw[k];
-            hn[k] += j->part[p].hn[k];
-        }
+        for (size_t k = 0; k < QBINS; k++) hw[k] += j->part[p].hw[k];
         free(j->part[p].hw);
-        free(j->part[p].hn);
     }
     d->sd = W > 1 ? sqrt(ss / (W - 1)) : NAN;
 
     q_targets qt;
-    uint8_t *tag = locate_quartiles(hw, hn, W, &qt);
+    uint8_t *tag = locate_quartiles(hw, W, &qt);
     free(hw);
-    free(hn);
     j->part[0].hw = NULL;
-    j->part[0].hn = NULL;
 
     /* pass 3: the values of the tagged bins, in row order (part 0 first), sorted */
     j->pass = 3;
     j->tag = tag;
+    for (size_t k = 0; k < QBINS; k++)
+        if (tag[k] && j->ntagged < 3 * QTARGETS) j->tagged[j->ntagged++] = (uint16_t)k;
     tally_par_run(j->nparts, q_pass, j);
     double res[QTARGETS];
     quartiles_of_tagged(j, &qt, vmax, res);
