@@ -66,6 +66,15 @@ int tally_mapping_memo_claim(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KE
     return 1;
 }
 
+int tally_mapping_memo_try_claim(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], size_t len)
+{
+    pthread_mutex_lock(&m->memo_lock);
+    int mine = !find(m, key, len);
+    if (mine) add(m, key, len);
+    pthread_mutex_unlock(&m->memo_lock);
+    return mine;
+}
+
 void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], const void *result, size_t len)
 {
     pthread_mutex_lock(&m->memo_lock);
