@@ -70,19 +70,29 @@ static void check_claim(tally_mapping *m)
     CHECK(tally_mapping_memo_claim(m, key, &x, sizeof x) == 1 && x == 42.5, "a later asker gets it at once");
 }
 
+/* A cache in dir for a small data file `name` holding `csv` (*o and *data: the caller frees). */
+static tally_cache *cache_for(const char *name, const char *csv, tally_options **o, char **data)
+{
+    *data = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(*data, "w");
+    if (f) {
+        fputs(csv, f);
+        fclose(f);
+    }
+    *o = tally_options_new("test");
+    tally_options_set_string(*o, "path", *data);
+    tally_cache_req req = {dir, 1, *data, "csv", "1.0", NULL, *o, NULL, NULL, "en", "w"};
+    return tally_cache_new(&req);
+}
+
 /* A Likert grid's prefetch: three questions over rows in two parts and many blocks (and
  * an odd last group), counted in one pass, kept, and bitwise stats_hist_codes's counts. */
 #define ROWS2 150001
 static void check_prefetch(void)
 {
-    char *data = xasprintf("%s/grid.csv", dir);
-    FILE *f = fopen(data, "w");
-    fputs("a,b,c,w\n1,1,1,1\n", f);
-    fclose(f);
-    tally_options *o = tally_options_new("test");
-    tally_options_set_string(o, "path", data);
-    tally_cache_req req = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", "w"};
-    tally_cache *c = tally_cache_new(&req);
+    tally_options *o;
+    char *data;
+    tally_cache *c = cache_for("grid.csv", "a,b,c,w\n1,1,1,1\n", &o, &data);
     tally_dataset *ds = tally_dataset_new("g");
     tally_dataset_resize(ds, ROWS2);
     const char *names[4] = {"a", "b", "c", "w"};
@@ -132,14 +142,10 @@ int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     tally_log_set_level(0);
-    char *data = xasprintf("%s/d.csv", dir), *cmd = NULL;
-    FILE *f = fopen(data, "w");
-    fputs("q,w\n1,1\n", f);
-    fclose(f);
-    tally_options *o = tally_options_new("test");
-    tally_options_set_string(o, "path", data);
-    tally_cache_req req = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", "w"};
-    tally_cache *c = tally_cache_new(&req);
+    char *data, *cmd = NULL;
+    tally_options *o;
+    tally_cache *c = cache_for("d.csv", "q,w\n1,1\n", &o, &data);
+    tally_cache_req req = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", "w"}; /* for new caches below */
     tally_dataset *ds = make_dataset(0);
     char *err = NULL;
     CHECK(c && tally_cache_store(c, ds, "", 0, &err) == 0, "stored");
