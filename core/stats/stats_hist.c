@@ -255,6 +255,19 @@ void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *co
     free(maps);
 }
 
+void tally_stats_prefetch(const tally_dataset *ds, const int *cols, size_t n, const tally_stats_opts *o)
+{
+    const double *wts = stats_weights(ds, o);
+    const uint8_t **codes = xmalloc((n ? n : 1) * sizeof *codes);
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        const tally_column *c = cols[k] >= 0 && (size_t)cols[k] < ds->ncols ? ds->cols[cols[k]] : NULL;
+        if (c && c->codes && c->type == TALLY_NUMERIC) codes[m++] = c->codes; /* counted by count_codes */
+    }
+    stats_hist_codes_prefetch(ds, codes, m, wts);
+    free(codes);
+}
+
 typedef struct total_job {
     const uint32_t *sel;
     const double *wts;
