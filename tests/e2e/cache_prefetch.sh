@@ -2,11 +2,10 @@
 # items, side by side, from the column cache (their counts taken in one pass, ds:prefetch) give the JSON
 # that parsing gives, on rows enough to count in two parts; a hand count checks one weighted figure.
 . tests/lib.sh
-ROOT=$(pwd)
-TALLY="$ROOT/$TALLY"
-export SOURCE_DATE_EPOCH=1609459200
-W=$TMP/w
+TALLY="$(pwd)/$TALLY"
+W=$TMP/grid
 mkdir -p "$W"
+export SOURCE_DATE_EPOCH=1609459200
 # 70001 rows: q1..q3 on 1..5 (some empty), a weight with zeros and empties
 awk 'BEGIN { print "q1,q2,q3,w"; for (i = 1; i <= 70001; i++) {
   a = (i * 7) % 5 + 1; b = (i * 11 + int(i / 3)) % 5 + 1; c = (i % 13 == 0) ? "" : (i * 3) % 5 + 1
