@@ -100,7 +100,16 @@ void tally_mapping_memo_free(tally_mapping_memo *memo);
 int tally_mapping_holds(const tally_mapping *m, const void *p, size_t n);
 /* Copies the result kept under key to out (len bytes) and returns 1; 0 when none is kept. */
 int tally_mapping_memo_get(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], void *out, size_t len);
-/* Keeps a copy of the len bytes at result under key (the first copy stays when two threads race). */
+/* Like tally_mapping_memo_get, but when no result is kept the caller claims the key and
+ * returns 0: it must then compute the result and tally_mapping_memo_put it. A thread that
+ * asks for a key another one has claimed waits for that result (two stages side by side
+ * that count the same column count it once) and returns 1 with it. */
+int tally_mapping_memo_claim(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], void *out, size_t len);
+/* Claims key without waiting: 1 when the caller now must compute and put its result; 0
+ * when a result is kept or another thread is computing it. */
+int tally_mapping_memo_try_claim(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], size_t len);
+/* Keeps a copy of the len bytes at result under key (the first copy stays when two threads
+ * race) and wakes the threads waiting on a claimed key. */
 void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], const void *result, size_t len);
 /* How many results m keeps (tests). */
 size_t tally_mapping_memo_count(tally_mapping *m);

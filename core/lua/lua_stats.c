@@ -122,6 +122,28 @@ static int l_frequencies(lua_State *L)
     return push_result(L, t, &err, ds, &o);
 }
 
+/* ds:prefetch(vars [, opts]): a speed hint before a table of each of several variables
+ * (tally_stats_prefetch); names that are not variables are left to the kernels that
+ * follow, which report them. opts.weighted as for the kernels. */
+static int l_prefetch(lua_State *L)
+{
+    lua_settop(L, 3);
+    tally_dataset *ds = tally_lua_check_dataset(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    tally_stats_opts o;
+    read_common(L, 3, &o, TALLY_CHART_NONE);
+    size_t n = (size_t)lua_rawlen(L, 2), m = 0;
+    int *cols = scratch(L, (n ? n : 1) * sizeof *cols);
+    for (size_t k = 1; k <= n; k++) {
+        lua_rawgeti(L, 2, (lua_Integer)k);
+        int c = lua_type(L, -1) == LUA_TSTRING ? tally_dataset_find(ds, lua_tostring(L, -1)) : -1;
+        lua_pop(L, 1);
+        if (c >= 0) cols[m++] = c;
+    }
+    tally_stats_prefetch(ds, cols, m, &o);
+    return 0;
+}
+
 /* A set by name, or an ad-hoc set from a list of variables (opts.kind, opts.counted, opts.label). */
 static const tally_mrset *check_set(lua_State *L, const tally_dataset *ds, int idx, int opts, tally_mrset *adhoc)
 {
@@ -336,7 +358,7 @@ static int l_ranking(lua_State *L)
 int tally_lua_open_stats(lua_State *L)
 {
     static const luaL_Reg methods[] = {
-        {"frequencies", l_frequencies}, {"multiresponse", l_multiresponse}, {"crosstab", l_crosstab},
+        {"frequencies", l_frequencies}, {"prefetch", l_prefetch}, {"multiresponse", l_multiresponse}, {"crosstab", l_crosstab},
         {"descriptives", l_descriptives}, {"likert", l_likert}, {"timeline", l_timeline},
         {"ranking", l_ranking}, {"banner", tally_lua_banner},
         {"banner_book", tally_lua_banner_book}, {"shape", tally_lua_shape}, {NULL, NULL}};

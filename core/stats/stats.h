@@ -41,6 +41,10 @@ void tally_stats_opts_init(tally_stats_opts *o);
  * CATEGORY row per valid value, then (only when there are missing cases) a
  * TOTAL row "Valid total", MISSING rows (user-missing codes in code order with
  * their labels, then "System missing"), and the TOTAL row "Total". */
+/* A speed hint for a table of each of several variables (a frequencies stage): their
+ * weighted per-code histograms counted in one pass over the weights and kept with a
+ * mapped column cache (stats_hist_codes_prefetch); the figures are the same without it. */
+void tally_stats_prefetch(const tally_dataset *ds, const int *cols, size_t n, const tally_stats_opts *o);
 tally_table *tally_stats_frequencies(const tally_dataset *ds, int col, const tally_stats_opts *o, char **err);
 
 /* ---- multiple response (stats_mr.c) -------------------------------------------

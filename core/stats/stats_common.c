@@ -1,4 +1,4 @@
-/* stats_common.c: category maps, weights, base texts and distribution functions for the kernels. */
+/* stats_common.c: category maps, weights, base texts, distribution functions and the AVX2 switch for the kernels. */
 #include "stats_int.h"
 #include "category_order.h"
 #include "util.h"
@@ -428,3 +428,26 @@ double tally_stats_t_p2(double t, double df)
     return 2.0 * gsl_cdf_tdist_Q(fabs(t), df);
 }
 
+
+/* -1: not asked yet; atomic, as stages on two threads ask. */
+static int avx2_on = -1;
+
+void stats_portable(int on)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    int has = !on && __builtin_cpu_supports("avx2");
+#else
+    int has = 0 * on;
+#endif
+    __atomic_store_n(&avx2_on, has, __ATOMIC_RELAXED);
+}
+
+int stats_avx2(void)
+{
+    int on = __atomic_load_n(&avx2_on, __ATOMIC_RELAXED);
+    if (on < 0) {
+        stats_portable(0);
+        on = __atomic_load_n(&avx2_on, __ATOMIC_RELAXED);
+    }
+    return on;
+}

@@ -3,6 +3,7 @@
 #include "parallel.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct hist_job {
@@ -164,13 +165,107 @@ void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const doubl
 {
     tally_mapping *m = hist_memo_mapping(ds, codes, wts);
     uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
-    if (m && tally_mapping_memo_get(m, key, out, sizeof *out)) return;
+    /* claimed: a stage beside this one that asks for the same histogram waits for this count */
+    if (m && tally_mapping_memo_claim(m, key, out, sizeof *out)) return;
     if (m && !wts && hist_from_weighted(ds, m, codes, out)) {
         tally_mapping_memo_put(m, key, out, sizeof *out);
         return;
     }
     hist_count(ds, codes, wts, banked, out);
     if (m) tally_mapping_memo_put(m, key, out, sizeof *out);
+}
+
+/* ---- several columns in one pass over the weights ---------------------------------- */
+
+enum { HIST_BLOCK = 4096 }; /* rows a block: its weights stay in cache while every column is counted */
+
+typedef struct hist_batch_job {
+    const uint8_t *const *codes;
+    const double *wts;
+    size_t ncols, n, nparts;
+    stats_code_hist *part; /* ncols a part: part[p * ncols + c] */
+} hist_batch_job;
+
+/* One part: block by block, each column's banked pairs as hist_part keeps them (bank:
+ * row modulo 4, rows in order), so each column's sums are hist_part's bit for bit. */
+static void hist_batch_part(void *arg, size_t p)
+{
+    hist_batch_job *j = arg;
+    size_t pb, pe;
+    tally_par_range(j->n, j->nparts, p, &pb, &pe);
+    const double *wts = j->wts;
+    hist_pair (*all)[4][256] = xcalloc(j->ncols, sizeof *all);
+    for (size_t b0 = pb; b0 < pe; b0 += HIST_BLOCK) {
+        size_t e = pe - b0 < HIST_BLOCK ? pe : b0 + HIST_BLOCK;
+        for (size_t c = 0; c < j->ncols; c++) {
+            const uint8_t *cd = j->codes[c];
+            hist_pair (*wb)[256] = all[c];
+            size_t i_ = b0;
+            for (; i_ + 4 <= e;) {
+                HIST_ADD(ROW_ALL, 0); i_++;
+                HIST_ADD(ROW_ALL, 1); i_++;
+                HIST_ADD(ROW_ALL, 2); i_++;
+                HIST_ADD(ROW_ALL, 3); i_++;
+            }
+            for (; i_ < e; i_++) HIST_ADD(ROW_ALL, i_ & 3); /* the last rows of the part */
+        }
+    }
+    for (size_t c = 0; c < j->ncols; c++) {
+        stats_code_hist *out = &j->part[p * j->ncols + c];
+        hist_pair (*wb)[256] = all[c];
+        for (int k = 0; k < 256; k++) {
+            out->w[k] = (wb[0][k][0] + wb[1][k][0]) + (wb[2][k][0] + wb[3][k][0]);
+            out->n[k] = (wb[0][k][1] + wb[1][k][1]) + (wb[2][k][1] + wb[3][k][1]);
+        }
+    }
+    free(all);
+}
+
+void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *codes, size_t n, const double *wts)
+{
+    if (!wts || ds->sel || n < 2) return;
+    const uint8_t **mine = xmalloc(n * sizeof *mine);
+    tally_mapping **maps = xmalloc(n * sizeof *maps);
+    size_t m = 0;
+    for (size_t c = 0; c < n; c++) {
+        tally_mapping *map = hist_memo_mapping(ds, codes[c], wts);
+        uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes[c], (uintptr_t)wts, 1, ds->nrows};
+        /* kept, being counted by a stage beside this one, or the same column twice: left out */
+        if (!map || !tally_mapping_memo_try_claim(map, key, sizeof(stats_code_hist))) continue;
+        mine[m] = codes[c];
+        maps[m++] = map;
+    }
+    if (m) {
+        hist_batch_job j = {mine, wts, m, ds->nrows, tally_par_parts(ds->nrows), NULL};
+        j.part = xmalloc(j.nparts * m * sizeof *j.part);
+        tally_par_run(j.nparts, hist_batch_part, &j);
+        for (size_t c = 0; c < m; c++) {
+            stats_code_hist *out = &j.part[c];
+            for (size_t p = 1; p < j.nparts; p++) /* in part order, as hist_count adds them */
+                for (int k = 0; k < 256; k++) {
+                    out->w[k] += j.part[p * m + c].w[k];
+                    out->n[k] += j.part[p * m + c].n[k];
+                }
+            uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)mine[c], (uintptr_t)wts, 1, ds->nrows};
+            tally_mapping_memo_put(maps[c], key, out, sizeof *out);
+        }
+        free(j.part);
+    }
+    free(mine);
+    free(maps);
+}
+
+void tally_stats_prefetch(const tally_dataset *ds, const int *cols, size_t n, const tally_stats_opts *o)
+{
+    const double *wts = stats_weights(ds, o);
+    const uint8_t **codes = xmalloc((n ? n : 1) * sizeof *codes);
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        const tally_column *c = cols[k] >= 0 && (size_t)cols[k] < ds->ncols ? ds->cols[cols[k]] : NULL;
+        if (c && c->codes && c->type == TALLY_NUMERIC) codes[m++] = c->codes; /* counted by count_codes */
+    }
+    stats_hist_codes_prefetch(ds, codes, m, wts);
+    free(codes);
 }
 
 typedef struct total_job {

@@ -65,6 +65,12 @@ typedef struct stats_code_hist {
  * inputs run in parts (parallel.h), added in part order. */
 void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
                       stats_code_hist *out);
+/* For a table of several compact columns weighted alike (a Likert grid): the banked
+ * weighted histograms of those of codes[0..n) that a mapped cache's memo can keep and
+ * does not yet, counted in one pass over the weights (each column's figures bit for bit
+ * those of stats_hist_codes) and kept, so that stats_hist_codes finds them. Does
+ * nothing without weights, for a selection of rows or without a mapping. */
+void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *codes, size_t n, const double *wts);
 
 /* The joint histogram of two compact columns (stats_joint.c), by dense index:
  * a code's level, or nlevels for system-missing. Rows with a weight > 0 only. */
@@ -126,6 +132,13 @@ typedef struct stats_mr_counts {
 int stats_mr_compute(const tally_dataset *ds, const tally_mrset *set, const double *wts, const char *lang,
                      stats_mr_counts *out, char **err);
 void stats_mr_counts_free(stats_mr_counts *c);
+
+/* Whether the kernels' AVX2 paths run (stats_common.c): the CPU has AVX2 and
+ * stats_portable has not turned them off. Every AVX2 path gives the same bits as
+ * the portable loops. */
+int stats_avx2(void);
+/* Tests: on, the kernels run their portable loops only; off, AVX2 where the CPU has it. */
+void stats_portable(int on);
 
 /* The weight column to use, or NULL for unweighted. */
 const double *stats_weights(const tally_dataset *ds, const tally_stats_opts *o);

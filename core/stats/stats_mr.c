@@ -84,6 +84,101 @@ static size_t dich_sse2(const uint8_t *cb, const uint8_t *ok, const double *wv, 
     *ck += (size_t)(c2[0] + c2[1]);
     return i;
 }
+
+/* ok[i] = wv[i] > 0 for len rows, eight a step (the compiler leaves this loop scalar). */
+static void dich_flags(const double *wv, uint8_t *ok, size_t len)
+{
+    size_t i = 0;
+    const __m128d z = _mm_setzero_pd();
+    for (; i + 8 <= len; i += 8) {
+        /* four pairs of 64-bit masks, narrowed to 16-bit lanes (each row's mask twice), then to one byte a row */
+        __m128i m0 = _mm_castpd_si128(_mm_cmpgt_pd(_mm_loadu_pd(wv + i), z));
+        __m128i m1 = _mm_castpd_si128(_mm_cmpgt_pd(_mm_loadu_pd(wv + i + 2), z));
+        __m128i m2 = _mm_castpd_si128(_mm_cmpgt_pd(_mm_loadu_pd(wv + i + 4), z));
+        __m128i m3 = _mm_castpd_si128(_mm_cmpgt_pd(_mm_loadu_pd(wv + i + 6), z));
+        __m128i b = _mm_packs_epi16(_mm_packs_epi32(m0, m1), _mm_packs_epi32(m2, m3));
+        __m128i r = _mm_packus_epi16(_mm_and_si128(b, _mm_set1_epi16(1)), _mm_setzero_si128());
+        _mm_storel_epi64((__m128i *)(ok + i), r);
+    }
+    for (; i < len; i++) ok[i] = wv[i] > 0;
+}
+
+/* Unweighted, all rows: the compact items over the 16-row steps of a block, all items
+ * inside one step (`any` stays in a register); counts only, which are exact in any
+ * order. cbs[t]: item t's codes, keys[t] its counted code, ck[t] its count; the block
+ * starts at row b0. Returns the rows done (a multiple of 16). */
+static size_t dich_plain_sse2(const uint8_t *const *cbs, const uint8_t *keys, size_t *ck, size_t nk, uint8_t *any,
+                              size_t b0, size_t len)
+{
+    const __m128i one = _mm_set1_epi8(1);
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        __m128i an = _mm_loadu_si128((const __m128i *)(any + i));
+        for (size_t t = 0; t < nk; t++) {
+            __m128i c = _mm_loadu_si128((const __m128i *)(cbs[t] + b0 + i));
+            __m128i h = _mm_cmpeq_epi8(c, _mm_set1_epi8((char)keys[t]));
+            an = _mm_or_si128(an, _mm_and_si128(h, one));
+            __m128i sad = _mm_sad_epu8(_mm_and_si128(h, one), _mm_setzero_si128()); /* two 64-bit sums */
+            ck[t] += (size_t)_mm_cvtsi128_si64(sad) + (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sad, sad));
+        }
+        _mm_storeu_si128((__m128i *)(any + i), an);
+    }
+    return i;
+}
+#else
+static void dich_flags(const double *wv, uint8_t *ok, size_t len)
+{
+    for (size_t i = 0; i < len; i++) ok[i] = wv[i] > 0;
+}
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define DICH_AVX2 1
+#define DICH_USE_AVX2() stats_avx2()
+
+/* The compact items of a set over the 16-row steps of a block, all items inside one
+ * step: the step's weights, flags and `any` stay in registers while every item is
+ * counted, and the items' sums are independent chains (one item's four banks wait on
+ * each other's additions, not on the other items'). Lane q of an item's vector of
+ * banks takes rows 4t + q in row order, as dich_sse2 and the scalar loop add them:
+ * the same sums bit for bit. cbs[t]: item t's codes at the block, keys[t] its counted
+ * code, acc4[t] its four banks, ck[t] its count; the block starts at row b0. Returns the
+ * rows done (a multiple of 16). */
+__attribute__((target("avx2,popcnt"))) static size_t dich_avx2(const uint8_t *const *cbs, const uint8_t *keys,
+                                                                double *const *acc4, size_t *ck, size_t nk,
+                                                                const uint8_t *ok, const double *wv, uint8_t *any,
+                                                                size_t b0, size_t len)
+{
+    const __m128i one = _mm_set1_epi8(1);
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        __m128i okm = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(ok + i)), one);
+        __m256d w0 = _mm256_loadu_pd(wv + i), w1 = _mm256_loadu_pd(wv + i + 4);
+        __m256d w2 = _mm256_loadu_pd(wv + i + 8), w3 = _mm256_loadu_pd(wv + i + 12);
+        __m128i an = _mm_loadu_si128((const __m128i *)(any + i));
+        for (size_t t = 0; t < nk; t++) {
+            __m128i c = _mm_loadu_si128((const __m128i *)(cbs[t] + b0 + i));
+            __m128i h = _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8((char)keys[t])), okm); /* 0xff: chosen */
+            an = _mm_or_si128(an, _mm_and_si128(h, one));
+            ck[t] += (size_t)__builtin_popcount((unsigned)_mm_movemask_epi8(h));
+            __m256d m0 = _mm256_castsi256_pd(_mm256_cvtepi8_epi64(h));
+            __m256d m1 = _mm256_castsi256_pd(_mm256_cvtepi8_epi64(_mm_srli_si128(h, 4)));
+            __m256d m2 = _mm256_castsi256_pd(_mm256_cvtepi8_epi64(_mm_srli_si128(h, 8)));
+            __m256d m3 = _mm256_castsi256_pd(_mm256_cvtepi8_epi64(_mm_srli_si128(h, 12)));
+            __m256d a = _mm256_loadu_pd(acc4[t]);
+            a = _mm256_add_pd(a, _mm256_and_pd(m0, w0));
+            a = _mm256_add_pd(a, _mm256_and_pd(m1, w1));
+            a = _mm256_add_pd(a, _mm256_and_pd(m2, w2));
+            a = _mm256_add_pd(a, _mm256_and_pd(m3, w3));
+            _mm256_storeu_pd(acc4[t], a);
+        }
+        _mm_storeu_si128((__m128i *)(any + i), an);
+    }
+    return i;
+}
+#else
+#define DICH_USE_AVX2() 0
 #endif
 
 /* One item over a block of len rows (codes cb, flags ok, weights wv): adds the
@@ -143,24 +238,77 @@ static void dich_part(void *arg, size_t p)
     tally_par_range(ds->nrows, j->nparts, p, &b, &e);
     double *acc = j->acc[p] = xcalloc(4 * m, sizeof *acc);
     size_t *cnt = j->cnt[p] = xcalloc(m, sizeof *cnt);
+    int plain = !wts && !sel; /* the common case: counts only, vectorised */
+    /* the compact items, for the AVX2 block kernel (weighted, all rows) */
+    const uint8_t **cbs = xmalloc((m ? m : 1) * sizeof *cbs);
+    uint8_t *keys = xmalloc(m ? m : 1);
+    double **acc4 = xmalloc((m ? m : 1) * sizeof *acc4);
+    size_t *kidx = xmalloc((m ? m : 1) * sizeof *kidx), *ck = xmalloc((m ? m : 1) * sizeof *ck), nk = 0;
+#if defined(__SSE2__)
+    int blocks = plain || (!sel && DICH_USE_AVX2());
+#else
+    int blocks = 0;
+#endif
+    size_t nnum = 0; /* items of doubles */
+    for (size_t k = 0; k < m; k++) nnum += j->key[k] == -2;
+    for (size_t k = 0; k < m && blocks; k++) {
+        if (j->key[k] < 0) continue;
+        cbs[nk] = ds->cols[j->set->cols[k]]->codes;
+        keys[nk] = (uint8_t)j->key[k];
+        acc4[nk] = acc + 4 * k;
+        kidx[nk++] = k;
+    }
     uint8_t *any = xmalloc(3 * BLOCK), *ok = any + BLOCK, *gath = ok + BLOCK;
     double *wv = xmalloc(BLOCK * sizeof *wv);
     double w_all = 0, w_ans = 0, wa[4] = {0}, wn[4] = {0};
     size_t n_all = 0, n_ans = 0;
-    int plain = !wts && !sel; /* the common case: counts only, vectorised */
     for (size_t b0 = b; b0 < e; b0 += BLOCK) {
         size_t len = e - b0 < BLOCK ? e - b0 : BLOCK;
         memset(any, 0, len);
-        for (size_t i = 0; i < len; i++) {
-            double w = stats_w(wts, sel ? sel[b0 + i] : b0 + i);
-            ok[i] = w > 0;
-            wv[i] = w > 0 ? w : 0;
+        if (plain) {
+            /* no weights: every row counts with weight 1 (only items of doubles read ok and wv) */
+            for (size_t i = 0; i < len && nnum; i++) {
+                ok[i] = 1;
+                wv[i] = 1;
+            }
+        } else if (!sel) {
+            /* two loops, each vectorised (wv[i] > 0 exactly when the weight is) */
+            const double *wb = wts + b0;
+            for (size_t i = 0; i < len; i++) wv[i] = wb[i] > 0 ? wb[i] : 0;
+            dich_flags(wv, ok, len);
+        } else {
+            for (size_t i = 0; i < len; i++) {
+                double w = stats_w(wts, sel[b0 + i]);
+                ok[i] = w > 0;
+                wv[i] = w > 0 ? w : 0;
+            }
+        }
+        size_t done = 0; /* rows of the block the compact items were counted over */
+        if (nk) {
+            memset(ck, 0, nk * sizeof *ck);
+#ifdef DICH_AVX2
+            if (!plain) done = dich_avx2(cbs, keys, acc4, ck, nk, ok, wv, any, b0, len);
+#endif
+#if defined(__SSE2__)
+            if (plain) done = dich_plain_sse2(cbs, keys, ck, nk, any, b0, len);
+#endif
+            for (size_t t = 0; t < nk; t++) cnt[kidx[t]] += ck[t];
         }
         for (size_t k = 0; k < m; k++) {
             const tally_column *c = ds->cols[j->set->cols[k]];
             double *a = acc + 4 * k;
             size_t ck = 0;
-            if (j->key[k] >= 0) {
+            if (j->key[k] >= 0 && done && plain) { /* the rows after the 16-row steps */
+                const uint8_t *cb = c->codes + b0, kc = (uint8_t)j->key[k];
+                for (size_t i = done; i < len; i++) {
+                    uint8_t h = cb[i] == kc;
+                    ck += h;
+                    any[i] |= h;
+                }
+            } else if (j->key[k] >= 0 && done) {
+                ck += dich_weighted(c->codes + b0 + done, ok + done, wv + done, any + done, len - done,
+                                    (uint8_t)j->key[k], a);
+            } else if (j->key[k] >= 0) {
                 const uint8_t *cd = c->codes, kc = (uint8_t)j->key[k];
                 if (plain) {
                     const uint8_t *cb = cd + b0;
@@ -232,6 +380,11 @@ static void dich_part(void *arg, size_t p)
     j->n_ans[p] = n_ans;
     free(any);
     free(wv);
+    free(cbs);
+    free(keys);
+    free(acc4);
+    free(kidx);
+    free(ck);
 }
 
 static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, const double *wts,

@@ -29,7 +29,6 @@ typedef struct q_part {
     size_t cnt;
     uint64_t kmin, kmax;        /* order-preserving keys of the extremes */
     double *hw;                 /* QBINS summed weights */
-    uint32_t *hn;               /* QBINS counts */
     uint16_t *bins;             /* pass 2: each row's bin (QNONE: the row does not count) */
     stats_vw *buf;              /* pass 3: collected values */
     size_t len, cap;
@@ -44,6 +43,8 @@ typedef struct q_job {
     size_t nparts;
     double mean, lo, scale;     /* passes 2 and 3 */
     const uint8_t *tag;         /* pass 3: bins to collect */
+    uint16_t tagged[3 * QTARGETS]; /* the same bins as a list (at most three a quartile) */
+    size_t ntagged;
     q_part part[TALLY_PAR_MAX_PARTS];
 } q_job;
 
@@ -67,64 +68,153 @@ static size_t q_bin(double v, double lo, double scale)
 
 /* A row's value and weight, and whether it counts (ok: 0 or 1). A row that does
  * not count gets value 0 and weight 0, so the loops below run without branches
- * (a NaN value would otherwise poison a product) and add 0 (x + 0.0 == x). */
-static inline __attribute__((always_inline)) unsigned q_row(const q_job *j, const uint32_t *sel,
-                                                            const double *wts, size_t i, double *v, double *w)
+ * (a NaN value would otherwise poison a product) and add 0 (x + 0.0 == x).
+ * num, sel, wts and um come from the caller's locals: constants of each copy of
+ * the loops, never read again from the job a row (stores to the histogram could
+ * otherwise alias them for the compiler). */
+static inline __attribute__((always_inline)) unsigned q_row(const tally_column *c, const double *num, int um,
+                                                            const uint32_t *sel, const double *wts, size_t i,
+                                                            double *v, double *w)
 {
     size_t r = sel ? sel[i] : i;
-    double x = j->c->num[r], y = wts ? wts[r] : 1.0;
+    double x = num[r], y = wts ? wts[r] : 1.0;
     unsigned ok = (y > 0) & (x == x);
-    if (j->user_missing && ok && tally_column_is_user_missing(j->c, x)) ok = 0;
+    if (um && ok && tally_column_is_user_missing(c, x)) ok = 0;
     *v = ok ? x : 0.0;
     *w = ok ? y : 0.0;
     return ok;
 }
 
-static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, size_t b, size_t e,
-                                                         const uint32_t *sel, const double *wts)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/* Pass 1 over all rows (no selection, no user-missing values), four rows a step: lane
+ * q of each vector is bank q (rows 4t + q in row order), as the scalar loop adds them,
+ * with a product then a sum (no fused multiply-add): the same bits. The extremes are
+ * kept as signed keys (the order-preserving key with its top bit flipped), per lane.
+ * Returns the rows done from b (a multiple of 4). */
+__attribute__((target("avx2"))) static size_t q_pass1_avx2(const double *num, const double *wts, size_t b, size_t e,
+                                                            q_part *q)
 {
+    const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
+    const __m256i low63 = _mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL), izero = _mm256_setzero_si256();
+    __m256d W = zero, S = zero;
+    __m256i cnt = izero, smin = _mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL), smax = _mm256_set1_epi64x(INT64_MIN);
+    size_t i = b;
+    for (; i + 4 <= e; i += 4) {
+        __m256d x = _mm256_loadu_pd(num + i), y = wts ? _mm256_loadu_pd(wts + i) : one;
+        __m256d ok = _mm256_and_pd(_mm256_cmp_pd(y, zero, _CMP_GT_OQ), _mm256_cmp_pd(x, x, _CMP_ORD_Q));
+        __m256d v = _mm256_and_pd(x, ok), w = _mm256_and_pd(y, ok);
+        W = _mm256_add_pd(W, w);
+        S = _mm256_add_pd(S, _mm256_mul_pd(w, v));
+        __m256i okm = _mm256_castpd_si256(ok);
+        cnt = _mm256_sub_epi64(cnt, okm);
+        __m256i bits = _mm256_castpd_si256(v);
+        __m256i key = _mm256_xor_si256(bits, _mm256_and_si256(_mm256_cmpgt_epi64(izero, bits), low63));
+        __m256i lt = _mm256_and_si256(okm, _mm256_cmpgt_epi64(smin, key));
+        __m256i gt = _mm256_and_si256(okm, _mm256_cmpgt_epi64(key, smax));
+        smin = _mm256_blendv_epi8(smin, key, lt);
+        smax = _mm256_blendv_epi8(smax, key, gt);
+    }
+    _mm256_storeu_pd(q->W, W);
+    _mm256_storeu_pd(q->sum, S);
+    uint64_t c[4];
+    int64_t lo[4], hi[4];
+    _mm256_storeu_si256((__m256i *)c, cnt);
+    _mm256_storeu_si256((__m256i *)lo, smin);
+    _mm256_storeu_si256((__m256i *)hi, smax);
+    q->cnt = (size_t)(c[0] + c[1] + c[2] + c[3]);
+    q->kmin = UINT64_MAX;
+    q->kmax = 0;
+    for (int k = 0; k < 4; k++) { /* back to q_key's unsigned keys; an empty lane keeps the start values */
+        uint64_t kl = (uint64_t)lo[k] ^ 0x8000000000000000ULL, kh = (uint64_t)hi[k] ^ 0x8000000000000000ULL;
+        q->kmin = kl < q->kmin ? kl : q->kmin;
+        q->kmax = kh > q->kmax ? kh : q->kmax;
+    }
+    return i - b;
+}
+
+/* Pass 3: the first row from i before e whose bin is one of the nt tagged bins, or e;
+ * sixteen rows a step (bins: each row's bin, indexed by row). */
+__attribute__((target("avx2"))) static size_t q_next_tagged_avx2(const uint16_t *bins, size_t i, size_t e,
+                                                                  const uint16_t *tagged, size_t nt)
+{
+    __m256i want[3 * QTARGETS];
+    for (size_t t = 0; t < nt; t++) want[t] = _mm256_set1_epi16((short)tagged[t]);
+    for (; i + 16 <= e; i += 16) {
+        __m256i k = _mm256_loadu_si256((const __m256i *)(bins + i)), hit = _mm256_setzero_si256();
+        for (size_t t = 0; t < nt; t++) hit = _mm256_or_si256(hit, _mm256_cmpeq_epi16(k, want[t]));
+        unsigned m = (unsigned)_mm256_movemask_epi8(hit);
+        if (m) return i + (size_t)__builtin_ctz(m) / 2;
+    }
+    for (; i < e; i++)
+        for (size_t t = 0; t < nt; t++)
+            if (bins[i] == tagged[t]) return i;
+    return e;
+}
+#endif
+
+static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, size_t b, size_t e,
+                                                         const uint32_t *sel, const double *wts, int um)
+{
+    const tally_column *c = j->c;
+    const double *num = c->num;
     double v, w;
     if (j->pass == 1) {
         double W0 = 0, W1 = 0, W2 = 0, W3 = 0, S0 = 0, S1 = 0, S2 = 0, S3 = 0;
-        uint64_t kmin = UINT64_MAX, kmax = 0;
+        /* extremes by bank too (a minimum is the same in any order): four short
+         * dependency chains instead of one long one */
+        uint64_t kmin[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}, kmax[4] = {0, 0, 0, 0};
         size_t cnt = 0, i = b;
-#define Q1(WB, SB)                                                                \
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (!sel && !um && stats_avx2()) { /* the steps of four there, the last rows below */
+            i += q_pass1_avx2(num, wts, b, e, q);
+            W0 = q->W[0], W1 = q->W[1], W2 = q->W[2], W3 = q->W[3];
+            S0 = q->sum[0], S1 = q->sum[1], S2 = q->sum[2], S3 = q->sum[3];
+            cnt = q->cnt;
+            kmin[0] = q->kmin;
+            kmax[0] = q->kmax;
+        }
+#endif
+#define Q1(WB, SB, K)                                                             \
     do {                                                                          \
-        unsigned ok_ = q_row(j, sel, wts, i, &v, &w);                             \
+        unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
         WB += w;                                                                  \
         SB += w * v;                                                              \
         cnt += ok_;                                                               \
         uint64_t k_ = q_key(v);                                                   \
-        kmin = ok_ && k_ < kmin ? k_ : kmin;                                      \
-        kmax = ok_ && k_ > kmax ? k_ : kmax;                                      \
+        kmin[K] = ok_ && k_ < kmin[K] ? k_ : kmin[K];                             \
+        kmax[K] = ok_ && k_ > kmax[K] ? k_ : kmax[K];                             \
         i++;                                                                      \
     } while (0)
         while (i + 4 <= e) {
-            Q1(W0, S0);
-            Q1(W1, S1);
-            Q1(W2, S2);
-            Q1(W3, S3);
+            Q1(W0, S0, 0);
+            Q1(W1, S1, 1);
+            Q1(W2, S2, 2);
+            Q1(W3, S3, 3);
         }
-        while (i < e) Q1(W0, S0); /* parts end on multiples of 64 but the last */
+        while (i < e) Q1(W0, S0, 0); /* parts end on multiples of 64 but the last */
 #undef Q1
         q->W[0] = W0, q->W[1] = W1, q->W[2] = W2, q->W[3] = W3;
         q->sum[0] = S0, q->sum[1] = S1, q->sum[2] = S2, q->sum[3] = S3;
         q->cnt = cnt;
-        q->kmin = kmin;
-        q->kmax = kmax;
+        q->kmin = kmin[0];
+        q->kmax = kmax[0];
+        for (int k = 1; k < 4; k++) {
+            q->kmin = kmin[k] < q->kmin ? kmin[k] : q->kmin;
+            q->kmax = kmax[k] > q->kmax ? kmax[k] : q->kmax;
+        }
     } else if (j->pass == 2) {
         double mean = j->mean, lo = j->lo, scale = j->scale, *hw = q->hw;
         double D0 = 0, D1 = 0, D2 = 0, D3 = 0;
-        uint32_t *hn = q->hn;
         uint16_t *bins = q->bins - b;
         size_t i = b;
 #define Q2(DB)                                                                    \
     do {                                                                          \
-        unsigned ok_ = q_row(j, sel, wts, i, &v, &w);                             \
+        unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
         DB += w * (v - mean) * (v - mean);                                        \
         size_t k_ = q_bin(v, lo, scale);                                          \
         hw[k_] += w;                                                              \
-        hn[k_] += ok_;                                                            \
         bins[i] = ok_ ? (uint16_t)k_ : (uint16_t)QNONE;                           \
         i++;                                                                      \
     } while (0)
@@ -140,9 +230,18 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
     } else {
         /* pass 2 left each row's bin: only the rows of tagged bins are read again */
         const uint16_t *bins = q->bins - b;
+        const uint8_t *tag = j->tag;
+#if defined(__x86_64__) && defined(__GNUC__)
+        int fast = stats_avx2();
+#else
+        int fast = 0;
+#endif
         for (size_t i = b; i < e; i++) {
-            if (!j->tag[bins[i]]) continue;
-            q_row(j, sel, wts, i, &v, &w);
+#if defined(__x86_64__) && defined(__GNUC__)
+            if (fast && (i = q_next_tagged_avx2(bins, i, e, j->tagged, j->ntagged)) == e) break;
+#endif
+            if (!fast && !tag[bins[i]]) continue;
+            q_row(c, num, um, sel, wts, i, &v, &w);
             if (q->len == q->cap) {
                 q->cap = q->cap ? 2 * q->cap : 1024;
                 q->buf = xrealloc(q->buf, q->cap * sizeof *q->buf);
@@ -160,15 +259,19 @@ static void q_pass(void *arg, size_t p)
     tally_par_range(j->ds->nrows, j->nparts, p, &b, &e);
     if (j->pass == 2) {
         q->hw = xcalloc(QBINS, sizeof *q->hw);
-        q->hn = xcalloc(QBINS, sizeof *q->hn);
         q->bins = xmalloc((e > b ? e - b : 1) * sizeof *q->bins);
     }
-    /* one copy of the loops for each case, the tests on sel and wts folded away */
+    /* one copy of the loops for each case, the tests on sel, wts and user-missing values folded away */
     const uint32_t *sel = j->ds->sel;
-    if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts);
-    else if (sel) q_loop(j, q, b, e, sel, NULL);
-    else if (j->wts) q_loop(j, q, b, e, NULL, j->wts);
-    else q_loop(j, q, b, e, NULL, NULL);
+    if (j->user_missing) {
+        if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts, 1);
+        else if (sel) q_loop(j, q, b, e, sel, NULL, 1);
+        else if (j->wts) q_loop(j, q, b, e, NULL, j->wts, 1);
+        else q_loop(j, q, b, e, NULL, NULL, 1);
+    } else if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts, 0);
+    else if (sel) q_loop(j, q, b, e, sel, NULL, 0);
+    else if (j->wts) q_loop(j, q, b, e, NULL, j->wts, 0);
+    else q_loop(j, q, b, e, NULL, NULL, 0);
 }
 
 /* The value of an order-preserving key (q_key's inverse). */
@@ -189,9 +292,10 @@ typedef struct q_targets {
     double tc[QTARGETS], before[QTARGETS];
 } q_targets;
 
-/* Finds each quartile's bin in the histogram (hw, hn) of total weight W; returns the
+/* Finds each quartile's bin in the histogram hw of total weight W (a bin holds a value
+ * exactly when its weight is > 0: only rows with a weight > 0 add to it); returns the
  * bins whose values pass 3 must keep, tagged (caller frees). */
-static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W, q_targets *qt)
+static uint8_t *locate_quartiles(const double *hw, double W, q_targets *qt)
 {
     /* each quartile's bin B (the first whose cumulative weight passes the
      * position), the weight before it, and its nonempty neighbours */
@@ -201,7 +305,7 @@ static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W,
         double cum = 0;
         size_t prev = QBINS, k = 0;
         for (; k < QBINS; k++) {
-            if (!hn[k]) continue;
+            if (!(hw[k] > 0)) continue;
             if (cum + hw[k] > qt->tc[t]) break;
             cum += hw[k];
             prev = k;
@@ -210,7 +314,7 @@ static uint8_t *locate_quartiles(const double *hw, const uint32_t *hn, double W,
         qt->before[t] = cum;
         if (k == QBINS) continue; /* after the last value: the maximum */
         size_t next = k + 1;
-        while (next < QBINS && !hn[next]) next++;
+        while (next < QBINS && !(hw[next] > 0)) next++;
         qt->upto[t] = next < QBINS ? next : k;
         tag[k] = tag[qt->upto[t]] = 1;
         if (prev < QBINS) tag[prev] = 1;
@@ -292,29 +396,24 @@ void stats_describe_large(const tally_dataset *ds, const tally_column *c, const 
     if (!isfinite(j->scale)) j->scale = 0;
     tally_par_run(j->nparts, q_pass, j);
     double ss = 0, *hw = j->part[0].hw;
-    uint32_t *hn = j->part[0].hn;
     for (size_t p = 0; p < j->nparts; p++) {
         ss += bank_sum(j->part[p].ss);
         if (p == 0) continue;
-        for (size_t k = 0; k < QBINS; k++) {
-            hw[k] += j->part[p].hw[k];
-            hn[k] += j->part[p].hn[k];
-        }
+        for (size_t k = 0; k < QBINS; k++) hw[k] += j->part[p].hw[k];
         free(j->part[p].hw);
-        free(j->part[p].hn);
     }
     d->sd = W > 1 ? sqrt(ss / (W - 1)) : NAN;
 
     q_targets qt;
-    uint8_t *tag = locate_quartiles(hw, hn, W, &qt);
+    uint8_t *tag = locate_quartiles(hw, W, &qt);
     free(hw);
-    free(hn);
     j->part[0].hw = NULL;
-    j->part[0].hn = NULL;
 
     /* pass 3: the values of the tagged bins, in row order (part 0 first), sorted */
     j->pass = 3;
     j->tag = tag;
+    for (size_t k = 0; k < QBINS; k++)
+        if (tag[k] && j->ntagged < 3 * QTARGETS) j->tagged[j->ntagged++] = (uint16_t)k;
     tally_par_run(j->nparts, q_pass, j);
     double res[QTARGETS];
     quartiles_of_tagged(j, &qt, vmax, res);

@@ -15,6 +15,8 @@ if (o.title or o.table_id) and #o.variables > 1 then
         #o.variables .. " variables)")
 end
 local ds = tally.dataset(o.dataset)
+-- several tables: their counts in one pass over the weights (a speed hint; the same figures)
+if #o.variables > 1 then ds:prefetch(o.variables, { weighted = o.weight }) end
 for _, v in ipairs(o.variables) do
   report.add(ds:frequencies(v, { weighted = o.weight, chart = o.chart, title = o.title, id = o.table_id,
     count_decimals = o.count_decimals, ci = o.ci }))

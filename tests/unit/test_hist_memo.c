@@ -5,9 +5,12 @@
 #include "stats_int.h"
 #include "util.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <string.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/tally-hist-memo-test.XXXXXX";
@@ -58,19 +61,121 @@ static void mapping_pair(void)
     tally_mapping_unref(m); /* the last: unmapped, memo and lock freed */
 }
 
+/* A second thread asking for a claimed key: it must wait for the claimer's result. */
+typedef struct claim_arg {
+    tally_mapping *m;
+    const uintptr_t *key;
+    double out;
+    int got;
+    atomic_int done;
+} claim_arg;
+
+static void *claim_second(void *p)
+{
+    claim_arg *a = p;
+    a->got = tally_mapping_memo_claim(a->m, a->key, &a->out, sizeof a->out);
+    atomic_store(&a->done, 1);
+    return NULL;
+}
+
+/* Two stages that ask for the same result at once: the first claims it, the second
+ * waits and gets the first one's figures; a pending key is no result for _get. */
+static void check_claim(tally_mapping *m)
+{
+    uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)m->base, 77, 7, 7};
+    double x = 0, result = 42.5;
+    size_t before = tally_mapping_memo_count(m);
+    CHECK(tally_mapping_memo_claim(m, key, &x, sizeof x) == 0, "the first asker claims a new key");
+    CHECK(tally_mapping_memo_get(m, key, &x, sizeof x) == 0, "a claimed key has no result yet");
+    claim_arg a = {m, key, 0, -1, 0};
+    pthread_t t;
+    int started = pthread_create(&t, NULL, claim_second, &a) == 0;
+    usleep(50000);
+    CHECK(started && !atomic_load(&a.done), "the second asker waits while the key is being computed");
+    tally_mapping_memo_put(m, key, &result, sizeof result);
+    if (started) pthread_join(t, NULL);
+    CHECK(a.got == 1 && a.out == 42.5, "the second asker gets the first one's result");
+    CHECK(tally_mapping_memo_count(m) == before + 1, "one entry kept for the key");
+    CHECK(tally_mapping_memo_claim(m, key, &x, sizeof x) == 1 && x == 42.5, "a later asker gets it at once");
+}
+
+/* A cache in dir for a small data file `name` holding `csv` (*o and *data: the caller frees). */
+static tally_cache *cache_for(const char *name, const char *csv, tally_options **o, char **data)
+{
+    *data = xasprintf("%s/%s", dir, name);
+    FILE *f = fopen(*data, "w");
+    if (f) {
+        fputs(csv, f);
+        fclose(f);
+    }
+    *o = tally_options_new("test");
+    tally_options_set_string(*o, "path", *data);
+    tally_cache_req req = {dir, 1, *data, "csv", "1.0", NULL, *o, NULL, NULL, "en", "w"};
+    return tally_cache_new(&req);
+}
+
+/* A Likert grid's prefetch: three questions over rows in two parts and many blocks (and
+ * an odd last group), counted in one pass, kept, and bitwise stats_hist_codes's counts. */
+#define ROWS2 150001
+static void check_prefetch(void)
+{
+    tally_options *o;
+    char *data;
+    tally_cache *c = cache_for("grid.csv", "a,b,c,w\n1,1,1,1\n", &o, &data);
+    tally_dataset *ds = tally_dataset_new("g");
+    tally_dataset_resize(ds, ROWS2);
+    const char *names[4] = {"a", "b", "c", "w"};
+    for (int k = 0; k < 4; k++) tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
+    for (size_t r = 0; r < ROWS2; r++) {
+        for (int k = 0; k < 3; k++) ds->cols[k]->num[r] = r % (13 + k) == 0 ? NAN : (double)((r * (7 + k) + r / 5) % 5 + 1);
+        ds->cols[3]->num[r] = r % 17 == 0 ? 0 : 0.1 + (double)(r % 23) / 7;
+    }
+    tally_dataset_set_weight(ds, 3);
+    tally_dataset_compact(ds, 1);
+    char *err = NULL;
+    const char *msgs;
+    size_t nmsgs;
+    tally_dataset *back = c && tally_cache_store(c, ds, "", 0, &err) == 0 ? tally_cache_load(c, "back", "test", &msgs, &nmsgs) : NULL;
+    CHECK(back && back->cols[0]->mapping && back->cols[2]->codes, "grid: stored and loaded back, mapped");
+    if (back) {
+        tally_mapping *m = back->cols[0]->mapping;
+        const double *w = back->cols[3]->num;
+        const uint8_t *items[4] = {back->cols[0]->codes, back->cols[1]->codes, back->cols[2]->codes, back->cols[0]->codes};
+        size_t before = tally_mapping_memo_count(m);
+        stats_hist_codes_prefetch(back, items, 4, NULL);
+        CHECK(tally_mapping_memo_count(m) == before, "grid: no prefetch without weights");
+        stats_hist_codes_prefetch(back, items, 4, w);
+        CHECK(tally_mapping_memo_count(m) == before + 3, "grid: one kept histogram a question (one listed twice)");
+        stats_hist_codes_prefetch(back, items, 4, w);
+        CHECK(tally_mapping_memo_count(m) == before + 3, "grid: a second prefetch counts nothing again");
+        stats_code_hist *want = xmalloc(sizeof *want), *got = xmalloc(sizeof *got);
+        int same = 1;
+        for (int k = 0; k < 3; k++) {
+            stats_hist_codes(ds, ds->cols[k]->codes, ds->cols[3]->num, 1, want); /* the heap: counted */
+            stats_hist_codes(back, back->cols[k]->codes, w, 1, got);             /* the mapping: kept */
+            same &= memcmp(want, got, sizeof *want) == 0 && want->n[0] > 0 && want->n[TALLY_CODE_SYSMIS] > 0;
+        }
+        CHECK(same && tally_mapping_memo_count(m) == before + 3,
+              "grid: the prefetched histograms are bitwise those counted one by one, and found kept");
+        free(want);
+        free(got);
+        tally_dataset_free(back);
+    }
+    tally_dataset_free(ds);
+    tally_cache_free(c);
+    tally_options_free(o);
+    free(data);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     tally_log_set_level(0);
     mapping_pair();
-    char *data = xasprintf("%s/d.csv", dir), *cmd = NULL;
-    FILE *f = fopen(data, "w");
-    fputs("q,w\n1,1\n", f);
-    fclose(f);
-    tally_options *o = tally_options_new("test");
-    tally_options_set_string(o, "path", data);
-    tally_cache_req req = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", "w"};
-    tally_cache *c = tally_cache_new(&req);
+    char *data, *cmd = NULL;
+    tally_options *o;
+    tally_cache *c = cache_for("d.csv", "q,w\n1,1\n", &o, &data);
+    tally_cache_req req = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", "w"}; /* for new caches below */
     tally_dataset *ds = make_dataset(0);
     char *err = NULL;
     CHECK(c && tally_cache_store(c, ds, "", 0, &err) == 0, "stored");
@@ -133,6 +238,9 @@ int main(void)
     CHECK(tally_mapping_memo_count(m) == before && got->n[0] + got->n[1] + got->n[2] + got->n[3] + got->n[4] == 5,
           "a selection is counted (5 rows) and not kept");
     tally_dataset_free(view);
+
+    check_claim(m);
+    check_prefetch();
 
     /* a changed column leaves the mapping: its new cells are counted */
     tally_column *q = back->cols[0];
