@@ -270,6 +270,28 @@ static int l_fail(lua_State *L)
     return lua_error(L);
 }
 
+/* tally.one_table(o, list, noun): a stage that makes one table per entry of `list` (its
+ * option table `o` already checked) stops with tally.fail's kind of error when `o.title` or
+ * `o.table_id` is given for more than one entry, since both name a single table. `noun` is
+ * what one entry is ("variable", "row question"); the count says it with an "s" added. */
+static int l_one_table(lua_State *L)
+{
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    const char *noun = luaL_checkstring(L, 3);
+    lua_getfield(L, 1, "title");
+    lua_getfield(L, 1, "table_id");
+    int named = lua_toboolean(L, -2) || lua_toboolean(L, -1);
+    lua_pop(L, 2);
+    lua_Integer n = luaL_len(L, 2);
+    if (!named || n <= 1) return 0;
+    tally_runtime *rt = runtime_of(L);
+    lua_settop(L, 0);
+    lua_pushfstring(L, "%s: `title` and `table_id` name one table; give one %s per stage (here: %I %ss)",
+                    rt->block ? rt->block->name : "stage", noun, n, noun);
+    return l_fail(L);
+}
+
 static int l_tr(lua_State *L)
 {
     tally_runtime *rt = runtime_of(L);
@@ -694,7 +716,8 @@ static void push_stage_env(tally_runtime *rt, const tally_config *cfg, const tal
     lua_pop(L, 1);
     static const luaL_Reg tally_fns[] = {{"dataset", l_dataset}, {"set_dataset", l_set_dataset}, {"tr", l_tr},
                                          {"fail", l_fail},       {"format", l_format},           {"percent", l_percent},
-                                         {"format_date", l_format_date}, {NULL, NULL}};
+                                         {"format_date", l_format_date}, {"one_table", l_one_table},
+                                         {NULL, NULL}};
     luaL_setfuncs(L, tally_fns, 0);
     lua_pushvalue(L, opts);
     lua_pushcclosure(L, l_options, 1);

@@ -22,10 +22,7 @@ local o = tally.options {
   title      = { type = "string", help = "table title (default: the row question's label); one row question only" },
   table_id   = { type = "string", help = "table id (default: banner_ROW); one row question only" },
 }
-if (o.title or o.table_id) and #o.rows > 1 then
-  tally.fail("banner: `title` and `table_id` name one table; give one row question per stage (here: " ..
-        #o.rows .. " row questions)")
-end
+tally.one_table(o, o.rows, "row question")
 local ds = tally.dataset(o.dataset)
 for _, r in ipairs(o.rows) do
   report.add(ds:banner(r, o.columns, {

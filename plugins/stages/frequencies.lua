@@ -10,10 +10,7 @@ local o = tally.options {
   title     = { type = "string", help = "table title (default: the variable's label; \", weighted\" or \", unweighted\" added on a weighted dataset); one variable only" },
   table_id  = { type = "string", help = "table id (default: freq_VARIABLE); one variable only" },
 }
-if (o.title or o.table_id) and #o.variables > 1 then
-  tally.fail("frequencies: `title` and `table_id` name one table; give one variable per stage (here: " ..
-        #o.variables .. " variables)")
-end
+tally.one_table(o, o.variables, "variable")
 local ds = tally.dataset(o.dataset)
 -- several tables: their counts in one pass over the weights (a speed hint; the same figures)
 if #o.variables > 1 then ds:prefetch(o.variables, { weighted = o.weight }) end
