@@ -28,34 +28,6 @@ static void test_book(xlsx_book *b)
     b->nxf = 3;
 }
 
-/* 1 when both grids hold the same cells (kind, row, value or text), merges, hidden rows and columns, errors. */
-static int same_grid(const xlsx_book *b, const xlsx_grid *x, const xlsx_grid *y, char *why, size_t n)
-{
-    if (x->ncols != y->ncols || x->nrows != y->nrows || x->ncells != y->ncells)
-        return snprintf(why, n, "size %zux%zu/%zu vs %zux%zu/%zu", x->nrows, x->ncols, x->ncells, y->nrows, y->ncols,
-                        y->ncells), 0;
-    for (size_t c = 0; c < x->ncols; c++) {
-        const xlsx_col *a = &x->cols[c], *d = &y->cols[c];
-        if (a->n != d->n) return snprintf(why, n, "column %zu: %zu vs %zu cells", c, a->n, d->n), 0;
-        for (size_t i = 0; i < a->n; i++) {
-            const char *ta = xlsx_cell_text(b, a, i), *td = xlsx_cell_text(b, d, i);
-            int same = a->kind[i] == d->kind[i] && xlsx_col_row(a, i) == xlsx_col_row(d, i) &&
-                       (ta ? td && strcmp(ta, td) == 0
-                           : !td && (a->kind[i] == XC_ERROR || memcmp(&(double){xlsx_col_num(a, i)},
-                                                                      &(double){xlsx_col_num(d, i)}, sizeof(double)) == 0));
-            if (!same) return snprintf(why, n, "column %zu cell %zu (row %u) differs", c, i, xlsx_col_row(a, i)), 0;
-        }
-    }
-    if (x->nmerges != y->nmerges || (x->nmerges && memcmp(x->merges, y->merges, x->nmerges * sizeof *x->merges)))
-        return snprintf(why, n, "merges differ"), 0;
-    if (!x->col_hidden != !y->col_hidden || (x->col_hidden && memcmp(x->col_hidden, y->col_hidden, XLSX_MAX_COLS)))
-        return snprintf(why, n, "hidden columns differ"), 0;
-    if (x->hidden_rows != y->hidden_rows || x->first_hidden_row != y->first_hidden_row || x->errors != y->errors ||
-        x->first_error_row != y->first_error_row || x->first_error_col != y->first_error_col)
-        return snprintf(why, n, "hidden rows or errors differ"), 0;
-    return 1;
-}
-
 typedef struct buf {
     char *s;
     size_t n, cap;
@@ -175,7 +147,7 @@ static void check_variant(int variant, const char *name, int expect_all_split)
                 runs++;
                 if (rc != 0) refused++;
                 else if (pieces > 1) split++;
-                if (rc == 0 && !same_grid(&book, &one, &g, why, sizeof why) && wrong++ == 0)
+                if (rc == 0 && !xlsx_grid_same(&book, &one, &g, why, sizeof why) && wrong++ == 0)
                     fprintf(stderr, "# %s, pieces of %zu, steps of %zu, %d workers: %s\n", name, piece, steps[s], workers,
                             why);
                 xlsx_grid_free(&g);
@@ -252,7 +224,7 @@ static void check_workbook(const char *path, int constant_memory)
     for (size_t m = 0; m < sizeof modes / sizeof *modes; m++) {
         char why[160] = "";
         int rc = read_book(path, modes[m], &g, &how);
-        CHECK(rc == 0 && same_grid(&b, &one, &g, why, sizeof why), "%s, TALLY_XLSX_SPLIT=%s: the same cells (%s)",
+        CHECK(rc == 0 && xlsx_grid_same(&b, &one, &g, why, sizeof why), "%s, TALLY_XLSX_SPLIT=%s: the same cells (%s)",
               what, modes[m], why);
         if (strcmp(modes[m], "on") != 0)
             CHECK(how.pieces > 2 && how.parsers >= 2, "%s, TALLY_XLSX_SPLIT=%s: read in %zu pieces by %d parsers", what,

@@ -180,6 +180,9 @@ int xlsx_sheet_read_how(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g,
  * (g then holds part of the cells: free it). For the tests and the fuzz target. */
 int xlsx_sheet_parse_split(const xlsx_book *b, const char *xml, size_t n, size_t piece_size, size_t step,
                            int workers, xlsx_grid *g, size_t *pieces);
+/* 1 when both grids hold the same cells (kind, row, number or text), merges, hidden rows and columns
+ * and errors; else 0 with the first difference in why. For the tests and the fuzz target. */
+int xlsx_grid_same(const xlsx_book *b, const xlsx_grid *x, const xlsx_grid *y, char *why, size_t n);
 
 /* Cell i of column c as text (shared or inline string; borrowed), or NULL for a number. */
 const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i);
