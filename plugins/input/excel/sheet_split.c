@@ -31,6 +31,7 @@
 #define SPLIT_MIN ((uint64_t)64 << 20)  /* a sheet inflating to less is parsed by one parser */
 #define SPLIT_GIVE_UP 4                 /* no row start in this many pieces' bytes: the rest is the tail */
 #define SPLIT_MAX_WORKERS 4             /* past this, inflating the stream is the bound */
+#define SPLIT_SLICE ((size_t)1 << 16)   /* bytes given to expat at a time */
 
 typedef struct piece {
     char *buf;
@@ -79,12 +80,17 @@ static void parse_piece(splitter *sp, piece *p)
 {
     char err[XLSX_ERR] = "";
     xlsx_sheet_state *st = xlsx_sheet_new(sp->b, &p->grid, err);
-    int ok = st != NULL && p->len <= (size_t)INT32_MAX;
+    int ok = st != NULL;
     if (ok) {
         XML_Parser x = xlsx_sheet_parser(st);
         xlsx_sheet_piece(st);
-        ok = XML_Parse(x, "<sheetData>", 11, 0) == XML_STATUS_OK && XML_Parse(x, p->buf, (int)p->len, 0) == XML_STATUS_OK &&
-             XML_Parse(x, "</sheetData>", 12, 1) == XML_STATUS_OK && !err[0];
+        ok = XML_Parse(x, "<sheetData>", 11, 0) == XML_STATUS_OK;
+        /* in slices: expat copies what it is given into a buffer of its own, which stays this small */
+        for (size_t at = 0; ok && at < p->len; at += SPLIT_SLICE) {
+            size_t n = p->len - at < SPLIT_SLICE ? p->len - at : SPLIT_SLICE;
+            ok = XML_Parse(x, p->buf + at, (int)n, 0) == XML_STATUS_OK;
+        }
+        ok = ok && XML_Parse(x, "</sheetData>", 12, 1) == XML_STATUS_OK && !err[0];
     }
     xlsx_sheet_free(st);
     free(p->buf);
@@ -175,7 +181,13 @@ static int dispatch(splitter *sp, size_t len)
 
 static int feed_main(splitter *sp, const char *buf, size_t n, int last)
 {
-    if (n > (size_t)INT32_MAX || XML_Parse(xlsx_sheet_parser(sp->main), buf, (int)n, last) != XML_STATUS_OK) return -1;
+    XML_Parser x = xlsx_sheet_parser(sp->main);
+    for (size_t at = 0;;) {
+        size_t k = n - at < SPLIT_SLICE ? n - at : SPLIT_SLICE;
+        if (XML_Parse(x, buf + at, (int)k, last && at + k == n) != XML_STATUS_OK) return -1;
+        at += k;
+        if (at == n) break;
+    }
     sp->fed += (long long)n;
     return 0;
 }
