@@ -81,9 +81,7 @@ int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col)
     return 0;
 }
 
-/* Grows the text buffer *text (capacity *cap, first `initial` bytes, doubling) to hold at
- * least `need` bytes; 0, or -1 when out of memory (the buffer is left as it was). */
-static int text_reserve(char **text, size_t *cap, size_t need, size_t initial)
+int xlsx_text_reserve(char **text, size_t *cap, size_t need, size_t initial)
 {
     if (need <= *cap) return 0;
     size_t n = *cap ? *cap : initial;
@@ -97,7 +95,7 @@ static int text_reserve(char **text, size_t *cap, size_t need, size_t initial)
 
 static int text_add(xlsx_sheet_state *s, const char *p, size_t n)
 {
-    if (text_reserve(&s->text, &s->text_cap, s->text_len + n + 1, 256) != 0) return -1;
+    if (xlsx_text_reserve(&s->text, &s->text_cap, s->text_len + n + 1, 256) != 0) return -1;
     memcpy(s->text + s->text_len, p, n);
     s->text_len += n;
     s->text[s->text_len] = '\0';
@@ -177,7 +175,7 @@ static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xl
     xlsx_col *c = &g->cols[col];
     if (c->n == c->cap && col_grow(c, c->cap ? c->cap * 2 : 64) != 0) return -1;
     if (str) {
-        if (text_reserve(&c->text, &c->text_cap, c->text_len + len + 1, 1024) != 0) return -1;
+        if (xlsx_text_reserve(&c->text, &c->text_cap, c->text_len + len + 1, 1024) != 0) return -1;
         v.ref = c->text_len;
         memcpy(c->text + c->text_len, str, len);
         c->text[c->text_len + len] = '\0';
@@ -516,7 +514,7 @@ static int col_append(xlsx_col *d, xlsx_col *s)
     if (cap > d->cap && col_grow(d, cap) != 0) return -1;
     if (!d->row && (s->row || s->row0 != d->row0 + d->n) && col_rows_out(d) != 0) return -1;
     if (!d->val && (s->val || d->text_len + s->text_len > (size_t)INT32_MAX) && col_values_out(d) != 0) return -1;
-    if (s->text_len && text_reserve(&d->text, &d->text_cap, d->text_len + s->text_len, 1024) != 0) return -1;
+    if (s->text_len && xlsx_text_reserve(&d->text, &d->text_cap, d->text_len + s->text_len, 1024) != 0) return -1;
     memcpy(d->kind + d->n, s->kind, s->n);
     for (size_t i = 0; d->row && i < s->n; i++) d->row[d->n + i] = xlsx_col_row(s, i);
     for (size_t i = 0; i < s->n; i++) {

@@ -194,14 +194,7 @@ static int feed_main(splitter *sp, const char *buf, size_t n, int last)
 
 static int add_bytes(splitter *sp, const char *buf, size_t n)
 {
-    if (sp->cur_len + n > sp->cur_cap) {
-        size_t cap = sp->cur_cap ? sp->cur_cap : sp->piece_size * 2;
-        while (cap < sp->cur_len + n) cap *= 2;
-        char *c = realloc(sp->cur, cap);
-        if (!c) return -1;
-        sp->cur = c;
-        sp->cur_cap = cap;
-    }
+    if (xlsx_text_reserve(&sp->cur, &sp->cur_cap, sp->cur_len + n, sp->piece_size * 2) != 0) return -1;
     memcpy(sp->cur + sp->cur_len, buf, n);
     sp->cur_len += n;
     return 0;
