@@ -76,7 +76,8 @@ static long find_cut(const char *buf, size_t from, size_t len)
     return -1;
 }
 
-static void parse_piece(splitter *sp, piece *p)
+/* Parses piece p into its grid (its bytes are freed); 1 when it is well-formed and has no error. */
+static int parse_piece(splitter *sp, piece *p)
 {
     char err[XLSX_ERR] = "";
     xlsx_sheet_state *st = xlsx_sheet_new(sp->b, &p->grid, err);
@@ -95,8 +96,7 @@ static void parse_piece(splitter *sp, piece *p)
     xlsx_sheet_free(st);
     free(p->buf);
     p->buf = NULL;
-    p->failed = !ok;
-    p->done = 1;
+    return ok;
 }
 
 /* Under mu: the finished pieces next in sheet order go after the cells joined so far. */
@@ -119,13 +119,17 @@ static void *worker(void *arg)
         if (sp->next == sp->npieces) break;
         piece *p = sp->pieces[sp->next++];
         pthread_cond_broadcast(&sp->cv); /* room for the cutter's next piece */
-        if (sp->failed) {
-            p->failed = p->done = 1; /* no use parsing it */
+        int ok = 0;
+        if (sp->failed) { /* no use parsing it */
+            free(p->buf);
+            p->buf = NULL;
         } else {
             pthread_mutex_unlock(&sp->mu);
-            parse_piece(sp, p);
+            ok = parse_piece(sp, p);
             pthread_mutex_lock(&sp->mu);
         }
+        p->failed = !ok;
+        p->done = 1;
         join_done(sp);
         pthread_cond_broadcast(&sp->cv);
     }
@@ -171,7 +175,8 @@ static int dispatch(splitter *sp, size_t len)
     pthread_cond_broadcast(&sp->cv);
     if (!sp->nthreads) {
         sp->next++;
-        parse_piece(sp, p);
+        p->failed = !parse_piece(sp, p);
+        p->done = 1;
         join_done(sp);
     }
     int rc = sp->failed ? -1 : 0;
@@ -204,7 +209,10 @@ static int add_bytes(splitter *sp, const char *buf, size_t n)
 static int split_sink(void *user, const char *buf, size_t n, int last)
 {
     splitter *sp = user;
-    if (sp->failed) return -1;
+    pthread_mutex_lock(&sp->mu);
+    int failed = sp->failed; /* a worker's piece was refused: stop inflating */
+    pthread_mutex_unlock(&sp->mu);
+    if (failed) return -1;
     if (sp->phase == SP_TAIL) return feed_main(sp, buf, n, last);
     if (sp->phase == SP_HEAD) {
         long cut = -1;
