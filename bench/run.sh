@@ -405,7 +405,8 @@ cat "$XLSX" >/dev/null # warm the page cache
 run=1
 while [ $run -le "$XLSX_RUNS" ] || { [ $have_openpyxl = 1 ] && [ $run -le "$PANDAS_XLSX_RUNS" ]; }; do
   echo "bench: xlsx run $run" >&2
-  [ $run -le "$XLSX_RUNS" ] && measure xlsx tally_xlsx_load "$TALLY" run --no-cache "$WORK/xlsx-load.lua"
+  [ $run -le "$XLSX_RUNS" ] && measure xlsx tally_xlsx_load "$TALLY" -v run --no-cache "$WORK/xlsx-load.lua" &&
+    { grep -o 'sheet XML parsed.*' "$WORK/stderr" | head -n 1 >"$WORK/xlsx-path"; :; }
   [ $have_openpyxl = 1 ] && [ $run -le "$PANDAS_XLSX_RUNS" ] &&
     measure xlsx pandas_read_excel "$PY" -c 'import sys, pandas
 d = pandas.read_excel(sys.argv[1], engine="openpyxl")
@@ -416,7 +417,8 @@ xml_bytes=$("$PY" -c 'import sys, zipfile
 print(sum(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist() if i.filename.startswith("xl/worksheets/")))' "$XLSX")
 opv=$("$PY" -c 'import openpyxl, pandas; print("pandas %s, openpyxl %s" % (pandas.__version__, openpyxl.__version__))' \
   2>/dev/null || echo "pandas or openpyxl absent")
-awk -v rows="$XLSX_ROWS" -v bytes="$(wc -c <"$XLSX" | tr -d ' ')" -v opv="$opv" -v truns="$XLSX_RUNS" \
+xlsx_path=$(cat "$WORK/xlsx-path" 2>/dev/null || echo "not said")
+awk -v rows="$XLSX_ROWS" -v bytes="$(wc -c <"$XLSX" | tr -d ' ')" -v opv="$opv" -v truns="$XLSX_RUNS" -v xpath="$xlsx_path" \
     -v pruns="$PANDAS_XLSX_RUNS" -v xml="$xml_bytes" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
 function med(task,   n, i, j, t, v) {
   n = cnt[task]; if (!n) return ""
@@ -438,6 +440,7 @@ END {
   print ""
   printf "- File: %d rows x 30 columns (ids, 20 answer codes, 4 decimals, 3 short texts, a date, a comment), %.1f MB (the sheet XML inflates to %.0f MB), written by tools/gen_bench_xlsx through libxlsxwriter (constant_memory: inline strings)\n", rows, bytes / 1e6, xml / 1e6
   printf "- Runs: tally %d (median), pandas %d (read_excel takes minutes on this file); load average at the end %s; %s\n", truns, pruns, load, opv
+  printf "- How tally parsed the sheet (`-v`, TALLY_XLSX_SPLIT unset): %s\n", xpath
   print ""
   print "| task | wall s | peak RSS MB |"
   print "|---|---:|---:|"

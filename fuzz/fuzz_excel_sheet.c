@@ -6,7 +6,8 @@
 
 /*
  * Input: one settings byte, then the sheet's XML (xl/worksheets/sheetN.xml).
- *   byte 0: bits 0-1 header_rows 0..3, bit 2 the 1904 date system, bit 3 types = { "a:numeric" }
+ *   byte 0: bits 0-1 header_rows 0..3, bit 2 the 1904 date system, bit 3 types = { "a:numeric" },
+ *           bits 4-7 the piece size (and feeding step) of the split parse compared with one parser's
  * The workbook around it has three shared strings and four cell styles (plain, date, datetime, time).
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -32,6 +33,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char err[XLSX_ERR] = "";
     int rc = xlsx_sheet_parse_buffer(&book, (const char *)data, size, &grid, err);
     FUZZ_ASSERT(rc == 0 || err[0], "a refused sheet has a message");
+    /* The sheet cut at row starts and parsed in pieces: accepted only when it gives one parser's cells. */
+    xlsx_grid split;
+    memset(&split, 0, sizeof split);
+    size_t pieces, piece = 8 + (size_t)(a >> 4) * 29, step = 1 + (size_t)(a >> 4) * 7;
+    if (xlsx_sheet_parse_split(&book, (const char *)data, size, piece, step, 0, &split, &pieces) == 0) {
+        char why[160] = "";
+        FUZZ_ASSERT(rc == 0, "a sheet one parser refuses is refused in pieces too");
+        FUZZ_ASSERT(xlsx_grid_same(&book, &grid, &split, why, sizeof why), "pieces give one parser's cells");
+    }
+    xlsx_grid_free(&split);
     if (rc == 0) {
         xlsx_settings s;
         memset(&s, 0, sizeof s);

@@ -86,7 +86,6 @@ static int excel_read(const tally_host *h, tally_ctx *ctx, const tally_options *
     memset(&book, 0, sizeof book);
     memset(&grid, 0, sizeof grid);
     int rc = 1;
-    xlsx_sheet_state *st = NULL;
     xlsx_zip *z = xlsx_zip_open(s.path, err);
     if (!z) {
         h->error(ctx, "%s: %s", s.path, err);
@@ -107,18 +106,24 @@ static int excel_read(const tally_host *h, tally_ctx *ctx, const tally_options *
     base = base ? base + 1 : s.path;
     size_t wn = strlen(s.path) + strlen(book.sheet_names[k]) + 32;
     char *where = malloc(wn);
-    if (!where || !(st = xlsx_sheet_new(&book, &grid, err))) {
-        free(where);
+    if (!where) {
         h->error(ctx, "%s: out of memory", s.path);
         goto done;
     }
     snprintf(where, wn, "%s, sheet '%s'", s.path, book.sheet_names[k]);
     h->log(ctx, TALLY_LOG_INFO, "%s: reading (%s date system)", where, book.date1904 ? "1904" : "1900");
-    if (xlsx_zip_parse(z, book.sheet_parts[k], xlsx_sheet_parser(st), err) != 0) {
+    xlsx_how how;
+    if (xlsx_sheet_read_how(z, &book, (size_t)k, &grid, err, &how) != 0) {
         h->error(ctx, "%s: %s", where, err);
         free(where);
         goto done;
     }
+    if (how.pieces > 1)
+        h->log(ctx, TALLY_LOG_INFO, "%s: sheet XML parsed in %zu pieces by %d parsers at once%s%s%s", where, how.pieces,
+               how.parsers, how.why[0] ? " (" : "", how.why, how.why[0] ? ")" : "");
+    else
+        h->log(ctx, TALLY_LOG_INFO, "%s: sheet XML parsed by one parser%s%s%s", where, how.why[0] ? " (" : "", how.why,
+               how.why[0] ? ")" : "");
     notices(h, ctx, where, &grid, (size_t)s.header_rows);
     xlsx_build x = {.h = h, .ctx = ctx, .s = &s, .b = &book, .g = &grid, .where = where};
     if (xlsx_build_dataset(&x, out) == 0 && xlsform_option(h, ctx, opts, out) == 0) {
@@ -128,7 +133,6 @@ static int excel_read(const tally_host *h, tally_ctx *ctx, const tally_options *
     }
     free(where);
 done:
-    xlsx_sheet_free(st);
     xlsx_grid_free(&grid);
     xlsx_book_free(&book);
     xlsx_zip_close(z);

@@ -9,5 +9,10 @@ FUZZ_excel_sheet_LIBS := $(excel_LIBS)
 # tests/unit/test_xlsform.c: the XLSForm module's date and label-language readers, with the reader it reads forms through.
 test_xlsform_OBJS = $(call plugin_src_objs,plugins/common/xlsform_apply.c plugins/common/xlsform_read.c \
                     plugins/input/excel/zip.c plugins/input/excel/book.c plugins/input/excel/sheet.c \
+                    plugins/input/excel/sheet_split.c \
                     plugins/common/zip_member.c)
 test_xlsform_LIBS := $(excel_LIBS)
+# tests/unit/test_excel_split.c: the sheet parsed in pieces against one parser, on sheets made there and libxlsxwriter's.
+test_excel_split_OBJS = $(call plugin_src_objs,plugins/input/excel/zip.c plugins/input/excel/book.c \
+                        plugins/input/excel/sheet.c plugins/input/excel/sheet_split.c plugins/common/zip_member.c)
+test_excel_split_LIBS := $(excel_LIBS) $(XLSX_LIBS) -lpthread

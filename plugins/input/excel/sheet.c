@@ -19,6 +19,11 @@ struct xlsx_sheet_state {
     unsigned style;
     char *text;             /* <v> or <is><t> character data */
     size_t text_len, text_cap;
+    /* a piece of a sheet cut at row starts (sheet_split.c) */
+    int need_r;             /* the next row must carry its number (r): no row before it is known */
+    long long splice_at;    /* byte offset where the main parser's tail starts (-1: none) */
+    int spliced;            /* the row at splice_at was seen; its cells and all after went to `tail` */
+    xlsx_grid *tail;
 };
 
 /* A cell's t attribute, as one byte (compared per cell: no string compares on the hot path). */
@@ -77,9 +82,7 @@ int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col)
     return 0;
 }
 
-/* Grows the text buffer *text (capacity *cap, first `initial` bytes, doubling) to hold at
- * least `need` bytes; 0, or -1 when out of memory (the buffer is left as it was). */
-static int text_reserve(char **text, size_t *cap, size_t need, size_t initial)
+int xlsx_text_reserve(char **text, size_t *cap, size_t need, size_t initial)
 {
     if (need <= *cap) return 0;
     size_t n = *cap ? *cap : initial;
@@ -93,7 +96,7 @@ static int text_reserve(char **text, size_t *cap, size_t need, size_t initial)
 
 static int text_add(xlsx_sheet_state *s, const char *p, size_t n)
 {
-    if (text_reserve(&s->text, &s->text_cap, s->text_len + n + 1, 256) != 0) return -1;
+    if (xlsx_text_reserve(&s->text, &s->text_cap, s->text_len + n + 1, 256) != 0) return -1;
     memcpy(s->text + s->text_len, p, n);
     s->text_len += n;
     s->text[s->text_len] = '\0';
@@ -173,7 +176,7 @@ static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xl
     xlsx_col *c = &g->cols[col];
     if (c->n == c->cap && col_grow(c, c->cap ? c->cap * 2 : 64) != 0) return -1;
     if (str) {
-        if (text_reserve(&c->text, &c->text_cap, c->text_len + len + 1, 1024) != 0) return -1;
+        if (xlsx_text_reserve(&c->text, &c->text_cap, c->text_len + len + 1, 1024) != 0) return -1;
         v.ref = c->text_len;
         memcpy(c->text + c->text_len, str, len);
         c->text[c->text_len + len] = '\0';
@@ -271,10 +274,28 @@ static void bad_ref(xlsx_sheet_state *s, const char *what, const char *ref, int 
 
 static void text_handler(xlsx_sheet_state *s);
 
+/* The main parser of a split sheet reaches the byte where its tail starts: the pieces between
+ * the head and the tail were parsed apart, so what follows must be a row start outside any cell,
+ * carrying its number; from here on the cells go to the tail's grid. */
+static int splice(xlsx_sheet_state *s, const char *el)
+{
+    s->spliced = 1;
+    if (XML_GetCurrentByteIndex(s->head.parser) != s->splice_at || s->in_cell || strcmp(el, "row") != 0) {
+        xlsx_xml_fail(s->head.parser, s->head.err, "the sheet cannot be cut at byte %lld", s->splice_at);
+        return -1;
+    }
+    s->g = s->tail;
+    s->need_r = 1;
+    return 0;
+}
+
 static void XMLCALL on_start(void *user, const char *name, const char **atts)
 {
     xlsx_sheet_state *s = user;
     const char *el = name[0] && !name[1] ? name : xlsx_local(name); /* "c", "v": no prefix to strip */
+    if (s->splice_at >= 0 && !s->spliced && XML_GetCurrentByteIndex(s->head.parser) >= s->splice_at &&
+        splice(s, el) != 0)
+        return;
     if (s->in_cell) {
         if (el[0] == 'v' && !el[1]) s->in_v = 1, s->has_v = 1;
         else if (el[0] == 'i' && el[1] == 's' && !el[2]) s->in_is = 1;
@@ -304,6 +325,7 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
             if (++s->col >= (long)XLSX_MAX_COLS) return bad_ref(s, "cell", "(past XFD)", -2);
         }
         s->in_cell = 1;
+        s->in_v = s->in_is = s->in_t = s->in_rph = 0; /* nothing of an earlier cell carries over */
         s->has_v = 0;
         s->text_len = 0;
         if (s->text) s->text[0] = '\0';
@@ -313,6 +335,9 @@ static void XMLCALL on_start(void *user, const char *name, const char **atts)
             s->style = s->style * 10 + (unsigned)(*d - '0');
     } else if (strcmp(el, "row") == 0) {
         const char *r = xlsx_attr(atts, "r"), *h = xlsx_attr(atts, "hidden");
+        if (!r && s->need_r)
+            return xlsx_xml_fail(s->head.parser, s->head.err, "a piece of the sheet starts with a row without r");
+        s->need_r = 0;
         if (r) {
             char *end;
             unsigned long n = strtoul(r, &end, 10);
@@ -395,6 +420,7 @@ xlsx_sheet_state *xlsx_sheet_new(const xlsx_book *b, xlsx_grid *g, char *err)
     s->head.err = err;
     s->row = -1;
     s->col = -1;
+    s->splice_at = -1;
     if (!xlsx_xml_new(s)) {
         free(s);
         return NULL;
@@ -406,6 +432,23 @@ xlsx_sheet_state *xlsx_sheet_new(const xlsx_book *b, xlsx_grid *g, char *err)
 XML_Parser xlsx_sheet_parser(xlsx_sheet_state *s)
 {
     return s->head.parser;
+}
+
+void xlsx_sheet_piece(xlsx_sheet_state *s)
+{
+    s->need_r = 1;
+}
+
+void xlsx_sheet_splice(xlsx_sheet_state *s, long long at, xlsx_grid *hold, xlsx_grid *tail)
+{
+    s->splice_at = at;
+    s->g = hold;
+    s->tail = tail;
+}
+
+int xlsx_sheet_spliced(const xlsx_sheet_state *s)
+{
+    return s->spliced;
 }
 
 void xlsx_sheet_free(xlsx_sheet_state *s)
@@ -442,22 +485,6 @@ const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
     return NULL;
 }
 
-int xlsx_sheet_read(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, char err[XLSX_ERR])
-{
-    if (k >= b->nsheets || !b->sheet_parts[k]) {
-        snprintf(err, XLSX_ERR, "sheet '%s' has no worksheet part (a chart sheet?)", k < b->nsheets ? b->sheet_names[k] : "?");
-        return -1;
-    }
-    xlsx_sheet_state *s = xlsx_sheet_new(b, g, err);
-    if (!s) {
-        snprintf(err, XLSX_ERR, "out of memory");
-        return -1;
-    }
-    int rc = xlsx_zip_parse(z, b->sheet_parts[k], xlsx_sheet_parser(s), err);
-    xlsx_sheet_free(s);
-    return rc;
-}
-
 void xlsx_col_release(xlsx_col *c)
 {
     free(c->row);
@@ -466,6 +493,84 @@ void xlsx_col_release(xlsx_col *c)
     free(c->small);
     free(c->text);
     memset(c, 0, sizeof *c);
+}
+
+/* Appends column s's cells after d's (s is left empty): rows and values stay compact while both allow it. */
+static int col_append(xlsx_col *d, xlsx_col *s)
+{
+    if (s->n == 0) return xlsx_col_release(s), 0;
+    if (d->n == 0) {
+        xlsx_col_release(d);
+        *d = *s;
+        memset(s, 0, sizeof *s);
+        return 0;
+    }
+    size_t n = d->n + s->n, cap = d->cap;
+    while (cap < n) cap *= 2;
+    if (cap > d->cap && col_grow(d, cap) != 0) return -1;
+    if (!d->row && (s->row || s->row0 != d->row0 + d->n) && col_rows_out(d) != 0) return -1;
+    if (!d->val && (s->val || d->text_len + s->text_len > (size_t)INT32_MAX) && col_values_out(d) != 0) return -1;
+    if (s->text_len && xlsx_text_reserve(&d->text, &d->text_cap, d->text_len + s->text_len, 1024) != 0) return -1;
+    memcpy(d->kind + d->n, s->kind, s->n);
+    for (size_t i = 0; d->row && i < s->n; i++) d->row[d->n + i] = xlsx_col_row(s, i);
+    for (size_t i = 0; i < s->n; i++) {
+        int str = s->kind[i] == XC_STR; /* its reference is an offset into the text, which moves */
+        if (d->val && s->val) d->val[d->n + i] = s->val[i];
+        else if (d->val && (s->kind[i] == XC_SST || str)) d->val[d->n + i].ref = (uint64_t)s->small[i];
+        else if (d->val) d->val[d->n + i].num = (double)s->small[i];
+        else d->small[d->n + i] = s->small[i];
+        if (str && d->val) d->val[d->n + i].ref += d->text_len;
+        else if (str) d->small[d->n + i] += (int32_t)d->text_len;
+    }
+    if (s->text_len) memcpy(d->text + d->text_len, s->text, s->text_len);
+    d->text_len += s->text_len;
+    d->n = n;
+    xlsx_col_release(s);
+    return 0;
+}
+
+int xlsx_grid_append(xlsx_grid *d, xlsx_grid *s)
+{
+    int rc = 0;
+    if (s->ncols > d->cols_cap) {
+        size_t cap = d->cols_cap ? d->cols_cap : 16;
+        while (cap < s->ncols) cap *= 2;
+        xlsx_col *c = realloc(d->cols, cap * sizeof *c);
+        if (!c) rc = -1;
+        else {
+            memset(c + d->cols_cap, 0, (cap - d->cols_cap) * sizeof *c);
+            d->cols = c;
+            d->cols_cap = cap;
+        }
+    }
+    for (size_t c = 0; rc == 0 && c < s->ncols; c++) rc = col_append(&d->cols[c], &s->cols[c]);
+    if (rc == 0 && s->nmerges) {
+        xlsx_merge *m = realloc(d->merges, (d->nmerges + s->nmerges) * sizeof *m);
+        if (!m) rc = -1;
+        else {
+            memcpy(m + d->nmerges, s->merges, s->nmerges * sizeof *m);
+            d->merges = m;
+            d->nmerges += s->nmerges;
+            d->merges_cap = d->nmerges;
+        }
+    }
+    if (rc == 0 && s->col_hidden && !d->col_hidden) {
+        d->col_hidden = s->col_hidden;
+        s->col_hidden = NULL;
+    } else if (rc == 0 && s->col_hidden) {
+        for (size_t c = 0; c < XLSX_MAX_COLS; c++) d->col_hidden[c] |= s->col_hidden[c];
+    }
+    if (rc == 0) {
+        d->ncells += s->ncells;
+        d->hidden_rows += s->hidden_rows;
+        d->errors += s->errors;
+        if (!d->first_hidden_row) d->first_hidden_row = s->first_hidden_row;
+        if (!d->first_error_row) d->first_error_row = s->first_error_row, d->first_error_col = s->first_error_col;
+        if (s->ncols > d->ncols) d->ncols = s->ncols;
+        if (s->nrows > d->nrows) d->nrows = s->nrows;
+    }
+    xlsx_grid_free(s);
+    return rc;
 }
 
 void xlsx_grid_free(xlsx_grid *g)

@@ -35,6 +35,12 @@ int xlsx_zip_has(xlsx_zip *z, const char *part);
 /* Streams `part` through `parser` (expat, set up by xlsx_xml_new); 0, or -1 with err set.
  * Refuses a part that inflates past the size or ratio bounds (a zip bomb). */
 int xlsx_zip_parse(xlsx_zip *z, const char *part, XML_Parser parser, char err[XLSX_ERR]);
+/* Receives a part's inflated bytes in steps; `last` is 1 on the final call (n may be 0); 0 goes on. */
+typedef int (*xlsx_sink)(void *user, const char *buf, size_t n, int last);
+/* Streams `part` into `sink` with the same bounds and messages; a sink that stops leaves err as it set it. */
+int xlsx_zip_stream(xlsx_zip *z, const char *part, xlsx_sink sink, void *user, char err[XLSX_ERR]);
+/* The part's inflated size as the archive states it (0 when missing; a hint only). */
+uint64_t xlsx_zip_size(xlsx_zip *z, const char *part);
 
 /* The first member of every parser's user data: where errors go, and the parser. */
 typedef struct xlsx_xml_head {
@@ -144,8 +150,43 @@ int xlsx_sheet_parse_buffer(const xlsx_book *b, const char *xml, size_t n, xlsx_
 void xlsx_grid_free(xlsx_grid *g);
 /* Frees one column's cells (left empty), as soon as they are copied out. */
 void xlsx_col_release(xlsx_col *c);
-/* Streams sheet k of the book out of the archive into g; 0, or -1 with err set. */
+/* Streams sheet k of the book out of the archive into g; 0, or -1 with err set. A large sheet is
+ * parsed in pieces by several parsers at once (sheet_split.c); the cells are the same either way. */
 int xlsx_sheet_read(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, char err[XLSX_ERR]);
+/* Grows the buffer *text (capacity *cap, first `initial` bytes, doubling) to hold at least `need`
+ * bytes; 0, or -1 when out of memory (the buffer is left as it was). */
+int xlsx_text_reserve(char **text, size_t *cap, size_t need, size_t initial);
+/* Appends src's cells after dst's (src is freed, even on failure); 0, or -1 when out of memory. */
+int xlsx_grid_append(xlsx_grid *dst, xlsx_grid *src);
+/* The parser of a piece of a sheet cut at a row start: its first row must carry its number. */
+void xlsx_sheet_piece(xlsx_sheet_state *s);
+/* The main parser of a split sheet, its head parsed: at byte `at` of what it is fed, where its tail
+ * starts, a row starts outside any cell (else the parse fails); its cells and all after go to `tail`,
+ * anything before to `hold` (both borrowed; hold stays empty when the cut is right). */
+void xlsx_sheet_splice(xlsx_sheet_state *s, long long at, xlsx_grid *hold, xlsx_grid *tail);
+/* 1 once the main parser passed its splice point. */
+int xlsx_sheet_spliced(const xlsx_sheet_state *s);
+/* ---- sheet_split.c: a large sheet parsed in pieces by several parsers at once ---------- */
+
+/* Which path read a sheet, for -v. */
+typedef struct xlsx_how {
+    size_t pieces;        /* 0 or 1: one parser read the whole sheet */
+    int parsers;          /* the main parser and the worker threads' */
+    const char *why;      /* why one parser (static text; "" when nothing to say) */
+} xlsx_how;
+/* xlsx_sheet_read, saying how. TALLY_XLSX_SPLIT=off forces one parser, =on the split, =N (bytes) the
+ * split with pieces of N bytes (tests); else sheets of 64 MB of XML or more are split on 2+ CPUs. */
+int xlsx_sheet_read_how(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, char err[XLSX_ERR], xlsx_how *how);
+/* The split path on a sheet in memory, fed in steps of `step` bytes, with pieces of `piece_size`
+ * bytes and `workers` threads (0: pieces parsed as they are cut); 0 with the cells in g (empty on
+ * entry; *pieces says how many), or -1 when the cuts were refused or the sheet has an error
+ * (g then holds part of the cells: free it). For the tests and the fuzz target. */
+int xlsx_sheet_parse_split(const xlsx_book *b, const char *xml, size_t n, size_t piece_size, size_t step,
+                           int workers, xlsx_grid *g, size_t *pieces);
+/* 1 when both grids hold the same cells (kind, row, number or text), merges, hidden rows and columns
+ * and errors; else 0 with the first difference in why. For the tests and the fuzz target. */
+int xlsx_grid_same(const xlsx_book *b, const xlsx_grid *x, const xlsx_grid *y, char *why, size_t n);
+
 /* Cell i of column c as text (shared or inline string; borrowed), or NULL for a number. */
 const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i);
 /* "A1"-style reference to 0-based row and column; -1 when malformed, -2 past Excel's limits. */

@@ -90,11 +90,25 @@ static int to_parser(void *user, const char *buf, size_t n, int last)
     return -1;
 }
 
+uint64_t xlsx_zip_size(xlsx_zip *z, const char *part)
+{
+    unz_file_info64 info;
+    while (*part == '/') part++;
+    if (unzLocateFile(z->uf, part, 2) != UNZ_OK || unzGetCurrentFileInfo64(z->uf, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK)
+        return 0;
+    return info.uncompressed_size;
+}
+
 int xlsx_zip_parse(xlsx_zip *z, const char *part, XML_Parser parser, char err[XLSX_ERR])
 {
     xml_sink x = {parser, part, err};
+    return xlsx_zip_stream(z, part, to_parser, &x, err);
+}
+
+int xlsx_zip_stream(xlsx_zip *z, const char *part, xlsx_sink sink, void *user, char err[XLSX_ERR])
+{
     int zerr = 0;
-    switch (zipm_stream(z->uf, part, to_parser, &x, &zerr)) {
+    switch (zipm_stream(z->uf, part, sink, user, &zerr)) {
     case ZIPM_OK: return 0;
     case ZIPM_SINK: return -1;
     case ZIPM_MISSING:
