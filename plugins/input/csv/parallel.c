@@ -1,5 +1,6 @@
 /* parallel.c: the csv reader's phases on all cores: chunk split points, one thread a chunk, and phase 0's text check. */
 #include "reader.h"
+#include "kernels.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -50,13 +51,63 @@ static void check_chunk(csv_chunk *c, int utf8)
     }
 }
 
+/* The rows of [a, b) (a at a row start, outside quotes): its line ends outside quotes,
+ * 64 bytes at a time with the tokenizer's kernel (delimiter and terminator both the
+ * terminator, so `delim` holds exactly the line ends). Blank lines count too: a count
+ * above the rows costs a copy later, never a wrong row. */
+static size_t count_rows(const csv_cfg *cfg, const char *a, const char *b, uint64_t *outside)
+{
+    size_t n = 0;
+    char tail[64];
+    csv_masks m;
+    for (const char *p = a; p < b;) {
+        size_t left = (size_t)(b - p), len = left < 64 ? left : 64;
+        const char *blk = p;
+        if (len < 64) { /* the last bytes, padded with bytes that are nothing special */
+            memset(tail, ' ', sizeof tail);
+            memcpy(tail, p, len);
+            blk = tail;
+        }
+        cfg->classify(blk, cfg->term, cfg->term, &m);
+        uint64_t out = ~m.inq ^ ~*outside; /* bit i: byte i lies outside quotes */
+        n += (size_t)__builtin_popcountll(m.delim & out);
+        *outside = (out >> 63) ? ~(uint64_t)0 : 0;
+        p += len;
+    }
+    return n;
+}
+
+/* The rows of [c->start, c->limit) into c->count_lines (share.c's row places). On the
+ * mapped file it goes CHECK_STEP bytes at a time, the pages mapped in one call and given
+ * back after, so the file is never all in memory. */
+static void count_chunk(csv_chunk *c)
+{
+    uint64_t outside = ~(uint64_t)0; /* the chunk starts outside quotes, as its parse assumes */
+    size_t n = 0;
+    for (const char *p = c->start; p < c->limit;) {
+        const char *q = c->drop && (size_t)(c->limit - p) > CHECK_STEP ? p + CHECK_STEP : c->limit;
+        uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095, b = ((uintptr_t)q + 4095) & ~(uintptr_t)4095;
+#ifdef MADV_POPULATE_READ
+        if (c->drop && (const char *)b <= c->buf_end) madvise((void *)a, b - a, MADV_POPULATE_READ);
+#endif
+        n += count_rows(c->cfg, p, q, &outside);
+        b = (uintptr_t)q & ~(uintptr_t)4095;
+        if (c->drop && b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+        p = q;
+    }
+    c->count_lines = n;
+}
+
 static void *job_run(void *arg)
 {
     job *j = arg;
     csv_chunk *c = j->chunk;
     if (j->kind == JOB_CHECK) {
         check_chunk(c, j->utf8);
+    } else if (j->kind == JOB_COUNT) {
+        count_chunk(c);
     } else if (j->kind == JOB_PARSE) {
+        csv_chunk_populate(c);
         csv_parse_chunk(c);
     } else if (c->reread_rows) {
         csv_reread_chunk(c);
