@@ -2,6 +2,10 @@
 #include "reader.h"
 #include "kernels.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,15 +55,31 @@ static void check_chunk(csv_chunk *c, int utf8)
     }
 }
 
+/* Bit i set where byte i of the 64 at p is ch. */
+static inline uint64_t byte_mask(const char *p, char ch)
+{
+#if defined(__SSE2__)
+    __m128i c = _mm_set1_epi8(ch);
+    uint64_t m = 0;
+    for (int i = 0; i < 4; i++) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, c)) << (16 * i);
+    }
+    return m;
+#else
+    uint64_t m = 0;
+    for (int i = 0; i < 64; i++) m |= (uint64_t)(p[i] == ch) << i;
+    return m;
+#endif
+}
+
 /* The rows of [a, b) (a at a row start, outside quotes): its line ends outside quotes,
- * 64 bytes at a time with the tokenizer's kernel (delimiter and terminator both the
- * terminator, so `delim` holds exactly the line ends). Blank lines count too: a count
- * above the rows costs a copy later, never a wrong row. */
-static size_t count_rows(const csv_cfg *cfg, const char *a, const char *b, uint64_t *outside)
+ * 64 bytes at a time; a block without quotes (most of them) is one count. Blank lines
+ * count too: a count above the rows costs a copy later, never a wrong row. */
+static size_t count_rows(char term, const char *a, const char *b, uint64_t *outside)
 {
     size_t n = 0;
     char tail[64];
-    csv_masks m;
     for (const char *p = a; p < b;) {
         size_t left = (size_t)(b - p), len = left < 64 ? left : 64;
         const char *blk = p;
@@ -68,10 +88,14 @@ static size_t count_rows(const csv_cfg *cfg, const char *a, const char *b, uint6
             memcpy(tail, p, len);
             blk = tail;
         }
-        cfg->classify(blk, cfg->term, cfg->term, &m);
-        uint64_t out = ~m.inq ^ ~*outside; /* bit i: byte i lies outside quotes */
-        n += (size_t)__builtin_popcountll(m.delim & out);
-        *outside = (out >> 63) ? ~(uint64_t)0 : 0;
+        uint64_t ends = byte_mask(blk, term), quotes = byte_mask(blk, '"');
+        if (quotes) {
+            uint64_t out = ~csv_prefix_xor(quotes) ^ ~*outside; /* bit i: byte i lies outside quotes */
+            n += (size_t)__builtin_popcountll(ends & out);
+            *outside = (out >> 63) ? ~(uint64_t)0 : 0;
+        } else {
+            n += (size_t)__builtin_popcountll(ends & *outside);
+        }
         p += len;
     }
     return n;
@@ -90,7 +114,7 @@ static void count_chunk(csv_chunk *c)
 #ifdef MADV_POPULATE_READ
         if (c->drop && (const char *)b <= c->buf_end) madvise((void *)a, b - a, MADV_POPULATE_READ);
 #endif
-        n += count_rows(c->cfg, p, q, &outside);
+        n += count_rows(c->cfg->term, p, q, &outside);
         b = (uintptr_t)q & ~(uintptr_t)4095;
         if (c->drop && b > a) madvise((void *)a, b - a, MADV_DONTNEED);
         p = q;

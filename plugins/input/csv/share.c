@@ -9,10 +9,12 @@
  * Where the first chunk's buffers become the dataset's columns (direct), the
  * other chunks' codes would be parsed into buffers of their own, then copied
  * behind the first chunk's rows: every byte written twice and its pages
- * mapped twice. Instead, the line ends of each chunk are counted first (on all
- * cores; a data row ends at a line end, so a chunk holds at most as many rows
- * as lines), and every chunk writes its codes at its place in one buffer a
- * column that has room for every line of the file. The split points move on
+ * mapped twice. Instead, the line ends outside quotes of each chunk but the
+ * last are counted first (on all cores; a data row ends at such a line end, so
+ * a chunk holds at most as many rows as that; the last chunk's rows are
+ * estimated from the others' with 10% to spare), and every chunk writes its
+ * codes at its place in one buffer a column with room for all those rows.
+ * The split points move on
  * by up to 63 lines so that each place is a multiple of 64 rows: the parse
  * stores whole 64-byte blocks of codes, aligned. A chunk with more rows than
  * lines (none is expected) takes buffers of its own when it grows; after the
@@ -42,15 +44,19 @@ void csv_share_setup(reader *r)
 {
     size_t n = r->nchunks, nc = r->cfg.ncols;
     if (n < 2 || !r->chunks[0].direct || nc == 0) return;
-    csv_run_parallel(JOB_COUNT, 0, r->chunks, n);
-    size_t lines = 0;
+    csv_run_parallel(JOB_COUNT, 0, r->chunks, n - 1); /* the last chunk's place needs no count of its own */
+    size_t lines = 0, counted = (size_t)(r->chunks[n - 1].start - r->chunks[0].start);
+    for (size_t i = 0; i + 1 < n; i++) lines += r->chunks[i].count_lines;
+    csv_chunk *last = &r->chunks[n - 1]; /* its rows estimated from the others', with room to spare */
+    last->count_lines = 
+        (size_t)((double)(last->limit - last->start) * (double)lines / (double)(counted ? counted : 1) * 1.1) + 1024;
+    lines = 0;
     for (size_t i = 0; i + 1 < n; i++) {
         size_t extra = (BLOCK - (lines + r->chunks[i].count_lines) % BLOCK) % BLOCK;
         if (move_split(r, i, extra) != 0) return; /* chunks too small to matter */
         lines += r->chunks[i].count_lines;
     }
-    r->chunks[n - 1].count_lines++; /* a last line without a line end */
-    lines += r->chunks[n - 1].count_lines;
+    lines += last->count_lines;
     size_t bytes = (lines + BLOCK - 1) / BLOCK * BLOCK;
     r->shared = calloc(nc, sizeof *r->shared);
     if (!r->shared) return;
