@@ -73,6 +73,15 @@ static inline uint64_t byte_mask(const char *p, char ch)
 #endif
 }
 
+/* The set bits of m: a line end or two a block, so a step a bit (without -mpopcnt the
+ * builtin is a library call). */
+static inline size_t bit_count(uint64_t m)
+{
+    size_t n = 0;
+    for (; m; m &= m - 1) n++;
+    return n;
+}
+
 /* The rows of [a, b) (a at a row start, outside quotes): its line ends outside quotes,
  * 64 bytes at a time; a block without quotes (most of them) is one count. Blank lines
  * count too: a count above the rows costs a copy later, never a wrong row. */
@@ -91,10 +100,10 @@ static size_t count_rows(char term, const char *a, const char *b, uint64_t *outs
         uint64_t ends = byte_mask(blk, term), quotes = byte_mask(blk, '"');
         if (quotes) {
             uint64_t out = ~csv_prefix_xor(quotes) ^ ~*outside; /* bit i: byte i lies outside quotes */
-            n += (size_t)__builtin_popcountll(ends & out);
+            n += bit_count(ends & out);
             *outside = (out >> 63) ? ~(uint64_t)0 : 0;
         } else {
-            n += (size_t)__builtin_popcountll(ends & *outside);
+            n += bit_count(ends & *outside);
         }
         p += len;
     }

@@ -24,15 +24,19 @@
  * inside an unquoted field misleads the count), every chunk does.
  */
 
-/* Moves the split between chunk i and i + 1 on past `extra` line ends: 0, or -1 when the next chunk has too few. */
+/* Moves the split between chunk i and i + 1 on past `extra` row ends (line ends outside
+ * quotes): 0, or -1 when the next chunk has too few. */
 static int move_split(reader *r, size_t i, size_t extra)
 {
     csv_chunk *c = &r->chunks[i], *next = &r->chunks[i + 1];
     const char *p = next->start;
-    for (size_t e = 0; e < extra; e++) {
+    int inq = 0;
+    for (size_t e = 0; e < extra;) {
         const char *nl = memchr(p, r->cfg.term, (size_t)(next->limit - p));
         if (!nl || nl + 1 >= next->limit) return -1;
+        for (const char *q = p; (q = memchr(q, '"', (size_t)(nl - q))) != NULL; q++) inq ^= 1;
         p = nl + 1;
+        e += !inq;
     }
     c->limit = next->start = p;
     c->count_lines += extra;
