@@ -82,7 +82,7 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
         line_base += c->lines;
     }
     *nrows = rows;
-    return csv_share_settle(r);
+    return 0;
 }
 
 /* The chunks of [body, r->end) set up for phase 1. */
@@ -107,7 +107,6 @@ static void chunks_setup(reader *r, const char *body)
     const tally_host *host = r->h;
     r->chunks[0].direct = TALLY_HOST_HAS(host, ds_adopt_numeric) && host->ds_adopt_codes && host->ds_adopt_numeric;
     r->chunks[0].body_bytes = (size_t)(r->end - body);
-    csv_share_setup(r);
 }
 
 /* After phase 1: types, columns, merge (idx and nlev: room for a column each). 0, or -1 after the error. */
@@ -147,7 +146,6 @@ int csv_read_body(reader *r, tally_dataset *out, const char *body, size_t line_b
     } else {
         rc = build_columns(r, out, idx, nlev, codes_ok);
     }
-    csv_share_free(r);
     free(idx);
     free(nlev);
     if (rc) return -1;

@@ -109,7 +109,6 @@ typedef struct csv_colbuf {
     csv_ltab lt;            /* CODES: the local codes' values */
     size_t text_from;       /* TEXT: the first row whose cell was collected (earlier rows held numbers) */
     size_t reread;          /* after phase 1: rows 0..reread-1 are to be collected again as text */
-    int shared;             /* CODES: `codes` points into the reader's shared buffer (share.c), not owned */
 } csv_colbuf;
 
 typedef struct csv_chunk {
@@ -141,11 +140,6 @@ typedef struct csv_chunk {
                                first chunk's become the dataset's columns (ds_adopt_codes), the other
                                chunks' rows merged into them */
     size_t body_bytes;      /* direct: bytes of the whole body, for the row estimate */
-    /* share.c: the code columns written straight into the dataset's buffers */
-    size_t count_lines;     /* line ends in [start, limit), counted before phase 1 */
-    uint8_t *const *share;  /* per column the shared code buffer (or NULL), or NULL: the chunk's own buffers */
-    size_t share_row;       /* the row of the shared buffers the chunk's first row goes to */
-    size_t share_rows;      /* the rows the shared buffers hold (the file's) */
     /* the first error: kind, chunk-relative line, 1-based column, details */
     csv_err_kind err;
     size_t err_line, err_col, err_a, err_b;
@@ -165,13 +159,6 @@ void csv_chunk_clear(csv_chunk *c);
 void csv_chunk_release(csv_chunk *c, void *p, size_t bytes);
 /* Gives back a column's buffers and level table. */
 void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b);
-/* A chunk writing into shared code buffers gets buffers of its own, its rows so far copied. 0, or -1. */
-int csv_chunk_unshare(csv_chunk *c);
-/* A double a row for a column turning to numbers: for the first chunk of a shared read
- * room for every row of the file (it becomes the column), else for c->cap rows. */
-double *csv_nums_take(csv_chunk *c);
-/* Maps the part of the shared code buffers the chunk is to fill, in one call a column. */
-void csv_chunk_populate(csv_chunk *c);
 /* tokenize.c */
 /* Phase 1: tokenizes the chunk's rows into its column buffers. */
 void csv_parse_chunk(csv_chunk *c);

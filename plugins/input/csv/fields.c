@@ -77,7 +77,7 @@ int csv_to_nums(csv_chunk *c, size_t k, size_t rows)
 {
     csv_colbuf *b = &c->cols[k];
     csv_flush_col(c, k, rows);
-    double *nums = csv_nums_take(c), val[256];
+    double *nums = csv_buf_take(c, c->cap * sizeof *nums), val[256];
     if (!nums) return -1;
     for (int j = 0; j < 256; j++) val[j] = NAN;
     for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];

@@ -76,18 +76,15 @@ static void merge_column(reader *r, size_t k)
         csv_colbuf *b0 = &c0->cols[k];
         size_t n = r->nrows ? r->nrows : 1;
         if (b0->kind == CSV_BUF_CODES) {
-            /* a shared buffer (share.c) has room for every row already */
-            uint8_t *buf = b0->shared ? b0->codes : c0->cap < n ? realloc(b0->codes, n) : b0->codes;
+            uint8_t *buf = c0->cap < n ? realloc(b0->codes, n) : b0->codes;
             if (!buf) {
                 o->adopt = -1;
                 return;
             }
-            if (b0->shared) r->shared[k] = NULL; /* each column is merged by one thread */
-            b0->shared = 0;
             b0->codes = NULL; /* the column's from now on */
             o->codes = buf;
         } else {
-            double *buf = c0->cap < n && c0->share_rows < n ? realloc(b0->nums, n * sizeof *buf) : b0->nums;
+            double *buf = c0->cap < n ? realloc(b0->nums, n * sizeof *buf) : b0->nums;
             if (!buf) {
                 o->adopt = -1;
                 return;
@@ -97,8 +94,7 @@ static void merge_column(reader *r, size_t k)
         }
         first = c0->rows;
     }
-    if (o->codes && r->in_place) { /* every chunk's codes are in place: mapped as they were parsed */
-    } else if (o->codes) prefault(o->codes + first, r->nrows - first);
+    if (o->codes) prefault(o->codes + first, r->nrows - first);
     else prefault(o->num + first, (r->nrows - first) * sizeof *o->num);
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
@@ -125,7 +121,6 @@ static void merge_column(reader *r, size_t k)
         } else if (n && o->num && b->kind == CSV_BUF_NUMS && !own) {
             memcpy(o->num + c->row0, b->nums, n * sizeof *b->nums);
         }
-        if (b->shared && o->codes) b->codes = NULL; /* in place: part of the column now */
         csv_colbuf_drop(c, b);
     }
 }

@@ -1,10 +1,5 @@
 /* parallel.c: the csv reader's phases on all cores: chunk split points, one thread a chunk, and phase 0's text check. */
 #include "reader.h"
-#include "kernels.h"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -55,92 +50,13 @@ static void check_chunk(csv_chunk *c, int utf8)
     }
 }
 
-/* Bit i set where byte i of the 64 at p is ch. */
-static inline uint64_t byte_mask(const char *p, char ch)
-{
-#if defined(__SSE2__)
-    __m128i c = _mm_set1_epi8(ch);
-    uint64_t m = 0;
-    for (int i = 0; i < 4; i++) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
-        m |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, c)) << (16 * i);
-    }
-    return m;
-#else
-    uint64_t m = 0;
-    for (int i = 0; i < 64; i++) m |= (uint64_t)(p[i] == ch) << i;
-    return m;
-#endif
-}
-
-/* The set bits of m: a line end or two a block, so a step a bit (without -mpopcnt the
- * builtin is a library call). */
-static inline size_t bit_count(uint64_t m)
-{
-    size_t n = 0;
-    for (; m; m &= m - 1) n++;
-    return n;
-}
-
-/* The rows of [a, b) (a at a row start, outside quotes): its line ends outside quotes,
- * 64 bytes at a time; a block without quotes (most of them) is one count. Blank lines
- * count too: a count above the rows costs a copy later, never a wrong row. */
-static size_t count_rows(char term, const char *a, const char *b, uint64_t *outside)
-{
-    size_t n = 0;
-    char tail[64];
-    for (const char *p = a; p < b;) {
-        size_t left = (size_t)(b - p), len = left < 64 ? left : 64;
-        const char *blk = p;
-        if (len < 64) { /* the last bytes, padded with bytes that are nothing special */
-            memset(tail, ' ', sizeof tail);
-            memcpy(tail, p, len);
-            blk = tail;
-        }
-        uint64_t ends = byte_mask(blk, term), quotes = byte_mask(blk, '"');
-        if (quotes) {
-            uint64_t out = ~csv_prefix_xor(quotes) ^ ~*outside; /* bit i: byte i lies outside quotes */
-            n += bit_count(ends & out);
-            *outside = (out >> 63) ? ~(uint64_t)0 : 0;
-        } else {
-            n += bit_count(ends & *outside);
-        }
-        p += len;
-    }
-    return n;
-}
-
-/* The rows of [c->start, c->limit) into c->count_lines (share.c's row places). On the
- * mapped file it goes CHECK_STEP bytes at a time, the pages mapped in one call and given
- * back after, so the file is never all in memory. */
-static void count_chunk(csv_chunk *c)
-{
-    uint64_t outside = ~(uint64_t)0; /* the chunk starts outside quotes, as its parse assumes */
-    size_t n = 0;
-    for (const char *p = c->start; p < c->limit;) {
-        const char *q = c->drop && (size_t)(c->limit - p) > CHECK_STEP ? p + CHECK_STEP : c->limit;
-        uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095, b = ((uintptr_t)q + 4095) & ~(uintptr_t)4095;
-#ifdef MADV_POPULATE_READ
-        if (c->drop && (const char *)b <= c->buf_end) madvise((void *)a, b - a, MADV_POPULATE_READ);
-#endif
-        n += count_rows(c->cfg->term, p, q, &outside);
-        b = (uintptr_t)q & ~(uintptr_t)4095;
-        if (c->drop && b > a) madvise((void *)a, b - a, MADV_DONTNEED);
-        p = q;
-    }
-    c->count_lines = n;
-}
-
 static void *job_run(void *arg)
 {
     job *j = arg;
     csv_chunk *c = j->chunk;
     if (j->kind == JOB_CHECK) {
         check_chunk(c, j->utf8);
-    } else if (j->kind == JOB_COUNT) {
-        count_chunk(c);
     } else if (j->kind == JOB_PARSE) {
-        csv_chunk_populate(c);
         csv_parse_chunk(c);
     } else if (c->reread_rows) {
         csv_reread_chunk(c);

@@ -11,7 +11,6 @@
 static void reader_clear_parse(reader *r)
 {
     for (size_t i = 0; i < r->nchunks; i++) csv_chunk_clear(&r->chunks[i]);
-    csv_share_free(r); /* after the chunks, which leave shared buffers alone */
     memset(r->chunks, 0, sizeof r->chunks);
     r->nchunks = 0;
     csv_free_strings(r->names, r->ncols);

@@ -70,9 +70,6 @@ typedef struct reader {
     int clean;              /* the text is known to hold no NUL and no invalid UTF-8 */
     const char *checked;    /* [buf, checked) is known to be clean */
     csv_layout layout;      /* the survey platform's layout found in the first rows */
-    uint8_t **shared;       /* per column: a code buffer for every row of the file that all chunks write
-                               into (share.c), owned until the merge adopts it; or NULL */
-    int in_place;           /* every chunk's codes are where the dataset's column wants them */
 } reader;
 
 /* file.c */
@@ -82,7 +79,7 @@ int csv_file_load(const char *path, csv_file *f, int *err);
 void csv_file_close(csv_file *f);
 
 /* parallel.c */
-typedef enum { JOB_CHECK, JOB_PARSE, JOB_REREAD, JOB_COUNT } job_kind;
+typedef enum { JOB_CHECK, JOB_PARSE, JOB_REREAD } job_kind;
 /* Runs phase `kind` on the n chunks, one thread each (the first on the calling thread). */
 void csv_run_parallel(job_kind kind, int utf8, csv_chunk *chunks, size_t n);
 /* How many chunks `bytes` of text are split into (threads option, cores, a least size). */
@@ -117,18 +114,6 @@ int csv_decide_types(reader *r, int *nlev, int codes_ok);
 int csv_add_columns(reader *r, tally_dataset *out, int *idx, int *nlev);
 /* The dataset sized to r->nrows and r->out[k] told where each column goes. 0, or -1 after the error. */
 int csv_plan_outputs(reader *r, tally_dataset *out, const int *idx, const int *nlev);
-
-/* share.c */
-/* Before phase 1 (chunks set up, the first one direct): the chunks' line ends counted on all
- * cores, the split points moved so each chunk starts at a multiple of 64 rows, and a code
- * buffer for every row allocated a column, which the chunks write into at their place. Where
- * any of that fails the chunks keep buffers of their own. */
-void csv_share_setup(reader *r);
-/* After phase 1 (row0 set): chunks whose rows are not where they were written (blank lines,
- * skipped rows, line ends inside quotes) get buffers of their own. 0, or -1 out of memory. */
-int csv_share_settle(reader *r);
-/* Frees the shared buffers no column adopted. */
-void csv_share_free(reader *r);
 
 /* merge.c */
 /* Phase 2 on all cores: every column's cells from the chunks into `out` (idx: its

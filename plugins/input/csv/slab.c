@@ -63,13 +63,6 @@ void *csv_buf_take(csv_chunk *c, size_t bytes)
     return malloc(bytes ? bytes : 1);
 }
 
-/* The whole pages inside [p, p + bytes) handed back to the system (they read as zeros after). */
-static void give_back(const char *p, size_t bytes)
-{
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
-}
-
 void csv_chunk_release(csv_chunk *c, void *p, size_t bytes)
 {
     if (!p) return;
@@ -78,14 +71,13 @@ void csv_chunk_release(csv_chunk *c, void *p, size_t bytes)
         free(p);
         return;
     }
-    give_back(q, bytes);
+    uintptr_t a = ((uintptr_t)q + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)q + bytes) & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
 void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b)
 {
-    if (!b->shared) csv_chunk_release(c, b->codes, c->cap);
-    else if (b->codes) give_back((const char *)b->codes, c->cap); /* the reader's buffer: only this chunk's rows */
-    b->shared = 0;
+    csv_chunk_release(c, b->codes, c->cap);
     csv_chunk_release(c, b->nums, c->cap * sizeof *b->nums);
     csv_ltab_clear(&b->lt);
     b->codes = NULL;
@@ -98,7 +90,6 @@ int csv_chunk_init(csv_chunk *c)
     size_t ncols = cfg->ncols, bytes = c->limit > c->start ? (size_t)(c->limit - c->start) : 0;
     size_t most = bytes / (ncols ? ncols : 1) + 2; /* a kept row takes at least ncols bytes */
     c->cap = ((most < FIRST_ROWS ? most : FIRST_ROWS) + BLOCK - 1) & ~(size_t)(BLOCK - 1);
-    if (c->share) c->cap = c->count_lines; /* room for every row its lines can hold; more unshares it */
     c->cols = calloc(ncols + 1, sizeof *c->cols);
     if (!c->cols) return -1;
     c->cols[ncols].kind = CSV_BUF_END;
@@ -111,11 +102,6 @@ int csv_chunk_init(csv_chunk *c)
             continue;
         }
         b->kind = CSV_BUF_CODES;
-        if (c->share && c->share[k]) {
-            b->codes = c->share[k] + c->share_row;
-            b->shared = 1;
-            continue;
-        }
         b->codes = csv_buf_take(c, c->cap);
         if (!b->codes) return -1;
     }
@@ -145,41 +131,8 @@ void csv_chunk_clear(csv_chunk *c)
     c->body_bytes = body_bytes;
 }
 
-int csv_chunk_unshare(csv_chunk *c)
-{
-    for (size_t k = 0; c->cols && k < c->cfg->ncols; k++) {
-        csv_colbuf *b = &c->cols[k];
-        if (!b->shared) continue;
-        uint8_t *own = csv_buf_take(c, c->cap);
-        if (!own) return -1;
-        memcpy(own, b->codes, c->cap);
-        b->codes = own;
-        b->shared = 0;
-    }
-    c->share = NULL;
-    c->share_rows = 0; /* a number buffer is as big as c->cap says from now on */
-    return 0;
-}
-
-double *csv_nums_take(csv_chunk *c)
-{
-    if (!c->share) return csv_buf_take(c, c->cap * sizeof(double));
-    /* the first chunk's: never realloc'ed (and copied) when adopted; mapped at once, as a
-       shared chunk's cap is its rows and it has no slab */
-    double *nums = malloc((c->direct ? c->share_rows : c->cap) * sizeof *nums);
-    if (nums) slab_populate(nums, c->cap * sizeof *nums);
-    return nums;
-}
-
-void csv_chunk_populate(csv_chunk *c)
-{
-    for (size_t k = 0; c->share && k < c->cfg->ncols; k++)
-        if (c->cols[k].shared) slab_populate(c->cols[k].codes, c->cap);
-}
-
 int csv_chunk_grow(csv_chunk *c, const char *p)
 {
-    if (c->share && csv_chunk_unshare(c) != 0) return -1; /* more rows than lines counted: rare */
     size_t ncols = c->cfg->ncols, done = (size_t)(p - c->start), total = (size_t)(c->limit - c->start);
     if (c->direct && c->body_bytes > total) total = c->body_bytes; /* room for every row of the file */
     size_t cap = c->cap * 2, old = c->cap;
