@@ -432,6 +432,49 @@ static void test_big_chunk(void)
     csv_tmpfile_remove(path);
 }
 
+/* 2 to 5 threads read what 1 thread reads, over 20000 rows of code columns, a column
+ * that turns to doubles late and a text column: plain rows, rows with blank lines
+ * and quoted line breaks between them (fewer rows than line ends), and a stray quote
+ * inside an unquoted field (a quote that opens nothing). */
+static void test_chunks_agree(void)
+{
+    const char *kinds[] = {"plain", "blank lines and quoted line breaks", "a stray quote"};
+    for (int kind = 0; kind < 3; kind++) {
+        sbuf b;
+        sbuf_init(&b);
+        sbuf_puts(&b, "id,likert,dec,many,text,late\n");
+        for (int i = 0; i < 20000; i++) {
+            const char *text = "plain";
+            if (kind == 1 && i % 97 == 0) text = "\"two\nlines\"";
+            if (kind == 2 && i == 3001) text = "5\" tall";
+            sbuf_printf(&b, "%d,%d,%d.5,%d.25,%s,%d\n", i, 1 + i % 5, i % 3, i % 700, text, i < 15000 ? i % 4 : i);
+            if (kind == 1 && i % 1000 == 500) sbuf_puts(&b, "\n");
+        }
+        char *path = csv_tmpfile(b.data, b.len);
+        sbuf_free(&b);
+        char *err;
+        tally_dataset *one = csv_load(path, &err, "threads=1");
+        const char *cols[] = {"id", "likert", "dec", "many", "late"};
+        for (int t = 2; t <= 5; t++) {
+            char opt[32];
+            snprintf(opt, sizeof opt, "threads=%d", t);
+            tally_dataset *many = csv_load(path, &err, opt);
+            int same = one && many && one->nrows == 20000 && many->nrows == 20000;
+            for (size_t k = 0; same && k < sizeof cols / sizeof *cols; k++) same &= same_column(one, many, cols[k]);
+            for (size_t r = 0; same && r < one->nrows; r++)
+                same &= strcmp(cell_str(one, "text", r), cell_str(many, "text", r)) == 0;
+            CHECK(same, "chunks, %s: %d threads read what 1 thread reads", kinds[kind], t);
+            const tally_column *lk = column(many, "likert");
+            CHECK(lk && lk->codes && cell_num(many, "likert", 19999) == 5 && cell_num(many, "id", 19999) == 19999,
+                  "chunks, %s, %d threads: codes and the last row", kinds[kind], t);
+            tally_dataset_free(many);
+        }
+        tally_dataset_free(one);
+        unlink(path);
+        free(path);
+    }
+}
+
 int main(void)
 {
     test_rfc4180();
@@ -449,5 +492,6 @@ int main(void)
     test_big_chunk();
     test_compact_levels_exact();
     test_old_host();
+    test_chunks_agree();
     CHECK_DONE();
 }
