@@ -197,7 +197,28 @@ static void hist_batch_part(void *arg, size_t p)
     hist_pair (*all)[4][256] = xcalloc(j->ncols, sizeof *all);
     for (size_t b0 = pb; b0 < pe; b0 += HIST_BLOCK) {
         size_t e = pe - b0 < HIST_BLOCK ? pe : b0 + HIST_BLOCK;
-        for (size_t c = 0; c < j->ncols; c++) {
+        size_t c = 0;
+        for (; c + 2 <= j->ncols; c += 2) { /* two columns a sweep: one weight read, two independent chains */
+            const uint8_t *ca = j->codes[c], *cb = j->codes[c + 1];
+            hist_pair (*wa)[256] = all[c], (*wb)[256] = all[c + 1];
+            size_t i = b0;
+            for (; i + 4 <= e; i += 4)
+                for (size_t q = 0; q < 4; q++) {
+                    double w = wts[i + q];
+                    int ok = w > 0;
+                    hist_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
+                    wa[q][ca[i + q]] += a;
+                    wb[q][cb[i + q]] += a;
+                }
+            for (; i < e; i++) { /* the last rows of the part */
+                double w = wts[i];
+                int ok = w > 0;
+                hist_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
+                wa[i & 3][ca[i]] += a;
+                wb[i & 3][cb[i]] += a;
+            }
+        }
+        for (; c < j->ncols; c++) {
             const uint8_t *cd = j->codes[c];
             hist_pair (*wb)[256] = all[c];
             size_t i_ = b0;

@@ -128,7 +128,8 @@ static void check_prefetch(void)
     for (int k = 0; k < 4; k++) tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
     for (size_t r = 0; r < ROWS2; r++) {
         for (int k = 0; k < 3; k++) ds->cols[k]->num[r] = r % (13 + k) == 0 ? NAN : (double)((r * (7 + k) + r / 5) % 5 + 1);
-        ds->cols[3]->num[r] = r % 17 == 0 ? 0 : 0.1 + (double)(r % 23) / 7;
+        /* weights of many mantissa bits, large in one bank of four: a row added to another bank changes the sums */
+        ds->cols[3]->num[r] = r % 17 == 0 ? 0 : (0.1 + (double)(r % 23) / 7 + (double)((r * 2654435761u) % 1000003) * 1e-7) * (r % 4 == 1 ? 1e6 : 1);
     }
     tally_dataset_set_weight(ds, 3);
     tally_dataset_compact(ds, 1);
