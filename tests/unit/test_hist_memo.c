@@ -168,6 +168,46 @@ static void check_prefetch(void)
     free(data);
 }
 
+/* A dataset of ROWS2 rows of numeric columns and the cache it is stored in and mapped
+ * back from (fixture_load); fixture_free frees all of it. */
+typedef struct fixture {
+    tally_options *o;
+    char *data;
+    tally_cache *c;
+    tally_dataset *ds, *back;
+} fixture;
+
+static void fixture_new(fixture *f, const char *file, const char *csv, const char *const *names, int ncols)
+{
+    f->c = cache_for(file, csv, &f->o, &f->data);
+    f->ds = tally_dataset_new("f");
+    f->back = NULL;
+    tally_dataset_resize(f->ds, ROWS2);
+    for (int k = 0; k < ncols; k++) tally_dataset_add_column(f->ds, names[k], TALLY_NUMERIC);
+}
+
+/* The last column is the weight; the rest compact. Returns whether it came back mapped. */
+static int fixture_load(fixture *f)
+{
+    tally_dataset_set_weight(f->ds, (int)f->ds->ncols - 1);
+    tally_dataset_compact(f->ds, 1);
+    char *err = NULL;
+    const char *msgs;
+    size_t nmsgs;
+    if (f->c && tally_cache_store(f->c, f->ds, "", 0, &err) == 0) f->back = tally_cache_load(f->c, "back", "test", &msgs, &nmsgs);
+    free(err);
+    return f->back && f->back->cols[0]->mapping;
+}
+
+static void fixture_free(fixture *f)
+{
+    if (f->back) tally_dataset_free(f->back);
+    tally_dataset_free(f->ds);
+    tally_cache_free(f->c);
+    tally_options_free(f->o);
+    free(f->data);
+}
+
 /* Two multiple-response counts bitwise the same. */
 static int same_mr(const stats_mr_counts *a, const stats_mr_counts *b)
 {
@@ -187,24 +227,17 @@ static void check_mr(void)
 {
     int all_same = 1, kept_once = 1, differ = 1;
     for (int positive = 0; positive < 2; positive++) {
-        tally_options *o;
-        char *data;
-        tally_cache *c = cache_for(positive ? "mr1.csv" : "mr0.csv", "a,b,c,w\n1,0,1,1\n", &o, &data);
-        tally_dataset *ds = tally_dataset_new("m");
-        tally_dataset_resize(ds, ROWS2);
         const char *names[4] = {"a", "b", "c", "w"};
-        for (int k = 0; k < 4; k++) tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
+        fixture f;
+        fixture_new(&f, positive ? "mr1.csv" : "mr0.csv", "a,b,c,w\n1,0,1,1\n", names, 4);
+        tally_dataset *ds = f.ds;
         for (size_t r = 0; r < ROWS2; r++) {
             for (int k = 0; k < 3; k++) ds->cols[k]->num[r] = r % (11 + k) == 0 ? NAN : (double)((r * (3 + k) + r / 7) % 2);
             ds->cols[3]->num[r] = r % 19 == 0 && !positive ? 0 : 0.2 + (double)(r % 29) / 9;
         }
-        tally_dataset_set_weight(ds, 3);
-        tally_dataset_compact(ds, 1);
         char *err = NULL;
-        const char *msgs;
-        size_t nmsgs;
-        tally_dataset *back = c && tally_cache_store(c, ds, "", 0, &err) == 0 ? tally_cache_load(c, "back", "test", &msgs, &nmsgs) : NULL;
-        if (!back || !back->cols[0]->mapping) {
+        tally_dataset *back = fixture_load(&f) ? f.back : NULL;
+        if (!back) {
             CHECK(0, "mr: stored and loaded back, mapped");
             all_same = 0;
         } else {
@@ -242,11 +275,7 @@ static void check_mr(void)
             stats_mr_counts_free(&sel);
             tally_dataset_free(view);
         }
-        if (back) tally_dataset_free(back);
-        tally_dataset_free(ds);
-        tally_cache_free(c);
-        tally_options_free(o);
-        free(data);
+        fixture_free(&f);
     }
     CHECK(kept_once, "mr: a weighted count from the mapping is kept, once for sets sharing their first item");
     CHECK(differ, "mr: the weighted rows' counts differ from the unweighted exactly when a weight is 0");
@@ -270,25 +299,17 @@ static void check_joint(void)
 {
     int all_same = 1, kept = 1, differ = 1;
     for (int positive = 0; positive < 2; positive++) {
-        tally_options *o;
-        char *data;
-        tally_cache *c = cache_for(positive ? "x1.csv" : "x0.csv", "a,b,w\n1,2,1\n", &o, &data);
-        tally_dataset *ds = tally_dataset_new("x");
-        tally_dataset_resize(ds, ROWS2);
         const char *names[3] = {"a", "b", "w"};
-        for (int k = 0; k < 3; k++) tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
+        fixture f;
+        fixture_new(&f, positive ? "x1.csv" : "x0.csv", "a,b,w\n1,2,1\n", names, 3);
+        tally_dataset *ds = f.ds;
         for (size_t r = 0; r < ROWS2; r++) {
             ds->cols[0]->num[r] = r % 23 == 0 ? NAN : (double)((r * 7 + r / 3) % 4 + 1);
             ds->cols[1]->num[r] = r % 31 == 0 ? NAN : (double)((r * 5 + r / 11) % 3 + 1);
             ds->cols[2]->num[r] = r % 19 == 0 && !positive ? 0 : 0.3 + (double)(r % 37) / 11;
         }
-        tally_dataset_set_weight(ds, 2);
-        tally_dataset_compact(ds, 1);
-        char *err = NULL;
-        const char *msgs;
-        size_t nmsgs;
-        tally_dataset *back = c && tally_cache_store(c, ds, "", 0, &err) == 0 ? tally_cache_load(c, "back", "test", &msgs, &nmsgs) : NULL;
-        if (!back || !back->cols[0]->mapping) {
+        tally_dataset *back = fixture_load(&f) ? f.back : NULL;
+        if (!back) {
             CHECK(0, "joint: stored and loaded back, mapped");
             all_same = 0;
         } else {
@@ -310,11 +331,7 @@ static void check_joint(void)
                 stats_joint_free(&gotw);
             }
         }
-        if (back) tally_dataset_free(back);
-        tally_dataset_free(ds);
-        tally_cache_free(c);
-        tally_options_free(o);
-        free(data);
+        fixture_free(&f);
     }
     CHECK(kept, "joint: each weighted cross from the mapping is kept (a by b and b by a apart)");
     CHECK(differ, "joint: the weighted rows' counts differ from the unweighted exactly when a weight is 0");
