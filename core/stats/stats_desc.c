@@ -193,8 +193,6 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
     tally_table_add_col(t, stats_tr(o, "75th percentile"), TALLY_COL_NUMBER, 2);
     if (wts) tally_table_add_col(t, stats_tr(o, "Unweighted N"), TALLY_COL_COUNT, 0);
 
-    double all_w, all_n;
-    stats_weight_total(ds, wts, &all_w, &all_n);
     /* one variable after the other: each runs on both cores over large inputs */
     desc_result *res = xcalloc(ncols, sizeof *res);
     for (size_t k = 0; k < ncols; k++) describe_column(ds, ds->cols[cols[k]], wts, &res[k]);
@@ -224,8 +222,6 @@ tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, 
         wlo = fmin(wlo, res[k].W), whi = fmax(whi, res[k].W);
         nlo = fmin(nlo, (double)res[k].cases), nhi = fmax(nhi, (double)res[k].cases);
     }
-    (void)all_w;
-    (void)all_n;
     free(res);
     stats_set_base_range(t, o, wts != NULL, wlo, whi, nlo, nhi, NULL);
     tally_table_add_note(t, stats_tr(o, "Standard deviation with n - 1 (weighted: sum of weights - 1). "

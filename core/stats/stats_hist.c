@@ -113,7 +113,7 @@ static void hist_count(const tally_dataset *ds, const uint8_t *codes, const doub
  * (no selection), the codes a mapped column's, the weights (if any) in the same mapping.
  * A report counts many columns more than once (a frequency table and a Likert grid of
  * the same items, with the same weights): the second asks the mapping's memo. */
-static tally_mapping *hist_memo_mapping(const tally_dataset *ds, const uint8_t *codes, const double *wts)
+tally_mapping *stats_memo_mapping(const tally_dataset *ds, const uint8_t *codes, const double *wts)
 {
     if (ds->sel) return NULL;
     for (size_t k = 0; k < ds->ncols; k++) {
@@ -128,7 +128,7 @@ static tally_mapping *hist_memo_mapping(const tally_dataset *ds, const uint8_t *
 }
 
 /* Whether every one of the n weights is > 0 (none is NaN), asked once a mapping. */
-static int weights_all_positive(tally_mapping *m, const double *wts, size_t n)
+int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n)
 {
     uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)wts, 0, 0, n};
     int all;
@@ -153,7 +153,7 @@ static int hist_from_weighted(const tally_dataset *ds, tally_mapping *m, const u
     for (int banked = 1; banked >= 0; banked--) { /* the counts are the same either way */
         uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
         if (!tally_mapping_memo_get(m, key, out, sizeof *out)) continue;
-        if (!weights_all_positive(m, wts, ds->nrows)) return 0;
+        if (!stats_weights_all_positive(m, wts, ds->nrows)) return 0;
         memcpy(out->w, out->n, sizeof out->w);
         return 1;
     }
@@ -163,7 +163,7 @@ static int hist_from_weighted(const tally_dataset *ds, tally_mapping *m, const u
 void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
                       stats_code_hist *out)
 {
-    tally_mapping *m = hist_memo_mapping(ds, codes, wts);
+    tally_mapping *m = stats_memo_mapping(ds, codes, wts);
     uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
     /* claimed: a stage beside this one that asks for the same histogram waits for this count */
     if (m && tally_mapping_memo_claim(m, key, out, sizeof *out)) return;
@@ -197,7 +197,28 @@ static void hist_batch_part(void *arg, size_t p)
     hist_pair (*all)[4][256] = xcalloc(j->ncols, sizeof *all);
     for (size_t b0 = pb; b0 < pe; b0 += HIST_BLOCK) {
         size_t e = pe - b0 < HIST_BLOCK ? pe : b0 + HIST_BLOCK;
-        for (size_t c = 0; c < j->ncols; c++) {
+        size_t c = 0;
+        for (; c + 2 <= j->ncols; c += 2) { /* two columns a sweep: one weight read, two independent chains */
+            const uint8_t *ca = j->codes[c], *cb = j->codes[c + 1];
+            hist_pair (*wa)[256] = all[c], (*wb)[256] = all[c + 1];
+            size_t i = b0;
+            for (; i + 4 <= e; i += 4)
+                for (size_t q = 0; q < 4; q++) {
+                    double w = wts[i + q];
+                    int ok = w > 0;
+                    hist_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
+                    wa[q][ca[i + q]] += a;
+                    wb[q][cb[i + q]] += a;
+                }
+            for (; i < e; i++) { /* the last rows of the part */
+                double w = wts[i];
+                int ok = w > 0;
+                hist_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
+                wa[i & 3][ca[i]] += a;
+                wb[i & 3][cb[i]] += a;
+            }
+        }
+        for (; c < j->ncols; c++) {
             const uint8_t *cd = j->codes[c];
             hist_pair (*wb)[256] = all[c];
             size_t i_ = b0;
@@ -228,7 +249,7 @@ void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *co
     tally_mapping **maps = xmalloc(n * sizeof *maps);
     size_t m = 0;
     for (size_t c = 0; c < n; c++) {
-        tally_mapping *map = hist_memo_mapping(ds, codes[c], wts);
+        tally_mapping *map = stats_memo_mapping(ds, codes[c], wts);
         uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes[c], (uintptr_t)wts, 1, ds->nrows};
         /* kept, being counted by a stage beside this one, or the same column twice: left out */
         if (!map || !tally_mapping_memo_try_claim(map, key, sizeof(stats_code_hist))) continue;

@@ -71,6 +71,12 @@ void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const doubl
  * those of stats_hist_codes) and kept, so that stats_hist_codes finds them. Does
  * nothing without weights, for a selection of rows or without a mapping. */
 void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *codes, size_t n, const double *wts);
+/* The mapping whose memo may keep a result made of the codes and weights alone, or NULL:
+ * all rows (no selection), the codes a mapped column's, the weights (if any) in the same
+ * mapping (stats_hist.c). */
+tally_mapping *stats_memo_mapping(const tally_dataset *ds, const uint8_t *codes, const double *wts);
+/* Whether every one of the n weights (in m) is > 0, none NaN; asked once a mapping. */
+int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n);
 
 /* The joint histogram of two compact columns (stats_joint.c), by dense index:
  * a code's level, or nlevels for system-missing. Rows with a weight > 0 only. */

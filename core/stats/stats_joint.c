@@ -101,6 +101,52 @@ static void joint_part(void *arg, size_t p)
     free(cnt);
 }
 
+/* ---- cell counts kept with a mapped cache ---------------------------------------------
+ * A weighted count of two mapped columns leaves its cells' row counts (rows with a weight
+ * > 0: whole numbers) with the mapping's memo. When every weight is > 0 they are the
+ * unweighted cells, so a report that crosses two questions weighted and then unweighted
+ * reads their rows once. */
+
+/* The mapping whose memo keeps the cells of rc by cc under wts, with its key; NULL when
+ * either column is not in the mapping of the weights (or a selection of rows). */
+static tally_mapping *joint_memo(const tally_dataset *ds, const tally_column *rc, const tally_column *cc,
+                                 const double *wts, uintptr_t key[TALLY_MEMO_KEYS])
+{
+    tally_mapping *m = wts ? stats_memo_mapping(ds, rc->codes, wts) : NULL;
+    if (!m || stats_memo_mapping(ds, cc->codes, wts) != m) return NULL;
+    key[0] = (uintptr_t)rc->codes;
+    key[1] = (uintptr_t)cc->codes;
+    key[2] = (uintptr_t)wts; /* never a histogram's 0 or 1 (banked) */
+    key[3] = ds->nrows;
+    return m;
+}
+
+/* The unweighted cells and margins from kept weighted cells when every weight is > 0; 0
+ * when there are none to use. The margins are sums of whole numbers: exact in any order,
+ * so the same as joint_part's. */
+static int joint_from_weighted(const tally_dataset *ds, const tally_column *rc, const tally_column *cc,
+                               const joint_job *jb, stats_joint *j)
+{
+    const double *wts = stats_weights(ds, NULL);
+    uintptr_t key[TALLY_MEMO_KEYS];
+    tally_mapping *m = joint_memo(ds, rc, cc, wts, key);
+    if (!m) return 0;
+    joint_alloc(j, rc->nlevels + 1, cc->nlevels + 1);
+    size_t nc = j->nc, ncell = j->nr * nc;
+    if (!tally_mapping_memo_get(m, key, j->n, ncell * sizeof *j->n) || !stats_weights_all_positive(m, wts, ds->nrows)) {
+        stats_joint_free(j);
+        return 0;
+    }
+    memcpy(j->w, j->n, ncell * sizeof *j->w);
+    for (size_t k = 0; k < ncell; k++) {
+        size_t ri = k / nc, ci = k % nc;
+        j->roww[ri] += j->w[k] * jb->cvalid[ci];
+        j->colw[ci] += j->w[k] * jb->rvalid[ri];
+        j->grand += j->w[k] * jb->rvalid[ri] * jb->cvalid[ci];
+    }
+    return 1;
+}
+
 void stats_joint_count(const tally_dataset *ds, const tally_column *rc, const tally_column *cc, const double *wts,
                        stats_joint *j)
 {
@@ -113,6 +159,10 @@ void stats_joint_count(const tally_dataset *ds, const tally_column *rc, const ta
     jb->nparts = tally_par_parts(ds->nrows);
     dense_map(rc, jb->rmap, jb->rvalid);
     dense_map(cc, jb->cmap, jb->cvalid);
+    if (!wts && joint_from_weighted(ds, rc, cc, jb, j)) {
+        free(jb);
+        return;
+    }
     for (size_t p = 0; p < jb->nparts; p++) joint_alloc(&jb->part[p], rc->nlevels + 1, cc->nlevels + 1);
     tally_par_run(jb->nparts, joint_part, jb);
     *j = jb->part[0];
@@ -127,5 +177,8 @@ void stats_joint_count(const tally_dataset *ds, const tally_column *rc, const ta
         j->grand += q->grand;
         stats_joint_free(q);
     }
+    uintptr_t key[TALLY_MEMO_KEYS];
+    tally_mapping *m = joint_memo(ds, rc, cc, wts, key);
+    if (m) tally_mapping_memo_put(m, key, j->n, j->nr * j->nc * sizeof *j->n);
     free(jb);
 }

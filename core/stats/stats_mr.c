@@ -387,6 +387,88 @@ static void dich_part(void *arg, size_t p)
     free(ck);
 }
 
+/* ---- a set's counts kept with a mapped cache ----------------------------------------
+ * A weighted count of a dichotomy set leaves with the mapping's memo how many rows chose
+ * each item, how many rows count and how many answer (rows with a weight > 0: whole
+ * numbers). When every weight is > 0 those are the unweighted counts, so a report that
+ * tabulates a set weighted and then unweighted reads its items once. The key names the
+ * first item only: the kept entry holds the counted value and every item's codes, which
+ * must match. */
+typedef struct mr_kept {
+    double counted, n_all, n_ans;
+    size_t m;
+    /* then m item codes (uintptr_t) and m counts (double) */
+} mr_kept;
+
+static size_t mr_kept_len(size_t m) { return sizeof(mr_kept) + m * (sizeof(uintptr_t) + sizeof(double)); }
+
+/* The mapping whose memo keeps the set's counts under wts, with its key; NULL when the
+ * set is not all compact items of one mapping (or a selection of rows, or no weights). */
+static tally_mapping *mr_memo(const tally_dataset *ds, const tally_mrset *set, const double *wts,
+                              uintptr_t key[TALLY_MEMO_KEYS])
+{
+    if (!wts || ds->sel || set->kind != TALLY_MRSET_DICHOTOMY || !set->ncols) return NULL;
+    tally_mapping *m = NULL;
+    for (size_t k = 0; k < set->ncols; k++) {
+        const tally_column *c = ds->cols[set->cols[k]];
+        tally_mapping *mk = c->codes ? stats_memo_mapping(ds, c->codes, wts) : NULL;
+        if (!mk || (m && mk != m)) return NULL;
+        m = mk;
+    }
+    key[0] = (uintptr_t)ds->cols[set->cols[0]]->codes;
+    key[1] = (uintptr_t)wts;
+    key[2] = 2; /* not a histogram's (0 or 1: banked) */
+    key[3] = ds->nrows;
+    return m;
+}
+
+/* Keeps a weighted count (out) of the set with the mapping. */
+static void mr_keep(const tally_dataset *ds, const tally_mrset *set, const double *wts, const stats_mr_counts *out)
+{
+    uintptr_t key[TALLY_MEMO_KEYS];
+    tally_mapping *map = mr_memo(ds, set, wts, key);
+    if (!map) return;
+    size_t m = set->ncols, len = mr_kept_len(m);
+    mr_kept *kept = xmalloc(len);
+    *kept = (mr_kept){set->counted, out->n_all, out->n_answering, m};
+    uintptr_t *codes = (uintptr_t *)(kept + 1);
+    double *un = (double *)(codes + m);
+    for (size_t k = 0; k < m; k++) {
+        codes[k] = (uintptr_t)ds->cols[set->cols[k]]->codes;
+        un[k] = out->un[k];
+    }
+    tally_mapping_memo_put(map, key, kept, len);
+    free(kept);
+}
+
+/* The unweighted counts of the set (out's items allocated) from a kept weighted count
+ * when every weight is > 0; 0 when there is none to use. The sums are those of counting:
+ * whole numbers, added in item order. */
+static int mr_from_weighted(const tally_dataset *ds, const tally_mrset *set, stats_mr_counts *out)
+{
+    const double *wts = stats_weights(ds, NULL);
+    uintptr_t key[TALLY_MEMO_KEYS];
+    tally_mapping *map = mr_memo(ds, set, wts, key);
+    if (!map) return 0;
+    size_t m = set->ncols, len = mr_kept_len(m);
+    mr_kept *kept = xmalloc(len);
+    const uintptr_t *codes = (const uintptr_t *)(kept + 1);
+    const double *un = (const double *)(codes + m);
+    int use = tally_mapping_memo_get(map, key, kept, len) && kept->m == m && kept->counted == set->counted;
+    for (size_t k = 0; k < m && use; k++) use = codes[k] == (uintptr_t)ds->cols[set->cols[k]]->codes;
+    use = use && stats_weights_all_positive(map, wts, ds->nrows);
+    for (size_t k = 0; k < m && use; k++) {
+        out->w[k] = out->un[k] = un[k];
+        out->responses += un[k];
+    }
+    if (use) {
+        out->w_all = out->n_all = kept->n_all;
+        out->w_answering = out->n_answering = kept->n_ans;
+    }
+    free(kept);
+    return use;
+}
+
 static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, const double *wts,
                             stats_mr_counts *out)
 {
@@ -399,6 +481,10 @@ static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, con
         key[k] = c->codes ? -1 : (c->type == TALLY_NUMERIC ? -2 : -1);
         for (unsigned l = 0; c->codes && l < c->nlevels; l++)
             if (c->levels[l] == set->counted) key[k] = (int)l;
+    }
+    if (!wts && mr_from_weighted(ds, set, out)) {
+        free(key);
+        return;
     }
     dich_job j = {.ds = ds, .set = set, .wts = wts, .key = key, .nparts = tally_par_parts(ds->nrows)};
     tally_par_run(j.nparts, dich_part, &j);
@@ -423,6 +509,7 @@ static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, con
         free(j.cnt[p]);
     }
     free(key);
+    if (wts) mr_keep(ds, set, wts, out);
 }
 
 /* Category set: every valid value of any variable is an item, counted once per case. */

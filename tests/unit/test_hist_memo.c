@@ -1,4 +1,4 @@
-/* test_hist_memo.c: per-code histograms of a mapped cache's columns kept with the mapping: the same figures as counting, never kept for a selection or a changed column. */
+/* test_hist_memo.c: per-code histograms, multiple-response counts and crosstab cells of a mapped cache's columns kept with the mapping: the same figures as counting, never kept for a selection or a changed column. */
 #include "cache.h"
 #include "check.h"
 #include "dataset.h"
@@ -128,7 +128,8 @@ static void check_prefetch(void)
     for (int k = 0; k < 4; k++) tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
     for (size_t r = 0; r < ROWS2; r++) {
         for (int k = 0; k < 3; k++) ds->cols[k]->num[r] = r % (13 + k) == 0 ? NAN : (double)((r * (7 + k) + r / 5) % 5 + 1);
-        ds->cols[3]->num[r] = r % 17 == 0 ? 0 : 0.1 + (double)(r % 23) / 7;
+        /* weights of many mantissa bits, large in one bank of four: a row added to another bank changes the sums */
+        ds->cols[3]->num[r] = r % 17 == 0 ? 0 : (0.1 + (double)(r % 23) / 7 + (double)((r * 2654435761u) % 1000003) * 1e-7) * (r % 4 == 1 ? 1e6 : 1);
     }
     tally_dataset_set_weight(ds, 3);
     tally_dataset_compact(ds, 1);
@@ -165,6 +166,176 @@ static void check_prefetch(void)
     tally_cache_free(c);
     tally_options_free(o);
     free(data);
+}
+
+/* A dataset of ROWS2 rows of numeric columns and the cache it is stored in and mapped
+ * back from (fixture_load); fixture_free frees all of it. */
+typedef struct fixture {
+    tally_options *o;
+    char *data;
+    tally_cache *c;
+    tally_dataset *ds, *back;
+} fixture;
+
+static void fixture_new(fixture *f, const char *file, const char *csv, const char *const *names, int ncols)
+{
+    f->c = cache_for(file, csv, &f->o, &f->data);
+    f->ds = tally_dataset_new("f");
+    f->back = NULL;
+    tally_dataset_resize(f->ds, ROWS2);
+    for (int k = 0; k < ncols; k++) tally_dataset_add_column(f->ds, names[k], TALLY_NUMERIC);
+}
+
+/* The last column is the weight; the rest compact. Returns whether it came back mapped. */
+static int fixture_load(fixture *f)
+{
+    tally_dataset_set_weight(f->ds, (int)f->ds->ncols - 1);
+    tally_dataset_compact(f->ds, 1);
+    char *err = NULL;
+    const char *msgs;
+    size_t nmsgs;
+    if (f->c && tally_cache_store(f->c, f->ds, "", 0, &err) == 0) f->back = tally_cache_load(f->c, "back", "test", &msgs, &nmsgs);
+    free(err);
+    return f->back && f->back->cols[0]->mapping;
+}
+
+static void fixture_free(fixture *f)
+{
+    if (f->back) tally_dataset_free(f->back);
+    tally_dataset_free(f->ds);
+    tally_cache_free(f->c);
+    tally_options_free(f->o);
+    free(f->data);
+}
+
+/* Two multiple-response counts bitwise the same. */
+static int same_mr(const stats_mr_counts *a, const stats_mr_counts *b)
+{
+    int same = a->n == b->n && a->responses == b->responses && a->w_all == b->w_all && a->n_all == b->n_all &&
+               a->w_answering == b->w_answering && a->n_answering == b->n_answering;
+    for (size_t k = 0; same && k < a->n; k++)
+        same = a->w[k] == b->w[k] && a->un[k] == b->un[k] && strcmp(a->labels[k], b->labels[k]) == 0;
+    return same;
+}
+
+/* Dichotomy sets counted weighted then unweighted from a mapping (rows in two parts and
+ * many blocks): the weighted count is kept; the unweighted figures are bitwise those
+ * counted on the heap, with weights of 0 (the kept counts leave those rows out) and with
+ * every weight > 0 (the kept counts are used); a second set with the same first item,
+ * and a selection of rows, get their own counts. */
+static void check_mr(void)
+{
+    int all_same = 1, kept_once = 1, differ = 1;
+    for (int positive = 0; positive < 2; positive++) {
+        const char *names[4] = {"a", "b", "c", "w"};
+        fixture f;
+        fixture_new(&f, positive ? "mr1.csv" : "mr0.csv", "a,b,c,w\n1,0,1,1\n", names, 4);
+        tally_dataset *ds = f.ds;
+        for (size_t r = 0; r < ROWS2; r++) {
+            for (int k = 0; k < 3; k++) ds->cols[k]->num[r] = r % (11 + k) == 0 ? NAN : (double)((r * (3 + k) + r / 7) % 2);
+            ds->cols[3]->num[r] = r % 19 == 0 && !positive ? 0 : 0.2 + (double)(r % 29) / 9;
+        }
+        char *err = NULL;
+        tally_dataset *back = fixture_load(&f) ? f.back : NULL;
+        if (!back) {
+            CHECK(0, "mr: stored and loaded back, mapped");
+            all_same = 0;
+        } else {
+            int abc[3] = {0, 1, 2}, acb[3] = {0, 2, 1}; /* one first item, one length: one key */
+            tally_dataset *sides[2] = {ds, back};
+            for (int d = 0; d < 2; d++) {
+                tally_dataset_add_mrset(sides[d], "abc", NULL, TALLY_MRSET_DICHOTOMY, 1, abc, 3);
+                tally_dataset_add_mrset(sides[d], "acb", NULL, TALLY_MRSET_DICHOTOMY, 1, acb, 3);
+            }
+            tally_mapping *m = back->cols[0]->mapping;
+            const char *sets[2] = {"abc", "acb"};
+            for (int s = 0; s < 2; s++) {
+                stats_mr_counts want, wantw, got, gotw;
+                const tally_mrset *hs = tally_dataset_find_mrset(ds, sets[s]), *bs = tally_dataset_find_mrset(back, sets[s]);
+                stats_mr_compute(ds, hs, NULL, "en", &want, &err);                  /* the heap: counted */
+                stats_mr_compute(ds, hs, ds->cols[3]->num, "en", &wantw, &err);
+                size_t before = tally_mapping_memo_count(m);
+                stats_mr_compute(back, bs, back->cols[3]->num, "en", &gotw, &err); /* the mapping: kept */
+                /* the second set's key (its first item) is the first set's: the first entry stays */
+                kept_once &= tally_mapping_memo_count(m) == before + (s == 0);
+                stats_mr_compute(back, bs, NULL, "en", &got, &err);
+                all_same &= same_mr(&want, &got) && same_mr(&wantw, &gotw) && want.n_answering > 0;
+                differ &= positive ? want.un[0] == wantw.un[0] : want.un[0] != wantw.un[0];
+                stats_mr_counts_free(&want);
+                stats_mr_counts_free(&wantw);
+                stats_mr_counts_free(&got);
+                stats_mr_counts_free(&gotw);
+            }
+            size_t rows[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+            tally_dataset *view = tally_dataset_view(back, "v", rows, 10);
+            stats_mr_counts sel;
+            size_t before = tally_mapping_memo_count(m);
+            stats_mr_compute(view, tally_dataset_find_mrset(back, "abc"), NULL, "en", &sel, &err);
+            all_same &= sel.n_all == 10 && tally_mapping_memo_count(m) == before;
+            stats_mr_counts_free(&sel);
+            tally_dataset_free(view);
+        }
+        fixture_free(&f);
+    }
+    CHECK(kept_once, "mr: a weighted count from the mapping is kept, once for sets sharing their first item");
+    CHECK(differ, "mr: the weighted rows' counts differ from the unweighted exactly when a weight is 0");
+    CHECK(all_same, "mr: weighted then unweighted from the mapping, bitwise the heap's counts (weights of 0, all > 0, "
+                    "two sets with one first item, a selection of 10 rows)");
+}
+
+/* Two joint histograms bitwise the same. */
+static int same_joint(const stats_joint *a, const stats_joint *b)
+{
+    size_t nb = a->nr * a->nc * sizeof *a->w;
+    return a->nr == b->nr && a->nc == b->nc && memcmp(a->w, b->w, nb) == 0 && memcmp(a->n, b->n, nb) == 0 &&
+           memcmp(a->roww, b->roww, a->nr * sizeof *a->roww) == 0 &&
+           memcmp(a->colw, b->colw, a->nc * sizeof *a->colw) == 0 && a->grand == b->grand;
+}
+
+/* Crosstab cells counted weighted then unweighted from a mapping: the weighted cells are
+ * kept, the unweighted are bitwise those counted on the heap with weights of 0 and with
+ * every weight > 0; the other way round (b by a) is a cross of its own. */
+static void check_joint(void)
+{
+    int all_same = 1, kept = 1, differ = 1;
+    for (int positive = 0; positive < 2; positive++) {
+        const char *names[3] = {"a", "b", "w"};
+        fixture f;
+        fixture_new(&f, positive ? "x1.csv" : "x0.csv", "a,b,w\n1,2,1\n", names, 3);
+        tally_dataset *ds = f.ds;
+        for (size_t r = 0; r < ROWS2; r++) {
+            ds->cols[0]->num[r] = r % 23 == 0 ? NAN : (double)((r * 7 + r / 3) % 4 + 1);
+            ds->cols[1]->num[r] = r % 31 == 0 ? NAN : (double)((r * 5 + r / 11) % 3 + 1);
+            ds->cols[2]->num[r] = r % 19 == 0 && !positive ? 0 : 0.3 + (double)(r % 37) / 11;
+        }
+        tally_dataset *back = fixture_load(&f) ? f.back : NULL;
+        if (!back) {
+            CHECK(0, "joint: stored and loaded back, mapped");
+            all_same = 0;
+        } else {
+            tally_mapping *m = back->cols[0]->mapping;
+            for (int flip = 0; flip < 2; flip++) {
+                stats_joint want, wantw, got, gotw;
+                int r = flip, k = 1 - flip;
+                stats_joint_count(ds, ds->cols[r], ds->cols[k], NULL, &want); /* the heap: counted */
+                stats_joint_count(ds, ds->cols[r], ds->cols[k], ds->cols[2]->num, &wantw);
+                size_t before = tally_mapping_memo_count(m);
+                stats_joint_count(back, back->cols[r], back->cols[k], back->cols[2]->num, &gotw);
+                kept &= tally_mapping_memo_count(m) == before + 1;
+                stats_joint_count(back, back->cols[r], back->cols[k], NULL, &got);
+                all_same &= same_joint(&want, &got) && same_joint(&wantw, &gotw) && want.grand > 0;
+                differ &= positive ? want.n[0] == wantw.n[0] : memcmp(want.n, wantw.n, want.nr * want.nc * sizeof *want.n) != 0;
+                stats_joint_free(&want);
+                stats_joint_free(&wantw);
+                stats_joint_free(&got);
+                stats_joint_free(&gotw);
+            }
+        }
+        fixture_free(&f);
+    }
+    CHECK(kept, "joint: each weighted cross from the mapping is kept (a by b and b by a apart)");
+    CHECK(differ, "joint: the weighted rows' counts differ from the unweighted exactly when a weight is 0");
+    CHECK(all_same, "joint: weighted then unweighted from the mapping, bitwise the heap's cells and margins");
 }
 
 int main(void)
@@ -241,6 +412,8 @@ int main(void)
 
     check_claim(m);
     check_prefetch();
+    check_mr();
+    check_joint();
 
     /* a changed column leaves the mapping: its new cells are counted */
     tally_column *q = back->cols[0];
