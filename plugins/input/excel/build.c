@@ -1,5 +1,6 @@
 /* build.c: the excel input plugin's dataset from a sheet's cells: header rows, merged headers, types, dates, missing tokens. */
 #include "xlsx_build.h"
+#include "name_set.h"
 
 #include <malloc.h>
 #include <math.h>
@@ -71,10 +72,23 @@ static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_g
     return cell;
 }
 
-static int name_used(char **names, size_t n, const char *s)
+/* Column c's label: its cells in header rows 2.., joined by " - ". 0, or -1 when out of memory. */
+static int add_label(char **cell, size_t hr, size_t nc, size_t c, char **labels)
 {
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], s) == 0) return 1;
+    for (size_t r = 1; r < hr; r++) {
+        const char *t = cell[r * nc + c];
+        if (!t || !t[0]) continue;
+        if (!labels[c]) {
+            labels[c] = strdup(t);
+        } else {
+            size_t a = strlen(labels[c]), l = strlen(t);
+            char *s = realloc(labels[c], a + l + 4);
+            if (!s) return -1;
+            memcpy(s + a, " - ", 3);
+            memcpy(s + a + 3, t, l + 1);
+            labels[c] = s;
+        }
+    }
     return 0;
 }
 
@@ -82,7 +96,14 @@ static int name_used(char **names, size_t n, const char *s)
 static int make_names(const xlsx_build *x, char **cell, size_t hr, size_t nc, char **names, char **labels)
 {
     const char *inherit = NULL;
-    for (size_t c = 0; c < nc; c++) {
+    name_set set;
+    unsigned *next = calloc(nc, sizeof *next); /* per name taken: the suffix its next copy tries */
+    if (name_set_init(&set, names, nc) != 0 || !next) {
+        free(set.slot), free(next);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t c = 0; c < nc && rc == 0; c++) {
         char buf[32];
         const char *base = hr > 0 ? cell[c] : NULL;
         if (base && base[0]) inherit = base;
@@ -92,38 +113,23 @@ static int make_names(const xlsx_build *x, char **cell, size_t hr, size_t nc, ch
             if (hr > 0) x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu has no name; named it '%s'", x->where, c + 1, buf);
             base = buf;
         }
-        if (!name_used(names, c, base)) {
+        long holder = name_set_find(&set, base);
+        if (holder < 0) {
             names[c] = strdup(base);
         } else {
-            size_t len = strlen(base) + 24;
-            names[c] = malloc(len);
-            for (unsigned k = 2; names[c]; k++) {
-                snprintf(names[c], len, "%s_%u", base, k);
-                if (!name_used(names, c, names[c])) break;
-            }
+            names[c] = name_set_suffixed(&set, NULL, base, &next[holder]);
             if (base != inherit || (cell[c] && cell[c][0]))
                 x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu: duplicate name '%s' renamed to '%s'", x->where,
                           c + 1, base, names[c] ? names[c] : "");
         }
-        if (!names[c]) return -1;
-        for (size_t r = 1; r < hr; r++) {
-            const char *t = cell[r * nc + c];
-            if (!t || !t[0]) continue;
-            if (!labels[c]) {
-                labels[c] = strdup(t);
-            } else {
-                size_t a = strlen(labels[c]), l = strlen(t);
-                char *s = realloc(labels[c], a + l + 4);
-                if (!s) return -1;
-                memcpy(s + a, " - ", 3);
-                memcpy(s + a + 3, t, l + 1);
-                labels[c] = s;
-            }
-        }
+        if (!names[c]) rc = -1;
+        else name_set_add(&set, c);
+        if (rc == 0) rc = add_label(cell, hr, nc, c, labels);
     }
-    return 0;
+    name_set_free(&set);
+    free(next);
+    return rc;
 }
-
 /* The type a `types` entry forces on column `name`: 0 none, TALLY_NUMERIC or TALLY_STRING. */
 static int forced_type(const xlsx_settings *s, const char *name)
 {
