@@ -234,6 +234,35 @@ static void check_compact(const char *path)
     free(err);
 }
 
+/* Merged header ranges fill their empty cells across rows and columns and stop at their right edge; an
+ * empty name cell right of them continues the name (header_rows = 3: rows 2 and 3 are the labels). */
+static void check_merges(const char *path)
+{
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_format *merged = workbook_add_format(wb);
+    worksheet_merge_range(ws, 0, 0, 1, 2, "g", merged); /* A1:C2 */
+    worksheet_merge_range(ws, 0, 4, 0, 5, "h", merged); /* E1:F1 */
+    for (int c = 0; c < 6; c++) {
+        worksheet_write_string(ws, 2, (lxw_col_t)c, "l", NULL);
+        worksheet_write_number(ws, 3, (lxw_col_t)c, c, NULL);
+    }
+    CHECK(workbook_close(wb) == LXW_NO_ERROR, "libxlsxwriter writes the merged-header workbook");
+    char *err = NULL;
+    tally_dataset *ds = load(path, &err, "header_rows=3");
+    static const char *want_name[] = {"g", "g_2", "g_3", "g_4", "h", "h_2"};
+    static const char *want_label[] = {"g - l", "g - l", "g - l", "l", "l", "l"};
+    int same = ds && ds->ncols == 6 && ds->nrows == 1;
+    for (int c = 0; same && c < 6; c++) {
+        same = strcmp(ds->cols[c]->name, want_name[c]) == 0 && ds->cols[c]->label &&
+               strcmp(ds->cols[c]->label, want_label[c]) == 0 && tally_col_num(ds->cols[c], 0) == c;
+        if (!same) printf("#   column %d: '%s' '%s'\n", c + 1, ds->cols[c]->name, ds->cols[c]->label ? ds->cols[c]->label : "");
+    }
+    CHECK(same, "a 2x3 merge names and labels its cells, a 1x2 merge its two, D continues g (%s)", err ? err : "read");
+    tally_dataset_free(ds);
+    free(err);
+}
+
 /* A sheet as wide as Excel allows (16,384 columns): in header row 1 only A1 names its run of columns (the
  * name continues across, silently) and the right half is one name written in every cell (each copy renamed,
  * with a warning). Duplicate names were once found by comparing each name with all before it, for every
@@ -287,6 +316,7 @@ int main(void)
     char *mixed = xasprintf("%s/mixed.xlsx", dir);
     check_mixed(mixed);
     check_compact(mixed);
+    check_merges(mixed);
     alarm(300); /* a watchdog for check_wide, not a timing: see there */
     check_wide(mixed);
     alarm(0);

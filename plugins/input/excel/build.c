@@ -41,6 +41,47 @@ static void num_text(const tally_host *h, const xlsx_book *b, xlsx_cell_kind k, 
     }
 }
 
+/* The first empty header cell at or after column c of a row: `next` holds, per cell, itself when empty, else
+ * a column further right (nc: none), shortened on the way (path halving). */
+static size_t next_empty(size_t *next, size_t c)
+{
+    while (next[c] != c) {
+        next[c] = next[next[c]];
+        c = next[c];
+    }
+    return c;
+}
+
+/* Merged ranges' top-left text copied into their empty header cells, range by range. Each empty cell is
+ * filled once and a full cell skipped in near-constant time, so that thousands of merges over the whole
+ * header (a hostile sheet) cost their count plus the header's size, not their count times its size.
+ * 0, or -1 when out of memory. */
+static int fill_merges(const xlsx_grid *g, char **cell, size_t hr, size_t nc)
+{
+    if (!g->nmerges || !hr) return 0;
+    size_t *next = malloc(hr * (nc + 1) * sizeof *next);
+    if (!next) return -1;
+    for (size_t r = 0; r < hr; r++) {
+        for (size_t c = 0; c < nc; c++) next[r * (nc + 1) + c] = cell[r * nc + c] ? c + 1 : c;
+        next[r * (nc + 1) + nc] = nc;
+    }
+    for (size_t m = 0; m < g->nmerges; m++) {
+        const xlsx_merge *mg = &g->merges[m];
+        if (mg->r0 >= hr || mg->c0 >= nc) continue;
+        const char *top = cell[mg->r0 * nc + mg->c0];
+        if (!top) continue;
+        for (size_t r = mg->r0; r <= mg->r1 && r < hr; r++) {
+            size_t *row = next + r * (nc + 1);
+            for (size_t c = next_empty(row, mg->c0); c <= mg->c1 && c < nc; c = next_empty(row, c + 1)) {
+                cell[r * nc + c] = strdup(top);
+                row[c] = c + 1;
+            }
+        }
+    }
+    free(next);
+    return 0;
+}
+
 /* The header cells' texts, header_rows x ncols (NULL: empty), merged ranges filled across and down. */
 static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_grid *g, size_t hr, size_t nc)
 {
@@ -60,14 +101,10 @@ static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_g
             cell[xlsx_col_row(col, i) * nc + c] = strdup(t);
         }
     }
-    for (size_t m = 0; m < g->nmerges; m++) {
-        const xlsx_merge *mg = &g->merges[m];
-        if (mg->r0 >= hr || mg->c0 >= nc) continue;
-        const char *top = cell[mg->r0 * nc + mg->c0];
-        if (!top) continue;
-        for (size_t r = mg->r0; r <= mg->r1 && r < hr; r++)
-            for (size_t c = mg->c0; c <= mg->c1 && c < nc; c++)
-                if (!cell[r * nc + c]) cell[r * nc + c] = strdup(top);
+    if (fill_merges(g, cell, hr, nc) != 0) {
+        for (size_t i = 0; i < hr * nc; i++) free(cell[i]);
+        free(cell);
+        return NULL;
     }
     return cell;
 }
