@@ -1,6 +1,7 @@
 /* dataset.c: columnar dataset storage, metadata, views and the host table's dataset entries. */
 #include "dataset.h"
 #include "category_order.h"
+#include "value_labels.h"
 #include "host_entries.h"
 #include "parallel.h"
 #include "util.h"
@@ -104,6 +105,7 @@ void tally_column_unref(tally_column *c)
         free(c->labels[i].label);
     }
     free(c->labels);
+    tally_label_index_free(c->label_index);
     free(c->missing);
     free_strings(c->smissing, c->nsmissing);
     tally_cat_order_free(c->order);
@@ -177,13 +179,13 @@ static tally_value_label *label_slot(tally_column *c)
 
 void tally_column_add_value_label(tally_column *c, double code, const char *label)
 {
-    for (size_t i = 0; i < c->nlabels; i++)
-        if (!c->labels[i].scode && c->labels[i].code == code) { /* a later label replaces */
-            free(c->labels[i].label);
-            c->labels[i].label = xstrdup(label);
-            return;
-        }
-    tally_value_label *l = label_slot(c);
+    tally_value_label *l = tally_value_label_find(c, code, NULL);
+    if (l) { /* a later label replaces */
+        free(l->label);
+        l->label = xstrdup(label);
+        return;
+    }
+    l = label_slot(c);
     l->code = code;
     l->scode = NULL;
     l->label = xstrdup(label);
@@ -191,13 +193,13 @@ void tally_column_add_value_label(tally_column *c, double code, const char *labe
 
 void tally_column_add_string_value_label(tally_column *c, const char *code, const char *label)
 {
-    for (size_t i = 0; i < c->nlabels; i++)
-        if (c->labels[i].scode && strcmp(c->labels[i].scode, code) == 0) {
-            free(c->labels[i].label);
-            c->labels[i].label = xstrdup(label);
-            return;
-        }
-    tally_value_label *l = label_slot(c);
+    tally_value_label *l = tally_value_label_find(c, 0, code);
+    if (l) {
+        free(l->label);
+        l->label = xstrdup(label);
+        return;
+    }
+    l = label_slot(c);
     l->code = NAN;
     l->scode = xstrdup(code);
     l->label = xstrdup(label);
@@ -205,16 +207,14 @@ void tally_column_add_string_value_label(tally_column *c, const char *code, cons
 
 const char *tally_column_value_label(const tally_column *c, double code)
 {
-    for (size_t i = 0; i < c->nlabels; i++)
-        if (!c->labels[i].scode && c->labels[i].code == code) return c->labels[i].label;
-    return NULL;
+    const tally_value_label *l = tally_value_label_lookup(c, code, NULL);
+    return l ? l->label : NULL;
 }
 
 const char *tally_column_string_value_label(const tally_column *c, const char *code)
 {
-    for (size_t i = 0; i < c->nlabels; i++)
-        if (c->labels[i].scode && strcmp(c->labels[i].scode, code) == 0) return c->labels[i].label;
-    return NULL;
+    const tally_value_label *l = tally_value_label_lookup(c, 0, code);
+    return l ? l->label : NULL;
 }
 
 void tally_column_add_missing(tally_column *c, double code)

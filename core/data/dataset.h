@@ -57,6 +57,7 @@ typedef struct tally_column {
     size_t arena_len, arena_cap;
     tally_value_label *labels;
     size_t nlabels, labels_cap;
+    struct tally_label_index *label_index; /* labels by code (value_labels.c), NULL until first asked */
     double *missing;      /* discrete user-missing codes */
     size_t nmissing;
     char **smissing;      /* discrete user-missing string codes */

@@ -1,19 +1,13 @@
 /* sql_sink.c: typed SQL result rows appended to a dataset in batches; type-name mapping, ISO date parsing. */
 #include "sql_sink.h"
 #include "civil_days.h"
+#include "name_set.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int name_used(char **names, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0) return 1;
-    return 0;
-}
 
 int sql_sink_begin(sql_sink *s, const tally_host *h, tally_ctx *ctx, tally_dataset *ds, const char *const *names,
                    const sql_type *types, size_t ncols)
@@ -26,24 +20,25 @@ int sql_sink_begin(sql_sink *s, const tally_host *h, tally_ctx *ctx, tally_datas
     s->types = malloc((ncols ? ncols : 1) * sizeof *s->types);
     s->num = calloc(ncols ? ncols : 1, sizeof *s->num);
     char **used = calloc(ncols ? ncols : 1, sizeof *used);
+    unsigned *next = calloc(ncols ? ncols : 1, sizeof *next); /* per name taken: the suffix its next copy tries */
+    name_set set = {0};
     int rc = 0;
-    if (!s->types || !s->num || !used) {
-        free(used);
+    if (!s->types || !s->num || !used || !next || name_set_init(&set, used, ncols) != 0) {
+        free(used), free(next), name_set_free(&set);
         h->error(ctx, "out of memory");
         return -1;
     }
     for (size_t c = 0; c < ncols && rc == 0; c++) {
         s->types[c] = types[c];
         const char *base = names[c] && names[c][0] ? names[c] : "V";
-        size_t len = strlen(base) + 24;
-        used[c] = malloc(len);
+        long holder = name_set_find(&set, base);
+        used[c] = holder < 0 ? strdup(base) : name_set_suffixed(&set, NULL, base, &next[holder]);
         if (!used[c]) {
             rc = -1;
             break;
         }
-        snprintf(used[c], len, "%s", base);
-        for (unsigned k = 2; name_used(used, c, used[c]); k++) snprintf(used[c], len, "%s_%u", base, k);
-        if (strcmp(used[c], base) != 0)
+        name_set_add(&set, c);
+        if (holder >= 0)
             h->log(ctx, TALLY_LOG_WARN, "result column %zu: duplicate name '%s' renamed to '%s'", c + 1, base, used[c]);
         tally_var_type t = types[c] == SQL_TEXT ? TALLY_STRING : TALLY_NUMERIC;
         if (h->ds_add_column(ds, used[c], t) < 0) {
@@ -57,6 +52,8 @@ int sql_sink_begin(sql_sink *s, const tally_host *h, tally_ctx *ctx, tally_datas
     }
     for (size_t c = 0; c < ncols; c++) free(used[c]);
     free(used);
+    free(next);
+    name_set_free(&set);
     return rc;
 }
 

@@ -234,6 +234,76 @@ static void check_compact(const char *path)
     free(err);
 }
 
+/* Merged header ranges fill their empty cells across rows and columns and stop at their right edge; an
+ * empty name cell right of them continues the name (header_rows = 3: rows 2 and 3 are the labels). */
+static void check_merges(const char *path)
+{
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    lxw_format *merged = workbook_add_format(wb);
+    worksheet_merge_range(ws, 0, 0, 1, 2, "g", merged); /* A1:C2 */
+    worksheet_merge_range(ws, 0, 4, 0, 5, "h", merged); /* E1:F1 */
+    for (int c = 0; c < 6; c++) {
+        worksheet_write_string(ws, 2, (lxw_col_t)c, "l", NULL);
+        worksheet_write_number(ws, 3, (lxw_col_t)c, c, NULL);
+    }
+    CHECK(workbook_close(wb) == LXW_NO_ERROR, "libxlsxwriter writes the merged-header workbook");
+    char *err = NULL;
+    tally_dataset *ds = load(path, &err, "header_rows=3");
+    static const char *want_name[] = {"g", "g_2", "g_3", "g_4", "h", "h_2"};
+    static const char *want_label[] = {"g - l", "g - l", "g - l", "l", "l", "l"};
+    int same = ds && ds->ncols == 6 && ds->nrows == 1;
+    for (int c = 0; same && c < 6; c++) {
+        same = strcmp(ds->cols[c]->name, want_name[c]) == 0 && ds->cols[c]->label &&
+               strcmp(ds->cols[c]->label, want_label[c]) == 0 && tally_col_num(ds->cols[c], 0) == c;
+        if (!same) printf("#   column %d: '%s' '%s'\n", c + 1, ds->cols[c]->name, ds->cols[c]->label ? ds->cols[c]->label : "");
+    }
+    CHECK(same, "a 2x3 merge names and labels its cells, a 1x2 merge its two, D continues g (%s)", err ? err : "read");
+    tally_dataset_free(ds);
+    free(err);
+}
+
+/* A sheet as wide as Excel allows (16,384 columns): in header row 1 only A1 names its run of columns (the
+ * name continues across, silently) and the right half is one name written in every cell (each copy renamed,
+ * with a warning). Duplicate names were once found by comparing each name with all before it, for every
+ * suffix tried: about n^3 / 6 string compares, some 10^11 here (an hour); hashed, it is a few look-ups a
+ * column. The size is the test: the alarm in main turns a return of that search into a failure (killed)
+ * instead of a make test that never ends; read linearly, the sheet takes well under a second. */
+static void check_wide(const char *path)
+{
+    enum { NCOLS = 16384, HALF = NCOLS / 2 };
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+    worksheet_write_string(ws, 0, 0, "q", NULL);
+    for (int c = 0; c < NCOLS; c++) {
+        if (c >= HALF) worksheet_write_string(ws, 0, (lxw_col_t)c, "x", NULL);
+        worksheet_write_string(ws, 1, (lxw_col_t)c, c % 2 ? "odd" : "even", NULL);
+        worksheet_write_number(ws, 2, (lxw_col_t)c, c, NULL);
+    }
+    CHECK(workbook_close(wb) == LXW_NO_ERROR, "libxlsxwriter writes the %d-column workbook", NCOLS);
+    char *err = NULL;
+    tally_dataset *ds = load(path, &err, "header_rows=2");
+    int same = ds && ds->ncols == NCOLS && ds->nrows == 1;
+    for (int c = 0; same && c < NCOLS; c++) {
+        char want[32];
+        const char *base = c < HALF ? "q" : "x";
+        int k = c < HALF ? c + 1 : c - HALF + 1;
+        if (k == 1) snprintf(want, sizeof want, "%s", base);
+        else snprintf(want, sizeof want, "%s_%d", base, k);
+        same = strcmp(ds->cols[c]->name, want) == 0 && tally_col_num(ds->cols[c], 0) == c &&
+               strcmp(ds->cols[c]->label ? ds->cols[c]->label : "", c % 2 ? "odd" : "even") == 0;
+        if (!same) printf("#   column %d: '%s', want '%s'\n", c + 1, ds->cols[c]->name, want);
+    }
+    CHECK(same, "16,384 columns: q, q_2 .. q_8192 continued from A1, x, x_2 .. x_8192 renamed, labels and values "
+                "in place (%s)", err ? err : "read");
+    CHECK(!strstr(warnings, "duplicate name 'q'") && strstr(warnings, "column 8194: duplicate name 'x' renamed to "
+                                                                      "'x_2'") &&
+              strstr(warnings, "column 8195: duplicate name 'x' renamed to 'x_3'"),
+          "the written duplicates are warned, the continued name is not");
+    tally_dataset_free(ds);
+    free(err);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/tally-excel-XXXXXX";
@@ -246,6 +316,10 @@ int main(void)
     char *mixed = xasprintf("%s/mixed.xlsx", dir);
     check_mixed(mixed);
     check_compact(mixed);
+    check_merges(mixed);
+    alarm(300); /* a watchdog for check_wide, not a timing: see there */
+    check_wide(mixed);
+    alarm(0);
     unlink(mixed);
     free(mixed);
     unlink(shared);

@@ -1,5 +1,6 @@
 /* header.c: the csv plugin's line-end sniffing and header rows (names made unique, labels). */
 #include "csv.h"
+#include "name_set.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,37 +36,6 @@ static char *field_text(const char *p, size_t len)
     memmove(s, s + a, n - a);
     s[n - a] = '\0';
     return s;
-}
-
-/* The names given so far, hashed (wide files have 100,000 columns): slots
- * hold indexes + 1 into names, 0 is empty. */
-typedef struct name_set {
-    size_t *slot;
-    size_t mask;
-} name_set;
-
-static size_t name_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-/* The index of the name in the set, or -1. */
-static long name_find(const name_set *set, char **names, const char *name)
-{
-    for (size_t h = name_hash(name) & set->mask; set->slot[h]; h = (h + 1) & set->mask)
-        if (strcmp(names[set->slot[h] - 1], name) == 0) return (long)set->slot[h] - 1;
-    return -1;
-}
-
-static int name_taken(const name_set *set, char **names, const char *name) { return name_find(set, names, name) >= 0; }
-
-static void name_add(name_set *set, char **names, size_t i)
-{
-    size_t h = name_hash(names[i]) & set->mask;
-    while (set->slot[h]) h = (h + 1) & set->mask;
-    set->slot[h] = i + 1;
 }
 
 /* Parses one row into new arrays of field texts; returns the count or -1. */
@@ -114,21 +84,18 @@ static int column_names(const tally_host *host, tally_ctx *ctx, const char *path
 {
     /* Names: row 1; with label rows an empty cell continues the name to its left. */
     const char *inherit = NULL;
-    name_set set;
-    set.mask = 15;
-    while (set.mask < ncols * 2) set.mask = set.mask * 2 + 1;
-    set.slot = calloc(set.mask + 1, sizeof *set.slot);
-    if (!set.slot) {
+    name_set set, own = {0};
+    unsigned *next = calloc(ncols ? ncols : 1, sizeof *next); /* per name taken: the suffix its next copy tries */
+    if (name_set_init(&set, names, ncols) != 0 || !next) {
+        free(set.slot), free(next);
         host->error(ctx, "%s: out of memory reading the header", path);
         return -1;
     }
     /* The file's own names: a name made up for a duplicate must not be one of them
      * (q1, q1, q1_2: the second q1 becomes q1_3, the file's q1_2 stays q1_2). */
-    name_set own;
-    own.mask = set.mask;
-    own.slot = nrows > 0 ? calloc(own.mask + 1, sizeof *own.slot) : NULL;
+    if (nrows > 0 && name_set_init(&own, first, ncols) != 0) own.slot = NULL;
     for (size_t i = 0; own.slot && i < ncols; i++)
-        if (first[i] && first[i][0] && !name_taken(&own, first, first[i])) name_add(&own, first, i);
+        if (first[i] && first[i][0] && name_set_find(&own, first[i]) < 0) name_set_add(&own, i);
     for (size_t i = 0; i < ncols; i++) {
         char buf[64];
         const char *base = nrows > 0 ? first[i] : NULL;
@@ -142,29 +109,26 @@ static int column_names(const tally_host *host, tally_ctx *ctx, const char *path
             base = buf;
         }
         char *name = NULL;
-        long holder = name_find(&set, names, base);
-        int made_up = base == buf && own.slot && name_taken(&own, first, base);
+        long holder = name_set_find(&set, base);
+        int made_up = base == buf && own.slot && name_set_find(&own, base) >= 0;
         if (holder < 0 && !made_up) {
             name = strdup(base);
         } else {
-            size_t len = strlen(base) + 24;
-            name = malloc(len);
-            for (unsigned k = 2; name; k++) {
-                snprintf(name, len, "%s_%u", base, k);
-                if (!name_taken(&set, names, name) && !(own.slot && name_taken(&own, first, name))) break;
-            }
+            unsigned from = 2;
+            name = name_set_suffixed(&set, own.slot ? &own : NULL, base, holder >= 0 ? &next[holder] : &from);
             if (name && !continued && holder >= 0)
                 host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: duplicate name '%s' (also column %ld) renamed to "
                                                "'%s'", path, start_line, i + 1, base, holder + 1, name);
             else if (name && made_up)
                 host->log(ctx, TALLY_LOG_WARN, "%s:%zu: column %zu: named '%s' instead, since column %ld is '%s'",
-                          path, start_line, i + 1, name, name_find(&own, first, base) + 1, base);
+                          path, start_line, i + 1, name, name_set_find(&own, base) + 1, base);
         }
         names[i] = name;
-        if (name) name_add(&set, names, i);
+        if (name) name_set_add(&set, i);
     }
-    free(own.slot);
-    free(set.slot);
+    name_set_free(&own);
+    name_set_free(&set);
+    free(next);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /* build.c: the excel input plugin's dataset from a sheet's cells: header rows, merged headers, types, dates, missing tokens. */
 #include "xlsx_build.h"
+#include "name_set.h"
 
 #include <malloc.h>
 #include <math.h>
@@ -40,6 +41,47 @@ static void num_text(const tally_host *h, const xlsx_book *b, xlsx_cell_kind k, 
     }
 }
 
+/* The first empty header cell at or after column c of a row: `next` holds, per cell, itself when empty, else
+ * a column further right (nc: none), shortened on the way (path halving). */
+static size_t next_empty(size_t *next, size_t c)
+{
+    while (next[c] != c) {
+        next[c] = next[next[c]];
+        c = next[c];
+    }
+    return c;
+}
+
+/* Merged ranges' top-left text copied into their empty header cells, range by range. Each empty cell is
+ * filled once and a full cell skipped in near-constant time, so that thousands of merges over the whole
+ * header (a hostile sheet) cost their count plus the header's size, not their count times its size.
+ * 0, or -1 when out of memory. */
+static int fill_merges(const xlsx_grid *g, char **cell, size_t hr, size_t nc)
+{
+    if (!g->nmerges || !hr) return 0;
+    size_t *next = malloc(hr * (nc + 1) * sizeof *next);
+    if (!next) return -1;
+    for (size_t r = 0; r < hr; r++) {
+        for (size_t c = 0; c < nc; c++) next[r * (nc + 1) + c] = cell[r * nc + c] ? c + 1 : c;
+        next[r * (nc + 1) + nc] = nc;
+    }
+    for (size_t m = 0; m < g->nmerges; m++) {
+        const xlsx_merge *mg = &g->merges[m];
+        if (mg->r0 >= hr || mg->c0 >= nc) continue;
+        const char *top = cell[mg->r0 * nc + mg->c0];
+        if (!top) continue;
+        for (size_t r = mg->r0; r <= mg->r1 && r < hr; r++) {
+            size_t *row = next + r * (nc + 1);
+            for (size_t c = next_empty(row, mg->c0); c <= mg->c1 && c < nc; c = next_empty(row, c + 1)) {
+                cell[r * nc + c] = strdup(top);
+                row[c] = c + 1;
+            }
+        }
+    }
+    free(next);
+    return 0;
+}
+
 /* The header cells' texts, header_rows x ncols (NULL: empty), merged ranges filled across and down. */
 static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_grid *g, size_t hr, size_t nc)
 {
@@ -59,22 +101,31 @@ static char **header_cells(const tally_host *h, const xlsx_book *b, const xlsx_g
             cell[xlsx_col_row(col, i) * nc + c] = strdup(t);
         }
     }
-    for (size_t m = 0; m < g->nmerges; m++) {
-        const xlsx_merge *mg = &g->merges[m];
-        if (mg->r0 >= hr || mg->c0 >= nc) continue;
-        const char *top = cell[mg->r0 * nc + mg->c0];
-        if (!top) continue;
-        for (size_t r = mg->r0; r <= mg->r1 && r < hr; r++)
-            for (size_t c = mg->c0; c <= mg->c1 && c < nc; c++)
-                if (!cell[r * nc + c]) cell[r * nc + c] = strdup(top);
+    if (fill_merges(g, cell, hr, nc) != 0) {
+        for (size_t i = 0; i < hr * nc; i++) free(cell[i]);
+        free(cell);
+        return NULL;
     }
     return cell;
 }
 
-static int name_used(char **names, size_t n, const char *s)
+/* Column c's label: its cells in header rows 2.., joined by " - ". 0, or -1 when out of memory. */
+static int add_label(char **cell, size_t hr, size_t nc, size_t c, char **labels)
 {
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && strcmp(names[i], s) == 0) return 1;
+    for (size_t r = 1; r < hr; r++) {
+        const char *t = cell[r * nc + c];
+        if (!t || !t[0]) continue;
+        if (!labels[c]) {
+            labels[c] = strdup(t);
+        } else {
+            size_t a = strlen(labels[c]), l = strlen(t);
+            char *s = realloc(labels[c], a + l + 4);
+            if (!s) return -1;
+            memcpy(s + a, " - ", 3);
+            memcpy(s + a + 3, t, l + 1);
+            labels[c] = s;
+        }
+    }
     return 0;
 }
 
@@ -82,7 +133,14 @@ static int name_used(char **names, size_t n, const char *s)
 static int make_names(const xlsx_build *x, char **cell, size_t hr, size_t nc, char **names, char **labels)
 {
     const char *inherit = NULL;
-    for (size_t c = 0; c < nc; c++) {
+    name_set set;
+    unsigned *next = calloc(nc, sizeof *next); /* per name taken: the suffix its next copy tries */
+    if (name_set_init(&set, names, nc) != 0 || !next) {
+        free(set.slot), free(next);
+        return -1;
+    }
+    int rc = 0;
+    for (size_t c = 0; c < nc && rc == 0; c++) {
         char buf[32];
         const char *base = hr > 0 ? cell[c] : NULL;
         if (base && base[0]) inherit = base;
@@ -92,38 +150,23 @@ static int make_names(const xlsx_build *x, char **cell, size_t hr, size_t nc, ch
             if (hr > 0) x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu has no name; named it '%s'", x->where, c + 1, buf);
             base = buf;
         }
-        if (!name_used(names, c, base)) {
+        long holder = name_set_find(&set, base);
+        if (holder < 0) {
             names[c] = strdup(base);
         } else {
-            size_t len = strlen(base) + 24;
-            names[c] = malloc(len);
-            for (unsigned k = 2; names[c]; k++) {
-                snprintf(names[c], len, "%s_%u", base, k);
-                if (!name_used(names, c, names[c])) break;
-            }
+            names[c] = name_set_suffixed(&set, NULL, base, &next[holder]);
             if (base != inherit || (cell[c] && cell[c][0]))
                 x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu: duplicate name '%s' renamed to '%s'", x->where,
                           c + 1, base, names[c] ? names[c] : "");
         }
-        if (!names[c]) return -1;
-        for (size_t r = 1; r < hr; r++) {
-            const char *t = cell[r * nc + c];
-            if (!t || !t[0]) continue;
-            if (!labels[c]) {
-                labels[c] = strdup(t);
-            } else {
-                size_t a = strlen(labels[c]), l = strlen(t);
-                char *s = realloc(labels[c], a + l + 4);
-                if (!s) return -1;
-                memcpy(s + a, " - ", 3);
-                memcpy(s + a + 3, t, l + 1);
-                labels[c] = s;
-            }
-        }
+        if (!names[c]) rc = -1;
+        else name_set_add(&set, c);
+        if (rc == 0) rc = add_label(cell, hr, nc, c, labels);
     }
-    return 0;
+    name_set_free(&set);
+    free(next);
+    return rc;
 }
-
 /* The type a `types` entry forces on column `name`: 0 none, TALLY_NUMERIC or TALLY_STRING. */
 static int forced_type(const xlsx_settings *s, const char *name)
 {

@@ -1,6 +1,6 @@
 # plugin.mk: link flags of the excel input plugin (.xlsx workbooks) (minizip for the archive, expat for the XML).
 excel_LIBS := $(shell pkg-config --libs minizip expat 2>/dev/null || echo -lminizip -lexpat)
-excel_SRCS := plugins/common/input_options.c plugins/common/xlsform_read.c plugins/common/xlsform_apply.c \
+excel_SRCS := plugins/common/input_options.c plugins/common/name_set.c plugins/common/xlsform_read.c plugins/common/xlsform_apply.c \
               plugins/common/zip_member.c # option readers, the XLSForm and the bounded zip stream, shared with csv
 test_excel_LIBS := $(XLSX_LIBS) # tests/unit/test_excel.c writes its workbooks with libxlsxwriter
 # fuzz/fuzz_excel_sheet.c (mk/hardening.mk): the sheet parser and dataset builder, without the descriptor.
