@@ -18,12 +18,11 @@ timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-
 check "Chromium printed the page" test -s "$TMP/html.pdf"
 cat >"$TMP/check.py" <<'PY'
 import datetime, math, re, subprocess, sys, zipfile, openpyxl
+from tap import Tap  # tests/tap.py, on PYTHONPATH
 d = sys.argv[1]
-fails = 0
+tap = Tap()
 def check(desc, cond, got=None):
-    global fails
-    print(("ok - " if cond else "not ok - ") + desc + ("" if cond or got is None else "  # got: %r" % (got,)))
-    fails += not cond
+    tap.check(cond, desc, got)
 def pages(pdf):
     n = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", pdf], capture_output=True, text=True).stdout).group(1))
     return [subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), pdf, "-"], capture_output=True,
@@ -109,7 +108,7 @@ for i, p in enumerate(hp[:-1]):
 check("html: print keeps a heading and the question under it with what follows",
       "h1,h2,h3,h4{break-after:avoid;page-break-after:avoid;break-inside:avoid" in html
       and "h2+p,h3+p,h4+p{break-after:avoid" in html)
-sys.exit(1 if fails else 0)
+tap.exit()
 PY
-$PY "$TMP/check.py" "$TMP" || failures=$((failures + 1))
+PYTHONPATH="$ROOT/tests" $PY "$TMP/check.py" "$TMP" || failures=$((failures + 1))
 finish
