@@ -105,12 +105,12 @@ def check_main(path):
     check(c["A1"].value == "German cities and their Chinese partners", "contents title", c["A1"].value)
     check(c["A1"].font.b and c["A1"].font.sz == 14, "contents title bold and larger")
     r = find_row(c, 1, "Date:")
-    check(r is not None and c.cell(r, 2).value == datetime.datetime(2024, 5, 1)
-          and c.cell(r, 2).number_format == "yyyy-mm-dd", "contents Date: a real date shown yyyy-mm-dd",
-          r and (c.cell(r, 2).value, c.cell(r, 2).number_format))
+    check(r is not None and c.cell(r + 1, 1).value == datetime.datetime(2024, 5, 1)
+          and c.cell(r + 1, 1).number_format == "yyyy-mm-dd", "contents Date: a real date shown yyyy-mm-dd, under its label",
+          r and (c.cell(r + 1, 1).value, c.cell(r + 1, 1).number_format))
     for label, want in (("Data source:", "responses.csv (csv)"), ("Base:", "46 cities")):
         r = find_row(c, 1, label)
-        check(r is not None and c.cell(r, 2).value == want, "contents " + label + " " + want)
+        check(r is not None and c.cell(r + 1, 1).value == want, "contents " + label + " " + want + " under its label")
     r = find_row(c, 1, "Q1 Areas of cooperation")
     check(r is not None and link_of(c, "A%d" % r) == "'%s'!A1" % T1, "contents links table 1 to its sheet",
           r and link_of(c, "A%d" % r))

@@ -58,7 +58,7 @@ if $PY -c "
 import openpyxl, sys
 ws = openpyxl.load_workbook('out/xtab.xlsx').worksheets[0]
 rows = [[c for c in r] for r in ws.iter_rows(values_only=True)]
-hit = [r for r in rows if r[0] == 'Largest margin of error:' and r[1] and '±24.5 percentage points' in r[1]]
+hit = [b for a, b in zip(rows, rows[1:]) if a[0] == 'Largest margin of error:' and b[0] and '±24.5 percentage points' in b[0]]
 sys.exit(0 if hit else 'no Margin of error row in %r' % rows[:12])"; then ok "XLSX: the note on the contents sheet"
 else not_ok "XLSX: the note on the contents sheet"; fi
 expect_contains "German: the note translated" out/de.md \
@@ -86,17 +86,18 @@ if $PY -c "
 import openpyxl, sys
 ws = openpyxl.load_workbook('out/low.xlsx').worksheets[0]
 rows = [[c for c in r] for r in ws.iter_rows(values_only=True)]
-hit = [r for r in rows if r[0] == 'Largest margin of error:' and r[1] == sys.argv[1]]
+hit = [b for a, b in zip(rows, rows[1:]) if a[0] == 'Largest margin of error:' and b[0] == sys.argv[1]]
 sys.exit(0 if hit else 'no such row in %r' % rows[:12])" "$LOWNOTE"; then ok "low bases: XLSX contents sheet states all three"
 else not_ok "low bases: XLSX contents sheet states all three"; fi
-# the long note wraps in column B in a row as tall as its lines (left on one line it made the printed sheet tiny)
+# the long note wraps under its label in a row as tall as its lines (left on one line it made the printed sheet tiny)
 if $PY -c "
 import openpyxl, sys
 ws = openpyxl.load_workbook('out/low.xlsx').worksheets[0]
 row = [r for r in ws.iter_rows() if r[0].value == 'Largest margin of error:'][0]
-b, h = row[1], ws.row_dimensions[row[1].row].height
-sys.exit(0 if b.alignment.wrap_text and h and h >= 60 and ws.column_dimensions['B'].width <= 70
-         else 'wrap %r, height %r, width %r' % (b.alignment.wrap_text, h, ws.column_dimensions['B'].width))"
+b = ws.cell(row[0].row + 1, 1)
+h = ws.row_dimensions[b.row].height
+sys.exit(0 if b.alignment.wrap_text and h and h >= 60 and ws.column_dimensions['A'].width <= 70
+         else 'wrap %r, height %r, width %r' % (b.alignment.wrap_text, h, ws.column_dimensions['A'].width))"
 then ok "low bases: XLSX note wraps in a tall row"; else not_ok "low bases: XLSX note wraps in a tall row"; fi
 if $PY -c "
 import json, sys

@@ -33,7 +33,10 @@ static const char html_style[] =
     "tbody tr:nth-child(even){background:#f8f9fa}\n"
     "pre{background:#f6f8fa;padding:.6rem;overflow:auto}code{font-size:.9em}\n"
     "@media print{body{max-width:none;margin:0;padding:0;font-size:10pt;color:#000}"
-    "h2{break-after:avoid;page-break-after:avoid}table{break-inside:avoid;page-break-inside:avoid}"
+    /* a heading and the question under it stay with the table that follows them (not left at a page's foot) */
+    "h1,h2,h3,h4{break-after:avoid;page-break-after:avoid;break-inside:avoid;page-break-inside:avoid}"
+    "h2+p,h3+p,h4+p{break-after:avoid;page-break-after:avoid;break-inside:avoid;page-break-inside:avoid}"
+    "table{break-inside:avoid;page-break-inside:avoid}"
     "th{background:#e6e6e6;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "tbody tr:nth-child(even){background:none}"
     /* wide tables (a Likert scale with its summary columns) fit the page: headers wrap, figures do not,

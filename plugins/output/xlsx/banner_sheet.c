@@ -98,11 +98,40 @@ static int write_headers(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t top
     return (int)(last - top + 1);
 }
 
-/* A number format with the letters shown after the figure ("0.0%" + " AB"): the cell stays a number. */
-static lxw_format *fig_format(xw *w, unsigned style, const char *base, const char *letters, const char *mark)
+#define XW_LETTERS_MAX 60 /* letters a banner column's cells can carry at most (one per other column, two cases) */
+
+/* Every letter any figure of banner column c carries, once each, in `out` (XW_LETTERS_MAX + 1 bytes); empty when
+ * a letter is no plain ASCII letter (the format then shows the letters without reserving their room). */
+static void column_letters(const tally_host *h, const tally_table *t, size_t c, char *out)
 {
-    char nf[96];
-    if ((letters && *letters) || (mark && *mark))
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t r = 0; r < h->bn_nrows(t); r++) {
+        tally_row_type type = h->bn_row_type(t, r);
+        if (type == TALLY_ROW_BASE || type == TALLY_ROW_SECTION) continue;
+        for (const char *l = h->bn_cell_letters(t, r, c); l && *l; l++) {
+            if (!((*l >= 'a' && *l <= 'z') || (*l >= 'A' && *l <= 'Z')) || n == XW_LETTERS_MAX) {
+                out[0] = '\0';
+                return;
+            }
+            if (!strchr(out, *l)) out[n++] = *l, out[n] = '\0';
+        }
+    }
+}
+
+/* A number format with the letters shown after the figure ("0.0%" + " AB"): the cell stays a number. `reserve`
+ * (the column's letters, or NULL) keeps room for the letters a cell does not show ("_A" is the width of an A), so
+ * that every figure of the column ends at the same place, with or without letters, as the digits of the others. */
+static lxw_format *fig_format(xw *w, unsigned style, const char *base, const char *letters, const char *mark,
+                              const char *reserve)
+{
+    char nf[96 + 2 * XW_LETTERS_MAX];
+    if (reserve && *reserve) {
+        if (!letters) letters = "";
+        int n = *letters ? snprintf(nf, sizeof nf, "%s\" %s\"", base, letters) : snprintf(nf, sizeof nf, "%s_ ", base);
+        for (const char *c = reserve; *c && n + 3 < (int)sizeof nf; c++)
+            if (!strchr(letters, *c)) n += snprintf(nf + n, sizeof nf - (size_t)n, "_%c", *c);
+    } else if ((letters && *letters) || (mark && *mark))
         snprintf(nf, sizeof nf, "%s\" %s%s\"", base, letters ? letters : "", mark ? mark : "");
     else snprintf(nf, sizeof nf, "%s", base);
     return xw_fmt(w, style | XW_RIGHT, nf);
@@ -139,7 +168,8 @@ static int write_ci_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_
 
 /* One model row as one or two sheet rows, and a row of intervals when it has them; returns the sheet
  * rows written or -1. */
-static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row_t row)
+static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row_t row,
+                     char (*reserve)[XW_LETTERS_MAX + 1])
 {
     const tally_host *h = w->host;
     size_t nc = h->bn_ncols(t), k = width_of(w);
@@ -158,20 +188,20 @@ static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row
             char mark[8];
             snprintf(mark, sizeof mark, "%s%s", fl & TALLY_BN_VERYLOW ? "**" : fl & TALLY_BN_LOW ? "*" : "",
                      fl & TALLY_BN_UNTESTED && !h->bn_col_is_total(t, c) ? "^" : "");
-            rc = put(w, s, row, col, n, fig_format(w, style, count_fmt(n), NULL, mark));
+            rc = put(w, s, row, col, n, fig_format(w, style, count_fmt(n), NULL, mark, NULL));
         } else if (type == TALLY_ROW_STAT) {
             double v = h->bn_cell(t, r, c, TALLY_BN_MEAN);
-            rc = isfinite(v) ? put(w, s, row, col, v, fig_format(w, style, "0.00", l, NULL))
-                             : put(w, s, row, col, n, fig_format(w, style, count_fmt(n), NULL, NULL));
+            rc = isfinite(v) ? put(w, s, row, col, v, fig_format(w, style, "0.00", l, NULL, reserve[c]))
+                             : put(w, s, row, col, n, fig_format(w, style, count_fmt(n), NULL, NULL, NULL));
         } else if (w->cell_style == XW_CELLS_SEPARATE) {
-            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", NULL, NULL));
-            if (rc == 0) rc = put(w, s, row, col + 1, n, fig_format(w, style, count_fmt(n), NULL, NULL));
+            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", NULL, NULL, NULL));
+            if (rc == 0) rc = put(w, s, row, col + 1, n, fig_format(w, style, count_fmt(n), NULL, NULL, NULL));
             if (rc == 0 && *l) rc = xw_write_text(w, s, row, col + 2, l, xw_fmt(w, style | XW_LEFT, NULL), 0, "letters");
         } else if (two) {
-            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", l, NULL));
-            if (rc == 0) rc = put(w, s, row + 1, col, n, fig_format(w, style, count_fmt(n), NULL, NULL));
+            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", l, NULL, reserve[c]));
+            if (rc == 0) rc = put(w, s, row + 1, col, n, fig_format(w, style, count_fmt(n), NULL, NULL, reserve[c]));
         } else {
-            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", l, NULL));
+            rc = put(w, s, row, col, p / 100, fig_format(w, style, "0.0%", l, NULL, reserve[c]));
         }
         if (rc < 0) return -1;
     }
@@ -211,17 +241,26 @@ int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
         worksheet_repeat_rows(s->ws, top, row - 1); /* print titles: the header on every page */
     }
     out->first_row = row;
+    char (*reserve)[XW_LETTERS_MAX + 1] = calloc(nc ? nc : 1, sizeof *reserve);
+    if (!reserve) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a banner table");
+    for (size_t c = 0; c < nc && w->cell_style != XW_CELLS_SEPARATE; c++) column_letters(h, t, c, reserve[c]);
     for (size_t r = 0; r < nr; r++) {
         if (h->bn_row_type(t, r) == TALLY_ROW_SECTION) {
             if (sections > 1 &&
-                xw_write_text(w, s, row++, 0, h->bn_row_label(t, r), xw_fmt(w, XW_BOLD | XW_LEFT, NULL), 1, "a section") < 0)
+                xw_write_text(w, s, row++, 0, h->bn_row_label(t, r), xw_fmt(w, XW_BOLD | XW_LEFT, NULL), 1, "a section") < 0) {
+                free(reserve);
                 return -1;
+            }
             continue;
         }
-        int n = write_row(w, s, t, r, row);
-        if (n < 0) return xw_fail(w, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, "a banner row");
+        int n = write_row(w, s, t, r, row, reserve);
+        if (n < 0) {
+            free(reserve);
+            return xw_fail(w, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE, "a banner row");
+        }
         row += (lxw_row_t)n;
     }
+    free(reserve);
     out->last_row = row - 1;
     return xw_table_footer(w, s, t, row);
 }

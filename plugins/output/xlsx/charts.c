@@ -176,7 +176,13 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
     if (cols_n == 1) {
         chart_series_set_labels(series);
         if (*label_fmt) chart_series_set_labels_num_format(series, label_fmt);
-        if (type == LXW_CHART_PIE) chart_series_set_labels_position(series, LXW_CHART_LABEL_POSITION_BEST_FIT);
+        if (type == LXW_CHART_PIE) { /* outside the slices, with a line to a small one: inside ("best fit") a
+                                      * small slice's label had no room, wrapped ("1.4" over "%") and overlapped */
+            chart_series_set_labels_position(series, LXW_CHART_LABEL_POSITION_OUTSIDE_END);
+            chart_series_set_labels_leader_line(series);
+            lxw_chart_font small = {.name = XW_CJK_FONT, .size = 9};
+            chart_series_set_labels_font(series, &small);
+        }
     }
     /* Percent cells hold fractions: the value axis shows them as percents. */
     int horizontal = type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED_PERCENT;
@@ -209,6 +215,9 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
         opt.x_scale = 1.25;
     } else if (type != LXW_CHART_PIE) {
         opt.x_scale = (120.0 + 48.0 * per) / 480.0;
+    } else { /* a pie beside its legend: tall enough that the labels outside it have room on one line */
+        opt.x_scale = 1.25;
+        opt.y_scale = 1.6;
     }
     if (opt.y_scale < 1) opt.y_scale = 1;
     if (opt.y_scale > 4) opt.y_scale = 4;
