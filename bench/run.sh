@@ -455,3 +455,25 @@ END {
   } else print "pandas or openpyxl is not installed: no comparison (apt-get install python3-pandas python3-openpyxl)"
 }' "$SAMPLES" >>"$RESULTS"
 tail -n 16 "$RESULTS"
+
+# ---- Describing a wide file: `tally describe` of one row of 100,000 columns (the csv plugin's limit) ----
+# Every column's histogram is asked once: the time grows with the columns, not their square.
+WIDE_COLS=${WIDE_COLS:-100000}
+WIDE=$WORK/wide-$WIDE_COLS.csv
+awk -v n="$WIDE_COLS" 'BEGIN { for (r = 0; r < 2; r++) { for (i = 0; i < n; i++) printf "%s%s", (i ? "," : ""), (r ? i % 5 + 1 : "q" i); print "" } }' >"$WIDE"
+wide_times=""
+for r in $(seq "$RUNS"); do
+  t0=$(date +%s%N)
+  "$TALLY" describe "$WIDE" >/dev/null || { echo "bench: tally describe of $WIDE failed" >&2; exit 1; }
+  wide_times="$wide_times $(( ($(date +%s%N) - t0) / 1000 ))"
+done
+echo "$wide_times" | tr ' ' '\n' | grep . | sort -n | awk -v cols="$WIDE_COLS" -v runs="$RUNS" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
+{ v[NR] = $1 }
+END {
+  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+  print ""
+  print "## Describing a wide file"
+  print ""
+  printf "- `tally describe` of a CSV of one row and %d columns: %.2f s wall (median of %d runs; load average at the end %s)\n", cols, m / 1e6, runs, load
+}' >>"$RESULTS"
+tail -n 4 "$RESULTS"

@@ -90,7 +90,7 @@ tally_mapping *tally_mapping_new(void *base, size_t len);
 /* Drops a reference; the last one unmaps the bytes and frees the memo and the mapping. */
 void tally_mapping_unref(tally_mapping *m);
 
-/* mapping_memo.c. The memo is a list of entries guarded by its own lock (stages run
+/* mapping_memo.c. The memo is a hash table of entries guarded by its own lock (stages run
  * on two threads); each entry is a key of MEMO_KEYS words (pointers into the mapping
  * and scalars that shape the result) and `len` bytes of result. */
 #define TALLY_MEMO_KEYS 4

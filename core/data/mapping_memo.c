@@ -5,41 +5,50 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 /* An entry: its key and result. A pending entry's result is being computed by the
  * thread that claimed it. */
 typedef struct memo_entry {
-    struct memo_entry *next;
+    struct memo_entry *next; /* the next entry of its bucket */
     uintptr_t key[TALLY_MEMO_KEYS];
     size_t len;
     int pending;
     double result[]; /* double: aligned for any result of doubles */
 } memo_entry;
 
-/* The memo: a list (a report asks for a few dozen), the lock that guards it (stages run
- * on two threads) and the condition that wakes a thread waiting on a result the other
- * thread is computing. */
+/* The memo: a hash table of entries (a report of every column of a wide file keeps one
+ * a column, so finding one costs the same however many are kept), the lock that guards
+ * it (stages run on two threads) and the condition that wakes a thread waiting on a
+ * result the other thread is computing. */
 struct tally_mapping_memo {
     pthread_mutex_t lock;
     pthread_cond_t done;
-    memo_entry *entries;
+    memo_entry **buckets; /* nbuckets lists, a power of two */
+    size_t nbuckets, count;
 };
+
+enum { MEMO_FIRST_BUCKETS = 64 };
 
 tally_mapping_memo *tally_mapping_memo_new(void)
 {
     tally_mapping_memo *memo = xcalloc(1, sizeof *memo);
     pthread_mutex_init(&memo->lock, NULL);
     pthread_cond_init(&memo->done, NULL);
+    memo->nbuckets = MEMO_FIRST_BUCKETS;
+    memo->buckets = xcalloc(memo->nbuckets, sizeof *memo->buckets);
     return memo;
 }
 
 void tally_mapping_memo_free(tally_mapping_memo *memo)
 {
     if (!memo) return;
-    for (memo_entry *e = memo->entries, *next; e; e = next) {
-        next = e->next;
-        free(e);
-    }
+    for (size_t b = 0; b < memo->nbuckets; b++)
+        for (memo_entry *e = memo->buckets[b], *next; e; e = next) {
+            next = e->next;
+            free(e);
+        }
+    free(memo->buckets);
     pthread_cond_destroy(&memo->done);
     pthread_mutex_destroy(&memo->lock);
     free(memo);
@@ -51,10 +60,16 @@ int tally_mapping_holds(const tally_mapping *m, const void *p, size_t n)
     return a >= b && a - b <= m->len && n <= m->len - (a - b);
 }
 
+/* The bucket of key in a table of nbuckets (a power of two). */
+static size_t bucket_of(const uintptr_t key[TALLY_MEMO_KEYS], size_t nbuckets)
+{
+    return (size_t)XXH3_64bits(key, TALLY_MEMO_KEYS * sizeof *key) & (nbuckets - 1);
+}
+
 /* The entry under key, or NULL; called with the memo's lock held. */
 static memo_entry *find(const tally_mapping_memo *memo, const uintptr_t key[TALLY_MEMO_KEYS], size_t len)
 {
-    for (memo_entry *e = memo->entries; e; e = e->next)
+    for (memo_entry *e = memo->buckets[bucket_of(key, memo->nbuckets)]; e; e = e->next)
         if (e->len == len && memcmp(e->key, key, sizeof e->key) == 0) return e;
     return NULL;
 }
@@ -69,15 +84,36 @@ int tally_mapping_memo_get(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS
     return have;
 }
 
+/* Twice the buckets, every entry moved to its new one (entries themselves stay where
+ * they are: a thread waiting on a pending one still holds it); called with the lock held. */
+static void grow(tally_mapping_memo *memo)
+{
+    size_t n = memo->nbuckets * 2;
+    memo_entry **b = xcalloc(n, sizeof *b);
+    for (size_t k = 0; k < memo->nbuckets; k++)
+        for (memo_entry *e = memo->buckets[k], *next; e; e = next) {
+            next = e->next;
+            size_t to = bucket_of(e->key, n);
+            e->next = b[to];
+            b[to] = e;
+        }
+    free(memo->buckets);
+    memo->buckets = b;
+    memo->nbuckets = n;
+}
+
 /* A new pending entry under key with room for len bytes; called with the memo's lock held. */
 static memo_entry *add(tally_mapping_memo *memo, const uintptr_t key[TALLY_MEMO_KEYS], size_t len)
 {
+    if (memo->count >= memo->nbuckets) grow(memo); /* at most one entry a bucket on average */
     memo_entry *e = xmalloc(sizeof *e + len);
     memcpy(e->key, key, sizeof e->key);
     e->len = len;
     e->pending = 1;
-    e->next = memo->entries;
-    memo->entries = e;
+    size_t b = bucket_of(key, memo->nbuckets);
+    e->next = memo->buckets[b];
+    memo->buckets[b] = e;
+    memo->count++;
     return e;
 }
 
@@ -122,9 +158,8 @@ void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEY
 
 size_t tally_mapping_memo_count(tally_mapping *m)
 {
-    size_t n = 0;
     pthread_mutex_lock(&m->memo->lock);
-    for (memo_entry *e = m->memo->entries; e; e = e->next) n++;
+    size_t n = m->memo->count;
     pthread_mutex_unlock(&m->memo->lock);
     return n;
 }

@@ -149,7 +149,7 @@ static void count_codes(stats_catmap *m, const tally_dataset *ds, const double *
 {
     const tally_column *c = m->col;
     stats_code_hist *h = xmalloc(sizeof *h);
-    stats_hist_codes(ds, c->codes, wts, 1, h);
+    stats_hist_codes(ds, c, wts, 1, h);
     for (int k = 0; k < 256; k++) {
         if (h->n[k] == 0) continue;
         size_t s = stats_catmap_slot_code(m, k == TALLY_CODE_SYSMIS ? NAN : c->levels[k]);

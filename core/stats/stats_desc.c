@@ -122,7 +122,7 @@ static void describe_column(const tally_dataset *ds, const tally_column *c, cons
     if (c->codes) {
         /* one (level, summed weight) pair a level; per-code sums run in row order */
         stats_code_hist *h = xmalloc(sizeof *h);
-        stats_hist_codes(ds, c->codes, wts, 0, h);
+        stats_hist_codes(ds, c, wts, 0, h);
         a = xmalloc((c->nlevels ? c->nlevels : 1) * sizeof *a);
         for (unsigned l = 0; l < c->nlevels; l++) {
             if (!h->n[l] || !stats_valid_number(c, c->levels[l])) continue;

@@ -112,19 +112,16 @@ static void hist_count(const tally_dataset *ds, const uint8_t *codes, const doub
 /* The mapping whose unchanging cells a histogram is made of alone, or NULL: all rows
  * (no selection), the codes a mapped column's, the weights (if any) in the same mapping.
  * A report counts many columns more than once (a frequency table and a Likert grid of
- * the same items, with the same weights): the second asks the mapping's memo. */
-tally_mapping *stats_memo_mapping(const tally_dataset *ds, const uint8_t *codes, const double *wts)
+ * the same items, with the same weights): the second asks the mapping's memo. The
+ * column is the caller's, not searched for among the dataset's: a table of every
+ * column of a wide file asks once a column, so each asking costs the same at any width. */
+tally_mapping *stats_memo_mapping(const tally_dataset *ds, const tally_column *c, const double *wts)
 {
-    if (ds->sel) return NULL;
-    for (size_t k = 0; k < ds->ncols; k++) {
-        const tally_column *c = ds->cols[k];
-        if (c->codes != codes || !c->mapping) continue;
-        tally_mapping *m = c->mapping;
-        if (!tally_mapping_holds(m, codes, ds->nrows)) return NULL;
-        if (wts && !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return NULL;
-        return m;
-    }
-    return NULL;
+    if (ds->sel || !c->mapping || !c->codes) return NULL;
+    tally_mapping *m = c->mapping;
+    if (!tally_mapping_holds(m, c->codes, ds->nrows)) return NULL;
+    if (wts && !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return NULL;
+    return m;
 }
 
 /* Whether every one of the n weights is > 0 (none is NaN), asked once a mapping. */
@@ -160,10 +157,11 @@ static int hist_from_weighted(const tally_dataset *ds, tally_mapping *m, const u
     return 0;
 }
 
-void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+void stats_hist_codes(const tally_dataset *ds, const tally_column *c, const double *wts, int banked,
                       stats_code_hist *out)
 {
-    tally_mapping *m = stats_memo_mapping(ds, codes, wts);
+    const uint8_t *codes = c->codes;
+    tally_mapping *m = stats_memo_mapping(ds, c, wts);
     uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
     /* claimed: a stage beside this one that asks for the same histogram waits for this count */
     if (m && tally_mapping_memo_claim(m, key, out, sizeof *out)) return;
@@ -242,18 +240,18 @@ static void hist_batch_part(void *arg, size_t p)
     free(all);
 }
 
-void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *codes, size_t n, const double *wts)
+void stats_hist_codes_prefetch(const tally_dataset *ds, const tally_column *const *cols, size_t n, const double *wts)
 {
     if (!wts || ds->sel || n < 2) return;
     const uint8_t **mine = xmalloc(n * sizeof *mine);
     tally_mapping **maps = xmalloc(n * sizeof *maps);
     size_t m = 0;
     for (size_t c = 0; c < n; c++) {
-        tally_mapping *map = stats_memo_mapping(ds, codes[c], wts);
-        uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes[c], (uintptr_t)wts, 1, ds->nrows};
+        tally_mapping *map = stats_memo_mapping(ds, cols[c], wts);
+        uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)cols[c]->codes, (uintptr_t)wts, 1, ds->nrows};
         /* kept, being counted by a stage beside this one, or the same column twice: left out */
         if (!map || !tally_mapping_memo_try_claim(map, key, sizeof(stats_code_hist))) continue;
-        mine[m] = codes[c];
+        mine[m] = cols[c]->codes;
         maps[m++] = map;
     }
     if (m) {
@@ -279,14 +277,14 @@ void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *co
 void tally_stats_prefetch(const tally_dataset *ds, const int *cols, size_t n, const tally_stats_opts *o)
 {
     const double *wts = stats_weights(ds, o);
-    const uint8_t **codes = xmalloc((n ? n : 1) * sizeof *codes);
+    const tally_column **items = xmalloc((n ? n : 1) * sizeof *items);
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
         const tally_column *c = cols[k] >= 0 && (size_t)cols[k] < ds->ncols ? ds->cols[cols[k]] : NULL;
-        if (c && c->codes && c->type == TALLY_NUMERIC) codes[m++] = c->codes; /* counted by count_codes */
+        if (c && c->codes && c->type == TALLY_NUMERIC) items[m++] = c; /* counted by count_codes */
     }
-    stats_hist_codes_prefetch(ds, codes, m, wts);
-    free(codes);
+    stats_hist_codes_prefetch(ds, items, m, wts);
+    free(items);
 }
 
 typedef struct total_job {

@@ -59,22 +59,22 @@ typedef struct stats_code_hist {
     double w[256], n[256];
 } stats_code_hist;
 
-/* Histogram of `codes` (a compact column's cells) over the rows of ds; wts may
+/* Histogram of the cells of c (a compact column of ds) over the rows of ds; wts may
  * be NULL. banked = 1: weights summed in four banks by row modulo 4, added as
  * (b0 + b1) + (b2 + b3); 0: one running sum per code in row order. Large
  * inputs run in parts (parallel.h), added in part order. */
-void stats_hist_codes(const tally_dataset *ds, const uint8_t *codes, const double *wts, int banked,
+void stats_hist_codes(const tally_dataset *ds, const tally_column *c, const double *wts, int banked,
                       stats_code_hist *out);
 /* For a table of several compact columns weighted alike (a Likert grid): the banked
- * weighted histograms of those of codes[0..n) that a mapped cache's memo can keep and
- * does not yet, counted in one pass over the weights (each column's figures bit for bit
+ * weighted histograms of those of cols[0..n) (compact columns of ds) that a mapped
+ * cache's memo can keep and does not yet, counted in one pass over the weights (each column's figures bit for bit
  * those of stats_hist_codes) and kept, so that stats_hist_codes finds them. Does
  * nothing without weights, for a selection of rows or without a mapping. */
-void stats_hist_codes_prefetch(const tally_dataset *ds, const uint8_t *const *codes, size_t n, const double *wts);
+void stats_hist_codes_prefetch(const tally_dataset *ds, const tally_column *const *cols, size_t n, const double *wts);
 /* The mapping whose memo may keep a result made of the codes and weights alone, or NULL:
- * all rows (no selection), the codes a mapped column's, the weights (if any) in the same
- * mapping (stats_hist.c). */
-tally_mapping *stats_memo_mapping(const tally_dataset *ds, const uint8_t *codes, const double *wts);
+ * all rows (no selection), c (a compact column of ds) mapped, its codes and the weights
+ * (if any) in its mapping (stats_hist.c). Costs the same at any number of columns. */
+tally_mapping *stats_memo_mapping(const tally_dataset *ds, const tally_column *c, const double *wts);
 /* Whether every one of the n weights (in m) is > 0, none NaN; asked once a mapping. */
 int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n);
 

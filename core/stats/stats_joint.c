@@ -112,8 +112,8 @@ static void joint_part(void *arg, size_t p)
 static tally_mapping *joint_memo(const tally_dataset *ds, const tally_column *rc, const tally_column *cc,
                                  const double *wts, uintptr_t key[TALLY_MEMO_KEYS])
 {
-    tally_mapping *m = wts ? stats_memo_mapping(ds, rc->codes, wts) : NULL;
-    if (!m || stats_memo_mapping(ds, cc->codes, wts) != m) return NULL;
+    tally_mapping *m = wts ? stats_memo_mapping(ds, rc, wts) : NULL;
+    if (!m || stats_memo_mapping(ds, cc, wts) != m) return NULL;
     key[0] = (uintptr_t)rc->codes;
     key[1] = (uintptr_t)cc->codes;
     key[2] = (uintptr_t)wts; /* never a histogram's 0 or 1 (banked) */

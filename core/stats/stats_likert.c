@@ -36,7 +36,7 @@ static double *scale_codes(const tally_dataset *ds, const int *cols, size_t ncol
         const tally_column *c = ds->cols[cols[k]];
         if (c->codes) { /* the codes that occur, from a histogram */
             stats_code_hist *h = xmalloc(sizeof *h);
-            stats_hist_codes(ds, c->codes, NULL, 1, h);
+            stats_hist_codes(ds, c, NULL, 1, h);
             for (unsigned l = 0; l < c->nlevels; l++)
                 if (h->n[l] && stats_valid_number(c, c->levels[l])) stats_catmap_slot_code(&m, c->levels[l]);
             free(h);
@@ -151,10 +151,10 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
     tally_table *t = likert_frame(ds, cols, ncols, bo, scale, ns, box, wts != NULL, &lc);
 
     /* the items' weighted histograms in one pass over the weights (kept with a mapped cache) */
-    const uint8_t **items = xmalloc(ncols * sizeof *items);
+    const tally_column **items = xmalloc(ncols * sizeof *items);
     size_t nitems = 0;
     for (size_t k = 0; k < ncols; k++)
-        if (ds->cols[cols[k]]->codes && ds->cols[cols[k]]->type == TALLY_NUMERIC) items[nitems++] = ds->cols[cols[k]]->codes;
+        if (ds->cols[cols[k]]->codes && ds->cols[cols[k]]->type == TALLY_NUMERIC) items[nitems++] = ds->cols[cols[k]];
     stats_hist_codes_prefetch(ds, items, nitems, wts);
     free(items);
 

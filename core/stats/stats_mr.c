@@ -411,7 +411,7 @@ static tally_mapping *mr_memo(const tally_dataset *ds, const tally_mrset *set, c
     tally_mapping *m = NULL;
     for (size_t k = 0; k < set->ncols; k++) {
         const tally_column *c = ds->cols[set->cols[k]];
-        tally_mapping *mk = c->codes ? stats_memo_mapping(ds, c->codes, wts) : NULL;
+        tally_mapping *mk = stats_memo_mapping(ds, c, wts); /* NULL for a column of doubles */
         if (!mk || (m && mk != m)) return NULL;
         m = mk;
     }

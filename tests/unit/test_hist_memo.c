@@ -141,7 +141,7 @@ static void check_prefetch(void)
     if (back) {
         tally_mapping *m = back->cols[0]->mapping;
         const double *w = back->cols[3]->num;
-        const uint8_t *items[4] = {back->cols[0]->codes, back->cols[1]->codes, back->cols[2]->codes, back->cols[0]->codes};
+        const tally_column *items[4] = {back->cols[0], back->cols[1], back->cols[2], back->cols[0]};
         size_t before = tally_mapping_memo_count(m);
         stats_hist_codes_prefetch(back, items, 4, NULL);
         CHECK(tally_mapping_memo_count(m) == before, "grid: no prefetch without weights");
@@ -152,8 +152,8 @@ static void check_prefetch(void)
         stats_code_hist *want = xmalloc(sizeof *want), *got = xmalloc(sizeof *got);
         int same = 1;
         for (int k = 0; k < 3; k++) {
-            stats_hist_codes(ds, ds->cols[k]->codes, ds->cols[3]->num, 1, want); /* the heap: counted */
-            stats_hist_codes(back, back->cols[k]->codes, w, 1, got);             /* the mapping: kept */
+            stats_hist_codes(ds, ds->cols[k], ds->cols[3]->num, 1, want); /* the heap: counted */
+            stats_hist_codes(back, back->cols[k], w, 1, got);             /* the mapping: kept */
             same &= memcmp(want, got, sizeof *want) == 0 && want->n[0] > 0 && want->n[TALLY_CODE_SYSMIS] > 0;
         }
         CHECK(same && tally_mapping_memo_count(m) == before + 3,
@@ -365,10 +365,10 @@ int main(void)
     for (int weighted = 0; weighted < 2; weighted++)
         for (int banked = 0; banked < 2; banked++) {
             size_t before = tally_mapping_memo_count(m);
-            stats_hist_codes(ds, ds->cols[0]->codes, weighted ? w_heap : NULL, banked, want);
-            stats_hist_codes(back, back->cols[0]->codes, weighted ? w_map : NULL, banked, got);
+            stats_hist_codes(ds, ds->cols[0], weighted ? w_heap : NULL, banked, want);
+            stats_hist_codes(back, back->cols[0], weighted ? w_map : NULL, banked, got);
             all &= tally_mapping_memo_count(m) == before + 1;
-            stats_hist_codes(back, back->cols[0]->codes, weighted ? w_map : NULL, banked, again);
+            stats_hist_codes(back, back->cols[0], weighted ? w_map : NULL, banked, again);
             all &= tally_mapping_memo_count(m) == before + 1 && same_hist(want, got) && same_hist(want, again);
         }
     CHECK(all, "weighted or not, banked or not: one entry each, the kept figures bitwise those counted");
@@ -390,9 +390,9 @@ int main(void)
             tally_dataset_free(d2);
             continue;
         }
-        stats_hist_codes(d2, d2->cols[0]->codes, NULL, 1, want); /* counted on the heap */
-        stats_hist_codes(b2, b2->cols[0]->codes, b2->cols[1]->num, 1, got);
-        stats_hist_codes(b2, b2->cols[0]->codes, NULL, 1, again);
+        stats_hist_codes(d2, d2->cols[0], NULL, 1, want); /* counted on the heap */
+        stats_hist_codes(b2, b2->cols[0], b2->cols[1]->num, 1, got);
+        stats_hist_codes(b2, b2->cols[0], NULL, 1, again);
         fresh &= same_hist(want, again);
         /* the weighted counts differ from the unweighted exactly when a weight is 0 */
         fresh &= positive ? memcmp(got->n, want->n, sizeof got->n) == 0 : memcmp(got->n, want->n, sizeof got->n) != 0;
@@ -405,7 +405,7 @@ int main(void)
     size_t rows[] = {1, 2, 3, 5, 8};
     tally_dataset *view = tally_dataset_view(back, "v", rows, 5);
     size_t before = tally_mapping_memo_count(m);
-    stats_hist_codes(view, view->cols[0]->codes, NULL, 1, got);
+    stats_hist_codes(view, view->cols[0], NULL, 1, got);
     CHECK(tally_mapping_memo_count(m) == before && got->n[0] + got->n[1] + got->n[2] + got->n[3] + got->n[4] == 5,
           "a selection is counted (5 rows) and not kept");
     tally_dataset_free(view);
@@ -417,11 +417,11 @@ int main(void)
 
     /* a changed column leaves the mapping: its new cells are counted */
     tally_column *q = back->cols[0];
-    stats_hist_codes(back, q->codes, NULL, 1, want);
+    stats_hist_codes(back, q, NULL, 1, want);
     CHECK(tally_column_own(q) == 0 && !q->mapping, "the question copied to the heap");
     unsigned k0 = q->codes[1];
     q->codes[1] = (uint8_t)(k0 == 0 ? 1 : 0);
-    stats_hist_codes(back, q->codes, NULL, 1, got);
+    stats_hist_codes(back, q, NULL, 1, got);
     CHECK(got->n[k0] == want->n[k0] - 1 && got->n[q->codes[1]] == want->n[q->codes[1]] + 1,
           "the changed cell is counted, not the kept figures");
 
