@@ -135,7 +135,6 @@ static void dich_flags(const double *wv, uint8_t *ok, size_t len)
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define DICH_AVX2 1
-#define DICH_USE_AVX2() stats_avx2()
 
 /* The compact items of a set over the 16-row steps of a block, all items inside one
  * step: the step's weights, flags and `any` stay in registers while every item is
@@ -177,8 +176,6 @@ __attribute__((target("avx2,popcnt"))) static size_t dich_avx2(const uint8_t *co
     }
     return i;
 }
-#else
-#define DICH_USE_AVX2() 0
 #endif
 
 /* One item over a block of len rows (codes cb, flags ok, weights wv): adds the
@@ -245,7 +242,7 @@ static void dich_part(void *arg, size_t p)
     double **acc4 = xmalloc((m ? m : 1) * sizeof *acc4);
     size_t *kidx = xmalloc((m ? m : 1) * sizeof *kidx), *ck = xmalloc((m ? m : 1) * sizeof *ck), nk = 0;
 #if defined(__SSE2__)
-    int blocks = plain || (!sel && DICH_USE_AVX2());
+    int blocks = plain || (!sel && stats_avx2()); /* stats_avx2: 0 where the CPU or the build has none */
 #else
     int blocks = 0;
 #endif
