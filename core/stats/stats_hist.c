@@ -124,6 +124,16 @@ tally_mapping *stats_memo_mapping(const tally_dataset *ds, const tally_column *c
     return m;
 }
 
+/* The memo key of a histogram of codes under wts (NULL: unweighted) over n rows; banked
+ * (0 or 1) in the third word keeps it apart from the other results a mapping keeps. */
+static void hist_key(uintptr_t key[TALLY_MEMO_KEYS], const uint8_t *codes, const double *wts, int banked, size_t n)
+{
+    key[0] = (uintptr_t)codes;
+    key[1] = (uintptr_t)wts;
+    key[2] = (uintptr_t)banked;
+    key[3] = n;
+}
+
 /* Whether every one of the n weights is > 0 (none is NaN), asked once a mapping. */
 int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n)
 {
@@ -148,7 +158,8 @@ static int hist_from_weighted(const tally_dataset *ds, tally_mapping *m, const u
     const double *wts = wc->type == TALLY_NUMERIC && !wc->codes ? wc->num : NULL;
     if (!wts || !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return 0;
     for (int banked = 1; banked >= 0; banked--) { /* the counts are the same either way */
-        uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
+        uintptr_t key[TALLY_MEMO_KEYS];
+        hist_key(key, codes, wts, banked, ds->nrows);
         if (!tally_mapping_memo_get(m, key, out, sizeof *out)) continue;
         if (!stats_weights_all_positive(m, wts, ds->nrows)) return 0;
         memcpy(out->w, out->n, sizeof out->w);
@@ -162,7 +173,8 @@ void stats_hist_codes(const tally_dataset *ds, const tally_column *c, const doub
 {
     const uint8_t *codes = c->codes;
     tally_mapping *m = stats_memo_mapping(ds, c, wts);
-    uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)codes, (uintptr_t)wts, (uintptr_t)banked, ds->nrows};
+    uintptr_t key[TALLY_MEMO_KEYS];
+    hist_key(key, codes, wts, banked, ds->nrows);
     /* claimed: a stage beside this one that asks for the same histogram waits for this count */
     if (m && tally_mapping_memo_claim(m, key, out, sizeof *out)) return;
     if (m && !wts && hist_from_weighted(ds, m, codes, out)) {
@@ -248,7 +260,8 @@ void stats_hist_codes_prefetch(const tally_dataset *ds, const tally_column *cons
     size_t m = 0;
     for (size_t c = 0; c < n; c++) {
         tally_mapping *map = stats_memo_mapping(ds, cols[c], wts);
-        uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)cols[c]->codes, (uintptr_t)wts, 1, ds->nrows};
+        uintptr_t key[TALLY_MEMO_KEYS];
+        hist_key(key, cols[c]->codes, wts, 1, ds->nrows);
         /* kept, being counted by a stage beside this one, or the same column twice: left out */
         if (!map || !tally_mapping_memo_try_claim(map, key, sizeof(stats_code_hist))) continue;
         mine[m] = cols[c]->codes;
@@ -265,7 +278,8 @@ void stats_hist_codes_prefetch(const tally_dataset *ds, const tally_column *cons
                     out->w[k] += j.part[p * m + c].w[k];
                     out->n[k] += j.part[p * m + c].n[k];
                 }
-            uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)mine[c], (uintptr_t)wts, 1, ds->nrows};
+            uintptr_t key[TALLY_MEMO_KEYS];
+            hist_key(key, mine[c], wts, 1, ds->nrows);
             tally_mapping_memo_put(maps[c], key, out, sizeof *out);
         }
         free(j.part);
