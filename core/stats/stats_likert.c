@@ -151,12 +151,7 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
     tally_table *t = likert_frame(ds, cols, ncols, bo, scale, ns, box, wts != NULL, &lc);
 
     /* the items' weighted histograms in one pass over the weights (kept with a mapped cache) */
-    const tally_column **items = xmalloc(ncols * sizeof *items);
-    size_t nitems = 0;
-    for (size_t k = 0; k < ncols; k++)
-        if (ds->cols[cols[k]]->codes && ds->cols[cols[k]]->type == TALLY_NUMERIC) items[nitems++] = ds->cols[cols[k]];
-    stats_hist_codes_prefetch(ds, items, nitems, wts);
-    free(items);
+    tally_stats_prefetch(ds, cols, ncols, bo);
 
     double *cnt = xmalloc((ns ? ns : 1) * sizeof *cnt);
     double maxw = 0, maxn = 0, minw = INFINITY, minn = INFINITY;
