@@ -26,11 +26,14 @@ static int has_percent(const tally_table *t)
     return 0;
 }
 
-/* 1 when some cell of the banner holds a column percent (a banner of counts or means has none). */
-static int banner_has_col_pct(const tally_banner *bn)
+/* 1 when some cell of rows r0..r1-1 of the banner holds a column percent (not NaN; counts and means
+ * have none). */
+static int rows_have_col_pct(const tally_banner *bn, size_t r0, size_t r1)
 {
-    for (size_t i = 0; i < bn->nrows * bn->ncols; i++)
-        if (bn->stats[i * TALLY_BN_NSTATS + TALLY_BN_COLPCT] == bn->stats[i * TALLY_BN_NSTATS + TALLY_BN_COLPCT]) return 1;
+    for (size_t i = r0 * bn->ncols; i < r1 * bn->ncols; i++) {
+        double pct = bn->stats[i * TALLY_BN_NSTATS + TALLY_BN_COLPCT];
+        if (pct == pct) return 1;
+    }
     return 0;
 }
 
@@ -64,16 +67,15 @@ static int is_base_row(const tally_banner *bn, size_t r) { return r < bn->nrows 
  * are smaller than the column's respondents when some of them did not answer the question. */
 static void consider_section(moe_tiers *m, const tally_banner *bn, size_t r0, size_t nb, size_t r1, int weighted)
 {
-    int pct = 0;
-    for (size_t r = r0; r < r1; r++)
-        for (size_t c = 0; c < bn->ncols; c++)
-            pct |= bn->stats[(r * bn->ncols + c) * TALLY_BN_NSTATS + TALLY_BN_COLPCT] ==
-                   bn->stats[(r * bn->ncols + c) * TALLY_BN_NSTATS + TALLY_BN_COLPCT];
-    if (!pct) return; /* a scale question's means */
+    if (!rows_have_col_pct(bn, r0, r1)) return; /* a scale question's means */
+    tally_banner *b = (tally_banner *)bn; /* tally_banner_cell only reads here */
     for (size_t c = 0; c < bn->ncols; c++) {
-        const double *base = &bn->stats[(r0 * bn->ncols + c) * TALLY_BN_NSTATS];
-        double n = nb == 3 ? base[bn->ncols * TALLY_BN_NSTATS] : nb == 1 ? base[0] : bn->cols[c].base_n;
-        double neff = nb == 3 ? base[2 * bn->ncols * TALLY_BN_NSTATS] : bn->cols[c].base_eff;
+        /* the base rows put_bases (stats_banner.c) writes: weighted, three (the weighted base, the unweighted one
+         * at r0 + 1, the effective one at r0 + 2); unweighted, one (the base); none: the column's respondents */
+        double n = nb == 3   ? tally_banner_cell(b, r0 + 1, c)[TALLY_BN_COUNT]
+                   : nb == 1 ? tally_banner_cell(b, r0, c)[TALLY_BN_COUNT]
+                             : bn->cols[c].base_n;
+        double neff = nb == 3 ? tally_banner_cell(b, r0 + 2, c)[TALLY_BN_COUNT] : bn->cols[c].base_eff;
         int tier = column_tier(bn, r0, r1, c);
         consider(&m->tier[tier], n, neff, weighted);
         if (tier == TIER_LOW && bn->low_base > m->low_below) m->low_below = bn->low_base;
@@ -86,7 +88,7 @@ static void smallest_bases(const tally_report *r, moe_tiers *m)
     for (size_t i = 0; i < r->ntables; i++) {
         const tally_table *t = r->tables[i];
         const tally_banner *bn = t->banner;
-        if (bn && banner_has_col_pct(bn)) { /* column percentages: every section's column bases, whatever cell
+        if (bn && rows_have_col_pct(bn, 0, bn->nrows)) { /* column percentages: every section's column bases, whatever cell
                           * style laid the flat table out (stacked and combined cells are text) */
             for (size_t r0 = 0; r0 < bn->nrows;) {
                 size_t nb = 0, r1;
