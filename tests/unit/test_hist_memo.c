@@ -147,6 +147,16 @@ static void check_prefetch(void)
         CHECK(tally_mapping_memo_count(m) == before, "grid: no prefetch without weights");
         stats_hist_codes_prefetch(back, items, 4, w);
         CHECK(tally_mapping_memo_count(m) == before + 3, "grid: one kept histogram a question (one listed twice)");
+        /* every key the prefetch claimed is put: a result to _get (which never waits), not a
+         * pending claim that would leave a later asker waiting */
+        int put = 1;
+        stats_code_hist *kept = xmalloc(sizeof *kept);
+        for (int k = 0; k < 3; k++) {
+            uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)back->cols[k]->codes, (uintptr_t)w, 1, ROWS2};
+            put &= tally_mapping_memo_get(m, key, kept, sizeof *kept);
+        }
+        free(kept);
+        CHECK(put, "grid: each claimed histogram is put, none left pending");
         stats_hist_codes_prefetch(back, items, 4, w);
         CHECK(tally_mapping_memo_count(m) == before + 3, "grid: a second prefetch counts nothing again");
         stats_code_hist *want = xmalloc(sizeof *want), *got = xmalloc(sizeof *got);
@@ -342,6 +352,7 @@ int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     tally_log_set_level(0);
+    alarm(120); /* a watchdog, not a timing: a claimed key never put leaves its asker waiting for ever */
     mapping_pair();
     char *data, *cmd = NULL;
     tally_options *o;
