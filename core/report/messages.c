@@ -208,6 +208,22 @@ static const tally_message catalogue[] = {
      .de = "Größte Fehlermarge (95 %% Konfidenz): ±%s Prozentpunkte, für einen Anteil von 50 %% auf der kleinsten "
            "Basis der Prozentwerte dieses Berichts ohne Markierung kleiner Basis (%s).",
      .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告百分比中未标记小基数的最小基数上 50%% 的比例计算（%s）。"},
+    {.en = "Largest margin of error (95%% confidence): ±%s percentage points, for a percentage of 50%% on the "
+           "smallest base of this report's columns marked * (base below %s; %s). Every column of this report carries a "
+           "low-base mark.",
+     .de = "Größte Fehlermarge (95 %% Konfidenz): ±%s Prozentpunkte, für einen Anteil von 50 %% auf der kleinsten "
+           "Basis der mit * markierten Spalten dieses Berichts (Basis unter %s; %s). Jede Spalte dieses Berichts trägt "
+           "eine Markierung kleiner Basis.",
+     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告标记 * 的列（基数低于 %s）中最小基数上 50%% 的比例计算（%s）。"
+           "本报告的每一列都带有小基数标记。"},
+    {.en = "Largest margin of error (95%% confidence): ±%s percentage points, for a percentage of 50%% on the "
+           "smallest base of this report's columns, all marked ** (base below %s; %s): on so few cases a margin of "
+           "error says little.",
+     .de = "Größte Fehlermarge (95 %% Konfidenz): ±%s Prozentpunkte, für einen Anteil von 50 %% auf der kleinsten "
+           "Basis der Spalten dieses Berichts, alle mit ** markiert (Basis unter %s; %s): Bei so wenigen Fällen sagt "
+           "eine Fehlermarge wenig aus.",
+     .zh = "最大误差范围（95%% 置信度）：±%s 个百分点，按本报告各列（均标记 **，基数低于 %s）中最小基数上 50%% 的比例计算"
+           "（%s）：个案如此之少，误差范围意义不大。"},
     {.en = "Columns marked * (base below %s) have wider margins, up to ±%s percentage points (%s).",
      .de = "Mit * markierte Spalten (Basis unter %s) haben größere Fehlermargen, bis ±%s Prozentpunkte (%s).",
      .zh = "标记 * 的列（基数低于 %s）误差范围更大，最高 ±%s 个百分点（%s）。"},

@@ -151,9 +151,20 @@ static void set_margin(tally_report *r, const char *lang, const char *prefix, mo
                              : xasprintf("N = %s", n);
 }
 
-/* The sentence on the headline base: the wording of old when no column carries a low-base mark. */
-static char *headline(const char *lang, int marks_apart, const char *m, const char *base)
+/* The sentence on the headline base: the wording of old when no column carries a low-base mark; when every column
+ * does (head is TIER_LOW or TIER_VERYLOW), it names the mark and its level (below) of the columns it rests on. */
+static char *headline(const char *lang, int head, int marks_apart, const char *below, const char *m, const char *base)
 {
+    if (head == TIER_LOW)
+        return xasprintf(tally_tr(lang, "Largest margin of error (95%% confidence): ±%s percentage points, for a "
+                                        "percentage of 50%% on the smallest base of this report's columns marked * "
+                                        "(base below %s; %s). Every column of this report carries a low-base mark."),
+                         m, below, base);
+    if (head == TIER_VERYLOW)
+        return xasprintf(tally_tr(lang, "Largest margin of error (95%% confidence): ±%s percentage points, for a "
+                                        "percentage of 50%% on the smallest base of this report's columns, all marked "
+                                        "** (base below %s; %s): on so few cases a margin of error says little."),
+                         m, below, base);
     if (marks_apart)
         return xasprintf(tally_tr(lang, "Largest margin of error (95%% confidence): ±%s percentage points, for a "
                                         "percentage of 50%% on the smallest base of this report's percentages "
@@ -173,7 +184,8 @@ static void append_sentence(char **note, const char *lang, char *s)
 
 /* The headline is the smallest base without a low-base mark: every figure a reader sees unmarked has a margin no
  * wider. Columns marked * get a margin of their own; columns marked ** are too small for a margin to mean much
- * and are only named. With no unmarked base the headline falls to the * columns, then to the ** columns. */
+ * and are only named. With no unmarked base the headline falls to the * columns, then to the ** columns, and says
+ * that it rests on marked columns. */
 void tally_report_moe_note(tally_report *r, const char *lang)
 {
     moe_tiers t = {.tier = {{0, NAN, 0}, {0, NAN, 0}, {0, NAN, 0}}};
@@ -182,11 +194,15 @@ void tally_report_moe_note(tally_report *r, const char *lang)
     if (!(t.tier[head].n > 0)) return;
     int low_apart = head == TIER_PLAIN && t.tier[TIER_LOW].n > 0;
     int verylow_apart = head != TIER_VERYLOW && t.tier[TIER_VERYLOW].n > 0;
-    char m[64], *base;
+    char m[64], *base, a[64] = "";
     set_margin(r, lang, "moe", &t.tier[head], m, sizeof m, &base);
-    char *note = headline(lang, low_apart || verylow_apart, m, base);
+    if (head != TIER_PLAIN) { /* every column is marked: the level of the headline's mark */
+        double below = head == TIER_LOW ? t.low_below : t.verylow_below;
+        tally_format_value(lang, TALLY_VALUE_COUNT, below, 0, a, sizeof a);
+        tally_report_set_value(r, "moe_mark_below", below, TALLY_VALUE_COUNT, a);
+    }
+    char *note = headline(lang, head, low_apart || verylow_apart, a, m, base);
     free(base);
-    char a[64];
     if (low_apart) {
         set_margin(r, lang, "moe_low", &t.tier[TIER_LOW], m, sizeof m, &base);
         tally_format_value(lang, TALLY_VALUE_COUNT, t.low_below, 0, a, sizeof a);

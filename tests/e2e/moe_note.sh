@@ -32,7 +32,13 @@ cfg lowde ", moe_note = true, language = \"de\"" "" "$FREQ $LOWB"
 cfg lowzh ", moe_note = true, language = \"zh\"" "" "$FREQ $LOWB"
 cfg lowonly ", moe_note = true" "" "$LOWB"
 cfg lowwtd ", moe_note = true" ', weight = "w"' "$LOWB"
-for c in off freq xtab wtd de book low lowde lowzh lowonly lowwtd; do expect_exit "run $c" 0 "$TALLY" run $c.lua; done
+# every column marked: * below 100 takes in the Total (40) and classes 2 and 3; with levels 100 and 50 all are **
+ALLB='stage "banner" { dataset = "s", rows = { "q" }, columns = { "size" }, low_base = 100, min_base = 10 }'
+cfg allmarked ", moe_note = true" "" "$ALLB"
+cfg allmarkedde ", moe_note = true, language = \"de\"" "" "$ALLB"
+cfg allmarkedzh ", moe_note = true, language = \"zh\"" "" "$ALLB"
+cfg allvery ", moe_note = true" "" 'stage "banner" { dataset = "s", rows = { "q" }, columns = { "size" }, low_base = { 100, 50 } }'
+for c in off freq xtab wtd de book low lowde lowzh lowonly lowwtd allmarked allmarkedde allmarkedzh allvery; do expect_exit "run $c" 0 "$TALLY" run $c.lua; done
 
 # value NAME FILE WANT DESC: the JSON's named value NAME is the number WANT (1e-9 relative).
 value() {
@@ -116,6 +122,44 @@ value moe_base lowwtd.json 40 "weighted banner: the unweighted base of the unmar
 value moe_neff lowwtd.json 30 "weighted banner: the Total's effective base"
 value moe_low_neff lowwtd.json 9.6 "weighted banner: the effective base of the smallest column marked *"
 value moe_low_max lowwtd.json "100 * $Z * (0.25 / 9.6) ** 0.5" "weighted banner: its margin on the effective base"
+
+# every column marked: no base without a low-base mark, so the headline rests on the smallest * column (12 cases,
+# 28.3 points) and says so; it used to call that column one "without a low-base mark"
+# absent NAME FILE DESC: the JSON has no named value NAME.
+absent() {
+  if $PY -c "
+import json, sys
+sys.exit('$1' in json.load(open('out/$2'))['values'])"; then ok "$3"; else not_ok "$3"; fi
+}
+value moe_max allmarked.json "100 * $Z * (0.25 / 12) ** 0.5" "every column marked: the headline on the smallest * column, 12 cases"
+value moe_base allmarked.json 12 "every column marked: the headline base"
+value moe_mark_below allmarked.json 100 "every column marked: the mark level of the headline's columns"
+value moe_left_out_below allmarked.json 10 "every column marked: the ** column is still left out"
+absent moe_low_max allmarked.json "every column marked: no second margin for the * columns, they are the headline"
+ALLNOTE="Largest margin of error (95% confidence): ±28.3 percentage points, for a percentage of 50% on the smallest base of this report's columns marked * (base below 100; N = 12). Every column of this report carries a low-base mark. Columns marked ** (base below 10) are left out of these figures: on so few cases a margin of error says little."
+expect_contains "every column marked: Markdown says the headline's columns are marked" out/allmarked.md "$(md "$ALLNOTE")"
+expect_contains "every column marked: HTML" out/allmarked.html "$ALLNOTE"
+if $PY -c "
+import json, sys
+sys.exit(0 if json.load(open('out/allmarked.json'))['values']['moe_note']['text'] == sys.argv[1] else 'JSON moe_note differs')" "$ALLNOTE"
+then ok "every column marked: JSON moe_note"; else not_ok "every column marked: JSON moe_note"; fi
+for f in allmarked.md allmarkedde.md allmarkedzh.md allvery.md; do
+  if grep -q "without a low-base mark\|ohne Markierung kleiner Basis\|未标记小基数" "out/$f"; then not_ok "$f: no claim of an unmarked base"
+  else ok "$f: no claim of an unmarked base"; fi
+done
+expect_contains "every column marked: German" out/allmarkedde.md "$(md \
+  "Größte Fehlermarge (95 % Konfidenz): ±28,3 Prozentpunkte, für einen Anteil von 50 % auf der kleinsten Basis der mit * markierten Spalten dieses Berichts (Basis unter 100; N = 12). Jede Spalte dieses Berichts trägt eine Markierung kleiner Basis.")"
+expect_contains "every column marked: Chinese" out/allmarkedzh.md "$(md \
+  "最大误差范围（95% 置信度）：±28.3 个百分点，按本报告标记 * 的列（基数低于 100）中最小基数上 50% 的比例计算（N = 12）。本报告的每一列都带有小基数标记。")"
+# every column marked **: the headline falls to the smallest of them (4 cases, 49.0 points) and says what such a margin is
+value moe_max allvery.json "100 * $Z * (0.25 / 4) ** 0.5" "every column marked **: the headline on the smallest, 4 cases"
+value moe_base allvery.json 4 "every column marked **: the headline base"
+value moe_mark_below allvery.json 50 "every column marked **: the mark level of the headline's columns"
+absent moe_left_out_below allvery.json "every column marked **: nothing is left out"
+absent moe_low_max allvery.json "every column marked **: no * columns"
+expect_contains "every column marked **: Markdown" out/allvery.md "$(md \
+  "Largest margin of error (95% confidence): ±49.0 percentage points, for a percentage of 50% on the smallest base of this report's columns, all marked ** (base below 50; N = 4): on so few cases a margin of error says little.")"
+absent moe_mark_below low.json "columns marked and unmarked: no mark level for the headline"
 
 # off by default: no note, no value
 if grep -qi "margin of error" out/off.md; then not_ok "off by default: no note in Markdown"; else ok "off by default: no note in Markdown"; fi
