@@ -47,7 +47,7 @@ static char *gunzip(const tally_host *h, tally_ctx *ctx, const char *path, const
         len += before - z.avail_out;
         if (zipm_over_bounds(len, n, ceiling)) { /* after every step: the last one too */
             char why[128];
-            zipm_bounds_text(why, sizeof why, "gzip", len, n, ceiling);
+            zipm_bounds_text(why, sizeof why, "gzip", len, ceiling);
             h->error(ctx, "%s: the .gz file %s; decompress it with gunzip and check it, or split it", path, why);
             break;
         }
