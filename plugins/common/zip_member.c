@@ -159,7 +159,7 @@ int zipm_is_gzip(const char *path)
     return zipm_bytes_are_gzip(m, file_head(path, m, sizeof m));
 }
 
-void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, uint64_t packed, uint64_t ceiling)
+void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, uint64_t ceiling)
 {
     if (ceiling && inflated > ceiling && ceiling < ZIPM_MAX_SIZE)
         snprintf(buf, n, "inflates to more than %llu MiB (half this machine's memory)",
@@ -169,7 +169,6 @@ void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, 
                  kind);
     else
         snprintf(buf, n, "inflates to more than %u times its compressed size (a %s bomb?)", ZIPM_MAX_RATIO, kind);
-    (void)packed;
 }
 
 uint64_t zipm_memory_ceiling(void)

@@ -27,7 +27,7 @@ static inline int zipm_over_bounds(uint64_t inflated, uint64_t packed, uint64_t 
 
 /* Which bound of the policy `inflated` broke, for an error message: "inflates to more than 250 times
  * its compressed size (a gzip bomb?)" or "... more than N MiB (...)"; `kind` names the format ("gzip"). */
-void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, uint64_t packed, uint64_t ceiling);
+void zipm_bounds_text(char *buf, size_t n, const char *kind, uint64_t inflated, uint64_t ceiling);
 
 /* Half of this machine's memory: the ceiling of a compressed file inflated into memory. */
 uint64_t zipm_memory_ceiling(void);

@@ -128,4 +128,17 @@ cp "$TMP/bomb.zip" "$TMP/bomb.sav.zip"
 TMPDIR="$TMP/tmpdir" expect_exit "a zip bomb named .sav.zip (readstat) is refused" 1 "$TALLY" describe "$TMP/bomb.sav.zip"
 expect_contains "readstat zip bomb: message" "$TMP/stderr" "bomb.sav.zip: 'big.csv' in the zip archive inflates to more than 250 times"
 check "no temporary copy is left after a refused zip" test -z "$(ls -A "$TMP/tmpdir")"
+
+# A file mmap refuses (a pipe) is read into memory, its buffer grown as the bytes come: 400 KB through a FIFO
+# reads the same rows as the file itself.
+{ printf 'a,b\n'; seq 1 100000 | sed 's/$/,2/'; } >"$TMP/long.csv"
+mkfifo "$TMP/fifo.csv"
+cat "$TMP/long.csv" >"$TMP/fifo.csv" &
+writer=$!
+expect_exit "a CSV read through a pipe" 0 "$TALLY" describe "$TMP/fifo.csv"
+grep -v '^Source' "$TMP/stdout" >"$TMP/fifo.txt"
+kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null # a writer nobody read from must not hang the test
+"$TALLY" describe "$TMP/long.csv" | grep -v '^Source' >"$TMP/long.txt"
+check "the pipe's dictionary is the file's" cmp "$TMP/long.txt" "$TMP/fifo.txt"
+expect_contains "all 100,000 rows came through the pipe" "$TMP/fifo.txt" "Rows: 100000"
 finish

@@ -10,6 +10,16 @@ expect_exit "a gzip bomb read by the csv plugin is refused" 1 "$TALLY" describe 
 expect_contains "csv gzip bomb: the bound and what to do" "$TMP/stderr" \
   "bomb.csv.gz: the .gz file inflates to more than 250 times its compressed size (a gzip bomb?); decompress it with gunzip and check it, or split it"
 
+# The bound holds to the last byte: about 280 times, 3 MB inflated, whose end comes in the step after the last
+# whole buffer of the csv plugin's inflate was checked (at about 200 times) is refused too.
+{ printf 'a,b\n'; i=0; while [ $i -lt 1200 ]; do head -c 2500 /dev/zero | tr '\0' '0'; printf ',%s\n' $((i * 7919 % 100003)); i=$((i + 1)); done; } >"$TMP/mid.csv"
+gzip -9 -n -c "$TMP/mid.csv" >"$TMP/mid.csv.gz"
+inflated=$(wc -c <"$TMP/mid.csv") packed=$(wc -c <"$TMP/mid.csv.gz")
+check "the 3 MB file compresses between 250:1 and 300:1" test $((packed * 250)) -lt "$inflated" -a $((packed * 300)) -gt "$inflated"
+expect_exit "a gzip file past 250:1 in its last inflate step is refused" 1 "$TALLY" describe "$TMP/mid.csv.gz"
+expect_contains "mid-ratio gzip file: the bound" "$TMP/stderr" \
+  "mid.csv.gz: the .gz file inflates to more than 250 times its compressed size (a gzip bomb?)"
+
 cp "$TMP/bomb.csv.gz" "$TMP/bomb.sav.gz"
 TMPDIR="$TMP/tmpdir" expect_exit "a gzip bomb read by the readstat plugin is refused" 1 "$TALLY" describe "$TMP/bomb.sav.gz"
 expect_contains "readstat gzip bomb: the same bound" "$TMP/stderr" \

@@ -91,7 +91,7 @@ static void chunks_setup(reader *r, const char *body)
     const char *pts[MAX_CHUNKS + 1];
     r->nchunks = csv_split_points(body, r->end, r->cfg.term, csv_chunk_count(r->s, (size_t)(r->end - body)), pts);
     /* Pages of the mapped file can be given back once parsed (the strings are copied). */
-    int mapped = r->file.map && r->buf >= r->file.data && r->buf < r->file.data + r->file.len;
+    int mapped = csv_file_maps(&r->file, r->buf);
     for (size_t i = 0; i < r->nchunks; i++) {
         csv_chunk *c = &r->chunks[i];
         memset(c, 0, sizeof *c);

@@ -1,5 +1,6 @@
 /* columns.c: the csv reader's columns: declared types, then after phase 1 each column's type, levels, dates and place in the dataset. */
 #include "reader.h"
+#include "name_set.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,20 +18,40 @@ int csv_setup_columns(reader *r)
         r->forced = NULL;
         return -1;
     }
+    if (!s->ntypes) return 0;
+    /* The header's names (unique: header.c made them so) hashed, so that 4,096 types on a
+     * 100,000-column file are 4,096 look-ups, not a search of the header each. */
+    size_t most = 0;
+    for (size_t t = 0; t < s->ntypes; t++)
+        if (strlen(s->types[t]) > most) most = strlen(s->types[t]);
+    name_set set = {0};
+    char *want = malloc(most + 1); /* a type's column name, NUL-terminated for the look-up */
+    if (!want || name_set_init(&set, r->names, r->ncols) != 0) {
+        free(want);
+        free(r->forced);
+        r->forced = NULL;
+        return -1;
+    }
+    for (size_t i = 0; i < r->ncols; i++) name_set_add(&set, i);
+    int rc = 0;
     for (size_t t = 0; t < s->ntypes; t++) {
         const char *item = s->types[t], *colon = strrchr(item, ':');
         size_t nlen = (size_t)(colon - item);
-        size_t i = 0;
-        while (i < r->ncols && !(strlen(r->names[i]) == nlen && memcmp(r->names[i], item, nlen) == 0)) i++;
-        if (i == r->ncols) {
+        memcpy(want, item, nlen);
+        want[nlen] = '\0';
+        long i = name_set_find(&set, want);
+        if (i < 0) {
             r->h->error(r->ctx, "%s: types: the header has no column '%.*s'; check the name (columns: %s%s)",
                         s->path, (int)nlen, item, r->ncols ? r->names[0] : "", r->ncols > 1 ? ", ..." : "");
-            return -1;
+            rc = -1;
+            break;
         }
         r->forced[i] = strcmp(colon + 1, "numeric") == 0 ? TALLY_NUMERIC : TALLY_STRING;
         r->want_date[i] = strcmp(colon + 1, "date") == 0; /* read as text, then as dates */
     }
-    return 0;
+    name_set_free(&set);
+    free(want);
+    return rc;
 }
 
 /* Column k is text: chunks that read (some of) it as numbers read those rows again. */

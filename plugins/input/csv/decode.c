@@ -15,6 +15,7 @@
 static char *gunzip(const tally_host *h, tally_ctx *ctx, const char *path, const char *p, size_t n, size_t *out_len)
 {
     uint64_t ceiling = zipm_memory_ceiling();
+    uint64_t most = ceiling < ZIPM_MAX_SIZE ? ceiling : ZIPM_MAX_SIZE; /* the buffer never grows past most + 1 */
     z_stream z;
     memset(&z, 0, sizeof z);
     if (inflateInit2(&z, 15 + 32) != Z_OK) { /* 32: gzip or zlib header, detected */
@@ -28,14 +29,8 @@ static char *gunzip(const tally_host *h, tally_ctx *ctx, const char *path, const
     while (buf) {
         size_t in_left = n - (size_t)((const char *)z.next_in - p);
         z.avail_in = in_left > (1u << 30) ? (1u << 30) : (uInt)in_left;
-        if (zipm_over_bounds(len, n, ceiling)) {
-            char why[128];
-            zipm_bounds_text(why, sizeof why, "gzip", len, n, ceiling);
-            h->error(ctx, "%s: the .gz file %s; decompress it with gunzip and check it, or split it", path, why);
-            break;
-        }
         if (len == cap) {
-            size_t ncap = cap * 2;
+            size_t ncap = cap * 2 > most + 1 ? (size_t)most + 1 : cap * 2;
             char *nb = realloc(buf, ncap);
             if (!nb) {
                 h->error(ctx, "%s: out of memory inflating the .gz file", path);
@@ -50,6 +45,12 @@ static char *gunzip(const tally_host *h, tally_ctx *ctx, const char *path, const
         uInt before = z.avail_out;
         rc = inflate(&z, Z_NO_FLUSH);
         len += before - z.avail_out;
+        if (zipm_over_bounds(len, n, ceiling)) { /* after every step: the last one too */
+            char why[128];
+            zipm_bounds_text(why, sizeof why, "gzip", len, ceiling);
+            h->error(ctx, "%s: the .gz file %s; decompress it with gunzip and check it, or split it", path, why);
+            break;
+        }
         if (rc == Z_STREAM_END) {
             if ((const char *)z.next_in >= p + n) {
                 inflateEnd(&z);

@@ -1,5 +1,6 @@
 /* file.c: the csv reader's file in memory: mapped (with a guard against shrinking), or read into memory when it cannot be. */
 #include "reader.h"
+#include "grow_buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +19,9 @@ int csv_file_load(const char *path, csv_file *f, int *err)
         return -1;
     }
     struct stat st;
-    if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
-        *err = S_ISDIR(st.st_mode) ? EISDIR : errno;
+    int bad = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0; /* st is unset when fstat fails */
+    if (bad) {
+        *err = bad;
         close(fd);
         return -1;
     }
@@ -38,11 +40,12 @@ int csv_file_load(const char *path, csv_file *f, int *err)
             return 0;
         }
     }
-    size_t cap = 1 << 16, len = 0; /* pipes and files mmap refuses */
-    char *buf = malloc(cap);
+    size_t cap = 0, len = 0; /* pipes and files mmap refuses */
+    char *buf = NULL;
     for (;;) {
-        if (!buf) {
+        if (grow_array((void **)&buf, &cap, len + 1, 1, 1 << 16) != 0) {
             *err = ENOMEM;
+            free(buf);
             close(fd);
             return -1;
         }
@@ -56,12 +59,6 @@ int csv_file_load(const char *path, csv_file *f, int *err)
         }
         if (got == 0) break;
         len += (size_t)got;
-        if (len == cap) {
-            char *n = realloc(buf, cap * 2);
-            if (!n) free(buf);
-            buf = n;
-            cap *= 2;
-        }
     }
     close(fd);
     f->owned = buf;

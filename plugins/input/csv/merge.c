@@ -29,8 +29,7 @@ static void store_column(reader *r, size_t k)
 static void prefault(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
-    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
-    if (b > a) madvise((void *)a, b - a, MADV_POPULATE_WRITE); /* a hint: an old kernel refuses, nothing lost */
+    csv_advise_pages(p, (char *)p + bytes, MADV_POPULATE_WRITE); /* an old kernel refuses: nothing lost */
 #else
     (void)p;
     (void)bytes;

@@ -42,10 +42,7 @@ static void check_chunk(csv_chunk *c, int utf8)
             c->err_ptr = p + off;
             return;
         }
-        if (c->drop) {
-            uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, b = (uintptr_t)q & ~(uintptr_t)4095;
-            if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
-        }
+        if (c->drop) csv_advise_pages(p, q, MADV_DONTNEED);
         p = q;
     }
 }
@@ -152,7 +149,7 @@ int csv_reader_check(reader *r, const char *a, const char *b, size_t bom)
     size_t n = csv_split_points(a, b, r->cfg.term, csv_chunk_count(s, (size_t)(b - a)), pts);
     csv_chunk ch[MAX_CHUNKS];
     memset(ch, 0, n * sizeof *ch);
-    int mapped = r->file.map && a >= r->file.data && a < r->file.data + r->file.len;
+    int mapped = csv_file_maps(&r->file, a);
     for (size_t i = 0; i < n; i++) {
         ch[i].check_start = pts[i];
         ch[i].check_end = pts[i + 1];

@@ -28,6 +28,12 @@ typedef struct csv_file {
     char *owned;      /* read() copy, or NULL */
 } csv_file;
 
+/* 1 when p lies in the mapped file (its pages may be given back once read). */
+static inline int csv_file_maps(const csv_file *f, const char *p)
+{
+    return f->map && p >= f->data && p < f->data + f->len;
+}
+
 /* Where the merge writes one numeric column. */
 typedef struct csv_colout {
     double *num;            /* borrowed from the dataset, or NULL */

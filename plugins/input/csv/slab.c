@@ -71,8 +71,7 @@ void csv_chunk_release(csv_chunk *c, void *p, size_t bytes)
         free(p);
         return;
     }
-    uintptr_t a = ((uintptr_t)q + 4095) & ~(uintptr_t)4095, b = ((uintptr_t)q + bytes) & ~(uintptr_t)4095;
-    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+    csv_advise_pages(q, q + bytes, MADV_DONTNEED);
 }
 
 void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b)

@@ -37,8 +37,7 @@ void csv_window_check(csv_chunk *c, csv_window *w, const char *to, const char *e
 int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
 {
     if (c->drop) {
-        uintptr_t a = ((uintptr_t)w->dropped + 4095) & ~(uintptr_t)4095, b = (uintptr_t)p & ~(uintptr_t)4095;
-        if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
+        csv_advise_pages(w->dropped, p, MADV_DONTNEED);
         w->dropped = p;
     }
     const char *from = w->checked > p ? w->checked : p, *to = e;

@@ -73,7 +73,7 @@ static int inflate_gz(const tally_host *h, tally_ctx *ctx, const char *path, int
             break;
         } else if (zipm_over_bounds((uint64_t)(*total += got), (uint64_t)packed, 0)) {
             char why[128];
-            zipm_bounds_text(why, sizeof why, "gzip", (uint64_t)*total, (uint64_t)packed, 0);
+            zipm_bounds_text(why, sizeof why, "gzip", (uint64_t)*total, 0);
             h->error(ctx, "%s: %s; decompress it with gunzip and check it", path, why);
             rc = -1;
         } else if (write(fd, buf, (size_t)got) != got) {
