@@ -1,6 +1,7 @@
 /* sheet_split.c: the excel input plugin's large worksheets parsed by several expat parsers at once: the sheet XML cut at row starts, the pieces parsed in parallel, their cells joined in order. */
 #define _GNU_SOURCE /* memmem */
 #include "xlsx_in.h"
+#include "grow_buf.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -159,12 +160,7 @@ static int dispatch(splitter *sp, size_t len)
     pthread_mutex_lock(&sp->mu);
     /* at most two pieces waiting a worker: memory stays a few pieces, whatever the sheet's size */
     while (sp->nthreads && sp->npieces - sp->next >= 2 && !sp->failed) pthread_cond_wait(&sp->cv, &sp->mu);
-    if (sp->npieces == sp->pieces_cap) {
-        size_t n = sp->pieces_cap ? sp->pieces_cap * 2 : 64;
-        piece **a = realloc(sp->pieces, n * sizeof *a);
-        if (!a) sp->failed = 1;
-        else sp->pieces = a, sp->pieces_cap = n;
-    }
+    if (grow_array((void **)&sp->pieces, &sp->pieces_cap, sp->npieces + 1, sizeof *sp->pieces, 64) != 0) sp->failed = 1;
     if (sp->failed) {
         pthread_mutex_unlock(&sp->mu);
         free(p->buf);
@@ -199,7 +195,7 @@ static int feed_main(splitter *sp, const char *buf, size_t n, int last)
 
 static int add_bytes(splitter *sp, const char *buf, size_t n)
 {
-    if (xlsx_text_reserve(&sp->cur, &sp->cur_cap, sp->cur_len + n, sp->piece_size * 2) != 0) return -1;
+    if (grow_array((void **)&sp->cur, &sp->cur_cap, sp->cur_len + n, 1, sp->piece_size * 2) != 0) return -1;
     memcpy(sp->cur + sp->cur_len, buf, n);
     sp->cur_len += n;
     return 0;
@@ -288,13 +284,9 @@ static int split_finish(splitter *sp, int stream_ok, size_t *pieces)
     if (!stream_ok) sp->failed = 1;
     pthread_cond_broadcast(&sp->cv);
     pthread_mutex_unlock(&sp->mu);
+    /* a worker leaves only when every piece is taken, and marks each it takes done (a piece after
+     * a failure unparsed), joining the done ones in order: none is left to join or free here */
     for (int i = 0; i < sp->nthreads; i++) pthread_join(sp->thr[i], NULL);
-    for (size_t i = sp->joined; i < sp->npieces; i++) { /* left when a failure stopped the workers */
-        if (sp->pieces[i]->done) continue;
-        free(sp->pieces[i]->buf);
-        sp->pieces[i]->done = sp->pieces[i]->failed = 1;
-    }
-    join_done(sp);
     int ok = !sp->failed && !sp->main_err[0];
     if (ok && sp->phase != SP_HEAD) ok = xlsx_sheet_spliced(sp->main) && grid_empty(&sp->hold);
     if (ok && sp->phase != SP_HEAD) ok = xlsx_grid_append(sp->g, &sp->tail) == 0;
