@@ -234,6 +234,10 @@ static void check_workbook(const char *path, int constant_memory)
     CHECK(read_book(path, NULL, &g, &how) == 0 && how.pieces <= 1 && strstr(how.why, "64 MB"),
           "%s: a small sheet is read by one parser unless told (%s)", what, how.why);
     xlsx_grid_free(&g);
+    CHECK(read_book(path, "4MB", &g, &how) == 0 && how.pieces <= 1 &&
+              strstr(how.why, "TALLY_XLSX_SPLIT ignored: off, on or a piece size in bytes; a sheet under 64 MB"),
+          "%s: -v says a TALLY_XLSX_SPLIT it cannot read is ignored, and why one parser (%s)", what, how.why);
+    xlsx_grid_free(&g);
     xlsx_book_free(&b);
     xlsx_zip_close(z);
     xlsx_grid_free(&one);

@@ -352,15 +352,18 @@ static size_t split_choice(uint64_t size, int ncpu, const char **why)
     char *end;
     if (e && (strcmp(e, "off") == 0 || strcmp(e, "0") == 0)) return *why = "TALLY_XLSX_SPLIT=off", 0;
     if (e && strcmp(e, "on") == 0) return *why = "TALLY_XLSX_SPLIT=on", SPLIT_PIECE;
+    int ignored = 0; /* said whichever way the machine and the size choose */
     if (e && *e) {
         unsigned long long v = strtoull(e, &end, 10);
         if (!*end && v > 0) return *why = "TALLY_XLSX_SPLIT sets the piece size", (size_t)v;
-        *why = "TALLY_XLSX_SPLIT ignored: off, on or a piece size in bytes";
-    } else {
-        *why = "";
+        ignored = 1;
     }
-    if (ncpu < 2) return *why = "one CPU", 0;
-    if (size < SPLIT_MIN) return *why = "a sheet under 64 MB of XML", 0;
+#define SPLIT_IGNORED "TALLY_XLSX_SPLIT ignored: off, on or a piece size in bytes"
+    if (ncpu < 2) return *why = ignored ? SPLIT_IGNORED "; one CPU" : "one CPU", 0;
+    if (size < SPLIT_MIN)
+        return *why = ignored ? SPLIT_IGNORED "; a sheet under 64 MB of XML" : "a sheet under 64 MB of XML", 0;
+    *why = ignored ? SPLIT_IGNORED : "";
+#undef SPLIT_IGNORED
     return SPLIT_PIECE;
 }
 
@@ -386,7 +389,8 @@ int xlsx_sheet_read_how(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g,
             return 0;
         }
         xlsx_grid_free(g); /* read again by one parser, for its message if the sheet has an error */
-        how->why = "the cuts were refused: read again by one parser";
+        how->why = "a cut at a row start was refused, in a comment, CDATA or a cell or before a row without its "
+                   "number: read again whole";
         how->pieces = 0;
     }
     xlsx_sheet_state *s = xlsx_sheet_new(b, g, err);
