@@ -22,7 +22,8 @@
  * the piece before it unclosed); the main parser checks that the byte where its tail starts is a
  * row's start outside any cell (xlsx_sheet_splice). Then the sheet is the head, the pieces and the
  * tail one after another, each parsed exactly as one parser would (the parser is not
- * namespace-aware, and a DTD is refused, so nothing before a cut changes how a piece reads), except
+ * namespace-aware, a DTD is refused and every parser reads UTF-8 whatever the XML declaration says,
+ * so nothing before a cut changes how a piece reads), except
  * for the row count, which is why the first row of a piece and of the tail must carry its number.
  * When any of this fails, or the sheet has an error of its own, the sheet is read again by one
  * parser, which gives the message it always gave (hostile workbooks, damaged XML).
