@@ -153,13 +153,9 @@ static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xl
                size_t len)
 {
     if (col >= g->cols_cap) {
-        size_t cap = g->cols_cap ? g->cols_cap : 16;
-        while (cap <= col) cap *= 2;
-        xlsx_col *c = realloc(g->cols, cap * sizeof *c);
-        if (!c) return -1;
-        memset(c + g->cols_cap, 0, (cap - g->cols_cap) * sizeof *c);
-        g->cols = c;
-        g->cols_cap = cap;
+        size_t had = g->cols_cap;
+        if (grow_array((void **)&g->cols, &g->cols_cap, (size_t)col + 1, sizeof *g->cols, 16) != 0) return -1;
+        memset(g->cols + had, 0, (g->cols_cap - had) * sizeof *g->cols);
     }
     xlsx_col *c = &g->cols[col];
     if (c->n == c->cap && col_grow(c, c->cap ? c->cap * 2 : 64) != 0) return -1;
