@@ -50,7 +50,7 @@ static void add(buf *b, const char *fmt, ...)
     }
 }
 
-enum { PLAIN, COMMENTS, NO_R, PREFIXED, ROW_IN_CELL };
+enum { PLAIN, COMMENTS, NO_R, PREFIXED, ROW_IN_CELL, LATIN1 };
 
 static void col_name(unsigned c, char *out)
 {
@@ -67,9 +67,9 @@ static char *sheet_xml(int variant, unsigned rows, size_t *len)
     buf b = {0};
     const char *p = variant == PREFIXED ? "x:" : "";
     unsigned seed = 12345u + (unsigned)variant;
-    add(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<%sworksheet xmlns%s=\"http://schemas."
+    add(&b, "<?xml version=\"1.0\" encoding=\"%s\" standalone=\"yes\"?>\n<%sworksheet xmlns%s=\"http://schemas."
         "openxmlformats.org/spreadsheetml/2006/main\"><%scols><%scol min=\"3\" max=\"3\" hidden=\"1\"/></%scols>"
-        "<%ssheetData>", p, variant == PREFIXED ? ":x" : "", p, p, p, p);
+        "<%ssheetData>", variant == LATIN1 ? "ISO-8859-1" : "UTF-8", p, variant == PREFIXED ? ":x" : "", p, p, p, p);
     for (unsigned r = 1; r <= rows; r++) {
         seed = seed * 1103515245u + 12345u;
         if ((seed >> 16) % 11 == 0 && r > 1) continue; /* a row left out */
@@ -109,6 +109,8 @@ static char *sheet_xml(int variant, unsigned rows, size_t *len)
         if (variant == COMMENTS && r % 17 == 0)
             add(&b, "<c r=\"L%u\" t=\"inlineStr\"><is><t><![CDATA[a <row r=\"%u\"><c><v>5</v></c></row> b]]></t></is></c>",
                 r, r + 1);
+        if (variant == LATIN1 && r % 7 == 0) /* Latin-1 bytes that also read as UTF-8: "\xC3\xA9" is two letters */
+            add(&b, "<c r=\"L%u\" t=\"inlineStr\"><is><t>Caf\xC3\xA9 %u</t></is></c>", r, r);
         if (variant == ROW_IN_CELL && r % 19 == 0)
             add(&b, "<c r=\"L%u\"><v>1</v><row r=\"%u\"><c r=\"K%u\"><v>8</v></c></row></c>", r, r + 500, r + 500);
         add(&b, "</%srow>", p);
@@ -234,6 +236,10 @@ static void check_workbook(const char *path, int constant_memory)
     CHECK(read_book(path, NULL, &g, &how) == 0 && how.pieces <= 1 && strstr(how.why, "64 MB"),
           "%s: a small sheet is read by one parser unless told (%s)", what, how.why);
     xlsx_grid_free(&g);
+    CHECK(read_book(path, "4MB", &g, &how) == 0 && how.pieces <= 1 &&
+              strstr(how.why, "TALLY_XLSX_SPLIT ignored: off, on or a piece size in bytes; a sheet under 64 MB"),
+          "%s: -v says a TALLY_XLSX_SPLIT it cannot read is ignored, and why one parser (%s)", what, how.why);
+    xlsx_grid_free(&g);
     xlsx_book_free(&b);
     xlsx_zip_close(z);
     xlsx_grid_free(&one);
@@ -247,6 +253,7 @@ int main(void)
     check_variant(NO_R, "rows without their number", 0);
     check_variant(PREFIXED, "prefixed elements", 0);
     check_variant(ROW_IN_CELL, "a row inside a cell", 0);
+    check_variant(LATIN1, "a sheet declaring ISO-8859-1 (read as UTF-8 by every parser)", 1);
     char dir[] = "/tmp/tally-xsplit-XXXXXX";
     if (!mkdtemp(dir)) return 1;
     char *path = xasprintf("%s/book.xlsx", dir);

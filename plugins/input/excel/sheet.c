@@ -82,21 +82,9 @@ int xlsx_parse_ref(const char *ref, uint32_t *row, uint32_t *col)
     return 0;
 }
 
-int xlsx_text_reserve(char **text, size_t *cap, size_t need, size_t initial)
-{
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap : initial;
-    while (n < need) n *= 2;
-    char *t = realloc(*text, n);
-    if (!t) return -1;
-    *text = t;
-    *cap = n;
-    return 0;
-}
-
 static int text_add(xlsx_sheet_state *s, const char *p, size_t n)
 {
-    if (xlsx_text_reserve(&s->text, &s->text_cap, s->text_len + n + 1, 256) != 0) return -1;
+    if (grow_array((void **)&s->text, &s->text_cap, s->text_len + n + 1, 1, 256) != 0) return -1;
     memcpy(s->text + s->text_len, p, n);
     s->text_len += n;
     s->text[s->text_len] = '\0';
@@ -165,18 +153,14 @@ static int put(xlsx_grid *g, uint32_t row, uint32_t col, xlsx_cell_kind kind, xl
                size_t len)
 {
     if (col >= g->cols_cap) {
-        size_t cap = g->cols_cap ? g->cols_cap : 16;
-        while (cap <= col) cap *= 2;
-        xlsx_col *c = realloc(g->cols, cap * sizeof *c);
-        if (!c) return -1;
-        memset(c + g->cols_cap, 0, (cap - g->cols_cap) * sizeof *c);
-        g->cols = c;
-        g->cols_cap = cap;
+        size_t had = g->cols_cap;
+        if (grow_array((void **)&g->cols, &g->cols_cap, (size_t)col + 1, sizeof *g->cols, 16) != 0) return -1;
+        memset(g->cols + had, 0, (g->cols_cap - had) * sizeof *g->cols);
     }
     xlsx_col *c = &g->cols[col];
     if (c->n == c->cap && col_grow(c, c->cap ? c->cap * 2 : 64) != 0) return -1;
     if (str) {
-        if (xlsx_text_reserve(&c->text, &c->text_cap, c->text_len + len + 1, 1024) != 0) return -1;
+        if (grow_array((void **)&c->text, &c->text_cap, c->text_len + len + 1, 1, 1024) != 0) return -1;
         v.ref = c->text_len;
         memcpy(c->text + c->text_len, str, len);
         c->text[c->text_len + len] = '\0';
@@ -510,7 +494,7 @@ static int col_append(xlsx_col *d, xlsx_col *s)
     if (cap > d->cap && col_grow(d, cap) != 0) return -1;
     if (!d->row && (s->row || s->row0 != d->row0 + d->n) && col_rows_out(d) != 0) return -1;
     if (!d->val && (s->val || d->text_len + s->text_len > (size_t)INT32_MAX) && col_values_out(d) != 0) return -1;
-    if (s->text_len && xlsx_text_reserve(&d->text, &d->text_cap, d->text_len + s->text_len, 1024) != 0) return -1;
+    if (s->text_len && grow_array((void **)&d->text, &d->text_cap, d->text_len + s->text_len, 1, 1024) != 0) return -1;
     memcpy(d->kind + d->n, s->kind, s->n);
     for (size_t i = 0; d->row && i < s->n; i++) d->row[d->n + i] = xlsx_col_row(s, i);
     for (size_t i = 0; i < s->n; i++) {
@@ -532,26 +516,15 @@ static int col_append(xlsx_col *d, xlsx_col *s)
 int xlsx_grid_append(xlsx_grid *d, xlsx_grid *s)
 {
     int rc = 0;
-    if (s->ncols > d->cols_cap) {
-        size_t cap = d->cols_cap ? d->cols_cap : 16;
-        while (cap < s->ncols) cap *= 2;
-        xlsx_col *c = realloc(d->cols, cap * sizeof *c);
-        if (!c) rc = -1;
-        else {
-            memset(c + d->cols_cap, 0, (cap - d->cols_cap) * sizeof *c);
-            d->cols = c;
-            d->cols_cap = cap;
-        }
-    }
+    size_t had = d->cols_cap;
+    if (grow_array((void **)&d->cols, &d->cols_cap, s->ncols, sizeof *d->cols, 16) != 0) rc = -1;
+    else memset(d->cols + had, 0, (d->cols_cap - had) * sizeof *d->cols);
     for (size_t c = 0; rc == 0 && c < s->ncols; c++) rc = col_append(&d->cols[c], &s->cols[c]);
     if (rc == 0 && s->nmerges) {
-        xlsx_merge *m = realloc(d->merges, (d->nmerges + s->nmerges) * sizeof *m);
-        if (!m) rc = -1;
+        if (grow_array((void **)&d->merges, &d->merges_cap, d->nmerges + s->nmerges, sizeof *d->merges, 16) != 0) rc = -1;
         else {
-            memcpy(m + d->nmerges, s->merges, s->nmerges * sizeof *m);
-            d->merges = m;
+            memcpy(d->merges + d->nmerges, s->merges, s->nmerges * sizeof *d->merges);
             d->nmerges += s->nmerges;
-            d->merges_cap = d->nmerges;
         }
     }
     if (rc == 0 && s->col_hidden && !d->col_hidden) {

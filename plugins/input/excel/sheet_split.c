@@ -1,6 +1,7 @@
 /* sheet_split.c: the excel input plugin's large worksheets parsed by several expat parsers at once: the sheet XML cut at row starts, the pieces parsed in parallel, their cells joined in order. */
 #define _GNU_SOURCE /* memmem */
 #include "xlsx_in.h"
+#include "grow_buf.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -21,7 +22,8 @@
  * the piece before it unclosed); the main parser checks that the byte where its tail starts is a
  * row's start outside any cell (xlsx_sheet_splice). Then the sheet is the head, the pieces and the
  * tail one after another, each parsed exactly as one parser would (the parser is not
- * namespace-aware, and a DTD is refused, so nothing before a cut changes how a piece reads), except
+ * namespace-aware, a DTD is refused and every parser reads UTF-8 whatever the XML declaration says,
+ * so nothing before a cut changes how a piece reads), except
  * for the row count, which is why the first row of a piece and of the tail must carry its number.
  * When any of this fails, or the sheet has an error of its own, the sheet is read again by one
  * parser, which gives the message it always gave (hostile workbooks, damaged XML).
@@ -159,12 +161,7 @@ static int dispatch(splitter *sp, size_t len)
     pthread_mutex_lock(&sp->mu);
     /* at most two pieces waiting a worker: memory stays a few pieces, whatever the sheet's size */
     while (sp->nthreads && sp->npieces - sp->next >= 2 && !sp->failed) pthread_cond_wait(&sp->cv, &sp->mu);
-    if (sp->npieces == sp->pieces_cap) {
-        size_t n = sp->pieces_cap ? sp->pieces_cap * 2 : 64;
-        piece **a = realloc(sp->pieces, n * sizeof *a);
-        if (!a) sp->failed = 1;
-        else sp->pieces = a, sp->pieces_cap = n;
-    }
+    if (grow_array((void **)&sp->pieces, &sp->pieces_cap, sp->npieces + 1, sizeof *sp->pieces, 64) != 0) sp->failed = 1;
     if (sp->failed) {
         pthread_mutex_unlock(&sp->mu);
         free(p->buf);
@@ -199,7 +196,7 @@ static int feed_main(splitter *sp, const char *buf, size_t n, int last)
 
 static int add_bytes(splitter *sp, const char *buf, size_t n)
 {
-    if (xlsx_text_reserve(&sp->cur, &sp->cur_cap, sp->cur_len + n, sp->piece_size * 2) != 0) return -1;
+    if (grow_array((void **)&sp->cur, &sp->cur_cap, sp->cur_len + n, 1, sp->piece_size * 2) != 0) return -1;
     memcpy(sp->cur + sp->cur_len, buf, n);
     sp->cur_len += n;
     return 0;
@@ -288,13 +285,9 @@ static int split_finish(splitter *sp, int stream_ok, size_t *pieces)
     if (!stream_ok) sp->failed = 1;
     pthread_cond_broadcast(&sp->cv);
     pthread_mutex_unlock(&sp->mu);
+    /* a worker leaves only when every piece is taken, and marks each it takes done (a piece after
+     * a failure unparsed), joining the done ones in order: none is left to join or free here */
     for (int i = 0; i < sp->nthreads; i++) pthread_join(sp->thr[i], NULL);
-    for (size_t i = sp->joined; i < sp->npieces; i++) { /* left when a failure stopped the workers */
-        if (sp->pieces[i]->done) continue;
-        free(sp->pieces[i]->buf);
-        sp->pieces[i]->done = sp->pieces[i]->failed = 1;
-    }
-    join_done(sp);
     int ok = !sp->failed && !sp->main_err[0];
     if (ok && sp->phase != SP_HEAD) ok = xlsx_sheet_spliced(sp->main) && grid_empty(&sp->hold);
     if (ok && sp->phase != SP_HEAD) ok = xlsx_grid_append(sp->g, &sp->tail) == 0;
@@ -360,15 +353,18 @@ static size_t split_choice(uint64_t size, int ncpu, const char **why)
     char *end;
     if (e && (strcmp(e, "off") == 0 || strcmp(e, "0") == 0)) return *why = "TALLY_XLSX_SPLIT=off", 0;
     if (e && strcmp(e, "on") == 0) return *why = "TALLY_XLSX_SPLIT=on", SPLIT_PIECE;
+    int ignored = 0; /* said whichever way the machine and the size choose */
     if (e && *e) {
         unsigned long long v = strtoull(e, &end, 10);
         if (!*end && v > 0) return *why = "TALLY_XLSX_SPLIT sets the piece size", (size_t)v;
-        *why = "TALLY_XLSX_SPLIT ignored: off, on or a piece size in bytes";
-    } else {
-        *why = "";
+        ignored = 1;
     }
-    if (ncpu < 2) return *why = "one CPU", 0;
-    if (size < SPLIT_MIN) return *why = "a sheet under 64 MB of XML", 0;
+#define SPLIT_IGNORED "TALLY_XLSX_SPLIT ignored: off, on or a piece size in bytes"
+    if (ncpu < 2) return *why = ignored ? SPLIT_IGNORED "; one CPU" : "one CPU", 0;
+    if (size < SPLIT_MIN)
+        return *why = ignored ? SPLIT_IGNORED "; a sheet under 64 MB of XML" : "a sheet under 64 MB of XML", 0;
+    *why = ignored ? SPLIT_IGNORED : "";
+#undef SPLIT_IGNORED
     return SPLIT_PIECE;
 }
 
@@ -394,7 +390,8 @@ int xlsx_sheet_read_how(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g,
             return 0;
         }
         xlsx_grid_free(g); /* read again by one parser, for its message if the sheet has an error */
-        how->why = "the cuts were refused: read again by one parser";
+        how->why = "a cut at a row start was refused, in a comment, CDATA or a cell or before a row without its "
+                   "number: read again whole";
         how->pieces = 0;
     }
     xlsx_sheet_state *s = xlsx_sheet_new(b, g, err);

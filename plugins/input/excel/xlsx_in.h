@@ -153,9 +153,6 @@ void xlsx_col_release(xlsx_col *c);
 /* Streams sheet k of the book out of the archive into g; 0, or -1 with err set. A large sheet is
  * parsed in pieces by several parsers at once (sheet_split.c); the cells are the same either way. */
 int xlsx_sheet_read(xlsx_zip *z, const xlsx_book *b, size_t k, xlsx_grid *g, char err[XLSX_ERR]);
-/* Grows the buffer *text (capacity *cap, first `initial` bytes, doubling) to hold at least `need`
- * bytes; 0, or -1 when out of memory (the buffer is left as it was). */
-int xlsx_text_reserve(char **text, size_t *cap, size_t need, size_t initial);
 /* Appends src's cells after dst's (src is freed, even on failure); 0, or -1 when out of memory. */
 int xlsx_grid_append(xlsx_grid *dst, xlsx_grid *src);
 /* The parser of a piece of a sheet cut at a row start: its first row must carry its number. */
