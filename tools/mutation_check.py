@@ -9,8 +9,9 @@ Each line of the table names a script of tests/e2e/, a file of the tree and a li
 once with make -j N and afterwards only rebuilt where a mutation touched it. For each line it
   1. runs the script on the unbroken tree (the baseline: it must pass, or a kill proves nothing),
   2. applies the mutation, rebuilds, runs the script again,
-  3. reports "killed" (the script failed) or "SURVIVED" (it still passed), and restores the file.
-It exits 1 if any mutation survived, did not apply (the search text is gone: the table is
+  3. reports "killed" (the script failed), "SURVIVED" (it still passed) or "SKIPPED" (it printed
+     only skips: no pass, and no kill either), and restores the file.
+It exits 1 if any mutation survived or was only skipped, did not apply (the search text is gone: the table is
 stale), did not build, or its script failed unbroken. `make mutation-check` runs it; it is
 too slow for `make test` (each line rebuilds and runs a script twice).
 
@@ -106,7 +107,9 @@ def make(scratch, jobs, log, extra=()):
 
 
 def run_script(scratch, script, log):
-    """True when the script passes: exit 0 and no "not ok" line (tests/lib/run_one.sh's rule)."""
+    """("fail", why) when tests/lib/run_one.sh counts the script failed (a non-zero exit, a "not ok"
+    line, or no check printed at all); ("skipped", why) when it printed only skips, which is neither
+    a pass nor a failure; else ("pass", "")."""
     env = dict(os.environ, BUILD="build", TALLY="build/tally", TALLY_PLUGIN_PATH="")
     start = time.time()
     try:
@@ -117,12 +120,19 @@ def run_script(scratch, script, log):
         out, rc = (e.stdout or b"").decode(errors="replace") + "\n# timed out\n", 124
     lines = out.splitlines()
     failed = [l for l in lines if l.startswith("not ok")]
-    checks = [l for l in lines if l.startswith("ok - ") and "# SKIP" not in l]
+    skips = [l for l in lines if re.match(r"ok - .*# SKIP", l)]
+    checks = [l for l in lines if l.startswith("ok - ") and l not in skips]
     with open(log, "a") as f:
         f.write("\n# sh %s: exit %d, %.0f s\n%s\n" % (script, rc, time.time() - start, out))
-    passed = rc == 0 and not failed and bool(checks)
-    why = failed[0] if failed else ("exit %d" % rc if rc else ("no check passed" if not checks else ""))
-    return passed, why
+    if failed:
+        return "fail", failed[0]
+    if rc:
+        return "fail", "exit %d" % rc
+    if not checks and not skips:
+        return "fail", "printed no check"
+    if not checks:
+        return "skipped", "every check skipped: " + skips[0]
+    return "pass", ""
 
 
 class Mutation:
@@ -204,7 +214,7 @@ def main():
                 print("not ok - the scratch tree does not build after restoring (see %s)" % log)
                 return 1
             baseline[script] = run_script(scratch, spath, log)
-        if not args.no_baseline and not baseline[script][0]:
+        if not args.no_baseline and baseline[script][0] != "pass":
             print("| %s | %s | BASELINE-FAILS (%s) |" % (script, where, baseline[script][1]), flush=True)
             bad += 1
             continue
@@ -219,11 +229,14 @@ def main():
                 print("| %s | %s | BUILD-FAILED (line %d; see %s) |" % (script, where, n, log), flush=True)
                 bad += 1
                 continue
-            passed, why = run_script(scratch, spath, log)
+            result, why = run_script(scratch, spath, log)
         finally:
             m.undo()
-        if passed:
+        if result == "pass":
             print("| %s | %s | SURVIVED |" % (script, where), flush=True)
+            bad += 1
+        elif result == "skipped":  # a skip is no pass, and no kill either
+            print("| %s | %s | SKIPPED (%s) |" % (script, where, why[:90].replace("|", "\\|")), flush=True)
             bad += 1
         else:
             print("| %s | %s | killed: %s |" % (script, where, why[:90].replace("|", "\\|")), flush=True)

@@ -150,7 +150,7 @@ if command -v cmark-gfm >/dev/null; then
   cmark-gfm -e table --to html same.md | $PY readmd.py >same.txt
   expect_contains "no change: heading" same.txt "h3: Report changes: no figure changed"
 else
-  echo "# SKIP cmark-gfm is not installed (make test-deps installs it)"
+  skip "cmark-gfm is not installed (make test-deps installs it)"
 fi
 
 # --- the flagship: this build's report against the committed golden JSON -----------------------

@@ -115,7 +115,7 @@ if command -v pspp >/dev/null; then
   if [ -n "$plo" ] && [ "$got" = "$plo $phi" ]; then ok "unweighted mean interval equals PSPP EXAMINE: $got"
   else not_ok "unweighted mean interval equals PSPP EXAMINE: tally $got, PSPP '$plo $phi'"; fi
 else
-  echo "# SKIP pspp is not installed (make test-deps installs it)"
+  skip "pspp is not installed (make test-deps installs it)"
 fi
 
 # bad levels

@@ -114,9 +114,9 @@ if [ "$(id -u)" = 0 ]; then # the server refuses to run as root
   for u in postgres nobody; do id "$u" >/dev/null 2>&1 && { PGOS=$u; AS="runuser -u $u --"; break; }; done
 fi
 if [ ! -x "$PGBIN/initdb" ]; then
-  echo "# SKIP (not counted as a pass) PostgreSQL tests: $PGBIN/initdb is missing (Debian package postgresql)"
+  skip "PostgreSQL tests: $PGBIN/initdb is missing (Debian package postgresql)"
 elif [ "$(id -u)" = 0 ] && [ -z "$AS" ]; then
-  echo "# SKIP (not counted as a pass) PostgreSQL tests: running as root and no non-root user to run the server"
+  skip "PostgreSQL tests: running as root and no non-root user to run the server"
 else
   PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/tally-pg.XXXXXX")
   [ -n "$PGOS" ] && chown "$PGOS" "$PGDIR"

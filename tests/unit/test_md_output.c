@@ -27,29 +27,28 @@ static int load_cmark(void)
     void *core = dlopen("libcmark-gfm.so", RTLD_NOW | RTLD_GLOBAL);
     void *ext = dlopen("libcmark-gfm-extensions.so", RTLD_NOW | RTLD_GLOBAL);
     if (!core || !ext) return 0;
-    /* each slot of cm and the symbol it takes, in the order of cm's fields; the first is the extensions' */
-    void **slots[] = {(void **)&cm.ensure, (void **)&cm.find_ext, (void **)&cm.parser_new, (void **)&cm.attach,
-                      (void **)&cm.feed, (void **)&cm.finish, (void **)&cm.parser_free, (void **)&cm.first_child,
-                      (void **)&cm.next, (void **)&cm.type_string, (void **)&cm.literal, (void **)&cm.fence_info,
-                      (void **)&cm.node_free};
-    static const char *const names[] = {
-        "cmark_gfm_core_extensions_ensure_registered",
-        "cmark_find_syntax_extension",
-        "cmark_parser_new",
-        "cmark_parser_attach_syntax_extension",
-        "cmark_parser_feed",
-        "cmark_parser_finish",
-        "cmark_parser_free",
-        "cmark_node_first_child",
-        "cmark_node_next",
-        "cmark_node_get_type_string",
-        "cmark_node_get_literal",
-        "cmark_node_get_fence_info",
-        "cmark_node_free",
+    /* each slot of cm, the library that has its symbol, and the symbol */
+    const struct {
+        void **slot;
+        void *lib;
+        const char *name;
+    } syms[] = {
+        {(void **)&cm.ensure, ext, "cmark_gfm_core_extensions_ensure_registered"},
+        {(void **)&cm.find_ext, core, "cmark_find_syntax_extension"},
+        {(void **)&cm.parser_new, core, "cmark_parser_new"},
+        {(void **)&cm.attach, core, "cmark_parser_attach_syntax_extension"},
+        {(void **)&cm.feed, core, "cmark_parser_feed"},
+        {(void **)&cm.finish, core, "cmark_parser_finish"},
+        {(void **)&cm.parser_free, core, "cmark_parser_free"},
+        {(void **)&cm.first_child, core, "cmark_node_first_child"},
+        {(void **)&cm.next, core, "cmark_node_next"},
+        {(void **)&cm.type_string, core, "cmark_node_get_type_string"},
+        {(void **)&cm.literal, core, "cmark_node_get_literal"},
+        {(void **)&cm.fence_info, core, "cmark_node_get_fence_info"},
+        {(void **)&cm.node_free, core, "cmark_node_free"},
     };
     int all = 1;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        all &= (*slots[i] = dlsym(i == 0 ? ext : core, names[i])) != NULL;
+    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) all &= (*syms[i].slot = dlsym(syms[i].lib, syms[i].name)) != NULL;
     return all;
 }
 
