@@ -223,7 +223,9 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
     if (opt.y_scale > 4) opt.y_scale = 4;
     if (opt.x_scale < 1) opt.x_scale = 1;
     if (opt.x_scale > 3) opt.x_scale = 3;
-    lxw_error err = worksheet_insert_chart_opt(s->ws, p->title_row, (lxw_col_t)(p->ncols + 1), chart, &opt);
+    /* Level with the table's header, below its title and notes: a title wider than the table runs on to the
+     * right and was hidden under a chart beside the title row. */
+    lxw_error err = worksheet_insert_chart_opt(s->ws, p->header_row, (lxw_col_t)(p->ncols + 1), chart, &opt);
     if (err != LXW_NO_ERROR) return xw_fail(w, err, "a chart");
-    return (int)ceil(XW_CHART_ROWS * opt.y_scale);
+    return (int)(p->header_row - p->title_row) + (int)ceil(XW_CHART_ROWS * opt.y_scale);
 }

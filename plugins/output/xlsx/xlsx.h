@@ -138,8 +138,8 @@ int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out);
 int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row);
 int xw_table_footer(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row);
 
-/* charts.c: a native chart bound to the placed table's cells, beside it.
- * Returns the number of rows the chart covers (0 when the table has none), or -1. */
+/* charts.c: a native chart bound to the placed table's cells, beside it from its header row down.
+ * Returns the rows from the title row to the chart's end (0 when the table has none), or -1. */
 int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p);
 
 /* contents.c: the contents sheet: report meta and a link to every table and data sheet. */
