@@ -1,6 +1,6 @@
 #!/bin/sh
 # flagship_print_layout.sh: the flagship report's layout as a partner sees it: the contents sheet's facts read with their
-# labels (each value under its label in the wide title column), the pie chart's labels stand outside the slices on one
+# labels (each value under its label in the wide title column) and its titles print whole (English and German), the pie chart's labels stand outside the slices on one
 # line each (LibreOffice's print), the tab book's figures end at one place in a column with or without letters, and the
 # printed HTML never leaves a heading or its question at a page's foot with the table on the next page (Chromium).
 . tests/lib.sh
@@ -12,12 +12,18 @@ expect_exit "the flagship report runs" 0 "$TALLY" run "$ROOT/config/city-survey.
 timeout 300 soffice "-env:UserInstallation=file://$TMP/lo-profile" --headless --norestore --convert-to pdf \
   --outdir "$TMP" "$TMP/out/city-survey.xlsx" >/dev/null 2>&1
 check "LibreOffice printed the workbook" test -s "$TMP/city-survey.pdf"
+expect_exit "the flagship report runs in German" 0 "$TALLY" run "$ROOT/config/city-survey.lua" --outdir "$TMP/de/out" \
+  --set report.language=de
+timeout 300 soffice "-env:UserInstallation=file://$TMP/lo-profile" --headless --norestore --convert-to pdf \
+  --outdir "$TMP/de" "$TMP/de/out/city-survey.xlsx" >/dev/null 2>&1
+check "LibreOffice printed the German workbook" test -s "$TMP/de/city-survey.pdf"
 timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
   --disable-sync --no-first-run --user-data-dir="$TMP/chrome" --no-pdf-header-footer --print-to-pdf="$TMP/html.pdf" \
   "file://$TMP/out/city-survey.html" >/dev/null 2>&1
 check "Chromium printed the page" test -s "$TMP/html.pdf"
 cat >"$TMP/check.py" <<'PY'
 import datetime, math, re, subprocess, sys, zipfile, openpyxl
+from html import unescape
 from tap import Tap  # tests/tap.py, on PYTHONPATH
 d = sys.argv[1]
 tap = Tap()
@@ -53,6 +59,24 @@ if val is not None:
           (c.row_dimensions[val.row].height or 15) >= 15 * lines, (val.alignment.wrap_text, c.row_dimensions[val.row].height))
 check("contents: no value in column B but the tables' bases", all(
       c.cell(r, 2).value is None or str(c.cell(r, 2).value).startswith("N = ") for r in range(1, c.max_row + 1)))
+
+#    and every contents line printed whole, ending left of the bases in column B (LibreOffice clips a link longer
+#    than its column), in German too, whose tab-book titles told apart by their banner variables are the longest
+def column_a_lines(pdf):  # page 1's lines of words that end left of column B's first "N" (the bases "N = 46")
+    words = [(float(a), float(b), float(c), unescape(t)) for a, b, c, t in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-"], capture_output=True, text=True).stdout)]
+    col_b = min([x0 for x0, y, x1, t in words if t == "N"] or [0])
+    lines = {}
+    for x0, y, x1, t in sorted(words):
+        if x1 <= col_b: lines.setdefault(round(y), []).append(t)
+    return {" ".join(w) for w in lines.values()}
+for lang, sub in (("en", ""), ("de", "/de")):
+    links = [str(x.value) for r in openpyxl.load_workbook(d + sub + "/out/city-survey.xlsx").worksheets[0].iter_rows()
+             for x in r if x.hyperlink]
+    shown = column_a_lines(d + sub + "/city-survey.pdf")
+    cut = [t for t in links if " ".join(t.split()) not in shown]
+    check("printed contents (%s): all %d titles whole left of the bases" % (lang, len(links)), len(links) > 20 and not cut, cut)
 
 # 2. the pie chart: labels outside the slices with leader lines, small type (never "best fit" inside, where a small
 #    slice's label wrapped as "1.4" over "%" and overlapped), and LibreOffice prints each label on one line
