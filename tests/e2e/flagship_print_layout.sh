@@ -2,8 +2,8 @@
 # flagship_print_layout.sh: the flagship report's layout as a partner sees it: the contents sheet's facts read with their
 # labels (each value under its label in the wide title column) and its titles print whole (English and German), the
 # pie chart's labels stand outside the slices on one line each (LibreOffice's print), a chart stands beside its table
-# below the title, the tab book's figures end at one place in a column with or without letters, and the printed HTML
-# never leaves a heading or its question at a page's foot with the table on the next page (Chromium).
+# below the title (under a wide table), the tab book's figures end at one place in a column with or without letters,
+# and the printed HTML never leaves a heading or its question at a page's foot with the table on the next page.
 . tests/lib.sh
 for p in soffice chromium pdftotext; do
   command -v $p >/dev/null 2>&1 || { not_ok "$p is installed (make test-deps installs it)"; finish; }
@@ -99,21 +99,30 @@ if pie:
         n = sum(len(re.findall(r"(?<![\d.])%s" % re.escape(v), l)) for l in lines)
         check("printed pie: %s in the table and whole on a slice" % v, n >= 2, n)
 
-# 2b. a chart stands level with its table's header, below the title and its notes in column A (a title wider than the
-#     table, Chart 2's, ran on under a chart beside the title row)
-anchored = 0
+# 2b. a chart stands level with its table's header, right of every column and below the title and its notes in
+#     column A (a title wider than the table, Chart 2's, ran on under a chart beside the title row); under a rating
+#     grid (10 columns and more) it stands below everything the sheet shows (beside it, the page printed one page
+#     wide made the figures too small to read)
+anchored = below = 0
 for i, ws in enumerate(wb.worksheets):
     rels = "xl/worksheets/_rels/sheet%d.xml.rels" % (i + 1)
     drawing = re.search(r'Target="../drawings/(drawing\d+\.xml)"', z.read(rels).decode()) if rels in z.namelist() else None
     if not drawing:
         continue
     header = min([x.row for r in ws.iter_rows(min_col=2) for x in r if x.value is not None] or [0])
-    for row in re.findall(r"<xdr:from><xdr:col>\d+</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",
-                          z.read("xl/drawings/" + drawing.group(1)).decode()):
+    last = max(x.row for r in ws.iter_rows() for x in r if x.value is not None)
+    for col, row in re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",
+                               z.read("xl/drawings/" + drawing.group(1)).decode()):
         anchored += 1
-        check("%s: the chart starts at the table's header row %d" % (ws.title[:24], header), int(row) + 1 == header,
-              int(row) + 1)
-check("xlsx: charts placed", anchored >= 8, anchored)
+        col, row = int(col) + 1, int(row) + 1
+        if ws.max_column >= 10:
+            below += 1
+            check("%s: the chart under the wide table (below row %d)" % (ws.title[:24], last), col == 1 and row > last,
+                  (col, row))
+        else:
+            check("%s: the chart beside the table from its header row %d" % (ws.title[:24], header),
+                  row == header and col > ws.max_column, (col, row))
+check("xlsx: charts placed, three under rating grids", anchored >= 8 and below == 3, (anchored, below))
 
 # 4. the tab book: a column's figures (percents and the counts under them) reserve the room of every letter the
 #    column shows ("_a" is the width of an a), so that they end at one place with or without letters
