@@ -1,5 +1,5 @@
 -- city-survey.lua: the flagship report: German cities and their Chinese partners, figure for figure.
--- `make report` runs it from the repository root and writes out/city-survey.{md,xlsx,json}.
+-- `make report` runs it from the repository root and writes out/city-survey.{md,xlsx,json,html}.
 -- The text of templates/city-survey.md quotes the named values set below, so the prose always
 -- matches the tables. tests/city_survey_figures.py checks every published figure in the outputs.
 

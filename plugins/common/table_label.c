@@ -1,5 +1,6 @@
 /* table_label.c: the line a contents list shows for a table: its title, told apart from a same title before it. */
 #include "table_label.h"
+#include "grow_buf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,36 +33,24 @@ static char *plain_label(const tally_host *h, const tally_report *rep, size_t i)
 }
 
 /* "City size class; How would you describe the partnership?": the banner variables of a banner
- * table without their bracketed asides (a new string, "" for any other table). */
+ * table without their bracketed asides (a new string, "" for any other table; NULL when out of memory). */
 static char *banner_names(const tally_host *h, const tally_table *t)
 {
-    size_t len = 0, last = (size_t)-1, nc = 0;
-    int banner = TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0;
-    if (banner) nc = h->bn_ncols(t);
-    for (int pass = 0; pass < 2; pass++) { /* measure, then copy */
-        char *out = pass ? malloc(len + 1) : NULL;
-        if (pass && !out) return NULL;
-        size_t at = 0;
-        last = (size_t)-1;
-        for (size_t c = 0; c < nc; c++) {
-            if (h->bn_col_is_total(t, c) || h->bn_col_span(t, c, 0) == last) continue;
-            last = h->bn_col_span(t, c, 0);
-            const char *name = h->bn_col_header(t, c, 0), *aside = strstr(name, " (");
-            size_t n = aside && aside > name ? (size_t)(aside - name) : strlen(name); /* "(inhabitants on ...)" left out */
-            if (at) {
-                if (pass) memcpy(out + at, "; ", 2);
-                at += 2;
-            }
-            if (pass) memcpy(out + at, name, n);
-            at += n;
+    grow_buf out = {0};
+    if (grow_buf_add(&out, "", 0, 64) != 0) return NULL;
+    size_t nc = TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0 ? h->bn_ncols(t) : 0;
+    size_t last = (size_t)-1;
+    for (size_t c = 0; c < nc; c++) {
+        if (h->bn_col_is_total(t, c) || h->bn_col_span(t, c, 0) == last) continue;
+        last = h->bn_col_span(t, c, 0);
+        const char *name = h->bn_col_header(t, c, 0), *aside = strstr(name, " (");
+        size_t n = aside && aside > name ? (size_t)(aside - name) : strlen(name); /* "(inhabitants on ...)" left out */
+        if ((out.len && grow_buf_add(&out, "; ", 2, 64) != 0) || grow_buf_add(&out, name, n, 64) != 0) {
+            free(out.data);
+            return NULL;
         }
-        if (pass) {
-            out[at] = '\0';
-            return out;
-        }
-        len = at;
     }
-    return NULL;
+    return out.data;
 }
 
 char *table_label_new(const tally_host *h, const tally_report *rep, size_t i)

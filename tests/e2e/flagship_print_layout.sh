@@ -1,8 +1,9 @@
 #!/bin/sh
 # flagship_print_layout.sh: the flagship report's layout as a partner sees it: the contents sheet's facts read with their
-# labels (each value under its label in the wide title column), the pie chart's labels stand outside the slices on one
-# line each (LibreOffice's print), the tab book's figures end at one place in a column with or without letters, and the
-# printed HTML never leaves a heading or its question at a page's foot with the table on the next page (Chromium).
+# labels (each value under its label in the wide title column) and its titles print whole (English and German), the
+# pie chart's labels stand outside the slices on one line each (LibreOffice's print), a chart stands beside its table
+# below the title (under a wide table), the tab book's figures end at one place in a column with or without letters,
+# and the printed HTML never leaves a heading or its question at a page's foot with the table on the next page.
 . tests/lib.sh
 for p in soffice chromium pdftotext; do
   command -v $p >/dev/null 2>&1 || { not_ok "$p is installed (make test-deps installs it)"; finish; }
@@ -12,12 +13,18 @@ expect_exit "the flagship report runs" 0 "$TALLY" run "$ROOT/config/city-survey.
 timeout 300 soffice "-env:UserInstallation=file://$TMP/lo-profile" --headless --norestore --convert-to pdf \
   --outdir "$TMP" "$TMP/out/city-survey.xlsx" >/dev/null 2>&1
 check "LibreOffice printed the workbook" test -s "$TMP/city-survey.pdf"
+expect_exit "the flagship report runs in German" 0 "$TALLY" run "$ROOT/config/city-survey.lua" --outdir "$TMP/de/out" \
+  --set report.language=de
+timeout 300 soffice "-env:UserInstallation=file://$TMP/lo-profile" --headless --norestore --convert-to pdf \
+  --outdir "$TMP/de" "$TMP/de/out/city-survey.xlsx" >/dev/null 2>&1
+check "LibreOffice printed the German workbook" test -s "$TMP/de/city-survey.pdf"
 timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
   --disable-sync --no-first-run --user-data-dir="$TMP/chrome" --no-pdf-header-footer --print-to-pdf="$TMP/html.pdf" \
   "file://$TMP/out/city-survey.html" >/dev/null 2>&1
 check "Chromium printed the page" test -s "$TMP/html.pdf"
 cat >"$TMP/check.py" <<'PY'
 import datetime, math, re, subprocess, sys, zipfile, openpyxl
+from html import unescape
 from tap import Tap  # tests/tap.py, on PYTHONPATH
 d = sys.argv[1]
 tap = Tap()
@@ -54,6 +61,24 @@ if val is not None:
 check("contents: no value in column B but the tables' bases", all(
       c.cell(r, 2).value is None or str(c.cell(r, 2).value).startswith("N = ") for r in range(1, c.max_row + 1)))
 
+#    and every contents line printed whole, ending left of the bases in column B (LibreOffice clips a link longer
+#    than its column), in German too, whose tab-book titles told apart by their banner variables are the longest
+def column_a_lines(pdf):  # page 1's lines of words that end left of column B's first "N" (the bases "N = 46")
+    words = [(float(a), float(b), float(c), unescape(t)) for a, b, c, t in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+        subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-"], capture_output=True, text=True).stdout)]
+    col_b = min([x0 for x0, y, x1, t in words if t == "N"] or [0])
+    lines = {}
+    for x0, y, x1, t in sorted(words):
+        if x1 <= col_b: lines.setdefault(round(y), []).append(t)
+    return {" ".join(w) for w in lines.values()}
+for lang, sub in (("en", ""), ("de", "/de")):
+    links = [str(x.value) for r in openpyxl.load_workbook(d + sub + "/out/city-survey.xlsx").worksheets[0].iter_rows()
+             for x in r if x.hyperlink]
+    shown = column_a_lines(d + sub + "/city-survey.pdf")
+    cut = [t for t in links if " ".join(t.split()) not in shown]
+    check("printed contents (%s): all %d titles whole left of the bases" % (lang, len(links)), len(links) > 20 and not cut, cut)
+
 # 2. the pie chart: labels outside the slices with leader lines, small type (never "best fit" inside, where a small
 #    slice's label wrapped as "1.4" over "%" and overlapped), and LibreOffice prints each label on one line
 z = zipfile.ZipFile(d + "/out/city-survey.xlsx")
@@ -73,6 +98,31 @@ if pie:
     for v in ("1.4%", "2.8%", "5.6%", "11.1%", "18.1%", "25.0%", "34.7%"):
         n = sum(len(re.findall(r"(?<![\d.])%s" % re.escape(v), l)) for l in lines)
         check("printed pie: %s in the table and whole on a slice" % v, n >= 2, n)
+
+# 2b. a chart stands level with its table's header, right of every column and below the title and its notes in
+#     column A (a title wider than the table, Chart 2's, ran on under a chart beside the title row); under a rating
+#     grid (10 columns and more) it stands below everything the sheet shows (beside it, the page printed one page
+#     wide made the figures too small to read)
+anchored = below = 0
+for i, ws in enumerate(wb.worksheets):
+    rels = "xl/worksheets/_rels/sheet%d.xml.rels" % (i + 1)
+    drawing = re.search(r'Target="../drawings/(drawing\d+\.xml)"', z.read(rels).decode()) if rels in z.namelist() else None
+    if not drawing:
+        continue
+    header = min([x.row for r in ws.iter_rows(min_col=2) for x in r if x.value is not None] or [0])
+    last = max(x.row for r in ws.iter_rows() for x in r if x.value is not None)
+    for col, row in re.findall(r"<xdr:from><xdr:col>(\d+)</xdr:col><xdr:colOff>\d+</xdr:colOff><xdr:row>(\d+)</xdr:row>",
+                               z.read("xl/drawings/" + drawing.group(1)).decode()):
+        anchored += 1
+        col, row = int(col) + 1, int(row) + 1
+        if ws.max_column >= 10:
+            below += 1
+            check("%s: the chart under the wide table (below row %d)" % (ws.title[:24], last), col == 1 and row > last,
+                  (col, row))
+        else:
+            check("%s: the chart beside the table from its header row %d" % (ws.title[:24], header),
+                  row == header and col > ws.max_column, (col, row))
+check("xlsx: charts placed, three under rating grids", anchored >= 8 and below == 3, (anchored, below))
 
 # 4. the tab book: a column's figures (percents and the counts under them) reserve the room of every letter the
 #    column shows ("_a" is the width of an a), so that they end at one place with or without letters

@@ -278,10 +278,9 @@ static int html_write(const tally_host *host, tally_ctx *ctx, const tally_option
         host->error(ctx, "cmark-gfm could not render the report to HTML (out of memory?)");
         return 1;
     }
-    /* a template may show a table more than once: room for a marker per table line of the body */
-    size_t nshown = 0, room = 1;
-    for (const char *m = html; (m = strstr(m, ANCHOR_MARK)); m++) room++;
-    size_t *shown = calloc(room, sizeof *shown);
+    /* the tables the page shows, each once (a template may show a table twice; it keeps its first place) */
+    size_t nshown = 0;
+    size_t *shown = calloc(host->rep_ntables(report) + 1, sizeof *shown);
     if (!shown) {
         free(html);
         host->error(ctx, "out of memory writing the HTML report");

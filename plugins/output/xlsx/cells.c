@@ -81,15 +81,27 @@ void xw_sheet_track(xw_sheet *s, lxw_col_t col, double chars)
     if (chars > s->widths[col]) s->widths[col] = chars;
 }
 
+/* The width xw_sheet_fit gives a column of `chars` tracked characters (> 0). */
+static double fit_width(double chars)
+{
+    double width = chars * 1.1 + 1.5;
+    if (width < XW_WIDTH_MIN) width = XW_WIDTH_MIN;
+    if (width > XW_WIDTH_MAX) width = XW_WIDTH_MAX;
+    return floor(width * 4 + 0.5) / 4;
+}
+
 void xw_sheet_fit(xw_sheet *s)
 {
-    for (size_t c = 0; c < s->nwidths; c++) {
-        if (s->widths[c] <= 0) continue;
-        double width = s->widths[c] * 1.1 + 1.5;
-        if (width < XW_WIDTH_MIN) width = XW_WIDTH_MIN;
-        if (width > XW_WIDTH_MAX) width = XW_WIDTH_MAX;
-        worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, floor(width * 4 + 0.5) / 4, NULL);
-    }
+    for (size_t c = 0; c < s->nwidths; c++)
+        if (s->widths[c] > 0) worksheet_set_column(s->ws, (lxw_col_t)c, (lxw_col_t)c, fit_width(s->widths[c]), NULL);
+}
+
+double xw_sheet_fit_width(const xw_sheet *s, size_t ncols)
+{
+    double sum = 0;
+    for (size_t c = 0; c < ncols; c++)
+        sum += c < s->nwidths && s->widths[c] > 0 ? fit_width(s->widths[c]) : LXW_DEF_COL_WIDTH;
+    return sum;
 }
 
 int xw_write_text(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, const char *text,

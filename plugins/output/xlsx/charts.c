@@ -1,10 +1,14 @@
-/* charts.c: native Excel charts bound to a written table's cells, placed beside the table. */
+/* charts.c: native Excel charts bound to a written table's cells, placed beside the table (under a wide one). */
 #include "xlsx.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Characters a table is at most wide for its chart to stand beside it; a wider table (a rating grid with its
+ * summary columns, about 190) has its chart underneath. The widest of the flagship's other charted tables is 108. */
+#define XW_CHART_BESIDE_MAX 140.0
 
 /* A run of consecutive sheet rows the chart plots. */
 typedef struct run {
@@ -223,7 +227,13 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
     if (opt.y_scale > 4) opt.y_scale = 4;
     if (opt.x_scale < 1) opt.x_scale = 1;
     if (opt.x_scale > 3) opt.x_scale = 3;
-    lxw_error err = worksheet_insert_chart_opt(s->ws, p->title_row, (lxw_col_t)(p->ncols + 1), chart, &opt);
+    /* Level with the table's header, below its title and notes: a title wider than the table runs on to the
+     * right and was hidden under a chart beside the title row. Under a wide table (a rating grid with its summary
+     * columns): beside it, the page printed one page wide made the figures too small to read. */
+    int below = xw_sheet_fit_width(s, p->ncols) > XW_CHART_BESIDE_MAX;
+    if (below && opt.x_scale < 2) opt.x_scale = 2; /* under the table it has the page's width: room for the axis */
+    lxw_row_t row = below ? s->next_row + 1 : p->header_row;
+    lxw_error err = worksheet_insert_chart_opt(s->ws, row, below ? 0 : (lxw_col_t)(p->ncols + 1), chart, &opt);
     if (err != LXW_NO_ERROR) return xw_fail(w, err, "a chart");
-    return (int)ceil(XW_CHART_ROWS * opt.y_scale);
+    return (int)(row - p->title_row) + (int)ceil(XW_CHART_ROWS * opt.y_scale);
 }

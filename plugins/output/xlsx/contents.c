@@ -81,7 +81,9 @@ static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
     return 0;
 }
 
-#define XW_CONTENTS_COL 130.0 /* characters the contents column is at most wide; longer titles wrap */
+/* Characters the contents column is at most wide; longer titles wrap (in Excel; LibreOffice clips them). Room for
+ * the German flagship's longest line, a tab-book title told apart by its two banner variables (154 characters). */
+#define XW_CONTENTS_COL 160.0
 
 /* The width in characters the longest of `n` titles asks of the contents column, at most XW_CONTENTS_COL. */
 static double entries_width(const xw_entry *e, size_t n, double widest)

@@ -109,6 +109,8 @@ xw_sheet *xw_sheet_add(xw *w, const char *wanted_name);
 void xw_sheets_free(xw *w);
 /* Fits the column widths to the tracked content. */
 void xw_sheet_fit(xw_sheet *s);
+/* The width in characters xw_sheet_fit gives columns 0 to ncols - 1 together. */
+double xw_sheet_fit_width(const xw_sheet *s, size_t ncols);
 /* Widens column `col` to hold `chars` characters (capped). */
 void xw_sheet_track(xw_sheet *s, lxw_col_t col, double chars);
 /* Writes text as a string (never a formula); `where` names the cell in warnings.
@@ -138,8 +140,9 @@ int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out);
 int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row);
 int xw_table_footer(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row);
 
-/* charts.c: a native chart bound to the placed table's cells, beside it.
- * Returns the number of rows the chart covers (0 when the table has none), or -1. */
+/* charts.c: a native chart bound to the placed table's cells, beside it from its header row down, or under the
+ * table's footer (s->next_row) when the table is too wide for a chart beside it on a printed page.
+ * Returns the rows from the title row to the chart's end (0 when the table has none), or -1. */
 int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p);
 
 /* contents.c: the contents sheet: report meta and a link to every table and data sheet. */
