@@ -181,8 +181,10 @@ def check_main(path):
         check("<c:lineChart>" in charts[3] and "(%s$B$3,%s$B$5:$B$6)" % (q4, q4) in refs(charts[3]),
               "table 4: line chart")
     a = anchors(path)
-    check((0, 5) in [(r, c) for _, r, c in a] and (0, 7) in [(r, c) for _, r, c in a],
-          "charts beside the tables", a)
+    # Beside the table, level with its header row (row 4 for table 1, whose series name is C4; row 3 for
+    # table 2), not beside the title row, where a long title would run under the chart.
+    check((3, 5) in [(r, c) for _, r, c in a] and (2, 7) in [(r, c) for _, r, c in a],
+          "charts beside the tables, from their header rows", a)
 
 
 def check_same(path, path2):
@@ -215,7 +217,14 @@ def check_stacked(path):
     check(all(b - a >= 17 for a, b in zip(rows, rows[1:])), "tables do not run into the charts beside them", rows)
     check(t.freeze_panes is None, "stacked sheet is not frozen")
     a = sorted(r + 1 for _, r, _ in anchors(path))
-    check(a == rows, "each chart starts at its table's title", (a, rows))
+    # A table's header row is the first row its chart reads below the title (series names, or the
+    # heading that a pie's union of cells starts with).
+    heads = []
+    for xml, t0 in zip(chart_xml(path), rows):
+        cited = [int(n) for f in refs(xml) for n in re.findall(r"\$(\d+)", f)]
+        heads.append(min((n for n in cited if n > t0), default=0))
+    check(a == heads and all(h > t0 for h, t0 in zip(heads, rows)),
+          "each chart starts at its table's header row, below the title", (a, heads, rows))
 
 
 def check_nocharts(path):
