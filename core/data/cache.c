@@ -263,14 +263,7 @@ tally_cache *tally_cache_new(const tally_cache_req *q)
 void tally_cache_free(tally_cache *c)
 {
     if (!c) return;
-    free(c->file);
-    free(c->dir);
-    free(c->input);
-    free(c->key_head);
-    free(c->key_tail);
-    free(c->key);
-    free(c->messages);
-    free(c);
+    tally_free_all(c->file, c->dir, c->input, c->key_head, c->key_tail, c->key, c->messages, c);
 }
 
 const char *tally_cache_file(const tally_cache *c) { return c->file; }

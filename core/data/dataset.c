@@ -92,18 +92,8 @@ void tally_column_unref(tally_column *c)
         c->arena = NULL;
         tally_mapping_unref(c->mapping);
     }
-    free(c->name);
-    free(c->label);
-    free(c->format);
-    free(c->num);
-    free(c->codes);
-    free(c->levels);
-    free(c->str);
-    free(c->arena);
-    for (size_t i = 0; i < c->nlabels; i++) {
-        free(c->labels[i].scode);
-        free(c->labels[i].label);
-    }
+    tally_free_all(c->name, c->label, c->format, c->num, c->codes, c->levels, c->str, c->arena);
+    for (size_t i = 0; i < c->nlabels; i++) tally_free_all(c->labels[i].scode, c->labels[i].label);
     free(c->labels);
     tally_label_index_free(c->label_index);
     free(c->missing);
@@ -281,11 +271,8 @@ tally_dataset *tally_dataset_new(const char *name)
 
 static void free_mrsets(tally_dataset *ds)
 {
-    for (size_t i = 0; i < ds->nmrsets; i++) {
-        free(ds->mrsets[i].name);
-        free(ds->mrsets[i].label);
-        free(ds->mrsets[i].cols);
-    }
+    for (size_t i = 0; i < ds->nmrsets; i++)
+        tally_free_all(ds->mrsets[i].name, ds->mrsets[i].label, ds->mrsets[i].cols);
     free(ds->mrsets);
 }
 
@@ -293,14 +280,10 @@ void tally_dataset_free(tally_dataset *ds)
 {
     if (!ds) return;
     for (size_t i = 0; i < ds->ncols; i++) tally_column_unref(ds->cols[i]);
-    free(ds->cols);
-    free(ds->hidx);
-    free(ds->sel);
+    tally_free_all(ds->cols, ds->hidx, ds->sel);
     free_mrsets(ds);
     free_strings(ds->info, ds->ninfo * 2);
-    free(ds->name);
-    free(ds->source);
-    free(ds->file_label);
+    tally_free_all(ds->name, ds->source, ds->file_label);
     free_strings(ds->documents, ds->ndocuments);
     free(ds);
 }
@@ -517,9 +500,7 @@ static void set_cells(tally_column *c, uint8_t *codes, double *levels, unsigned 
         c->levels = NULL;
         tally_column_own(c); /* copies only the string cells, which a numeric column has none of */
     }
-    free(c->num);
-    free(c->codes);
-    free(c->levels);
+    tally_free_all(c->num, c->codes, c->levels);
     c->num = num;
     c->codes = codes;
     c->levels = levels;

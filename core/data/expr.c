@@ -83,10 +83,7 @@ static void node_free(node *n)
 {
     if (!n) return;
     for (size_t i = 0; i < n->nkids; i++) node_free(n->kids[i]);
-    free(n->kids);
-    free(n->ops);
-    free(n->str);
-    free(n);
+    tally_free_all(n->kids, n->ops, n->str, n);
 }
 
 void tally_expr_free(tally_expr *e)

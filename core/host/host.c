@@ -90,15 +90,8 @@ tally_ctx *tally_ctx_new(const char *who)
 void tally_ctx_free(tally_ctx *ctx)
 {
     if (!ctx) return;
-    free(ctx->who);
-    free(ctx->error);
-    free(ctx->language);
-    for (size_t i = 0; i < ctx->nappends; i++) {
-        free(ctx->appends[i].path);
-        free(ctx->appends[i].data);
-    }
-    free(ctx->appends);
-    free(ctx);
+    for (size_t i = 0; i < ctx->nappends; i++) tally_free_all(ctx->appends[i].path, ctx->appends[i].data);
+    tally_free_all(ctx->who, ctx->error, ctx->language, ctx->appends, ctx);
 }
 
 const char *tally_ctx_error(const tally_ctx *ctx) { return ctx->error; }

@@ -27,13 +27,7 @@ void tally_banner_free(tally_banner *b)
         free(b->rows[r].label);
         for (size_t c = 0; c < b->ncols; c++) free(b->letters[r * b->ncols + c]);
     }
-    free(b->cols);
-    free(b->rows);
-    free(b->stats);
-    free(b->letters);
-    free(b->flags);
-    free(b->tests);
-    free(b);
+    tally_free_all(b->cols, b->rows, b->stats, b->letters, b->flags, b->tests, b);
 }
 
 size_t tally_banner_add_col(tally_banner *b, const char *label, const char *h0, size_t span0, const char *h1,

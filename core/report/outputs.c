@@ -397,18 +397,9 @@ void tally_outputs_free(tally_outputs *o)
     for (size_t i = 0; i < o->n; i++) remove_temp(&o->files[i]);
     disarm_signals(o);
     for (size_t k = 0; k < o->nlocks; k++) close(o->locks[k]);
-    for (size_t i = 0; i < o->n; i++) {
-        free(o->files[i].final);
-        free(o->files[i].shown);
-        free(o->files[i].who);
-        free(o->files[i].ref);
-    }
-    for (size_t g = 0; g < o->nguarded; g++) {
-        free(o->guarded[g].path);
-        free(o->guarded[g].what);
-    }
-    free(o->files);
-    free(o->guarded);
-    free(o->locks);
+    for (size_t i = 0; i < o->n; i++)
+        tally_free_all(o->files[i].final, o->files[i].shown, o->files[i].who, o->files[i].ref);
+    for (size_t g = 0; g < o->nguarded; g++) tally_free_all(o->guarded[g].path, o->guarded[g].what);
+    tally_free_all(o->files, o->guarded, o->locks);
     memset(o, 0, sizeof *o);
 }

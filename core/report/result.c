@@ -32,19 +32,10 @@ void tally_table_unref(tally_table *t)
         free(t->rows[r].cells);
     }
     free(t->rows);
-    for (size_t c = 0; c < t->ncols; c++) {
-        free(t->cols[c].label);
-        free(t->cols[c].group);
-    }
+    for (size_t c = 0; c < t->ncols; c++) tally_free_all(t->cols[c].label, t->cols[c].group);
     free(t->cols);
     free_strings(t->notes, t->nnotes);
-    free(t->id);
-    free(t->title);
-    free(t->question);
-    free(t->base);
-    free(t->chart_title);
-    free(t->series);
-    free(t->lang);
+    tally_free_all(t->id, t->title, t->question, t->base, t->chart_title, t->series, t->lang);
     tally_banner_free(t->banner);
     free(t);
 }
@@ -214,19 +205,10 @@ tally_report *tally_report_new(void) { return xcalloc(1, sizeof(tally_report)); 
 void tally_report_free(tally_report *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->nmeta; i++) {
-        free(r->meta[i].key);
-        free(r->meta[i].value);
-    }
-    free(r->meta);
+    for (size_t i = 0; i < r->nmeta; i++) tally_free_all(r->meta[i].key, r->meta[i].value);
     for (size_t i = 0; i < r->ntables; i++) tally_table_unref(r->tables[i]);
-    free(r->tables);
-    for (size_t i = 0; i < r->nvalues; i++) {
-        free(r->values[i].name);
-        free(r->values[i].text);
-    }
-    free(r->values);
-    free(r->datasets);
+    for (size_t i = 0; i < r->nvalues; i++) tally_free_all(r->values[i].name, r->values[i].text);
+    tally_free_all(r->meta, r->tables, r->values, r->datasets);
     free_strings(r->check_messages, r->nchecks);
     free(r);
 }

@@ -10,11 +10,7 @@
 void bn_items_free(bn_items *it)
 {
     free_strings(it->labels, it->n);
-    free(it->codes);
-    free(it->cat);
-    free(it->hit);
-    free(it->valid);
-    free(it->title);
+    tally_free_all(it->codes, it->cat, it->hit, it->valid, it->title);
     memset(it, 0, sizeof *it);
 }
 

@@ -35,11 +35,7 @@ void stats_catmap_init(stats_catmap *m, const tally_column *col)
 
 void stats_catmap_free(stats_catmap *m)
 {
-    free(m->cats);
-    free(m->direct);
-    free(m->hash);
-    free(m->order);
-    free(m->pos);
+    tally_free_all(m->cats, m->direct, m->hash, m->order, m->pos);
     memset(m, 0, sizeof *m);
 }
 

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "../plugins/common/free_all.h" /* tally_free_all: one call for a struct's owned buffers, shared with the plugins */
+
 /* Allocation failures print "tally: out of memory" and exit 1: the run cannot go on. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

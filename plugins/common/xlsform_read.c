@@ -1,6 +1,7 @@
 /* xlsform_read.c: reads an XLSForm's survey and choices sheets (through the excel plugin's streaming reader) into questions and choice lists. */
 #include "xlsform.h"
 #include "../input/excel/xlsx_in.h"
+#include "free_all.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -413,22 +414,8 @@ xlsform *xlsform_read(const tally_host *h, tally_ctx *ctx, const char *path, con
 void xlsform_free(xlsform *f)
 {
     if (!f) return;
-    for (size_t i = 0; i < f->nq; i++) {
-        free(f->q[i].type);
-        free(f->q[i].name);
-        free(f->q[i].path);
-        free(f->q[i].label);
-        free(f->q[i].list);
-    }
-    for (size_t i = 0; i < f->nc; i++) {
-        free(f->c[i].list);
-        free(f->c[i].name);
-        free(f->c[i].label);
-    }
-    free(f->q);
-    free(f->c);
-    free(f->survey_label);
-    free(f->choices_label);
-    free(f->path);
-    free(f);
+    for (size_t i = 0; i < f->nq; i++)
+        tally_free_all(f->q[i].type, f->q[i].name, f->q[i].path, f->q[i].label, f->q[i].list);
+    for (size_t i = 0; i < f->nc; i++) tally_free_all(f->c[i].list, f->c[i].name, f->c[i].label);
+    tally_free_all(f->q, f->c, f->survey_label, f->choices_label, f->path, f);
 }

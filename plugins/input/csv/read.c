@@ -1,6 +1,7 @@
 /* read.c: the csv plugin's reader: the file mapped, its text checked or converted, the header read, then the body (body.c). */
 #include "reader.h"
 #include "csv_decode.h"
+#include "free_all.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,19 +18,13 @@ static void reader_clear_parse(reader *r)
     csv_free_strings(r->labels, r->ncols);
     r->names = r->labels = NULL;
     r->ncols = 0;
-    free(r->forced);
-    free(r->want_date);
-    free(r->date_kind);
-    free(r->date_form);
+    tally_free_all(r->forced, r->want_date, r->date_kind, r->date_form, r->out, r->levels, r->order);
+    r->forced = NULL;
     r->want_date = NULL;
     r->date_kind = r->date_form = NULL;
-    free(r->out);
-    free(r->levels);
-    free(r->order);
-    r->order = NULL;
-    r->forced = NULL;
     r->out = NULL;
     r->levels = NULL;
+    r->order = NULL;
     csv_layout_free(&r->layout);
 }
 

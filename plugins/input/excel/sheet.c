@@ -1,5 +1,6 @@
 /* sheet.c: the excel input plugin's worksheet parser: expat events to sparse per-column cells, checked against Excel's limits. */
 #include "xlsx_in.h"
+#include "free_all.h"
 #include "grow_buf.h"
 
 #include <errno.h>
@@ -471,11 +472,7 @@ const char *xlsx_cell_text(const xlsx_book *b, const xlsx_col *c, size_t i)
 
 void xlsx_col_release(xlsx_col *c)
 {
-    free(c->row);
-    free(c->kind);
-    free(c->val);
-    free(c->small);
-    free(c->text);
+    tally_free_all(c->row, c->kind, c->val, c->small, c->text);
     memset(c, 0, sizeof *c);
 }
 
