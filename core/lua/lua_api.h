@@ -40,6 +40,14 @@ void tally_lua_push_table(lua_State *L, tally_table *t);
 /* The table at idx, or raises a Lua error. Borrowed. */
 tally_table *tally_lua_check_table(lua_State *L, int idx);
 
+/* Pushes n (a count, size or 1-based index) as a Lua integer and returns 1: the whole result of
+ * a method that answers with one number, as in `return tally_lua_return_count(L, t->nrows);`. */
+static inline int tally_lua_return_count(lua_State *L, size_t n)
+{
+    lua_pushinteger(L, (lua_Integer)n);
+    return 1;
+}
+
 /* Raises msg (a new string, freed here) as a Lua error with the caller's position (lua_data.c). */
 int tally_lua_raise(lua_State *L, char *msg);
 

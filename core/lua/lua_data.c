@@ -405,11 +405,7 @@ static int l_count_by(lua_State *L)
 
 /* ---- metadata and cells ------------------------------------------------------------------------ */
 
-static int l_nrows(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)tally_lua_check_dataset(L, 1)->nrows);
-    return 1;
-}
+static int l_nrows(lua_State *L) { return tally_lua_return_count(L, tally_lua_check_dataset(L, 1)->nrows); }
 
 static int l_variables(lua_State *L)
 {

@@ -240,8 +240,7 @@ static int tab_add_row(lua_State *L)
             lua_pop(L, 1);
         }
     }
-    lua_pushinteger(L, (lua_Integer)r + 1);
-    return 1;
+    return tally_lua_return_count(L, r + 1);
 }
 
 /* t:add_column(label, type [, decimals [, group]]) -> column index (1-based) */
@@ -253,8 +252,7 @@ static int tab_add_column(lua_State *L)
     int dec = (int)luaL_optinteger(L, 4, type == TALLY_COL_PERCENT ? 1 : type == TALLY_COL_COUNT ? 0 : 2);
     size_t c = tally_table_add_col(t, label, (tally_col_type)type, dec);
     if (lua_type(L, 5) == LUA_TSTRING) tally_table_set_col_group(t, c, lua_tostring(L, 5));
-    lua_pushinteger(L, (lua_Integer)c + 1);
-    return 1;
+    return tally_lua_return_count(L, c + 1);
 }
 
 static int tab_cell(lua_State *L)
@@ -336,17 +334,8 @@ static int tab_set(lua_State *L)
     return 1;
 }
 
-static int tab_nrows(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)tally_lua_check_table(L, 1)->nrows);
-    return 1;
-}
-
-static int tab_ncols(lua_State *L)
-{
-    lua_pushinteger(L, (lua_Integer)tally_lua_check_table(L, 1)->ncols);
-    return 1;
-}
+static int tab_nrows(lua_State *L) { return tally_lua_return_count(L, tally_lua_check_table(L, 1)->nrows); }
+static int tab_ncols(lua_State *L) { return tally_lua_return_count(L, tally_lua_check_table(L, 1)->ncols); }
 
 static int tab_row_type(lua_State *L)
 {
