@@ -38,51 +38,43 @@ const char *xw_num_format(tally_col_type type, int decimals, int fractional_coun
     return buf;
 }
 
+/* The style's flags as format attributes, each set once. Where flags meet on one attribute, one
+ * wins: a note's size over a subtitle's over a title's, a link's colour over a note's grey, right
+ * over left over a header's centring, a box's middle over wrapped text's top over a header's
+ * bottom. Rules are thin and grey: above (top border, box), below (header, box), at the sides (box). */
 static void apply_style(lxw_format *f, unsigned style)
 {
-    if (style & XW_BOLD) format_set_bold(f);
-    if (style & XW_ITALIC) format_set_italic(f);
-    if (style & XW_TOP_BORDER) {
+    if (style & (XW_BOLD | XW_HEADER | XW_TITLE | XW_SUBTITLE)) format_set_bold(f);
+    if (style & (XW_ITALIC | XW_NOTE)) format_set_italic(f);
+    if (style & (XW_TITLE | XW_SUBTITLE | XW_NOTE))
+        format_set_font_size(f, style & XW_NOTE ? 9 : style & XW_SUBTITLE ? 12 : 14);
+    if (style & (XW_NOTE | XW_LINK)) format_set_font_color(f, style & XW_LINK ? LXW_COLOR_BLUE : XW_GREY);
+    if (style & XW_LINK) format_set_underline(f, LXW_UNDERLINE_SINGLE);
+    if (style & XW_HEADER) format_set_bg_color(f, XW_SHADE);
+    if (style & (XW_HEADER | XW_WRAP)) format_set_text_wrap(f);
+    if (style & XW_INDENT) format_set_indent(f, 1);
+
+    if (style & XW_RIGHT) format_set_align(f, LXW_ALIGN_RIGHT);
+    else if (style & XW_LEFT) format_set_align(f, LXW_ALIGN_LEFT);
+    else if (style & XW_HEADER) format_set_align(f, LXW_ALIGN_CENTER);
+    if (style & (XW_BOX | XW_WRAP | XW_HEADER))
+        format_set_align(f, style & XW_BOX    ? LXW_ALIGN_VERTICAL_CENTER
+                            : style & XW_WRAP ? LXW_ALIGN_VERTICAL_TOP
+                                              : LXW_ALIGN_VERTICAL_BOTTOM);
+
+    if (style & (XW_TOP_BORDER | XW_BOX)) {
         format_set_top(f, LXW_BORDER_THIN);
         format_set_top_color(f, XW_LINE);
     }
-    if (style & XW_HEADER) {
-        format_set_bold(f);
-        format_set_bg_color(f, XW_SHADE);
+    if (style & (XW_HEADER | XW_BOX)) {
         format_set_bottom(f, LXW_BORDER_THIN);
         format_set_bottom_color(f, XW_LINE);
-        format_set_text_wrap(f);
-        format_set_align(f, LXW_ALIGN_VERTICAL_BOTTOM);
-        if (!(style & XW_LEFT)) format_set_align(f, LXW_ALIGN_CENTER);
     }
-    if (style & XW_TITLE) {
-        format_set_bold(f);
-        format_set_font_size(f, 14);
-    }
-    if (style & XW_SUBTITLE) {
-        format_set_bold(f);
-        format_set_font_size(f, 12);
-    }
-    if (style & XW_LEFT) format_set_align(f, LXW_ALIGN_LEFT);
-    if (style & XW_RIGHT) format_set_align(f, LXW_ALIGN_RIGHT);
-    if (style & XW_NOTE) {
-        format_set_italic(f);
-        format_set_font_size(f, 9);
-        format_set_font_color(f, XW_GREY);
-    }
-    if (style & XW_LINK) {
-        format_set_font_color(f, LXW_COLOR_BLUE);
-        format_set_underline(f, LXW_UNDERLINE_SINGLE);
-    }
-    if (style & XW_WRAP) {
-        format_set_text_wrap(f);
-        format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
-    }
-    if (style & XW_INDENT) format_set_indent(f, 1);
     if (style & XW_BOX) {
-        format_set_border(f, LXW_BORDER_THIN);
-        format_set_border_color(f, XW_LINE);
-        format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+        format_set_left(f, LXW_BORDER_THIN);
+        format_set_left_color(f, XW_LINE);
+        format_set_right(f, LXW_BORDER_THIN);
+        format_set_right_color(f, XW_LINE);
     }
 }
 
