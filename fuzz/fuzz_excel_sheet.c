@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (a & 8) s.types[s.ntypes++] = "a:numeric";
         tally_ctx *ctx = tally_ctx_new("fuzz");
         tally_dataset *ds = tally_dataset_new("fuzz");
-        xlsx_build x = {.h = tally_host_get(), .ctx = ctx, .s = &s, .b = &book, .g = &grid, .where = "fuzz"};
+        xlsx_build x = {.call = {tally_host_get(), ctx}, .s = &s, .b = &book, .g = &grid, .where = "fuzz"};
         int brc = xlsx_build_dataset(&x, ds);
         FUZZ_ASSERT(brc == 0 || tally_ctx_error(ctx), "a failed build sets an error message");
         if (brc == 0) FUZZ_ASSERT(ds->nrows + (size_t)s.header_rows == grid.nrows, "one dataset row per sheet row");

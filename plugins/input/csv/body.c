@@ -11,31 +11,34 @@ static void report_error(reader *r, const csv_chunk *c, size_t line_base)
     switch (c->err) {
     case CSV_ERR_RAGGED: {
         char fix[64];
-        r->h->error(r->ctx, "%s:%zu: row has %zu field%s, the header has %zu; fix the row or %s %s", path, line,
-                    c->err_a, c->err_a == 1 ? "" : "s", c->err_b, r->s->cli ? "add" : "set",
-                    csv_spell(r->s, fix, sizeof fix, "on_ragged", "skip"));
+        r->call.h->error(r->call.ctx, "%s:%zu: row has %zu field%s, the header has %zu; fix the row or %s %s", path,
+                         line, c->err_a, c->err_a == 1 ? "" : "s", c->err_b, r->s->cli ? "add" : "set",
+                         csv_spell(r->s, fix, sizeof fix, "on_ragged", "skip"));
         break;
     }
     case CSV_ERR_UNTERMINATED:
-        r->h->error(r->ctx, "%s:%zu:%zu: quoted field is never closed before the end of the file; add the "
-                            "closing quote (a quote inside a quoted field is written twice: \"\")",
-                    path, line, c->err_col);
+        r->call.h->error(r->call.ctx,
+                         "%s:%zu:%zu: quoted field is never closed before the end of the file; add the "
+                         "closing quote (a quote inside a quoted field is written twice: \"\")",
+                         path, line, c->err_col);
         break;
     case CSV_ERR_TOO_LONG:
-        r->h->error(r->ctx, "%s:%zu:%zu: field is longer than max_field_bytes (%zu bytes); raise "
-                            "max_field_bytes or look for a quote that is never closed",
-                    path, line, c->err_col, c->err_a);
+        r->call.h->error(r->call.ctx,
+                         "%s:%zu:%zu: field is longer than max_field_bytes (%zu bytes); raise "
+                         "max_field_bytes or look for a quote that is never closed",
+                         path, line, c->err_col, c->err_a);
         break;
     case CSV_ERR_NOT_NUMBER: {
         int shown = c->err_len > 40 ? 40 : (int)c->err_len;
-        r->h->error(r->ctx, "%s:%zu:%zu: '%.*s%s' in column '%s' is not a number, but types declares it "
-                            "numeric; fix the value, add it to 'missing', or declare the column string",
-                    path, line, c->err_col, shown, c->err_ptr, c->err_len > 40 ? "..." : "",
-                    r->names[c->err_col - 1]);
+        r->call.h->error(r->call.ctx,
+                         "%s:%zu:%zu: '%.*s%s' in column '%s' is not a number, but types declares it "
+                         "numeric; fix the value, add it to 'missing', or declare the column string",
+                         path, line, c->err_col, shown, c->err_ptr, c->err_len > 40 ? "..." : "",
+                         r->names[c->err_col - 1]);
         break;
     }
     default:
-        r->h->error(r->ctx, "%s:%zu: cannot parse this line", path, line);
+        r->call.h->error(r->call.ctx, "%s:%zu: cannot parse this line", path, line);
     }
 }
 
@@ -104,7 +107,7 @@ static void chunks_setup(reader *r, const char *body)
         c->utf8 = 1; /* the text is checked here only when it is meant to be UTF-8 */
     }
     /* The first chunk's buffers become the dataset's columns where the host can take them. */
-    const tally_host *host = r->h;
+    const tally_host *host = r->call.h;
     r->chunks[0].direct = TALLY_HOST_HAS(host, ds_adopt_numeric) && host->ds_adopt_codes && host->ds_adopt_numeric;
     r->chunks[0].body_bytes = (size_t)(r->end - body);
 }
@@ -116,7 +119,7 @@ static int build_columns(reader *r, tally_dataset *out, int *idx, int *nlev, int
     if (csv_add_columns(r, out, idx, nlev) != 0) return -1;
     if (csv_plan_outputs(r, out, idx, nlev) != 0) return -1;
     if (csv_merge_run(r, out, idx) != 0) {
-        r->h->error(r->ctx, "%s: out of memory while reading", r->s->path);
+        r->call.h->error(r->call.ctx, "%s: out of memory while reading", r->s->path);
         return -1;
     }
     return 0;
@@ -125,11 +128,11 @@ static int build_columns(reader *r, tally_dataset *out, int *idx, int *nlev, int
 int csv_read_body(reader *r, tally_dataset *out, const char *body, size_t line_base)
 {
     const csv_settings *s = r->s;
-    const tally_host *h = r->h;
+    const tally_host *h = r->call.h;
     chunks_setup(r, body);
     size_t nrows = 0, skipped = 0, first_skip = 0;
     int rc = parse(r, line_base, &nrows, &skipped, &first_skip);
-    if (rc == -1) h->error(r->ctx, "%s: out of memory while reading", s->path);
+    if (rc == -1) h->error(r->call.ctx, "%s: out of memory while reading", s->path);
     if (rc == 1) return 1;
     if (rc) return -1;
 
@@ -141,7 +144,7 @@ int csv_read_body(reader *r, tally_dataset *out, const char *body, size_t line_b
     r->levels = codes_ok ? malloc(nc * CSV_MAX_LEVELS * sizeof *r->levels) : NULL;
     r->nrows = nrows;
     if (!idx || !nlev || !r->out || (codes_ok && !r->levels)) {
-        h->error(r->ctx, "%s: out of memory while reading", s->path);
+        h->error(r->call.ctx, "%s: out of memory while reading", s->path);
         rc = -1;
     } else {
         rc = build_columns(r, out, idx, nlev, codes_ok);
@@ -150,11 +153,11 @@ int csv_read_body(reader *r, tally_dataset *out, const char *body, size_t line_b
     free(nlev);
     if (rc) return -1;
     if (skipped)
-        h->log(r->ctx, TALLY_LOG_WARN,
-               "%s: skipped %zu row%s whose field count differs from the header's %zu (first at line %zu)",
-               s->path, skipped, skipped == 1 ? "" : "s", r->ncols, first_skip);
+        h->log(r->call.ctx, TALLY_LOG_WARN,
+               "%s: skipped %zu row%s whose field count differs from the header's %zu (first at line %zu)", s->path,
+               skipped, skipped == 1 ? "" : "s", r->ncols, first_skip);
     if (nrows == 0 && !r->dictionary)
-        h->log(r->ctx, TALLY_LOG_WARN, "%s: no data rows, only the header; the dataset has %zu columns and 0 rows",
+        h->log(r->call.ctx, TALLY_LOG_WARN, "%s: no data rows, only the header; the dataset has %zu columns and 0 rows",
                s->path, r->ncols);
     return 0;
 }

@@ -41,8 +41,8 @@ int csv_setup_columns(reader *r)
         want[nlen] = '\0';
         long i = name_set_find(&set, want);
         if (i < 0) {
-            r->h->error(r->ctx, "%s: types: the header has no column '%.*s'; check the name (columns: %s%s)",
-                        s->path, (int)nlen, item, r->ncols ? r->names[0] : "", r->ncols > 1 ? ", ..." : "");
+            r->call.h->error(r->call.ctx, "%s: types: the header has no column '%.*s'; check the name (columns: %s%s)",
+                             s->path, (int)nlen, item, r->ncols ? r->names[0] : "", r->ncols > 1 ? ", ..." : "");
             rc = -1;
             break;
         }
@@ -88,11 +88,12 @@ static int find_dates(reader *r)
     if (bad) {
         const char *t = r->chunks[ci].text + bad->off;
         int shown = bad->len > 40 ? 40 : (int)bad->len;
-        r->h->error(r->ctx, "%s: row %zu, column '%s': '%.*s%s' is not a date, but types declares it one; write "
-                            "dates as yyyy-mm-dd (or set date_format), add the value to 'missing', or declare the "
-                            "column string",
-                    s->path, r->chunks[ci].row0 + bad->row + 1, r->names[bad->col], shown, t,
-                    bad->len > 40 ? "..." : "");
+        r->call.h->error(r->call.ctx,
+                         "%s: row %zu, column '%s': '%.*s%s' is not a date, but types declares it one; write "
+                         "dates as yyyy-mm-dd (or set date_format), add the value to 'missing', or declare the "
+                         "column string",
+                         s->path, r->chunks[ci].row0 + bad->row + 1, r->names[bad->col], shown, t,
+                         bad->len > 40 ? "..." : "");
         return -1;
     }
     for (size_t k = 0; k < r->ncols; k++)
@@ -115,9 +116,10 @@ static void hint_decimal_comma(reader *r)
     csv_comma_number_columns(r->chunks, r->nchunks, seen);
     for (size_t k = 0; k < r->ncols; k++)
         if (seen[k] == 1)
-            r->h->log(r->ctx, TALLY_LOG_WARN, "%s: column '%s' holds numbers written with a decimal comma (2,5) and "
-                                              "is read as text; set decimal = \",\" to read them as numbers",
-                      r->s->path, r->names[k]);
+            r->call.h->log(r->call.ctx, TALLY_LOG_WARN,
+                           "%s: column '%s' holds numbers written with a decimal comma (2,5) and "
+                           "is read as text; set decimal = \",\" to read them as numbers",
+                           r->s->path, r->names[k]);
     free(seen);
 }
 
@@ -143,7 +145,7 @@ int csv_decide_types(reader *r, int *nlev, int codes_ok)
         csv_run_parallel(JOB_REREAD, 0, r->chunks, r->nchunks);
         for (size_t i = 0; i < r->nchunks; i++) {
             if (r->chunks[i].oom) {
-                r->h->error(r->ctx, "%s: out of memory while reading", r->s->path);
+                r->call.h->error(r->call.ctx, "%s: out of memory while reading", r->s->path);
                 return -1;
             }
         }
@@ -153,7 +155,7 @@ int csv_decide_types(reader *r, int *nlev, int codes_ok)
 
 int csv_add_columns(reader *r, tally_dataset *out, int *idx, int *nlev)
 {
-    const tally_host *h = r->h;
+    const tally_host *h = r->call.h;
     const csv_settings *s = r->s;
     if (find_dates(r) != 0) return -1;
     hint_decimal_comma(r);
@@ -163,14 +165,14 @@ int csv_add_columns(reader *r, tally_dataset *out, int *idx, int *nlev)
         int numeric = nlev[k] != -2 || r->date_kind[k];
         idx[k] = h->ds_add_column(out, r->names[k], numeric ? TALLY_NUMERIC : TALLY_STRING);
         if (idx[k] < 0) {
-            h->error(r->ctx, "%s: cannot add column '%s' (the dataset already has it?)", s->path, r->names[k]);
+            h->error(r->call.ctx, "%s: cannot add column '%s' (the dataset already has it?)", s->path, r->names[k]);
             return -1;
         }
         if (r->labels[k]) h->var_set_label(out, idx[k], r->labels[k]);
         if (r->date_kind[k]) {
             int dt = r->date_kind[k] == TALLY_DATE_DATETIME;
             h->var_set_date(out, idx[k], r->date_kind[k]);
-            h->log(r->ctx, TALLY_LOG_INFO, "%s: column '%s' read as %s (%s)%s", s->path, r->names[k],
+            h->log(r->call.ctx, TALLY_LOG_INFO, "%s: column '%s' read as %s (%s)%s", s->path, r->names[k],
                    dt ? "datetimes" : "dates", csv_date_form_name(r->date_form[k], dt),
                    r->want_date[k] ? "" : "; declare it string in 'types' to keep the text");
         }
@@ -183,7 +185,7 @@ int csv_add_columns(reader *r, tally_dataset *out, int *idx, int *nlev)
  * adopted instead. 0, or -1 out of memory. */
 static int plan_numeric(reader *r, tally_dataset *out, size_t k, int col, int nlev)
 {
-    const tally_host *h = r->h;
+    const tally_host *h = r->call.h;
     csv_colout *o = &r->out[k];
     csv_buf_kind kind0 = r->chunks[0].cols[k].kind;
     int direct = r->chunks[0].direct && r->nrows > 0;
@@ -201,7 +203,7 @@ static int plan_numeric(reader *r, tally_dataset *out, size_t k, int col, int nl
 
 int csv_plan_outputs(reader *r, tally_dataset *out, const int *idx, const int *nlev)
 {
-    const tally_host *h = r->h;
+    const tally_host *h = r->call.h;
     size_t nrows = r->nrows;
     /* Every numeric cell is written by the merge, so a host that can skips the NaN fill. */
     int uninit = TALLY_HOST_HAS(h, ds_resize_uninit) && h->ds_resize_uninit;
@@ -217,6 +219,6 @@ int csv_plan_outputs(reader *r, tally_dataset *out, const int *idx, const int *n
             rc = plan_numeric(r, out, k, idx[k], nlev[k]);
         }
     }
-    if (rc) h->error(r->ctx, "%s: out of memory for %zu rows x %zu columns", r->s->path, nrows, r->ncols);
+    if (rc) h->error(r->call.ctx, "%s: out of memory for %zu rows x %zu columns", r->s->path, nrows, r->ncols);
     return rc;
 }

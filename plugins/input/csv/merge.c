@@ -16,7 +16,7 @@ static void store_column(reader *r, size_t k)
         for (size_t j = 0; j < c->ncells; j++) {
             const csv_cell *cell = &c->cells[j];
             if (cell->col != k) continue;
-            if (r->h->ds_set_string(r->ds, r->idx[k], c->row0 + cell->row, c->text + cell->off, cell->len) != 0) {
+            if (r->call.h->ds_set_string(r->ds, r->idx[k], c->row0 + cell->row, c->text + cell->off, cell->len) != 0) {
                 atomic_store(&r->oom, 1);
                 return;
             }
@@ -172,7 +172,7 @@ static int merge_threads(reader *r, tally_dataset *out, const int *idx)
 
 int csv_merge_run(reader *r, tally_dataset *out, const int *idx)
 {
-    const tally_host *h = r->h;
+    const tally_host *h = r->call.h;
     int rc = merge_threads(r, out, idx);
     for (size_t k = 0; k < r->ncols; k++) { /* the filled buffers handed over */
         csv_colout *o = &r->out[k];

@@ -113,27 +113,27 @@ int csv_text_problem(reader *r, csv_err_kind kind, const char *at, size_t bom)
     const char *a = r->buf, *b = r->end;
     size_t off = (size_t)(at - a) + bom, line = csv_line_at(a, at, r->cfg.term);
     if (kind == CSV_ERR_NUL) {
-        r->h->error(r->ctx, "%s:%zu: NUL byte at byte offset %zu; the file is damaged or is not a CSV file",
-                    s->path, line, off);
+        r->call.h->error(r->call.ctx, "%s:%zu: NUL byte at byte offset %zu; the file is damaged or is not a CSV file",
+                         s->path, line, off);
         return -1;
     }
     if (!s->replace_invalid) {
         char a1[64], a3[64];
-        r->h->error(r->ctx,
-                    "%s:%zu: invalid UTF-8 at byte offset %zu; %s %s (Excel) or %s if the file is not UTF-8, or %s",
-                    s->path, line, off, s->cli ? "add" : "set", csv_spell(s, a1, sizeof a1, "encoding", "windows-1252"),
-                    s->cli ? "--set encoding=latin-1" : "\"latin-1\"",
-                    csv_spell(s, a3, sizeof a3, "invalid_utf8", "replace"));
+        r->call.h->error(
+            r->call.ctx,
+            "%s:%zu: invalid UTF-8 at byte offset %zu; %s %s (Excel) or %s if the file is not UTF-8, or %s", s->path,
+            line, off, s->cli ? "add" : "set", csv_spell(s, a1, sizeof a1, "encoding", "windows-1252"),
+            s->cli ? "--set encoding=latin-1" : "\"latin-1\"", csv_spell(s, a3, sizeof a3, "invalid_utf8", "replace"));
         return -1;
     }
     size_t len, bad;
     char *fixed = csv_utf8_repair(a, (size_t)(b - a), &len, &bad);
     if (!fixed) {
-        r->h->error(r->ctx, "%s: out of memory repairing invalid UTF-8", s->path);
+        r->call.h->error(r->call.ctx, "%s: out of memory repairing invalid UTF-8", s->path);
         return -1;
     }
-    r->h->log(r->ctx, TALLY_LOG_WARN, "%s: replaced %zu invalid UTF-8 byte%s with U+FFFD (first at line %zu)",
-              s->path, bad, bad == 1 ? "" : "s", line);
+    r->call.h->log(r->call.ctx, TALLY_LOG_WARN, "%s: replaced %zu invalid UTF-8 byte%s with U+FFFD (first at line %zu)",
+                   s->path, bad, bad == 1 ? "" : "s", line);
     free(r->converted);
     r->converted = fixed;
     r->buf = fixed;

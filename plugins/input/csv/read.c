@@ -57,9 +57,10 @@ static int detect_decimal(reader *r)
     if (cfg->thousands == ',') return 0;
     cfg->decimal = ',';
     csv_cfg_finish(cfg); /* whether a missing token is a number depends on the mark */
-    r->h->log(r->ctx, TALLY_LOG_WARN, "%s: decimal = \",\" detected from numbers written like '%s' (line %zu); "
-                                      "set decimal = \",\" to confirm or decimal = \".\" to read them as text",
-              r->s->path, example, line);
+    r->call.h->log(r->call.ctx, TALLY_LOG_WARN,
+                   "%s: decimal = \",\" detected from numbers written like '%s' (line %zu); "
+                   "set decimal = \",\" to confirm or decimal = \".\" to read them as text",
+                   r->s->path, example, line);
     return 0;
 }
 
@@ -67,21 +68,22 @@ static int detect_decimal(reader *r)
  * repaired and is to be read again, -1 after an error. */
 static int read_text(reader *r, tally_dataset *out)
 {
-    const tally_host *h = r->h;
+    const tally_host *h = r->call.h;
     const csv_settings *s = r->s;
     csv_cfg *cfg = &r->cfg;
     cfg->path = s->path;
     char tie = 0;
     cfg->delim = s->delim ? s->delim : csv_detect_delim(r->buf, (size_t)(r->end - r->buf), cfg->term, &tie);
     if (tie)
-        h->log(r->ctx, TALLY_LOG_WARN, "%s: delimiter: %s and %s each split every one of the first rows into "
-                                       "equally many fields; using %s (set delimiter = %s or %s to choose)",
+        h->log(r->call.ctx, TALLY_LOG_WARN,
+               "%s: delimiter: %s and %s each split every one of the first rows into "
+               "equally many fields; using %s (set delimiter = %s or %s to choose)",
                s->path, delim_name(cfg->delim), delim_name(tie), delim_name(cfg->delim), delim_option(cfg->delim),
                delim_option(tie));
     cfg->decimal = s->decimal ? s->decimal : '.';
     cfg->thousands = s->thousands;
     if (cfg->delim == cfg->decimal || cfg->delim == cfg->thousands) {
-        h->error(r->ctx, "%s: the delimiter looks like '%c', which is also the %s separator; set delimiter",
+        h->error(r->call.ctx, "%s: the delimiter looks like '%c', which is also the %s separator; set delimiter",
                  s->path, cfg->delim, cfg->delim == cfg->decimal ? "decimal" : "thousands");
         return -1;
     }
@@ -97,9 +99,9 @@ static int read_text(reader *r, tally_dataset *out)
     const char *pos = r->buf;
     size_t lines = 0;
     cfg->cli = s->cli;
-    if (csv_layout_detect(h, r->ctx, cfg, s, r->buf, r->end, &r->layout) != 0) return -1;
+    if (csv_layout_detect(h, r->call.ctx, cfg, s, r->buf, r->end, &r->layout) != 0) return -1;
     cfg->layout = r->layout.kind;
-    if (csv_read_header(h, r->ctx, cfg, r->layout.header_rows, &pos, r->end, &lines, &r->names, &r->labels,
+    if (csv_read_header(h, r->call.ctx, cfg, r->layout.header_rows, &pos, r->end, &lines, &r->names, &r->labels,
                         &r->ncols) != 0)
         return -1;
     if (!r->clean && pos > r->checked) { /* header rows longer than the part checked first */
@@ -107,16 +109,16 @@ static int read_text(reader *r, tally_dataset *out)
         if (r->clean) return 1;
     }
     if (csv_setup_columns(r) != 0) {
-        if (!r->forced) h->error(r->ctx, "%s: out of memory", s->path);
+        if (!r->forced) h->error(r->call.ctx, "%s: out of memory", s->path);
         return -1;
     }
     csv_layout_force_types(&r->layout, r->names, r->ncols, r->forced);
     cfg->ncols = r->ncols;
     cfg->forced = r->forced;
     /* tally check wants the dictionary alone: the body is not parsed, the columns come out without rows */
-    r->dictionary = TALLY_HOST_HAS(h, read_dictionary_only) && h->read_dictionary_only(r->ctx);
+    r->dictionary = TALLY_HOST_HAS(h, read_dictionary_only) && h->read_dictionary_only(r->call.ctx);
     int rc = csv_read_body(r, out, r->dictionary ? r->end : pos, lines + 1);
-    if (rc == 0 && csv_layout_apply(h, r->ctx, s, &r->layout, out) != 0) return -1;
+    if (rc == 0 && csv_layout_apply(h, r->call.ctx, s, &r->layout, out) != 0) return -1;
     if (rc == 0) csv_layout_info(h, out, s, cfg, &r->layout, r->bom != 0);
     return rc;
 }
@@ -170,8 +172,7 @@ int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s,
     const tally_host *h = &guarded;
     reader rd;
     memset(&rd, 0, sizeof rd);
-    rd.h = h;
-    rd.ctx = ctx;
+    rd.call = (plugin_call){h, ctx};
     rd.s = s;
     int err = 0, rc = -1;
     if (csv_file_load(s->path, &rd.file, &err) != 0) {

@@ -5,6 +5,7 @@
 #include "csv.h"
 #include "csv_read.h"
 #include "layout.h"
+#include "plugin_call.h"
 
 #include <stdatomic.h>
 
@@ -48,8 +49,7 @@ typedef struct csv_colout {
 
 /* One read of one file; read.c owns it, the other files fill in their parts. */
 typedef struct reader {
-    const tally_host *h;
-    tally_ctx *ctx;
+    plugin_call call;       /* the read's host and context */
     const csv_settings *s;
     csv_file file;
     int dictionary;         /* tally check: the header alone, the body not parsed */

@@ -147,7 +147,9 @@ static int make_names(const xlsx_build *x, char **cell, size_t hr, size_t nc, ch
         else if (hr > 1 && inherit) base = inherit;
         if (!base || !base[0]) {
             snprintf(buf, sizeof buf, "V%zu", c + 1);
-            if (hr > 0) x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu has no name; named it '%s'", x->where, c + 1, buf);
+            if (hr > 0)
+                x->call.h->log(x->call.ctx, TALLY_LOG_WARN, "%s: column %zu has no name; named it '%s'", x->where,
+                               c + 1, buf);
             base = buf;
         }
         long holder = name_set_find(&set, base);
@@ -156,8 +158,8 @@ static int make_names(const xlsx_build *x, char **cell, size_t hr, size_t nc, ch
         } else {
             names[c] = name_set_suffixed(&set, NULL, base, &next[holder]);
             if (base != inherit || (cell[c] && cell[c][0]))
-                x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column %zu: duplicate name '%s' renamed to '%s'", x->where,
-                          c + 1, base, names[c] ? names[c] : "");
+                x->call.h->log(x->call.ctx, TALLY_LOG_WARN, "%s: column %zu: duplicate name '%s' renamed to '%s'",
+                               x->where, c + 1, base, names[c] ? names[c] : "");
         }
         if (!names[c]) rc = -1;
         else name_set_add(&set, c);
@@ -205,13 +207,17 @@ static void column_kind(const xlsx_build *x, const xlsx_col *col, size_t hr, con
     *all_bool = nnum && nbool == nnum;
     *date = 0;
     if (ntext && nnum && !forced)
-        x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column '%s' holds %zu text and %zu number cells: read as text (the "
-                                          "numbers as written); set types = { \"%s:numeric\" } and list the texts "
-                                          "in 'missing' to read it as numbers", x->where, name, ntext, nnum, name);
+        x->call.h->log(x->call.ctx, TALLY_LOG_WARN,
+                       "%s: column '%s' holds %zu text and %zu number cells: read as text (the "
+                       "numbers as written); set types = { \"%s:numeric\" } and list the texts "
+                       "in 'missing' to read it as numbers",
+                       x->where, name, ntext, nnum, name);
     else if (!ntext && ndate + ndt + ntime && ndate + ndt + ntime < nnum && !forced)
-        x->h->log(x->ctx, TALLY_LOG_WARN, "%s: column '%s' mixes %zu date cells with %zu plain numbers: read as "
-                                          "numbers (dates as Excel's day counts); format the column as dates in the "
-                                          "workbook", x->where, name, ndate + ndt + ntime, nnum - ndate - ndt - ntime);
+        x->call.h->log(x->call.ctx, TALLY_LOG_WARN,
+                       "%s: column '%s' mixes %zu date cells with %zu plain numbers: read as "
+                       "numbers (dates as Excel's day counts); format the column as dates in the "
+                       "workbook",
+                       x->where, name, ndate + ndt + ntime, nnum - ndate - ndt - ntime);
     if (nnum && ndate + ndt + ntime == nnum) {
         if (ntime == nnum) *date = TALLY_DATE_TIME;
         else if (ndate == nnum && whole) *date = TALLY_DATE_DAYS;
@@ -232,7 +238,7 @@ static double cell_value(const xlsx_build *x, xlsx_cell_kind k, double v, int da
 static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xlsx_col *col, size_t hr, int date,
                         const char *name)
 {
-    const tally_host *h = x->h;
+    const tally_host *h = x->call.h;
     double *num = h->ds_numeric_data(ds, dc);
     size_t n = x->g->nrows - hr;
     for (size_t r = 0; r < n; r++) num[r] = NAN;
@@ -247,8 +253,9 @@ static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xl
             double v = strtod(t, &end);
             while (*end == ' ') end++;
             if (end == t || *end || !isfinite(v)) {
-                h->error(x->ctx, "%s: row %zu, column '%s': '%.60s' is not a number, but types makes '%s' numeric; "
-                                 "correct the cell, list it in 'missing', or drop the types entry",
+                h->error(x->call.ctx,
+                         "%s: row %zu, column '%s': '%.60s' is not a number, but types makes '%s' numeric; "
+                         "correct the cell, list it in 'missing', or drop the types entry",
                          x->where, (size_t)xlsx_col_row(col, i) + 1, name, t, name);
                 return -1;
             }
@@ -262,7 +269,7 @@ static int fill_numeric(const xlsx_build *x, tally_dataset *ds, int dc, const xl
 
 static int fill_string(const xlsx_build *x, tally_dataset *ds, int dc, const xlsx_col *col, size_t hr)
 {
-    const tally_host *h = x->h;
+    const tally_host *h = x->call.h;
     for (size_t i = 0; i < col->n; i++) {
         if (xlsx_col_row(col, i) < hr || col->kind[i] == XC_ERROR) continue;
         const char *t = xlsx_cell_text(x->b, col, i);
@@ -285,18 +292,19 @@ static void free_strings(char **v, size_t n)
 
 int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
 {
-    const tally_host *h = x->h;
+    const tally_host *h = x->call.h;
     xlsx_grid *g = x->g;
     size_t hr = (size_t)x->s->header_rows, nc = g->ncols;
     if (nc == 0 || g->nrows < hr) {
-        h->error(x->ctx, "%s: the sheet is empty; pick the sheet with the data (option 'sheet')", x->where);
+        h->error(x->call.ctx, "%s: the sheet is empty; pick the sheet with the data (option 'sheet')", x->where);
         return -1;
     }
     /* A used range far larger than the cells in it is a hostile sheet: the dataset would not fit. */
     double extent = (double)g->nrows * (double)nc;
     if (extent > 64e6 && extent > 64.0 * (double)g->ncells) {
-        h->error(x->ctx, "%s: the sheet spans %zu rows x %zu columns but holds only %zu values; tally refuses "
-                         "such a sparse sheet: delete the stray cells far below or to the right of the data",
+        h->error(x->call.ctx,
+                 "%s: the sheet spans %zu rows x %zu columns but holds only %zu values; tally refuses "
+                 "such a sparse sheet: delete the stray cells far below or to the right of the data",
                  x->where, g->nrows, nc, g->ncells);
         return -1;
     }
@@ -304,13 +312,13 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
     char **names = calloc(nc, sizeof *names), **labels = calloc(nc, sizeof *labels);
     int rc = -1;
     if (!cell || !names || !labels || make_names(x, cell, hr, nc, names, labels) != 0) {
-        h->error(x->ctx, "%s: out of memory reading the header", x->where);
+        h->error(x->call.ctx, "%s: out of memory reading the header", x->where);
         goto done;
     }
     int *types = calloc(nc, sizeof *types), *dates = calloc(nc, sizeof *dates), *bools = calloc(nc, sizeof *bools);
     if (!types || !dates || !bools) {
         free(types), free(dates), free(bools);
-        h->error(x->ctx, "%s: out of memory", x->where);
+        h->error(x->call.ctx, "%s: out of memory", x->where);
         goto done;
     }
     for (size_t c = 0; c < nc; c++) {
@@ -319,7 +327,7 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
         if (f) types[c] = f;
         if (types[c] == TALLY_STRING) dates[c] = bools[c] = 0;
         if (h->ds_add_column(ds, names[c], (tally_var_type)types[c]) < 0) {
-            h->error(x->ctx, "%s: cannot add column '%s'", x->where, names[c]);
+            h->error(x->call.ctx, "%s: cannot add column '%s'", x->where, names[c]);
             goto done2;
         }
         if (labels[c]) h->var_set_label(ds, (int)c, labels[c]);
@@ -328,7 +336,7 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
      * dataset's pages are touched only as the grid's columns are freed (a peak of one copy, not two) */
     int (*resize)(tally_dataset *, size_t) = TALLY_HOST_HAS(h, ds_resize_uninit) ? h->ds_resize_uninit : h->ds_resize;
     if (resize(ds, g->nrows - hr) != 0) {
-        h->error(x->ctx, "%s: out of memory for %zu rows", x->where, g->nrows - hr);
+        h->error(x->call.ctx, "%s: out of memory for %zu rows", x->where, g->nrows - hr);
         goto done2;
     }
     for (size_t c = 0; c < nc; c++) {
@@ -341,7 +349,7 @@ int xlsx_build_dataset(const xlsx_build *x, tally_dataset *ds)
                 h->var_add_value_label(ds, dc, 1, "TRUE");
             }
         } else if (fill_string(x, ds, dc, &g->cols[c], hr) != 0) {
-            h->error(x->ctx, "%s: out of memory", x->where);
+            h->error(x->call.ctx, "%s: out of memory", x->where);
             goto done2;
         }
         xlsx_col_release(&g->cols[c]);

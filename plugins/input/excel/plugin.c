@@ -125,7 +125,7 @@ static int excel_read(const tally_host *h, tally_ctx *ctx, const tally_options *
         h->log(ctx, TALLY_LOG_INFO, "%s: sheet XML parsed by one parser%s%s%s", where, how.why[0] ? " (" : "", how.why,
                how.why[0] ? ")" : "");
     notices(h, ctx, where, &grid, (size_t)s.header_rows);
-    xlsx_build x = {.h = h, .ctx = ctx, .s = &s, .b = &book, .g = &grid, .where = where};
+    xlsx_build x = {.call = {h, ctx}, .s = &s, .b = &book, .g = &grid, .where = where};
     if (xlsx_build_dataset(&x, out) == 0 && xlsform_option(h, ctx, opts, out) == 0) {
         snprintf(where, wn, "%s (excel, sheet '%s')", base, book.sheet_names[k]);
         h->ds_set_source(out, where);

@@ -2,6 +2,7 @@
 #ifndef TALLY_XLSX_BUILD_H
 #define TALLY_XLSX_BUILD_H
 
+#include "plugin_call.h"
 #include "xlsx_in.h"
 
 #define XLSX_MAX_MISSING 32
@@ -20,8 +21,7 @@ typedef struct xlsx_settings {
 
 /* What the builder works from (all borrowed). */
 typedef struct xlsx_build {
-    const tally_host *h;
-    tally_ctx *ctx;
+    plugin_call call;         /* the read's host and context */
     const xlsx_settings *s;
     const xlsx_book *b;
     xlsx_grid *g;             /* each column's cells are freed once copied into the dataset */

@@ -51,7 +51,7 @@ static size_t span_end(const tally_host *h, const tally_table *t, size_t c, size
 /* The header rows from `top`; returns the number of rows written, or -1. */
 static int write_headers(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t top)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     size_t nc = h->bn_ncols(t), levels = h->bn_nlevels(t), k = width_of(w);
     lxw_row_t label_row = top + (lxw_row_t)levels, last = label_row + (w->cell_style == XW_CELLS_SEPARATE);
     unsigned hs = XW_HEADER | XW_BOX;
@@ -150,7 +150,7 @@ static const char *count_fmt(double v) { return isfinite(v) && fabs(v - nearbyin
  * the row has none, -1 on failure. */
 static int write_ci_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row_t row, int mean)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     size_t nc = h->bn_ncols(t), k = width_of(w), any = 0;
     for (size_t c = 0; c < nc; c++) any += h->bn_cell(t, r, c, TALLY_BN_CI_LO) == h->bn_cell(t, r, c, TALLY_BN_CI_LO);
     if (!any) return 0;
@@ -171,7 +171,7 @@ static int write_ci_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_
 static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row_t row,
                      char (*reserve)[XW_LETTERS_MAX + 1])
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     size_t nc = h->bn_ncols(t), k = width_of(w);
     tally_row_type type = h->bn_row_type(t, r);
     unsigned style = type == TALLY_ROW_BASE ? XW_ITALIC : type == TALLY_ROW_NET ? XW_BOLD : 0;
@@ -216,11 +216,11 @@ static int write_row(xw *w, xw_sheet *s, const tally_table *t, size_t r, lxw_row
 
 int xw_banner_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     size_t nc = h->bn_ncols(t), nr = h->bn_nrows(t), sections = 0;
     if (1 + nc * width_of(w) > LXW_COL_MAX) {
-        h->error(w->ctx, "table '%s' has %zu banner columns; a worksheet holds at most %d columns", h->tab_id(t), nc,
-                 LXW_COL_MAX);
+        h->error(w->call.ctx, "table '%s' has %zu banner columns; a worksheet holds at most %d columns", h->tab_id(t),
+                 nc, LXW_COL_MAX);
         w->failed = 1;
         return -1;
     }

@@ -11,7 +11,7 @@
 
 int xw_fail(xw *w, lxw_error err, const char *what)
 {
-    w->host->error(w->ctx, "cannot write %s: %s", what, lxw_strerror(err));
+    w->call.h->error(w->call.ctx, "cannot write %s: %s", what, lxw_strerror(err));
     w->failed = 1;
     return -1;
 }
@@ -31,7 +31,7 @@ xw_sheet *xw_sheet_add(xw *w, const char *wanted_name)
     if (!grown || !s) {
         if (grown) w->sheets = grown;
         free(s);
-        w->host->error(w->ctx, "out of memory adding a worksheet");
+        w->call.h->error(w->call.ctx, "out of memory adding a worksheet");
         w->failed = 1;
         return NULL;
     }
@@ -46,7 +46,7 @@ xw_sheet *xw_sheet_add(xw *w, const char *wanted_name)
     }
     if (s->name) s->ws = workbook_add_worksheet(w->wb, s->name);
     if (!s->ws) {
-        w->host->error(w->ctx, "cannot add a worksheet for '%s'", wanted_name);
+        w->call.h->error(w->call.ctx, "cannot add a worksheet for '%s'", wanted_name);
         w->failed = 1;
         free(s->name);
         free(s);
@@ -110,14 +110,14 @@ int xw_write_text(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, const char *
     int cut = 0;
     char *clean = xw_clean_text(text, &cut);
     if (!clean) {
-        w->host->error(w->ctx, "out of memory writing %s", where);
+        w->call.h->error(w->call.ctx, "out of memory writing %s", where);
         w->failed = 1;
         return -1;
     }
     if (cut)
-        w->host->log(w->ctx, TALLY_LOG_WARN,
-                     "%s (sheet '%s'): text of %zu characters cut to Excel's limit of %d per cell",
-                     where, s->name, xw_utf8_len(text), XW_CELL_MAX);
+        w->call.h->log(w->call.ctx, TALLY_LOG_WARN,
+                       "%s (sheet '%s'): text of %zu characters cut to Excel's limit of %d per cell", where, s->name,
+                       xw_utf8_len(text), XW_CELL_MAX);
     /* worksheet_write_string stores text as text: "=...", "+1" and "@SUM" stay strings. */
     lxw_error err = worksheet_write_string(s->ws, row, col, clean, f);
     if (track && err == LXW_NO_ERROR) xw_sheet_track(s, col, xw_text_width(clean));
@@ -149,7 +149,7 @@ int xw_write_link(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, const char *
         free(ref);
         free(clean);
         free(url);
-        w->host->error(w->ctx, "out of memory writing a link");
+        w->call.h->error(w->call.ctx, "out of memory writing a link");
         w->failed = 1;
         return -1;
     }

@@ -96,7 +96,7 @@ static size_t chart_runs(const tally_host *h, const tally_table *t, const xw_pla
 
 static void set_title(xw *w, lxw_chart *chart, const tally_table *t, const xw_placed *p)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     const char *title = h->tab_chart_title(t);
     const char *table_title = h->tab_title(t);
     if (!title || (table_title && strcmp(title, table_title) == 0)) {
@@ -114,7 +114,7 @@ static void set_title(xw *w, lxw_chart *chart, const tally_table *t, const xw_pl
  * so that titles, axis labels and legends show characters rather than boxes. */
 static void set_fonts(xw *w, lxw_chart *chart, uint8_t type)
 {
-    const char *lang = w->host->rep_meta(w->rep, "language");
+    const char *lang = w->call.h->rep_meta(w->rep, "language");
     if (!lang || strcmp(lang, "zh") != 0) return;
     lxw_chart_font font = {.name = XW_CJK_FONT};
     chart_title_set_name_font(chart, &font); /* the title stays bold: libxlsxwriter's default */
@@ -129,7 +129,7 @@ static void set_fonts(xw *w, lxw_chart *chart, uint8_t type)
 
 int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     uint8_t type = chart_type(h->tab_chart_kind(t));
     if (type == LXW_CHART_NONE || p->last_row < p->first_row) return 0;
 

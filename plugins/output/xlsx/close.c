@@ -52,19 +52,22 @@ int xw_close_workbook(xw *w, const char *path)
     int sys_errno = 0;
     char *said = NULL;
     lxw_error err = close_capturing(w->wb, &sys_errno, &said);
-    if (said && *said) w->host->log(w->ctx, TALLY_LOG_DEBUG, "libxlsxwriter: %s", said);
+    if (said && *said) w->call.h->log(w->call.ctx, TALLY_LOG_DEBUG, "libxlsxwriter: %s", said);
     free(said);
     if (err == LXW_NO_ERROR) return 0;
     if (sys_errno == ENOSPC || sys_errno == EDQUOT || disk_full(path))
-        w->host->error(w->ctx, "%s: cannot write the workbook: the disk is full (%s); free some space or write "
-                               "the report to another disk", path, strerror(sys_errno ? sys_errno : ENOSPC));
+        w->call.h->error(w->call.ctx,
+                         "%s: cannot write the workbook: the disk is full (%s); free some space or write "
+                         "the report to another disk",
+                         path, strerror(sys_errno ? sys_errno : ENOSPC));
     else if (err == LXW_ERROR_CREATING_TMPFILE)
-        w->host->error(w->ctx, "%s: cannot write the workbook: cannot create a scratch file in the temporary folder "
-                               "(%s); check that $TMPDIR exists, is writable and has space", path,
-                       strerror(sys_errno ? sys_errno : EIO));
+        w->call.h->error(w->call.ctx,
+                         "%s: cannot write the workbook: cannot create a scratch file in the temporary folder "
+                         "(%s); check that $TMPDIR exists, is writable and has space",
+                         path, strerror(sys_errno ? sys_errno : EIO));
     else if (sys_errno)
-        w->host->error(w->ctx, "%s: cannot write the workbook: %s", path, strerror(sys_errno));
+        w->call.h->error(w->call.ctx, "%s: cannot write the workbook: %s", path, strerror(sys_errno));
     else
-        w->host->error(w->ctx, "%s: cannot write the workbook: %s", path, lxw_strerror(err));
+        w->call.h->error(w->call.ctx, "%s: cannot write the workbook: %s", path, lxw_strerror(err));
     return -1;
 }

@@ -20,7 +20,7 @@ void xw_entries_free(xw_entry *e, size_t n)
 /* "Label:" in column A of `row`, in the report's language, bold (`more`: further XW_* format bits). */
 static int meta_label(xw *w, xw_sheet *s, lxw_row_t row, const char *english, int more)
 {
-    const char *label = w->host->rep_tr(w->rep, english), *colon = w->host->rep_tr(w->rep, ":");
+    const char *label = w->call.h->rep_tr(w->rep, english), *colon = w->call.h->rep_tr(w->rep, ":");
     size_t n = strlen(label) + strlen(colon) + 1;
     char *text = malloc(n);
     if (!text) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "the contents");
@@ -66,11 +66,11 @@ static int date_row(xw *w, xw_sheet *s, lxw_row_t *row, const char *iso)
     if (!iso || strlen(iso) != 10 || sscanf(iso, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10 || m < 1 ||
         m > 12 || d < 1 || d > 31 || y < 1900) {
         char shown[64];
-        return meta_row(w, s, row, "Date", iso ? w->host->rep_format_date(w->rep, iso, shown, sizeof shown) : NULL);
+        return meta_row(w, s, row, "Date", iso ? w->call.h->rep_format_date(w->rep, iso, shown, sizeof shown) : NULL);
     }
     if (meta_label(w, s, *row, "Date", 0) < 0) return -1;
     (*row)++; /* the date under its label */
-    const char *lang = w->host->rep_meta(w->rep, "language");
+    const char *lang = w->call.h->rep_meta(w->rep, "language");
     const char *nf = lang && !strcmp(lang, "de") ? "dd.mm.yyyy"
                    : lang && !strcmp(lang, "zh") ? "yyyy\"年\"m\"月\"d\"日\"" : "yyyy-mm-dd";
     lxw_datetime dt = {.year = y, .month = m, .day = d};
@@ -102,7 +102,7 @@ static int entry_list(xw *w, xw_sheet *s, lxw_row_t *row, const char *heading, c
 {
     if (!n) return 0;
     (*row)++;
-    if (xw_write_text(w, s, (*row)++, 0, w->host->rep_tr(w->rep, heading), xw_fmt(w, XW_SUBTITLE, NULL), 0,
+    if (xw_write_text(w, s, (*row)++, 0, w->call.h->rep_tr(w->rep, heading), xw_fmt(w, XW_SUBTITLE, NULL), 0,
                       "contents") < 0)
         return -1;
     lxw_format *wrapped = xw_fmt(w, XW_LINK | XW_WRAP, NULL), *note = xw_fmt(w, XW_NOTE | XW_WRAP, NULL);
@@ -119,7 +119,7 @@ static int entry_list(xw *w, xw_sheet *s, lxw_row_t *row, const char *heading, c
 int xw_contents_write(xw *w, xw_sheet *s, const xw_entry *tables, size_t ntables, const xw_entry *data,
                       size_t ndata)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     lxw_row_t row = 0;
     const char *title = w->title ? w->title : h->rep_tr(w->rep, "Contents");
     if (xw_write_text(w, s, row++, 0, title, xw_fmt(w, XW_TITLE, NULL), 0, "report title") < 0) return -1;

@@ -12,7 +12,7 @@
 static int write_date(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, double v, int kind, const char *lang,
                       int track)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     char shown[64];
     h->format_date(v, kind, 0, lang, shown, sizeof shown);
     double serial;
@@ -25,7 +25,7 @@ static int write_date(xw *w, xw_sheet *s, lxw_row_t row, lxw_col_t col, double v
 /* Writes rows [first, first + n) of `ds` on sheet `s` under a header row. */
 static int write_part(xw *w, xw_sheet *s, const tally_dataset *ds, size_t first, size_t n)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     int nc = h->ds_ncols(ds);
     lxw_format *head = xw_fmt(w, XW_HEADER | XW_LEFT, NULL);
     for (int c = 0; c < nc; c++)
@@ -75,11 +75,11 @@ static int write_part(xw *w, xw_sheet *s, const tally_dataset *ds, size_t first,
 
 int xw_data_write(xw *w, const char *dataset, int split, xw_entry **entries, size_t *nentries)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     const char *where = h->opt_where(w->opts);
     const tally_dataset *ds = h->rep_dataset(w->rep, dataset);
     if (!ds) {
-        h->error(w->ctx, "%s: data_sheet: there is no dataset named '%s'; name one the inputs or stages made",
+        h->error(w->call.ctx, "%s: data_sheet: there is no dataset named '%s'; name one the inputs or stages made",
                  where ? where : "xlsx", dataset);
         w->failed = 1;
         return -1;
@@ -87,13 +87,13 @@ int xw_data_write(xw *w, const char *dataset, int split, xw_entry **entries, siz
     size_t nrows = h->ds_nrows(ds);
     int ncols = h->ds_ncols(ds);
     if (ncols > LXW_COL_MAX) {
-        h->error(w->ctx, "%s: data_sheet '%s' has %d variables; an Excel sheet holds at most %d columns",
+        h->error(w->call.ctx, "%s: data_sheet '%s' has %d variables; an Excel sheet holds at most %d columns",
                  where ? where : "xlsx", dataset, ncols, LXW_COL_MAX);
         w->failed = 1;
         return -1;
     }
     if (nrows > XW_DATA_ROWS && !split) {
-        h->error(w->ctx,
+        h->error(w->call.ctx,
                  "%s: data_sheet '%s' has %zu rows; an Excel sheet holds %u below its header row. "
                  "Set row_limit = \"split\" to spread the data over several sheets, or filter it first",
                  where ? where : "xlsx", dataset, nrows, XW_DATA_ROWS);
@@ -102,7 +102,7 @@ int xw_data_write(xw *w, const char *dataset, int split, xw_entry **entries, siz
     }
     size_t parts = nrows ? (nrows + XW_DATA_ROWS - 1) / XW_DATA_ROWS : 1;
     if (parts > 1)
-        h->log(w->ctx, TALLY_LOG_INFO, "data_sheet '%s': %zu rows split over %zu sheets", dataset, nrows, parts);
+        h->log(w->call.ctx, TALLY_LOG_INFO, "data_sheet '%s': %zu rows split over %zu sheets", dataset, nrows, parts);
     const char *label = h->rep_tr(w->rep, "Data");
     size_t wn = strlen(label) + strlen(dataset) + 2;
     char *wanted = malloc(wn);

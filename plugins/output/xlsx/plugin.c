@@ -39,9 +39,9 @@ static int opt_is(const tally_host *h, const tally_options *o, const char *name,
 /* "Table 3 Areas of cooperation" before it is made a legal sheet name; a new string. */
 static char *table_sheet_wanted(xw *w, const tally_table *t, size_t number)
 {
-    const char *title = w->host->tab_title(t);
-    if (!title || !*title) title = w->host->tab_id(t);
-    const char *word = w->host->rep_tr(w->rep, "Table");
+    const char *title = w->call.h->tab_title(t);
+    if (!title || !*title) title = w->call.h->tab_id(t);
+    const char *word = w->call.h->rep_tr(w->rep, "Table");
     size_t n = strlen(word) + strlen(title) + 32;
     char *s = malloc(n);
     if (s) snprintf(s, n, "%s %zu %s", word, number, title);
@@ -59,7 +59,7 @@ static void print_setup(xw_sheet *s)
 /* The table sheets (and their charts); fills one contents entry per table. */
 static int write_tables(xw *w, xw_entry *entries)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     xw_sheet *stack = NULL;
     for (size_t i = 0; i < h->rep_ntables(w->rep); i++) {
         const tally_table *t = h->rep_table(w->rep, i);
@@ -90,7 +90,7 @@ static int write_tables(xw *w, xw_entry *entries)
 
 static int build(xw *w, xw_entry *tables, xw_entry **data, size_t *ndata)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     if (xw_props_set(w) < 0) return -1;
     xw_sheet *contents = xw_sheet_add(w, h->rep_tr(w->rep, "Contents"));
     if (!contents) return -1;
@@ -109,8 +109,7 @@ static int xlsx_write(const tally_host *host, tally_ctx *ctx, const tally_option
 {
     xw w;
     memset(&w, 0, sizeof w);
-    w.host = host;
-    w.ctx = ctx;
+    w.call = (plugin_call){host, ctx};
     w.opts = opts;
     w.rep = report;
     w.stacked = opt_is(host, opts, "layout", "stacked");

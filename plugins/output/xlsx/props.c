@@ -14,8 +14,8 @@ static time_t created_time(xw *w)
     errno = 0;
     long long v = strtoll(env, &end, 10);
     if (errno || *end || v < 0 || env[0] == '-' || env[0] == '+' || env[0] == ' ') {
-        w->host->log(w->ctx, TALLY_LOG_WARN,
-                     "SOURCE_DATE_EPOCH='%s' is not a count of seconds since 1970; using the current time", env);
+        w->call.h->log(w->call.ctx, TALLY_LOG_WARN,
+                       "SOURCE_DATE_EPOCH='%s' is not a count of seconds since 1970; using the current time", env);
         return 0;
     }
     /* libxlsxwriter reads 0 as "now": the epoch itself is written one second later. */

@@ -39,7 +39,7 @@ static int has_fractions(const tally_host *h, const tally_table *t, size_t c)
 /* Title, question and base above the table; returns the next row. */
 int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     const char *title = h->tab_title(t);
     if (xw_write_text(w, s, (*row)++, 0, title ? title : h->tab_id(t), xw_fmt(w, XW_TITLE, NULL), 0,
                       "table title") < 0)
@@ -63,7 +63,7 @@ int xw_table_heading(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
 /* The banner row: consecutive columns with the same group merged. */
 static int write_groups(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     size_t nc = h->tab_ncols(t);
     lxw_format *f = xw_fmt(w, XW_HEADER, NULL);
     if (worksheet_write_blank(s->ws, row, 0, xw_fmt(w, XW_HEADER | XW_LEFT, NULL)) != LXW_NO_ERROR)
@@ -120,7 +120,7 @@ static int header_lines(const char *label)
 
 static int write_header(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     int lines = 1;
     for (size_t c = 1; c < h->tab_ncols(t); c++) {
         const char *label = h->tab_col_label(t, c);
@@ -146,7 +146,7 @@ static int write_header(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
 static int write_cell(xw *w, xw_sheet *s, const tally_table *t, size_t r, size_t c, lxw_row_t row,
                       const char *num_format)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     tally_col_type type = h->tab_col_type(t, c);
     unsigned style = row_style(h->tab_row_type(t, r));
     const char *text = h->tab_cell_text(t, r, c);
@@ -178,7 +178,7 @@ static int write_cell(xw *w, xw_sheet *s, const tally_table *t, size_t r, size_t
 
 static int xw_table_notes(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t *row)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     size_t n = h->tab_nnotes(t);
     if (!n) return 0;
     (*row)++; /* one empty row between table and notes */
@@ -194,7 +194,8 @@ int xw_table_footer(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
     if (xw_table_notes(w, s, t, &row) < 0) return -1;
     row++;
     if (w->nsheets && w->sheets[0] != s &&
-        xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, w->host->rep_tr(w->rep, "Back to contents"), NULL, 0) < 0)
+        xw_write_link(w, s, row++, 0, w->sheets[0]->name, 0, w->call.h->rep_tr(w->rep, "Back to contents"), NULL, 0) <
+            0)
         return -1;
     s->next_row = row;
     return 0;
@@ -202,11 +203,11 @@ int xw_table_footer(xw *w, xw_sheet *s, const tally_table *t, lxw_row_t row)
 
 int xw_table_write(xw *w, xw_sheet *s, const tally_table *t, xw_placed *out)
 {
-    const tally_host *h = w->host;
+    const tally_host *h = w->call.h;
     if (TALLY_HOST_HAS(h, bn_col_is_total) && h->bn_nlevels(t) > 0) return xw_banner_write(w, s, t, out);
     size_t nc = h->tab_ncols(t), nr = h->tab_nrows(t);
     if (nc > LXW_COL_MAX) {
-        h->error(w->ctx, "table '%s' has %zu columns; a worksheet holds at most %d", h->tab_id(t), nc,
+        h->error(w->call.ctx, "table '%s' has %zu columns; a worksheet holds at most %d", h->tab_id(t), nc,
                  LXW_COL_MAX);
         w->failed = 1;
         return -1;

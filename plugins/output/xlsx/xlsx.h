@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <xlsxwriter.h>
 #include "tally/plugin.h"
+#include "plugin_call.h"
 
 /* Excel's limits. */
 #define XW_CELL_MAX 32767      /* characters in one cell */
@@ -47,8 +48,7 @@ typedef struct xw_sheet {
 
 /* The writer: one per write() call. */
 typedef struct xw {
-    const tally_host *host;
-    tally_ctx *ctx;
+    plugin_call call; /* the write's host and context */
     const tally_options *opts;
     const tally_report *rep;
     lxw_workbook *wb;
