@@ -70,6 +70,16 @@ static inline tally_table *fixture_format_table(const char *id, const char *row_
     return t;
 }
 
+/* A new report in `language` holding t (the report takes a reference of its own; caller frees
+ * it with tally_report_free). */
+static inline tally_report *fixture_report_in(const char *language, tally_table *t)
+{
+    tally_report *r = tally_report_new();
+    tally_report_set_meta(r, "language", language);
+    tally_report_add_table(r, t);
+    return r;
+}
+
 /* Returns a new report (caller frees with tally_report_free). */
 static inline tally_report *fixture_report(void)
 {

@@ -27,9 +27,7 @@ static void check_dates(void)
     size_t r = tally_table_add_row(t, TALLY_ROW_STAT);
     tally_table_set_date(t, r, 1, -7588, TALLY_DATE_DAYS);
     CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "1949-03-24", "a date cell, not -7588.00");
-    tally_report *rep = tally_report_new();
-    tally_report_set_meta(rep, "language", "de");
-    tally_report_add_table(rep, t);
+    tally_report *rep = fixture_report_in("de", t);
     CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "24.03.1949", "in a German report: 24.03.1949");
     tally_report_set_meta(rep, "language", "en");
     CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "1949-03-24", "the language set later applies too");
