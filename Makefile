@@ -179,6 +179,8 @@ test_csv_kernels_LIBS := $(csv_LIBS)
 test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
 # test_md_fidelity renders Markdown as github.com does: cmark-gfm with its autolink extension.
 $(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)
+# test_md_output reads its Markdown back with cmark-gfm and its table extension.
+$(BUILD)/tests/test_md_output: CORE_LIBS += $(CMARK_LIBS)
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)

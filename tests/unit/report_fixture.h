@@ -57,6 +57,29 @@ static inline tally_table *fixture_count_table(const char *id, const char *title
                          (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0}, {"Percent", TALLY_COL_PERCENT, 1}, {0}});
 }
 
+/* A new table for number-format checks: one category row labelled `row_label` (none when NULL),
+ * then Count (0 decimals), Percent (pct_decimals) and Mean (mean_decimals) in columns 1 to 3. */
+static inline tally_table *fixture_format_table(const char *id, const char *row_label, int pct_decimals,
+                                                int mean_decimals)
+{
+    tally_table *t = fixture_table(id, "Formats", "", (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0},
+                                                                           {"Percent", TALLY_COL_PERCENT, pct_decimals},
+                                                                           {"Mean", TALLY_COL_MEAN, mean_decimals}, {0}});
+    size_t r = tally_table_add_row(t, TALLY_ROW_CATEGORY);
+    if (row_label) tally_table_set_text(t, r, 0, row_label);
+    return t;
+}
+
+/* A new report in `language` holding t (the report takes a reference of its own; caller frees
+ * it with tally_report_free). */
+static inline tally_report *fixture_report_in(const char *language, tally_table *t)
+{
+    tally_report *r = tally_report_new();
+    tally_report_set_meta(r, "language", language);
+    tally_report_add_table(r, t);
+    return r;
+}
+
 /* Returns a new report (caller frees with tally_report_free). */
 static inline tally_report *fixture_report(void)
 {

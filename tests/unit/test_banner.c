@@ -84,11 +84,32 @@ static tally_table *run(tally_dataset *ds, const char *row, const char *col, con
     return t;
 }
 
-/* q by g with the default options, which are left in *o for the caller to change and run again. */
-static tally_table *run_default(tally_dataset *ds, tally_bn_opts *o)
+/* q by g over a dataset of groups, run with the default options (o, for the caller to change and run again). */
+typedef struct {
+    tally_dataset *ds;
+    tally_bn_opts o;
+    tally_table *t;
+} group_run;
+
+static group_run run_groups(const size_t *n, const size_t *yes, size_t ng, const double *wt)
 {
-    tally_bn_opts_init(o);
-    return run(ds, "q", "g", o);
+    group_run g = {.ds = groups(n, yes, ng, wt)};
+    tally_bn_opts_init(&g.o);
+    g.t = run(g.ds, "q", "g", &g.o);
+    return g;
+}
+
+/* Runs g's banner again with its (changed) options, in place of its table. */
+static void group_rerun(group_run *g)
+{
+    tally_table_unref(g->t);
+    g->t = run(g->ds, "q", "g", &g->o);
+}
+
+static void group_run_free(group_run *g)
+{
+    tally_table_unref(g->t);
+    tally_dataset_free(g->ds);
 }
 
 static void test_letters_and_bonferroni(void)
@@ -99,43 +120,36 @@ static void test_letters_and_bonferroni(void)
      * A vs C: z = .08 / sqrt(.36 * .64 * .02) = 1.1785, p = .239: nothing. C vs B: z = 1.0965, p = .273: nothing.
      * "no" row: B (75%) over A (60%) the same p: B gets "A" ("a" with Bonferroni). */
     size_t n[] = {100, 100, 100}, yes[] = {40, 25, 32};
-    tally_dataset *ds = groups(n, yes, 3, NULL);
-    tally_bn_opts o;
-    tally_table *t = run_default(ds, &o);
-    CHECK(t && tally_table_banner(t), "banner: table with a banner model");
-    CHECK_NEAR(stat(t, "yes", "A", TALLY_BN_COUNT), 40, 1e-9, "banner: count of yes in A");
-    CHECK_NEAR(stat(t, "yes", "A", TALLY_BN_COLPCT), 40, 1e-9, "banner: column % of yes in A");
-    CHECK_NEAR(stat(t, "yes", "", TALLY_BN_COUNT), 97, 1e-9, "banner: Total count of yes 40 + 25 + 32");
-    CHECK_NEAR(stat(t, "yes", "A", TALLY_BN_ROWPCT), 100.0 * 40 / 97, 1e-9, "banner: row % = 40 / 97");
-    CHECK_NEAR(stat(t, "yes", "A", TALLY_BN_TOTPCT), 100.0 * 40 / 300, 1e-9, "banner: total % = 40 / 300");
-    CHECK_NEAR(stat(t, "Base", "B", TALLY_BN_COUNT), 100, 1e-9, "banner: base row of B");
-    CHECK_STR(letters(t, "yes", "A"), "B", "z-test: A (40%) over B (25%) at 95%, p = .0235");
-    CHECK_STR(letters(t, "yes", "C"), "", "z-test: C (32%) not over B (p = .273)");
-    CHECK_STR(letters(t, "no", "B"), "A", "z-test: B (75% no) over A (60%)");
-    CHECK(has_note(t, "Pearson chi-square"), "banner: chi-square note");
-    tally_table_unref(t);
-    o.bonferroni = 1;
-    t = run(ds, "q", "g", &o);
-    CHECK_STR(letters(t, "yes", "A"), "b", "Bonferroni: p = 3 x .0235 = .0706, lower case at 90%");
-    CHECK_STR(letters(t, "no", "B"), "a", "Bonferroni: the no row likewise");
-    CHECK(has_note(t, "Bonferroni"), "Bonferroni: the note says so");
-    tally_table_unref(t);
-    tally_dataset_free(ds);
+    group_run g = run_groups(n, yes, 3, NULL);
+    CHECK(g.t && tally_table_banner(g.t), "banner: table with a banner model");
+    CHECK_NEAR(stat(g.t, "yes", "A", TALLY_BN_COUNT), 40, 1e-9, "banner: count of yes in A");
+    CHECK_NEAR(stat(g.t, "yes", "A", TALLY_BN_COLPCT), 40, 1e-9, "banner: column % of yes in A");
+    CHECK_NEAR(stat(g.t, "yes", "", TALLY_BN_COUNT), 97, 1e-9, "banner: Total count of yes 40 + 25 + 32");
+    CHECK_NEAR(stat(g.t, "yes", "A", TALLY_BN_ROWPCT), 100.0 * 40 / 97, 1e-9, "banner: row % = 40 / 97");
+    CHECK_NEAR(stat(g.t, "yes", "A", TALLY_BN_TOTPCT), 100.0 * 40 / 300, 1e-9, "banner: total % = 40 / 300");
+    CHECK_NEAR(stat(g.t, "Base", "B", TALLY_BN_COUNT), 100, 1e-9, "banner: base row of B");
+    CHECK_STR(letters(g.t, "yes", "A"), "B", "z-test: A (40%) over B (25%) at 95%, p = .0235");
+    CHECK_STR(letters(g.t, "yes", "C"), "", "z-test: C (32%) not over B (p = .273)");
+    CHECK_STR(letters(g.t, "no", "B"), "A", "z-test: B (75% no) over A (60%)");
+    CHECK(has_note(g.t, "Pearson chi-square"), "banner: chi-square note");
+    g.o.bonferroni = 1;
+    group_rerun(&g);
+    CHECK_STR(letters(g.t, "yes", "A"), "b", "Bonferroni: p = 3 x .0235 = .0706, lower case at 90%");
+    CHECK_STR(letters(g.t, "no", "B"), "a", "Bonferroni: the no row likewise");
+    CHECK(has_note(g.t, "Bonferroni"), "Bonferroni: the note says so");
+    group_run_free(&g);
 }
 
 static void test_zero_column(void)
 {
     /* 2/55 against 0/145: a z-test would flag it (z = 2.31, p = .021); a 0% column has no variance and is not tested */
     size_t n[] = {55, 145}, yes[] = {2, 0};
-    tally_dataset *ds = groups(n, yes, 2, NULL);
-    tally_bn_opts o;
-    tally_table *t = run_default(ds, &o);
-    CHECK_STR(letters(t, "yes", "A"), "", "0% column: A not lettered against B at 0%");
-    CHECK(flags(t, "yes", "B") & TALLY_BN_EXTREME, "0%% column: B's cell marked not tested");
-    CHECK(flags(t, "no", "B") & TALLY_BN_EXTREME, "100%% column: B's no cell marked not tested");
-    CHECK(has_note(t, "0% or 100%"), "0%% column: the note says so");
-    tally_table_unref(t);
-    tally_dataset_free(ds);
+    group_run g = run_groups(n, yes, 2, NULL);
+    CHECK_STR(letters(g.t, "yes", "A"), "", "0% column: A not lettered against B at 0%");
+    CHECK(flags(g.t, "yes", "B") & TALLY_BN_EXTREME, "0%% column: B's cell marked not tested");
+    CHECK(flags(g.t, "no", "B") & TALLY_BN_EXTREME, "100%% column: B's no cell marked not tested");
+    CHECK(has_note(g.t, "0% or 100%"), "0%% column: the note says so");
+    group_run_free(&g);
 }
 
 static void test_effective_base(void)
@@ -150,19 +164,16 @@ static void test_effective_base(void)
     double w[200];
     for (size_t i = 0; i < 100; i++) w[i] = i % 2 ? 3 : 1; /* first 40 (yes) hold 20 of each weight */
     for (size_t i = 100; i < 200; i++) w[i] = 1;
-    tally_dataset *ds = groups(n, yes, 2, w);
-    tally_bn_opts o;
-    tally_table *t = run_default(ds, &o);
-    const tally_banner *b = tally_table_banner(t);
+    group_run g = run_groups(n, yes, 2, w);
+    const tally_banner *b = tally_table_banner(g.t);
     CHECK_NEAR(b->cols[bcol(b, "A")].base_eff, 80, 1e-9, "Kish: effective base of A = 200^2 / 500");
     CHECK_NEAR(b->cols[bcol(b, "A")].base_w, 200, 1e-9, "weighted base of A");
-    CHECK_NEAR(stat(t, "Effective base", "A", TALLY_BN_COUNT), 80, 1e-9, "Kish: effective base row");
-    CHECK_NEAR(stat(t, "Unweighted base", "A", TALLY_BN_COUNT), 100, 1e-9, "unweighted base row");
-    CHECK_NEAR(stat(t, "yes", "A", TALLY_BN_COLPCT), 40, 1e-9, "weighted column %");
-    CHECK_STR(letters(t, "yes", "A"), "b", "effective base: p = .0897, lower case");
-    CHECK(has_note(t, "effective base"), "effective base: the note says so");
-    tally_table_unref(t);
-    tally_dataset_free(ds);
+    CHECK_NEAR(stat(g.t, "Effective base", "A", TALLY_BN_COUNT), 80, 1e-9, "Kish: effective base row");
+    CHECK_NEAR(stat(g.t, "Unweighted base", "A", TALLY_BN_COUNT), 100, 1e-9, "unweighted base row");
+    CHECK_NEAR(stat(g.t, "yes", "A", TALLY_BN_COLPCT), 40, 1e-9, "weighted column %");
+    CHECK_STR(letters(g.t, "yes", "A"), "b", "effective base: p = .0897, lower case");
+    CHECK(has_note(g.t, "effective base"), "effective base: the note says so");
+    group_run_free(&g);
 }
 
 static void test_sets(void)
@@ -216,31 +227,23 @@ static void test_chisq_footnote_and_p(void)
 {
     /* 2 x 2: A 1 yes of 5, B 4 yes of 5: row totals 5, 5; expected 2.5 in every cell: 4 cells (100%) below 5 */
     size_t n[] = {5, 5}, yes[] = {1, 4};
-    tally_dataset *ds = groups(n, yes, 2, NULL);
-    tally_bn_opts o;
-    tally_table *t = run_default(ds, &o);
+    group_run g = run_groups(n, yes, 2, NULL);
     /* chi-square = 4 * (1.5^2 / 2.5) = 3.6, df 1 */
-    CHECK(has_note(t, "Pearson chi-square = 3.60, df = 1, p = .058;"), "chi-square 3.60 on 1 df, p = .058 (no leading zero)");
-    CHECK(has_note(t, "4 cells (100.0%) have expected count less than 5. The minimum expected count is 2.50."),
+    CHECK(has_note(g.t, "Pearson chi-square = 3.60, df = 1, p = .058;"), "chi-square 3.60 on 1 df, p = .058 (no leading zero)");
+    CHECK(has_note(g.t, "4 cells (100.0%) have expected count less than 5. The minimum expected count is 2.50."),
           "SPSS's expected-count footnote");
-    CHECK(has_note(t, "* unweighted base below 30; ** unweighted base below 10"), "low-base legend");
-    CHECK(flags(t, "yes", "A") & TALLY_BN_VERYLOW, "base 5: marked **");
-    tally_table_unref(t);
-    tally_dataset_free(ds);
+    CHECK(has_note(g.t, "* unweighted base below 30; ** unweighted base below 10"), "low-base legend");
+    CHECK(flags(g.t, "yes", "A") & TALLY_BN_VERYLOW, "base 5: marked **");
+    group_run_free(&g);
     {   /* 90/100 against 10/100: p far below .001; the note as the report's language writes it */
         size_t n2[] = {100, 100}, y2[] = {90, 10};
-        tally_dataset *d2 = groups(n2, y2, 2, NULL);
-        tally_bn_opts o2;
-        tally_bn_opts_init(&o2);
-        tally_table *x = run(d2, "q", "g", &o2);
-        CHECK(x && has_note(x, "p < .001;"), "banner note (en): p < .001, not 0.000");
-        tally_table_unref(x);
-        o2.base.lang = "de";
-        x = run(d2, "q", "g", &o2);
-        CHECK(x && has_note(x, "p < ,001;"), "banner note (de): p < ,001");
-        CHECK(x && has_note(x, "= 128,00, df = 1"), "banner note (de): chi-square with a decimal comma");
-        tally_table_unref(x);
-        tally_dataset_free(d2);
+        group_run big = run_groups(n2, y2, 2, NULL);
+        CHECK(big.t && has_note(big.t, "p < .001;"), "banner note (en): p < .001, not 0.000");
+        big.o.base.lang = "de";
+        group_rerun(&big);
+        CHECK(big.t && has_note(big.t, "p < ,001;"), "banner note (de): p < ,001");
+        CHECK(big.t && has_note(big.t, "= 128,00, df = 1"), "banner note (de): chi-square with a decimal comma");
+        group_run_free(&big);
     }
     {   /* the crosstab note too: 90/100 against 10/100 gives p far below .001 */
         size_t n2[] = {100, 100}, y2[] = {90, 10};

@@ -103,8 +103,7 @@ static void test_header_names(void)
 {
     char *err;
     const char text[] = "a,a,,b\n1,2,3,4\n";
-    char *path = csv_tmpfile(text, sizeof text - 1);
-    tally_dataset *ds = csv_load(path, &err, "threads=1");
+    tally_dataset *ds = csv_load_text(text, &err, "threads=1");
     CHECK(ds && ds->ncols == 4, "duplicate/empty names: 4 columns");
     if (ds) {
         CHECK_STR(ds->cols[1]->name, "a_2", "a duplicate name gets _2");
@@ -113,11 +112,10 @@ static void test_header_names(void)
     CHECK_CONTAINS(csv_warnings, ":1: column 2: duplicate name 'a' (also column 1) renamed to 'a_2'", "duplicate name warned");
     CHECK_CONTAINS(csv_warnings, ":1: column 3 has no name; named it 'V3'", "empty name warned");
     tally_dataset_free(ds);
-    ds = csv_load(path, &err, "header_rows=0");
+    ds = csv_load_text(text, &err, "header_rows=0");
     CHECK(ds && ds->nrows == 2 && strcmp(ds->cols[0]->name, "V1") == 0 && col_type(ds, "V1") == TALLY_STRING,
           "header_rows = 0: names V1.., the first row is data");
     tally_dataset_free(ds);
-    csv_tmpfile_remove(path);
 }
 
 static void test_delimiters(void)
@@ -145,38 +143,36 @@ static void test_missing_and_types(void)
 {
     char *err;
     const char text[] = "a,b,zip\n1,-,01067\n-,x,10115\nNA,NA,80331\n";
-    char *path = csv_tmpfile(text, sizeof text - 1);
-    tally_dataset *ds = csv_load(path, &err, "missing[]=-", "types[]=zip:string");
+    tally_dataset *ds = csv_load_text(text, &err, "missing[]=-", "types[]=zip:string");
     CHECK(ds && col_type(ds, "b") == TALLY_STRING && strcmp(cell_str(ds, "b", 0), "") == 0,
           "missing token in a text column is empty");
     CHECK(ds && col_type(ds, "a") == TALLY_STRING && strcmp(cell_str(ds, "a", 2), "NA") == 0,
           "NA is data once 'missing' is set without it");
     CHECK(ds && strcmp(cell_str(ds, "zip", 0), "01067") == 0, "types: zip:string keeps leading zeros");
     tally_dataset_free(ds);
-    ds = csv_load(path, &err, "missing[]=-", "missing[]=NA");
+    ds = csv_load_text(text, &err, "missing[]=-", "missing[]=NA");
     CHECK(ds && col_type(ds, "a") == TALLY_NUMERIC && isnan(cell_num(ds, "a", 1)), "'-' as a missing token");
     CHECK(ds && col_type(ds, "a") == TALLY_NUMERIC && isnan(cell_num(ds, "a", 2)), "several missing tokens");
     CHECK(ds && cell_num(ds, "a", 0) == 1, "numeric with custom tokens");
     CHECK(ds && col_type(ds, "zip") == TALLY_STRING && strcmp(cell_str(ds, "zip", 0), "01067") == 0,
           "zip codes with leading zeros inferred as text");
     tally_dataset_free(ds);
-    csv_tmpfile_remove(path);
+}
+
+/* Row i of test_threads' file (header id,text,x,y): quoted line breaks, CRLF ends, NA. */
+static void threads_row(sbuf *b, int i, const void *arg)
+{
+    (void)arg;
+    if (i % 7 == 0) sbuf_printf(b, "%d,\"multi\nline, \"\"%d\"\"\n\",%d.5,\n", i, i, i);
+    else if (i % 11 == 0) sbuf_printf(b, "%d,plain %d,NA,%d\r\n", i, i, i * 3);
+    else sbuf_printf(b, "%d,\"q,%d\",%d,%d\n", i, i, i % 5, i);
 }
 
 /* The same text read by one thread and by many small chunks (boundaries inside
  * quoted line breaks force the re-scan path) must give the same cells. */
 static void test_threads(void)
 {
-    sbuf b;
-    sbuf_init(&b);
-    sbuf_puts(&b, "id,text,x,y\n");
-    for (int i = 0; i < 3000; i++) {
-        if (i % 7 == 0) sbuf_printf(&b, "%d,\"multi\nline, \"\"%d\"\"\n\",%d.5,\n", i, i, i);
-        else if (i % 11 == 0) sbuf_printf(&b, "%d,plain %d,NA,%d\r\n", i, i, i * 3);
-        else sbuf_printf(&b, "%d,\"q,%d\",%d,%d\n", i, i, i % 5, i);
-    }
-    char *path = csv_tmpfile(b.data, b.len);
-    sbuf_free(&b);
+    char *path = csv_tmpfile_rows("id,text,x,y\n", 3000, threads_row, NULL);
     char *err;
     tally_dataset *one = csv_load(path, &err, "threads=1");
     tally_dataset *many = csv_load(path, &err, "threads=37");
@@ -199,9 +195,8 @@ static void test_threads(void)
 static void test_numbers(void)
 {
     const char text[] = "v\n0.1\n1e-5\n123456789012345678901234.0\n.5\n-0\n 42 \n3.14159265358979\n";
-    char *path = csv_tmpfile(text, sizeof text - 1);
     char *err;
-    tally_dataset *ds = csv_load(path, &err, "threads=1");
+    tally_dataset *ds = csv_load_text(text, &err, "threads=1");
     CHECK(ds && col_type(ds, "v") == TALLY_NUMERIC, "number syntax variants are numeric");
     if (ds) {
         CHECK(cell_num(ds, "v", 0) == 0.1, "0.1 exact");
@@ -212,7 +207,6 @@ static void test_numbers(void)
         CHECK(cell_num(ds, "v", 6) == 3.14159265358979, "15 significant digits");
     }
     tally_dataset_free(ds);
-    csv_tmpfile_remove(path);
 }
 
 static void test_ragged_skip(void)
@@ -244,22 +238,22 @@ static const tally_column *column(const tally_dataset *ds, const char *name)
     return c < 0 ? NULL : ds->cols[c];
 }
 
+/* Row i of test_compact_codes' file (header id,likert,half,dec,many,none,neg,text). */
+static void compact_codes_row(sbuf *b, int i, const void *arg)
+{
+    (void)arg;
+    const char *dec[] = {"0.5", "1.5", "2.25", "-3.75", ""};
+    sbuf_printf(b, "%d,%d,", i, i % 13 == 0 ? 9 : 1 + i % 5);
+    if (i < 2000) sbuf_printf(b, "%d,", i % 7);           /* few values in the first half */
+    else sbuf_printf(b, "%d,", 100000 + i);               /* thousands in the second */
+    sbuf_printf(b, "%s,%d.5,,%s,\"t,%d\"\n", dec[i % 5], i % 300, i % 2 ? "-0" : "0", i);
+}
+
 /* Categorical numeric columns arrive as one-byte codes with ascending levels;
  * others stay doubles. Read by 1 thread and by many small chunks. */
 static void test_compact_codes(void)
 {
-    sbuf b;
-    sbuf_init(&b);
-    sbuf_puts(&b, "id,likert,half,dec,many,none,neg,text\n");
-    for (int i = 0; i < 4000; i++) {
-        const char *dec[] = {"0.5", "1.5", "2.25", "-3.75", ""};
-        sbuf_printf(&b, "%d,%d,", i, i % 13 == 0 ? 9 : 1 + i % 5);
-        if (i < 2000) sbuf_printf(&b, "%d,", i % 7);           /* few values in the first half */
-        else sbuf_printf(&b, "%d,", 100000 + i);               /* thousands in the second */
-        sbuf_printf(&b, "%s,%d.5,,%s,\"t,%d\"\n", dec[i % 5], i % 300, i % 2 ? "-0" : "0", i);
-    }
-    char *path = csv_tmpfile(b.data, b.len);
-    sbuf_free(&b);
+    char *path = csv_tmpfile_rows("id,likert,half,dec,many,none,neg,text\n", 4000, compact_codes_row, NULL);
     char *err;
     tally_dataset *one = csv_load(path, &err, "threads=1");
     tally_dataset *many = csv_load(path, &err, "threads=37");
@@ -308,9 +302,8 @@ done:
 static void test_compact_levels_exact(void)
 {
     const char text[] = "a,b\n1,2\n7\n3,4\n-9,5\n8,9,10\n1,2\n";
-    char *path = csv_tmpfile(text, sizeof text - 1);
     char *err;
-    tally_dataset *ds = csv_load(path, &err, "threads=1", "on_ragged=skip", "missing[]=-9", "missing[]=NA");
+    tally_dataset *ds = csv_load_text(text, &err, "threads=1", "on_ragged=skip", "missing[]=-9", "missing[]=NA");
     CHECK(ds && ds->nrows == 4, "levels: ragged rows skipped");
     const tally_column *a = column(ds, "a");
     CHECK(a && a->codes && a->nlevels == 2 && a->levels[0] == 1 && a->levels[1] == 3,
@@ -318,7 +311,6 @@ static void test_compact_levels_exact(void)
     CHECK(ds && isnan(cell_num(ds, "a", 2)) && cell_num(ds, "a", 3) == 1 && cell_num(ds, "b", 2) == 5,
           "levels: the missing token is system-missing");
     tally_dataset_free(ds);
-    csv_tmpfile_remove(path);
 }
 
 /* A host of ABI 1.0 (no ds_resize_uninit, no ds_codes_data): every numeric
@@ -349,25 +341,25 @@ static void test_old_host(void)
     csv_tmpfile_remove(path);
 }
 
+/* Row i of test_late_text's file (header id,late,mid,early,wide,negz). */
+static void late_text_row(sbuf *b, int i, const void *arg)
+{
+    (void)arg;
+    sbuf_printf(b, "%d,", i);
+    if (i == 2990) sbuf_puts(b, "n/a,");                   /* text in the last chunk only */
+    else if (i % 9 == 0) sbuf_puts(b, ",");
+    else sbuf_printf(b, "%d,", i % 4);
+    sbuf_printf(b, "%s,", i == 1500 ? "\"x,y\"" : i % 3 ? "7" : "NA"); /* text halfway */
+    sbuf_printf(b, "%s,", i == 0 ? "first" : "2.5");       /* text in the first row */
+    sbuf_printf(b, "%d,", i < 2500 ? i % 200 : 1000 + i);  /* past 254 values late */
+    sbuf_printf(b, "%s\n", i % 400 == 1 ? "-0" : i % 2 ? "1.25" : "3");
+}
+
 /* Columns read as numbers by some chunks and found to be text later (in another
  * chunk, or further down the same one) are read again as text: every cell as written. */
 static void test_late_text(void)
 {
-    sbuf b;
-    sbuf_init(&b);
-    sbuf_puts(&b, "id,late,mid,early,wide,negz\n");
-    for (int i = 0; i < 3000; i++) {
-        sbuf_printf(&b, "%d,", i);
-        if (i == 2990) sbuf_puts(&b, "n/a,");                   /* text in the last chunk only */
-        else if (i % 9 == 0) sbuf_puts(&b, ",");
-        else sbuf_printf(&b, "%d,", i % 4);
-        sbuf_printf(&b, "%s,", i == 1500 ? "\"x,y\"" : i % 3 ? "7" : "NA"); /* text halfway */
-        sbuf_printf(&b, "%s,", i == 0 ? "first" : "2.5");       /* text in the first row */
-        sbuf_printf(&b, "%d,", i < 2500 ? i % 200 : 1000 + i);  /* past 254 values late */
-        sbuf_printf(&b, "%s\n", i % 400 == 1 ? "-0" : i % 2 ? "1.25" : "3");
-    }
-    char *path = csv_tmpfile(b.data, b.len);
-    sbuf_free(&b);
+    char *path = csv_tmpfile_rows("id,late,mid,early,wide,negz\n", 3000, late_text_row, NULL);
     char *err;
     const char *threads[] = {"threads=1", "threads=4", "threads=37"};
     for (int t = 0; t < 3; t++) {
@@ -398,20 +390,20 @@ static void test_late_text(void)
     csv_tmpfile_remove(path);
 }
 
+/* Row i of test_big_chunk's file (header a,b,c,d1..d10). */
+static void big_chunk_row(sbuf *b, int i, const void *arg)
+{
+    (void)arg;
+    sbuf_printf(b, "%d,%s,%d", i % 5, i % 17 ? "1" : "", i % 250);
+    for (int k = 1; k <= 10; k++) sbuf_printf(b, ",%d", i * k + (i % 1000 == 999 ? 0 : k));
+    sbuf_puts(b, "\n");
+}
+
 /* A chunk large enough for the reader's big buffers: every cell still right. */
 static void test_big_chunk(void)
 {
-    sbuf b;
-    sbuf_init(&b);
-    sbuf_puts(&b, "a,b,c,d1,d2,d3,d4,d5,d6,d7,d8,d9,d10\n");
     const int n = 100000;
-    for (int i = 0; i < n; i++) {
-        sbuf_printf(&b, "%d,%s,%d", i % 5, i % 17 ? "1" : "", i % 250);
-        for (int k = 1; k <= 10; k++) sbuf_printf(&b, ",%d", i * k + (i % 1000 == 999 ? 0 : k));
-        sbuf_puts(&b, "\n");
-    }
-    char *path = csv_tmpfile(b.data, b.len);
-    sbuf_free(&b);
+    char *path = csv_tmpfile_rows("a,b,c,d1,d2,d3,d4,d5,d6,d7,d8,d9,d10\n", n, big_chunk_row, NULL);
     char *err;
     const char *threads[] = {"threads=1", "threads=3"};
     for (int t = 0; t < 2; t++) {
@@ -432,6 +424,18 @@ static void test_big_chunk(void)
     csv_tmpfile_remove(path);
 }
 
+/* Row i of test_chunks_agree's file (header id,likert,dec,many,text,late); *arg is the
+ * kind: 0 plain, 1 blank lines and quoted line breaks, 2 a stray quote in row 3001. */
+static void chunks_agree_row(sbuf *b, int i, const void *arg)
+{
+    int kind = *(const int *)arg;
+    const char *text = "plain";
+    if (kind == 1 && i % 97 == 0) text = "\"two\nlines\"";
+    if (kind == 2 && i == 3001) text = "5\" tall";
+    sbuf_printf(b, "%d,%d,%d.5,%d.25,%s,%d\n", i, 1 + i % 5, i % 3, i % 700, text, i < 15000 ? i % 4 : i);
+    if (kind == 1 && i % 1000 == 500) sbuf_puts(b, "\n");
+}
+
 /* 2 to 5 threads read what 1 thread reads, over 20000 rows of code columns, a column
  * that turns to doubles late and a text column: plain rows, rows with blank lines
  * and quoted line breaks between them (fewer rows than line ends), and a stray quote
@@ -440,18 +444,7 @@ static void test_chunks_agree(void)
 {
     const char *kinds[] = {"plain", "blank lines and quoted line breaks", "a stray quote"};
     for (int kind = 0; kind < 3; kind++) {
-        sbuf b;
-        sbuf_init(&b);
-        sbuf_puts(&b, "id,likert,dec,many,text,late\n");
-        for (int i = 0; i < 20000; i++) {
-            const char *text = "plain";
-            if (kind == 1 && i % 97 == 0) text = "\"two\nlines\"";
-            if (kind == 2 && i == 3001) text = "5\" tall";
-            sbuf_printf(&b, "%d,%d,%d.5,%d.25,%s,%d\n", i, 1 + i % 5, i % 3, i % 700, text, i < 15000 ? i % 4 : i);
-            if (kind == 1 && i % 1000 == 500) sbuf_puts(&b, "\n");
-        }
-        char *path = csv_tmpfile(b.data, b.len);
-        sbuf_free(&b);
+        char *path = csv_tmpfile_rows("id,likert,dec,many,text,late\n", 20000, chunks_agree_row, &kind);
         char *err;
         tally_dataset *one = csv_load(path, &err, "threads=1");
         const char *cols[] = {"id", "likert", "dec", "many", "late"};

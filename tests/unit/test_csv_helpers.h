@@ -47,12 +47,38 @@ static char *csv_tmpfile(const char *data, size_t len)
     return path;
 }
 
+/* Writes a temporary CSV file of `header` and then rows 0..n-1, each appended by
+ * write_row (given the caller's `arg`); returns its path (remove with csv_tmpfile_remove). */
+static inline char *csv_tmpfile_rows(const char *header, int n, void (*write_row)(sbuf *b, int i, const void *arg),
+                                     const void *arg)
+{
+    sbuf b;
+    sbuf_init(&b);
+    sbuf_puts(&b, header);
+    for (int i = 0; i < n; i++) write_row(&b, i, arg);
+    char *path = csv_tmpfile(b.data, b.len);
+    sbuf_free(&b);
+    return path;
+}
+
 /* Removes a file csv_tmpfile wrote and frees its name. */
 static inline void csv_tmpfile_remove(char *path)
 {
     unlink(path);
     free(path);
 }
+
+/* Reads `text` as a CSV file (written to a temporary file, removed again) with options as
+ * for csv_load; NULL-terminated. Returns a new dataset, or NULL with the error in *err. */
+static inline tally_dataset *csv_load_text_v(const char *text, const char *const *opts, char **err)
+{
+    char *path = csv_tmpfile(text, strlen(text));
+    tally_dataset *ds = csv_load_v(path, opts, err);
+    csv_tmpfile_remove(path);
+    return ds;
+}
+
+#define csv_load_text(text, err, ...) csv_load_text_v((text), (const char *const[]){__VA_ARGS__, NULL}, (err))
 
 static inline const char *cell_str(const tally_dataset *ds, const char *col, size_t row)
 {

@@ -49,48 +49,46 @@ static const char *t_text(size_t i, char *buf, size_t n)
     }
 }
 
-static void put_text(char **p, const char *s, size_t i)
+static void put_text(sbuf *b, const char *s, size_t i)
 {
     int q = i % 9 == 4 || i % 9 == 5 || i % 9 == 6;
     if (!q) {
-        *p += sprintf(*p, "%s", s);
+        sbuf_puts(b, s);
         return;
     }
-    *(*p)++ = '"';
+    sbuf_putc(b, '"');
     for (; *s; s++) {
-        if (*s == '"') *(*p)++ = '"';
-        *(*p)++ = *s;
+        if (*s == '"') sbuf_putc(b, '"');
+        sbuf_putc(b, *s);
     }
-    *(*p)++ = '"';
+    sbuf_putc(b, '"');
 }
 
-static char *write_file(int crlf, size_t *len)
+/* Row `row` of the mixed file (header id,c1,c2,c3,x,t,late,u,c4); *arg is 1 for CRLF line ends. */
+static void mixed_row(sbuf *b, int row, const void *arg)
 {
-    char *buf = xmalloc(ROWS * 200 + 200), *p = buf, tb[64];
-    p += sprintf(p, "id,c1,c2,c3,x,t,late,u,c4%s", crlf ? "\r\n" : "\n");
-    for (size_t i = 0; i < ROWS; i++) {
-        p += sprintf(p, "%zu,", i + 1);
-        if (has_c1(i)) p += sprintf(p, "%d", c1(i));
-        *p++ = ',';
-        if (has_c2(i)) p += sprintf(p, "%d", c2(i));
-        p += sprintf(p, ",%d,%g,", c3(i), x(i));
-        put_text(&p, t_text(i, tb, sizeof tb), i);
-        if (i < 500) p += sprintf(p, ",%zu", i % 3); /* numbers, then text from row 500 */
-        else p += sprintf(p, ",n%zu", i);
-        p += sprintf(p, ",%s", i % 13 == 0 ? "x" : "");
-        p += sprintf(p, ",%s", c4(i, tb, sizeof tb));
-        p += sprintf(p, "%s", crlf && i % 5 ? "\r\n" : "\n");
-        if (i % 97 == 50) p += sprintf(p, "\n"); /* a blank line now and then */
-    }
-    *len = (size_t)(p - buf);
-    return buf;
+    int crlf = *(const int *)arg;
+    size_t i = (size_t)row;
+    char tb[64];
+    sbuf_printf(b, "%zu,", i + 1);
+    if (has_c1(i)) sbuf_printf(b, "%d", c1(i));
+    sbuf_putc(b, ',');
+    if (has_c2(i)) sbuf_printf(b, "%d", c2(i));
+    sbuf_printf(b, ",%d,%g,", c3(i), x(i));
+    put_text(b, t_text(i, tb, sizeof tb), i);
+    if (i < 500) sbuf_printf(b, ",%zu", i % 3); /* numbers, then text from row 500 */
+    else sbuf_printf(b, ",n%zu", i);
+    sbuf_printf(b, ",%s", i % 13 == 0 ? "x" : "");
+    sbuf_printf(b, ",%s", c4(i, tb, sizeof tb));
+    sbuf_puts(b, crlf && i % 5 ? "\r\n" : "\n");
+    if (i % 97 == 50) sbuf_puts(b, "\n"); /* a blank line now and then */
 }
 
 static void check_file(int crlf, const char *threads)
 {
-    size_t len;
-    char *data = write_file(crlf, &len);
-    char *path = csv_tmpfile(data, len), *err = NULL, what[64], tb[64];
+    char *path = csv_tmpfile_rows(crlf ? "id,c1,c2,c3,x,t,late,u,c4\r\n" : "id,c1,c2,c3,x,t,late,u,c4\n", ROWS,
+                                  mixed_row, &crlf);
+    char *err = NULL, what[64], tb[64];
     snprintf(what, sizeof what, "%s, %s", crlf ? "CRLF" : "LF", threads);
     tally_dataset *ds = csv_load(path, &err, threads);
     CHECK(ds != NULL, "%s: the file reads", what);
@@ -98,7 +96,6 @@ static void check_file(int crlf, const char *threads)
         printf("#   %s\n", err);
         free(err);
         csv_tmpfile_remove(path);
-        free(data);
         return;
     }
     CHECK(ds->nrows == ROWS, "%s: %d rows (blank lines skipped), got %zu", what, ROWS, ds->nrows);
@@ -123,26 +120,31 @@ static void check_file(int crlf, const char *threads)
     CHECK(bad == 0, "%s: every cell as written (%zu rows differ, first %zu)", what, bad, bad ? first : 0);
     tally_dataset_free(ds);
     csv_tmpfile_remove(path);
-    free(data);
+}
+
+/* Row i of the ragged file (header a,b,c,d): a field too many in rows 4, 14, ..,
+ * too few in rows 8, 18, ..; the others hold i, i % 5, i % 3, i % 2. */
+static int ragged_is_kept(size_t i) { return i % 10 != 4 && i % 10 != 8; }
+static void ragged_row(sbuf *b, int row, const void *arg)
+{
+    (void)arg;
+    size_t i = (size_t)row;
+    if (i % 10 == 4) sbuf_printf(b, "%zu,1,2,3,4\n", i);
+    else if (i % 10 == 8) sbuf_printf(b, "%zu,1,2\n", i);
+    else sbuf_printf(b, "%zu,%zu,%zu,%zu\n", i, i % 5, i % 3, i % 2);
 }
 
 /* Rows with a field too many or too few, skipped on request, wherever they fall. */
 static void check_ragged(void)
 {
-    char *buf = xmalloc(ROWS * 64 + 64), *p = buf, *err = NULL;
-    p += sprintf(p, "a,b,c,d\n");
+    char *path = csv_tmpfile_rows("a,b,c,d\n", ROWS, ragged_row, NULL), *err = NULL;
     size_t kept = 0;
-    for (size_t i = 0; i < ROWS; i++) {
-        if (i % 10 == 4) p += sprintf(p, "%zu,1,2,3,4\n", i);
-        else if (i % 10 == 8) p += sprintf(p, "%zu,1,2\n", i);
-        else p += sprintf(p, "%zu,%zu,%zu,%zu\n", i, i % 5, i % 3, i % 2), kept++;
-    }
-    char *path = csv_tmpfile(buf, (size_t)(p - buf));
+    for (size_t i = 0; i < ROWS; i++) kept += ragged_is_kept(i);
     tally_dataset *ds = csv_load(path, &err, "on_ragged=skip", "threads=2");
     CHECK(ds && ds->nrows == kept, "ragged rows skipped: %zu kept", kept);
     size_t bad = 0;
     for (size_t i = 0, r = 0; ds && i < ROWS; i++) {
-        if (i % 10 == 4 || i % 10 == 8) continue;
+        if (!ragged_is_kept(i)) continue;
         bad += num_at(ds, "a", r) != (double)i || num_at(ds, "b", r) != (double)(i % 5) ||
                num_at(ds, "d", r) != (double)(i % 2);
         r++;
@@ -151,26 +153,29 @@ static void check_ragged(void)
     if (ds) tally_dataset_free(ds);
     free(err);
     csv_tmpfile_remove(path);
-    free(buf);
+}
+
+/* Row i of the limits file (header id,code,amount,note): "09", "9" or "1"; "99" or 1234.5; a note. */
+static void limits_row(sbuf *b, int row, const void *arg)
+{
+    (void)arg;
+    size_t i = (size_t)row;
+    sbuf_printf(b, "%zu,%s,%s,", i, i == 3 ? "09" : i % 4 ? "9" : "1", i % 5 ? "99" : "1234.5");
+    if (i == 651) { /* unquoted text longer than the limit, in a row the one-pass path reads up to it */
+        char z[500];
+        memset(z, 'z', sizeof z);
+        sbuf_add(b, z, sizeof z);
+    } else {
+        sbuf_printf(b, "n%zu", i);
+    }
+    sbuf_putc(b, '\n');
 }
 
 /* What the one-pass path must leave to the general loop: a field longer than
  * max_field_bytes (an error), and missing tokens that look like numbers. */
 static void check_limits(void)
 {
-    char *buf = xmalloc(ROWS * 600 + 64), *p = buf, *err = NULL;
-    p += sprintf(p, "id,code,amount,note\n");
-    for (size_t i = 0; i < ROWS; i++) {
-        p += sprintf(p, "%zu,%s,%s,", i, i == 3 ? "09" : i % 4 ? "9" : "1", i % 5 ? "99" : "1234.5");
-        if (i == 651) { /* unquoted text longer than the limit, in a row the one-pass path reads up to it */
-            memset(p, 'z', 500);
-            p += 500;
-        } else {
-            p += sprintf(p, "n%zu", i);
-        }
-        *p++ = '\n';
-    }
-    char *path = csv_tmpfile(buf, (size_t)(p - buf));
+    char *path = csv_tmpfile_rows("id,code,amount,note\n", ROWS, limits_row, NULL), *err = NULL;
     tally_dataset *ds = csv_load(path, &err, "max_field_bytes=100");
     char want[256];
     snprintf(want, sizeof want, "%s:653:4: field is longer than max_field_bytes (100 bytes)", path);
@@ -190,7 +195,6 @@ static void check_limits(void)
     if (ds) tally_dataset_free(ds);
     free(err);
     csv_tmpfile_remove(path);
-    free(buf);
 }
 
 int main(void)

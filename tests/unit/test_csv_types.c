@@ -11,12 +11,10 @@ static char *last_err;
 
 static tally_dataset *load_text(const char *text, const char *const *opts)
 {
-    char *path = csv_tmpfile(text, strlen(text));
     free(last_err);
     last_err = NULL;
-    tally_dataset *ds = csv_load_v(path, opts, &last_err);
+    tally_dataset *ds = csv_load_text_v(text, opts, &last_err);
     if (!ds) printf("#   error: %s\n", last_err);
-    csv_tmpfile_remove(path);
     return ds;
 }
 

@@ -2,74 +2,28 @@
 #include "check.h"
 #include "report_fixture.h"
 
+#include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
 #include <unistd.h>
 
-/* cmark-gfm is loaded at run time: unit tests link only the core library. */
-static struct {
-    void (*ensure)(void);
-    cmark_syntax_extension *(*find_ext)(const char *);
-    cmark_parser *(*parser_new)(int);
-    int (*attach)(cmark_parser *, cmark_syntax_extension *);
-    void (*feed)(cmark_parser *, const char *, size_t);
-    cmark_node *(*finish)(cmark_parser *);
-    void (*parser_free)(cmark_parser *);
-    cmark_node *(*first_child)(cmark_node *);
-    cmark_node *(*next)(cmark_node *);
-    const char *(*type_string)(cmark_node *);
-    const char *(*literal)(cmark_node *);
-    const char *(*fence_info)(cmark_node *);
-    void (*node_free)(cmark_node *);
-} cm;
-
-static int load_cmark(void)
-{
-    void *core = dlopen("libcmark-gfm.so", RTLD_NOW | RTLD_GLOBAL);
-    void *ext = dlopen("libcmark-gfm-extensions.so", RTLD_NOW | RTLD_GLOBAL);
-    if (!core || !ext) return 0;
-    /* each slot of cm, the library that has its symbol, and the symbol */
-    const struct {
-        void **slot;
-        void *lib;
-        const char *name;
-    } syms[] = {
-        {(void **)&cm.ensure, ext, "cmark_gfm_core_extensions_ensure_registered"},
-        {(void **)&cm.find_ext, core, "cmark_find_syntax_extension"},
-        {(void **)&cm.parser_new, core, "cmark_parser_new"},
-        {(void **)&cm.attach, core, "cmark_parser_attach_syntax_extension"},
-        {(void **)&cm.feed, core, "cmark_parser_feed"},
-        {(void **)&cm.finish, core, "cmark_parser_finish"},
-        {(void **)&cm.parser_free, core, "cmark_parser_free"},
-        {(void **)&cm.first_child, core, "cmark_node_first_child"},
-        {(void **)&cm.next, core, "cmark_node_next"},
-        {(void **)&cm.type_string, core, "cmark_node_get_type_string"},
-        {(void **)&cm.literal, core, "cmark_node_get_literal"},
-        {(void **)&cm.fence_info, core, "cmark_node_get_fence_info"},
-        {(void **)&cm.node_free, core, "cmark_node_free"},
-    };
-    int all = 1;
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) all &= (*syms[i].slot = dlsym(syms[i].lib, syms[i].name)) != NULL;
-    return all;
-}
-
 static cmark_node *parse_gfm(const char *md)
 {
-    cm.ensure();
-    cmark_parser *p = cm.parser_new(CMARK_OPT_DEFAULT);
-    cm.attach(p, cm.find_ext("table"));
-    cm.feed(p, md, strlen(md));
-    cmark_node *doc = cm.finish(p);
-    cm.parser_free(p);
+    cmark_gfm_core_extensions_ensure_registered();
+    cmark_parser *p = cmark_parser_new(CMARK_OPT_DEFAULT);
+    cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension("table"));
+    cmark_parser_feed(p, md, strlen(md));
+    cmark_node *doc = cmark_parser_finish(p);
+    cmark_parser_free(p);
     return doc;
 }
 
 /* The text a reader sees in a node: its text, code and soft-break literals joined. */
 static void node_text(cmark_node *n, char *out, size_t cap)
 {
-    for (cmark_node *c = cm.first_child(n); c; c = cm.next(c)) {
-        const char *ty = cm.type_string(c);
+    for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) {
+        const char *ty = cmark_node_get_type_string(c);
         if (!strcmp(ty, "text") || !strcmp(ty, "code") || !strcmp(ty, "html_inline")) {
-            const char *l = cm.literal(c);
+            const char *l = cmark_node_get_literal(c);
             if (!strcmp(ty, "code")) strncat(out, "`", cap - strlen(out) - 1);
             strncat(out, l ? l : "", cap - strlen(out) - 1);
             if (!strcmp(ty, "code")) strncat(out, "`", cap - strlen(out) - 1);
@@ -84,31 +38,27 @@ static void node_text(cmark_node *n, char *out, size_t cap)
 static size_t count_children(cmark_node *n)
 {
     size_t k = 0;
-    for (cmark_node *c = cm.first_child(n); c; c = cm.next(c)) k++;
+    for (cmark_node *c = cmark_node_first_child(n); c; c = cmark_node_next(c)) k++;
     return k;
 }
 
 /* The i-th child (0-based) of n, NULL if none. */
 static cmark_node *child(cmark_node *n, size_t i)
 {
-    cmark_node *c = cm.first_child(n);
-    while (c && i--) c = cm.next(c);
+    cmark_node *c = cmark_node_first_child(n);
+    while (c && i--) c = cmark_node_next(c);
     return c;
 }
 
 static void test_round_trip(const tally_report *rep, const char *md)
 {
-    if (!load_cmark()) {
-        CHECK(0, "cmark-gfm loads for the round trip (%s)", dlerror());
-        return;
-    }
     cmark_node *doc = parse_gfm(md);
     cmark_node *tables[32];
     size_t nt = 0, mermaid = 0, headings = 0;
-    for (cmark_node *c = cm.first_child(doc); c; c = cm.next(c)) {
-        const char *ty = cm.type_string(c);
+    for (cmark_node *c = cmark_node_first_child(doc); c; c = cmark_node_next(c)) {
+        const char *ty = cmark_node_get_type_string(c);
         if (!strcmp(ty, "table") && nt < 32) tables[nt++] = c;
-        if (!strcmp(ty, "code_block") && !strcmp(cm.fence_info(c), "mermaid")) mermaid++;
+        if (!strcmp(ty, "code_block") && !strcmp(cmark_node_get_fence_info(c), "mermaid")) mermaid++;
         if (!strcmp(ty, "heading")) headings++;
     }
     CHECK(nt == rep->ntables, "every table comes back as a GFM table (%zu of %zu)", nt, rep->ntables);
@@ -119,7 +69,7 @@ static void test_round_trip(const tally_report *rep, const char *md)
         size_t rows = count_children(tables[i]);
         CHECK(rows == t->nrows + 1, "table '%s': %zu rows come back (header + %zu)", t->id, rows, t->nrows);
         int cols_ok = 1;
-        for (cmark_node *row = cm.first_child(tables[i]); row; row = cm.next(row))
+        for (cmark_node *row = cmark_node_first_child(tables[i]); row; row = cmark_node_next(row))
             if (count_children(row) != t->ncols) cols_ok = 0;
         CHECK(cols_ok, "table '%s': every row has %zu cells", t->id, t->ncols);
         int text_ok = 1;
@@ -150,7 +100,7 @@ static void test_round_trip(const tally_report *rep, const char *md)
         node_text(child(child(tables[0], 1), 2), got, sizeof got);
         CHECK_STR(got, "26.1%", "a percent cell reads back formatted");
     }
-    cm.node_free(doc);
+    cmark_node_free(doc);
 }
 
 int main(void)

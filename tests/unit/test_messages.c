@@ -106,21 +106,16 @@ static void numbers(void)
 
 static void table_cells(void)
 {
-    tally_report *r = tally_report_new();
-    tally_report_set_meta(r, "language", "de");
-    tally_table *t = fixture_table("t", "T", "", (const fixture_col[]){{"Anzahl", TALLY_COL_COUNT, 0},
-                                                                    {"Prozent", TALLY_COL_PERCENT, 1},
-                                                                    {"Mittelwert", TALLY_COL_MEAN, 2}, {0}});
-    tally_table_add_row(t, TALLY_ROW_CATEGORY);
-    tally_report_add_table(r, t);
+    tally_table *t = fixture_format_table("t", NULL, 1, 2);
+    tally_report *r = fixture_report_in("de", t);
     static const format_case german_formats[] = {
         {0, 1, 1234, "1.234", "a German table's count"},
         {0, 2, 78.94, "78,9 %", "a German table's percent"},
         {0, 3, 2005.125, "2005,13", "a German mean (no grouping)"},
     };
     CHECK_FORMATS(t, german_formats);
-    tally_table_unref(t);
     tally_report_free(r);
+    tally_table_unref(t);
 }
 
 int main(void)

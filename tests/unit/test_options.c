@@ -60,24 +60,30 @@ int main(void)
     CHECK_STR(h->opt_where(o), "c.lua:7", "options remember where they came from");
     tally_options_free(o);
 
+    /* every error names the block's line and kind: "c.lua:LINE: output 'xlsx': MESSAGE" */
     static const struct {
-        const char *where, *settings, *want, *what;
+        int line;
+        const char *settings, *message, *what;
     } errors[] = {
-        {"c.lua:7", "pth=x", "c.lua:7: output 'xlsx': unknown option 'pth' (did you mean 'path'?); allowed: path, layout, charts, header_rows, missing, scale", "unknown option with a suggestion and the allowed list"},
-        {"c.lua:7", "zzzzzz=x", "c.lua:7: output 'xlsx': unknown option 'zzzzzz'; allowed: path, layout, charts, header_rows, missing, scale", "unknown option without a close match"},
-        {"c.lua:9", "", "c.lua:9: output 'xlsx': missing required option 'path' (a path (string): file to write)", "missing required option"},
-        {"c.lua:9", "path=x layout=grid", "c.lua:9: output 'xlsx': option 'layout' must be one of sheet, stacked, not 'grid'", "bad choice"},
-        {"c.lua:9", "path=x charts=#3", "c.lua:9: output 'xlsx': option 'charts' must be true or false, not a number", "wrong type"},
-        {"c.lua:9", "path=x header_rows=#11", "c.lua:9: output 'xlsx': option 'header_rows' must be between 0 and 10, not 11", "out of range"},
-        {"c.lua:9", "path=x header_rows=#1.5", "c.lua:9: output 'xlsx': option 'header_rows' must be a whole number, not 1.5", "not a whole number"},
-        {"c.lua:9", "path=x path+=y", "c.lua:9: output 'xlsx': option 'path' must be a path (string), not a list", "a list for a string"},
-        {"c.lua:2", "path=x scale=half", "c.lua:2: output 'xlsx': option 'scale' must be a number, not 'half'", "text for a number"},
+        {7, "pth=x", "unknown option 'pth' (did you mean 'path'?); allowed: path, layout, charts, header_rows, missing, scale", "unknown option with a suggestion and the allowed list"},
+        {7, "zzzzzz=x", "unknown option 'zzzzzz'; allowed: path, layout, charts, header_rows, missing, scale", "unknown option without a close match"},
+        {9, "", "missing required option 'path' (a path (string): file to write)", "missing required option"},
+        {9, "path=x layout=grid", "option 'layout' must be one of sheet, stacked, not 'grid'", "bad choice"},
+        {9, "path=x charts=#3", "option 'charts' must be true or false, not a number", "wrong type"},
+        {9, "path=x header_rows=#11", "option 'header_rows' must be between 0 and 10, not 11", "out of range"},
+        {9, "path=x header_rows=#1.5", "option 'header_rows' must be a whole number, not 1.5", "not a whole number"},
+        {9, "path=x path+=y", "option 'path' must be a path (string), not a list", "a list for a string"},
+        {2, "path=x scale=half", "option 'scale' must be a number, not 'half'", "text for a number"},
     };
     for (size_t i = 0; i < sizeof errors / sizeof errors[0]; i++) {
-        o = options_from(errors[i].where, errors[i].settings);
+        char *where = xasprintf("c.lua:%d", errors[i].line);
+        char *want = xasprintf("%s: output 'xlsx': %s", where, errors[i].message);
+        o = options_from(where, errors[i].settings);
         err = validate(o);
-        CHECK_STR(err, errors[i].want, errors[i].what);
+        CHECK_STR(err, want, errors[i].what);
         free(err);
+        free(want);
+        free(where);
         tally_options_free(o);
     }
 

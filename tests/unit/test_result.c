@@ -27,9 +27,7 @@ static void check_dates(void)
     size_t r = tally_table_add_row(t, TALLY_ROW_STAT);
     tally_table_set_date(t, r, 1, -7588, TALLY_DATE_DAYS);
     CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "1949-03-24", "a date cell, not -7588.00");
-    tally_report *rep = tally_report_new();
-    tally_report_set_meta(rep, "language", "de");
-    tally_report_add_table(rep, t);
+    tally_report *rep = fixture_report_in("de", t);
     CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "24.03.1949", "in a German report: 24.03.1949");
     tally_report_set_meta(rep, "language", "en");
     CHECK_STR(tally_table_format_cell(t, r, 1, buf, sizeof buf), "1949-03-24", "the language set later applies too");
@@ -53,11 +51,7 @@ int main(void)
     CHECK_STR(tally_format_fixed(1234567.0, 0, buf, sizeof buf), "1234567", "whole numbers");
     CHECK_STR(tally_format_fixed(0.05, 3, buf, sizeof buf), "0.050", "leading zeros of the fraction");
 
-    tally_table *t = fixture_table("freq", "Q", "", (const fixture_col[]){{"Count", TALLY_COL_COUNT, 0},
-                                                                       {"Percent", TALLY_COL_PERCENT, 0},
-                                                                       {"Mean", TALLY_COL_MEAN, 2}, {0}});
-    size_t r = tally_table_add_row(t, TALLY_ROW_CATEGORY);
-    tally_table_set_text(t, r, 0, "Economy");
+    tally_table *t = fixture_format_table("freq", "Economy", 0, 2);
     static const format_case freq_formats[] = {
         {0, 1, 36, "36", "counts as integers"},
         {0, 2, 34.5, "35%", "percents with the column's decimals"},

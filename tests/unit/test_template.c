@@ -30,17 +30,35 @@ static tpl_env env(void)
     return e;
 }
 
-/* Renders `text` as template "t.md"; returns the output or "ERROR: message" (new string). */
+/* A render's result: its output, or "ERROR: message" when it failed (new string; takes out and err). */
+static char *output_or_error(char *out, char *err)
+{
+    if (out) {
+        free(err);
+        return out;
+    }
+    tpl_buf b = {0};
+    tpl_buf_printf(&b, "ERROR: %s", err ? err : "(none)");
+    free(err);
+    return tpl_buf_take(&b);
+}
+
+/* Renders `text` as template "templates/x.md"; returns the output or "ERROR: message" (new string). */
 static char *render(const char *text)
 {
     tpl_env e = env();
     char *err = NULL;
     char *out = tpl_render_string(&e, "templates/x.md", text, &err);
-    if (out) return out;
-    tpl_buf b = {0};
-    tpl_buf_printf(&b, "ERROR: %s", err ? err : "(none)");
-    free(err);
-    return tpl_buf_take(&b);
+    return output_or_error(out, err);
+}
+
+/* Renders the template file at `path` (NULL: the built-in default); as render. */
+static char *render_file(const char *path)
+{
+    tpl_env e = env();
+    char *err = NULL;
+    char *out = tpl_render_file(&e, path, &err);
+    return output_or_error(out, err);
 }
 
 #define RENDERS(text, want, what)        \
@@ -150,36 +168,29 @@ static void test_includes(void)
     snprintf(c, sizeof c, "%s/parts/loop.md", dir);
     fixture_spit(a, "start\n{% include \"parts/intro.md\" %}\nend\n");
     fixture_spit(b, "{{ n_total }} cities\n");
-    tpl_env e = env();
-    char *err = NULL;
-    char *out = tpl_render_file(&e, a, &err);
-    CHECK_STR(out, "start\n46 cities\nend\n", "include is relative to the including template");
-    free(out);
-    free(err);
+    char *got = render_file(a);
+    CHECK_STR(got, "start\n46 cities\nend\n", "include is relative to the including template");
+    free(got);
     fixture_spit(b, "intro\n\n{% include \"loop.md\" %}\n");
     fixture_spit(c, "x\n{% include \"../main.md\" %}\n");
-    out = tpl_render_file(&e, a, &err);
+    got = render_file(a);
     char want[2048];
-    snprintf(want, sizeof want, "%s:2: include cycle: %s -> %s -> %s -> %s/parts/../main.md", c, a, b, c, dir);
-    CHECK(out == NULL, "an include cycle is an error");
-    CHECK_STR(err, want, "the cycle message names template:line and the chain");
-    free(out);
-    free(err);
+    snprintf(want, sizeof want, "ERROR: %s:2: include cycle: %s -> %s -> %s -> %s/parts/../main.md", c, a, b, c, dir);
+    CHECK(!strncmp(got, "ERROR: ", 7), "an include cycle is an error");
+    CHECK_STR(got, want, "the cycle message names template:line and the chain");
+    free(got);
     fixture_spit(b, "{{ n_totl }}\n");
-    out = tpl_render_file(&e, a, &err);
-    snprintf(want, sizeof want, "%s:1: unknown value 'n_totl' (did you mean 'n_total'?)", b);
-    CHECK_STR(err, want, "errors in an included file name that file and line");
-    free(out);
-    free(err);
+    got = render_file(a);
+    snprintf(want, sizeof want, "ERROR: %s:1: unknown value 'n_totl' (did you mean 'n_total'?)", b);
+    CHECK_STR(got, want, "errors in an included file name that file and line");
+    free(got);
     fixture_spit(a, "{% include \"nope.md\" %}");
-    out = tpl_render_file(&e, a, &err);
-    CHECK_CONTAINS(err, ":1: cannot read included template", "a missing include");
-    free(out);
-    free(err);
-    out = tpl_render_file(&e, "/nonexistent/t.md", &err);
-    CHECK_STR(err, "cannot read template '/nonexistent/t.md': No such file or directory", "a missing template");
-    free(out);
-    free(err);
+    got = render_file(a);
+    CHECK_CONTAINS(got, ":1: cannot read included template", "a missing include");
+    free(got);
+    got = render_file("/nonexistent/t.md");
+    CHECK_STR(got, "ERROR: cannot read template '/nonexistent/t.md': No such file or directory", "a missing template");
+    free(got);
     unlink(a), unlink(b), unlink(c), rmdir(sub), rmdir(dir);
 }
 
@@ -188,14 +199,11 @@ static void test_default(void)
     char *file = fixture_slurp("templates/default.md");
     CHECK(file && !strcmp(file, tpl_default_text), "the built-in default template equals templates/default.md");
     free(file);
-    tpl_env e = env();
-    char *err = NULL;
-    char *out = tpl_render_file(&e, NULL, &err);
+    char *out = render_file(NULL);
     CHECK(out && !strncmp(out, "# German cities and their Chinese partners\n\nData source: responses.csv\n\nDate: 2021-01-01\n\n## Q1", 95),
           "the default template starts with title, source and date");
     CHECK_CONTAINS(out, "[table empty]\n", "the default template lists every table");
     free(out);
-    free(err);
 }
 
 static void test_escape(void)

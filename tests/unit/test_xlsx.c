@@ -288,10 +288,8 @@ int main(void)
     tally_options_free(o);
 
     /* UI text in the report's language; a report without tables */
-    tally_report *de = tally_report_new();
-    tally_report_set_meta(de, "language", "de");
     tally_table *ft = freq_table();
-    tally_report_add_table(de, ft);
+    tally_report *de = fixture_report_in("de", ft);
     tally_table_unref(ft);
     const char *kv10[] = {"path=de.xlsx", NULL};
     CHECK(run_write(de, kv10, "de.xlsx", NULL) == 0, "German report written");
