@@ -177,6 +177,14 @@ $(BUILD)/tools/gen_bench_xlsx: TOOL_LIBS := $(XLSX_LIBS) # the bench workbook, w
 test_csv_kernels_OBJS := $(csv_OBJS)
 test_csv_kernels_LIBS := $(csv_LIBS)
 test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
+# Tests whose cases are in plain-text case files under tests/data/ read them with tests/unit/case_file.c.
+CASE_FILE_OBJ := $(BUILD)/tests/unit/case_file.o
+test_template_OBJS += $(CASE_FILE_OBJ)
+test_stats_OBJS := $(CASE_FILE_OBJ)
+test_stats_more_OBJS := $(CASE_FILE_OBJ)
+test_result_OBJS := $(CASE_FILE_OBJ)
+test_messages_OBJS := $(CASE_FILE_OBJ)
+test_case_file_OBJS := $(CASE_FILE_OBJ)
 # test_md_fidelity renders Markdown as github.com does: cmark-gfm with its autolink extension.
 $(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)
 # test_md_output reads its Markdown back with cmark-gfm and its table extension.
