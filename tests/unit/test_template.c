@@ -1,5 +1,6 @@
 /* test_template.c: the template engine: values, tables, conditionals, loops, includes and every error message. */
 #include "check.h"
+#include "case_file.h"
 #include "result.h"
 #include "host.h"
 #include "template.h"
@@ -68,28 +69,23 @@ static char *render_file(const char *path)
         free(got_);                      \
     } while (0)
 
-/* One template case: rendering `text` gives `want` (or "ERROR: message"). */
-typedef struct {
-    const char *text, *want, *what;
-} render_case;
-
-static void check_renders(const render_case *cases, size_t n)
+/* The render cases of `section` of tests/data/template/render_cases.txt: rendering each case's
+ * template gives its output (or "ERROR: message"); one check a case, named by its "what". */
+static void check_renders(const char *section)
 {
-    for (size_t i = 0; i < n; i++) RENDERS(cases[i].text, cases[i].want, cases[i].what);
+    static const char *const fields[] = {"template", "output", "what", NULL};
+    case_list *cases = case_list_read("tests/data/template/render_cases.txt", section, fields);
+    for (size_t i = 0; i < cases->ncases; i++) {
+        int failed = check_failures;
+        RENDERS(case_text(cases, i, 0), case_text(cases, i, 1), case_text(cases, i, 2));
+        if (check_failures > failed) case_where(cases, i);
+    }
+    case_list_free(cases);
 }
-#define CHECK_RENDERS(cases) check_renders((cases), sizeof(cases) / sizeof((cases)[0]))
 
 static void test_values(void)
 {
-    static const render_case value_cases[] = {
-        {"{{ n_chinese }} of {{ n_total }} cities ({{ pct_chinese }})", "12 of 46 cities (26.1%)", "named values fill in their formatted text"},
-        {"{{report.title}}: {{ report.date }}", "German cities and their Chinese partners: 2021-01-01", "report meta fields"},
-        {"x{{ report.author }}y", "xy", "an unset meta field is empty"},
-        {"City: {{ city }}", "City: Köln \\*am Rhein\\*", "inserted text is escaped for Markdown"},
-        {"{{ heading 1 }} A\n{{ heading 3 }} B", "# A\n### B", "heading N"},
-        {"{{ tr \"Base\" }}", "Base", "tr gives UI text in the report language"},
-    };
-    CHECK_RENDERS(value_cases);
+    check_renders("values");
 }
 
 static void test_errors(void)
@@ -100,49 +96,17 @@ static void test_errors(void)
     got = render("{% if report.title %}\n{{ foo bar }}\n{% endif %}");
     CHECK_CONTAINS(got, "ERROR: templates/x.md:2: unknown placeholder {{ foo bar }}", "an unknown placeholder names template:line");
     free(got);
-    static const render_case error_cases[] = {
-        {"line 1\n\n{{ n_chinse }}", "ERROR: templates/x.md:3: unknown value 'n_chinse' (did you mean 'n_chinese'?)", "an unknown value names template:line and the closest name"},
-        {"{{ N_CHINESE }}", "ERROR: templates/x.md:1: unknown value 'N_CHINESE' (did you mean 'n_chinese'?)", "the hint ignores case, as the core's do (one edit distance: the host's str_distance)"},
-        {"{{ report.titel }}", "ERROR: templates/x.md:1: unknown field 'report.titel' (did you mean 'report.title'?)", "an unknown report field"},
-        {"\n{{ table \"freq_qq\" }}", "ERROR: templates/x.md:2: unknown table 'freq_qq' (did you mean 'freq_q1'?)", "an unknown table id"},
-        {"{% if zero %}\n{{ typo_value }}\n{% endif %}", "ERROR: templates/x.md:2: unknown value 'typo_value'; known: n_total, n_chinese, pct_chinese, zero, empty_text, city", "errors in a branch not taken are still reported"},
-        {"a\n{% if zero %}\nb\n", "ERROR: templates/x.md:2: {% if %} is never closed", "an unclosed if"},
-        {"a\n{% endfor %}\n", "ERROR: templates/x.md:2: {% endfor %} without a matching opening tag", "a stray endfor"},
-        {"{% for t in tables %}\n{% endif %}", "ERROR: templates/x.md:2: {% endif %} inside {% for %} (line 1); expected {% endfor %}", "a mismatched closing tag"},
-        {"{% for t in rows %}{% endfor %}", "ERROR: templates/x.md:1: expected {% for NAME in tables %}, got {% for t in rows %}", "a for loop over something else"},
-        {"{% frobnicate %}", "ERROR: templates/x.md:1: unknown tag {% frobnicate %} (tags: if, else, endif, for, endfor, include)", "an unknown tag"},
-        {"x {{ n_total", "ERROR: templates/x.md:1: '{{' is never closed with '}}'", "an unclosed placeholder"},
-        {"{% for t in tables %}{{ t }}{% endfor %}", "ERROR: templates/x.md:1: 't' is a table: write {{ table t }} or {{ t.title }}", "a bare loop variable"},
-        {"{% for t in tables %}{{ t.titel }}{% endfor %}", "ERROR: templates/x.md:1: unknown field 't.titel' (did you mean 't.title'?)", "an unknown table field"},
-    };
-    CHECK_RENDERS(error_cases);
+    check_renders("errors");
 }
 
 static void test_conditionals(void)
 {
-    static const render_case condition_cases[] = {
-        {"{% if n_total %}yes{% else %}no{% endif %}", "yes", "a non-zero number is true"},
-        {"{% if zero %}yes{% else %}no{% endif %}", "no", "zero is false"},
-        {"{% if empty_text %}yes{% else %}no{% endif %}", "no", "empty text is false"},
-        {"{% if not zero %}yes{% endif %}", "yes", "if not"},
-        {"{% if maybe_missing %}{{ maybe_missing }}{% else %}none{% endif %}", "none", "a missing value is false and may be used inside its own if"},
-        {"{% if report.subtitle %}S{% endif %}{% if report.title %}T{% endif %}", "T", "meta fields in conditions"},
-        {"a\n{% if n_total %}\nb\n{% endif %}\nc\n", "a\nb\nc\n", "a tag alone on its line leaves no blank line"},
-        {"a\n  {% if zero %}\nb\n  {% endif %}\nc\n", "a\nc\n", "indented tags alone on a line vanish too"},
-        {"a\n{{ chart \"empty\" }}\nb\n", "a\nb\n", "a placeholder alone on its line that renders nothing takes its line"},
-    };
-    CHECK_RENDERS(condition_cases);
+    check_renders("conditions");
 }
 
 static void test_loops(void)
 {
-    static const render_case loop_cases[] = {
-        {"{% for t in tables %}{{ t.number }}. {{ t.id }}\n{% endfor %}", "1. freq\\_q1\n2. hostile\n3. crosstab\\_q2\\_region\n4. trend\n5. empty\n", "a loop over tables in order"},
-        {"{% for t in tables %}{% if t.question %}{{ t.question }}|{% endif %}{% endfor %}", "Does your city have a partner city in China?|", "fields in conditions"},
-        {"{% for t in tables %}\n{{ table t }}\n{% endfor %}", "[table freq_q1]\n\n[table hostile]\n\n[table crosstab_q2_region]\n\n[table trend]\n\n[table empty]\n\n", "{{ table t }} inside a loop"},
-        {"{{ table \"trend\" }}{{ chart \"trend\" }}{{ chart \"empty\" }}", "[table trend]\n[chart trend]\n", "table and chart by id"},
-    };
-    CHECK_RENDERS(loop_cases);
+    check_renders("loops");
     char *got = render("{{ tables }}");
     CHECK(got && !strncmp(got, "## Q1 Partner city in China\n\nDoes your city have a partner city in China?\n\n[table freq_q1]\n\n[chart freq_q1]\n\n## Labels", 110),
           "{{ tables }}: heading, question, table and chart of each table");
@@ -252,34 +216,7 @@ static void test_kinds_and_filters(void)
     rep = tally_report_new();
     tally_report_set_meta(rep, "language", "en");
     set_kind_values(rep);
-    static const render_case kind_cases[] = {
-        {"= {{ k_p }}", "= \\< .001", "a p-value below .001 (the Markdown escaper guards the <)"},
-        {"= {{ k_p2 }}", "= .027", "a p-value as journals print it (not 0.0)"},
-        {"= {{ k_v }}", "= 0.54", "a statistic with two decimals (Cramér's V not 0.5)"},
-        {"= {{ k_share }}", "= 0.13", "a proportion with two decimals"},
-        {"= {{ k_n }}", "= 1,234", "a count with thousands separators"},
-        {"= {{ k_pct }}", "= 78.9%", "a percent with one decimal"},
-        {"= {{ k_x }}", "= 2.3", "a plain number with one decimal"},
-        {"= {{ k_text }}", "= Köln", "a text value as it is"},
-        {"= {{ k_p2 | decimals(3) }}", "= 0.027", "decimals(3) on a p-value"},
-        {"= {{ k_x|decimals(0) }}", "= 2", "decimals(0), no blanks around the bar"},
-        {"= {{ k_v | p }}", "= .541", "p on a statistic"},
-        {"= {{ k_x | count }}", "= 2.3", "count on a number that is not whole"},
-        {"= {{ k_n | count }}", "= 1,234", "count"},
-        {"= {{ k_x | count | decimals(0) }}", "= 2", "count with decimals(0): whole"},
-        {"= {{ k_n | number }}", "= 1234", "number: no separators"},
-        {"= {{ k_share | percent }}", "= 0.1%", "percent writes the number as a percent (0..100)"},
-        {"= {{ k_pct | decimals(2) }}", "= 78.94%", "decimals(2) keeps the percent kind"},
-        {"= {{ k_pct | statistic }}", "= 78.94", "statistic"},
-        {"= {{ k_x | proportion }}", "= 2.35", "proportion"},
-        {"= {{ k_x | number | decimals(3) }}", "= 2.346", "filters chain"},
-        {"{{ k_pct | round }}", "ERROR: templates/x.md:1: unknown filter 'round' (expected decimals(N), count, percent, p, number, statistic or proportion)", "an unknown filter names template:line"},
-        {"line\n{{ k_pct | decimals(x) }}", "ERROR: templates/x.md:2: unknown filter 'decimals(x)' (expected decimals(N), count, percent, p, number, statistic or proportion)", "decimals needs a number"},
-        {"{{ k_text | p }}", "ERROR: templates/x.md:1: 'k_text' is text; filters write numbers", "a filter on text"},
-        {"{{ k_nope | p }}", "ERROR: templates/x.md:1: unknown value 'k_nope'; known: k_p, k_p2, k_v, k_share, k_n, k_pct, k_x, k_text", "a filter on an unknown value"},
-        {"{{ | p }}", "ERROR: templates/x.md:1: a filter needs a value name before '|': {{ NAME | p }}", "a filter without a value"},
-    };
-    CHECK_RENDERS(kind_cases);
+    check_renders("kinds");
 
     /* the same values in a German report: decimal commas, "78,9 %", "1.234", German dates */
     tally_report *de = tally_report_new();
@@ -288,12 +225,7 @@ static void test_kinds_and_filters(void)
     set_kind_values(de);
     tally_report_free(rep);
     rep = de;
-    static const render_case german_cases[] = {
-        {"= {{ k_p }} {{ k_p2 }} {{ k_n }} {{ k_pct }} {{ k_v }}", "= \\< ,001 ,027 1.234 78,9 % 0,54", "German: p, count, percent and statistic"},
-        {"= {{ k_pct | decimals(2) }} {{ k_v | decimals(3) }}", "= 78,94 % 0,541", "German decimals filter"},
-        {"= {{ report.date }}", "= 24.03.1949", "German report date"},
-    };
-    CHECK_RENDERS(german_cases);
+    check_renders("german");
     tally_report_set_meta(de, "language", "zh");
     RENDERS("= {{ report.date }} {{ k_pct | percent }}", "= 1949年3月24日 78.9%", "Chinese date and percent");
     rep = keep;
