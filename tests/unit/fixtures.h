@@ -1,7 +1,8 @@
-/* fixtures.h: small hand-built datasets, column fillers, and the table-cell reader and case check that several unit tests share. */
+/* fixtures.h: small hand-built datasets, column fillers, and the table-cell reader and cell-case check that several unit tests share. */
 #ifndef TALLY_TEST_FIXTURES_H
 #define TALLY_TEST_FIXTURES_H
 
+#include "case_file.h"
 #include "check.h"
 #include "dataset.h"
 #include "result.h"
@@ -35,19 +36,20 @@ static inline double cell(const tally_table *t, const char *row, const char *col
     return t->rows[r].cells[c].num;
 }
 
-/* One expected cell of a table: (row, col) holds want within tol; what names the check. */
-typedef struct {
-    const char *row, *col;
-    double want, tol;
-    const char *what;
-} cell_case;
-
-/* One CHECK_NEAR per case against table t (n cases). */
-static inline void check_cells(const tally_table *t, const cell_case *cases, size_t n)
+/* The expected cells of section `section` of tests/data/stats/cell_cases.txt: one CHECK_NEAR a
+ * case that table t's cell (row, col) is its value within its tolerance (needs case_file.o). */
+static inline void check_cells(const tally_table *t, const char *section)
 {
-    for (size_t i = 0; i < n; i++) CHECK_NEAR(cell(t, cases[i].row, cases[i].col), cases[i].want, cases[i].tol, cases[i].what);
+    static const char *const fields[] = {"row", "col", "want", "tol", "what", NULL};
+    case_list *cases = case_list_read("tests/data/stats/cell_cases.txt", section, fields);
+    for (size_t i = 0; i < cases->ncases; i++) {
+        int failed = check_failures;
+        CHECK_NEAR(cell(t, case_text(cases, i, 0), case_text(cases, i, 1)), case_number(cases, i, 2), case_number(cases, i, 3),
+                   case_text(cases, i, 4));
+        if (check_failures > failed) case_where(cases, i);
+    }
+    case_list_free(cases);
 }
-#define CHECK_CELLS(t, cases) check_cells((t), (cases), sizeof(cases) / sizeof((cases)[0]))
 
 /* Six responses: id (a duplicate, a missing one), city (one empty), q (1 yes, 2 no,
  * 9 refused = user-missing), age and submitted (an order); the caller adds the rest. */

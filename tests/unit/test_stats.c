@@ -39,13 +39,7 @@ static void test_frequencies(void)
     CHECK_STR(t->id, "freq_q1", "frequencies: id");
     CHECK_STR(t->title, "Question one", "frequencies: title is the variable label");
     CHECK_STR(t->base, "N = 8", "frequencies: base text");
-    static const cell_case freq_unweighted[] = {
-        {"Yes", "Count", 2, 1e-9, "frequencies: Yes count"},
-        {"Yes", "Percent", 25.0, 1e-9, "frequencies: Yes percent"},
-        {"No", "Valid percent", 100.0 / 3, 1e-9, "frequencies: No valid percent"},
-        {"No", "Cumulative percent", 200.0 / 3, 1e-9, "frequencies: No cumulative percent"},
-    };
-    CHECK_CELLS(t, freq_unweighted);
+    check_cells(t, "freq_unweighted");
     CHECK(tally_table_find_row(t, "Unused") < 0, "frequencies: labelled value without data left out (as PSPP)");
     CHECK_NEAR(cell(t, "Valid total", "Count"), 6, 1e-9, "frequencies: valid total");
     CHECK_NEAR(cell(t, "No answer", "Percent"), 12.5, 1e-9, "frequencies: user-missing row by label");
@@ -59,14 +53,7 @@ static void test_frequencies(void)
     ds->weight = 2;
     t = tally_stats_frequencies(ds, 0, &o, &err);
     /* PSPP 1.6.2 WEIGHT BY w. FREQUENCIES q1: Yes 2.50 28.4% 36.8% 36.8%; No 1.50 17.0% 22.1% 58.8% */
-    static const cell_case freq_weighted[] = {
-        {"Yes", "Count", 2.5, 1e-9, "frequencies weighted: Yes count (PSPP 2.50)"},
-        {"Yes", "Percent", 28.4, 0.05, "frequencies weighted: Yes percent (PSPP 28.4%)"},
-        {"No", "Valid percent", 22.1, 0.05, "frequencies weighted: No valid percent (PSPP 22.1%)"},
-        {"No", "Cumulative percent", 58.8, 0.05, "frequencies weighted: cumulative (PSPP 58.8%)"},
-        {"Maybe", "Count", 2.8, 1e-9, "frequencies weighted: Maybe count (PSPP 2.80)"},
-    };
-    CHECK_CELLS(t, freq_weighted);
+    check_cells(t, "freq_weighted");
     CHECK_STR(t->base, "N = 9 weighted, 8 unweighted",
               "frequencies weighted: both bases stated, the weighted one with the count decimals (default 0)");
     tally_table_unref(t);
@@ -116,15 +103,7 @@ static void test_crosstab_and_desc(void)
     CHECK_NEAR(s.p, 0.413, 0.0005, "crosstab: p (PSPP .413)");
     CHECK_NEAR(s.cramers_v, 0.54, 0.005, "crosstab: Cramér's V (PSPP .54)");
     CHECK_NEAR(s.n, 6.8, 1e-9, "crosstab: N of valid cases (PSPP 6.80)");
-    static const cell_case xtab_cells[] = {
-        {"Yes", "A: Count", 1.5, 1e-9, "crosstab: Yes x A count (PSPP 1.50)"},
-        {"Yes", "A: Row %", 60.0, 1e-9, "crosstab: Yes x A row % (PSPP 60.0%)"},
-        {"No", "B: Column %", 100.0 / 3, 1e-9, "crosstab: No x B column % (PSPP 33.3%)"},
-        {"Maybe", "B: Total %", 29.4, 0.05, "crosstab: Maybe x B total % (PSPP 29.4%)"},
-        {"Total", "Total: Count", 6.8, 1e-9, "crosstab: grand total"},
-        {"Unweighted base", "A: Count", 2, 1e-9, "crosstab: unweighted base row (cases valid on both)"},
-    };
-    CHECK_CELLS(t, xtab_cells);
+    check_cells(t, "crosstab");
     CHECK(t->nnotes >= 1 && strstr(t->notes[0], "p = .413; Cramér's V = 0.54."), "crosstab: chi-square note, p as journals print it");
     CHECK(t->cols[1].group && strcmp(t->cols[1].group, "q2") == 0, "crosstab: column group names the variable");
     tally_table_unref(t);
@@ -135,18 +114,7 @@ static void test_crosstab_and_desc(void)
     t = tally_stats_descriptives(ds, &age, 1, &d, &err);
     /* PSPP DESCRIPTIVES: N 8.80 mean 34.89 sd 13.11 min 20 max 60;
      * EXAMINE /PERCENTILES(25,50,75)=HAVERAGE: 24.75 32.70 44.15 */
-    static const cell_case desc_cells[] = {
-        {"age", "N", 8.8, 1e-9, "descriptives: weighted N (PSPP 8.80)"},
-        {"age", "Mean", 34.89, 0.005, "descriptives: mean (PSPP 34.89)"},
-        {"age", "Std. deviation", 13.11, 0.005, "descriptives: sd (PSPP 13.11)"},
-        {"age", "Minimum", 20, 1e-9, "descriptives: min"},
-        {"age", "Maximum", 60, 1e-9, "descriptives: max"},
-        {"age", "25th percentile", 24.75, 1e-9, "descriptives: Q1 (PSPP HAVERAGE 24.75)"},
-        {"age", "Median", 32.70, 1e-9, "descriptives: median (PSPP HAVERAGE 32.70)"},
-        {"age", "75th percentile", 44.15, 1e-9, "descriptives: Q3 (PSPP HAVERAGE 44.15)"},
-        {"age", "Unweighted N", 8, 1e-9, "descriptives: unweighted N"},
-    };
-    CHECK_CELLS(t, desc_cells);
+    check_cells(t, "descriptives");
     tally_table_unref(t);
     double v[] = {4, 1, 3, 2};
     CHECK_NEAR(tally_stats_percentile(v, NULL, 4, 0.5), 2.5, 1e-12, "percentile: unweighted median of 1..4");

@@ -35,15 +35,7 @@ static void test_multiresponse(void)
     CHECK(t != NULL, "mr dichotomy: table built");
     CHECK_STR(t->title, "Kinds of partnership", "mr: title is the set label");
     CHECK_STR(t->base, "N = 4, more than one answer possible", "mr: base is the 4 answering cases");
-    static const cell_case mr_dichotomy[] = {
-        {"Trade", "Responses", 3, 1e-9, "mr dichotomy: row labelled by variable label, 3 responses"},
-        {"m3", "Responses", 2, 1e-9, "mr dichotomy: m3 2 responses"},
-        {"Trade", "Percent of responses", 37.5, 1e-9, "mr: percent of responses 3/8"},
-        {"m3", "Percent of cases", 50, 1e-9, "mr: percent of cases 2/4"},
-        {"Total", "Responses", 8, 1e-9, "mr: total responses 8"},
-        {"Total", "Percent of cases", 200, 1e-9, "mr: total percent of cases 200"},
-    };
-    CHECK_CELLS(t, mr_dichotomy);
+    check_cells(t, "mr_dichotomy");
     tally_table_unref(t);
 
     t = tally_stats_multiresponse(ds, tally_dataset_find_mrset(ds, "partners"), 1, &o, &err);
@@ -154,16 +146,7 @@ static void test_likert_time_rank(void)
     int items[2] = {a, b};
     tally_table *t = tally_stats_likert(ds, items, 2, &lo, &err);
     CHECK(t != NULL, "likert: table built");
-    static const cell_case likert_cells[] = {
-        {"Service", "Mean", 3.5, 1e-9, "likert: mean 28/8"},
-        {"Service", "Top 2 box", 62.5, 1e-9, "likert: top-2-box 5/8"},
-        {"Service", "Bottom 2 box", 25, 1e-9, "likert: bottom-2-box 2/8"},
-        {"Service", "Net", 37.5, 1e-9, "likert: net = top - bottom"},
-        {"Service", "Good", 37.5, 1e-9, "likert: distribution, Good 3/8"},
-        {"l2", "Very poor", 25, 1e-9, "likert: second item as a row"},
-        {"l2", "N", 8, 1e-9, "likert: N per item"},
-    };
-    CHECK_CELLS(t, likert_cells);
+    check_cells(t, "likert");
     tally_table_unref(t);
 
     tally_timeline_opts to;
@@ -172,14 +155,7 @@ static void test_likert_time_rank(void)
     to.to = 2005;
     t = tally_stats_timeline(ds, y, &to, &err);
     CHECK(t != NULL, "timeline: table built");
-    static const cell_case timeline_cells[] = {
-        {"1980s", "Count", 3, 1e-9, "timeline: 1980s has 3"},
-        {"1990s", "Count", 2, 1e-9, "timeline: 1990s has 2"},
-        {"2000", "Count", 2, 1e-9, "timeline: 2000 by year"},
-        {"2001", "Count", 0, 1e-9, "timeline: empty year shown with 0"},
-        {"2005", "Count", 0, 1e-9, "timeline: range extended to 'to'"},
-    };
-    CHECK_CELLS(t, timeline_cells);
+    check_cells(t, "timeline");
     CHECK(t->nrows == 9, "timeline: 1980s, 1990s, 2000..2005, Total");
     tally_table_unref(t);
 
