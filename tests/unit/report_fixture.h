@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "case_file.h"
 #include "host.h"
 #include "result.h"
 
@@ -231,23 +232,22 @@ static inline void fixture_release(tally_options *o, tally_report *rep, const ch
 }
 
 #ifdef CHECK
-/* One formatting case: cell (row, col) set to `value` reads `want`. */
-typedef struct {
-    size_t row, col;
-    double value;
-    const char *want, *what;
-} format_case;
-
-/* Sets each case's cell of t to its number and checks the text tally_table_format_cell gives. */
-static inline void check_formats(tally_table *t, const format_case *cases, size_t n)
+/* The formatting cases of section `section` of tests/data/report/format_cases.txt: each case's
+ * cell (row, col) of t is set to its value and reads its text (needs case_file.o). */
+static inline void check_formats(tally_table *t, const char *section)
 {
+    static const char *const fields[] = {"row", "col", "value", "text", "what", NULL};
+    case_list *cases = case_list_read("tests/data/report/format_cases.txt", section, fields);
     char buf[64];
-    for (size_t i = 0; i < n; i++) {
-        tally_table_set_number(t, cases[i].row, cases[i].col, cases[i].value);
-        CHECK_STR(tally_table_format_cell(t, cases[i].row, cases[i].col, buf, sizeof buf), cases[i].want, cases[i].what);
+    for (size_t i = 0; i < cases->ncases; i++) {
+        size_t row = case_index(cases, i, 0), col = case_index(cases, i, 1);
+        tally_table_set_number(t, row, col, case_number(cases, i, 2));
+        int failed = check_failures;
+        CHECK_STR(tally_table_format_cell(t, row, col, buf, sizeof buf), case_text(cases, i, 3), case_text(cases, i, 4));
+        if (check_failures > failed) case_where(cases, i);
     }
+    case_list_free(cases);
 }
-#define CHECK_FORMATS(t, cases) check_formats((t), (cases), sizeof(cases) / sizeof((cases)[0]))
 
 /* Writes rep with plugin d to p1 and once more to p2 (the path option set to p1; a name
  * ending in XXXXXX is first made a new temporary file's, as mkstemp does),

@@ -108,12 +108,7 @@ static void table_cells(void)
 {
     tally_table *t = fixture_format_table("t", NULL, 1, 2);
     tally_report *r = fixture_report_in("de", t);
-    static const format_case german_formats[] = {
-        {0, 1, 1234, "1.234", "a German table's count"},
-        {0, 2, 78.94, "78,9 %", "a German table's percent"},
-        {0, 3, 2005.125, "2005,13", "a German mean (no grouping)"},
-    };
-    CHECK_FORMATS(t, german_formats);
+    check_formats(t, "german");
     tally_report_free(r);
     tally_table_unref(t);
 }

@@ -52,22 +52,11 @@ int main(void)
     CHECK_STR(tally_format_fixed(0.05, 3, buf, sizeof buf), "0.050", "leading zeros of the fraction");
 
     tally_table *t = fixture_format_table("freq", "Economy", 0, 2);
-    static const format_case freq_formats[] = {
-        {0, 1, 36, "36", "counts as integers"},
-        {0, 2, 34.5, "35%", "percents with the column's decimals"},
-        {0, 3, 2.345, "2.35", "means with their decimals"},
-        {0, 1, 12.25, "12", "weighted counts show the column's decimals (default 0), not a decimal of their own"},
-    };
-    CHECK_FORMATS(t, freq_formats);
+    check_formats(t, "freq");
     {
         tally_table *w = fixture_table("w", "Weighted", "", (const fixture_col[]){{"Count", TALLY_COL_COUNT, 1}, {0}});
         for (int i = 0; i < 3; i++) tally_table_add_row(w, i < 2 ? TALLY_ROW_CATEGORY : TALLY_ROW_BASE); /* 2 + base */
-        static const format_case weighted_formats[] = {
-            {0, 1, 12.25, "12.3", "count_decimals = 1: 12.25 -> 12.3"},
-            {1, 1, 0, "0.0", "and a zero cell beside it 0.0, not 0"},
-            {2, 1, 133, "133", "an unweighted base is whole (not 133.0)"},
-        };
-        CHECK_FORMATS(w, weighted_formats);
+        check_formats(w, "weighted");
         tally_table_unref(w);
     }
     CHECK(tally_table_find_row(t, "Economy") == 0 && tally_table_find_col(t, "Percent") == 2, "rows and columns by label");
