@@ -1,4 +1,4 @@
-"""messages_keys.py: every text tally's sources hand to the translator is in core/report/messages.c.
+"""messages_keys.py: every text tally's sources hand to the translator is in the catalogue's texts, core/report/messages.def.
 
 Scans C (stats_tr, tally_tr, rep_tr and the contents sheet's meta_row/entry_list), Lua stages
 (tally.tr) and templates ({{ tr "..." }}); prints the texts the catalogue lacks, exits 1 if any."""
@@ -6,20 +6,16 @@ import re
 import sys
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # importing tests/lib/catalogue.py leaves no __pycache__
+sys.path.insert(0, str(Path(__file__).resolve().parent / "lib"))
+from catalogue import c_unescape, entries  # noqa: E402
+
 root = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 LIT = r'"((?:[^"\\]|\\.)*)"'
 
 
-def c_unescape(s):
-    return bytes(s, "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
-
-
 def catalogue():
-    src = (root / "core/report/messages.c").read_text()
-    keys = set()
-    for m in re.finditer(r"\.en\s*=\s*((?:\s*" + LIT + r")+)", src):
-        keys.add(c_unescape("".join(re.findall(LIT, m.group(1)))))
-    return keys
+    return {e["en"] for e in entries(root)}
 
 
 def call_args(src, start):

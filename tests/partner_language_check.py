@@ -1,6 +1,6 @@
 """partner_language_check.py LANG OUTPUT...: no English text of tally's own in a report written in LANG.
 
-The English texts are the catalogue's (core/report/messages.c, split at printf conversions) whose LANG
+The English texts are the catalogue's (core/report/messages.def, split at printf conversions) whose LANG
 text differs; each output is read as a reader gets it: XLSX cells and sheet names through openpyxl
 plus every text node of its XML parts (charts, legends, axis titles, properties), Markdown as text,
 HTML without tags, JSON string values. Prints each English text found and exits 1 if any."""
@@ -14,28 +14,15 @@ from pathlib import Path
 import openpyxl
 
 ROOT = Path(__file__).resolve().parent.parent
-LIT = r'"((?:[^"\\]|\\.)*)"'
-
-
-def c_str(parts):
-    return bytes("".join(parts), "utf-8").decode("unicode_escape").encode("latin-1").decode("utf-8")
-
-
-def catalogue():
-    src = (ROOT / "core/report/messages.c").read_text()
-    out = []
-    for entry in re.finditer(r"\{\s*\.en\s*=(.*?)\}", src, re.S):
-        texts = {}
-        for m in re.finditer(r"\.(en|de|zh)\s*=\s*((?:\s*" + LIT + r")+)", "{.en =" + entry.group(1)):
-            texts[m.group(1)] = c_str(re.findall(LIT, m.group(2)))
-        out.append(texts)
-    return out
+sys.dont_write_bytecode = True  # importing tests/lib/catalogue.py leaves no __pycache__
+sys.path.insert(0, str(ROOT / "tests/lib"))
+from catalogue import entries  # noqa: E402
 
 
 def english_texts(lang):
     """Fragments of tally's English texts a LANG report must not contain."""
     frags = set()
-    for texts in catalogue():
+    for texts in entries(ROOT):
         own = texts.get(lang, "")
         for frag in re.split(r"%[-0-9.]*[sdizuf]", texts["en"]):
             frag = frag.strip(" .,:;()")
