@@ -458,9 +458,53 @@ static uint64_t spans_hash(const cache_span *spans, size_t nspans, uint64_t len)
     return h;
 }
 
-static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t nspans)
+/* The cache file's bytes gathered into large write() calls: a wide dataset's file is tens of
+ * thousands of small spans (each column's codes, levels and labels, with the padding between
+ * them), which took one or two calls each, each a lock of the file on a busy disk. */
+#define CACHE_WRITE_BUF ((size_t)1 << 20)
+
+typedef struct cache_writer {
+    int fd;
+    char *buf; /* CACHE_WRITE_BUF bytes, or NULL (out of memory): every put goes straight to the file */
+    size_t len;
+} cache_writer;
+
+static int writer_flush(cache_writer *w)
+{
+    int rc = w->len ? write_all(w->fd, w->buf, w->len) : 0;
+    w->len = 0;
+    return rc;
+}
+
+/* Appends n bytes to the file, through the buffer; a span as large as the buffer goes straight to the
+ * file after what the buffer holds. 0 or -1 (errno set). */
+static int writer_put(cache_writer *w, const void *p, size_t n)
+{
+    if (!w->buf) return write_all(w->fd, p, n);
+    if (w->len + n > CACHE_WRITE_BUF && writer_flush(w) != 0) return -1;
+    if (n >= CACHE_WRITE_BUF) return write_all(w->fd, p, n);
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+    return 0;
+}
+
+/* Header, metadata, cells and the zeros between them, in file order. 0 or -1 (errno set). */
+static int write_file(cache_writer *w, const cache_header *h, const sbuf *meta, const cache_span *spans, size_t nspans)
 {
     static const char zeros[CACHE_ALIGN];
+    if (writer_put(w, h, sizeof *h) != 0 || writer_put(w, meta->data, meta->len) != 0 ||
+        writer_put(w, zeros, h->data_off - h->meta_off - h->meta_len) != 0)
+        return -1;
+    uint64_t at = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        if (writer_put(w, zeros, spans[i].off - at) != 0 || writer_put(w, spans[i].src, spans[i].len) != 0) return -1;
+        at = spans[i].off + spans[i].len;
+    }
+    return writer_flush(w);
+}
+
+static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t nspans)
+{
     cache_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, CACHE_MAGIC, sizeof h.magic);
@@ -476,17 +520,11 @@ static int write_cache(int fd, const sbuf *meta, const cache_span *spans, size_t
     h.file_len = h.data_off + h.data_len;
     h.meta_hash = XXH3_64bits(meta->data, meta->len);
     h.data_hash = spans_hash(spans, nspans, h.data_len);
-    uint64_t at;
     h.header_hash = XXH3_64bits(&h, offsetof(cache_header, header_hash));
-    if (write_all(fd, &h, sizeof h) != 0 || write_all(fd, meta->data, meta->len) != 0 ||
-        write_all(fd, zeros, h.data_off - h.meta_off - h.meta_len) != 0)
-        return -1;
-    at = 0;
-    for (size_t i = 0; i < nspans; i++) {
-        if (write_all(fd, zeros, spans[i].off - at) != 0 || write_all(fd, spans[i].src, spans[i].len) != 0) return -1;
-        at = spans[i].off + spans[i].len;
-    }
-    return 0;
+    cache_writer w = {fd, malloc(CACHE_WRITE_BUF), 0};
+    int rc = write_file(&w, &h, meta, spans, nspans);
+    free(w.buf);
+    return rc;
 }
 
 int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messages, size_t messages_len, char **err)
