@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int check_failures;
 
@@ -43,6 +44,18 @@ static int check_failures;
         CHECK(near_, "%s", what);                                                \
         if (!near_) printf("#   got:  %.10g\n#   want: %.10g\n", g_, w_);         \
     } while (0)
+
+/* A watchdog, not a timing: alarm() after `seconds` in the plain build. The address sanitizer
+ * (make check-asan) makes every step several times as costly, and a busy machine more again
+ * (test_hist_memo_wide: 0.9 s plain, 5 s under the sanitizer, past 60 s beside other work), so
+ * there the alarm waits four times as long; what a watchdog is for (a hang, a search quadratic
+ * in the input) takes far longer still. */
+#ifdef __SANITIZE_ADDRESS__
+#define CHECK_WATCHDOG_SCALE 4u
+#else
+#define CHECK_WATCHDOG_SCALE 1u
+#endif
+#define CHECK_WATCHDOG(seconds) alarm((unsigned)(seconds) * CHECK_WATCHDOG_SCALE)
 
 #define CHECK_DONE() return check_failures ? 1 : 0
 

@@ -61,7 +61,7 @@ static void test_wide_header(void)
 
 int main(void)
 {
-    alarm(300); /* a watchdog for the file's size, not a timing: see above */
+    CHECK_WATCHDOG(300); /* a watchdog for the file's size, not a timing: see above */
     test_wide_header();
     CHECK_DONE();
 }

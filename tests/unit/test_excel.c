@@ -317,7 +317,7 @@ int main(void)
     check_mixed(mixed);
     check_compact(mixed);
     check_merges(mixed);
-    alarm(300); /* a watchdog for check_wide, not a timing: see there */
+    CHECK_WATCHDOG(300); /* a watchdog for check_wide, not a timing: see there */
     check_wide(mixed);
     alarm(0);
     unlink(mixed);

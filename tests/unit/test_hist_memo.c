@@ -352,7 +352,7 @@ int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     tally_log_set_level(0);
-    alarm(120); /* a watchdog, not a timing: a claimed key never put leaves its asker waiting for ever */
+    CHECK_WATCHDOG(120); /* a watchdog, not a timing: a claimed key never put leaves its asker waiting for ever */
     setvbuf(stdout, NULL, _IOLBF, 0); /* the checks before such a hang stay in the log when the alarm ends it */
     mapping_pair();
     char *data, *cmd = NULL;

@@ -71,7 +71,7 @@ static void check_few(void)
 int main(void)
 {
     check_few();
-    alarm(60); /* a watchdog for check_many's size, not a timing: see above */
+    CHECK_WATCHDOG(60); /* a watchdog for check_many's size, not a timing: see above */
     check_many();
     alarm(0);
     CHECK_DONE();
