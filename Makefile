@@ -189,8 +189,8 @@ test_case_file_OBJS := $(CASE_FILE_OBJ)
 $(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)
 # test_md_output reads its Markdown back with cmark-gfm and its table extension.
 $(BUILD)/tests/test_md_output: CORE_LIBS += $(CMARK_LIBS)
-# test_cache_writes counts the write() calls of the core's objects (tests/unit/test_cache_writes.c)
-$(BUILD)/tests/test_cache_writes: CORE_LIBS += -Wl,--wrap=write
+# test_hist_memo_wide counts the write() calls of the core's objects when it stores its cache
+$(BUILD)/tests/test_hist_memo_wide: CORE_LIBS += -Wl,--wrap=write
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
