@@ -205,6 +205,54 @@ __attribute__((target("avx2"))) static size_t q_next_tagged_avx2(const uint16_t 
 }
 #endif
 
+/* Pass 2 of q_loop: squared deviations, the histogram and each row's bin (with `both`,
+ * the unweighted deviations and counts too). */
+static inline __attribute__((always_inline)) void q_loop2(q_job *j, q_part *q, size_t b, size_t e,
+                                                          const uint32_t *sel, const double *wts, int um, int both)
+{
+    const tally_column *c = j->c;
+    const double *num = c->num;
+    double v, w;
+    double mean = j->mean, lo = j->lo, scale = j->scale, *hw = q->hw;
+    double umean = j->umean, *hn = q->hn;
+    double D0 = 0, D1 = 0, D2 = 0, D3 = 0, U0 = 0, U1 = 0, U2 = 0, U3 = 0;
+    uint16_t *bins = q->bins - b;
+    size_t i = b;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!sel && !um && stats_avx2()) { /* the steps of four there, the last rows below */
+        i += q_pass2_avx2(j, q, b, e, wts, both);
+        D0 = q->ss[0], D1 = q->ss[1], D2 = q->ss[2], D3 = q->ss[3];
+        U0 = q->uss[0], U1 = q->uss[1], U2 = q->uss[2], U3 = q->uss[3];
+    }
+#endif
+    /* with `both`, the unweighted loop's terms too: a weight of 1 where the row counts
+     * (the same rows: every weight is > 0), added to the same banks, so the same bits */
+#define Q2(DB, UB)                                                                \
+    do {                                                                          \
+        unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
+        DB += w * (v - mean) * (v - mean);                                        \
+        size_t k_ = q_bin(v, lo, scale);                                          \
+        hw[k_] += w;                                                              \
+        if (both) {                                                               \
+            double u_ = ok_ ? 1.0 : 0.0;                                          \
+            UB += u_ * (v - umean) * (v - umean);                                 \
+            hn[k_] += u_;                                                         \
+        }                                                                         \
+        bins[i] = ok_ ? (uint16_t)k_ : (uint16_t)QNONE;                           \
+        i++;                                                                      \
+    } while (0)
+    while (i + 4 <= e) {
+        Q2(D0, U0);
+        Q2(D1, U1);
+        Q2(D2, U2);
+        Q2(D3, U3);
+    }
+    while (i < e) Q2(D0, U0);
+#undef Q2
+    q->ss[0] = D0, q->ss[1] = D1, q->ss[2] = D2, q->ss[3] = D3;
+    q->uss[0] = U0, q->uss[1] = U1, q->uss[2] = U2, q->uss[3] = U3;
+}
+
 static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, size_t b, size_t e,
                                                          const uint32_t *sel, const double *wts, int um, int both)
 {
@@ -256,44 +304,7 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
             q->kmax = kmax[k] > q->kmax ? kmax[k] : q->kmax;
         }
     } else if (j->pass == 2) {
-        double mean = j->mean, lo = j->lo, scale = j->scale, *hw = q->hw;
-        double umean = j->umean, *hn = q->hn;
-        double D0 = 0, D1 = 0, D2 = 0, D3 = 0, U0 = 0, U1 = 0, U2 = 0, U3 = 0;
-        uint16_t *bins = q->bins - b;
-        size_t i = b;
-#if defined(__x86_64__) && defined(__GNUC__)
-        if (!sel && !um && stats_avx2()) { /* the steps of four there, the last rows below */
-            i += q_pass2_avx2(j, q, b, e, wts, both);
-            D0 = q->ss[0], D1 = q->ss[1], D2 = q->ss[2], D3 = q->ss[3];
-            U0 = q->uss[0], U1 = q->uss[1], U2 = q->uss[2], U3 = q->uss[3];
-        }
-#endif
-        /* with `both`, the unweighted loop's terms too: a weight of 1 where the row counts
-         * (the same rows: every weight is > 0), added to the same banks, so the same bits */
-#define Q2(DB, UB)                                                                \
-    do {                                                                          \
-        unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
-        DB += w * (v - mean) * (v - mean);                                        \
-        size_t k_ = q_bin(v, lo, scale);                                          \
-        hw[k_] += w;                                                              \
-        if (both) {                                                               \
-            double u_ = ok_ ? 1.0 : 0.0;                                          \
-            UB += u_ * (v - umean) * (v - umean);                                 \
-            hn[k_] += u_;                                                         \
-        }                                                                         \
-        bins[i] = ok_ ? (uint16_t)k_ : (uint16_t)QNONE;                           \
-        i++;                                                                      \
-    } while (0)
-        while (i + 4 <= e) {
-            Q2(D0, U0);
-            Q2(D1, U1);
-            Q2(D2, U2);
-            Q2(D3, U3);
-        }
-        while (i < e) Q2(D0, U0);
-#undef Q2
-        q->ss[0] = D0, q->ss[1] = D1, q->ss[2] = D2, q->ss[3] = D3;
-        q->uss[0] = U0, q->uss[1] = U1, q->uss[2] = U2, q->uss[3] = U3;
+        q_loop2(j, q, b, e, sel, wts, um, both);
     } else {
         /* pass 2 left each row's bin: only the rows of tagged bins are read again */
         const uint16_t *bins = q->bins - b;
