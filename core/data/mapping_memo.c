@@ -1,5 +1,6 @@
 /* mapping_memo.c: results computed from a mapped cache's cells, kept with the mapping for stages that ask again. */
 #include "dataset.h"
+#include "parallel.h"
 #include "util.h"
 
 #include <pthread.h>
@@ -127,7 +128,11 @@ int tally_mapping_memo_claim(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KE
         pthread_mutex_unlock(&memo->lock);
         return 0;
     }
-    while (e->pending) pthread_cond_wait(&memo->done, &memo->lock); /* entries are never removed while m lives */
+    if (e->pending) {
+        tally_par_wait_begin(); /* the core this thread leaves idle may run the claimer's parts */
+        while (e->pending) pthread_cond_wait(&memo->done, &memo->lock); /* entries are never removed while m lives */
+        tally_par_wait_end();
+    }
     memcpy(out, e->result, len);
     pthread_mutex_unlock(&memo->lock);
     return 1;

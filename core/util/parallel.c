@@ -66,6 +66,16 @@ void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx)
     }
 }
 
+void tally_par_wait_begin(void)
+{
+    if (in_task) atomic_fetch_sub(&busy, 1);
+}
+
+void tally_par_wait_end(void)
+{
+    if (in_task) atomic_fetch_add(&busy, 1);
+}
+
 size_t tally_par_task_threads(void)
 {
     const char *s = getenv("TALLY_STAGE_THREADS");

@@ -37,5 +37,12 @@ size_t tally_par_task_threads(void);
  * a task's result must not depend on its worker. Worker threads run with SIGALRM
  * blocked, so the watchdog's signal always reaches the calling thread. */
 void tally_par_tasks(size_t ntasks, size_t threads, void (*fn)(void *ctx, size_t task, size_t worker), void *ctx);
+/* Around a wait of a task's thread for a result another task computes (mapping_memo.c):
+ * meanwhile the waiting thread is not at work, so a kernel of the other task may start a
+ * thread for a part on the core it leaves. After the wait the thread counts as at work
+ * again at once: until such a part ends, one thread more than TALLY_PAR_MAX_PARTS may run
+ * (the parts, and so the results, are the same either way). Outside a task they do nothing. */
+void tally_par_wait_begin(void);
+void tally_par_wait_end(void);
 
 #endif

@@ -1,4 +1,4 @@
-/* test_hist_memo.c: per-code histograms, multiple-response counts and crosstab cells of a mapped cache's columns kept with the mapping: the same figures as counting, never kept for a selection or a changed column. */
+/* test_hist_memo.c: per-code histograms, multiple-response counts, crosstab cells and descriptives of a mapped cache's columns kept with the mapping: the same figures as counting, never kept for a selection or a changed column. */
 #include "cache.h"
 #include "check.h"
 #include "dataset.h"
@@ -348,6 +348,70 @@ static void check_joint(void)
     CHECK(all_same, "joint: weighted then unweighted from the mapping, bitwise the heap's cells and margins");
 }
 
+/* Descriptives of a column of doubles from a mapping (rows in two parts, NaN cells,
+ * weights of many mantissa bits, large in one bank of four: a row added to another bank
+ * changes the sums), weighted then unweighted: with every weight > 0 the weighted run
+ * keeps the unweighted figures too, and both are bitwise those described on the heap;
+ * with a weight of 0 the unweighted run describes the column itself; a selection of rows
+ * is described and not kept. The mapping's runs take the AVX2 passes, then the portable
+ * loops (stats_portable): the heap's figures (AVX2) either way. */
+static void check_desc(void)
+{
+    int all_same = 1, kept = 1, differ = 1, none_pending = 1;
+    for (int mode = 0; mode < 4; mode++) {
+        int positive = mode & 1, portable = mode >> 1;
+        const char *names[2] = {"x", "w"};
+        const char *files[4] = {"d0.csv", "d1.csv", "d2.csv", "d3.csv"};
+        fixture f;
+        fixture_new(&f, files[mode], "x,w\n1.5,1\n", names, 2);
+        tally_dataset *ds = f.ds;
+        for (size_t r = 0; r < ROWS2; r++) {
+            ds->cols[0]->num[r] = r % 29 == 0 ? NAN : (double)((r * 2654435761u) % 100003) / 7.0 - 3000;
+            ds->cols[1]->num[r] = r % 19 == 0 && !positive ? 0 : (0.2 + (double)(r % 31) / 9) * (r % 4 == 2 ? 1e5 : 1);
+        }
+        tally_dataset *back = fixture_load(&f) ? f.back : NULL;
+        if (!back || back->cols[0]->codes) {
+            CHECK(0, "desc: stored and loaded back, mapped, the column doubles");
+            all_same = 0;
+        } else {
+            tally_mapping *m = back->cols[0]->mapping;
+            const double *w = back->cols[1]->num;
+            stats_desc_result want, wantw, got, gotw, again;
+            stats_describe_large(ds, ds->cols[0], NULL, &want); /* the heap: described */
+            stats_describe_large(ds, ds->cols[0], ds->cols[1]->num, &wantw);
+            size_t before = tally_mapping_memo_count(m);
+            stats_portable(portable);
+            stats_describe_large(back, back->cols[0], w, &gotw);
+            /* the weights' all-positive answer, the weighted figures and, all > 0, the unweighted */
+            kept &= tally_mapping_memo_count(m) == before + 2 + (size_t)positive;
+            uintptr_t ukey[TALLY_MEMO_KEYS] = {(uintptr_t)back->cols[0]->num, 0, 3, ROWS2};
+            none_pending &= tally_mapping_memo_get(m, ukey, &got, sizeof got) == positive;
+            stats_describe_large(back, back->cols[0], NULL, &got);
+            kept &= tally_mapping_memo_count(m) == before + 3;
+            stats_describe_large(back, back->cols[0], w, &again);
+            stats_portable(0);
+            kept &= tally_mapping_memo_count(m) == before + 3;
+            all_same &= memcmp(&want, &got, sizeof want) == 0 && memcmp(&wantw, &gotw, sizeof want) == 0 &&
+                        memcmp(&wantw, &again, sizeof want) == 0 && want.cases > 0 && want.min < want.max;
+            differ &= want.mean != wantw.mean && want.median == want.median && wantw.q3 == wantw.q3;
+            differ &= positive ? want.cases == wantw.cases : want.cases > wantw.cases;
+            size_t rows[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+            tally_dataset *view = tally_dataset_view(back, "v", rows, 10);
+            stats_desc_result sel;
+            before = tally_mapping_memo_count(m);
+            stats_describe_large(view, view->cols[0], NULL, &sel);
+            all_same &= sel.cases == 9 && tally_mapping_memo_count(m) == before;
+            tally_dataset_free(view);
+        }
+        fixture_free(&f);
+    }
+    CHECK(kept, "desc: the weighted run keeps its figures and, every weight > 0, the unweighted; each found kept");
+    CHECK(none_pending, "desc: the unweighted figures are put by the weighted run exactly when every weight is > 0");
+    CHECK(differ, "desc: the weighted figures differ from the unweighted; the cases exactly when a weight is 0");
+    CHECK(all_same, "desc: weighted then unweighted from the mapping, bitwise the heap's (weights of 0, all > 0; AVX2, portable); "
+                    "a selection of 10 rows described, not kept");
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
@@ -426,6 +490,7 @@ int main(void)
     check_prefetch();
     check_mr();
     check_joint();
+    check_desc();
 
     /* a changed column leaves the mapping: its new cells are counted */
     tally_column *q = back->cols[0];

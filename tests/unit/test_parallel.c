@@ -1,4 +1,4 @@
-/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; the stage pool (tally_par_tasks) too, its kernels' part threads included; compaction asks for no more; the level limit plugins see. */
+/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; the stage pool (tally_par_tasks) too, its kernels' part threads included, and a waiting task leaves its core to them; compaction asks for no more; the level limit plugins see. */
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
@@ -114,6 +114,59 @@ static tally_dataset *survey(size_t n, int ncols)
     return ds;
 }
 
+/* Two tasks side by side: task 0 waits for task 1 (inside tally_par_wait_begin/_end when
+ * `announce`), task 1 runs a kernel of two parts meanwhile. Waits are bounded: a thread
+ * that never comes fails a check instead of hanging the test. */
+typedef struct wait_pair {
+    int announce;
+    atomic_int waiting, done;
+    pthread_t task1;
+    int part1_own; /* part 1 ran on a thread of its own, not task 1's */
+} wait_pair;
+
+static void bounded_until(atomic_int *flag)
+{
+    for (int k = 0; k < 5000 && !atomic_load(flag); k++) usleep(1000);
+}
+
+static void note_part1(void *ctx, size_t p)
+{
+    wait_pair *w = ctx;
+    if (p == 1) w->part1_own = !pthread_equal(pthread_self(), w->task1);
+}
+
+static void wait_task(void *ctx, size_t t, size_t worker)
+{
+    (void)worker;
+    wait_pair *w = ctx;
+    if (t == 0) {
+        if (w->announce) tally_par_wait_begin();
+        atomic_store(&w->waiting, 1);
+        bounded_until(&w->done);
+        if (w->announce) tally_par_wait_end();
+    } else {
+        w->task1 = pthread_self();
+        bounded_until(&w->waiting);
+        tally_par_run(2, note_part1, w);
+        atomic_store(&w->done, 1);
+    }
+}
+
+static void check_wait(void)
+{
+    if (TALLY_PAR_MAX_PARTS < 2) return;
+    wait_pair busy = {.announce = 0}, idle = {.announce = 1};
+    tally_par_tasks(2, 2, wait_task, &busy);
+    tally_par_tasks(2, 2, wait_task, &idle);
+    CHECK(atomic_load(&busy.done) && !busy.part1_own,
+          "both tasks at work: the kernel of one runs its part 1 on the task's own thread");
+    CHECK(atomic_load(&idle.done) && idle.part1_own,
+          "a task waiting inside tally_par_wait_begin/_end: the other's kernel starts a thread for part 1");
+    wait_pair again = {.announce = 0};
+    tally_par_tasks(2, 2, wait_task, &again);
+    CHECK(atomic_load(&again.done) && !again.part1_own, "after the wait ends, that thread counts as at work again");
+}
+
 int main(void)
 {
     /* parallel.h: part 0 and every part from TALLY_PAR_MAX_PARTS on run on the calling thread. */
@@ -144,6 +197,7 @@ int main(void)
     check_pool(1, "tally_par_tasks on 1 thread");
     check_pool(TALLY_PAR_MAX_PARTS, "tally_par_tasks on TALLY_PAR_MAX_PARTS threads");
     check_pool(8, "tally_par_tasks asked for 8 threads");
+    check_wait();
     seen after = {0};
     tally_par_run(TALLY_PAR_MAX_PARTS, note_part, &after);
     CHECK(TALLY_PAR_MAX_PARTS < 2 || !pthread_equal(after.thread[1], pthread_self()),
