@@ -486,7 +486,12 @@ static int run_batch(run *r, size_t from, size_t to)
     step(r, "%zu stages side by side on %zu threads", n, r->nworkers + 1);
     tally_runtime *rts[TALLY_PAR_MAX_PARTS] = {r->rt};
     for (size_t w = 0; w < r->nworkers; w++) rts[w + 1] = r->workers[w];
+    /* stages in a batch only read: each dataset's cells stay as they are until it ends, so
+     * what one stage counts the others may take from a memo (tally_dataset_freeze) */
+    size_t nds = tally_runtime_ndatasets(r->rt);
+    for (size_t d = 0; d < nds; d++) tally_dataset_freeze(tally_runtime_dataset_at(r->rt, d));
     tally_stage_batch_run(rts, r->nworkers + 1, r->cfg, jobs, n);
+    for (size_t d = 0; d < nds; d++) tally_dataset_thaw(tally_runtime_dataset_at(r->rt, d));
     int code = TALLY_EXIT_OK;
     for (size_t k = 0; k < n; k++) {
         if (code == TALLY_EXIT_OK) {

@@ -44,8 +44,9 @@ tally_mapping *tally_mapping_new(void *base, size_t len)
 void tally_mapping_unref(tally_mapping *m)
 {
     if (!m || __atomic_sub_fetch(&m->refs, 1, __ATOMIC_ACQ_REL) > 0) return; /* stages on two threads share columns */
-    munmap(m->base, m->len);
+    if (m->base) munmap(m->base, m->len);
     tally_mapping_memo_free(m->memo);
+    free(m->spans);
     free(m);
 }
 
@@ -279,6 +280,7 @@ static void free_mrsets(tally_dataset *ds)
 void tally_dataset_free(tally_dataset *ds)
 {
     if (!ds) return;
+    tally_dataset_thaw(ds);
     for (size_t i = 0; i < ds->ncols; i++) tally_column_unref(ds->cols[i]);
     tally_free_all(ds->cols, ds->hidx, ds->sel);
     free_mrsets(ds);

@@ -83,7 +83,17 @@ typedef struct tally_mapping {
      * mapping lives: kept for stages that ask again (mapping_memo.c). Owned by the
      * mapping: made by tally_mapping_new, freed with the last reference. */
     tally_mapping_memo *memo;
+    /* A dataset's heap cells frozen for a batch of stages (tally_dataset_freeze) map no
+     * bytes (base NULL): they are nspans spans sorted by start (owned), which
+     * tally_mapping_holds searches. NULL for a file mapping. */
+    struct tally_span *spans;
+    size_t nspans;
 } tally_mapping;
+/* Bytes [start, start + len) of one column's cells (tally_dataset_freeze). */
+typedef struct tally_span {
+    uintptr_t start;
+    size_t len;
+} tally_span;
 /* A mapping of the `len` bytes at `base` (an mmap the mapping now owns) with one
  * reference and an empty memo. */
 tally_mapping *tally_mapping_new(void *base, size_t len);
@@ -114,6 +124,20 @@ int tally_mapping_memo_try_claim(tally_mapping *m, const uintptr_t key[TALLY_MEM
 void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], const void *result, size_t len);
 /* How many results m keeps (tests). */
 size_t tally_mapping_memo_count(tally_mapping *m);
+/* Gives ds (no selection of rows) a memo for its cells, as a mapped cache has, for as long
+ * as nothing changes them: a batch of stages that only read, side by side, so that two
+ * stages counting the same column (weighted and unweighted, a frequency table and a
+ * Likert grid) count it once, whether the data came from a cache or was parsed. The
+ * caller must tally_dataset_thaw it before any cell changes. Nothing when ds has a
+ * selection or is frozen already. */
+void tally_dataset_freeze(tally_dataset *ds);
+/* Drops ds's frozen memo (the results kept in it go with it). */
+void tally_dataset_thaw(tally_dataset *ds);
+/* The mapping whose memo may keep a result made of `bytes` bytes of c's cells at `cells`
+ * and the weights wts (NULL: none) over ds's rows: c's file mapping when it holds both,
+ * else ds's frozen memo when that does; NULL when neither (or ds has a selection). */
+tally_mapping *tally_memo_for(const tally_dataset *ds, const tally_column *c, const void *cells, size_t bytes,
+                              const double *wts);
 /* Copies a mapped column's cells to the heap so that it may change; 0, or -1 when out of memory. */
 int tally_column_own(tally_column *c);
 
@@ -144,6 +168,10 @@ struct tally_dataset {
     size_t hcap;
     char **info;          /* how the file was read: key, value, key, value, ... (owned; `tally describe`) */
     size_t ninfo;         /* pairs */
+    /* While a batch of stages that only read runs (the runner's stage batches): a memo
+     * for results made of this dataset's cells, whose spans are every column's cells
+     * (tally_dataset_freeze); NULL otherwise. Owned. */
+    struct tally_mapping *frozen;
 };
 
 /* Returns a new empty dataset; free with tally_dataset_free. */

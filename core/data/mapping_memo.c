@@ -1,4 +1,4 @@
-/* mapping_memo.c: results computed from a mapped cache's cells, kept with the mapping for stages that ask again. */
+/* mapping_memo.c: results computed from a mapped cache's cells (or a dataset's cells frozen for a batch of stages), kept for stages that ask again. */
 #include "dataset.h"
 #include "parallel.h"
 #include "util.h"
@@ -55,10 +55,66 @@ void tally_mapping_memo_free(tally_mapping_memo *memo)
     free(memo);
 }
 
+/* Whether [a, a + n) lies inside [b, b + len). */
+static int inside(uintptr_t b, size_t len, uintptr_t a, size_t n) { return a >= b && a - b <= len && n <= len - (a - b); }
+
 int tally_mapping_holds(const tally_mapping *m, const void *p, size_t n)
 {
-    uintptr_t b = (uintptr_t)m->base, a = (uintptr_t)p;
-    return a >= b && a - b <= m->len && n <= m->len - (a - b);
+    uintptr_t a = (uintptr_t)p;
+    if (!m->spans) return inside((uintptr_t)m->base, m->len, a, n);
+    size_t lo = 0, hi = m->nspans; /* the last span starting at or before a: a search, so a wide dataset's */
+    while (lo < hi) {               /* thousands of columns cost a few steps a question */
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->spans[mid].start <= a) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo > 0 && inside(m->spans[lo - 1].start, m->spans[lo - 1].len, a, n);
+}
+
+/* ---- a dataset frozen for a batch of stages ------------------------------------------ */
+
+static int span_cmp(const void *x, const void *y)
+{
+    uintptr_t a = ((const tally_span *)x)->start, b = ((const tally_span *)y)->start;
+    return a < b ? -1 : a > b;
+}
+
+void tally_dataset_freeze(tally_dataset *ds)
+{
+    if (ds->sel || ds->frozen) return;
+    tally_span *spans = xmalloc((2 * ds->ncols + 1) * sizeof *spans);
+    size_t n = 0;
+    for (size_t i = 0; i < ds->ncols; i++) {
+        const tally_column *c = ds->cols[i];
+        if (c->num) spans[n++] = (tally_span){(uintptr_t)c->num, c->len * sizeof *c->num};
+        if (c->codes) spans[n++] = (tally_span){(uintptr_t)c->codes, c->len};
+    }
+    qsort(spans, n, sizeof *spans, span_cmp);
+    tally_mapping *m = tally_mapping_new(NULL, 0);
+    m->spans = spans;
+    m->nspans = n;
+    ds->frozen = m;
+}
+
+void tally_dataset_thaw(tally_dataset *ds)
+{
+    tally_mapping_unref(ds->frozen);
+    ds->frozen = NULL;
+}
+
+/* Whether m holds the cells and the weights (if any) of n rows. */
+static int holds_both(const tally_mapping *m, const void *cells, size_t bytes, const double *wts, size_t n)
+{
+    return m && tally_mapping_holds(m, cells, bytes) && (!wts || tally_mapping_holds(m, wts, n * sizeof *wts));
+}
+
+tally_mapping *tally_memo_for(const tally_dataset *ds, const tally_column *c, const void *cells, size_t bytes,
+                              const double *wts)
+{
+    if (ds->sel || !cells) return NULL;
+    if (holds_both(c->mapping, cells, bytes, wts, ds->nrows)) return c->mapping; /* kept for the whole run */
+    if (holds_both(ds->frozen, cells, bytes, wts, ds->nrows)) return ds->frozen;
+    return NULL;
 }
 
 /* The bucket of key in a table of nbuckets (a power of two). */

@@ -110,18 +110,15 @@ static void hist_count(const tally_dataset *ds, const uint8_t *codes, const doub
 }
 
 /* The mapping whose unchanging cells a histogram is made of alone, or NULL: all rows
- * (no selection), the codes a mapped column's, the weights (if any) in the same mapping.
+ * (no selection), the codes and the weights (if any) in a mapped cache's mapping, or in
+ * the dataset's cells frozen for a batch of stages (tally_memo_for).
  * A report counts many columns more than once (a frequency table and a Likert grid of
  * the same items, with the same weights): the second asks the mapping's memo. The
  * column is the caller's, not searched for among the dataset's: a table of every
  * column of a wide file asks once a column, so each asking costs the same at any width. */
 tally_mapping *stats_memo_mapping(const tally_dataset *ds, const tally_column *c, const double *wts)
 {
-    if (ds->sel || !c->mapping || !c->codes) return NULL;
-    tally_mapping *m = c->mapping;
-    if (!tally_mapping_holds(m, c->codes, ds->nrows)) return NULL;
-    if (wts && !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return NULL;
-    return m;
+    return tally_memo_for(ds, c, c->codes, ds->nrows, wts);
 }
 
 /* The memo key of a histogram of codes under wts (NULL: unweighted) over n rows; banked

@@ -543,10 +543,9 @@ static void describe_passes(const tally_dataset *ds, const tally_column *c, cons
 static tally_mapping *desc_memo(const tally_dataset *ds, const tally_column *c, const double *wts,
                                 uintptr_t key[TALLY_MEMO_KEYS])
 {
-    tally_mapping *m = c->mapping;
-    if (ds->sel || !m || c->codes || !c->num || c->nmissing > 0 || c->has_range) return NULL;
-    if (!tally_mapping_holds(m, c->num, ds->nrows * sizeof *c->num)) return NULL;
-    if (wts && !tally_mapping_holds(m, wts, ds->nrows * sizeof *wts)) return NULL;
+    if (c->codes || c->nmissing > 0 || c->has_range) return NULL;
+    tally_mapping *m = tally_memo_for(ds, c, c->num, ds->nrows * sizeof *c->num, wts);
+    if (!m) return NULL;
     key[0] = (uintptr_t)c->num;
     key[1] = (uintptr_t)wts;
     key[2] = 3; /* not a histogram's (0 or 1), nor a multiple-response set's (2) */
