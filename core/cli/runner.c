@@ -457,17 +457,35 @@ static int stage_outcome(run *r, size_t i, tally_stage_status st, char *err)
 static const char *const parallel_stages[] = {"frequencies", "multiresponse", "likert", "descriptives", "crosstab",
                                               "banner", "tabbook", "ranking", "timeline", "margins", NULL};
 
-/* 1 when stage block i may run in a batch: one of parallel_stages from tally's own
- * folder, its options copied into every worker's state. */
-static int stage_parallel_ok(run *r, size_t i)
+/* 1 when stage block i only reads datasets: one of parallel_stages from tally's own folder. */
+static int stage_reads_only(run *r, size_t i)
 {
     tally_block *b = &r->cfg->blocks[i];
     if (b->kind != TALLY_BLOCK_STAGE || !r->scripts[i] || user_stage(r, r->scripts[i])) return 0;
     int known = 0;
     for (size_t k = 0; parallel_stages[k] && !known; k++) known = strcmp(b->name, parallel_stages[k]) == 0;
-    for (size_t w = 0; known && w < r->nworkers; w++)
-        if (tally_runtime_take_options(r->workers[w], r->cfg, b) != 0) known = 0;
     return known;
+}
+
+/* 1 when stage block i may run in a batch: it only reads, its options copied into every worker's state. */
+static int stage_parallel_ok(run *r, size_t i)
+{
+    int known = stage_reads_only(r, i);
+    for (size_t w = 0; known && w < r->nworkers; w++)
+        if (tally_runtime_take_options(r->workers[w], r->cfg, &r->cfg->blocks[i]) != 0) known = 0;
+    return known;
+}
+
+/* Stages that only read leave each dataset's cells as they are until they end, so what
+ * one counts the next may take from a memo: every dataset is frozen (freeze = 1) before
+ * them and thawed (0) after (tally_dataset_freeze). */
+static void freeze_datasets(run *r, int freeze)
+{
+    for (size_t d = 0; d < tally_runtime_ndatasets(r->rt); d++) {
+        tally_dataset *ds = tally_runtime_dataset_at(r->rt, d);
+        if (freeze) tally_dataset_freeze(ds);
+        else tally_dataset_thaw(ds);
+    }
 }
 
 /* Runs the stage blocks among blocks [from, to) side by side, then shows their
@@ -486,12 +504,9 @@ static int run_batch(run *r, size_t from, size_t to)
     step(r, "%zu stages side by side on %zu threads", n, r->nworkers + 1);
     tally_runtime *rts[TALLY_PAR_MAX_PARTS] = {r->rt};
     for (size_t w = 0; w < r->nworkers; w++) rts[w + 1] = r->workers[w];
-    /* stages in a batch only read: each dataset's cells stay as they are until it ends, so
-     * what one stage counts the others may take from a memo (tally_dataset_freeze) */
-    size_t nds = tally_runtime_ndatasets(r->rt);
-    for (size_t d = 0; d < nds; d++) tally_dataset_freeze(tally_runtime_dataset_at(r->rt, d));
+    freeze_datasets(r, 1);
     tally_stage_batch_run(rts, r->nworkers + 1, r->cfg, jobs, n);
-    for (size_t d = 0; d < nds; d++) tally_dataset_thaw(tally_runtime_dataset_at(r->rt, d));
+    freeze_datasets(r, 0);
     int code = TALLY_EXIT_OK;
     for (size_t k = 0; k < n; k++) {
         if (code == TALLY_EXIT_OK) {
@@ -542,7 +557,10 @@ static int run_stages(run *r)
         }
         step(r, "running stage '%s'", b->name);
         char *err = NULL;
+        int frozen = stage_reads_only(r, i);
+        if (frozen) freeze_datasets(r, 1);
         tally_stage_status st = tally_runtime_run_stage(r->rt, r->cfg, b, r->scripts[i], &err);
+        if (frozen) freeze_datasets(r, 0);
         int code = stage_outcome(r, i, st, err);
         if (code != TALLY_EXIT_OK) return code;
         i++;
