@@ -476,9 +476,9 @@ static int stage_parallel_ok(run *r, size_t i)
     return known;
 }
 
-/* Stages that only read leave each dataset's cells as they are until they end, so what
- * one counts the next may take from a memo: every dataset is frozen (freeze = 1) before
- * them and thawed (0) after (tally_dataset_freeze). */
+/* Stages that only read leave each dataset's cells as they are, so what one counts the
+ * next may take from a memo: every dataset is frozen (freeze = 1) before a run of such
+ * stages and thawed (0) before any other stage and after the last (tally_dataset_freeze). */
 static void freeze_datasets(run *r, int freeze)
 {
     for (size_t d = 0; d < tally_runtime_ndatasets(r->rt); d++) {
@@ -504,9 +504,7 @@ static int run_batch(run *r, size_t from, size_t to)
     step(r, "%zu stages side by side on %zu threads", n, r->nworkers + 1);
     tally_runtime *rts[TALLY_PAR_MAX_PARTS] = {r->rt};
     for (size_t w = 0; w < r->nworkers; w++) rts[w + 1] = r->workers[w];
-    freeze_datasets(r, 1);
-    tally_stage_batch_run(rts, r->nworkers + 1, r->cfg, jobs, n);
-    freeze_datasets(r, 0);
+    tally_stage_batch_run(rts, r->nworkers + 1, r->cfg, jobs, n); /* over frozen datasets (run_stage_blocks) */
     int code = TALLY_EXIT_OK;
     for (size_t k = 0; k < n; k++) {
         if (code == TALLY_EXIT_OK) {
@@ -534,15 +532,19 @@ static void start_workers(run *r)
     }
 }
 
-static int run_stages(run *r)
+/* The stage blocks in config order: consecutive stages that may run side by side as a
+ * batch, each other one alone. Datasets are frozen while stages that only read run
+ * (*frozen says whether they are now), and thawed before any other stage. */
+static int run_stage_blocks(run *r, int *frozen)
 {
-    if (!r->workers) start_workers(r);
     for (size_t i = 0; i < r->cfg->nblocks;) {
         tally_block *b = &r->cfg->blocks[i];
         if (b->kind != TALLY_BLOCK_STAGE) {
             i++;
             continue;
         }
+        int reads_only = stage_reads_only(r, i);
+        if (reads_only != *frozen) freeze_datasets(r, *frozen = reads_only);
         size_t end = i, nstages = 0; /* a batch: consecutive stages that may run side by side */
         while (r->nworkers && end < r->cfg->nblocks &&
                (r->cfg->blocks[end].kind != TALLY_BLOCK_STAGE || stage_parallel_ok(r, end))) {
@@ -557,15 +559,21 @@ static int run_stages(run *r)
         }
         step(r, "running stage '%s'", b->name);
         char *err = NULL;
-        int frozen = stage_reads_only(r, i);
-        if (frozen) freeze_datasets(r, 1);
         tally_stage_status st = tally_runtime_run_stage(r->rt, r->cfg, b, r->scripts[i], &err);
-        if (frozen) freeze_datasets(r, 0);
         int code = stage_outcome(r, i, st, err);
         if (code != TALLY_EXIT_OK) return code;
         i++;
     }
     return TALLY_EXIT_OK;
+}
+
+static int run_stages(run *r)
+{
+    if (!r->workers) start_workers(r);
+    int frozen = 0;
+    int code = run_stage_blocks(r, &frozen);
+    if (frozen) freeze_datasets(r, 0);
+    return code;
 }
 
 /* Writes output block i to its temporary file; TALLY_EXIT_OK or a failure's exit code. */
