@@ -311,8 +311,23 @@ static void shape_codes(const tally_dataset *ds, const tally_column *c, bn_shape
     }
 }
 
+/* Some value twice among v[0..n-1], by a sort. */
+static int any_repeat_sorted(const double *v, size_t n)
+{
+    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
+    for (size_t i = 0; i < n; i++) a[i] = (stats_vw){v[i], 0};
+    stats_sort_vw(a, n);
+    int rep = 0;
+    for (size_t i = 1; i < n && !rep; i++) rep = a[i].v == a[i - 1].v;
+    free(a);
+    return rep;
+}
+
+#define REPEAT_PREFIX 65536 /* values sorted first: measurements that repeat at all mostly do so early */
+
 /* Some value twice among v[0..n-1] (a column past the hashing's limit): whole numbers in a range of
- * at most 64 a value are marked in a bitmap, others sorted once. */
+ * at most 64 a value are marked in a bitmap; others are sorted, the first REPEAT_PREFIX values
+ * alone first (a repeat there settles it), then all. */
 static int any_repeat(const double *v, size_t n)
 {
     double lo = INFINITY, hi = -INFINITY;
@@ -334,13 +349,8 @@ static int any_repeat(const double *v, size_t n)
         free(seen);
         return rep;
     }
-    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
-    for (size_t i = 0; i < n; i++) a[i] = (stats_vw){v[i], 0};
-    stats_sort_vw(a, n);
-    int rep = 0;
-    for (size_t i = 1; i < n && !rep; i++) rep = a[i].v == a[i - 1].v;
-    free(a);
-    return rep;
+    if (n > REPEAT_PREFIX && any_repeat_sorted(v, REPEAT_PREFIX)) return 1;
+    return any_repeat_sorted(v, n);
 }
 
 /* Numbers or strings, hashed until more than limit distinct values and a repeat (limit 0: all). */
@@ -367,8 +377,9 @@ static void shape_hashed(const tally_dataset *ds, const tally_column *c, size_t 
         sh->answers++;
         if (!hashing) continue;
         if (++m.cats[slot].n > 1) sh->repeats = 1;
-        /* past the limit, numbers are hashed on only to find a first repeat (soon, unless none repeats) */
-        if (limit && m.ncats > limit && (!numeric || sh->repeats || m.ncats > 65536)) hashing = 0;
+        /* past the limit nothing is hashed: whether numbers repeat is settled once, below (a column
+         * of a million identifiers is marked in a bitmap, not hashed value by value) */
+        if (limit && m.ncats > limit) hashing = 0;
     }
     sh->distinct = m.ncats > limit && limit ? limit + 1 : m.ncats;
     if (!hashing && !sh->repeats && numeric) sh->repeats = any_repeat(vals, sh->answers);
