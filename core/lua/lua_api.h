@@ -72,6 +72,7 @@ int tally_lua_open_stats(lua_State *L);
 int tally_lua_banner(lua_State *L);
 int tally_lua_banner_book(lua_State *L);
 int tally_lua_shape(lua_State *L);
+int tally_lua_shapes(lua_State *L);
 /* The `cells` option (count, col, row, total) as TALLY_XTAB_* bits; 0 when unset. */
 int tally_lua_cells_option(lua_State *L, int opts);
 /* lua_weights.c: ds:rake{...}, ds:ci{...}; called from tally_lua_open_data. */

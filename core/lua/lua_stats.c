@@ -361,7 +361,7 @@ int tally_lua_open_stats(lua_State *L)
         {"frequencies", l_frequencies}, {"prefetch", l_prefetch}, {"multiresponse", l_multiresponse}, {"crosstab", l_crosstab},
         {"descriptives", l_descriptives}, {"likert", l_likert}, {"timeline", l_timeline},
         {"ranking", l_ranking}, {"banner", tally_lua_banner},
-        {"banner_book", tally_lua_banner_book}, {"shape", tally_lua_shape}, {NULL, NULL}};
+        {"banner_book", tally_lua_banner_book}, {"shape", tally_lua_shape}, {"shapes", tally_lua_shapes}, {NULL, NULL}};
     tally_lua_add_dataset_methods(L, methods);
     return 0;
 }

@@ -58,15 +58,33 @@ end
 local weight = ds:weight()
 if weight then skip[weight] = true end
 
+-- A variable whose metadata say its kind (value labels, a date, a numeric scale); nil when its values decide.
+local function kind_by_metadata(v)
+  if next(v.values) ~= nil then return "categorical" end
+  if v.is_date then return "date" end
+  if v.measure == "scale" and v.type == "numeric" then return "scale" end
+  return nil
+end
+
+-- The shapes of every variable whose values decide its kind, asked at once (both threads count):
+-- distinct values are counted up to the limit only, as the tests below ask no more of them.
+local shapes
+local function shapes_of(names)
+  local ask = {}
+  for _, name in ipairs(names) do
+    if not kind_by_metadata(ds:var(name)) then ask[#ask + 1] = name end
+  end
+  shapes = ds:shapes(ask, math.max(o.max_categories, 10))
+end
+
 -- As the overview stage decides, except that a nominal or ordinal variable without value labels
 -- and with more than max_categories distinct values (an identifier, a free number) is no category.
 local function kind_of(name)
   local v = ds:var(name)
-  if next(v.values) ~= nil then return "categorical" end
-  if v.is_date then return "date" end
-  if v.measure == "scale" and v.type == "numeric" then return "scale" end
-  -- distinct values are counted up to the limit only: the tests below ask no more of them
-  local distinct, answers, whole, repeats = ds:shape(name, math.max(o.max_categories, 10))
+  local known = kind_by_metadata(v)
+  if known then return known end
+  local s = shapes[name]
+  local distinct, answers, whole, repeats = s.distinct, s.answers, s.whole, s.repeats
   local few = distinct <= o.max_categories
   if (v.measure == "nominal" or v.measure == "ordinal") and v.type == "numeric" and few then return "categorical" end
   if repeats and few and (distinct <= 10 or 2 * distinct <= answers) then return "categorical" end
@@ -76,6 +94,13 @@ local function kind_of(name)
 end
 
 local questions, left_out, done_set = {}, {}, {}
+local singles = {}
+for _, name in ipairs(ds:variables()) do
+  if not set_of[name] and not skip[name] and any_match(name, o.rows) and not any_match(name, o.exclude) then
+    singles[#singles + 1] = name
+  end
+end
+shapes_of(singles)
 for _, name in ipairs(ds:variables()) do
   local set = set_of[name]
   if set and not skip[name] then

@@ -25,6 +25,15 @@ for _, name in ipairs({ "id", "cont", "late", "early", "code", "txt", "txtu" }) 
 end
 local d, a, w, r = ds:shape("late")
 report.value("late_all", string.format("%d %d %s %s", d, a, tostring(w), tostring(r)))
+-- ds:shapes: the same figures, the columns shared out between both threads
+local names = { "id", "cont", "late", "early", "code", "txt", "txtu" }
+local all, same = ds:shapes(names, 20), 0
+for _, name in ipairs(names) do
+  local d1, a1, w1, r1 = ds:shape(name, 20)
+  local s = all[name]
+  if s and s.distinct == d1 and s.answers == a1 and s.whole == w1 and s.repeats == r1 then same = same + 1 end
+end
+report.value("shapes_same", same)
 LUA
 cat >"$TMP/shape.lua" <<CFG
 report { title = "shape", outdir = "out" }
@@ -47,4 +56,9 @@ value code "5 $N true true" "codes 0..4: five distinct, repeated"
 value txt "3 $N false true" "three words: three distinct, repeated"
 value txtu "21 $N false false" "a text a row: past the limit, no repeat seen"
 value late_all "200000 $N false true" "no limit: every value counted, the one repeat found"
+value shapes_same "7" "ds:shapes: each of the seven columns as ds:shape gives it"
+printf '%s\n' 'local ds = tally.dataset("s")' 'ds:shapes({ "id", "no_such" })' >"$TMP/badshape.lua"
+sed "s|$TMP/shapes.lua|$TMP/badshape.lua|; s|{ dataset = \"s\" }|{ }|" "$TMP/shape.lua" >"$TMP/bad.lua"
+expect_exit "ds:shapes with an unknown variable" 1 "$TALLY" -q run --no-cache "$TMP/bad.lua"
+expect_contains "  names the variable, the stage line and the dataset" "$TMP/stderr" "badshape.lua:2: unknown variable 'no_such' in dataset 's'"
 finish
