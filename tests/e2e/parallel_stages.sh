@@ -38,6 +38,9 @@ done
 check "bench report, one stage at a time" report bench1 1 config/bench.lua --set data="$TMP/bench.csv"
 check "bench report, side by side" report bench2 2 config/bench.lua --set data="$TMP/bench.csv"
 expect_contains "  ten stages in one batch" "$TMP/bench2.err" "10 stages side by side on 2 threads"
+# parsed (--no-cache), the datasets are frozen while stages that only read run: what one counts the others take
+expect_contains "  side by side, counts kept for each other (-v)" "$TMP/bench2.err" "stages that only read kept"
+expect_contains "  one at a time as well" "$TMP/bench1.err" "stages that only read kept"
 same_outputs "  Markdown and XLSX byte-identical" bench2 bench1
 report bench3 2 config/bench.lua --set data="$TMP/bench.csv"
 same_outputs "  a repeated run byte-identical" bench3 bench1
