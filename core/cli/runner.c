@@ -167,6 +167,25 @@ static void guard_sources(run *r)
     }
 }
 
+/* Starts loading the plugins the config names (an input's by its file's ending, the
+ * plugin tally_plugin_for_file asks first) on a thread, while prepare compiles stages. */
+static tally_plugin_preload *preload_plugins(run *r)
+{
+    const char **names = xcalloc(r->cfg->nblocks + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        tally_block *b = &r->cfg->blocks[i];
+        const char *path = tally_host_get()->opt_string(b->opts, "path");
+        if (b->kind == TALLY_BLOCK_OUTPUT || (b->kind == TALLY_BLOCK_INPUT && b->plugin))
+            names[n++] = b->plugin;
+        else if (b->kind == TALLY_BLOCK_INPUT && path)
+            names[n++] = path_ext(path);
+    }
+    tally_plugin_preload *pl = tally_plugin_preload_start(&r->path, names, n);
+    free(names);
+    return pl;
+}
+
 /* Loads plugins and validates every block before anything runs. */
 static int prepare(run *r)
 {
@@ -696,7 +715,9 @@ int tally_run(const tally_run_opts *o)
     tally_plugin_path_init(&r.path, (const char *const *)r.cfg->plugin_dirs, r.cfg->nplugin_dirs);
     set_report_meta(&r);
 
+    tally_plugin_preload *preload = preload_plugins(&r);
     int code = prepare(&r);
+    tally_plugin_preload_free(preload);
     if (code == TALLY_EXIT_OK) code = check_inputs_exist(&r);
     if (code == TALLY_EXIT_OK && tally_outputs_check(&r.outs, &err) != 0) {
         code = fail(&r, TALLY_EXIT_CONFIG, "%s", err);
