@@ -2,6 +2,7 @@
 #include "cache_int.h"
 #include "category_order.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -222,9 +223,19 @@ int cache_codes_within(const uint8_t *codes, size_t n, unsigned nlevels)
 
 int cache_offsets_below(const uint64_t *offsets, size_t n, uint64_t arena_len)
 {
-    uint64_t worst = 0;
-    for (size_t i = 0; i < n; i++) worst = offsets[i] > worst ? offsets[i] : worst;
-    return n == 0 || worst < arena_len;
+    if (arena_len > INT64_MAX) { /* no arena is this long; the exact test */
+        uint64_t worst = 0;
+        for (size_t i = 0; i < n; i++) worst = offsets[i] > worst ? offsets[i] : worst;
+        return n == 0 || worst < arena_len;
+    }
+    /* With arena_len below 2^63, an offset o is below it exactly when o's top bit is clear
+     * and o - arena_len borrows (which sets it). So every offset is in range when the OR of
+     * o | ~(o - arena_len) over all of them has a clear top bit: subtractions and ORs, which
+     * SSE2 does two offsets at a time, where a 64-bit maximum was one at a time (a third of
+     * the load's range checking on the 1M bench cache). */
+    uint64_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= offsets[i] | ~(offsets[i] - arena_len);
+    return !(acc >> 63);
 }
 
 int cache_arena_whole(const tally_column *col)
