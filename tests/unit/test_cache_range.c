@@ -6,6 +6,7 @@
 #include "cache.h"
 #include "cache_int.h"
 #include "check.h"
+#include "file_bytes.h"
 #include "dataset.h"
 #include "host.h"
 #include "util.h"
@@ -35,26 +36,6 @@ static tally_dataset *make_dataset(void)
     return ds;
 }
 
-static char *read_file(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc(*n ? *n : 1);
-    if (fread(b, 1, *n, f) != *n) *n = 0;
-    fclose(f);
-    return b;
-}
-
-static void write_file(const char *path, const char *b, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    fwrite(b, 1, n, f);
-    fclose(f);
-}
-
 /* The checksums of the cells and of the header made to fit the file's bytes again, as a writer
  * would compute them (cache.c: XXH3 of each 8 MB piece of the cells, then of those hashes). */
 static void refit_hashes(char *file)
@@ -79,7 +60,7 @@ static int trusted_with(tally_cache *c, char *file, size_t n, size_t at, const v
     memcpy(saved, file + at, len);
     memcpy(file + at, bytes, len);
     refit_hashes(file);
-    write_file(tally_cache_file(c), file, n);
+    file_bytes_write(tally_cache_file(c), file, n);
     memcpy(file + at, saved, len);
     refit_hashes(file);
     const char *msgs;
@@ -95,7 +76,7 @@ int main(void)
     if (!mkdtemp(dir)) return 1;
     tally_log_set_level(0); /* the damaged-file warnings */
     char *data = xasprintf("%s/d.csv", dir);
-    write_file(data, "q0\n1\n", 5);
+    file_bytes_write(data, "q0\n1\n", 5);
     tally_options *o = tally_options_new("test");
     tally_options_set_string(o, "path", data);
     tally_cache_req q = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", NULL};
@@ -108,7 +89,7 @@ int main(void)
     tally_dataset *back = tally_cache_load(c, "back", "test", &msgs, &nmsgs);
     CHECK(back != NULL, "loaded back");
     if (!back) CHECK_DONE();
-    char *file = read_file(tally_cache_file(c), &n);
+    char *file = file_bytes_read(tally_cache_file(c), &n);
     const cache_header *h = (const cache_header *)file;
     CHECK(h->data_len > PIECE + (PIECE >> 3), "the cells pass the first hash piece (%llu bytes)",
           (unsigned long long)h->data_len);
@@ -156,7 +137,7 @@ int main(void)
     CHECK(refused == 4, "a text offset one past the arena, refitted: refused at every place (%d of 4)", refused);
     CHECK(trusted_with(c, file, n, str_at + (ROWS - 1) * 8, &last, 8), "  the arena's last byte is trusted");
 
-    write_file(tally_cache_file(c), file, n);
+    file_bytes_write(tally_cache_file(c), file, n);
     tally_dataset *t = tally_cache_load(c, "t", "test", &msgs, &nmsgs);
     CHECK(t != NULL, "the file restored is read again");
     tally_dataset_free(t);
@@ -166,8 +147,6 @@ int main(void)
     tally_cache_free(c);
     tally_options_free(o);
     free(data);
-    char *rm = xasprintf("rm -rf '%s'", dir);
-    if (system(rm) != 0) return 1;
-    free(rm);
+    if (file_tree_remove(dir) != 0) return 1;
     CHECK_DONE();
 }
