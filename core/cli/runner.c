@@ -50,17 +50,34 @@ static double elapsed(const run *r)
     return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
 }
 
+/* A step's line: printed (-v, or the progress line), or with `into` kept there to be
+ * shown later (-v only: a progress line is not kept). */
+static void vstep(const run *r, sbuf *into, const char *fmt, va_list ap)
+{
+    if (!r->o->verbose && (!r->o->progress || into)) return;
+    char *msg = xvasprintf(fmt, ap);
+    if (r->o->verbose && into) sbuf_printf(into, "tally: [%8.3f s] %s\n", elapsed(r), msg);
+    else if (r->o->verbose) fprintf(stderr, "tally: [%8.3f s] %s\n", elapsed(r), msg);
+    else fprintf(stderr, "\r\033[K%s", msg); /* a progress line, overwritten in place */
+    free(msg);
+}
+
 static void step(const run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void step(const run *r, const char *fmt, ...)
 {
-    if (!r->o->verbose && !r->o->progress) return;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    vstep(r, NULL, fmt, ap);
     va_end(ap);
-    if (r->o->verbose) fprintf(stderr, "tally: [%8.3f s] %s\n", elapsed(r), msg);
-    else fprintf(stderr, "\r\033[K%s", msg); /* a progress line, overwritten in place */
-    free(msg);
+}
+
+static void step_into(const run *r, sbuf *into, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void step_into(const run *r, sbuf *into, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vstep(r, into, fmt, ap);
+    va_end(ap);
 }
 
 static void end_progress(const run *r)
@@ -564,21 +581,49 @@ static int run_stages(run *r)
     return TALLY_EXIT_OK;
 }
 
-/* Writes output block i to its temporary file; TALLY_EXIT_OK or a failure's exit code. */
-static int write_one(run *r, size_t i)
+/* One output written beside the others: what it would have printed, held until the
+ * outputs before it in the config have shown theirs, and how it ended. */
+typedef struct out_job {
+    run *r;
+    size_t block;
+    size_t first; /* the first job of its plugin: a plugin's outputs are written one after another */
+    sbuf log;     /* its -v step and its plugin's messages */
+    char *why;    /* its failure as fail() shows it, or NULL */
+} out_job;
+
+typedef struct out_jobs {
+    out_job *v;
+    size_t n;
+    size_t *firsts; /* per task: the first job of one plugin */
+} out_jobs;
+
+/* Output block i's temporary file, made before any output is written (the fault point
+ * "write:NAME" holds the run there); TALLY_EXIT_OK or a failure's exit code. */
+static int start_one(run *r, size_t i)
 {
     tally_block *b = &r->cfg->blocks[i];
-    tally_outfile *f = &r->outs.files[r->out_index[i]];
     char *err = NULL;
     if (tally_outputs_temp(&r->outs, r->out_index[i], &err) != 0) {
         int code = fail(r, TALLY_EXIT_DATA, "%s", err);
         free(err);
         return code;
     }
-    step(r, "writing output '%s' to %s", b->name, f->final);
+    if (!r->o->verbose) step(r, "writing output '%s' to %s", b->name, r->outs.files[r->out_index[i]].final);
     char *pause = xasprintf("write:%s", b->name);
     tally_fault_pause(pause);
     free(pause);
+    return TALLY_EXIT_OK;
+}
+
+/* Writes j's output to its temporary file, its messages into its log. */
+static void write_one(out_job *j)
+{
+    run *r = j->r;
+    size_t i = j->block;
+    tally_block *b = &r->cfg->blocks[i];
+    tally_outfile *f = &r->outs.files[r->out_index[i]];
+    tally_log_divert(&j->log);
+    step_into(r, &j->log, "writing output '%s' to %s", b->name, f->final);
     tally_ctx *ctx = r->out_ctx[i] = tally_ctx_new(b->name);
     int rc = r->plugins[i]->desc.write(tally_host_get(), ctx, b->opts, r->report, f->handle);
     char *fault_point = xasprintf("output:%s", b->name);
@@ -594,15 +639,61 @@ static int write_one(run *r, size_t i)
                                   f->handle, f->shown);
         char *msg = str_replace(named, f->tmp, f->shown);
         free(named);
-        int code = r->o->outputs_from_cli ? fail(r, TALLY_EXIT_DATA, "%s: %s", f->who, msg)
-                                          : fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
+        j->why = r->o->outputs_from_cli ? xasprintf("%s: %s", f->who, msg)
+                                        : xasprintf("output '%s' (%s): %s", b->name, b->where, msg);
         free(msg);
-        return code;
     }
-    pause = xasprintf("output:%s", b->name);
-    tally_fault_pause(pause);
-    free(pause);
-    return TALLY_EXIT_OK;
+    tally_log_divert(NULL);
+}
+
+/* Task t: the outputs of one plugin, in config order. */
+static void write_plugin_outputs(void *arg, size_t t, size_t worker)
+{
+    (void)worker;
+    out_jobs *o = arg;
+    for (size_t k = o->firsts[t]; k < o->n; k++)
+        if (o->v[k].first == o->firsts[t]) write_one(&o->v[k]);
+}
+
+/* Writes every output block, the outputs of different plugins side by side on the task
+ * threads (parallel.h), those of one plugin one after another (a plugin's own state and
+ * its libraries' set-ups, such as cmark-gfm's extension registry or the gmtime() buffer
+ * libxlsxwriter dates a workbook with, are not made for two calls at once): each to its
+ * own temporary file, its messages shown afterwards in config order, as one after another
+ * would show them; the first failure in config order ends the run (free_run removes the
+ * temporary files). The fault point "output:NAME" holds the run once NAME is shown. */
+static int write_all(run *r)
+{
+    out_jobs o = {xcalloc(r->cfg->nblocks + 1, sizeof *o.v), 0, xcalloc(r->cfg->nblocks + 1, sizeof *o.firsts)};
+    out_job *jobs = o.v;
+    size_t n = 0, ntasks = 0;
+    int code = TALLY_EXIT_OK;
+    for (size_t i = 0; i < r->cfg->nblocks && code == TALLY_EXIT_OK; i++) {
+        if (r->cfg->blocks[i].kind != TALLY_BLOCK_OUTPUT || (code = start_one(r, i)) != TALLY_EXIT_OK) continue;
+        size_t first = 0;
+        while (first < n && strcmp(r->plugins[jobs[first].block]->name, r->plugins[i]->name) != 0) first++;
+        if (first == n) o.firsts[ntasks++] = n;
+        jobs[n] = (out_job){r, i, first, {0}, NULL};
+        sbuf_init(&jobs[n++].log);
+    }
+    o.n = n;
+    if (code == TALLY_EXIT_OK) tally_par_tasks(ntasks, tally_par_task_threads(), write_plugin_outputs, &o);
+    for (size_t k = 0; k < n; k++) {
+        if (code == TALLY_EXIT_OK) {
+            fputs(jobs[k].log.data ? jobs[k].log.data : "", stderr);
+            if (jobs[k].why) code = fail(r, TALLY_EXIT_DATA, "%s", jobs[k].why);
+        }
+        if (code == TALLY_EXIT_OK) {
+            char *pause = xasprintf("output:%s", r->cfg->blocks[jobs[k].block].name);
+            tally_fault_pause(pause);
+            free(pause);
+        }
+        sbuf_free(&jobs[k].log);
+        free(jobs[k].why);
+    }
+    free(jobs);
+    free(o.firsts);
+    return code;
 }
 
 /* Every output goes to a temporary file beside its destination, under a lock
@@ -623,11 +714,8 @@ static int write_outputs(run *r)
         free(err);
         return code;
     }
-    for (size_t i = 0; i < r->cfg->nblocks; i++) {
-        if (r->cfg->blocks[i].kind != TALLY_BLOCK_OUTPUT) continue;
-        int code = write_one(r, i);
-        if (code != TALLY_EXIT_OK) return code; /* free_run removes the temporary files */
-    }
+    int written = write_all(r);
+    if (written != TALLY_EXIT_OK) return written; /* free_run removes the temporary files */
     tally_fault_pause("rename");
     if (tally_fault("rename")) return fail(r, TALLY_EXIT_DATA, "fault injected before the outputs were renamed");
     if (tally_outputs_commit(&r->outs, &err) != 0) {
