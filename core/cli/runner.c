@@ -646,6 +646,31 @@ static void write_one(out_job *j)
     tally_log_divert(NULL);
 }
 
+/* tally's own output plugins: each keeps its state per call, so that it may write beside
+ * another of them. A plugin from elsewhere was not written for that (it may use libc's
+ * shared buffers, as gmtime() is, while libxlsxwriter does): with one, outputs are
+ * written one after another. */
+static const char *const parallel_outputs[] = {"markdown", "html", "json", "xlsx", NULL};
+
+/* 1 when output block i's plugin is one of parallel_outputs, loaded from tally's own
+ * folder (not one of plugin_path or $TALLY_PLUGIN_PATH, where a plugin may take its name). */
+static int output_parallel_ok(const run *r, size_t i)
+{
+    const tally_plugin *pl = r->plugins[i];
+    int ok = 0;
+    for (size_t k = 0; parallel_outputs[k] && !ok; k++) ok = strcmp(pl->name, parallel_outputs[k]) == 0;
+    char *dir = path_dirname(pl->path);
+    for (size_t k = 0; ok && k < r->cfg->nplugin_dirs; k++) ok = strcmp(dir, r->cfg->plugin_dirs[k]) != 0;
+    const char *env = getenv("TALLY_PLUGIN_PATH");
+    for (const char *p = env; ok && p && *p;) {
+        size_t n = strcspn(p, ":");
+        ok = !(n == strlen(dir) && strncmp(p, dir, n) == 0);
+        p += n + (p[n] == ':');
+    }
+    free(dir);
+    return ok;
+}
+
 /* Task t: the outputs of one plugin, in config order. */
 static void write_plugin_outputs(void *arg, size_t t, size_t worker)
 {
@@ -655,21 +680,22 @@ static void write_plugin_outputs(void *arg, size_t t, size_t worker)
         if (o->v[k].first == o->firsts[t]) write_one(&o->v[k]);
 }
 
-/* Writes every output block, the outputs of different plugins side by side on the task
- * threads (parallel.h), those of one plugin one after another (a plugin's own state and
- * its libraries' set-ups, such as cmark-gfm's extension registry or the gmtime() buffer
- * libxlsxwriter dates a workbook with, are not made for two calls at once): each to its
- * own temporary file, its messages shown afterwards in config order, as one after another
- * would show them; the first failure in config order ends the run (free_run removes the
- * temporary files). The fault point "output:NAME" holds the run once NAME is shown. */
+/* Writes every output block: when all are tally's own, the outputs of different plugins
+ * side by side on the task threads (parallel.h) and those of one plugin one after another
+ * (a plugin's own state and its libraries' set-ups, such as cmark-gfm's extension registry
+ * or the gmtime() buffer libxlsxwriter dates a workbook with, are not made for two calls at
+ * once); each to its own temporary file, its messages shown afterwards in config order, as
+ * one after another would show them; the first failure in config order ends the run
+ * (free_run removes the temporary files). "output:NAME" holds the run once NAME is shown. */
 static int write_all(run *r)
 {
     out_jobs o = {xcalloc(r->cfg->nblocks + 1, sizeof *o.v), 0, xcalloc(r->cfg->nblocks + 1, sizeof *o.firsts)};
     out_job *jobs = o.v;
-    size_t n = 0, ntasks = 0;
+    size_t n = 0, ntasks = 0, threads = tally_par_task_threads();
     int code = TALLY_EXIT_OK;
     for (size_t i = 0; i < r->cfg->nblocks && code == TALLY_EXIT_OK; i++) {
         if (r->cfg->blocks[i].kind != TALLY_BLOCK_OUTPUT || (code = start_one(r, i)) != TALLY_EXIT_OK) continue;
+        if (!output_parallel_ok(r, i)) threads = 1;
         size_t first = 0;
         while (first < n && strcmp(r->plugins[jobs[first].block]->name, r->plugins[i]->name) != 0) first++;
         if (first == n) o.firsts[ntasks++] = n;
@@ -677,7 +703,7 @@ static int write_all(run *r)
         sbuf_init(&jobs[n++].log);
     }
     o.n = n;
-    if (code == TALLY_EXIT_OK) tally_par_tasks(ntasks, tally_par_task_threads(), write_plugin_outputs, &o);
+    if (code == TALLY_EXIT_OK) tally_par_tasks(ntasks, threads, write_plugin_outputs, &o);
     for (size_t k = 0; k < n; k++) {
         if (code == TALLY_EXIT_OK) {
             fputs(jobs[k].log.data ? jobs[k].log.data : "", stderr);
