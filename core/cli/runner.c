@@ -50,17 +50,34 @@ static double elapsed(const run *r)
     return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
 }
 
+/* A step's line: printed (-v, or the progress line), or with `into` kept there to be
+ * shown later (-v only: a progress line is not kept). */
+static void vstep(const run *r, sbuf *into, const char *fmt, va_list ap)
+{
+    if (!r->o->verbose && (!r->o->progress || into)) return;
+    char *msg = xvasprintf(fmt, ap);
+    if (r->o->verbose && into) sbuf_printf(into, "tally: [%8.3f s] %s\n", elapsed(r), msg);
+    else if (r->o->verbose) fprintf(stderr, "tally: [%8.3f s] %s\n", elapsed(r), msg);
+    else fprintf(stderr, "\r\033[K%s", msg); /* a progress line, overwritten in place */
+    free(msg);
+}
+
 static void step(const run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void step(const run *r, const char *fmt, ...)
 {
-    if (!r->o->verbose && !r->o->progress) return;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = xvasprintf(fmt, ap);
+    vstep(r, NULL, fmt, ap);
     va_end(ap);
-    if (r->o->verbose) fprintf(stderr, "tally: [%8.3f s] %s\n", elapsed(r), msg);
-    else fprintf(stderr, "\r\033[K%s", msg); /* a progress line, overwritten in place */
-    free(msg);
+}
+
+static void step_into(const run *r, sbuf *into, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void step_into(const run *r, sbuf *into, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vstep(r, into, fmt, ap);
+    va_end(ap);
 }
 
 static void end_progress(const run *r)
@@ -165,6 +182,25 @@ static void guard_sources(run *r)
         }
         free(what);
     }
+}
+
+/* Starts loading the plugins the config names (an input's by its file's ending, the
+ * plugin tally_plugin_for_file asks first) on a thread, while prepare compiles stages. */
+static tally_plugin_preload *preload_plugins(run *r)
+{
+    const char **names = xcalloc(r->cfg->nblocks + 1, sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < r->cfg->nblocks; i++) {
+        tally_block *b = &r->cfg->blocks[i];
+        const char *path = tally_host_get()->opt_string(b->opts, "path");
+        if (b->kind == TALLY_BLOCK_OUTPUT || (b->kind == TALLY_BLOCK_INPUT && b->plugin))
+            names[n++] = b->plugin;
+        else if (b->kind == TALLY_BLOCK_INPUT && path)
+            names[n++] = path_ext(path);
+    }
+    tally_plugin_preload *pl = tally_plugin_preload_start(&r->path, names, n);
+    free(names);
+    return pl;
 }
 
 /* Loads plugins and validates every block before anything runs. */
@@ -579,21 +615,49 @@ static int run_stages(run *r)
     return code;
 }
 
-/* Writes output block i to its temporary file; TALLY_EXIT_OK or a failure's exit code. */
-static int write_one(run *r, size_t i)
+/* One output written beside the others: what it would have printed, held until the
+ * outputs before it in the config have shown theirs, and how it ended. */
+typedef struct out_job {
+    run *r;
+    size_t block;
+    size_t first; /* the first job of its plugin: a plugin's outputs are written one after another */
+    sbuf log;     /* its -v step and its plugin's messages */
+    char *why;    /* its failure as fail() shows it, or NULL */
+} out_job;
+
+typedef struct out_jobs {
+    out_job *v;
+    size_t n;
+    size_t *firsts; /* per task: the first job of one plugin */
+} out_jobs;
+
+/* Output block i's temporary file, made before any output is written (the fault point
+ * "write:NAME" holds the run there); TALLY_EXIT_OK or a failure's exit code. */
+static int start_one(run *r, size_t i)
 {
     tally_block *b = &r->cfg->blocks[i];
-    tally_outfile *f = &r->outs.files[r->out_index[i]];
     char *err = NULL;
     if (tally_outputs_temp(&r->outs, r->out_index[i], &err) != 0) {
         int code = fail(r, TALLY_EXIT_DATA, "%s", err);
         free(err);
         return code;
     }
-    step(r, "writing output '%s' to %s", b->name, f->final);
+    if (!r->o->verbose) step(r, "writing output '%s' to %s", b->name, r->outs.files[r->out_index[i]].final);
     char *pause = xasprintf("write:%s", b->name);
     tally_fault_pause(pause);
     free(pause);
+    return TALLY_EXIT_OK;
+}
+
+/* Writes j's output to its temporary file, its messages into its log. */
+static void write_one(out_job *j)
+{
+    run *r = j->r;
+    size_t i = j->block;
+    tally_block *b = &r->cfg->blocks[i];
+    tally_outfile *f = &r->outs.files[r->out_index[i]];
+    tally_log_divert(&j->log);
+    step_into(r, &j->log, "writing output '%s' to %s", b->name, f->final);
     tally_ctx *ctx = r->out_ctx[i] = tally_ctx_new(b->name);
     int rc = r->plugins[i]->desc.write(tally_host_get(), ctx, b->opts, r->report, f->handle);
     char *fault_point = xasprintf("output:%s", b->name);
@@ -609,15 +673,87 @@ static int write_one(run *r, size_t i)
                                   f->handle, f->shown);
         char *msg = str_replace(named, f->tmp, f->shown);
         free(named);
-        int code = r->o->outputs_from_cli ? fail(r, TALLY_EXIT_DATA, "%s: %s", f->who, msg)
-                                          : fail(r, TALLY_EXIT_DATA, "output '%s' (%s): %s", b->name, b->where, msg);
+        j->why = r->o->outputs_from_cli ? xasprintf("%s: %s", f->who, msg)
+                                        : xasprintf("output '%s' (%s): %s", b->name, b->where, msg);
         free(msg);
-        return code;
     }
-    pause = xasprintf("output:%s", b->name);
-    tally_fault_pause(pause);
-    free(pause);
-    return TALLY_EXIT_OK;
+    tally_log_divert(NULL);
+}
+
+/* tally's own output plugins: each keeps its state per call, so that it may write beside
+ * another of them. A plugin from elsewhere was not written for that (it may use libc's
+ * shared buffers, as gmtime() is, while libxlsxwriter does): with one, outputs are
+ * written one after another. */
+static const char *const parallel_outputs[] = {"markdown", "html", "json", "xlsx", NULL};
+
+/* 1 when output block i's plugin is one of parallel_outputs, loaded from tally's own
+ * folder (not one of plugin_path or $TALLY_PLUGIN_PATH, where a plugin may take its name). */
+static int output_parallel_ok(const run *r, size_t i)
+{
+    const tally_plugin *pl = r->plugins[i];
+    int ok = 0;
+    for (size_t k = 0; parallel_outputs[k] && !ok; k++) ok = strcmp(pl->name, parallel_outputs[k]) == 0;
+    char *dir = path_dirname(pl->path);
+    for (size_t k = 0; ok && k < r->cfg->nplugin_dirs; k++) ok = strcmp(dir, r->cfg->plugin_dirs[k]) != 0;
+    const char *env = getenv("TALLY_PLUGIN_PATH");
+    for (const char *p = env; ok && p && *p;) {
+        size_t n = strcspn(p, ":");
+        ok = !(n == strlen(dir) && strncmp(p, dir, n) == 0);
+        p += n + (p[n] == ':');
+    }
+    free(dir);
+    return ok;
+}
+
+/* Task t: the outputs of one plugin, in config order. */
+static void write_plugin_outputs(void *arg, size_t t, size_t worker)
+{
+    (void)worker;
+    out_jobs *o = arg;
+    for (size_t k = o->firsts[t]; k < o->n; k++)
+        if (o->v[k].first == o->firsts[t]) write_one(&o->v[k]);
+}
+
+/* Writes every output block: when all are tally's own, the outputs of different plugins
+ * side by side on the task threads (parallel.h) and those of one plugin one after another
+ * (a plugin's own state and its libraries' set-ups, such as cmark-gfm's extension registry
+ * or the gmtime() buffer libxlsxwriter dates a workbook with, are not made for two calls at
+ * once); each to its own temporary file, its messages shown afterwards in config order, as
+ * one after another would show them; the first failure in config order ends the run
+ * (free_run removes the temporary files). "output:NAME" holds the run once NAME is shown. */
+static int write_all(run *r)
+{
+    out_jobs o = {xcalloc(r->cfg->nblocks + 1, sizeof *o.v), 0, xcalloc(r->cfg->nblocks + 1, sizeof *o.firsts)};
+    out_job *jobs = o.v;
+    size_t n = 0, ntasks = 0, threads = tally_par_task_threads();
+    int code = TALLY_EXIT_OK;
+    for (size_t i = 0; i < r->cfg->nblocks && code == TALLY_EXIT_OK; i++) {
+        if (r->cfg->blocks[i].kind != TALLY_BLOCK_OUTPUT || (code = start_one(r, i)) != TALLY_EXIT_OK) continue;
+        if (!output_parallel_ok(r, i)) threads = 1;
+        size_t first = 0;
+        while (first < n && strcmp(r->plugins[jobs[first].block]->name, r->plugins[i]->name) != 0) first++;
+        if (first == n) o.firsts[ntasks++] = n;
+        jobs[n] = (out_job){r, i, first, {0}, NULL};
+        sbuf_init(&jobs[n++].log);
+    }
+    o.n = n;
+    if (code == TALLY_EXIT_OK) tally_par_tasks(ntasks, threads, write_plugin_outputs, &o);
+    for (size_t k = 0; k < n; k++) {
+        if (code == TALLY_EXIT_OK) {
+            fputs(jobs[k].log.data ? jobs[k].log.data : "", stderr);
+            if (jobs[k].why) code = fail(r, TALLY_EXIT_DATA, "%s", jobs[k].why);
+        }
+        if (code == TALLY_EXIT_OK) {
+            char *pause = xasprintf("output:%s", r->cfg->blocks[jobs[k].block].name);
+            tally_fault_pause(pause);
+            free(pause);
+        }
+        sbuf_free(&jobs[k].log);
+        free(jobs[k].why);
+    }
+    free(jobs);
+    free(o.firsts);
+    return code;
 }
 
 /* Every output goes to a temporary file beside its destination, under a lock
@@ -638,11 +774,8 @@ static int write_outputs(run *r)
         free(err);
         return code;
     }
-    for (size_t i = 0; i < r->cfg->nblocks; i++) {
-        if (r->cfg->blocks[i].kind != TALLY_BLOCK_OUTPUT) continue;
-        int code = write_one(r, i);
-        if (code != TALLY_EXIT_OK) return code; /* free_run removes the temporary files */
-    }
+    int written = write_all(r);
+    if (written != TALLY_EXIT_OK) return written; /* free_run removes the temporary files */
     tally_fault_pause("rename");
     if (tally_fault("rename")) return fail(r, TALLY_EXIT_DATA, "fault injected before the outputs were renamed");
     if (tally_outputs_commit(&r->outs, &err) != 0) {
@@ -730,7 +863,9 @@ int tally_run(const tally_run_opts *o)
     tally_plugin_path_init(&r.path, (const char *const *)r.cfg->plugin_dirs, r.cfg->nplugin_dirs);
     set_report_meta(&r);
 
+    tally_plugin_preload *preload = preload_plugins(&r);
     int code = prepare(&r);
+    tally_plugin_preload_free(preload);
     if (code == TALLY_EXIT_OK) code = check_inputs_exist(&r);
     if (code == TALLY_EXIT_OK && tally_outputs_check(&r.outs, &err) != 0) {
         code = fail(&r, TALLY_EXIT_CONFIG, "%s", err);

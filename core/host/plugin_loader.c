@@ -7,6 +7,8 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,14 +230,21 @@ static char *found_names(const tally_plugin_path *p, int kind)
     return sbuf_take(&b);
 }
 
-tally_plugin *tally_plugin_load(const tally_plugin_path *p, const char *name, int kind, char **err)
+/* The shared object of plugin `name`: the first on the path (a new string), or NULL. */
+static char *plugin_file(const tally_plugin_path *p, const char *name)
 {
     for (size_t i = 0; i < p->n; i++) {
         char *file = xasprintf("%s/%s.so", p->dirs[i], name);
-        if (!is_file(file)) {
-            free(file);
-            continue;
-        }
+        if (is_file(file)) return file;
+        free(file);
+    }
+    return NULL;
+}
+
+tally_plugin *tally_plugin_load(const tally_plugin_path *p, const char *name, int kind, char **err)
+{
+    char *file = plugin_file(p, name);
+    if (file) {
         tally_plugin *pl = tally_plugin_load_file(file, err);
         free(file);
         if (!pl) return NULL;
@@ -320,4 +329,56 @@ tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file
         free(found);
     }
     return hit;
+}
+
+/* ---- loading ahead ---------------------------------------------------------------- */
+
+struct tally_plugin_preload {
+    pthread_t thread;
+    char **files;   /* the shared objects, in the order given */
+    void **handles; /* their dlopen handles (NULL: not loaded; the real load will say why) */
+    size_t n;
+};
+
+static void *preload_main(void *arg)
+{
+    tally_plugin_preload *pl = arg;
+    for (size_t i = 0; i < pl->n; i++) pl->handles[i] = dlopen(pl->files[i], RTLD_NOW | RTLD_LOCAL);
+    return NULL;
+}
+
+tally_plugin_preload *tally_plugin_preload_start(const tally_plugin_path *p, const char *const *names, size_t n)
+{
+    tally_plugin_preload *pl = xcalloc(1, sizeof *pl);
+    pl->files = xcalloc(n + 1, sizeof *pl->files);
+    pl->handles = xcalloc(n + 1, sizeof *pl->handles);
+    for (size_t i = 0; i < n; i++) {
+        char *file = names[i] && *names[i] && !strchr(names[i], '/') ? plugin_file(p, names[i]) : NULL;
+        for (size_t k = 0; file && k < pl->n; k++)
+            if (strcmp(pl->files[k], file) == 0) free(file), file = NULL; /* named twice: loaded once */
+        if (file) pl->files[pl->n++] = file;
+    }
+    sigset_t all, old; /* signals (the watchdog's timer, an interrupt) stay the calling thread's */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    int started = pl->n && pthread_create(&pl->thread, NULL, preload_main, pl) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!started) {
+        free_strings(pl->files, pl->n);
+        free(pl->handles);
+        free(pl);
+        return NULL;
+    }
+    return pl;
+}
+
+void tally_plugin_preload_free(tally_plugin_preload *pl)
+{
+    if (!pl) return;
+    pthread_join(pl->thread, NULL);
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->handles[i]) dlclose(pl->handles[i]); /* a plugin loaded meanwhile holds its own handle */
+    free_strings(pl->files, pl->n);
+    free(pl->handles);
+    free(pl);
 }

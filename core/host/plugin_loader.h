@@ -47,4 +47,17 @@ tally_plugin *tally_plugin_for_file(const tally_plugin_path *p, const char *file
 
 const char *tally_plugin_kind_name(int kind);
 
+/* Loading plugins' shared objects ahead: a workbook writer's libraries take a few
+ * milliseconds to load and link, which a thread of their own does while the caller
+ * goes on (compiling stages, loading the input plugin). tally_plugin_load then finds
+ * the object loaded. Nothing is reported: a plugin that cannot be loaded fails (with
+ * its message) when tally_plugin_load loads it. */
+typedef struct tally_plugin_preload tally_plugin_preload;
+/* Starts loading the shared object of each of the n plugin names found on p (NULL
+ * names, names with a '/' and names not found are skipped). Returns NULL when there is nothing to load
+ * or no thread could start. */
+tally_plugin_preload *tally_plugin_preload_start(const tally_plugin_path *p, const char *const *names, size_t n);
+/* Waits for the loads and drops their handles (plugins loaded since keep their own). */
+void tally_plugin_preload_free(tally_plugin_preload *pl);
+
 #endif

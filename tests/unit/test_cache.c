@@ -2,6 +2,7 @@
  * and rejects every truncation and every flipped byte of its file. */
 #include "cache.h"
 #include "check.h"
+#include "file_bytes.h"
 #include "category_order.h"
 #include "dataset.h"
 #include "host.h"
@@ -115,32 +116,12 @@ static int same_column(const tally_column *x, const tally_column *y)
     return same_order(x->order, y->order);
 }
 
-static char *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    *n = (size_t)ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc(*n ? *n : 1);
-    if (fread(b, 1, *n, f) != *n) *n = 0;
-    fclose(f);
-    return b;
-}
-
-static void write_all(const char *path, const char *b, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    fwrite(b, 1, n, f);
-    fclose(f);
-}
-
 int main(void)
 {
     if (!mkdtemp(dir)) return 1;
     tally_log_set_level(0); /* the damaged-file warnings of the loops below */
     char *data = xasprintf("%s/d.csv", dir);
-    write_all(data, "q1\n1\n", 5);
+    file_bytes_write(data, "q1\n1\n", 5);
     tally_options *o = tally_options_new("test");
     tally_options_set_string(o, "path", data);
     tally_dataset *ds = make_dataset();
@@ -185,11 +166,11 @@ int main(void)
 
     /* every truncation and every flipped byte of the file: no dataset (and no crash) */
     size_t n = 0;
-    char *file = read_all(tally_cache_file(c), &n);
+    char *file = file_bytes_read(tally_cache_file(c), &n);
     CHECK(n > 1000, "the cache file has %zu bytes", n);
     int trusted = 0;
     for (size_t len = 0; len < n; len += len < 2048 ? 1 : 37) {
-        write_all(tally_cache_file(c), file, len);
+        file_bytes_write(tally_cache_file(c), file, len);
         tally_dataset *t = tally_cache_load(c, "t", "test", &msgs, &nmsgs);
         if (t) trusted++;
         tally_dataset_free(t);
@@ -198,14 +179,14 @@ int main(void)
     trusted = 0;
     for (size_t at = 0; at < n; at += at < 2048 ? 1 : 29) {
         file[at] ^= 0x10;
-        write_all(tally_cache_file(c), file, n);
+        file_bytes_write(tally_cache_file(c), file, n);
         file[at] ^= 0x10;
         tally_dataset *t = tally_cache_load(c, "t", "test", &msgs, &nmsgs);
         if (t) trusted++;
         tally_dataset_free(t);
     }
     CHECK(trusted == 0, "no flipped byte goes unnoticed (%d did)", trusted);
-    write_all(tally_cache_file(c), file, n);
+    file_bytes_write(tally_cache_file(c), file, n);
     tally_dataset *t = tally_cache_load(c, "t", "test", &msgs, &nmsgs);
     CHECK(t != NULL, "the file restored is read again");
     tally_dataset_free(t);
@@ -220,7 +201,7 @@ int main(void)
     tally_options_remove(o, "delimiter");
     struct stat st;
     stat(data, &st);
-    write_all(data, "q1\n2\n", 5);
+    file_bytes_write(data, "q1\n2\n", 5);
     struct timespec times[2] = {st.st_atim, st.st_mtim};
     utimensat(AT_FDCWD, data, times, 0);
     c2 = open_cache(data, o);
@@ -229,9 +210,9 @@ int main(void)
     tally_cache_free(c2);
     /* a second file the options name (a SAS catalogue): its content is in the key */
     char *cat = xasprintf("%s/formats.sas7bcat", dir);
-    write_all(cat, "labels A", 8);
+    file_bytes_write(cat, "labels A", 8);
     tally_options_set_string(o, "catalog", cat);
-    write_all(data, "q1\n1\n", 5); /* the data as it was stored */
+    file_bytes_write(data, "q1\n1\n", 5); /* the data as it was stored */
     c2 = open_cache(data, o);
     tally_dataset_free(ds);
     ds = make_dataset();
@@ -242,7 +223,7 @@ int main(void)
     CHECK(t != NULL, "  served while the catalogue is unchanged");
     tally_dataset_free(t);
     tally_cache_free(c2);
-    write_all(cat, "labels B", 8);
+    file_bytes_write(cat, "labels B", 8);
     c2 = open_cache(data, o);
     t = tally_cache_load(c2, "t", "test", &msgs, &nmsgs);
     CHECK(t == NULL, "  a miss when the catalogue's content changed");
@@ -257,8 +238,6 @@ int main(void)
     tally_dataset_free(ds);
     tally_options_free(o);
     free(data);
-    char *rm = xasprintf("rm -rf '%s'", dir);
-    if (system(rm) != 0) return 1;
-    free(rm);
+    if (file_tree_remove(dir) != 0) return 1;
     CHECK_DONE();
 }

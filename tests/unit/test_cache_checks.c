@@ -1,4 +1,4 @@
-/* test_cache_checks.c: the column cache's load checks: the code range test and the dispatched XXH3 against the inlined one. */
+/* test_cache_checks.c: the column cache's load checks: the code and text offset range tests and the dispatched XXH3 against the inlined one. */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -42,6 +42,32 @@ int main(void)
     CHECK(in_range(1000, 0, 500, 0) == 0, "no levels: code 0 fails");
     CHECK(in_range(1000, 255, 999, 254) == 1, "255 levels: code 254 passes");
     CHECK(in_range(0, 3, 0, 9) == 1, "an empty column passes");
+
+    /* text offsets: below the arena's length at every position, its length and above refused */
+    uint64_t offs[40];
+    const uint64_t arena = 1000, wrong[] = {1000, 1001, (uint64_t)1 << 62, (uint64_t)1 << 63, UINT64_MAX,
+                                            UINT64_MAX - 999, ((uint64_t)1 << 63) + 999};
+    int offsets_ok = 1;
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t at = 0; at < len; at++) {
+            for (size_t i = 0; i < len; i++) offs[i] = (i * 37) % arena;
+            offs[at] = arena - 1;
+            offsets_ok &= cache_offsets_below(offs, len, arena) == 1;
+            offs[at] = 0;
+            offsets_ok &= cache_offsets_below(offs, len, arena) == 1;
+            for (size_t w = 0; w < sizeof wrong / sizeof *wrong; w++) {
+                offs[at] = wrong[w];
+                offsets_ok &= cache_offsets_below(offs, len, arena) == 0;
+            }
+        }
+    CHECK(offsets_ok, "offsets: 0 and the arena's last byte pass, its length and larger values up to 2^64-1 fail, "
+          "at every position");
+    CHECK(cache_offsets_below(offs, 0, 1) == 1, "no offsets pass");
+    offs[0] = UINT64_MAX - 1;
+    offs[1] = (uint64_t)1 << 63;
+    CHECK(cache_offsets_below(offs, 2, UINT64_MAX) == 1, "an arena length past 2^63: offsets below it pass");
+    offs[1] = UINT64_MAX;
+    CHECK(cache_offsets_below(offs, 2, UINT64_MAX) == 0, "  and one at it fails");
 
     /* the dispatched hash is the same function as the inlined one */
     size_t big = ((size_t)8 << 20) + 12345;

@@ -1,11 +1,13 @@
-/* test_plugin_loader.c: dlopen, ABI checks (major, newer minor, short descriptor), search path, listing. */
+/* test_plugin_loader.c: dlopen, ABI checks (major, newer minor, short descriptor), search path, listing, loading ahead. */
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
 #include "plugin_loader.h"
 #include "util.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
+#include <time.h>
 
 /* Loads test plugin NAME from dir, which must be refused; returns the refusal (caller frees). */
 static char *refused(const char *dir, const char *name, const char *what)
@@ -75,6 +77,34 @@ int main(void)
     CHECK(path.n >= 3, "search path has config, env, binary and install folders");
     CHECK_STR(path.dirs[0], testdir, "config plugin_path comes first");
     CHECK_STR(path.dirs[1], plugdir, "then TALLY_PLUGIN_PATH");
+
+    /* loading ahead: the thread loads the objects, tally_plugin_load finds them, and the plugin
+     * keeps its object when the preload drops its handles */
+    const char *none[] = {"parquet", "../csv", NULL, ""};
+    CHECK(tally_plugin_preload_start(&path, none, 4) == NULL, "preload: nothing to load (no such plugin, a '/', none)");
+    char *md_file = xasprintf("%s/markdown.so", plugdir);
+    void *before = dlopen(md_file, RTLD_NOW | RTLD_NOLOAD);
+    if (before) dlclose(before);
+    CHECK(before == NULL, "preload: markdown.so is not loaded before");
+    const char *names[] = {"parquet", "markdown", "markdown"};
+    tally_plugin_preload *ahead = tally_plugin_preload_start(&path, names, 3);
+    CHECK(ahead != NULL, "preload: started for markdown");
+    void *seen = NULL;
+    for (int i = 0; i < 5000 && !seen; i++) { /* 5 s at most: the thread loads it meanwhile */
+        seen = dlopen(md_file, RTLD_NOW | RTLD_NOLOAD);
+        if (!seen) nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+    CHECK(seen != NULL, "  the preload thread loaded markdown.so");
+    if (seen) dlclose(seen);
+    pl = tally_plugin_load(&path, "markdown", TALLY_PLUGIN_OUTPUT, &err);
+    CHECK(pl && strcmp(pl->name, "markdown") == 0 && pl->desc.write, "  tally_plugin_load then takes it");
+    tally_plugin_preload_free(ahead);
+    seen = dlopen(md_file, RTLD_NOW | RTLD_NOLOAD);
+    CHECK(seen != NULL && pl && strcmp(pl->desc.name, "markdown") == 0,
+          "  after the preload is freed the plugin's object stays loaded");
+    if (seen) dlclose(seen);
+    tally_plugin_free(pl);
+    free(md_file);
 
     pl = tally_plugin_load(&path, "csv", TALLY_PLUGIN_INPUT, &err);
     CHECK(pl != NULL && strcmp(pl->name, "csv") == 0, "csv is found by name");
