@@ -8,6 +8,7 @@
 #include "result.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Adds a numeric column filled from vals (n values; the dataset is resized to n). */
@@ -17,6 +18,14 @@ static inline int add_num(tally_dataset *ds, const char *name, const double *val
     if (ds->phys_len < n) tally_dataset_resize(ds, n);
     for (size_t i = 0; i < n; i++) ds->cols[c]->num[i] = vals[i];
     return c;
+}
+
+/* Adds numeric column PREFIX<k> (its cells NaN until set); returns its index. */
+static inline int add_numbered(tally_dataset *ds, const char *prefix, int k)
+{
+    char name[32];
+    snprintf(name, sizeof name, "%s%d", prefix, k);
+    return tally_dataset_add_column(ds, name, TALLY_NUMERIC);
 }
 
 /* Adds a text column filled from vals (n values; the dataset is resized to n). */

@@ -7,6 +7,7 @@
 #include "cache_int.h"
 #include "check.h"
 #include "file_bytes.h"
+#include "fixtures.h"
 #include "dataset.h"
 #include "host.h"
 #include "util.h"
@@ -25,9 +26,7 @@ static tally_dataset *make_dataset(void)
     tally_dataset *ds = tally_dataset_new("d");
     tally_dataset_resize(ds, ROWS);
     for (int k = 0; k < NCODED; k++) {
-        char name[8];
-        snprintf(name, sizeof name, "q%d", k);
-        int c = tally_dataset_add_column(ds, name, TALLY_NUMERIC);
+        int c = add_numbered(ds, "q", k);
         for (size_t r = 0; r < ROWS; r++) ds->cols[c]->num[r] = r % 11 == 0 ? NAN : (double)((r + (size_t)k) % 4 + 1);
     }
     int s = tally_dataset_add_column(ds, "city", TALLY_STRING);

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "host.h"
 #include "dataset.h"
+#include "fixtures.h"
 #include "stats_int.h"
 #include "util.h"
 
@@ -69,9 +70,7 @@ static void check_wide(void)
     tally_dataset *ds = tally_dataset_new("wide");
     tally_dataset_resize(ds, WROWS);
     for (int k = 0; k < WIDE; k++) {
-        char name[16];
-        snprintf(name, sizeof name, "v%d", k);
-        int c = tally_dataset_add_column(ds, name, TALLY_NUMERIC);
+        int c = add_numbered(ds, "v", k);
         for (size_t r = 0; r < WROWS; r++) ds->cols[c]->num[r] = (double)((r + (size_t)k) % 3);
     }
     tally_dataset_compact(ds, 1);
