@@ -727,9 +727,10 @@ static int write_all(run *r)
     out_job *jobs = o.v;
     size_t n = 0, ntasks = 0, threads = tally_par_task_threads();
     int code = TALLY_EXIT_OK;
+    size_t foreign = (size_t)-1; /* the first output whose plugin is not one of tally's own */
     for (size_t i = 0; i < r->cfg->nblocks && code == TALLY_EXIT_OK; i++) {
         if (r->cfg->blocks[i].kind != TALLY_BLOCK_OUTPUT || (code = start_one(r, i)) != TALLY_EXIT_OK) continue;
-        if (!output_parallel_ok(r, i)) threads = 1;
+        if (!output_parallel_ok(r, i) && foreign == (size_t)-1) foreign = i;
         size_t first = 0;
         while (first < n && strcmp(r->plugins[jobs[first].block]->name, r->plugins[i]->name) != 0) first++;
         if (first == n) o.firsts[ntasks++] = n;
@@ -737,6 +738,12 @@ static int write_all(run *r)
         sbuf_init(&jobs[n++].log);
     }
     o.n = n;
+    if (foreign != (size_t)-1) threads = 1;
+    if (code == TALLY_EXIT_OK && ntasks > 1 && foreign != (size_t)-1)
+        step(r, "outputs one after another: output '%s' uses a plugin from outside tally's folder",
+             r->cfg->blocks[foreign].name);
+    else if (code == TALLY_EXIT_OK && ntasks > 1 && threads > 1)
+        step(r, "%zu outputs side by side on %zu threads", n, threads < ntasks ? threads : ntasks);
     if (code == TALLY_EXIT_OK) tally_par_tasks(ntasks, threads, write_plugin_outputs, &o);
     for (size_t k = 0; k < n; k++) {
         if (code == TALLY_EXIT_OK) {

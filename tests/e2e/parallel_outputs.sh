@@ -26,7 +26,7 @@ CFG
 report() {
   TALLY_STAGE_THREADS=$2 "$TALLY" -v run o.lua --outdir "$1" >/dev/null 2>"$1.err"
   rc=$?
-  grep -v 'stages side by side' "$1.err" | sed "s/^tally: \[ *[0-9.]* s\]/tally: [time]/; s#/$1/#/OUT/#" >"$1.msg"
+  grep -v 'side by side' "$1.err" | sed "s/^tally: \[ *[0-9.]* s\]/tally: [time]/; s#/$1/#/OUT/#" >"$1.msg"
   return $rc
 }
 same_outputs() {
@@ -36,6 +36,15 @@ same_outputs() {
 }
 check "five outputs, one after another" report one 1
 check "five outputs, side by side" report two 2
+expect_contains "  -v says so: four plugins' outputs on two threads" two.err "5 outputs side by side on 2 threads"
+check "  one thread: no output side by side" sh -c "! grep -q 'outputs side by side' one.err"
+# a markdown plugin from TALLY_PLUGIN_PATH (a copy of tally's own under the same name): one after another
+mkdir -p pp && cp "$ROOT/${BUILD:-build}/plugins/markdown.so" pp/
+TALLY_PLUGIN_PATH="$TMP/pp" "$TALLY" -v run o.lua --outdir foreign >/dev/null 2>foreign.err
+expect_contains "a plugin from outside tally's folder: outputs one after another, saying which" foreign.err \
+  "outputs one after another: output 'markdown' uses a plugin from outside tally's folder"
+check "  none side by side" sh -c "! grep -q 'outputs side by side' foreign.err"
+same_outputs "  the same files" foreign one
 same_outputs "  the files are byte-identical" two one
 expect_same "  the same messages in the same order (steps, each output's warnings)" two.msg one.msg
 for o in markdown html notes; do # two labels, each in the banner and in a frequency table
