@@ -60,7 +60,20 @@ void *csv_buf_take(csv_chunk *c, size_t bytes)
         c->slab_used += bytes;
         return p;
     }
-    return malloc(bytes ? bytes : 1);
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
+/* A direct chunk's column buffer moved to a new one of `bytes` bytes (its first `used` kept), 64-byte
+ * aligned like every buffer here: the parse streams whole cache lines of codes into it, and a line
+ * written at an address that is not a line's start becomes two partial writes to memory (realloc's
+ * large blocks start 16 bytes into a page: chunk 0 parsed 20 to 45 ms slower than chunk 1 at 1M rows). */
+static void *direct_regrow(void *old, size_t used, size_t bytes)
+{
+    void *n = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+    if (!n) return NULL;
+    if (used) memcpy(n, old, used);
+    free(old);
+    return n;
 }
 
 void csv_chunk_release(csv_chunk *c, void *p, size_t bytes)
@@ -148,7 +161,7 @@ int csv_chunk_grow(csv_chunk *c, const char *p)
             csv_colbuf *b = &c->cols[k];
             size_t unit = b->kind == CSV_BUF_CODES ? 1 : b->kind == CSV_BUF_NUMS ? sizeof(double) : 0;
             if (!unit) continue;
-            void *n = realloc(b->kind == CSV_BUF_CODES ? (void *)b->codes : (void *)b->nums, cap * unit);
+            void *n = direct_regrow(b->kind == CSV_BUF_CODES ? (void *)b->codes : (void *)b->nums, old * unit, cap * unit);
             if (!n) return -1;
             if (b->kind == CSV_BUF_CODES) b->codes = n;
             else b->nums = n;
