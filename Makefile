@@ -176,9 +176,9 @@ $(BUILD)/tools/gen_bench_xlsx: TOOL_LIBS := $(XLSX_LIBS) # the bench workbook, w
 # test_csv_kernels calls the csv reader in-process, to choose its classification kernel.
 test_csv_kernels_OBJS := $(csv_OBJS)
 test_csv_kernels_LIBS := $(csv_LIBS)
-# test_csv_slab grows the csv reader's column buffers directly.
-test_csv_slab_OBJS := $(csv_OBJS)
-test_csv_slab_LIBS := $(csv_LIBS)
+# test_csv_chunks splits bodies and grows column buffers with the csv reader's own functions.
+test_csv_chunks_OBJS := $(csv_OBJS)
+test_csv_chunks_LIBS := $(csv_LIBS)
 test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
 # Tests whose cases are in plain-text case files under tests/data/ read them with tests/unit/case_file.c.
 CASE_FILE_OBJ := $(BUILD)/tests/unit/case_file.o

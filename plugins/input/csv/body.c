@@ -48,7 +48,7 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
 {
     for (size_t i = 0; i < r->nchunks; i++)
         if (csv_chunk_init(&r->chunks[i]) != 0) return -1;
-    csv_run_parallel(JOB_PARSE, 0, r->chunks, r->nchunks);
+    csv_run_parallel(JOB_PARSE, 0, r->chunks, r->nchunks, r->nthreads);
     size_t rows = 0;
     *skipped = 0;
     for (size_t i = 0; i < r->nchunks; i++) {
@@ -92,7 +92,8 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
 static void chunks_setup(reader *r, const char *body)
 {
     const char *pts[MAX_CHUNKS + 1];
-    r->nchunks = csv_split_points(body, r->end, r->cfg.term, csv_chunk_count(r->s, (size_t)(r->end - body)), pts);
+    r->nthreads = csv_chunk_count(r->s, (size_t)(r->end - body));
+    r->nchunks = csv_body_split(r->s, &r->cfg, body, r->end, r->nthreads, pts);
     /* Pages of the mapped file can be given back once parsed (the strings are copied). */
     int mapped = csv_file_maps(&r->file, r->buf);
     for (size_t i = 0; i < r->nchunks; i++) {

@@ -142,7 +142,7 @@ int csv_decide_types(reader *r, int *nlev, int codes_ok)
                              : -1;
     }
     if (reread) { /* text columns that some chunk read as numbers: those rows again, as text */
-        csv_run_parallel(JOB_REREAD, 0, r->chunks, r->nchunks);
+        csv_run_parallel(JOB_REREAD, 0, r->chunks, r->nchunks, r->nthreads);
         for (size_t i = 0; i < r->nchunks; i++) {
             if (r->chunks[i].oom) {
                 r->call.h->error(r->call.ctx, "%s: out of memory while reading", r->s->path);

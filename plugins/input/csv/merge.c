@@ -148,7 +148,7 @@ static void *merge_worker(void *arg)
 /* Numeric columns on every thread; the main thread stores the strings first. */
 static int merge_threads(reader *r, tally_dataset *out, const int *idx)
 {
-    size_t nthreads = r->nchunks < r->ncols ? r->nchunks : r->ncols, nc = r->ncols ? r->ncols : 1;
+    size_t nthreads = r->nthreads < r->ncols ? r->nthreads : r->ncols, nc = r->ncols ? r->ncols : 1;
     pthread_t tids[MAX_CHUNKS];
     int started[MAX_CHUNKS] = {0};
     r->order = malloc(nc * sizeof *r->order);
