@@ -77,13 +77,22 @@ int csv_to_nums(csv_chunk *c, size_t k, size_t rows)
 {
     csv_colbuf *b = &c->cols[k];
     csv_flush_col(c, k, rows);
-    double *nums = csv_buf_take(c, c->cap * sizeof *nums), val[256];
+    double *nums, val[256];
+    if (c->in_region) { /* its region of the column's shared doubles */
+        nums = csv_shared_nums(c->shared, k);
+        if (!nums) return -1;
+        nums += c->base;
+        csv_populate(nums, c->cap * sizeof *nums);
+    } else {
+        nums = csv_buf_take(c, c->cap * sizeof *nums);
+    }
     if (!nums) return -1;
     for (int j = 0; j < 256; j++) val[j] = NAN;
     for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
     for (size_t i = 0; i < rows; i++) nums[i] = val[b->codes[i]];
     csv_colbuf_drop(c, b);
     b->nums = nums;
+    b->shared = c->in_region;
     b->kind = CSV_BUF_NUMS;
     return 0;
 }

@@ -65,10 +65,99 @@ static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_
     for (; j < n; j++) dst[j] = map[src[j]];
 }
 
+/* A chunk's codes of column k renumbered to the column's levels, from src to dst within
+ * one buffer or from another: going up the rows when dst is not above src (a block is
+ * read before it is written), else moved first, then renumbered in place. */
+static void move_codes(uint8_t *dst, const uint8_t *src, size_t n, const csv_colbuf *b, const csv_colout *o)
+{
+    uint8_t map[256];
+    csv_ltab_map(&b->lt, o->levels, o->nlevels, map);
+    unsigned same = 0;
+    while (same < b->lt.n && map[same] == same) same++;
+    if (same == b->lt.n) {
+        if (dst != src) memmove(dst, src, n);
+        return;
+    }
+    if (dst > src) {
+        memmove(dst, src, n);
+        src = dst;
+    }
+    remap_codes(dst, src, n, map, b->lt.n);
+}
+
+/* Chunk c's rows of column k put in place in the column's shared buffer (`codes` set: its
+ * code buffer, else its doubles), from wherever they are: `inside` set, only the rows in
+ * the same buffer (their region), else only the others (their own buffers, or codes to
+ * be written as doubles). */
+static void place_rows(reader *r, size_t k, const csv_chunk *c, int codes, int inside)
+{
+    const csv_colbuf *b = &c->cols[k];
+    csv_shared *sh = &r->shared;
+    size_t n = c->rows;
+    int in = b->shared && (codes ? b->kind == CSV_BUF_CODES : b->kind == CSV_BUF_NUMS);
+    if (!n || in != inside) return;
+    if (codes) { /* rows in the region are found from the buffer, which may have moved to grow */
+        uint8_t *buf = sh->codes[k];
+        move_codes(buf + c->row0, in ? buf + c->base : b->codes, n, b, &r->out[k]);
+    } else if (b->kind == CSV_BUF_NUMS) {
+        double *buf = atomic_load(&sh->nums[k]), *src = in ? buf + c->base : b->nums;
+        if (buf + c->row0 != src) memmove(buf + c->row0, src, n * sizeof *src);
+    } else {
+        double val[256], *dst = atomic_load(&sh->nums[k]) + c->row0;
+        for (int j = 0; j < 256; j++) val[j] = NAN;
+        for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
+        for (size_t j = 0; j < n; j++) dst[j] = val[b->codes[j]];
+    }
+}
+
+/* Column k whose chunks wrote to one shared buffer: every chunk's rows moved down (or,
+ * after a chunk outgrew its region, up) to their place in it, in an order that never
+ * writes over rows still to be moved: those moving down from the first chunk on,
+ * those moving up from the last one back, then the rows held elsewhere. The buffer,
+ * cut to the rows, is then handed over like an adopted one. */
+static void merge_shared_column(reader *r, size_t k)
+{
+    csv_colout *o = &r->out[k];
+    int codes = o->region == 1;
+    size_t unit = codes ? 1 : sizeof(double);
+    void *buf = codes ? (void *)r->shared.codes[k] : (void *)atomic_load(&r->shared.nums[k]);
+    if (r->nrows > r->shared.rows) { /* chunks that outgrew their regions: more rows than the regions' sum */
+        void *more = realloc(buf, r->nrows * unit);
+        if (!more) {
+            o->adopt = -1;
+            return;
+        }
+        buf = more;
+        if (codes) r->shared.codes[k] = buf;
+        else atomic_store(&r->shared.nums[k], buf);
+    }
+    for (size_t i = 0; i < r->nchunks; i++)
+        if (r->chunks[i].base >= r->chunks[i].row0) place_rows(r, k, &r->chunks[i], codes, 1);
+    for (size_t i = r->nchunks; i-- > 0;)
+        if (r->chunks[i].base < r->chunks[i].row0) place_rows(r, k, &r->chunks[i], codes, 1);
+    for (size_t i = 0; i < r->nchunks; i++) place_rows(r, k, &r->chunks[i], codes, 0);
+    for (size_t i = 0; i < r->nchunks; i++) csv_colbuf_drop(&r->chunks[i], &r->chunks[i].cols[k]);
+    /* handed over: the column's from now on (the part past the rows given back) */
+    void *cut = realloc(buf, r->nrows * unit);
+    if (cut) buf = cut;
+    if (codes) {
+        r->shared.codes[k] = NULL;
+        o->codes = buf;
+    } else {
+        atomic_store(&r->shared.nums[k], NULL);
+        o->num = buf;
+    }
+    o->adopt = 1;
+}
+
 /* Copies numeric column k from every chunk's buffer into the dataset, then frees those buffers. */
 static void merge_column(reader *r, size_t k)
 {
     csv_colout *o = &r->out[k];
+    if (o->region) {
+        merge_shared_column(r, k);
+        return;
+    }
     size_t first = 0; /* rows already in place */
     if (o->adopt) {
         csv_chunk *c0 = &r->chunks[0];
@@ -135,7 +224,7 @@ static void merge_columns(reader *r)
         if (r->out[k].text) store_column(r, k);
         else if (r->out[k].date)
             csv_dates_store(r->chunks, r->nchunks, k, r->date_form[k], r->date_kind[k], r->out[k].num, r->nrows);
-        else if (r->out[k].codes || r->out[k].num || r->out[k].adopt) merge_column(r, k);
+        else if (r->out[k].codes || r->out[k].num || r->out[k].adopt || r->out[k].region) merge_column(r, k);
     }
 }
 

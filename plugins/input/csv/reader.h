@@ -43,6 +43,8 @@ typedef struct csv_colout {
     int date;               /* a date column: its text cells are stored as days or seconds in num */
     int adopt;              /* the first chunk's buffer becomes the column: the other chunks' rows are
                                merged into it, then it is handed over (-1: out of memory on the way) */
+    int region;             /* the shared buffer becomes the column (1: codes, 2: doubles) once every
+                               chunk's rows are moved to their place in it; then handed over as adopt */
     const double *levels;   /* ascending; codes index them */
     unsigned nlevels;
 } csv_colout;
@@ -65,6 +67,7 @@ typedef struct reader {
     csv_chunk chunks[MAX_CHUNKS];
     size_t nchunks;
     size_t nthreads;        /* threads reading the chunks */
+    csv_shared shared;      /* the column buffers the chunks share (shared.ncols 0: none) */
     csv_colout *out;        /* per column: where the merge writes */
     double *levels;         /* the levels of all categorical columns */
     atomic_size_t next_col; /* the merge's next place in order[] */
