@@ -183,6 +183,9 @@ void csv_chunk_clear(csv_chunk *c);
 void csv_chunk_release(csv_chunk *c, void *p, size_t bytes);
 /* Gives back a column's buffers and level table. */
 void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b);
+/* The same in phase 1, for a column that turns to doubles or text: the whole pages of its
+ * region of the shared buffers are given back too (no other chunk's rows are on them yet). */
+void csv_colbuf_leave(csv_chunk *c, csv_colbuf *b);
 /* Regions in the shared buffers for the n chunks (start, limit and cfg set), sized from
  * the line ends in a sample of each; code buffers made for every column that is not
  * declared text. 0, or -1 when they cannot be had (the chunks then keep their own). */

@@ -99,6 +99,13 @@ void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b)
     b->shared = 0;
 }
 
+void csv_colbuf_leave(csv_chunk *c, csv_colbuf *b)
+{
+    if (b->shared && b->codes) csv_advise_pages(b->codes, b->codes + c->cap, MADV_DONTNEED);
+    if (b->shared && b->nums) csv_advise_pages(b->nums, b->nums + c->cap, MADV_DONTNEED);
+    csv_colbuf_drop(c, b);
+}
+
 int csv_chunk_init(csv_chunk *c)
 {
     const csv_cfg *cfg = c->cfg;
