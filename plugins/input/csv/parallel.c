@@ -10,12 +10,14 @@
 #define MIN_AUTO_CHUNK (1u << 20) /* files under 1 MiB a chunk are read by one thread */
 
 /*
- * The body's chunks: the first one (its buffers become the dataset's columns, the
- * other chunks' rows are copied into them) takes FIRST_SHARE of a thread's share,
- * the rest is cut into PIECES_PER_THREAD pieces a thread, taken in turn by whichever
- * thread is free. On a machine that other programs use, one thread is often slowed
- * down: with one chunk a thread, the other waited 20 to 45 ms for it at 1,000,000
- * rows; now it waits at most for one small piece.
+ * The body's chunks: the first one takes FIRST_SHARE of a thread's share, the rest
+ * is cut into PIECES_PER_THREAD pieces a thread, taken in turn by whichever thread
+ * is free. On a machine that other programs use, one thread is often slowed down:
+ * with one chunk a thread, the other waited 20 to 45 ms for it at 1,000,000 rows;
+ * now it waits at most for one piece. The pieces shrink linearly (piece k of P
+ * takes 2(P - k) - 1 parts of P * P), so the last ones taken, whose end the other
+ * thread may wait for, are the smallest (at 1,000,000 rows on two threads: 9.6%
+ * of the file first, 0.4% last).
  */
 #define FIRST_SHARE 0.8
 #define PIECES_PER_THREAD 6
@@ -168,8 +170,9 @@ size_t csv_body_split(const csv_settings *s, const csv_cfg *cfg, const char *a, 
     if (pieces < nthreads - 1 || rest / pieces < min_chunk) return csv_split_points(a, b, cfg->term, nthreads, pts);
     size_t n = 1;
     pts[0] = a;
-    for (size_t k = 0; k < pieces; k++) { /* the first chunk, then equal pieces of the rest */
-        const char *t = a + first + rest / pieces * k;
+    for (size_t k = 0; k < pieces; k++) { /* the first chunk, then pieces of the rest, smaller and smaller */
+        double done = (double)k * (double)(2 * pieces - k) / ((double)pieces * (double)pieces);
+        const char *t = a + first + (size_t)((double)rest * done);
         if (t <= pts[n - 1]) continue;
         const char *at = chunk_start(cfg, t, b);
         if (!at) break;
