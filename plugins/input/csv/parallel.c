@@ -10,16 +10,15 @@
 #define MIN_AUTO_CHUNK (1u << 20) /* files under 1 MiB a chunk are read by one thread */
 
 /*
- * The body's chunks: the first one takes FIRST_SHARE of a thread's share, the rest
- * is cut into PIECES_PER_THREAD pieces a thread, taken in turn by whichever thread
- * is free. On a machine that other programs use, one thread is often slowed down:
- * with one chunk a thread, the other waited 20 to 45 ms for it at 1,000,000 rows;
- * now it waits at most for one piece. The pieces shrink linearly (piece k of P
- * takes 2(P - k) - 1 parts of P * P), so the last ones taken, whose end the other
- * thread may wait for, are the smallest (at 1,000,000 rows on two threads: 9.6%
- * of the file first, 0.4% last).
+ * The body's chunks: PIECES_PER_THREAD pieces a thread, taken in turn by whichever
+ * thread is free (their rows go to one shared buffer a column, csv.h, so more chunks
+ * copy nothing more). On a machine that other programs use, one thread is often
+ * slowed down: with one chunk a thread, the other waited 20 to 45 ms for it at
+ * 1,000,000 rows; now it waits at most for one piece. The pieces shrink linearly
+ * (piece k of P takes 2(P - k) - 1 parts of P * P), so the last ones taken, whose
+ * end the other thread may wait for, are the smallest (on two threads: 16% of the
+ * file first, 0.7% last).
  */
-#define FIRST_SHARE 0.8
 #define PIECES_PER_THREAD 6
 /* A chunk start is guessed at a line end whose next SPLIT_ROWS rows have the header's
  * width (within SPLIT_LOOK bytes each), trying SPLIT_TRIES line ends. */
@@ -160,19 +159,16 @@ static const char *chunk_start(const csv_cfg *cfg, const char *t, const char *b)
 size_t csv_body_split(const csv_settings *s, const csv_cfg *cfg, const char *a, const char *b, size_t nthreads,
                       const char **pts)
 {
-    size_t bytes = (size_t)(b - a);
-    if (nthreads <= 1) return csv_split_points(a, b, cfg->term, 1, pts);
-    size_t min_chunk = s->threads > 0 ? 16 : MIN_AUTO_CHUNK;
-    size_t first = (size_t)((double)bytes * FIRST_SHARE / (double)nthreads), rest = bytes - first;
+    size_t bytes = (size_t)(b - a), min_chunk = s->threads > 0 ? 16 : MIN_AUTO_CHUNK;
     size_t pieces = nthreads * PIECES_PER_THREAD;
-    if (pieces > MAX_CHUNKS - 1) pieces = MAX_CHUNKS - 1;
-    while (pieces > nthreads - 1 && rest / pieces < min_chunk) pieces--;
-    if (pieces < nthreads - 1 || rest / pieces < min_chunk) return csv_split_points(a, b, cfg->term, nthreads, pts);
+    if (pieces > MAX_CHUNKS) pieces = MAX_CHUNKS;
+    while (pieces > nthreads && bytes / pieces < min_chunk) pieces--;
+    if (nthreads <= 1 || pieces <= nthreads) return csv_split_points(a, b, cfg->term, nthreads, pts);
     size_t n = 1;
     pts[0] = a;
-    for (size_t k = 0; k < pieces; k++) { /* the first chunk, then pieces of the rest, smaller and smaller */
+    for (size_t k = 1; k < pieces; k++) { /* smaller and smaller */
         double done = (double)k * (double)(2 * pieces - k) / ((double)pieces * (double)pieces);
-        const char *t = a + first + (size_t)((double)rest * done);
+        const char *t = a + (size_t)((double)bytes * done);
         if (t <= pts[n - 1]) continue;
         const char *at = chunk_start(cfg, t, b);
         if (!at) break;

@@ -99,7 +99,7 @@ size_t csv_chunk_count(const csv_settings *s, size_t bytes);
  * entries); returns the chunk count. */
 size_t csv_split_points(const char *a, const char *b, char term, size_t want, const char **pts);
 /* The body [a, b) split for nthreads threads into pts (room for MAX_CHUNKS + 1 entries):
- * a first chunk, then pieces the threads take in turn, each starting after a line end
+ * pieces, smaller and smaller, that the threads take in turn, each starting after a line end
  * that seems outside quotes; returns the chunk count. */
 size_t csv_body_split(const csv_settings *s, const csv_cfg *cfg, const char *a, const char *b, size_t nthreads,
                       const char **pts);
