@@ -1,4 +1,4 @@
-/* slab.c: a chunk's column buffers: small first, then carved from one mapping sized from the rows seen; growth and release. */
+/* slab.c: a chunk's column buffers: a region of the buffers all chunks share, or its own (small first, then carved from one mapping sized from the rows seen); growth and release. */
 #include "tokenize.h"
 
 #include <stdlib.h>
