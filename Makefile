@@ -155,7 +155,7 @@ $(foreach d,$(TEST_PLUGIN_DIRS),$(eval $(call test_plugin_rule,$(d),$(notdir $(d
 CSV_SMALL := $(BUILD)/tests/csv-small
 CSV_SMALL_SO := $(CSV_SMALL)/csv.so
 CSV_SMALL_DEFS := -DCSV_STEP=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
-                  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 -DCSV_TEST_HOOKS
+                  -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 -DCSV_REGION_SHARE=0.5 -DCSV_TEST_HOOKS
 $(CSV_SMALL)/%.o: plugins/input/csv/%.c
 	@mkdir -p $(@D)
 	$(COMPILE) $(PLUGIN_CFLAGS) $(CSV_SMALL_DEFS) -c $< -o $@
@@ -176,6 +176,9 @@ $(BUILD)/tools/gen_bench_xlsx: TOOL_LIBS := $(XLSX_LIBS) # the bench workbook, w
 # test_csv_kernels calls the csv reader in-process, to choose its classification kernel.
 test_csv_kernels_OBJS := $(csv_OBJS)
 test_csv_kernels_LIBS := $(csv_LIBS)
+# test_csv_chunks splits bodies and grows column buffers with the csv reader's own functions.
+test_csv_chunks_OBJS := $(csv_OBJS)
+test_csv_chunks_LIBS := $(csv_LIBS)
 test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
 # Tests whose cases are in plain-text case files under tests/data/ read them with tests/unit/case_file.c.
 CASE_FILE_OBJ := $(BUILD)/tests/unit/case_file.o

@@ -48,7 +48,7 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
 {
     for (size_t i = 0; i < r->nchunks; i++)
         if (csv_chunk_init(&r->chunks[i]) != 0) return -1;
-    csv_run_parallel(JOB_PARSE, 0, r->chunks, r->nchunks);
+    csv_run_parallel(JOB_PARSE, 0, r->chunks, r->nchunks, r->nthreads);
     size_t rows = 0;
     *skipped = 0;
     for (size_t i = 0; i < r->nchunks; i++) {
@@ -92,7 +92,8 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
 static void chunks_setup(reader *r, const char *body)
 {
     const char *pts[MAX_CHUNKS + 1];
-    r->nchunks = csv_split_points(body, r->end, r->cfg.term, csv_chunk_count(r->s, (size_t)(r->end - body)), pts);
+    r->nthreads = csv_chunk_count(r->s, (size_t)(r->end - body));
+    r->nchunks = csv_body_split(r->s, &r->cfg, body, r->end, r->nthreads, pts);
     /* Pages of the mapped file can be given back once parsed (the strings are copied). */
     int mapped = csv_file_maps(&r->file, r->buf);
     for (size_t i = 0; i < r->nchunks; i++) {
@@ -106,9 +107,16 @@ static void chunks_setup(reader *r, const char *body)
         c->check = !r->clean;
         c->utf8 = 1; /* the text is checked here only when it is meant to be UTF-8 */
     }
-    /* The first chunk's buffers become the dataset's columns where the host can take them. */
+    /* Where the host can take a buffer as a column: the chunks share one a column (csv.h),
+     * else the first chunk's buffers have room for every row and become the columns. */
     const tally_host *host = r->call.h;
-    r->chunks[0].direct = TALLY_HOST_HAS(host, ds_adopt_numeric) && host->ds_adopt_codes && host->ds_adopt_numeric;
+    int adopt = TALLY_HOST_HAS(host, ds_adopt_numeric) && host->ds_adopt_codes && host->ds_adopt_numeric;
+    int shared = adopt && !r->dictionary;
+#ifdef CSV_TEST_HOOKS /* tests/e2e/csv_small_steps.sh: the first chunk's own buffers, as when no shared ones can be had */
+    if (getenv("TALLY_TEST_CSV_NO_SHARED")) shared = 0;
+#endif
+    if (shared && csv_shared_open(&r->shared, r->chunks, r->nchunks) == 0) return;
+    r->chunks[0].direct = adopt;
     r->chunks[0].body_bytes = (size_t)(r->end - body);
 }
 

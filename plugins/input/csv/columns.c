@@ -142,7 +142,7 @@ int csv_decide_types(reader *r, int *nlev, int codes_ok)
                              : -1;
     }
     if (reread) { /* text columns that some chunk read as numbers: those rows again, as text */
-        csv_run_parallel(JOB_REREAD, 0, r->chunks, r->nchunks);
+        csv_run_parallel(JOB_REREAD, 0, r->chunks, r->nchunks, r->nthreads);
         for (size_t i = 0; i < r->nchunks; i++) {
             if (r->chunks[i].oom) {
                 r->call.h->error(r->call.ctx, "%s: out of memory while reading", r->s->path);
@@ -188,17 +188,20 @@ static int plan_numeric(reader *r, tally_dataset *out, size_t k, int col, int nl
     const tally_host *h = r->call.h;
     csv_colout *o = &r->out[k];
     csv_buf_kind kind0 = r->chunks[0].cols[k].kind;
-    int direct = r->chunks[0].direct && r->nrows > 0;
+    int direct = r->chunks[0].direct && r->nrows > 0, shared = r->shared.ncols && r->nrows > 0;
     if (nlev >= 0) { /* categorical: one byte a cell */
         o->levels = r->levels + k * CSV_MAX_LEVELS;
         o->nlevels = (unsigned)nlev;
-        if (direct && kind0 == CSV_BUF_CODES) o->adopt = 1;
+        if (shared && r->shared.codes[k]) o->region = 1;
+        else if (direct && kind0 == CSV_BUF_CODES) o->adopt = 1;
         else o->codes = h->ds_codes_data(out, col, o->levels, o->nlevels);
+    } else if (shared && atomic_load(&r->shared.nums[k])) {
+        o->region = 2;
     } else if (direct && kind0 == CSV_BUF_NUMS) {
         o->adopt = 1;
     }
-    if (!o->codes && !o->adopt) o->num = h->ds_numeric_data(out, col);
-    return !o->codes && !o->num && !o->adopt ? -1 : 0;
+    if (!o->codes && !o->adopt && !o->region) o->num = h->ds_numeric_data(out, col);
+    return !o->codes && !o->num && !o->adopt && !o->region ? -1 : 0;
 }
 
 int csv_plan_outputs(reader *r, tally_dataset *out, const int *idx, const int *nlev)

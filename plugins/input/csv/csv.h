@@ -2,6 +2,7 @@
 #ifndef TALLY_CSV_H
 #define TALLY_CSV_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -23,11 +24,13 @@
  *                                  double; a text column's cells copied, unquoted, into
  *                                  the chunk's text buffer
  *   2. merge            (parallel over columns) the column types and levels over all
- *                                  chunks decided; the first chunk's buffer (room for
- *                                  every row) takes the other chunks' rows and becomes
- *                                  the dataset's column (ds_adopt_codes), else each
- *                                  chunk's buffer is copied into the dataset; local codes
- *                                  go through a 256-entry table; text columns are stored
+ *                                  chunks decided; each chunk's rows are moved to their
+ *                                  place in the buffer all chunks wrote to (csv_shared),
+ *                                  which becomes the dataset's column (ds_adopt_codes);
+ *                                  without one, the first chunk's buffer (room for every
+ *                                  row) takes the other chunks' rows, else each chunk's
+ *                                  buffer is copied into the dataset; local codes go
+ *                                  through a 256-entry table; text columns are stored
  *                                  by the same workers, longest first
  * Phases 0 and 1 give the mapped file's pages back behind them (nothing keeps
  * pointing into the file), so the file and the data read from it are not in
@@ -110,7 +113,24 @@ typedef struct csv_colbuf {
     csv_ltab lt;            /* CODES: the local codes' values */
     size_t text_from;       /* TEXT: the first row whose cell was collected (earlier rows held numbers) */
     size_t reread;          /* after phase 1: rows 0..reread-1 are to be collected again as text */
+    int shared;             /* codes or nums point into the chunk's region of the shared buffers (not owned) */
 } csv_colbuf;
+
+/*
+ * The column buffers all chunks of a read share (slab.c): one a column with room for
+ * the rows of every chunk, each chunk writing from its own place on (its region,
+ * sized from the rows per byte of a sample of its text). After phase 1 the merge
+ * moves each chunk's rows down to where they belong in the same buffer, which then
+ * becomes the dataset's column: no second buffer is mapped, filled and given back.
+ * A chunk that outgrows its region (more rows than the sample told) carries on in
+ * buffers of its own, which the merge copies.
+ */
+typedef struct csv_shared {
+    size_t ncols;
+    size_t rows;             /* rows each buffer has room for (the regions' sum) */
+    uint8_t **codes;         /* per column: a code a row, NULL for text columns (owned until merged) */
+    _Atomic(double *) *nums; /* per column: a double a row, made when a chunk's column turns to doubles */
+} csv_shared;
 
 typedef struct csv_chunk {
     const csv_cfg *cfg;
@@ -141,6 +161,9 @@ typedef struct csv_chunk {
                                first chunk's become the dataset's columns (ds_adopt_codes), the other
                                chunks' rows merged into them */
     size_t body_bytes;      /* direct: bytes of the whole body, for the row estimate */
+    csv_shared *shared;     /* the buffers shared by all chunks, or NULL (borrowed) */
+    size_t base, region;    /* shared: this chunk's rows go to rows base.. base+region-1 of them */
+    int in_region;          /* its CODES and NUMS buffers are its region of the shared ones (0 once outgrown) */
     /* the first error: kind, chunk-relative line, 1-based column, details */
     csv_err_kind err;
     size_t err_line, err_col, err_a, err_b;
@@ -160,6 +183,19 @@ void csv_chunk_clear(csv_chunk *c);
 void csv_chunk_release(csv_chunk *c, void *p, size_t bytes);
 /* Gives back a column's buffers and level table. */
 void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b);
+/* The same in phase 1, for a column that turns to doubles or text: the whole pages of its
+ * region of the shared buffers are given back too (no other chunk's rows are on them yet). */
+void csv_colbuf_leave(csv_chunk *c, csv_colbuf *b);
+/* Regions in the shared buffers for the n chunks (start, limit and cfg set), sized from
+ * the line ends in a sample of each; code buffers made for every column that is not
+ * declared text. 0, or -1 when they cannot be had (the chunks then keep their own). */
+int csv_shared_open(csv_shared *sh, csv_chunk *chunks, size_t n);
+/* Frees the shared buffers no column took. */
+void csv_shared_free(csv_shared *sh);
+/* Column k's shared doubles, made by the first chunk that asks; NULL when out of memory. */
+double *csv_shared_nums(csv_shared *sh, size_t k);
+/* Phase 1, on the chunk's thread: its region of every code buffer mapped in one call. */
+void csv_chunk_map_region(csv_chunk *c);
 /* madvise(advice) over the whole pages inside [from, to): a page only partly inside holds bytes
  * still in use and is left alone. A hint: a kernel that refuses it loses nothing. */
 static inline void csv_advise_pages(const void *from, const void *to, int advice)

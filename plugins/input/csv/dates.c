@@ -100,9 +100,11 @@ const csv_cell *csv_dates_scan(const csv_chunk *chunks, size_t nchunks, size_t n
                                unsigned char *form, unsigned char *kind, size_t *chunk_of)
 {
     memset(kind, 0, ncols);
-    for (size_t i = 0; i < nchunks; i++) {
+    size_t left = 0; /* columns that may still be dates: none left, the other cells need no look */
+    for (size_t k = 0; k < ncols; k++) left += form[k] != CSV_DATE_NOT;
+    for (size_t i = 0; i < nchunks && left; i++) {
         const csv_chunk *c = &chunks[i];
-        for (size_t j = 0; j < c->ncells; j++) {
+        for (size_t j = 0; j < c->ncells && left; j++) {
             const csv_cell *cell = &c->cells[j];
             size_t k = cell->col;
             if (form[k] == CSV_DATE_NOT || cell->len == 0) continue;
@@ -119,6 +121,7 @@ const csv_cell *csv_dates_scan(const csv_chunk *chunks, size_t nchunks, size_t n
                 return cell;
             }
             form[k] = CSV_DATE_NOT;
+            left--;
         }
     }
     for (size_t k = 0; k < ncols; k++)

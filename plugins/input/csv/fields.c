@@ -77,13 +77,22 @@ int csv_to_nums(csv_chunk *c, size_t k, size_t rows)
 {
     csv_colbuf *b = &c->cols[k];
     csv_flush_col(c, k, rows);
-    double *nums = csv_buf_take(c, c->cap * sizeof *nums), val[256];
+    double *nums, val[256];
+    if (c->in_region) { /* its region of the column's shared doubles */
+        nums = csv_shared_nums(c->shared, k);
+        if (!nums) return -1;
+        nums += c->base;
+        csv_populate(nums, c->cap * sizeof *nums);
+    } else {
+        nums = csv_buf_take(c, c->cap * sizeof *nums);
+    }
     if (!nums) return -1;
     for (int j = 0; j < 256; j++) val[j] = NAN;
     for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
     for (size_t i = 0; i < rows; i++) nums[i] = val[b->codes[i]];
-    csv_colbuf_drop(c, b);
+    csv_colbuf_leave(c, b);
     b->nums = nums;
+    b->shared = c->in_region;
     b->kind = CSV_BUF_NUMS;
     return 0;
 }
@@ -93,7 +102,7 @@ int csv_to_text(csv_chunk *c, size_t r, const pending *pd, size_t npd)
 {
     for (size_t i = 0; i < npd; i++) {
         csv_colbuf *b = &c->cols[pd[i].col];
-        csv_colbuf_drop(c, b);
+        csv_colbuf_leave(c, b);
         b->kind = CSV_BUF_TEXT;
         b->text_from = r;
         if (text_cell(c, r, pd[i].col, pd[i].fs, pd[i].len, pd[i].q, pd[i].n, pd[i].esc) != 0) return -1;

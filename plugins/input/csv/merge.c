@@ -40,12 +40,48 @@ static void prefault(void *p, size_t bytes)
 #include <emmintrin.h>
 #endif
 
-/* dst[j] = map[src[j]] for n cells whose codes are below nl or CSV_CODE_NONE. A
- * column with a handful of values (dichotomies, ratings) goes 16 cells at a
- * time, each value a compare and a mask; others a table lookup a cell. */
-static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_t map[256], unsigned nl)
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+/* remap_codes for at most 16 values on a CPU with AVX2: 32 cells a step, each code
+ * below 16 looked up by one byte shuffle of map[0..15] (CSV_CODE_NONE, whose top bit
+ * the shuffle reads as "none", set apart); the cells left over are not done. */
+__attribute__((target("avx2"))) static size_t remap_shuffle(uint8_t *dst, const uint8_t *src, size_t n,
+                                                           const uint8_t map[256])
+{
+    __m256i table = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)map));
+    __m256i none = _mm256_set1_epi8((char)CSV_CODE_NONE), put_none = _mm256_set1_epi8((char)map[CSV_CODE_NONE]);
+    size_t j = 0;
+    for (; j + 32 <= n; j += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(src + j));
+        __m256i v = _mm256_shuffle_epi8(table, x); /* 0 where the top bit is set: CSV_CODE_NONE */
+        v = _mm256_or_si256(v, _mm256_and_si256(_mm256_cmpeq_epi8(x, none), put_none));
+        _mm256_storeu_si256((__m256i *)(void *)(dst + j), v);
+    }
+    return j;
+}
+#endif
+
+/* 1 when the codes are renumbered by remap_shuffle: the read's tokenizer runs AVX2 (so
+ * TALLY_CSV_KERNEL=sse2 or portable, in tests, also reads them with the other ways). */
+static int shuffles(const reader *r)
+{
+    return csv_kernel_available(CSV_KERNEL_AVX2) && r->cfg.classify == csv_kernel_fn(CSV_KERNEL_AVX2);
+}
+
+/* dst[j] = map[src[j]] for n cells whose codes are below nl or CSV_CODE_NONE (dst
+ * at or below src when they overlap: each step reads its cells before it writes).
+ * With `shuffle` (the read's tokenizer runs AVX2) a column of at most 16 values
+ * goes 32 cells at a time by a table shuffle; else a column with a handful of
+ * values (dichotomies, ratings) 16 cells at a time, each value a compare and a
+ * mask; the others a table lookup a cell. */
+static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_t map[256], unsigned nl, int shuffle)
 {
     size_t j = 0;
+#if defined(__x86_64__) || defined(__i386__)
+    if (shuffle && nl <= 16) j = remap_shuffle(dst, src, n, map);
+#else
+    (void)shuffle;
+#endif
 #if defined(__SSE2__)
     if (nl <= 7) {
         __m128i want[8], put[8];
@@ -65,10 +101,100 @@ static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_
     for (; j < n; j++) dst[j] = map[src[j]];
 }
 
+/* A chunk's codes of column k renumbered to the column's levels, from src to dst within
+ * one buffer or from another: going up the rows when dst is not above src (a block is
+ * read before it is written), else moved first, then renumbered in place. */
+static void move_codes(uint8_t *dst, const uint8_t *src, size_t n, const csv_colbuf *b, const csv_colout *o,
+                       int shuffle)
+{
+    uint8_t map[256];
+    csv_ltab_map(&b->lt, o->levels, o->nlevels, map);
+    unsigned same = 0;
+    while (same < b->lt.n && map[same] == same) same++;
+    if (same == b->lt.n) {
+        if (dst != src) memmove(dst, src, n);
+        return;
+    }
+    if (dst > src) {
+        memmove(dst, src, n);
+        src = dst;
+    }
+    remap_codes(dst, src, n, map, b->lt.n, shuffle);
+}
+
+/* Chunk c's rows of column k put in place in the column's shared buffer (`codes` set: its
+ * code buffer, else its doubles), from wherever they are: `inside` set, only the rows in
+ * the same buffer (their region), else only the others (their own buffers, or codes to
+ * be written as doubles). */
+static void place_rows(reader *r, size_t k, const csv_chunk *c, int codes, int inside)
+{
+    const csv_colbuf *b = &c->cols[k];
+    csv_shared *sh = &r->shared;
+    size_t n = c->rows;
+    int in = b->shared && (codes ? b->kind == CSV_BUF_CODES : b->kind == CSV_BUF_NUMS);
+    if (!n || in != inside) return;
+    if (codes) { /* rows in the region are found from the buffer, which may have moved to grow */
+        uint8_t *buf = sh->codes[k];
+        move_codes(buf + c->row0, in ? buf + c->base : b->codes, n, b, &r->out[k], shuffles(r));
+    } else if (b->kind == CSV_BUF_NUMS) {
+        double *buf = atomic_load(&sh->nums[k]), *src = in ? buf + c->base : b->nums;
+        if (buf + c->row0 != src) memmove(buf + c->row0, src, n * sizeof *src);
+    } else {
+        double val[256], *dst = atomic_load(&sh->nums[k]) + c->row0;
+        for (int j = 0; j < 256; j++) val[j] = NAN;
+        for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
+        for (size_t j = 0; j < n; j++) dst[j] = val[b->codes[j]];
+    }
+}
+
+/* Column k whose chunks wrote to one shared buffer: every chunk's rows moved down (or,
+ * after a chunk outgrew its region, up) to their place in it, in an order that never
+ * writes over rows still to be moved: those moving down from the first chunk on,
+ * those moving up from the last one back, then the rows held elsewhere. The buffer,
+ * cut to the rows, is then handed over like an adopted one. */
+static void merge_shared_column(reader *r, size_t k)
+{
+    csv_colout *o = &r->out[k];
+    int codes = o->region == 1;
+    size_t unit = codes ? 1 : sizeof(double);
+    void *buf = codes ? (void *)r->shared.codes[k] : (void *)atomic_load(&r->shared.nums[k]);
+    if (r->nrows > r->shared.rows) { /* chunks that outgrew their regions: more rows than the regions' sum */
+        void *more = realloc(buf, r->nrows * unit);
+        if (!more) {
+            o->adopt = -1;
+            return;
+        }
+        buf = more;
+        if (codes) r->shared.codes[k] = buf;
+        else atomic_store(&r->shared.nums[k], buf);
+    }
+    for (size_t i = 0; i < r->nchunks; i++)
+        if (r->chunks[i].base >= r->chunks[i].row0) place_rows(r, k, &r->chunks[i], codes, 1);
+    for (size_t i = r->nchunks; i-- > 0;)
+        if (r->chunks[i].base < r->chunks[i].row0) place_rows(r, k, &r->chunks[i], codes, 1);
+    for (size_t i = 0; i < r->nchunks; i++) place_rows(r, k, &r->chunks[i], codes, 0);
+    for (size_t i = 0; i < r->nchunks; i++) csv_colbuf_drop(&r->chunks[i], &r->chunks[i].cols[k]);
+    /* handed over: the column's from now on (the part past the rows given back) */
+    void *cut = realloc(buf, r->nrows * unit);
+    if (cut) buf = cut;
+    if (codes) {
+        r->shared.codes[k] = NULL;
+        o->codes = buf;
+    } else {
+        atomic_store(&r->shared.nums[k], NULL);
+        o->num = buf;
+    }
+    o->adopt = 1;
+}
+
 /* Copies numeric column k from every chunk's buffer into the dataset, then frees those buffers. */
 static void merge_column(reader *r, size_t k)
 {
     csv_colout *o = &r->out[k];
+    if (o->region) {
+        merge_shared_column(r, k);
+        return;
+    }
     size_t first = 0; /* rows already in place */
     if (o->adopt) {
         csv_chunk *c0 = &r->chunks[0];
@@ -109,7 +235,7 @@ static void merge_column(reader *r, size_t k)
             if (same == b->lt.n) {
                 if (dst != src) memcpy(dst, src, n);
             } else {
-                remap_codes(dst, src, n, map, b->lt.n);
+                remap_codes(dst, src, n, map, b->lt.n, shuffles(r));
             }
         } else if (n && o->num && b->kind == CSV_BUF_CODES) {
             double val[256], *dst = o->num + c->row0;
@@ -135,7 +261,7 @@ static void merge_columns(reader *r)
         if (r->out[k].text) store_column(r, k);
         else if (r->out[k].date)
             csv_dates_store(r->chunks, r->nchunks, k, r->date_form[k], r->date_kind[k], r->out[k].num, r->nrows);
-        else if (r->out[k].codes || r->out[k].num || r->out[k].adopt) merge_column(r, k);
+        else if (r->out[k].codes || r->out[k].num || r->out[k].adopt || r->out[k].region) merge_column(r, k);
     }
 }
 
@@ -148,7 +274,7 @@ static void *merge_worker(void *arg)
 /* Numeric columns on every thread; the main thread stores the strings first. */
 static int merge_threads(reader *r, tally_dataset *out, const int *idx)
 {
-    size_t nthreads = r->nchunks < r->ncols ? r->nchunks : r->ncols, nc = r->ncols ? r->ncols : 1;
+    size_t nthreads = r->nthreads < r->ncols ? r->nthreads : r->ncols, nc = r->ncols ? r->ncols : 1;
     pthread_t tids[MAX_CHUNKS];
     int started[MAX_CHUNKS] = {0};
     r->order = malloc(nc * sizeof *r->order);

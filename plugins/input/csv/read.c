@@ -13,6 +13,7 @@ static void reader_clear_parse(reader *r)
 {
     for (size_t i = 0; i < r->nchunks; i++) csv_chunk_clear(&r->chunks[i]);
     memset(r->chunks, 0, sizeof r->chunks);
+    csv_shared_free(&r->shared);
     r->nchunks = 0;
     csv_free_strings(r->names, r->ncols);
     csv_free_strings(r->labels, r->ncols);

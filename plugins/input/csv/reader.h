@@ -43,6 +43,8 @@ typedef struct csv_colout {
     int date;               /* a date column: its text cells are stored as days or seconds in num */
     int adopt;              /* the first chunk's buffer becomes the column: the other chunks' rows are
                                merged into it, then it is handed over (-1: out of memory on the way) */
+    int region;             /* the shared buffer becomes the column (1: codes, 2: doubles) once every
+                               chunk's rows are moved to their place in it; then handed over as adopt */
     const double *levels;   /* ascending; codes index them */
     unsigned nlevels;
 } csv_colout;
@@ -64,6 +66,8 @@ typedef struct reader {
     unsigned char *date_form; /* per column: the CSV_DATE_ form they use */
     csv_chunk chunks[MAX_CHUNKS];
     size_t nchunks;
+    size_t nthreads;        /* threads reading the chunks */
+    csv_shared shared;      /* the column buffers the chunks share (shared.ncols 0: none) */
     csv_colout *out;        /* per column: where the merge writes */
     double *levels;         /* the levels of all categorical columns */
     atomic_size_t next_col; /* the merge's next place in order[] */
@@ -86,13 +90,19 @@ void csv_file_close(csv_file *f);
 
 /* parallel.c */
 typedef enum { JOB_CHECK, JOB_PARSE, JOB_REREAD } job_kind;
-/* Runs phase `kind` on the n chunks, one thread each (the first on the calling thread). */
-void csv_run_parallel(job_kind kind, int utf8, csv_chunk *chunks, size_t n);
-/* How many chunks `bytes` of text are split into (threads option, cores, a least size). */
+/* Runs phase `kind` on the n chunks on nthreads threads (the calling thread one of them),
+ * each taking the next chunk in order when it is done with one. */
+void csv_run_parallel(job_kind kind, int utf8, csv_chunk *chunks, size_t n, size_t nthreads);
+/* How many threads read `bytes` of text (threads option, cores, a least size a thread). */
 size_t csv_chunk_count(const csv_settings *s, size_t bytes);
 /* Split points just after a `term` byte near equal shares of [a, b) into pts (want + 1
  * entries); returns the chunk count. */
 size_t csv_split_points(const char *a, const char *b, char term, size_t want, const char **pts);
+/* The body [a, b) split for nthreads threads into pts (room for MAX_CHUNKS + 1 entries):
+ * pieces, smaller and smaller, that the threads take in turn, each starting after a line end
+ * that seems outside quotes; returns the chunk count. */
+size_t csv_body_split(const csv_settings *s, const csv_cfg *cfg, const char *a, const char *b, size_t nthreads,
+                      const char **pts);
 /* The 1-based line of `at` in buf. */
 size_t csv_line_at(const char *buf, const char *at, char term);
 /* A NUL byte or invalid UTF-8 at `at`: the error, or (invalid UTF-8 when allowed) the

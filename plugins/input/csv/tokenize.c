@@ -256,6 +256,7 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
         c->oom = 1;
         goto out;
     }
+    if (!reread) csv_chunk_map_region(c);
     while (s.p < c->limit && s.r < stop) {
         if (s.p >= win.next && csv_window_move(c, &win, s.p, s.e) != 0) goto out;
         if (one_row(&s, reread, fast) != 0) goto out;

@@ -22,6 +22,8 @@ void *csv_buf_take(csv_chunk *c, size_t bytes);
 /* Room for row `r` == c->cap in every code and number buffer; the new size is
  * guessed from the rows per byte so far (p: where the row starts). 0, or -1. */
 int csv_chunk_grow(csv_chunk *c, const char *p);
+/* Maps the pages of [p, p + bytes) now, in one call (a hint: an old kernel refuses, nothing lost). */
+void csv_populate(const void *p, size_t bytes);
 
 /* fields.c: what a field leaves */
 /* A string cell of column col in row `row`: its text copied (without quotes when `quoted`). 0, or -1 out of memory. */
