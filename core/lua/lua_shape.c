@@ -43,17 +43,15 @@ static int any_repeat_sorted(const double *v, size_t n)
 
 #define REPEAT_PREFIX 65536 /* values sorted first: measurements that repeat at all mostly do so early */
 
-/* Some value twice among v[0..n-1] (a column past the hashing's limit): whole numbers in a range of
- * at most 64 a value are marked in a bitmap; others are sorted, the first REPEAT_PREFIX values
- * alone first (a repeat there settles it), then all. */
-static int any_repeat(const double *v, size_t n)
+/* Some value twice among v[0..n-1] (a column past the hashing's limit; whole: all of them are whole
+ * numbers): whole numbers in a range of at most 64 a value are marked in a bitmap; others are sorted,
+ * the first REPEAT_PREFIX values alone first (a repeat there settles it), then all. */
+static int any_repeat(const double *v, size_t n, int whole)
 {
     double lo = INFINITY, hi = -INFINITY;
-    int whole = 1;
     for (size_t i = 0; i < n; i++) {
-        if (v[i] < lo) lo = v[i];
-        if (v[i] > hi) hi = v[i];
-        whole &= v[i] == floor(v[i]);
+        lo = v[i] < lo ? v[i] : lo;
+        hi = v[i] > hi ? v[i] : hi;
     }
     if (n && whole && hi - lo < 64.0 * (double)n) {
         size_t span = (size_t)(hi - lo) + 1;
@@ -71,37 +69,60 @@ static int any_repeat(const double *v, size_t n)
     return any_repeat_sorted(v, n);
 }
 
-/* Numbers or strings, hashed until more than limit distinct values and a repeat (limit 0: all). */
-static void shape_hashed(const tally_dataset *ds, const tally_column *c, size_t limit, bn_shape *sh)
+/* Whether v (a number, not NaN) is whole, without a call to floor(): every double at or past 2^52
+ * is whole (infinities too, as floor() has them), and below it the conversion to an integer is exact. */
+static inline int is_whole(double v)
+{
+    double a = v < 0 ? -v : v;
+    return a >= 4503599627370496.0 || a == (double)(int64_t)a;
+}
+
+/* Numbers, hashed until more than limit distinct values (limit 0: all); past the limit nothing is
+ * hashed, and whether a value repeats is settled once after the pass (a column of a million
+ * identifiers is marked in a bitmap, not hashed value by value). */
+static void shape_numbers(const tally_dataset *ds, const tally_column *c, size_t limit, bn_shape *sh)
 {
     stats_catmap m;
     stats_catmap_init(&m, c);
-    int numeric = c->type == TALLY_NUMERIC, hashing = 1;
-    double *vals = numeric ? xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *vals) : NULL;
+    const int user_missing = c->nmissing > 0 || c->has_range;
+    int hashing = 1, whole = 1;
+    double *vals = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *vals);
+    size_t n = 0;
     for (size_t i = 0; i < ds->nrows; i++) {
-        size_t phys = tally_row(ds, i), slot;
-        if (numeric) {
-            double v = tally_col_num(c, phys);
-            if (!stats_valid_number(c, v)) continue;
-            if (v != floor(v)) sh->whole = 0;
-            vals[sh->answers] = v;
-            if (hashing) slot = stats_catmap_slot_code(&m, v);
-        } else {
-            const char *s = tally_column_string(c, phys);
-            if (!s || !*s || tally_column_is_user_missing_string(c, s)) continue;
-            sh->whole = 0;
-            if (hashing) slot = stats_catmap_slot_string(&m, s);
-        }
+        double v = tally_col_num(c, tally_row(ds, i));
+        if (v != v || (user_missing && tally_column_is_user_missing(c, v))) continue;
+        whole &= is_whole(v);
+        vals[n++] = v;
+        if (!hashing) continue;
+        size_t slot = stats_catmap_slot_code(&m, v); /* first: a new slot may move m.cats */
+        if (++m.cats[slot].n > 1) sh->repeats = 1;
+        if (limit && m.ncats > limit) hashing = 0;
+    }
+    sh->answers = n;
+    sh->whole = whole;
+    sh->distinct = m.ncats > limit && limit ? limit + 1 : m.ncats;
+    if (!hashing && !sh->repeats) sh->repeats = any_repeat(vals, n, whole);
+    free(vals);
+    stats_catmap_free(&m);
+}
+
+/* Texts, hashed until more than limit distinct values (limit 0: all). */
+static void shape_texts(const tally_dataset *ds, const tally_column *c, size_t limit, bn_shape *sh)
+{
+    stats_catmap m;
+    stats_catmap_init(&m, c);
+    int hashing = 1;
+    for (size_t i = 0; i < ds->nrows; i++) {
+        const char *s = tally_column_string(c, tally_row(ds, i));
+        if (!s || !*s || tally_column_is_user_missing_string(c, s)) continue;
+        sh->whole = 0;
         sh->answers++;
         if (!hashing) continue;
+        size_t slot = stats_catmap_slot_string(&m, s); /* first: a new slot may move m.cats */
         if (++m.cats[slot].n > 1) sh->repeats = 1;
-        /* past the limit nothing is hashed: whether numbers repeat is settled once, below (a column
-         * of a million identifiers is marked in a bitmap, not hashed value by value) */
         if (limit && m.ncats > limit) hashing = 0;
     }
     sh->distinct = m.ncats > limit && limit ? limit + 1 : m.ncats;
-    if (!hashing && !sh->repeats && numeric) sh->repeats = any_repeat(vals, sh->answers);
-    free(vals);
     stats_catmap_free(&m);
 }
 
@@ -117,7 +138,8 @@ static void shape_of(const tally_dataset *ds, const tally_column *c, size_t limi
 {
     *sh = (bn_shape){0, 0, 1, 0};
     if (c->type == TALLY_NUMERIC && c->codes) shape_codes(ds, c, sh);
-    else shape_hashed(ds, c, limit, sh);
+    else if (c->type == TALLY_NUMERIC) shape_numbers(ds, c, limit, sh);
+    else shape_texts(ds, c, limit, sh);
 }
 
 /* ds:shape(name [, limit]) -> distinct, answers, whole, repeats: how a variable's valid values look

@@ -9,17 +9,21 @@ N=200001
 # id: 1..N. cont: unique fractions. late: unique fractions but row 150,000 repeats row 149,999.
 # early: row 20 repeats row 10. code: i % 5 (compact codes). txt: three words. txtu: a text a row.
 awk -v n=$N 'BEGIN {
-  print "id,cont,late,early,code,txt,txtu"
+  print "id,cont,late,early,code,txt,txtu,mv,big"
   for (i = 1; i <= n; i++) {
     late = (i == 150000 ? (149999 + 0.5) / 3 : (i + 0.5) / 3)
     early = (i == 20 ? 10.25 : i + 0.25)
-    printf "%d,%.6f,%.6f,%.2f,%d,%s,s%d\n", i, (i + 0.5) / 3, late, early, i % 5, (i % 3 == 0 ? "alpha" : i % 3 == 1 ? "beta" : "gamma"), i
+    # mv: identifiers, every 1000th row -9 (user-missing) or 9999999 (in the missing range);
+    # big: whole numbers past 2^52 (1e20, 2e20, ...), every one distinct
+    mv = (i % 1000 == 0 ? -9 : i % 1000 == 1 ? 9999999 : i)
+    printf "%d,%.6f,%.6f,%.2f,%d,%s,s%d,%d,%s\n", i, (i + 0.5) / 3, late, early, i % 5, (i % 3 == 0 ? "alpha" : i % 3 == 1 ? "beta" : "gamma"), i, mv, i "e20"
   }
 }' >"$TMP/s.csv"
+printf 'variable "mv" { missing = { -9, range = { 9999990, 9999999 } } }\n' >"$TMP/s.codebook.lua"
 cat >"$TMP/shapes.lua" <<'LUA'
 local o = tally.options { dataset = { type = "string", required = true, help = "dataset" } }
 local ds = tally.dataset(o.dataset)
-for _, name in ipairs({ "id", "cont", "late", "early", "code", "txt", "txtu" }) do
+for _, name in ipairs({ "id", "cont", "late", "early", "code", "txt", "txtu", "mv", "big" }) do
   local distinct, answers, whole, repeats = ds:shape(name, 20)
   report.value(name, string.format("%d %d %s %s", distinct, answers, tostring(whole), tostring(repeats)))
 end
@@ -37,11 +41,11 @@ report.value("shapes_same", same)
 LUA
 cat >"$TMP/shape.lua" <<CFG
 report { title = "shape", outdir = "out" }
-input "s" { path = "s.csv" }
+input "s" { path = "s.csv", codebook = "s.codebook.lua" }
 stage "$TMP/shapes.lua" { dataset = "s" }
 output "json" { path = "shape.json" }
 CFG
-expect_exit "ds:shape of seven columns, 200,001 rows" 0 "$TALLY" -q run --no-cache "$TMP/shape.lua"
+expect_exit "ds:shape of nine columns, 200,001 rows" 0 "$TALLY" -q run --no-cache "$TMP/shape.lua"
 J="$TMP/out/shape.json"
 # value NAME WANT DESC
 value() {
@@ -56,6 +60,8 @@ value code "5 $N true true" "codes 0..4: five distinct, repeated"
 value txt "3 $N false true" "three words: three distinct, repeated"
 value txtu "21 $N false false" "a text a row: past the limit, no repeat seen"
 value late_all "200000 $N false true" "no limit: every value counted, the one repeat found"
+value mv "21 199600 true false" "user-missing codes and a missing range left out: 199,600 answers, no repeat"
+value big "21 $N true false" "numbers past 2^52 (1e20 on): whole, none repeated"
 value shapes_same "7" "ds:shapes: each of the seven columns as ds:shape gives it"
 printf '%s\n' 'local ds = tally.dataset("s")' 'ds:shapes({ "id", "no_such" })' >"$TMP/badshape.lua"
 sed "s|$TMP/shapes.lua|$TMP/badshape.lua|; s|{ dataset = \"s\" }|{ }|" "$TMP/shape.lua" >"$TMP/bad.lua"
