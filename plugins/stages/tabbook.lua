@@ -66,16 +66,18 @@ local function kind_by_metadata(v)
   return nil
 end
 
--- The shapes of every variable whose values decide its kind, asked at once (both threads count):
--- distinct values are counted up to the limit only, as the tests below ask no more of them.
-local shapes
-local function shapes_of(names)
-  local ask = {}
-  for _, name in ipairs(names) do
-    if not kind_by_metadata(ds:var(name)) then ask[#ask + 1] = name end
-  end
-  shapes = ds:shapes(ask, math.max(o.max_categories, 10))
+-- A variable the book asks for as a question of its own (a set's members come as their set).
+local function is_single_question(name)
+  return not set_of[name] and not skip[name] and any_match(name, o.rows) and not any_match(name, o.exclude)
 end
+
+-- The shapes of every such variable whose values decide its kind, asked at once (both threads count):
+-- distinct values are counted up to the limit only, as the tests below ask no more of them.
+local ask = {}
+for _, name in ipairs(ds:variables()) do
+  if is_single_question(name) and not kind_by_metadata(ds:var(name)) then ask[#ask + 1] = name end
+end
+local shapes = ds:shapes(ask, math.max(o.max_categories, 10))
 
 -- As the overview stage decides, except that a nominal or ordinal variable without value labels
 -- and with more than max_categories distinct values (an identifier, a free number) is no category.
@@ -94,13 +96,6 @@ local function kind_of(name)
 end
 
 local questions, left_out, done_set = {}, {}, {}
-local singles = {}
-for _, name in ipairs(ds:variables()) do
-  if not set_of[name] and not skip[name] and any_match(name, o.rows) and not any_match(name, o.exclude) then
-    singles[#singles + 1] = name
-  end
-end
-shapes_of(singles)
 for _, name in ipairs(ds:variables()) do
   local set = set_of[name]
   if set and not skip[name] then
@@ -108,7 +103,7 @@ for _, name in ipairs(ds:variables()) do
       questions[#questions + 1] = { name = set }
     end
     done_set[set] = true
-  elseif not skip[name] and any_match(name, o.rows) and not any_match(name, o.exclude) then
+  elseif is_single_question(name) then
     local kind = kind_of(name)
     if kind == "categorical" or kind == "scale" then
       questions[#questions + 1] = { name = name, scale = kind == "scale" }
