@@ -520,9 +520,12 @@ static void freeze_datasets(run *r, int freeze)
     size_t kept = 0;
     for (size_t d = 0; d < tally_runtime_ndatasets(r->rt); d++) {
         tally_dataset *ds = tally_runtime_dataset_at(r->rt, d);
-        if (freeze) tally_dataset_freeze(ds);
-        else if (ds->frozen) kept += tally_mapping_memo_count(ds->frozen);
-        if (!freeze) tally_dataset_thaw(ds);
+        if (freeze) {
+            tally_dataset_freeze(ds);
+            continue;
+        }
+        if (ds->frozen) kept += tally_mapping_memo_count(ds->frozen);
+        tally_dataset_thaw(ds);
     }
     if (kept && r->o->verbose) step(r, "stages that only read kept %zu counts for each other", kept);
 }
