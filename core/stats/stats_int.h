@@ -66,14 +66,15 @@ typedef struct stats_code_hist {
 void stats_hist_codes(const tally_dataset *ds, const tally_column *c, const double *wts, int banked,
                       stats_code_hist *out);
 /* For a table of several compact columns weighted alike (a Likert grid): the banked
- * weighted histograms of those of cols[0..n) (compact columns of ds) that a mapped
- * cache's memo can keep and does not yet, counted in one pass over the weights (each column's figures bit for bit
+ * weighted histograms of those of cols[0..n) (compact columns of ds) that a memo (a mapped
+ * cache's, or a frozen dataset's: tally_memo_for) can keep and does not yet, counted in one pass over the weights (each column's figures bit for bit
  * those of stats_hist_codes) and kept, so that stats_hist_codes finds them. Does
- * nothing without weights, for a selection of rows or without a mapping. */
+ * nothing without weights, for a selection of rows or without a memo. */
 void stats_hist_codes_prefetch(const tally_dataset *ds, const tally_column *const *cols, size_t n, const double *wts);
 /* The mapping whose memo may keep a result made of the codes and weights alone, or NULL:
- * all rows (no selection), c (a compact column of ds) mapped, its codes and the weights
- * (if any) in its mapping (stats_hist.c). Costs the same at any number of columns. */
+ * all rows (no selection), c a compact column of ds, its codes and the weights (if any) in
+ * its file mapping or in ds's frozen cells (tally_memo_for). Costs a few steps at any
+ * number of columns. */
 tally_mapping *stats_memo_mapping(const tally_dataset *ds, const tally_column *c, const double *wts);
 /* Whether every one of the n weights (in m) is > 0, none NaN; asked once a mapping. */
 int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n);

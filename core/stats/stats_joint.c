@@ -101,9 +101,9 @@ static void joint_part(void *arg, size_t p)
     free(cnt);
 }
 
-/* ---- cell counts kept with a mapped cache ---------------------------------------------
- * A weighted count of two mapped columns leaves its cells' row counts (rows with a weight
- * > 0: whole numbers) with the mapping's memo. When every weight is > 0 they are the
+/* ---- cell counts kept with a memo (a mapped cache, or a dataset frozen for its stages) --
+ * A weighted count of two columns that a memo holds (tally_memo_for) leaves its cells' row
+ * counts (rows with a weight > 0: whole numbers) with it. When every weight is > 0 they are the
  * unweighted cells, so a report that crosses two questions weighted and then unweighted
  * reads their rows once. */
 

@@ -150,7 +150,7 @@ tally_table *tally_stats_likert(const tally_dataset *ds, const int *cols, size_t
     likert_cols lc;
     tally_table *t = likert_frame(ds, cols, ncols, bo, scale, ns, box, wts != NULL, &lc);
 
-    /* the items' weighted histograms in one pass over the weights (kept with a mapped cache) */
+    /* the items' weighted histograms in one pass over the weights (kept with a mapped cache's or a frozen dataset's memo) */
     tally_stats_prefetch(ds, cols, ncols, bo);
 
     double *cnt = xmalloc((ns ? ns : 1) * sizeof *cnt);

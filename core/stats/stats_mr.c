@@ -384,8 +384,8 @@ static void dich_part(void *arg, size_t p)
     free(ck);
 }
 
-/* ---- a set's counts kept with a mapped cache ----------------------------------------
- * A weighted count of a dichotomy set leaves with the mapping's memo how many rows chose
+/* ---- a set's counts kept with a memo (a mapped cache, or a dataset frozen for its stages)
+ * A weighted count of a dichotomy set leaves with the memo (tally_memo_for) how many rows chose
  * each item, how many rows count and how many answer (rows with a weight > 0: whole
  * numbers). When every weight is > 0 those are the unweighted counts, so a report that
  * tabulates a set weighted and then unweighted reads its items once. The key names the

@@ -18,8 +18,8 @@
  * monotonic in the value, so the sorted bins in a row are a run of the sorted
  * column. Partial results are added in part order: deterministic. Over all
  * rows without user-missing values, passes 1 and 2 run four rows a step in
- * AVX2 (the same bits). A weighted run over a mapped cache whose weights are
- * all > 0 also counts the unweighted figures (the same rows count, so the same
+ * AVX2 (the same bits). A weighted run over a mapped cache or a frozen dataset
+ * (tally_memo_for) whose weights are all > 0 also counts the unweighted figures (the same rows count, so the same
  * extremes and bins) and keeps them for the unweighted run (stats_describe_large).
  */
 #define QBINS 16384
