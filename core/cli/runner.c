@@ -698,12 +698,7 @@ static int output_parallel_ok(const run *r, size_t i)
     for (size_t k = 0; parallel_outputs[k] && !ok; k++) ok = strcmp(pl->name, parallel_outputs[k]) == 0;
     char *dir = path_dirname(pl->path);
     for (size_t k = 0; ok && k < r->cfg->nplugin_dirs; k++) ok = strcmp(dir, r->cfg->plugin_dirs[k]) != 0;
-    const char *env = getenv("TALLY_PLUGIN_PATH");
-    for (const char *p = env; ok && p && *p;) {
-        size_t n = strcspn(p, ":");
-        ok = !(n == strlen(dir) && strncmp(p, dir, n) == 0);
-        p += n + (p[n] == ':');
-    }
+    ok = ok && !str_list_has(getenv("TALLY_PLUGIN_PATH"), ':', dir, 0);
     free(dir);
     return ok;
 }

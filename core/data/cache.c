@@ -88,10 +88,11 @@ static void hash_dispatch_ready(void)
 
 static size_t hash_pieces(size_t len) { return len ? (len + CACHE_HASH_CHUNK - 1) / CACHE_HASH_CHUNK : 1; }
 
-static uint64_t hash_piece(const unsigned char *p, size_t len, size_t k)
+/* The length of piece k of len bytes (0 for the one piece of nothing). */
+static size_t piece_len(size_t len, size_t k)
 {
-    size_t at = k * CACHE_HASH_CHUNK, n = len - at < CACHE_HASH_CHUNK ? len - at : CACHE_HASH_CHUNK;
-    return XXH3_64bits_dispatch(p + at, len ? n : 0);
+    size_t at = k * CACHE_HASH_CHUNK;
+    return len - at < CACHE_HASH_CHUNK ? len - at : CACHE_HASH_CHUNK;
 }
 
 static uint64_t hash_combine(const uint64_t *pieces, size_t n) { return XXH3_64bits(pieces, n * sizeof *pieces); }
@@ -112,7 +113,7 @@ static int open_input(const char *path, int *fd, size_t *len)
  * piece hashes as something no file gives (a miss). */
 static uint64_t hash_input_piece(int fd, size_t len, size_t k)
 {
-    size_t at = k * CACHE_HASH_CHUNK, n = len - at < CACHE_HASH_CHUNK ? len - at : CACHE_HASH_CHUNK;
+    size_t at = k * CACHE_HASH_CHUNK, n = piece_len(len, k);
     if (!len) return XXH3_64bits("", 0);
     void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
     if (p == MAP_FAILED) return ~(uint64_t)k;
@@ -212,11 +213,11 @@ typedef struct verify_job {
     unsigned char *bad;               /* per cell piece: a cell out of range */
 } verify_job;
 
-/* Cell piece k: its hash (as hash_piece gives it) and its range check. */
+/* Cell piece k: its hash (XXH3 of its bytes, streamed: the same as of the piece at once;
+ * of no bytes for empty cells) and its range check. */
 static uint64_t hash_checked_piece(verify_job *j, size_t k)
 {
-    size_t at = k * CACHE_HASH_CHUNK, end = j->data_len - at < CACHE_HASH_CHUNK ? j->data_len : at + CACHE_HASH_CHUNK;
-    if (!j->data_len) return hash_piece(j->data, 0, 0);
+    size_t at = k * CACHE_HASH_CHUNK, end = at + piece_len(j->data_len, k);
     populate(j->data + at, end - at);
     XXH3_state_t state_mem, *state = &state_mem; /* on the stack: no allocation that could fail */
     XXH3_INITSTATE(state);
@@ -508,7 +509,7 @@ static int write_all(int fd, const void *p, size_t n)
 }
 
 /* Piece k of the cells' region as written (the spans with zeros between them), hashed
- * as hash_piece hashes it from the file. */
+ * as hash_checked_piece hashes it from the file. */
 static uint64_t span_piece_hash(const cache_span *spans, size_t nspans, uint64_t len, size_t k)
 {
     static const char zeros[CACHE_ALIGN];

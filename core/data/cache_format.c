@@ -243,14 +243,6 @@ int cache_arena_whole(const tally_column *col)
     return !col->str || (col->arena && col->arena_len != 0 && col->arena[col->arena_len - 1] == '\0');
 }
 
-/* Checks the cells against the levels and arena, so that no read can leave them. */
-int cache_cells_in_range(const tally_column *col)
-{
-    if (col->codes && !cache_codes_within(col->codes, col->len, col->nlevels)) return 0;
-    if (!cache_arena_whole(col)) return 0;
-    return !col->str || cache_offsets_below(col->str, col->len, col->arena_len);
-}
-
 static void get_cells(cursor *c, tally_column *col, tally_mapping *m)
 {
     int absent_num, absent_codes, absent_str, absent_arena;

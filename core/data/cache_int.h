@@ -45,11 +45,9 @@ tally_dataset *cache_get_dataset(const char *meta, size_t meta_len, const char *
                                  tally_mapping *m, const char *name, const char **messages, size_t *messages_len,
                                  const char **why);
 
-/* 1 when every compact code of col indexes its levels and every text offset its arena
- * (so that no read can leave them). The loader checks the same with the parts below,
- * each run of cells while the hashing has it in the CPU's cache (cache.c). */
-int cache_cells_in_range(const tally_column *col);
-/* 1 when each of n codes is below nlevels or TALLY_CODE_SYSMIS. */
+/* The range checks, so that no read can leave a column's levels or arena: the loader
+ * runs them on each run of cells while the hashing has it in the CPU's cache (cache.c).
+ * 1 when each of n codes is below nlevels or TALLY_CODE_SYSMIS. */
 int cache_codes_within(const uint8_t *codes, size_t n, unsigned nlevels);
 /* 1 when each of n text offsets is below arena_len. */
 int cache_offsets_below(const uint64_t *offsets, size_t n, uint64_t arena_len);

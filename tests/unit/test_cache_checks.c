@@ -17,11 +17,7 @@ static int in_range(size_t len, unsigned nlevels, size_t at, uint8_t bad)
     uint8_t *codes = malloc(len ? len : 1);
     for (size_t i = 0; i < len; i++) codes[i] = i % 7 == 3 ? TALLY_CODE_SYSMIS : (uint8_t)(nlevels ? i % nlevels : 255);
     if (at < len) codes[at] = bad;
-    tally_column col = {0};
-    col.codes = codes;
-    col.len = len;
-    col.nlevels = nlevels;
-    int r = cache_cells_in_range(&col);
+    int r = cache_codes_within(codes, len, nlevels);
     free(codes);
     return r;
 }

@@ -1,5 +1,5 @@
 /* test_cache_range.c: a cache file whose checksums are made to fit again after a code or a text offset was
- * put out of range is still refused, wherever the cell lies: the load checks the cells beside hashing them. */
+ * put out of range (or a text arena's closing NUL removed) is still refused, wherever the cell lies: the load checks the cells beside hashing them. */
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -135,6 +135,11 @@ int main(void)
     for (size_t i = 0; i < 4; i++) refused += !trusted_with(c, file, n, str_at + rows[i] * 8, &past_arena, 8);
     CHECK(refused == 4, "a text offset one past the arena, refitted: refused at every place (%d of 4)", refused);
     CHECK(trusted_with(c, file, n, str_at + (ROWS - 1) * 8, &last, 8), "  the arena's last byte is trusted");
+    /* an arena that does not end a text: a read of its last string would run past it */
+    size_t arena_end = (size_t)(city->arena - base) + city->arena_len - 1;
+    const char unended = 'x';
+    CHECK(file[arena_end] == '\0' && !trusted_with(c, file, n, arena_end, &unended, 1),
+          "the arena's closing NUL changed, refitted: refused");
 
     file_bytes_write(tally_cache_file(c), file, n);
     tally_dataset *t = tally_cache_load(c, "t", "test", &msgs, &nmsgs);
