@@ -742,7 +742,9 @@ static int write_all(run *r)
              r->cfg->blocks[foreign].name);
     else if (code == TALLY_EXIT_OK && ntasks > 1 && threads > 1)
         step(r, "%zu outputs side by side on %zu threads", n, threads < ntasks ? threads : ntasks);
-    if (code == TALLY_EXIT_OK) tally_par_tasks(ntasks, threads, write_plugin_outputs, &o);
+    if (code == TALLY_EXIT_OK && threads > 1) tally_par_tasks(ntasks, threads, write_plugin_outputs, &o);
+    else /* one thread: in config order, as before outputs could go side by side */
+        for (size_t k = 0; k < n && code == TALLY_EXIT_OK; k++) write_one(&jobs[k]);
     for (size_t k = 0; k < n; k++) {
         if (code == TALLY_EXIT_OK) {
             fputs(jobs[k].log.data ? jobs[k].log.data : "", stderr);

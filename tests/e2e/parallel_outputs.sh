@@ -35,6 +35,9 @@ same_outputs() {
   if [ -z "$bad" ]; then ok "$1"; else not_ok "$1:$bad differ"; fi
 }
 check "five outputs, one after another" report one 1
+# one thread: written in config order (the second Markdown output after the HTML one), as their times show
+order=$(for f in a.md b.html c.xlsx d.md e.json; do stat -c '%.9Y' "one/$f"; done | sort -c -n 2>&1 && echo sorted)
+check "  one thread: the files written in config order (their modification times)" test "$order" = sorted
 check "five outputs, side by side" report two 2
 expect_contains "  -v says so: four plugins' outputs on two threads" two.err "5 outputs side by side on 2 threads"
 check "  one thread: no output side by side" sh -c "! grep -q 'outputs side by side' one.err"
