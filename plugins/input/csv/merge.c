@@ -141,10 +141,7 @@ static void place_rows(reader *r, size_t k, const csv_chunk *c, int codes, int i
         double *buf = atomic_load(&sh->nums[k]), *src = in ? buf + c->base : b->nums;
         if (buf + c->row0 != src) memmove(buf + c->row0, src, n * sizeof *src);
     } else {
-        double val[256], *dst = atomic_load(&sh->nums[k]) + c->row0;
-        for (int j = 0; j < 256; j++) val[j] = NAN;
-        for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
-        for (size_t j = 0; j < n; j++) dst[j] = val[b->codes[j]];
+        csv_ltab_to_nums(&b->lt, b->codes, n, atomic_load(&sh->nums[k]) + c->row0);
     }
 }
 
@@ -231,11 +228,7 @@ static void merge_column(reader *r, size_t k)
             uint8_t *dst = o->codes + c->row0;
             move_codes(dst, own ? dst : b->codes, n, b, o, shuffles(r));
         } else if (n && o->num && b->kind == CSV_BUF_CODES) {
-            double val[256], *dst = o->num + c->row0;
-            const uint8_t *src = b->codes;
-            for (int j = 0; j < 256; j++) val[j] = NAN;
-            for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
-            for (size_t j = 0; j < n; j++) dst[j] = val[src[j]];
+            csv_ltab_to_nums(&b->lt, b->codes, n, o->num + c->row0);
         } else if (n && o->num && b->kind == CSV_BUF_NUMS && !own) {
             memcpy(o->num + c->row0, b->nums, n * sizeof *b->nums);
         }
