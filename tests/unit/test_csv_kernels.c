@@ -559,6 +559,45 @@ static void check_code_maps(void)
     sbuf_free(&f);
 }
 
+/* ---- a chunk that outgrows its region of the shared buffers ------------------------------- */
+
+/* The first chunk's sample (its first 256 KiB) is of long rows, the rest of it of short ones:
+ * it holds far more rows than its region, so the next chunk's rows, still in their own region,
+ * move up to their place by less than their count (the move overlaps them) and their codes,
+ * first seen from the largest down, are renumbered on the way: every cell reads as written. */
+static void check_outgrown_region(void)
+{
+    enum { LONG_ROWS = 400, SHORT_ROWS = 360000 };
+    sbuf f;
+    sbuf_init(&f);
+    sbuf_puts(&f, "id,pad,v\n");
+    char pad[1001];
+    memset(pad, 'x', 1000);
+    pad[1000] = 0;
+    for (int r = 0; r < LONG_ROWS + SHORT_ROWS; r++)
+        sbuf_printf(&f, "%d,%s,%d\n", r, r < LONG_ROWS ? pad : "", 3 - r % 4);
+    char *path = xstrdup("/tmp/tally-csv-kernels.XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, f.data, f.len) != (ssize_t)f.len) exit(1);
+    close(fd);
+    const tally_host *h = tally_host_get();
+    size_t bad = 0;
+    for (size_t k = 0; k < nkernels; k++) {
+        read_result got = read_with(kernels[k], path, 2, 0);
+        size_t wrong = got.ds ? 0 : 1;
+        for (size_t r = 0; got.ds && r < LONG_ROWS + SHORT_ROWS; r++)
+            wrong += h->ds_number(got.ds, 0, r) != (double)r || h->ds_number(got.ds, 2, r) != 3 - (double)(r % 4);
+        if (wrong) printf("# outgrown region, %s: %zu rows differ\n", csv_kernel_name(kernels[k]), wrong);
+        bad += wrong != 0;
+        result_free(&got);
+    }
+    CHECK(bad == 0, "a chunk that outgrew its region: the next chunk's rows, moved up over themselves and "
+                    "renumbered, read as written by every kernel (2 threads)");
+    unlink(path);
+    free(path);
+    sbuf_free(&f);
+}
+
 /* ---- the text check: the first NUL or invalid UTF-8 byte, wherever it lies ---------------- */
 
 /* Random text of ASCII and 2-, 3- and 4-byte UTF-8 characters with one bad byte (a NUL, or
@@ -656,6 +695,7 @@ int main(void)
     check_missing_tokens();
     check_digit_runs();
     check_code_maps();
+    check_outgrown_region();
     check_text_check();
     check_fast_numbers();
     CHECK_DONE();
