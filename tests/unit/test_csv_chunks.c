@@ -78,6 +78,9 @@ static void check_split(void)
         if (pts[k + 1] - pts[k] > pts[k] - pts[k - 1] + 64) wrong++; /* each piece at most the one before (a row more) */
     CHECK(wrong == 0, "split: every chunk starts a row, each no larger than the one before (%zu wrong of %zu)", wrong, n - 1);
     CHECK(pts[0] == text && pts[n] == text + len, "split: the chunks cover the body");
+    /* pieces of equal size (a row either way) pass the check above: the shrinking is its own */
+    CHECK(n >= 2 && (pts[n] - pts[n - 1]) * 4 < pts[1] - pts[0],
+          "split: the last piece (%td bytes) is under a quarter of the first (%td)", pts[n] - pts[n - 1], pts[1] - pts[0]);
     free(text);
 }
 

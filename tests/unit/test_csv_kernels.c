@@ -508,16 +508,57 @@ static void check_digit_runs(void)
                          "kernel) and with the general loop alone, on 1 and 3 threads", files);
 }
 
+/* f's text in a new temporary file: its path (the caller unlinks and frees it); exits when it cannot be written. */
+static char *temp_csv(const sbuf *f)
+{
+    char *path = xstrdup("/tmp/tally-csv-kernels.XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, f->data, f->len) != (ssize_t)f->len) exit(1);
+    close(fd);
+    return path;
+}
+
+/* How many kernels read path (on `threads` threads) with some cell wrong, as wrong_cells counts them
+ * (a failed read counts); each such kernel's count printed as a comment naming `what`. */
+static size_t kernels_wrong(const char *path, int threads, const char *what,
+                            size_t (*wrong_cells)(const tally_dataset *ds, const void *arg), const void *arg)
+{
+    size_t bad = 0;
+    for (size_t k = 0; k < nkernels; k++) {
+        read_result got = read_with(kernels[k], path, threads, 0);
+        size_t wrong = got.ds ? wrong_cells(got.ds, arg) : 1;
+        if (wrong) printf("# %s, %s, %d threads: %zu cells differ\n", what, csv_kernel_name(kernels[k]), threads, wrong);
+        bad += wrong != 0;
+        result_free(&got);
+    }
+    return bad;
+}
+
 /* ---- codes renumbered in the merge --------------------------------------------------------- */
 
 /* Columns of 2, 7, 8, 15, 16 and 17 values (first seen from the largest down, so every
  * chunk's codes are renumbered; some cells empty) read alike by every kernel, on 1 and 3
  * threads, and as written: the AVX2 read renumbers columns of up to 16 values by a byte
  * shuffle, the others by compares (up to 7) or a lookup a cell. */
+enum { CODE_MAP_COLS = 6, CODE_MAP_ROWS = 3000 };
+/* The cells of ds that are not what want (-1: empty) says. */
+static size_t code_map_cells(const tally_dataset *ds, const void *arg)
+{
+    const int(*want)[CODE_MAP_COLS] = arg;
+    const tally_host *h = tally_host_get();
+    size_t wrong = 0;
+    for (size_t r = 0; r < CODE_MAP_ROWS; r++)
+        for (size_t c = 0; c < CODE_MAP_COLS; c++) {
+            double x = h->ds_number((tally_dataset *)ds, (int)c, r);
+            wrong += want[r][c] < 0 ? !isnan(x) : x != want[r][c] * 3 + 1;
+        }
+    return wrong;
+}
+
 static void check_code_maps(void)
 {
-    static const unsigned nvals[] = {2, 7, 8, 15, 16, 17};
-    enum { NC = sizeof nvals / sizeof nvals[0], ROWS = 3000 };
+    static const unsigned nvals[CODE_MAP_COLS] = {2, 7, 8, 15, 16, 17};
+    enum { NC = CODE_MAP_COLS, ROWS = CODE_MAP_ROWS };
     sbuf f;
     sbuf_init(&f);
     for (size_t k = 0; k < NC; k++) sbuf_printf(&f, "%sv%u", k ? "," : "", nvals[k]);
@@ -532,28 +573,47 @@ static void check_code_maps(void)
         }
         sbuf_puts(&f, "\n");
     }
-    char *path = xstrdup("/tmp/tally-csv-kernels.XXXXXX");
-    int fd = mkstemp(path);
-    if (fd < 0 || write(fd, f.data, f.len) != (ssize_t)f.len) exit(1);
-    close(fd);
+    char *path = temp_csv(&f);
     size_t bad = 0;
-    const tally_host *h = tally_host_get();
-    for (int threads = 1; threads <= 3; threads += 2) {
-        for (size_t k = 0; k < nkernels; k++) {
-            read_result got = read_with(kernels[k], path, threads, 0);
-            size_t wrong = got.ds ? 0 : 1;
-            for (size_t r = 0; got.ds && r < ROWS; r++)
-                for (size_t c = 0; c < NC; c++) {
-                    double x = h->ds_number(got.ds, (int)c, r);
-                    wrong += want[r][c] < 0 ? !isnan(x) : x != want[r][c] * 3 + 1;
-                }
-            if (wrong) printf("# code maps, %s, %d threads: %zu cells differ\n", csv_kernel_name(kernels[k]), threads, wrong);
-            bad += wrong != 0;
-            result_free(&got);
-        }
-    }
+    for (int threads = 1; threads <= 3; threads += 2) bad += kernels_wrong(path, threads, "code maps", code_map_cells, want);
     CHECK(bad == 0, "columns of 2 to 17 values, renumbered in the merge, read as written by every kernel "
                     "(1 and 3 threads)");
+    unlink(path);
+    free(path);
+    sbuf_free(&f);
+}
+
+/* ---- a chunk that outgrows its region of the shared buffers ------------------------------- */
+
+/* The first chunk's sample (its first 256 KiB) is of long rows, the rest of it of short ones:
+ * it holds far more rows than its region, so the next chunk's rows, still in their own region,
+ * move up to their place by less than their count (the move overlaps them) and their codes,
+ * first seen from the largest down, are renumbered on the way: every cell reads as written. */
+/* The rows of ds whose id (column 0) is not the row or whose code (column 2) is not 3 - row % 4. */
+static size_t outgrown_cells(const tally_dataset *ds, const void *arg)
+{
+    const tally_host *h = tally_host_get();
+    size_t wrong = 0, rows = *(const size_t *)arg;
+    for (size_t r = 0; r < rows; r++)
+        wrong += h->ds_number((tally_dataset *)ds, 0, r) != (double)r || h->ds_number((tally_dataset *)ds, 2, r) != 3 - (double)(r % 4);
+    return wrong;
+}
+
+static void check_outgrown_region(void)
+{
+    enum { LONG_ROWS = 400, SHORT_ROWS = 360000 };
+    sbuf f;
+    sbuf_init(&f);
+    sbuf_puts(&f, "id,pad,v\n");
+    char pad[1001];
+    memset(pad, 'x', 1000);
+    pad[1000] = 0;
+    for (int r = 0; r < LONG_ROWS + SHORT_ROWS; r++)
+        sbuf_printf(&f, "%d,%s,%d\n", r, r < LONG_ROWS ? pad : "", 3 - r % 4);
+    char *path = temp_csv(&f);
+    size_t rows = LONG_ROWS + SHORT_ROWS, bad = kernels_wrong(path, 2, "outgrown region", outgrown_cells, &rows);
+    CHECK(bad == 0, "a chunk that outgrew its region: the next chunk's rows, moved up over themselves and "
+                    "renumbered, read as written by every kernel (2 threads)");
     unlink(path);
     free(path);
     sbuf_free(&f);
@@ -656,6 +716,7 @@ int main(void)
     check_missing_tokens();
     check_digit_runs();
     check_code_maps();
+    check_outgrown_region();
     check_text_check();
     check_fast_numbers();
     CHECK_DONE();

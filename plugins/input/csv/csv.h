@@ -237,6 +237,8 @@ void csv_ltab_undo(csv_ltab *t);
 int csv_levels_merge(const csv_chunk *chunks, size_t nchunks, size_t col, double *levels);
 /* map[j]: the index in levels (ascending, n of them) of local code j of t; map[CSV_CODE_NONE] too. */
 void csv_ltab_map(const csv_ltab *t, const double *levels, unsigned n, uint8_t map[256]);
+/* dst[i]: the value of local code codes[i] of t (NaN for CSV_CODE_NONE), for n cells. */
+void csv_ltab_to_nums(const csv_ltab *t, const uint8_t *codes, size_t n, double *dst);
 
 /* number.c */
 /* 1 when [p, p+n) is a number with decimal separator `dec` (spaces around allowed). */

@@ -77,7 +77,7 @@ int csv_to_nums(csv_chunk *c, size_t k, size_t rows)
 {
     csv_colbuf *b = &c->cols[k];
     csv_flush_col(c, k, rows);
-    double *nums, val[256];
+    double *nums;
     if (c->in_region) { /* its region of the column's shared doubles */
         nums = csv_shared_nums(c->shared, k);
         if (!nums) return -1;
@@ -87,9 +87,7 @@ int csv_to_nums(csv_chunk *c, size_t k, size_t rows)
         nums = csv_buf_take(c, c->cap * sizeof *nums);
     }
     if (!nums) return -1;
-    for (int j = 0; j < 256; j++) val[j] = NAN;
-    for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
-    for (size_t i = 0; i < rows; i++) nums[i] = val[b->codes[i]];
+    csv_ltab_to_nums(&b->lt, b->codes, rows, nums);
     csv_colbuf_leave(c, b);
     b->nums = nums;
     b->shared = c->in_region;

@@ -154,3 +154,11 @@ void csv_ltab_map(const csv_ltab *t, const double *levels, unsigned n, uint8_t m
         map[k] = (uint8_t)lo; /* x is one of the levels */
     }
 }
+
+void csv_ltab_to_nums(const csv_ltab *t, const uint8_t *codes, size_t n, double *dst)
+{
+    double val[256];
+    for (int j = 0; j < 256; j++) val[j] = NAN;
+    for (unsigned j = 0; j < t->n; j++) val[j] = t->vals[j];
+    for (size_t i = 0; i < n; i++) dst[i] = val[codes[i]];
+}

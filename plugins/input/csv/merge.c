@@ -103,7 +103,8 @@ static void remap_codes(uint8_t *dst, const uint8_t *src, size_t n, const uint8_
 
 /* A chunk's codes of column k renumbered to the column's levels, from src to dst within
  * one buffer or from another: going up the rows when dst is not above src (a block is
- * read before it is written), else moved first, then renumbered in place. */
+ * read before it is written), else (dst above src and overlapping it) moved first, then
+ * renumbered in place. */
 static void move_codes(uint8_t *dst, const uint8_t *src, size_t n, const csv_colbuf *b, const csv_colout *o,
                        int shuffle)
 {
@@ -115,7 +116,7 @@ static void move_codes(uint8_t *dst, const uint8_t *src, size_t n, const csv_col
         if (dst != src) memmove(dst, src, n);
         return;
     }
-    if (dst > src) {
+    if (dst > src && dst < src + n) { /* overlapping, the place above: a step would write over cells still to read */
         memmove(dst, src, n);
         src = dst;
     }
@@ -140,10 +141,7 @@ static void place_rows(reader *r, size_t k, const csv_chunk *c, int codes, int i
         double *buf = atomic_load(&sh->nums[k]), *src = in ? buf + c->base : b->nums;
         if (buf + c->row0 != src) memmove(buf + c->row0, src, n * sizeof *src);
     } else {
-        double val[256], *dst = atomic_load(&sh->nums[k]) + c->row0;
-        for (int j = 0; j < 256; j++) val[j] = NAN;
-        for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
-        for (size_t j = 0; j < n; j++) dst[j] = val[b->codes[j]];
+        csv_ltab_to_nums(&b->lt, b->codes, n, atomic_load(&sh->nums[k]) + c->row0);
     }
 }
 
@@ -227,22 +225,10 @@ static void merge_column(reader *r, size_t k)
         size_t n = c->rows;
         int own = i == 0 && o->adopt; /* the adopted buffer itself: codes remapped in place */
         if (n && o->codes && b->kind == CSV_BUF_CODES) {
-            uint8_t map[256], *dst = o->codes + c->row0;
-            const uint8_t *src = own ? dst : b->codes;
-            csv_ltab_map(&b->lt, o->levels, o->nlevels, map);
-            unsigned same = 0;
-            while (same < b->lt.n && map[same] == same) same++;
-            if (same == b->lt.n) {
-                if (dst != src) memcpy(dst, src, n);
-            } else {
-                remap_codes(dst, src, n, map, b->lt.n, shuffles(r));
-            }
+            uint8_t *dst = o->codes + c->row0;
+            move_codes(dst, own ? dst : b->codes, n, b, o, shuffles(r));
         } else if (n && o->num && b->kind == CSV_BUF_CODES) {
-            double val[256], *dst = o->num + c->row0;
-            const uint8_t *src = b->codes;
-            for (int j = 0; j < 256; j++) val[j] = NAN;
-            for (unsigned j = 0; j < b->lt.n; j++) val[j] = b->lt.vals[j];
-            for (size_t j = 0; j < n; j++) dst[j] = val[src[j]];
+            csv_ltab_to_nums(&b->lt, b->codes, n, o->num + c->row0);
         } else if (n && o->num && b->kind == CSV_BUF_NUMS && !own) {
             memcpy(o->num + c->row0, b->nums, n * sizeof *b->nums);
         }
