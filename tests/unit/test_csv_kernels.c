@@ -649,6 +649,42 @@ static void check_text_check(void)
                       "and passes the text before it (%zu wrong)", cases, wrong);
 }
 
+/* Long ASCII text (a valid two-byte character now and then, which leaves a 256-byte run to the
+ * 64-byte masks) with one NUL or 0xFF at every offset up to 1,100, checked the way each kernel
+ * the CPU has checks: the runs of clean text passed at once end exactly where they must. */
+static void check_text_runs(void)
+{
+    size_t cases = 0, wrong = 0;
+    for (int k = CSV_KERNEL_SSE2; k < CSV_KERNEL_COUNT; k++) {
+        if (!csv_kernel_available((csv_kernel_id)k)) continue;
+        csv_kernel_override((csv_kernel_id)k);
+        for (size_t at = 0; at < 1100; at++) {
+            sbuf f;
+            sbuf_init(&f);
+            size_t umlaut = rnd(3) ? (size_t)-1 : rnd((int)at + 1); /* a valid character before the bad byte */
+            while (f.len < at) {
+                if (f.len == umlaut && f.len + 2 <= at) sbuf_puts(&f, "\xC3\xBC");
+                else sbuf_putc(&f, (char)('a' + rnd(26)));
+            }
+            size_t bad = f.len;
+            sbuf_putc(&f, at % 2 ? '\0' : '\xFF');
+            while (f.len < at + 600) sbuf_putc(&f, ',');
+            csv_err_kind kind = CSV_OK, clean_kind = CSV_OK;
+            size_t got = csv_check_text(f.data, f.len, f.len, 1, &kind);
+            size_t clean = csv_check_text(f.data, bad, bad, 1, &clean_kind);
+            if (got != bad || kind != (at % 2 ? CSV_ERR_NUL : CSV_ERR_UTF8) || clean != bad || clean_kind != CSV_OK) {
+                wrong++;
+            }
+            cases++;
+            sbuf_free(&f);
+        }
+    }
+    csv_kernel_override(CSV_KERNEL_COUNT);
+    CHECK(cases >= 1100 && wrong == 0,
+          "csv_check_text, with each vector kernel the CPU has, names the one NUL or invalid byte in long ASCII "
+          "text at each of %zu places (%zu wrong)", cases, wrong);
+}
+
 /* ---- numbers: the 8-byte conversion against the digit loop and strtod ------------------- */
 
 /* Random fields (digits, separators, signs, other bytes; plain decimals most often), each followed by
@@ -718,6 +754,7 @@ int main(void)
     check_code_maps();
     check_outgrown_region();
     check_text_check();
+    check_text_runs();
     check_fast_numbers();
     CHECK_DONE();
 }

@@ -57,15 +57,17 @@ typedef struct fast_text {
 /* A text cell fast_row listed: a quoted one loses its quotes (and "" is read as "). 0, or -1. */
 int csv_fast_text_cell(csv_chunk *c, size_t r, const fast_text *ft);
 
-/* window.c: the part of the buffer phase 1 has checked and mapped */
+/* window.c: the part of the buffer phase 1 has mapped and checked */
 typedef struct csv_window {
     const char *dropped; /* pages before this were given back */
-    const char *checked; /* [c->start, checked) is checked (and mapped) */
+    const char *checked; /* [c->start, checked) is checked */
     const char *next;    /* a row starting at or after this moves the window on */
+    const char *mapped;  /* [dropped, mapped) is mapped */
 } csv_window;
 /* Checks [w->checked, to) for NUL bytes and invalid UTF-8 when the chunk is to be checked (e: the buffer's end). */
 void csv_window_check(csv_chunk *c, csv_window *w, const char *to, const char *e);
-/* Moves the window on from row start p; returns -1 when the new step holds a NUL or invalid UTF-8. */
+/* Moves the window on from row start p; returns -1 when the part parsed since the last move holds a NUL or
+ * invalid UTF-8. */
 int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e);
 
 #endif

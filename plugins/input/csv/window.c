@@ -1,4 +1,4 @@
-/* window.c: phase 1's window over the buffer: the next step's pages mapped and checked just before the parse, those behind given back. */
+/* window.c: phase 1's window over the buffer: the next step's pages mapped before the parse and checked after it, those behind given back. */
 #include "tokenize.h"
 
 #include <sys/mman.h>
@@ -9,11 +9,19 @@
  * behind the parse given back (a later read maps them again from the page
  * cache), so the file does not add its size to the peak memory; and when
  * c->check is set each step is checked for NUL bytes and invalid UTF-8 just
- * before it is parsed, while it is still in the cache.
+ * after it is parsed, while it is still in the core's cache.
+ *
+ * Checking after the parse rather than before it: the first reader of a step
+ * waits for memory, and the parse, which does much more work a byte, hides
+ * that wait where the check could not; the check then reads the step from the
+ * cache. The parse is made for any bytes (it only sorts them into delimiters,
+ * quotes, line ends and the rest), and nothing it read leaves phase 1 before
+ * the check has passed: a step's problem stops the read at the next move, and
+ * at the chunk's end or on a parse error run_chunk checks the rest (a problem
+ * in the text wins over a parse error it may have caused).
  */
-/* A step fits the core's L2 cache (2 MiB and more on current x86), so the parse reads what the check
- * just read from there, not from L3 or memory (cachegrind with a 2 MiB last level, 100k rows: 8 MiB
- * steps missed it 668 k times reading, 512 KiB steps 496 k). */
+/* A step fits the core's L2 cache (2 MiB and more on current x86), so the check reads what the parse
+ * just read from there, not from L3 or memory. */
 #ifndef CSV_STEP /* settable when building, to test with small files */
 #define CSV_STEP (512u << 10)
 #endif
@@ -36,24 +44,22 @@ void csv_window_check(csv_chunk *c, csv_window *w, const char *to, const char *e
 
 int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
 {
+    csv_window_check(c, w, p, e); /* the part parsed since the last move (p starts a row: no UTF-8 sequence is cut) */
+    if (c->err) return -1;
+    if (!c->check) w->checked = p;
     if (c->drop) {
         csv_advise_pages(w->dropped, p, MADV_DONTNEED);
         w->dropped = p;
     }
-    const char *from = w->checked > p ? w->checked : p, *to = e;
-    if ((size_t)(e - from) > STEP) {
-        to = from + STEP;
-        while (to < e && ((unsigned char)*to & 0xC0) == 0x80) to++; /* not inside a UTF-8 sequence */
-    }
+    const char *from = w->mapped > p ? w->mapped : p, *to = e;
+    if ((size_t)(e - from) > STEP) to = from + STEP;
 #ifdef MADV_POPULATE_READ /* the step's pages in one call rather than a fault at a time */
     if (c->drop) {
         uintptr_t a = (uintptr_t)from & ~(uintptr_t)4095, b = (uintptr_t)to;
         if (b > a) madvise((void *)a, b - a, MADV_POPULATE_READ);
     }
 #endif
-    csv_window_check(c, w, to, e); /* from w->checked: rows longer than the margin were read past it */
-    if (c->err) return -1;
-    if (!c->check) w->checked = to;
+    w->mapped = to;
     w->next = to >= e ? e + 1 : to - ((size_t)(to - from) > STEP_MARGIN ? STEP_MARGIN : 0);
     return 0;
 }
