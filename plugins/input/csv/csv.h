@@ -133,11 +133,21 @@ typedef struct csv_shared {
 } csv_shared;
 
 typedef struct csv_chunk {
+    /* the set-up, kept by csv_chunk_clear (every field up to check_start) */
     const csv_cfg *cfg;
     const char *buf_end;    /* end of the whole buffer */
     const char *start;      /* first row starts here */
     const char *limit;      /* rows starting before this belong to the chunk */
-    /* phase 0 */
+    int drop;               /* phases 0 and 1: give the pages read back (the buffer is the mapped file) */
+    int check;              /* phase 1: check the text for NUL bytes (and, utf8 set, invalid UTF-8) as it goes */
+    int utf8;
+    int direct;             /* buffers malloc'ed one a column with room for every row of the file: the
+                               first chunk's become the dataset's columns (ds_adopt_codes), the other
+                               chunks' rows merged into them */
+    size_t body_bytes;      /* direct: bytes of the whole body, for the row estimate */
+    csv_shared *shared;     /* the buffers shared by all chunks, or NULL (borrowed) */
+    size_t base, region;    /* shared: this chunk's rows go to rows base.. base+region-1 of them */
+    /* phase 0 (the first field csv_chunk_clear clears) */
     const char *check_start, *check_end;
     /* phase 1 results */
     const char *end;        /* just after the last row */
@@ -154,15 +164,6 @@ typedef struct csv_chunk {
     size_t ncells, cells_cap;
     char *text;             /* the string cells' text (owned) */
     size_t text_len, text_cap;
-    int drop;               /* phases 0 and 1: give the pages read back (the buffer is the mapped file) */
-    int check;              /* phase 1: check the text for NUL bytes (and, utf8 set, invalid UTF-8) as it goes */
-    int utf8;
-    int direct;             /* buffers malloc'ed one a column with room for every row of the file: the
-                               first chunk's become the dataset's columns (ds_adopt_codes), the other
-                               chunks' rows merged into them */
-    size_t body_bytes;      /* direct: bytes of the whole body, for the row estimate */
-    csv_shared *shared;     /* the buffers shared by all chunks, or NULL (borrowed) */
-    size_t base, region;    /* shared: this chunk's rows go to rows base.. base+region-1 of them */
     int in_region;          /* its CODES and NUMS buffers are its region of the shared ones (0 once outgrown) */
     /* the first error: kind, chunk-relative line, 1-based column, details */
     csv_err_kind err;
@@ -177,7 +178,7 @@ typedef struct csv_chunk {
 /* slab.c */
 /* Sets up c->cols for a chunk (c->cfg, start and limit set); 0, or -1 when out of memory. */
 int csv_chunk_init(csv_chunk *c);
-/* Frees what a chunk owns and clears its results (cfg, buffer, bounds and `drop` are kept). */
+/* Frees what a chunk owns and clears everything but its set-up (the fields before check_start). */
 void csv_chunk_clear(csv_chunk *c);
 /* Gives back a buffer of `bytes` bytes that came from the chunk (its slab or malloc). */
 void csv_chunk_release(csv_chunk *c, void *p, size_t bytes);

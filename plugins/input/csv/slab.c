@@ -1,6 +1,7 @@
 /* slab.c: a chunk's column buffers: a region of the buffers all chunks share, or its own (small first, then carved from one mapping sized from the rows seen); growth and release. */
 #include "tokenize.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -52,6 +53,13 @@ void csv_populate(const void *p, size_t bytes)
 #endif
 }
 
+/* A buffer of at least `bytes` bytes starting on a cache line, its size rounded up to whole
+ * lines (aligned_alloc asks for a multiple of the alignment). */
+static void *line_alloc(size_t bytes)
+{
+    return aligned_alloc(64, bytes ? (bytes + 63) & ~(size_t)63 : 64);
+}
+
 void *csv_buf_take(csv_chunk *c, size_t bytes)
 {
     bytes = (bytes + 63) & ~(size_t)63;
@@ -60,7 +68,7 @@ void *csv_buf_take(csv_chunk *c, size_t bytes)
         c->slab_used += bytes;
         return p;
     }
-    return aligned_alloc(64, bytes ? bytes : 64);
+    return line_alloc(bytes);
 }
 
 /* A direct chunk's column buffer moved to a new one of `bytes` bytes (its first `used` kept), 64-byte
@@ -69,7 +77,7 @@ void *csv_buf_take(csv_chunk *c, size_t bytes)
  * large blocks start 16 bytes into a page: chunk 0 parsed 20 to 45 ms slower than chunk 1 at 1M rows). */
 static void *direct_regrow(void *old, size_t used, size_t bytes)
 {
-    void *n = aligned_alloc(64, (bytes + 63) & ~(size_t)63);
+    void *n = line_alloc(bytes);
     if (!n) return NULL;
     if (used) memcpy(n, old, used);
     free(old);
@@ -140,24 +148,8 @@ void csv_chunk_clear(csv_chunk *c)
     free(c->cells);
     free(c->text);
     if (c->slab) munmap(c->slab, c->slab_size);
-    const csv_cfg *cfg = c->cfg;
-    const char *buf_end = c->buf_end, *start = c->start, *limit = c->limit;
-    int drop = c->drop, check = c->check, utf8 = c->utf8, direct = c->direct;
-    size_t body_bytes = c->body_bytes, base = c->base, region = c->region;
-    csv_shared *shared = c->shared;
-    memset(c, 0, sizeof *c);
-    c->shared = shared;
-    c->base = base;
-    c->region = region;
-    c->cfg = cfg;
-    c->buf_end = buf_end;
-    c->start = start;
-    c->limit = limit;
-    c->drop = drop;
-    c->check = check;
-    c->utf8 = utf8;
-    c->direct = direct;
-    c->body_bytes = body_bytes;
+    const size_t kept = offsetof(csv_chunk, check_start); /* the set-up (csv.h) */
+    memset((char *)c + kept, 0, sizeof *c - kept);
 }
 
 int csv_chunk_grow(csv_chunk *c, const char *p)
@@ -266,7 +258,7 @@ int csv_shared_open(csv_shared *sh, csv_chunk *chunks, size_t n)
     }
     for (size_t k = 0; k < cfg->ncols; k++) {
         if (cfg->forced[k] == TALLY_STRING) continue;
-        if (!(sh->codes[k] = aligned_alloc(64, (rows + 63) & ~(size_t)63))) { /* untouched pages cost nothing */
+        if (!(sh->codes[k] = line_alloc(rows))) { /* untouched pages cost nothing */
             csv_shared_free(sh);
             return -1;
         }
@@ -290,7 +282,7 @@ double *csv_shared_nums(csv_shared *sh, size_t k)
 {
     double *have = atomic_load(&sh->nums[k]);
     if (have) return have;
-    double *mine = aligned_alloc(64, ((sh->rows * sizeof *mine) + 63) & ~(size_t)63);
+    double *mine = line_alloc(sh->rows * sizeof *mine);
     if (!mine) return NULL;
     if (atomic_compare_exchange_strong(&sh->nums[k], &have, mine)) return mine;
     free(mine); /* another chunk's thread made it first: `have` is the one */
