@@ -689,18 +689,14 @@ static void write_one(out_job *j)
  * written one after another. */
 static const char *const parallel_outputs[] = {"markdown", "html", "json", "xlsx", NULL};
 
-/* 1 when output block i's plugin is one of parallel_outputs, loaded from tally's own
- * folder (not one of plugin_path or $TALLY_PLUGIN_PATH, where a plugin may take its name). */
+/* 1 when output block i's plugin is one of parallel_outputs, found in tally's own folder
+ * (not in one of plugin_path or $TALLY_PLUGIN_PATH, where a plugin may take its name). */
 static int output_parallel_ok(const run *r, size_t i)
 {
     const tally_plugin *pl = r->plugins[i];
     int ok = 0;
     for (size_t k = 0; parallel_outputs[k] && !ok; k++) ok = strcmp(pl->name, parallel_outputs[k]) == 0;
-    char *dir = path_dirname(pl->path);
-    for (size_t k = 0; ok && k < r->cfg->nplugin_dirs; k++) ok = strcmp(dir, r->cfg->plugin_dirs[k]) != 0;
-    ok = ok && !str_list_has(getenv("TALLY_PLUGIN_PATH"), ':', dir, 0);
-    free(dir);
-    return ok;
+    return ok && pl->own;
 }
 
 /* Task t: the outputs of one plugin, in config order. */

@@ -48,6 +48,7 @@ void tally_plugin_path_init(tally_plugin_path *p, const char *const *config_dirs
 {
     p->dirs = NULL;
     p->n = 0;
+    p->nuser = 0;
     for (size_t i = 0; i < nconfig; i++) path_add(p, config_dirs[i]);
     const char *env = getenv("TALLY_PLUGIN_PATH");
     if (env) {
@@ -55,6 +56,7 @@ void tally_plugin_path_init(tally_plugin_path *p, const char *const *config_dirs
         for (char *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) path_add(p, tok);
         free(copy);
     }
+    p->nuser = p->n; /* a folder of tally's own the user named too stays the user's */
     char *dir = exe_dir();
     if (dir) {
         char *next = path_join(dir, "plugins"); /* the build folder: build/tally, build/plugins */
@@ -188,6 +190,7 @@ tally_plugin **tally_plugin_list(const tally_plugin_path *p, size_t *n, char **e
             char *path = path_join(p->dirs[i], files[f]);
             char *err = NULL;
             tally_plugin *pl = is_file(path) ? tally_plugin_load_file(path, &err) : NULL;
+            if (pl) pl->own = i >= p->nuser;
             if (pl) {
                 int dup = 0;
                 for (size_t k = 0; k < count; k++)
@@ -230,11 +233,13 @@ static char *found_names(const tally_plugin_path *p, int kind)
     return sbuf_take(&b);
 }
 
-/* The shared object of plugin `name`: the first on the path (a new string), or NULL. */
-static char *plugin_file(const tally_plugin_path *p, const char *name)
+/* The shared object of plugin `name`: the first on the path (a new string; *dir set to its
+ * folder's place on the path), or NULL. */
+static char *plugin_file(const tally_plugin_path *p, const char *name, size_t *dir)
 {
     for (size_t i = 0; i < p->n; i++) {
         char *file = xasprintf("%s/%s.so", p->dirs[i], name);
+        *dir = i;
         if (is_file(file)) return file;
         free(file);
     }
@@ -243,11 +248,13 @@ static char *plugin_file(const tally_plugin_path *p, const char *name)
 
 tally_plugin *tally_plugin_load(const tally_plugin_path *p, const char *name, int kind, char **err)
 {
-    char *file = plugin_file(p, name);
+    size_t dir = 0;
+    char *file = plugin_file(p, name, &dir);
     if (file) {
         tally_plugin *pl = tally_plugin_load_file(file, err);
         free(file);
         if (!pl) return NULL;
+        pl->own = dir >= p->nuser;
         if (kind && (int)pl->desc.kind != kind) {
             *err = xasprintf("plugin '%s' (%s) is an %s plugin, but an %s plugin is needed here", name, pl->path,
                              tally_plugin_kind_name((int)pl->desc.kind), tally_plugin_kind_name(kind));
@@ -353,7 +360,8 @@ tally_plugin_preload *tally_plugin_preload_start(const tally_plugin_path *p, con
     pl->files = xcalloc(n + 1, sizeof *pl->files);
     pl->handles = xcalloc(n + 1, sizeof *pl->handles);
     for (size_t i = 0; i < n; i++) {
-        char *file = names[i] && *names[i] && !strchr(names[i], '/') ? plugin_file(p, names[i]) : NULL;
+        size_t dir = 0;
+        char *file = names[i] && *names[i] && !strchr(names[i], '/') ? plugin_file(p, names[i], &dir) : NULL;
         for (size_t k = 0; file && k < pl->n; k++)
             if (strcmp(pl->files[k], file) == 0) free(file), file = NULL; /* named twice: loaded once */
         if (file) pl->files[pl->n++] = file;

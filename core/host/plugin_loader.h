@@ -9,6 +9,7 @@ typedef struct tally_plugin {
     char *name;
     char *path;
     void *handle;
+    int own; /* 1 when found in one of tally's own folders (past the path's user folders) */
     /* A copy of the plugin's descriptor, never longer than the size the plugin
      * declared: entries a smaller (older) descriptor lacks are zero. */
     tally_plugin_descriptor desc;
@@ -19,6 +20,7 @@ typedef struct tally_plugin {
 typedef struct tally_plugin_path {
     char **dirs;
     size_t n;
+    size_t nuser; /* the first nuser folders are the user's: config_dirs and $TALLY_PLUGIN_PATH */
 } tally_plugin_path;
 
 void tally_plugin_path_init(tally_plugin_path *p, const char *const *config_dirs, size_t nconfig);

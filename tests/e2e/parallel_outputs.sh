@@ -48,6 +48,11 @@ expect_contains "a plugin from outside tally's folder: outputs one after another
   "outputs one after another: output 'markdown' uses a plugin from outside tally's folder"
 check "  none side by side" sh -c "! grep -q 'outputs side by side' foreign.err"
 same_outputs "  the same files" foreign one
+# the same copy named by the config's plugin_path: one after another too
+sed 's|^report { |report { plugin_path = { "'"$TMP"'/pp" }, |' o.lua >op.lua
+TALLY_STAGE_THREADS=2 "$TALLY" -v run op.lua --outdir pathed >/dev/null 2>pathed.err
+expect_contains "a plugin from the config's plugin_path: outputs one after another, saying which" pathed.err \
+  "outputs one after another: output 'markdown' uses a plugin from outside tally's folder"
 same_outputs "  the files are byte-identical" two one
 expect_same "  the same messages in the same order (steps, each output's warnings)" two.msg one.msg
 for o in markdown html notes; do # two labels, each in the banner and in a frequency table
