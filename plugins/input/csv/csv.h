@@ -16,7 +16,7 @@
  *   0. csv_check_text   (parallel) NUL bytes and UTF-8 validity: of the whole text before
  *                                  it is converted (Windows-1252, Latin-1), else only of the
  *                                  start (the header rows); phase 1 checks the body as it
- *                                  goes, a step ahead of the parse, while it is in the cache
+ *                                  goes, each step just after it is parsed (window.c)
  *   1. csv_parse_chunk  (parallel) one tokenizing pass a chunk: rows, ragged rows and
  *                                  errors; each field goes to its column's buffer in the
  *                                  chunk: a one-byte chunk-local code while the column
