@@ -16,7 +16,7 @@
  *   0. csv_check_text   (parallel) NUL bytes and UTF-8 validity: of the whole text before
  *                                  it is converted (Windows-1252, Latin-1), else only of the
  *                                  start (the header rows); phase 1 checks the body as it
- *                                  goes, each step just after it is parsed (window.c)
+ *                                  goes, each 64-byte block as the tokenizer loads it (window.c)
  *   1. csv_parse_chunk  (parallel) one tokenizing pass a chunk: rows, ragged rows and
  *                                  errors; each field goes to its column's buffer in the
  *                                  chunk: a one-byte chunk-local code while the column
@@ -366,7 +366,8 @@ static inline int csv_small_int(const char *p, size_t n, unsigned *out)
 /* encoding.c */
 /* Scans [p, p+n) for NUL bytes (utf8 = 0: only those) and invalid UTF-8 (a sequence
  * starting before n may read up to `avail` bytes); returns the offset of the first
- * problem or n when clean, and the kind in *kind. */
+ * problem (below n) and its kind in *kind, or, when clean, where the check ended: n,
+ * or past n when the last character runs past it (checked whole). */
 size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_kind *kind);
 /* Returns a new UTF-8 copy of Windows-1252 (cp1252 = 1) or Latin-1 text; NULL when out of memory. */
 char *csv_to_utf8(const char *p, size_t n, int cp1252, size_t *out_len);

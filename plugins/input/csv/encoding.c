@@ -132,7 +132,7 @@ size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_k
         }
         i += len;
     }
-    return n;
+    return i; /* at least n: a character that starts before n and runs past it is checked whole */
 }
 
 char *csv_to_utf8(const char *p, size_t n, int cp1252, size_t *out_len)

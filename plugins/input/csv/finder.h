@@ -15,6 +15,7 @@ typedef struct finder {
     uint64_t inq;     /* prefix XOR of quotes (kernels.h) */
     csv_classify_fn classify;
     char delim, term;
+    csv_window *vet;  /* phase 1 on text to check: each block loaded is checked here (window.c), or NULL */
 } finder;
 
 static inline finder finder_make(const csv_cfg *cfg)
@@ -27,7 +28,9 @@ static inline finder finder_make(const csv_cfg *cfg)
     return f;
 }
 
-/* Loads the block at p (64 readable bytes). */
+/* Loads the block at p (64 readable bytes). With f->vet, the block is also checked for NUL bytes
+ * and invalid UTF-8 while it is in the core's first cache: a block that follows the checked text
+ * with no byte to look at past it is passed at a glance, any other goes to csv_window_vet. */
 CSV_HOT void finder_load(finder *f, const char *p)
 {
     csv_masks m;
@@ -37,6 +40,12 @@ CSV_HOT void finder_load(finder *f, const char *p)
     f->ends = m.ends;
     f->quotes = m.quotes;
     f->inq = m.inq;
+    csv_window *w = f->vet;
+    if (w && w->checked < p + 64) {
+        uintptr_t from = (uintptr_t)w->checked - (uintptr_t)p; /* huge when the check is behind p */
+        if (from < 64 && !(m.dirty >> from)) w->checked = p + 64;
+        else csv_window_vet(w, p, m.dirty);
+    }
 }
 
 #if defined(__SSE2__)

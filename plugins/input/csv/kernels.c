@@ -10,17 +10,19 @@
 
 static void classify_portable(const char *p, char delim, char term, csv_masks *m)
 {
-    uint64_t d = 0, t = 0, q = 0;
+    uint64_t d = 0, t = 0, q = 0, x = 0;
     for (int i = 0; i < 64; i++) {
         char ch = p[i];
         d |= (uint64_t)(ch == delim) << i;
         t |= (uint64_t)(ch == term || ch == '\r') << i;
         q |= (uint64_t)(ch == '"') << i;
+        x |= (uint64_t)((unsigned char)ch >= 0x80 || ch == 0) << i;
     }
     m->delim = d;
     m->ends = t;
     m->quotes = q;
     m->inq = q ? csv_prefix_xor(q) : 0;
+    m->dirty = x;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -33,17 +35,20 @@ static void classify_sse2(const char *p, char delim, char term, csv_masks *m)
 {
     const __m128i vd = _mm_set1_epi8(delim), vt = _mm_set1_epi8(term), vr = _mm_set1_epi8('\r'),
                   vq = _mm_set1_epi8('"');
-    uint64_t d = 0, t = 0, q = 0;
+    const __m128i z = _mm_setzero_si128();
+    uint64_t d = 0, t = 0, q = 0, u = 0;
     for (int i = 0; i < 64; i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
         d |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << i;
         t |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vt), _mm_cmpeq_epi8(x, vr))) << i;
         q |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << i;
+        u |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, z))) << i; /* top bit, or NUL */
     }
     m->delim = d;
     m->ends = t;
     m->quotes = q;
     m->inq = q ? csv_prefix_xor(q) : 0;
+    m->dirty = u;
 }
 
 /* ---- AVX2: 32 bytes a compare; prefix XOR as a carry-less multiply by all ones -------- */
@@ -59,14 +64,17 @@ __attribute__((target("avx2,pclmul"))) static void classify_avx2(const char *p, 
 #define CSV_EQ_D(x) _mm256_cmpeq_epi8((x), vd)
 #define CSV_EQ_T(x) _mm256_or_si256(_mm256_cmpeq_epi8((x), vt), _mm256_cmpeq_epi8((x), vr))
 #define CSV_EQ_Q(x) _mm256_cmpeq_epi8((x), vq)
-    uint64_t d = CSV_MASK2(CSV_EQ_D), t = CSV_MASK2(CSV_EQ_T), q = CSV_MASK2(CSV_EQ_Q);
+#define CSV_DIRTY(x) _mm256_or_si256((x), _mm256_cmpeq_epi8((x), _mm256_setzero_si256())) /* top bit, or NUL */
+    uint64_t d = CSV_MASK2(CSV_EQ_D), t = CSV_MASK2(CSV_EQ_T), q = CSV_MASK2(CSV_EQ_Q), u = CSV_MASK2(CSV_DIRTY);
 #undef CSV_MASK2
 #undef CSV_EQ_D
 #undef CSV_EQ_T
 #undef CSV_EQ_Q
+#undef CSV_DIRTY
     m->delim = d;
     m->ends = t;
     m->quotes = q;
+    m->dirty = u;
     m->inq = 0;
     if (q) { /* bit i of q * ~0 (carry-less) is the XOR of q's bits 0..i */
         __m128i prod = _mm_clmulepi64_si128(_mm_set_epi64x(0, (long long)q), _mm_set1_epi8((char)0xFF), 0);

@@ -17,6 +17,7 @@ typedef struct csv_masks {
     uint64_t ends;   /* the row terminator, or CR */
     uint64_t quotes; /* '"' */
     uint64_t inq;    /* prefix XOR of quotes */
+    uint64_t dirty;  /* bytes above 0x7F, or NUL: the ones the text check looks at (window.c) */
 } csv_masks;
 
 typedef void (*csv_classify_fn)(const char *p, char delim, char term, csv_masks *m);

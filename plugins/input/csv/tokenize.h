@@ -63,9 +63,19 @@ typedef struct csv_window {
     const char *checked; /* [c->start, checked) is checked */
     const char *next;    /* a row starting at or after this moves the window on */
     const char *mapped;  /* [dropped, mapped) is mapped */
+    /* the check of the blocks the tokenizer loads (csv_window_vet): */
+    const char *end;     /* the buffer's end */
+    int utf8;            /* UTF-8 checked too, not only NUL bytes */
+    const char *bad;     /* the first NUL or invalid UTF-8 byte found, or NULL */
+    csv_err_kind bad_kind;
 } csv_window;
-/* Checks [w->checked, to) for NUL bytes and invalid UTF-8 when the chunk is to be checked (e: the buffer's end). */
+/* Checks [w->checked, to) for NUL bytes and invalid UTF-8 when the chunk is to be checked (e: the buffer's end);
+ * a problem found (there, or before by csv_window_vet) is set as the chunk's error. */
 void csv_window_check(csv_chunk *c, csv_window *w, const char *to, const char *e);
+/* The tokenizer's block [p, p + 64) checked on from w->checked (its bytes above 0x7F or NUL:
+ * `dirty`, csv_masks), with any part before p it skipped; finder_load's way when the block
+ * needs more than a glance. A problem is kept in w->bad (csv_window_check reports it). */
+void csv_window_vet(csv_window *w, const char *p, uint64_t dirty);
 /* Moves the window on from row start p; returns -1 when the part parsed since the last move holds a NUL or
  * invalid UTF-8. */
 int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e);
