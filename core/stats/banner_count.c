@@ -96,22 +96,37 @@ static void joint_spread(const bn_frame *f, const bn_joint *jt, int first, const
     }
 }
 
-/* A compact single variable by one joint, straight from its codes: per code (256) and cell. */
+/* One code's rows in one joint cell: their weight, squared weight and count, side by side so that a row
+ * touches one place. */
+typedef struct bn_codecell {
+    double w, w2, n;
+} bn_codecell;
+
+/* A compact single variable by one joint, straight from its codes: per code slot and cell (h, L1 x J1).
+ * The slots are the column's levels and one more that every other code shares (TALLY_CODE_SYSMIS: no
+ * item), so the histogram stays as small as the column's levels (it sits in the cache) rather than 256
+ * codes wide; each slot and cell still sums its rows in row order. */
 static void hist_codes(const bn_frame *f, const bn_joint *jt, const tally_dataset *ds, const tally_column *col,
-                       double *hc, double *h2, double *nc)
+                       size_t L1, bn_codecell *h)
 {
-    size_t J1 = jt->J + 1;
+    size_t J1 = jt->J + 1, last = L1 - 1;
     const uint8_t *codes = col->codes;
-    if (!ds->sel && !f->weighted) {
-        for (size_t i = 0; i < f->N; i++) nc[codes[i] * J1 + jt->cell[i]] += 1;
+    const uint32_t *cell = jt->cell;
+    if (!ds->sel && !f->weighted) { /* every weight is 1 */
+        for (size_t i = 0; i < f->N; i++) {
+            size_t k = codes[i] < last ? codes[i] : last;
+            h[k * J1 + cell[i]].n += 1;
+        }
+        for (size_t a = 0; a < L1 * J1; a++) h[a].w = h[a].w2 = h[a].n;
         return;
     }
     for (size_t i = 0; i < f->N; i++) {
-        size_t at = codes[tally_row(ds, i)] * J1 + jt->cell[i];
+        size_t k = codes[tally_row(ds, i)];
+        bn_codecell *c = &h[(k < last ? k : last) * J1 + cell[i]];
         double w = f->w[i];
-        hc[at] += w;
-        h2[at] += w * w;
-        nc[at] += 1;
+        c->w += w;
+        c->w2 += w * w;
+        c->n += 1;
     }
 }
 
@@ -120,47 +135,38 @@ static void count_codes(const bn_frame *f, const tally_dataset *ds, int var, con
                         double **cnt, bn_colstat *cs)
 {
     const tally_column *col = ds->cols[var];
-    size_t C = f->b->ncols;
+    size_t C = f->b->ncols, L = col->nlevels < 255 ? col->nlevels : 255, L1 = L + 1;
     /* each code's item, made with the items from the first joint (it holds every row, so
      * every code present) and used by the others as it is */
     int32_t map[256];
     for (size_t j = 0; j < f->njoints; j++) {
         const bn_joint *jt = &f->joints[j];
         size_t J1 = jt->J + 1;
-        double *hc = xcalloc(256 * J1, sizeof *hc), *h2 = xcalloc(256 * J1, sizeof *h2);
-        double *nc = xcalloc(256 * J1, sizeof *nc);
-        hist_codes(f, jt, ds, col, hc, h2, nc);
-        if (!f->weighted) { /* every weight is 1 */
-            memcpy(hc, nc, 256 * J1 * sizeof *hc);
-            memcpy(h2, nc, 256 * J1 * sizeof *h2);
-        }
+        bn_codecell *hc = xcalloc(L1 * J1, sizeof *hc);
+        hist_codes(f, jt, ds, col, L1, hc);
         if (j == 0) {
-            uint8_t present[256];
-            for (size_t k = 0; k < 256; k++) {
-                present[k] = 0;
-                for (size_t u = 0; u < J1 && !present[k]; u++) present[k] = nc[k * J1 + u] > 0;
-            }
+            uint8_t present[256] = {0};
+            for (size_t k = 0; k < L; k++)
+                for (size_t u = 0; u < J1 && !present[k]; u++) present[k] = hc[k * J1 + u].n > 0;
             bn_items_from_codes(ds, var, lang, present, map, it);
             *cnt = xcalloc(it->n * C + 1, sizeof **cnt);
         }
         bn_hist h = {xcalloc(it->n * jt->J + 1, sizeof *h.hq), xcalloc(3 * jt->J, sizeof *h.hb)};
-        for (size_t k = 0; k < 256; k++) {
+        for (size_t k = 0; k < L; k++) { /* the shared last slot has no item */
             if (map[k] < 0) continue;
             for (size_t u = 0; u < jt->J; u++) {
-                size_t at = k * J1 + u;
-                if (nc[at] == 0) continue;
-                h.hq[(size_t)map[k] * jt->J + u] += hc[at];
-                h.hb[3 * u] += hc[at];
-                h.hb[3 * u + 1] += h2[at];
-                h.hb[3 * u + 2] += nc[at];
+                const bn_codecell *c = &hc[k * J1 + u];
+                if (c->n == 0) continue;
+                h.hq[(size_t)map[k] * jt->J + u] += c->w;
+                h.hb[3 * u] += c->w;
+                h.hb[3 * u + 1] += c->w2;
+                h.hb[3 * u + 2] += c->n;
             }
         }
         joint_spread(f, jt, j == 0, &h, it->n, *cnt, cs);
         free(h.hq);
         free(h.hb);
         free(hc);
-        free(h2);
-        free(nc);
     }
 }
 
