@@ -317,6 +317,27 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
     if (!q->is_set) chisq_notes(t, f, cnt, K, o);
 }
 
+/* Each row's value of col, NaN where it is missing or the row is left out (x: f->N values). A compact
+ * column's levels are checked once each, not once a row. */
+static void scale_values(const bn_frame *f, const tally_dataset *ds, const tally_column *col, double *x)
+{
+    if (col->codes) {
+        double level[256];
+        for (unsigned k = 0; k < 256; k++)
+            level[k] = k < col->nlevels && stats_valid_number(col, col->levels[k]) ? col->levels[k] : NAN;
+        for (size_t i = 0; i < f->N; i++) x[i] = f->w[i] > 0 ? level[col->codes[tally_row(ds, i)]] : NAN;
+        return;
+    }
+    if (col->nmissing == 0 && !col->has_range) { /* no user-missing values: NaN alone is missing */
+        for (size_t i = 0; i < f->N; i++) x[i] = f->w[i] > 0 ? col->num[tally_row(ds, i)] : NAN;
+        return;
+    }
+    for (size_t i = 0; i < f->N; i++) {
+        double v = col->num[tally_row(ds, i)];
+        x[i] = f->w[i] > 0 && stats_valid_number(col, v) ? v : NAN;
+    }
+}
+
 /* Mean, Std. deviation, Median and N of a scale variable per column. */
 static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const tally_bn_opts *o)
 {
@@ -325,10 +346,7 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
     size_t C = b->ncols;
     bn_colstat *cs = xcalloc(C, sizeof *cs);
     double *med = xmalloc(C * sizeof *med), *x = xmalloc((f->N ? f->N : 1) * sizeof *x);
-    for (size_t i = 0; i < f->N; i++) {
-        double v = tally_col_num(col, tally_row(ds, i));
-        x[i] = f->w[i] > 0 && stats_valid_number(col, v) ? v : NAN;
-    }
+    scale_values(f, ds, col, x);
     bn_scale_moments(f, x, cs);
     bn_column_medians(f, ds, var, x, cs, med);
     free(x);
