@@ -457,6 +457,54 @@ static void walk_group(bn_walk *k, double y, double c)
     k->result = (1 - g) * k->lower + g * y;
 }
 
+/* The order-preserving key of a double: keys compare as the values do (the radix sort's). */
+static uint64_t order_key(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+}
+
+/* Walks the groups of equal values among a[0..n-1] (ascending) until the walk is done. */
+static void walk_sorted(const stats_vw *a, size_t n, bn_walk *k)
+{
+    for (size_t j = 0; j < n && !k->done;) {
+        double y = a[j].v, g = 0;
+        for (; j < n && a[j].v == y; j++) g += a[j].w;
+        walk_group(k, y, g);
+    }
+}
+
+/* Sub-buckets of walk_candidates: the 12 bits of a key below its top 16. */
+#define BN_SUB_BITS 12
+
+/* Walks a column's candidates (the values of one top bucket, in row order) in ascending order until
+ * the walk is done, as a stable sort of them all would have them: dealt stably into sub-buckets by
+ * the next BN_SUB_BITS bits of their keys (the bucket's values share a sign, so keys order them), each
+ * sub-bucket sorted when the walk reaches it; the sub-buckets past the median are never sorted. */
+static void walk_candidates(stats_vw *cand, size_t n, bn_walk *k)
+{
+    if (n < 1024) {
+        stats_sort_vw(cand, n); /* stable: equal values keep the rows' order */
+        walk_sorted(cand, n, k);
+        return;
+    }
+    size_t NS = (size_t)1 << BN_SUB_BITS, *start = xcalloc(NS + 1, sizeof *start);
+    for (size_t i = 0; i < n; i++) start[((order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)) + 1]++;
+    for (size_t s = 0; s < NS; s++) start[s + 1] += start[s];
+    stats_vw *dealt = xmalloc(n * sizeof *dealt);
+    size_t *at = xmalloc(NS * sizeof *at);
+    memcpy(at, start, NS * sizeof *at);
+    for (size_t i = 0; i < n; i++) dealt[at[(order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)]++] = cand[i];
+    for (size_t s = 0; s < NS && !k->done; s++) {
+        stats_sort_vw(dealt + start[s], start[s + 1] - start[s]);
+        walk_sorted(dealt + start[s], start[s + 1] - start[s], k);
+    }
+    free(at);
+    free(dealt);
+    free(start);
+}
+
 /* The columns of joint cell u of the one joint (its partitions and the Total): col[0..n-1]. */
 static size_t cell_columns(const bn_frame *f, uint32_t u, int32_t *col)
 {
@@ -481,14 +529,6 @@ static int32_t *cell_column_table(const bn_frame *f, size_t *stride)
 
 /* Columns at most for medians_selected: its histogram holds 65,536 weights a column. */
 #define BN_SELECT_MAX_COLS 32
-
-/* The order-preserving key of a double: keys compare as the values do (the radix sort's). */
-static uint64_t order_key(double v)
-{
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
-}
 
 /* Medians without sorting all values, when one joint covers every column: pass 1 sums each column's
  * weights by the top 16 bits of the values' keys; the bucket where a column's position (W + 1) / 2
@@ -539,9 +579,16 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
         below[c] = -INFINITY;
         if (W > 0 && bucket[c] == B) bucket[c] = B + 1; /* no bucket crosses: left to the sort */
     }
+    /* pass 2 looks only at the rows of a bucket some column keeps values of, or the largest value below */
+    uint8_t *kept = xcalloc(S, 1);
+    for (size_t c = 0; c < C; c++) {
+        if (bucket[c] < B) kept[bucket[c] - lo] = 1;
+        if (prev[c] < B) kept[prev[c] - lo] = 1;
+    }
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
         size_t b = (size_t)(order_key(x[i]) >> 48);
+        if (!kept[b - lo]) continue;
         const int32_t *col = tab + (jt->cell[i] < jt->J ? jt->cell[i] : jt->J) * stride;
         for (int32_t q = 1; q <= col[0]; q++) {
             size_t c = (size_t)col[q];
@@ -558,18 +605,14 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
         med[c] = NAN;
         if (bucket[c] > B) settled = 0;
         if (bucket[c] >= B) continue; /* no values, or left to the sort */
-        stats_sort_vw(cand[c], ncand[c]); /* stable: equal values keep the rows' order */
         k[c].cc = k[c].cc_lower = before[c];
         k[c].lower = before[c] > 0 ? below[c] : NAN;
-        for (size_t j = 0; j < ncand[c] && !k[c].done;) {
-            double y = cand[c][j].v, g = 0;
-            for (; j < ncand[c] && cand[c][j].v == y; j++) g += cand[c][j].w;
-            walk_group(&k[c], y, g);
-        }
+        walk_candidates(cand[c], ncand[c], &k[c]);
         if (k[c].done) med[c] = k[c].result;
         else settled = 0;
     }
     for (size_t c = 0; c < C; c++) free(cand[c]);
+    free(kept);
     free(cand), free(h), free(before), free(below), free(bucket), free(prev), free(ncand), free(cap), free(k), free(tab);
     return settled;
 }
