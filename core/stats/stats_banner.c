@@ -45,25 +45,38 @@ static void add_partition(bn_frame *f, size_t first, const bn_items *a, const bn
     f->pwidth[f->npart++] = a->n * nin;
 }
 
-/* The bases of the columns of every partition (and of the Total) in one pass over the rows. */
+/* The bases of the columns of every partition (and of the Total) in one pass over the rows. Each
+ * column sums its rows in row order in arrays of its own (the Total in registers): summed straight
+ * into the columns' structs, the weight and the count of a column were stored together and read back
+ * apart the next row, which stalls on every row where the 16 bytes straddle a cache line. */
 static void partition_bases(bn_frame *f)
 {
-    size_t C = f->b->ncols;
-    double *w2 = xcalloc(C ? C : 1, sizeof *w2);
+    size_t C = f->b->ncols, P = f->npart;
+    double *bw = xcalloc(3 * (C ? C : 1), sizeof *bw), *bn = bw + C, *w2 = bn + C;
+    double tw = 0, tn = 0, tw2 = 0;
     for (size_t i = 0; i < f->N; i++) {
         double w = f->w[i];
         if (!(w > 0)) continue;
-        for (size_t p = 0; p <= f->npart; p++) {
-            int32_t c = p < f->npart ? f->pcol[p][i] : (int32_t)f->total;
+        tw += w;
+        tn += 1;
+        tw2 += w * w;
+        for (size_t p = 0; p < P; p++) {
+            int32_t c = f->pcol[p][i];
             if (c < 0) continue;
-            f->b->cols[c].base_w += w;
-            f->b->cols[c].base_n += 1;
+            bw[c] += w;
+            bn[c] += 1;
             w2[c] += w * w;
         }
     }
-    for (size_t c = 0; c < C; c++)
-        if (f->in_part[c]) f->b->cols[c].base_eff = w2[c] > 0 ? f->b->cols[c].base_w * f->b->cols[c].base_w / w2[c] : 0;
-    free(w2);
+    bw[f->total] = tw, bn[f->total] = tn, w2[f->total] = tw2;
+    for (size_t c = 0; c < C; c++) {
+        if (!f->in_part[c]) continue;
+        tally_bn_col *k = &f->b->cols[c];
+        k->base_w = bw[c];
+        k->base_n = bn[c];
+        k->base_eff = w2[c] > 0 ? bw[c] * bw[c] / w2[c] : 0;
+    }
+    free(bw);
 }
 
 /* The member list and base of a column outside every partition (a partition's are left empty). */
