@@ -28,21 +28,37 @@ static void add_group(bn_frame *f, int exclusive, const char *name)
     f->gname[f->ngroups++] = xstrdup(name);
 }
 
-/* Columns first .. first + width - 1 no two of which share a row: each row's column from the items of
- * the banner variable a (nested: inner variable in inside each of a's categories). */
-static void add_partition(bn_frame *f, size_t first, const bn_items *a, const bn_items *in)
+/* A new partition of columns first .. first + width - 1: its per-row column array, to be filled. */
+static int32_t *partition_new(bn_frame *f, size_t first, size_t width)
 {
     f->pcol = xrealloc(f->pcol, (f->npart + 1) * sizeof *f->pcol);
     f->pfirst = xrealloc(f->pfirst, (f->npart + 1) * sizeof *f->pfirst);
     f->pwidth = xrealloc(f->pwidth, (f->npart + 1) * sizeof *f->pwidth);
-    int32_t *pc = f->pcol[f->npart] = xmalloc((f->N ? f->N : 1) * sizeof *pc);
+    f->pfirst[f->npart] = first;
+    f->pwidth[f->npart] = width;
+    return f->pcol[f->npart++] = xmalloc((f->N ? f->N : 1) * sizeof(int32_t));
+}
+
+/* Columns first .. first + width - 1 no two of which share a row: each row's column from the items of
+ * the banner variable a (nested: inner variable in inside each of a's categories). */
+static void add_partition(bn_frame *f, size_t first, const bn_items *a, const bn_items *in)
+{
     size_t nin = in ? in->n : 1;
+    int32_t *pc = partition_new(f, first, a->n * nin);
     for (size_t i = 0; i < f->N; i++) {
         int ok = f->w[i] > 0 && a->cat[i] >= 0 && (!in || in->cat[i] >= 0);
         pc[i] = ok ? (int32_t)(first + (size_t)a->cat[i] * nin + (in ? (size_t)in->cat[i] : 0)) : -1;
     }
-    f->pfirst[f->npart] = first;
-    f->pwidth[f->npart++] = a->n * nin;
+}
+
+/* The partition of a compact banner variable's columns first .. first + width - 1 straight from its
+ * codes (map[code]: the code's item, -1 none), as add_partition makes it from bn_items_build's items. */
+static void add_partition_codes(bn_frame *f, size_t first, size_t width, const tally_dataset *ds,
+                                const tally_column *col, const int32_t map[256])
+{
+    int32_t *pc = partition_new(f, first, width), colof[256];
+    for (size_t k = 0; k < 256; k++) colof[k] = map[k] >= 0 ? (int32_t)(first + (size_t)map[k]) : -1;
+    for (size_t i = 0; i < f->N; i++) pc[i] = f->w[i] > 0 ? colof[col->codes[tally_row(ds, i)]] : -1;
 }
 
 /* The bases of the columns of every partition (and of the Total) in one pass over the rows. Each
@@ -119,8 +135,14 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
     }
     for (size_t j = 0; j < ncols; j++) {
         bn_items a, in;
-        if (bn_items_build(ds, cols[j].var, cols[j].set, o->base.lang, &a, err) < 0) return -1;
         int has_in = cols[j].inner >= 0 || cols[j].inner_set;
+        /* a compact variable not nested: its items without per-row arrays, its partition from its codes */
+        int by_codes = !has_in && !cols[j].set && cols[j].var >= 0 && (size_t)cols[j].var < ds->ncols &&
+                       ds->cols[cols[j].var]->codes;
+        int32_t map[256];
+        if ((by_codes ? bn_items_by_codes(ds, cols[j].var, o->base.lang, map, &a, err)
+                      : bn_items_build(ds, cols[j].var, cols[j].set, o->base.lang, &a, err)) < 0)
+            return -1;
         if (has_in && bn_items_build(ds, cols[j].inner, cols[j].inner_set, o->base.lang, &in, err) < 0) {
             bn_items_free(&a);
             return -1;
@@ -147,7 +169,8 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
             add_group(f, !a.is_set, a.title);
             group++;
         }
-        if (partition) add_partition(f, first, &a, has_in ? &in : NULL);
+        if (partition && by_codes) add_partition_codes(f, first, a.n, ds, ds->cols[cols[j].var], map);
+        else if (partition) add_partition(f, first, &a, has_in ? &in : NULL);
         bn_items_free(&a);
         if (has_in) bn_items_free(&in);
     }

@@ -450,8 +450,32 @@ static void test_wide_book(int compact_x)
     tally_dataset_free(ds);
 }
 
+/* A banner variable of 230 categories is refused with the same error whether it is stored compactly
+ * (its items made from its codes) or as doubles (from its rows). */
+static void test_too_many_categories(void)
+{
+    for (int compact = 0; compact <= 1; compact++) {
+        tally_dataset *ds = tally_dataset_new("d");
+        tally_dataset_resize(ds, 1000);
+        int g = tally_dataset_add_column(ds, "many", TALLY_NUMERIC), q = tally_dataset_add_column(ds, "q", TALLY_NUMERIC);
+        for (size_t i = 0; i < 1000; i++) ds->cols[g]->num[i] = (double)(i % 230), ds->cols[q]->num[i] = (double)(i % 3);
+        if (compact) CHECK(tally_column_compact(ds->cols[g]) == 1, "too many: fixture: stored compactly");
+        tally_bn_spec rows[1] = {{.var = q, .inner = -1}}, cols[1] = {{.var = g, .inner = -1}};
+        tally_table *t[1] = {NULL};
+        char *err = NULL, msg[120];
+        int rc = tally_stats_banner_book(ds, rows, 1, cols, 1, NULL, t, &err);
+        snprintf(msg, sizeof msg, "too many (%s): 230 categories refused, the error names the variable and the limit",
+                 compact ? "compact" : "doubles");
+        CHECK(rc == -1 && err && strstr(err, "variable 'many' has 230 categories") && strstr(err, "at most 200"), msg);
+        free(err);
+        if (t[0]) tally_table_unref(t[0]);
+        tally_dataset_free(ds);
+    }
+}
+
 int main(void)
 {
+    test_too_many_categories();
     test_wide_book(0);
     test_wide_book(1);
     test_book_in_threads();
