@@ -75,12 +75,24 @@ static void build_var(const tally_dataset *ds, int var, const char *lang, bn_ite
     } else {
         stats_catmap m;
         stats_catmap_init(&m, col);
+        stats_text_codes *t = col->type == TALLY_STRING ? stats_text_codes_get(ds, col) : NULL;
+        size_t slot_of[STATS_TEXT_CODES + 1];
+        uint8_t seen[STATS_TEXT_CODES + 1] = {0};
         for (size_t i = 0; i < ds->nrows; i++) { /* each row hashed once: its slot, kept in cat until finish */
-            size_t slot = stats_catmap_slot(&m, tally_row(ds, i));
+            size_t slot;
+            if (t) { /* texts coded already (ds:shapes): each hashed where it first appears, so the slots
+                      * come in the same order */
+                uint8_t k = t->code[i];
+                if (!seen[k]) slot_of[k] = stats_catmap_slot(&m, tally_row(ds, i)), seen[k] = 1;
+                slot = slot_of[k];
+            } else {
+                slot = stats_catmap_slot(&m, tally_row(ds, i));
+            }
             m.cats[slot].w += 1;
             m.cats[slot].n += 1;
             cat[i] = (int32_t)slot;
         }
+        free(t);
         stats_catmap_finish(&m);
         for (size_t i = 0; i < ds->nrows; i++) {
             size_t p = m.pos[cat[i]];
