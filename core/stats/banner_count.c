@@ -101,8 +101,15 @@ static void joint_spread(const bn_frame *f, const bn_joint *jt, int first, const
 
 /* One code's rows in one joint cell: their weight, squared weight and count, side by side so that a row
  * touches one place. */
+typedef double bn_v2d __attribute__((vector_size(16)));
 typedef struct bn_codecell {
-    double w, w2, n;
+    union {
+        bn_v2d ww; /* weight and squared weight: one addition of both */
+        struct {
+            double w, w2;
+        };
+    };
+    double n, pad;
 } bn_codecell;
 
 /* A compact single variable by one joint, straight from its codes: per code slot and cell (h, L1 x J1).
@@ -127,8 +134,7 @@ static void hist_codes(const bn_frame *f, const bn_joint *jt, const tally_datase
         size_t k = codes[tally_row(ds, i)];
         bn_codecell *c = &h[(k < last ? k : last) * J1 + cell[i]];
         double w = f->w[i];
-        c->w += w;
-        c->w2 += w * w;
+        c->ww += (bn_v2d){w, w * w};
         c->n += 1;
     }
 }
