@@ -564,30 +564,50 @@ static int frame_build(bn_frame *f, const tally_dataset *ds, const tally_bn_spec
     return 0;
 }
 
-/* The questions of a book shared out between threads: each takes the next question not yet taken.
+/* The questions of a book shared out between threads: each takes the next question not yet taken, the
+ * longest first (order), so that the last ones taken are short and the threads end together.
  * A table depends on its question alone, so the book is the same whichever thread made which table. */
 typedef struct bn_book_job {
     const bn_frame *f;
     const tally_dataset *ds;
     const tally_bn_spec *rows;
     size_t nrows;
+    const size_t *order;  /* the questions in the order they are taken */
     const tally_bn_opts *o;
     const tally_banner *tmpl;
     tally_table **out;
     atomic_size_t next;
     char *err[TALLY_PAR_MAX_PARTS];
-    size_t failed_at[TALLY_PAR_MAX_PARTS]; /* the question that failed, nrows if none */
+    size_t failed_at[TALLY_PAR_MAX_PARTS]; /* the first question (in the book's order) that failed, nrows if none */
 } bn_book_job;
+
+/* About how long a question takes, for the order the threads take them in: a scale (sums and
+ * medians) or a variable of doubles or texts (hashed row by row) most, a set next, then a compact
+ * variable (one pass over its codes). */
+static int question_cost(const tally_dataset *ds, const tally_bn_spec *r)
+{
+    if (r->set) return 1;
+    int compact = r->var >= 0 && (size_t)r->var < ds->ncols && ds->cols[r->var]->codes;
+    if (r->scale) return compact ? 2 : 3;
+    return compact ? 0 : 3;
+}
 
 static void book_part(void *ctx, size_t part)
 {
     bn_book_job *j = ctx;
     bn_frame f = *j->f; /* the part's own current banner (f.b); the rest is read only */
-    for (size_t q; (q = atomic_fetch_add(&j->next, 1)) < j->nrows;) {
-        j->out[q] = make_table(&f, j->ds, j->rows + q, 1, j->o, j->tmpl, &j->err[part]);
-        if (!j->out[q]) {
+    for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->nrows;) {
+        size_t q = j->order[k];
+        char *err = NULL;
+        if ((j->out[q] = make_table(&f, j->ds, j->rows + q, 1, j->o, j->tmpl, &err))) continue;
+        /* taken out of the book's order, so the part goes on: the first question that fails in the
+         * book's order names the error, as it would one after another */
+        if (q < j->failed_at[part]) {
+            free(j->err[part]);
+            j->err[part] = err;
             j->failed_at[part] = q;
-            return;
+        } else {
+            free(err);
         }
     }
 }
@@ -609,7 +629,12 @@ int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, 
     int rc = frame_build(&f, ds, cols, ncols, o, err);
     tally_banner *tmpl = f.b;
     if (rc == 0) {
-        bn_book_job j = {.f = &f, .ds = ds, .rows = rows, .nrows = nrows, .o = o, .tmpl = tmpl, .out = out};
+        size_t *order = xmalloc(nrows * sizeof *order), n = 0;
+        for (int cost = 3; cost >= 0; cost--)
+            for (size_t q = 0; q < nrows; q++)
+                if (question_cost(ds, &rows[q]) == cost) order[n++] = q;
+        bn_book_job j = {.f = &f, .ds = ds, .rows = rows, .nrows = nrows, .order = order, .o = o, .tmpl = tmpl,
+                         .out = out};
         atomic_init(&j.next, 0);
         size_t parts = nrows > 1 ? tally_par_parts(ds->nrows) : 1, first = nrows, bad = 0;
         for (size_t p = 0; p < TALLY_PAR_MAX_PARTS; p++) j.failed_at[p] = nrows;
@@ -625,6 +650,7 @@ int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, 
             rc = -1;
         }
         for (size_t p = 0; p < parts; p++) free(j.err[p]);
+        free(order);
     }
     f.b = tmpl;
     frame_free(&f);

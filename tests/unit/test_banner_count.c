@@ -473,8 +473,42 @@ static void test_too_many_categories(void)
     }
 }
 
+/* A book of 70,000 rows (two threads) whose second and fourth questions fail (230 categories): the
+ * threads take the long questions first, yet the error names the first that fails in the book's order,
+ * and no table is returned. */
+static void test_book_error_order(void)
+{
+    enum { R = 70000 };
+    tally_dataset *ds = tally_dataset_new("d");
+    tally_dataset_resize(ds, R);
+    const char *names[5] = {"g", "q", "many_b", "x", "many_a"};
+    int c[5];
+    for (int k = 0; k < 5; k++) c[k] = tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
+    for (size_t i = 0; i < R; i++) {
+        ds->cols[c[0]]->num[i] = (double)(1 + i % 4);
+        ds->cols[c[1]]->num[i] = (double)(1 + i % 3);
+        ds->cols[c[2]]->num[i] = (double)(i % 230);
+        ds->cols[c[3]]->num[i] = (double)(i % 1000) / 7;
+        ds->cols[c[4]]->num[i] = (double)(i % 231);
+    }
+    tally_column_compact(ds->cols[c[0]]);
+    tally_column_compact(ds->cols[c[1]]);
+    tally_bn_spec rows[4] = {{.var = c[1], .inner = -1}, {.var = c[2], .inner = -1}, {.var = c[3], .scale = 1, .inner = -1},
+                             {.var = c[4], .inner = -1}};
+    tally_bn_spec cols[1] = {{.var = c[0], .inner = -1}};
+    tally_table *book[4] = {NULL, NULL, NULL, NULL};
+    char *err = NULL;
+    int rc = tally_stats_banner_book(ds, rows, 4, cols, 1, NULL, book, &err);
+    CHECK(rc == -1 && err && strstr(err, "variable 'many_b' has 230 categories"),
+          "book error: the first question that fails in the book's order names the error");
+    CHECK(!book[0] && !book[1] && !book[2] && !book[3], "book error: no table is returned");
+    free(err);
+    tally_dataset_free(ds);
+}
+
 int main(void)
 {
+    test_book_error_order();
     test_too_many_categories();
     test_wide_book(0);
     test_wide_book(1);
