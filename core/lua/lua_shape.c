@@ -133,7 +133,6 @@ static void shape_texts(const tally_dataset *ds, const tally_column *c, size_t l
             if (slot >= cap) missing = xrealloc(missing, cap *= 2);
             missing[slot] = (uint8_t)tally_column_is_user_missing_string(c, s);
             valid_distinct += !missing[slot];
-            if (t && slot < STATS_TEXT_CODES) t->first[slot] = (uint32_t)i;
             if (t && slot >= STATS_TEXT_CODES) free(t), t = NULL; /* too many texts to keep */
         }
         if (t) t->code[i] = (uint8_t)(slot + 1);

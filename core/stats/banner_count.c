@@ -247,9 +247,9 @@ static inline uint64_t bytes_equal(const uint8_t *c, size_t n, uint8_t v)
 
 /* The joint histogram of a dichotomy set of compact columns (bn_set_by_codes), 64 rows at a time: each
  * item's rows that chose it as a bit mask (its codes compared 16 at a time), whose set bits add their
- * weights; then the rows that chose any item add to their cells' bases. A row costs a branch per 64
- * rows rather than one per row and item count (which mispredicted); every item and cell, and every
- * cell's base, still sums its rows in row order. */
+ * weights; then the rows that chose any item add to their cells' bases. The loops end once per 64 rows
+ * and item, not on every row (a test per row of its own items, which the CPU mispredicts); every item
+ * and cell, and every cell's base, still sums its rows in row order. */
 static void hist_set_codes(const bn_frame *f, const bn_joint *jt, const tally_dataset *ds, const tally_mrset *set,
                            bn_hist *h)
 {

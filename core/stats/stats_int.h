@@ -154,12 +154,10 @@ static inline double stats_w(const double *wts, size_t phys) { return wts ? wts[
 
 /* A text column's cells as small codes, kept in the memo of a frozen dataset (stats_hist.c) so that
  * what one stage hashed the next reads by code: 0 an empty cell, 1..n the column's distinct non-empty
- * texts in the order they first appear (first[k - 1]: the row where text k first appears). Made for
- * a column of at most STATS_TEXT_CODES distinct texts. */
+ * texts in the order they first appear. Made for a column of at most STATS_TEXT_CODES distinct texts. */
 #define STATS_TEXT_CODES 254
 typedef struct stats_text_codes {
     uint32_t n;
-    uint32_t first[STATS_TEXT_CODES];
     uint8_t code[]; /* per row of the dataset */
 } stats_text_codes;
 /* Keeps t (code[] for each of ds's rows) for text column c, when ds's memo covers c's cells. */
