@@ -82,12 +82,13 @@ static int span_cmp(const void *x, const void *y)
 void tally_dataset_freeze(tally_dataset *ds)
 {
     if (ds->sel || ds->frozen) return;
-    tally_span *spans = xmalloc((2 * ds->ncols + 1) * sizeof *spans);
+    tally_span *spans = xmalloc((3 * ds->ncols + 1) * sizeof *spans);
     size_t n = 0;
     for (size_t i = 0; i < ds->ncols; i++) {
         const tally_column *c = ds->cols[i];
         if (c->num) spans[n++] = (tally_span){(uintptr_t)c->num, c->len * sizeof *c->num};
         if (c->codes) spans[n++] = (tally_span){(uintptr_t)c->codes, c->len};
+        if (c->str) spans[n++] = (tally_span){(uintptr_t)c->str, c->len * sizeof *c->str}; /* a text column's codes */
     }
     qsort(spans, n, sizeof *spans, span_cmp);
     tally_mapping *m = tally_mapping_new(NULL, 0);

@@ -106,23 +106,49 @@ static void shape_numbers(const tally_dataset *ds, const tally_column *c, size_t
     stats_catmap_free(&m);
 }
 
-/* Texts, hashed until more than limit distinct values (limit 0: all). */
+/* Texts, hashed until more than limit distinct values (limit 0: all). Every non-empty text is hashed,
+ * the user-missing ones too (each text is checked once, when it first appears); when the whole column
+ * was hashed and it holds few texts, each row's code is kept for the stages after (a tab book hashes a
+ * question's texts again otherwise: stats_text_codes). */
 static void shape_texts(const tally_dataset *ds, const tally_column *c, size_t limit, bn_shape *sh)
 {
     stats_catmap m;
     stats_catmap_init(&m, c);
+    size_t N = ds->nrows, valid_distinct = 0, cap = 64;
+    uint8_t *missing = xmalloc(cap); /* per slot: a user-missing text */
+    stats_text_codes *t = tally_memo_for(ds, c, c->str, N * sizeof *c->str, NULL) ? xmalloc(sizeof *t + N) : NULL;
     int hashing = 1;
-    for (size_t i = 0; i < ds->nrows; i++) {
+    for (size_t i = 0; i < N; i++) {
         const char *s = tally_column_string(c, tally_row(ds, i));
-        if (!s || !*s || tally_column_is_user_missing_string(c, s)) continue;
+        if (!*s) {
+            if (t) t->code[i] = 0;
+            continue;
+        }
+        if (!hashing) {
+            if (!tally_column_is_user_missing_string(c, s)) sh->whole = 0, sh->answers++;
+            continue;
+        }
+        size_t before = m.ncats, slot = stats_catmap_slot_string(&m, s);
+        if (m.ncats > before) { /* a new text */
+            if (slot >= cap) missing = xrealloc(missing, cap *= 2);
+            missing[slot] = (uint8_t)tally_column_is_user_missing_string(c, s);
+            valid_distinct += !missing[slot];
+            if (t && slot >= STATS_TEXT_CODES) free(t), t = NULL; /* too many texts to keep */
+        }
+        if (t) t->code[i] = (uint8_t)(slot + 1);
+        if (missing[slot]) continue;
         sh->whole = 0;
         sh->answers++;
-        if (!hashing) continue;
-        size_t slot = stats_catmap_slot_string(&m, s); /* first: a new slot may move m.cats */
         if (++m.cats[slot].n > 1) sh->repeats = 1;
-        if (limit && m.ncats > limit) hashing = 0;
+        if (limit && valid_distinct > limit) hashing = 0;
     }
-    sh->distinct = m.ncats > limit && limit ? limit + 1 : m.ncats;
+    sh->distinct = valid_distinct > limit && limit ? limit + 1 : valid_distinct;
+    if (t && hashing) {
+        t->n = (uint32_t)m.ncats;
+        stats_text_codes_put(ds, c, t);
+    }
+    free(t);
+    free(missing);
     stats_catmap_free(&m);
 }
 

@@ -5,6 +5,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* A joint's histogram stays small (a few thousand cells) so that it sits in the cache. */
 #define BN_JOINT_MAX 1024
@@ -96,22 +99,43 @@ static void joint_spread(const bn_frame *f, const bn_joint *jt, int first, const
     }
 }
 
-/* A compact single variable by one joint, straight from its codes: per code (256) and cell. */
+/* One code's rows in one joint cell: their weight, squared weight and count, side by side so that a row
+ * touches one place. */
+typedef double bn_v2d __attribute__((vector_size(16)));
+typedef struct bn_codecell {
+    union {
+        bn_v2d ww; /* weight and squared weight: one addition of both */
+        struct {
+            double w, w2;
+        };
+    };
+    double n, pad;
+} bn_codecell;
+
+/* A compact single variable by one joint, straight from its codes: per code slot and cell (h, L1 x J1).
+ * The slots are the column's levels and one more that every other code shares (TALLY_CODE_SYSMIS: no
+ * item), so the histogram stays as small as the column's levels (it sits in the cache) rather than 256
+ * codes wide; each slot and cell still sums its rows in row order. */
 static void hist_codes(const bn_frame *f, const bn_joint *jt, const tally_dataset *ds, const tally_column *col,
-                       double *hc, double *h2, double *nc)
+                       size_t L1, bn_codecell *h)
 {
-    size_t J1 = jt->J + 1;
+    size_t J1 = jt->J + 1, last = L1 - 1;
     const uint8_t *codes = col->codes;
-    if (!ds->sel && !f->weighted) {
-        for (size_t i = 0; i < f->N; i++) nc[codes[i] * J1 + jt->cell[i]] += 1;
+    const uint32_t *cell = jt->cell;
+    if (!ds->sel && !f->weighted) { /* every weight is 1 */
+        for (size_t i = 0; i < f->N; i++) {
+            size_t k = codes[i] < last ? codes[i] : last;
+            h[k * J1 + cell[i]].n += 1;
+        }
+        for (size_t a = 0; a < L1 * J1; a++) h[a].w = h[a].w2 = h[a].n;
         return;
     }
     for (size_t i = 0; i < f->N; i++) {
-        size_t at = codes[tally_row(ds, i)] * J1 + jt->cell[i];
+        size_t k = codes[tally_row(ds, i)];
+        bn_codecell *c = &h[(k < last ? k : last) * J1 + cell[i]];
         double w = f->w[i];
-        hc[at] += w;
-        h2[at] += w * w;
-        nc[at] += 1;
+        c->ww += (bn_v2d){w, w * w};
+        c->n += 1;
     }
 }
 
@@ -120,47 +144,38 @@ static void count_codes(const bn_frame *f, const tally_dataset *ds, int var, con
                         double **cnt, bn_colstat *cs)
 {
     const tally_column *col = ds->cols[var];
-    size_t C = f->b->ncols;
+    size_t C = f->b->ncols, L = col->nlevels < 255 ? col->nlevels : 255, L1 = L + 1;
     /* each code's item, made with the items from the first joint (it holds every row, so
      * every code present) and used by the others as it is */
     int32_t map[256];
     for (size_t j = 0; j < f->njoints; j++) {
         const bn_joint *jt = &f->joints[j];
         size_t J1 = jt->J + 1;
-        double *hc = xcalloc(256 * J1, sizeof *hc), *h2 = xcalloc(256 * J1, sizeof *h2);
-        double *nc = xcalloc(256 * J1, sizeof *nc);
-        hist_codes(f, jt, ds, col, hc, h2, nc);
-        if (!f->weighted) { /* every weight is 1 */
-            memcpy(hc, nc, 256 * J1 * sizeof *hc);
-            memcpy(h2, nc, 256 * J1 * sizeof *h2);
-        }
+        bn_codecell *hc = xcalloc(L1 * J1, sizeof *hc);
+        hist_codes(f, jt, ds, col, L1, hc);
         if (j == 0) {
-            uint8_t present[256];
-            for (size_t k = 0; k < 256; k++) {
-                present[k] = 0;
-                for (size_t u = 0; u < J1 && !present[k]; u++) present[k] = nc[k * J1 + u] > 0;
-            }
+            uint8_t present[256] = {0};
+            for (size_t k = 0; k < L; k++)
+                for (size_t u = 0; u < J1 && !present[k]; u++) present[k] = hc[k * J1 + u].n > 0;
             bn_items_from_codes(ds, var, lang, present, map, it);
             *cnt = xcalloc(it->n * C + 1, sizeof **cnt);
         }
         bn_hist h = {xcalloc(it->n * jt->J + 1, sizeof *h.hq), xcalloc(3 * jt->J, sizeof *h.hb)};
-        for (size_t k = 0; k < 256; k++) {
+        for (size_t k = 0; k < L; k++) { /* the shared last slot has no item */
             if (map[k] < 0) continue;
             for (size_t u = 0; u < jt->J; u++) {
-                size_t at = k * J1 + u;
-                if (nc[at] == 0) continue;
-                h.hq[(size_t)map[k] * jt->J + u] += hc[at];
-                h.hb[3 * u] += hc[at];
-                h.hb[3 * u + 1] += h2[at];
-                h.hb[3 * u + 2] += nc[at];
+                const bn_codecell *c = &hc[k * J1 + u];
+                if (c->n == 0) continue;
+                h.hq[(size_t)map[k] * jt->J + u] += c->w;
+                h.hb[3 * u] += c->w;
+                h.hb[3 * u + 1] += c->w2;
+                h.hb[3 * u + 2] += c->n;
             }
         }
         joint_spread(f, jt, j == 0, &h, it->n, *cnt, cs);
         free(h.hq);
         free(h.hb);
         free(hc);
-        free(h2);
-        free(nc);
     }
 }
 
@@ -212,38 +227,65 @@ static void hist_set(const bn_frame *f, const bn_joint *jt, const bn_items *it, 
     }
 }
 
-/* The joint histogram of a dichotomy set of compact columns (bn_set_by_codes) in one blocked pass
- * over its columns' codes: a block's rows get the bit mask of the items they chose, item by item. */
+/* Bit t set where c[t] == v, t < n <= 64. */
+static inline uint64_t bytes_equal(const uint8_t *c, size_t n, uint8_t v)
+{
+    uint64_t bits = 0;
+#ifdef __SSE2__
+    if (n == 64) { /* 16 bytes compared at once */
+        __m128i x = _mm_set1_epi8((char)v);
+        for (int b = 0; b < 4; b++) {
+            __m128i e = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(c + 16 * b)), x);
+            bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(e) << (16 * b);
+        }
+        return bits;
+    }
+#endif
+    for (size_t t = 0; t < n; t++) bits |= (uint64_t)(c[t] == v) << t;
+    return bits;
+}
+
+/* The joint histogram of a dichotomy set of compact columns (bn_set_by_codes), 64 rows at a time: each
+ * item's rows that chose it as a bit mask (its codes compared 16 at a time), whose set bits add their
+ * weights; then the rows that chose any item add to their cells' bases. The loops end once per 64 rows
+ * and item, not on every row (a test per row of its own items, which the CPU mispredicts); every item
+ * and cell, and every cell's base, still sums its rows in row order. */
 static void hist_set_codes(const bn_frame *f, const bn_joint *jt, const tally_dataset *ds, const tally_mrset *set,
                            bn_hist *h)
 {
-    size_t J = jt->J, N = f->N, K = set->ncols;
+    size_t J = jt->J, N = f->N, nk = 0, item[64];
     const uint8_t *codes[64];
-    int counted[64];
-    for (size_t k = 0; k < K; k++) {
+    uint8_t want[64];
+    for (size_t k = 0; k < set->ncols; k++) {
         const tally_column *c = ds->cols[set->cols[k]];
-        codes[k] = c->codes;
-        counted[k] = -1;
         for (unsigned l = 0; l < c->nlevels; l++)
-            if (c->levels[l] == set->counted) counted[k] = (int)l;
+            if (c->levels[l] == set->counted) { /* else nobody chose it: its counts stay 0 */
+                item[nk] = k;
+                codes[nk] = c->codes;
+                want[nk++] = (uint8_t)l;
+            }
     }
-    uint64_t mask[BN_BLOCK];
-    for (size_t i0 = 0; i0 < N; i0 += BN_BLOCK) {
-        size_t n = N - i0 < BN_BLOCK ? N - i0 : BN_BLOCK;
-        memset(mask, 0, n * sizeof *mask);
-        for (size_t k = 0; k < K; k++) {
-            if (counted[k] < 0) continue; /* nobody chose it */
-            const uint8_t *c = codes[k] + i0, want = (uint8_t)counted[k];
-            for (size_t t = 0; t < n; t++) mask[t] |= (uint64_t)(c[t] == want) << k;
+    const uint32_t *cell = jt->cell;
+    const double *w = f->w;
+    for (size_t i0 = 0; i0 < N; i0 += 64) {
+        size_t n = N - i0 < 64 ? N - i0 : 64;
+        uint64_t any = 0;
+        for (size_t m = 0; m < nk; m++) {
+            uint64_t bits = bytes_equal(codes[m] + i0, n, want[m]);
+            double *hq = h->hq + item[m] * J;
+            any |= bits;
+            for (; bits; bits &= bits - 1) {
+                size_t i = i0 + (size_t)__builtin_ctzll(bits);
+                if (cell[i] < J) hq[cell[i]] += w[i];
+            }
         }
-        for (size_t t = 0; t < n; t++) {
-            uint32_t u = jt->cell[i0 + t];
-            if (!mask[t] || u >= J) continue;
-            double w = f->w[i0 + t];
-            h->hb[3 * u] += w;
-            h->hb[3 * u + 1] += w * w;
-            h->hb[3 * u + 2] += 1;
-            for (uint64_t m = mask[t]; m; m &= m - 1) h->hq[(size_t)__builtin_ctzll(m) * J + u] += w;
+        for (; any; any &= any - 1) {
+            size_t i = i0 + (size_t)__builtin_ctzll(any);
+            if (cell[i] >= J) continue; /* left out (weight 0) */
+            double *b = h->hb + 3 * cell[i];
+            b[0] += w[i];
+            b[1] += w[i] * w[i];
+            b[2] += 1;
         }
     }
 }
@@ -451,6 +493,54 @@ static void walk_group(bn_walk *k, double y, double c)
     k->result = (1 - g) * k->lower + g * y;
 }
 
+/* The order-preserving key of a double: keys compare as the values do (the radix sort's). */
+static uint64_t order_key(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+}
+
+/* Walks the groups of equal values among a[0..n-1] (ascending) until the walk is done. */
+static void walk_sorted(const stats_vw *a, size_t n, bn_walk *k)
+{
+    for (size_t j = 0; j < n && !k->done;) {
+        double y = a[j].v, g = 0;
+        for (; j < n && a[j].v == y; j++) g += a[j].w;
+        walk_group(k, y, g);
+    }
+}
+
+/* Sub-buckets of walk_candidates: the 12 bits of a key below its top 16. */
+#define BN_SUB_BITS 12
+
+/* Walks a column's candidates (the values of one top bucket, in row order) in ascending order until
+ * the walk is done, as a stable sort of them all would have them: dealt stably into sub-buckets by
+ * the next BN_SUB_BITS bits of their keys (the bucket's values share a sign, so keys order them), each
+ * sub-bucket sorted when the walk reaches it; the sub-buckets past the median are never sorted. */
+static void walk_candidates(stats_vw *cand, size_t n, bn_walk *k)
+{
+    if (n < 1024) {
+        stats_sort_vw(cand, n); /* stable: equal values keep the rows' order */
+        walk_sorted(cand, n, k);
+        return;
+    }
+    size_t NS = (size_t)1 << BN_SUB_BITS, *start = xcalloc(NS + 1, sizeof *start);
+    for (size_t i = 0; i < n; i++) start[((order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)) + 1]++;
+    for (size_t s = 0; s < NS; s++) start[s + 1] += start[s];
+    stats_vw *dealt = xmalloc(n * sizeof *dealt);
+    size_t *at = xmalloc(NS * sizeof *at);
+    memcpy(at, start, NS * sizeof *at);
+    for (size_t i = 0; i < n; i++) dealt[at[(order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)]++] = cand[i];
+    for (size_t s = 0; s < NS && !k->done; s++) {
+        stats_sort_vw(dealt + start[s], start[s + 1] - start[s]);
+        walk_sorted(dealt + start[s], start[s + 1] - start[s], k);
+    }
+    free(at);
+    free(dealt);
+    free(start);
+}
+
 /* The columns of joint cell u of the one joint (its partitions and the Total): col[0..n-1]. */
 static size_t cell_columns(const bn_frame *f, uint32_t u, int32_t *col)
 {
@@ -475,14 +565,6 @@ static int32_t *cell_column_table(const bn_frame *f, size_t *stride)
 
 /* Columns at most for medians_selected: its histogram holds 65,536 weights a column. */
 #define BN_SELECT_MAX_COLS 32
-
-/* The order-preserving key of a double: keys compare as the values do (the radix sort's). */
-static uint64_t order_key(double v)
-{
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
-}
 
 /* Medians without sorting all values, when one joint covers every column: pass 1 sums each column's
  * weights by the top 16 bits of the values' keys; the bucket where a column's position (W + 1) / 2
@@ -533,9 +615,16 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
         below[c] = -INFINITY;
         if (W > 0 && bucket[c] == B) bucket[c] = B + 1; /* no bucket crosses: left to the sort */
     }
+    /* pass 2 looks only at the rows of a bucket some column keeps values of, or the largest value below */
+    uint8_t *kept = xcalloc(S, 1);
+    for (size_t c = 0; c < C; c++) {
+        if (bucket[c] < B) kept[bucket[c] - lo] = 1;
+        if (prev[c] < B) kept[prev[c] - lo] = 1;
+    }
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
         size_t b = (size_t)(order_key(x[i]) >> 48);
+        if (!kept[b - lo]) continue;
         const int32_t *col = tab + (jt->cell[i] < jt->J ? jt->cell[i] : jt->J) * stride;
         for (int32_t q = 1; q <= col[0]; q++) {
             size_t c = (size_t)col[q];
@@ -552,18 +641,14 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
         med[c] = NAN;
         if (bucket[c] > B) settled = 0;
         if (bucket[c] >= B) continue; /* no values, or left to the sort */
-        stats_sort_vw(cand[c], ncand[c]); /* stable: equal values keep the rows' order */
         k[c].cc = k[c].cc_lower = before[c];
         k[c].lower = before[c] > 0 ? below[c] : NAN;
-        for (size_t j = 0; j < ncand[c] && !k[c].done;) {
-            double y = cand[c][j].v, g = 0;
-            for (; j < ncand[c] && cand[c][j].v == y; j++) g += cand[c][j].w;
-            walk_group(&k[c], y, g);
-        }
+        walk_candidates(cand[c], ncand[c], &k[c]);
         if (k[c].done) med[c] = k[c].result;
         else settled = 0;
     }
     for (size_t c = 0; c < C; c++) free(cand[c]);
+    free(kept);
     free(cand), free(h), free(before), free(below), free(bucket), free(prev), free(ncand), free(cap), free(k), free(tab);
     return settled;
 }

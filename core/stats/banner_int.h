@@ -28,6 +28,9 @@ void bn_items_set_header(const tally_dataset *ds, const tally_mrset *set, bn_ite
  * map[code]: the code's item, -1 for none. */
 void bn_items_from_codes(const tally_dataset *ds, int var, const char *lang, const uint8_t present[256],
                          int32_t map[256], bn_items *it);
+/* The items of compact column var (0 <= var < ds->ncols) as bn_items_build makes them, but without
+ * per-row arrays (it->cat NULL); map[code]: the code's item, -1 none. -1 with *err past 200 items. */
+int bn_items_by_codes(const tally_dataset *ds, int var, const char *lang, int32_t map[256], bn_items *it, char **err);
 void bn_items_free(bn_items *it);
 static inline int bn_hit(const bn_items *it, size_t k, size_t i, size_t nrows)
 {

@@ -54,26 +54,45 @@ void bn_items_from_codes(const tally_dataset *ds, int var, const char *lang, con
     stats_catmap_free(&m);
 }
 
+/* The codes present in compact column var over ds's rows. */
+static void codes_present(const tally_dataset *ds, const tally_column *col, uint8_t present[256])
+{
+    memset(present, 0, 256);
+    for (size_t i = 0; i < ds->nrows; i++) present[col->codes[tally_row(ds, i)]] = 1;
+}
+
 /* A single variable: its valid categories in display order, each row's item. */
 static void build_var(const tally_dataset *ds, int var, const char *lang, bn_items *it)
 {
     const tally_column *col = ds->cols[var];
     int32_t *cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *cat);
     if (col->codes) {
-        uint8_t present[256] = {0};
-        for (size_t i = 0; i < ds->nrows; i++) present[col->codes[tally_row(ds, i)]] = 1;
+        uint8_t present[256];
+        codes_present(ds, col, present);
         int32_t map[256];
         bn_items_from_codes(ds, var, lang, present, map, it);
         for (size_t i = 0; i < ds->nrows; i++) cat[i] = map[col->codes[tally_row(ds, i)]];
     } else {
         stats_catmap m;
         stats_catmap_init(&m, col);
+        stats_text_codes *t = col->type == TALLY_STRING ? stats_text_codes_get(ds, col) : NULL;
+        size_t slot_of[STATS_TEXT_CODES + 1];
+        uint8_t seen[STATS_TEXT_CODES + 1] = {0};
         for (size_t i = 0; i < ds->nrows; i++) { /* each row hashed once: its slot, kept in cat until finish */
-            size_t slot = stats_catmap_slot(&m, tally_row(ds, i));
+            size_t slot;
+            if (t) { /* texts coded already (ds:shapes): each hashed where it first appears, so the slots
+                      * come in the same order */
+                uint8_t k = t->code[i];
+                if (!seen[k]) slot_of[k] = stats_catmap_slot(&m, tally_row(ds, i)), seen[k] = 1;
+                slot = slot_of[k];
+            } else {
+                slot = stats_catmap_slot(&m, tally_row(ds, i));
+            }
             m.cats[slot].w += 1;
             m.cats[slot].n += 1;
             cat[i] = (int32_t)slot;
         }
+        free(t);
         stats_catmap_finish(&m);
         for (size_t i = 0; i < ds->nrows; i++) {
             size_t p = m.pos[cat[i]];
@@ -191,6 +210,18 @@ static void build_set(const tally_dataset *ds, const tally_mrset *set, bn_items 
     it->title = xstrdup(set->label && *set->label ? set->label : set->name);
 }
 
+/* A banner takes at most 200 categories of a variable: -1 with *err (it freed) past that. */
+static int check_categories(const tally_dataset *ds, int var, bn_items *it, char **err)
+{
+    if (it->n > 200) {
+        *err = xasprintf("banner: variable '%s' has %zu categories; a banner takes categorical variables "
+                         "(at most 200 categories)", ds->cols[var]->name, it->n);
+        bn_items_free(it);
+        return -1;
+    }
+    return 0;
+}
+
 int bn_items_build(const tally_dataset *ds, int var, const tally_mrset *set, const char *lang, bn_items *it,
                    char **err)
 {
@@ -204,11 +235,14 @@ int bn_items_build(const tally_dataset *ds, int var, const tally_mrset *set, con
         return -1;
     }
     build_var(ds, var, lang, it);
-    if (it->n > 200) {
-        *err = xasprintf("banner: variable '%s' has %zu categories; a banner takes categorical variables "
-                         "(at most 200 categories)", ds->cols[var]->name, it->n);
-        bn_items_free(it);
-        return -1;
-    }
-    return 0;
+    return check_categories(ds, var, it, err);
+}
+
+int bn_items_by_codes(const tally_dataset *ds, int var, const char *lang, int32_t map[256], bn_items *it, char **err)
+{
+    uint8_t present[256];
+    memset(it, 0, sizeof *it);
+    codes_present(ds, ds->cols[var], present);
+    bn_items_from_codes(ds, var, lang, present, map, it);
+    return check_categories(ds, var, it, err);
 }

@@ -28,42 +28,71 @@ static void add_group(bn_frame *f, int exclusive, const char *name)
     f->gname[f->ngroups++] = xstrdup(name);
 }
 
-/* Columns first .. first + width - 1 no two of which share a row: each row's column from the items of
- * the banner variable a (nested: inner variable in inside each of a's categories). */
-static void add_partition(bn_frame *f, size_t first, const bn_items *a, const bn_items *in)
+/* A new partition of columns first .. first + width - 1: its per-row column array, to be filled. */
+static int32_t *partition_new(bn_frame *f, size_t first, size_t width)
 {
     f->pcol = xrealloc(f->pcol, (f->npart + 1) * sizeof *f->pcol);
     f->pfirst = xrealloc(f->pfirst, (f->npart + 1) * sizeof *f->pfirst);
     f->pwidth = xrealloc(f->pwidth, (f->npart + 1) * sizeof *f->pwidth);
-    int32_t *pc = f->pcol[f->npart] = xmalloc((f->N ? f->N : 1) * sizeof *pc);
+    f->pfirst[f->npart] = first;
+    f->pwidth[f->npart] = width;
+    return f->pcol[f->npart++] = xmalloc((f->N ? f->N : 1) * sizeof(int32_t));
+}
+
+/* Columns first .. first + width - 1 no two of which share a row: each row's column from the items of
+ * the banner variable a (nested: inner variable in inside each of a's categories). */
+static void add_partition(bn_frame *f, size_t first, const bn_items *a, const bn_items *in)
+{
     size_t nin = in ? in->n : 1;
+    int32_t *pc = partition_new(f, first, a->n * nin);
     for (size_t i = 0; i < f->N; i++) {
         int ok = f->w[i] > 0 && a->cat[i] >= 0 && (!in || in->cat[i] >= 0);
         pc[i] = ok ? (int32_t)(first + (size_t)a->cat[i] * nin + (in ? (size_t)in->cat[i] : 0)) : -1;
     }
-    f->pfirst[f->npart] = first;
-    f->pwidth[f->npart++] = a->n * nin;
 }
 
-/* The bases of the columns of every partition (and of the Total) in one pass over the rows. */
+/* The partition of a compact banner variable's columns first .. first + width - 1 straight from its
+ * codes (map[code]: the code's item, -1 none), as add_partition makes it from bn_items_build's items. */
+static void add_partition_codes(bn_frame *f, size_t first, size_t width, const tally_dataset *ds,
+                                const tally_column *col, const int32_t map[256])
+{
+    int32_t *pc = partition_new(f, first, width), colof[256];
+    for (size_t k = 0; k < 256; k++) colof[k] = map[k] >= 0 ? (int32_t)(first + (size_t)map[k]) : -1;
+    for (size_t i = 0; i < f->N; i++) pc[i] = f->w[i] > 0 ? colof[col->codes[tally_row(ds, i)]] : -1;
+}
+
+/* The bases of the columns of every partition (and of the Total) in one pass over the rows. Each
+ * column sums its rows in row order in arrays of its own (the Total in registers): summed straight
+ * into the columns' structs, the weight and the count of a column were stored together and read back
+ * apart the next row, which stalls on every row where the 16 bytes straddle a cache line. */
 static void partition_bases(bn_frame *f)
 {
-    size_t C = f->b->ncols;
-    double *w2 = xcalloc(C ? C : 1, sizeof *w2);
+    size_t C = f->b->ncols, P = f->npart;
+    double *bw = xcalloc(3 * (C ? C : 1), sizeof *bw), *bn = bw + C, *w2 = bn + C;
+    double tw = 0, tn = 0, tw2 = 0;
     for (size_t i = 0; i < f->N; i++) {
         double w = f->w[i];
         if (!(w > 0)) continue;
-        for (size_t p = 0; p <= f->npart; p++) {
-            int32_t c = p < f->npart ? f->pcol[p][i] : (int32_t)f->total;
+        tw += w;
+        tn += 1;
+        tw2 += w * w;
+        for (size_t p = 0; p < P; p++) {
+            int32_t c = f->pcol[p][i];
             if (c < 0) continue;
-            f->b->cols[c].base_w += w;
-            f->b->cols[c].base_n += 1;
+            bw[c] += w;
+            bn[c] += 1;
             w2[c] += w * w;
         }
     }
-    for (size_t c = 0; c < C; c++)
-        if (f->in_part[c]) f->b->cols[c].base_eff = w2[c] > 0 ? f->b->cols[c].base_w * f->b->cols[c].base_w / w2[c] : 0;
-    free(w2);
+    bw[f->total] = tw, bn[f->total] = tn, w2[f->total] = tw2;
+    for (size_t c = 0; c < C; c++) {
+        if (!f->in_part[c]) continue;
+        tally_bn_col *k = &f->b->cols[c];
+        k->base_w = bw[c];
+        k->base_n = bn[c];
+        k->base_eff = w2[c] > 0 ? bw[c] * bw[c] / w2[c] : 0;
+    }
+    free(bw);
 }
 
 /* The member list and base of a column outside every partition (a partition's are left empty). */
@@ -106,8 +135,14 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
     }
     for (size_t j = 0; j < ncols; j++) {
         bn_items a, in;
-        if (bn_items_build(ds, cols[j].var, cols[j].set, o->base.lang, &a, err) < 0) return -1;
         int has_in = cols[j].inner >= 0 || cols[j].inner_set;
+        /* a compact variable not nested: its items without per-row arrays, its partition from its codes */
+        int by_codes = !has_in && !cols[j].set && cols[j].var >= 0 && (size_t)cols[j].var < ds->ncols &&
+                       ds->cols[cols[j].var]->codes;
+        int32_t map[256];
+        if ((by_codes ? bn_items_by_codes(ds, cols[j].var, o->base.lang, map, &a, err)
+                      : bn_items_build(ds, cols[j].var, cols[j].set, o->base.lang, &a, err)) < 0)
+            return -1;
         if (has_in && bn_items_build(ds, cols[j].inner, cols[j].inner_set, o->base.lang, &in, err) < 0) {
             bn_items_free(&a);
             return -1;
@@ -134,7 +169,8 @@ static int build_columns(const tally_dataset *ds, const tally_bn_spec *cols, siz
             add_group(f, !a.is_set, a.title);
             group++;
         }
-        if (partition) add_partition(f, first, &a, has_in ? &in : NULL);
+        if (partition && by_codes) add_partition_codes(f, first, a.n, ds, ds->cols[cols[j].var], map);
+        else if (partition) add_partition(f, first, &a, has_in ? &in : NULL);
         bn_items_free(&a);
         if (has_in) bn_items_free(&in);
     }
@@ -317,6 +353,27 @@ static void section_categorical(tally_table *t, bn_frame *f, const bn_items *q, 
     if (!q->is_set) chisq_notes(t, f, cnt, K, o);
 }
 
+/* Each row's value of col, NaN where it is missing or the row is left out (x: f->N values). A compact
+ * column's levels are checked once each, not once a row. */
+static void scale_values(const bn_frame *f, const tally_dataset *ds, const tally_column *col, double *x)
+{
+    if (col->codes) {
+        double level[256];
+        for (unsigned k = 0; k < 256; k++)
+            level[k] = k < col->nlevels && stats_valid_number(col, col->levels[k]) ? col->levels[k] : NAN;
+        for (size_t i = 0; i < f->N; i++) x[i] = f->w[i] > 0 ? level[col->codes[tally_row(ds, i)]] : NAN;
+        return;
+    }
+    if (col->nmissing == 0 && !col->has_range) { /* no user-missing values: NaN alone is missing */
+        for (size_t i = 0; i < f->N; i++) x[i] = f->w[i] > 0 ? col->num[tally_row(ds, i)] : NAN;
+        return;
+    }
+    for (size_t i = 0; i < f->N; i++) {
+        double v = col->num[tally_row(ds, i)];
+        x[i] = f->w[i] > 0 && stats_valid_number(col, v) ? v : NAN;
+    }
+}
+
 /* Mean, Std. deviation, Median and N of a scale variable per column. */
 static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const tally_bn_opts *o)
 {
@@ -325,10 +382,7 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
     size_t C = b->ncols;
     bn_colstat *cs = xcalloc(C, sizeof *cs);
     double *med = xmalloc(C * sizeof *med), *x = xmalloc((f->N ? f->N : 1) * sizeof *x);
-    for (size_t i = 0; i < f->N; i++) {
-        double v = tally_col_num(col, tally_row(ds, i));
-        x[i] = f->w[i] > 0 && stats_valid_number(col, v) ? v : NAN;
-    }
+    scale_values(f, ds, col, x);
     bn_scale_moments(f, x, cs);
     bn_column_medians(f, ds, var, x, cs, med);
     free(x);
@@ -510,30 +564,50 @@ static int frame_build(bn_frame *f, const tally_dataset *ds, const tally_bn_spec
     return 0;
 }
 
-/* The questions of a book shared out between threads: each takes the next question not yet taken.
+/* The questions of a book shared out between threads: each takes the next question not yet taken, the
+ * longest first (order), so that the last ones taken are short and the threads end together.
  * A table depends on its question alone, so the book is the same whichever thread made which table. */
 typedef struct bn_book_job {
     const bn_frame *f;
     const tally_dataset *ds;
     const tally_bn_spec *rows;
     size_t nrows;
+    const size_t *order;  /* the questions in the order they are taken */
     const tally_bn_opts *o;
     const tally_banner *tmpl;
     tally_table **out;
     atomic_size_t next;
     char *err[TALLY_PAR_MAX_PARTS];
-    size_t failed_at[TALLY_PAR_MAX_PARTS]; /* the question that failed, nrows if none */
+    size_t failed_at[TALLY_PAR_MAX_PARTS]; /* the first question (in the book's order) that failed, nrows if none */
 } bn_book_job;
+
+/* About how long a question takes, for the order the threads take them in: a scale (sums and
+ * medians) or a variable of doubles or texts (hashed row by row) most, a set next, then a compact
+ * variable (one pass over its codes). */
+static int question_cost(const tally_dataset *ds, const tally_bn_spec *r)
+{
+    if (r->set) return 1;
+    int compact = r->var >= 0 && (size_t)r->var < ds->ncols && ds->cols[r->var]->codes;
+    if (r->scale) return compact ? 2 : 3;
+    return compact ? 0 : 3;
+}
 
 static void book_part(void *ctx, size_t part)
 {
     bn_book_job *j = ctx;
     bn_frame f = *j->f; /* the part's own current banner (f.b); the rest is read only */
-    for (size_t q; (q = atomic_fetch_add(&j->next, 1)) < j->nrows;) {
-        j->out[q] = make_table(&f, j->ds, j->rows + q, 1, j->o, j->tmpl, &j->err[part]);
-        if (!j->out[q]) {
+    for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->nrows;) {
+        size_t q = j->order[k];
+        char *err = NULL;
+        if ((j->out[q] = make_table(&f, j->ds, j->rows + q, 1, j->o, j->tmpl, &err))) continue;
+        /* taken out of the book's order, so the part goes on: the first question that fails in the
+         * book's order names the error, as it would one after another */
+        if (q < j->failed_at[part]) {
+            free(j->err[part]);
+            j->err[part] = err;
             j->failed_at[part] = q;
-            return;
+        } else {
+            free(err);
         }
     }
 }
@@ -555,7 +629,12 @@ int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, 
     int rc = frame_build(&f, ds, cols, ncols, o, err);
     tally_banner *tmpl = f.b;
     if (rc == 0) {
-        bn_book_job j = {.f = &f, .ds = ds, .rows = rows, .nrows = nrows, .o = o, .tmpl = tmpl, .out = out};
+        size_t *order = xmalloc(nrows * sizeof *order), n = 0;
+        for (int cost = 3; cost >= 0; cost--)
+            for (size_t q = 0; q < nrows; q++)
+                if (question_cost(ds, &rows[q]) == cost) order[n++] = q;
+        bn_book_job j = {.f = &f, .ds = ds, .rows = rows, .nrows = nrows, .order = order, .o = o, .tmpl = tmpl,
+                         .out = out};
         atomic_init(&j.next, 0);
         size_t parts = nrows > 1 ? tally_par_parts(ds->nrows) : 1, first = nrows, bad = 0;
         for (size_t p = 0; p < TALLY_PAR_MAX_PARTS; p++) j.failed_at[p] = nrows;
@@ -571,6 +650,7 @@ int tally_stats_banner_book(const tally_dataset *ds, const tally_bn_spec *rows, 
             rc = -1;
         }
         for (size_t p = 0; p < parts; p++) free(j.err[p]);
+        free(order);
     }
     f.b = tmpl;
     frame_free(&f);

@@ -336,3 +336,34 @@ void stats_weight_total(const tally_dataset *ds, const double *wts, double *w, d
         *n += (double)j.cnt[p];
     }
 }
+
+/* ---- a text column's codes, kept for the next stage ----------------------------------------- */
+
+/* The memo of text column c's cells over ds's rows (NULL: none) and its key. */
+static tally_mapping *text_codes_key(const tally_dataset *ds, const tally_column *c, uintptr_t key[TALLY_MEMO_KEYS])
+{
+    if (c->type != TALLY_STRING || !c->str) return NULL;
+    key[0] = (uintptr_t)c->str;
+    key[1] = (uintptr_t)c->arena;
+    key[2] = (uintptr_t)2; /* apart from the histograms' banked 0 and 1 */
+    key[3] = ds->nrows;
+    return tally_memo_for(ds, c, c->str, ds->nrows * sizeof *c->str, NULL);
+}
+
+void stats_text_codes_put(const tally_dataset *ds, const tally_column *c, const stats_text_codes *t)
+{
+    uintptr_t key[TALLY_MEMO_KEYS];
+    tally_mapping *m = text_codes_key(ds, c, key);
+    if (m) tally_mapping_memo_put(m, key, t, sizeof *t + ds->nrows);
+}
+
+stats_text_codes *stats_text_codes_get(const tally_dataset *ds, const tally_column *c)
+{
+    uintptr_t key[TALLY_MEMO_KEYS];
+    tally_mapping *m = text_codes_key(ds, c, key);
+    if (!m) return NULL;
+    stats_text_codes *t = xmalloc(sizeof *t + ds->nrows);
+    if (tally_mapping_memo_get(m, key, t, sizeof *t + ds->nrows)) return t;
+    free(t);
+    return NULL;
+}

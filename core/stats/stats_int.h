@@ -152,6 +152,19 @@ const double *stats_weights(const tally_dataset *ds, const tally_stats_opts *o);
 /* Weight of physical row `phys`: 1 when unweighted; callers skip rows where !(w > 0). */
 static inline double stats_w(const double *wts, size_t phys) { return wts ? wts[phys] : 1.0; }
 
+/* A text column's cells as small codes, kept in the memo of a frozen dataset (stats_hist.c) so that
+ * what one stage hashed the next reads by code: 0 an empty cell, 1..n the column's distinct non-empty
+ * texts in the order they first appear. Made for a column of at most STATS_TEXT_CODES distinct texts. */
+#define STATS_TEXT_CODES 254
+typedef struct stats_text_codes {
+    uint32_t n;
+    uint8_t code[]; /* per row of the dataset */
+} stats_text_codes;
+/* Keeps t (code[] for each of ds's rows) for text column c, when ds's memo covers c's cells. */
+void stats_text_codes_put(const tally_dataset *ds, const tally_column *c, const stats_text_codes *t);
+/* A copy of text column c's kept codes (the caller frees it), or NULL when none is kept. */
+stats_text_codes *stats_text_codes_get(const tally_dataset *ds, const tally_column *c);
+
 /* 1 when the numeric value v of column c is valid (not system- or user-missing). */
 int stats_valid_number(const tally_column *c, double v);
 

@@ -364,8 +364,154 @@ static void test_book_in_threads(void)
     tally_dataset_free(ds);
 }
 
+/* Rows of test_wide_book: enough that a column's median bucket holds thousands of values. */
+#define WR 24000
+
+typedef struct wide_row {
+    double x, w;
+    size_t i;
+} wide_row;
+
+static int cmp_wide(const void *a, const void *b)
+{
+    const wide_row *p = a, *q = b;
+    return p->x < q->x ? -1 : p->x > q->x ? 1 : (p->i > q->i) - (p->i < q->i);
+}
+
+/* The median of the rows of banner code gv (0: all) by hand: valid x (not missing, not the user-missing
+ * value um), weight > 0, sorted (ties in row order) and walked. */
+static double wide_median_by_hand(const double *g, const double *x, const double *w, double gv, double um)
+{
+    static wide_row r[WR];
+    static double v[WR], wt[WR];
+    size_t n = 0;
+    for (size_t i = 0; i < WR; i++)
+        if ((gv == 0 || g[i] == gv) && x[i] == x[i] && x[i] != um && w[i] > 0) r[n] = (wide_row){x[i], w[i], i}, n++;
+    qsort(r, n, sizeof *r, cmp_wide);
+    for (size_t i = 0; i < n; i++) v[i] = r[i].x, wt[i] = r[i].w;
+    return n ? walk_median(v, wt, n) : NAN;
+}
+
+/* A book whose scale's values crowd into one bucket of the median's selection (thousands of values a
+ * column, walked in sub-buckets), with a user-missing value, NaNs, zero weights, and a banner column
+ * whose rows all weigh 0 (empty): medians as walked by hand; a compact question with a code only rows
+ * of weight 0 hold and missing codes: counts as counted row by row. */
+static void test_wide_book(int compact_x)
+{
+    static double g[WR], x[WR], w[WR], q[WR];
+    const double um = 1002.5;
+    seed = 7;
+    for (size_t i = 0; i < WR; i++) {
+        w[i] = i % 50 == 0 ? 0 : 0.5 + unif();
+        g[i] = w[i] > 0 ? (double)(1 + (int)(unif() * 3)) : 4; /* 4: an empty column */
+        x[i] = unif() < 0.05 ? NAN : i % 40 == 1 ? um : 1000 + (double)(int)(unif() * (compact_x ? 200 : 4000)) / (compact_x ? 50 : 1000);
+        q[i] = unif() < 0.1 ? NAN : w[i] > 0 ? (double)(1 + (int)(unif() * 3)) : 9; /* 9: weight-0 rows only */
+    }
+    tally_dataset *ds = tally_dataset_new("d");
+    tally_dataset_resize(ds, WR);
+    int cols[4];
+    const char *names[4] = {"g", "x", "w", "q"};
+    double *vals[4] = {g, x, w, q};
+    for (int k = 0; k < 4; k++) {
+        cols[k] = tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
+        memcpy(ds->cols[cols[k]]->num, vals[k], WR * sizeof *x);
+    }
+    tally_column_add_missing(ds->cols[cols[1]], um);
+    tally_column_compact(ds->cols[cols[0]]);
+    tally_column_compact(ds->cols[cols[3]]);
+    if (compact_x) CHECK(tally_column_compact(ds->cols[cols[1]]) == 1, "wide: fixture: x stored compactly");
+    tally_dataset_set_weight(ds, cols[2]);
+    tally_bn_spec bc[1] = {{.var = cols[0], .inner = -1}};
+    tally_table *t[2] = {NULL, NULL};
+    char msg[160];
+    if (!two_row_book(ds, cols[3], cols[1], bc, 1, 0, t, "wide: banner built")) return;
+    int bad_med = 0, bad_cnt = 0;
+    for (size_t c = 0; c < 5; c++) { /* Total, g = 1..4 */
+        double hand = wide_median_by_hand(g, x, w, (double)c, um), got = cell(t[1], "Median", c, TALLY_BN_MEAN);
+        bad_med += hand == hand ? !(fabs(got - hand) <= 1e-9 * fabs(hand)) : got == got;
+        double cnt[10] = {0};
+        for (size_t i = 0; i < WR; i++)
+            if ((c == 0 || g[i] == (double)c) && w[i] > 0 && q[i] == q[i]) cnt[(int)q[i]] += w[i];
+        for (int k = 1; k <= 3; k++) {
+            char lab[8];
+            snprintf(lab, sizeof lab, "%d", k);
+            bad_cnt += !(fabs(cell(t[0], lab, c, TALLY_BN_COUNT) - cnt[k]) <= 1e-9 * (cnt[k] + 1));
+        }
+        bad_cnt += cell(t[0], "9", c, TALLY_BN_COUNT) != 0;
+    }
+    snprintf(msg, sizeof msg, "wide (%s x): medians of crowded values as walked by hand; the empty column's is NaN",
+             compact_x ? "compact" : "double");
+    CHECK(bad_med == 0, msg);
+    snprintf(msg, sizeof msg, "wide (%s x): counts as counted row by row; a code of weight-0 rows only is a row of 0s",
+             compact_x ? "compact" : "double");
+    CHECK(bad_cnt == 0, msg);
+    for (int k = 0; k < 2; k++)
+        if (t[k]) tally_table_unref(t[k]);
+    tally_dataset_free(ds);
+}
+
+/* A banner variable of 230 categories is refused with the same error whether it is stored compactly
+ * (its items made from its codes) or as doubles (from its rows). */
+static void test_too_many_categories(void)
+{
+    for (int compact = 0; compact <= 1; compact++) {
+        tally_dataset *ds = tally_dataset_new("d");
+        tally_dataset_resize(ds, 1000);
+        int g = tally_dataset_add_column(ds, "many", TALLY_NUMERIC), q = tally_dataset_add_column(ds, "q", TALLY_NUMERIC);
+        for (size_t i = 0; i < 1000; i++) ds->cols[g]->num[i] = (double)(i % 230), ds->cols[q]->num[i] = (double)(i % 3);
+        if (compact) CHECK(tally_column_compact(ds->cols[g]) == 1, "too many: fixture: stored compactly");
+        tally_bn_spec rows[1] = {{.var = q, .inner = -1}}, cols[1] = {{.var = g, .inner = -1}};
+        tally_table *t[1] = {NULL};
+        char *err = NULL, msg[120];
+        int rc = tally_stats_banner_book(ds, rows, 1, cols, 1, NULL, t, &err);
+        snprintf(msg, sizeof msg, "too many (%s): 230 categories refused, the error names the variable and the limit",
+                 compact ? "compact" : "doubles");
+        CHECK(rc == -1 && err && strstr(err, "variable 'many' has 230 categories") && strstr(err, "at most 200"), msg);
+        free(err);
+        if (t[0]) tally_table_unref(t[0]);
+        tally_dataset_free(ds);
+    }
+}
+
+/* A book of 70,000 rows (two threads) whose second and fourth questions fail (230 categories): the
+ * threads take the long questions first, yet the error names the first that fails in the book's order,
+ * and no table is returned. */
+static void test_book_error_order(void)
+{
+    enum { R = 70000 };
+    tally_dataset *ds = tally_dataset_new("d");
+    tally_dataset_resize(ds, R);
+    const char *names[5] = {"g", "q", "many_b", "x", "many_a"};
+    int c[5];
+    for (int k = 0; k < 5; k++) c[k] = tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
+    for (size_t i = 0; i < R; i++) {
+        ds->cols[c[0]]->num[i] = (double)(1 + i % 4);
+        ds->cols[c[1]]->num[i] = (double)(1 + i % 3);
+        ds->cols[c[2]]->num[i] = (double)(i % 230);
+        ds->cols[c[3]]->num[i] = (double)(i % 1000) / 7;
+        ds->cols[c[4]]->num[i] = (double)(i % 231);
+    }
+    tally_column_compact(ds->cols[c[0]]);
+    tally_column_compact(ds->cols[c[1]]);
+    tally_bn_spec rows[4] = {{.var = c[1], .inner = -1}, {.var = c[2], .inner = -1}, {.var = c[3], .scale = 1, .inner = -1},
+                             {.var = c[4], .inner = -1}};
+    tally_bn_spec cols[1] = {{.var = c[0], .inner = -1}};
+    tally_table *book[4] = {NULL, NULL, NULL, NULL};
+    char *err = NULL;
+    int rc = tally_stats_banner_book(ds, rows, 4, cols, 1, NULL, book, &err);
+    CHECK(rc == -1 && err && strstr(err, "variable 'many_b' has 230 categories"),
+          "book error: the first question that fails in the book's order names the error");
+    CHECK(!book[0] && !book[1] && !book[2] && !book[3], "book error: no table is returned");
+    free(err);
+    tally_dataset_free(ds);
+}
+
 int main(void)
 {
+    test_book_error_order();
+    test_too_many_categories();
+    test_wide_book(0);
+    test_wide_book(1);
     test_book_in_threads();
     test_confidence_intervals();
     test_two_joints();
