@@ -131,10 +131,19 @@ static void hist_key(uintptr_t key[TALLY_MEMO_KEYS], const uint8_t *codes, const
     key[3] = n;
 }
 
+/* The memo key of whether the n weights at wts are all > 0. */
+static void positive_key(uintptr_t key[TALLY_MEMO_KEYS], const double *wts, size_t n)
+{
+    key[0] = (uintptr_t)wts;
+    key[1] = key[2] = 0;
+    key[3] = n;
+}
+
 /* Whether every one of the n weights is > 0 (none is NaN), asked once a mapping. */
 int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n)
 {
-    uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)wts, 0, 0, n};
+    uintptr_t key[TALLY_MEMO_KEYS];
+    positive_key(key, wts, n);
     int all;
     if (tally_mapping_memo_get(m, key, &all, sizeof all)) return all;
     size_t bad = 0;
@@ -142,6 +151,20 @@ int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n)
     all = bad == 0;
     tally_mapping_memo_put(m, key, &all, sizeof all);
     return all;
+}
+
+/* Keeps the answer of stats_weights_all_positive from a weighted histogram h of all n rows
+ * (any column: every row has a code): its counts are of the rows whose weight is > 0, so they
+ * add up to n exactly when every weight is (whole numbers below 2^53: exact). Spares the
+ * weights' own pass over the rows. */
+static void positive_from_hist(tally_mapping *m, const double *wts, size_t n, const stats_code_hist *h)
+{
+    uintptr_t key[TALLY_MEMO_KEYS];
+    positive_key(key, wts, n);
+    double counted = 0;
+    for (int k = 0; k < 256; k++) counted += h->n[k];
+    int all = counted == (double)n;
+    tally_mapping_memo_put(m, key, &all, sizeof all); /* kept already: that answer stays (the same) */
 }
 
 /* An unweighted histogram from a kept weighted one of the same column and rows: when
@@ -278,6 +301,7 @@ void stats_hist_codes_prefetch(const tally_dataset *ds, const tally_column *cons
             uintptr_t key[TALLY_MEMO_KEYS];
             hist_key(key, mine[c], wts, 1, ds->nrows);
             tally_mapping_memo_put(maps[c], key, out, sizeof *out);
+            if (c == 0 || maps[c] != maps[c - 1]) positive_from_hist(maps[c], wts, ds->nrows, out);
         }
         free(j.part);
     }

@@ -115,13 +115,15 @@ static tally_cache *cache_for(const char *name, const char *csv, tally_options *
 }
 
 /* A Likert grid's prefetch: three questions over rows in two parts and many blocks (and
- * an odd last group), counted in one pass, kept, and bitwise stats_hist_codes's counts. */
+ * an odd last group), counted in one pass, kept, and bitwise stats_hist_codes's counts; it
+ * keeps whether every weight is > 0 too (with weights of 0, NaN and negative, or all > 0),
+ * the answer stats_weights_all_positive gives. */
 #define ROWS2 150001
-static void check_prefetch(void)
+static void check_prefetch(int positive)
 {
     tally_options *o;
     char *data;
-    tally_cache *c = cache_for("grid.csv", "a,b,c,w\n1,1,1,1\n", &o, &data);
+    tally_cache *c = cache_for(positive ? "grid1.csv" : "grid0.csv", "a,b,c,w\n1,1,1,1\n", &o, &data);
     tally_dataset *ds = tally_dataset_new("g");
     tally_dataset_resize(ds, ROWS2);
     const char *names[4] = {"a", "b", "c", "w"};
@@ -129,7 +131,11 @@ static void check_prefetch(void)
     for (size_t r = 0; r < ROWS2; r++) {
         for (int k = 0; k < 3; k++) ds->cols[k]->num[r] = r % (13 + k) == 0 ? NAN : (double)((r * (7 + k) + r / 5) % 5 + 1);
         /* weights of many mantissa bits, large in one bank of four: a row added to another bank changes the sums */
-        ds->cols[3]->num[r] = r % 17 == 0 ? 0 : (0.1 + (double)(r % 23) / 7 + (double)((r * 2654435761u) % 1000003) * 1e-7) * (r % 4 == 1 ? 1e6 : 1);
+        ds->cols[3]->num[r] = r % 17 == 0 && !positive ? 0 : (0.1 + (double)(r % 23) / 7 + (double)((r * 2654435761u) % 1000003) * 1e-7) * (r % 4 == 1 ? 1e6 : 1);
+    }
+    if (!positive) { /* one NaN and one negative weight among the zeros, in the last part */
+        ds->cols[3]->num[ROWS2 - 2] = NAN;
+        ds->cols[3]->num[ROWS2 - 5] = -2.5;
     }
     tally_dataset_set_weight(ds, 3);
     tally_dataset_compact(ds, 1);
@@ -146,7 +152,15 @@ static void check_prefetch(void)
         stats_hist_codes_prefetch(back, items, 4, NULL);
         CHECK(tally_mapping_memo_count(m) == before, "grid: no prefetch without weights");
         stats_hist_codes_prefetch(back, items, 4, w);
-        CHECK(tally_mapping_memo_count(m) == before + 3, "grid: one kept histogram a question (one listed twice)");
+        CHECK(tally_mapping_memo_count(m) == before + 4,
+              "grid: one kept histogram a question (one listed twice), and whether every weight is > 0");
+        uintptr_t pkey[TALLY_MEMO_KEYS] = {(uintptr_t)w, 0, 0, ROWS2};
+        int all = -1;
+        size_t above = 0; /* the weights > 0, counted here */
+        for (size_t r = 0; r < ROWS2; r++) above += w[r] > 0;
+        CHECK(tally_mapping_memo_get(m, pkey, &all, sizeof all) && all == (above == ROWS2) && all == positive &&
+                  stats_weights_all_positive(m, w, ROWS2) == positive,
+              positive ? "grid: kept that every weight is > 0" : "grid: kept that not every weight is > 0 (0, NaN, negative)");
         /* every key the prefetch claimed is put: a result to _get (which never waits), not a
          * pending claim that would leave a later asker waiting */
         int put = 1;
@@ -158,7 +172,7 @@ static void check_prefetch(void)
         free(kept);
         CHECK(put, "grid: each claimed histogram is put, none left pending");
         stats_hist_codes_prefetch(back, items, 4, w);
-        CHECK(tally_mapping_memo_count(m) == before + 3, "grid: a second prefetch counts nothing again");
+        CHECK(tally_mapping_memo_count(m) == before + 4, "grid: a second prefetch counts nothing again");
         stats_code_hist *want = xmalloc(sizeof *want), *got = xmalloc(sizeof *got);
         int same = 1;
         for (int k = 0; k < 3; k++) {
@@ -166,7 +180,7 @@ static void check_prefetch(void)
             stats_hist_codes(back, back->cols[k], w, 1, got);             /* the mapping: kept */
             same &= memcmp(want, got, sizeof *want) == 0 && want->n[0] > 0 && want->n[TALLY_CODE_SYSMIS] > 0;
         }
-        CHECK(same && tally_mapping_memo_count(m) == before + 3,
+        CHECK(same && tally_mapping_memo_count(m) == before + 4,
               "grid: the prefetched histograms are bitwise those counted one by one, and found kept");
         free(want);
         free(got);
@@ -487,7 +501,8 @@ int main(void)
     tally_dataset_free(view);
 
     check_claim(m);
-    check_prefetch();
+    check_prefetch(0);
+    check_prefetch(1);
     check_mr();
     check_joint();
     check_desc();
