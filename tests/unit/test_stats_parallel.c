@@ -264,7 +264,9 @@ static void check_mr_kernels(const tally_dataset *ds)
     stats_portable(0);
     ok = ok && fast.n == 5 && memcmp(fast.w, port.w, 5 * sizeof *fast.w) == 0 &&
          memcmp(fast.un, port.un, 5 * sizeof *fast.un) == 0 && fast.responses == port.responses &&
-         fast.w_answering == port.w_answering && fast.n_answering == port.n_answering && fast.w_all == port.w_all;
+         fast.w_answering == port.w_answering && fast.n_answering == port.n_answering && fast.w_all == port.w_all &&
+         fast.n_all == port.n_all && memcmp(&fast.w_all, &port.w_all, sizeof fast.w_all) == 0 &&
+         memcmp(&fast.w_answering, &port.w_answering, sizeof fast.w_answering) == 0;
     CHECK(ok, "multiple response: the AVX2 kernel (where the CPU has it) and the portable loops give the same bits");
     double sum = 0;
     for (int k = 0; k < 5 && ok; k++) sum += fast.w[k];
@@ -286,6 +288,32 @@ static void check_mr_kernels(const tally_dataset *ds)
     }
 }
 
+/* The case totals (all cases, answering cases) of a weighted set, AVX2 against the portable
+ * loops, with the weights of one bank of four a million times larger: a row added to
+ * another bank, or the banks added in another order, changes the sums' last bits. */
+static void check_mr_banks(tally_dataset *ds)
+{
+    int mcols[3] = {M1, M2, M3};
+    tally_mrset set = {"banks", NULL, TALLY_MRSET_DICHOTOMY, 1, mcols, 3};
+    double *w = ds->cols[W]->num;
+    for (size_t i = 1; i < NROWS; i += 4) w[i] *= 1e6;
+    stats_mr_counts fast, port;
+    char *err = NULL;
+    stats_portable(0);
+    int ok = stats_mr_compute(ds, &set, w, NULL, &fast, &err) == 0;
+    stats_portable(1);
+    ok = ok && stats_mr_compute(ds, &set, w, NULL, &port, &err) == 0;
+    stats_portable(0);
+    ok = ok && memcmp(&fast.w_all, &port.w_all, sizeof fast.w_all) == 0 &&
+         memcmp(&fast.w_answering, &port.w_answering, sizeof fast.w_answering) == 0 && fast.n_all == port.n_all &&
+         fast.n_answering == port.n_answering && fast.w_answering > 1e9 && fast.n_answering < fast.n_all;
+    CHECK(ok, "multiple response: the case totals of the AVX2 kernel and the portable loops are the same bits "
+              "(one bank's weights a million times larger)");
+    stats_mr_counts_free(&fast);
+    stats_mr_counts_free(&port);
+    for (size_t i = 1; i < NROWS; i += 4) w[i] /= 1e6;
+}
+
 int main(void)
 {
     test_helper();
@@ -294,6 +322,7 @@ int main(void)
     for (size_t i = 0; i < NROWS; i++)
         if (i % 3 != 1) rows[nv++] = i;
     check_mr_kernels(ds);
+    check_mr_banks(ds);
     tally_dataset *view = tally_dataset_view(ds, "view", rows, nv);
     CHECK(nv >= TALLY_PAR_MIN_ROWS, "view: large enough to run in parts");
     const char *names[2][2] = {{"all rows, unweighted", "all rows, weighted"},
