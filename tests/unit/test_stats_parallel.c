@@ -5,6 +5,8 @@
 #include "stats_int.h"
 #include "util.h"
 
+#include <math.h>
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,6 +316,49 @@ static void check_mr_banks(tally_dataset *ds)
     for (size_t i = 1; i < NROWS; i += 4) w[i] /= 1e6;
 }
 
+/* ---- the sort of the descriptives ------------------------------------------------- */
+
+static int by_value_then_place(const void *x, const void *y)
+{
+    const stats_vw *a = x, *b = y;
+    /* the order stats_sort_vw promises: -inf < ... < -0 < +0 < ... < +inf, equal values
+     * in their first order (w holds each value's first place) */
+    int sa = signbit(a->v) != 0, sb = signbit(b->v) != 0;
+    if (a->v < b->v || (a->v == b->v && sa > sb)) return -1;
+    if (a->v > b->v || (a->v == b->v && sa < sb)) return 1;
+    return (a->w > b->w) - (a->w < b->w);
+}
+
+/* stats_sort_vw's radix sort (4096 values and more; below, qsort by value alone): by
+ * value, stable (ties keep their order), both zeros (-0 first), infinities, negatives,
+ * values that share their low bits and values that differ there only; against qsort by
+ * (value, first place). */
+static void check_sort(void)
+{
+    const size_t sizes[] = {4096, 5001, 300001};
+    int ok = 1;
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        size_t n = sizes[t];
+        stats_vw *a = xmalloc(n * sizeof *a), *want = xmalloc(n * sizeof *want);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = next_rand() % 100;
+            double v = r < 30 ? (double)(next_rand() % 50) - 25              /* many ties */
+                       : r < 35 ? (r & 1 ? -0.0 : 0.0)                        /* both zeros */
+                       : r < 37 ? (r & 1 ? -INFINITY : INFINITY)
+                       : r < 60 ? 1.0 + (double)(next_rand() % 1000) * DBL_EPSILON /* low bits only */
+                                : (uniform() - 0.5) * 1e6;
+            a[i] = want[i] = (stats_vw){v, (double)i};
+        }
+        qsort(want, n, sizeof *want, by_value_then_place);
+        stats_sort_vw(a, n);
+        for (size_t i = 0; i < n && ok; i++)
+            ok = memcmp(&a[i].v, &want[i].v, sizeof a[i].v) == 0 && a[i].w == want[i].w;
+        free(a);
+        free(want);
+    }
+    CHECK(ok, "sort: the radix sort by value, stable, -0 before +0, as qsort by value and place");
+}
+
 int main(void)
 {
     test_helper();
@@ -322,6 +367,7 @@ int main(void)
     for (size_t i = 0; i < NROWS; i++)
         if (i % 3 != 1) rows[nv++] = i;
     check_mr_kernels(ds);
+    check_sort();
     check_mr_banks(ds);
     tally_dataset *view = tally_dataset_view(ds, "view", rows, nv);
     CHECK(nv >= TALLY_PAR_MIN_ROWS, "view: large enough to run in parts");
