@@ -176,6 +176,38 @@ __attribute__((target("avx2,popcnt"))) static size_t dich_avx2(const uint8_t *co
     }
     return i;
 }
+
+/* The case totals of a block of a large input, banked: lane q of wa and wn adds the rows
+ * 4t + q in row order, wv[i] and wv[i] * any[i] (a product, as the scalar loop takes it),
+ * as dich_part's scalar loop adds them into its four banks; n_all and n_ans count the
+ * flags (whole numbers: any order). Returns the rows done (a multiple of 16). */
+__attribute__((target("avx2"))) static size_t dich_totals_avx2(const double *wv, const uint8_t *ok, const uint8_t *any,
+                                                                size_t len, double wa[4], double wn[4],
+                                                                size_t *n_all, size_t *n_ans)
+{
+    __m256d a = _mm256_loadu_pd(wa), n = _mm256_loadu_pd(wn);
+    __m128i cnt_ok = _mm_setzero_si128(), cnt_any = _mm_setzero_si128();
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) {
+        __m128i an = _mm_loadu_si128((const __m128i *)(any + i));
+        cnt_ok = _mm_add_epi64(cnt_ok, _mm_sad_epu8(_mm_loadu_si128((const __m128i *)(ok + i)), _mm_setzero_si128()));
+        cnt_any = _mm_add_epi64(cnt_any, _mm_sad_epu8(an, _mm_setzero_si128()));
+        for (int g = 0; g < 4; g++) {
+            __m256d w = _mm256_loadu_pd(wv + i + 4 * g);
+            __m128i a4 = g == 0 ? an : g == 1 ? _mm_srli_si128(an, 4) : g == 2 ? _mm_srli_si128(an, 8) : _mm_srli_si128(an, 12);
+            a = _mm256_add_pd(a, w);
+            n = _mm256_add_pd(n, _mm256_mul_pd(w, _mm256_cvtepi32_pd(_mm_cvtepu8_epi32(a4))));
+        }
+    }
+    _mm256_storeu_pd(wa, a);
+    _mm256_storeu_pd(wn, n);
+    uint64_t c[2];
+    _mm_storeu_si128((__m128i *)c, cnt_ok);
+    *n_all += (size_t)(c[0] + c[1]);
+    _mm_storeu_si128((__m128i *)c, cnt_any);
+    *n_ans += (size_t)(c[0] + c[1]);
+    return i;
+}
 #endif
 
 /* One item over a block of len rows (codes cb, flags ok, weights wv): adds the
@@ -348,6 +380,9 @@ static void dich_part(void *arg, size_t p)
         } else {
             /* large inputs (parts): four banks, so the sums do not wait on each other */
             size_t i = 0;
+#ifdef DICH_AVX2
+            if (stats_avx2()) i = dich_totals_avx2(wv, ok, any, len, wa, wn, &n_all, &n_ans);
+#endif
             for (; i + 4 <= len; i += 4)
                 for (size_t q = 0; q < 4; q++) {
                     wa[q] += wv[i + q];

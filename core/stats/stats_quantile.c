@@ -30,6 +30,7 @@ static const double qp[QTARGETS] = {0.5, 0.25, 0.75};
 
 typedef struct q_part {
     double W[4], sum[4], ss[4]; /* banks by row modulo 4 */
+    double usum[4];             /* pass 1 of a job with `both`: the unweighted sums of the values */
     double uss[4];              /* pass 2 of a job with `both`: the unweighted squared deviations */
     size_t cnt;
     uint64_t kmin, kmax;        /* order-preserving keys of the extremes */
@@ -48,7 +49,7 @@ typedef struct q_job {
     int pass;
     size_t nparts;
     double mean, lo, scale;     /* passes 2 and 3 */
-    int both;                   /* pass 2 also counts the unweighted figures (every weight > 0) */
+    int both;                   /* passes 1 and 2 also count the unweighted figures (every weight > 0) */
     double umean;               /* with `both`: the unweighted mean */
     const uint8_t *tag;         /* pass 3: bins to collect */
     uint16_t tagged[3 * QTARGETS]; /* the same bins as a list (at most three a quartile) */
@@ -102,11 +103,11 @@ static inline __attribute__((always_inline)) unsigned q_row(const tally_column *
  * kept as signed keys (the order-preserving key with its top bit flipped), per lane.
  * Returns the rows done from b (a multiple of 4). */
 __attribute__((target("avx2"))) static size_t q_pass1_avx2(const double *num, const double *wts, size_t b, size_t e,
-                                                            q_part *q)
+                                                            q_part *q, int both)
 {
     const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0);
     const __m256i low63 = _mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL), izero = _mm256_setzero_si256();
-    __m256d W = zero, S = zero;
+    __m256d W = zero, S = zero, U = zero;
     __m256i cnt = izero, smin = _mm256_set1_epi64x(0x7FFFFFFFFFFFFFFFLL), smax = _mm256_set1_epi64x(INT64_MIN);
     size_t i = b;
     for (; i + 4 <= e; i += 4) {
@@ -115,6 +116,7 @@ __attribute__((target("avx2"))) static size_t q_pass1_avx2(const double *num, co
         __m256d v = _mm256_and_pd(x, ok), w = _mm256_and_pd(y, ok);
         W = _mm256_add_pd(W, w);
         S = _mm256_add_pd(S, _mm256_mul_pd(w, v));
+        if (both) U = _mm256_add_pd(U, v); /* a weight of 1 times v: v itself */
         __m256i okm = _mm256_castpd_si256(ok);
         cnt = _mm256_sub_epi64(cnt, okm);
         __m256i bits = _mm256_castpd_si256(v);
@@ -126,6 +128,7 @@ __attribute__((target("avx2"))) static size_t q_pass1_avx2(const double *num, co
     }
     _mm256_storeu_pd(q->W, W);
     _mm256_storeu_pd(q->sum, S);
+    _mm256_storeu_pd(q->usum, U);
     uint64_t c[4];
     int64_t lo[4], hi[4];
     _mm256_storeu_si256((__m256i *)c, cnt);
@@ -260,26 +263,29 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
     const double *num = c->num;
     double v, w;
     if (j->pass == 1) {
-        double W0 = 0, W1 = 0, W2 = 0, W3 = 0, S0 = 0, S1 = 0, S2 = 0, S3 = 0;
+        /* with `both`, U the unweighted sums: v where the row counts (a weight of 1 times v), else 0 */
+        double W0 = 0, W1 = 0, W2 = 0, W3 = 0, S0 = 0, S1 = 0, S2 = 0, S3 = 0, U0 = 0, U1 = 0, U2 = 0, U3 = 0;
         /* extremes by bank too (a minimum is the same in any order): four short
          * dependency chains instead of one long one */
         uint64_t kmin[4] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}, kmax[4] = {0, 0, 0, 0};
         size_t cnt = 0, i = b;
 #if defined(__x86_64__) && defined(__GNUC__)
         if (!sel && !um && stats_avx2()) { /* the steps of four there, the last rows below */
-            i += q_pass1_avx2(num, wts, b, e, q);
+            i += q_pass1_avx2(num, wts, b, e, q, both);
             W0 = q->W[0], W1 = q->W[1], W2 = q->W[2], W3 = q->W[3];
             S0 = q->sum[0], S1 = q->sum[1], S2 = q->sum[2], S3 = q->sum[3];
+            U0 = q->usum[0], U1 = q->usum[1], U2 = q->usum[2], U3 = q->usum[3];
             cnt = q->cnt;
             kmin[0] = q->kmin;
             kmax[0] = q->kmax;
         }
 #endif
-#define Q1(WB, SB, K)                                                             \
+#define Q1(WB, SB, UB, K)                                                         \
     do {                                                                          \
         unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
         WB += w;                                                                  \
         SB += w * v;                                                              \
+        if (both) UB += v;                                                        \
         cnt += ok_;                                                               \
         uint64_t k_ = q_key(v);                                                   \
         kmin[K] = ok_ && k_ < kmin[K] ? k_ : kmin[K];                             \
@@ -287,15 +293,16 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
         i++;                                                                      \
     } while (0)
         while (i + 4 <= e) {
-            Q1(W0, S0, 0);
-            Q1(W1, S1, 1);
-            Q1(W2, S2, 2);
-            Q1(W3, S3, 3);
+            Q1(W0, S0, U0, 0);
+            Q1(W1, S1, U1, 1);
+            Q1(W2, S2, U2, 2);
+            Q1(W3, S3, U3, 3);
         }
-        while (i < e) Q1(W0, S0, 0); /* parts end on multiples of 64 but the last */
+        while (i < e) Q1(W0, S0, U0, 0); /* parts end on multiples of 64 but the last */
 #undef Q1
         q->W[0] = W0, q->W[1] = W1, q->W[2] = W2, q->W[3] = W3;
         q->sum[0] = S0, q->sum[1] = S1, q->sum[2] = S2, q->sum[3] = S3;
+        q->usum[0] = U0, q->usum[1] = U1, q->usum[2] = U2, q->usum[3] = U3;
         q->cnt = cnt;
         q->kmin = kmin[0];
         q->kmax = kmax[0];
@@ -342,7 +349,7 @@ static void q_pass(void *arg, size_t p)
     }
     /* one copy of the loops for each case, the tests on sel, wts and user-missing values folded away */
     const uint32_t *sel = j->ds->sel;
-    if (j->pass == 2 && j->both) q_loop(j, q, b, e, NULL, j->wts, 0, 1); /* all rows, weighted, no user-missing */
+    if (j->pass != 3 && j->both) q_loop(j, q, b, e, NULL, j->wts, 0, 1); /* all rows, weighted, no user-missing */
     else if (j->user_missing) {
         if (sel && j->wts) q_loop(j, q, b, e, sel, j->wts, 1, 0);
         else if (sel) q_loop(j, q, b, e, sel, NULL, 1, 0);
@@ -432,18 +439,21 @@ static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, doub
     free(a);
 }
 
-/* Pass 1 under the job's weights: d's weight, cases, mean and extremes (the rest NaN). */
-static void q_moments(q_job *j, stats_desc_result *d)
+/* Pass 1 under the job's weights: d's weight, cases, mean and extremes (the rest NaN);
+ * with `both`, du's too, unweighted (the same rows count: the same cases and extremes;
+ * its weight is the count, as the banks of a run without weights add it up exactly). */
+static void q_moments(q_job *j, stats_desc_result *d, stats_desc_result *du)
 {
     j->pass = 1;
     tally_par_run(j->nparts, q_pass, j);
-    double W = 0, sum = 0;
+    double W = 0, sum = 0, usum = 0;
     size_t cases = 0;
     uint64_t kmin = UINT64_MAX, kmax = 0;
     for (size_t p = 0; p < j->nparts; p++) {
         q_part *q = &j->part[p];
         W += bank_sum(q->W);
         sum += bank_sum(q->sum);
+        usum += bank_sum(q->usum);
         cases += q->cnt;
         if (q->kmin < kmin) kmin = q->kmin;
         if (q->kmax > kmax) kmax = q->kmax;
@@ -454,6 +464,10 @@ static void q_moments(q_job *j, stats_desc_result *d)
     d->min = cases ? q_unkey(kmin) : NAN;
     d->max = cases ? q_unkey(kmax) : NAN;
     d->sd = d->median = d->q1 = d->q3 = NAN;
+    if (!j->both) return;
+    *du = *d;
+    du->W = (double)cases;
+    du->mean = cases ? usum / du->W : NAN;
 }
 
 /* Pass 3 and the quartiles of d from the histogram hw (of total weight W) under the
@@ -490,15 +504,10 @@ static void describe_passes(const tally_dataset *ds, const tally_column *c, cons
     j->user_missing = c->nmissing > 0 || c->has_range;
     j->nparts = tally_par_parts(ds->nrows);
 
-    /* pass 1: moments and extremes, parts added in order */
-    q_moments(j, d);
-    if (du) {
-        j->wts = NULL;
-        q_moments(j, du);
-        j->wts = wts;
-        j->both = 1;
-        j->umean = du->mean;
-    }
+    /* pass 1: moments and extremes, parts added in order; with du, both in one pass */
+    j->both = du != NULL;
+    q_moments(j, d, du);
+    if (du) j->umean = du->mean;
     if (!d->cases) {
         free(j);
         return;

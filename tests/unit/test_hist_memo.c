@@ -114,59 +114,83 @@ static tally_cache *cache_for(const char *name, const char *csv, tally_options *
     return tally_cache_new(&req);
 }
 
-/* A Likert grid's prefetch: three questions over rows in two parts and many blocks (and
- * an odd last group), counted in one pass, kept, and bitwise stats_hist_codes's counts. */
+/* A Likert grid's prefetch: seven questions (one sweep of four columns, one of two, one
+ * alone) of 5, 7, 1, 6 and 12 levels, over rows in two parts and many blocks (and an odd
+ * last group), with system-missing cells, counted in one pass, kept, and bitwise
+ * stats_hist_codes's counts; it keeps whether every weight is > 0 too (with weights of 0,
+ * NaN and negative, or all > 0), the answer stats_weights_all_positive gives. */
 #define ROWS2 150001
-static void check_prefetch(void)
+enum { GRID_Q = 7 }; /* questions; the weight is column GRID_Q */
+static void check_prefetch(int positive)
 {
+    static const unsigned levels[GRID_Q] = {5, 5, 5, 7, 1, 6, 12};
+    static const unsigned sysmis_every[GRID_Q] = {13, 14, 15, 16, 19, 18, 20}; /* never with the weights of 0 alone */
     tally_options *o;
     char *data;
-    tally_cache *c = cache_for("grid.csv", "a,b,c,w\n1,1,1,1\n", &o, &data);
+    tally_cache *c = cache_for(positive ? "grid1.csv" : "grid0.csv", "a,b,c,d,e,f,g,w\n1,1,1,1,1,1,1,1\n", &o, &data);
     tally_dataset *ds = tally_dataset_new("g");
     tally_dataset_resize(ds, ROWS2);
-    const char *names[4] = {"a", "b", "c", "w"};
-    for (int k = 0; k < 4; k++) tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
+    const char *names[GRID_Q + 1] = {"a", "b", "c", "d", "e", "f", "g", "w"};
+    for (int k = 0; k <= GRID_Q; k++) tally_dataset_add_column(ds, names[k], TALLY_NUMERIC);
     for (size_t r = 0; r < ROWS2; r++) {
-        for (int k = 0; k < 3; k++) ds->cols[k]->num[r] = r % (13 + k) == 0 ? NAN : (double)((r * (7 + k) + r / 5) % 5 + 1);
+        for (int k = 0; k < GRID_Q; k++)
+            ds->cols[k]->num[r] = r % sysmis_every[k] == 0 ? NAN
+                                  : (double)((k < 6 ? r * (7 + k) + r / 5 : r * 2654435761u % 1000003) % levels[k] + 1);
         /* weights of many mantissa bits, large in one bank of four: a row added to another bank changes the sums */
-        ds->cols[3]->num[r] = r % 17 == 0 ? 0 : (0.1 + (double)(r % 23) / 7 + (double)((r * 2654435761u) % 1000003) * 1e-7) * (r % 4 == 1 ? 1e6 : 1);
+        ds->cols[GRID_Q]->num[r] = r % 17 == 0 && !positive ? 0 : (0.1 + (double)(r % 23) / 7 + (double)((r * 2654435761u) % 1000003) * 1e-7) * (r % 4 == 1 ? 1e6 : 1);
     }
-    tally_dataset_set_weight(ds, 3);
+    if (!positive) { /* one NaN and one negative weight among the zeros, in the last part */
+        ds->cols[GRID_Q]->num[ROWS2 - 2] = NAN;
+        ds->cols[GRID_Q]->num[ROWS2 - 5] = -2.5;
+    }
+    tally_dataset_set_weight(ds, GRID_Q);
     tally_dataset_compact(ds, 1);
     char *err = NULL;
     const char *msgs;
     size_t nmsgs;
     tally_dataset *back = c && tally_cache_store(c, ds, "", 0, &err) == 0 ? tally_cache_load(c, "back", "test", &msgs, &nmsgs) : NULL;
-    CHECK(back && back->cols[0]->mapping && back->cols[2]->codes, "grid: stored and loaded back, mapped");
+    int shaped = back != NULL;
+    for (int k = 0; back && k < GRID_Q; k++) shaped &= back->cols[k]->codes && back->cols[k]->nlevels == levels[k];
+    CHECK(shaped && back->cols[0]->mapping, "grid: stored and loaded back, mapped, compact with 5, 7, 1, 6 and 12 levels");
     if (back) {
         tally_mapping *m = back->cols[0]->mapping;
-        const double *w = back->cols[3]->num;
-        const tally_column *items[4] = {back->cols[0], back->cols[1], back->cols[2], back->cols[0]};
+        const double *w = back->cols[GRID_Q]->num;
+        const tally_column *items[GRID_Q + 1];
+        for (int k = 0; k < GRID_Q; k++) items[k] = back->cols[k];
+        items[GRID_Q] = back->cols[0];
         size_t before = tally_mapping_memo_count(m);
-        stats_hist_codes_prefetch(back, items, 4, NULL);
+        stats_hist_codes_prefetch(back, items, GRID_Q + 1, NULL);
         CHECK(tally_mapping_memo_count(m) == before, "grid: no prefetch without weights");
-        stats_hist_codes_prefetch(back, items, 4, w);
-        CHECK(tally_mapping_memo_count(m) == before + 3, "grid: one kept histogram a question (one listed twice)");
+        stats_hist_codes_prefetch(back, items, GRID_Q + 1, w);
+        CHECK(tally_mapping_memo_count(m) == before + GRID_Q + 1,
+              "grid: one kept histogram a question (one listed twice), and whether every weight is > 0");
+        uintptr_t pkey[TALLY_MEMO_KEYS] = {(uintptr_t)w, 0, 0, ROWS2};
+        int all = -1;
+        size_t above = 0; /* the weights > 0, counted here */
+        for (size_t r = 0; r < ROWS2; r++) above += w[r] > 0;
+        CHECK(tally_mapping_memo_get(m, pkey, &all, sizeof all) && all == (above == ROWS2) && all == positive &&
+                  stats_weights_all_positive(m, w, ROWS2) == positive,
+              positive ? "grid: kept that every weight is > 0" : "grid: kept that not every weight is > 0 (0, NaN, negative)");
         /* every key the prefetch claimed is put: a result to _get (which never waits), not a
          * pending claim that would leave a later asker waiting */
         int put = 1;
         stats_code_hist *kept = xmalloc(sizeof *kept);
-        for (int k = 0; k < 3; k++) {
+        for (int k = 0; k < GRID_Q; k++) {
             uintptr_t key[TALLY_MEMO_KEYS] = {(uintptr_t)back->cols[k]->codes, (uintptr_t)w, 1, ROWS2};
             put &= tally_mapping_memo_get(m, key, kept, sizeof *kept);
         }
         free(kept);
         CHECK(put, "grid: each claimed histogram is put, none left pending");
-        stats_hist_codes_prefetch(back, items, 4, w);
-        CHECK(tally_mapping_memo_count(m) == before + 3, "grid: a second prefetch counts nothing again");
+        stats_hist_codes_prefetch(back, items, GRID_Q + 1, w);
+        CHECK(tally_mapping_memo_count(m) == before + GRID_Q + 1, "grid: a second prefetch counts nothing again");
         stats_code_hist *want = xmalloc(sizeof *want), *got = xmalloc(sizeof *got);
         int same = 1;
-        for (int k = 0; k < 3; k++) {
-            stats_hist_codes(ds, ds->cols[k], ds->cols[3]->num, 1, want); /* the heap: counted */
-            stats_hist_codes(back, back->cols[k], w, 1, got);             /* the mapping: kept */
+        for (int k = 0; k < GRID_Q; k++) {
+            stats_hist_codes(ds, ds->cols[k], ds->cols[GRID_Q]->num, 1, want); /* the heap: counted */
+            stats_hist_codes(back, back->cols[k], w, 1, got);                  /* the mapping: kept */
             same &= memcmp(want, got, sizeof *want) == 0 && want->n[0] > 0 && want->n[TALLY_CODE_SYSMIS] > 0;
         }
-        CHECK(same && tally_mapping_memo_count(m) == before + 3,
+        CHECK(same && tally_mapping_memo_count(m) == before + GRID_Q + 1,
               "grid: the prefetched histograms are bitwise those counted one by one, and found kept");
         free(want);
         free(got);
@@ -487,7 +511,8 @@ int main(void)
     tally_dataset_free(view);
 
     check_claim(m);
-    check_prefetch();
+    check_prefetch(0);
+    check_prefetch(1);
     check_mr();
     check_joint();
     check_desc();

@@ -5,6 +5,8 @@
 #include "stats_int.h"
 #include "util.h"
 
+#include <math.h>
+#include <float.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,7 +266,9 @@ static void check_mr_kernels(const tally_dataset *ds)
     stats_portable(0);
     ok = ok && fast.n == 5 && memcmp(fast.w, port.w, 5 * sizeof *fast.w) == 0 &&
          memcmp(fast.un, port.un, 5 * sizeof *fast.un) == 0 && fast.responses == port.responses &&
-         fast.w_answering == port.w_answering && fast.n_answering == port.n_answering && fast.w_all == port.w_all;
+         fast.w_answering == port.w_answering && fast.n_answering == port.n_answering && fast.w_all == port.w_all &&
+         fast.n_all == port.n_all && memcmp(&fast.w_all, &port.w_all, sizeof fast.w_all) == 0 &&
+         memcmp(&fast.w_answering, &port.w_answering, sizeof fast.w_answering) == 0;
     CHECK(ok, "multiple response: the AVX2 kernel (where the CPU has it) and the portable loops give the same bits");
     double sum = 0;
     for (int k = 0; k < 5 && ok; k++) sum += fast.w[k];
@@ -286,6 +290,75 @@ static void check_mr_kernels(const tally_dataset *ds)
     }
 }
 
+/* The case totals (all cases, answering cases) of a weighted set, AVX2 against the portable
+ * loops, with the weights of one bank of four a million times larger: a row added to
+ * another bank, or the banks added in another order, changes the sums' last bits. */
+static void check_mr_banks(tally_dataset *ds)
+{
+    int mcols[3] = {M1, M2, M3};
+    tally_mrset set = {"banks", NULL, TALLY_MRSET_DICHOTOMY, 1, mcols, 3};
+    double *w = ds->cols[W]->num;
+    for (size_t i = 1; i < NROWS; i += 4) w[i] *= 1e6;
+    stats_mr_counts fast, port;
+    char *err = NULL;
+    stats_portable(0);
+    int ok = stats_mr_compute(ds, &set, w, NULL, &fast, &err) == 0;
+    stats_portable(1);
+    ok = ok && stats_mr_compute(ds, &set, w, NULL, &port, &err) == 0;
+    stats_portable(0);
+    ok = ok && memcmp(&fast.w_all, &port.w_all, sizeof fast.w_all) == 0 &&
+         memcmp(&fast.w_answering, &port.w_answering, sizeof fast.w_answering) == 0 && fast.n_all == port.n_all &&
+         fast.n_answering == port.n_answering && fast.w_answering > 1e9 && fast.n_answering < fast.n_all;
+    CHECK(ok, "multiple response: the case totals of the AVX2 kernel and the portable loops are the same bits "
+              "(one bank's weights a million times larger)");
+    stats_mr_counts_free(&fast);
+    stats_mr_counts_free(&port);
+    for (size_t i = 1; i < NROWS; i += 4) w[i] /= 1e6;
+}
+
+/* ---- the sort of the descriptives ------------------------------------------------- */
+
+static int by_value_then_place(const void *x, const void *y)
+{
+    const stats_vw *a = x, *b = y;
+    /* the order stats_sort_vw promises: -inf < ... < -0 < +0 < ... < +inf, equal values
+     * in their first order (w holds each value's first place) */
+    int sa = signbit(a->v) != 0, sb = signbit(b->v) != 0;
+    if (a->v < b->v || (a->v == b->v && sa > sb)) return -1;
+    if (a->v > b->v || (a->v == b->v && sa < sb)) return 1;
+    return (a->w > b->w) - (a->w < b->w);
+}
+
+/* stats_sort_vw's radix sort (4096 values and more; below, qsort by value alone): by
+ * value, stable (ties keep their order), both zeros (-0 first), infinities, negatives,
+ * values that share their low bits and values that differ there only; against qsort by
+ * (value, first place). */
+static void check_sort(void)
+{
+    const size_t sizes[] = {4096, 5001, 300001};
+    int ok = 1;
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        size_t n = sizes[t];
+        stats_vw *a = xmalloc(n * sizeof *a), *want = xmalloc(n * sizeof *want);
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = next_rand() % 100;
+            double v = r < 30 ? (double)(next_rand() % 50) - 25              /* many ties */
+                       : r < 35 ? (r & 1 ? -0.0 : 0.0)                        /* both zeros */
+                       : r < 37 ? (r & 1 ? -INFINITY : INFINITY)
+                       : r < 60 ? 1.0 + (double)(next_rand() % 1000) * DBL_EPSILON /* low bits only */
+                                : (uniform() - 0.5) * 1e6;
+            a[i] = want[i] = (stats_vw){v, (double)i};
+        }
+        qsort(want, n, sizeof *want, by_value_then_place);
+        stats_sort_vw(a, n);
+        for (size_t i = 0; i < n && ok; i++)
+            ok = memcmp(&a[i].v, &want[i].v, sizeof a[i].v) == 0 && a[i].w == want[i].w;
+        free(a);
+        free(want);
+    }
+    CHECK(ok, "sort: the radix sort by value, stable, -0 before +0, as qsort by value and place");
+}
+
 int main(void)
 {
     test_helper();
@@ -294,6 +367,8 @@ int main(void)
     for (size_t i = 0; i < NROWS; i++)
         if (i % 3 != 1) rows[nv++] = i;
     check_mr_kernels(ds);
+    check_sort();
+    check_mr_banks(ds);
     tally_dataset *view = tally_dataset_view(ds, "view", rows, nv);
     CHECK(nv >= TALLY_PAR_MIN_ROWS, "view: large enough to run in parts");
     const char *names[2][2] = {{"all rows, unweighted", "all rows, weighted"},
