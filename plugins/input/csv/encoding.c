@@ -29,34 +29,19 @@ static inline uint64_t block_dirty(const unsigned char *s)
 #endif
 
 /*
- * Most text is ASCII for long stretches: a 256-byte run is passed with one load, a
- * minimum and an OR a vector (a NUL makes the minimum 0, a byte above 0x7F sets the
- * OR's top bit), tested once a run, about half the work of the 64-byte masks. A run
- * that holds something is left to those masks, which find the byte.
+ * Most text is ASCII for long stretches: where the CPU has AVX2, a 256-byte run is
+ * passed with one load, a minimum and an OR a vector (a NUL makes the minimum 0, a
+ * byte above 0x7F sets the OR's top bit), tested once a run, about half the work of
+ * the 64-byte masks. A run that holds something is left to those masks, which find
+ * the byte. (The text is mostly checked as the tokenizer loads it, window.c; this is
+ * for the header rows, the text the tokenizer skips, and text to be converted.)
  */
 #define CLEAN_RUN 256
 
-#if defined(__SSE2__)
-/* The length of s's start made of whole clean runs (ASCII without NUL), at most n. */
-static size_t clean_runs_sse2(const unsigned char *s, size_t n)
-{
-    const __m128i z = _mm_setzero_si128();
-    size_t i = 0;
-    for (; i + CLEAN_RUN <= n; i += CLEAN_RUN) {
-        __m128i lo = _mm_set1_epi8((char)0xFF), any = z;
-        for (size_t j = 0; j < CLEAN_RUN; j += 16) {
-            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i + j));
-            lo = _mm_min_epu8(lo, x);
-            any = _mm_or_si128(any, x);
-        }
-        if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(lo, z), any))) break;
-    }
-    return i;
-}
-
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__SSE2__) && (defined(__x86_64__) || defined(__i386__))
+#define CSV_CLEAN_RUNS 1
 #include <immintrin.h>
-/* clean_runs_sse2, 32 bytes a load. */
+/* The length of s's start made of whole clean runs (ASCII without NUL), at most n. */
 __attribute__((target("avx2"))) static size_t clean_runs_avx2(const unsigned char *s, size_t n)
 {
     const __m256i z = _mm256_setzero_si256();
@@ -73,7 +58,6 @@ __attribute__((target("avx2"))) static size_t clean_runs_avx2(const unsigned cha
     return i;
 }
 #endif
-#endif
 
 size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_kind *kind)
 {
@@ -81,18 +65,21 @@ size_t csv_check_text(const char *p, size_t n, size_t avail, int utf8, csv_err_k
     const uint64_t high = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     size_t i = 0;
 #if defined(__SSE2__)
-    size_t (*clean_runs)(const unsigned char *, size_t) = clean_runs_sse2;
-#if defined(__x86_64__) || defined(__i386__)
-    if (csv_kernel_current() == CSV_KERNEL_AVX2) clean_runs = clean_runs_avx2; /* tests choose with the tokenizer */
+    /* the runs are tried from here: not within a run just found to hold something (never without AVX2;
+     * tests choose with the tokenizer's kernel) */
+    size_t runs_from = (size_t)-1;
+#ifdef CSV_CLEAN_RUNS
+    if (csv_kernel_current() == CSV_KERNEL_AVX2) runs_from = 0;
 #endif
-    size_t runs_from = 0; /* the runs are tried again from here: not within a run just found to hold something */
 #endif
     while (i < n) {
 #if defined(__SSE2__)
+#ifdef CSV_CLEAN_RUNS
         if (i >= runs_from) {
-            i += clean_runs(s + i, n - i);
+            i += clean_runs_avx2(s + i, n - i);
             runs_from = i + CLEAN_RUN;
         }
+#endif
         int found = 0; /* a byte to look at */
         while (i + 64 <= n && i < runs_from) { /* clean blocks passed; else straight to the block's first byte to look at */
             uint64_t dirty = block_dirty(s + i);
