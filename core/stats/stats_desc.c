@@ -10,12 +10,6 @@
 
 typedef stats_vw vw;
 
-static int cmp_vw(const void *a, const void *b)
-{
-    double x = ((const vw *)a)->v, y = ((const vw *)b)->v;
-    return x < y ? -1 : x > y;
-}
-
 /* HAVERAGE on distinct values with cumulative weights cc: the position is
  * tc = (W + 1) p; y1 is the last value with cc <= tc, y2 the next one with
  * weight c2; g = tc - cc(y1) and the result is (1 - g) y1 + g y2, where g is
@@ -59,10 +53,43 @@ static uint64_t sort_key(double v)
     return (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
 }
 
+/* Below 4096 values: a stable merge sort by sort_key, runs of 8 by insertion first, so
+ * that both sizes give the one order (qsort promises no order for equal values, and
+ * by value alone -0 and +0 are equal). */
+static void sort_vw_small(vw *a, size_t n)
+{
+    for (size_t s = 0; s < n; s += 8) { /* runs of 8, each by insertion */
+        size_t e = s + 8 < n ? s + 8 : n;
+        for (size_t i = s + 1; i < e; i++) {
+            vw x = a[i];
+            uint64_t k = sort_key(x.v);
+            size_t j = i;
+            for (; j > s && sort_key(a[j - 1].v) > k; j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+    }
+    if (n <= 8) return;
+    vw *tmp = xmalloc(n * sizeof *tmp), *src = a, *dst = tmp;
+    for (size_t width = 8; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) dst[k++] = sort_key(src[j].v) < sort_key(src[i].v) ? src[j++] : src[i++];
+            while (i < mid) dst[k++] = src[i++];
+            while (j < hi) dst[k++] = src[j++];
+        }
+        vw *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, n * sizeof *a);
+    free(tmp);
+}
+
 void stats_sort_vw(vw *a, size_t n)
 {
     if (n < 4096) {
-        qsort(a, n, sizeof *a, cmp_vw);
+        sort_vw_small(a, n);
         return;
     }
     vw *tmp = xmalloc(n * sizeof *tmp);

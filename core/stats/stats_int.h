@@ -108,7 +108,8 @@ typedef struct stats_vw {
 
 /* The HAVERAGE percentile (p in 0..1) of n values already sorted by value; NaN when n == 0. */
 double stats_percentile_sorted(const stats_vw *a, size_t n, double p);
-/* Sorts by value (a stable radix sort when large). */
+/* Sorts by value, stably (equal values keep their order), -0 before +0: a merge sort below 4096
+ * values, a radix sort from there. */
 void stats_sort_vw(stats_vw *a, size_t n);
 /* The HAVERAGE walk over sorted values a[0..n-1] for position tc, starting after
  * values of cumulative weight cc, the last of which is `lower` (NaN: none). */

@@ -329,13 +329,12 @@ static int by_value_then_place(const void *x, const void *y)
     return (a->w > b->w) - (a->w < b->w);
 }
 
-/* stats_sort_vw's radix sort (4096 values and more; below, qsort by value alone): by
- * value, stable (ties keep their order), both zeros (-0 first), infinities, negatives,
- * values that share their low bits and values that differ there only; against qsort by
- * (value, first place). */
+/* stats_sort_vw's merge sort (below 4096 values) and radix sort: by value, stable (ties
+ * keep their order), both zeros (-0 first), infinities, negatives, values that share
+ * their low bits and values that differ there only; against qsort by (value, first place). */
 static void check_sort(void)
 {
-    const size_t sizes[] = {4096, 5001, 300001};
+    const size_t sizes[] = {0, 1, 2, 7, 8, 9, 17, 100, 1000, 4095, 4096, 5001, 300001};
     int ok = 1;
     for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
         size_t n = sizes[t];
@@ -356,7 +355,7 @@ static void check_sort(void)
         free(a);
         free(want);
     }
-    CHECK(ok, "sort: the radix sort by value, stable, -0 before +0, as qsort by value and place");
+    CHECK(ok, "sort: the merge and the radix sort by value, stable, -0 before +0, as qsort by value and place");
 }
 
 int main(void)
