@@ -19,13 +19,14 @@ static void reader_clear_parse(reader *r)
     csv_free_strings(r->labels, r->ncols);
     r->names = r->labels = NULL;
     r->ncols = 0;
-    tally_free_all(r->forced, r->want_date, r->date_kind, r->date_form, r->out, r->levels, r->order);
+    tally_free_all(r->forced, r->want_date, r->date_kind, r->date_form, r->out, r->levels, r->order, r->text_owner);
     r->forced = NULL;
     r->want_date = NULL;
     r->date_kind = r->date_form = NULL;
     r->out = NULL;
     r->levels = NULL;
     r->order = NULL;
+    r->text_owner = NULL;
     csv_layout_free(&r->layout);
 }
 

@@ -71,7 +71,10 @@ typedef struct reader {
     csv_colout *out;        /* per column: where the merge writes */
     double *levels;         /* the levels of all categorical columns */
     atomic_size_t next_col; /* the merge's next place in order[] */
-    size_t *order;          /* the merge's columns: text ones first */
+    size_t *order;          /* the merge's columns: dates first, then the numeric ones */
+    size_t norder;          /* columns in order[] */
+    size_t *text_owner;     /* per column: the merge thread that stores a text column's cells */
+    size_t merge_threads;   /* threads the merge runs on */
     tally_dataset *ds;      /* the merge's dataset (borrowed) */
     const int *idx;         /* its column index of each file column */
     atomic_int oom;         /* a text column could not be stored */
