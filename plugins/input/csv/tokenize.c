@@ -271,7 +271,7 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
 out:
     /* Every byte read is checked, and a problem in the text wins over a parse
      * error (which it may have caused): on an error, the rest of the buffer too. */
-    if (!reread) csv_window_check(c, &win, c->err || c->oom ? s.e : c->end, s.e);
+    if (!reread) csv_window_check(c, &win, c->err || c->oom ? s.e : c->end);
     free(s.pd);
     free(s.un);
     free(s.ends);

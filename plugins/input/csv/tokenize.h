@@ -69,9 +69,9 @@ typedef struct csv_window {
     const char *bad;     /* the first NUL or invalid UTF-8 byte found, or NULL */
     csv_err_kind bad_kind;
 } csv_window;
-/* Checks [w->checked, to) for NUL bytes and invalid UTF-8 when the chunk is to be checked (e: the buffer's end);
- * a problem found (there, or before by csv_window_vet) is set as the chunk's error. */
-void csv_window_check(csv_chunk *c, csv_window *w, const char *to, const char *e);
+/* Checks [w->checked, to) for NUL bytes and invalid UTF-8 when the chunk is to be checked; a problem
+ * found (there, or before by csv_window_vet) is set as the chunk's error. */
+void csv_window_check(csv_chunk *c, csv_window *w, const char *to);
 /* The tokenizer's block [p, p + 64) checked on from w->checked (its bytes above 0x7F or NUL:
  * `dirty`, csv_masks), with any part before p it skipped; finder_load's way when the block
  * needs more than a glance. A problem is kept in w->bad (csv_window_check reports it). */

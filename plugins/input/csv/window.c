@@ -32,26 +32,6 @@
 #define STEP ((size_t)CSV_STEP)
 #define STEP_MARGIN (STEP / 8) /* the window moves on when the parse is this close to its end */
 
-void csv_window_check(csv_chunk *c, csv_window *w, const char *to, const char *e)
-{
-    if (!c->check || c->err == CSV_ERR_NUL || c->err == CSV_ERR_UTF8) return;
-    if (!w->bad && w->checked < to) {
-        size_t n = (size_t)(to - w->checked);
-        csv_err_kind kind = CSV_OK;
-        size_t off = csv_check_text(w->checked, n, (size_t)(e - w->checked), c->utf8, &kind);
-        if (off < n) {
-            w->bad = w->checked + off;
-            w->bad_kind = kind;
-        } else {
-            w->checked += off;
-        }
-    }
-    if (w->bad) { /* this problem is reported, even over a parse error it may have caused */
-        c->err = w->bad_kind;
-        c->err_ptr = w->bad;
-    }
-}
-
 /* Checks [from, to) on (a character running past `to` whole): 1, or 0 with the problem kept. */
 static int vet_span(csv_window *w, const char *from, const char *to)
 {
@@ -64,6 +44,16 @@ static int vet_span(csv_window *w, const char *from, const char *to)
     }
     w->checked = from + off;
     return 1;
+}
+
+void csv_window_check(csv_chunk *c, csv_window *w, const char *to)
+{
+    if (!c->check || c->err == CSV_ERR_NUL || c->err == CSV_ERR_UTF8) return;
+    if (!w->bad && w->checked < to) vet_span(w, w->checked, to);
+    if (w->bad) { /* this problem is reported, even over a parse error it may have caused */
+        c->err = w->bad_kind;
+        c->err_ptr = w->bad;
+    }
 }
 
 /* Block p from byte `from` on (w->checked == p + from): only the bytes its dirty mask marks
@@ -98,7 +88,7 @@ void csv_window_vet(csv_window *w, const char *p, uint64_t dirty)
 
 int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
 {
-    csv_window_check(c, w, p, e); /* what the blocks loaded left unchecked (p starts a row: no UTF-8 sequence is cut) */
+    csv_window_check(c, w, p); /* what the blocks loaded left unchecked (p starts a row: no UTF-8 sequence is cut) */
     if (c->err) return -1;
     if (!c->check) w->checked = p;
     if (c->drop) {
