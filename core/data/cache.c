@@ -9,6 +9,7 @@ extern XXH_errorcode XXH3_64bits_update_dispatch(XXH3_state_t *state, const void
 
 #include "cache.h"
 #include "cache_int.h"
+#include "../plugins/common/map_huge.h"
 #include "outputs.h"
 #include "parallel.h"
 #include "util.h"
@@ -108,6 +109,18 @@ static int open_input(const char *path, int *fd, size_t *len)
     return 0;
 }
 
+/* Maps the whole pages of [p, p + n) in one call (a piece's worth of page faults otherwise);
+ * an old kernel refuses, and the pages come by faults. */
+static void populate(const unsigned char *p, size_t n)
+{
+#ifdef MADV_POPULATE_READ
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)p / page * page;
+    if (n) madvise((void *)a, (uintptr_t)p + n - a, MADV_POPULATE_READ);
+#else
+    (void)p, (void)n;
+#endif
+}
+
 /* Piece k of the data file: mapped only while it is hashed, so that the whole file
  * never counts in the run's memory beside the cache it is checked for. An unreadable
  * piece hashes as something no file gives (a miss). */
@@ -115,8 +128,9 @@ static uint64_t hash_input_piece(int fd, size_t len, size_t k)
 {
     size_t at = k * CACHE_HASH_CHUNK, n = piece_len(len, k);
     if (!len) return XXH3_64bits("", 0);
-    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, (off_t)at);
+    void *p = tally_map_huge(fd, n, (off_t)at);
     if (p == MAP_FAILED) return ~(uint64_t)k;
+    populate(p, n);
     uint64_t h = XXH3_64bits_dispatch(p, n);
     munmap(p, n);
     return h;
@@ -187,18 +201,6 @@ static int runs_ok(const cell_run *v, size_t n, const unsigned char *data, uint6
  * separate pass read all of them from memory again (5 of the 21 ms of the cached 1M bench
  * report's load). */
 #define CACHE_CHECK_BLOCK ((size_t)256 << 10)
-
-/* Maps the whole pages of [p, p + n) in one call (a piece's worth of page faults otherwise);
- * an old kernel refuses, and the pages come by faults. */
-static void populate(const unsigned char *p, size_t n)
-{
-#ifdef MADV_POPULATE_READ
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), a = (uintptr_t)p / page * page;
-    if (n) madvise((void *)a, (uintptr_t)p + n - a, MADV_POPULATE_READ);
-#else
-    (void)p, (void)n;
-#endif
-}
 
 /* The work of one load besides parsing: the data file's pieces and the cache's cell
  * pieces, each cell piece with the range check of the cells in it, as tasks for both
@@ -416,7 +418,7 @@ static tally_mapping *map_cache(const tally_cache *c, const char *who)
         damaged(who, c->file, "it is truncated");
         return NULL;
     }
-    void *base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *base = tally_map_huge(fd, (size_t)st.st_size, 0);
     close(fd);
     if (base == MAP_FAILED) return NULL;
     return tally_mapping_new(base, (size_t)st.st_size);
