@@ -493,14 +493,6 @@ static void walk_group(bn_walk *k, double y, double c)
     k->result = (1 - g) * k->lower + g * y;
 }
 
-/* The order-preserving key of a double: keys compare as the values do (the radix sort's). */
-static uint64_t order_key(double v)
-{
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
-}
-
 /* Walks the groups of equal values among a[0..n-1] (ascending) until the walk is done. */
 static void walk_sorted(const stats_vw *a, size_t n, bn_walk *k)
 {
@@ -526,12 +518,12 @@ static void walk_candidates(stats_vw *cand, size_t n, bn_walk *k)
         return;
     }
     size_t NS = (size_t)1 << BN_SUB_BITS, *start = xcalloc(NS + 1, sizeof *start);
-    for (size_t i = 0; i < n; i++) start[((order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)) + 1]++;
+    for (size_t i = 0; i < n; i++) start[((stats_order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)) + 1]++;
     for (size_t s = 0; s < NS; s++) start[s + 1] += start[s];
     stats_vw *dealt = xmalloc(n * sizeof *dealt);
     size_t *at = xmalloc(NS * sizeof *at);
     memcpy(at, start, NS * sizeof *at);
-    for (size_t i = 0; i < n; i++) dealt[at[(order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)]++] = cand[i];
+    for (size_t i = 0; i < n; i++) dealt[at[(stats_order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)]++] = cand[i];
     for (size_t s = 0; s < NS && !k->done; s++) {
         stats_sort_vw(dealt + start[s], start[s + 1] - start[s]);
         walk_sorted(dealt + start[s], start[s + 1] - start[s], k);
@@ -578,7 +570,7 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
     /* the histogram spans only the buckets the values fall in (a handful of binades, not all 65,536) */
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
-        size_t b = (size_t)(order_key(x[i]) >> 48);
+        size_t b = (size_t)(stats_order_key(x[i]) >> 48);
         if (b < lo) lo = b;
         if (b > hi) hi = b;
     }
@@ -594,7 +586,7 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
         const int32_t *col = tab + (jt->cell[i] < jt->J ? jt->cell[i] : jt->J) * stride;
-        size_t b = (size_t)(order_key(x[i]) >> 48) - lo;
+        size_t b = (size_t)(stats_order_key(x[i]) >> 48) - lo;
         for (int32_t q = 1; q <= col[0]; q++) h[(size_t)col[q] * S + b] += f->w[i];
     }
     for (size_t c = 0; c < C; c++) {
@@ -623,7 +615,7 @@ static int medians_selected(const bn_frame *f, const double *x, double *med)
     }
     for (size_t i = 0; i < f->N; i++) {
         if (x[i] != x[i]) continue;
-        size_t b = (size_t)(order_key(x[i]) >> 48);
+        size_t b = (size_t)(stats_order_key(x[i]) >> 48);
         if (!kept[b - lo]) continue;
         const int32_t *col = tab + (jt->cell[i] < jt->J ? jt->cell[i] : jt->J) * stride;
         for (int32_t q = 1; q <= col[0]; q++) {

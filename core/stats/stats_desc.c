@@ -44,16 +44,7 @@ double stats_percentile_sorted(const stats_vw *a, size_t n, double p)
     return stats_percentile_walk(a, n, (W + 1) * p, 0, NAN);
 }
 
-/* Sorts by value: an LSD radix sort on the order-preserving bit pattern of the
- * doubles, 16 bits a pass (qsort's comparisons dominated large descriptives). */
-static uint64_t sort_key(double v)
-{
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
-}
-
-/* Below 4096 values: a stable merge sort by sort_key, runs of 8 by insertion first, so
+/* Below 4096 values: a stable merge sort by stats_order_key, runs of 8 by insertion first, so
  * that both sizes give the one order (qsort promises no order for equal values, and
  * by value alone -0 and +0 are equal). */
 static void sort_vw_small(vw *a, size_t n)
@@ -62,9 +53,9 @@ static void sort_vw_small(vw *a, size_t n)
         size_t e = s + 8 < n ? s + 8 : n;
         for (size_t i = s + 1; i < e; i++) {
             vw x = a[i];
-            uint64_t k = sort_key(x.v);
+            uint64_t k = stats_order_key(x.v);
             size_t j = i;
-            for (; j > s && sort_key(a[j - 1].v) > k; j--) a[j] = a[j - 1];
+            for (; j > s && stats_order_key(a[j - 1].v) > k; j--) a[j] = a[j - 1];
             a[j] = x;
         }
     }
@@ -74,7 +65,7 @@ static void sort_vw_small(vw *a, size_t n)
         for (size_t lo = 0; lo < n; lo += 2 * width) {
             size_t mid = lo + width < n ? lo + width : n, hi = lo + 2 * width < n ? lo + 2 * width : n;
             size_t i = lo, j = mid, k = lo;
-            while (i < mid && j < hi) dst[k++] = sort_key(src[j].v) < sort_key(src[i].v) ? src[j++] : src[i++];
+            while (i < mid && j < hi) dst[k++] = stats_order_key(src[j].v) < stats_order_key(src[i].v) ? src[j++] : src[i++];
             while (i < mid) dst[k++] = src[i++];
             while (j < hi) dst[k++] = src[j++];
         }
@@ -86,6 +77,8 @@ static void sort_vw_small(vw *a, size_t n)
     free(tmp);
 }
 
+/* From 4096 values: an LSD radix sort on stats_order_key, 16 bits a pass (qsort's comparisons
+ * dominated large descriptives). */
 void stats_sort_vw(vw *a, size_t n)
 {
     if (n < 4096) {
@@ -97,15 +90,15 @@ void stats_sort_vw(vw *a, size_t n)
     vw *src = a, *dst = tmp;
     for (int shift = 0; shift < 64; shift += 16) {
         memset(count, 0, 65536 * sizeof *count);
-        for (size_t i = 0; i < n; i++) count[(sort_key(src[i].v) >> shift) & 0xFFFF]++;
-        if (count[(sort_key(src[0].v) >> shift) & 0xFFFF] == n) continue; /* all the same digit */
+        for (size_t i = 0; i < n; i++) count[(stats_order_key(src[i].v) >> shift) & 0xFFFF]++;
+        if (count[(stats_order_key(src[0].v) >> shift) & 0xFFFF] == n) continue; /* all the same digit */
         size_t sum = 0;
         for (size_t d = 0; d < 65536; d++) {
             size_t c = count[d];
             count[d] = sum;
             sum += c;
         }
-        for (size_t i = 0; i < n; i++) dst[count[(sort_key(src[i].v) >> shift) & 0xFFFF]++] = src[i];
+        for (size_t i = 0; i < n; i++) dst[count[(stats_order_key(src[i].v) >> shift) & 0xFFFF]++] = src[i];
         vw *t = src;
         src = dst;
         dst = t;

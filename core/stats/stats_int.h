@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "stats.h"
 #include "numfmt.h"
 
@@ -105,6 +106,15 @@ static inline double stats_kish_deff(double npos, double s, double s2) { return 
 typedef struct stats_vw {
     double v, w;
 } stats_vw;
+
+/* The order-preserving key of a double: keys compare as unsigned integers as the values compare
+ * (-0 below +0; NaNs past the infinities by sign), for radix sorts and buckets of values. */
+static inline uint64_t stats_order_key(double v)
+{
+    uint64_t b;
+    memcpy(&b, &v, sizeof b);
+    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+}
 
 /* The HAVERAGE percentile (p in 0..1) of n values already sorted by value; NaN when n == 0. */
 double stats_percentile_sorted(const stats_vw *a, size_t n, double p);

@@ -57,13 +57,6 @@ typedef struct q_job {
     q_part part[TALLY_PAR_MAX_PARTS];
 } q_job;
 
-static uint64_t q_key(double v)
-{
-    uint64_t b;
-    memcpy(&b, &v, sizeof b);
-    return (b & 0x8000000000000000ULL) ? ~b : b | 0x8000000000000000ULL;
-}
-
 /* Bin of a value: monotonic (floating-point subtraction and multiplication by a
  * positive factor never reverse an order); -0 and +0 share a bin; NaN products
  * (an infinite range has scale 0) land in bin 0. */
@@ -137,7 +130,7 @@ __attribute__((target("avx2"))) static size_t q_pass1_avx2(const double *num, co
     q->cnt = (size_t)(c[0] + c[1] + c[2] + c[3]);
     q->kmin = UINT64_MAX;
     q->kmax = 0;
-    for (int k = 0; k < 4; k++) { /* back to q_key's unsigned keys; an empty lane keeps the start values */
+    for (int k = 0; k < 4; k++) { /* back to stats_order_key's unsigned keys; an empty lane keeps the start values */
         uint64_t kl = (uint64_t)lo[k] ^ 0x8000000000000000ULL, kh = (uint64_t)hi[k] ^ 0x8000000000000000ULL;
         q->kmin = kl < q->kmin ? kl : q->kmin;
         q->kmax = kh > q->kmax ? kh : q->kmax;
@@ -287,7 +280,7 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
         SB += w * v;                                                              \
         if (both) UB += v;                                                        \
         cnt += ok_;                                                               \
-        uint64_t k_ = q_key(v);                                                   \
+        uint64_t k_ = stats_order_key(v);                                         \
         kmin[K] = ok_ && k_ < kmin[K] ? k_ : kmin[K];                             \
         kmax[K] = ok_ && k_ > kmax[K] ? k_ : kmax[K];                             \
         i++;                                                                      \
@@ -361,7 +354,7 @@ static void q_pass(void *arg, size_t p)
     else q_loop(j, q, b, e, NULL, NULL, 0, 0);
 }
 
-/* The value of an order-preserving key (q_key's inverse). */
+/* The value of an order-preserving key (stats_order_key's inverse). */
 static double q_unkey(uint64_t k)
 {
     uint64_t b = (k & 0x8000000000000000ULL) ? k & ~0x8000000000000000ULL : ~k;

@@ -74,7 +74,6 @@ typedef struct reader {
     size_t *order;          /* the merge's columns: dates first, then the numeric ones */
     size_t norder;          /* columns in order[] */
     size_t *text_owner;     /* per column: the merge thread that stores a text column's cells */
-    size_t merge_threads;   /* threads the merge runs on */
     tally_dataset *ds;      /* the merge's dataset (borrowed) */
     const int *idx;         /* its column index of each file column */
     atomic_int oom;         /* a text column could not be stored */

@@ -250,7 +250,8 @@ CSV_HOT void run_chunk(csv_chunk *c, const int reread)
     /* The one-pass row (fast_row) where codes and numbers (at most 17 bytes) cannot
      * be too long; text longer than max_field_bytes it leaves to the general loop. */
     const int fast = !reread && ncols && cfg->max_field >= 64;
-    csv_window win = {c->start, c->start, c->start, c->start, s.e, c->utf8, NULL, CSV_OK};
+    csv_window win = {.dropped = c->start, .checked = c->start, .next = c->start, .mapped = c->start, .end = s.e,
+                      .utf8 = c->utf8};
     if (reread) win.next = s.e + 1; /* phase 1 has checked the text; pages are mapped as read */
     if (!reread && c->check) s.fd.vet = &win; /* each block loaded is checked as it is classified */
     if (!s.ends || (!reread && (!s.pd || !s.un || !c->blk))) {

@@ -90,7 +90,6 @@ int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
 {
     csv_window_check(c, w, p); /* what the blocks loaded left unchecked (p starts a row: no UTF-8 sequence is cut) */
     if (c->err) return -1;
-    if (!c->check) w->checked = p;
     if (c->drop) {
         csv_advise_pages(w->dropped, p, MADV_DONTNEED);
         w->dropped = p;
