@@ -20,11 +20,10 @@ typedef struct memo_entry {
 
 /* The memo: a hash table of entries (a report of every column of a wide file keeps one
  * a column, so finding one costs the same however many are kept), the lock that guards
- * it (stages run on two threads) and the condition that wakes a thread waiting on a
- * result the other thread is computing. */
+ * it (stages run on two threads). A thread that waits for a result the other thread is
+ * computing waits in tally_par_wait (parallel.h). */
 struct tally_mapping_memo {
     pthread_mutex_t lock;
-    pthread_cond_t done;
     memo_entry **buckets; /* nbuckets lists, a power of two */
     size_t nbuckets, count;
 };
@@ -35,7 +34,6 @@ tally_mapping_memo *tally_mapping_memo_new(void)
 {
     tally_mapping_memo *memo = xcalloc(1, sizeof *memo);
     pthread_mutex_init(&memo->lock, NULL);
-    pthread_cond_init(&memo->done, NULL);
     memo->nbuckets = MEMO_FIRST_BUCKETS;
     memo->buckets = xcalloc(memo->nbuckets, sizeof *memo->buckets);
     return memo;
@@ -50,7 +48,6 @@ void tally_mapping_memo_free(tally_mapping_memo *memo)
             free(e);
         }
     free(memo->buckets);
-    pthread_cond_destroy(&memo->done);
     pthread_mutex_destroy(&memo->lock);
     free(memo);
 }
@@ -175,6 +172,21 @@ static memo_entry *add(tally_mapping_memo *memo, const uintptr_t key[TALLY_MEMO_
     return e;
 }
 
+typedef struct pending_entry {
+    tally_mapping_memo *memo;
+    const memo_entry *e;
+} pending_entry;
+
+/* tally_par_wait's condition: the entry's result is in. */
+static int entry_ready(void *arg)
+{
+    pending_entry *pe = arg;
+    pthread_mutex_lock(&pe->memo->lock);
+    int ready = !pe->e->pending;
+    pthread_mutex_unlock(&pe->memo->lock);
+    return ready;
+}
+
 int tally_mapping_memo_claim(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEYS], void *out, size_t len)
 {
     tally_mapping_memo *memo = m->memo;
@@ -185,10 +197,11 @@ int tally_mapping_memo_claim(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KE
         pthread_mutex_unlock(&memo->lock);
         return 0;
     }
-    if (e->pending) {
-        tally_par_wait_begin(); /* the core this thread leaves idle may run the claimer's parts */
-        while (e->pending) pthread_cond_wait(&memo->done, &memo->lock); /* entries are never removed while m lives */
-        tally_par_wait_end();
+    if (e->pending) { /* meanwhile this thread runs the claimer's shared parts (parallel.h) */
+        pthread_mutex_unlock(&memo->lock);
+        pending_entry pe = {memo, e}; /* entries are never removed while m lives */
+        tally_par_wait(entry_ready, &pe);
+        pthread_mutex_lock(&memo->lock);
     }
     memcpy(out, e->result, len);
     pthread_mutex_unlock(&memo->lock);
@@ -210,12 +223,13 @@ void tally_mapping_memo_put(tally_mapping *m, const uintptr_t key[TALLY_MEMO_KEY
     pthread_mutex_lock(&memo->lock);
     memo_entry *e = find(memo, key, len);
     if (!e) e = add(memo, key, len);
+    int woke = e->pending;
     if (e->pending) { /* else the other thread computed the same result first: it stays */
         memcpy(e->result, result, len);
         e->pending = 0;
-        pthread_cond_broadcast(&memo->done);
     }
     pthread_mutex_unlock(&memo->lock);
+    if (woke) tally_par_wake(); /* a thread may wait for it (tally_mapping_memo_claim) */
 }
 
 size_t tally_mapping_memo_count(tally_mapping *m)

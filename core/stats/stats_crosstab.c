@@ -114,8 +114,9 @@ static void add_codes(stats_catmap *m, const double *w, const double *n)
 }
 
 /* Two compact columns: counts both category maps and fills x's cells and margins
- * from one joint histogram. The figures equal those of the loop over cases (each
- * cell and margin is the same running sum). Returns the valid row categories. */
+ * from one joint histogram. Each cell is the running sum of the loop over cases; the
+ * margins are sums of the cells (equal to the loop's up to rounding in the last bits).
+ * Returns the valid row categories. */
 static size_t joint_fill(const tally_dataset *ds, const double *wts, stats_catmap *rm, xvar *x)
 {
     stats_joint j;

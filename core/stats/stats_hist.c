@@ -100,7 +100,7 @@ static void hist_count(const tally_dataset *ds, const uint8_t *codes, const doub
     size_t nparts = tally_par_parts(ds->nrows);
     stats_code_hist part[TALLY_PAR_MAX_PARTS];
     hist_job j = {codes, ds->sel, wts, ds->nrows, nparts, banked, part};
-    tally_par_run(nparts, hist_part, &j);
+    tally_par_run_shared(nparts, hist_part, &j);
     *out = part[0];
     for (size_t p = 1; p < nparts; p++) /* in part order: the same sums on every run */
         for (int k = 0; k < 256; k++) {
@@ -209,10 +209,16 @@ void stats_hist_codes(const tally_dataset *ds, const tally_column *c, const doub
 
 enum { HIST_BLOCK = 4096 }; /* rows a block: its weights stay in cache while every column is counted */
 
+/* Columns a piece of the batch counts: each piece is one part's rows of this many columns
+ * (the sums of a column do not depend on the others beside it), so that a thread that
+ * waits for these histograms, or has no stage left, can take a piece (parallel.h); 8 reads
+ * each weight from memory for two sweeps of four columns. */
+enum { HIST_GROUP = 8 };
+
 typedef struct hist_batch_job {
     const uint8_t *const *codes;
     const double *wts;
-    size_t ncols, n, nparts;
+    size_t ncols, n, nparts, ngroups;
     stats_code_hist *part; /* ncols a part: part[p * ncols + c] */
 } hist_batch_job;
 
@@ -252,32 +258,35 @@ static inline __attribute__((always_inline)) void hist_sweep(const uint8_t *cons
     }
 }
 
-/* One part: block by block, each column's banked pairs as hist_part keeps them (bank:
- * row modulo 4, rows in order), so each column's sums are hist_part's bit for bit. */
-static void hist_batch_part(void *arg, size_t p)
+/* One piece (a part's rows, a group's columns): block by block, each column's banked pairs
+ * as hist_part keeps them (bank: row modulo 4, rows in order), so each column's sums are
+ * hist_part's bit for bit. */
+static void hist_batch_part(void *arg, size_t piece)
 {
     hist_batch_job *j = arg;
-    size_t pb, pe;
+    size_t p = piece / j->ngroups, c0 = piece % j->ngroups * HIST_GROUP, pb, pe;
+    size_t n = j->ncols - c0 < HIST_GROUP ? j->ncols - c0 : HIST_GROUP;
+    const uint8_t *const *codes = j->codes + c0; /* the group's columns, from 0 */
     tally_par_range(j->n, j->nparts, p, &pb, &pe);
-    hist_banks *all = xcalloc(j->ncols ? j->ncols : 1, sizeof *all);
+    hist_banks *all = xcalloc(n, sizeof *all);
     size_t idx[4];
     for (size_t b0 = pb; b0 < pe; b0 += HIST_BLOCK) {
         size_t e = pe - b0 < HIST_BLOCK ? pe : b0 + HIST_BLOCK, c = 0;
-        for (; c + 4 <= j->ncols; c += 4) { /* four columns a sweep: one weight read, four independent chains */
+        for (; c + 4 <= n; c += 4) { /* four columns a sweep: one weight read, four independent chains */
             for (size_t k = 0; k < 4; k++) idx[k] = c + k;
-            hist_sweep(j->codes, all, idx, 4, j->wts, b0, e);
+            hist_sweep(codes, all, idx, 4, j->wts, b0, e);
         }
-        for (; c + 2 <= j->ncols; c += 2) {
+        for (; c + 2 <= n; c += 2) {
             idx[0] = c, idx[1] = c + 1;
-            hist_sweep(j->codes, all, idx, 2, j->wts, b0, e);
+            hist_sweep(codes, all, idx, 2, j->wts, b0, e);
         }
-        for (; c < j->ncols; c++) {
+        for (; c < n; c++) {
             idx[0] = c;
-            hist_sweep(j->codes, all, idx, 1, j->wts, b0, e);
+            hist_sweep(codes, all, idx, 1, j->wts, b0, e);
         }
     }
-    for (size_t c = 0; c < j->ncols; c++) {
-        stats_code_hist *out = &j->part[p * j->ncols + c];
+    for (size_t c = 0; c < n; c++) {
+        stats_code_hist *out = &j->part[p * j->ncols + c0 + c];
         hist_pair (*wb)[HIST_BANK] = all[c];
         for (int k = 0; k < 256; k++) {
             out->w[k] = (wb[0][k][0] + wb[1][k][0]) + (wb[2][k][0] + wb[3][k][0]);
@@ -303,9 +312,9 @@ void stats_hist_codes_prefetch(const tally_dataset *ds, const tally_column *cons
         maps[m++] = map;
     }
     if (m) {
-        hist_batch_job j = {mine, wts, m, ds->nrows, tally_par_parts(ds->nrows), NULL};
+        hist_batch_job j = {mine, wts, m, ds->nrows, tally_par_parts(ds->nrows), (m + HIST_GROUP - 1) / HIST_GROUP, NULL};
         j.part = xmalloc(j.nparts * m * sizeof *j.part);
-        tally_par_run(j.nparts, hist_batch_part, &j);
+        tally_par_run_shared(j.nparts * j.ngroups, hist_batch_part, &j);
         for (size_t c = 0; c < m; c++) {
             stats_code_hist *out = &j.part[c];
             for (size_t p = 1; p < j.nparts; p++) /* in part order, as hist_count adds them */
@@ -368,7 +377,7 @@ void stats_weight_total(const tally_dataset *ds, const double *wts, double *w, d
         return;
     }
     total_job j = {.sel = ds->sel, .wts = wts, .n = ds->nrows, .nparts = tally_par_parts(ds->nrows)};
-    tally_par_run(j.nparts, total_part, &j);
+    tally_par_run_shared(j.nparts, total_part, &j);
     *w = *n = 0;
     for (size_t p = 0; p < j.nparts; p++) { /* in part order */
         *w += j.w[p];

@@ -85,9 +85,9 @@ int stats_weights_all_positive(tally_mapping *m, const double *wts, size_t n);
 typedef struct stats_joint {
     size_t nr, nc;       /* row column's nlevels + 1, column column's nlevels + 1 */
     double *w, *n;       /* nr x nc: summed weights (running sums in row order) and counts */
-    double *roww;        /* per row index: weights of the rows valid on the column variable */
-    double *colw;        /* per column index: weights of the rows valid on the row variable */
-    double grand;        /* weights of the rows valid on both */
+    double *roww;        /* per row index: weights of the rows valid on the column variable (its cells') */
+    double *colw;        /* per column index: weights of the rows valid on the row variable (its cells') */
+    double grand;        /* weights of the rows valid on both (the cells') */
 } stats_joint;
 
 void stats_joint_count(const tally_dataset *ds, const tally_column *rc, const tally_column *cc, const double *wts,

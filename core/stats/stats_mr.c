@@ -519,7 +519,7 @@ static void count_dichotomy(const tally_dataset *ds, const tally_mrset *set, con
         return;
     }
     dich_job j = {.ds = ds, .set = set, .wts = wts, .key = key, .nparts = tally_par_parts(ds->nrows)};
-    tally_par_run(j.nparts, dich_part, &j);
+    tally_par_run_shared(j.nparts, dich_part, &j);
     /* parts added in order: the same sums on every run */
     for (size_t k = 0; k < m; k++) {
         double w_sum = 0, n_sum = 0;

@@ -402,6 +402,44 @@ static uint8_t *locate_quartiles(const double *hw, double W, q_targets *qt)
     return tag;
 }
 
+/* The n values pass 3 kept (in the rows' order), sorted as stats_sort_vw sorts them (equal
+ * values in the rows' order): grouped by bin, in the bins' order (a bin index is monotonic in
+ * the value, so no value lies in two bins), and only a bin whose values differ sorted. A
+ * bin of one value, as every bin of a whole-number scale is, stays in the rows' order, as
+ * the stable sort would leave it: the sort took a tenth of the descriptives of such a scale. */
+static void sort_by_bins(const q_job *j, stats_vw *a, size_t n)
+{
+    size_t start[3 * QTARGETS + 1] = {0}, at[3 * QTARGETS];
+    uint8_t *slot = xmalloc(n ? n : 1), *slot_of = xmalloc(QBINS); /* a row's, a bin's place in j->tagged */
+    memset(slot_of, 0xFF, QBINS);
+    for (size_t s = 0; s < j->ntagged; s++) slot_of[j->tagged[s]] = (uint8_t)s;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t s = slot_of[q_bin(a[i].v, j->lo, j->scale)];
+        if (s == 0xFF) { /* not a kept bin: cannot be; the whole sort then */
+            free(slot);
+            free(slot_of);
+            stats_sort_vw(a, n);
+            return;
+        }
+        slot[i] = s;
+        start[s + 1]++;
+    }
+    free(slot_of);
+    for (size_t s = 0; s < j->ntagged; s++) start[s + 1] += start[s];
+    memcpy(at, start, sizeof at);
+    stats_vw *g = xmalloc((n ? n : 1) * sizeof *g);
+    for (size_t i = 0; i < n; i++) g[at[slot[i]]++] = a[i];
+    for (size_t s = 0; s < j->ntagged; s++) {
+        stats_vw *run = g + start[s];
+        size_t len = start[s + 1] - start[s], i = 1;
+        while (i < len && stats_order_key(run[i].v) == stats_order_key(run[0].v)) i++;
+        if (i < len) stats_sort_vw(run, len);
+    }
+    memcpy(a, g, n * sizeof *a);
+    free(g);
+    free(slot);
+}
+
 /* The quartiles (res) from the values pass 3 kept in the job's parts, which it frees (not the bins). */
 static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, double *res)
 {
@@ -416,7 +454,7 @@ static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, doub
         j->part[p].buf = NULL;
         j->part[p].len = j->part[p].cap = 0;
     }
-    stats_sort_vw(a, n);
+    sort_by_bins(j, a, n);
     for (int t = 0; t < QTARGETS; t++) {
         if (qt->bin[t] == QBINS) {
             res[t] = vmax;
@@ -438,7 +476,7 @@ static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, doub
 static void q_moments(q_job *j, stats_desc_result *d, stats_desc_result *du)
 {
     j->pass = 1;
-    tally_par_run(j->nparts, q_pass, j);
+    tally_par_run_shared(j->nparts, q_pass, j);
     double W = 0, sum = 0, usum = 0;
     size_t cases = 0;
     uint64_t kmin = UINT64_MAX, kmax = 0;
@@ -474,7 +512,7 @@ static void q_quartiles(q_job *j, const double *hw, stats_desc_result *d)
     j->ntagged = 0;
     for (size_t k = 0; k < QBINS; k++)
         if (tag[k] && j->ntagged < 3 * QTARGETS) j->tagged[j->ntagged++] = (uint16_t)k;
-    tally_par_run(j->nparts, q_pass, j);
+    tally_par_run_shared(j->nparts, q_pass, j);
     double res[QTARGETS];
     quartiles_of_tagged(j, &qt, d->max, res);
     d->median = res[0];
@@ -513,7 +551,7 @@ static void describe_passes(const tally_dataset *ds, const tally_column *c, cons
     double range = d->max - d->min;
     j->scale = range > 0 && isfinite(range) ? (QBINS - 1) / range : 0;
     if (!isfinite(j->scale)) j->scale = 0;
-    tally_par_run(j->nparts, q_pass, j);
+    tally_par_run_shared(j->nparts, q_pass, j);
     double ss = 0, uss = 0, *hw = j->part[0].hw, *hn = j->part[0].hn;
     for (size_t p = 0; p < j->nparts; p++) {
         ss += bank_sum(j->part[p].ss);

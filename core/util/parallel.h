@@ -28,12 +28,26 @@ void tally_par_range(size_t n, size_t nparts, size_t p, size_t *begin, size_t *e
  * has finished; callers that want all parts at once ask for at most TALLY_PAR_MAX_PARTS. */
 void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx);
 
+/* As tally_par_run, for a kernel whose parts neither wait nor start kernels (a loop over
+ * rows): the parts go to its threads one at a time, in order, and a thread that waits for a
+ * result another task computes (tally_par_wait), or that has no task left to take, runs
+ * them too. Which thread runs a part depends on timing: a part's result must not depend
+ * on its thread. Returns after every part has finished. */
+void tally_par_run_shared(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx);
+/* Until ready(arg): runs the parts of shared kernels other threads offer, and sleeps while
+ * there are none (meanwhile as tally_par_wait_begin/_end). ready is called with a lock of
+ * parallel.c held: it may take a lock of its own, and whatever makes it true must call
+ * tally_par_wake afterwards, holding no lock that ready takes. */
+void tally_par_wait(int (*ready)(void *arg), void *arg);
+void tally_par_wake(void);
+
 /* Threads tally_par_tasks uses: TALLY_STAGE_THREADS when set (1 = everything on the
  * calling thread), else TALLY_PAR_MAX_PARTS; never more than TALLY_PAR_MAX_PARTS. */
 size_t tally_par_task_threads(void);
 /* Runs fn(ctx, task, worker) for task = 0..ntasks-1 on `threads` threads (the caller is
  * worker 0; a thread that cannot start leaves its tasks to the others). Each thread
- * takes the next task not yet taken, so which worker runs a task depends on timing:
+ * takes the next task not yet taken (and, once none is left, runs shared parts of the
+ * tasks still at work), so which worker runs a task depends on timing:
  * a task's result must not depend on its worker. Worker threads run with SIGALRM
  * blocked, so the watchdog's signal always reaches the calling thread. */
 void tally_par_tasks(size_t ntasks, size_t threads, void (*fn)(void *ctx, size_t task, size_t worker), void *ctx);

@@ -1,4 +1,4 @@
-/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; the stage pool (tally_par_tasks) too, its kernels' part threads included, and a waiting task leaves its core to them; compaction asks for no more; the level limit plugins see. */
+/* test_parallel.c: tally_par_run runs at most TALLY_PAR_MAX_PARTS parts at once, as parallel.h says; the stage pool (tally_par_tasks) too, its kernels' part threads included, and a waiting task leaves its core to them or runs a shared kernel's parts; compaction asks for no more; the level limit plugins see. */
 #include "check.h"
 #include "dataset.h"
 #include "host.h"
@@ -167,6 +167,97 @@ static void check_wait(void)
     CHECK(atomic_load(&again.done) && !again.part1_own, "after the wait ends, that thread counts as at work again");
 }
 
+/* ---- shared kernels (tally_par_run_shared) and the threads that wait (tally_par_wait) ---- */
+
+#define SHARED_PARTS 8
+
+/* A shared kernel whose part 0 holds its thread until another thread has run a part (at
+ * most 5 s), so that a thread that waits, or has no task left, must take parts for
+ * the kernel to end soon. */
+typedef struct shared_seen {
+    pthread_t owner, thread[SHARED_PARTS];
+    atomic_int ran[SHARED_PARTS], elsewhere;
+} shared_seen;
+
+static void note_shared_part(void *ctx, size_t p)
+{
+    shared_seen *s = ctx;
+    s->thread[p] = pthread_self();
+    if (!pthread_equal(pthread_self(), s->owner)) atomic_store(&s->elsewhere, 1);
+    if (p == 0) bounded_until(&s->elsewhere);
+    atomic_fetch_add(&s->ran[p], 1);
+}
+
+/* Parts once each, on at most two threads, one of them `other`'s (0 when other is 0). */
+static void check_shared_seen(shared_seen *s, pthread_t other, int want_other, const char *what)
+{
+    int once = 1, on_other = 0, known = 1;
+    for (int p = 0; p < SHARED_PARTS; p++) {
+        once &= atomic_load(&s->ran[p]) == 1;
+        on_other |= want_other && pthread_equal(s->thread[p], other);
+        known &= pthread_equal(s->thread[p], s->owner) || (want_other && pthread_equal(s->thread[p], other));
+    }
+    CHECK(once, "%s: every part runs once", what);
+    if (want_other) {
+        CHECK(on_other, "%s: the other thread runs parts of the kernel", what);
+        CHECK(known, "%s: no third thread is started for a part", what);
+    }
+}
+
+/* Two tasks: task 0 waits in tally_par_wait until task 1's kernel is done; task 1 runs a
+ * shared kernel. With `late`, task 0 ends at once instead, and the kernel's parts are
+ * left to its thread's wait for the pool's last task. */
+typedef struct shared_pair {
+    int late;
+    atomic_int started1, waiting, done;
+    pthread_t task0;
+    shared_seen s;
+} shared_pair;
+
+static int pair_done(void *arg) { return atomic_load(&((shared_pair *)arg)->done); }
+
+static void shared_task(void *ctx, size_t t, size_t worker)
+{
+    (void)worker;
+    shared_pair *w = ctx;
+    if (t == 0) {
+        w->task0 = pthread_self();
+        bounded_until(&w->started1); /* task 1 is another thread's: this one takes no task after it */
+        atomic_store(&w->waiting, 1);
+        if (!w->late) tally_par_wait(pair_done, w);
+        return;
+    }
+    atomic_store(&w->started1, 1);
+    bounded_until(&w->waiting);
+    w->s.owner = pthread_self();
+    tally_par_run_shared(SHARED_PARTS, note_shared_part, &w->s);
+    atomic_store(&w->done, 1);
+    tally_par_wake();
+}
+
+static void check_shared(void)
+{
+    shared_seen alone;
+    memset(&alone, 0, sizeof alone);
+    alone.owner = pthread_self();
+    tally_par_run_shared(SHARED_PARTS, note_shared_part, &alone);
+    check_shared_seen(&alone, pthread_self(), 0, "a shared kernel outside a task");
+    CHECK(TALLY_PAR_MAX_PARTS < 2 || atomic_load(&alone.elsewhere),
+          "a shared kernel outside a task starts a thread for its parts");
+    if (TALLY_PAR_MAX_PARTS < 2) return;
+
+    shared_pair waits;
+    memset(&waits, 0, sizeof waits);
+    tally_par_tasks(2, 2, shared_task, &waits);
+    check_shared_seen(&waits.s, waits.task0, 1, "a task waiting in tally_par_wait beside a shared kernel");
+
+    shared_pair late;
+    memset(&late, 0, sizeof late);
+    late.late = 1;
+    tally_par_tasks(2, 2, shared_task, &late);
+    check_shared_seen(&late.s, late.task0, 1, "a pool's thread with no task left, beside a shared kernel");
+}
+
 int main(void)
 {
     /* parallel.h: part 0 and every part from TALLY_PAR_MAX_PARTS on run on the calling thread. */
@@ -198,6 +289,7 @@ int main(void)
     check_pool(TALLY_PAR_MAX_PARTS, "tally_par_tasks on TALLY_PAR_MAX_PARTS threads");
     check_pool(8, "tally_par_tasks asked for 8 threads");
     check_wait();
+    check_shared();
     seen after = {0};
     tally_par_run(TALLY_PAR_MAX_PARTS, note_part, &after);
     CHECK(TALLY_PAR_MAX_PARTS < 2 || !pthread_equal(after.thread[1], pthread_self()),
