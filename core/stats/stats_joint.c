@@ -132,7 +132,7 @@ static int joint_from_weighted(const tally_dataset *ds, const tally_column *rc, 
     tally_mapping *m = joint_memo(ds, rc, cc, wts, key);
     if (!m) return 0;
     joint_alloc(j, rc->nlevels + 1, cc->nlevels + 1);
-    size_t nc = j->nc, ncell = j->nr * nc;
+    size_t ncell = j->nr * j->nc;
     if (!tally_mapping_memo_get(m, key, j->n, ncell * sizeof *j->n) || !stats_weights_all_positive(m, wts, ds->nrows)) {
         stats_joint_free(j);
         return 0;

@@ -37,8 +37,8 @@ typedef struct q_part {
     double *hw;                 /* QBINS summed weights */
     double *hn;                 /* pass 2 of a job with `both`: QBINS row counts */
     uint16_t *bins;             /* pass 2: each row's bin (QNONE: the row does not count) */
-    stats_vw *buf;              /* pass 3: collected values */
-    size_t len, cap;
+    stats_vw *buf[3 * QTARGETS]; /* pass 3: the values collected, a buffer for each tagged bin (q_job.tag) */
+    size_t len[3 * QTARGETS], cap[3 * QTARGETS];
 } q_part;
 
 typedef struct q_job {
@@ -51,7 +51,7 @@ typedef struct q_job {
     double mean, lo, scale;     /* passes 2 and 3 */
     int both;                   /* passes 1 and 2 also count the unweighted figures (every weight > 0) */
     double umean;               /* with `both`: the unweighted mean */
-    const uint8_t *tag;         /* pass 3: bins to collect */
+    const uint8_t *tag;         /* pass 3: by bin, 1 + its place in tagged[] (0: not collected) */
     uint16_t tagged[3 * QTARGETS]; /* the same bins as a list (at most three a quartile) */
     size_t ntagged;
     q_part part[TALLY_PAR_MAX_PARTS];
@@ -320,11 +320,12 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
 #endif
             if (!fast && !tag[bins[i]]) continue;
             q_row(c, num, um, sel, wts, i, &v, &w);
-            if (q->len == q->cap) {
-                q->cap = q->cap ? 2 * q->cap : 1024;
-                q->buf = xrealloc(q->buf, q->cap * sizeof *q->buf);
+            size_t s = tag[bins[i]] - 1u; /* the bin's place among the tagged */
+            if (q->len[s] == q->cap[s]) {
+                q->cap[s] = q->cap[s] ? 2 * q->cap[s] : 1024;
+                q->buf[s] = xrealloc(q->buf[s], q->cap[s] * sizeof *q->buf[s]);
             }
-            q->buf[q->len++] = (stats_vw){v, w};
+            q->buf[s][q->len[s]++] = (stats_vw){v, w};
         }
     }
 }
@@ -402,69 +403,51 @@ static uint8_t *locate_quartiles(const double *hw, double W, q_targets *qt)
     return tag;
 }
 
-/* The n values pass 3 kept (in the rows' order), sorted as stats_sort_vw sorts them (equal
- * values in the rows' order): grouped by bin, in the bins' order (a bin index is monotonic in
- * the value, so no value lies in two bins), and only a bin whose values differ sorted. A
- * bin of one value, as every bin of a whole-number scale is, stays in the rows' order, as
- * the stable sort would leave it: the sort took a tenth of the descriptives of such a scale. */
-static void sort_by_bins(const q_job *j, stats_vw *a, size_t n)
+/* The values pass 3 kept in the job's parts (which it frees), in stats_sort_vw's order (equal
+ * values in the rows' order): bin by bin in the bins' order (a bin index is monotonic in the
+ * value, so no value lies in two bins), each bin's values in the rows' order (part 0 first),
+ * sorted only when they differ. A bin of one value, as every bin of a whole-number scale is,
+ * is left as the stable sort would leave it: sorting all of them took a tenth of the
+ * descriptives of such a scale. start[s]: where tagged bin s begins; start[j->ntagged]: the
+ * count. Returns the values (caller frees). */
+static stats_vw *tagged_sorted(q_job *j, size_t start[3 * QTARGETS + 1])
 {
-    size_t start[3 * QTARGETS + 1] = {0}, at[3 * QTARGETS];
-    uint8_t *slot = xmalloc(n ? n : 1), *slot_of = xmalloc(QBINS); /* a row's, a bin's place in j->tagged */
-    memset(slot_of, 0xFF, QBINS);
-    for (size_t s = 0; s < j->ntagged; s++) slot_of[j->tagged[s]] = (uint8_t)s;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t s = slot_of[q_bin(a[i].v, j->lo, j->scale)];
-        if (s == 0xFF) { /* not a kept bin: cannot be; the whole sort then */
-            free(slot);
-            free(slot_of);
-            stats_sort_vw(a, n);
-            return;
-        }
-        slot[i] = s;
-        start[s + 1]++;
-    }
-    free(slot_of);
-    for (size_t s = 0; s < j->ntagged; s++) start[s + 1] += start[s];
-    memcpy(at, start, sizeof at);
-    stats_vw *g = xmalloc((n ? n : 1) * sizeof *g);
-    for (size_t i = 0; i < n; i++) g[at[slot[i]]++] = a[i];
+    size_t n = 0;
+    for (size_t s = 0; s < j->ntagged; s++)
+        for (size_t p = 0; p < j->nparts; p++) n += j->part[p].len[s];
+    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
+    n = 0;
     for (size_t s = 0; s < j->ntagged; s++) {
-        stats_vw *run = g + start[s];
-        size_t len = start[s + 1] - start[s], i = 1;
-        while (i < len && stats_order_key(run[i].v) == stats_order_key(run[0].v)) i++;
-        if (i < len) stats_sort_vw(run, len);
+        start[s] = n;
+        for (size_t p = 0; p < j->nparts; p++) {
+            q_part *q = &j->part[p];
+            if (q->len[s]) memcpy(a + n, q->buf[s], q->len[s] * sizeof *a);
+            n += q->len[s];
+            free(q->buf[s]);
+            q->buf[s] = NULL;
+            q->len[s] = q->cap[s] = 0;
+        }
+        size_t i = start[s] + 1;
+        while (i < n && stats_order_key(a[i].v) == stats_order_key(a[start[s]].v)) i++;
+        if (i < n) stats_sort_vw(a + start[s], n - start[s]);
     }
-    memcpy(a, g, n * sizeof *a);
-    free(g);
-    free(slot);
+    start[j->ntagged] = n;
+    return a;
 }
 
 /* The quartiles (res) from the values pass 3 kept in the job's parts, which it frees (not the bins). */
 static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, double *res)
 {
-    size_t n = 0;
-    for (size_t p = 0; p < j->nparts; p++) n += j->part[p].len;
-    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
-    n = 0;
-    for (size_t p = 0; p < j->nparts; p++) {
-        if (j->part[p].len) memcpy(a + n, j->part[p].buf, j->part[p].len * sizeof *a);
-        n += j->part[p].len;
-        free(j->part[p].buf);
-        j->part[p].buf = NULL;
-        j->part[p].len = j->part[p].cap = 0;
-    }
-    sort_by_bins(j, a, n);
+    size_t start[3 * QTARGETS + 1];
+    stats_vw *a = tagged_sorted(j, start);
     for (int t = 0; t < QTARGETS; t++) {
         if (qt->bin[t] == QBINS) {
             res[t] = vmax;
             continue;
         }
-        size_t s = 0;
-        while (s < n && q_bin(a[s].v, j->lo, j->scale) < qt->bin[t]) s++;
-        size_t e = s;
-        while (e < n && q_bin(a[e].v, j->lo, j->scale) <= qt->upto[t]) e++;
-        /* the value before the run is the largest of the previous nonempty bin (tagged) */
+        /* the run from the quartile's bin to the last it may reach (both tagged); the value
+         * before it is the largest of the previous nonempty bin (tagged too) */
+        size_t s = start[j->tag[qt->bin[t]] - 1u], e = start[j->tag[qt->upto[t]]];
         res[t] = stats_percentile_walk(a + s, e - s, qt->tc[t], qt->before[t], s ? a[s - 1].v : NAN);
     }
     free(a);
@@ -511,7 +494,10 @@ static void q_quartiles(q_job *j, const double *hw, stats_desc_result *d)
     j->tag = tag;
     j->ntagged = 0;
     for (size_t k = 0; k < QBINS; k++)
-        if (tag[k] && j->ntagged < 3 * QTARGETS) j->tagged[j->ntagged++] = (uint16_t)k;
+        if (tag[k] && j->ntagged < 3 * QTARGETS) {
+            tag[k] = (uint8_t)(j->ntagged + 1); /* from now on: 1 + the bin's place in the list */
+            j->tagged[j->ntagged++] = (uint16_t)k;
+        }
     tally_par_run_shared(j->nparts, q_pass, j);
     double res[QTARGETS];
     quartiles_of_tagged(j, &qt, d->max, res);

@@ -109,12 +109,17 @@ static void run_claimed(par_offer *o, size_t part)
     if (++o->finished == o->nparts) pthread_cond_broadcast(&offers_changed);
 }
 
+/* Runs o's parts until none is left to hand out; called and returns with offers_lock held. */
+static void run_parts(par_offer *o)
+{
+    size_t part;
+    while (claim_part(o, &part)) run_claimed(o, part);
+}
+
 static void *offer_main(void *arg)
 {
-    par_offer *o = arg;
-    size_t part;
     pthread_mutex_lock(&offers_lock);
-    while (claim_part(o, &part)) run_claimed(o, part);
+    run_parts(arg);
     pthread_mutex_unlock(&offers_lock);
     return NULL;
 }
@@ -140,9 +145,8 @@ void tally_par_run_shared(size_t nparts, void (*fn)(void *ctx, size_t part), voi
         if (in_task && !(reserved[k] = reserve_thread())) continue;
         started[k] = pthread_create(&tid[k], NULL, offer_main, &o) == 0;
     }
-    size_t part;
     pthread_mutex_lock(&offers_lock);
-    while (claim_part(&o, &part)) run_claimed(&o, part);
+    run_parts(&o);
     while (o.finished < o.nparts) pthread_cond_wait(&offers_changed, &offers_lock); /* parts on other threads */
     pthread_mutex_unlock(&offers_lock);
     for (size_t k = 1; k < nthreads; k++) {
