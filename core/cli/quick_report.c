@@ -123,7 +123,9 @@ static int read_file_fn(void *arg, tally_dataset **out)
     tally_ctx_set_language(ctx, q->language);
     tally_dataset *ds = tally_dataset_new("data");
     int code = TALLY_EXIT_OK;
-    if (q->pl->desc.read(tally_host_get(), ctx, q->o, ds) != 0 || tally_ctx_error(ctx)) {
+    int rc = q->pl->desc.read(tally_host_get(), ctx, q->o, ds);
+    tally_dataset_seal_blocks(ds);
+    if (rc != 0 || tally_ctx_error(ctx)) {
         fprintf(stderr, "tally: %s\n", tally_ctx_error(ctx) ? tally_ctx_error(ctx) : "the input plugin failed");
         tally_dataset_free(ds);
         ds = NULL;

@@ -347,6 +347,7 @@ static int read_one(run *r, size_t i, tally_dataset **out)
     tally_dataset *ds = tally_dataset_new(b->name);
     const char *path = h->opt_string(b->opts, "path");
     int rc = r->plugins[i]->desc.read(h, ctx, b->opts, ds);
+    tally_dataset_seal_blocks(ds);
     if (rc == 0 && tally_fault("input")) tally_ctx_set_error(ctx, "fault injected after reading input '%s'", b->name);
     if (rc != 0 || tally_ctx_error(ctx)) {
         int code = fail(r, TALLY_EXIT_DATA, "input '%s' (%s): %s", b->name, b->where,

@@ -2,6 +2,7 @@
 #include "dataset.h"
 #include "category_order.h"
 #include "value_labels.h"
+#include "../plugins/common/huge_pages.h"
 #include "host_entries.h"
 #include "parallel.h"
 #include "util.h"
@@ -116,6 +117,7 @@ static int column_resize(tally_column *c, size_t len, int init)
     } else if (c->len == 0 && len > 0) { /* a new column: calloc's pages of zeros are mapped only when written */
         uint64_t *s = calloc(len, sizeof *s);
         if (!s) return -1;
+        tally_huge_advise(s, len * sizeof *s); /* a text column's reader writes most rows */
         free(c->str);
         c->str = s;
     } else {
@@ -144,7 +146,7 @@ int tally_column_set_string(tally_column *c, size_t row, const char *s, size_t l
     if (c->arena_len + len + 1 > c->arena_cap) {
         size_t cap = c->arena_cap;
         while (c->arena_len + len + 1 > cap) cap *= 2;
-        char *a = realloc(c->arena, cap);
+        char *a = tally_huge_grow(c->arena, c->arena_len, cap);
         if (!a) return -1;
         c->arena = a;
         c->arena_cap = cap;
@@ -281,6 +283,7 @@ void tally_dataset_free(tally_dataset *ds)
 {
     if (!ds) return;
     tally_dataset_thaw(ds);
+    tally_dataset_seal_blocks(ds);
     for (size_t i = 0; i < ds->ncols; i++) tally_column_unref(ds->cols[i]);
     tally_free_all(ds->cols, ds->hidx, ds->sel);
     free_mrsets(ds);
@@ -537,6 +540,18 @@ int host_ds_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const double
     double *lv = c && codes ? levels_copy(levels, nlevels) : NULL;
     if (!lv) return -1;
     set_cells(c, codes, lv, nlevels, NULL);
+    return 0;
+}
+int host_ds_view_codes(tally_dataset *ds, int col, const uint8_t *codes, const double *levels, unsigned nlevels)
+{
+    tally_column *c = codes_target(ds, col, levels, nlevels);
+    tally_mapping *b = c && codes ? tally_dataset_block_of(ds, codes, c->len) : NULL;
+    double *lv = b ? levels_copy(levels, nlevels) : NULL;
+    if (!lv) return -1;
+    set_cells(c, NULL, lv, nlevels, NULL);
+    c->codes = (uint8_t *)codes; /* a view: tally_column_unref leaves it to the block */
+    __atomic_add_fetch(&b->refs, 1, __ATOMIC_RELAXED);
+    c->mapping = b;
     return 0;
 }
 int host_ds_adopt_numeric(tally_dataset *ds, int col, double *num)

@@ -74,7 +74,8 @@ typedef struct tally_column {
 /* Results kept with a mapping (mapping_memo.c). */
 typedef struct tally_mapping_memo tally_mapping_memo;
 
-/* A read-only file mapping shared by the columns that view it; unmapped with its last reference. */
+/* A read-only mapping shared by the columns that view it: a cache file, or the block a
+ * reader wrote cells into (dataset_block.c); unmapped with its last reference. */
 typedef struct tally_mapping {
     int refs;
     void *base;
@@ -172,7 +173,21 @@ struct tally_dataset {
      * for results made of this dataset's cells, whose spans are every column's cells
      * (tally_dataset_freeze); NULL otherwise. Owned. */
     struct tally_mapping *frozen;
+    /* The blocks its reader asked for (ds_block_new), until the read is done
+     * (tally_dataset_seal_blocks): one reference each. Owned. */
+    struct tally_mapping **blocks;
+    size_t nblocks;
 };
+
+/* dataset_block.c: a reader's cells in blocks of 2 MB pages (plugin.h, ds_block_new). */
+void *host_ds_block_new(tally_dataset *ds, size_t bytes);
+int host_ds_view_codes(tally_dataset *ds, int col, const uint8_t *codes, const double *levels, unsigned nlevels);
+/* The block of ds (not yet sealed) that holds [p, p + n), or NULL. */
+tally_mapping *tally_dataset_block_of(const tally_dataset *ds, const void *p, size_t n);
+/* Ends the read's writing: the blocks become read-only (as a cache file's mapping is, so
+ * that results kept with them stay true) and ds drops its references to them; a block
+ * no column views is unmapped. Called once the input plugin's read has returned. */
+void tally_dataset_seal_blocks(tally_dataset *ds);
 
 /* Returns a new empty dataset; free with tally_dataset_free. */
 tally_dataset *tally_dataset_new(const char *name);

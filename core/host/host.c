@@ -319,6 +319,8 @@ static const tally_host host_table = {
     .read_dictionary_only = host_read_dictionary_only, /* this file */
     .ctx_language = host_ctx_language,
     .var_set_metadata = host_var_set_metadata, /* dataset.c */
+    .ds_block_new = host_ds_block_new,   /* dataset_block.c */
+    .ds_view_codes = host_ds_view_codes, /* dataset.c */
 };
 
 const tally_host *tally_host_get(void) { return &host_table; }

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 4
+#define TALLY_ABI_MINOR 5
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -365,6 +365,19 @@ typedef struct tally_host {
     /* Marks a column as a survey platform's metadata field (submission time, device, _uuid):
      * kept in the data, not tabulated by the default report, said so by `tally describe`. */
     void (*var_set_metadata)(tally_dataset *ds, int col, int metadata);
+
+    /* ---- ABI 1.5 ---------------------------------------------------------- */
+    /* `bytes` of zero-filled memory for cells the reader writes while it reads, in
+     * 2 MB pages where the system gives them (many columns' cells in one block
+     * fault a large page at a time, where each column's own buffer would fault
+     * 4 KB at a time). Owned by ds: freed with it, or once the read is done and no
+     * column views it. NULL when none can be had (the reader then uses malloc). */
+    void *(*ds_block_new)(tally_dataset *ds, size_t bytes);
+    /* Like ds_adopt_codes, but `codes` (ds_nrows filled) lies in a block from
+     * ds_block_new and the column views it: the block stays writable until the
+     * read callback returns, read-only after (a change copies the cells first).
+     * 0, or -1 on a bad argument (codes outside every block of ds included). */
+    int (*ds_view_codes)(tally_dataset *ds, int col, const uint8_t *codes, const double *levels, unsigned nlevels);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits

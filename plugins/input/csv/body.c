@@ -89,7 +89,7 @@ static int parse(reader *r, size_t line_base, size_t *nrows, size_t *skipped, si
 }
 
 /* The chunks of [body, r->end) set up for phase 1. */
-static void chunks_setup(reader *r, const char *body)
+static void chunks_setup(reader *r, tally_dataset *out, const char *body)
 {
     const char *pts[MAX_CHUNKS + 1];
     r->nthreads = csv_chunk_count(r->s, (size_t)(r->end - body));
@@ -115,7 +115,7 @@ static void chunks_setup(reader *r, const char *body)
 #ifdef CSV_TEST_HOOKS /* tests/e2e/csv_small_steps.sh: the first chunk's own buffers, as when no shared ones can be had */
     if (getenv("TALLY_TEST_CSV_NO_SHARED")) shared = 0;
 #endif
-    if (shared && csv_shared_open(&r->shared, r->chunks, r->nchunks) == 0) return;
+    if (shared && csv_shared_open(&r->shared, r->chunks, r->nchunks, host, out) == 0) return;
     r->chunks[0].direct = adopt;
     r->chunks[0].body_bytes = (size_t)(r->end - body);
 }
@@ -137,7 +137,7 @@ int csv_read_body(reader *r, tally_dataset *out, const char *body, size_t line_b
 {
     const csv_settings *s = r->s;
     const tally_host *h = r->call.h;
-    chunks_setup(r, body);
+    chunks_setup(r, out, body);
     size_t nrows = 0, skipped = 0, first_skip = 0;
     int rc = parse(r, line_base, &nrows, &skipped, &first_skip);
     if (rc == -1) h->error(r->call.ctx, "%s: out of memory while reading", s->path);

@@ -129,6 +129,9 @@ typedef struct csv_shared {
     size_t ncols;
     size_t rows;             /* rows each buffer has room for (the regions' sum) */
     uint8_t **codes;         /* per column: a code a row, NULL for text columns (owned until merged) */
+    uint8_t *block;          /* where the host gives one (ds_block_new): every column's codes, carved
+                                from it in 2 MB pages; the dataset owns it and its columns view it */
+    size_t block_len;
     _Atomic(double *) *nums; /* per column: a double a row, made when a chunk's column turns to doubles */
 } csv_shared;
 
@@ -189,8 +192,11 @@ void csv_colbuf_drop(csv_chunk *c, csv_colbuf *b);
 void csv_colbuf_leave(csv_chunk *c, csv_colbuf *b);
 /* Regions in the shared buffers for the n chunks (start, limit and cfg set), sized from
  * the line ends in a sample of each; code buffers made for every column that is not
- * declared text. 0, or -1 when they cannot be had (the chunks then keep their own). */
-int csv_shared_open(csv_shared *sh, csv_chunk *chunks, size_t n);
+ * declared text, in one block of ds (h->ds_block_new) where the host has it. 0, or -1
+ * when they cannot be had (the chunks then keep their own). */
+int csv_shared_open(csv_shared *sh, csv_chunk *chunks, size_t n, const tally_host *h, tally_dataset *ds);
+/* 1 when p lies in sh's block (a column's codes the dataset views rather than frees). */
+int csv_shared_in_block(const csv_shared *sh, const void *p);
 /* Frees the shared buffers no column took. */
 void csv_shared_free(csv_shared *sh);
 /* Column k's shared doubles, made by the first chunk that asks; NULL when out of memory. */

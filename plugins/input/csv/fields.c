@@ -3,14 +3,25 @@
 
 #include <stdlib.h>
 
+#include "huge_pages.h"
+
+/* The first room for a chunk's text (bytes) and text cells: a share of the chunk's bytes, so
+ * that a large chunk's buffers are moved to grow a few times rather than a dozen (each move
+ * copies them into fresh memory); untouched room costs no memory. */
+static size_t first_room(const csv_chunk *c, size_t least, size_t bytes_per_unit)
+{
+    size_t share = c->limit > c->start ? (size_t)(c->limit - c->start) / bytes_per_unit : 0;
+    return share > least ? share : least;
+}
+
 /* A string cell: its text is copied (without quotes when `quoted`), so that the
  * file's pages need not stay in memory. */
 int csv_add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t col, int quoted)
 {
     if (c->text_cap - c->text_len < len) {
-        size_t cap = c->text_cap ? c->text_cap : 1 << 16;
+        size_t cap = c->text_cap ? c->text_cap : first_room(c, 1 << 16, 32);
         while (cap - c->text_len < len) cap *= 2;
-        char *t = realloc(c->text, cap);
+        char *t = tally_huge_grow(c->text, c->text_len, cap);
         if (!t) {
             c->oom = 1;
             return -1;
@@ -19,8 +30,8 @@ int csv_add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t col
         c->text_cap = cap;
     }
     if (c->ncells == c->cells_cap) {
-        size_t cap = c->cells_cap ? c->cells_cap * 2 : 1024;
-        csv_cell *n = realloc(c->cells, cap * sizeof *n);
+        size_t cap = c->cells_cap ? c->cells_cap * 2 : first_room(c, 1024, 256);
+        csv_cell *n = tally_huge_grow(c->cells, c->ncells * sizeof *n, cap * sizeof *n);
         if (!n) {
             c->oom = 1;
             return -1;

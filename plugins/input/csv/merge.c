@@ -160,8 +160,11 @@ static void merge_shared_column(reader *r, size_t k)
     int codes = o->region == 1;
     size_t unit = codes ? 1 : sizeof(double);
     void *buf = codes ? (void *)r->shared.codes[k] : (void *)atomic_load(&r->shared.nums[k]);
+    int in_block = csv_shared_in_block(&r->shared, buf);
     if (r->nrows > r->shared.rows) { /* chunks that outgrew their regions: more rows than the regions' sum */
-        void *more = realloc(buf, r->nrows * unit);
+        void *more = in_block ? malloc(r->nrows * unit) : realloc(buf, r->nrows * unit);
+        if (more && in_block) memcpy(more, buf, r->shared.rows * unit); /* the block keeps its room: a copy */
+        in_block = 0;
         if (!more) {
             o->adopt = -1;
             return;
@@ -176,9 +179,11 @@ static void merge_shared_column(reader *r, size_t k)
         if (r->chunks[i].base < r->chunks[i].row0) place_rows(r, k, &r->chunks[i], codes, 1);
     for (size_t i = 0; i < r->nchunks; i++) place_rows(r, k, &r->chunks[i], codes, 0);
     for (size_t i = 0; i < r->nchunks; i++) csv_colbuf_drop(&r->chunks[i], &r->chunks[i].cols[k]);
-    /* handed over: the column's from now on (the part past the rows given back) */
-    void *cut = realloc(buf, r->nrows * unit);
+    /* handed over: the column's from now on (the part past the rows given back); a block's
+     * codes are viewed where they are */
+    void *cut = in_block ? buf : realloc(buf, r->nrows * unit);
     if (cut) buf = cut;
+    o->view = in_block;
     if (codes) {
         r->shared.codes[k] = NULL;
         o->codes = buf;
@@ -327,13 +332,15 @@ int csv_merge_run(reader *r, tally_dataset *out, const int *idx)
         if (o->adopt < 0) rc = -1;
         if (o->adopt <= 0) continue;
         int took = -1;
-        if (rc == 0)
+        if (rc == 0 && o->view) took = h->ds_view_codes(out, idx[k], o->codes, o->levels, o->nlevels);
+        else if (rc == 0)
             took = o->codes ? h->ds_adopt_codes(out, idx[k], o->codes, o->levels, o->nlevels)
                             : h->ds_adopt_numeric(out, idx[k], o->num);
         if (took != 0) {
-            free(o->codes ? (void *)o->codes : (void *)o->num);
+            if (!o->view) free(o->codes ? (void *)o->codes : (void *)o->num); /* a block's codes are the dataset's */
             rc = -1;
         }
+        o->view = 0;
         o->adopt = 0;
         o->codes = NULL;
         o->num = NULL;

@@ -45,6 +45,8 @@ typedef struct csv_colout {
                                merged into it, then it is handed over (-1: out of memory on the way) */
     int region;             /* the shared buffer becomes the column (1: codes, 2: doubles) once every
                                chunk's rows are moved to their place in it; then handed over as adopt */
+    int view;               /* the codes handed over lie in the shared block: the column views them
+                               (ds_view_codes) instead of taking them */
     const double *levels;   /* ascending; codes index them */
     unsigned nlevels;
 } csv_colout;
