@@ -104,6 +104,19 @@ static void check_helpers(int advised)
     vm_flags_at((void *)gin, flags, sizeof flags);
     if (advised) CHECK(strstr(flags, " hg") != NULL, "the grown buffer is advised for huge pages");
     free(g);
+
+    /* a buffer written whole: from 1.5 MB on, whole 2 MB pages on a 2 MB boundary */
+    size_t rows2 = 1000000 * sizeof(uint16_t); /* a million rows of two bytes, below 2 MB */
+    uint16_t *h = tally_huge_alloc(rows2);
+    CHECK(h != NULL && (uintptr_t)h % TALLY_HUGE_PAGE == 0, "tally_huge_alloc of 1.9 MB starts on a 2 MB boundary");
+    vm_flags_at(h, flags, sizeof flags);
+    if (advised) CHECK(strstr(flags, " hg") != NULL, "and is advised for huge pages");
+    for (size_t i = 0; i < rows2 / sizeof *h; i++) h[i] = (uint16_t)i;
+    CHECK(h[999999] == (uint16_t)999999, "every byte asked for is there");
+    free(h);
+    void *tiny = tally_huge_alloc(1000);
+    CHECK(tiny != NULL, "a small one is plain malloc");
+    free(tiny);
 }
 
 static const double levels[3] = {1, 2, 5};
