@@ -273,6 +273,8 @@ out:
     /* Every byte read is checked, and a problem in the text wins over a parse
      * error (which it may have caused): on an error, the rest of the buffer too. */
     if (!reread) csv_window_check(c, &win, c->err || c->oom ? s.e : c->end);
+    if (!reread && c->drop && win.mapped > win.dropped) /* the window's last pages: the merge reads none of them */
+        csv_advise_pages(win.dropped, win.mapped, MADV_DONTNEED);
     free(s.pd);
     free(s.un);
     free(s.ends);
