@@ -323,7 +323,8 @@ double *csv_shared_nums(csv_shared *sh, size_t k)
 
 void csv_chunk_map_region(csv_chunk *c)
 {
-    if (!c->in_region) return;
+    /* in the block, the first write to each 2 MB page maps it whole: nothing to gain by a call */
+    if (!c->in_region || c->shared->block) return;
     for (size_t k = 0; k < c->cfg->ncols; k++)
         if (c->cols[k].kind == CSV_BUF_CODES && c->cols[k].shared) csv_populate(c->cols[k].codes, c->region);
 }
