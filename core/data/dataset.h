@@ -179,10 +179,8 @@ struct tally_dataset {
     size_t nblocks;
 };
 
-/* dataset_block.c: a reader's cells in blocks of 2 MB pages (plugin.h, ds_block_new). */
-void *host_ds_block_new(tally_dataset *ds, size_t bytes);
-int host_ds_view_codes(tally_dataset *ds, int col, const uint8_t *codes, const double *levels, unsigned nlevels);
-/* The block of ds (not yet sealed) that holds [p, p + n), or NULL. */
+/* dataset_block.c: a reader's cells in blocks of 2 MB pages (plugin.h, ds_block_new; the host
+ * entries are declared in host_entries.h). The block of ds (not yet sealed) that holds [p, p + n), or NULL. */
 tally_mapping *tally_dataset_block_of(const tally_dataset *ds, const void *p, size_t n);
 /* Ends the read's writing: the blocks become read-only (as a cache file's mapping is, so
  * that results kept with them stay true) and ds drops its references to them; a block

@@ -1,5 +1,6 @@
 /* dataset_block.c: the blocks a reader writes cells into (ds_block_new): 2 MB pages, viewed by columns, read-only once the read is done. */
 #include "dataset.h"
+#include "host_entries.h"
 #include "util.h"
 #include "../plugins/common/huge_pages.h"
 

@@ -2,6 +2,7 @@
  * advised, viewed by columns, read-only once sealed, unmapped with the last view; and the huge-page helpers. */
 #include "check.h"
 #include "dataset.h"
+#include "host_entries.h"
 #include "huge_pages.h"
 #include "plugin_harness.h"
 
