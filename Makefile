@@ -154,7 +154,7 @@ $(foreach d,$(TEST_PLUGIN_DIRS),$(eval $(call test_plugin_rule,$(d),$(notdir $(d
 # files cross every window, buffer-growth and slab boundary (tests/e2e/csv_small_steps.sh).
 CSV_SMALL := $(BUILD)/tests/csv-small
 CSV_SMALL_SO := $(CSV_SMALL)/csv.so
-CSV_SMALL_DEFS := -DCSV_STEP=4096 -DCSV_MAP_ALIGN=4096 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
+CSV_SMALL_DEFS := -DCSV_STEP=4096 -DCSV_MAP_ALIGN=4096 -DCSV_BLOCK_MIN=1 -DCSV_CHECK_STEP=4096 -DCSV_HEAD_CHECK=1024 \
                   -DCSV_FIRST_ROWS=64 -DCSV_SLAB_MIN=4096 -DCSV_REGION_SHARE=0.5 -DCSV_TEST_HOOKS
 $(CSV_SMALL)/%.o: plugins/input/csv/%.c
 	@mkdir -p $(@D)

@@ -243,6 +243,10 @@ static size_t region_rows(const csv_chunk *c)
     return (rows + BLOCK - 1) & ~(size_t)(BLOCK - 1); /* every region starts a cache line of codes */
 }
 
+#ifndef CSV_BLOCK_MIN /* settable when building: the small-step tests put every file's codes in a block */
+#define CSV_BLOCK_MIN TALLY_HUGE_MIN
+#endif
+
 /* One block of ds for the code buffers of the columns not declared text, `stride` bytes
  * each, where the host has blocks and they are large enough to gain from 2 MB pages. */
 static uint8_t *codes_block(csv_shared *sh, const csv_cfg *cfg, size_t stride, const tally_host *h, tally_dataset *ds)
@@ -250,7 +254,7 @@ static uint8_t *codes_block(csv_shared *sh, const csv_cfg *cfg, size_t stride, c
     size_t ncodes = 0;
     for (size_t k = 0; k < cfg->ncols; k++) ncodes += cfg->forced[k] != TALLY_STRING;
     if (!h || !TALLY_HOST_HAS(h, ds_view_codes) || !h->ds_block_new || !h->ds_view_codes) return NULL;
-    if (ncodes == 0 || stride > SIZE_MAX / ncodes || ncodes * stride < TALLY_HUGE_MIN) return NULL;
+    if (ncodes == 0 || stride > SIZE_MAX / ncodes || ncodes * stride < CSV_BLOCK_MIN) return NULL;
     sh->block = h->ds_block_new(ds, ncodes * stride);
     sh->block_len = sh->block ? ncodes * stride : 0;
     return sh->block;
