@@ -44,21 +44,6 @@ static inline void tally_huge_advise(void *p, size_t n)
 #endif
 }
 
-/* A growing buffer moved to `cap` bytes, its first `used` kept, like realloc (the old one
- * freed; NULL, the old one kept, when out of memory). From TALLY_HUGE_MIN bytes the new
- * buffer is advised before the bytes are copied in, so that the copy writes 2 MB pages:
- * realloc would copy first, a 4 KB fault at a time, where it cannot grow in place. */
-static inline void *tally_huge_grow(void *p, size_t used, size_t cap)
-{
-    if (cap < TALLY_HUGE_MIN) return realloc(p, cap);
-    void *q = malloc(cap);
-    if (!q) return NULL;
-    tally_huge_advise(q, cap);
-    if (used) memcpy(q, p, used);
-    free(p);
-    return q;
-}
-
 /* n bytes from malloc (freed with free()), from three quarters of a 2 MB page up started on a
  * 2 MB boundary, sized in whole 2 MB pages and advised: for a buffer written whole at once,
  * such as a result for every row (a million rows of two bytes: 1.9 MB). Smaller, plain
@@ -72,6 +57,21 @@ static inline void *tally_huge_alloc(size_t n)
     if (p) madvise(p, whole, MADV_HUGEPAGE);
 #endif
     return p;
+}
+
+/* A growing buffer moved to `cap` bytes, its first `used` kept, like realloc (the old one
+ * freed; NULL, the old one kept, when out of memory). From tally_huge_alloc's size on, the
+ * new buffer is whole 2 MB pages before the bytes are copied in: realloc would copy first,
+ * a 4 KB fault at a time, where it cannot grow in place (and a buffer that does not start
+ * on a 2 MB boundary begins with up to 2 MB of 4 KB pages). */
+static inline void *tally_huge_grow(void *p, size_t used, size_t cap)
+{
+    if (cap < TALLY_HUGE_PAGE / 4 * 3) return realloc(p, cap);
+    void *q = tally_huge_alloc(cap);
+    if (!q) return NULL;
+    if (used) memcpy(q, p, used);
+    free(p);
+    return q;
 }
 
 /* `len` bytes of zero-filled read-write anonymous memory starting on a 2 MB boundary,

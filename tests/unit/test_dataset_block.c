@@ -101,6 +101,7 @@ static void check_helpers(int advised)
     for (size_t i = 0; same && i < used; i++) same = g[i] == (unsigned char)(i * 13);
     for (size_t i = used; same && i < (1 << 20); i++) same = g[i] == 7;
     CHECK(same, "tally_huge_grow from TALLY_HUGE_MIN keeps the bytes used");
+    CHECK((uintptr_t)g % TALLY_HUGE_PAGE == 0, "and moves them to a buffer of whole 2 MB pages (no 4 KB head)");
     uintptr_t gin = ((uintptr_t)g + TALLY_HUGE_PAGE - 1) & ~(uintptr_t)(TALLY_HUGE_PAGE - 1);
     vm_flags_at((void *)gin, flags, sizeof flags);
     if (advised) CHECK(strstr(flags, " hg") != NULL, "the grown buffer is advised for huge pages");
