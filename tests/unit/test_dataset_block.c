@@ -5,58 +5,13 @@
 #include "host_entries.h"
 #include "huge_pages.h"
 #include "plugin_harness.h"
+#include "vm_maps.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-
-/* The line of /proc/self/maps whose mapping holds p (its "perms" at out[0..3]), or "" when none. */
-static void maps_line(const void *p, char *out, size_t n)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[512];
-    unsigned long a, b;
-    out[0] = 0;
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "%lx-%lx", &a, &b) == 2 && (uintptr_t)p >= a && (uintptr_t)p < b) {
-            const char *perms = strchr(line, ' ');
-            snprintf(out, n, "%s", perms ? perms + 1 : "");
-            break;
-        }
-    if (f) fclose(f);
-}
-
-/* The VmFlags of the mapping that holds p (/proc/self/smaps), or "" when none. */
-static void vm_flags_at(const void *p, char *out, size_t n)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    char line[512];
-    int in = 0;
-    unsigned long a, b;
-    out[0] = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        if (sscanf(line, "%lx-%lx ", &a, &b) == 2 && strchr(line, '-') < strchr(line, ' '))
-            in = (uintptr_t)p >= a && (uintptr_t)p < b;
-        else if (in && strncmp(line, "VmFlags:", 8) == 0) {
-            snprintf(out, n, "%.*s", (int)strcspn(line, "\n"), line);
-            break;
-        }
-    }
-    if (f) fclose(f);
-}
-
-/* Whether this kernel takes MADV_HUGEPAGE (asked of a scratch mapping), so that a missing advice fails. */
-static int kernel_takes_advice(void)
-{
-    size_t n = 4 * TALLY_HUGE_PAGE;
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return 0;
-    int ok = madvise(p, n, MADV_HUGEPAGE) == 0;
-    munmap(p, n);
-    return ok;
-}
 
 static void check_helpers(int advised)
 {
@@ -72,7 +27,7 @@ static void check_helpers(int advised)
     if (advised) CHECK(strstr(flags, " hg") != NULL, "it is advised for huge pages (%s)", flags);
     else printf("ok - # SKIP this kernel refuses MADV_HUGEPAGE\n");
     munmap(b, mapped);
-    maps_line(b, line, sizeof line);
+    vm_maps_line(b, line, sizeof line);
     CHECK(line[0] == 0, "nothing of it stays mapped after munmap(p, mapped)");
 
     unsigned char *small = tally_huge_block(1000, &mapped);
@@ -158,7 +113,7 @@ static void check_views(void)
     char line[512];
     tally_dataset_seal_blocks(ds);
     CHECK(ds->nblocks == 0 && ds->blocks == NULL, "sealing drops the dataset's own reference");
-    maps_line(codes, line, sizeof line);
+    vm_maps_line(codes, line, sizeof line);
     CHECK(strncmp(line, "r--p", 4) == 0, "a sealed block is read-only (%.4s)", line);
     CHECK(tally_col_num(q, 1) == 2, "the column still reads it");
     tally_mapping *m = q->mapping;
@@ -170,13 +125,13 @@ static void check_views(void)
     CHECK(tally_col_num(q, 1) == 2 && tally_col_num(q, 5) == 5 && isnan(tally_col_num(q, 7)) && m->refs == 1,
           "with the same cells, its reference given back");
     tally_dataset_free(ds);
-    maps_line(codes, line, sizeof line);
+    vm_maps_line(codes, line, sizeof line);
     CHECK(line[0] == 0, "the block is unmapped with its last view");
 
     /* a block no column views goes when the read is done */
     ds = viewed_dataset(rows, &codes);
     tally_dataset_seal_blocks(ds);
-    maps_line(codes, line, sizeof line);
+    vm_maps_line(codes, line, sizeof line);
     CHECK(line[0] == 0, "a block no column views is unmapped when sealed");
     tally_dataset_free(ds);
 
@@ -184,7 +139,7 @@ static void check_views(void)
     ds = viewed_dataset(rows, &codes);
     CHECK(host_ds_view_codes(ds, 0, codes, levels, 3) == 0, "viewed");
     tally_dataset_free(ds);
-    maps_line(codes, line, sizeof line);
+    vm_maps_line(codes, line, sizeof line);
     CHECK(line[0] == 0, "a dataset freed unsealed unmaps its block");
 }
 
@@ -222,7 +177,7 @@ static void check_csv_reader(void)
 
 int main(void)
 {
-    int advised = kernel_takes_advice();
+    int advised = vm_kernel_takes_hugepage_advice();
     check_helpers(advised);
     check_views();
     check_csv_reader();

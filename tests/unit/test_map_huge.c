@@ -2,6 +2,7 @@
  * advised for huge pages, and leaves no reserved room behind once unmapped. */
 #include "check.h"
 #include "map_huge.h"
+#include "vm_maps.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -13,53 +14,6 @@
 
 #define HUGE_BYTES ((size_t)2 << 20)
 
-/* Bytes of the process's mappings (/proc/self/maps): 0 when unreadable. */
-static size_t mapped_bytes(void)
-{
-    FILE *f = fopen("/proc/self/maps", "r");
-    size_t total = 0;
-    unsigned long a, b;
-    char line[512];
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "%lx-%lx", &a, &b) == 2) total += b - a;
-    if (f) fclose(f);
-    return total;
-}
-
-/* The VmFlags line of the mapping that starts at p (/proc/self/smaps), or "" when none. */
-static void vm_flags(const void *p, char *out, size_t n)
-{
-    FILE *f = fopen("/proc/self/smaps", "r");
-    char line[512];
-    int in = 0;
-    unsigned long a, b;
-    out[0] = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        if (sscanf(line, "%lx-%lx ", &a, &b) == 2 && strchr(line, '-') < strchr(line, ' ')) in = a == (uintptr_t)p;
-        else if (in && strncmp(line, "VmFlags:", 8) == 0) {
-            snprintf(out, n, "%s", line);
-            break;
-        }
-    }
-    if (f) fclose(f);
-}
-
-/* Whether this kernel takes MADV_HUGEPAGE at all (asked of a scratch mapping of its own), so that
- * a mapping tally_map_huge made without the advice fails rather than passes as a skip. */
-static int kernel_takes_hugepage_advice(void)
-{
-#ifdef MADV_HUGEPAGE
-    size_t n = 4 * HUGE_BYTES;
-    void *p = mmap(NULL, n, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) return 0;
-    int ok = madvise(p, n, MADV_HUGEPAGE) == 0;
-    munmap(p, n);
-    return ok;
-#else
-    return 0;
-#endif
-}
-
 int main(void)
 {
     char path[] = "/tmp/tally-map-huge.XXXXXX";
@@ -70,23 +24,23 @@ int main(void)
     for (size_t i = 0; i < len; i++) want[i] = (unsigned char)(i * 7 + i / 4093);
     CHECK(write(fd, want, len) == (ssize_t)len, "the file written");
 
-    size_t before = mapped_bytes();
+    size_t before = vm_mapped_bytes();
     unsigned char *p = tally_map_huge(fd, len, 0);
     CHECK(p != MAP_FAILED, "mapped");
     CHECK((uintptr_t)p % HUGE_BYTES == 0, "on a 2 MB boundary (%p)", (void *)p);
     CHECK(memcmp(p, want, len) == 0, "every byte is the file's");
     char flags[512];
-    vm_flags(p, flags, sizeof flags);
-    if (kernel_takes_hugepage_advice())
+    vm_flags_at(p, flags, sizeof flags);
+    if (vm_kernel_takes_hugepage_advice())
         CHECK(strstr(flags, " hg") != NULL, "advised for huge pages (%.*s)", (int)strcspn(flags, "\n"), flags);
     else
         printf("ok - # SKIP this kernel refuses MADV_HUGEPAGE\n");
-    size_t during = mapped_bytes();
+    size_t during = vm_mapped_bytes();
     size_t page = (size_t)sysconf(_SC_PAGESIZE), rounded = (len + page - 1) / page * page;
     CHECK(during - before == rounded, "only the file's pages are mapped (%zu bytes more, want %zu): the room around them is gone",
           during - before, rounded);
     CHECK(munmap(p, len) == 0, "unmapped as an ordinary mapping");
-    CHECK(mapped_bytes() == before, "nothing is left mapped");
+    CHECK(vm_mapped_bytes() == before, "nothing is left mapped");
 
     unsigned char *q = tally_map_huge(fd, 2 * HUGE_BYTES, (off_t)HUGE_BYTES); /* a piece from 2 MB on */
     CHECK(q != MAP_FAILED && (uintptr_t)q % HUGE_BYTES == 0, "a piece at a 2 MB offset, on a 2 MB boundary");
@@ -98,7 +52,7 @@ int main(void)
     if (s != MAP_FAILED) munmap(s, 4096);
 
     CHECK(tally_map_huge(-1, len, 0) == MAP_FAILED, "a bad descriptor fails as mmap does");
-    CHECK(mapped_bytes() == before, "no room is left behind by the failure");
+    CHECK(vm_mapped_bytes() == before, "no room is left behind by the failure");
     close(fd);
     unlink(path);
     free(want);
