@@ -115,10 +115,9 @@ static int column_resize(tally_column *c, size_t len, int init)
             for (size_t i = c->len; i < len; i++) n[i] = NAN;
         c->num = n;
     } else if (c->len == 0 && len > 0) { /* a new column: its reader writes most rows, so a large one comes
-                                          * in whole 2 MB pages; a small one from calloc */
-        uint64_t *s = len <= SIZE_MAX / sizeof *s ? tally_huge_alloc(len * sizeof *s) : NULL;
+                                          * in whole 2 MB pages, mapped (zeroed) as they are written */
+        uint64_t *s = len <= SIZE_MAX / sizeof *s ? tally_huge_calloc(len * sizeof *s) : NULL;
         if (!s) return -1;
-        memset(s, 0, len * sizeof *s);
         free(c->str);
         c->str = s;
     } else {

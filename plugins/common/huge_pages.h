@@ -9,6 +9,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+/* Memory that madvise(MADV_DONTNEED) gave back reads as zeros, which valgrind's memcheck does not
+ * know: told so where its header is (it comes with valgrind, which alone runs the check). */
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define TALLY_HUGE_ZEROED(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#endif
+#endif
+#ifndef TALLY_HUGE_ZEROED
+#define TALLY_HUGE_ZEROED(p, n) ((void)0)
+#endif
+
 /*
  * Why: the first write to each 4 KB page of fresh memory costs a page fault, and
  * on a virtual machine that maps guest memory itself (the machines tally is
@@ -55,6 +67,24 @@ static inline void *tally_huge_alloc(size_t n)
     void *p = whole >= n ? aligned_alloc(TALLY_HUGE_PAGE, whole) : NULL;
 #ifdef MADV_HUGEPAGE
     if (p) madvise(p, whole, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* Like tally_huge_alloc, but the n bytes read as zeros, and no page is written here: each
+ * 2 MB page is mapped, zeroed, by the first write to it, on whichever thread makes it (where
+ * writing zeros here would map every page at once on the calling thread). Below 2 MB, calloc. */
+static inline void *tally_huge_calloc(size_t n)
+{
+    if (n < TALLY_HUGE_PAGE / 4 * 3) return calloc(n ? n : 1, 1);
+    void *p = tally_huge_alloc(n);
+#ifdef MADV_DONTNEED
+    size_t whole = (n + TALLY_HUGE_PAGE - 1) & ~(TALLY_HUGE_PAGE - 1);
+    /* memory malloc had used before holds old bytes: given back, it reads as zeros again */
+    if (p && madvise(p, whole, MADV_DONTNEED) != 0) memset(p, 0, n);
+    else if (p) TALLY_HUGE_ZEROED(p, n);
+#else
+    if (p) memset(p, 0, n);
 #endif
     return p;
 }

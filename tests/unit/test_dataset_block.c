@@ -7,6 +7,7 @@
 #include "plugin_harness.h"
 #include "vm_maps.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,22 @@ static void check_helpers(int advised)
     for (size_t i = 0; i < rows2 / sizeof *h; i++) h[i] = (uint16_t)i;
     CHECK(h[999999] == (uint16_t)999999, "every byte asked for is there");
     free(h);
+    /* zeros, even where malloc hands back memory it had used (from its heap, not a fresh
+     * mapping: the mapping threshold raised past the size) */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    size_t zn = 3 * TALLY_HUGE_PAGE + 100;
+    unsigned char *dirty = tally_huge_alloc(zn);
+    memset(dirty, 0xAB, zn);
+    free(dirty);
+    unsigned char *z = tally_huge_calloc(zn);
+    int zeros = z != NULL && (uintptr_t)z % TALLY_HUGE_PAGE == 0;
+    for (size_t i = 0; zeros && i < zn; i += 509) zeros = z[i] == 0;
+    CHECK(zeros && z[zn - 1] == 0, "tally_huge_calloc gives zeros on a 2 MB boundary, on memory used before too (%s)",
+          z == dirty ? "the same memory" : "other memory");
+    free(z);
+    unsigned char *zs = tally_huge_calloc(100);
+    CHECK(zs != NULL && zs[0] == 0 && zs[99] == 0, "a small one is calloc");
+    free(zs);
     void *tiny = tally_huge_alloc(1000);
     CHECK(tiny != NULL, "a small one is plain malloc");
     free(tiny);
