@@ -109,6 +109,7 @@ int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
 #ifdef MADV_POPULATE_READ /* the step's pages in one call rather than a fault at a time */
     if (c->drop) { /* whole 2 MB pages, each mapped by one entry where the page cache holds it so */
         uintptr_t a = (uintptr_t)from & ~(PAGE_2M - 1), b = ((uintptr_t)to + PAGE_2M - 1) & ~(PAGE_2M - 1);
+        if (a < (uintptr_t)w->dropped) a = (uintptr_t)w->dropped & ~(uintptr_t)4095; /* not the chunk before's pages */
         if (b > (uintptr_t)e) b = (uintptr_t)e;
         if (b > a) madvise((void *)a, b - a, MADV_POPULATE_READ);
         to = (const char *)b;
