@@ -39,6 +39,12 @@
 #define TALLY_HUGE_PAGE ((size_t)2 << 20)
 /* Buffers below this are left to 4 KB pages: the 2 MB pages inside them are too few. */
 #define TALLY_HUGE_MIN ((size_t)4 << 20)
+/* tally_huge_alloc, _calloc and _grow round a buffer up to whole 2 MB pages from this size on
+ * (a million rows of two bytes, 1.9 MB, is one page); below it they are malloc's. */
+#define TALLY_HUGE_ALLOC_MIN (TALLY_HUGE_PAGE / 4 * 3)
+
+/* n rounded up to whole 2 MB pages. */
+static inline size_t tally_huge_round(size_t n) { return (n + TALLY_HUGE_PAGE - 1) & ~(TALLY_HUGE_PAGE - 1); }
 
 /* MADV_HUGEPAGE over the whole 2 MB pages inside [p, p + n), for a buffer of at least
  * TALLY_HUGE_MIN bytes that is about to be written (its pages not yet mapped). Advice:
@@ -62,8 +68,8 @@ static inline void tally_huge_advise(void *p, size_t n)
  * malloc. NULL when out of memory. */
 static inline void *tally_huge_alloc(size_t n)
 {
-    if (n < TALLY_HUGE_PAGE / 4 * 3) return malloc(n ? n : 1);
-    size_t whole = (n + TALLY_HUGE_PAGE - 1) & ~(TALLY_HUGE_PAGE - 1);
+    if (n < TALLY_HUGE_ALLOC_MIN) return malloc(n ? n : 1);
+    size_t whole = tally_huge_round(n);
     void *p = whole >= n ? aligned_alloc(TALLY_HUGE_PAGE, whole) : NULL;
 #ifdef MADV_HUGEPAGE
     if (p) madvise(p, whole, MADV_HUGEPAGE);
@@ -76,10 +82,10 @@ static inline void *tally_huge_alloc(size_t n)
  * writing zeros here would map every page at once on the calling thread). Below 2 MB, calloc. */
 static inline void *tally_huge_calloc(size_t n)
 {
-    if (n < TALLY_HUGE_PAGE / 4 * 3) return calloc(n ? n : 1, 1);
+    if (n < TALLY_HUGE_ALLOC_MIN) return calloc(n ? n : 1, 1);
     void *p = tally_huge_alloc(n);
 #ifdef MADV_DONTNEED
-    size_t whole = (n + TALLY_HUGE_PAGE - 1) & ~(TALLY_HUGE_PAGE - 1);
+    size_t whole = tally_huge_round(n);
     /* memory malloc had used before holds old bytes: given back, it reads as zeros again */
     if (p && madvise(p, whole, MADV_DONTNEED) != 0) memset(p, 0, n);
     else if (p) TALLY_HUGE_ZEROED(p, n);
@@ -96,7 +102,7 @@ static inline void *tally_huge_calloc(size_t n)
  * on a 2 MB boundary begins with up to 2 MB of 4 KB pages). */
 static inline void *tally_huge_grow(void *p, size_t used, size_t cap)
 {
-    if (cap < TALLY_HUGE_PAGE / 4 * 3) return realloc(p, cap);
+    if (cap < TALLY_HUGE_ALLOC_MIN) return realloc(p, cap);
     void *q = tally_huge_alloc(cap);
     if (!q) return NULL;
     if (used) memcpy(q, p, used);
