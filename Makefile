@@ -192,8 +192,10 @@ test_case_file_OBJS := $(CASE_FILE_OBJ)
 $(BUILD)/tests/test_md_fidelity: CORE_LIBS += $(CMARK_LIBS)
 # test_md_output reads its Markdown back with cmark-gfm and its table extension.
 $(BUILD)/tests/test_md_output: CORE_LIBS += $(CMARK_LIBS)
-# test_hist_memo_wide counts the write() calls of the core's objects when it stores its cache
-$(BUILD)/tests/test_hist_memo_wide: CORE_LIBS += -Wl,--wrap=write
+# test_hist_memo_wide counts the write() and writev() calls of the core's objects when it stores its cache
+$(BUILD)/tests/test_hist_memo_wide: CORE_LIBS += -Wl,--wrap=write,--wrap=writev
+# test_cache_write records (and cuts short) the writev() calls that write its cache
+$(BUILD)/tests/test_cache_write: CORE_LIBS += -Wl,--wrap=writev
 
 $(BUILD)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(@D)

@@ -12,18 +12,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/tally-hist-memo-wide.XXXXXX";
 
-/* Linked with -Wl,--wrap=write (Makefile): every write() of the core's objects comes here first,
- * so that the cache's file can be seen written in large calls, not one or two a column. */
+/* Linked with -Wl,--wrap=write,--wrap=writev (Makefile): every write() and writev() of the
+ * core's objects comes here first, so that the cache's file can be seen written in large calls,
+ * not one or two a column. */
 ssize_t __real_write(int fd, const void *buf, size_t n);
+ssize_t __real_writev(int fd, const struct iovec *iov, int n);
 static size_t writes;
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
     if (fd > 2) writes++; /* the cache's file, not the test's own output */
     return __real_write(fd, buf, n);
+}
+ssize_t __wrap_writev(int fd, const struct iovec *iov, int n)
+{
+    if (fd > 2) writes++;
+    return __real_writev(fd, iov, n);
 }
 #define NQ 100000 /* questions: the csv plugin's column limit */
 
@@ -77,8 +85,8 @@ int main(void)
     size_t nmsgs;
     writes = 0;
     int stored = c && tally_cache_store(c, ds, "", 0, &err) == 0;
-    /* the file is a few MB, written through a 1 MiB buffer; before, two calls a column's span
-     * (the padding before it, then its bytes): 200,006 */
+    /* the file is a few MB, its small pieces copied together and written a 2 MB step a call;
+     * once, two calls a column's span (the padding before it, then its bytes): 200,006 */
     CHECK(stored && writes > 0 && writes <= 64, "the cache is written in at most 64 write calls (%zu)", writes);
     tally_dataset *back = stored ? tally_cache_load(c, "back", "test", &msgs, &nmsgs) : NULL;
     CHECK(back && back->ncols == NQ + 1 && back->cols[0]->codes && back->cols[NQ - 1]->codes && back->cols[0]->mapping,

@@ -56,6 +56,26 @@ static inline void vm_flags_at(const void *p, char *out, size_t n)
     if (f) fclose(f);
 }
 
+/* The kB a field of smaps gives ("FilePmdMapped:", "Rss:") for the mapping that holds p;
+ * -1 when there is no such mapping or field. */
+static inline long vm_smaps_kb_at(const void *p, const char *field)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    int in = 0;
+    long kb = -1;
+    unsigned long a, b;
+    size_t flen = strlen(field);
+    while (f && fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%lx-%lx ", &a, &b) == 2 && strchr(line, '-') < strchr(line, ' '))
+            in = (uintptr_t)p >= a && (uintptr_t)p < b;
+        else if (in && strncmp(line, field, flen) == 0 && sscanf(line + flen, "%ld", &kb) == 1)
+            break;
+    }
+    if (f) fclose(f);
+    return kb;
+}
+
 /* Whether this kernel takes MADV_HUGEPAGE at all (asked of a scratch mapping), so that a
  * mapping made without the advice fails a test rather than passes as a skip. */
 static inline int vm_kernel_takes_hugepage_advice(void)
