@@ -5,8 +5,8 @@
 # "100k 1m 5m" adds the linearity run), PEER_SIZES (the sizes pandas and PSPP run at, default "100k 1m":
 # at 5m pandas needs about 9 GB and PSPP minutes a run), RESULTS (default bench/results.md), PY (default
 # /usr/bin/python3). Run from the repository root, after `make` (`make bench` does both). Every tool runs
-# RUNS times per size, interleaved, in one run; wall time is taken with date +%s%N around the process, peak
-# memory from /usr/bin/time. tally's CSV figures are taken with --no-cache; the full report both ways: cold
+# RUNS times per size, interleaved, in one run; wall time and peak memory are taken around the process alone by
+# tools/bench_spawn (posix_spawn to wait4; see why there). tally's CSV figures are taken with --no-cache; the full report both ways: cold
 # (--no-cache: parsing) and from the column cache (written by one untimed run first).
 set -eu
 
@@ -19,11 +19,12 @@ RESULTS=${RESULTS:-bench/results.md}
 PY=${PY:-/usr/bin/python3}
 TALLY=$BUILD/tally
 GEN=$BUILD/tools/gen_bench
+SPAWN=$BUILD/tools/bench_spawn
 DATA=samples/bench
 ROOT=$(pwd)
 
-for f in "$TALLY" "$GEN" /usr/bin/time; do
-  [ -x "$f" ] || { echo "bench: $f is missing (run make BUILD=$BUILD all $GEN; apt-get install time)" >&2; exit 1; }
+for f in "$TALLY" "$GEN" "$SPAWN"; do
+  [ -x "$f" ] || { echo "bench: $f is missing (run make BUILD=$BUILD all $GEN $SPAWN)" >&2; exit 1; }
 done
 have_pspp=0; command -v pspp >/dev/null 2>&1 && have_pspp=1
 have_pandas=0; "$PY" -c 'import pandas, xlsxwriter' 2>/dev/null && have_pandas=1
@@ -65,12 +66,11 @@ done
 # measure SIZE TASK CMD...: one timed run; stdout is discarded, stderr kept in $WORK/stderr.
 measure() {
   size=$1; task=$2; shift 2
-  t0=$(date +%s%N)
-  if ! /usr/bin/time -f '%M' -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/stderr"; then
+  if ! "$SPAWN" "$WORK/took" "$@" >/dev/null 2>"$WORK/stderr"; then
     echo "bench: $task ($size) failed: $*" >&2; sed 's/^/  /' "$WORK/stderr" | tail -20 >&2; exit 1
   fi
-  t1=$(date +%s%N)
-  echo "$size $task $(( (t1 - t0) / 1000 )) $(tail -n 1 "$WORK/rss")" >>"$SAMPLES"
+  read -r us kb <"$WORK/took"
+  echo "$size $task $us $kb" >>"$SAMPLES"
 }
 
 # step SIZE TASK FROM TO: the time between two `tally -v` step lines of the last run, as a sample.
@@ -178,7 +178,7 @@ END {
   printf "- Data: `tools/gen_bench` survey, 57 variables;"
   for (i = 1; i <= ns; i++) printf " %s = %.1f MB", S[i], sz[S[i]] / 1e6
   print ""
-  print "- Runs: " runs " of each task per size, interleaved (PSPP: " pspp_runs "); median, min and max wall seconds; peak RSS is the median of `/usr/bin/time` maximum resident set size"
+  print "- Runs: " runs " of each task per size, interleaved (PSPP: " pspp_runs "); median, min and max wall seconds; peak RSS is the median of the maximum resident set size; both taken around the process alone by `tools/bench_spawn` (posix_spawn to wait4: `/bin/true` takes under 2 ms so, where `date` around `/usr/bin/time` took 13 to 14 ms)"
   print ""
   print "| size | task | median s | min s | max s | peak RSS MB | MB/s |"
   print "|---|---|---:|---:|---:|---:|---:|"
@@ -356,7 +356,7 @@ tb_dir=$(mktemp -d "${TMPDIR:-/tmp}/tally-bench-tabbook.XXXXXX")
   echo 'report { title = "bench load" }'
   echo "input \"survey\" { path = \"$ROOT/$tb_csv\", codebook = \"$ROOT/$DATA/bench.codebook.lua\" }"
 } >"$tb_dir/load.lua"
-tb_ms() { t0=$(date +%s%N); "$@" >/dev/null 2>"$tb_dir/stderr" || { echo "bench: failed: $*" >&2; tail -5 "$tb_dir/stderr" >&2; exit 1; }; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
+tb_ms() { "$SPAWN" "$tb_dir/took" "$@" >/dev/null 2>"$tb_dir/stderr" || { echo "bench: failed: $*" >&2; tail -5 "$tb_dir/stderr" >&2; exit 1; }; read -r us kb <"$tb_dir/took"; echo $(( us / 1000 )); }
 tb_load0=$(cut -d' ' -f1-3 /proc/loadavg)
 : >"$tb_dir/load.ms"; : >"$tb_dir/book.ms"
 tb_run=1
@@ -465,9 +465,9 @@ WIDE=$WORK/wide-$WIDE_COLS.csv
 awk -v n="$WIDE_COLS" 'BEGIN { for (r = 0; r < 2; r++) { for (i = 0; i < n; i++) printf "%s%s", (i ? "," : ""), (r ? i % 5 + 1 : "q" i); print "" } }' >"$WIDE"
 wide_times=""
 for r in $(seq "$RUNS"); do
-  t0=$(date +%s%N)
-  "$TALLY" describe "$WIDE" >/dev/null || { echo "bench: tally describe of $WIDE failed" >&2; exit 1; }
-  wide_times="$wide_times $(( ($(date +%s%N) - t0) / 1000 ))"
+  "$SPAWN" "$WORK/took" "$TALLY" describe "$WIDE" >/dev/null || { echo "bench: tally describe of $WIDE failed" >&2; exit 1; }
+  read -r us kb <"$WORK/took"
+  wide_times="$wide_times $us"
 done
 echo "$wide_times" | tr ' ' '\n' | grep . | sort -n | awk -v cols="$WIDE_COLS" -v runs="$RUNS" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
 { v[NR] = $1 }

@@ -3,12 +3,12 @@
 # against loading the data.
 # Not part of `make test` (no timed tests). RUNS=5 PSPP_RUNS=5 SIZES="100k 1m" are passed on to bench/run.sh.
 
-BENCH_PKGS  := time python3 python3-pandas python3-xlsxwriter python3-scipy python3-openpyxl pspp
+BENCH_PKGS  := python3 python3-pandas python3-xlsxwriter python3-scipy python3-openpyxl pspp
 BENCH_SIZES := 100k:100000 1m:1000000
 
 .PHONY: bench bench-data
 
-bench: all $(BUILD)/tools/gen_bench $(BUILD)/tools/gen_bench_xlsx bench-data
+bench: all $(BUILD)/tools/gen_bench $(BUILD)/tools/gen_bench_xlsx $(BUILD)/tools/bench_spawn bench-data
 	$(call ensure_pkgs,$(BENCH_PKGS))
 	BUILD=$(BUILD) sh bench/run.sh
 
