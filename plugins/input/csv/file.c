@@ -14,6 +14,7 @@
 int csv_file_load(const char *path, csv_file *f, int *err)
 {
     memset(f, 0, sizeof *f);
+    f->fd = -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         *err = errno;
@@ -40,7 +41,7 @@ int csv_file_load(const char *path, csv_file *f, int *err)
             f->data = m;
             f->len = (size_t)st.st_size;
             f->guarded = csv_mapguard_begin(m, f->len) == 0;
-            close(fd);
+            f->fd = fd;
             return 0;
         }
     }
@@ -76,5 +77,7 @@ void csv_file_close(csv_file *f)
     if (f->guarded) csv_mapguard_end();
     f->guarded = 0;
     if (f->map) munmap(f->map, f->len);
+    if (f->fd >= 0) close(f->fd);
+    f->fd = -1;
     free(f->owned);
 }

@@ -26,6 +26,7 @@ typedef struct csv_file {
     size_t len;
     void *map;        /* mmap'ed region, or NULL */
     int guarded;      /* a SIGBUS guard covers the mapping (mapguard.c) */
+    int fd;           /* the mapped file, open while mapped (phase 1 reads whole steps of it: window.c), or -1 */
     char *owned;      /* read() copy, or NULL */
 } csv_file;
 

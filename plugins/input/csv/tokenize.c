@@ -273,8 +273,7 @@ out:
     /* Every byte read is checked, and a problem in the text wins over a parse
      * error (which it may have caused): on an error, the rest of the buffer too. */
     if (!reread) csv_window_check(c, &win, c->err || c->oom ? s.e : c->end);
-    if (!reread && c->drop && win.mapped > win.dropped) /* the window's last pages: the merge reads none of them */
-        csv_advise_pages(win.dropped, win.mapped, MADV_DONTNEED);
+    if (!reread) csv_window_end(c, &win); /* the window's last pages: the merge reads none of them */
     free(s.pd);
     free(s.un);
     free(s.ends);

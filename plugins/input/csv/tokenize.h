@@ -63,6 +63,8 @@ typedef struct csv_window {
     const char *checked; /* [c->start, checked) is checked */
     const char *next;    /* a row starting at or after this moves the window on */
     const char *mapped;  /* [dropped, mapped) is mapped */
+    /* whole 2 MB steps read with pread (c->fill_fd): */
+    const char *filled_lo, *filled_hi; /* [filled_lo, filled_hi) holds them, or both NULL */
     /* the check of the blocks the tokenizer loads (csv_window_vet): */
     const char *end;     /* the buffer's end */
     int utf8;            /* UTF-8 checked too, not only NUL bytes */
@@ -79,5 +81,7 @@ void csv_window_vet(csv_window *w, const char *p, uint64_t dirty);
 /* Moves the window on from row start p; returns -1 when the part parsed since the last move holds a NUL or
  * invalid UTF-8. */
 int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e);
+/* At the chunk's end: the steps read put back as the file's mapping, the window's pages given back. */
+void csv_window_end(csv_chunk *c, csv_window *w);
 
 #endif
