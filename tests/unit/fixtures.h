@@ -28,6 +28,23 @@ static inline int add_numbered(tally_dataset *ds, const char *prefix, int k)
     return tally_dataset_add_column(ds, name, TALLY_NUMERIC);
 }
 
+/* A dataset of `rows` rows for the column-cache tests, compact: columns q0..q<ncoded-1> of the
+ * codes 1 to 4 (row r of qk holds (r + k) % 4 + 1, every 11th row missing), then text column
+ * "city" with "Halle" or "Bonn" every 1,000th row (else empty). */
+static inline tally_dataset *fixture_cache_dataset(size_t rows, int ncoded)
+{
+    tally_dataset *ds = tally_dataset_new("d");
+    tally_dataset_resize(ds, rows);
+    for (int k = 0; k < ncoded; k++) {
+        int c = add_numbered(ds, "q", k);
+        for (size_t r = 0; r < rows; r++) ds->cols[c]->num[r] = r % 11 == 0 ? NAN : (double)((r + (size_t)k) % 4 + 1);
+    }
+    int s = tally_dataset_add_column(ds, "city", TALLY_STRING);
+    for (size_t r = 0; r < rows; r += 1000) tally_dataset_set_string(ds, s, r, r % 2000 ? "Bonn" : "Halle", 4 + !(r % 2000));
+    tally_dataset_compact(ds, 1);
+    return ds;
+}
+
 /* Adds a text column filled from vals (n values; the dataset is resized to n). */
 static inline int add_str(tally_dataset *ds, const char *name, const char *const *vals, size_t n)
 {

@@ -10,6 +10,7 @@
 #include "fixtures.h"
 #include "dataset.h"
 #include "host.h"
+#include "scratch_cache.h"
 #include "util.h"
 
 #include <stddef.h>
@@ -20,20 +21,6 @@
 #define PIECE ((size_t)8 << 20)
 
 static char dir[] = "/tmp/tally-cache-range.XXXXXX";
-
-static tally_dataset *make_dataset(void)
-{
-    tally_dataset *ds = tally_dataset_new("d");
-    tally_dataset_resize(ds, ROWS);
-    for (int k = 0; k < NCODED; k++) {
-        int c = add_numbered(ds, "q", k);
-        for (size_t r = 0; r < ROWS; r++) ds->cols[c]->num[r] = r % 11 == 0 ? NAN : (double)((r + (size_t)k) % 4 + 1);
-    }
-    int s = tally_dataset_add_column(ds, "city", TALLY_STRING);
-    for (size_t r = 0; r < ROWS; r += 1000) tally_dataset_set_string(ds, s, r, r % 2000 ? "Bonn" : "Halle", 4 + !(r % 2000));
-    tally_dataset_compact(ds, 1);
-    return ds;
-}
 
 /* The checksums of the cells and of the header made to fit the file's bytes again, as a writer
  * would compute them (cache.c: XXH3 of each 8 MB piece of the cells, then of those hashes). */
@@ -74,13 +61,10 @@ int main(void)
     CHECK_WATCHDOG(60);
     if (!mkdtemp(dir)) return 1;
     tally_log_set_level(0); /* the damaged-file warnings */
-    char *data = xasprintf("%s/d.csv", dir);
-    file_bytes_write(data, "q0\n1\n", 5);
-    tally_options *o = tally_options_new("test");
-    tally_options_set_string(o, "path", data);
-    tally_cache_req q = {dir, 1, data, "csv", "1.0", NULL, o, NULL, NULL, "en", NULL};
-    tally_cache *c = tally_cache_new(&q);
-    tally_dataset *ds = make_dataset();
+    char *data;
+    tally_options *o;
+    tally_cache *c = scratch_cache(dir, &data, &o);
+    tally_dataset *ds = fixture_cache_dataset(ROWS, NCODED);
     char *err = NULL;
     CHECK(c && tally_cache_store(c, ds, NULL, 0, &err) == 0, "stored: %s", err ? err : "");
     const char *msgs;
