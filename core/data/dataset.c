@@ -136,6 +136,18 @@ const char *tally_column_string(const tally_column *c, size_t row)
     return c->arena + c->str[row];
 }
 
+int tally_column_reserve_text(tally_column *c, size_t bytes)
+{
+    if (c->type != TALLY_STRING || tally_column_own(c) != 0) return -1;
+    if (bytes <= c->arena_cap - c->arena_len) return 0;
+    size_t cap = c->arena_len + bytes; /* exact: the reader knows its text */
+    char *a = tally_huge_grow(c->arena, c->arena_len, cap);
+    if (!a) return -1;
+    c->arena = a;
+    c->arena_cap = cap;
+    return 0;
+}
+
 int tally_column_set_string(tally_column *c, size_t row, const char *s, size_t len)
 {
     if (c->type != TALLY_STRING || row >= c->len || tally_column_own(c) != 0) return -1;
@@ -553,6 +565,11 @@ int host_ds_view_codes(tally_dataset *ds, int col, const uint8_t *codes, const d
     __atomic_add_fetch(&b->refs, 1, __ATOMIC_RELAXED);
     c->mapping = b;
     return 0;
+}
+int host_ds_reserve_text(tally_dataset *ds, int col, size_t bytes)
+{
+    tally_column *c = col_at(ds, col);
+    return c ? tally_column_reserve_text(c, bytes) : -1;
 }
 int host_ds_adopt_numeric(tally_dataset *ds, int col, double *num)
 {

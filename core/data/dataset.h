@@ -241,6 +241,9 @@ tally_column *tally_column_new(const char *name, tally_var_type type, size_t len
 void tally_column_unref(tally_column *c);
 const char *tally_column_string(const tally_column *c, size_t phys_row);
 int tally_column_set_string(tally_column *c, size_t phys_row, const char *s, size_t len);
+/* Room for `bytes` more bytes of strings (each its length and a NUL) in one allocation, so that
+ * the strings set after it do not grow the arena (plugin.h, ds_reserve_text). 0, or -1. */
+int tally_column_reserve_text(tally_column *c, size_t bytes);
 void tally_column_set_label(tally_column *c, const char *label);
 void tally_column_add_value_label(tally_column *c, double code, const char *label);
 void tally_column_add_string_value_label(tally_column *c, const char *code, const char *label);

@@ -321,6 +321,7 @@ static const tally_host host_table = {
     .var_set_metadata = host_var_set_metadata, /* dataset.c */
     .ds_block_new = host_ds_block_new,   /* dataset_block.c */
     .ds_view_codes = host_ds_view_codes, /* dataset.c */
+    .ds_reserve_text = host_ds_reserve_text, /* dataset.c */
 };
 
 const tally_host *tally_host_get(void) { return &host_table; }

@@ -28,6 +28,7 @@ int host_ds_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const double
 int host_ds_adopt_numeric(tally_dataset *ds, int col, double *num);
 void *host_ds_block_new(tally_dataset *ds, size_t bytes); /* dataset_block.c */
 int host_ds_view_codes(tally_dataset *ds, int col, const uint8_t *codes, const double *levels, unsigned nlevels);
+int host_ds_reserve_text(tally_dataset *ds, int col, size_t bytes); /* dataset.c */
 double *host_ds_numeric_data(tally_dataset *ds, int col);
 void host_var_set_label(tally_dataset *ds, int col, const char *label);
 void host_var_set_measure(tally_dataset *ds, int col, tally_measure m);

@@ -188,6 +188,12 @@ static void check_csv_reader(void)
     CHECK(viewed, "its eight code columns view one block");
     CHECK(right, "their cells are the file's");
     CHECK(ds->cols[8]->mapping == NULL, "the text column has its own cells");
+    const tally_column *t = ds->cols[8];
+    CHECK(t->arena_len > 3 * rows / 2 && t->arena_cap == t->arena_len,
+          "the text column's arena holds its text exactly: its room made once (ds_reserve_text), never doubled "
+          "(%zu of %zu bytes)", t->arena_len, t->arena_cap);
+    CHECK(strcmp(tally_column_string(t, 12345), "x5") == 0 && strcmp(tally_column_string(t, rows - 1), "x9") == 0,
+          "  and its cells are the file's");
     tally_dataset_free(ds);
     unlink(path);
 }

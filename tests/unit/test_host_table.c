@@ -46,6 +46,15 @@ int main(void)
     CHECK(h->ds_nrows(ds) == 3 && h->ds_ncols(ds) == 1, "ds_nrows and ds_ncols read it back");
     CHECK(h->ds_number(ds, col, 1) == 42, "ds_number reads the cell written through ds_numeric_data");
     CHECK_STR(h->var_label(ds, col), "Age in years", "var_label reads the label set through var_set_label");
+    /* ds_reserve_text (ABI 1.6): the room made once, the strings set after it in that room */
+    int city = h->ds_add_column(ds, "city", TALLY_STRING);
+    CHECK(h->ds_reserve_text(ds, col, 100) == -1, "ds_reserve_text refuses a numeric column");
+    CHECK(h->ds_reserve_text(ds, city, 3 * 6) == 0, "ds_reserve_text makes room in a string column");
+    const char *arena = ds->cols[city]->arena;
+    int fits = 1;
+    for (size_t r = 0; r < 3; r++) fits &= h->ds_set_string(ds, city, r, r == 1 ? "Halle" : "Erfurt", r == 1 ? 5 : 6) == 0;
+    CHECK(fits && ds->cols[city]->arena == arena, "  the strings set after it take that room: the arena did not move");
+    CHECK_STR(tally_column_string(ds->cols[city], 1), "Halle", "  and read back");
     tally_dataset_free(ds);
 
     tally_options *o = tally_options_new("config.lua:3");

