@@ -110,6 +110,20 @@ static inline void *tally_huge_grow(void *p, size_t used, size_t cap)
     return q;
 }
 
+/* `whole` bytes (whole pages) of zero-filled read-write anonymous memory starting on an
+ * `align` boundary (a power of two, a multiple of the page size): room for it at any such
+ * boundary is mapped, and the room left on either side given back. Unmap with munmap(p, whole).
+ * NULL on failure. */
+static inline void *tally_map_aligned(size_t whole, size_t align)
+{
+    char *room = mmap(NULL, whole + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (room == MAP_FAILED) return NULL;
+    char *at = (char *)(((uintptr_t)room + align - 1) & ~(uintptr_t)(align - 1));
+    if (at > room) munmap(room, (size_t)(at - room));
+    if (room + align > at) munmap(at + whole, (size_t)(room + align - at));
+    return at;
+}
+
 /* `len` bytes of zero-filled read-write anonymous memory starting on a 2 MB boundary,
  * advised MADV_HUGEPAGE (from TALLY_HUGE_MIN bytes); *mapped is set to the bytes mapped
  * (len in whole pages): unmap with munmap(p, *mapped). NULL on failure. */
@@ -122,13 +136,8 @@ static inline void *tally_huge_block(size_t len, size_t *mapped)
         void *p = mmap(NULL, whole, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         return p == MAP_FAILED ? NULL : p;
     }
-    /* room for the block at any 2 MB boundary; the room left on either side given back */
-    char *room = mmap(NULL, whole + TALLY_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (room == MAP_FAILED) return NULL;
-    char *at = (char *)(((uintptr_t)room + TALLY_HUGE_PAGE - 1) & ~(uintptr_t)(TALLY_HUGE_PAGE - 1));
-    if (at > room) munmap(room, (size_t)(at - room));
-    if (room + TALLY_HUGE_PAGE > at) munmap(at + whole, (size_t)(room + TALLY_HUGE_PAGE - at));
-    tally_huge_advise(at, whole);
+    char *at = tally_map_aligned(whole, TALLY_HUGE_PAGE);
+    if (at) tally_huge_advise(at, whole);
     return at;
 }
 

@@ -7,26 +7,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-/* Room in each text column merge thread t owns for all its text, asked of the host once (a
- * column's arena grown by doubling copied its text each time and wrote twice its size in fresh
- * memory: the merge's longest step at 1,000,000 rows, its build step 17.9 -> 11.2 ms with the
- * room made first, medians of 8 interleaved runs). A host without ds_reserve_text grows it. */
-static void reserve_text(reader *r, size_t t)
-{
-    const tally_host *h = r->call.h;
-    if (!TALLY_HOST_HAS(h, ds_reserve_text) || !h->ds_reserve_text) return;
-    size_t *bytes = calloc(r->ncols ? r->ncols : 1, sizeof *bytes);
-    if (!bytes) return;
-    for (size_t i = 0; i < r->nchunks; i++)
-        for (size_t j = 0; j < r->chunks[i].ncells; j++) {
-            const csv_cell *cell = &r->chunks[i].cells[j];
-            if (cell->len) bytes[cell->col] += cell->len + 1; /* an empty text takes no room */
-        }
-    for (size_t k = 0; k < r->ncols; k++)
-        if (bytes[k] && r->out[k].text && r->text_owner[k] == t) h->ds_reserve_text(r->ds, r->idx[k], bytes[k]);
-    free(bytes);
-}
-
 /* Stores the cells of the text columns merge thread t owns, from every chunk, in one pass
  * over the cells (a column touches only its own storage, so each thread stores its own
  * columns while the others store theirs). One pass a thread, not one a column: the cells
@@ -34,7 +14,6 @@ static void reserve_text(reader *r, size_t t)
  * times (a third of its load). Each column's cells are still stored in row order. */
 static void store_text(reader *r, size_t t)
 {
-    reserve_text(r, t);
     for (size_t i = 0; i < r->nchunks; i++) {
         const csv_chunk *c = &r->chunks[i];
         for (size_t j = 0; j < c->ncells; j++) {
@@ -294,21 +273,34 @@ static void *merge_worker(void *arg)
 }
 
 /* The text columns shared out among the n merge threads, the one with the fewest cells so far
- * taking the next column (cells counted over every chunk). */
+ * taking the next column (cells counted over every chunk), and each column's room for all its
+ * text asked of the host in the same pass over the cells: an arena grown by doubling copied
+ * its text each time and wrote twice its size in fresh memory (the merge's longest step at
+ * 1,000,000 rows; the build step 17.9 -> 11.2 ms with the room made first, medians of 8
+ * interleaved runs). A host without ds_reserve_text grows the arena. */
 static void share_text(reader *r, size_t n)
 {
-    size_t *cells = calloc(r->ncols ? r->ncols : 1, sizeof *cells), load[MAX_CHUNKS] = {0};
-    for (size_t i = 0; cells && i < r->nchunks; i++)
-        for (size_t j = 0; j < r->chunks[i].ncells; j++) cells[r->chunks[i].cells[j].col]++;
+    size_t nc = r->ncols ? r->ncols : 1, load[MAX_CHUNKS] = {0};
+    size_t *cells = calloc(nc, sizeof *cells), *bytes = calloc(nc, sizeof *bytes);
+    for (size_t i = 0; cells && bytes && i < r->nchunks; i++)
+        for (size_t j = 0; j < r->chunks[i].ncells; j++) {
+            const csv_cell *cell = &r->chunks[i].cells[j];
+            cells[cell->col]++;
+            if (cell->len) bytes[cell->col] += cell->len + 1; /* an empty text takes no room */
+        }
+    const tally_host *h = r->call.h;
+    int reserve = cells && bytes && TALLY_HOST_HAS(h, ds_reserve_text) && h->ds_reserve_text;
     for (size_t k = 0; k < r->ncols; k++) {
         if (!r->out[k].text) continue;
         size_t least = 0;
         for (size_t t = 1; t < n; t++)
             if (load[t] < load[least]) least = t;
         r->text_owner[k] = least;
-        load[least] += cells ? cells[k] + 1 : 1;
+        load[least] += cells && bytes ? cells[k] + 1 : 1;
+        if (reserve && bytes[k]) h->ds_reserve_text(r->ds, r->idx[k], bytes[k]);
     }
     free(cells);
+    free(bytes);
 }
 
 /* Every column on every thread: each thread its share of the text columns, then the
@@ -329,9 +321,9 @@ static int merge_threads(reader *r, tally_dataset *out, const int *idx)
     for (size_t k = 0; k < r->ncols; k++)
         if (!r->out[k].text && !r->out[k].date) r->order[no++] = k;
     r->norder = no;
-    share_text(r, nthreads);
     r->ds = out;
     r->idx = idx;
+    share_text(r, nthreads);
     atomic_store(&r->oom, 0);
     atomic_store(&r->next_col, 0);
     for (size_t t = 0; t < nthreads; t++) args[t] = (merge_arg){r, t};

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* mremap */
 #include "tokenize.h"
 #include "csv_read.h"
+#include "huge_pages.h"
 #include "utf8_text.h"
 
 #include <errno.h>
@@ -133,22 +134,14 @@ int csv_window_fills(void)
 }
 
 /* Fresh memory for one step: PAGE_2M bytes on a 2 MB boundary (so that the kernel can give it
- * one 2 MB page), readable and writable; NULL when none. Reserved anew each time, room around it
- * given back: once a step's memory has moved into the file's mapping, its old addresses are no
- * longer this window's (another thread's mapping may take them), so none is ever reused. */
+ * one 2 MB page), readable and writable; NULL when none. Mapped anew each time: once a step's
+ * memory has moved into the file's mapping, its old addresses are no longer this window's
+ * (another thread's mapping may take them), so none is ever reused. */
 static char *step_memory(void)
 {
-    char *room = mmap(NULL, 2 * PAGE_2M, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (room == MAP_FAILED) return NULL;
-    char *slot = (char *)(((uintptr_t)room + PAGE_2M - 1) & ~(PAGE_2M - 1));
-    if (mmap(slot, PAGE_2M, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
-        munmap(room, 2 * PAGE_2M);
-        return NULL;
-    }
-    if (slot > room) munmap(room, (size_t)(slot - room));
-    if (room + 2 * PAGE_2M > slot + PAGE_2M) munmap(slot + PAGE_2M, (size_t)(room + 2 * PAGE_2M - (slot + PAGE_2M)));
+    char *slot = tally_map_aligned(PAGE_2M, PAGE_2M);
 #ifdef MADV_HUGEPAGE
-    madvise(slot, PAGE_2M, MADV_HUGEPAGE);
+    if (slot) madvise(slot, PAGE_2M, MADV_HUGEPAGE);
 #endif
     return slot;
 }
@@ -205,7 +198,8 @@ static void map_ahead(csv_chunk *c, csv_window *w, const char *a, const char *b)
         const char *step_end = (const char *)(((uintptr_t)s & ~(PAGE_2M - 1)) + PAGE_2M);
         const char *next = step_end < b ? step_end : b;
         int whole = s >= c->start && next == s + PAGE_2M && next <= c->limit;
-        if (c->fill_fd >= 0 && whole && s >= (w->filled_hi ? w->filled_hi : s) && fill_step(c, (char *)s) == 0) {
+        int unread = !w->filled_hi || s >= w->filled_hi; /* not filled by an earlier move */
+        if (c->fill_fd >= 0 && whole && unread && fill_step(c, (char *)s) == 0) {
             if (!w->filled_hi) w->filled_lo = s;
             w->filled_hi = next;
         } else {
@@ -258,6 +252,7 @@ int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
 
 void csv_window_end(csv_chunk *c, csv_window *w)
 {
-    if (c->drop) unfill(c, w, w->dropped, w->mapped);
-    if (c->drop && w->mapped > w->dropped) csv_advise_pages(w->dropped, w->mapped, MADV_DONTNEED);
+    if (!c->drop) return;
+    unfill(c, w, w->dropped, w->mapped);
+    if (w->mapped > w->dropped) csv_advise_pages(w->dropped, w->mapped, MADV_DONTNEED);
 }
