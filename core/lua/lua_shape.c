@@ -32,12 +32,12 @@ static void shape_codes(const tally_dataset *ds, const tally_column *c, bn_shape
 /* Some value twice among v[0..n-1], by a sort. */
 static int any_repeat_sorted(const double *v, size_t n)
 {
-    stats_vw *a = xmalloc((n ? n : 1) * sizeof *a);
+    stats_vw *a = xmalloc_rows((n ? n : 1) * sizeof *a);
     for (size_t i = 0; i < n; i++) a[i] = (stats_vw){v[i], 0};
     stats_sort_vw(a, n);
     int rep = 0;
     for (size_t i = 1; i < n && !rep; i++) rep = a[i].v == a[i - 1].v;
-    free(a);
+    free_rows(a);
     return rep;
 }
 
@@ -86,7 +86,7 @@ static void shape_numbers(const tally_dataset *ds, const tally_column *c, size_t
     stats_catmap_init(&m, c);
     const int user_missing = c->nmissing > 0 || c->has_range;
     int hashing = 1, whole = 1;
-    double *vals = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *vals);
+    double *vals = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *vals);
     size_t n = 0;
     for (size_t i = 0; i < ds->nrows; i++) {
         double v = tally_col_num(c, tally_row(ds, i));
@@ -102,7 +102,7 @@ static void shape_numbers(const tally_dataset *ds, const tally_column *c, size_t
     sh->whole = whole;
     sh->distinct = m.ncats > limit && limit ? limit + 1 : m.ncats;
     if (!hashing && !sh->repeats) sh->repeats = any_repeat(vals, n, whole);
-    free(vals);
+    free_rows(vals);
     stats_catmap_free(&m);
 }
 

@@ -23,7 +23,7 @@ static void joint_fill(bn_frame *f, bn_joint *jt)
         stride *= f->pwidth[jt->part0 + p] + 1;
     }
     jt->J = stride;
-    jt->cell = xmalloc((f->N ? f->N : 1) * sizeof *jt->cell);
+    jt->cell = xmalloc_rows((f->N ? f->N : 1) * sizeof *jt->cell);
     for (size_t i = 0; i < f->N; i++) {
         size_t u = 0;
         for (size_t p = 0; p < jt->npart; p++) {
@@ -67,7 +67,7 @@ void bn_joints_build(bn_frame *f)
 void bn_joints_free(bn_frame *f)
 {
     for (size_t j = 0; j < f->njoints; j++) {
-        free(f->joints[j].cell);
+        free_rows(f->joints[j].cell);
         free(f->joints[j].colmap);
     }
     free(f->joints);
@@ -520,7 +520,7 @@ static void walk_candidates(stats_vw *cand, size_t n, bn_walk *k)
     size_t NS = (size_t)1 << BN_SUB_BITS, *start = xcalloc(NS + 1, sizeof *start);
     for (size_t i = 0; i < n; i++) start[((stats_order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)) + 1]++;
     for (size_t s = 0; s < NS; s++) start[s + 1] += start[s];
-    stats_vw *dealt = xmalloc(n * sizeof *dealt);
+    stats_vw *dealt = xmalloc_rows(n * sizeof *dealt);
     size_t *at = xmalloc(NS * sizeof *at);
     memcpy(at, start, NS * sizeof *at);
     for (size_t i = 0; i < n; i++) dealt[at[(stats_order_key(cand[i].v) >> (48 - BN_SUB_BITS)) & (NS - 1)]++] = cand[i];
@@ -529,7 +529,7 @@ static void walk_candidates(stats_vw *cand, size_t n, bn_walk *k)
         walk_sorted(dealt + start[s], start[s + 1] - start[s], k);
     }
     free(at);
-    free(dealt);
+    free_rows(dealt);
     free(start);
 }
 
@@ -659,7 +659,7 @@ void bn_column_medians(const bn_frame *f, const tally_dataset *ds, int var, cons
         medians_selected(f, x, med))
         return;
     size_t N = f->N, n = 0, C = f->b->ncols;
-    stats_vw *all = xmalloc((N ? N : 1) * sizeof *all);
+    stats_vw *all = xmalloc_rows((N ? N : 1) * sizeof *all);
     for (size_t i = 0; i < N; i++)
         if (x[i] == x[i]) all[n++] = (stats_vw){x[i], (double)i}; /* w: the row, for now */
     stats_sort_vw(all, n);
@@ -673,7 +673,7 @@ void bn_column_medians(const bn_frame *f, const tally_dataset *ds, int var, cons
         for (size_t p = 0; p < f->npart; p++)
             if (f->pcol[p][i] >= 0) pick[f->pcol[p][i]][k[f->pcol[p][i]]++] = e;
     }
-    uint8_t *in = xmalloc(N ? N : 1);
+    uint8_t *in = xmalloc_rows(N ? N : 1);
     for (size_t c = 0; c < C; c++) {
         if (!f->in_part[c]) { /* a column outside the partitions: its members picked from the sorted values */
             memset(in, 0, N ? N : 1);
@@ -684,8 +684,8 @@ void bn_column_medians(const bn_frame *f, const tally_dataset *ds, int var, cons
         med[c] = k[c] ? stats_percentile_sorted(pick[c], k[c], 0.5) : NAN;
         free(pick[c]);
     }
-    free(in);
+    free_rows(in);
     free(pick);
     free(k);
-    free(all);
+    free_rows(all);
 }

@@ -10,7 +10,10 @@
 void bn_items_free(bn_items *it)
 {
     free_strings(it->labels, it->n);
-    tally_free_all(it->codes, it->cat, it->hit, it->valid, it->title);
+    tally_free_all(it->codes, it->title);
+    free_rows(it->cat); /* rows buffers (xmalloc_rows) */
+    free_rows(it->hit);
+    free_rows(it->valid);
     memset(it, 0, sizeof *it);
 }
 
@@ -19,7 +22,7 @@ static void items_alloc(bn_items *it, size_t n, size_t nrows)
     it->n = n;
     it->labels = xcalloc(n ? n : 1, sizeof *it->labels);
     it->codes = xcalloc(n ? n : 1, sizeof *it->codes);
-    it->valid = xcalloc(nrows ? nrows : 1, 1);
+    it->valid = xcalloc_rows(nrows ? nrows : 1, 1);
 }
 
 /* Items (labels and codes) from a finished category map's valid categories. */
@@ -65,7 +68,7 @@ static void codes_present(const tally_dataset *ds, const tally_column *col, uint
 static void build_var(const tally_dataset *ds, int var, const char *lang, bn_items *it)
 {
     const tally_column *col = ds->cols[var];
-    int32_t *cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *cat);
+    int32_t *cat = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *cat);
     if (col->codes) {
         uint8_t present[256];
         codes_present(ds, col, present);
@@ -184,7 +187,7 @@ static void build_set(const tally_dataset *ds, const tally_mrset *set, bn_items 
     size_t n = set->kind == TALLY_MRSET_DICHOTOMY ? set->ncols : category_codes(ds, set, &codes);
     items_alloc(it, n, N);
     it->is_set = 1;
-    it->hit = xcalloc(n * (N ? N : 1), 1);
+    it->hit = xcalloc_rows(n * (N ? N : 1), 1);
     char buf[64];
     for (size_t k = 0; k < n; k++) {
         if (set->kind == TALLY_MRSET_DICHOTOMY) {

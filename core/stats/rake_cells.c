@@ -46,7 +46,7 @@ static int32_t *level_lut(const rvar *v)
 static int map_rows(const tally_dataset *ds, rvar *v, char **err)
 {
     const tally_column *c = v->col;
-    v->cat = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *v->cat);
+    v->cat = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *v->cat);
     for (size_t i = 0; i < ds->nrows; i++) {
         size_t p = tally_row(ds, i);
         int32_t k = CAT_MISSING;
@@ -293,7 +293,7 @@ int rake_groups_build(const tally_dataset *ds, rvar *vars, size_t nv, const tall
             return -1;
         }
     }
-    g->key = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *g->key);
+    g->key = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *g->key);
     if (cells) cells_build(ds, vars, nv, o, stride, nkeys, g);
     else rows_build(ds, vars, nv, o, g);
     free(stride);
@@ -302,7 +302,7 @@ int rake_groups_build(const tally_dataset *ds, rvar *vars, size_t nv, const tall
 
 void rake_groups_free(rgroups *g)
 {
-    free(g->cat), free(g->mass), free(g->cnt), free(g->start), free(g->m), free(g->trimmed), free(g->key);
+    free(g->cat), free(g->mass), free(g->cnt), free(g->start), free(g->m), free(g->trimmed), free_rows(g->key);
     free(g->of_key);
     memset(g, 0, sizeof *g);
 }

@@ -36,7 +36,7 @@ static int32_t *partition_new(bn_frame *f, size_t first, size_t width)
     f->pwidth = xrealloc(f->pwidth, (f->npart + 1) * sizeof *f->pwidth);
     f->pfirst[f->npart] = first;
     f->pwidth[f->npart] = width;
-    return f->pcol[f->npart++] = xmalloc((f->N ? f->N : 1) * sizeof(int32_t));
+    return f->pcol[f->npart++] = xmalloc_rows((f->N ? f->N : 1) * sizeof(int32_t));
 }
 
 /* Columns first .. first + width - 1 no two of which share a row: each row's column from the items of
@@ -106,7 +106,7 @@ static void add_member_col(bn_frame *f, size_t col, const bn_items *a, size_t ka
     tally_bn_col *c = &f->b->cols[col];
     c->base_w = c->base_n = 0;
     if (in_partition) return;
-    m->rows = xmalloc((f->N ? f->N : 1) * sizeof *m->rows);
+    m->rows = xmalloc_rows((f->N ? f->N : 1) * sizeof *m->rows);
     double w2 = 0;
     for (size_t i = 0; i < f->N; i++) {
         if (!(f->w[i] > 0)) continue;
@@ -381,11 +381,11 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
     const tally_column *col = ds->cols[var];
     size_t C = b->ncols;
     bn_colstat *cs = xcalloc(C, sizeof *cs);
-    double *med = xmalloc(C * sizeof *med), *x = xmalloc((f->N ? f->N : 1) * sizeof *x);
+    double *med = xmalloc(C * sizeof *med), *x = xmalloc_rows((f->N ? f->N : 1) * sizeof *x);
     scale_values(f, ds, col, x);
     bn_scale_moments(f, x, cs);
     bn_column_medians(f, ds, var, x, cs, med);
-    free(x);
+    free_rows(x);
     colstat_finish(cs, C);
     size_t r0 = tally_banner_add_row(b, TALLY_ROW_SECTION, col->label && *col->label ? col->label : col->name);
     put_bases(f, cs, stats_tr(&o->base, "Base"), o);
@@ -410,12 +410,12 @@ static void section_scale(bn_frame *f, const tally_dataset *ds, int var, const t
 
 static void frame_free(bn_frame *f)
 {
-    for (size_t c = 0; f->b && c < f->b->ncols && f->mem; c++) free(f->mem[c].rows);
+    for (size_t c = 0; f->b && c < f->b->ncols && f->mem; c++) free_rows(f->mem[c].rows);
     free(f->mem);
-    free(f->w);
+    free_rows(f->w);
     free_strings(f->gname, f->ngroups);
     free(f->exclusive);
-    for (size_t p = 0; p < f->npart; p++) free(f->pcol[p]);
+    for (size_t p = 0; p < f->npart; p++) free_rows(f->pcol[p]);
     free(f->pcol);
     free(f->pfirst);
     free(f->pwidth);
@@ -552,7 +552,7 @@ static int frame_build(bn_frame *f, const tally_dataset *ds, const tally_bn_spec
     const double *wts = stats_weights(ds, &o->base);
     f->weighted = wts != NULL;
     f->N = ds->nrows;
-    f->w = xmalloc((f->N ? f->N : 1) * sizeof *f->w);
+    f->w = xmalloc_rows((f->N ? f->N : 1) * sizeof *f->w);
     for (size_t i = 0; i < f->N; i++) {
         double w = stats_w(wts, tally_row(ds, i));
         f->w[i] = w > 0 ? w : 0;

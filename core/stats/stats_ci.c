@@ -173,7 +173,7 @@ void tally_ci_add_to_descriptives(tally_table *t, const tally_dataset *ds, const
     char *l = xasprintf("%s (%g%%)", stats_tr(o, "CI low"), level), *h = xasprintf("%s (%g%%)", stats_tr(o, "CI high"), level);
     size_t lo = tally_table_add_col(t, l, TALLY_COL_MEAN, dec), hi = tally_table_add_col(t, h, TALLY_COL_MEAN, dec);
     free(l), free(h);
-    double *x = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *x);
+    double *x = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *x);
     for (size_t r = 0; r < ncols; r++) {
         const tally_column *c = ds->cols[cols[r]];
         if (c->type != TALLY_NUMERIC || c->is_date) continue; /* a date's interval is not shown */
@@ -190,7 +190,7 @@ void tally_ci_add_to_descriptives(tally_table *t, const tally_dataset *ds, const
         tally_table_set_number(t, r, lo, ci.lo);
         tally_table_set_number(t, r, hi, ci.hi);
     }
-    free(x);
+    free_rows(x);
     char *note = xasprintf("%s, %g%%%s.", stats_tr(o, "Confidence interval of the mean (t)"), level,
                            stats_weights(ds, o) ? stats_tr(o, "; on the effective base (Kish) of the weighted cases") : "");
     tally_table_add_note(t, note);

@@ -143,7 +143,7 @@ static void describe_column(const tally_dataset *ds, const tally_column *c, cons
         /* one (level, summed weight) pair a level; per-code sums run in row order */
         stats_code_hist *h = xmalloc(sizeof *h);
         stats_hist_codes(ds, c, wts, 0, h);
-        a = xmalloc((c->nlevels ? c->nlevels : 1) * sizeof *a);
+        a = xmalloc_rows((c->nlevels ? c->nlevels : 1) * sizeof *a);
         for (unsigned l = 0; l < c->nlevels; l++) {
             if (!h->n[l] || !stats_valid_number(c, c->levels[l])) continue;
             a[n++] = (vw){c->levels[l], h->w[l]};
@@ -153,7 +153,7 @@ static void describe_column(const tally_dataset *ds, const tally_column *c, cons
         }
         free(h);
     } else {
-        a = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *a);
+        a = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *a);
         for (size_t i = 0; i < ds->nrows; i++) {
             size_t r = tally_row(ds, i);
             double w = stats_w(wts, r), v = c->num[r];
@@ -176,7 +176,7 @@ static void describe_column(const tally_dataset *ds, const tally_column *c, cons
     d->q1 = n ? stats_percentile_sorted(a, n, 0.25) : NAN;
     d->q3 = n ? stats_percentile_sorted(a, n, 0.75) : NAN;
     d->cases = cases;
-    free(a);
+    free_rows(a);
 }
 
 tally_table *tally_stats_descriptives(const tally_dataset *ds, const int *cols, size_t ncols,

@@ -130,7 +130,7 @@ static int resolve_var(const tally_dataset *ds, const tally_rake_var *spec, cons
 
 static void free_vars(rvar *v, size_t n)
 {
-    for (size_t i = 0; v && i < n; i++) free(v[i].cats), free(v[i].cat), free(v[i].lut);
+    for (size_t i = 0; v && i < n; i++) free(v[i].cats), free_rows(v[i].cat), free(v[i].lut);
     free(v);
 }
 

@@ -1,6 +1,7 @@
 /* util.c: allocation, string buffers, edit distance and path helpers used across the core. */
 #include "util.h"
 #include "../plugins/common/grow_buf.h" /* grow_array: one doubling policy with the plugins */
+#include "../plugins/common/huge_pages.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -26,6 +27,48 @@ void *xcalloc(size_t n, size_t size)
     void *p = calloc(n ? n : 1, size ? size : 1);
     if (!p) oom();
     return p;
+}
+
+/* What free_rows needs, just before a rows buffer's first byte: the bytes mapped from 2 MB
+ * before it (the header's own 2 MB page, of which only the last 4 KB is ever written), or 0
+ * for a buffer from malloc. 16 bytes: the buffer keeps malloc's alignment. */
+typedef struct rows_head {
+    size_t mapped, unused;
+} rows_head;
+
+static void *rows_new(size_t n, int zeroed)
+{
+    if (n > SIZE_MAX - 2 * TALLY_HUGE_PAGE) oom();
+    if (n < TALLY_HUGE_ALLOC_MIN) {
+        rows_head *h = zeroed ? xcalloc(1, sizeof *h + n) : xmalloc(sizeof *h + n);
+        h->mapped = 0;
+        return h + 1;
+    }
+    size_t mapped = TALLY_HUGE_PAGE + tally_huge_round(n);
+    char *at = tally_map_aligned(mapped, TALLY_HUGE_PAGE); /* zero-filled */
+    if (!at) oom();
+#ifdef MADV_HUGEPAGE
+    madvise(at + TALLY_HUGE_PAGE, mapped - TALLY_HUGE_PAGE, MADV_HUGEPAGE); /* advice: refused, 4 KB pages */
+#endif
+    rows_head *h = (rows_head *)(void *)(at + TALLY_HUGE_PAGE) - 1;
+    h->mapped = mapped;
+    return h + 1;
+}
+
+void *xmalloc_rows(size_t n) { return rows_new(n, 0); }
+
+void *xcalloc_rows(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size) oom();
+    return rows_new(n * size, 1);
+}
+
+void free_rows(void *p)
+{
+    if (!p) return;
+    rows_head *h = (rows_head *)p - 1;
+    if (h->mapped) munmap((char *)p - TALLY_HUGE_PAGE, h->mapped);
+    else free(h);
 }
 
 void *xrealloc(void *p, size_t n)
