@@ -182,6 +182,9 @@ test_csv_chunks_LIBS := $(csv_LIBS)
 # test_csv_window moves phase 1's window over a mapped file as the parse does.
 test_csv_window_OBJS := $(csv_OBJS)
 test_csv_window_LIBS := $(csv_LIBS)
+# test_csv_room grows a chunk's text room from realloc's to a mapping that moves.
+test_csv_room_OBJS := $(csv_OBJS)
+test_csv_room_LIBS := $(csv_LIBS)
 test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
 # Tests whose cases are in plain-text case files under tests/data/ read them with tests/unit/case_file.c.
 CASE_FILE_OBJ := $(BUILD)/tests/unit/case_file.o

@@ -150,8 +150,8 @@ void csv_chunk_clear(csv_chunk *c)
 {
     for (size_t k = 0; c->cols && k < c->cfg->ncols; k++) csv_colbuf_drop(c, &c->cols[k]);
     free(c->cols);
-    free(c->cells);
-    free(c->text);
+    csv_room_free(c->cells, c->cells_cap * sizeof *c->cells);
+    csv_room_free(c->text, c->text_cap);
     if (c->slab) munmap(c->slab, c->slab_size);
     const size_t kept = offsetof(csv_chunk, check_start); /* the set-up (csv.h) */
     memset((char *)c + kept, 0, sizeof *c - kept);

@@ -28,6 +28,13 @@ void csv_populate(const void *p, size_t bytes);
 /* fields.c: what a field leaves */
 /* A string cell of column col in row `row`: its text copied (without quotes when `quoted`). 0, or -1 out of memory. */
 int csv_add_cell(csv_chunk *c, size_t row, const char *p, size_t len, size_t col, int quoted);
+/* A chunk's text or text cells (fields.c): the room of cap bytes at p, `used` of them kept, made
+ * from a room of old_cap (0: none): realloc's below CSV_ROOM_MIN, from it on a mapping of its
+ * own in whole 2 MB pages, moved (mremap) to grow. NULL, p kept, when out of memory. Freed
+ * with csv_room_free(p, cap). */
+#define CSV_ROOM_MIN ((size_t)256 << 10)
+void *csv_room_grow(void *p, size_t used, size_t old_cap, size_t cap);
+void csv_room_free(void *p, size_t cap);
 /* The chunk's first error: kind, chunk-relative line, 1-based column, details. */
 void csv_set_error(csv_chunk *c, csv_err_kind kind, size_t line, size_t col, size_t a, size_t b, const char *ptr,
                    size_t len);
