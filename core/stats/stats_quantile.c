@@ -2,7 +2,6 @@
 #include "stats_int.h"
 #include "parallel.h"
 #include "util.h"
-#include "../plugins/common/huge_pages.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -52,7 +51,7 @@ typedef struct q_job {
     double mean, lo, scale;     /* passes 2 and 3 */
     int both;                   /* passes 1 and 2 also count the unweighted figures (every weight > 0) */
     double umean;               /* with `both`: the unweighted mean */
-    uint16_t *bins;             /* pass 2: every row's bin, one buffer in 2 MB pages (written whole: a
+    uint16_t *bins;             /* pass 2: every row's bin, a rows buffer (xmalloc_rows: written whole; a
                                    buffer a part faulted 4 KB at a time, 5 to 9 us a page on a VM) */
     const uint8_t *tag;         /* pass 3: by bin, 1 + its place in tagged[] (0: not collected) */
     uint16_t tagged[3 * QTARGETS]; /* the same bins as a list (at most three a quartile) */
@@ -540,8 +539,7 @@ static void describe_passes(const tally_dataset *ds, const tally_column *c, cons
     double range = d->max - d->min;
     j->scale = range > 0 && isfinite(range) ? (QBINS - 1) / range : 0;
     if (!isfinite(j->scale)) j->scale = 0;
-    j->bins = tally_huge_alloc(ds->nrows * sizeof *j->bins);
-    if (!j->bins) j->bins = xmalloc((ds->nrows ? ds->nrows : 1) * sizeof *j->bins); /* exits when out of memory */
+    j->bins = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *j->bins);
     tally_par_run_shared(j->nparts, q_pass, j);
     double ss = 0, uss = 0, *hw = j->part[0].hw, *hn = j->part[0].hn;
     for (size_t p = 0; p < j->nparts; p++) {
@@ -564,7 +562,7 @@ static void describe_passes(const tally_dataset *ds, const tally_column *c, cons
     }
     free(hw);
     free(hn);
-    free(j->bins);
+    free_rows(j->bins);
     free(j);
 }
 
