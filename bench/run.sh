@@ -40,6 +40,10 @@ SAMPLES=$WORK/samples
 # file: cat 0.028 s against 0.010, tally's cold report 0.176 against 0.160 s; ext4, Linux 6.16); the figures
 # would otherwise depend on how and when the file was written. Where dd cannot drop, the file is only read.
 warm() { sync "$1" 2>/dev/null || :; dd if="$1" iflag=nocache count=0 status=none 2>/dev/null || :; cat "$1" >/dev/null; }
+# hot FILE...: the files read whole, untimed, right before a task that reads them: this host's reclaim (DAMON
+# pageout) drops file pages left alone for about a minute, so a peer's long run (PSPP: 25 s at 1m) could leave
+# the next task reading its data from disk. Every tool's data is in the page cache when its timing starts.
+hot() { for f in "$@"; do [ -f "$f" ] && cat "$f" >/dev/null; done; return 0; }
 peer() { case " $PEER_SIZES " in *" $1 "*) return 0 ;; esac; return 1; } # pandas and PSPP run at size $1
 rows_of() { case $1 in *k) echo $((${1%k} * 1000)) ;; *m) echo $((${1%m} * 1000000)) ;; *) echo "$1" ;; esac; }
 
@@ -93,6 +97,7 @@ while [ $run -le "$RUNS" ]; do
   for size in $SIZES; do
     csv=$DATA/survey-$size.csv
     echo "bench: run $run/$RUNS, $size" >&2
+    hot "$csv"
     measure "$size" floor_cat sh -c 'exec cat "$1" >/dev/null' sh "$csv"
     measure "$size" floor_wc wc -l "$csv"
     measure "$size" tally_load "$TALLY" -v run --no-cache "$WORK/load-$size.lua"
@@ -102,6 +107,7 @@ while [ $run -le "$RUNS" ]; do
     step "$size" tally_freq1_step "running stage" "done"
     measure "$size" tally_full "$TALLY" -v run --no-cache config/bench.lua --set size="$size" --outdir "$WORK/tally-$size"
     step "$size" tally_stages_cold_step "running stage" "writing output 'markdown'"
+    hot "$csv" "$WORK/cached-$size"/.tally-cache/*
     measure "$size" tally_full_cached "$TALLY" -v run config/bench.lua --set size="$size" --outdir "$WORK/cached-$size/out"
     grep -q "read input 'survey' from the cache" "$WORK/stderr" ||
       { echo "bench: the cached full report ($size) did not read the cache" >&2; exit 1; }
@@ -110,11 +116,13 @@ while [ $run -le "$RUNS" ]; do
     measure "$size" tally_tabbook "$TALLY" -v run --no-cache config/bench-tabbook.lua --set size="$size" --outdir "$WORK/tabbook-$size"
     step "$size" tally_tabbook_step "running stage" "writing output 'markdown'"
     if [ $have_pandas = 1 ] && peer "$size"; then
+      hot "$csv"
       measure "$size" pandas_load "$PY" bench/peer_pandas.py --load "$csv"
       awk -v size="$size" '/^read_csv / { printf "%s pandas_read_csv %d 0\n", size, $2 * 1e6 }' "$WORK/stderr" >>"$SAMPLES"
       measure "$size" pandas_full "$PY" bench/peer_pandas.py "$csv" "$DATA/bench.codebook.lua" "$WORK/pandas-$size"
     fi
     if [ $have_pspp = 1 ] && [ $run -le "$PSPP_RUNS" ] && peer "$size"; then
+      hot "$WORK/flat-$size.csv"
       measure "$size" pspp_full pspp -O format=txt -o "$WORK/pspp-$size/out.txt" "$WORK/peer-$size.sps"
       if grep -q ' error: ' "$WORK/pspp-$size/out.txt"; then
         echo "bench: PSPP reported errors:" >&2; grep ' error: ' "$WORK/pspp-$size/out.txt" | head >&2; exit 1
@@ -184,7 +192,7 @@ END {
   printf "- Data: `tools/gen_bench` survey, 57 variables;"
   for (i = 1; i <= ns; i++) printf " %s = %.1f MB", S[i], sz[S[i]] / 1e6
   print ""
-  print "- Page cache: each data file dropped from it (`dd iflag=nocache`) and read back whole before the runs, so it lies there as a read from disk leaves it, whenever and however it was written"
+  print "- Page cache: each data file dropped from it (`dd iflag=nocache`) and read back whole before the runs, so it lies there as a read from disk leaves it, whenever and however it was written; read whole again, untimed, right before each task that reads it (this host drops file pages left alone for about a minute)"
   print "- Runs: " runs " of each task per size, interleaved (PSPP: " pspp_runs "); median, min and max wall seconds; peak RSS is the median of the maximum resident set size; both taken around the process alone by `tools/bench_spawn` (posix_spawn to wait4: `/bin/true` takes under 2 ms so, where `date` around `/usr/bin/time` took 13 to 14 ms)"
   print ""
   print "| size | task | median s | min s | max s | peak RSS MB | MB/s |"
