@@ -100,6 +100,10 @@ while [ $run -le "$RUNS" ]; do
     hot "$csv"
     measure "$size" floor_cat sh -c 'exec cat "$1" >/dev/null' sh "$csv"
     measure "$size" floor_wc wc -l "$csv"
+    # one untimed run first (as hyperfine's --warmup): the first process after the peers' runs and their
+    # idle seconds meets cold memory and pages on this host (the 1M load step 0.12 s, then 0.22 and 0.29 s
+    # in two such rounds, the run after it 0.16 and 0.19 s, the third 0.12 and 0.13 s)
+    "$TALLY" -q run --no-cache "$WORK/load-$size.lua" >/dev/null 2>&1 || :
     measure "$size" tally_load "$TALLY" -v run --no-cache "$WORK/load-$size.lua"
     step "$size" tally_load_step "reading input" "read input"
     measure "$size" tally_freq1 "$TALLY" -v run --no-cache "$WORK/freq1-$size.lua"
@@ -192,7 +196,7 @@ END {
   printf "- Data: `tools/gen_bench` survey, 57 variables;"
   for (i = 1; i <= ns; i++) printf " %s = %.1f MB", S[i], sz[S[i]] / 1e6
   print ""
-  print "- Page cache: each data file dropped from it (`dd iflag=nocache`) and read back whole before the runs, so it lies there as a read from disk leaves it, whenever and however it was written; read whole again, untimed, right before each task that reads it (this host drops file pages left alone for about a minute)"
+  print "- Page cache: each data file dropped from it (`dd iflag=nocache`) and read back whole before the runs, so it lies there as a read from disk leaves it, whenever and however it was written; read whole again, untimed, right before each task that reads it (this host drops file pages left alone for about a minute); the first tally task of each round and size follows one untimed run of it (the first process after the runs of the peers meets cold memory and pages here)"
   print "- Runs: " runs " of each task per size, interleaved (PSPP: " pspp_runs "); median, min and max wall seconds; peak RSS is the median of the maximum resident set size; both taken around the process alone by `tools/bench_spawn` (posix_spawn to wait4: `/bin/true` takes under 2 ms so, where `date` around `/usr/bin/time` took 13 to 14 ms)"
   print ""
   print "| size | task | median s | min s | max s | peak RSS MB | MB/s |"
