@@ -44,8 +44,8 @@ void csv_room_free(void *p, size_t cap)
 }
 
 /* The first room for a chunk's text (bytes) and text cells: a share of the chunk's bytes, so
- * that a large chunk's buffers are moved to grow a few times rather than a dozen (each move
- * copies them into fresh memory); untouched room costs no memory. */
+ * that a large chunk's buffers grow a few times rather than a dozen (a heap buffer's growth
+ * copies it; a room's moves its pages); untouched room costs no memory beyond its 2 MB pages. */
 static size_t first_room(const csv_chunk *c, size_t least, size_t bytes_per_unit)
 {
     size_t share = c->limit > c->start ? (size_t)(c->limit - c->start) / bytes_per_unit : 0;
