@@ -45,11 +45,8 @@ static void *rows_new(size_t n, int zeroed)
         return h + 1;
     }
     size_t mapped = TALLY_HUGE_PAGE + tally_huge_round(n);
-    char *at = tally_map_aligned(mapped, TALLY_HUGE_PAGE); /* zero-filled */
+    char *at = tally_map_advised(mapped, TALLY_HUGE_PAGE); /* zero-filled */
     if (!at) oom();
-#ifdef MADV_HUGEPAGE
-    madvise(at + TALLY_HUGE_PAGE, mapped - TALLY_HUGE_PAGE, MADV_HUGEPAGE); /* advice: refused, 4 KB pages */
-#endif
     rows_head *h = (rows_head *)(void *)(at + TALLY_HUGE_PAGE) - 1;
     h->mapped = mapped;
     return h + 1;

@@ -63,9 +63,11 @@ static inline void tally_huge_advise(void *p, size_t n)
 }
 
 /* n bytes from malloc (freed with free()), from three quarters of a 2 MB page up started on a
- * 2 MB boundary, sized in whole 2 MB pages and advised: for a buffer written whole at once,
- * such as a result for every row (a million rows of two bytes: 1.9 MB). Smaller, plain
- * malloc. NULL when out of memory. */
+ * 2 MB boundary, sized in whole 2 MB pages and advised: for a buffer written whole at once.
+ * Smaller, plain malloc. NULL when out of memory. The memory is the heap's: where the heap
+ * already held other things (tally keeps allocations under 32 MB there), its pages come 4 KB
+ * a fault despite the advice; a buffer that can be freed by size or by free_rows takes a
+ * mapping of its own instead (tally_map_advised; core/util's xmalloc_rows). */
 static inline void *tally_huge_alloc(size_t n)
 {
     if (n < TALLY_HUGE_ALLOC_MIN) return malloc(n ? n : 1);
@@ -121,6 +123,18 @@ static inline void *tally_map_aligned(size_t whole, size_t align)
     char *at = (char *)(((uintptr_t)room + align - 1) & ~(uintptr_t)(align - 1));
     if (at > room) munmap(room, (size_t)(at - room));
     if (room + align > at) munmap(at + whole, (size_t)(room + align - at));
+    return at;
+}
+
+/* tally_map_aligned's memory, advised MADV_HUGEPAGE whole: for a buffer written soon after
+ * (the csv window's steps, rows buffers, the csv reader's text rooms). Advice: a kernel
+ * without it, or refusing it, gives 4 KB pages. Unmap with munmap(p, whole); NULL on failure. */
+static inline void *tally_map_advised(size_t whole, size_t align)
+{
+    char *at = tally_map_aligned(whole, align);
+#ifdef MADV_HUGEPAGE
+    if (at) madvise(at, whole, MADV_HUGEPAGE);
+#endif
     return at;
 }
 

@@ -8,19 +8,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
 #else
 #define RUNNING_ON_VALGRIND 0
 #endif
-
-static long faults(void)
-{
-    struct rusage r;
-    getrusage(RUSAGE_SELF, &r);
-    return r.ru_minflt;
-}
 
 static void fill(unsigned char *p, size_t from, size_t to)
 {
@@ -34,12 +26,6 @@ static int kept(const unsigned char *p, size_t n)
     return 1;
 }
 
-static int mapped_at(const void *p)
-{
-    char line[512];
-    vm_maps_line(p, line, sizeof line);
-    return line[0] != 0;
-}
 
 int main(void)
 {
@@ -68,18 +54,18 @@ int main(void)
     warm[0] = 1;
     warm = csv_room_grow(warm, 1, CSV_ROOM_MIN, big);
     csv_room_free(warm, big);
-    long f0 = faults();
+    long f0 = vm_minor_faults();
     unsigned char *r = csv_room_grow(q, TALLY_HUGE_PAGE, TALLY_HUGE_PAGE, big);
-    long moved_faults = faults() - f0;
+    long moved_faults = vm_minor_faults() - f0;
     CHECK(r && r != q && (uintptr_t)r % TALLY_HUGE_PAGE == 0, "grown past its 2 MB page: a larger mapping on a 2 MB boundary");
     if (RUNNING_ON_VALGRIND) printf("ok - # SKIP under valgrind, which moves a mapping by copying it\n");
     else CHECK(moved_faults == 0, "  its pages moved there, not copied (%ld page faults while it grew)", moved_faults);
     CHECK(kept(r, TALLY_HUGE_PAGE), "  every byte kept");
-    CHECK(!mapped_at(q), "  nothing left at the old address");
+    CHECK(!vm_is_mapped(q), "  nothing left at the old address");
     fill(r, TALLY_HUGE_PAGE, big);
     CHECK(kept(r, big), "  the new room written to its end (%zu bytes)", big);
     csv_room_free(r, big);
-    CHECK(!mapped_at(r) && !mapped_at(r + big - 1), "csv_room_free unmaps a mapping's room whole");
+    CHECK(!vm_is_mapped(r) && !vm_is_mapped(r + big - 1), "csv_room_free unmaps a mapping's room whole");
 
     unsigned char *h = csv_room_grow(NULL, 0, 0, 1000);
     memset(h, 1, 1000);

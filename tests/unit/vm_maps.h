@@ -6,6 +6,15 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+
+/* Minor page faults of this process so far (tests that count them run on one thread). */
+static inline long vm_minor_faults(void)
+{
+    struct rusage r;
+    getrusage(RUSAGE_SELF, &r);
+    return r.ru_minflt;
+}
 
 /* Bytes of the process's mappings: 0 when unreadable. */
 static inline size_t vm_mapped_bytes(void)
@@ -35,6 +44,14 @@ static inline void vm_maps_line(const void *p, char *out, size_t n)
             break;
         }
     if (f) fclose(f);
+}
+
+/* 1 when some mapping holds p. */
+static inline int vm_is_mapped(const void *p)
+{
+    char line[512];
+    vm_maps_line(p, line, sizeof line);
+    return line[0] != 0;
 }
 
 /* The VmFlags line (without its newline) of the mapping that holds p (/proc/self/smaps), or "". */

@@ -22,11 +22,8 @@ void *csv_room_grow(void *p, size_t used, size_t old_cap, size_t cap)
     if (cap < CSV_ROOM_MIN) return realloc(p, cap ? cap : 1);
     size_t whole = tally_huge_round(cap), old = old_cap >= CSV_ROOM_MIN ? tally_huge_round(old_cap) : 0;
     if (p && old >= whole) return p;
-    char *q = tally_map_aligned(whole, TALLY_HUGE_PAGE);
+    char *q = tally_map_advised(whole, TALLY_HUGE_PAGE);
     if (!q) return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(q, whole, MADV_HUGEPAGE); /* advice: refused, 4 KB pages */
-#endif
     if (p && !old) { /* from the heap: copied once */
         memcpy(q, p, used);
         free(p);

@@ -139,11 +139,7 @@ int csv_window_fills(void)
  * (another thread's mapping may take them), so none is ever reused. */
 static char *step_memory(void)
 {
-    char *slot = tally_map_aligned(PAGE_2M, PAGE_2M);
-#ifdef MADV_HUGEPAGE
-    if (slot) madvise(slot, PAGE_2M, MADV_HUGEPAGE);
-#endif
-    return slot;
+    return tally_map_advised(PAGE_2M, PAGE_2M);
 }
 
 /* Step a (PAGE_2M bytes at a, inside the file) read into fresh memory that then replaces the
