@@ -11,7 +11,7 @@
 /*
  * A batch is a run of consecutive stages that only read datasets and only add
  * their own tables and values (the runner decides which: stage_parallel_ok in
- * runner.c). Every stage runs in a Lua state of its own with its budgets and
+ * run_stages.c). Every stage runs in a Lua state of its own with its budgets and
  * watchdog slot as when run alone, writes into a report of its own and keeps
  * its messages; the runner then shows the messages and joins the reports in
  * config order, so the report and the messages are those of the stages run
