@@ -185,7 +185,7 @@ test_csv_window_LIBS := $(csv_LIBS)
 # test_csv_room grows a chunk's text room from realloc's to a mapping that moves.
 test_csv_room_OBJS := $(csv_OBJS)
 test_csv_room_LIBS := $(csv_LIBS)
-test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
+test_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/template_render.c plugins/common/md_render.c plugins/common/utf8_text.c)
 # Tests whose cases are in plain-text case files under tests/data/ read them with tests/unit/case_file.c.
 CASE_FILE_OBJ := $(BUILD)/tests/unit/case_file.o
 test_template_OBJS += $(CASE_FILE_OBJ)

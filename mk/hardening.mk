@@ -81,7 +81,7 @@ check-valgrind:
 FUZZ_NAMES := $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
 FUZZ_INC   := -Iplugins/common -Iplugins/input/csv -Iplugins/input/readstat -Iplugins/output/xlsx -Ifuzz -Itests/unit
 FUZZ_csv_OBJS      := $(csv_OBJS)
-FUZZ_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/md_render.c plugins/common/utf8_text.c)
+FUZZ_template_OBJS := $(call plugin_src_objs,plugins/common/template.c plugins/common/template_render.c plugins/common/md_render.c plugins/common/utf8_text.c)
 FUZZ_md_escape_OBJS := $(FUZZ_template_OBJS)
 FUZZ_report_data_OBJS := $(FUZZ_template_OBJS)
 FUZZ_xlsx_sanitize_OBJS := $(BUILD)/plugins/xlsx/sanitize.o
