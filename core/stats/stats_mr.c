@@ -254,169 +254,216 @@ static size_t dich_weighted(const uint8_t *cb, const uint8_t *ok, const double *
  * cells are read in one sweep without branches (answers are close to random,
  * so branches would mispredict: a weight is multiplied by 0 or 1 instead);
  * `any` marks the cases that chose at least one item. ok[i]/wv[i]: row i
- * counts, its weight (0 when it does not count). Long: the block loop and the
- * sweep over the items stay in one function so that the block stays in cache. */
+ * counts, its weight (0 when it does not count). */
+#define DICH_BLOCK 4096
+
+/* A part's working memory: the compact items the block kernels take (weighted, all
+ * rows), and one block's flags, weights and gathered codes. */
+typedef struct dich_scratch {
+    const uint8_t **cbs; /* the items' codes */
+    uint8_t *keys;       /* the code that counts as chosen, each */
+    double **acc4;       /* their four banks in the part's acc */
+    size_t *kidx, *ck;   /* their index in the set, their counts in a block */
+    size_t nk;
+    uint8_t *any, *ok, *gath; /* DICH_BLOCK each */
+    double *wv;               /* DICH_BLOCK weights */
+} dich_scratch;
+
+static void dich_scratch_new(dich_scratch *s, const dich_job *j, double *acc, int blocks)
+{
+    size_t m = j->set->ncols, n = m ? m : 1;
+    s->cbs = xmalloc(n * sizeof *s->cbs);
+    s->keys = xmalloc(n);
+    s->acc4 = xmalloc(n * sizeof *s->acc4);
+    s->kidx = xmalloc(n * sizeof *s->kidx);
+    s->ck = xmalloc(n * sizeof *s->ck);
+    s->nk = 0;
+    for (size_t k = 0; k < m && blocks; k++) {
+        if (j->key[k] < 0) continue;
+        s->cbs[s->nk] = j->ds->cols[j->set->cols[k]]->codes;
+        s->keys[s->nk] = (uint8_t)j->key[k];
+        s->acc4[s->nk] = acc + 4 * k;
+        s->kidx[s->nk++] = k;
+    }
+    s->any = xmalloc(3 * DICH_BLOCK);
+    s->ok = s->any + DICH_BLOCK;
+    s->gath = s->ok + DICH_BLOCK;
+    s->wv = xmalloc(DICH_BLOCK * sizeof *s->wv);
+}
+
+static void dich_scratch_free(dich_scratch *s)
+{
+    tally_free_all(s->any, s->wv, s->cbs, s->keys, s->acc4, s->kidx, s->ck);
+}
+
+/* The block's flags and weights (rows b0 ..): with no weights and no selection only
+ * the items of doubles read them (nnum of them), as 1s. */
+static void dich_block_flags(const dich_job *j, size_t b0, size_t len, int plain, size_t nnum, uint8_t *ok, double *wv)
+{
+    const double *wts = j->wts;
+    const uint32_t *sel = j->ds->sel;
+    if (plain) {
+        for (size_t i = 0; i < len && nnum; i++) {
+            ok[i] = 1;
+            wv[i] = 1;
+        }
+    } else if (!sel) {
+        /* two loops, each vectorised (wv[i] > 0 exactly when the weight is) */
+        const double *wb = wts + b0;
+        for (size_t i = 0; i < len; i++) wv[i] = wb[i] > 0 ? wb[i] : 0;
+        dich_flags(wv, ok, len);
+    } else {
+        for (size_t i = 0; i < len; i++) {
+            double w = stats_w(wts, sel[b0 + i]);
+            ok[i] = w > 0;
+            wv[i] = w > 0 ? w : 0;
+        }
+    }
+}
+
+/* Item k over the block's rows the block kernels left (from `done`; all of them when
+ * they took none), its weights into its banks a; returns how many rows chose it. */
+static size_t dich_item_block(const dich_job *j, size_t k, size_t b0, size_t len, size_t done, int plain,
+                              dich_scratch *s, double *a)
+{
+    const tally_column *c = j->ds->cols[j->set->cols[k]];
+    const uint32_t *sel = j->ds->sel;
+    uint8_t *any = s->any;
+    size_t ck = 0;
+    if (j->key[k] >= 0 && done && plain) { /* the rows after the 16-row steps */
+        const uint8_t *cb = c->codes + b0, kc = (uint8_t)j->key[k];
+        for (size_t i = done; i < len; i++) {
+            uint8_t h = cb[i] == kc;
+            ck += h;
+            any[i] |= h;
+        }
+    } else if (j->key[k] >= 0 && done) {
+        ck += dich_weighted(c->codes + b0 + done, s->ok + done, s->wv + done, any + done, len - done,
+                            (uint8_t)j->key[k], a);
+    } else if (j->key[k] >= 0) {
+        const uint8_t *cd = c->codes, kc = (uint8_t)j->key[k];
+        const uint8_t *cb = cd + b0;
+        if (plain) {
+            for (size_t i = 0; i < len; i++) {
+                uint8_t h = cb[i] == kc;
+                ck += h;
+                any[i] |= h;
+            }
+        } else {
+            if (sel) { /* the block's codes, gathered once */
+                for (size_t i = 0; i < len; i++) s->gath[i] = cd[sel[b0 + i]];
+                cb = s->gath;
+            }
+            ck += dich_weighted(cb, s->ok, s->wv, any, len, kc, a);
+        }
+    } else if (j->key[k] == -2) {
+        const double *num = c->num;
+        double counted = j->set->counted;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t h = (uint8_t)((num[sel ? sel[b0 + i] : b0 + i] == counted) & s->ok[i]);
+            a[(b0 + i) & 3] += s->wv[i] * h;
+            ck += h;
+            any[i] |= h;
+        }
+    }
+    return ck;
+}
+
+/* A part's case totals: running sums in row order (one part), or four banks (parts). */
+typedef struct dich_totals {
+    double w_all, w_ans, wa[4], wn[4];
+    size_t n_all, n_ans;
+} dich_totals;
+
+static void dich_block_totals(const dich_job *j, int plain, size_t len, const dich_scratch *s, dich_totals *t)
+{
+    const uint8_t *ok = s->ok, *any = s->any;
+    const double *wv = s->wv;
+    if (plain) {
+        t->n_all += len;
+        for (size_t i = 0; i < len; i++) t->n_ans += any[i];
+    } else if (j->nparts == 1) {
+        /* running sums in row order (x + 0.0 == x for the rows that do not count) */
+        for (size_t i = 0; i < len; i++) {
+            t->w_all += wv[i];
+            t->n_all += ok[i];
+            t->w_ans += wv[i] * any[i];
+            t->n_ans += any[i];
+        }
+    } else {
+        /* large inputs (parts): four banks, so the sums do not wait on each other */
+        size_t i = 0;
+#ifdef DICH_AVX2
+        if (stats_avx2()) i = dich_totals_avx2(wv, ok, any, len, t->wa, t->wn, &t->n_all, &t->n_ans);
+#endif
+        for (; i + 4 <= len; i += 4)
+            for (size_t q = 0; q < 4; q++) {
+                t->wa[q] += wv[i + q];
+                t->wn[q] += wv[i + q] * any[i + q];
+                t->n_all += ok[i + q];
+                t->n_ans += any[i + q];
+            }
+        for (; i < len; i++) {
+            t->wa[0] += wv[i];
+            t->wn[0] += wv[i] * any[i];
+            t->n_all += ok[i];
+            t->n_ans += any[i];
+        }
+    }
+}
+
+/* Part p of the set's rows: the block loop, each block's items swept while the block's
+ * flags and weights are in cache. */
 static void dich_part(void *arg, size_t p)
 {
-    enum { BLOCK = 4096 };
     dich_job *j = arg;
     const tally_dataset *ds = j->ds;
-    const double *wts = j->wts;
-    const uint32_t *sel = ds->sel;
     size_t m = j->set->ncols, b, e;
     tally_par_range(ds->nrows, j->nparts, p, &b, &e);
     double *acc = j->acc[p] = xcalloc(4 * m, sizeof *acc);
     size_t *cnt = j->cnt[p] = xcalloc(m, sizeof *cnt);
-    int plain = !wts && !sel; /* the common case: counts only, vectorised */
-    /* the compact items, for the AVX2 block kernel (weighted, all rows) */
-    const uint8_t **cbs = xmalloc((m ? m : 1) * sizeof *cbs);
-    uint8_t *keys = xmalloc(m ? m : 1);
-    double **acc4 = xmalloc((m ? m : 1) * sizeof *acc4);
-    size_t *kidx = xmalloc((m ? m : 1) * sizeof *kidx), *ck = xmalloc((m ? m : 1) * sizeof *ck), nk = 0;
+    int plain = !j->wts && !ds->sel; /* the common case: counts only, vectorised */
 #if defined(__SSE2__)
-    int blocks = plain || (!sel && stats_avx2()); /* stats_avx2: 0 where the CPU or the build has none */
+    int blocks = plain || (!ds->sel && stats_avx2()); /* stats_avx2: 0 where the CPU or the build has none */
 #else
     int blocks = 0;
 #endif
     size_t nnum = 0; /* items of doubles */
     for (size_t k = 0; k < m; k++) nnum += j->key[k] == -2;
-    for (size_t k = 0; k < m && blocks; k++) {
-        if (j->key[k] < 0) continue;
-        cbs[nk] = ds->cols[j->set->cols[k]]->codes;
-        keys[nk] = (uint8_t)j->key[k];
-        acc4[nk] = acc + 4 * k;
-        kidx[nk++] = k;
-    }
-    uint8_t *any = xmalloc(3 * BLOCK), *ok = any + BLOCK, *gath = ok + BLOCK;
-    double *wv = xmalloc(BLOCK * sizeof *wv);
-    double w_all = 0, w_ans = 0, wa[4] = {0}, wn[4] = {0};
-    size_t n_all = 0, n_ans = 0;
-    for (size_t b0 = b; b0 < e; b0 += BLOCK) {
-        size_t len = e - b0 < BLOCK ? e - b0 : BLOCK;
-        memset(any, 0, len);
-        if (plain) {
-            /* no weights: every row counts with weight 1 (only items of doubles read ok and wv) */
-            for (size_t i = 0; i < len && nnum; i++) {
-                ok[i] = 1;
-                wv[i] = 1;
-            }
-        } else if (!sel) {
-            /* two loops, each vectorised (wv[i] > 0 exactly when the weight is) */
-            const double *wb = wts + b0;
-            for (size_t i = 0; i < len; i++) wv[i] = wb[i] > 0 ? wb[i] : 0;
-            dich_flags(wv, ok, len);
-        } else {
-            for (size_t i = 0; i < len; i++) {
-                double w = stats_w(wts, sel[b0 + i]);
-                ok[i] = w > 0;
-                wv[i] = w > 0 ? w : 0;
-            }
-        }
+    dich_scratch s;
+    dich_scratch_new(&s, j, acc, blocks);
+    dich_totals t = {0};
+    for (size_t b0 = b; b0 < e; b0 += DICH_BLOCK) {
+        size_t len = e - b0 < DICH_BLOCK ? e - b0 : DICH_BLOCK;
+        memset(s.any, 0, len);
+        dich_block_flags(j, b0, len, plain, nnum, s.ok, s.wv);
         size_t done = 0; /* rows of the block the compact items were counted over */
-        if (nk) {
-            memset(ck, 0, nk * sizeof *ck);
+        if (s.nk) {
+            memset(s.ck, 0, s.nk * sizeof *s.ck);
 #ifdef DICH_AVX2
-            if (!plain) done = dich_avx2(cbs, keys, acc4, ck, nk, ok, wv, any, b0, len);
+            if (!plain) done = dich_avx2(s.cbs, s.keys, s.acc4, s.ck, s.nk, s.ok, s.wv, s.any, b0, len);
 #endif
 #if defined(__SSE2__)
-            if (plain) done = dich_plain_sse2(cbs, keys, ck, nk, any, b0, len);
+            if (plain) done = dich_plain_sse2(s.cbs, s.keys, s.ck, s.nk, s.any, b0, len);
 #endif
-            for (size_t t = 0; t < nk; t++) cnt[kidx[t]] += ck[t];
+            for (size_t k = 0; k < s.nk; k++) cnt[s.kidx[k]] += s.ck[k];
         }
-        for (size_t k = 0; k < m; k++) {
-            const tally_column *c = ds->cols[j->set->cols[k]];
-            double *a = acc + 4 * k;
-            size_t ck = 0;
-            if (j->key[k] >= 0 && done && plain) { /* the rows after the 16-row steps */
-                const uint8_t *cb = c->codes + b0, kc = (uint8_t)j->key[k];
-                for (size_t i = done; i < len; i++) {
-                    uint8_t h = cb[i] == kc;
-                    ck += h;
-                    any[i] |= h;
-                }
-            } else if (j->key[k] >= 0 && done) {
-                ck += dich_weighted(c->codes + b0 + done, ok + done, wv + done, any + done, len - done,
-                                    (uint8_t)j->key[k], a);
-            } else if (j->key[k] >= 0) {
-                const uint8_t *cd = c->codes, kc = (uint8_t)j->key[k];
-                if (plain) {
-                    const uint8_t *cb = cd + b0;
-                    for (size_t i = 0; i < len; i++) {
-                        uint8_t h = cb[i] == kc;
-                        ck += h;
-                        any[i] |= h;
-                    }
-                } else {
-                    const uint8_t *cb = cd + b0;
-                    if (sel) { /* the block's codes, gathered once */
-                        for (size_t i = 0; i < len; i++) gath[i] = cd[sel[b0 + i]];
-                        cb = gath;
-                    }
-                    ck += dich_weighted(cb, ok, wv, any, len, kc, a);
-                }
-            } else if (j->key[k] == -2) {
-                const double *num = c->num;
-                double counted = j->set->counted;
-                for (size_t i = 0; i < len; i++) {
-                    uint8_t h = (uint8_t)((num[sel ? sel[b0 + i] : b0 + i] == counted) & ok[i]);
-                    a[(b0 + i) & 3] += wv[i] * h;
-                    ck += h;
-                    any[i] |= h;
-                }
-            }
-            cnt[k] += ck;
-        }
-        if (plain) {
-            n_all += len;
-            for (size_t i = 0; i < len; i++) n_ans += any[i];
-        } else if (j->nparts == 1) {
-            /* running sums in row order (x + 0.0 == x for the rows that do not count) */
-            for (size_t i = 0; i < len; i++) {
-                w_all += wv[i];
-                n_all += ok[i];
-                w_ans += wv[i] * any[i];
-                n_ans += any[i];
-            }
-        } else {
-            /* large inputs (parts): four banks, so the sums do not wait on each other */
-            size_t i = 0;
-#ifdef DICH_AVX2
-            if (stats_avx2()) i = dich_totals_avx2(wv, ok, any, len, wa, wn, &n_all, &n_ans);
-#endif
-            for (; i + 4 <= len; i += 4)
-                for (size_t q = 0; q < 4; q++) {
-                    wa[q] += wv[i + q];
-                    wn[q] += wv[i + q] * any[i + q];
-                    n_all += ok[i + q];
-                    n_ans += any[i + q];
-                }
-            for (; i < len; i++) {
-                wa[0] += wv[i];
-                wn[0] += wv[i] * any[i];
-                n_all += ok[i];
-                n_ans += any[i];
-            }
-        }
+        for (size_t k = 0; k < m; k++) cnt[k] += dich_item_block(j, k, b0, len, done, plain, &s, acc + 4 * k);
+        dich_block_totals(j, plain, len, &s, &t);
     }
     if (j->nparts > 1 && !plain) {
-        w_all = (wa[0] + wa[1]) + (wa[2] + wa[3]);
-        w_ans = (wn[0] + wn[1]) + (wn[2] + wn[3]);
+        t.w_all = (t.wa[0] + t.wa[1]) + (t.wa[2] + t.wa[3]);
+        t.w_ans = (t.wn[0] + t.wn[1]) + (t.wn[2] + t.wn[3]);
     }
     if (plain) { /* sums of ones: the counts */
-        w_all = (double)n_all;
-        w_ans = (double)n_ans;
+        t.w_all = (double)t.n_all;
+        t.w_ans = (double)t.n_ans;
     }
-    j->w_all[p] = w_all;
-    j->w_ans[p] = w_ans;
-    j->n_all[p] = n_all;
-    j->n_ans[p] = n_ans;
-    free(any);
-    free(wv);
-    free(cbs);
-    free(keys);
-    free(acc4);
-    free(kidx);
-    free(ck);
+    j->w_all[p] = t.w_all;
+    j->w_ans[p] = t.w_ans;
+    j->n_all[p] = t.n_all;
+    j->n_ans[p] = t.n_ans;
+    dich_scratch_free(&s);
 }
 
 /* ---- a set's counts kept with a memo (a mapped cache, or a dataset frozen for its stages)
