@@ -277,113 +277,132 @@ static double text_date_part(const char *t, int want_month)
     return NAN;
 }
 
-/* Evaluates a function call over one block of rows. Long: one short case per function of
- * the expression language, in the order of its table; split, the cases would only move. */
-static void eval_call(const node *nd, const span *s, double *out)
+/* missing(x), valid(x), sysmis(x), value(x): x's missing marks (user-missing values only
+ * for a variable), or its value with those marks ignored. */
+static void call_missing(const node *nd, const span *s, double *out)
 {
     const node *a = nd->kids[0];
+    int want_valid = nd->op == F_VALID;
+    if (a->is_str) {
+        const char *t[BLOCK];
+        eval_str(a, s, t);
+        for (size_t i = 0; i < s->n; i++) out[i] = (t[i] == NULL) != want_valid;
+        return;
+    }
     double b[BLOCK];
-    switch (nd->op) {
-    case F_MISSING: case F_VALID: case F_SYSMIS: case F_VALUE: {
-        int want_valid = nd->op == F_VALID;
-        if (a->is_str) {
-            const char *t[BLOCK];
-            eval_str(a, s, t);
-            for (size_t i = 0; i < s->n; i++) out[i] = (t[i] == NULL) != want_valid;
-            return;
-        }
-        if (a->kind == N_VAR) read_var(a, s, b, 0);
-        else eval_num(a, s, b);
+    if (a->kind == N_VAR) read_var(a, s, b, 0);
+    else eval_num(a, s, b);
+    for (size_t i = 0; i < s->n; i++) {
+        double v = b[i];
+        int sys = v != v;
+        int miss = sys || (a->kind == N_VAR && tally_column_is_user_missing(a->col, v));
+        out[i] = nd->op == F_VALUE ? v : nd->op == F_SYSMIS ? sys : nd->op == F_MISSING ? miss : !miss;
+    }
+}
+
+/* sum, mean, min, max of the arguments; as in SPSS, missing arguments are skipped, and
+ * the result is missing only when all are. */
+static void call_aggregate(const node *nd, const span *s, double *out)
+{
+    double b[BLOCK];
+    size_t cnt[BLOCK];
+    for (size_t i = 0; i < s->n; i++) { out[i] = NAN; cnt[i] = 0; }
+    for (size_t k = 0; k < nd->nkids; k++) {
+        eval_num(nd->kids[k], s, b);
         for (size_t i = 0; i < s->n; i++) {
             double v = b[i];
-            int sys = v != v;
-            int miss = sys || (a->kind == N_VAR && tally_column_is_user_missing(a->col, v));
-            out[i] = nd->op == F_VALUE ? v : nd->op == F_SYSMIS ? sys : nd->op == F_MISSING ? miss : !miss;
+            if (v != v) continue;
+            if (!cnt[i]++) out[i] = v;
+            else if (nd->op == F_MIN) { if (v < out[i]) out[i] = v; }
+            else if (nd->op == F_MAX) { if (v > out[i]) out[i] = v; }
+            else out[i] += v;
         }
+    }
+    if (nd->op == F_MEAN)
+        for (size_t i = 0; i < s->n; i++)
+            if (cnt[i]) out[i] /= (double)cnt[i];
+}
+
+/* round(x [, digits]): half away from zero. */
+static void call_round(const node *nd, const span *s, double *out)
+{
+    double b[BLOCK];
+    eval_num(nd->kids[0], s, out);
+    if (nd->nkids > 1) eval_num(nd->kids[1], s, b);
+    for (size_t i = 0; i < s->n; i++) {
+        double digits = nd->nkids > 1 ? b[i] : 0;
+        if (digits != digits) { out[i] = NAN; continue; }
+        double f = pow(10, floor(digits)), y = out[i] * f;
+        /* half away from zero, with a little fuzz so 2.675 rounds to 2.68 as printed */
+        y = round(y + copysign(fabs(y) * 1e-12, y));
+        out[i] = y / f;
+    }
+}
+
+/* year(d), month(d) of a date: a date or datetime variable, a number of days, or text. */
+static void call_date_part(const node *nd, const span *s, double *out)
+{
+    const node *a = nd->kids[0];
+    int want_month = nd->op == F_MONTH;
+    if (a->is_str) {
+        const char *t[BLOCK];
+        eval_str(a, s, t);
+        for (size_t i = 0; i < s->n; i++) out[i] = text_date_part(t[i], want_month);
         return;
     }
-    case F_SUM: case F_MEAN: case F_MIN: case F_MAX: {
-        /* SPSS: missing arguments are skipped; missing only when all are */
-        size_t cnt[BLOCK];
-        for (size_t i = 0; i < s->n; i++) { out[i] = NAN; cnt[i] = 0; }
-        for (size_t k = 0; k < nd->nkids; k++) {
-            eval_num(nd->kids[k], s, b);
-            for (size_t i = 0; i < s->n; i++) {
-                double v = b[i];
-                if (v != v) continue;
-                if (!cnt[i]++) out[i] = v;
-                else if (nd->op == F_MIN) { if (v < out[i]) out[i] = v; }
-                else if (nd->op == F_MAX) { if (v > out[i]) out[i] = v; }
-                else out[i] += v;
-            }
+    eval_num(a, s, out);
+    /* a datetime variable counts seconds, a date days (tally_date_kind) */
+    double per_day = a->kind == N_VAR && a->col->is_date == TALLY_DATE_DATETIME ? 86400.0 : 1.0;
+    for (size_t i = 0; i < s->n; i++) {
+        /* no date: missing, as is a day number past any calendar (the conversion works in longs) */
+        if (!(fabs(out[i]) < TALLY_MAX_DAY_NUMBER)) {
+            out[i] = NAN;
+            continue;
         }
-        if (nd->op == F_MEAN)
+        int y, m, d;
+        tally_days_to_civil(floor(out[i] / per_day), &y, &m, &d);
+        out[i] = want_month ? m : y;
+    }
+}
+
+/* count(x1, ..., xn, value): how many of the x equal the last argument (text or numbers). */
+static void call_count(const node *nd, const span *s, double *out)
+{
+    const node *val = nd->kids[nd->nkids - 1];
+    for (size_t i = 0; i < s->n; i++) out[i] = 0;
+    if (val->is_str) {
+        const char *t[BLOCK], *v[BLOCK];
+        eval_str(val, s, v);
+        for (size_t k = 0; k + 1 < nd->nkids; k++) {
+            eval_str(nd->kids[k], s, t);
             for (size_t i = 0; i < s->n; i++)
-                if (cnt[i]) out[i] /= (double)cnt[i];
+                if (t[i] && v[i] && strcmp(t[i], v[i]) == 0) out[i]++;
+        }
         return;
     }
+    double b[BLOCK], v[BLOCK];
+    eval_num(val, s, v);
+    for (size_t k = 0; k + 1 < nd->nkids; k++) {
+        eval_num(nd->kids[k], s, b);
+        for (size_t i = 0; i < s->n; i++)
+            if (b[i] == v[i]) out[i]++;
+    }
+}
+
+/* Evaluates a function call over one block of rows: one helper per family of the
+ * expression language's functions, in the order of its table. */
+static void eval_call(const node *nd, const span *s, double *out)
+{
+    switch (nd->op) {
+    case F_MISSING: case F_VALID: case F_SYSMIS: case F_VALUE: call_missing(nd, s, out); return;
+    case F_SUM: case F_MEAN: case F_MIN: case F_MAX: call_aggregate(nd, s, out); return;
     case F_ABS: case F_FLOOR:
-        eval_num(a, s, out);
+        eval_num(nd->kids[0], s, out);
         for (size_t i = 0; i < s->n; i++) out[i] = nd->op == F_ABS ? fabs(out[i]) : floor(out[i]);
         return;
-    case F_ROUND: {
-        eval_num(a, s, out);
-        if (nd->nkids > 1) eval_num(nd->kids[1], s, b);
-        for (size_t i = 0; i < s->n; i++) {
-            double digits = nd->nkids > 1 ? b[i] : 0;
-            if (digits != digits) { out[i] = NAN; continue; }
-            double f = pow(10, floor(digits)), y = out[i] * f;
-            /* half away from zero, with a little fuzz so 2.675 rounds to 2.68 as printed */
-            y = round(y + copysign(fabs(y) * 1e-12, y));
-            out[i] = y / f;
-        }
-        return;
-    }
-    case F_YEAR: case F_MONTH: {
-        int want_month = nd->op == F_MONTH;
-        if (a->is_str) {
-            const char *t[BLOCK];
-            eval_str(a, s, t);
-            for (size_t i = 0; i < s->n; i++) out[i] = text_date_part(t[i], want_month);
-            return;
-        }
-        eval_num(a, s, out);
-        /* a datetime variable counts seconds, a date days (tally_date_kind) */
-        double per_day = a->kind == N_VAR && a->col->is_date == TALLY_DATE_DATETIME ? 86400.0 : 1.0;
-        for (size_t i = 0; i < s->n; i++) {
-            /* no date: missing, as is a day number past any calendar (the conversion works in longs) */
-            if (!(fabs(out[i]) < TALLY_MAX_DAY_NUMBER)) {
-                out[i] = NAN;
-                continue;
-            }
-            int y, m, d;
-            tally_days_to_civil(floor(out[i] / per_day), &y, &m, &d);
-            out[i] = want_month ? m : y;
-        }
-        return;
-    }
-    case F_COUNT: {
-        const node *val = nd->kids[nd->nkids - 1];
-        for (size_t i = 0; i < s->n; i++) out[i] = 0;
-        if (val->is_str) {
-            const char *t[BLOCK], *v[BLOCK];
-            eval_str(val, s, v);
-            for (size_t k = 0; k + 1 < nd->nkids; k++) {
-                eval_str(nd->kids[k], s, t);
-                for (size_t i = 0; i < s->n; i++)
-                    if (t[i] && v[i] && strcmp(t[i], v[i]) == 0) out[i]++;
-            }
-            return;
-        }
-        double v[BLOCK];
-        eval_num(val, s, v);
-        for (size_t k = 0; k + 1 < nd->nkids; k++) {
-            eval_num(nd->kids[k], s, b);
-            for (size_t i = 0; i < s->n; i++)
-                if (b[i] == v[i]) out[i]++;
-        }
-        return;
-    }
+    case F_ROUND: call_round(nd, s, out); return;
+    case F_YEAR: case F_MONTH: call_date_part(nd, s, out); return;
+    case F_COUNT: call_count(nd, s, out); return;
     }
 }
 
