@@ -127,80 +127,45 @@ static void set_fonts(xw *w, lxw_chart *chart, uint8_t type)
     }
 }
 
-int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p)
+/* The columns a chart plots, in cols (room for the table's chart series): the ones the stage
+ * named, else the first percent or count column; a pie shows one. Returns how many. */
+static size_t series_cols(const tally_host *h, const tally_table *t, uint8_t type, size_t *cols)
 {
-    const tally_host *h = w->call.h;
-    uint8_t type = chart_type(h->tab_chart_kind(t));
-    if (type == LXW_CHART_NONE || p->last_row < p->first_row) return 0;
-
-    /* The series: the columns the stage named, else the first percent or count column. */
-    size_t nc = h->tab_ncols(t), ns = h->tab_chart_nseries(t), cols_n = 0;
-    size_t *cols = malloc((ns ? ns : 1) * sizeof *cols);
-    run *runs = malloc((h->tab_nrows(t) ? h->tab_nrows(t) : 1) * sizeof *runs);
-    if (!cols || !runs) {
-        free(cols);
-        free(runs);
-        return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
-    }
+    size_t nc = h->tab_ncols(t), ns = h->tab_chart_nseries(t), n = 0;
     for (size_t i = 0; i < ns; i++) {
         size_t c = h->tab_chart_series(t, i);
-        if (c > 0 && c < nc && plottable(h->tab_col_type(t, c))) cols[cols_n++] = c;
+        if (c > 0 && c < nc && plottable(h->tab_col_type(t, c))) cols[n++] = c;
     }
-    for (int want = TALLY_COL_PERCENT; !cols_n && want >= TALLY_COL_COUNT; want--)
-        for (size_t c = 1; c < nc && !cols_n; c++)
-            if (h->tab_col_type(t, c) == (tally_col_type)want) cols[cols_n++] = c;
-    if (type == LXW_CHART_PIE && cols_n > 1) cols_n = 1; /* a pie shows one series */
-    size_t nruns = chart_runs(h, t, p, runs);
-    if (!cols_n || !nruns) {
-        free(cols);
-        free(runs);
-        return 0;
-    }
+    for (int want = TALLY_COL_PERCENT; !n && want >= TALLY_COL_COUNT; want--)
+        for (size_t c = 1; c < nc && !n; c++)
+            if (h->tab_col_type(t, c) == (tally_col_type)want) cols[n++] = c;
+    if (type == LXW_CHART_PIE && n > 1) n = 1; /* a pie shows one series */
+    return n;
+}
 
-    size_t ncats = 0;
-    for (size_t i = 0; i < nruns; i++) ncats += runs[i].last - runs[i].first + 1;
+/* One series: each bar or slice carries its figure, formatted as in the table (label_fmt). */
+static void label_series(lxw_chart_series *series, uint8_t type, const char *label_fmt)
+{
+    chart_series_set_labels(series);
+    if (*label_fmt) chart_series_set_labels_num_format(series, label_fmt);
+    if (type == LXW_CHART_PIE) { /* outside the slices, with a line to a small one: inside ("best fit") a
+                                  * small slice's label had no room, wrapped ("1.4" over "%") and overlapped */
+        chart_series_set_labels_position(series, LXW_CHART_LABEL_POSITION_OUTSIDE_END);
+        chart_series_set_labels_leader_line(series);
+        lxw_chart_font small = {.name = XW_CJK_FONT, .size = 9};
+        chart_series_set_labels_font(series, &small);
+    }
+}
 
-    lxw_chart *chart = workbook_add_chart(w->wb, type);
-    lxw_chart_series *series = NULL;
-    int rc = chart ? 0 : -1, percent = 1;
-    for (size_t i = 0; i < cols_n && rc == 0; i++) {
-        series = add_series(chart, p, runs, nruns, (lxw_col_t)cols[i]);
-        if (!series) rc = -1;
-        percent &= h->tab_col_type(t, cols[i]) == TALLY_COL_PERCENT;
-    }
-    /* One series: each bar or slice carries its figure, formatted as in the table. */
-    char label_fmt[32] = "";
-    if (rc == 0 && cols_n == 1) {
-        const char *nf = xw_num_format(h->tab_col_type(t, cols[0]), h->tab_col_decimals(t, cols[0]), 0);
-        if (nf) snprintf(label_fmt, sizeof label_fmt, "%s", nf);
-    }
-    free(cols);
-    free(runs);
-    if (rc < 0) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
-    if (cols_n == 1) {
-        chart_series_set_labels(series);
-        if (*label_fmt) chart_series_set_labels_num_format(series, label_fmt);
-        if (type == LXW_CHART_PIE) { /* outside the slices, with a line to a small one: inside ("best fit") a
-                                      * small slice's label had no room, wrapped ("1.4" over "%") and overlapped */
-            chart_series_set_labels_position(series, LXW_CHART_LABEL_POSITION_OUTSIDE_END);
-            chart_series_set_labels_leader_line(series);
-            lxw_chart_font small = {.name = XW_CJK_FONT, .size = 9};
-            chart_series_set_labels_font(series, &small);
-        }
-    }
+/* The legend, the bars' overlap and the axes' direction and number format. */
+static void set_layout(lxw_chart *chart, uint8_t type, size_t nseries, int percent)
+{
     /* Percent cells hold fractions: the value axis shows them as percents. */
     int horizontal = type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED_PERCENT;
     if (percent && type != LXW_CHART_PIE)
         chart_axis_set_num_format(horizontal ? chart->x_axis : chart->y_axis, "0%");
-
-    set_title(w, chart, t, p);
-    set_fonts(w, chart, type);
-    if (type == LXW_CHART_PIE) {
-        chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
-    } else {
-        if (cols_n == 1) chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-        else chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    }
+    if (type == LXW_CHART_PIE) chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
+    else chart_legend_set_position(chart, nseries == 1 ? LXW_CHART_LEGEND_NONE : LXW_CHART_LEGEND_BOTTOM);
     if (type == LXW_CHART_BAR_STACKED_PERCENT) { /* one bar a row, its segments in the scale's order */
         chart_set_series_overlap(chart, 100);
         chart_set_series_gap(chart, 60); /* bars thick enough to read the segments */
@@ -210,10 +175,15 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
         chart_axis_set_reverse(chart->y_axis);
         chart_axis_set_crossing_max(chart->y_axis);
     }
-    /* The default 480 x 288 pixels, grown so that every category keeps its label:
-     * about 22 pixels a bar, 48 a column (times the series), and room for long labels. */
+}
+
+/* The chart's size: the default 480 x 288 pixels, grown so that every category keeps its
+ * label: about 22 pixels a bar, 48 a column (times the series), and room for long labels. */
+static lxw_chart_options chart_size(uint8_t type, size_t ncats, size_t nseries)
+{
     lxw_chart_options opt = {.x_offset = 12, .y_offset = 4, .x_scale = 1, .y_scale = 1};
-    double per = (double)ncats * (double)(cols_n && type != LXW_CHART_BAR_STACKED_PERCENT ? cols_n : 1);
+    int horizontal = type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED_PERCENT;
+    double per = (double)ncats * (double)(nseries && type != LXW_CHART_BAR_STACKED_PERCENT ? nseries : 1);
     if (horizontal) {
         opt.y_scale = (110.0 + (type == LXW_CHART_BAR_STACKED_PERCENT ? 40.0 : 22.0) * per) / 288.0;
         opt.x_scale = 1.25;
@@ -227,6 +197,52 @@ int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p
     if (opt.y_scale > 4) opt.y_scale = 4;
     if (opt.x_scale < 1) opt.x_scale = 1;
     if (opt.x_scale > 3) opt.x_scale = 3;
+    return opt;
+}
+
+int xw_chart_insert(xw *w, xw_sheet *s, const tally_table *t, const xw_placed *p)
+{
+    const tally_host *h = w->call.h;
+    uint8_t type = chart_type(h->tab_chart_kind(t));
+    if (type == LXW_CHART_NONE || p->last_row < p->first_row) return 0;
+    size_t ns = h->tab_chart_nseries(t);
+    size_t *cols = malloc((ns ? ns : 1) * sizeof *cols);
+    run *runs = malloc((h->tab_nrows(t) ? h->tab_nrows(t) : 1) * sizeof *runs);
+    if (!cols || !runs) {
+        free(cols);
+        free(runs);
+        return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
+    }
+    size_t cols_n = series_cols(h, t, type, cols), nruns = chart_runs(h, t, p, runs);
+    if (!cols_n || !nruns) {
+        free(cols);
+        free(runs);
+        return 0;
+    }
+    size_t ncats = 0;
+    for (size_t i = 0; i < nruns; i++) ncats += runs[i].last - runs[i].first + 1;
+
+    lxw_chart *chart = workbook_add_chart(w->wb, type);
+    lxw_chart_series *series = NULL;
+    int rc = chart ? 0 : -1, percent = 1;
+    for (size_t i = 0; i < cols_n && rc == 0; i++) {
+        series = add_series(chart, p, runs, nruns, (lxw_col_t)cols[i]);
+        if (!series) rc = -1;
+        percent &= h->tab_col_type(t, cols[i]) == TALLY_COL_PERCENT;
+    }
+    char label_fmt[32] = "";
+    if (rc == 0 && cols_n == 1) {
+        const char *nf = xw_num_format(h->tab_col_type(t, cols[0]), h->tab_col_decimals(t, cols[0]), 0);
+        if (nf) snprintf(label_fmt, sizeof label_fmt, "%s", nf);
+    }
+    free(cols);
+    free(runs);
+    if (rc < 0) return xw_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
+    if (cols_n == 1) label_series(series, type, label_fmt);
+    set_layout(chart, type, cols_n, percent);
+    set_title(w, chart, t, p);
+    set_fonts(w, chart, type);
+    lxw_chart_options opt = chart_size(type, ncats, cols_n);
     /* Level with the table's header, below its title and notes: a title wider than the table runs on to the
      * right and was hidden under a chart beside the title row. Under a wide table (a rating grid with its summary
      * columns): beside it, the page printed one page wide made the figures too small to read. */
