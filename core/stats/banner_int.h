@@ -81,6 +81,15 @@ typedef struct bn_frame {
 } bn_frame;
 
 /* Builds the joints of f's partitions (after its columns). */
+/* The frame of a banner over ds: the weights, then the banner's columns and their members
+ * (the template in f->b) and their bases; -1 with *err (banner_frame.c). */
+int bn_frame_build(bn_frame *f, const tally_dataset *ds, const tally_bn_spec *cols, size_t ncols,
+                   const tally_bn_opts *o, char **err);
+/* Frees what bn_frame_build made but the banner template f->b. */
+void bn_frame_free(bn_frame *f);
+/* The banner's Total column (0 when it has none). */
+size_t bn_total_col(const tally_banner *b);
+
 void bn_joints_build(bn_frame *f);
 void bn_joints_free(bn_frame *f);
 /* Bases (cs) and counts (cnt, K x ncols) of a question in every column; K = it->n. A compact single
