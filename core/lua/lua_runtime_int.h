@@ -1,4 +1,4 @@
-/* lua_runtime_int.h: the stage runtime's state, shared by lua_runtime.c and lua_options.c (core/lua only). */
+/* lua_runtime_int.h: the stage runtime's state, shared by lua_runtime.c, lua_options.c and lua_report.c (core/lua only). */
 #ifndef TALLY_LUA_RUNTIME_INT_H
 #define TALLY_LUA_RUNTIME_INT_H
 
@@ -37,5 +37,8 @@ tally_runtime *tally_runtime_of(lua_State *L);
 /* tally.options(spec): the options of the stage being run, checked against spec; the
  * stage's options table is the closure's upvalue (lua_options.c). */
 int tally_lua_options(lua_State *L);
+
+/* Pushes a new `report` table with its functions (lua_report.c). */
+void tally_lua_push_report_lib(lua_State *L);
 
 #endif
