@@ -1,268 +1,18 @@
 /* por_reader.c: tally's own reader of SPSS portable files (.por), used for every .por file
  * (libreadstat 1.1.8 rejects the files PSPP writes). Builds the dataset through the host table. */
-#include "rs_internal.h"
-#include "utf8_text.h"
+#include "por_int.h"
 
 #include <errno.h>
-#include <iconv.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
-#define POR_HEADER 200    /* vanity header */
-#define POR_TABLE 256     /* character translation table */
-#define POR_TAG_AT (POR_HEADER + POR_TABLE)
-#define POR_LINE 80
 
 /* Characters of the portable character set from code 64 on ('\0' where tally has no ASCII
  * or Latin-1 equivalent). Codes below 64 are control characters. */
 static const char *const por_charset =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz "
     ".<(+|&[]!$*);^-/|,%_>?`:#@'=\"";
-
-typedef struct por_var {
-    char name[128];
-    int width;            /* 0: numeric */
-    int col;
-    rs_date_kind date;
-    double miss[3];       /* discrete codes, raw (before date conversion) */
-    char *smiss[3];       /* owned */
-    int nmiss;
-    int has_range;
-    double lo, hi;
-} por_var;
-
-typedef struct por_reader {
-    rs_state *st;
-    unsigned char *buf;   /* the file without line breaks, translated to ASCII from the tag on */
-    size_t len, pos;
-    por_var *vars;
-    int nvars, cap;
-    char *weight;         /* owned */
-    const char *encoding; /* override, NULL for auto (UTF-8, else Latin-1) */
-    int failed;
-} por_reader;
-
-static void fail(por_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(por_reader *r, const char *fmt, ...)
-{
-    if (r->failed) return;
-    char detail[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
-    va_end(ap);
-    r->st->host->error(r->st->ctx, "cannot read '%s' as an SPSS portable file (.por): %s; the file is truncated "
-                       "or damaged: copy or export it again (as .sav if you can)", r->st->path, detail);
-    r->failed = 1;
-}
-
-/* Copies `raw` without its line breaks, padding lines shorter than 80 columns with `pad`. */
-static size_t deline(const unsigned char *raw, size_t n, unsigned char pad, unsigned char *out)
-{
-    size_t o = 0, colno = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = raw[i];
-        if (c == '\r' || c == '\n') {
-            if (c == '\r' && i + 1 < n && raw[i + 1] == '\n') i++;
-            /* The final line of the file is not padded: EOF stays where it is. */
-            if (i + 1 < n)
-                for (; colno < POR_LINE && colno > 0; colno++) out[o++] = pad;
-            colno = 0;
-            continue;
-        }
-        out[o++] = c;
-        colno++;
-    }
-    return o;
-}
-
-static int at_end(por_reader *r) { return r->pos >= r->len; }
-
-static void skip_spaces(por_reader *r)
-{
-    while (r->pos < r->len && r->buf[r->pos] == ' ') r->pos++;
-}
-
-static int b30(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'A' && c <= 'T') return c - 'A' + 10;
-    return -1;
-}
-
-/* A number: returns 0 (with *sysmis set for '*.'), or -1 after fail(). */
-static int read_number(por_reader *r, double *out, int *sysmis, const char *what)
-{
-    skip_spaces(r);
-    *sysmis = 0;
-    if (at_end(r)) {
-        fail(r, "the file ends inside %s", what);
-        return -1;
-    }
-    if (r->buf[r->pos] == '*') {
-        r->pos++;
-        if (at_end(r)) {
-            fail(r, "the file ends inside %s", what);
-            return -1;
-        }
-        r->pos++; /* the '.' after '*' */
-        *sysmis = 1;
-        *out = NAN;
-        return 0;
-    }
-    int neg = 0, digits = 0, frac = 0, seen_dot = 0;
-    double mant = 0;
-    if (r->buf[r->pos] == '-') {
-        neg = 1;
-        r->pos++;
-    }
-    for (;; r->pos++) {
-        if (at_end(r)) {
-            fail(r, "the file ends inside %s", what);
-            return -1;
-        }
-        int c = r->buf[r->pos], d = b30(c);
-        if (d >= 0) {
-            mant = mant * 30 + d;
-            digits++;
-            if (seen_dot) frac++;
-        } else if (c == '.' && !seen_dot) {
-            seen_dot = 1;
-        } else {
-            break;
-        }
-    }
-    long exp = 0;
-    int c = r->buf[r->pos];
-    if (c == '+' || c == '-') {
-        int eneg = c == '-', edigits = 0;
-        for (r->pos++; !at_end(r) && b30(r->buf[r->pos]) >= 0; r->pos++) {
-            if (exp < 100000) exp = exp * 30 + b30(r->buf[r->pos]);
-            edigits++;
-        }
-        if (at_end(r)) {
-            fail(r, "the file ends inside %s", what);
-            return -1;
-        }
-        if (!edigits) digits = 0;
-        if (eneg) exp = -exp;
-    }
-    if (digits == 0 || r->buf[r->pos] != '/') {
-        fail(r, "%s is not a number at byte %zu of the data (after removing line breaks)", what, r->pos);
-        return -1;
-    }
-    r->pos++;
-    exp -= frac;
-    double v = mant;
-    if (exp > 0) v = mant * pow(30.0, (double)exp);
-    else if (exp < 0) v = mant / pow(30.0, (double)-exp);
-    *out = neg ? -v : v;
-    return 0;
-}
-
-static int read_int(por_reader *r, int *out, const char *what)
-{
-    double v;
-    int sysmis;
-    if (read_number(r, &v, &sysmis, what) != 0) return -1;
-    if (sysmis || v != floor(v) || v < 0 || v > 1e9) {
-        fail(r, "%s is not a count", what);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
-}
-
-/* A string: its bytes are returned in a new buffer (NUL-terminated), or NULL after fail(). */
-static char *read_string(por_reader *r, size_t *lenp, const char *what)
-{
-    int n;
-    if (read_int(r, &n, what) != 0) return NULL;
-    if ((size_t)n > r->len - r->pos) {
-        fail(r, "the file ends inside %s", what);
-        return NULL;
-    }
-    char *s = malloc((size_t)n + 1);
-    if (!s) {
-        fail(r, "out of memory");
-        return NULL;
-    }
-    memcpy(s, r->buf + r->pos, (size_t)n);
-    s[n] = '\0';
-    r->pos += (size_t)n;
-    if (lenp) *lenp = (size_t)n;
-    return s;
-}
-
-static size_t rtrim_len(const char *s, size_t n)
-{
-    while (n > 0 && s[n - 1] == ' ') n--;
-    return n;
-}
-
-/* Text of the file as UTF-8 (trailing blanks dropped when `trim`): a new string or NULL after fail(). */
-static char *to_utf8(por_reader *r, const char *s, size_t n, int trim)
-{
-    if (trim) n = rtrim_len(s, n);
-    const char *from = r->encoding;
-    if (!from && utf8_is_valid((const unsigned char *)s, n)) from = "UTF-8";
-    if (from && (!strcasecmp(from, "UTF-8") || !strcasecmp(from, "UTF8"))) {
-        if (!utf8_is_valid((const unsigned char *)s, n)) {
-            fail(r, "text is not valid UTF-8; set the input's option encoding = \"...\" to the file's real encoding");
-            return NULL;
-        }
-        char *d = malloc(n + 1);
-        if (!d) {
-            fail(r, "out of memory");
-            return NULL;
-        }
-        memcpy(d, s, n);
-        d[n] = '\0';
-        return d;
-    }
-    char *d = malloc(4 * n + 1);
-    if (!d) {
-        fail(r, "out of memory");
-        return NULL;
-    }
-    if (!from) { /* Latin-1 */
-        size_t o = 0;
-        for (size_t i = 0; i < n; i++) o += utf8_encode(d + o, (unsigned char)s[i]);
-        d[o] = '\0';
-        return d;
-    }
-    iconv_t cd = iconv_open("UTF-8", from);
-    if (cd == (iconv_t)-1) {
-        free(d);
-        fail(r, "the encoding '%s' is not known", from);
-        return NULL;
-    }
-    char *in = (char *)s, *out = d;
-    size_t inleft = n, outleft = 4 * n;
-    size_t rc = iconv(cd, &in, &inleft, &out, &outleft);
-    iconv_close(cd);
-    if (rc == (size_t)-1) {
-        free(d);
-        fail(r, "text cannot be converted from %s to UTF-8", from);
-        return NULL;
-    }
-    *out = '\0';
-    return d;
-}
-
-static char *read_text(por_reader *r, const char *what, int trim)
-{
-    size_t n;
-    char *raw = read_string(r, &n, what);
-    if (!raw) return NULL;
-    char *t = to_utf8(r, raw, n, trim);
-    free(raw);
-    return t;
-}
 
 static const char *format_name(int type)
 {
@@ -280,7 +30,7 @@ static const char *format_name(int type)
 static por_var *cur_var(por_reader *r, char tag)
 {
     if (r->nvars == 0) {
-        fail(r, "record '%c' comes before any variable", tag);
+        por_fail(r, "record '%c' comes before any variable", tag);
         return NULL;
     }
     return &r->vars[r->nvars - 1];
@@ -293,7 +43,7 @@ static int read_variable(por_reader *r)
         int cap = r->cap ? r->cap * 2 : 16;
         por_var *v = realloc(r->vars, (size_t)cap * sizeof *v);
         if (!v) {
-            fail(r, "out of memory");
+            por_fail(r, "out of memory");
             return -1;
         }
         r->vars = v;
@@ -302,8 +52,8 @@ static int read_variable(por_reader *r)
     por_var *v = &r->vars[r->nvars];
     memset(v, 0, sizeof *v);
     int fmt[6];
-    if (read_int(r, &v->width, "a variable's width") != 0) return -1;
-    char *name = read_text(r, "a variable's name", 1);
+    if (por_read_int(r, &v->width, "a variable's width") != 0) return -1;
+    char *name = por_read_text(r, "a variable's name", 1);
     if (!name) return -1;
     size_t len = strlen(name);
     if (len >= sizeof v->name) { /* cut where a character starts, never inside one */
@@ -315,7 +65,7 @@ static int read_variable(por_reader *r)
     free(name);
     r->nvars++;
     for (int i = 0; i < 6; i++)
-        if (read_int(r, &fmt[i], "a variable's format") != 0) return -1;
+        if (por_read_int(r, &fmt[i], "a variable's format") != 0) return -1;
     v->col = h->ds_add_column(r->st->ds, v->name, v->width ? TALLY_STRING : TALLY_NUMERIC);
     if (v->col < 0) {
         h->error(r->st->ctx, "%s: variable %d has the name '%s', which is empty or used by an earlier variable; "
@@ -351,22 +101,22 @@ static int read_missing(por_reader *r, char tag)
     int sm;
     if (tag == '8') {
         if (v->width) {
-            char *s = read_text(r, "a missing value", 1);
+            char *s = por_read_text(r, "a missing value", 1);
             if (!s) return -1;
             if (v->nmiss < 3) v->smiss[v->nmiss++] = s;
             else free(s);
             return 0;
         }
-        if (read_number(r, &a, &sm, "a missing value") != 0) return -1;
+        if (por_read_number(r, &a, &sm, "a missing value") != 0) return -1;
         if (v->nmiss < 3) v->miss[v->nmiss++] = a;
         return 0;
     }
     if (v->width) {
-        fail(r, "a missing-value range on the string variable '%s'", v->name);
+        por_fail(r, "a missing-value range on the string variable '%s'", v->name);
         return -1;
     }
-    if (read_number(r, &a, &sm, "a missing-value range") != 0) return -1;
-    if (tag == 'B' && read_number(r, &b, &sm, "a missing-value range") != 0) return -1;
+    if (por_read_number(r, &a, &sm, "a missing-value range") != 0) return -1;
+    if (tag == 'B' && por_read_number(r, &b, &sm, "a missing-value range") != 0) return -1;
     if (tag == '9') {
         b = a;
         a = -HUGE_VAL;
@@ -395,40 +145,40 @@ static int read_value_labels(por_reader *r)
 {
     const tally_host *h = r->st->host;
     int nv, nl;
-    if (read_int(r, &nv, "a value-label record") != 0) return -1;
+    if (por_read_int(r, &nv, "a value-label record") != 0) return -1;
     if (nv > r->nvars) {
-        fail(r, "a value-label record names %d variables, more than the %d declared", nv, r->nvars);
+        por_fail(r, "a value-label record names %d variables, more than the %d declared", nv, r->nvars);
         return -1;
     }
     por_var **vs = calloc((size_t)nv + 1, sizeof *vs);
     if (!vs) {
-        fail(r, "out of memory");
+        por_fail(r, "out of memory");
         return -1;
     }
     int rc = -1, is_string = -1;
     for (int i = 0; i < nv; i++) {
-        char *name = read_text(r, "a value-label record", 1);
+        char *name = por_read_text(r, "a value-label record", 1);
         if (!name) goto done;
         vs[i] = find_var(r, name);
         if (!vs[i]) {
-            fail(r, "value labels for the unknown variable '%s'", name);
+            por_fail(r, "value labels for the unknown variable '%s'", name);
             free(name);
             goto done;
         }
         free(name);
         if (is_string < 0) is_string = vs[i]->width > 0;
     }
-    if (read_int(r, &nl, "a value-label record") != 0) goto done;
+    if (por_read_int(r, &nl, "a value-label record") != 0) goto done;
     for (int k = 0; k < nl; k++) {
         double code = 0;
         char *scode = NULL;
         int sm;
         if (is_string > 0) {
-            if (!(scode = read_text(r, "a value label", 1))) goto done;
-        } else if (read_number(r, &code, &sm, "a value label") != 0) {
+            if (!(scode = por_read_text(r, "a value label", 1))) goto done;
+        } else if (por_read_number(r, &code, &sm, "a value label") != 0) {
             goto done;
         }
-        char *label = read_text(r, "a value label", 0);
+        char *label = por_read_text(r, "a value label", 0);
         if (!label) {
             free(scode);
             goto done;
@@ -468,21 +218,21 @@ static int read_data(por_reader *r)
     size_t rows = 0, cap = 0;
     double **num = calloc((size_t)r->nvars + 1, sizeof *num);
     if (!num) {
-        fail(r, "out of memory");
+        por_fail(r, "out of memory");
         return -1;
     }
     int rc = -1;
     for (;;) {
-        skip_spaces(r);
-        if (at_end(r)) {
-            fail(r, "the data ends after %zu cases without its end mark", rows);
+        por_skip_spaces(r);
+        if (por_at_end(r)) {
+            por_fail(r, "the data ends after %zu cases without its end mark", rows);
             goto done;
         }
         if (r->buf[r->pos] == 'Z' || r->nvars == 0) break;
         if (rows == cap) {
             cap = cap ? cap * 2 : 1024;
             if (h->ds_resize(st->ds, cap) != 0) {
-                fail(r, "out of memory at case %zu", rows + 1);
+                por_fail(r, "out of memory at case %zu", rows + 1);
                 goto done;
             }
             for (int i = 0; i < r->nvars; i++)
@@ -493,19 +243,19 @@ static int read_data(por_reader *r)
             char what[200];
             snprintf(what, sizeof what, "case %zu, variable '%s'", rows + 1, v->name);
             if (v->width) {
-                char *s = read_text(r, what, 1);
+                char *s = por_read_text(r, what, 1);
                 if (!s) goto done;
                 if (!st->user_missing && is_user_missing_string(v, s)) s[0] = '\0';
                 int bad = h->ds_set_string(st->ds, v->col, rows, s, strlen(s)) != 0;
                 free(s);
                 if (bad) {
-                    fail(r, "out of memory at case %zu", rows + 1);
+                    por_fail(r, "out of memory at case %zu", rows + 1);
                     goto done;
                 }
             } else {
                 double x;
                 int sm;
-                if (read_number(r, &x, &sm, what) != 0) goto done;
+                if (por_read_number(r, &x, &sm, what) != 0) goto done;
                 if (!sm && !st->user_missing && is_user_missing(v, x)) x = NAN;
                 num[i][rows] = rs_date_convert(v->date, x);
             }
@@ -513,7 +263,7 @@ static int read_data(por_reader *r)
         rows++;
     }
     if (h->ds_resize(st->ds, rows) != 0) {
-        fail(r, "out of memory");
+        por_fail(r, "out of memory");
         goto done;
     }
     rc = 0;
@@ -547,20 +297,20 @@ static void apply_missing(por_reader *r)
 static int read_records(por_reader *r)
 {
     /* Version, creation date and time. */
-    if (at_end(r)) {
-        fail(r, "the file ends after its header");
+    if (por_at_end(r)) {
+        por_fail(r, "the file ends after its header");
         return -1;
     }
     r->pos++;
     for (int i = 0; i < 2; i++) {
-        char *s = read_string(r, NULL, "the creation date");
+        char *s = por_read_string(r, NULL, "the creation date");
         if (!s) return -1;
         free(s);
     }
     for (;;) {
-        skip_spaces(r);
-        if (at_end(r)) {
-            fail(r, "the file ends before its data");
+        por_skip_spaces(r);
+        if (por_at_end(r)) {
+            por_fail(r, "the file ends before its data");
             return -1;
         }
         char tag = (char)r->buf[r->pos++];
@@ -568,17 +318,17 @@ static int read_records(por_reader *r)
         char *s;
         switch (tag) {
         case '1': case '2': case '3':
-            if (!(s = read_string(r, NULL, "the product record"))) return -1;
+            if (!(s = por_read_string(r, NULL, "the product record"))) return -1;
             free(s);
             break;
         case '4':
-            if (read_int(r, &n, "the variable count") != 0) return -1;
+            if (por_read_int(r, &n, "the variable count") != 0) return -1;
             break;
         case '5':
-            if (read_int(r, &n, "the precision") != 0) return -1;
+            if (por_read_int(r, &n, "the precision") != 0) return -1;
             break;
         case '6':
-            if (!(s = read_text(r, "the weight variable", 1))) return -1;
+            if (!(s = por_read_text(r, "the weight variable", 1))) return -1;
             free(r->weight);
             r->weight = s;
             break;
@@ -590,7 +340,7 @@ static int read_records(por_reader *r)
             break;
         case 'C': {
             por_var *v = cur_var(r, tag);
-            if (!v || !(s = read_text(r, "a variable label", 0))) return -1;
+            if (!v || !(s = por_read_text(r, "a variable label", 0))) return -1;
             if (*s) r->st->host->var_set_label(r->st->ds, v->col, s);
             free(s);
             break;
@@ -599,16 +349,16 @@ static int read_records(por_reader *r)
             if (read_value_labels(r) != 0) return -1;
             break;
         case 'E':
-            if (read_int(r, &n, "the document") != 0) return -1;
+            if (por_read_int(r, &n, "the document") != 0) return -1;
             for (int i = 0; i < n; i++) {
-                if (!(s = read_string(r, NULL, "the document"))) return -1;
+                if (!(s = por_read_string(r, NULL, "the document"))) return -1;
                 free(s);
             }
             break;
         case 'F':
             return read_data(r);
         default:
-            fail(r, "unknown record '%c' at byte %zu (after removing line breaks)", tag, r->pos - 1);
+            por_fail(r, "unknown record '%c' at byte %zu (after removing line breaks)", tag, r->pos - 1);
             return -1;
         }
     }
@@ -655,15 +405,15 @@ int rs_por_read(rs_state *st, const char *encoding)
         return -1;
     }
     int rc = -1;
-    r.len = deline(raw, n, ' ', r.buf);
+    r.len = por_deline(raw, n, ' ', r.buf);
     if (r.len < POR_TAG_AT + 8) {
-        fail(&r, "the file ends inside its header");
+        por_fail(&r, "the file ends inside its header");
         goto done;
     }
     /* The table names the file's byte for each portable code; map bytes back to codes. */
     unsigned char table[POR_TABLE];
     memcpy(table, r.buf + POR_HEADER, POR_TABLE);
-    r.len = deline(raw, n, table[126], r.buf);
+    r.len = por_deline(raw, n, table[126], r.buf);
     int code_of[256];
     for (int i = 0; i < 256; i++) code_of[i] = -1;
     for (int i = 64; i < POR_TABLE; i++)
@@ -675,7 +425,7 @@ int rs_por_read(rs_state *st, const char *encoding)
         /* Bytes outside the table (e.g. the UTF-8 text PSPP writes) stay as they are. */
     }
     if (memcmp(r.buf + POR_TAG_AT, "SPSSPORT", 8) != 0) {
-        fail(&r, "the tag SPSSPORT is missing after the character table");
+        por_fail(&r, "the tag SPSSPORT is missing after the character table");
         goto done;
     }
     r.pos = POR_TAG_AT + 8;
