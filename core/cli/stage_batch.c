@@ -57,7 +57,7 @@ void tally_stage_job_merge(tally_stage_job *j, tally_report *into)
         tally_table *t = from->tables[i];
         char *wanted = xstrdup(t->id);
         tally_report_add_table(into, t);
-        if (strcmp(wanted, t->id) != 0) /* the text of report.add's warning (lua_runtime.c) */
+        if (strcmp(wanted, t->id) != 0) /* the text of report.add's warning (lua_report.c) */
             tally_log(TALLY_LOG_WARN, "report", "table id '%s' is taken by an earlier table; this one (\"%s\") is "
                       "'%s'; give its stage table_id = \"...\"", wanted, t->title, t->id);
         free(wanted);

@@ -221,7 +221,7 @@ static const tally_host host_table = {
     .opt_list_len = host_opt_list_len,
     .opt_list_item = host_opt_list_item,
     .opt_where = tally_options_where,
-    /* building a dataset (dataset.c) */
+    /* building a dataset (dataset_host.c; the tally_dataset_ entries: dataset.c) */
     .ds_add_column = host_ds_add_column,
     .ds_resize = host_ds_resize,
     .ds_numeric_data = host_ds_numeric_data,
@@ -238,7 +238,7 @@ static const tally_host host_table = {
     .ds_add_mrset = tally_dataset_add_mrset,
     .ds_set_weight = tally_dataset_set_weight,
     .var_set_date = host_var_set_date,
-    /* reading a dataset (dataset.c) */
+    /* reading a dataset (dataset_host.c) */
     .ds_nrows = host_ds_nrows,
     .ds_ncols = host_ds_ncols,
     .var_name = host_var_name,
@@ -278,20 +278,20 @@ static const tally_host host_table = {
     .tab_chart_nseries = host_tab_chart_nseries,
     .tab_chart_series = host_tab_chart_series,
     .tab_chart_uses_row = host_tab_chart_uses_row,
-    /* ---- ABI 1.1 (dataset.c) ---- */
+    /* ---- ABI 1.1 (dataset_host.c) ---- */
     .ds_resize_uninit = host_ds_resize_uninit,
     .ds_codes_data = host_ds_codes_data,
-    /* ---- ABI 1.2 (dataset.c) ---- */
+    /* ---- ABI 1.2 (dataset_host.c) ---- */
     .ds_adopt_codes = host_ds_adopt_codes,
     .ds_adopt_numeric = host_ds_adopt_numeric,
     /* ---- ABI 1.3 ---- */
-    .var_set_blank_valid = host_var_set_blank_valid, /* dataset.c */
+    .var_set_blank_valid = host_var_set_blank_valid, /* dataset_host.c */
     .ds_set_file_label = host_ds_set_file_label,
     .ds_add_document = host_ds_add_document,
     .var_date = host_var_date,
     .tab_cell_date = host_tab_cell_date, /* result.c */
     .format_date = host_format_date,
-    .ds_drop_column = tally_dataset_drop_column, /* dataset.c */
+    .ds_drop_column = tally_dataset_drop_column, /* dataset_edit.c */
     .ds_move_column = tally_dataset_move_column,
     .ds_set_info = tally_dataset_set_info,
     .opt_from_cli = tally_options_from_cli, /* options.c */
@@ -318,10 +318,10 @@ static const tally_host host_table = {
     /* ---- ABI 1.4 ---- */
     .read_dictionary_only = host_read_dictionary_only, /* this file */
     .ctx_language = host_ctx_language,
-    .var_set_metadata = host_var_set_metadata, /* dataset.c */
+    .var_set_metadata = host_var_set_metadata, /* dataset_host.c */
     .ds_block_new = host_ds_block_new,   /* dataset_block.c */
-    .ds_view_codes = host_ds_view_codes, /* dataset.c */
-    .ds_reserve_text = host_ds_reserve_text, /* dataset.c */
+    .ds_view_codes = host_ds_view_codes, /* dataset_host.c */
+    .ds_reserve_text = host_ds_reserve_text, /* dataset_host.c */
 };
 
 const tally_host *tally_host_get(void) { return &host_table; }

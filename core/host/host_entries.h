@@ -19,7 +19,7 @@ int host_opt_bool(const tally_options *o, const char *name);
 size_t host_opt_list_len(const tally_options *o, const char *name);
 const char *host_opt_list_item(const tally_options *o, const char *name, size_t i);
 
-/* dataset.c: building and reading a dataset */
+/* dataset_host.c: building and reading a dataset */
 int host_ds_add_column(tally_dataset *ds, const char *name, tally_var_type type);
 int host_ds_resize(tally_dataset *ds, size_t n);
 int host_ds_resize_uninit(tally_dataset *ds, size_t n);
@@ -28,7 +28,7 @@ int host_ds_adopt_codes(tally_dataset *ds, int col, uint8_t *codes, const double
 int host_ds_adopt_numeric(tally_dataset *ds, int col, double *num);
 void *host_ds_block_new(tally_dataset *ds, size_t bytes); /* dataset_block.c */
 int host_ds_view_codes(tally_dataset *ds, int col, const uint8_t *codes, const double *levels, unsigned nlevels);
-int host_ds_reserve_text(tally_dataset *ds, int col, size_t bytes); /* dataset.c */
+int host_ds_reserve_text(tally_dataset *ds, int col, size_t bytes);
 double *host_ds_numeric_data(tally_dataset *ds, int col);
 void host_var_set_label(tally_dataset *ds, int col, const char *label);
 void host_var_set_measure(tally_dataset *ds, int col, tally_measure m);

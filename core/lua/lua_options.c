@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- tally.options: a stage declares its options ---------------------------------------- */
-
 static const char *const opt_types[] = {"string", "number", "integer", "boolean", "list", "table", "path", "choice", NULL};
 
 static int options_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

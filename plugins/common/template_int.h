@@ -25,7 +25,6 @@ struct node {
     nodelist body;    /* N_IF: the then-branch; N_FOR: the loop body */
     nodelist alt;     /* N_IF: the else-branch */
 };
-typedef nodelist tpl_nodelist;
 
 /* A list of candidate names for "did you mean" and "known: ..." hints. */
 typedef struct tpl_names {
@@ -48,6 +47,6 @@ static inline int tpl_is_blank(char c) { return c == ' ' || c == '\t'; }
 
 /* The text a parsed template renders to against env's report (a new string), or NULL
  * with the first error in *err (template_render.c). */
-char *tpl_render_nodes(const tpl_env *env, const tpl_nodelist *root, char **err);
+char *tpl_render_nodes(const tpl_env *env, const nodelist *root, char **err);
 
 #endif

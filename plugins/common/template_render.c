@@ -455,7 +455,7 @@ static int render_list(renderer *r, const nodelist *l, int dry)
     return 0;
 }
 
-char *tpl_render_nodes(const tpl_env *env, const tpl_nodelist *root, char **err)
+char *tpl_render_nodes(const tpl_env *env, const nodelist *root, char **err)
 {
     tpl_buf out = {0};
     renderer r = {.env = env, .out = &out};

@@ -2,7 +2,7 @@
 # tests/lib/design_doc.py: checks docs/design.md against a source tree (prints ok / not ok) and writes the Lua files that run its examples.
 # Usage: design_doc.py ROOT OUTDIR. Checks: every path the page names exists, every source file is
 # named, the stage shown "whole" is the file, every option of the example config is one its stage
-# declares, every Lua function the stage libraries register (core/lua/lua_runtime.c, lua_table.c, lua_data.c, lua_stats.c) is listed. Writes OUTDIR/example.lua (the
+# declares, every Lua function the stage libraries register (core/lua/lua_runtime.c, lua_report.c, lua_table.c, lua_data.c, lua_stats.c) is listed. Writes OUTDIR/example.lua (the
 # config example) and OUTDIR/library.lua (a stage that fails unless every listed function exists).
 import glob, os, re, sys
 sys.dont_write_bytecode = True  # importing tap.py leaves no __pycache__ in tests/lib
@@ -81,7 +81,7 @@ with open(os.path.join(outdir, "example.lua"), "w", encoding="utf-8") as f:
 lib = doc[doc.index("## Lua library"):] if "## Lua library" in doc else ""
 funcs = sorted(set(re.findall(r"`((?:tally|report)\.\w+|ds:\w+|t:\w+)", lib)))
 registered = set()
-for name in ("lua_runtime.c", "lua_table.c", "lua_data.c", "lua_stats.c"):
+for name in ("lua_runtime.c", "lua_report.c", "lua_table.c", "lua_data.c", "lua_stats.c"):
     text = open(os.path.join(root, "core", "lua", name), encoding="utf-8").read()
     for arr in re.findall(r"luaL_Reg\s+\w+\[\]\s*=\s*\{(.*?)\};", text, re.S):
         registered.update(re.findall(r'\{"(\w+)",\s*\w+\}', arr))
