@@ -2,6 +2,7 @@
 #include "codebook.h"
 #include "describe.h"
 #include "diff.h"
+#include "heap.h"
 #include "host.h"
 #include "plugin_loader.h"
 #include "quick_report.h"
@@ -11,7 +12,6 @@
 #include "watchdog.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,11 +293,7 @@ static int cmd_describe(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    /* Kernels allocate and free column-sized scratch arrays (a few MB) one after
-     * another; kept on the heap instead of fresh mappings, they are reused
-     * rather than faulted in and zeroed by the kernel each time. */
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+    tally_heap_setup(); /* before any thread starts */
     int verbosity = 1;
     /* -q / -v may stand anywhere; strip them before the commands see the arguments */
     int n = 0;
