@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #if defined(__GLIBC__) && defined(__linux__)
+#include <fcntl.h>
 #include <malloc.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -33,9 +34,10 @@
  *   kernel's once it is written.
  * - MADV_HUGEPAGE over the heap: its pages come 2 MB at a time, one fault each.
  *
- * Under a limit on address space or data (ulimit -v, -d) the heap keeps glibc's own steps:
- * the 64 MB step counts against the limit, and a run near it would fail sooner, and
- * without the reader's message that names the file's size.
+ * Under a limit on address space or data (ulimit -v, -d), or where the kernel commits
+ * memory strictly (vm.overcommit_memory = 2), the heap keeps glibc's own steps: the 64 MB
+ * step counts against the limit, and a run near it would fail sooner, and without the
+ * reader's message that names the file's size.
  */
 #define HEAP_STEP ((size_t)64 << 20)
 
@@ -72,12 +74,22 @@ static int advise_heap(void)
     return advised;
 }
 
+int tally_heap_overcommit_strict(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC); /* not stdio: its buffer would start the heap too soon */
+    if (fd < 0) return 0;
+    char c = 0;
+    ssize_t got = read(fd, &c, 1);
+    close(fd);
+    return got == 1 && c == '2';
+}
+
 /* 1 when the process may take as much address space and data as it asks for. */
 static int unlimited(void)
 {
     struct rlimit as, data;
     return getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur == RLIM_INFINITY && getrlimit(RLIMIT_DATA, &data) == 0 &&
-           data.rlim_cur == RLIM_INFINITY;
+           data.rlim_cur == RLIM_INFINITY && !tally_heap_overcommit_strict("/proc/sys/vm/overcommit_memory");
 }
 
 int tally_heap_setup(void)
@@ -93,5 +105,11 @@ int tally_heap_setup(void)
 #else
 
 int tally_heap_setup(void) { return 0; }
+
+int tally_heap_overcommit_strict(const char *path)
+{
+    (void)path;
+    return 0;
+}
 
 #endif

@@ -78,6 +78,25 @@ static void check_limited(char *self)
           "under ulimit -v the heap keeps glibc's own steps, not advised (exit %d)", WEXITSTATUS(status));
 }
 
+/* The kernel's overcommit mode as tally_heap_overcommit_strict reads it: only 2 (strict) keeps glibc's steps. */
+static void check_overcommit_file(void)
+{
+    char path[] = "/tmp/tally-test-overcommit-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0, "a scratch file for the overcommit mode");
+    if (fd < 0) return;
+    const char *modes[] = {"0\n", "1\n", "2\n", ""};
+    int want[] = {0, 0, 1, 0};
+    for (int i = 0; i < 4; i++) {
+        if (ftruncate(fd, 0) != 0 || pwrite(fd, modes[i], strlen(modes[i]), 0) != (ssize_t)strlen(modes[i])) break;
+        CHECK(tally_heap_overcommit_strict(path) == want[i], "overcommit mode '%.1s' read as %s", modes[i],
+              want[i] ? "strict" : "not strict");
+    }
+    close(fd);
+    unlink(path);
+    CHECK(tally_heap_overcommit_strict("/nonexistent/overcommit_memory") == 0, "an unreadable mode file: not strict");
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "limited") == 0) return limited_child();
@@ -90,6 +109,7 @@ int main(int argc, char **argv)
 #else
     int foreign = RUNNING_ON_VALGRIND;
 #endif
+    check_overcommit_file(); /* reads a file: the same under any allocator */
     if (foreign) {
         CHECK(advised == 0, "under a sanitizer's or valgrind's malloc the heap is left as it was");
         printf("ok - # SKIP the heap's checks: malloc is not glibc's here\n");
