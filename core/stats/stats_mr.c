@@ -122,31 +122,20 @@ static size_t dich_item_block(const dich_job *j, size_t k, size_t b0, size_t len
     const uint32_t *sel = j->ds->sel;
     uint8_t *any = s->any;
     size_t ck = 0;
-    if (j->key[k] >= 0 && done && plain) { /* the rows after the 16-row steps */
+    if (j->key[k] >= 0) {
         const uint8_t *cb = c->codes + b0, kc = (uint8_t)j->key[k];
-        for (size_t i = done; i < len; i++) {
-            uint8_t h = cb[i] == kc;
-            ck += h;
-            any[i] |= h;
-        }
-    } else if (j->key[k] >= 0 && done) {
-        ck += stats_dich_weighted(c->codes + b0 + done, s->ok + done, s->wv + done, any + done, len - done,
-                            (uint8_t)j->key[k], a);
-    } else if (j->key[k] >= 0) {
-        const uint8_t *cd = c->codes, kc = (uint8_t)j->key[k];
-        const uint8_t *cb = cd + b0;
         if (plain) {
-            for (size_t i = 0; i < len; i++) {
+            for (size_t i = done; i < len; i++) {
                 uint8_t h = cb[i] == kc;
                 ck += h;
                 any[i] |= h;
             }
         } else {
-            if (sel) { /* the block's codes, gathered once */
-                for (size_t i = 0; i < len; i++) s->gath[i] = cd[sel[b0 + i]];
+            if (sel) { /* the block's codes, gathered once (with a selection no block kernel ran: done is 0) */
+                for (size_t i = 0; i < len; i++) s->gath[i] = c->codes[sel[b0 + i]];
                 cb = s->gath;
             }
-            ck += stats_dich_weighted(cb, s->ok, s->wv, any, len, kc, a);
+            ck += stats_dich_weighted(cb + done, s->ok + done, s->wv + done, any + done, len - done, kc, a);
         }
     } else if (j->key[k] == -2) {
         const double *num = c->num;

@@ -157,11 +157,14 @@ static void label_series(lxw_chart_series *series, uint8_t type, const char *lab
     }
 }
 
+/* 1 for the charts whose bars lie along the rows (categories down the side). */
+static int is_horizontal(uint8_t type) { return type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED_PERCENT; }
+
 /* The legend, the bars' overlap and the axes' direction and number format. */
 static void set_layout(lxw_chart *chart, uint8_t type, size_t nseries, int percent)
 {
     /* Percent cells hold fractions: the value axis shows them as percents. */
-    int horizontal = type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED_PERCENT;
+    int horizontal = is_horizontal(type);
     if (percent && type != LXW_CHART_PIE)
         chart_axis_set_num_format(horizontal ? chart->x_axis : chart->y_axis, "0%");
     if (type == LXW_CHART_PIE) chart_legend_set_position(chart, LXW_CHART_LEGEND_RIGHT);
@@ -182,7 +185,7 @@ static void set_layout(lxw_chart *chart, uint8_t type, size_t nseries, int perce
 static lxw_chart_options chart_size(uint8_t type, size_t ncats, size_t nseries)
 {
     lxw_chart_options opt = {.x_offset = 12, .y_offset = 4, .x_scale = 1, .y_scale = 1};
-    int horizontal = type == LXW_CHART_BAR || type == LXW_CHART_BAR_STACKED_PERCENT;
+    int horizontal = is_horizontal(type);
     double per = (double)ncats * (double)(nseries && type != LXW_CHART_BAR_STACKED_PERCENT ? nseries : 1);
     if (horizontal) {
         opt.y_scale = (110.0 + (type == LXW_CHART_BAR_STACKED_PERCENT ? 40.0 : 22.0) * per) / 288.0;
