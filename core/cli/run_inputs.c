@@ -121,8 +121,11 @@ static int load_input(run *r, size_t i, tally_dataset **out)
     input_read q = {r, i};
     int code = tally_cache_through(cache, r->cfg->blocks[i].name, r->cfg->blocks[i].name, read_one_fn, &q, out);
     if (code == TALLY_EXIT_OK && (tally_cache_served(cache) || tally_cache_stored(cache)))
-        run_step(r, "%s input '%s' %s the cache %s", tally_cache_served(cache) ? "read" : "stored",
-             r->cfg->blocks[i].name, tally_cache_served(cache) ? "from" : "in", tally_cache_file(cache));
+        run_step(r, "%s input '%s' %s the cache %s%s", tally_cache_served(cache) ? "read" : "stored",
+             r->cfg->blocks[i].name, tally_cache_served(cache) ? "from" : "in", tally_cache_file(cache),
+             !tally_cache_served(cache) ? ""
+             : tally_cache_stamped(cache) ? " (the data file not hashed again: it has the inode, size and times it had then)"
+                                          : " (the data file hashed: the same content)");
     tally_cache_free(cache);
     return code;
 }

@@ -22,6 +22,8 @@ extern XXH_errorcode XXH3_64bits_update_dispatch(XXH3_state_t *state, const void
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef TALLY_VERSION
@@ -36,6 +38,8 @@ struct tally_cache {
     char *key_tail;  /* the key after it */
     char *key;       /* everything the dataset depends on, as text; NULL until the data file is hashed */
     char *messages;  /* a loaded cache's messages (a copy: the mapping may go first) */
+    cache_stamp stamp; /* the data file as it was hashed for `key` (a store writes it) */
+    int stamped;     /* the last load took the content hash from the cache's stamp */
     int served;      /* the last read came from this cache */
     int stored;      /* the last read was stored in it */
 };
@@ -81,15 +85,27 @@ static void hash_dispatch_ready(void)
 
 uint64_t cache_hash_combine(const uint64_t *pieces, size_t n) { return XXH3_64bits(pieces, n * sizeof *pieces); }
 
-/* The data file opened for hashing: its descriptor and length; -1 when unreadable or
- * not a regular file. */
-static int open_input(const char *path, int *fd, size_t *len)
+/* The data file opened for hashing: its descriptor, length, status and file system type
+ * (statfs; 0 when unknown); -1 when unreadable or not a regular file. */
+static int open_input(const char *path, int *fd, size_t *len, struct stat *st, long *fs_type)
 {
-    struct stat st;
-    *fd = open_regular(path, &st);
+    *fd = open_regular(path, st);
     if (*fd < 0) return -1;
-    *len = (size_t)st.st_size;
+    *len = (size_t)st->st_size;
+    struct statfs fs;
+    *fs_type = fstatfs(*fd, &fs) == 0 ? (long)fs.f_type : 0;
     return 0;
+}
+
+/* The stamp of the data file open as fd, whose content hashed to `hash` while its status
+ * was *before (cache_stamp_take). The time is read before the status: a write after it
+ * gets a later change time. */
+static cache_stamp stamp_after(int fd, const struct stat *before, long fs_type, uint64_t hash)
+{
+    struct timespec now;
+    struct stat after;
+    if (clock_gettime(CLOCK_REALTIME, &now) != 0 || fstat(fd, &after) != 0) return (cache_stamp){0};
+    return cache_stamp_take(before, &after, fs_type, &now, hash);
 }
 
 /* Maps the whole pages of [p, p + n) in one call (a piece's worth of page faults otherwise);
@@ -276,9 +292,13 @@ static int ensure_key(tally_cache *c)
 {
     if (c->key) return 0;
     verify_job j = {0};
-    if (open_input(c->input, &j.input_fd, &j.input_len) != 0) return -1;
+    struct stat st;
+    long fs_type;
+    if (open_input(c->input, &j.input_fd, &j.input_len, &st, &fs_type) != 0) return -1;
     verify_run(&j);
-    finish_key(c, cache_hash_combine(j.input_hash, j.ninput));
+    uint64_t hash = cache_hash_combine(j.input_hash, j.ninput);
+    finish_key(c, hash);
+    c->stamp = stamp_after(j.input_fd, &st, fs_type, hash);
     close(j.input_fd);
     verify_free(&j);
     return 0;
@@ -427,14 +447,15 @@ static tally_mapping *map_cache(const tally_cache *c, const char *who)
     return tally_mapping_new(base, (size_t)st.st_size);
 }
 
-/* Judges a parsed cache once j has run: NULL when ds may be used, else why not;
- * *stale when the key differs (another version of the data: not a damage). */
-static const char *judge(tally_cache *c, const cache_header *h, const char *meta, verify_job *j, int arenas_ok,
-                         const char *why, int *stale)
+/* Judges a parsed cache once j has run, the data file's content hash being input_hash: NULL
+ * when ds may be used, else why not; *stale when the key differs (another version of the
+ * data: not a damage). */
+static const char *judge(tally_cache *c, const cache_header *h, const char *meta, verify_job *j, uint64_t input_hash,
+                         int arenas_ok, const char *why, int *stale)
 {
     size_t key_len = 0;
     const char *key = cache_get_key(meta, h->meta_len, &key_len);
-    finish_key(c, cache_hash_combine(j->input_hash, j->ninput));
+    finish_key(c, input_hash);
     if (!key) return "its metadata is damaged";
     if (key_len != strlen(c->key) || memcmp(key, c->key, key_len) != 0) {
         *stale = 1;
@@ -469,16 +490,23 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
     int arenas_ok;
     cell_run *runs = cell_runs(ds, j.data, &j.nruns, &arenas_ok);
     j.runs = runs;
-    if (open_input(c->input, &j.input_fd, &j.input_len) != 0) {
+    struct stat st;
+    long fs_type;
+    if (open_input(c->input, &j.input_fd, &j.input_len, &st, &fs_type) != 0) {
         free(runs);
         tally_dataset_free(ds);
         tally_mapping_unref(m);
         return NULL; /* the plugin will say why it cannot read the data file */
     }
+    c->stamped = cache_stamp_holds(&h->input, &st, fs_type);
+    int fd = j.input_fd;
+    if (c->stamped) j.input_fd = -1; /* unchanged since it was hashed: the cells alone are checked */
     verify_run(&j);
     free(runs);
+    uint64_t input_hash = c->stamped ? h->input.hash : cache_hash_combine(j.input_hash, j.ninput);
+    c->stamp = c->stamped ? h->input : stamp_after(fd, &st, fs_type, input_hash);
     int stale = 0;
-    why = judge(c, h, meta, &j, arenas_ok, why, &stale);
+    why = judge(c, h, meta, &j, input_hash, arenas_ok, why, &stale);
     if (stale)
         tally_log(TALLY_LOG_INFO, who, "the cache file %s is of another version of the data, its options or codebook; "
                   "reading the data file", c->file);
@@ -493,7 +521,7 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
         memcpy(c->messages, *messages, *messages_len);
         *messages = c->messages;
     }
-    close(j.input_fd);
+    close(fd);
     verify_free(&j);
     tally_mapping_unref(m); /* the columns hold their own references */
     return ds;
@@ -524,7 +552,7 @@ int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messa
         umask(mask);
         fchmod(fd, 0666 & ~mask);
     }
-    int rc = fd < 0 ? -1 : cache_write_file(fd, &meta, spans, nspans);
+    int rc = fd < 0 ? -1 : cache_write_file(fd, &meta, spans, nspans, &c->stamp);
     int saved = errno;
     if (fd >= 0 && close(fd) != 0 && rc == 0) rc = -1, saved = errno;
     if (rc == 0 && rename(tmp, c->file) != 0) rc = -1, saved = errno;
@@ -548,6 +576,21 @@ void tally_cache_replay(const char *who, const char *messages, size_t len)
     }
 }
 
+/* Stores ds again, served by hashing a data file that can be stamped now: a cache stored
+ * right after the file was written has no stamp (its change time was too young), and
+ * without this every later run would hash the file. Done once; a failure costs only that. */
+static void restamp(tally_cache *c, const tally_dataset *ds, const char *messages, size_t len, const char *who)
+{
+    char *err = NULL;
+    if (tally_cache_store(c, ds, messages, len, &err) != 0) {
+        tally_log(TALLY_LOG_INFO, who, "%s; the next run hashes the data file again", err);
+        free(err);
+        return;
+    }
+    tally_log(TALLY_LOG_INFO, who, "the cache file %s written again with the data file's stamp: later runs need not "
+              "hash the data file while it keeps its inode, size and times", c->file);
+}
+
 int tally_cache_through(tally_cache *c, const char *name, const char *who, tally_cache_read_fn read, void *arg,
                         tally_dataset **out)
 {
@@ -559,8 +602,10 @@ int tally_cache_through(tally_cache *c, const char *name, const char *who, tally
     if (*out) {
         c->served = 1;
         tally_cache_replay(who, msgs, nmsgs); /* the read's warnings, as parsing gave them */
+        if (!c->stamped && c->stamp.taken) restamp(c, *out, msgs, nmsgs, who);
         char *shown = tally_path_shown(c->file);
-        char *fact = xasprintf("the cache %s (the data file is unchanged)", shown);
+        char *fact = xasprintf("the cache %s (the data file is unchanged: %s)", shown,
+                               c->stamped ? "the inode, size and times it had when it was hashed" : "the same content hash");
         tally_dataset_set_info(*out, "Served by", fact);
         free(fact);
         free(shown);
@@ -583,4 +628,5 @@ int tally_cache_through(tally_cache *c, const char *name, const char *who, tally
 }
 
 int tally_cache_served(const tally_cache *c) { return c && c->served; }
+int tally_cache_stamped(const tally_cache *c) { return c && c->served && c->stamped; }
 int tally_cache_stored(const tally_cache *c) { return c && c->stored; }

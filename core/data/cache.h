@@ -14,7 +14,10 @@
  * only when its key equals the one computed now: the data file's size,
  * modification time and content hash (XXH3), the input plugin and its file,
  * the input options and the content of every other file they name, the codebook's path and content hash, the report
- * language and the weight, and this tally binary. Anything else, and any file
+ * language and the weight, and this tally binary. The data file's content hash is
+ * taken from the cache's stamp instead of the file when the file still has the device,
+ * inode, size, modification and inode change times it had when it was hashed, on a file
+ * system that keeps change times (cache_stamp.c says why that suffices). Anything else, and any file
  * that fails a check (header, version, lengths against the file size, the
  * checksums of header, metadata and cells, every code and string offset in
  * range), is a miss; a damaged or foreign file is named in a warning.
@@ -76,6 +79,9 @@ int tally_cache_through(tally_cache *c, const char *name, const char *who, tally
                         tally_dataset **out);
 /* 1 when the last tally_cache_through on c was served by the cache. */
 int tally_cache_served(const tally_cache *c);
+/* 1 when the last tally_cache_through on c was served by the cache without reading the
+ * data file: its stamp showed the file unchanged since it was hashed. */
+int tally_cache_stamped(const tally_cache *c);
 /* 1 when the last tally_cache_through on c read the file and stored it in c. */
 int tally_cache_stored(const tally_cache *c);
 

@@ -4,13 +4,28 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 #include "dataset.h"
 #include "util.h"
 
 #define CACHE_MAGIC "TALLYCC\x01"
-#define CACHE_FORMAT 4u /* 2: a column's category order; 3: hashes by 8 MB pieces (cache.c); 4: a column's metadata mark */
+#define CACHE_FORMAT 5u /* 2: a column's category order; 3: hashes by 8 MB pieces (cache.c); 4: a column's metadata
+                           * mark; 5: the data file's stamp in the header */
 #define CACHE_BYTE_ORDER 0x01020304u
 #define CACHE_ALIGN 64
+
+/* The data file as it was while its content was hashed for the key (cache_stamp.c): a
+ * later run that finds the same device, inode, size, modification and inode change times
+ * takes the content hash from here instead of reading the file again. The kernel sets a
+ * file's change time on every write, truncation and time change (touch -d, cp -p),
+ * and no call sets it back; see cache_stamp_take for when a stamp is taken at all. */
+typedef struct cache_stamp {
+    uint64_t dev, ino, size;
+    int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+    uint64_t hash;  /* the content hash (cache_hash_combine of the file's pieces) */
+    uint64_t taken; /* 1: the fields above stand for the content; 0: no stamp */
+} cache_stamp;
 
 /* The first bytes of a cache file; every offset counts from the file's start. */
 typedef struct cache_header {
@@ -23,6 +38,7 @@ typedef struct cache_header {
     uint64_t meta_off, meta_len;
     uint64_t data_off, data_len;
     uint64_t meta_hash, data_hash; /* XXH3 of each region */
+    cache_stamp input;             /* the data file as it was hashed for the key */
     uint64_t header_hash;          /* XXH3 of the bytes above */
 } cache_header;
 
@@ -75,9 +91,25 @@ static inline size_t cache_piece_len(size_t len, size_t k)
 /* The hash of a region from its pieces' hashes (cache.c). */
 uint64_t cache_hash_combine(const uint64_t *pieces, size_t n);
 
+/* A stamp of the data file whose content hashed to `hash`, its status *before when the hashing
+ * began and *after when it ended, on a file system of type fs_type (statfs), the time being
+ * now; .taken is 0 (no stamp) unless the two statuses agree, the file system is one
+ * that keeps change times (cache_stamp.c lists them) and the change time is at least
+ * CACHE_STAMP_AGE seconds past. */
+cache_stamp cache_stamp_take(const struct stat *before, const struct stat *after, long fs_type,
+                             const struct timespec *now, uint64_t hash);
+/* 1 when s was taken and the file with status *st on file system fs_type is the file
+ * it was taken of, unchanged since: its content hash is s->hash. */
+int cache_stamp_holds(const cache_stamp *s, const struct stat *st, long fs_type);
+
+/* A change time younger than this (seconds) is not stamped: on a file system that counts
+ * whole seconds, or with the kernel's clock tick, a write right after the hashing could
+ * leave the change time as it was. The next run hashes again and may stamp then. */
+#define CACHE_STAMP_AGE 2
+
 /* Writes a cache file to fd: its header (checksums of meta and of the cells), meta, then
  * the cells of spans with zeros between them, in writev() calls that end on 2 MB
  * boundaries of the file (cache_write.c). 0 or -1 (errno set). */
-int cache_write_file(int fd, const sbuf *meta, const cache_span *spans, size_t nspans);
+int cache_write_file(int fd, const sbuf *meta, const cache_span *spans, size_t nspans, const cache_stamp *input);
 
 #endif

@@ -160,7 +160,7 @@ static int write_file(cache_writer *w, const cache_header *h, const sbuf *meta, 
     return writer_flush(w);
 }
 
-int cache_write_file(int fd, const sbuf *meta, const cache_span *spans, size_t nspans)
+int cache_write_file(int fd, const sbuf *meta, const cache_span *spans, size_t nspans, const cache_stamp *input)
 {
     cache_header h;
     memset(&h, 0, sizeof h);
@@ -177,6 +177,7 @@ int cache_write_file(int fd, const sbuf *meta, const cache_span *spans, size_t n
     h.file_len = h.data_off + h.data_len;
     h.meta_hash = XXH3_64bits(meta->data, meta->len);
     h.data_hash = spans_hash(spans, nspans, h.data_len);
+    h.input = *input;
     h.header_hash = XXH3_64bits(&h, offsetof(cache_header, header_hash));
     cache_writer *w = xcalloc(1, sizeof *w); /* 16 KB of pieces: not on the stack */
     w->fd = fd;

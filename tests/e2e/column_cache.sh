@@ -1,5 +1,6 @@
 # column_cache.sh: the column cache: a hit gives the same JSON as parsing; any change of the data file
-# (size, mtime, one byte at the same size and mtime), of an input option or of the codebook is a miss;
+# (size, mtime, one byte at the same size and mtime, also after a run that trusted the file's stamp),
+# of an input option or of the codebook is a miss; a file's stamp spares hashing it until its change time moves;
 # a damaged, truncated or foreign cache is ignored with a warning; concurrent runs; the default folder.
 . tests/lib.sh
 ROOT=$(pwd)
@@ -65,8 +66,9 @@ check "  and the next run is served again" run mtime2
 check "  served" served mtime2
 
 # one byte at the same size and mtime: only the content hash sees it
-cp -p "$W/data.csv" "$W/ref.csv"
-$PY - "$W/data.csv" <<'EOF'
+# flip_answer FILE: the first data row's answer to 'worldwide' (1 <-> 2), in place
+flip_answer() {
+  $PY - "$1" <<'EOF'
 import sys
 p = sys.argv[1]
 b = bytearray(open(p, "rb").read())
@@ -76,6 +78,9 @@ at = nl + len(b",".join(fields[:3])) + 1  # the first byte of worldwide
 b[at] = ord("2") if b[at] == ord("1") else ord("1")
 open(p, "wb").write(bytes(b))
 EOF
+}
+cp -p "$W/data.csv" "$W/ref.csv"
+flip_answer "$W/data.csv"
 touch -r "$W/ref.csv" "$W/data.csv"
 check "  same size" test "$(wc -c <"$W/data.csv")" = "$(wc -c <"$W/ref.csv")"
 check "  same mtime" test "$(stat -c %Y.%y "$W/data.csv")" = "$(stat -c %Y.%y "$W/ref.csv")"
@@ -113,6 +118,54 @@ check "  served" served cb2
 expect_contains "  with the new label" "$W/out-cb2/r.json" "Does your city work with cities abroad?"
 check "the report language changed (codebook labels): run" run lang --set report.language=de
 check "  not served" sh -c "! grep -q \"read input 'd' from the cache\" '$TMP/lang.err'"
+
+# --- the stamp: a data file whose change time is settled is not hashed again while it keeps
+# its device, inode, size and times (core/data/cache_stamp.c); any write moves its change time
+cp "$W/data.csv" "$W/stamp.csv"
+cp "$W/data.csv" "$W/mode.csv"
+case $(stat -f -c %t "$W") in
+ef53 | 58465342 | 9123683e | f2f52010 | 1021994 | 794c7630 | 2fc12fc1) stamps=1 ;;
+*) stamps=0 ;;
+esac
+if [ $stamps = 1 ]; then
+  check "a fresh data file: run (stores the cache)" run md1 --set input.d.path=mode.csv
+  chmod 600 "$W/mode.csv" # a new change time, the content as it was
+  sleep 3 # past CACHE_STAMP_AGE (2 s): a change time that no later write can share
+  check "a data file changed 3 s ago: run (stores the cache, with the file's stamp)" run st1 --set input.d.path=stamp.csv
+  expect_contains "  stored" "$TMP/st1.err" "stored input 'd' in the cache"
+  check "  next run" run st2 --set input.d.path=stamp.csv
+  expect_contains "  served without reading the data file: its stamp holds" "$TMP/st2.err" \
+    "from the cache cache/stamp.csv-"
+  expect_contains "  -v says so" "$TMP/st2.err" "(the data file not hashed again: it has the inode, size and times it had then)"
+  check "  a --no-cache run of it" run st2plain --no-cache --set input.d.path=stamp.csv
+  expect_same "  the JSON equals parsing" "$W/out-st2/r.json" "$W/out-st2plain/r.json"
+  check "  describe --cache (stores, stamped)" sh -c "'$TALLY' describe '$W/stamp.csv' --cache '$W/stcache' >/dev/null"
+  check "  describe --cache again" sh -c "'$TALLY' describe '$W/stamp.csv' --cache '$W/stcache' >'$TMP/std.txt'"
+  expect_contains "  describe says how the cache knew the file unchanged" "$TMP/std.txt" \
+    "(the data file is unchanged: the inode, size and times it had when it was hashed)"
+  # one byte at the same size and mtime, right after a stamped run: the change time moved
+  cp -p "$W/stamp.csv" "$W/stampref.csv"
+  flip_answer "$W/stamp.csv"
+  touch -r "$W/stampref.csv" "$W/stamp.csv"
+  check "  same size and mtime after the byte" test "$(stat -c '%s %y' "$W/stamp.csv")" = "$(stat -c '%s %y' "$W/stampref.csv")"
+  check "one byte changed after a stamped run: run" run st3 --set input.d.path=stamp.csv
+  check "  not served (the stamp does not hold, and the content hash differs)" \
+    sh -c "! grep -q \"read input 'd' from the cache\" '$TMP/st3.err'"
+  check "  a --no-cache run of the changed file" run st3plain --no-cache --set input.d.path=stamp.csv
+  expect_same "  the JSON equals parsing the changed file" "$W/out-st3/r.json" "$W/out-st3plain/r.json"
+  check "  and differs from the file before" sh -c "! cmp -s '$W/out-st3/r.json' '$W/out-st2plain/r.json'"
+  # a new change time alone (the chmod above): hashed, served, and the cache written again with a stamp
+  check "a data file whose mode changed after its cache was stored: run" run md2 --set input.d.path=mode.csv
+  check "  served" served md2
+  expect_contains "  after hashing the data file (its change time moved)" "$TMP/md2.err" "(the data file hashed: the same content)"
+  expect_contains "  the cache is written again with the file's stamp" "$TMP/md2.err" "written again with the data file's stamp"
+  check "  next run" run md3 --set input.d.path=mode.csv
+  expect_contains "  served by the new stamp" "$TMP/md3.err" "(the data file not hashed again: it has the inode, size and times it had then)"
+  check "  and not written again" sh -c "! grep -q 'written again' '$TMP/md3.err'"
+  expect_same "  the same JSON" "$W/out-md3/r.json" "$W/out-md2/r.json"
+else
+  skip "the stamp: $W is on a file system whose change times tally does not trust ($(stat -f -c %T "$W")); every run hashes"
+fi
 check "a no-cache run for the damaged-file checks" run base --no-cache
 
 # --- damaged and foreign caches ------------------------------------------------------------------
