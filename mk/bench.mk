@@ -8,7 +8,7 @@ BENCH_SIZES := 100k:100000 1m:1000000
 
 .PHONY: bench bench-data
 
-bench: all $(BUILD)/tools/gen_bench $(BUILD)/tools/gen_bench_xlsx $(BUILD)/tools/bench_spawn bench-data
+bench: all $(BUILD)/tools/gen_bench $(BUILD)/tools/gen_bench_xlsx $(BUILD)/tools/bench_spawn $(BUILD)/tools/bench_warm bench-data
 	$(call ensure_pkgs,$(BENCH_PKGS))
 	BUILD=$(BUILD) sh bench/run.sh
 
