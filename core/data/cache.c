@@ -39,6 +39,7 @@ struct tally_cache {
     char *key;       /* everything the dataset depends on, as text; NULL until the data file is hashed */
     char *messages;  /* a loaded cache's messages (a copy: the mapping may go first) */
     cache_stamp stamp; /* the data file as it was hashed for `key` (a store writes it) */
+    struct stat keyed; /* the data file's status when the key was begun, before any read of it */
     int stamped;     /* the last load took the content hash from the cache's stamp */
     int served;      /* the last read came from this cache */
     int stored;      /* the last read was stored in it */
@@ -316,14 +317,14 @@ static void put_identity(sbuf *b, const char *what, const char *path)
 }
 
 /* The key text but the data file's content hash, which a load computes beside its
- * other checks: the part before it in *head, the rest in b. -1 when the input (or the
- * codebook) cannot be read. */
-static int make_key(const tally_cache_req *q, char **head, sbuf *b, int64_t *size)
+ * other checks: the part before it in *head, the rest in b, the data file's status in
+ * *keyed. -1 when the input (or the codebook) cannot be read. */
+static int make_key(const tally_cache_req *q, char **head, sbuf *b, struct stat *keyed)
 {
     struct stat st;
     uint64_t h;
-    if (stat(q->input, &st) != 0 || !S_ISREG(st.st_mode) || access(q->input, R_OK) != 0) return -1;
-    *size = (int64_t)st.st_size;
+    if (stat(q->input, keyed) != 0 || !S_ISREG(keyed->st_mode) || access(q->input, R_OK) != 0) return -1;
+    st = *keyed;
     char *real = realpath(q->input, NULL);
     *head = xasprintf("input=%s %lld %lld.%09ld ", real ? real : q->input, (long long)st.st_size,
                       (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
@@ -358,14 +359,15 @@ tally_cache *tally_cache_new(const tally_cache_req *q)
 {
     sbuf key;
     sbuf_init(&key);
-    int64_t size = 0;
+    struct stat keyed;
     char *head = NULL;
-    if (make_key(q, &head, &key, &size) != 0 || (!q->any_size && size < TALLY_CACHE_MIN_BYTES)) {
+    if (make_key(q, &head, &key, &keyed) != 0 || (!q->any_size && keyed.st_size < TALLY_CACHE_MIN_BYTES)) {
         free(head);
         sbuf_free(&key);
         return NULL;
     }
     tally_cache *c = xcalloc(1, sizeof *c);
+    c->keyed = keyed;
     c->key_head = head;
     c->key_tail = sbuf_take(&key);
     c->input = xstrdup(q->input);
@@ -527,10 +529,26 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
     return ds;
 }
 
+/* 1 when the data file still has the status it had when the key was begun: else the
+ * dataset may be of other bytes than those the key was hashed from. */
+static int unchanged_since_keyed(const tally_cache *c)
+{
+    struct stat st;
+    const struct stat *k = &c->keyed;
+    return stat(c->input, &st) == 0 && st.st_dev == k->st_dev && st.st_ino == k->st_ino && st.st_size == k->st_size &&
+           st.st_mtim.tv_sec == k->st_mtim.tv_sec && st.st_mtim.tv_nsec == k->st_mtim.tv_nsec &&
+           st.st_ctim.tv_sec == k->st_ctim.tv_sec && st.st_ctim.tv_nsec == k->st_ctim.tv_nsec;
+}
+
 int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messages, size_t messages_len, char **err)
 {
     if (ensure_key(c) != 0) {
         *err = xasprintf("cannot read %s to key the cache: %s", c->input, strerror(errno));
+        return -1;
+    }
+    if (!unchanged_since_keyed(c)) {
+        *err = xasprintf("the data file %s changed while tally read it (its size, times or inode); no cache is "
+                         "stored", c->input);
         return -1;
     }
     if (tally_mkdir_p(c->dir) != 0) {
