@@ -2,7 +2,6 @@
 #define _GNU_SOURCE /* MADV_HUGEPAGE */
 #include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>

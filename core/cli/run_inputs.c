@@ -113,6 +113,15 @@ static int read_one_fn(void *arg, tally_dataset **out)
     return read_one(q->r, q->i, out);
 }
 
+/* How a cache that served a read knew the data file unchanged, for the -v line; "" when it
+ * did not serve it. */
+static const char *served_how(const tally_cache *cache)
+{
+    if (!tally_cache_served(cache)) return "";
+    return tally_cache_stamped(cache) ? " (the data file not hashed again: it has the inode, size and times it had then)"
+                                      : " (the data file hashed: the same content)";
+}
+
 /* Input block i from its cache when the cache holds it, else read (and cached). */
 static int load_input(run *r, size_t i, tally_dataset **out)
 {
@@ -123,9 +132,7 @@ static int load_input(run *r, size_t i, tally_dataset **out)
     if (code == TALLY_EXIT_OK && (tally_cache_served(cache) || tally_cache_stored(cache)))
         run_step(r, "%s input '%s' %s the cache %s%s", tally_cache_served(cache) ? "read" : "stored",
              r->cfg->blocks[i].name, tally_cache_served(cache) ? "from" : "in", tally_cache_file(cache),
-             !tally_cache_served(cache) ? ""
-             : tally_cache_stamped(cache) ? " (the data file not hashed again: it has the inode, size and times it had then)"
-                                          : " (the data file hashed: the same content)");
+             served_how(cache));
     tally_cache_free(cache);
     return code;
 }

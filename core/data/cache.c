@@ -321,13 +321,12 @@ static void put_identity(sbuf *b, const char *what, const char *path)
  * *keyed. -1 when the input (or the codebook) cannot be read. */
 static int make_key(const tally_cache_req *q, char **head, sbuf *b, struct stat *keyed)
 {
-    struct stat st;
+    struct stat st; /* of the other files the key names */
     uint64_t h;
     if (stat(q->input, keyed) != 0 || !S_ISREG(keyed->st_mode) || access(q->input, R_OK) != 0) return -1;
-    st = *keyed;
     char *real = realpath(q->input, NULL);
-    *head = xasprintf("input=%s %lld %lld.%09ld ", real ? real : q->input, (long long)st.st_size,
-                      (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+    *head = xasprintf("input=%s %lld %lld.%09ld ", real ? real : q->input, (long long)keyed->st_size,
+                      (long long)keyed->st_mtim.tv_sec, keyed->st_mtim.tv_nsec);
     free(real);
     sbuf_printf(b, "\nplugin=%s %s\n", q->plugin_name, q->plugin_version ? q->plugin_version : "");
     put_identity(b, "plugin_file", q->plugin_file);
@@ -534,10 +533,7 @@ tally_dataset *tally_cache_load(tally_cache *c, const char *name, const char *wh
 static int unchanged_since_keyed(const tally_cache *c)
 {
     struct stat st;
-    const struct stat *k = &c->keyed;
-    return stat(c->input, &st) == 0 && st.st_dev == k->st_dev && st.st_ino == k->st_ino && st.st_size == k->st_size &&
-           st.st_mtim.tv_sec == k->st_mtim.tv_sec && st.st_mtim.tv_nsec == k->st_mtim.tv_nsec &&
-           st.st_ctim.tv_sec == k->st_ctim.tv_sec && st.st_ctim.tv_nsec == k->st_ctim.tv_nsec;
+    return stat(c->input, &st) == 0 && cache_same_status(&st, &c->keyed);
 }
 
 int tally_cache_store(tally_cache *c, const tally_dataset *ds, const char *messages, size_t messages_len, char **err)

@@ -98,6 +98,9 @@ uint64_t cache_hash_combine(const uint64_t *pieces, size_t n);
  * CACHE_STAMP_AGE seconds past. */
 cache_stamp cache_stamp_take(const struct stat *before, const struct stat *after, long fs_type,
                              const struct timespec *now, uint64_t hash);
+/* 1 when two statuses of a file agree in every field a stamp keeps (device, inode, size,
+ * modification and change times): nothing wrote it between them. */
+int cache_same_status(const struct stat *a, const struct stat *b);
 /* 1 when s was taken and the file with status *st on file system fs_type is the file
  * it was taken of, unchanged since: its content hash is s->hash. */
 int cache_stamp_holds(const cache_stamp *s, const struct stat *st, long fs_type);

@@ -1,6 +1,7 @@
 /* cache_stamp.c: when a run may take the data file's content hash from its cache instead of reading the file again. */
 #include "cache_int.h"
 
+#include <stddef.h>
 #include <string.h>
 #ifdef __linux__
 #include <linux/magic.h>
@@ -43,29 +44,45 @@ static int keeps_change_times(long fs_type)
     return 0;
 }
 
-static int same_status(const struct stat *a, const struct stat *b)
+/* The fields a stamp keeps of a file's status (before `hash`, which with `taken` is left 0):
+ * the one place that lists them, so that a stamp, its check and the comparison of two
+ * statuses cannot look at different fields. */
+static cache_stamp identity_of(const struct stat *st)
 {
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+    cache_stamp s;
+    memset(&s, 0, sizeof s);
+    s.dev = (uint64_t)st->st_dev;
+    s.ino = (uint64_t)st->st_ino;
+    s.size = (uint64_t)st->st_size;
+    s.mtime_s = (int64_t)st->st_mtim.tv_sec;
+    s.mtime_ns = (int64_t)st->st_mtim.tv_nsec;
+    s.ctime_s = (int64_t)st->st_ctim.tv_sec;
+    s.ctime_ns = (int64_t)st->st_ctim.tv_nsec;
+    return s;
+}
+
+/* 1 when two stamps name the same file in the same state (their fields before `hash`). */
+static int same_identity(const cache_stamp *a, const cache_stamp *b)
+{
+    return memcmp(a, b, offsetof(cache_stamp, hash)) == 0;
+}
+
+int cache_same_status(const struct stat *a, const struct stat *b)
+{
+    cache_stamp x = identity_of(a), y = identity_of(b);
+    return same_identity(&x, &y);
 }
 
 cache_stamp cache_stamp_take(const struct stat *before, const struct stat *after, long fs_type,
                              const struct timespec *now, uint64_t hash)
 {
-    cache_stamp s;
-    memset(&s, 0, sizeof s);
+    cache_stamp none;
+    memset(&none, 0, sizeof none);
     /* a change time of the last seconds may be shared by a write still to come */
     int settled = after->st_ctim.tv_sec + CACHE_STAMP_AGE < now->tv_sec ||
                   (after->st_ctim.tv_sec + CACHE_STAMP_AGE == now->tv_sec && after->st_ctim.tv_nsec <= now->tv_nsec);
-    if (!same_status(before, after) || !keeps_change_times(fs_type) || !settled) return s;
-    s.dev = (uint64_t)after->st_dev;
-    s.ino = (uint64_t)after->st_ino;
-    s.size = (uint64_t)after->st_size;
-    s.mtime_s = (int64_t)after->st_mtim.tv_sec;
-    s.mtime_ns = (int64_t)after->st_mtim.tv_nsec;
-    s.ctime_s = (int64_t)after->st_ctim.tv_sec;
-    s.ctime_ns = (int64_t)after->st_ctim.tv_nsec;
+    if (!cache_same_status(before, after) || !keeps_change_times(fs_type) || !settled) return none;
+    cache_stamp s = identity_of(after);
     s.hash = hash;
     s.taken = 1;
     return s;
@@ -73,8 +90,6 @@ cache_stamp cache_stamp_take(const struct stat *before, const struct stat *after
 
 int cache_stamp_holds(const cache_stamp *s, const struct stat *st, long fs_type)
 {
-    return s->taken == 1 && keeps_change_times(fs_type) && s->dev == (uint64_t)st->st_dev &&
-           s->ino == (uint64_t)st->st_ino && s->size == (uint64_t)st->st_size &&
-           s->mtime_s == (int64_t)st->st_mtim.tv_sec && s->mtime_ns == (int64_t)st->st_mtim.tv_nsec &&
-           s->ctime_s == (int64_t)st->st_ctim.tv_sec && s->ctime_ns == (int64_t)st->st_ctim.tv_nsec;
+    cache_stamp now = identity_of(st);
+    return s->taken == 1 && keeps_change_times(fs_type) && same_identity(s, &now);
 }

@@ -123,7 +123,7 @@ check "  not served" sh -c "! grep -q \"read input 'd' from the cache\" '$TMP/la
 # its device, inode, size and times (core/data/cache_stamp.c); any write moves its change time
 cp "$W/data.csv" "$W/stamp.csv"
 cp "$W/data.csv" "$W/mode.csv"
-case $(stat -f -c %t "$W") in
+case $(stat -f -c %t "$W") in # the file systems core/data/cache_stamp.c trusts (their statfs magic)
 ef53 | 58465342 | 9123683e | f2f52010 | 1021994 | 794c7630 | 2fc12fc1) stamps=1 ;;
 *) stamps=0 ;;
 esac
