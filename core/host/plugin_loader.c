@@ -1,6 +1,7 @@
 /* plugin_loader.c: plugin search path, dlopen, descriptor and ABI checks, listings. */
 #include "plugin_loader.h"
 #include "util.h"
+#include "thread_start.h"
 #include "../plugins/common/zip_member.h" /* which members of a .zip are data (zipm_is_data_name) */
 
 #include <minizip/unzip.h>
@@ -369,7 +370,7 @@ tally_plugin_preload *tally_plugin_preload_start(const tally_plugin_path *p, con
     sigset_t all, old; /* signals (the watchdog's timer, an interrupt) stay the calling thread's */
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
-    int started = pl->n && pthread_create(&pl->thread, NULL, preload_main, pl) == 0;
+    int started = pl->n && tally_thread_start(&pl->thread, preload_main, pl) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!started) {
         free_strings(pl->files, pl->n);

@@ -1,5 +1,6 @@
 /* parallel.c: runs the parts of a kernel, and independent tasks, on worker threads (see parallel.h). */
 #include "parallel.h"
+#include "thread_start.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -55,7 +56,7 @@ void tally_par_run(size_t nparts, void (*fn)(void *ctx, size_t part), void *ctx)
     for (size_t p = 1; p < nthreads; p++) {
         if (in_task && !(reserved[p] = reserve_thread())) continue; /* every core at work: the part runs here */
         task[p] = (par_task){fn, ctx, p};
-        started[p] = pthread_create(&tid[p], NULL, par_main, &task[p]) == 0;
+        started[p] = tally_thread_start(&tid[p], par_main, &task[p]) == 0;
     }
     if (nparts) fn(ctx, 0);
     for (size_t p = nthreads; p < nparts; p++) fn(ctx, p); /* more parts than threads: here */
@@ -143,7 +144,7 @@ void tally_par_run_shared(size_t nparts, void (*fn)(void *ctx, size_t part), voi
     int started[TALLY_PAR_MAX_PARTS] = {0}, reserved[TALLY_PAR_MAX_PARTS] = {0};
     for (size_t k = 1; k < nthreads; k++) { /* threads as tally_par_run starts them */
         if (in_task && !(reserved[k] = reserve_thread())) continue;
-        started[k] = pthread_create(&tid[k], NULL, offer_main, &o) == 0;
+        started[k] = tally_thread_start(&tid[k], offer_main, &o) == 0;
     }
     pthread_mutex_lock(&offers_lock);
     run_parts(&o);
@@ -249,7 +250,7 @@ void tally_par_tasks(size_t ntasks, size_t threads, void (*fn)(void *ctx, size_t
     pthread_sigmask(SIG_BLOCK, &alarm, &old);
     for (size_t k = 1; k < threads; k++) {
         w[k] = (task_worker){&pool, k};
-        started[k] = pthread_create(&tid[k], NULL, task_main, &w[k]) == 0;
+        started[k] = tally_thread_start(&tid[k], task_main, &w[k]) == 0;
     }
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     w[0] = (task_worker){&pool, 0};

@@ -133,7 +133,7 @@ static int xlsx_write(const tally_host *host, tally_ctx *ctx, const tally_option
     lxw_workbook_options wo;
     memset(&wo, 0, sizeof wo);
     wo.constant_memory = 0;
-    wo.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : NULL;
+    wo.tmpdir = (char *)xw_staging_folder(host, ctx, report, ds != NULL); /* libxlsxwriter only reads it */
     wo.use_zip64 = ds && (double)host->ds_nrows(ds) * host->ds_ncols(ds) > 4e6; /* parts over 4 GB */
     w.wb = workbook_new_opt(path, &wo);
     if (!w.wb) {

@@ -168,4 +168,8 @@ int xw_props_set(xw *w);
  * the cause in the user's terms (a full disk, the temporary folder). close.c */
 int xw_close_workbook(xw *w, const char *path);
 
+/* The folder for libxlsxwriter's temporary files (staging.c): the user's TMPDIR, a folder in
+ * memory for a workbook of tables alone, or NULL (libxlsxwriter's default). Borrowed. */
+const char *xw_staging_folder(const tally_host *h, tally_ctx *ctx, const tally_report *rep, int data_sheet);
+
 #endif
