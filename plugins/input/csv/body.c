@@ -104,8 +104,6 @@ static void chunks_setup(reader *r, tally_dataset *out, const char *body)
         c->start = pts[i];
         c->limit = pts[i + 1];
         c->drop = mapped;
-        c->fill_fd = mapped && csv_window_fills() ? r->file.fd : -1;
-        c->fill_base = r->file.map;
         c->check = !r->clean;
         c->utf8 = 1; /* the text is checked here only when it is meant to be UTF-8 */
     }

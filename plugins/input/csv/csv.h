@@ -142,9 +142,6 @@ typedef struct csv_chunk {
     const char *start;      /* first row starts here */
     const char *limit;      /* rows starting before this belong to the chunk */
     int drop;               /* phases 0 and 1: give the pages read back (the buffer is the mapped file) */
-    int fill_fd;            /* phase 1: the mapped file, whose whole 2 MB steps inside the chunk are read
-                               with pread (window.c), or -1 */
-    const char *fill_base;  /* where the file's mapping starts (file offset 0) */
     int check;              /* phase 1: check the text for NUL bytes (and, utf8 set, invalid UTF-8) as it goes */
     int utf8;
     int direct;             /* buffers malloc'ed one a column with room for every row of the file: the
@@ -213,9 +210,6 @@ static inline void csv_advise_pages(const void *from, const void *to, int advice
     uintptr_t a = ((uintptr_t)from + 4095) & ~(uintptr_t)4095, b = (uintptr_t)to & ~(uintptr_t)4095;
     if (b > a) madvise((void *)a, b - a, advice);
 }
-/* window.c: 1 when phase 1 may read whole 2 MB steps of the mapped file with pread (the kernel
- * gives this process 2 MB pages for them) */
-int csv_window_fills(void);
 /* tokenize.c */
 /* Phase 1: tokenizes the chunk's rows into its column buffers. */
 void csv_parse_chunk(csv_chunk *c);

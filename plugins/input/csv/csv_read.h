@@ -50,8 +50,6 @@ int csv_read_file(const tally_host *host, tally_ctx *ctx, const csv_settings *s,
  * end: restores the previous SIGBUS handler; 1 when the file shrank. */
 int csv_mapguard_begin(const void *map, size_t len);
 int csv_mapguard_hit(void);
-/* A read of the mapped file with pread came short: the file shrank, as a SIGBUS under the guard says. */
-void csv_mapguard_note_shrunk(void);
 int csv_mapguard_end(void);
 
 #endif

@@ -67,8 +67,6 @@ int csv_mapguard_begin(const void *map, size_t len)
 
 int csv_mapguard_hit(void) { return guard_hit != 0; }
 
-void csv_mapguard_note_shrunk(void) { guard_hit = 1; }
-
 int csv_mapguard_end(void)
 {
     if (!guard_lo) return 0;

@@ -70,8 +70,6 @@ typedef struct csv_window {
     const char *checked; /* [c->start, checked) is checked */
     const char *next;    /* a row starting at or after this moves the window on */
     const char *mapped;  /* [dropped, mapped) is mapped */
-    /* whole 2 MB steps read with pread (c->fill_fd): */
-    const char *filled_lo, *filled_hi; /* [filled_lo, filled_hi) holds them, or both NULL */
     /* the check of the blocks the tokenizer loads (csv_window_vet): */
     const char *end;     /* the buffer's end */
     int utf8;            /* UTF-8 checked too, not only NUL bytes */

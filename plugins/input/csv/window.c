@@ -1,15 +1,11 @@
 /* window.c: phase 1's window over the buffer: the next step's pages mapped before the parse, the text checked as the tokenizer loads it, the pages behind given back. */
-#define _GNU_SOURCE /* mremap */
 #include "tokenize.h"
 #include "csv_read.h"
-#include "huge_pages.h"
 #include "utf8_text.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /*
@@ -101,110 +97,20 @@ void csv_window_vet(csv_window *w, const char *p, uint64_t dirty)
     if (w->checked < p + 64) vet_block(w, p, (unsigned)(w->checked - p), dirty);
 }
 
-/*
- * Whole 2 MB steps of the chunk are read with pread into fresh memory, which then takes the
- * step's place in the file's mapping (mremap), rather than read through the mapping: where the
- * kernel holds the file's page cache in 4 KB pages (a file written in small pieces, as most
- * programs write), the first read of each freshly mapped 4 KB page cost about a microsecond on
- * the bench machine, 60 to 70 ms of one core for a 139 MB file against 20 to 26 ms so (35
- * against 17 for the bench file, which lies partly in 2 MB pages). Once the parse has passed a
- * step, the file's mapping is put back in its place (mmap over it), so that a later read there
- * (the chunk before reading its last row on, an error's line count) reads the file as before.
- * Each change of a step is one call that replaces what is there: another thread reading the
- * step meanwhile reads the same bytes through one or the other, never a hole. Only steps
- * wholly inside the chunk are read so (a step two chunks share stays mapped), and only where
- * the kernel gives the fresh memory in 2 MB pages (in 4 KB ones each page would cost its first
- * write instead); a step that cannot be read so is mapped as before.
- */
-int csv_window_fills(void)
+/* The window's new part [a, b): the file's pages mapped in one call a step (rather than a
+ * fault at a time) where the kernel can, straight from the page cache. Reading each whole
+ * 2 MB step with pread into a fresh 2 MB page that then took the step's place, as tally did
+ * before, took 128 ms for the 1M bench file's read in the full report against 104 ms so
+ * (medians of 25 interleaved rounds, the file read back by cat before each): on the bench
+ * machine a first write to fresh memory costs a fault in the hypervisor, and the kernel
+ * keeps such a file's page cache in large folios, which map about as cheaply. */
+static void map_ahead(const char *a, const char *b)
 {
-#if CSV_MAP_ALIGN < (2u << 20)
-    return 1; /* the small-step build: every step of 4 KB, to test the moves on small files */
+#ifdef MADV_POPULATE_READ
+    madvise((void *)a, (size_t)(b - a), MADV_POPULATE_READ);
 #else
-    static int fills = -1; /* the setting does not change during a read: asked once */
-    if (fills < 0) {
-        char line[128] = "";
-        FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-        if (f && !fgets(line, sizeof line, f)) line[0] = 0;
-        if (f) fclose(f);
-        fills = strstr(line, "[always]") || strstr(line, "[madvise]");
-    }
-    return fills;
+    (void)a, (void)b;
 #endif
-}
-
-/* Fresh memory for one step: PAGE_2M bytes on a 2 MB boundary (so that the kernel can give it
- * one 2 MB page), readable and writable; NULL when none. Mapped anew each time: once a step's
- * memory has moved into the file's mapping, its old addresses are no longer this window's
- * (another thread's mapping may take them), so none is ever reused. */
-static char *step_memory(void)
-{
-    return tally_map_advised(PAGE_2M, PAGE_2M);
-}
-
-/* Step a (PAGE_2M bytes at a, inside the file) read into fresh memory that then replaces the
- * step's mapping. 0, or -1 when it could not be (the mapping is left as it was). */
-static int fill_step(csv_chunk *c, char *a)
-{
-    char *slot = step_memory();
-    if (!slot) return -1;
-    off_t at = (off_t)(a - c->fill_base);
-    size_t got = 0;
-    while (got < PAGE_2M) {
-        ssize_t k = pread(c->fill_fd, slot + got, PAGE_2M - got, at + (off_t)got);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) break;
-        got += (size_t)k;
-    }
-    struct stat st;
-    if (got < PAGE_2M && (fstat(c->fill_fd, &st) != 0 || st.st_size >= at + (off_t)PAGE_2M)) { /* unreadable, not shorter */
-        munmap(slot, PAGE_2M);
-        return -1; /* the mapping reads it, or says why */
-    }
-    if (got < PAGE_2M) csv_mapguard_note_shrunk(); /* zeros past the new end, as the guard gives */
-    mprotect(slot, PAGE_2M, PROT_READ); /* read-only, as the file's mapping */
-    if (mremap(slot, PAGE_2M, PAGE_2M, MREMAP_MAYMOVE | MREMAP_FIXED, a) == MAP_FAILED) {
-        munmap(slot, PAGE_2M);
-        return -1;
-    }
-    return 0;
-}
-
-/* The steps read in [from, to) (whole steps) given back and the file mapped in their place. */
-static void unfill(csv_chunk *c, csv_window *w, const char *from, const char *to)
-{
-    if (!w->filled_hi) return;
-    if (from < w->filled_lo) from = w->filled_lo;
-    if (to > w->filled_hi) to = w->filled_hi;
-    for (const char *a = from; a < to; a += PAGE_2M) {
-        void *m = mmap((void *)a, PAGE_2M, PROT_READ, MAP_PRIVATE | MAP_FIXED, c->fill_fd, (off_t)(a - c->fill_base));
-#ifdef MADV_HUGEPAGE
-        if (m != MAP_FAILED) madvise(m, PAGE_2M, MADV_HUGEPAGE); /* as tally_map_huge advised the rest */
-#endif
-        (void)m; /* refused: the step's copy stays, the same bytes, until the file is unmapped */
-    }
-    if (to > w->filled_lo) w->filled_lo = to;
-}
-
-/* The window's new part [a, b): each whole step inside the chunk read with pread, the rest
- * mapped in one call a step where the kernel can. */
-static void map_ahead(csv_chunk *c, csv_window *w, const char *a, const char *b)
-{
-    for (const char *s = a; s < b;) {
-        const char *step_end = (const char *)(((uintptr_t)s & ~(PAGE_2M - 1)) + PAGE_2M);
-        const char *next = step_end < b ? step_end : b;
-        int whole = s >= c->start && next == s + PAGE_2M && next <= c->limit;
-        int unread = !w->filled_hi || s >= w->filled_hi; /* not filled by an earlier move */
-        if (c->fill_fd >= 0 && whole && unread && fill_step(c, (char *)s) == 0) {
-            if (!w->filled_hi) w->filled_lo = s;
-            w->filled_hi = next;
-        } else {
-#ifdef MADV_POPULATE_READ /* the pages in one call rather than a fault at a time */
-            madvise((void *)s, (size_t)(next - s), MADV_POPULATE_READ);
-#endif
-        }
-        s = next;
-    }
 }
 
 int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
@@ -214,15 +120,14 @@ int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
     if (c->drop) { /* up to a 2 MB boundary: a huge page's mapping is dropped whole, not split first */
         const char *upto = (const char *)((uintptr_t)p & ~(uintptr_t)(PAGE_2M - 1));
         if (upto > w->dropped) {
-            unfill(c, w, w->dropped, upto);
             csv_advise_pages(w->dropped, upto, MADV_DONTNEED);
             w->dropped = upto;
         }
     }
     /* On the mapped file the window ends with the step that holds the chunk's end: the steps
-     * after it are the next chunk's, which may hold them in memory of its own (fill_step) that
-     * this window's giving back (MADV_DONTNEED) would turn to zeros. A last row that runs on
-     * past the chunk's end reads on through the mapping all the same. */
+     * after it are the next chunk's, whose window maps them and gives them back (both windows
+     * doing so would fault the same pages in twice). A last row that runs on past the chunk's
+     * end reads on through the mapping all the same. */
     const char *cap = e;
     if (c->drop && c->limit < e) {
         const char *limit_step = (const char *)(((uintptr_t)c->limit + PAGE_2M - 1) & ~(PAGE_2M - 1));
@@ -238,7 +143,7 @@ int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
         uintptr_t a = (uintptr_t)from & ~(PAGE_2M - 1), b = ((uintptr_t)to + PAGE_2M - 1) & ~(PAGE_2M - 1);
         if (a < (uintptr_t)w->dropped) a = (uintptr_t)w->dropped & ~(uintptr_t)4095; /* not the chunk before's pages */
         if (b > (uintptr_t)cap) b = (uintptr_t)cap;
-        if (b > a) map_ahead(c, w, (const char *)a, (const char *)b);
+        if (b > a) map_ahead((const char *)a, (const char *)b);
         to = (const char *)b;
     }
     w->mapped = to;
@@ -249,6 +154,5 @@ int csv_window_move(csv_chunk *c, csv_window *w, const char *p, const char *e)
 void csv_window_end(csv_chunk *c, csv_window *w)
 {
     if (!c->drop) return;
-    unfill(c, w, w->dropped, w->mapped);
     if (w->mapped > w->dropped) csv_advise_pages(w->dropped, w->mapped, MADV_DONTNEED);
 }
