@@ -53,6 +53,8 @@ int tally_thread_start(pthread_t *t, void *(*fn)(void *), void *arg)
         placed = 0;
     }
     int rc = pthread_create(t, placed ? &attr : NULL, start_main, s);
+    /* refused with the placement (a core of the set that is offline: EINVAL): started unplaced */
+    if (rc != 0 && placed) rc = pthread_create(t, NULL, start_main, s);
     if (placed) pthread_attr_destroy(&attr);
     if (rc != 0) free(s);
     return rc;
