@@ -1,5 +1,6 @@
 /* bench_warm.c: puts tally's column cache files back in the page cache for bench/run.sh as tally's own read leaves them (in 2 MB pieces). */
 #define _GNU_SOURCE /* MADV_HUGEPAGE */
+#include "../plugins/common/map_huge.h" /* as tally maps its column cache (core/data/cache.c) */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -10,7 +11,7 @@
  * Usage: bench_warm FILE...
  *
  * Drops each file from the page cache (its dirty pages written first) and reads it back
- * through a mapping advised for 2 MB pages, as tally maps its column cache. Why not `cat`,
+ * through tally_map_huge, the mapping tally reads its column cache through. Why not `cat`,
  * as bench/run.sh reads the data files: the kernel keeps what a plain read(2) brings in
  * as 4 to 128 KB pieces, and a mapping of those takes a page fault every few of them,
  * where a read through an advised mapping brings the file in as 2 MB pieces, one fault
@@ -29,13 +30,12 @@ static void drop(int fd)
     posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
 }
 
-/* Reads fd's len bytes through an advised mapping, a byte a page; 0 or -1. */
+/* Reads fd's len bytes through tally_map_huge's mapping, a byte a page; 0 or -1. */
 static int read_mapped(int fd, size_t len)
 {
     if (len == 0) return 0;
-    unsigned char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    unsigned char *p = tally_map_huge(fd, len, 0);
     if (p == MAP_FAILED) return -1;
-    madvise(p, len, MADV_HUGEPAGE);
     volatile unsigned char sum = 0;
     for (size_t at = 0; at < len; at += 4096) sum += p[at];
     munmap(p, len);

@@ -1,6 +1,7 @@
 /* staging.c: the folder where libxlsxwriter stages a workbook's parts before it zips them. */
 #include "xlsx.h"
 
+#include <linux/magic.h>
 #include <stdlib.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -18,15 +19,13 @@
 #define XW_STAGING_CELL_BYTES 256u             /* a cell's XML, generously (about 100 bytes) */
 #define XW_STAGING_SPARE ((size_t)64 << 20)     /* room left over beside the parts, at least */
 
-#define XW_TMPFS_MAGIC 0x01021994 /* statfs's f_type of tmpfs (linux/magic.h) */
-
 /* The folder in memory tally may stage `need` bytes in: /dev/shm when it is a tmpfs this
  * process can write to, with twice `need` and XW_STAGING_SPARE free; else NULL. */
 static const char *memory_folder(size_t need)
 {
     static const char dir[] = "/dev/shm";
     struct statfs fs;
-    if (statfs(dir, &fs) != 0 || fs.f_type != XW_TMPFS_MAGIC) return NULL;
+    if (statfs(dir, &fs) != 0 || fs.f_type != TMPFS_MAGIC) return NULL;
     if ((double)fs.f_bavail * (double)fs.f_bsize < 2.0 * (double)need + (double)XW_STAGING_SPARE) return NULL;
     return access(dir, W_OK | X_OK) == 0 ? dir : NULL;
 }
@@ -46,7 +45,8 @@ const char *xw_staging_folder(const tally_host *h, tally_ctx *ctx, const tally_r
 {
     const char *user = getenv("TMPDIR");
     if (user && *user) return user;
-    size_t cells = data_sheet ? XW_STAGING_CELLS_MAX + 1 : table_cells(h, rep);
+    if (data_sheet) return NULL; /* its cells can take gigabytes: libxlsxwriter's default */
+    size_t cells = table_cells(h, rep);
     const char *mem = cells <= XW_STAGING_CELLS_MAX ? memory_folder(cells * XW_STAGING_CELL_BYTES) : NULL;
     if (mem) h->log(ctx, TALLY_LOG_DEBUG, "the workbook's parts are staged in %s (in memory) before they are zipped", mem);
     return mem; /* NULL: libxlsxwriter's own temporary files (the system's temporary folder) */
