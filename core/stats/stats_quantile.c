@@ -14,7 +14,8 @@
  * over QBINS equal-width bins of the value range, keeping each row's bin;
  * (3) the values of the few bins around each quartile's position (found by
  * the kept bins, without reading the column again), then sorted and walked as
- * the full sort would be walked (stats_percentile_walk). A bin index is
+ * the full sort would be walked (stats_percentile_walk); a run that also counts
+ * the unweighted figures keeps the bins of both sets of quartiles in this one pass. A bin index is
  * monotonic in the value, so the sorted bins in a row are a run of the sorted
  * column. Partial results are added in part order: deterministic. Over all
  * rows without user-missing values, passes 1 and 2 run four rows a step in
@@ -25,8 +26,14 @@
 #define QBINS 16384
 #define QTARGETS 3
 #define QNONE 0xFFFF /* not a bin: QBINS < QNONE */
+#define QTAGGED (6 * QTARGETS) /* bins pass 3 keeps at most: three a quartile, weighted and unweighted */
+#define QHITS 2048             /* rows pass 3 looks at a step for kept bins (offsets fit 16 bits) */
 
 static const double qp[QTARGETS] = {0.5, 0.25, 0.75};
+
+/* A bin of pass 2's histogram: (weight, count) as one pair of doubles, so that a row adds to
+ * both with one load, add and store, not two (the count only with `both`, else 0). */
+typedef double q_pair __attribute__((vector_size(16)));
 
 typedef struct q_part {
     double W[4], sum[4], ss[4]; /* banks by row modulo 4 */
@@ -34,11 +41,10 @@ typedef struct q_part {
     double uss[4];              /* pass 2 of a job with `both`: the unweighted squared deviations */
     size_t cnt;
     uint64_t kmin, kmax;        /* order-preserving keys of the extremes */
-    double *hw;                 /* QBINS summed weights */
-    double *hn;                 /* pass 2 of a job with `both`: QBINS row counts */
+    q_pair *h;                  /* pass 2: by bin, the summed weights and (with `both`) the row counts */
     uint16_t *bins;             /* pass 2: each row's bin (QNONE: the row does not count), its part of q_job.bins */
-    stats_vw *buf[3 * QTARGETS]; /* pass 3: the values collected, a buffer for each tagged bin (q_job.tag) */
-    size_t len[3 * QTARGETS], cap[3 * QTARGETS];
+    stats_vw *buf[QTAGGED];     /* pass 3: the values collected, a buffer for each tagged bin (q_job.tag) */
+    size_t len[QTAGGED], cap[QTAGGED];
 } q_part;
 
 typedef struct q_job {
@@ -54,7 +60,7 @@ typedef struct q_job {
     uint16_t *bins;             /* pass 2: every row's bin, a rows buffer (xmalloc_rows: written whole; a
                                    buffer a part faulted 4 KB at a time, 5 to 9 us a page on a VM) */
     const uint8_t *tag;         /* pass 3: by bin, 1 + its place in tagged[] (0: not collected) */
-    uint16_t tagged[3 * QTARGETS]; /* the same bins as a list (at most three a quartile) */
+    uint16_t tagged[QTAGGED];   /* the same bins as a list, in bin order */
     size_t ntagged;
     q_part part[TALLY_PAR_MAX_PARTS];
 } q_job;
@@ -144,12 +150,12 @@ __attribute__((target("avx2"))) static size_t q_pass1_avx2(const double *num, co
  * squared deviations with lane q as bank q, each a product of products then a sum, and
  * the bins by q_bin's steps (max and min select as its comparisons do, NaN to bin 0),
  * as the scalar loop computes them; the histogram gets each row's weight in row order
- * (with `both`, hn each row's count). Returns the rows done from b (a multiple of 4). */
+ * (with `both`, each row's count beside it). Returns the rows done from b (a multiple of 4). */
 __attribute__((target("avx2"))) static size_t q_pass2_avx2(const q_job *j, q_part *q, size_t b, size_t e,
                                                             const double *wts, int both)
 {
     const double *num = j->c->num;
-    double *hw = q->hw, *hn = q->hn;
+    q_pair *h = q->h;
     uint16_t *bins = q->bins - b;
     const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0), top = _mm256_set1_pd(QBINS - 1);
     const __m256d mean = _mm256_set1_pd(j->mean), umean = _mm256_set1_pd(j->umean), lo = _mm256_set1_pd(j->lo),
@@ -173,8 +179,7 @@ __attribute__((target("avx2"))) static size_t q_pass2_avx2(const q_job *j, q_par
         _mm256_storeu_pd(wq, w);
         unsigned okm = (unsigned)_mm256_movemask_pd(ok);
         for (int r = 0; r < 4; r++) {
-            hw[k[r]] += wq[r];
-            if (both) hn[k[r]] += (double)((okm >> r) & 1);
+            h[k[r]] += (q_pair){wq[r], both ? (double)((okm >> r) & 1) : 0.0};
             bins[i + (size_t)r] = (okm >> r) & 1 ? (uint16_t)k[r] : (uint16_t)QNONE;
         }
     }
@@ -183,25 +188,46 @@ __attribute__((target("avx2"))) static size_t q_pass2_avx2(const q_job *j, q_par
     return i - b;
 }
 
-/* Pass 3: the first row from i before e whose bin is one of the nt tagged bins, or e;
- * sixteen rows a step (bins: each row's bin, indexed by row). */
-__attribute__((target("avx2"))) static size_t q_next_tagged_avx2(const uint16_t *bins, size_t i, size_t e,
-                                                                  const uint16_t *tagged, size_t nt)
+/* Pass 3: the rows from i before e (at most QHITS) whose bin is one of the nt tagged bins, as
+ * offsets from i in row order into hit; returns how many. Sixteen rows a step, so that rows
+ * of kept bins close together (a quartile of a scale of a few values keeps one row in ten)
+ * cost a bit each, not a call each (bins: each row's bin, indexed by row). */
+__attribute__((target("avx2"))) static size_t q_hits_avx2(const uint16_t *bins, size_t i, size_t e,
+                                                           const uint16_t *tagged, size_t nt, uint16_t *hit)
 {
-    __m256i want[3 * QTARGETS];
+    __m256i want[QTAGGED];
     for (size_t t = 0; t < nt; t++) want[t] = _mm256_set1_epi16((short)tagged[t]);
+    size_t n = 0, from = i;
     for (; i + 16 <= e; i += 16) {
-        __m256i k = _mm256_loadu_si256((const __m256i *)(bins + i)), hit = _mm256_setzero_si256();
-        for (size_t t = 0; t < nt; t++) hit = _mm256_or_si256(hit, _mm256_cmpeq_epi16(k, want[t]));
-        unsigned m = (unsigned)_mm256_movemask_epi8(hit);
-        if (m) return i + (size_t)__builtin_ctz(m) / 2;
+        __m256i k = _mm256_loadu_si256((const __m256i *)(bins + i)), h = _mm256_setzero_si256();
+        for (size_t t = 0; t < nt; t++) h = _mm256_or_si256(h, _mm256_cmpeq_epi16(k, want[t]));
+        unsigned m = (unsigned)_mm256_movemask_epi8(h) & 0x55555555u; /* one bit a row */
+        for (; m; m &= m - 1) hit[n++] = (uint16_t)(i - from + (size_t)__builtin_ctz(m) / 2);
     }
     for (; i < e; i++)
         for (size_t t = 0; t < nt; t++)
-            if (bins[i] == tagged[t]) return i;
-    return e;
+            if (bins[i] == tagged[t]) {
+                hit[n++] = (uint16_t)(i - from);
+                break;
+            }
+    return n;
 }
 #endif
+
+/* Pass 3 of q_loop: row i (of a tagged bin) kept with its bin's values. */
+static inline __attribute__((always_inline)) void q_keep(q_job *j, q_part *q, const double *num, int um,
+                                                         const uint32_t *sel, const double *wts, const uint16_t *bins,
+                                                         size_t i)
+{
+    double v, w;
+    q_row(j->c, num, um, sel, wts, i, &v, &w);
+    size_t s = j->tag[bins[i]] - 1u; /* the bin's place among the tagged */
+    if (q->len[s] == q->cap[s]) {
+        q->cap[s] = q->cap[s] ? 2 * q->cap[s] : 1024;
+        q->buf[s] = xrealloc(q->buf[s], q->cap[s] * sizeof *q->buf[s]);
+    }
+    q->buf[s][q->len[s]++] = (stats_vw){v, w};
+}
 
 /* Pass 2 of q_loop: squared deviations, the histogram and each row's bin (with `both`,
  * the unweighted deviations and counts too). */
@@ -211,8 +237,9 @@ static inline __attribute__((always_inline)) void q_loop2(q_job *j, q_part *q, s
     const tally_column *c = j->c;
     const double *num = c->num;
     double v, w;
-    double mean = j->mean, lo = j->lo, scale = j->scale, *hw = q->hw;
-    double umean = j->umean, *hn = q->hn;
+    double mean = j->mean, lo = j->lo, scale = j->scale;
+    double umean = j->umean;
+    q_pair *h = q->h;
     double D0 = 0, D1 = 0, D2 = 0, D3 = 0, U0 = 0, U1 = 0, U2 = 0, U3 = 0;
     uint16_t *bins = q->bins - b;
     size_t i = b;
@@ -230,12 +257,9 @@ static inline __attribute__((always_inline)) void q_loop2(q_job *j, q_part *q, s
         unsigned ok_ = q_row(c, num, um, sel, wts, i, &v, &w);                    \
         DB += w * (v - mean) * (v - mean);                                        \
         size_t k_ = q_bin(v, lo, scale);                                          \
-        hw[k_] += w;                                                              \
-        if (both) {                                                               \
-            double u_ = ok_ ? 1.0 : 0.0;                                          \
-            UB += u_ * (v - umean) * (v - umean);                                 \
-            hn[k_] += u_;                                                         \
-        }                                                                         \
+        double u_ = both && ok_ ? 1.0 : 0.0;                                      \
+        if (both) UB += u_ * (v - umean) * (v - umean);                           \
+        h[k_] += (q_pair){w, u_};                                                 \
         bins[i] = ok_ ? (uint16_t)k_ : (uint16_t)QNONE;                           \
         i++;                                                                      \
     } while (0)
@@ -310,25 +334,18 @@ static inline __attribute__((always_inline)) void q_loop(q_job *j, q_part *q, si
     } else {
         /* pass 2 left each row's bin: only the rows of tagged bins are read again */
         const uint16_t *bins = q->bins - b;
-        const uint8_t *tag = j->tag;
 #if defined(__x86_64__) && defined(__GNUC__)
-        int fast = stats_avx2();
-#else
-        int fast = 0;
-#endif
-        for (size_t i = b; i < e; i++) {
-#if defined(__x86_64__) && defined(__GNUC__)
-            if (fast && (i = q_next_tagged_avx2(bins, i, e, j->tagged, j->ntagged)) == e) break;
-#endif
-            if (!fast && !tag[bins[i]]) continue;
-            q_row(c, num, um, sel, wts, i, &v, &w);
-            size_t s = tag[bins[i]] - 1u; /* the bin's place among the tagged */
-            if (q->len[s] == q->cap[s]) {
-                q->cap[s] = q->cap[s] ? 2 * q->cap[s] : 1024;
-                q->buf[s] = xrealloc(q->buf[s], q->cap[s] * sizeof *q->buf[s]);
+        if (stats_avx2()) {
+            uint16_t hit[QHITS];
+            for (size_t s0 = b; s0 < e; s0 += QHITS) {
+                size_t s1 = e - s0 < QHITS ? e : s0 + QHITS, nh = q_hits_avx2(bins, s0, s1, j->tagged, j->ntagged, hit);
+                for (size_t h = 0; h < nh; h++) q_keep(j, q, num, um, sel, wts, bins, s0 + hit[h]);
             }
-            q->buf[s][q->len[s]++] = (stats_vw){v, w};
+            return;
         }
+#endif
+        for (size_t i = b; i < e; i++)
+            if (j->tag[bins[i]]) q_keep(j, q, num, um, sel, wts, bins, i);
     }
 }
 
@@ -339,9 +356,8 @@ static void q_pass(void *arg, size_t p)
     size_t b, e;
     tally_par_range(j->ds->nrows, j->nparts, p, &b, &e);
     if (j->pass == 2) {
-        q->hw = xcalloc(QBINS, sizeof *q->hw);
+        q->h = xcalloc(QBINS, sizeof *q->h);
         q->bins = j->bins + b;
-        if (j->both) q->hn = xcalloc(QBINS, sizeof *q->hn);
     }
     /* one copy of the loops for each case, the tests on sel, wts and user-missing values folded away */
     const uint32_t *sel = j->ds->sel;
@@ -376,13 +392,12 @@ typedef struct q_targets {
 } q_targets;
 
 /* Finds each quartile's bin in the histogram hw of total weight W (a bin holds a value
- * exactly when its weight is > 0: only rows with a weight > 0 add to it); returns the
- * bins whose values pass 3 must keep, tagged (caller frees). */
-static uint8_t *locate_quartiles(const double *hw, double W, q_targets *qt)
+ * exactly when its weight is > 0: only rows with a weight > 0 add to it); marks in tag
+ * (indexed by bin) the bins whose values pass 3 must keep. */
+static void locate_quartiles(const double *hw, double W, q_targets *qt, uint8_t *tag)
 {
     /* each quartile's bin B (the first whose cumulative weight passes the
      * position), the weight before it, and its nonempty neighbours */
-    uint8_t *tag = xcalloc(QNONE + 1, 1); /* indexed by a row's bin, QNONE included */
     for (int t = 0; t < QTARGETS; t++) {
         qt->tc[t] = (W + 1) * qp[t];
         double cum = 0;
@@ -402,7 +417,6 @@ static uint8_t *locate_quartiles(const double *hw, double W, q_targets *qt)
         tag[k] = tag[qt->upto[t]] = 1;
         if (prev < QBINS) tag[prev] = 1;
     }
-    return tag;
 }
 
 /* The values pass 3 kept in the job's parts (which it frees), in stats_sort_vw's order (equal
@@ -412,7 +426,7 @@ static uint8_t *locate_quartiles(const double *hw, double W, q_targets *qt)
  * is left as the stable sort would leave it: sorting all of them took a tenth of the
  * descriptives of such a scale. start[s]: where tagged bin s begins; start[j->ntagged]: the
  * count. Returns the values (caller frees). */
-static stats_vw *tagged_sorted(q_job *j, size_t start[3 * QTARGETS + 1])
+static stats_vw *tagged_sorted(q_job *j, size_t start[QTAGGED + 1])
 {
     size_t n = 0;
     for (size_t s = 0; s < j->ntagged; s++)
@@ -437,11 +451,13 @@ static stats_vw *tagged_sorted(q_job *j, size_t start[3 * QTARGETS + 1])
     return a;
 }
 
-/* The quartiles (res) from the values pass 3 kept in the job's parts, which it frees (not the bins). */
-static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, double *res)
+/* The quartiles (res) of targets qt from the kept values a, bin by bin as tagged_sorted left
+ * them (start), of which the largest is vmax. Bins kept for other quartiles lie among them
+ * (tagged together): never between a quartile's bin and the next nonempty one, nor between
+ * it and the nonempty one before, so each walk reads the same values as alone. */
+static void quartiles_walk(const q_job *j, const stats_vw *a, const size_t *start, const q_targets *qt, double vmax,
+                           double *res)
 {
-    size_t start[3 * QTARGETS + 1];
-    stats_vw *a = tagged_sorted(j, start);
     for (int t = 0; t < QTARGETS; t++) {
         if (qt->bin[t] == QBINS) {
             res[t] = vmax;
@@ -452,7 +468,6 @@ static void quartiles_of_tagged(q_job *j, const q_targets *qt, double vmax, doub
         size_t s = start[j->tag[qt->bin[t]] - 1u], e = start[j->tag[qt->upto[t]]];
         res[t] = stats_percentile_walk(a + s, e - s, qt->tc[t], qt->before[t], s ? a[s - 1].v : NAN);
     }
-    free(a);
 }
 
 /* Pass 1 under the job's weights: d's weight, cases, mean and extremes (the rest NaN);
@@ -486,26 +501,41 @@ static void q_moments(q_job *j, stats_desc_result *d, stats_desc_result *du)
     du->mean = cases ? usum / du->W : NAN;
 }
 
-/* Pass 3 and the quartiles of d from the histogram hw (of total weight W) under the
- * weights the job has now; the bins of pass 2 stay. */
-static void q_quartiles(q_job *j, const double *hw, stats_desc_result *d)
+/* Pass 3 and the quartiles of d from the histogram hw (of total weight W) under the job's
+ * weights and, given du, of du from hn (the unweighted counts of the same rows: `both`),
+ * in one pass over the rows; the bins of pass 2 stay. */
+static void q_quartiles(q_job *j, const double *hw, stats_desc_result *d, const double *hn, stats_desc_result *du)
 {
-    q_targets qt;
-    uint8_t *tag = locate_quartiles(hw, d->W, &qt);
+    q_targets qt, qu;
+    uint8_t *tag = xcalloc(QNONE + 1, 1); /* indexed by a row's bin, QNONE included */
+    locate_quartiles(hw, d->W, &qt, tag);
+    if (du) locate_quartiles(hn, du->W, &qu, tag); /* the same nonempty bins: the same rows count */
     j->pass = 3;
     j->tag = tag;
     j->ntagged = 0;
     for (size_t k = 0; k < QBINS; k++)
-        if (tag[k] && j->ntagged < 3 * QTARGETS) {
+        if (tag[k] && j->ntagged < QTAGGED) {
             tag[k] = (uint8_t)(j->ntagged + 1); /* from now on: 1 + the bin's place in the list */
             j->tagged[j->ntagged++] = (uint16_t)k;
         }
     tally_par_run_shared(j->nparts, q_pass, j);
+    size_t start[QTAGGED + 1];
+    stats_vw *a = tagged_sorted(j, start);
     double res[QTARGETS];
-    quartiles_of_tagged(j, &qt, d->max, res);
+    quartiles_walk(j, a, start, &qt, d->max, res);
     d->median = res[0];
     d->q1 = res[1];
     d->q3 = res[2];
+    if (du) {
+        /* unweighted, every kept row counts once: the same values in the same order (the
+         * sort is stable and by value alone), each of weight 1 */
+        for (size_t i = 0; i < start[j->ntagged]; i++) a[i].w = 1.0;
+        quartiles_walk(j, a, start, &qu, du->max, res);
+        du->median = res[0];
+        du->q1 = res[1];
+        du->q3 = res[2];
+    }
+    free(a);
     free(tag);
 }
 
@@ -541,27 +571,24 @@ static void describe_passes(const tally_dataset *ds, const tally_column *c, cons
     if (!isfinite(j->scale)) j->scale = 0;
     j->bins = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *j->bins);
     tally_par_run_shared(j->nparts, q_pass, j);
-    double ss = 0, uss = 0, *hw = j->part[0].hw, *hn = j->part[0].hn;
+    double ss = 0, uss = 0;
+    q_pair *h = j->part[0].h;
     for (size_t p = 0; p < j->nparts; p++) {
         ss += bank_sum(j->part[p].ss);
         uss += bank_sum(j->part[p].uss);
         if (p == 0) continue;
-        for (size_t k = 0; k < QBINS; k++) hw[k] += j->part[p].hw[k];
-        for (size_t k = 0; hn && k < QBINS; k++) hn[k] += j->part[p].hn[k];
-        free(j->part[p].hw);
-        free(j->part[p].hn);
+        for (size_t k = 0; k < QBINS; k++) h[k] += j->part[p].h[k]; /* in part order, each half as alone */
+        free(j->part[p].h);
     }
+    double *hw = xmalloc(2 * QBINS * sizeof *hw), *hn = hw + QBINS;
+    for (size_t k = 0; k < QBINS; k++) hw[k] = h[k][0], hn[k] = h[k][1];
+    free(h);
     d->sd = d->W > 1 ? sqrt(ss / (d->W - 1)) : NAN;
 
     /* pass 3: the values of the tagged bins, in row order (part 0 first), sorted */
-    q_quartiles(j, hw, d);
-    if (du) {
-        du->sd = du->W > 1 ? sqrt(uss / (du->W - 1)) : NAN;
-        j->wts = NULL;
-        q_quartiles(j, hn, du);
-    }
+    if (du) du->sd = du->W > 1 ? sqrt(uss / (du->W - 1)) : NAN;
+    q_quartiles(j, hw, d, du ? hn : NULL, du);
     free(hw);
-    free(hn);
     free_rows(j->bins);
     free(j);
 }

@@ -13,7 +13,10 @@
 
 #define ROWS 150001 /* two parts for the kernels (parallel.h) */
 
-/* A compact question, a scale of doubles and a weight; every weight > 0 when all_positive. */
+/* A compact question, a scale of doubles, a weight and a scale of whole years (few values, so
+ * that each value has a bin of its own and a quartile's bin holds thousands of rows); every
+ * weight > 0 when all_positive. The weight is four times larger past 50 years: the weighted
+ * quartiles lie in other bins than the unweighted ones. */
 static tally_dataset *make_dataset(int all_positive)
 {
     tally_dataset *ds = tally_dataset_new("d");
@@ -23,10 +26,13 @@ static tally_dataset *make_dataset(int all_positive)
     for (size_t r = 0; r < ROWS; r++) {
         ds->cols[q]->num[r] = r % 11 == 0 ? NAN : (double)(r * 7 % 5 + 1);
         ds->cols[x]->num[r] = r % 9 == 0 ? NAN : (double)((r * 2654435761u) % 100003) / 7.0;
-        ds->cols[w]->num[r] = r % 13 == 0 && !all_positive ? 0 : 0.1 + (double)(r % 17) / 3;
+        double older = r % 10 != 0 && 18 + r * 31 % 73 > 50 ? 4 : 1;
+        ds->cols[w]->num[r] = r % 13 == 0 && !all_positive ? 0 : (0.1 + (double)(r % 17) / 3) * older;
     }
     tally_dataset_set_weight(ds, w);
     tally_dataset_compact(ds, 1);
+    int a = tally_dataset_add_column(ds, "a", TALLY_NUMERIC); /* after compacting: a scale stays doubles */
+    for (size_t r = 0; r < ROWS; r++) ds->cols[a]->num[r] = r % 10 == 0 ? NAN : (double)(18 + r * 31 % 73);
     return ds;
 }
 
@@ -118,6 +124,17 @@ static void check_figures(int all_positive)
           "%s: descriptives weighted and unweighted, bitwise those counted without a memo", how);
     CHECK(tally_mapping_memo_count(m) == after_weighted + !all_positive,
           "%s: the unweighted figures %s", how, all_positive ? "taken from the weighted run" : "counted and kept");
+    /* whole years: the weighted and unweighted quartiles' values kept in one pass when every
+     * weight is > 0, each set walked as if alone */
+    stats_describe_large(plain, plain->cols[3], plain->cols[2]->num, &dw);
+    stats_describe_large(plain, plain->cols[3], NULL, &du);
+    stats_describe_large(ds, ds->cols[3], ds->cols[2]->num, &gw);
+    after_weighted = tally_mapping_memo_count(m);
+    stats_describe_large(ds, ds->cols[3], NULL, &gu);
+    CHECK(same(&dw, &gw, sizeof dw) && same(&du, &gu, sizeof du) && dw.median > du.median && dw.q1 > du.q1,
+          "%s: whole years, weighted quartiles above the unweighted: bitwise those counted without a memo", how);
+    CHECK(tally_mapping_memo_count(m) == after_weighted + !all_positive, "%s: whole years, the unweighted figures %s",
+          how, all_positive ? "counted in the weighted run's passes" : "counted apart");
     free(want);
     free(got);
     tally_dataset_free(plain);
