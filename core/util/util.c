@@ -4,6 +4,7 @@
 #include "../plugins/common/huge_pages.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,48 @@ typedef struct rows_head {
     size_t mapped, unused;
 } rows_head;
 
+/* One mapping free_rows gave back, kept for the next buffer it can hold: kernels make and free
+ * buffers of the same few sizes one after another (a large column's descriptives, one 2 MB
+ * buffer of bins each), and a fresh mapping is written 2 MB a fault, each a first write to
+ * memory the host may have taken back (2 to 5 ms a 2 MB page on the bench machine, 0.1 ms
+ * when reused). Only mappings up to ROWS_SPARE_MAX are kept, and only one: what a run holds
+ * past its buffers' peak is that one mapping. Locked: kernels on both threads free rows. */
+#define ROWS_SPARE_MAX ((size_t)16 << 20)
+static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static rows_head *spare; /* the header of the kept mapping's buffer, or NULL */
+
+/* The kept mapping if it holds `mapped` bytes (taken), else NULL. */
+static rows_head *take_spare(size_t mapped)
+{
+    pthread_mutex_lock(&spare_lock);
+    rows_head *h = spare && spare->mapped >= mapped ? spare : NULL;
+    if (h) spare = NULL;
+    pthread_mutex_unlock(&spare_lock);
+    return h;
+}
+
+/* Keeps the mapping of h when it is small enough and larger than the one kept (which is
+ * then unmapped instead), else unmaps it. */
+static void give_back(rows_head *h)
+{
+    rows_head *drop = h;
+    if (h->mapped <= ROWS_SPARE_MAX) {
+        pthread_mutex_lock(&spare_lock);
+        if (!spare || spare->mapped < h->mapped) {
+            drop = spare;
+            spare = h;
+        }
+        pthread_mutex_unlock(&spare_lock);
+    }
+    if (drop) munmap((char *)(drop + 1) - TALLY_HUGE_PAGE, drop->mapped);
+}
+
+void tally_rows_spare_free(void)
+{
+    rows_head *h = take_spare(0);
+    if (h) munmap((char *)(h + 1) - TALLY_HUGE_PAGE, h->mapped);
+}
+
 static void *rows_new(size_t n, int zeroed)
 {
     if (n > SIZE_MAX - 2 * TALLY_HUGE_PAGE) oom();
@@ -45,6 +88,11 @@ static void *rows_new(size_t n, int zeroed)
         return h + 1;
     }
     size_t mapped = TALLY_HUGE_PAGE + tally_huge_round(n);
+    rows_head *kept = take_spare(mapped);
+    if (kept) {
+        if (zeroed) memset(kept + 1, 0, n); /* a fresh mapping reads as zeros; this one was written */
+        return kept + 1;
+    }
     char *at = tally_map_advised(mapped, TALLY_HUGE_PAGE); /* zero-filled */
     if (!at) oom();
     rows_head *h = (rows_head *)(void *)(at + TALLY_HUGE_PAGE) - 1;
@@ -64,7 +112,7 @@ void free_rows(void *p)
 {
     if (!p) return;
     rows_head *h = (rows_head *)p - 1;
-    if (h->mapped) munmap((char *)p - TALLY_HUGE_PAGE, h->mapped);
+    if (h->mapped) give_back(h);
     else free(h);
 }
 

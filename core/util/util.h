@@ -16,10 +16,13 @@ void *xrealloc(void *p, size_t n);
  * microseconds each on a virtual machine: 2,048 of them for the 8 MB of a million doubles) and
  * aligned_alloc's 2 MB pages come from the heap, which the kernel then faults in 4 KB at a time
  * anyway. Smaller, malloc's. Freed with free_rows (never free()); exits like xmalloc.
- * xcalloc_rows: the same, reading as zeros. */
+ * xcalloc_rows: the same, reading as zeros. free_rows keeps one freed mapping of at most 16 MB
+ * (the largest) for the next buffer it can hold, which is then not faulted in again;
+ * tally_rows_spare_free unmaps it. */
 void *xmalloc_rows(size_t n);
 void *xcalloc_rows(size_t n, size_t size);
 void free_rows(void *p);
+void tally_rows_spare_free(void);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a new string (caller frees). */

@@ -1,5 +1,6 @@
 /* test_rows_buffer.c: xmalloc_rows, xcalloc_rows and free_rows: a scratch buffer for every row in a mapping of its
- * own in 2 MB pages from 1.5 MB on (aligned, advised, written in a few faults, unmapped whole), malloc's below. */
+ * own in 2 MB pages from 1.5 MB on (aligned, advised, written in a few faults, one freed mapping up to 16 MB kept for
+ * the next buffer, others unmapped whole), malloc's below. */
 #include "check.h"
 #include "huge_pages.h"
 #include "util.h"
@@ -31,15 +32,37 @@ static void check_large(int advised)
     for (size_t i = 0; i < n; i += 4093) same &= p[i] == 0xA5;
     CHECK(same && p[0] == 0xA5 && p[n - 1] == 0xA5, "every byte written reads back");
     free_rows(p);
-    /* p - 1: the header's 2 MB page before them */
-    CHECK(!vm_is_mapped(p) && !vm_is_mapped(p + n - 1) && !vm_is_mapped(p - 1),
-          "free_rows unmaps them whole, the header's page before them too");
+    CHECK(vm_is_mapped(p) && vm_is_mapped(p + n - 1), "freed, 8 MB of rows stay mapped for the next buffer");
+    f0 = vm_minor_faults();
+    unsigned char *again = xmalloc_rows(n / 2);
+    memset(again, 0x5A, n / 2);
+    CHECK(again == p && vm_minor_faults() - f0 < 16, "the next buffer it holds is the kept one, written without faults (%ld)",
+          vm_minor_faults() - f0);
+    free_rows(again);
 
     double *z = xcalloc_rows((size_t)1 << 20, sizeof *z);
     int zero = 1;
     for (size_t i = 0; i < (size_t)1 << 20; i += 997) zero &= z[i] == 0.0;
-    CHECK(zero && z[((size_t)1 << 20) - 1] == 0.0, "xcalloc_rows of a million doubles reads as zeros");
+    CHECK((void *)z == (void *)p && zero && z[((size_t)1 << 20) - 1] == 0.0,
+          "xcalloc_rows of a million doubles in the kept, written mapping reads as zeros");
+
+    /* two freed: the larger is kept, the smaller unmapped; past 16 MB none is kept */
+    unsigned char *small = xmalloc_rows(TALLY_HUGE_PAGE); /* its own mapping: the kept one is in use */
+    small[0] = 1;
     free_rows(z);
+    free_rows(small);
+    CHECK(small != (unsigned char *)z && !vm_is_mapped(small) && !vm_is_mapped(small - 1) && vm_is_mapped(z),
+          "of two freed, the larger is kept and the smaller unmapped whole");
+    size_t big = (size_t)20 << 20;
+    unsigned char *huge = xmalloc_rows(big);
+    CHECK(huge != (unsigned char *)z, "a buffer larger than the kept mapping gets a mapping of its own");
+    huge[big - 1] = 1;
+    free_rows(huge);
+    /* huge - 1: the header's 2 MB page before them */
+    CHECK(!vm_is_mapped(huge) && !vm_is_mapped(huge + big - 1) && !vm_is_mapped(huge - 1),
+          "past 16 MB, free_rows unmaps them whole, the header's page before them too");
+    tally_rows_spare_free();
+    CHECK(!vm_is_mapped(p) && !vm_is_mapped(p - 1), "tally_rows_spare_free unmaps the kept mapping whole");
 
     unsigned char *edge = xmalloc_rows(TALLY_HUGE_ALLOC_MIN);
     CHECK((uintptr_t)edge % TALLY_HUGE_PAGE == 0, "from 1.5 MB on (%zu bytes) a mapping of its own", (size_t)TALLY_HUGE_ALLOC_MIN);
