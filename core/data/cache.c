@@ -331,7 +331,18 @@ static int make_key(const tally_cache_req *q, char **head, sbuf *b, struct stat 
     sbuf_printf(b, "\nplugin=%s %s\n", q->plugin_name, q->plugin_version ? q->plugin_version : "");
     put_identity(b, "plugin_file", q->plugin_file);
     put_identity(b, "tally", "/proc/self/exe"); /* a rebuilt tally may read differently */
-    char *opts = tally_options_canonical(q->opts);
+    /* the files the options name stand in the key as what they are (the data file by its real
+     * path, the others by their content, below), not as written: a path relative to where the
+     * run started changes with the folder the config is run from, which reads the same files */
+    size_t npaths = 0;
+    for (const tally_option_decl *d = q->decls; d && d->name; d++) npaths += d->type == TALLY_OPT_PATH;
+    const char **paths = xcalloc(npaths + 2, sizeof *paths);
+    npaths = 0;
+    paths[npaths++] = "path";
+    for (const tally_option_decl *d = q->decls; d && d->name; d++)
+        if (d->type == TALLY_OPT_PATH) paths[npaths++] = d->name;
+    char *opts = tally_options_canonical_except(q->opts, paths);
+    free(paths);
     sbuf_printf(b, "options=%zu:%s", strlen(opts), opts);
     free(opts);
     for (const tally_option_decl *d = q->decls; d && d->name; d++) { /* files the options name */

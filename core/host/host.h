@@ -60,6 +60,8 @@ int tally_options_remove(tally_options *o, const char *name);
 const char *tally_options_where(const tally_options *o);
 /* The options as one text, sorted by name, every value with its kind (a cache key part); caller frees. */
 char *tally_options_canonical(const tally_options *o);
+/* The same, without the options named in the NULL-terminated list `except` (NULL: none). */
+char *tally_options_canonical_except(const tally_options *o, const char *const *except);
 /* Sets `name` as --set NAME=VALUE gave it: validation splits a list option's value at
  * commas (\, stays a comma), and setting it again adds to a list or replaces a value. */
 void tally_options_set_from_cli(tally_options *o, const char *name, const char *value);

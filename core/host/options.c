@@ -186,14 +186,26 @@ static int by_name(const void *a, const void *b)
     return strcmp((*(const opt_value *const *)a)->name, (*(const opt_value *const *)b)->name);
 }
 
-char *tally_options_canonical(const tally_options *o)
+/* 1 when name is one of the NULL-terminated names (none when names is NULL). */
+static int named_in(const char *name, const char *const *names)
+{
+    for (size_t k = 0; names && names[k]; k++)
+        if (strcmp(names[k], name) == 0) return 1;
+    return 0;
+}
+
+char *tally_options_canonical(const tally_options *o) { return tally_options_canonical_except(o, NULL); }
+
+char *tally_options_canonical_except(const tally_options *o, const char *const *except)
 {
     const opt_value **sorted = xmalloc((o->n ? o->n : 1) * sizeof *sorted);
-    for (size_t i = 0; i < o->n; i++) sorted[i] = &o->vals[i];
-    qsort(sorted, o->n, sizeof *sorted, by_name);
+    size_t n = 0;
+    for (size_t i = 0; i < o->n; i++)
+        if (!named_in(o->vals[i].name, except)) sorted[n++] = &o->vals[i];
+    qsort(sorted, n, sizeof *sorted, by_name);
     sbuf b;
     sbuf_init(&b);
-    for (size_t i = 0; i < o->n; i++) { /* lengths before texts: no value can fake a boundary */
+    for (size_t i = 0; i < n; i++) { /* lengths before texts: no value can fake a boundary */
         const opt_value *v = sorted[i];
         sbuf_printf(&b, "%zu:%s=%d", strlen(v->name), v->name, (int)v->kind);
         if (v->kind == TALLY_VAL_LIST)

@@ -32,6 +32,10 @@ expect_contains "  -v says the read was stored in the cache" "$TMP/first.err" "s
 check "  one cache file in the folder the config names" test -s "$(cachefile)"
 check "a second run" run second
 check "  served by the cache" served second
+(cd "$TMP" && "$TALLY" -v run "$W/cached.lua" --outdir "$W/out-elsewhere") >"$TMP/elsewhere.err" 2>&1
+check "the config run from another folder (its data file then written as an absolute path)" test $? = 0
+check "  served by the same cache" served elsewhere
+expect_same "  the same JSON" "$W/out-elsewhere/r.json" "$W/out-second/r.json"
 check "a run with --no-cache" run plain --no-cache
 check "  --no-cache parses and stores nothing" sh -c "! grep -q 'the cache' '$TMP/plain.err'"
 expect_same "JSON from the cache is identical to the JSON from parsing" "$W/out-second/r.json" "$W/out-plain/r.json"
