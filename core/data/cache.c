@@ -319,6 +319,22 @@ static void put_identity(sbuf *b, const char *what, const char *path)
 /* The key text but the data file's content hash, which a load computes beside its
  * other checks: the part before it in *head, the rest in b, the data file's status in
  * *keyed. -1 when the input (or the codebook) cannot be read. */
+/* The options that name files, NULL-terminated (caller frees the list): `path` and every
+ * path option decls declares. They stand in the key as what they name (the data file by its
+ * real path, the others by their content), not as written: a path relative to where the run
+ * started changes with the folder the config is run from, which reads the same files. */
+static const char **file_option_names(const tally_option_decl *decls)
+{
+    size_t n = 0;
+    for (const tally_option_decl *d = decls; d && d->name; d++) n++;
+    const char **names = xcalloc(n + 2, sizeof *names);
+    n = 0;
+    names[n++] = "path";
+    for (const tally_option_decl *d = decls; d && d->name; d++)
+        if (d->type == TALLY_OPT_PATH) names[n++] = d->name;
+    return names;
+}
+
 static int make_key(const tally_cache_req *q, char **head, sbuf *b, struct stat *keyed)
 {
     struct stat st; /* of the other files the key names */
@@ -331,16 +347,7 @@ static int make_key(const tally_cache_req *q, char **head, sbuf *b, struct stat 
     sbuf_printf(b, "\nplugin=%s %s\n", q->plugin_name, q->plugin_version ? q->plugin_version : "");
     put_identity(b, "plugin_file", q->plugin_file);
     put_identity(b, "tally", "/proc/self/exe"); /* a rebuilt tally may read differently */
-    /* the files the options name stand in the key as what they are (the data file by its real
-     * path, the others by their content, below), not as written: a path relative to where the
-     * run started changes with the folder the config is run from, which reads the same files */
-    size_t npaths = 0;
-    for (const tally_option_decl *d = q->decls; d && d->name; d++) npaths += d->type == TALLY_OPT_PATH;
-    const char **paths = xcalloc(npaths + 2, sizeof *paths);
-    npaths = 0;
-    paths[npaths++] = "path";
-    for (const tally_option_decl *d = q->decls; d && d->name; d++)
-        if (d->type == TALLY_OPT_PATH) paths[npaths++] = d->name;
+    const char **paths = file_option_names(q->decls);
     char *opts = tally_options_canonical_except(q->opts, paths);
     free(paths);
     sbuf_printf(b, "options=%zu:%s", strlen(opts), opts);

@@ -100,10 +100,9 @@ static void joint_spread(const bn_frame *f, const bn_joint *jt, int first, const
 
 /* One code's rows in one joint cell: their weight, squared weight and count, side by side so that a row
  * touches one place. */
-typedef double bn_v2d __attribute__((vector_size(16)));
 typedef struct bn_codecell {
     union {
-        bn_v2d ww; /* weight and squared weight: one addition of both */
+        stats_pair ww; /* weight and squared weight: one addition of both */
         struct {
             double w, w2;
         };
@@ -133,7 +132,7 @@ static void hist_codes(const bn_frame *f, const bn_joint *jt, const tally_datase
         size_t k = codes[tally_row(ds, i)];
         bn_codecell *c = &h[(k < last ? k : last) * J1 + cell[i]];
         double w = f->w[i];
-        c->ww += (bn_v2d){w, w * w};
+        c->ww += (stats_pair){w, w * w};
         c->n += 1;
     }
 }

@@ -32,16 +32,14 @@ typedef struct hist_job {
         for (; i < e; i++) nb[0][cd[ROW(i)]]++;                                  \
     } while (0)
 
-/* A weighted bin holds (weight sum, count) as one pair of doubles: one load,
- * add and store a row instead of two (counts stay whole numbers: exact). */
-typedef double hist_pair __attribute__((vector_size(16)));
+/* A weighted bin holds (weight sum, count) as a stats_pair (counts stay whole numbers: exact). */
 
 #define HIST_ADD(ROW, BANK)                                                      \
     do {                                                                         \
         size_t r_ = ROW(i_);                                                     \
         double w_ = wts[r_];                                                     \
         int ok_ = w_ > 0;                                                        \
-        hist_pair a_ = {ok_ ? w_ : 0.0, ok_ ? 1.0 : 0.0};                        \
+        stats_pair a_ = {ok_ ? w_ : 0.0, ok_ ? 1.0 : 0.0};                       \
         wb[BANK][cd[r_]] += a_;                                                  \
     } while (0)
 
@@ -82,7 +80,7 @@ static void hist_part(void *arg, size_t p)
         for (int k = 0; k < 256; k++) out->n[k] = out->w[k] = (double)nb[0][k] + nb[1][k] + nb[2][k] + nb[3][k];
         return;
     }
-    hist_pair wb[4][256];
+    stats_pair wb[4][256];
     memset(wb, 0, sizeof wb);
     if (sel) HIST_WEIGHTED(ROW_SEL);
     else HIST_WEIGHTED(ROW_ALL);
@@ -227,7 +225,7 @@ typedef struct hist_batch_job {
  * store of the row before to the same code in the bank before (the two addresses look
  * alike to the processor); with it, four columns a sweep run faster than two. */
 enum { HIST_BANK = 256 + 8 };
-typedef hist_pair hist_banks[4][HIST_BANK];
+typedef stats_pair hist_banks[4][HIST_BANK];
 
 /* The rows [b0, e) of a block (b0 a multiple of 4) into the banks of n columns (n a
  * constant where it is inlined): one weight read a row for all n, each column's pairs
@@ -237,7 +235,7 @@ static inline __attribute__((always_inline)) void hist_sweep(const uint8_t *cons
                                                              size_t b0, size_t e)
 {
     const uint8_t *cd[4];
-    hist_pair (*wb[4])[HIST_BANK];
+    stats_pair (*wb[4])[HIST_BANK];
     for (size_t c = 0; c < n; c++) {
         cd[c] = codes[cols[c]];
         wb[c] = all[cols[c]];
@@ -247,13 +245,13 @@ static inline __attribute__((always_inline)) void hist_sweep(const uint8_t *cons
         for (size_t q = 0; q < 4; q++) {
             double w = wts[i + q];
             int ok = w > 0;
-            hist_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
+            stats_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
             for (size_t c = 0; c < n; c++) wb[c][q][cd[c][i + q]] += a;
         }
     for (; i < e; i++) { /* the last rows of the part */
         double w = wts[i];
         int ok = w > 0;
-        hist_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
+        stats_pair a = {ok ? w : 0.0, ok ? 1.0 : 0.0};
         for (size_t c = 0; c < n; c++) wb[c][i & 3][cd[c][i]] += a;
     }
 }
@@ -287,7 +285,7 @@ static void hist_batch_part(void *arg, size_t piece)
     }
     for (size_t c = 0; c < n; c++) {
         stats_code_hist *out = &j->part[p * j->ncols + c0 + c];
-        hist_pair (*wb)[HIST_BANK] = all[c];
+        stats_pair (*wb)[HIST_BANK] = all[c];
         for (int k = 0; k < 256; k++) {
             out->w[k] = (wb[0][k][0] + wb[1][k][0]) + (wb[2][k][0] + wb[3][k][0]);
             out->n[k] = (wb[0][k][1] + wb[1][k][1]) + (wb[2][k][1] + wb[3][k][1]);

@@ -102,6 +102,11 @@ void stats_weight_total(const tally_dataset *ds, const double *wts, double *w, d
  * by the report's margin-of-error note, so both speak of the same figure. */
 static inline double stats_kish_deff(double npos, double s, double s2) { return s > 0 ? npos * s2 / (s * s) : NAN; }
 
+/* Two doubles a bin or a cell keeps side by side (a weight and a count, a weight and its square),
+ * so that a row adds to both with one load, addition and store instead of two; each half adds as
+ * a double alone would (the same bits). */
+typedef double stats_pair __attribute__((vector_size(16)));
+
 /* A value and its weight (descriptives, percentiles). */
 typedef struct stats_vw {
     double v, w;

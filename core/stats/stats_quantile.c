@@ -31,17 +31,13 @@
 
 static const double qp[QTARGETS] = {0.5, 0.25, 0.75};
 
-/* A bin of pass 2's histogram: (weight, count) as one pair of doubles, so that a row adds to
- * both with one load, add and store, not two (the count only with `both`, else 0). */
-typedef double q_pair __attribute__((vector_size(16)));
-
 typedef struct q_part {
     double W[4], sum[4], ss[4]; /* banks by row modulo 4 */
     double usum[4];             /* pass 1 of a job with `both`: the unweighted sums of the values */
     double uss[4];              /* pass 2 of a job with `both`: the unweighted squared deviations */
     size_t cnt;
     uint64_t kmin, kmax;        /* order-preserving keys of the extremes */
-    q_pair *h;                  /* pass 2: by bin, the summed weights and (with `both`) the row counts */
+    stats_pair *h;              /* pass 2: by bin, the summed weights and (with `both`, else 0) the row counts */
     uint16_t *bins;             /* pass 2: each row's bin (QNONE: the row does not count), its part of q_job.bins */
     stats_vw *buf[QTAGGED];     /* pass 3: the values collected, a buffer for each tagged bin (q_job.tag) */
     size_t len[QTAGGED], cap[QTAGGED];
@@ -155,7 +151,7 @@ __attribute__((target("avx2"))) static size_t q_pass2_avx2(const q_job *j, q_par
                                                             const double *wts, int both)
 {
     const double *num = j->c->num;
-    q_pair *h = q->h;
+    stats_pair *h = q->h;
     uint16_t *bins = q->bins - b;
     const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0), top = _mm256_set1_pd(QBINS - 1);
     const __m256d mean = _mm256_set1_pd(j->mean), umean = _mm256_set1_pd(j->umean), lo = _mm256_set1_pd(j->lo),
@@ -179,7 +175,7 @@ __attribute__((target("avx2"))) static size_t q_pass2_avx2(const q_job *j, q_par
         _mm256_storeu_pd(wq, w);
         unsigned okm = (unsigned)_mm256_movemask_pd(ok);
         for (int r = 0; r < 4; r++) {
-            h[k[r]] += (q_pair){wq[r], both ? (double)((okm >> r) & 1) : 0.0};
+            h[k[r]] += (stats_pair){wq[r], both ? (double)((okm >> r) & 1) : 0.0};
             bins[i + (size_t)r] = (okm >> r) & 1 ? (uint16_t)k[r] : (uint16_t)QNONE;
         }
     }
@@ -239,7 +235,7 @@ static inline __attribute__((always_inline)) void q_loop2(q_job *j, q_part *q, s
     double v, w;
     double mean = j->mean, lo = j->lo, scale = j->scale;
     double umean = j->umean;
-    q_pair *h = q->h;
+    stats_pair *h = q->h;
     double D0 = 0, D1 = 0, D2 = 0, D3 = 0, U0 = 0, U1 = 0, U2 = 0, U3 = 0;
     uint16_t *bins = q->bins - b;
     size_t i = b;
@@ -259,7 +255,7 @@ static inline __attribute__((always_inline)) void q_loop2(q_job *j, q_part *q, s
         size_t k_ = q_bin(v, lo, scale);                                          \
         double u_ = both && ok_ ? 1.0 : 0.0;                                      \
         if (both) UB += u_ * (v - umean) * (v - umean);                           \
-        h[k_] += (q_pair){w, u_};                                                 \
+        h[k_] += (stats_pair){w, u_};                                             \
         bins[i] = ok_ ? (uint16_t)k_ : (uint16_t)QNONE;                           \
         i++;                                                                      \
     } while (0)
@@ -572,7 +568,7 @@ static void describe_passes(const tally_dataset *ds, const tally_column *c, cons
     j->bins = xmalloc_rows((ds->nrows ? ds->nrows : 1) * sizeof *j->bins);
     tally_par_run_shared(j->nparts, q_pass, j);
     double ss = 0, uss = 0;
-    q_pair *h = j->part[0].h;
+    stats_pair *h = j->part[0].h;
     for (size_t p = 0; p < j->nparts; p++) {
         ss += bank_sum(j->part[p].ss);
         uss += bank_sum(j->part[p].uss);

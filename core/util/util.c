@@ -47,6 +47,9 @@ typedef struct rows_head {
 static pthread_mutex_t spare_lock = PTHREAD_MUTEX_INITIALIZER;
 static rows_head *spare; /* the header of the kept mapping's buffer, or NULL */
 
+/* The mapping of the rows buffer whose header is h unmapped: from the header's 2 MB page on. */
+static void unmap_rows(rows_head *h) { munmap((char *)(h + 1) - TALLY_HUGE_PAGE, h->mapped); }
+
 /* The kept mapping if it holds `mapped` bytes (taken), else NULL. */
 static rows_head *take_spare(size_t mapped)
 {
@@ -70,13 +73,13 @@ static void give_back(rows_head *h)
         }
         pthread_mutex_unlock(&spare_lock);
     }
-    if (drop) munmap((char *)(drop + 1) - TALLY_HUGE_PAGE, drop->mapped);
+    if (drop) unmap_rows(drop);
 }
 
 void tally_rows_spare_free(void)
 {
     rows_head *h = take_spare(0);
-    if (h) munmap((char *)(h + 1) - TALLY_HUGE_PAGE, h->mapped);
+    if (h) unmap_rows(h);
 }
 
 static void *rows_new(size_t n, int zeroed)
